@@ -1,0 +1,20 @@
+/**
+ * @roa2web/plugin-sdk — everything a plugin may rely on. A plugin imports this
+ * package only: never the kernel's source, never another plugin.
+ */
+export * from "./auth.js";
+export type * from "./cache.js";
+export type * from "./context.js";
+export type * from "./erp.js";
+export * from "./errors.js";
+export type * from "./health.js";
+export type * from "./logger.js";
+export * from "./manifest.js";
+export * from "./permissions.js";
+export * from "./plugin.js";
+export * from "./routes.js";
+export type * from "./services.js";
+export type * from "./settings.js";
+
+/** The plugin contract's version; bumped with the SDK package. */
+export const SDK_VERSION = "0.1.0";

@@ -1,0 +1,42 @@
+import type { Permission } from "./permissions.js";
+
+/**
+ * The static manifest, read from the plugin package's package.json (`roa2web` key)
+ * together with its `version`. Checked before any plugin code is imported.
+ */
+export interface PluginManifest {
+  /** Lower-case words joined by dashes: `data-entry`. Also the env switch `MODULE_DATA_ENTRY_ENABLED`. */
+  name: string;
+  /** Shown in the shell's navigation. */
+  displayName?: string;
+  description?: string;
+  /** Module that default-exports `definePlugin(...)`, relative to the package. */
+  entry: string;
+  /** Semver range of kernel versions this plugin supports: `^0.1.0`. */
+  kernel: string;
+  /** URL prefix of the plugin's routes: `/api/<name>`. */
+  prefix: string;
+  /** Permissions the plugin defines, with a human description each. */
+  permissions: Partial<Record<Permission, string>>;
+  /** The web component the shell mounts. Its tag must start with `<name>-`. */
+  ui?: {
+    tag: string;
+    /** Built ES module that defines the tag, relative to the package. */
+    module: string;
+  };
+  /** Whether the plugin starts when MODULE_<NAME>_ENABLED is not set (default true). */
+  enabledByDefault?: boolean;
+}
+
+/** The manifest with what the kernel learnt while discovering the package. */
+export interface ResolvedPluginManifest extends PluginManifest {
+  version: string;
+  packageName: string;
+  /** Absolute folder of the package. */
+  root: string;
+}
+
+/** Turns a plugin name into its env namespace: `data-entry` → `DATA_ENTRY`. */
+export function envNamespace(pluginName: string): string {
+  return pluginName.toUpperCase().replace(/-/g, "_");
+}

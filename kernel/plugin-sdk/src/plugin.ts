@@ -1,0 +1,50 @@
+import type { PluginContext } from "./context.js";
+import type { HealthStatus } from "./health.js";
+
+/** A TypeORM migration class (`implements MigrationInterface`). */
+export type MigrationClass = new (
+  // biome-ignore lint/suspicious/noExplicitAny: TypeORM's own type for migration classes
+  ...args: any[]
+) => {
+  up(queryRunner: unknown): Promise<unknown>;
+  down(queryRunner: unknown): Promise<unknown>;
+};
+
+export interface PluginDatabase {
+  /** TypeORM entities: `EntitySchema` objects (no decorators needed). */
+  entities: unknown[];
+  /** Migrations in the order they must run; each name is recorded once applied. */
+  migrations: MigrationClass[];
+}
+
+/**
+ * The code side of a plugin: the package's entry module default-exports
+ * `definePlugin({...})`. The static side (name, version, kernel range, prefix,
+ * permissions, UI) lives in package.json under `roa2web`, so the kernel can refuse
+ * an incompatible plugin before running any of its code.
+ */
+export interface PluginDefinition {
+  /** Folder of route modules, loaded with @fastify/autoload under the plugin's prefix. */
+  routes?: string | URL;
+  database?: PluginDatabase;
+  /** Runs after migrations, before the routes are served: provide services, subscribe to events. */
+  start?(context: PluginContext): void | Promise<void>;
+  /** Runs after the routes stopped being served and in-flight requests finished. */
+  stop?(context: PluginContext): void | Promise<void>;
+  /** Polled by `/health` (with a time limit) while the plugin runs. */
+  health?(context: PluginContext): HealthStatus | Promise<HealthStatus>;
+}
+
+const DEFINITION_BRAND = Symbol.for("roa2web.plugin-definition");
+
+export function definePlugin(definition: PluginDefinition): PluginDefinition {
+  return Object.freeze({ ...definition, [DEFINITION_BRAND]: true });
+}
+
+export function isPluginDefinition(value: unknown): value is PluginDefinition {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (value as Record<symbol, unknown>)[DEFINITION_BRAND] === true
+  );
+}

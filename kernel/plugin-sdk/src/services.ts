@@ -1,0 +1,50 @@
+/**
+ * Plugins talk through the kernel, never by import. A plugin *provides* named
+ * services while it runs; others look them up at call time, so a consumer keeps
+ * working (and can say why) while its provider is disabled or reloaded.
+ *
+ * Type the services you share by augmenting `ServiceMap`:
+ *
+ * ```ts
+ * declare module "@roa2web/plugin-sdk" {
+ *   interface ServiceMap { "reports.queries": ReportQueries }
+ * }
+ * ```
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: augmented by plugins
+export interface ServiceMap {}
+
+export type ServiceName = keyof ServiceMap extends never
+  ? string
+  : keyof ServiceMap | (string & {});
+export type ServiceOf<K> = K extends keyof ServiceMap ? ServiceMap[K] : unknown;
+
+export interface ServiceRegistry {
+  /** Publishes a service under a name while this plugin runs; withdrawn when it stops. */
+  provide<K extends string>(name: K, implementation: ServiceOf<K>): void;
+  /** The current implementation, or undefined while no running plugin provides it. */
+  get<K extends string>(name: K): ServiceOf<K> | undefined;
+  /** Like get, but throws ServiceUnavailableError (503) naming the missing service. */
+  require<K extends string>(name: K): ServiceOf<K>;
+  /** Which plugin provides it now, if any. */
+  providerOf(name: string): string | undefined;
+}
+
+/** Typed events between plugins: augment `EventMap` like `ServiceMap`. */
+export interface EventMap {
+  "plugin.enabled": { name: string; version: string };
+  "plugin.disabled": { name: string; version: string };
+}
+
+export type EventName = keyof EventMap | (string & {});
+export type EventPayload<K> = K extends keyof EventMap ? EventMap[K] : unknown;
+
+export interface EventBus {
+  /** Subscribes for as long as this plugin runs; returns an unsubscribe function. */
+  on<K extends EventName>(
+    event: K,
+    handler: (payload: EventPayload<K>) => void | Promise<void>,
+  ): () => void;
+  /** Delivers to every subscriber; a failing handler is logged and never reaches the emitter. */
+  emit<K extends EventName>(event: K, payload: EventPayload<K>): void;
+}
