@@ -1,0 +1,187 @@
+/**
+ * Operations keyv has no API for — delete by key prefix, delete expired rows, count
+ * live rows — done the best way the L2 store allows. Chosen by the store's shape, so
+ * the cache never imports an adapter: SQLite gets single SQL statements, a Map or any
+ * adapter with an iterator (Redis, Postgres…) gets a scan.
+ */
+import type Keyv from "keyv";
+import { isCacheEntry } from "./cache-entry.js";
+
+/** Two clocks: the cache's (its own expiry) and the wall clock keyv uses for `expires`. */
+export interface Clocks {
+  now: number;
+  wallNow: number;
+}
+
+export interface L2Maintenance {
+  /** Deletes every row whose raw key starts with the prefix; returns the raw keys of the live rows removed. */
+  deletePrefix(rawPrefix: string, clocks: Clocks): Promise<string[]>;
+  /** Deletes expired rows; returns how many. */
+  deleteExpired(clocks: Clocks): Promise<number>;
+  /** Live rows whose raw key starts with the prefix. */
+  count(rawPrefix: string, clocks: Clocks): Promise<number>;
+}
+
+export function maintenanceFor(l2: Keyv): L2Maintenance {
+  const store: unknown = l2.store;
+  if (isSqliteStore(store)) return new SqliteMaintenance(store);
+  if (store instanceof Map) {
+    return new ScanMaintenance(
+      l2,
+      () => store.entries(),
+      (key) => store.delete(key),
+    );
+  }
+  const scannable = store as {
+    iterator?: unknown;
+    delete(key: string): Promise<boolean> | boolean;
+  };
+  if (typeof scannable.iterator === "function") {
+    const iterate = scannable.iterator.bind(store) as (
+      namespace?: string,
+    ) => AsyncIterable<[string, unknown]>;
+    return new ScanMaintenance(
+      l2,
+      () => iterate(l2.namespace),
+      (key) => scannable.delete(key),
+    );
+  }
+  return new UnsupportedMaintenance();
+}
+
+interface SqliteStore {
+  query(sql: string, ...parameters: unknown[]): Promise<Array<Record<string, unknown>>>;
+  opts: { dialect: "sqlite"; table: string };
+}
+
+function isSqliteStore(store: unknown): store is SqliteStore {
+  const candidate = store as Partial<SqliteStore> | null;
+  return (
+    typeof candidate?.query === "function" &&
+    candidate.opts?.dialect === "sqlite" &&
+    // The table name is interpolated into SQL: accept only a plain identifier.
+    /^[A-Za-z_][A-Za-z0-9_]*$/.test(String(candidate.opts.table))
+  );
+}
+
+/**
+ * A row is live unless our entry's `expiresAt` or keyv's `expires` has passed. Rows
+ * that are not JSON (a custom serializer) are left alone and counted as live.
+ */
+const LIVE = `CASE WHEN json_valid(value) THEN
+  coalesce(json_extract(value, '$.value.expiresAt') >= $now, 1) AND coalesce(json_extract(value, '$.expires') >= $wall, 1)
+  ELSE 1 END`;
+
+/**
+ * Keys are matched with `substr(...) = prefix`, not LIKE: SQLite's LIKE ignores ASCII
+ * case ("Reports:" would match "reports:") and treats `_` and `%` in the prefix as
+ * wildcards. `substr`/`length` both count characters, so the comparison is exact. It
+ * scans the table; invalidation is rare and the table is a cache, so that is fine.
+ */
+class SqliteMaintenance implements L2Maintenance {
+  private readonly table: string;
+
+  constructor(private readonly store: SqliteStore) {
+    this.table = store.opts.table;
+  }
+
+  async deletePrefix(rawPrefix: string, clocks: Clocks): Promise<string[]> {
+    // RETURNING gives the count in the same statement; @keyv/sqlite's query() is
+    // sqlite3's all(), which does not expose changes().
+    const rows = await this.store.query(
+      `DELETE FROM ${this.table} WHERE substr(key, 1, length($prefix)) = $prefix RETURNING key, ${LIVE} AS live`,
+      { $prefix: rawPrefix, $now: clocks.now, $wall: clocks.wallNow },
+    );
+    return rows.filter((row) => row.live === 1).map((row) => String(row.key));
+  }
+
+  async deleteExpired(clocks: Clocks): Promise<number> {
+    const rows = await this.store.query(
+      `DELETE FROM ${this.table} WHERE json_valid(value)
+         AND (json_extract(value, '$.value.expiresAt') < $now OR json_extract(value, '$.expires') < $wall)
+       RETURNING 1 AS gone`,
+      { $now: clocks.now, $wall: clocks.wallNow },
+    );
+    return rows.length;
+  }
+
+  async count(rawPrefix: string, clocks: Clocks): Promise<number> {
+    const rows = await this.store.query(
+      `SELECT count(*) AS n FROM ${this.table} WHERE substr(key, 1, length($prefix)) = $prefix AND ${LIVE}`,
+      { $prefix: rawPrefix, $now: clocks.now, $wall: clocks.wallNow },
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+}
+
+/**
+ * Reads every row through the store's own iteration. Keys are collected before any
+ * delete: paged iterators (LIMIT/OFFSET, as in @keyv/sqlite) skip rows when rows are
+ * deleted under them.
+ */
+class ScanMaintenance implements L2Maintenance {
+  constructor(
+    private readonly l2: Keyv,
+    private readonly rows: () => Iterable<[string, unknown]> | AsyncIterable<[string, unknown]>,
+    private readonly remove: (rawKey: string) => Promise<boolean> | boolean,
+  ) {}
+
+  async deletePrefix(rawPrefix: string, clocks: Clocks): Promise<string[]> {
+    const matching: Array<{ key: string; live: boolean }> = [];
+    for await (const [key, raw] of this.rows()) {
+      if (key.startsWith(rawPrefix)) matching.push({ key, live: await this.isLive(raw, clocks) });
+    }
+    for (const { key } of matching) await this.remove(key);
+    return matching.filter((row) => row.live).map((row) => row.key);
+  }
+
+  async deleteExpired(clocks: Clocks): Promise<number> {
+    const expired: string[] = [];
+    for await (const [key, raw] of this.rows()) {
+      if (!(await this.isLive(raw, clocks))) expired.push(key);
+    }
+    for (const key of expired) await this.remove(key);
+    return expired.length;
+  }
+
+  async count(rawPrefix: string, clocks: Clocks): Promise<number> {
+    let live = 0;
+    for await (const [key, raw] of this.rows()) {
+      if (key.startsWith(rawPrefix) && (await this.isLive(raw, clocks))) live += 1;
+    }
+    return live;
+  }
+
+  private async isLive(raw: unknown, clocks: Clocks): Promise<boolean> {
+    const deserialize = this.l2.deserialize;
+    let data: unknown = raw;
+    if (typeof raw === "string" && deserialize) {
+      try {
+        data = await deserialize(raw);
+      } catch {
+        return true; // not ours to judge
+      }
+    }
+    const { value, expires } = (data ?? {}) as { value?: unknown; expires?: unknown };
+    if (typeof expires === "number" && expires < clocks.wallNow) return false;
+    return !(isCacheEntry(value) && value.expiresAt < clocks.now);
+  }
+}
+
+class UnsupportedMaintenance implements L2Maintenance {
+  async deletePrefix(): Promise<string[]> {
+    throw unsupported();
+  }
+  async deleteExpired(): Promise<number> {
+    throw unsupported();
+  }
+  async count(): Promise<number> {
+    throw unsupported();
+  }
+}
+
+function unsupported(): Error {
+  return new Error(
+    "This L2 store can neither be queried nor iterated: prefix deletes, sweeps and counts are unavailable",
+  );
+}
