@@ -1,0 +1,110 @@
+/**
+ * Short-lived access tokens (HS256 JWT). Verification is the hot path of every
+ * authenticated request, so verified claims are cached by the *whole* token
+ * (never a hash or prefix of it: GHSA-rp9m-7r4c-75qg) until the token expires.
+ */
+
+import { type AuthUser, type Permission, UnauthorizedError } from "@roa2web/plugin-sdk";
+import { createSigner, createVerifier, TokenError } from "fast-jwt";
+import { LRUCache } from "lru-cache";
+
+export interface AccessTokenSettings {
+  secret: string;
+  issuer: string;
+  audience: string;
+  ttlSeconds: number;
+  /** How many verified tokens to remember. */
+  cacheSize?: number;
+}
+
+interface AccessClaims {
+  sub: string;
+  typ: "access";
+  name: string;
+  dn: string;
+  perms: Permission[];
+  cos: number[] | "*";
+  exp: number;
+}
+
+export class AccessTokens {
+  private readonly sign: (payload: Record<string, unknown>) => string;
+  private readonly verify: (token: string) => AccessClaims;
+  private readonly verified: LRUCache<string, { user: AuthUser; expiresAtMs: number }>;
+
+  constructor(private readonly settings: AccessTokenSettings) {
+    this.sign = createSigner({
+      key: settings.secret,
+      algorithm: "HS256",
+      iss: settings.issuer,
+      aud: settings.audience,
+      expiresIn: settings.ttlSeconds * 1000,
+    });
+    this.verify = createVerifier({
+      key: settings.secret,
+      algorithms: ["HS256"],
+      allowedIss: settings.issuer,
+      allowedAud: settings.audience,
+      requiredClaims: ["sub", "exp", "typ", "aud", "iss"],
+    }) as (token: string) => AccessClaims;
+    this.verified = new LRUCache({ max: settings.cacheSize ?? 10_000 });
+  }
+
+  get ttlSeconds(): number {
+    return this.settings.ttlSeconds;
+  }
+
+  issue(user: AuthUser): string {
+    return this.sign({
+      sub: String(user.id),
+      typ: "access",
+      name: user.username,
+      dn: user.displayName,
+      perms: user.permissions,
+      cos: user.companies,
+    });
+  }
+
+  /** The user a valid access token stands for; UnauthorizedError otherwise. */
+  authenticate(token: string): AuthUser {
+    const cached = this.verified.get(token);
+    if (cached) {
+      if (cached.expiresAtMs > Date.now()) return cached.user;
+      this.verified.delete(token);
+      throw new UnauthorizedError("The access token has expired", {
+        details: { reason: "expired" },
+      });
+    }
+    let claims: AccessClaims;
+    try {
+      claims = this.verify(token);
+    } catch (error) {
+      const expired = error instanceof TokenError && error.code === TokenError.codes.expired;
+      throw new UnauthorizedError(
+        expired ? "The access token has expired" : "The access token is not valid",
+        {
+          details: { reason: expired ? "expired" : "invalid" },
+        },
+      );
+    }
+    if (claims.typ !== "access" || !/^\d+$/.test(claims.sub) || !Array.isArray(claims.perms)) {
+      throw new UnauthorizedError("The access token is not valid", {
+        details: { reason: "invalid" },
+      });
+    }
+    const user: AuthUser = Object.freeze({
+      id: Number(claims.sub),
+      username: claims.name,
+      displayName: claims.dn ?? claims.name,
+      permissions: Object.freeze([...claims.perms]),
+      companies: claims.cos === "*" ? "*" : Object.freeze([...claims.cos]),
+    });
+    this.verified.set(token, { user, expiresAtMs: claims.exp * 1000 });
+    return user;
+  }
+
+  /** Forgets cached verifications (after a user's grants change). */
+  clearCache(): void {
+    this.verified.clear();
+  }
+}

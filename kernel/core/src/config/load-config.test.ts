@@ -1,0 +1,132 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "./load-config.js";
+import { ConfigError } from "./parse.js";
+import { createPluginSettings } from "./plugin-settings.js";
+
+function root(files: Record<string, string> = {}): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "roa2web-config-"));
+  mkdirSync(path.join(dir, "config"));
+  writeFileSync(path.join(dir, "pnpm-workspace.yaml"), "packages: []\n");
+  for (const [name, content] of Object.entries(files)) writeFileSync(path.join(dir, name), content);
+  return dir;
+}
+
+function problemsOf(run: () => unknown): string[] {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("loadConfig", () => {
+  it("has development defaults that need nothing set", () => {
+    const dir = root();
+    const settings = loadConfig({ root: dir, env: {} });
+    expect(settings).toMatchObject({
+      environment: "development",
+      port: 8000,
+      dataDir: path.join(dir, "data"),
+    });
+    expect(settings.erp.kind).toBe("demo");
+    expect(settings.erp.demoFile).toBe(path.join(dir, "data", "demo-erp.db"));
+    expect(settings.cache.url).toBe(`sqlite://${path.join(dir, "data", "cache.db")}`);
+    expect(settings.auth.createDemoUser).toBe(true);
+  });
+
+  it("layers config/<env>.env, then .env, then the process environment", () => {
+    const dir = root({ ".env": "PORT=8100\nLOG_LEVEL=debug\n" });
+    writeFileSync(
+      path.join(dir, "config", "development.env"),
+      "PORT=8050\nLOG_LEVEL=warn\nCACHE_L1_MAX_ENTRIES=5\n",
+    );
+    const settings = loadConfig({ root: dir, env: { PORT: "8200" } });
+    expect(settings.port).toBe(8200);
+    expect(settings.log.level).toBe("debug");
+    expect(settings.cache.l1MaxEntries).toBe(5);
+  });
+
+  it("reports every malformed variable by name at once", () => {
+    const problems = problemsOf(() =>
+      loadConfig({
+        root: root(),
+        env: { PORT: "eighty", LOG_LEVEL: "loud", LOG_REQUESTS: "maybe" },
+      }),
+    );
+    expect(problems).toHaveLength(3);
+    expect(problems.join("\n")).toMatch(/PORT .*"eighty"/);
+    expect(problems.join("\n")).toMatch(/LOG_LEVEL must be one of/);
+    expect(problems.join("\n")).toMatch(/LOG_REQUESTS must be true or false/);
+  });
+
+  it("refuses to start production without its secrets and says which", () => {
+    const problems = problemsOf(() =>
+      loadConfig({ root: root(), env: { ROA2WEB_ENV: "production" } }),
+    );
+    expect(problems.join("\n")).toContain("JWT_SECRET is required in production");
+    expect(problems.join("\n")).toContain(
+      "ORACLE_USER, ORACLE_PASSWORD and ORACLE_CONNECT_STRING are required",
+    );
+  });
+
+  it("never creates the demo user in production", () => {
+    const settings = loadConfig({
+      root: root(),
+      env: {
+        ROA2WEB_ENV: "production",
+        JWT_SECRET: "x".repeat(40),
+        ORACLE_USER: "contafin_oracle",
+        ORACLE_PASSWORD: "secret",
+        ORACLE_CONNECT_STRING: "db:1521/ROA",
+        AUTH_CREATE_DEMO_USER: "true",
+      },
+    });
+    expect(settings.auth.createDemoUser).toBe(false);
+    expect(settings.erp.kind).toBe("oracle");
+    expect(settings.erp.oracle).toMatchObject({ poolMin: 2, poolMax: 10 });
+  });
+
+  it("names the missing Oracle variables when Oracle is partly configured", () => {
+    const problems = problemsOf(() => loadConfig({ root: root(), env: { ORACLE_USER: "u" } }));
+    expect(problems[0]).toContain("ORACLE_PASSWORD, ORACLE_CONNECT_STRING");
+  });
+
+  it("reads MODULE_<NAME>_ENABLED switches", () => {
+    const settings = loadConfig({
+      root: root(),
+      env: { MODULE_DATA_ENTRY_ENABLED: "false", MODULE_REPORTS_ENABLED: "1" },
+    });
+    expect(settings.plugins.switches).toEqual({ DATA_ENTRY: false, REPORTS: true });
+  });
+
+  it("rejects an unknown environment", () => {
+    expect(() => loadConfig({ root: root(), env: { ROA2WEB_ENV: "staging" } })).toThrow(
+      ConfigError,
+    );
+  });
+});
+
+describe("plugin settings", () => {
+  it("shows a plugin only its own namespace, prefix removed", () => {
+    const settings = createPluginSettings("data-entry", {
+      DATA_ENTRY_OCR_WORKERS: "3",
+      DATA_ENTRY_STRICT: "yes",
+      REPORTS_SECRET: "not yours",
+      JWT_SECRET: "not yours either",
+    });
+    expect(settings.values).toEqual({ OCR_WORKERS: "3", STRICT: "yes" });
+    expect(settings.number("OCR_WORKERS", 1)).toBe(3);
+    expect(settings.boolean("STRICT", false)).toBe(true);
+    expect(settings.string("MISSING", "fallback")).toBe("fallback");
+  });
+
+  it("names the variable when a value is malformed", () => {
+    const settings = createPluginSettings("reports", { REPORTS_TTL: "soon" });
+    expect(() => settings.number("TTL", 1)).toThrow("REPORTS_TTL must be a number");
+  });
+});

@@ -1,0 +1,219 @@
+/**
+ * Builds the kernel settings from, in order of precedence: the process environment,
+ * a `.env` file in the project root, and `config/<environment>.env` (per-environment
+ * defaults, no secrets). ROA2WEB_ENV picks the environment (default development).
+ */
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { parse as parseDotenv } from "dotenv";
+import { ConfigError, EnvReader } from "./parse.js";
+import type { Environment, KernelSettings, LogLevel, OracleSettings } from "./settings.js";
+
+const ENVIRONMENTS: readonly Environment[] = ["development", "test", "production"];
+const LOG_LEVELS: readonly LogLevel[] = [
+  "fatal",
+  "error",
+  "warn",
+  "info",
+  "debug",
+  "trace",
+  "silent",
+];
+const DEV_JWT_SECRET = "roa2web-development-secret-do-not-use-in-production";
+
+export interface LoadConfigOptions {
+  /** The environment to read (defaults to process.env). */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Project root holding `config/` and `.env` (defaults to the nearest folder with `config/` above cwd). */
+  root?: string;
+  /** Skip the `.env` file (tests). */
+  ignoreDotenv?: boolean;
+}
+
+export function findProjectRoot(start: string = process.cwd()): string {
+  let dir = path.resolve(start);
+  for (;;) {
+    if (existsSync(path.join(dir, "config")) && existsSync(path.join(dir, "pnpm-workspace.yaml")))
+      return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) return path.resolve(start);
+    dir = parent;
+  }
+}
+
+function readEnvFile(file: string): Record<string, string> {
+  return existsSync(file) ? parseDotenv(readFileSync(file)) : {};
+}
+
+export function loadConfig(options: LoadConfigOptions = {}): KernelSettings {
+  const root = options.root ?? findProjectRoot();
+  const processEnv = options.env ?? process.env;
+  const environmentName = processEnv.ROA2WEB_ENV?.trim() || "development";
+  if (!(ENVIRONMENTS as readonly string[]).includes(environmentName)) {
+    throw new ConfigError([
+      `ROA2WEB_ENV must be one of ${ENVIRONMENTS.join(", ")} (got "${environmentName}")`,
+    ]);
+  }
+  const environment = environmentName as Environment;
+  const merged: Record<string, string> = {
+    ...readEnvFile(path.join(root, "config", `${environment}.env`)),
+    ...(options.ignoreDotenv ? {} : readEnvFile(path.join(root, ".env"))),
+  };
+  for (const [key, value] of Object.entries(processEnv))
+    if (value !== undefined) merged[key] = value;
+  const read = new EnvReader(merged);
+  const resolvePath = (value: string) => path.resolve(root, value);
+  const production = environment === "production";
+
+  const dataDir = resolvePath(read.string("DATA_DIR", "./data"));
+  const jwtSecretRaw = read.raw("JWT_SECRET");
+  if (jwtSecretRaw !== undefined && jwtSecretRaw.length < 32) {
+    read.problems.push("JWT_SECRET must be at least 32 characters long");
+  }
+
+  const oracle = readOracle(read);
+  const erpKind = oracle ? "oracle" : "demo";
+  const authProvider = read.oneOf("AUTH_PROVIDER", ["local", "oracle"] as const, "local");
+  if (authProvider === "oracle" && !oracle) {
+    read.problems.push(
+      "AUTH_PROVIDER=oracle needs the ERP on Oracle: set ORACLE_USER, ORACLE_PASSWORD and ORACLE_CONNECT_STRING",
+    );
+  }
+
+  const switches: Record<string, boolean> = {};
+  for (const key of Object.keys(merged)) {
+    const match = /^MODULE_([A-Z0-9_]+)_ENABLED$/.exec(key);
+    if (match?.[1]) switches[match[1]] = read.boolean(key, true);
+  }
+
+  const settings: KernelSettings = {
+    environment,
+    host: read.string("HOST", production ? "0.0.0.0" : "127.0.0.1"),
+    port: read.integer("PORT", 8000, 0, 65535),
+    dataDir,
+    publicUrl: read.raw("PUBLIC_URL"),
+    log: {
+      level: read.oneOf("LOG_LEVEL", LOG_LEVELS, environment === "test" ? "silent" : "info"),
+      pretty: read.boolean(
+        "LOG_PRETTY",
+        environment === "development" && process.stdout.isTTY === true,
+      ),
+      requests: read.boolean("LOG_REQUESTS", false),
+      slowRequestMs: read.integer("LOG_SLOW_REQUEST_MS", 1000, 0),
+    },
+    http: {
+      bodyLimitBytes: read.integer("HTTP_BODY_LIMIT_BYTES", 1024 * 1024, 1024),
+      requestTimeoutMs: read.integer("HTTP_REQUEST_TIMEOUT_MS", 120_000, 1000),
+      keepAliveTimeoutMs: read.integer("HTTP_KEEP_ALIVE_TIMEOUT_MS", 72_000, 1000),
+      drainTimeoutMs: read.integer("HTTP_DRAIN_TIMEOUT_MS", 10_000, 0),
+      corsOrigins: read.list("CORS_ORIGINS", []),
+      trustProxy: read.boolean("TRUST_PROXY", false),
+    },
+    auth: {
+      provider: authProvider,
+      jwtSecret: jwtSecretRaw ?? DEV_JWT_SECRET,
+      jwtSecretProvided: jwtSecretRaw !== undefined,
+      issuer: read.string("JWT_ISSUER", "roa2web"),
+      audience: read.string("JWT_AUDIENCE", "roa2web-api"),
+      accessTokenTtlSeconds: read.integer("ACCESS_TOKEN_TTL_SECONDS", 15 * 60, 30, 24 * 3600),
+      refreshTokenTtlSeconds: read.integer("REFRESH_TOKEN_TTL_SECONDS", 7 * 24 * 3600, 60),
+      loginRateLimit: {
+        max: read.integer("LOGIN_RATE_LIMIT_MAX", 5, 1),
+        windowMs: read.integer("LOGIN_RATE_LIMIT_WINDOW_MS", 5 * 60 * 1000, 1000),
+      },
+      createDemoUser:
+        !production && read.boolean("AUTH_CREATE_DEMO_USER", environment === "development"),
+      oracleDefaultPermissions: read.list("AUTH_ORACLE_DEFAULT_PERMISSIONS", ["reports:read"]),
+    },
+    erp: {
+      kind: erpKind,
+      demoFile: resolvePath(read.string("ERP_DEMO_FILE", path.join(dataDir, "demo-erp.db"))),
+      demoScale: read.integer("ERP_DEMO_SCALE", 1, 1, 10_000),
+      demoSeed: read.integer("ERP_DEMO_SEED", 42),
+      oracle,
+      healthTimeoutMs: read.integer("ERP_HEALTH_TIMEOUT_MS", 300, 10, 5000),
+    },
+    cache: {
+      url: read.string("CACHE_URL", `sqlite://${path.join(dataDir, "cache.db")}`),
+      l1MaxEntries: read.integer("CACHE_L1_MAX_ENTRIES", 1000, 1),
+      defaultTtlMs: read.integer("CACHE_DEFAULT_TTL_MS", 5 * 60 * 1000, 1),
+      sweepIntervalMs: read.integer("CACHE_SWEEP_INTERVAL_MS", 10 * 60 * 1000, 1000),
+    },
+    plugins: {
+      directories: [
+        resolvePath(read.string("PLUGINS_WORKSPACE_DIR", "./plugins")),
+        ...read.list("PLUGINS_DIR", []).map(resolvePath),
+      ],
+      switches,
+    },
+    uiShellDir: resolvePath(read.string("UI_SHELL_DIR", "./ui-shell/dist")),
+    env: Object.freeze({ ...merged }),
+  };
+
+  if (production) {
+    if (!settings.auth.jwtSecretProvided)
+      read.problems.push("JWT_SECRET is required in production (32+ random characters)");
+    if (!oracle && !read.boolean("ALLOW_DEMO_ERP_IN_PRODUCTION", false)) {
+      read.problems.push(
+        "ORACLE_USER, ORACLE_PASSWORD and ORACLE_CONNECT_STRING are required in production (or set ALLOW_DEMO_ERP_IN_PRODUCTION=true)",
+      );
+    }
+  }
+  if (read.problems.length > 0) throw new ConfigError(read.problems);
+  return settings;
+}
+
+function readOracle(read: EnvReader): OracleSettings | undefined {
+  const user = read.raw("ORACLE_USER");
+  const password = read.raw("ORACLE_PASSWORD") ?? readSecretFile(read, "ORACLE_PASSWORD_FILE");
+  const connectString = read.raw("ORACLE_CONNECT_STRING");
+  const given = [user, password, connectString].filter((value) => value !== undefined).length;
+  if (given === 0) return undefined;
+  if (given < 3 || !user || !password || !connectString) {
+    const missing = [
+      ["ORACLE_USER", user],
+      ["ORACLE_PASSWORD", password],
+      ["ORACLE_CONNECT_STRING", connectString],
+    ]
+      .filter(([, value]) => value === undefined)
+      .map(([name]) => name);
+    read.problems.push(
+      `Oracle is partly configured: set ${missing.join(", ")} too (or none of them for the demo ERP)`,
+    );
+    return undefined;
+  }
+  const authProcedure = read.string("ORACLE_AUTH_PROCEDURE", "pack_drepturi.verificautilizator");
+  // Written into a PL/SQL block, so it must be a plain (schema.)package.function name.
+  if (!/^[A-Za-z][\w$#]*(\.[A-Za-z][\w$#]*){0,2}$/.test(authProcedure)) {
+    read.problems.push(
+      `ORACLE_AUTH_PROCEDURE must be a procedure name like pack_drepturi.verificautilizator (got "${authProcedure}")`,
+    );
+  }
+  const poolMin = read.integer("ORACLE_POOL_MIN", 2, 0, 100);
+  const poolMax = read.integer("ORACLE_POOL_MAX", 10, 1, 100);
+  if (poolMin > poolMax) read.problems.push("ORACLE_POOL_MIN must not exceed ORACLE_POOL_MAX");
+  return {
+    user,
+    password,
+    connectString,
+    poolMin,
+    poolMax,
+    queueTimeoutMs: read.integer("ORACLE_QUEUE_TIMEOUT_MS", 5000, 0),
+    connectTimeoutSeconds: read.integer("ORACLE_CONNECT_TIMEOUT_SECONDS", 10, 1),
+    callTimeoutMs: read.integer("ORACLE_CALL_TIMEOUT_MS", 60_000, 0),
+    authProcedure,
+  };
+}
+
+function readSecretFile(read: EnvReader, name: string): string | undefined {
+  const file = read.raw(name);
+  if (file === undefined) return undefined;
+  try {
+    return readFileSync(file, "utf8").trim();
+  } catch (error) {
+    read.problems.push(
+      `${name} points at a file that cannot be read (${(error as NodeJS.ErrnoException).code})`,
+    );
+    return undefined;
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * The kernel's typed settings. Every field has a development default; production
+ * refuses to start without its secrets (see `validateForEnvironment`).
+ */
+export type Environment = "development" | "test" | "production";
+export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+
+export interface OracleSettings {
+  user: string;
+  password: string;
+  connectString: string;
+  poolMin: number;
+  poolMax: number;
+  /** ms a request waits for a free pooled connection before failing. */
+  queueTimeoutMs: number;
+  /** seconds to establish a new connection (node-oracledb `connectTimeout`). */
+  connectTimeoutSeconds: number;
+  /** ms a single statement may run (node-oracledb `callTimeout`). */
+  callTimeoutMs: number;
+  /** Stored procedure that checks ERP credentials. */
+  authProcedure: string;
+}
+
+export interface KernelSettings {
+  environment: Environment;
+  host: string;
+  port: number;
+  dataDir: string;
+  /** Public base URL, for links the kernel writes (docs, Telegram webhook). */
+  publicUrl: string | undefined;
+  log: {
+    level: LogLevel;
+    pretty: boolean;
+    /** Log one line per request at info (otherwise only errors and slow requests). */
+    requests: boolean;
+    slowRequestMs: number;
+  };
+  http: {
+    bodyLimitBytes: number;
+    requestTimeoutMs: number;
+    keepAliveTimeoutMs: number;
+    /** ms the kernel waits for in-flight requests on shutdown or plugin swap. */
+    drainTimeoutMs: number;
+    corsOrigins: string[];
+    trustProxy: boolean;
+  };
+  auth: {
+    provider: "local" | "oracle";
+    jwtSecret: string;
+    /** Whether jwtSecret was given (production requires it). */
+    jwtSecretProvided: boolean;
+    issuer: string;
+    audience: string;
+    accessTokenTtlSeconds: number;
+    /** Absolute lifetime of a refresh-token family (rotation never extends it). */
+    refreshTokenTtlSeconds: number;
+    loginRateLimit: { max: number; windowMs: number };
+    /** Create demo/demo with every permission when the user table is empty (never in production). */
+    createDemoUser: boolean;
+    /** Permissions given to users who sign in through the ERP and have no local grants yet. */
+    oracleDefaultPermissions: string[];
+  };
+  erp: {
+    kind: "demo" | "oracle";
+    /** SQLite file of the demo ERP. */
+    demoFile: string;
+    demoScale: number;
+    demoSeed: number;
+    oracle: OracleSettings | undefined;
+    /** ms /health waits for the ERP before calling it down. */
+    healthTimeoutMs: number;
+  };
+  cache: {
+    url: string;
+    l1MaxEntries: number;
+    defaultTtlMs: number;
+    sweepIntervalMs: number;
+  };
+  plugins: {
+    /** Folders scanned for plugin packages (the workspace's plugins/ and PLUGINS_DIR). */
+    directories: string[];
+    /** MODULE_<NAME>_ENABLED values, keyed by the upper-case namespace. */
+    switches: Record<string, boolean>;
+  };
+  /** Folder of the built web shell, served at `/`. */
+  uiShellDir: string | undefined;
+  /** Every variable of the environment, for plugin namespaces. */
+  env: Readonly<Record<string, string>>;
+}

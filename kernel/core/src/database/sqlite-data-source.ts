@@ -1,0 +1,53 @@
+/**
+ * Opens a TypeORM data source on a SQLite file (better-sqlite3, WAL, busy timeout)
+ * and applies its pending migrations in one transaction: a failing migration
+ * leaves the database exactly as it was. Used for the kernel's own database and
+ * for each plugin's.
+ */
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { DataSource, type EntitySchema, type MixedList } from "typeorm";
+
+export interface SqliteDataSourceOptions {
+  file: string;
+  // biome-ignore lint/suspicious/noExplicitAny: TypeORM's own entity list type
+  entities: MixedList<string | (new (...args: any[]) => unknown) | EntitySchema>;
+  // biome-ignore lint/suspicious/noExplicitAny: TypeORM's own migration list type
+  migrations: MixedList<string | (new (...args: any[]) => unknown)>;
+  /** Table that records applied migrations. */
+  migrationsTableName?: string;
+}
+
+export interface OpenedDataSource {
+  dataSource: DataSource;
+  appliedMigrations: string[];
+}
+
+export async function openSqliteDataSource(
+  options: SqliteDataSourceOptions,
+): Promise<OpenedDataSource> {
+  mkdirSync(path.dirname(options.file), { recursive: true });
+  const dataSource = new DataSource({
+    type: "better-sqlite3",
+    database: options.file,
+    entities: options.entities,
+    migrations: options.migrations,
+    migrationsTableName: options.migrationsTableName ?? "migrations",
+    migrationsTransactionMode: "all",
+    synchronize: false,
+    enableWAL: true,
+    timeout: 5000,
+    prepareDatabase: (db: { pragma(sql: string): unknown }) => {
+      db.pragma("foreign_keys = ON");
+      db.pragma("synchronous = NORMAL");
+    },
+  });
+  await dataSource.initialize();
+  try {
+    const applied = await dataSource.runMigrations({ transaction: "all" });
+    return { dataSource, appliedMigrations: applied.map((migration) => migration.name) };
+  } catch (error) {
+    await dataSource.destroy().catch(() => undefined);
+    throw error;
+  }
+}

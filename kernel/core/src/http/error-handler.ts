@@ -1,0 +1,108 @@
+/**
+ * The one place errors become HTTP answers: `{error: {code, message, request_id}}`.
+ * Typed errors keep their code and status; validation errors say which field is
+ * wrong without echoing schema internals; anything else is a 500 whose details go
+ * to the log only.
+ */
+
+import { isRoaError } from "@roa2web/plugin-sdk";
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+
+interface ValidationIssue {
+  keyword: string;
+  instancePath: string;
+  message?: string;
+  params: Record<string, unknown>;
+}
+
+export interface ErrorBody {
+  error: { code: string; message: string; request_id: string; details?: Record<string, unknown> };
+}
+
+const CODES_BY_STATUS: Record<number, string> = {
+  400: "BAD_REQUEST",
+  401: "UNAUTHORIZED",
+  403: "FORBIDDEN",
+  404: "NOT_FOUND",
+  405: "METHOD_NOT_ALLOWED",
+  406: "NOT_ACCEPTABLE",
+  408: "REQUEST_TIMEOUT",
+  409: "CONFLICT",
+  411: "LENGTH_REQUIRED",
+  413: "PAYLOAD_TOO_LARGE",
+  414: "URI_TOO_LONG",
+  415: "UNSUPPORTED_MEDIA_TYPE",
+  422: "UNPROCESSABLE",
+  429: "TOO_MANY_REQUESTS",
+  503: "SERVICE_UNAVAILABLE",
+};
+
+export function describeValidation(
+  issues: readonly ValidationIssue[],
+  context: string | undefined,
+): string {
+  const first = issues[0];
+  if (!first) return "The request is not valid";
+  const base = [context ?? "request", ...first.instancePath.split("/").filter(Boolean)].join(".");
+  switch (first.keyword) {
+    case "required":
+      return `${base}.${String(first.params.missingProperty)} is required`;
+    case "additionalProperties":
+      return `${base} must not have the property "${String(first.params.additionalProperty)}"`;
+    case "pattern":
+    case "format":
+      return `${base} has an invalid format`;
+    case "enum":
+      return `${base} must be one of: ${(first.params.allowedValues as unknown[] | undefined)?.join(", ") ?? "the allowed values"}`;
+    default:
+      return `${base} ${first.message ?? "is not valid"}`;
+  }
+}
+
+export function errorBody(
+  request: FastifyRequest,
+  code: string,
+  message: string,
+  details?: Record<string, unknown>,
+): ErrorBody {
+  return {
+    error: { code, message, request_id: String(request.id), ...(details ? { details } : {}) },
+  };
+}
+
+export function installErrorHandling(
+  app: FastifyInstance,
+  options: { notFound: (request: FastifyRequest, reply: FastifyReply) => unknown },
+): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (isRoaError(error)) {
+      if (error.statusCode >= 500)
+        request.log.error({ err: error, cause: error.cause }, error.message);
+      return reply
+        .status(error.statusCode)
+        .send(errorBody(request, error.code, error.message, error.details));
+    }
+    if (error.validation) {
+      return reply
+        .status(400)
+        .send(
+          errorBody(
+            request,
+            "VALIDATION_FAILED",
+            describeValidation(error.validation as ValidationIssue[], error.validationContext),
+          ),
+        );
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      // Fastify's and its plugins' own 4xx messages (bad JSON, body too large, wrong
+      // content type) describe the request, not the server: safe to return.
+      return reply
+        .status(status)
+        .send(errorBody(request, CODES_BY_STATUS[status] ?? "BAD_REQUEST", error.message));
+    }
+    request.log.error({ err: error }, "Unhandled error while serving a request");
+    return reply.status(500).send(errorBody(request, "INTERNAL", "Internal server error"));
+  });
+  app.setNotFoundHandler(options.notFound);
+}

@@ -1,0 +1,24 @@
+/** What the HTTP layer needs from the kernel, passed explicitly to every route module. */
+import type { ErpClient } from "@roa2web/plugin-sdk";
+import type { AccessTokens } from "../auth/access-tokens.js";
+import type { AuthService } from "../auth/auth-service.js";
+import type { KernelSettings } from "../config/settings.js";
+import type { HealthRegistry } from "../health/health-registry.js";
+import type { KernelLogger } from "../logging/create-logger.js";
+import type { PluginManager } from "../plugins/plugin-manager.js";
+import type { createSharedRateLimitStore } from "./rate-limit-store.js";
+
+export interface HttpDependencies {
+  settings: KernelSettings;
+  logger: KernelLogger;
+  kernelVersion: string;
+  startedAt: Date;
+  auth: AuthService;
+  accessTokens: AccessTokens;
+  erp: ErpClient;
+  health: HealthRegistry;
+  plugins: PluginManager;
+  rateLimitStore: ReturnType<typeof createSharedRateLimitStore>;
+  /** The id of the route generation serving now (for operators). */
+  currentGeneration(): number;
+}

@@ -1,0 +1,123 @@
+/**
+ * `/api/kernel/plugins`: the shell reads the enabled plugins and their UI entries;
+ * administrators (`kernel:admin`) see every plugin and enable, disable or reload them.
+ */
+import path from "node:path";
+import { hasPermission } from "@roa2web/plugin-sdk";
+import type { FastifyInstance } from "fastify";
+import type { PluginRecord } from "../../plugins/plugin-manager.js";
+import type { HttpDependencies } from "../http-dependencies.js";
+import { errorResponses } from "./schemas.js";
+
+export const ADMIN_PERMISSION = "kernel:admin";
+
+const pluginView = {
+  type: "object",
+  properties: {
+    name: { type: "string" },
+    display_name: { type: "string" },
+    description: { type: "string", nullable: true },
+    version: { type: "string", nullable: true },
+    state: { type: "string", enum: ["disabled", "starting", "enabled", "stopping", "failed"] },
+    since: { type: "string", format: "date-time" },
+    prefix: { type: "string", nullable: true },
+    enabled_at_start: { type: "boolean" },
+    ui: {
+      type: "object",
+      nullable: true,
+      properties: { tag: { type: "string" }, url: { type: "string" } },
+    },
+    permissions: { type: "object", additionalProperties: { type: "string" } },
+    failure: {
+      type: "object",
+      nullable: true,
+      properties: { step: { type: "string" }, message: { type: "string" }, at: { type: "string" } },
+    },
+  },
+} as const;
+
+/** Where the shell loads a plugin's UI module from (served by the generation). */
+export function uiUrl(record: PluginRecord): string | undefined {
+  const ui = record.manifest?.ui;
+  return ui ? `/plugins/${record.name}/ui/${path.basename(ui.module)}` : undefined;
+}
+
+function view(record: PluginRecord, admin: boolean) {
+  const manifest = record.manifest;
+  const url = uiUrl(record);
+  const base = {
+    name: record.name,
+    display_name: manifest?.displayName ?? record.name,
+    description: manifest?.description ?? null,
+    version: manifest?.version ?? null,
+    state: record.state,
+    prefix: manifest?.prefix ?? null,
+    ui: manifest?.ui && url ? { tag: manifest.ui.tag, url } : null,
+  };
+  if (!admin) return base;
+  return {
+    ...base,
+    since: record.stateSince.toISOString(),
+    enabled_at_start: record.enabledAtStart,
+    permissions: manifest?.permissions ?? {},
+    failure: record.failure ?? null,
+  };
+}
+
+export async function pluginAdminRoutes(
+  app: FastifyInstance,
+  deps: HttpDependencies,
+): Promise<void> {
+  app.get(
+    "/api/kernel/plugins",
+    {
+      config: { access: "authenticated" },
+      schema: {
+        tags: ["kernel"],
+        summary:
+          "Plugins: the enabled ones for everyone, every plugin with details for administrators",
+        response: {
+          200: { type: "object", properties: { items: { type: "array", items: pluginView } } },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const admin = hasPermission(request.user?.permissions ?? [], ADMIN_PERMISSION);
+      const records = deps.plugins.list().filter((record) => admin || record.state === "enabled");
+      return { items: records.map((record) => view(record, admin)) };
+    },
+  );
+
+  const actions = {
+    enable: (name: string) => deps.plugins.enable(name),
+    disable: (name: string) => deps.plugins.disable(name),
+    reload: (name: string) => deps.plugins.reload(name),
+  } as const;
+  for (const [action, run] of Object.entries(actions)) {
+    app.post<{ Params: { name: string } }>(
+      `/api/kernel/plugins/:name/${action}`,
+      {
+        config: { access: ADMIN_PERMISSION },
+        schema: {
+          tags: ["kernel"],
+          summary: `${action[0]?.toUpperCase()}${action.slice(1)} a plugin without restarting the process`,
+          params: {
+            type: "object",
+            required: ["name"],
+            properties: { name: { type: "string", pattern: "^[a-z0-9-]{1,60}$" } },
+          },
+          response: { 200: pluginView, ...errorResponses },
+        },
+      },
+      async (request) => {
+        const record = await run(request.params.name);
+        request.log.info(
+          { plugin: record.name, action, state: record.state, by: request.user?.username },
+          `Plugin ${action} requested`,
+        );
+        return view(record, true);
+      },
+    );
+  }
+}

@@ -1,0 +1,259 @@
+/**
+ * Composes the kernel: opens the shared resources in parallel, registers them in the
+ * root container, discovers and starts plugins, builds the first route generation
+ * and listens. `stop()` reverses it: stop accepting, drain, stop plugins, close pools.
+ */
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { type AwilixContainer, asValue, createContainer, InjectionMode } from "awilix";
+import type { DataSource } from "typeorm";
+import { AccessTokens } from "./auth/access-tokens.js";
+import { AuthService } from "./auth/auth-service.js";
+import { RefreshTokens } from "./auth/refresh-tokens.js";
+import { Users } from "./auth/users.js";
+import { createCache, type TwoLevelCache } from "./cache/index.js";
+import type { KernelSettings } from "./config/settings.js";
+import { RefreshTokenEntity, UserEntity } from "./database/kernel-entities.js";
+import { KernelInit1763856000000 } from "./database/migrations/0001-kernel-init.js";
+import { openSqliteDataSource } from "./database/sqlite-data-source.js";
+import { createErp, type ErpService } from "./erp/create-erp.js";
+import { HealthRegistry } from "./health/health-registry.js";
+import { installAccessControl } from "./http/access-control.js";
+import { buildGeneration } from "./http/generation.js";
+import type { HttpDependencies } from "./http/http-dependencies.js";
+import { probePluginRoutes } from "./http/plugin-routes.js";
+import { createSharedRateLimitStore } from "./http/rate-limit-store.js";
+import { createSecurityHeaders } from "./http/security-headers.js";
+import { Switchboard } from "./http/switchboard.js";
+import { createLogger, type KernelLogger } from "./logging/create-logger.js";
+import { EventHub } from "./plugins/event-hub.js";
+import { PluginManager } from "./plugins/plugin-manager.js";
+import { ServiceDirectory } from "./plugins/service-registry.js";
+import { KERNEL_VERSION } from "./version.js";
+
+export interface KernelOptions {
+  /** A logger to use instead of one built from settings (tests). */
+  logger?: KernelLogger;
+}
+
+export interface Kernel {
+  readonly settings: KernelSettings;
+  readonly logger: KernelLogger;
+  readonly container: AwilixContainer;
+  readonly plugins: PluginManager;
+  readonly switchboard: Switchboard;
+  readonly auth: AuthService;
+  readonly users: Users;
+  /** Starts listening on settings.port/host; returns the bound address. */
+  listen(): Promise<{ port: number; host: string; url: string }>;
+  /** Graceful stop: stop accepting, drain, stop plugins, close resources. Idempotent. */
+  stop(): Promise<void>;
+}
+
+async function timed<T>(logger: KernelLogger, step: string, work: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  const result = await work();
+  logger.info({ step, ms: Math.round(performance.now() - started) }, `Startup: ${step}`);
+  return result;
+}
+
+/** Opens resources, starts plugins and builds the first generation (does not listen yet). */
+export async function createKernel(
+  settings: KernelSettings,
+  options: KernelOptions = {},
+): Promise<Kernel> {
+  const rootLogger = options.logger ?? createLogger(settings);
+  const logger = rootLogger.child({ module: "kernel" });
+  const startedAt = new Date();
+  const bootStarted = performance.now();
+  logger.info(
+    { version: KERNEL_VERSION, environment: settings.environment, dataDir: settings.dataDir },
+    "roa2web kernel starting",
+  );
+  mkdirSync(settings.dataDir, { recursive: true });
+
+  // Shared resources open in parallel; if one fails, the ones that opened are closed again.
+  const opening = await Promise.allSettled([
+    timed(logger, "erp", () => createErp(settings, rootLogger)),
+    timed(logger, "kernel database", () =>
+      openSqliteDataSource({
+        file: path.join(settings.dataDir, "kernel.db"),
+        entities: [UserEntity, RefreshTokenEntity],
+        migrations: [KernelInit1763856000000],
+      }),
+    ),
+    timed(logger, "cache", () =>
+      createCache({
+        url: settings.cache.url,
+        l1MaxEntries: settings.cache.l1MaxEntries,
+        defaultTtlMs: settings.cache.defaultTtlMs,
+        logger: rootLogger.child({ module: "cache" }),
+      }),
+    ),
+  ]);
+  const failed = opening.filter(
+    (result): result is PromiseRejectedResult => result.status === "rejected",
+  );
+  if (failed.length > 0) {
+    for (const result of opening) {
+      if (result.status !== "fulfilled") continue;
+      const value = result.value as { close?: () => unknown; dataSource?: DataSource };
+      await Promise.resolve(value.dataSource ? value.dataSource.destroy() : value.close?.()).catch(
+        () => undefined,
+      );
+    }
+    throw failed[0]?.reason;
+  }
+  const [erp, kernelDb, cache] = opening.map(
+    (result) => (result as PromiseFulfilledResult<unknown>).value,
+  ) as [ErpService, { dataSource: DataSource }, TwoLevelCache];
+  cache.startSweeper(settings.cache.sweepIntervalMs);
+
+  const health = new HealthRegistry();
+  health.register("erp", () => erp.health(), {
+    critical: true,
+    timeoutMs: settings.erp.healthTimeoutMs + 100,
+  });
+  health.register("kernel-database", async () => {
+    await kernelDb.dataSource.query("SELECT 1");
+    return { status: "up" };
+  });
+  health.register("cache", async () => {
+    const stats = await cache.stats();
+    return { status: "up", data: { l1: stats.l1, l2: stats.l2 } };
+  });
+
+  const accessTokens = new AccessTokens({
+    secret: settings.auth.jwtSecret,
+    issuer: settings.auth.issuer,
+    audience: settings.auth.audience,
+    ttlSeconds: settings.auth.accessTokenTtlSeconds,
+  });
+  const users = new Users(kernelDb.dataSource);
+  const refreshTokens = new RefreshTokens(
+    kernelDb.dataSource,
+    settings.auth.refreshTokenTtlSeconds,
+    (familyId, userId) =>
+      logger.warn(
+        { familyId, userId },
+        "A used refresh token was presented again: its whole family is revoked",
+      ),
+  );
+  const auth = new AuthService(
+    settings.auth,
+    users,
+    accessTokens,
+    refreshTokens,
+    rootLogger.child({ module: "auth" }),
+    erp.verifyCredentials,
+  );
+  await auth.ensureDemoUser();
+
+  const services = new ServiceDirectory();
+  const events = new EventHub(logger);
+  const container = createContainer({ injectionMode: InjectionMode.PROXY, strict: true });
+  container.register({
+    config: asValue(settings),
+    logger: asValue(logger),
+    erp: asValue(erp.client),
+    auth: asValue(auth),
+    cache: asValue(cache),
+    health: asValue(health),
+    services: asValue(services),
+    events: asValue(events),
+  });
+
+  const plugins = new PluginManager({
+    container,
+    settings,
+    kernelVersion: KERNEL_VERSION,
+    logger: rootLogger,
+    erp: erp.client,
+    cache,
+    services,
+    events,
+  });
+  const switchboard = new Switchboard({
+    requestTimeoutMs: settings.http.requestTimeoutMs,
+    keepAliveTimeoutMs: settings.http.keepAliveTimeoutMs,
+    drainTimeoutMs: settings.http.drainTimeoutMs,
+    logger,
+    headers: createSecurityHeaders(),
+  });
+  const deps: HttpDependencies = {
+    settings,
+    logger: rootLogger,
+    kernelVersion: KERNEL_VERSION,
+    startedAt,
+    auth,
+    accessTokens,
+    erp: erp.client,
+    health,
+    plugins,
+    rateLimitStore: createSharedRateLimitStore(),
+    currentGeneration: () => switchboard.generation,
+  };
+  plugins.attachHttp(
+    async (running) => {
+      const started = performance.now();
+      const app = await buildGeneration(deps, running);
+      await switchboard.swap(app);
+      logger.info(
+        {
+          generation: switchboard.generation,
+          plugins: running.map((instance) => instance.manifest.name),
+          ms: Math.round(performance.now() - started),
+        },
+        "Route generation swapped in",
+      );
+    },
+    (instance) =>
+      probePluginRoutes(instance, (scratch) => installAccessControl(scratch, accessTokens)),
+  );
+
+  await timed(logger, "discover plugins", () => plugins.discover());
+  await timed(logger, "start plugins", () => plugins.startEnabled());
+  if (switchboard.generation === 0) await switchboard.swap(await buildGeneration(deps, []));
+  logger.info(
+    {
+      ms: Math.round(performance.now() - bootStarted),
+      plugins: plugins.list().map((record) => ({ name: record.name, state: record.state })),
+    },
+    "Kernel ready",
+  );
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      logger.info("Shutting down: no new connections, draining requests");
+      await switchboard.close();
+      await plugins.stopAll();
+      await Promise.allSettled([
+        Promise.resolve(erp.close()),
+        kernelDb.dataSource.destroy(),
+        cache.close(),
+      ]);
+      await container.dispose();
+      logger.info("Shutdown complete");
+    })();
+    return stopping;
+  };
+
+  return {
+    settings,
+    logger,
+    container,
+    plugins,
+    switchboard,
+    auth,
+    users,
+    async listen() {
+      const address = await switchboard.listen(settings.port, settings.host);
+      const host = address.address.includes(":") ? `[${address.address}]` : address.address;
+      const url = `http://${host === "0.0.0.0" || host === "[::]" ? "localhost" : host}:${address.port}`;
+      logger.info({ url, port: address.port }, `Listening on ${url}`);
+      return { port: address.port, host: address.address, url };
+    },
+    stop,
+  };
+}

@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+/**
+ * The roa2web server: `node kernel/core/dist/main.js` (what `pnpm start` runs), and
+ * `node kernel/core/dist/main.js users …` to manage local users.
+ * SIGINT/SIGTERM stop it gracefully; a second signal, or a stop that takes longer
+ * than the grace period, ends it at once.
+ */
+import closeWithGrace from "close-with-grace";
+import { runUsersCommand } from "./cli/users-command.js";
+import { loadConfig } from "./config/load-config.js";
+import { ConfigError } from "./config/parse.js";
+import { createKernel } from "./kernel.js";
+
+async function main(): Promise<void> {
+  let settings: ReturnType<typeof loadConfig>;
+  try {
+    settings = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(
+        `roa2web cannot start.\n${error.message}\nSee .env.example for every setting.\n`,
+      );
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+  if (process.argv[2] === "users") {
+    try {
+      process.exit(await runUsersCommand(settings, process.argv.slice(3)));
+    } catch (error) {
+      process.stderr.write(`roa2web users: ${(error as Error).message}\n`);
+      process.exit(1);
+    }
+  }
+  const kernel = await createKernel(settings);
+  closeWithGrace({ delay: settings.http.drainTimeoutMs + 10_000 }, async ({ signal, err }) => {
+    if (err) kernel.logger.fatal({ err }, "Stopping after an uncaught error");
+    else kernel.logger.info({ signal }, "Stop requested");
+    await kernel.stop();
+  });
+  try {
+    await kernel.listen();
+  } catch (error) {
+    kernel.logger.fatal({ err: error, port: settings.port, host: settings.host }, "Cannot listen");
+    await kernel.stop();
+    process.exit(1);
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `roa2web failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,229 @@
+import { createHmac } from "node:crypto";
+import { createSigner } from "fast-jwt";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { inject, startTestKernel, type TestKernel } from "./helpers/test-kernel.js";
+
+let t: TestKernel;
+
+beforeAll(async () => {
+  t = await startTestKernel({ env: { LOGIN_RATE_LIMIT_MAX: "5" } });
+});
+afterAll(async () => t?.close());
+
+async function login(username = "demo", password = "demo", ip = "10.0.0.1") {
+  return inject(t.kernel, {
+    method: "POST",
+    url: "/api/auth/login",
+    payload: { username, password },
+    remoteAddress: ip,
+  });
+}
+
+function me(token: string) {
+  return inject(t.kernel, {
+    method: "GET",
+    url: "/api/auth/me",
+    headers: { authorization: `Bearer ${token}` },
+  });
+}
+
+function base64url(value: object): string {
+  return Buffer.from(JSON.stringify(value)).toString("base64url");
+}
+
+describe("login", () => {
+  it("issues an access and a refresh token for demo/demo", async () => {
+    const response = await login();
+    expect(response.statusCode).toBe(200);
+    const body = response.json();
+    expect(body).toMatchObject({ token_type: "Bearer", expires_in: 900 });
+    expect(body.access_token.split(".")).toHaveLength(3);
+    expect(body.refresh_token.length).toBeGreaterThan(30);
+    const profile = await me(body.access_token);
+    expect(profile.statusCode).toBe(200);
+    expect(profile.json()).toMatchObject({ user: { username: "demo" }, permissions: ["*:*"] });
+    expect(profile.json().companies.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it("refuses a wrong password and an unknown user alike", async () => {
+    const wrong = await login("demo", "nope", "10.0.0.2");
+    const unknown = await login("ghost", "nope", "10.0.0.2");
+    expect(wrong.statusCode).toBe(401);
+    expect(unknown.statusCode).toBe(401);
+    expect(wrong.json().error.message).toBe(unknown.json().error.message);
+  });
+
+  it("limits attempts to 5 per window per IP, with Retry-After", async () => {
+    const ip = "10.9.9.9";
+    for (let attempt = 0; attempt < 5; attempt++)
+      expect((await login("demo", "bad", ip)).statusCode).toBe(401);
+    const blocked = await login("demo", "demo", ip);
+    expect(blocked.statusCode).toBe(429);
+    expect(Number(blocked.headers["retry-after"])).toBeGreaterThan(0);
+    expect(blocked.json().error.code).toBe("TOO_MANY_REQUESTS");
+    // Another client is not affected.
+    expect((await login("demo", "demo", "10.9.9.8")).statusCode).toBe(200);
+  });
+});
+
+describe("access tokens", () => {
+  it("refuses requests without a token, or with expired, tampered, unsigned or foreign tokens", async () => {
+    const good = (await login("demo", "demo", "10.0.1.1")).json().access_token as string;
+    const [header, payload, signature] = good.split(".") as [string, string, string];
+    const claims = JSON.parse(Buffer.from(payload, "base64url").toString());
+    const settings = t.kernel.settings.auth;
+    const expired = createSigner({ key: settings.jwtSecret, algorithm: "HS256" })({
+      ...claims,
+      iat: Math.floor(Date.now() / 1000) - 3600,
+      exp: Math.floor(Date.now() / 1000) - 60,
+    });
+    const tampered = `${header}.${base64url({ ...claims, perms: ["*:*"], sub: "999" })}.${signature}`;
+    const unsigned = `${base64url({ alg: "none", typ: "JWT" })}.${payload}.`;
+    const foreignKey = createSigner({
+      key: "another-secret-another-secret-another",
+      algorithm: "HS256",
+    })(claims);
+    const hs512 = (() => {
+      const head = base64url({ alg: "HS512", typ: "JWT" });
+      const signed = createHmac("sha512", settings.jwtSecret)
+        .update(`${head}.${payload}`)
+        .digest("base64url");
+      return `${head}.${payload}.${signed}`;
+    })();
+    const wrongAudience = createSigner({ key: settings.jwtSecret, algorithm: "HS256" })({
+      ...claims,
+      aud: "someone-else",
+    });
+    const notAccess = createSigner({ key: settings.jwtSecret, algorithm: "HS256" })({
+      ...claims,
+      typ: "refresh",
+    });
+
+    const missing = await inject(t.kernel, { method: "GET", url: "/api/auth/me" });
+    expect(missing.statusCode).toBe(401);
+    expect(missing.json().error.code).toBe("UNAUTHORIZED");
+    for (const [name, token] of Object.entries({
+      expired,
+      tampered,
+      unsigned,
+      foreignKey,
+      hs512,
+      wrongAudience,
+      notAccess,
+      garbage: "abc",
+    })) {
+      const response = await me(token);
+      expect(response.statusCode, name).toBe(401);
+      expect(response.json().error.code, name).toBe("UNAUTHORIZED");
+    }
+    expect((await me(expired)).json().error.details.reason).toBe("expired");
+    expect((await me(good)).statusCode).toBe(200);
+  });
+
+  it("checks the permission each route declares", async () => {
+    await t.kernel.users.create({
+      username: "reader",
+      password: "reader-pass",
+      permissions: ["good:read"],
+      companies: [1],
+    });
+    const reader = (await login("reader", "reader-pass", "10.0.2.1")).json().access_token;
+    const headers = { authorization: `Bearer ${reader}` };
+    expect(
+      (await inject(t.kernel, { method: "GET", url: "/api/good/ping", headers })).statusCode,
+    ).toBe(200);
+    const write = await inject(t.kernel, {
+      method: "POST",
+      url: "/api/good/notes",
+      headers,
+      payload: { text: "x" },
+    });
+    expect(write.statusCode).toBe(403);
+    expect(write.json().error).toMatchObject({
+      code: "FORBIDDEN",
+      details: { permission: "good:write" },
+    });
+    const admin = await inject(t.kernel, {
+      method: "POST",
+      url: "/api/kernel/plugins/good/disable",
+      headers,
+    });
+    expect(admin.statusCode).toBe(403);
+  });
+});
+
+describe("refresh tokens", () => {
+  it("rotates: the new pair works, the old refresh token does not", async () => {
+    const first = (await login("demo", "demo", "10.0.3.1")).json();
+    const rotated = await inject(t.kernel, {
+      method: "POST",
+      url: "/api/auth/refresh",
+      payload: { refresh_token: first.refresh_token },
+    });
+    expect(rotated.statusCode).toBe(200);
+    const second = rotated.json();
+    expect(second.refresh_token).not.toBe(first.refresh_token);
+    expect((await me(second.access_token)).statusCode).toBe(200);
+    expect(second.refresh_expires_at).toBe(first.refresh_expires_at); // absolute expiry is not extended
+  });
+
+  it("revokes the whole family when a used refresh token is presented again", async () => {
+    const first = (await login("demo", "demo", "10.0.3.2")).json();
+    const second = (
+      await inject(t.kernel, {
+        method: "POST",
+        url: "/api/auth/refresh",
+        payload: { refresh_token: first.refresh_token },
+      })
+    ).json();
+    const replay = await inject(t.kernel, {
+      method: "POST",
+      url: "/api/auth/refresh",
+      payload: { refresh_token: first.refresh_token },
+    });
+    expect(replay.statusCode).toBe(401);
+    expect(replay.json().error.message).toContain("already used");
+    // The legitimate successor is now revoked too.
+    const successor = await inject(t.kernel, {
+      method: "POST",
+      url: "/api/auth/refresh",
+      payload: { refresh_token: second.refresh_token },
+    });
+    expect(successor.statusCode).toBe(401);
+  });
+
+  it("logout revokes the refresh token", async () => {
+    const pair = (await login("demo", "demo", "10.0.3.3")).json();
+    const out = await inject(t.kernel, {
+      method: "POST",
+      url: "/api/auth/logout",
+      payload: { refresh_token: pair.refresh_token },
+    });
+    expect(out.statusCode).toBe(204);
+    const after = await inject(t.kernel, {
+      method: "POST",
+      url: "/api/auth/refresh",
+      payload: { refresh_token: pair.refresh_token },
+    });
+    expect(after.statusCode).toBe(401);
+  });
+
+  it("rejects unknown and malformed refresh requests", async () => {
+    expect(
+      (
+        await inject(t.kernel, {
+          method: "POST",
+          url: "/api/auth/refresh",
+          payload: { refresh_token: "nope" },
+        })
+      ).statusCode,
+    ).toBe(401);
+    const bad = await inject(t.kernel, {
+      method: "POST",
+      url: "/api/auth/refresh",
+      payload: { token: 1 },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.code).toBe("VALIDATION_FAILED");
+  });
+});

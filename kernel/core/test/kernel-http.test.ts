@@ -1,0 +1,248 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { inject, startTestKernel, type TestKernel } from "./helpers/test-kernel.js";
+
+let t: TestKernel;
+let token: string;
+
+beforeAll(async () => {
+  t = await startTestKernel({ listen: true });
+  token = await t.login();
+});
+afterAll(async () => t?.close());
+
+const auth = () => ({ authorization: `Bearer ${token}` });
+
+describe("kernel HTTP surface", () => {
+  it("returns the request id in a header, and keeps a well-formed incoming one", async () => {
+    const fresh = await inject(t.kernel, { method: "GET", url: "/health" });
+    expect(fresh.headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
+    const given = await inject(t.kernel, {
+      method: "GET",
+      url: "/health",
+      headers: { "x-request-id": "proxy-abc.123" },
+    });
+    expect(given.headers["x-request-id"]).toBe("proxy-abc.123");
+    const hostile = await inject(t.kernel, {
+      method: "GET",
+      url: "/health",
+      headers: { "x-request-id": "<script>" },
+    });
+    expect(hostile.headers["x-request-id"]).not.toBe("<script>");
+  });
+
+  it("sets security headers on every response, errors included", async () => {
+    for (const url of ["/health", "/api/nothing", "/api/good/public", "/api/good/boom"]) {
+      const response = await fetch(`${t.url}${url}`);
+      await response.arrayBuffer();
+      expect(response.headers.get("x-content-type-options"), url).toBe("nosniff");
+      expect(response.headers.get("content-security-policy"), url).toMatch(
+        /default-src '(self|none)'/,
+      );
+      expect(response.headers.get("x-frame-options"), url).toMatch(/SAMEORIGIN|DENY/);
+      expect(response.headers.get("x-request-id"), url).toMatch(/^[0-9a-f-]{36}$/);
+    }
+  });
+
+  it("answers unknown routes with a JSON 404", async () => {
+    const response = await inject(t.kernel, { method: "GET", url: "/api/nothing-here?x=1" });
+    expect(response.statusCode).toBe(404);
+    expect(response.json().error).toMatchObject({
+      code: "NOT_FOUND",
+      message: "No route GET /api/nothing-here",
+    });
+    expect(response.json().error.request_id).toBe(response.headers["x-request-id"]);
+  });
+
+  it("turns a throwing plugin route into a JSON 500 without internals", async () => {
+    const response = await inject(t.kernel, { method: "GET", url: "/api/good/boom" });
+    expect(response.statusCode).toBe(500);
+    expect(response.json()).toEqual({
+      error: {
+        code: "INTERNAL",
+        message: "Internal server error",
+        request_id: response.headers["x-request-id"],
+      },
+    });
+    expect(response.body).not.toContain("passwd");
+  });
+
+  it("passes typed plugin errors through with their code and details", async () => {
+    const response = await inject(t.kernel, { method: "GET", url: "/api/good/missing" });
+    expect(response.statusCode).toBe(404);
+    expect(response.json().error).toMatchObject({
+      code: "NOT_FOUND",
+      message: "No such note",
+      details: { id: 7 },
+    });
+  });
+
+  it("rejects malformed JSON and wrong bodies with a 400 that names the field", async () => {
+    const broken = await inject(t.kernel, {
+      method: "POST",
+      url: "/api/auth/login",
+      headers: { "content-type": "application/json" },
+      payload: "{not json",
+    });
+    expect(broken.statusCode).toBe(400);
+    expect(broken.json().error.code).toBe("BAD_REQUEST");
+    const missing = await inject(t.kernel, {
+      method: "POST",
+      url: "/api/good/notes",
+      headers: auth(),
+      payload: { txt: "x" },
+    });
+    expect(missing.statusCode).toBe(400);
+    expect(missing.json().error).toMatchObject({
+      code: "VALIDATION_FAILED",
+      message: "body.text is required",
+    });
+    const tooLong = await inject(t.kernel, {
+      method: "POST",
+      url: "/api/good/notes",
+      headers: auth(),
+      payload: { text: "x".repeat(101) },
+    });
+    expect(tooLong.json().error.message).toBe("body.text must NOT have more than 100 characters");
+  });
+
+  it("refuses a body over the limit with 413 JSON", async () => {
+    const response = await inject(t.kernel, {
+      method: "POST",
+      url: "/api/good/notes",
+      headers: { ...auth(), "content-type": "application/json" },
+      payload: JSON.stringify({ text: "x".repeat(2 * 1024 * 1024) }),
+    });
+    expect(response.statusCode).toBe(413);
+    expect(response.json().error.code).toBe("PAYLOAD_TOO_LARGE");
+  });
+
+  it("serves the OpenAPI document with kernel and plugin routes", async () => {
+    const response = await inject(t.kernel, { method: "GET", url: "/api/docs/json" });
+    expect(response.statusCode).toBe(200);
+    const paths = Object.keys(response.json().paths);
+    expect(paths).toEqual(
+      expect.arrayContaining(["/api/auth/login", "/api/companies", "/health", "/api/good/ping"]),
+    );
+    const ui = await inject(t.kernel, { method: "GET", url: "/api/docs" });
+    expect([200, 302]).toContain(ui.statusCode);
+  });
+
+  it("writes to the plugin's own migrated database", async () => {
+    const first = await inject(t.kernel, {
+      method: "POST",
+      url: "/api/good/notes",
+      headers: auth(),
+      payload: { text: "hello" },
+    });
+    expect(first.statusCode).toBe(201);
+    const second = await inject(t.kernel, {
+      method: "POST",
+      url: "/api/good/notes",
+      headers: auth(),
+      payload: { text: "again" },
+    });
+    expect(second.json().count).toBe(first.json().count + 1);
+  });
+});
+
+describe("companies and calendar", () => {
+  it("lists the companies of the demo ERP for a user granted all", async () => {
+    const response = await inject(t.kernel, {
+      method: "GET",
+      url: "/api/companies",
+      headers: auth(),
+    });
+    expect(response.statusCode).toBe(200);
+    const items = response.json().items;
+    expect(items.length).toBeGreaterThanOrEqual(3);
+    expect(items[0]).toMatchObject({
+      id: expect.any(Number),
+      name: expect.any(String),
+      tax_id: expect.any(String),
+    });
+  });
+
+  it("shows a limited user only their companies and refuses others' calendars", async () => {
+    await t.kernel.users.create({
+      username: "Viewer",
+      password: "viewer-pass",
+      permissions: ["good:read"],
+      companies: [2],
+    });
+    const viewer = await t.login("viewer", "viewer-pass");
+    const companies = await inject(t.kernel, {
+      method: "GET",
+      url: "/api/companies",
+      headers: { authorization: `Bearer ${viewer}` },
+    });
+    expect(companies.json().items.map((company: { id: number }) => company.id)).toEqual([2]);
+    const own = await inject(t.kernel, {
+      method: "GET",
+      url: "/api/calendar?company=2",
+      headers: { authorization: `Bearer ${viewer}` },
+    });
+    expect(own.statusCode).toBe(200);
+    const other = await inject(t.kernel, {
+      method: "GET",
+      url: "/api/calendar?company=1",
+      headers: { authorization: `Bearer ${viewer}` },
+    });
+    expect(other.statusCode).toBe(403);
+    expect(other.json().error.code).toBe("FORBIDDEN");
+  });
+
+  it("returns at least 24 months of periods, newest first, with open and closed ones", async () => {
+    const response = await inject(t.kernel, {
+      method: "GET",
+      url: "/api/calendar?company=1",
+      headers: auth(),
+    });
+    const body = response.json();
+    const months = body.years.flatMap(
+      (year: { months: Array<{ period: string; closed: boolean }> }) => year.months,
+    );
+    expect(months.length).toBeGreaterThanOrEqual(24);
+    expect(months[0].period).toBe(
+      `${body.current.year}-${String(body.current.month).padStart(2, "0")}`,
+    );
+    expect(months.some((month: { closed: boolean }) => month.closed)).toBe(true);
+    expect(months[0].closed).toBe(false);
+  });
+
+  it("validates the calendar query", async () => {
+    for (const url of ["/api/calendar", "/api/calendar?company=abc", "/api/calendar?company=-1"]) {
+      const response = await inject(t.kernel, { method: "GET", url, headers: auth() });
+      expect(response.statusCode, url).toBe(400);
+      expect(response.json().error.code).toBe("VALIDATION_FAILED");
+    }
+    const unknown = await inject(t.kernel, {
+      method: "GET",
+      url: "/api/calendar?company=999",
+      headers: auth(),
+    });
+    expect(unknown.statusCode).toBe(404);
+  });
+});
+
+describe("health", () => {
+  it("reports the kernel services and every plugin with its state", async () => {
+    const response = await inject(t.kernel, { method: "GET", url: "/health" });
+    expect(response.statusCode).toBe(200);
+    const body = response.json();
+    expect(body.status).toBe("degraded"); // fixtures include failing plugins
+    expect(body.checks.find((check: { name: string }) => check.name === "erp")).toMatchObject({
+      status: "up",
+      critical: true,
+    });
+    const byName = Object.fromEntries(
+      body.plugins.map((plugin: { name: string }) => [plugin.name, plugin]),
+    );
+    expect(byName.good).toMatchObject({ state: "enabled", status: "up", version: "1.2.3" });
+    expect(byName["throws-on-start"]).toMatchObject({ state: "failed", status: "down" });
+    expect(byName["throws-on-start"].detail).toContain("cannot reach the printer");
+    expect(byName["wrong-kernel"].detail).toContain("needs kernel >=99.0.0");
+    expect(byName["bad-manifest"].detail).toContain("prefix");
+    expect(byName["no-access"].detail).toContain("declares no access");
+    expect(byName["bad-migration"]).toMatchObject({ state: "disabled" });
+  });
+});
