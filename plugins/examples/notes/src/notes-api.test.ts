@@ -1,0 +1,293 @@
+/**
+ * The plugin served by a real kernel: temp SQLite files, the demo ERP, and this
+ * package's folder's parent as the plugin folder. The kernel loads the BUILT plugin
+ * (dist/), which `pnpm test` builds before vitest runs.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  inject,
+  startTestKernel,
+  type TestKernel,
+} from "../../../../kernel/core/test/helpers/test-kernel.js";
+import type { NoteCreated, NotesCount } from "./contract.js";
+import { CreateNotes1763900000000 } from "./migrations/1763900000000-create-notes.js";
+
+const packageRoot = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
+const packageJson = JSON.parse(readFileSync(path.join(packageRoot, "package.json"), "utf8")) as {
+  name: string;
+  roa2web: { name: string; entry: string; prefix: string; ui: { tag: string; module: string } };
+};
+const manifest = packageJson.roa2web;
+const api = manifest.prefix;
+const read = `${manifest.name}:read`;
+const write = `${manifest.name}:write`;
+
+let t: TestKernel;
+const tokens: Record<"admin" | "reader" | "writer", string> = { admin: "", reader: "", writer: "" };
+const as = (who: keyof typeof tokens) => ({ authorization: `Bearer ${tokens[who]}` });
+
+beforeAll(async () => {
+  for (const file of [manifest.entry, manifest.ui.module]) {
+    if (!existsSync(path.join(packageRoot, file))) {
+      throw new Error(
+        `${file} is missing: the kernel loads the built plugin. Run \`pnpm --filter ${packageJson.name} run build\` or \`pnpm test\` (which builds first).`,
+      );
+    }
+  }
+  t = await startTestKernel({ pluginDirs: [path.dirname(packageRoot)] });
+  const record = t.kernel.plugins.get(manifest.name);
+  if (record?.state !== "enabled") {
+    throw new Error(
+      `the plugin did not start: ${JSON.stringify(record?.failure ?? record?.state)}`,
+    );
+  }
+  tokens.admin = await t.login();
+  await t.kernel.users.create({
+    username: "reader",
+    password: "reader-pass",
+    permissions: [read],
+    companies: [1],
+  });
+  await t.kernel.users.create({
+    username: "writer",
+    password: "writer-pass",
+    permissions: [read, write],
+    companies: [1],
+  });
+  tokens.reader = await t.login("reader", "reader-pass");
+  tokens.writer = await t.login("writer", "writer-pass");
+});
+afterAll(async () => t?.close());
+
+function create(payload: Record<string, unknown>, who: keyof typeof tokens = "admin") {
+  return inject(t.kernel, { method: "POST", url: api, headers: as(who), payload });
+}
+
+function list(query: string, who: keyof typeof tokens = "admin") {
+  return inject(t.kernel, { method: "GET", url: `${api}?${query}`, headers: as(who) });
+}
+
+describe("starting", () => {
+  it("records its migration in the plugin's own database", async () => {
+    const database = t.kernel.plugins.get(manifest.name)?.instance?.context.database();
+    const rows = (await database?.query("SELECT name FROM migrations")) as Array<{ name: string }>;
+    expect(rows.map((row) => row.name)).toEqual([new CreateNotes1763900000000().name]);
+    expect(existsSync(path.join(t.dataDir, "plugins", manifest.name, `${manifest.name}.db`))).toBe(
+      true,
+    );
+  });
+
+  it("lists its UI entry for the shell and serves the module", async () => {
+    const plugins = await inject(t.kernel, {
+      method: "GET",
+      url: "/api/kernel/plugins",
+      headers: as("reader"),
+    });
+    const entry = (plugins.json().items as Array<{ name: string }>).find(
+      (item) => item.name === manifest.name,
+    );
+    const url = `/plugins/${manifest.name}/ui/${path.basename(manifest.ui.module)}`;
+    expect(entry).toMatchObject({ state: "enabled", ui: { tag: manifest.ui.tag, url } });
+    const module = await inject(t.kernel, { method: "GET", url });
+    expect(module.statusCode).toBe(200);
+    expect(module.body).toContain(`customElements.define("${manifest.ui.tag}"`);
+  });
+});
+
+describe("create, list and paginate", () => {
+  it("creates a note (201) and answers it", async () => {
+    const response = await create({
+      company_id: 1,
+      title: "  Call   the bank ",
+      body: "about fees",
+    });
+    expect(response.statusCode).toBe(201);
+    expect(response.json()).toMatchObject({
+      id: expect.any(Number),
+      company_id: 1,
+      title: "Call the bank",
+      body: "about fees",
+      created_by: "demo",
+      created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
+    const again = await inject(t.kernel, {
+      method: "GET",
+      url: `${api}/${response.json().id}`,
+      headers: as("reader"),
+    });
+    expect(again.json()).toEqual(response.json());
+  });
+
+  it("pages a company's notes newest first, with the total", async () => {
+    for (let index = 1; index <= 4; index++)
+      await create({ company_id: 2, title: `Note ${index}` });
+    const first = await list("company=2&page_size=3");
+    expect(first.statusCode).toBe(200);
+    expect(first.json()).toMatchObject({ total: 4, page: 1, page_size: 3, pages: 2 });
+    expect(first.json().items.map((note: { title: string }) => note.title)).toEqual([
+      "Note 4",
+      "Note 3",
+      "Note 2",
+    ]);
+    const second = await list("company=2&page=2&page_size=3");
+    expect(second.json().items.map((note: { title: string }) => note.title)).toEqual(["Note 1"]);
+    const past = await list("company=2&page=5&page_size=3");
+    expect(past.json()).toMatchObject({ items: [], total: 4, pages: 2 });
+  });
+
+  it("uses the default page size when none is asked", async () => {
+    expect((await list("company=2")).json()).toMatchObject({ page: 1, page_size: 20 });
+  });
+
+  it("provides its count as a service and emits an event for each new note", async () => {
+    const services = t.kernel.container.resolve<{ get(name: string): unknown }>("services");
+    const counter = services.get(`${manifest.name}.count`) as NotesCount;
+    expect(await counter.count(2)).toBe(4);
+    const events = t.kernel.container.resolve<{
+      subscribe(subscriber: string, event: string, handler: (payload: unknown) => void): () => void;
+    }>("events");
+    const seen: NoteCreated[] = [];
+    const unsubscribe = events.subscribe("test", `${manifest.name}.created`, (payload) => {
+      seen.push(payload as NoteCreated);
+    });
+    const response = await create({ company_id: 2, title: "Evented" });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    unsubscribe();
+    expect(seen).toEqual([
+      { id: response.json().id, company_id: 2, title: "Evented", created_by: "demo" },
+    ]);
+    expect(await counter.count(2)).toBe(5);
+  });
+});
+
+describe("validation", () => {
+  it.each([
+    [{ company_id: 1 }, "body.title is required"],
+    [{ company_id: 1, title: "x", color: "red" }, 'must not have the property "color"'],
+    [{ company_id: "one", title: "x" }, "body.company_id"],
+    [{ company_id: 1, title: "   " }, "body.title must not be blank"],
+    [{ company_id: 999, title: "x" }, "the ERP has no company 999"],
+  ])("refuses %j with a 400 that says why", async (payload, message) => {
+    const response = await create(payload);
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error).toMatchObject({
+      code: "VALIDATION_FAILED",
+      request_id: expect.any(String),
+    });
+    expect(response.json().error.message).toContain(message);
+  });
+
+  it.each(["", "company=0", "company=1&page=0", "company=1&page_size=101", "company=1&sort=title"])(
+    "refuses the list query %j with a 400",
+    async (query) => {
+      const response = await list(query);
+      expect(response.statusCode).toBe(400);
+      expect(response.json().error.code).toBe("VALIDATION_FAILED");
+    },
+  );
+});
+
+describe("access", () => {
+  it("needs a signed-in caller (401)", async () => {
+    const response = await inject(t.kernel, { method: "GET", url: `${api}?company=1` });
+    expect(response.statusCode).toBe(401);
+    expect(response.json().error.code).toBe("UNAUTHORIZED");
+  });
+
+  it("refuses a company the user was not granted (403)", async () => {
+    expect((await list("company=1", "reader")).statusCode).toBe(200);
+    const response = await list("company=2", "reader");
+    expect(response.statusCode).toBe(403);
+    expect(response.json().error).toMatchObject({ code: "FORBIDDEN", details: { company: 2 } });
+    const write = await create({ company_id: 2, title: "not mine" }, "writer");
+    expect(write.statusCode).toBe(403);
+  });
+
+  it("refuses to write without the write permission (403 naming it)", async () => {
+    const response = await create({ company_id: 1, title: "read only" }, "reader");
+    expect(response.statusCode).toBe(403);
+    expect(response.json().error).toMatchObject({
+      code: "FORBIDDEN",
+      details: { permission: write },
+    });
+    const removal = await inject(t.kernel, {
+      method: "DELETE",
+      url: `${api}/1`,
+      headers: as("reader"),
+    });
+    expect(removal.statusCode).toBe(403);
+  });
+
+  it("hides the notes of other companies as if they did not exist (404)", async () => {
+    const other = await create({ company_id: 2, title: "company 2 only" });
+    const response = await inject(t.kernel, {
+      method: "GET",
+      url: `${api}/${other.json().id}`,
+      headers: as("reader"),
+    });
+    expect(response.statusCode).toBe(404);
+  });
+});
+
+describe("read and delete one note", () => {
+  it("answers 404 with a typed error for an unknown id", async () => {
+    const response = await inject(t.kernel, {
+      method: "GET",
+      url: `${api}/987654`,
+      headers: as("admin"),
+    });
+    expect(response.statusCode).toBe(404);
+    expect(response.json().error).toMatchObject({
+      code: "NOT_FOUND",
+      message: "No note with id 987654",
+      details: { id: 987654 },
+    });
+  });
+
+  it("deletes (204), after which the note is gone", async () => {
+    const created = await create({ company_id: 1, title: "to delete" }, "writer");
+    const url = `${api}/${created.json().id}`;
+    const removal = await inject(t.kernel, { method: "DELETE", url, headers: as("writer") });
+    expect(removal.statusCode).toBe(204);
+    expect(removal.body).toBe("");
+    expect((await inject(t.kernel, { method: "GET", url, headers: as("writer") })).statusCode).toBe(
+      404,
+    );
+    expect(
+      (await inject(t.kernel, { method: "DELETE", url, headers: as("writer") })).statusCode,
+    ).toBe(404);
+  });
+});
+
+describe("disable, enable and reload while the process runs", () => {
+  const admin = (action: string) =>
+    inject(t.kernel, {
+      method: "POST",
+      url: `/api/kernel/plugins/${manifest.name}/${action}`,
+      headers: as("admin"),
+    });
+  const service = () =>
+    t.kernel.container
+      .resolve<{ get(name: string): unknown }>("services")
+      .get(`${manifest.name}.count`) as NotesCount | undefined;
+
+  it("keeps its data and its service across a reload (a new instance, same code)", async () => {
+    const before = await service()?.count(2);
+    const reloaded = await admin("reload");
+    expect(reloaded.json()).toMatchObject({ name: manifest.name, state: "enabled" });
+    expect(await service()?.count(2)).toBe(before);
+    expect((await list("company=2")).json().total).toBe(before);
+  });
+
+  it("withdraws its routes and service while disabled, and brings them back", async () => {
+    await admin("disable");
+    expect((await list("company=1")).statusCode).toBe(404);
+    expect(service()).toBeUndefined();
+    await admin("enable");
+    expect((await list("company=1")).statusCode).toBe(200);
+    expect(service()).toBeDefined();
+  });
+});

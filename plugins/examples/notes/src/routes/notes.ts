@@ -1,0 +1,104 @@
+/**
+ * The notes API under the plugin's prefix (/api/notes). The kernel loads this file
+ * with @fastify/autoload for each plugin instance and passes the instance's context
+ * as `plugin`. Every route declares `config.access` and JSON schemas for its input
+ * and output.
+ */
+import { canSeeCompany, defineRoutes } from "@roa2web/plugin-sdk";
+import { assertCanSeeCompany, signedInUser } from "../access.js";
+import { NoteNotFoundError, UnknownCompanyError } from "../errors.js";
+import { type NewNoteBody, normaliseNewNote, toNoteView } from "../note-rules.js";
+import { NotesStore } from "../notes-store.js";
+import { pageWindow, toPage } from "../pagination.js";
+import { createNoteSchema, deleteNoteSchema, getNoteSchema, listNotesSchema } from "../schemas.js";
+import { readNotesSettings } from "../settings.js";
+
+interface ListQuery {
+  company: number;
+  page?: number;
+  page_size?: number;
+}
+
+export default defineRoutes(async (app, { plugin }) => {
+  const store = NotesStore.of(plugin);
+  const settings = readNotesSettings(plugin.settings);
+
+  app.get<{ Querystring: ListQuery }>(
+    "/",
+    {
+      config: { access: "notes:read" },
+      schema: listNotesSchema,
+    },
+    async (request) => {
+      const user = signedInUser(request);
+      const { company, page = 1, page_size: pageSize = settings.defaultPageSize } = request.query;
+      assertCanSeeCompany(user, company);
+      const pageRequest = { page, pageSize };
+      const { items, total } = await store.page(company, pageWindow(pageRequest));
+      return toPage(items.map(toNoteView), total, pageRequest);
+    },
+  );
+
+  app.post<{ Body: NewNoteBody }>(
+    "/",
+    {
+      config: { access: "notes:write" },
+      schema: createNoteSchema,
+    },
+    async (request, reply) => {
+      const user = signedInUser(request);
+      const input = normaliseNewNote(request.body);
+      assertCanSeeCompany(user, input.companyId);
+      // The ERP is the authority on companies; the same SQL runs on SQLite and Oracle.
+      const company = await plugin.erp.queryOne("SELECT id FROM companies WHERE id = :company", {
+        company: input.companyId,
+      });
+      if (!company) throw new UnknownCompanyError(input.companyId);
+      const note = await store.create(input, user.username);
+      plugin.logger.info(
+        { reqId: request.id, noteId: note.id, companyId: note.companyId },
+        "Note created",
+      );
+      plugin.events.emit("notes.created", {
+        id: note.id,
+        company_id: note.companyId,
+        title: note.title,
+        created_by: note.createdBy,
+      });
+      return reply.status(201).send(toNoteView(note));
+    },
+  );
+
+  app.get<{ Params: { id: number } }>(
+    "/:id",
+    {
+      config: { access: "notes:read" },
+      schema: getNoteSchema,
+    },
+    async (request) => {
+      const user = signedInUser(request);
+      const note = await store.find(request.params.id);
+      // A note of a company the caller may not see does not exist for them.
+      if (!note || !canSeeCompany(user, note.companyId))
+        throw new NoteNotFoundError(request.params.id);
+      return toNoteView(note);
+    },
+  );
+
+  app.delete<{ Params: { id: number } }>(
+    "/:id",
+    {
+      config: { access: "notes:write" },
+      schema: deleteNoteSchema,
+    },
+    async (request, reply) => {
+      const user = signedInUser(request);
+      const note = await store.find(request.params.id);
+      if (!note || !canSeeCompany(user, note.companyId))
+        throw new NoteNotFoundError(request.params.id);
+      await store.remove(note.id);
+      plugin.logger.info({ reqId: request.id, noteId: note.id }, "Note deleted");
+      return reply.status(204).send();
+    },
+  );
+});

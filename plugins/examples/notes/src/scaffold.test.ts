@@ -1,0 +1,123 @@
+/** The scaffold (plugins/examples/create-plugin.mjs), run as authors run it. */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const script = fileURLToPath(new URL("../../create-plugin.mjs", import.meta.url));
+let temp: string;
+
+function scaffold(...args: string[]) {
+  const result = spawnSync(process.execPath, [script, ...args], { encoding: "utf8" });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function filesUnder(folder: string): string[] {
+  return readdirSync(folder, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(folder, path.join(entry.parentPath, entry.name)))
+    .sort();
+}
+
+beforeAll(() => {
+  temp = mkdtempSync(path.join(os.tmpdir(), "roa2web-scaffold-"));
+});
+afterAll(() => rmSync(temp, { recursive: true, force: true }));
+
+describe("create-plugin.mjs", () => {
+  it("copies the example into a package whose manifest carries the new name", () => {
+    const target = path.join(temp, "stock-count");
+    const result = scaffold("stock-count", target);
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain("Created @roa2web/plugin-stock-count");
+
+    const pkg = JSON.parse(readFileSync(path.join(target, "package.json"), "utf8"));
+    expect(pkg).toMatchObject({
+      name: "@roa2web/plugin-stock-count",
+      version: "0.1.0",
+      type: "module",
+    });
+    expect(pkg.roa2web).toEqual({
+      name: "stock-count",
+      displayName: "Stock Count",
+      description: expect.any(String),
+      entry: "dist/plugin.js",
+      kernel: "^0.1.0",
+      prefix: "/api/stock-count",
+      permissions: {
+        "stock-count:read": expect.any(String),
+        "stock-count:write": expect.any(String),
+      },
+      ui: { tag: "stock-count-app", module: "dist/ui/stock-count-app.js" },
+    });
+    // Outside the workspace the SDK comes from the registry, with the toolchain.
+    expect(pkg.dependencies["@roa2web/plugin-sdk"]).toMatch(/^\^\d+\.\d+\.\d+$/);
+    expect(pkg.devDependencies).toHaveProperty("tsup");
+  });
+
+  it("renames files, classes, names and settings, and leaves no build output behind", () => {
+    const target = path.join(temp, "stock-count");
+    const files = filesUnder(target);
+    expect(files).toContain(path.join("src", "ui", "stock-count-app.ts"));
+    expect(files).toContain(path.join("src", "stock-count-store.ts"));
+    expect(files).toContain(path.join("src", "migrations", "1763900000000-create-stock-count.ts"));
+    expect(files.some((file) => file.startsWith("dist") || file.includes("node_modules"))).toBe(
+      false,
+    );
+    expect(files).not.toContain(path.join("src", "scaffold.test.ts"));
+    // Only the new README names the example it came from.
+    const sources = files.filter((file) => file !== "README.md");
+    const everything = sources
+      .map((file) => readFileSync(path.join(target, file), "utf8"))
+      .join("\n");
+    expect(everything).not.toMatch(/notes|Notes|NOTES/);
+
+    const plugin = readFileSync(path.join(target, "src", "plugin.ts"), "utf8");
+    expect(plugin).toContain("CreateStockCount1763900000000");
+    expect(plugin).toContain('provide("stock-count.count"');
+    const entity = readFileSync(path.join(target, "src", "note-entity.ts"), "utf8");
+    expect(entity).toContain('tableName: "stock_count"');
+    const settings = readFileSync(path.join(target, "src", "settings.ts"), "utf8");
+    expect(settings).toContain("STOCK_COUNT_DEFAULT_PAGE_SIZE");
+    const ui = readFileSync(path.join(target, "src", "ui", "stock-count-app.ts"), "utf8");
+    expect(ui).toContain('customElements.define("stock-count-app", StockCountApp)');
+    // The test that boots a kernel still finds the kernel's test helper from its new place.
+    const apiTest = readFileSync(path.join(target, "src", "stock-count-api.test.ts"), "utf8");
+    const helper = /from "(\.[^"]*test-kernel\.js)"/.exec(apiTest)?.[1] ?? "";
+    expect(existsSync(path.resolve(target, "src", helper.replace(/\.js$/, ".ts")))).toBe(true);
+    const tsconfig = JSON.parse(readFileSync(path.join(target, "tsconfig.json"), "utf8"));
+    expect(tsconfig.extends).toBeUndefined();
+    expect(tsconfig.compilerOptions.strict).toBe(true);
+  });
+
+  it.each([
+    ["Bad Name", "is not a valid plugin name"],
+    ["1abc", "is not a valid plugin name"],
+    ["a".repeat(41), "is not a valid plugin name"],
+    ["kernel", "is reserved"],
+    ["notes", 'A plugin named "notes" already exists'],
+  ])("refuses the name %j with a clear message", (name, message) => {
+    const result = scaffold(name, path.join(temp, "refused"));
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(message);
+    expect(existsSync(path.join(temp, "refused"))).toBe(false);
+  });
+
+  it("refuses a target folder that exists", () => {
+    const target = path.join(temp, "taken");
+    mkdirSync(target);
+    const result = scaffold("stock", target);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("already exists");
+    expect(readdirSync(target)).toEqual([]);
+  });
+
+  it("asks for a name when none is given", () => {
+    const result = scaffold();
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("Give the plugin a name");
+  });
+});
