@@ -1,0 +1,79 @@
+// Shared helpers for benchmarks: start a server in its own process, load it with
+// autocannon from this process, and report medians.
+import { spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import autocannon from "autocannon";
+
+export const ROOT = fileURLToPath(new URL("../", import.meta.url));
+
+/** Starts `node script` with env; resolves with {port, child} once it prints its port or logs "Listening on". */
+export function startServer(script, env = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let buffer = "";
+    const timer = setTimeout(() => reject(new Error(`${script} did not start`)), 60_000);
+    child.stdout.on("data", (chunk) => {
+      buffer += chunk.toString();
+      for (const line of buffer.split("\n")) {
+        try {
+          const parsed = JSON.parse(line);
+          if (parsed.port) {
+            clearTimeout(timer);
+            child.stdout.removeAllListeners("data");
+            child.stdout.resume();
+            resolve({ port: parsed.port, child });
+            return;
+          }
+        } catch {}
+      }
+    });
+    child.on("exit", (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+}
+
+export async function stopServer({ child }) {
+  child.removeAllListeners("exit");
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  await exited;
+}
+
+export function kernelEnv(extra = {}) {
+  return {
+    ROA2WEB_ENV: "development",
+    LOG_PRETTY: "false",
+    LOG_LEVEL: "info",
+    PORT: "0",
+    DATA_DIR: mkdtempSync(path.join(os.tmpdir(), "roa2web-bench-")),
+    ...extra,
+  };
+}
+
+export async function load(url, { headers = {}, duration = 10, connections = 50 } = {}) {
+  const result = await autocannon({ url, headers, duration, connections, pipelining: 1 });
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  return result.requests.average;
+}
+
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+export async function login(port) {
+  const response = await fetch(`http://127.0.0.1:${port}/api/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ username: "demo", password: "demo" }),
+  });
+  return (await response.json()).access_token;
+}
