@@ -3,9 +3,10 @@ import { inject, startTestKernel, type TestKernel } from "./helpers/test-kernel.
 
 let t: TestKernel;
 let token: string;
+const logLines: Array<Record<string, unknown>> = [];
 
 beforeAll(async () => {
-  t = await startTestKernel({ listen: true });
+  t = await startTestKernel({ listen: true, logLines });
   token = await t.login();
 });
 afterAll(async () => t?.close());
@@ -64,6 +65,26 @@ describe("kernel HTTP surface", () => {
       },
     });
     expect(response.body).not.toContain("passwd");
+  });
+
+  it("logs a plugin route's failure with the plugin's name, the request id and the cause", async () => {
+    const response = await inject(t.kernel, { method: "GET", url: "/api/good/boom" });
+    const line = logLines.find(
+      (entry) => entry.reqId === response.headers["x-request-id"] && entry.level === 50,
+    );
+    expect(line).toMatchObject({ module: "good", msg: "Unhandled error while serving a request" });
+    expect(JSON.stringify(line)).toContain("secret internal detail");
+  });
+
+  it("gives a plugin's scope its own settings and registrations, never the kernel's internals", async () => {
+    const response = await inject(t.kernel, { method: "GET", url: "/api/good/isolation" });
+    expect(response.json()).toEqual({
+      config: "GOOD_",
+      greeting: expect.stringMatching(/^hello from instance \d+$/),
+      auth: "blocked",
+      health: "blocked",
+      erpDialect: "sqlite",
+    });
   });
 
   it("passes typed plugin errors through with their code and details", async () => {

@@ -52,6 +52,10 @@ describe("plugin states at start", () => {
       state: "failed",
       failure: { step: "routes" },
     });
+    expect(items.find((item) => item.name === "foreign-permission")).toMatchObject({
+      state: "failed",
+      failure: { step: "routes", message: expect.stringContaining("does not declare") },
+    });
     expect(items.find((item) => item.name === "wrong-kernel")).toMatchObject({
       state: "failed",
       failure: { step: "manifest" },

@@ -32,7 +32,17 @@ export interface PluginContext {
   database(): DataSource;
   /** Sets what `/health` shows for this plugin; the default is "up" while it runs. */
   reportHealth(status: HealthStatus): void;
-  /** Resolves anything else from the plugin's scoped container (kernel services by name). */
+  /**
+   * Registers a value in this instance's scoped container (for example a store built
+   * in `start`), so route modules can `resolve` it. Gone when the instance stops.
+   */
+  register(name: string, value: unknown): void;
+  /**
+   * Resolves from this instance's scoped container: what the plugin registered, and
+   * the kernel services shared with plugins (`erp`, `cache`, `logger`, `settings`,
+   * `services`, `events`). Kernel internals (its configuration, auth, other plugins'
+   * settings) are not reachable.
+   */
   resolve<T = unknown>(name: string): T;
   /** Aborted when this instance stops: pass it to timers, fetches and loops. */
   readonly signal: AbortSignal;

@@ -1,6 +1,7 @@
-import type { FastifyInstance, FastifyPluginAsync } from "fastify";
+import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from "fastify";
 import type { AuthUser } from "./auth.js";
 import type { PluginContext } from "./context.js";
+import { UnauthorizedError } from "./errors.js";
 import type { RouteAccess } from "./permissions.js";
 
 declare module "fastify" {
@@ -32,3 +33,31 @@ export function defineRoutes(
 ): PluginRoutes {
   return routes as PluginRoutes;
 }
+
+/**
+ * The signed-in caller of a route whose access is `authenticated` or a permission
+ * (the kernel guarantees one there); throws 401 if called where nobody signed in.
+ */
+export function requireUser(request: FastifyRequest): AuthUser {
+  if (!request.user) throw new UnauthorizedError();
+  return request.user;
+}
+
+/** The JSON schema of every error answer, for route `response` schemas. */
+export const errorResponseSchema = {
+  type: "object",
+  description: "Every error: a stable code, a message for people, and the request id to quote.",
+  required: ["error"],
+  properties: {
+    error: {
+      type: "object",
+      required: ["code", "message", "request_id"],
+      properties: {
+        code: { type: "string" },
+        message: { type: "string" },
+        request_id: { type: "string" },
+        details: { type: "object", additionalProperties: true },
+      },
+    },
+  },
+} as const;

@@ -1,5 +1,5 @@
 /** A plugin's view of the environment: only its own `<NAMESPACE>_*` variables. */
-import { envNamespace, type PluginSettings, ValidationError } from "@roa2web/plugin-sdk";
+import { envNamespace, type PluginSettings } from "@roa2web/plugin-sdk";
 
 export function createPluginSettings(
   pluginName: string,
@@ -12,7 +12,8 @@ export function createPluginSettings(
       values[key.slice(prefix.length)] = value.trim();
   }
   const invalid = (key: string, expected: string) =>
-    new ValidationError(`Setting ${prefix}${key} must be ${expected} (got "${values[key]}")`);
+    // A deployment mistake, not a bad request: a plain Error (500 if it reaches HTTP).
+    new Error(`Setting ${prefix}${key} must be ${expected} (got "${values[key]}")`);
   return Object.freeze({
     prefix,
     values: Object.freeze(values),

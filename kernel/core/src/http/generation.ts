@@ -35,12 +35,13 @@ const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
 /** Fastify settings shared by generations and by the scratch instance that probes plugin routes. */
 export function fastifyOptions(deps: HttpDependencies) {
   return {
-    loggerInstance: deps.logger.child({ module: "http" }) as FastifyBaseLogger,
+    loggerInstance: deps.logger as FastifyBaseLogger,
     // Our own onResponse hook logs what matters (errors, slow requests); Fastify's two
     // lines per request cost ~30% of throughput (see docs/performance.md).
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: "reqId" }),
+    // Kernel routes log as "http"; each plugin's context sets its own name (plugin-routes.ts).
     childLoggerFactory: (logger: FastifyBaseLogger, bindings: Record<string, unknown>) =>
-      lazyChildLogger(logger, bindings),
+      lazyChildLogger(logger, { module: "http", ...bindings }),
     bodyLimit: deps.settings.http.bodyLimitBytes,
     trustProxy: deps.settings.http.trustProxy,
     requestIdHeader: false as const,

@@ -8,6 +8,8 @@ import autoload from "@fastify/autoload";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { PluginInstance } from "../plugins/plugin-instance.js";
 import { accessOf } from "./access-control.js";
+import { lazyChildLogger } from "./lazy-logger.js";
+import { ADMIN_PERMISSION } from "./routes/plugin-admin-routes.js";
 
 export async function registerPluginRoutes(
   app: FastifyInstance,
@@ -17,9 +19,21 @@ export async function registerPluginRoutes(
   if (!dir) return;
   await app.register(
     async (scope) => {
+      const { name, permissions } = instance.manifest;
       scope.addHook("onRoute", (route) => {
-        accessOf(route);
+        const access = accessOf(route);
+        if (access === "public" || access === "authenticated" || access === ADMIN_PERMISSION)
+          return;
+        if (!(access in permissions)) {
+          throw new Error(
+            `Route ${String(route.method)} ${route.url} requires ${access}, which the manifest of "${name}" does not declare (declared: ${Object.keys(permissions).join(", ") || "none"})`,
+          );
+        }
       });
+      // Request log lines from this plugin's routes carry its name, like ctx.logger's.
+      scope.setChildLoggerFactory((logger, bindings) =>
+        lazyChildLogger(logger, { module: name, ...bindings }),
+      );
       await scope.register(autoload, {
         dir,
         options: { plugin: instance.context },

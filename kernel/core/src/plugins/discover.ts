@@ -1,6 +1,7 @@
 /**
- * Finds plugin packages: every direct sub-folder (and `examples/*`) of the plugin
- * directories whose package.json carries a `roa2web` manifest.
+ * Finds plugin packages: every direct sub-folder of the plugin directories whose
+ * package.json carries a `roa2web` manifest. (plugins/examples is not scanned: point
+ * PLUGINS_DIR at it to load the examples.)
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -15,6 +15,8 @@ function pluginDir(
   );
   if (options.entryFile !== null)
     writeFileSync(path.join(dir, options.entryFile ?? "plugin.js"), "export default {}");
+  mkdirSync(path.join(dir, "ui"));
+  writeFileSync(path.join(dir, "ui", "index.js"), "");
   return dir;
 }
 
@@ -59,6 +61,12 @@ describe("readManifest", () => {
     expect(() => readManifest(pluginDir(valid, { entryFile: null }), "0.1.5")).toThrow(
       "is the plugin built?",
     );
+  });
+
+  it("says when the UI module is missing", () => {
+    const dir = pluginDir(valid);
+    rmSync(path.join(dir, "ui", "index.js"));
+    expect(() => readManifest(dir, "0.1.5")).toThrow("is the UI built?");
   });
 
   it("refuses a package without a semver version", () => {

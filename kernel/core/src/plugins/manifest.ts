@@ -140,6 +140,13 @@ export function readManifest(root: string, kernelVersion: string): ResolvedPlugi
     const uiModule = path.resolve(root, manifest.ui.module);
     if (!uiModule.startsWith(root + path.sep))
       throw new ManifestError(root, "ui.module must be inside the package", manifest.name);
+    if (!existsSync(uiModule)) {
+      throw new ManifestError(
+        root,
+        `ui.module ${manifest.ui.module} does not exist (is the UI built?)`,
+        manifest.name,
+      );
+    }
   }
   return { ...manifest, version: pkg.version, packageName: pkg.name, root };
 }

@@ -24,6 +24,18 @@ import type { KernelLogger } from "../logging/create-logger.js";
 import type { EventHub } from "./event-hub.js";
 import type { ServiceDirectory } from "./service-registry.js";
 
+/** Kernel services a plugin may resolve by name (all shadowed in its scope). */
+const SHARED_NAMES = new Set([
+  "logger",
+  "settings",
+  "config",
+  "erp",
+  "cache",
+  "services",
+  "events",
+  "pluginContext",
+]);
+
 /** The failing step, so `/health` can say "failed while migrating: …". */
 export type PluginStep = "manifest" | "load" | "migrate" | "start" | "routes" | "stop";
 
@@ -54,6 +66,7 @@ export class PluginInstance {
   private readonly abort = new AbortController();
   private reported: HealthStatus | undefined;
   private disposers: Array<() => void> = [];
+  private readonly ownNames = new Set<string>();
   readonly context: PluginContext;
   readonly scope: AwilixContainer;
   readonly startedAt = new Date();
@@ -92,13 +105,30 @@ export class PluginInstance {
       reportHealth: (status) => {
         this.reported = status;
       },
-      resolve: <T>(key: string) => this.scope.resolve<T>(key),
+      register: (key: string, value: unknown) => {
+        if (SHARED_NAMES.has(key))
+          throw new Error(`"${key}" is a kernel service name; pick another`);
+        this.scope.register(key, asValue(value));
+        this.ownNames.add(key);
+      },
+      resolve: <T>(key: string) => {
+        if (!SHARED_NAMES.has(key) && !this.ownNames.has(key)) {
+          throw new Error(
+            `Plugin "${name}" cannot resolve "${key}": register it first, or use one of ${[...SHARED_NAMES].join(", ")}`,
+          );
+        }
+        return this.scope.resolve<T>(key);
+      },
       signal: this.abort.signal,
     };
     this.context = Object.freeze(context);
+    // Shadow every root registration a plugin may name, so the scope never falls back
+    // to the kernel's own (its configuration holds secrets; its registries are unscoped).
     this.scope.register({
       logger: asValue(logger),
       settings: asValue(context.settings),
+      config: asValue(context.settings),
+      erp: asValue(shared.erp),
       cache: asValue(context.cache),
       services: asValue(services),
       events: asValue(events),
@@ -128,9 +158,9 @@ export class PluginInstance {
   }
 
   private async openDatabase(): Promise<void> {
+    mkdirSync(this.context.dataDir, { recursive: true });
     const database = this.definition.database;
     if (!database) return;
-    mkdirSync(this.context.dataDir, { recursive: true });
     const started = performance.now();
     try {
       const opened = await openSqliteDataSource({
