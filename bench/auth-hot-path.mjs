@@ -3,7 +3,16 @@
 // loaded by autocannon from this process; rounds alternate and medians are compared.
 //   node bench/auth-hot-path.mjs [--rounds 3] [--duration 10]
 import { parseArgs } from "node:util";
-import { kernelEnv, load, login, median, ROOT, startServer, stopServer } from "./lib.mjs";
+import {
+  kernelEnv,
+  LOAD_GENERATOR,
+  load,
+  login,
+  median,
+  ROOT,
+  startServer,
+  stopServer,
+} from "./lib.mjs";
 
 const { values } = parseArgs({
   options: {
@@ -40,6 +49,7 @@ for (let round = 1; round <= rounds; round++) {
 await stopServer(kernel);
 const result = {
   node: process.version,
+  loadGenerator: LOAD_GENERATOR,
   rounds,
   durationSeconds: duration,
   bareFastify: median(bare),

@@ -23,7 +23,7 @@ import { buildGeneration } from "./http/generation.js";
 import type { HttpDependencies } from "./http/http-dependencies.js";
 import { probePluginRoutes } from "./http/plugin-routes.js";
 import { createSharedRateLimitStore } from "./http/rate-limit-store.js";
-import { createSecurityHeaders } from "./http/security-headers.js";
+import { createDocumentHeaders } from "./http/security-headers.js";
 import { Switchboard } from "./http/switchboard.js";
 import { createLogger, type KernelLogger } from "./logging/create-logger.js";
 import { EventHub } from "./plugins/event-hub.js";
@@ -178,7 +178,12 @@ export async function createKernel(
     keepAliveTimeoutMs: settings.http.keepAliveTimeoutMs,
     drainTimeoutMs: settings.http.drainTimeoutMs,
     logger,
-    headers: createSecurityHeaders(),
+    headers: createDocumentHeaders(),
+    accessLog: {
+      everyRequest: settings.log.requests,
+      slowRequestMs: settings.log.slowRequestMs,
+      logger: rootLogger,
+    },
   });
   const deps: HttpDependencies = {
     settings,

@@ -15,20 +15,32 @@ const auth = () => ({ authorization: `Bearer ${token}` });
 
 describe("kernel HTTP surface", () => {
   it("returns the request id in a header, and keeps a well-formed incoming one", async () => {
-    const fresh = await inject(t.kernel, { method: "GET", url: "/health" });
-    expect(fresh.headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
-    const given = await inject(t.kernel, {
-      method: "GET",
-      url: "/health",
+    const fresh = await fetch(`${t.url}/health`);
+    expect(fresh.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    const given = await fetch(`${t.url}/api/nothing`, {
       headers: { "x-request-id": "proxy-abc.123" },
     });
-    expect(given.headers["x-request-id"]).toBe("proxy-abc.123");
-    const hostile = await inject(t.kernel, {
+    expect(given.headers.get("x-request-id")).toBe("proxy-abc.123");
+    expect(((await given.json()) as { error: { request_id: string } }).error.request_id).toBe(
+      "proxy-abc.123",
+    );
+    const hostile = await fetch(`${t.url}/health`, { headers: { "x-request-id": "<script>" } });
+    expect(hostile.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("writes one access line for errors, with the request id", async () => {
+    const response = await fetch(`${t.url}/api/nothing-at-all`);
+    const id = response.headers.get("x-request-id");
+    await response.arrayBuffer();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const line = logLines.find((entry) => entry.reqId === id && entry.msg === "request completed");
+    expect(line).toMatchObject({
+      module: "http",
       method: "GET",
-      url: "/health",
-      headers: { "x-request-id": "<script>" },
+      url: "/api/nothing-at-all",
+      statusCode: 404,
+      level: 40,
     });
-    expect(hostile.headers["x-request-id"]).not.toBe("<script>");
   });
 
   it("sets security headers on every response, errors included", async () => {
@@ -45,13 +57,14 @@ describe("kernel HTTP surface", () => {
   });
 
   it("answers unknown routes with a JSON 404", async () => {
-    const response = await inject(t.kernel, { method: "GET", url: "/api/nothing-here?x=1" });
-    expect(response.statusCode).toBe(404);
-    expect(response.json().error).toMatchObject({
+    const response = await fetch(`${t.url}/api/nothing-here?x=1`);
+    expect(response.status).toBe(404);
+    const body = (await response.json()) as { error: Record<string, unknown> };
+    expect(body.error).toMatchObject({
       code: "NOT_FOUND",
       message: "No route GET /api/nothing-here",
     });
-    expect(response.json().error.request_id).toBe(response.headers["x-request-id"]);
+    expect(body.error.request_id).toBe(response.headers.get("x-request-id"));
   });
 
   it("turns a throwing plugin route into a JSON 500 without internals", async () => {
@@ -61,7 +74,7 @@ describe("kernel HTTP surface", () => {
       error: {
         code: "INTERNAL",
         message: "Internal server error",
-        request_id: response.headers["x-request-id"],
+        request_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
       },
     });
     expect(response.body).not.toContain("passwd");
@@ -70,7 +83,7 @@ describe("kernel HTTP surface", () => {
   it("logs a plugin route's failure with the plugin's name, the request id and the cause", async () => {
     const response = await inject(t.kernel, { method: "GET", url: "/api/good/boom" });
     const line = logLines.find(
-      (entry) => entry.reqId === response.headers["x-request-id"] && entry.level === 50,
+      (entry) => entry.reqId === response.json().error.request_id && entry.level === 50,
     );
     expect(line).toMatchObject({ module: "good", msg: "Unhandled error while serving a request" });
     expect(JSON.stringify(line)).toContain("secret internal detail");
@@ -135,6 +148,34 @@ describe("kernel HTTP surface", () => {
     });
     expect(response.statusCode).toBe(413);
     expect(response.json().error.code).toBe("PAYLOAD_TOO_LARGE");
+  });
+
+  it("accepts multipart uploads only on plugins that declare them, within their size limit", async () => {
+    const form = (bytes: number) => {
+      const body = new FormData();
+      body.append("file", new Blob([new Uint8Array(bytes)]), "scan.jpg");
+      return body;
+    };
+    const small = await fetch(`${t.url}/api/good/upload`, {
+      method: "POST",
+      headers: auth(),
+      body: form(100),
+    });
+    expect(await small.json()).toEqual({ received: true, filename: "scan.jpg", bytes: 100 });
+    const big = await fetch(`${t.url}/api/good/upload`, {
+      method: "POST",
+      headers: auth(),
+      body: form(5000),
+    });
+    expect(big.status).toBe(413);
+    expect(((await big.json()) as { error: { code: string } }).error.code).toBe(
+      "PAYLOAD_TOO_LARGE",
+    );
+    const elsewhere = await fetch(`${t.url}/api/auth/login`, { method: "POST", body: form(10) });
+    expect(elsewhere.status).toBe(415);
+    expect(((await elsewhere.json()) as { error: { code: string } }).error.code).toBe(
+      "UNSUPPORTED_MEDIA_TYPE",
+    );
   });
 
   it("serves the OpenAPI document with kernel and plugin routes", async () => {

@@ -34,40 +34,67 @@ export function isRoaError(value: unknown): value is RoaError {
   );
 }
 
-function errorClass(code: string, statusCode: number, defaultMessage: string) {
-  return class extends RoaError {
+function errorClass(name: string, code: string, statusCode: number, defaultMessage: string) {
+  const ErrorClass = class extends RoaError {
     static readonly code = code;
     static readonly statusCode = statusCode;
     constructor(message: string = defaultMessage, options?: RoaErrorOptions) {
       super(code, statusCode, message, options);
+      this.name = name;
     }
   };
+  Object.defineProperty(ErrorClass, "name", { value: name });
+  return ErrorClass;
 }
 
-export const BadRequestError = errorClass("BAD_REQUEST", 400, "Bad request");
-export const ValidationError = errorClass("VALIDATION_FAILED", 400, "The request is not valid");
-export const UnauthorizedError = errorClass("UNAUTHORIZED", 401, "Authentication required");
-export const ForbiddenError = errorClass("FORBIDDEN", 403, "You do not have permission to do this");
-export const NotFoundError = errorClass("NOT_FOUND", 404, "Not found");
+export const BadRequestError = errorClass("BadRequestError", "BAD_REQUEST", 400, "Bad request");
+export const ValidationError = errorClass(
+  "ValidationError",
+  "VALIDATION_FAILED",
+  400,
+  "The request is not valid",
+);
+export const UnauthorizedError = errorClass(
+  "UnauthorizedError",
+  "UNAUTHORIZED",
+  401,
+  "Authentication required",
+);
+export const ForbiddenError = errorClass(
+  "ForbiddenError",
+  "FORBIDDEN",
+  403,
+  "You do not have permission to do this",
+);
+export const NotFoundError = errorClass("NotFoundError", "NOT_FOUND", 404, "Not found");
 export const ConflictError = errorClass(
+  "ConflictError",
   "CONFLICT",
   409,
   "The request conflicts with the current state",
 );
 export const PayloadTooLargeError = errorClass(
+  "PayloadTooLargeError",
   "PAYLOAD_TOO_LARGE",
   413,
   "The request body is too large",
 );
 export const UnsupportedMediaTypeError = errorClass(
+  "UnsupportedMediaTypeError",
   "UNSUPPORTED_MEDIA_TYPE",
   415,
   "This media type is not supported",
 );
-export const TooManyRequestsError = errorClass("TOO_MANY_REQUESTS", 429, "Too many requests");
+export const TooManyRequestsError = errorClass(
+  "TooManyRequestsError",
+  "TOO_MANY_REQUESTS",
+  429,
+  "Too many requests",
+);
 export const ServiceUnavailableError = errorClass(
+  "ServiceUnavailableError",
   "SERVICE_UNAVAILABLE",
   503,
   "The service is not available right now",
 );
-export const InternalError = errorClass("INTERNAL", 500, "Internal server error");
+export const InternalError = errorClass("InternalError", "INTERNAL", 500, "Internal server error");

@@ -27,6 +27,17 @@ export interface PluginDefinition {
   /** Folder of route modules, loaded with @fastify/autoload under the plugin's prefix. */
   routes?: string | URL;
   database?: PluginDatabase;
+  /**
+   * Accept multipart/form-data uploads on this plugin's routes (@fastify/multipart,
+   * registered in the plugin's own context only, so other routes pay nothing for it).
+   * Use `request.file()` / `request.parts()` in handlers.
+   */
+  uploads?: {
+    /** Largest accepted file in bytes; beyond it the request fails with 413. Default 20 MiB. */
+    maxFileBytes?: number;
+    /** Files per request. Default 5. */
+    maxFiles?: number;
+  };
   /** Runs after migrations, before the routes are served: provide services, subscribe to events. */
   start?(context: PluginContext): void | Promise<void>;
   /** Runs after the routes stopped being served and in-flight requests finished. */

@@ -57,7 +57,9 @@ export function ensureDemoErp(
   options: { seed: number; scale: number; endDate?: string },
   logger: Pick<KernelLogger, "info" | "warn">,
 ): void {
-  if (existsSync(file) && readSchemaVersion(file) === DEMO_ERP_SCHEMA_VERSION) return;
+  const stale = staleReason(file, options);
+  if (!stale) return;
+  logger.info({ file, reason: stale }, "Generating the demo ERP");
   mkdirSync(path.dirname(file), { recursive: true });
   const temporary = `${file}.${process.pid}.tmp`;
   rmSync(temporary, { force: true });
@@ -88,18 +90,36 @@ export function ensureDemoErp(
   }
 }
 
-function readSchemaVersion(file: string): number | undefined {
+/**
+ * Why the demo ERP must be (re)generated, or undefined when the file is current.
+ * The books end "today": a file generated in an earlier month would show every
+ * invoice as long overdue and no open period, so it is renewed once a month.
+ */
+function staleReason(
+  file: string,
+  options: { seed: number; scale: number; endDate?: string },
+): string | undefined {
+  if (!existsSync(file)) return "no demo ERP yet";
+  let meta: Record<string, string>;
   try {
     const db = new Database(file, { readonly: true, fileMustExist: true });
     try {
-      const row = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as
-        | { value: string }
-        | undefined;
-      return row ? Number(row.value) : undefined;
+      const rows = db.prepare("SELECT key, value FROM meta").all() as Array<{
+        key: string;
+        value: string;
+      }>;
+      meta = Object.fromEntries(rows.map((row) => [row.key, String(row.value)]));
     } finally {
       db.close();
     }
   } catch {
-    return undefined;
+    return "the file cannot be read as a demo ERP";
   }
+  if (Number(meta.schema_version) !== DEMO_ERP_SCHEMA_VERSION) return "schema version changed";
+  if (Number(meta.seed) !== options.seed || Number(meta.scale) !== options.scale)
+    return "seed or scale changed";
+  const wantedEnd = options.endDate ?? new Date().toISOString().slice(0, 10);
+  if ((meta.end_date ?? "").slice(0, 7) !== wantedEnd.slice(0, 7))
+    return `books end in ${meta.end_date}, a previous month`;
+  return undefined;
 }

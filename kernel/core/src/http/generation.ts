@@ -1,13 +1,12 @@
 /**
  * Builds one route generation: a ready Fastify instance with the kernel's
- * cross-cutting plugins (security headers, CORS, rate limiting, multipart,
+ * cross-cutting plugins (API security headers, CORS, rate limiting,
  * OpenAPI), the kernel routes, and the routes of the given plugin instances.
  */
-import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
+import type { IncomingMessage } from "node:http";
 import path from "node:path";
 import cors from "@fastify/cors";
-import multipart from "@fastify/multipart";
 import rateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
 import swagger from "@fastify/swagger";
@@ -29,15 +28,15 @@ import { authRoutes } from "./routes/auth-routes.js";
 import { companiesRoutes } from "./routes/companies-routes.js";
 import { healthRoutes } from "./routes/health-routes.js";
 import { pluginAdminRoutes } from "./routes/plugin-admin-routes.js";
-
-const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
+import { apiSecurityHeaders, isApiUrl } from "./security-headers.js";
+import { requestIdOf } from "./switchboard.js";
 
 /** Fastify settings shared by generations and by the scratch instance that probes plugin routes. */
 export function fastifyOptions(deps: HttpDependencies) {
   return {
     loggerInstance: deps.logger as FastifyBaseLogger,
-    // Our own onResponse hook logs what matters (errors, slow requests); Fastify's two
-    // lines per request cost ~30% of throughput (see docs/performance.md).
+    // The switchboard writes one access line (errors, slow requests, or every request
+    // with LOG_REQUESTS); Fastify's two lines per request cost ~30% of throughput.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: "reqId" }),
     // Kernel routes log as "http"; each plugin's context sets its own name (plugin-routes.ts).
     childLoggerFactory: (logger: FastifyBaseLogger, bindings: Record<string, unknown>) =>
@@ -45,13 +44,9 @@ export function fastifyOptions(deps: HttpDependencies) {
     bodyLimit: deps.settings.http.bodyLimitBytes,
     trustProxy: deps.settings.http.trustProxy,
     requestIdHeader: false as const,
-    // An id from a trusted proxy is kept when it is well-formed, so logs can be joined.
-    genReqId: (request: { headers: Record<string, string | string[] | undefined> }) => {
-      const incoming = request.headers["x-request-id"];
-      return typeof incoming === "string" && REQUEST_ID_PATTERN.test(incoming)
-        ? incoming
-        : randomUUID();
-    },
+    // The switchboard fixes the id (requestIdOf) before routing; inject() in tests
+    // bypasses it, so the same rule runs here too.
+    genReqId: (request: IncomingMessage) => requestIdOf(request),
     ajv: {
       customOptions: {
         allErrors: false,
@@ -71,34 +66,14 @@ export async function buildGeneration(
   const app: FastifyInstance = Fastify(fastifyOptions(deps));
   const { settings } = deps;
 
+  // API answers: the request id and the OWASP REST security headers, added to
+  // Fastify's own header object (see security-headers.ts for why not earlier).
+  const apiHeaders = apiSecurityHeaders();
   app.addHook("onRequest", (request, reply, done) => {
+    if (isApiUrl(request.url)) reply.headers(apiHeaders);
     reply.header("x-request-id", request.id);
     done();
   });
-  app.addHook("onResponse", (request, reply, done) => {
-    const ms = reply.elapsedTime;
-    if (settings.log.requests || ms >= settings.log.slowRequestMs || reply.statusCode >= 400) {
-      const level =
-        reply.statusCode >= 500
-          ? "error"
-          : ms >= settings.log.slowRequestMs || reply.statusCode >= 400
-            ? "warn"
-            : "info";
-      request.log[level](
-        {
-          method: request.method,
-          url: request.url,
-          statusCode: reply.statusCode,
-          ms: Math.round(ms),
-          user: request.user?.username,
-        },
-        "request completed",
-      );
-    }
-    done();
-  });
-
-  // Security headers are set once per process by the switchboard (security-headers.ts).
   if (settings.http.corsOrigins.length > 0) {
     await app.register(cors, {
       origin: settings.http.corsOrigins,
@@ -107,9 +82,6 @@ export async function buildGeneration(
     });
   }
   await app.register(rateLimit, { global: false, store: deps.rateLimitStore });
-  await app.register(multipart, {
-    limits: { fileSize: 20 * 1024 * 1024, files: 5, fields: 50, parts: 60 },
-  });
   await app.register(swagger, {
     openapi: {
       info: {

@@ -5,6 +5,7 @@
  * refused without touching the running generation.
  */
 import autoload from "@fastify/autoload";
+import multipart from "@fastify/multipart";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { PluginInstance } from "../plugins/plugin-instance.js";
 import { accessOf } from "./access-control.js";
@@ -30,6 +31,18 @@ export async function registerPluginRoutes(
           );
         }
       });
+      const uploads = instance.definition.uploads;
+      if (uploads) {
+        // Only here: its per-request hooks would otherwise cost every route (~5 µs each).
+        await scope.register(multipart, {
+          limits: {
+            fileSize: uploads.maxFileBytes ?? 20 * 1024 * 1024,
+            files: uploads.maxFiles ?? 5,
+            fields: 50,
+            parts: 60,
+          },
+        });
+      }
       // Request log lines from this plugin's routes carry its name, like ctx.logger's.
       scope.setChildLoggerFactory((logger, bindings) =>
         lazyChildLogger(logger, { module: name, ...bindings }),

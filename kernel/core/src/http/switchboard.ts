@@ -5,6 +5,7 @@
  * plugins builds a new generation and swaps it in atomically; the old one keeps
  * serving the requests it already accepted and is closed once they finish.
  */
+import { randomUUID } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { FastifyInstance } from "fastify";
@@ -13,6 +14,17 @@ import type { HeaderMiddleware } from "./security-headers.js";
 interface Logger {
   info(object: object, message?: string): void;
   warn(object: object, message?: string): void;
+  error(object: object, message?: string): void;
+}
+
+/** An id from a trusted proxy is kept when it is well-formed, so logs can be joined. */
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
+
+export function requestIdOf(request: http.IncomingMessage): string {
+  const incoming = request.headers["x-request-id"];
+  return typeof incoming === "string" && REQUEST_ID_PATTERN.test(incoming)
+    ? incoming
+    : randomUUID();
 }
 
 class Generation {
@@ -52,6 +64,8 @@ export interface SwitchboardOptions {
   logger: Logger;
   /** Sets headers every response carries (security headers), before routing. */
   headers?: HeaderMiddleware;
+  /** One line per request, or only for errors and slow requests. */
+  accessLog: { everyRequest: boolean; slowRequestMs: number; logger: Logger };
 }
 
 const STARTING_BODY = JSON.stringify({
@@ -70,22 +84,63 @@ export class Switchboard {
     this.server.keepAliveTimeout = options.keepAliveTimeoutMs;
   }
 
+  /**
+   * Every request passes here once, whatever generation serves it: the request id is
+   * fixed (and echoed) here, the access log is written here when the response closes.
+   */
   private readonly handle = (
     request: http.IncomingMessage,
     response: http.ServerResponse,
   ): void => {
+    const started = performance.now();
+    const id = requestIdOf(request);
+    // Fastify's genReqId reads it back and the generation echoes it in a header, so
+    // logs, errors and the header agree.
+    request.headers["x-request-id"] = id;
     const generation = this.current;
     if (!generation) {
-      response.writeHead(503, { "content-type": "application/json", "retry-after": "1" });
+      response.writeHead(503, {
+        "content-type": "application/json",
+        "retry-after": "1",
+        "x-request-id": id,
+      });
       response.end(STARTING_BODY);
       return;
     }
     generation.inFlight += 1;
-    response.once("close", generation.release);
+    response.on("close", () => {
+      generation.release();
+      this.logAccess(request, response, id, performance.now() - started);
+    });
     const headers = this.options.headers;
     if (headers) headers(request, response, () => generation.app.routing(request, response));
     else generation.app.routing(request, response);
   };
+
+  private logAccess(
+    request: http.IncomingMessage,
+    response: http.ServerResponse,
+    id: string,
+    ms: number,
+  ): void {
+    const { everyRequest, slowRequestMs, logger } = this.options.accessLog;
+    const status = response.statusCode;
+    const slow = ms >= slowRequestMs;
+    if (!everyRequest && !slow && status < 400) return;
+    const line = {
+      module: "http",
+      reqId: id,
+      method: request.method,
+      url: request.url,
+      statusCode: status,
+      ms: Math.round(ms),
+      // The client went away before the answer was complete.
+      aborted: response.writableFinished ? undefined : true,
+    };
+    if (status >= 500) logger.error(line, "request completed");
+    else if (slow || status >= 400) logger.warn(line, "request completed");
+    else logger.info(line, "request completed");
+  }
 
   get generation(): number {
     return this.current?.id ?? 0;

@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { hasPermission, isPermission, isRouteAccess, permissionCovers } from "./permissions.js";
+
+describe("permissions", () => {
+  it.each([
+    ["reports:read", "reports:read", true],
+    ["reports:*", "reports:export", true],
+    ["*:read", "reports:read", true],
+    ["*:*", "data-entry:approve", true],
+    ["reports:read", "reports:export", false],
+    ["reports:*", "data-entry:read", false],
+    ["*:read", "reports:export", false],
+    ["reports", "reports:read", false],
+  ])("%s covers %s: %s", (granted, required, expected) => {
+    expect(permissionCovers(granted, required)).toBe(expected);
+  });
+
+  it("checks a list of grants", () => {
+    expect(hasPermission(["reports:read", "data-entry:*"], "data-entry:approve")).toBe(true);
+    expect(hasPermission(["reports:read"], "kernel:admin")).toBe(false);
+    expect(hasPermission([], "reports:read")).toBe(false);
+  });
+
+  it("recognises well-formed permissions and route access rules", () => {
+    expect(isPermission("data-entry:write")).toBe(true);
+    expect(isPermission("*:*")).toBe(true);
+    expect(isPermission("Reports:Read")).toBe(false);
+    expect(isPermission("reports")).toBe(false);
+    expect(isPermission("reports:read:extra")).toBe(false);
+    expect(isRouteAccess("public")).toBe(true);
+    expect(isRouteAccess("authenticated")).toBe(true);
+    expect(isRouteAccess("anyone")).toBe(false);
+  });
+});
