@@ -80,6 +80,7 @@ export async function createKernel(
         file: path.join(settings.dataDir, "kernel.db"),
         entities: [UserEntity, RefreshTokenEntity],
         migrations: [KernelInit1763856000000],
+        logger: rootLogger.child({ module: "kernel-db" }),
       }),
     ),
     timed(logger, "cache", () =>

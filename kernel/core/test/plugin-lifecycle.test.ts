@@ -9,6 +9,7 @@ declare global {
   var __goodFixtureStops: number | undefined;
   var __goodFixturePings: Array<{ instance: number; payload: unknown }> | undefined;
   var __badMigrationStarted: boolean | undefined;
+  var __exclusiveLog: string[] | undefined;
 }
 
 let t: TestKernel;
@@ -133,6 +134,16 @@ describe("enable, disable, reload at run time", () => {
     expect(globalThis.__goodFixtureStops).toBe(stops + 1);
     expect(globalThis.__goodFixtureEvaluations).toBe(evaluations);
     expect(evaluations).toBe(1);
+  });
+
+  it("reloads an exclusive plugin by stopping it before starting the new instance", async () => {
+    globalThis.__exclusiveLog = [];
+    const response = await admin("reload", "exclusive");
+    expect(response.json()).toMatchObject({ state: "enabled" });
+    expect(globalThis.__exclusiveLog).toEqual(["stop (running: 0)", "start (running: 1)"]);
+    expect((await inject(t.kernel, { method: "GET", url: "/api/exclusive/ping" })).statusCode).toBe(
+      200,
+    );
   });
 
   it("keeps the plugin's data across disable and enable", async () => {

@@ -38,6 +38,13 @@ export interface PluginDefinition {
     /** Files per request. Default 5. */
     maxFiles?: number;
   };
+  /**
+   * A reload normally starts the new instance before stopping the old one, so no
+   * request is refused. A plugin that must never run twice at once (a Telegram bot
+   * polling for updates, a job holding a lock) sets this: its reload stops the old
+   * instance first, and its routes answer 404 for that moment.
+   */
+  exclusive?: boolean;
   /** Runs after migrations, before the routes are served: provide services, subscribe to events. */
   start?(context: PluginContext): void | Promise<void>;
   /** Runs after the routes stopped being served and in-flight requests finished. */

@@ -16,6 +16,28 @@ export interface SqliteDataSourceOptions {
   migrations: MixedList<string | (new (...args: any[]) => unknown)>;
   /** Table that records applied migrations. */
   migrationsTableName?: string;
+  /** Where TypeORM's own messages go (migrations, failed queries); silent when absent. */
+  logger?: {
+    info(object: object, message?: string): void;
+    warn(object: object, message?: string): void;
+  };
+}
+
+/** TypeORM's Logger interface, forwarding to our one pino stream instead of the console. */
+function typeormLogger(logger: SqliteDataSourceOptions["logger"]) {
+  return {
+    logQuery: () => undefined,
+    logSchemaBuild: () => undefined,
+    logQueryError: (error: string | Error, query: string) =>
+      logger?.warn({ err: error, query: query.slice(0, 500) }, "Database query failed"),
+    logQuerySlow: (time: number, query: string) =>
+      logger?.warn({ ms: time, query: query.slice(0, 500) }, "Slow database query"),
+    logMigration: (message: string) => logger?.info({ typeorm: "migration" }, message),
+    log: (level: "log" | "info" | "warn", message: unknown) =>
+      level === "warn"
+        ? logger?.warn({ typeorm: level }, String(message))
+        : logger?.info({ typeorm: level }, String(message)),
+  };
 }
 
 export interface OpenedDataSource {
@@ -35,6 +57,7 @@ export async function openSqliteDataSource(
     migrationsTableName: options.migrationsTableName ?? "migrations",
     migrationsTransactionMode: "all",
     synchronize: false,
+    logger: typeormLogger(options.logger),
     enableWAL: true,
     timeout: 5000,
     prepareDatabase: (db: { pragma(sql: string): unknown }) => {

@@ -167,6 +167,7 @@ export class PluginInstance {
         file: path.join(this.context.dataDir, `${this.manifest.name}.db`),
         entities: database.entities as never,
         migrations: database.migrations,
+        logger: this.context.logger,
       });
       this.dataSource = opened.dataSource;
       if (opened.appliedMigrations.length > 0) {

@@ -181,7 +181,11 @@ export class PluginManager {
     });
   }
 
-  /** A new instance from the code already loaded (no new import), swapped in without dropping requests. */
+  /**
+   * A new instance from the code already loaded (no new import). Normally the new
+   * instance starts first and is swapped in without dropping requests; an `exclusive`
+   * plugin is stopped first instead (never two instances at once).
+   */
   reload(name: string): Promise<PluginRecord> {
     return this.exclusive(async () => {
       const record = this.require(name);
@@ -193,30 +197,50 @@ export class PluginManager {
       ) {
         throw new ConflictError(`Plugin "${name}" is not running; enable it instead`);
       }
-      const old = record.instance;
       const started = performance.now();
-      let fresh: PluginInstance;
-      try {
-        fresh = await PluginInstance.start(record.manifest, record.definition, this.shared);
-        await this.verifyRoutes(fresh);
-      } catch (error) {
-        // The old instance keeps serving: a failed reload changes nothing.
-        this.log.error(
-          { plugin: name, err: error },
-          "Plugin reload failed; the running instance stays",
-        );
-        throw new ConflictError(`Reload of "${name}" failed: ${(error as Error).message}`);
+      if (record.definition.exclusive) {
+        await this.restartExclusive(record);
+      } else {
+        const old = record.instance;
+        let fresh: PluginInstance;
+        try {
+          fresh = await PluginInstance.start(record.manifest, record.definition, this.shared);
+          await this.verifyRoutes(fresh);
+        } catch (error) {
+          // The old instance keeps serving: a failed reload changes nothing.
+          this.log.error(
+            { plugin: name, err: error },
+            "Plugin reload failed; the running instance stays",
+          );
+          throw new ConflictError(`Reload of "${name}" failed: ${(error as Error).message}`);
+        }
+        record.instance = fresh;
+        await this.publishRunning();
+        await old.stop();
+        this.setState(record, "enabled");
       }
-      record.instance = fresh;
-      await this.publishRunning();
-      await old.stop();
-      this.setState(record, "enabled");
       this.log.info(
         { plugin: name, ms: Math.round(performance.now() - started) },
         "Plugin reloaded",
       );
       return record;
     });
+  }
+
+  /** Reload of an exclusive plugin: routes off, old instance stopped, then a fresh start. */
+  private async restartExclusive(record: PluginRecord): Promise<void> {
+    const old = record.instance;
+    this.setState(record, "stopping");
+    await this.publishRunning();
+    await old?.stop();
+    record.instance = undefined;
+    await this.startRecord(record);
+    await this.publishRunning();
+    if ((record.state as PluginState) !== "enabled") {
+      throw new ConflictError(
+        `Reload of "${record.name}" failed: ${record.failure?.message ?? "unknown error"}`,
+      );
+    }
   }
 
   /** Stops every running plugin (shutdown); the HTTP layer must already have stopped routing to them. */
