@@ -122,10 +122,8 @@ export class OracleErpClient implements ErpClient {
     this.retryTimer.unref();
   }
 
-  private async withConnection<T>(
-    options: ErpQueryOptions | undefined,
-    work: (connection: OracleConnection) => Promise<T>,
-  ): Promise<T> {
+  /** A pooled connection with the call timeout set; the caller must close it. */
+  private async acquire(options: ErpQueryOptions | undefined): Promise<OracleConnection> {
     const pool = await this.ensurePool();
     let connection: OracleConnection;
     try {
@@ -133,8 +131,16 @@ export class OracleErpClient implements ErpClient {
     } catch (error) {
       throw toErpError(error);
     }
+    connection.callTimeout = options?.timeoutMs ?? this.settings.callTimeoutMs;
+    return connection;
+  }
+
+  private async withConnection<T>(
+    options: ErpQueryOptions | undefined,
+    work: (connection: OracleConnection) => Promise<T>,
+  ): Promise<T> {
+    const connection = await this.acquire(options);
     try {
-      connection.callTimeout = options?.timeoutMs ?? this.settings.callTimeoutMs;
       return await work(connection);
     } finally {
       await connection
@@ -176,14 +182,7 @@ export class OracleErpClient implements ErpClient {
     binds: Binds = {},
     options?: ErpQueryOptions,
   ): AsyncIterable<T> {
-    const pool = await this.ensurePool();
-    let connection: OracleConnection;
-    try {
-      connection = await pool.getConnection();
-    } catch (error) {
-      throw toErpError(error);
-    }
-    connection.callTimeout = options?.timeoutMs ?? this.settings.callTimeoutMs;
+    const connection = await this.acquire(options);
     const stream = connection.queryStream(sql, binds, {
       outFormat: this.driver.OUT_FORMAT_OBJECT,
       fetchArraySize: 500,

@@ -2,25 +2,12 @@
  * JSON schemas of the notes routes: Fastify validates requests and serialises answers
  * with them, and the kernel's OpenAPI document (/api/docs) shows them.
  */
+import { errorResponseSchema } from "@roa2web/plugin-sdk";
 import { BODY_MAX_LENGTH, TITLE_MAX_LENGTH } from "./note-rules.js";
 import { MAX_PAGE_SIZE } from "./pagination.js";
 
-/** The kernel's error shape. The SDK does not export it, so each plugin declares it. */
-export const errorResponse = {
-  type: "object",
-  properties: {
-    error: {
-      type: "object",
-      required: ["code", "message", "request_id"],
-      properties: {
-        code: { type: "string" },
-        message: { type: "string" },
-        request_id: { type: "string" },
-        details: { type: "object", additionalProperties: true },
-      },
-    },
-  },
-} as const;
+/** The kernel's error shape, for every error status a route documents. */
+export const errorResponse = errorResponseSchema;
 
 export const errorResponses = {
   400: errorResponse,

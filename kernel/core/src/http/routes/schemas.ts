@@ -1,20 +1,8 @@
 /** JSON schemas shared by kernel routes (and listed in the OpenAPI document). */
-export const errorResponse = {
-  type: "object",
-  description: "Every error: a stable code, a message for people, and the request id to quote.",
-  properties: {
-    error: {
-      type: "object",
-      required: ["code", "message", "request_id"],
-      properties: {
-        code: { type: "string" },
-        message: { type: "string" },
-        request_id: { type: "string" },
-        details: { type: "object", additionalProperties: true },
-      },
-    },
-  },
-} as const;
+import { errorResponseSchema } from "@roa2web/plugin-sdk";
+
+/** The one error shape (from the SDK, so kernel and plugins document it alike). */
+export const errorResponse = errorResponseSchema;
 
 export const errorResponses = {
   400: errorResponse,
