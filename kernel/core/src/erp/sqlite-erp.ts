@@ -1,49 +1,111 @@
 /**
- * The ERP client over the embedded SQLite demo ERP (better-sqlite3). Queries are
- * synchronous and fast; streams run on their own read-only connection so a long
- * export never holds the shared one busy.
+ * The ERP client over the embedded SQLite demo ERP (better-sqlite3). better-sqlite3
+ * is synchronous: a report over a million ledger lines would hold the event loop for a
+ * second, so queries run in a small pool of worker threads, each with its own
+ * read-only connection. Streams run on their own connection and yield to the event
+ * loop between batches.
  */
-
+import { Worker } from "node:worker_threads";
 import type { Binds, BindValue, ErpClient, HealthStatus, Row } from "@roa2web/plugin-sdk";
 import Database from "better-sqlite3";
 import { toErpError } from "./erp-errors.js";
 
 const STREAM_YIELD_EVERY = 500;
 
+interface Pending {
+  resolve(rows: Row[]): void;
+  reject(error: Error): void;
+  sql: string;
+}
+
+class QueryWorker {
+  readonly worker: Worker;
+  readonly pending = new Map<number, Pending>();
+
+  constructor(file: string, onExit: (worker: QueryWorker, code: number) => void) {
+    this.worker = new Worker(new URL("./sqlite-erp-worker.js", import.meta.url), {
+      workerData: { file },
+    });
+    this.worker.unref();
+    this.worker.on(
+      "message",
+      (message: { id: number; rows?: Row[]; error?: { message: string; code?: string } }) => {
+        const pending = this.pending.get(message.id);
+        if (!pending) return;
+        this.pending.delete(message.id);
+        if (message.error) {
+          pending.reject(
+            toErpError(
+              Object.assign(new Error(message.error.message), { code: message.error.code }),
+              pending.sql,
+            ),
+          );
+        } else {
+          pending.resolve(message.rows ?? []);
+        }
+      },
+    );
+    this.worker.on("error", (error) => this.failAll(error));
+    this.worker.on("exit", (code) => {
+      this.failAll(new Error(`ERP query worker exited with code ${code}`));
+      onExit(this, code);
+    });
+  }
+
+  private failAll(error: Error): void {
+    for (const pending of this.pending.values()) pending.reject(toErpError(error, pending.sql));
+    this.pending.clear();
+  }
+}
+
 export class SqliteErpClient implements ErpClient {
   readonly dialect = "sqlite" as const;
   private readonly db: Database.Database;
-  private readonly statements = new Map<string, Database.Statement>();
+  private workers: QueryWorker[] = [];
+  private nextId = 0;
+  private closed = false;
 
-  constructor(private readonly file: string) {
+  constructor(
+    private readonly file: string,
+    private readonly workerCount = 2,
+  ) {
+    // A main-thread connection for the cheap health check (and to fail fast on a bad file).
     this.db = new Database(file, { readonly: true, fileMustExist: true });
     this.db.pragma("query_only = ON");
+    for (let index = 0; index < workerCount; index++) this.workers.push(this.spawn());
   }
 
-  private prepare(sql: string): Database.Statement {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      if (this.statements.size > 500) this.statements.clear();
-      this.statements.set(sql, statement);
-    }
-    return statement;
+  private spawn(): QueryWorker {
+    return new QueryWorker(this.file, (dead) => {
+      this.workers = this.workers.filter((worker) => worker !== dead);
+      // A worker that died (not closed by us) is replaced, so the pool keeps its size.
+      if (!this.closed) this.workers.push(this.spawn());
+    });
+  }
+
+  /** Sends to the least busy worker. */
+  private run(sql: string, binds: Binds, one: boolean): Promise<Row[]> {
+    const worker = this.workers.reduce<QueryWorker | undefined>(
+      (best, candidate) => (!best || candidate.pending.size < best.pending.size ? candidate : best),
+      undefined,
+    );
+    if (!worker || this.closed)
+      return Promise.reject(
+        toErpError(Object.assign(new Error("closed"), { code: "SQLITE_CANTOPEN" })),
+      );
+    const id = this.nextId++;
+    return new Promise<Row[]>((resolve, reject) => {
+      worker.pending.set(id, { resolve, reject, sql });
+      worker.worker.postMessage({ id, sql, binds: toSqliteBinds(binds), one });
+    });
   }
 
   async query<T extends Row = Row>(sql: string, binds: Binds = {}): Promise<T[]> {
-    try {
-      return this.prepare(sql).all(toSqliteBinds(binds)) as T[];
-    } catch (error) {
-      throw toErpError(error, sql);
-    }
+    return (await this.run(sql, binds, false)) as T[];
   }
 
   async queryOne<T extends Row = Row>(sql: string, binds: Binds = {}): Promise<T | undefined> {
-    try {
-      return this.prepare(sql).get(toSqliteBinds(binds)) as T | undefined;
-    } catch (error) {
-      throw toErpError(error, sql);
-    }
+    return (await this.run(sql, binds, true))[0] as T | undefined;
   }
 
   async *stream<T extends Row = Row>(sql: string, binds: Binds = {}): AsyncIterable<T> {
@@ -78,8 +140,11 @@ export class SqliteErpClient implements ErpClient {
     };
   }
 
-  close(): void {
-    this.statements.clear();
+  async close(): Promise<void> {
+    this.closed = true;
+    const workers = this.workers;
+    this.workers = [];
+    await Promise.all(workers.map((worker) => worker.worker.terminate()));
     this.db.close();
   }
 }
