@@ -10,6 +10,12 @@ export interface AuthUser {
   companies: readonly number[] | "*";
 }
 
-export function canSeeCompany(user: AuthUser, companyId: number): boolean {
-  return user.companies === "*" || user.companies.includes(companyId);
+/** Company grants as the kernel stores them: a list of ids, or "*" for every company. */
+export type CompanyGrants = readonly number[] | "*";
+
+/** Whether a user (or a bare list of grants, e.g. from a service caller) covers a company. */
+export function canSeeCompany(who: AuthUser | CompanyGrants, companyId: number): boolean {
+  const companies =
+    who === "*" || Array.isArray(who) ? (who as CompanyGrants) : (who as AuthUser).companies;
+  return companies === "*" || companies.includes(companyId);
 }

@@ -32,3 +32,21 @@ describe("permissions", () => {
     expect(isRouteAccess("anyone")).toBe(false);
   });
 });
+
+describe("company grants", () => {
+  it("accepts a user or a bare list of grants", async () => {
+    const { canSeeCompany } = await import("./auth.js");
+    const user = {
+      id: 1,
+      username: "a",
+      displayName: "A",
+      permissions: [],
+      companies: [2, 3],
+    } as const;
+    expect(canSeeCompany(user, 2)).toBe(true);
+    expect(canSeeCompany(user, 1)).toBe(false);
+    expect(canSeeCompany([5], 5)).toBe(true);
+    expect(canSeeCompany("*", 42)).toBe(true);
+    expect(canSeeCompany([], 1)).toBe(false);
+  });
+});
