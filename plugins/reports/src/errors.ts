@@ -1,0 +1,24 @@
+/**
+ * This plugin's errors, each a subclass of the SDK catalogue (stable code and HTTP
+ * status); the kernel's error handler turns them into `{error: {...}}` answers.
+ */
+import { ForbiddenError, NotFoundError, ValidationError } from "@roa2web/plugin-sdk";
+
+export class CompanyNotGrantedError extends ForbiddenError {
+  constructor(companyId: number) {
+    super(`You are not granted company ${companyId}`, { details: { company: companyId } });
+  }
+}
+
+export class UnknownCompanyError extends NotFoundError {
+  constructor(companyId: number) {
+    super(`No company with id ${companyId}`, { details: { company: companyId } });
+  }
+}
+
+/** A query parameter that passed the schema but breaks a rule (a date that does not exist). */
+export class InvalidParameterError extends ValidationError {
+  constructor(field: string, message: string) {
+    super(`querystring.${field} ${message}`, { details: { field } });
+  }
+}

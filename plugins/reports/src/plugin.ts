@@ -1,0 +1,28 @@
+/**
+ * The reports plugin's code half (the static half is `roa2web` in package.json):
+ * read-only reports over the kernel's `erp`, served through the kernel cache, and
+ * the `reports.queries` service for other plugins (the Telegram bot).
+ */
+import { definePlugin } from "@roa2web/plugin-sdk";
+import type {} from "./contract.js";
+import { REPORT_SERVICE, ReportService } from "./report-service.js";
+import { readReportsSettings } from "./settings.js";
+
+export default definePlugin({
+  // Resolved against this built file: dist/routes/.
+  routes: new URL("./routes", import.meta.url),
+  start(ctx) {
+    // Read once here so a malformed REPORTS_* value fails the plugin at start, named.
+    const settings = readReportsSettings(ctx.settings);
+    const reports = new ReportService({ erp: ctx.erp, cache: ctx.cache, ttls: settings.ttls });
+    ctx.register(REPORT_SERVICE, reports);
+    ctx.services.provide("reports.queries", {
+      dashboard: (params, caller) => reports.dashboard(params, caller),
+      invoices: (params, caller) => reports.invoices(params, caller),
+      aging: (params, caller) => reports.aging(params, caller),
+      treasury: (params, caller) => reports.treasury(params, caller),
+      trialBalance: (params, caller) => reports.trialBalance(params, caller),
+    });
+    ctx.logger.info({ ttls: settings.ttls }, "Reports plugin started");
+  },
+});

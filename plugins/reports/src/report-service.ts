@@ -1,0 +1,397 @@
+/**
+ * The reports, answered through the kernel cache: checks the caller's company grant
+ * (403), the company (404) and the parameters (400), builds the cache key and TTL,
+ * and runs the queries on a miss. The routes and the `reports.queries` service both
+ * call this, so HTTP and the Telegram bot see the same numbers.
+ */
+import type { CacheService, ErpClient } from "@roa2web/plugin-sdk";
+import { ageOutstanding, fromBani, toBani } from "./aging.js";
+import {
+  type CacheTtls,
+  chooseTtl,
+  type ReportName,
+  reportCacheKey,
+  scopeKey,
+} from "./cache-policy.js";
+import type {
+  AgingParams,
+  AgingReport,
+  CachedReport,
+  DashboardReport,
+  InvoiceItem,
+  InvoiceList,
+  InvoiceParams,
+  PeriodParams,
+  ReportCaller,
+  ReportPeriodView,
+  ReportQueries,
+  TreasuryFigures,
+  TreasuryParams,
+  TreasuryReport,
+  TrialBalanceParams,
+  TrialBalanceReport,
+} from "./contract.js";
+import { CompanyNotGrantedError, InvalidParameterError, UnknownCompanyError } from "./errors.js";
+import { pageInfo, pageRequest, pageWindow } from "./pagination.js";
+import {
+  addDays,
+  asOfDate,
+  checkDate,
+  daysBetween,
+  monthsEndingWith,
+  monthsOf,
+  parsePeriod,
+  type ReportPeriod,
+  todayUtc,
+} from "./period.js";
+import { companyPeriodFacts } from "./queries/company.js";
+import { monthlyTurnover, periodTurnover, treasuryBalances } from "./queries/dashboard.js";
+import { INVOICE_SORT_COLUMNS, invoicePage, openInvoicesByDueDate } from "./queries/invoices.js";
+import { treasuryAccounts, treasuryMovementPage } from "./queries/treasury.js";
+import { accountNames, accountTurnovers } from "./queries/trial-balance.js";
+import { sortOrder } from "./sorting.js";
+import { buildTrialBalance } from "./trial-balance-rules.js";
+
+const INVOICE_TYPES = ["client", "supplier"];
+const INVOICE_STATUSES = ["paid", "unpaid", "overdue"];
+const SERIES_MONTHS = 12;
+
+interface Resolved {
+  period: ReportPeriod;
+  view: ReportPeriodView;
+  asOfUntil: string;
+  ttlMs: number;
+}
+
+export interface ReportServiceOptions {
+  erp: ErpClient;
+  cache: CacheService;
+  ttls: CacheTtls;
+  /** Today as `YYYY-MM-DD`; replaceable in tests. */
+  today?: () => string;
+}
+
+export class ReportService implements ReportQueries {
+  readonly #erp: ErpClient;
+  readonly #cache: CacheService;
+  readonly #ttls: CacheTtls;
+  readonly #today: () => string;
+
+  constructor(options: ReportServiceOptions) {
+    this.#erp = options.erp;
+    this.#cache = options.cache;
+    this.#ttls = options.ttls;
+    this.#today = options.today ?? (() => todayUtc());
+  }
+
+  /**
+   * Validates, checks access and the company, then answers from the cache or computes.
+   * `firstMonth` widens the range whose closed state decides the TTL (the dashboard's
+   * 12-month series reaches back before the period).
+   */
+  async #serve<T>(
+    report: ReportName,
+    params: PeriodParams,
+    caller: ReportCaller,
+    filters: Record<string, string | number | undefined>,
+    compute: (resolved: Resolved) => Promise<T>,
+    firstMonth?: (period: ReportPeriod) => string,
+  ): Promise<CachedReport<T>> {
+    const period = parsePeriod(params);
+    if (caller.companies !== "*" && !caller.companies.includes(params.company)) {
+      throw new CompanyNotGrantedError(params.company);
+    }
+    const months = monthsOf(firstMonth ? `${firstMonth(period)}-01` : period.from, period.to);
+    const yyyymm = (month: string) => Number(month.replace("-", ""));
+    const facts = await companyPeriodFacts(this.#erp, {
+      company: params.company,
+      firstMonth: yyyymm(months[0] as string),
+      lastMonth: yyyymm(months[months.length - 1] as string),
+    });
+    if (!facts.exists) throw new UnknownCompanyError(params.company);
+    const closed = facts.closedMonths === months.length;
+    const asOf = asOfDate(period, this.#today());
+    const resolved: Resolved = {
+      period,
+      view: { from: period.from, to: period.to, label: period.label, as_of: asOf, closed },
+      asOfUntil: addDays(asOf, 1),
+      ttlMs: chooseTtl(closed, this.#ttls),
+    };
+    const key = reportCacheKey({
+      report,
+      company: params.company,
+      from: period.from,
+      to: period.to,
+      // The as-of date changes an open period's answer from one day to the next.
+      filters: { ...filters, as_of: asOf },
+      scope: scopeKey(caller.companies),
+    });
+    const result = await this.#cache.wrap(key, () => compute(resolved), {
+      ttlMs: resolved.ttlMs,
+    });
+    return { report: result.value, source: result.source, storedAt: result.storedAt };
+  }
+
+  dashboard(params: PeriodParams, caller: ReportCaller): Promise<CachedReport<DashboardReport>> {
+    const erp = this.#erp;
+    const company = params.company;
+    return this.#serve(
+      "dashboard",
+      params,
+      caller,
+      {},
+      async ({ period, view, asOfUntil }) => {
+        const series = monthsEndingWith(period.to, SERIES_MONTHS);
+        const seriesFrom = `${series[0]}-01`;
+        const [turnover, balances, monthly, receivables, payables] = await Promise.all([
+          periodTurnover(erp, { company, dateFrom: period.from, dateUntil: period.until }),
+          treasuryBalances(erp, { company, asOfUntil }),
+          monthlyTurnover(erp, { company, dateFrom: seriesFrom, dateUntil: period.until }),
+          openInvoicesByDueDate(erp, { company, kind: "client", asOfUntil }),
+          openInvoicesByDueDate(erp, { company, kind: "supplier", asOfUntil }),
+        ]);
+        const byMonth = new Map(monthly.map((row) => [row.month, row]));
+        const receivablesAging = ageOutstanding(receivables, view.as_of);
+        const payablesAging = ageOutstanding(payables, view.as_of);
+        return {
+          company_id: company,
+          period: view,
+          revenue: turnover.revenue,
+          expenses: turnover.expenses,
+          result: difference(turnover.revenue, turnover.expenses),
+          cash: balances.cash,
+          bank: balances.bank,
+          receivables: { total: receivablesAging.total, overdue: receivablesAging.overdue },
+          payables: { total: payablesAging.total, overdue: payablesAging.overdue },
+          series: series.map((month) => {
+            const row = byMonth.get(month);
+            const revenue = row?.revenue ?? 0;
+            const expenses = row?.expenses ?? 0;
+            return { month, revenue, expenses, result: difference(revenue, expenses) };
+          }),
+        };
+      },
+      (period) => monthsEndingWith(period.to, SERIES_MONTHS)[0] as string,
+    );
+  }
+
+  invoices(params: InvoiceParams, caller: ReportCaller): Promise<CachedReport<InvoiceList>> {
+    assertOneOf("type", params.type, INVOICE_TYPES);
+    if (params.status !== undefined) assertOneOf("status", params.status, INVOICE_STATUSES);
+    const order = sortOrder(
+      INVOICE_SORT_COLUMNS,
+      params.sort ?? "issue_date",
+      params.direction ?? (params.sort === undefined ? "desc" : "asc"),
+      "id",
+    );
+    const page = pageRequest(params.page, params.page_size);
+    const issuedFrom =
+      params.issued_from === undefined ? undefined : checkDate("issued_from", params.issued_from);
+    const issuedTo =
+      params.issued_to === undefined ? undefined : checkDate("issued_to", params.issued_to);
+    const erp = this.#erp;
+    return this.#serve(
+      "invoices",
+      params,
+      caller,
+      {
+        type: params.type,
+        status: params.status,
+        partner: params.partner,
+        issued_from: issuedFrom,
+        issued_to: issuedTo,
+        sort: order.key,
+        direction: order.direction,
+        page: page.page,
+        page_size: page.pageSize,
+      },
+      async ({ period, view, asOfUntil }) => {
+        const { rows, total, totals } = await invoicePage(erp, {
+          company: params.company,
+          kind: params.type,
+          status: params.status,
+          dateFrom: period.from,
+          dateUntil: period.until,
+          asOf: view.as_of,
+          asOfUntil,
+          partner: params.partner,
+          issuedFrom,
+          issuedUntil: issuedTo === undefined ? undefined : addDays(issuedTo, 1),
+          orderBy: order.sql,
+          window: pageWindow(page),
+        });
+        return {
+          company_id: params.company,
+          period: view,
+          type: params.type,
+          items: rows.map((row) => toInvoiceItem(row, view.as_of)),
+          ...pageInfo(total, page),
+          totals,
+        };
+      },
+    );
+  }
+
+  aging(params: AgingParams, caller: ReportCaller): Promise<CachedReport<AgingReport>> {
+    assertOneOf("type", params.type, INVOICE_TYPES);
+    const erp = this.#erp;
+    return this.#serve(
+      "aging",
+      params,
+      caller,
+      { type: params.type, partner: params.partner },
+      async ({ view, asOfUntil }) => {
+        const rows = await openInvoicesByDueDate(erp, {
+          company: params.company,
+          kind: params.type,
+          asOfUntil,
+          partner: params.partner,
+        });
+        return {
+          company_id: params.company,
+          period: view,
+          type: params.type,
+          ...ageOutstanding(rows, view.as_of),
+        };
+      },
+    );
+  }
+
+  treasury(params: TreasuryParams, caller: ReportCaller): Promise<CachedReport<TreasuryReport>> {
+    const page = pageRequest(params.page, params.page_size);
+    const erp = this.#erp;
+    const company = params.company;
+    return this.#serve(
+      "treasury",
+      params,
+      caller,
+      { account: params.account, page: page.page, page_size: page.pageSize },
+      async ({ period, view }) => {
+        const range = { company, dateFrom: period.from, dateUntil: period.until };
+        const [accounts, movements] = await Promise.all([
+          treasuryAccounts(erp, { ...range, account: params.account }),
+          treasuryMovementPage(erp, {
+            ...range,
+            account: params.account,
+            window: pageWindow(page),
+          }),
+        ]);
+        const views = accounts.map((account) => ({
+          ...account,
+          closing: fromBani(
+            toBani(account.opening) + toBani(account.receipts) - toBani(account.payments),
+          ),
+        }));
+        return {
+          company_id: company,
+          period: view,
+          accounts: views,
+          totals: {
+            cash: sumFigures(views.filter((account) => account.kind === "cash")),
+            bank: sumFigures(views.filter((account) => account.kind === "bank")),
+          },
+          movements: { items: movements.rows, ...pageInfo(movements.total, page) },
+        };
+      },
+    );
+  }
+
+  trialBalance(
+    params: TrialBalanceParams,
+    caller: ReportCaller,
+  ): Promise<CachedReport<TrialBalanceReport>> {
+    const level = params.level ?? "analytic";
+    assertOneOf("level", level, ["analytic", "synthetic"]);
+    const accountClass = params.account_class;
+    if (
+      accountClass !== undefined &&
+      !(Number.isInteger(accountClass) && accountClass >= 1 && accountClass <= 9)
+    ) {
+      throw new InvalidParameterError("account_class", "must be a whole number from 1 to 9");
+    }
+    const erp = this.#erp;
+    return this.#serve(
+      "trial-balance",
+      params,
+      caller,
+      { level, account_class: accountClass },
+      async ({ period, view }) => {
+        const [turnovers, names] = await Promise.all([
+          accountTurnovers(erp, {
+            company: params.company,
+            dateFrom: period.from,
+            dateUntil: period.until,
+          }),
+          accountNames(erp, { company: params.company }),
+        ]);
+        const { lines, totals } = buildTrialBalance(turnovers, { level, accountClass, names });
+        return {
+          company_id: params.company,
+          period: view,
+          level,
+          account_class: accountClass ?? null,
+          lines,
+          totals,
+        };
+      },
+    );
+  }
+}
+
+function assertOneOf(field: string, value: string, allowed: readonly string[]): void {
+  if (!allowed.includes(value)) {
+    throw new InvalidParameterError(field, `must be one of ${allowed.join(", ")} (got "${value}")`);
+  }
+}
+
+function difference(a: number, b: number): number {
+  return fromBani(toBani(a) - toBani(b));
+}
+
+function sumFigures(rows: readonly TreasuryFigures[]): TreasuryFigures {
+  const sum = (pick: (row: TreasuryFigures) => number) =>
+    fromBani(rows.reduce((total, row) => total + toBani(pick(row)), 0));
+  return {
+    opening: sum((row) => row.opening),
+    receipts: sum((row) => row.receipts),
+    payments: sum((row) => row.payments),
+    closing: sum((row) => row.closing),
+  };
+}
+
+function toInvoiceItem(
+  row: {
+    id: number;
+    invoice_number: string;
+    partner_id: number;
+    partner_name: string;
+    issue_date: string;
+    due_date: string;
+    total_amount: number;
+    paid_amount: number;
+    outstanding: number;
+  },
+  asOf: string,
+): InvoiceItem {
+  const outstanding = Number(row.outstanding);
+  const paid = Number(row.paid_amount);
+  const dueDate = String(row.due_date);
+  const late = outstanding > 0 ? daysBetween(dueDate, asOf) : 0;
+  return {
+    id: Number(row.id),
+    number: String(row.invoice_number),
+    partner_id: Number(row.partner_id),
+    partner_name: String(row.partner_name),
+    issue_date: String(row.issue_date),
+    due_date: dueDate,
+    total_amount: Number(row.total_amount),
+    paid_amount: paid,
+    outstanding,
+    status: outstanding <= 0 ? "paid" : paid > 0 ? "partly_paid" : "unpaid",
+    overdue: late > 0,
+    days_overdue: Math.max(late, 0),
+  };
+}
+
+/** The name under which `start` registers the service for the route modules. */
+export const REPORT_SERVICE = "reportService";

@@ -1,0 +1,347 @@
+/**
+ * JSON schemas of the report routes: Fastify validates the query and serialises the
+ * answer with them, and the kernel's OpenAPI document (/api/docs) shows them.
+ */
+import { errorResponseSchema } from "@roa2web/plugin-sdk";
+import { AGING_BUCKETS } from "./aging.js";
+import { REPORT_NAMES } from "./cache-policy.js";
+import { MAX_PAGE_SIZE } from "./pagination.js";
+import { INVOICE_SORT_COLUMNS } from "./queries/invoices.js";
+
+const errorResponses = {
+  400: errorResponseSchema,
+  401: errorResponseSchema,
+  403: errorResponseSchema,
+  404: errorResponseSchema,
+} as const;
+
+const amount = { type: "number" } as const;
+const date = { type: "string", description: "YYYY-MM-DD" } as const;
+
+/** Company and period: every report takes them. Rules beyond types are checked in code, with clearer messages. */
+const periodProperties = {
+  company: { type: "integer", minimum: 1, description: "Company id" },
+  period: { type: "string", maxLength: 7, description: "A month, YYYY-MM (or give from and to)" },
+  from: { type: "string", maxLength: 10, description: "First day, YYYY-MM-DD" },
+  to: { type: "string", maxLength: 10, description: "Last day, YYYY-MM-DD" },
+} as const;
+
+const pageProperties = {
+  page: { type: "integer", description: "1-based page" },
+  page_size: { type: "integer", description: `Rows per page, 1–${MAX_PAGE_SIZE} (default 50)` },
+} as const;
+
+function querystring(properties: Record<string, unknown>) {
+  return {
+    type: "object",
+    required: ["company"],
+    additionalProperties: false,
+    properties: { ...periodProperties, ...properties },
+  } as const;
+}
+
+const periodView = {
+  type: "object",
+  required: ["from", "to", "label", "as_of", "closed"],
+  properties: {
+    from: date,
+    to: date,
+    label: { type: "string" },
+    as_of: {
+      ...date,
+      description: "Where overdue and balances are measured: to, or today if earlier",
+    },
+    closed: { type: "boolean", description: "Every month of the period is closed" },
+  },
+} as const;
+
+const openAmounts = {
+  type: "object",
+  required: ["total", "overdue"],
+  properties: { total: amount, overdue: amount },
+} as const;
+
+const invoiceType = { type: "string", enum: ["client", "supplier"] } as const;
+
+export const dashboardSchema = {
+  tags: ["reports"],
+  summary: "Revenue, expenses, result, cash, bank, receivables and payables, and 12 months",
+  querystring: querystring({}),
+  response: {
+    200: {
+      type: "object",
+      required: ["company_id", "period", "revenue", "expenses", "result", "cash", "bank"],
+      properties: {
+        company_id: { type: "integer" },
+        period: periodView,
+        revenue: amount,
+        expenses: amount,
+        result: amount,
+        cash: amount,
+        bank: amount,
+        receivables: openAmounts,
+        payables: openAmounts,
+        series: {
+          type: "array",
+          items: {
+            type: "object",
+            properties: {
+              month: { type: "string" },
+              revenue: amount,
+              expenses: amount,
+              result: amount,
+            },
+          },
+        },
+      },
+    },
+    ...errorResponses,
+  },
+};
+
+export const invoicesSchema = {
+  tags: ["reports"],
+  summary: "Client or supplier invoices: filter, sort, page",
+  querystring: querystring({
+    type: { ...invoiceType, description: "client or supplier" },
+    status: { type: "string", enum: ["paid", "unpaid", "overdue"] },
+    partner: { type: "integer", minimum: 1 },
+    issued_from: { type: "string", maxLength: 10 },
+    issued_to: { type: "string", maxLength: 10 },
+    sort: { type: "string", enum: Object.keys(INVOICE_SORT_COLUMNS) },
+    direction: { type: "string", enum: ["asc", "desc"] },
+    ...pageProperties,
+  }),
+  response: {
+    200: {
+      type: "object",
+      required: ["company_id", "period", "type", "items", "total", "page", "page_size", "pages"],
+      properties: {
+        company_id: { type: "integer" },
+        period: periodView,
+        type: { type: "string" },
+        items: {
+          type: "array",
+          items: {
+            type: "object",
+            properties: {
+              id: { type: "integer" },
+              number: { type: "string" },
+              partner_id: { type: "integer" },
+              partner_name: { type: "string" },
+              issue_date: date,
+              due_date: date,
+              total_amount: amount,
+              paid_amount: amount,
+              outstanding: amount,
+              status: { type: "string", enum: ["paid", "partly_paid", "unpaid"] },
+              overdue: { type: "boolean" },
+              days_overdue: { type: "integer" },
+            },
+          },
+        },
+        total: { type: "integer", description: "Invoices matching, on every page" },
+        page: { type: "integer" },
+        page_size: { type: "integer" },
+        pages: { type: "integer" },
+        totals: {
+          type: "object",
+          properties: { total_amount: amount, paid_amount: amount, outstanding: amount },
+        },
+      },
+    },
+    ...errorResponses,
+  },
+};
+
+export const agingSchema = {
+  tags: ["reports"],
+  summary: "Outstanding invoices by days past due",
+  querystring: querystring({
+    type: invoiceType,
+    partner: { type: "integer", minimum: 1 },
+  }),
+  response: {
+    200: {
+      type: "object",
+      required: ["company_id", "period", "type", "total", "buckets"],
+      properties: {
+        company_id: { type: "integer" },
+        period: periodView,
+        type: { type: "string" },
+        total: amount,
+        overdue: amount,
+        invoices: { type: "integer" },
+        buckets: {
+          type: "array",
+          items: {
+            type: "object",
+            properties: {
+              key: { type: "string", enum: AGING_BUCKETS.map((bucket) => bucket.key) },
+              label: { type: "string" },
+              amount,
+              invoices: { type: "integer" },
+            },
+          },
+        },
+      },
+    },
+    ...errorResponses,
+  },
+};
+
+const treasuryFigures = {
+  type: "object",
+  properties: { opening: amount, receipts: amount, payments: amount, closing: amount },
+} as const;
+
+export const treasurySchema = {
+  tags: ["reports"],
+  summary: "Opening and closing balance per cash register and bank account, and the movements",
+  querystring: querystring({
+    account: { type: "string", maxLength: 40, description: "One treasury account: 5311, 5121.01" },
+    ...pageProperties,
+  }),
+  response: {
+    200: {
+      type: "object",
+      required: ["company_id", "period", "accounts", "totals", "movements"],
+      properties: {
+        company_id: { type: "integer" },
+        period: periodView,
+        accounts: {
+          type: "array",
+          items: {
+            type: "object",
+            properties: {
+              code: { type: "string" },
+              name: { type: "string" },
+              kind: { type: "string", enum: ["cash", "bank"] },
+              ...treasuryFigures.properties,
+            },
+          },
+        },
+        totals: { type: "object", properties: { cash: treasuryFigures, bank: treasuryFigures } },
+        movements: {
+          type: "object",
+          properties: {
+            items: {
+              type: "array",
+              items: {
+                type: "object",
+                properties: {
+                  id: { type: "integer" },
+                  account_code: { type: "string" },
+                  date,
+                  document_type: { type: "string" },
+                  document_number: { type: "string" },
+                  description: { type: "string" },
+                  partner_id: { type: "integer", nullable: true },
+                  receipt: amount,
+                  payment: amount,
+                },
+              },
+            },
+            total: { type: "integer" },
+            page: { type: "integer" },
+            page_size: { type: "integer" },
+            pages: { type: "integer" },
+          },
+        },
+      },
+    },
+    ...errorResponses,
+  },
+};
+
+const trialBalanceColumns = {
+  opening_debit: amount,
+  opening_credit: amount,
+  period_debit: amount,
+  period_credit: amount,
+  closing_debit: amount,
+  closing_credit: amount,
+} as const;
+
+export const trialBalanceSchema = {
+  tags: ["reports"],
+  summary: "Trial balance (balanța de verificare): opening, period and closing per account",
+  querystring: querystring({
+    level: { type: "string", enum: ["analytic", "synthetic"] },
+    account_class: { type: "integer", minimum: 1, maximum: 9 },
+  }),
+  response: {
+    200: {
+      type: "object",
+      required: ["company_id", "period", "level", "lines", "totals"],
+      properties: {
+        company_id: { type: "integer" },
+        period: periodView,
+        level: { type: "string" },
+        account_class: { type: "integer", nullable: true },
+        lines: {
+          type: "array",
+          items: {
+            type: "object",
+            properties: {
+              account: { type: "string" },
+              name: { type: "string", nullable: true },
+              account_class: { type: "integer" },
+              ...trialBalanceColumns,
+            },
+          },
+        },
+        totals: { type: "object", properties: trialBalanceColumns },
+      },
+    },
+    ...errorResponses,
+  },
+};
+
+const levelStats = {
+  type: "object",
+  additionalProperties: true,
+  properties: { hits: { type: "integer" }, misses: { type: "integer" }, size: { type: "integer" } },
+} as const;
+
+export const cacheStatsSchema = {
+  tags: ["reports"],
+  summary: "The cache's statistics and this plugin's TTLs",
+  response: {
+    200: {
+      type: "object",
+      properties: {
+        l1: levelStats,
+        l2: levelStats,
+        sets: { type: "integer" },
+        deletes: { type: "integer" },
+        ttl_ms: {
+          type: "object",
+          properties: { closed: { type: "integer" }, open: { type: "integer" } },
+        },
+      },
+    },
+    ...errorResponses,
+  },
+};
+
+export const cacheInvalidateSchema = {
+  tags: ["reports"],
+  summary: "Drop cached reports, by report and/or company (all of them when neither is given)",
+  body: {
+    type: "object",
+    additionalProperties: false,
+    properties: {
+      report: { type: "string", enum: [...REPORT_NAMES] },
+      company: { type: "integer", minimum: 1 },
+    },
+  },
+  response: {
+    200: {
+      type: "object",
+      required: ["removed"],
+      properties: { removed: { type: "integer", description: "Cached answers removed" } },
+    },
+    ...errorResponses,
+  },
+};
