@@ -1,0 +1,35 @@
+// The public API of @roa2web/plugin-data-entry. For now a library: the OCR worker pool
+// and the receipt field extraction; the plugin (routes, workflow, UI) comes later.
+export {
+  DataEntryError,
+  OcrInputTooLargeError,
+  OcrInvalidImageError,
+  OcrJobFailedError,
+  OcrQueueFullError,
+  OcrTimeoutError,
+  OcrUnavailableError,
+} from "./errors.js";
+export { cents, findAmounts, parseAmount } from "./ocr/amounts.js";
+export { findDates } from "./ocr/dates.js";
+export { type ExtractOptions, extractFields, type ReceiptFields } from "./ocr/extract-fields.js";
+export {
+  languageFolder,
+  OCR_LANGUAGES,
+  type OcrLanguage,
+  resolveLangPath,
+} from "./ocr/language-data.js";
+export { findMerchant } from "./ocr/merchant.js";
+export {
+  defaultPoolSize,
+  type OcrJobOptions,
+  OcrPool,
+  type OcrPoolLogger,
+  type OcrPoolOptions,
+  type OcrPoolState,
+  type OcrPoolStatus,
+} from "./ocr/ocr-pool.js";
+export { type OcrPreprocess, prepareImage } from "./ocr/prepare-image.js";
+export { findTaxIds, isValidGermanVatId, isValidRomanianCui } from "./ocr/tax-id.js";
+export { fold, normaliseName } from "./ocr/text.js";
+export { findTotal, findVat } from "./ocr/totals.js";
+export type { BoundingBox, OcrLine, OcrResult } from "./ocr/types.js";

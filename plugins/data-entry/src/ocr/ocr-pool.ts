@@ -1,0 +1,401 @@
+// A bounded pool of tesseract.js workers: each runs the WASM engine in its own worker
+// thread, so OCR never blocks the event loop. The pool owns what tesseract.js's own
+// scheduler lacks: background start, health, per-job timeouts, recycling (the WASM
+// heap only grows), input caps and containment of worker failures.
+import { randomUUID } from "node:crypto";
+import os from "node:os";
+import path from "node:path";
+import Tesseract from "tesseract.js";
+import {
+  DataEntryError,
+  OcrJobFailedError,
+  OcrQueueFullError,
+  OcrTimeoutError,
+  OcrUnavailableError,
+} from "../errors.js";
+import { type OcrLanguage, resolveLangPath } from "./language-data.js";
+import { type OcrPreprocess, prepareImage } from "./prepare-image.js";
+import { linesFromTsv } from "./tsv.js";
+import type { OcrResult } from "./types.js";
+
+export interface OcrPoolLogger {
+  info(object: Record<string, unknown>, message: string): void;
+  warn(object: Record<string, unknown>, message: string): void;
+  error(object: Record<string, unknown>, message: string): void;
+}
+
+export interface OcrPoolOptions {
+  /** Number of workers (each uses one core). Default: cores − 1, at least 1. */
+  size?: number;
+  /** Languages loaded in every worker. Default `["deu"]`. */
+  languages?: OcrLanguage[];
+  /** Tesseract page segmentation mode. Default "6" (one uniform block of text). */
+  pageSegmentationMode?: string;
+  /** Tesseract engine mode. Default 1 (LSTM only; the only model the packages ship). */
+  engineMode?: number;
+  /** A job running longer is rejected and its worker replaced. Default 60 s. */
+  jobTimeoutMs?: number;
+  /** A worker is replaced after this many jobs. Default 50. */
+  recycleAfterJobs?: number;
+  /** Default 20 MiB. */
+  maxBytes?: number;
+  /** Default 40 megapixels (an A4 page at 600 dpi is ~35). */
+  maxPixels?: number;
+  /** Jobs waiting beyond this are refused with OcrQueueFullError. Default 100. */
+  maxQueue?: number;
+  /** Image clean-up before OCR. Default "grayscale-normalize" (measured in docs/ocr.md). */
+  preprocess?: OcrPreprocess;
+  /** Where the pool may write (language data when several languages). Default: tmpdir. */
+  cacheDir?: string;
+  logger?: OcrPoolLogger;
+}
+
+export type OcrPoolState = "starting" | "ready" | "failed" | "closed";
+
+export interface OcrPoolStatus {
+  state: OcrPoolState;
+  workers: { configured: number; ready: number; busy: number; starting: number };
+  queued: number;
+  completed: number;
+  failed: number;
+  timedOut: number;
+  recycled: number;
+  error?: string;
+}
+
+export interface OcrJobOptions {
+  /** Called with the recognition progress, 0..1, ending with 1. */
+  onProgress?: (progress: number) => void;
+  /** Overrides the pool's `jobTimeoutMs` for this job (time spent running, not queued). */
+  timeoutMs?: number;
+}
+
+interface Job {
+  id: string;
+  image: Buffer;
+  timeoutMs: number;
+  onProgress?: (progress: number) => void;
+  resolve(result: OcrResult): void;
+  reject(error: Error): void;
+}
+
+interface Slot {
+  index: number;
+  worker: Tesseract.Worker | null;
+  state: "starting" | "idle" | "busy" | "stopped";
+  jobs: number;
+  failedStarts: number;
+  job: Job | null;
+  timer: NodeJS.Timeout | null;
+}
+
+const silentLogger: OcrPoolLogger = { info() {}, warn() {}, error() {} };
+
+export function defaultPoolSize(): number {
+  return Math.max(1, os.availableParallelism() - 1);
+}
+
+export class OcrPool {
+  readonly ready: Promise<void>;
+  private readonly options: Required<Omit<OcrPoolOptions, "logger">>;
+  private readonly logger: OcrPoolLogger;
+  private readonly slots: Slot[] = [];
+  private readonly queue: Job[] = [];
+  private state: OcrPoolState = "starting";
+  private startError: string | undefined;
+  private started = false;
+  private langPath = "";
+  private resolveReady: () => void = () => {};
+  private rejectReady: (error: Error) => void = () => {};
+  private counters = { completed: 0, failed: 0, timedOut: 0, recycled: 0 };
+
+  constructor(options: OcrPoolOptions = {}) {
+    this.options = {
+      size: Math.max(1, Math.floor(options.size ?? defaultPoolSize())),
+      languages: options.languages ?? ["deu"],
+      pageSegmentationMode: options.pageSegmentationMode ?? "6",
+      engineMode: options.engineMode ?? 1,
+      jobTimeoutMs: options.jobTimeoutMs ?? 60_000,
+      recycleAfterJobs: Math.max(1, options.recycleAfterJobs ?? 50),
+      maxBytes: options.maxBytes ?? 20 * 1024 * 1024,
+      maxPixels: options.maxPixels ?? 40_000_000,
+      maxQueue: options.maxQueue ?? 100,
+      preprocess: options.preprocess ?? "grayscale-normalize",
+      cacheDir: options.cacheDir ?? path.join(os.tmpdir(), "roa2web-ocr"),
+    };
+    this.logger = options.logger ?? silentLogger;
+    this.ready = new Promise<void>((resolve, reject) => {
+      this.resolveReady = resolve;
+      this.rejectReady = reject;
+    });
+    // Nobody has to await `ready`: a failed start must not be an unhandled rejection.
+    this.ready.catch(() => {});
+  }
+
+  /** Starts the workers in the background and returns at once; see `ready`/`status()`. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    try {
+      this.langPath = resolveLangPath(this.options.languages, this.options.cacheDir);
+    } catch (error) {
+      this.fail(error);
+      return;
+    }
+    for (let index = 0; index < this.options.size; index++) {
+      const slot: Slot = {
+        index,
+        worker: null,
+        state: "starting",
+        jobs: 0,
+        failedStarts: 0,
+        job: null,
+        timer: null,
+      };
+      this.slots.push(slot);
+      this.spawn(slot);
+    }
+  }
+
+  status(): OcrPoolStatus {
+    const count = (state: Slot["state"]) =>
+      this.slots.filter((slot) => slot.state === state).length;
+    return {
+      state: this.state,
+      workers: {
+        configured: this.options.size,
+        ready: count("idle") + count("busy"),
+        busy: count("busy"),
+        starting: count("starting"),
+      },
+      queued: this.queue.length,
+      ...this.counters,
+      ...(this.startError === undefined ? {} : { error: this.startError }),
+    };
+  }
+
+  /** OCRs one image (JPEG, PNG, …). Rejects with a DataEntryError subclass. */
+  async recognize(image: Buffer | Uint8Array, options: OcrJobOptions = {}): Promise<OcrResult> {
+    this.assertUsable();
+    if (this.queue.length >= this.options.maxQueue) {
+      throw new OcrQueueFullError(this.options.maxQueue);
+    }
+    const prepared = await prepareImage(image, this.options, this.options.preprocess);
+    this.assertUsable();
+    return new Promise<OcrResult>((resolve, reject) => {
+      const job: Job = {
+        id: randomUUID(),
+        image: prepared.data,
+        timeoutMs: options.timeoutMs ?? this.options.jobTimeoutMs,
+        resolve,
+        reject,
+      };
+      if (options.onProgress) job.onProgress = options.onProgress;
+      this.queue.push(job);
+      this.dispatch();
+    });
+  }
+
+  /** Rejects waiting and running jobs and terminates every worker. */
+  async close(): Promise<void> {
+    if (this.state === "closed") return;
+    this.state = "closed";
+    this.rejectReady(new OcrUnavailableError("the pool was closed"));
+    const closed = new OcrUnavailableError("the pool was closed");
+    for (const job of this.queue.splice(0)) job.reject(closed);
+    await Promise.all(
+      this.slots.map(async (slot) => {
+        if (slot.job) slot.job.reject(closed);
+        slot.job = null;
+        await this.stopWorker(slot);
+        slot.state = "stopped";
+      }),
+    );
+  }
+
+  private assertUsable(): void {
+    if (!this.started) throw new OcrUnavailableError("the pool was not started");
+    if (this.state === "closed") throw new OcrUnavailableError("the pool was closed");
+    if (this.state === "failed") {
+      throw new OcrUnavailableError(this.startError ?? "the workers could not start");
+    }
+  }
+
+  private fail(error: unknown): void {
+    this.state = "failed";
+    this.startError = error instanceof Error ? error.message : String(error);
+    this.logger.error({ err: error }, "OCR pool failed to start");
+    const unavailable = new OcrUnavailableError(this.startError, { cause: error });
+    this.rejectReady(unavailable);
+    for (const job of this.queue.splice(0)) job.reject(unavailable);
+  }
+
+  private spawn(slot: Slot): void {
+    slot.state = "starting";
+    slot.jobs = 0;
+    slot.worker = null;
+    const { languages, engineMode, pageSegmentationMode } = this.options;
+    Tesseract.createWorker(languages, engineMode, {
+      langPath: this.langPath,
+      gzip: true,
+      // The data is read from the npm package on every start: nothing to cache.
+      cacheMethod: "none",
+      logger: (message) => {
+        if (message.status !== "recognizing text") return;
+        slot.job?.onProgress?.(message.progress);
+      },
+      // Without it a failed job throws inside tesseract.js's message handler, which is
+      // an uncaught exception for the whole process (tesseract.js #367, #469). The job's
+      // own promise is rejected as well; that is where the pool handles it.
+      errorHandler: (error: unknown) => {
+        this.logger.warn(
+          { worker: slot.index, err: String(error) },
+          "OCR worker reported an error",
+        );
+      },
+    })
+      .then(async (worker) => {
+        try {
+          // The thread itself can die (out of memory, a crash in WASM): contain it.
+          const thread = (worker as unknown as { worker?: NodeJS.EventEmitter }).worker;
+          thread?.on("error", (error: unknown) => this.onThreadDeath(slot, worker, error));
+          await worker.setParameters({
+            tessedit_pageseg_mode: pageSegmentationMode as Tesseract.PSM,
+            // Keeps runs of spaces: receipts align amounts in columns.
+            preserve_interword_spaces: "1",
+          });
+        } catch (error) {
+          await worker.terminate().catch(() => {});
+          throw error;
+        }
+        if (this.state === "closed") {
+          await worker.terminate();
+          return;
+        }
+        slot.worker = worker;
+        slot.state = "idle";
+        slot.failedStarts = 0;
+        if (this.state === "starting") {
+          this.state = "ready";
+          this.logger.info({ workers: this.options.size }, "OCR pool ready");
+          this.resolveReady();
+        }
+        this.dispatch();
+      })
+      .catch((error: unknown) => {
+        slot.state = "stopped";
+        slot.failedStarts++;
+        this.logger.error({ worker: slot.index, err: String(error) }, "OCR worker failed to start");
+        if (this.state === "starting") {
+          // Give up only when no worker could ever start; otherwise run with fewer.
+          if (this.slots.every((other) => other.state === "stopped")) this.fail(error);
+          return;
+        }
+        if (this.state !== "ready" || slot.failedStarts > 5) return;
+        // A replacement failed after a good start: try again, backing off up to 30 s.
+        const delay = Math.min(30_000, 1000 * 2 ** (slot.failedStarts - 1));
+        setTimeout(() => {
+          if (this.state === "ready" && slot.state === "stopped") this.spawn(slot);
+        }, delay).unref();
+      });
+  }
+
+  private dispatch(): void {
+    if (this.state === "closed" || this.state === "failed") return;
+    for (const slot of this.slots) {
+      if (slot.state !== "idle" || slot.worker === null) continue;
+      const job = this.queue.shift();
+      if (!job) return;
+      this.run(slot, slot.worker, job);
+    }
+  }
+
+  private run(slot: Slot, worker: Tesseract.Worker, job: Job): void {
+    slot.state = "busy";
+    slot.job = job;
+    job.onProgress?.(0);
+    slot.timer = setTimeout(() => {
+      this.counters.timedOut++;
+      this.logger.warn(
+        { worker: slot.index, job: job.id, timeoutMs: job.timeoutMs },
+        "OCR job timed out; replacing its worker",
+      );
+      this.finishJob(slot, job);
+      job.reject(new OcrTimeoutError(job.timeoutMs));
+      void this.replace(slot);
+    }, job.timeoutMs);
+
+    worker
+      .recognize(job.image, {}, { text: true, tsv: true }, job.id)
+      .then((result) => {
+        if (slot.job !== job) return; // timed out or closed meanwhile
+        this.finishJob(slot, job);
+        this.counters.completed++;
+        job.onProgress?.(1);
+        job.resolve(toResult(result.data));
+        slot.jobs++;
+        if (slot.jobs >= this.options.recycleAfterJobs) {
+          this.counters.recycled++;
+          void this.replace(slot);
+        } else {
+          slot.state = "idle";
+          this.dispatch();
+        }
+      })
+      .catch((error: unknown) => {
+        if (slot.job !== job) return;
+        this.finishJob(slot, job);
+        this.counters.failed++;
+        job.reject(
+          error instanceof DataEntryError
+            ? error
+            : new OcrJobFailedError(String(error), { cause: error }),
+        );
+        // A worker that failed a job may be in any state: start from a clean one.
+        void this.replace(slot);
+      });
+  }
+
+  private finishJob(slot: Slot, job: Job): void {
+    if (slot.timer) clearTimeout(slot.timer);
+    slot.timer = null;
+    if (slot.job === job) slot.job = null;
+  }
+
+  private onThreadDeath(slot: Slot, worker: Tesseract.Worker, error: unknown): void {
+    if (slot.worker !== worker) return;
+    this.logger.error({ worker: slot.index, err: String(error) }, "OCR worker thread died");
+    const job = slot.job;
+    if (job) {
+      this.finishJob(slot, job);
+      this.counters.failed++;
+      job.reject(new OcrJobFailedError("the OCR worker thread died", { cause: error }));
+    }
+    void this.replace(slot);
+  }
+
+  private async replace(slot: Slot): Promise<void> {
+    slot.state = "starting";
+    await this.stopWorker(slot);
+    if (this.state === "closed") {
+      slot.state = "stopped";
+      return;
+    }
+    this.spawn(slot);
+  }
+
+  private async stopWorker(slot: Slot): Promise<void> {
+    const worker = slot.worker;
+    slot.worker = null;
+    if (!worker) return;
+    try {
+      await worker.terminate();
+    } catch (error) {
+      this.logger.warn({ worker: slot.index, err: String(error) }, "OCR worker did not terminate");
+    }
+  }
+}
+
+function toResult(page: Tesseract.Page): OcrResult {
+  return { text: page.text, confidence: page.confidence, lines: linesFromTsv(page.tsv ?? "") };
+}
