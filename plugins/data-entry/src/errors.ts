@@ -1,6 +1,14 @@
 // The data-entry error catalogue: every error has a stable code and the HTTP status a
 // route should answer with, so one error handler can turn them into responses later.
 
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from "@roa2web/plugin-sdk";
+
 export class DataEntryError extends Error {
   readonly code: string;
   readonly statusCode: number;
@@ -63,5 +71,88 @@ export class OcrQueueFullError extends DataEntryError {
 export class OcrUnavailableError extends DataEntryError {
   constructor(reason: string, options?: ErrorOptions) {
     super("DATA_ENTRY_OCR_UNAVAILABLE", 503, `OCR unavailable: ${reason}`, options);
+  }
+}
+
+// The plugin's HTTP errors: subclasses of the SDK catalogue, so they keep its stable
+// codes and statuses and the kernel's one error handler answers them.
+
+export class ReceiptNotFoundError extends NotFoundError {
+  constructor(id: number) {
+    super(`No receipt with id ${id}`, { details: { id } });
+  }
+}
+
+export class AttachmentNotFoundError extends NotFoundError {
+  constructor(id: string) {
+    super(`No attachment with id ${id}`, { details: { id } });
+  }
+}
+
+export class CompanyNotAllowedError extends ForbiddenError {
+  constructor(companyId: number) {
+    super(`You may not see company ${companyId}`, { details: { company: companyId } });
+  }
+}
+
+export class UnknownCompanyError extends ValidationError {
+  constructor(companyId: number) {
+    super(`body.company_id: the ERP has no company ${companyId}`, {
+      details: { field: "company_id" },
+    });
+  }
+}
+
+/** A field that passed the JSON schema but breaks a rule (total > 0, date not in the future…). */
+export class InvalidFieldError extends ValidationError {
+  constructor(field: string, message: string) {
+    super(`${field} ${message}`, { details: { field } });
+  }
+}
+
+/** An APPROVED or PENDING receipt is frozen: no edits, no deletes, no new entries. */
+export class ReceiptLockedError extends ConflictError {
+  constructor(id: number, status: string) {
+    super(`Receipt ${id} is ${status} and cannot be changed`, { details: { id, status } });
+  }
+}
+
+export class TransitionNotAllowedError extends ConflictError {
+  constructor(
+    id: number,
+    status: string,
+    action: string,
+    allowed: ReadonlyArray<{ action: string; to: string }>,
+  ) {
+    super(`A ${status} receipt cannot be ${action === "submit" ? "submitted" : `${action}ed`}`, {
+      details: { id, status, action, allowed },
+    });
+  }
+}
+
+export class UnbalancedEntriesError extends ConflictError {
+  constructor(debit: number, credit: number, lines: number) {
+    super(
+      lines === 0
+        ? "A receipt needs at least one accounting entry before it is submitted"
+        : `Debits (${debit.toFixed(2)}) and credits (${credit.toFixed(2)}) must be equal before the receipt is submitted`,
+      { details: { debit, credit, lines } },
+    );
+  }
+}
+
+export class UnknownAccountsError extends ValidationError {
+  constructor(companyId: number, accounts: readonly string[]) {
+    super(`The ERP chart of company ${companyId} has no account ${accounts.join(", ")}`, {
+      details: { field: "entries", accounts },
+    });
+  }
+}
+
+export class UnsupportedAttachmentError extends UnsupportedMediaTypeError {
+  constructor() {
+    super("Only JPEG, PNG and PDF files are accepted (recognised from their content)", {
+      details: { accepted: ["image/jpeg", "image/png", "application/pdf"] },
+    });
   }
 }

@@ -67,7 +67,7 @@ export class SqliteErpClient implements ErpClient {
 
   constructor(
     private readonly file: string,
-    private readonly workerCount = 2,
+    workerCount = 2,
   ) {
     // A main-thread connection for the cheap health check (and to fail fast on a bad file).
     this.db = new Database(file, { readonly: true, fileMustExist: true });

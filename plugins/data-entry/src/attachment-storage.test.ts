@@ -1,0 +1,54 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { afterEach, describe, expect, it } from "vitest";
+import { AttachmentStorage } from "./attachment-storage.js";
+
+const PNG = Buffer.concat([
+  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+  Buffer.alloc(100, 1),
+]);
+let dir = "";
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function storage() {
+  dir = mkdtempSync(path.join(os.tmpdir(), "data-entry-storage-"));
+  return AttachmentStorage.of(dir);
+}
+
+// Many small chunks, the way an upload arrives.
+const chunks = (buffer: Buffer, size = 3) =>
+  Readable.from(
+    Array.from({ length: Math.ceil(buffer.length / size) }, (_, i) =>
+      buffer.subarray(i * size, (i + 1) * size),
+    ),
+  );
+
+describe("attachment storage", () => {
+  it("stores a file under a server-chosen name with its size, type and hash", async () => {
+    const store = storage();
+    const stored = await store.save(chunks(PNG), 1024);
+    expect(stored).toMatchObject({ mime: "image/png", size: PNG.length });
+    expect(stored.storedName).toBe(`${stored.id}.png`);
+    expect(stored.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(readdirSync(store.directory)).toEqual([stored.storedName]);
+    expect(readFileSync(path.join(store.directory, stored.storedName))).toEqual(PNG);
+  });
+
+  it("leaves nothing behind when the content is not accepted or too large", async () => {
+    const store = storage();
+    await expect(
+      store.save(chunks(Buffer.from("plain text, not a jpeg")), 1024),
+    ).rejects.toMatchObject({
+      statusCode: 415,
+    });
+    await expect(store.save(chunks(Buffer.from("ab")), 1024)).rejects.toMatchObject({
+      statusCode: 415,
+    });
+    await expect(store.save(chunks(PNG), 50)).rejects.toMatchObject({ statusCode: 413 });
+    const cut = Object.assign(chunks(PNG), { truncated: true });
+    await expect(store.save(cut, 1024)).rejects.toMatchObject({ statusCode: 413 });
+    expect(readdirSync(store.directory)).toEqual([]);
+  });
+});

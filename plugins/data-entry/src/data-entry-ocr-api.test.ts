@@ -1,0 +1,138 @@
+/**
+ * OCR through the API, with a real one-worker pool (the other HTTP tests run with OCR
+ * switched off, as config/test.env sets it). The kernel loads the BUILT plugin.
+ */
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  inject,
+  startTestKernel,
+  type TestKernel,
+} from "../../../kernel/core/test/helpers/test-kernel.js";
+import { syntheticReceipt } from "./test/synthetic-receipt.js";
+
+const packageRoot = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
+const api = "/api/data-entry";
+let t: TestKernel;
+let token = "";
+const headers = () => ({ authorization: `Bearer ${token}` });
+
+beforeAll(async () => {
+  t = await startTestKernel({
+    pluginDirs: [path.dirname(packageRoot)],
+    env: {
+      DATA_ENTRY_OCR_ENABLED: "true",
+      DATA_ENTRY_OCR_WORKERS: "1",
+      DATA_ENTRY_OCR_LANGUAGES: "deu",
+    },
+  });
+  const record = t.kernel.plugins.get("data-entry");
+  if (record?.state !== "enabled")
+    throw new Error(`not started: ${JSON.stringify(record?.failure)}`);
+  token = await t.login();
+});
+afterAll(async () => t?.close());
+
+async function uploadImage(receiptId: number, image: Buffer, filename: string) {
+  const boundary = "----ocr-test";
+  const payload = Buffer.concat([
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\n\r\n`,
+    ),
+    image,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  const response = await inject(t.kernel, {
+    method: "POST",
+    url: `${api}/receipts/${receiptId}/attachments`,
+    headers: { ...headers(), "content-type": `multipart/form-data; boundary=${boundary}` },
+    payload,
+  });
+  expect(response.statusCode, response.body).toBe(201);
+  return response.json().id as string;
+}
+
+describe("OCR jobs", () => {
+  it("reads an uploaded receipt in the background and reports progress and fields", async () => {
+    const created = await inject(t.kernel, {
+      method: "POST",
+      url: `${api}/receipts`,
+      headers: headers(),
+      payload: {
+        company_id: 1,
+        merchant: "?",
+        tax_id: "",
+        date: "2024-06-12",
+        total: 1,
+        vat: 0,
+        currency: "EUR",
+      },
+    });
+    const receiptId = created.json().id as number;
+    const attachmentId = await uploadImage(receiptId, await syntheticReceipt(), "bon.png");
+
+    const started = await inject(t.kernel, {
+      method: "POST",
+      url: `${api}/ocr`,
+      headers: headers(),
+      payload: { attachment_id: attachmentId },
+    });
+    expect(started.statusCode).toBe(202);
+    const jobId = started.json().job_id as string;
+
+    let job = { state: "queued" } as Record<string, unknown>;
+    const deadline = Date.now() + 30_000;
+    while ((job.state === "queued" || job.state === "running") && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      job = (
+        await inject(t.kernel, { method: "GET", url: `${api}/ocr/${jobId}`, headers: headers() })
+      ).json();
+      expect(job.progress).toBeGreaterThanOrEqual(0);
+    }
+    expect(job).toMatchObject({
+      job_id: jobId,
+      attachment_id: attachmentId,
+      receipt_id: receiptId,
+      state: "done",
+      progress: 1,
+      error: null,
+      fields: { total: 5.59, date: "2024-06-12", currency: "EUR" },
+    });
+
+    const health = await inject(t.kernel, { method: "GET", url: "/health" });
+    const plugin = (health.json().plugins as Array<Record<string, unknown>>).find(
+      (candidate) => candidate.name === "data-entry",
+    );
+    expect(plugin).toMatchObject({ status: "up", data: { ocr: "ready" } });
+  });
+
+  it("refuses OCR of a PDF attachment (415)", async () => {
+    const created = await inject(t.kernel, {
+      method: "POST",
+      url: `${api}/receipts`,
+      headers: headers(),
+      payload: {
+        company_id: 1,
+        merchant: "X",
+        tax_id: "",
+        date: "2024-06-12",
+        total: 1,
+        vat: 0,
+        currency: "RON",
+      },
+    });
+    const attachmentId = await uploadImage(
+      created.json().id,
+      Buffer.from("%PDF-1.4\n%%EOF\n"),
+      "f.pdf",
+    );
+    const started = await inject(t.kernel, {
+      method: "POST",
+      url: `${api}/ocr`,
+      headers: headers(),
+      payload: { attachment_id: attachmentId },
+    });
+    expect(started.statusCode).toBe(415);
+  });
+});

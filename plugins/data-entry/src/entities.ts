@@ -1,0 +1,134 @@
+/** The plugin's records and their TypeORM mappings (EntitySchema: no decorators needed). */
+import { EntitySchema, type ValueTransformer } from "typeorm";
+import type { AttachmentType } from "./attachment-rules.js";
+import type { EntrySide } from "./entries.js";
+import type { ReceiptStatus } from "./workflow.js";
+
+/** SQLite hands DECIMAL columns back as numbers or strings depending on the value. */
+const decimal: ValueTransformer = {
+  to: (value: number) => value,
+  from: (value: unknown) => (value === null ? null : Number(value)),
+};
+
+export interface Receipt {
+  id: number;
+  companyId: number;
+  status: ReceiptStatus;
+  merchant: string;
+  taxId: string;
+  /** YYYY-MM-DD */
+  date: string;
+  total: number;
+  vat: number;
+  currency: string;
+  notes: string | null;
+  createdBy: string;
+  createdAt: Date;
+  updatedAt: Date;
+  rejectionReason: string | null;
+}
+
+export interface ReceiptEntry {
+  id: number;
+  receiptId: number;
+  /** Order of the line within the receipt, from 1. */
+  line: number;
+  account: string;
+  side: EntrySide;
+  amount: number;
+  explanation: string;
+}
+
+export interface ReceiptTransition {
+  id: number;
+  receiptId: number;
+  /** null for the creation of the receipt. */
+  from: ReceiptStatus | null;
+  to: ReceiptStatus;
+  by: string;
+  at: Date;
+  reason: string | null;
+}
+
+export interface Attachment {
+  /** A uuid chosen by the server; also the stored file's name (with an extension). */
+  id: string;
+  receiptId: number;
+  storedName: string;
+  displayName: string;
+  mime: AttachmentType;
+  size: number;
+  sha256: string;
+  createdAt: Date;
+}
+
+export const ReceiptEntity = new EntitySchema<Receipt>({
+  name: "Receipt",
+  tableName: "receipts",
+  columns: {
+    id: { type: "integer", primary: true, generated: "increment" },
+    companyId: { name: "company_id", type: "integer" },
+    status: { type: "varchar", length: 10 },
+    merchant: { type: "varchar", length: 200 },
+    taxId: { name: "tax_id", type: "varchar", length: 32 },
+    date: { type: "varchar", length: 10 },
+    total: { type: "decimal", precision: 14, scale: 2, transformer: decimal },
+    vat: { type: "decimal", precision: 14, scale: 2, transformer: decimal },
+    currency: { type: "varchar", length: 3 },
+    notes: { type: "text", nullable: true },
+    createdBy: { name: "created_by", type: "varchar", length: 100 },
+    createdAt: { name: "created_at", type: "datetime" },
+    updatedAt: { name: "updated_at", type: "datetime" },
+    rejectionReason: { name: "rejection_reason", type: "text", nullable: true },
+  },
+});
+
+export const ReceiptEntryEntity = new EntitySchema<ReceiptEntry>({
+  name: "ReceiptEntry",
+  tableName: "receipt_entries",
+  columns: {
+    id: { type: "integer", primary: true, generated: "increment" },
+    receiptId: { name: "receipt_id", type: "integer" },
+    line: { type: "integer" },
+    account: { type: "varchar", length: 20 },
+    side: { type: "varchar", length: 6 },
+    amount: { type: "decimal", precision: 14, scale: 2, transformer: decimal },
+    explanation: { type: "varchar", length: 300 },
+  },
+});
+
+export const ReceiptTransitionEntity = new EntitySchema<ReceiptTransition>({
+  name: "ReceiptTransition",
+  tableName: "receipt_transitions",
+  columns: {
+    id: { type: "integer", primary: true, generated: "increment" },
+    receiptId: { name: "receipt_id", type: "integer" },
+    from: { type: "varchar", length: 10, nullable: true },
+    to: { type: "varchar", length: 10 },
+    by: { type: "varchar", length: 100 },
+    at: { type: "datetime" },
+    reason: { type: "text", nullable: true },
+  },
+});
+
+export const AttachmentEntity = new EntitySchema<Attachment>({
+  name: "Attachment",
+  tableName: "attachments",
+  columns: {
+    id: { type: "varchar", length: 36, primary: true },
+    receiptId: { name: "receipt_id", type: "integer" },
+    storedName: { name: "stored_name", type: "varchar", length: 64 },
+    displayName: { name: "display_name", type: "varchar", length: 200 },
+    mime: { type: "varchar", length: 40 },
+    size: { type: "integer" },
+    sha256: { type: "varchar", length: 64 },
+    createdAt: { name: "created_at", type: "datetime" },
+  },
+});
+
+export const ENTITIES = [
+  ReceiptEntity,
+  ReceiptEntryEntity,
+  ReceiptTransitionEntity,
+  AttachmentEntity,
+];

@@ -1,0 +1,71 @@
+import { describe, expect, it } from "vitest";
+import { OcrTimeoutError } from "./errors.js";
+import type { OcrResult } from "./ocr/types.js";
+import { OcrJobs, type Recognizer } from "./ocr-jobs.js";
+
+const text = ["BACKEREI MULLER", "SUMME EUR 5,59", "Datum 12.06.2024 14:22"].join("\n");
+const about = { attachmentId: "a", receiptId: 1, companyId: 1 };
+const image = Buffer.from("png");
+
+function fakeRecognizer(
+  outcome: () => Promise<OcrResult>,
+): Recognizer & { progress?: (p: number) => void } {
+  const fake: Recognizer & { progress?: (p: number) => void } = {
+    recognize(_image, options) {
+      if (options.onProgress) fake.progress = options.onProgress;
+      return outcome();
+    },
+  };
+  return fake;
+}
+
+describe("OCR jobs", () => {
+  it("runs in the background, reports progress and extracts the fields", async () => {
+    let finish: (result: OcrResult) => void = () => {};
+    const recognizer = fakeRecognizer(() => new Promise((resolve) => (finish = resolve)));
+    const jobs = new OcrJobs(recognizer, { now: () => new Date("2024-07-01T00:00:00Z") });
+    const { job, finished } = jobs.submit(image, about);
+    expect(jobs.get(job.id)).toMatchObject({ state: "queued", progress: 0, fields: null });
+    recognizer.progress?.(0.4);
+    expect(jobs.get(job.id)).toMatchObject({ state: "running", progress: 0.4 });
+    finish({ text });
+    await finished;
+    expect(jobs.get(job.id)).toMatchObject({
+      state: "done",
+      progress: 1,
+      fields: { total: 5.59, date: "2024-06-12", currency: "EUR" },
+    });
+  });
+
+  it("keeps a typed error's code and hides any other error's message", async () => {
+    const jobs = new OcrJobs(fakeRecognizer(() => Promise.reject(new OcrTimeoutError(10))));
+    const timedOut = jobs.submit(image, about);
+    await timedOut.finished;
+    expect(jobs.get(timedOut.job.id)?.error).toEqual({
+      code: "DATA_ENTRY_OCR_TIMEOUT",
+      message: "OCR job took longer than 10 ms",
+    });
+    const other = new OcrJobs(fakeRecognizer(() => Promise.reject(new Error("/secret/path"))));
+    const broken = other.submit(image, about);
+    await broken.finished;
+    expect(other.get(broken.job.id)).toMatchObject({
+      state: "failed",
+      error: { code: "DATA_ENTRY_OCR_FAILED", message: "OCR failed" },
+    });
+  });
+
+  it("forgets the oldest finished jobs beyond its bound", async () => {
+    const jobs = new OcrJobs(
+      fakeRecognizer(() => Promise.reject(new Error("x"))),
+      { maxJobs: 2 },
+    );
+    const first = jobs.submit(image, about);
+    await first.finished;
+    const second = jobs.submit(image, about);
+    await second.finished;
+    jobs.submit(image, about);
+    expect(jobs.size).toBe(2);
+    expect(jobs.get(first.job.id)).toBeUndefined();
+    expect(jobs.get(second.job.id)).toBeDefined();
+  });
+});

@@ -1,0 +1,51 @@
+/**
+ * The data-entry plugin's code half (the static half is `roa2web` in package.json):
+ * receipts with their entries, workflow and attachments in the plugin's own SQLite.
+ */
+import { definePlugin } from "@roa2web/plugin-sdk";
+import { ENTITIES } from "./entities.js";
+import { CreateReceipts1764100000000 } from "./migrations/1764100000000-create-receipts.js";
+import { createServices, SERVICES_KEY, servicesOf } from "./services.js";
+import { uploadCeiling } from "./settings.js";
+
+export default definePlugin({
+  // Resolved against this built file: dist/routes/.
+  routes: new URL("./routes", import.meta.url),
+  database: {
+    entities: ENTITIES,
+    migrations: [CreateReceipts1764100000000],
+  },
+  // Fixed at import (see uploadCeiling); the route also enforces DATA_ENTRY_MAX_UPLOAD_BYTES.
+  uploads: { maxFileBytes: uploadCeiling(process.env), maxFiles: 1 },
+  start(ctx) {
+    // Settings are read here so a malformed DATA_ENTRY_* value fails the start, named.
+    const services = createServices(ctx);
+    ctx.register(SERVICES_KEY, services);
+    // Workers load in the background; jobs submitted before they are ready wait in the queue.
+    services.ocr?.pool.start();
+    ctx.logger.info(
+      {
+        maxUploadBytes: services.settings.maxUploadBytes,
+        accounts: services.settings.accounts,
+        attachments: services.storage.directory,
+        ocr: services.settings.ocr.enabled ? services.settings.ocr : "disabled",
+      },
+      "Data entry plugin started",
+    );
+  },
+  async stop(ctx) {
+    await servicesOf(ctx).ocr?.pool.close();
+  },
+  async health(ctx) {
+    const { store, ocr } = servicesOf(ctx);
+    const receipts = await store.counts();
+    if (!ocr) return { status: "up", data: { receipts, ocr: "disabled" } };
+    const pool = ocr.pool.status();
+    const data = { receipts, ocr: pool.state, ocr_workers: pool.workers, ocr_queued: pool.queued };
+    // Receipts work without OCR: a pool that failed or closed degrades the plugin, no more.
+    if (pool.state === "failed" || pool.state === "closed") {
+      return { status: "degraded", detail: `OCR ${pool.state}: ${pool.error ?? ""}`.trim(), data };
+    }
+    return { status: "up", data };
+  },
+});

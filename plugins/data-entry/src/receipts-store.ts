@@ -1,0 +1,236 @@
+/** The plugin's database, through TypeORM: the only code that runs its queries. */
+import { ConflictError, type PluginContext } from "@roa2web/plugin-sdk";
+import type { DataSource, EntityManager } from "typeorm";
+import {
+  type Attachment,
+  AttachmentEntity,
+  type Receipt,
+  ReceiptEntity,
+  type ReceiptEntry,
+  ReceiptEntryEntity,
+  type ReceiptTransition,
+  ReceiptTransitionEntity,
+} from "./entities.js";
+import type { EntryLine } from "./entries.js";
+import type { PageWindow } from "./pagination.js";
+import type { ReceiptFields } from "./receipt-rules.js";
+import type { ReceiptStatus, Transition } from "./workflow.js";
+
+export interface ReceiptFilter {
+  companyId: number;
+  status?: ReceiptStatus;
+  /** Inclusive, YYYY-MM-DD. */
+  dateFrom?: string;
+  dateTo?: string;
+}
+
+/** Another request changed the receipt between our read and our write. */
+class ReceiptChangedError extends ConflictError {
+  constructor(id: number) {
+    super(`Receipt ${id} was changed by someone else; load it again`, { details: { id } });
+  }
+}
+
+export class ReceiptsStore {
+  /** The tail of the queue of write transactions (see `write`). */
+  #writes: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Runs a transaction after the ones already queued. The plugin's DataSource is one
+   * SQLite connection, and TypeORM's `transaction()` does not queue concurrent callers
+   * on it: a second BEGIN while the first transaction awaits fails. One at a time.
+   */
+  private write<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const run = this.#writes.then(() => this.dataSource.transaction(work));
+    this.#writes = run.catch(() => {});
+    return run;
+  }
+
+  static of(context: PluginContext): ReceiptsStore {
+    return new ReceiptsStore(context.database());
+  }
+
+  /** A new DRAFT receipt and the first line of its history, together. */
+  create(companyId: number, fields: ReceiptFields, by: string, now = new Date()): Promise<Receipt> {
+    return this.write(async (manager) => {
+      const receipts = manager.getRepository(ReceiptEntity);
+      const receipt = await receipts.save(
+        receipts.create({
+          ...fields,
+          companyId,
+          status: "DRAFT",
+          createdBy: by,
+          createdAt: now,
+          updatedAt: now,
+          rejectionReason: null,
+        }),
+      );
+      await manager
+        .getRepository(ReceiptTransitionEntity)
+        .insert({ receiptId: receipt.id, from: null, to: "DRAFT", by, at: now, reason: null });
+      return receipt;
+    });
+  }
+
+  async page(
+    filter: ReceiptFilter,
+    window: PageWindow,
+  ): Promise<{ items: Receipt[]; total: number }> {
+    const query = this.dataSource
+      .getRepository(ReceiptEntity)
+      .createQueryBuilder("receipt")
+      .where("receipt.companyId = :companyId", { companyId: filter.companyId });
+    if (filter.status) query.andWhere("receipt.status = :status", { status: filter.status });
+    if (filter.dateFrom) query.andWhere("receipt.date >= :dateFrom", { dateFrom: filter.dateFrom });
+    if (filter.dateTo) query.andWhere("receipt.date <= :dateTo", { dateTo: filter.dateTo });
+    const [items, total] = await query
+      .orderBy("receipt.date", "DESC")
+      .addOrderBy("receipt.id", "DESC")
+      .skip(window.skip)
+      .take(window.take)
+      .getManyAndCount();
+    return { items, total };
+  }
+
+  find(id: number): Promise<Receipt | null> {
+    return this.dataSource.getRepository(ReceiptEntity).findOneBy({ id });
+  }
+
+  /** Writes new fields if the receipt is still in the status it was read in. */
+  async updateFields(receipt: Receipt, fields: ReceiptFields, now = new Date()): Promise<Receipt> {
+    await this.write(async (manager) => {
+      await this.touch(manager, receipt, { ...fields, updatedAt: now });
+    });
+    return { ...receipt, ...fields, updatedAt: now };
+  }
+
+  /** Deletes the receipt (entries, history and attachment rows cascade); returns the files to remove. */
+  async remove(receipt: Receipt): Promise<string[]> {
+    return this.write(async (manager) => {
+      const files = await manager
+        .getRepository(AttachmentEntity)
+        .find({ where: { receiptId: receipt.id }, select: { storedName: true, id: true } });
+      const result = await manager
+        .getRepository(ReceiptEntity)
+        .delete({ id: receipt.id, status: receipt.status });
+      if (!result.affected) throw new ReceiptChangedError(receipt.id);
+      return files.map((file) => file.storedName);
+    });
+  }
+
+  entries(receiptId: number): Promise<ReceiptEntry[]> {
+    return this.dataSource
+      .getRepository(ReceiptEntryEntity)
+      .find({ where: { receiptId }, order: { line: "ASC" } });
+  }
+
+  /** Replaces every entry of the receipt, and bumps its updated_at, in one transaction. */
+  async replaceEntries(
+    receipt: Receipt,
+    lines: readonly EntryLine[],
+    now = new Date(),
+  ): Promise<ReceiptEntry[]> {
+    return this.write(async (manager) => {
+      await this.touch(manager, receipt, { updatedAt: now });
+      const entries = manager.getRepository(ReceiptEntryEntity);
+      await entries.delete({ receiptId: receipt.id });
+      if (lines.length === 0) return [];
+      return entries.save(
+        lines.map((line, index) =>
+          entries.create({ ...line, receiptId: receipt.id, line: index + 1 }),
+        ),
+      );
+    });
+  }
+
+  /**
+   * Moves the receipt along the workflow and records who, when and why, in one
+   * transaction; fails if another request moved it first. `check` runs inside the
+   * transaction (submit checks the entries' balance there).
+   */
+  async transition(
+    receipt: Receipt,
+    transition: Transition,
+    by: string,
+    reason: string | null,
+    check: (entries: ReceiptEntry[]) => void = () => {},
+    now = new Date(),
+  ): Promise<Receipt> {
+    return this.write(async (manager) => {
+      check(
+        await manager
+          .getRepository(ReceiptEntryEntity)
+          .find({ where: { receiptId: receipt.id }, order: { line: "ASC" } }),
+      );
+      const rejectionReason =
+        transition.to === "REJECTED"
+          ? reason
+          : transition.to === "DRAFT"
+            ? null
+            : receipt.rejectionReason;
+      await this.touch(manager, receipt, {
+        status: transition.to,
+        updatedAt: now,
+        rejectionReason,
+      });
+      await manager.getRepository(ReceiptTransitionEntity).insert({
+        receiptId: receipt.id,
+        from: transition.from,
+        to: transition.to,
+        by,
+        at: now,
+        reason,
+      });
+      return { ...receipt, status: transition.to, updatedAt: now, rejectionReason };
+    });
+  }
+
+  history(receiptId: number): Promise<ReceiptTransition[]> {
+    return this.dataSource
+      .getRepository(ReceiptTransitionEntity)
+      .find({ where: { receiptId }, order: { id: "ASC" } });
+  }
+
+  attachments(receiptId: number): Promise<Attachment[]> {
+    return this.dataSource
+      .getRepository(AttachmentEntity)
+      .find({ where: { receiptId }, order: { createdAt: "ASC", id: "ASC" } });
+  }
+
+  findAttachment(id: string): Promise<Attachment | null> {
+    return this.dataSource.getRepository(AttachmentEntity).findOneBy({ id });
+  }
+
+  /** Records an attachment whose file is already in place, if the receipt is still as read. */
+  async addAttachment(receipt: Receipt, attachment: Attachment): Promise<void> {
+    await this.write(async (manager) => {
+      await this.touch(manager, receipt, { updatedAt: attachment.createdAt });
+      await manager.getRepository(AttachmentEntity).insert(attachment);
+    });
+  }
+
+  async counts(): Promise<Record<string, number>> {
+    const rows: Array<{ status: string; count: number }> = await this.dataSource
+      .getRepository(ReceiptEntity)
+      .createQueryBuilder("receipt")
+      .select("receipt.status", "status")
+      .addSelect("COUNT(*)", "count")
+      .groupBy("receipt.status")
+      .getRawMany();
+    return Object.fromEntries(rows.map((row) => [row.status, Number(row.count)]));
+  }
+
+  /** Updates the receipt only if its status is still the one it was read with. */
+  private async touch(
+    manager: EntityManager,
+    receipt: Receipt,
+    changes: Partial<Omit<Receipt, "id">>,
+  ): Promise<void> {
+    const result = await manager
+      .getRepository(ReceiptEntity)
+      .update({ id: receipt.id, status: receipt.status }, changes);
+    if (!result.affected) throw new ReceiptChangedError(receipt.id);
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * The workflow: POST /receipts/:id/submit | approve | reject | reopen. The transition
+ * table (workflow.ts) decides what each action may do; every move is recorded.
+ */
+import { defineRoutes } from "@roa2web/plugin-sdk";
+import { signedInUser } from "../access.js";
+import { balanceOf } from "../entries.js";
+import { InvalidFieldError, TransitionNotAllowedError, UnbalancedEntriesError } from "../errors.js";
+import { transitionRouteSchema } from "../schemas.js";
+import { servicesOf, visibleReceipt } from "../services.js";
+import { toReceiptView } from "../views.js";
+import {
+  allowedTransitions,
+  permissionFor,
+  TRANSITIONS,
+  transitionFor,
+  type WorkflowAction,
+} from "../workflow.js";
+
+const SUMMARIES: Record<WorkflowAction, string> = {
+  submit: "Send a DRAFT receipt for approval (its entries must balance)",
+  approve: "Approve a PENDING receipt; it can no longer change",
+  reject: "Reject a PENDING receipt, saying why",
+  reopen: "Take a REJECTED receipt back to DRAFT to correct it",
+};
+
+export default defineRoutes(async (app, { plugin }) => {
+  const { store } = servicesOf(plugin);
+  const actions = [...new Set(TRANSITIONS.map((transition) => transition.action))];
+
+  for (const action of actions) {
+    const needsReason = TRANSITIONS.some((t) => t.action === action && t.needsReason);
+    app.post<{ Params: { id: number }; Body: { reason?: string } | undefined }>(
+      `/receipts/:id/${action}`,
+      {
+        config: { access: permissionFor(action) },
+        schema: transitionRouteSchema(SUMMARIES[action], needsReason),
+      },
+      async (request) => {
+        const user = signedInUser(request);
+        const receipt = await visibleReceipt(store, user, request.params.id);
+        const transition = transitionFor(receipt.status, action);
+        if (!transition) {
+          throw new TransitionNotAllowedError(
+            receipt.id,
+            receipt.status,
+            action,
+            allowedTransitions(receipt.status),
+          );
+        }
+        let reason: string | null = null;
+        if (transition.needsReason) {
+          reason = request.body?.reason?.trim() ?? "";
+          if (reason === "") throw new InvalidFieldError("body.reason", "must not be blank");
+        }
+        const moved = await store.transition(
+          receipt,
+          transition,
+          user.username,
+          reason,
+          (entries) => {
+            if (action !== "submit") return;
+            const balance = balanceOf(entries);
+            if (!balance.balanced) {
+              throw new UnbalancedEntriesError(balance.debit, balance.credit, balance.lines);
+            }
+          },
+        );
+        plugin.logger.info(
+          { reqId: request.id, receiptId: receipt.id, from: transition.from, to: transition.to },
+          "Receipt moved",
+        );
+        return toReceiptView(moved);
+      },
+    );
+  }
+});

@@ -1,0 +1,374 @@
+/**
+ * JSON schemas of every route: Fastify validates requests and serialises answers with
+ * them (properties not listed are dropped), and /api/docs shows them.
+ */
+import { errorResponseSchema } from "@roa2web/plugin-sdk";
+import { ATTACHMENT_TYPES } from "./attachment-rules.js";
+import { ENTRY_SIDES, PAYMENT_METHODS } from "./entries.js";
+import { MAX_PAGE_SIZE } from "./pagination.js";
+import { MERCHANT_MAX_LENGTH, NOTES_MAX_LENGTH, TAX_ID_MAX_LENGTH } from "./receipt-rules.js";
+import { RECEIPT_STATUSES, WORKFLOW_ACTIONS } from "./workflow.js";
+
+const errorResponses = {
+  400: errorResponseSchema,
+  401: errorResponseSchema,
+  403: errorResponseSchema,
+  404: errorResponseSchema,
+} as const;
+const withConflict = { ...errorResponses, 409: errorResponseSchema } as const;
+
+const TAGS = ["data-entry"];
+const money = { type: "number", exclusiveMinimum: 0, maximum: 1_000_000_000_000 } as const;
+const dateString = { type: "string", pattern: "^\\d{4}-\\d{2}-\\d{2}$" } as const;
+const accountCode = { type: "string", pattern: "^\\s*\\d{3,4}(\\.[0-9A-Za-z]+)?\\s*$" } as const;
+
+const receiptFieldProperties = {
+  merchant: { type: "string", minLength: 1, maxLength: MERCHANT_MAX_LENGTH },
+  tax_id: { type: "string", maxLength: TAX_ID_MAX_LENGTH },
+  date: { ...dateString, description: "YYYY-MM-DD, not in the future" },
+  total: { ...money, description: "Total with VAT, greater than 0" },
+  vat: { type: "number", minimum: 0, maximum: 1_000_000_000_000, description: "0 ≤ vat ≤ total" },
+  currency: { type: "string", pattern: "^[A-Za-z]{3}$", description: "ISO 4217, e.g. RON" },
+  notes: { type: ["string", "null"], maxLength: NOTES_MAX_LENGTH },
+} as const;
+
+const transitionChoice = {
+  type: "object",
+  required: ["action", "to"],
+  properties: {
+    action: { type: "string", enum: WORKFLOW_ACTIONS },
+    to: { type: "string", enum: RECEIPT_STATUSES },
+  },
+} as const;
+
+const receiptProperties = {
+  id: { type: "integer" },
+  company_id: { type: "integer" },
+  status: { type: "string", enum: RECEIPT_STATUSES },
+  merchant: { type: "string" },
+  tax_id: { type: "string" },
+  date: { type: "string" },
+  total: { type: "number" },
+  vat: { type: "number" },
+  currency: { type: "string" },
+  notes: { type: ["string", "null"] },
+  created_by: { type: "string" },
+  created_at: { type: "string", format: "date-time" },
+  updated_at: { type: "string", format: "date-time" },
+  rejection_reason: { type: ["string", "null"] },
+  allowed_transitions: { type: "array", items: transitionChoice },
+} as const;
+
+const receiptRequired = Object.keys(receiptProperties);
+
+export const receiptSchema = {
+  type: "object",
+  required: receiptRequired,
+  properties: receiptProperties,
+} as const;
+
+const transitionSchema = {
+  type: "object",
+  required: ["from", "to", "by", "at", "reason"],
+  properties: {
+    from: { type: ["string", "null"], description: "null when the receipt was created" },
+    to: { type: "string" },
+    by: { type: "string" },
+    at: { type: "string", format: "date-time" },
+    reason: { type: ["string", "null"] },
+  },
+} as const;
+
+export const attachmentSchema = {
+  type: "object",
+  required: ["id", "receipt_id", "display_name", "mime", "size", "sha256", "created_at"],
+  properties: {
+    id: { type: "string", format: "uuid" },
+    receipt_id: { type: "integer" },
+    display_name: { type: "string" },
+    mime: { type: "string", enum: ATTACHMENT_TYPES },
+    size: { type: "integer" },
+    sha256: { type: "string" },
+    created_at: { type: "string", format: "date-time" },
+  },
+} as const;
+
+const receiptDetailSchema = {
+  type: "object",
+  required: [...receiptRequired, "history", "attachments"],
+  properties: {
+    ...receiptProperties,
+    history: { type: "array", items: transitionSchema },
+    attachments: { type: "array", items: attachmentSchema },
+  },
+} as const;
+
+const entryLineSchema = {
+  type: "object",
+  required: ["account", "side", "amount"],
+  additionalProperties: false,
+  properties: {
+    account: { ...accountCode, description: "An account of the company's ERP chart" },
+    side: { type: "string", enum: ENTRY_SIDES },
+    amount: money,
+    explanation: { type: "string", maxLength: 300, default: "" },
+  },
+} as const;
+
+const entriesSchema = {
+  type: "object",
+  required: ["receipt_id", "entries", "debit", "credit", "balanced"],
+  properties: {
+    receipt_id: { type: "integer" },
+    entries: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["account", "side", "amount", "explanation"],
+        properties: {
+          account: { type: "string" },
+          side: { type: "string" },
+          amount: { type: "number" },
+          explanation: { type: "string" },
+        },
+      },
+    },
+    debit: { type: "number" },
+    credit: { type: "number" },
+    balanced: { type: "boolean", description: "At least one line and debits equal credits" },
+  },
+} as const;
+
+const idParams = {
+  type: "object",
+  required: ["id"],
+  additionalProperties: false,
+  properties: { id: { type: "integer", minimum: 1 } },
+} as const;
+
+export const listReceiptsSchema = {
+  tags: TAGS,
+  summary: "One page of a company's receipts, newest first",
+  querystring: {
+    type: "object",
+    required: ["company"],
+    additionalProperties: false,
+    properties: {
+      company: { type: "integer", minimum: 1 },
+      status: { type: "string", enum: RECEIPT_STATUSES },
+      date_from: dateString,
+      date_to: dateString,
+      page: { type: "integer", minimum: 1, maximum: 1_000_000 },
+      page_size: { type: "integer", minimum: 1, maximum: MAX_PAGE_SIZE },
+    },
+  },
+  response: {
+    200: {
+      type: "object",
+      required: ["items", "total", "page", "page_size", "pages"],
+      properties: {
+        items: { type: "array", items: receiptSchema },
+        total: { type: "integer", description: "Receipts matching the filter, on every page" },
+        page: { type: "integer" },
+        page_size: { type: "integer" },
+        pages: { type: "integer" },
+      },
+    },
+    ...errorResponses,
+  },
+};
+
+export const createReceiptSchema = {
+  tags: TAGS,
+  summary: "Record a receipt (DRAFT)",
+  body: {
+    type: "object",
+    required: ["company_id", "merchant", "tax_id", "date", "total", "vat", "currency"],
+    additionalProperties: false,
+    properties: { company_id: { type: "integer", minimum: 1 }, ...receiptFieldProperties },
+  },
+  response: { 201: receiptSchema, ...errorResponses },
+};
+
+export const getReceiptSchema = {
+  tags: TAGS,
+  summary: "One receipt with its history and attachments",
+  params: idParams,
+  response: { 200: receiptDetailSchema, ...errorResponses },
+};
+
+export const patchReceiptSchema = {
+  tags: TAGS,
+  summary: "Change a DRAFT or REJECTED receipt's fields",
+  params: idParams,
+  body: {
+    type: "object",
+    additionalProperties: false,
+    minProperties: 1,
+    properties: receiptFieldProperties,
+  },
+  response: { 200: receiptSchema, ...withConflict },
+};
+
+export const deleteReceiptSchema = {
+  tags: TAGS,
+  summary: "Delete a DRAFT or REJECTED receipt with its entries and attachments",
+  params: idParams,
+  response: { 204: { type: "null", description: "Deleted" }, ...withConflict },
+};
+
+export function transitionRouteSchema(summary: string, needsReason: boolean) {
+  return {
+    tags: TAGS,
+    summary,
+    params: idParams,
+    ...(needsReason
+      ? {
+          body: {
+            type: "object",
+            required: ["reason"],
+            additionalProperties: false,
+            properties: { reason: { type: "string", minLength: 1, maxLength: 1000 } },
+          },
+        }
+      : {}),
+    response: { 200: receiptSchema, ...withConflict },
+  };
+}
+
+export const getEntriesSchema = {
+  tags: TAGS,
+  summary: "A receipt's accounting entries and their balance",
+  params: idParams,
+  response: { 200: entriesSchema, ...errorResponses },
+};
+
+export const putEntriesSchema = {
+  tags: TAGS,
+  summary: "Replace a receipt's accounting entries",
+  params: idParams,
+  body: {
+    type: "object",
+    required: ["entries"],
+    additionalProperties: false,
+    properties: { entries: { type: "array", maxItems: 100, items: entryLineSchema } },
+  },
+  response: { 200: entriesSchema, ...withConflict },
+};
+
+export const proposeEntriesSchema = {
+  tags: TAGS,
+  summary: "Replace a receipt's entries with the ones proposed from its totals",
+  params: idParams,
+  body: {
+    type: ["object", "null"],
+    additionalProperties: false,
+    properties: {
+      payment: { type: "string", enum: PAYMENT_METHODS },
+      expense_account: accountCode,
+    },
+  },
+  response: { 200: entriesSchema, ...withConflict },
+};
+
+export const uploadAttachmentSchema = {
+  tags: TAGS,
+  summary: "Attach a JPEG, PNG or PDF (multipart field `file`) to a DRAFT or REJECTED receipt",
+  consumes: ["multipart/form-data"],
+  params: idParams,
+  response: {
+    201: attachmentSchema,
+    ...withConflict,
+    413: errorResponseSchema,
+    415: errorResponseSchema,
+  },
+};
+
+export const downloadAttachmentSchema = {
+  tags: TAGS,
+  summary: "The attachment's file, with its content type",
+  params: {
+    type: "object",
+    required: ["id"],
+    additionalProperties: false,
+    properties: { id: { type: "string", format: "uuid" } },
+  },
+  response: {
+    200: { description: "The file", type: "string", format: "binary" },
+    ...errorResponses,
+  },
+};
+
+const nullableNumber = { type: ["number", "null"] } as const;
+
+const ocrJobSchema = {
+  type: "object",
+  required: ["job_id", "attachment_id", "receipt_id", "state", "progress", "fields", "error"],
+  properties: {
+    job_id: { type: "string", format: "uuid" },
+    attachment_id: { type: "string" },
+    receipt_id: { type: "integer" },
+    state: { type: "string", enum: ["queued", "running", "done", "failed"] },
+    progress: { type: "number", minimum: 0, maximum: 1 },
+    fields: {
+      type: ["object", "null"],
+      description: "What the OCR read, once done; null fields were not found",
+      properties: {
+        merchant: { type: ["string", "null"] },
+        tax_id: { type: ["string", "null"] },
+        date: { type: ["string", "null"] },
+        total: nullableNumber,
+        vat: nullableNumber,
+        currency: { type: ["string", "null"] },
+        confidence: {
+          type: "object",
+          properties: {
+            merchant: { type: "number" },
+            tax_id: { type: "number" },
+            date: { type: "number" },
+            total: { type: "number" },
+            vat: { type: "number" },
+            currency: { type: "number" },
+          },
+        },
+      },
+    },
+    error: {
+      type: ["object", "null"],
+      properties: { code: { type: "string" }, message: { type: "string" } },
+    },
+  },
+} as const;
+
+export const startOcrSchema = {
+  tags: TAGS,
+  summary: "Read an image attachment with OCR, in the background; poll GET /ocr/:job_id",
+  body: {
+    type: "object",
+    required: ["attachment_id"],
+    additionalProperties: false,
+    properties: { attachment_id: { type: "string", format: "uuid" } },
+  },
+  response: {
+    202: {
+      type: "object",
+      required: ["job_id", "state"],
+      properties: { job_id: { type: "string" }, state: { type: "string" } },
+    },
+    ...errorResponses,
+    415: errorResponseSchema,
+    503: errorResponseSchema,
+  },
+};
+
+export const getOcrSchema = {
+  tags: TAGS,
+  summary: "An OCR job's state, progress and, once done, the fields it read",
+  params: {
+    type: "object",
+    required: ["job_id"],
+    additionalProperties: false,
+    properties: { job_id: { type: "string", format: "uuid" } },
+  },
+  response: { 200: ocrJobSchema, ...errorResponses },
+};

@@ -1,0 +1,95 @@
+/**
+ * What `start` builds once per instance and registers in the instance's container,
+ * and what route modules resolve from it, under one name so both sides agree.
+ */
+
+import path from "node:path";
+import type { AuthUser, ErpClient, PluginContext } from "@roa2web/plugin-sdk";
+import { canSeeCompany } from "@roa2web/plugin-sdk";
+import { AttachmentStorage } from "./attachment-storage.js";
+import type { Receipt } from "./entities.js";
+import { ReceiptLockedError, ReceiptNotFoundError, UnknownCompanyError } from "./errors.js";
+import { OcrPool } from "./ocr/ocr-pool.js";
+import { OcrJobs } from "./ocr-jobs.js";
+import { ReceiptsStore } from "./receipts-store.js";
+import { type DataEntrySettings, readDataEntrySettings } from "./settings.js";
+import { isEditable } from "./workflow.js";
+
+export const SERVICES_KEY = "dataEntry";
+
+export interface DataEntryServices {
+  settings: DataEntrySettings;
+  store: ReceiptsStore;
+  storage: AttachmentStorage;
+  /** null when DATA_ENTRY_OCR_ENABLED is false. */
+  ocr: { pool: OcrPool; jobs: OcrJobs } | null;
+}
+
+/** Builds the instance's services; the OCR pool is created here and started by `start`. */
+export function createServices(context: PluginContext): DataEntryServices {
+  const settings = readDataEntrySettings(context.settings);
+  let ocr: DataEntryServices["ocr"] = null;
+  if (settings.ocr.enabled) {
+    const pool = new OcrPool({
+      size: settings.ocr.workers,
+      languages: settings.ocr.languages,
+      jobTimeoutMs: settings.ocr.jobTimeoutMs,
+      maxBytes: settings.maxUploadBytes,
+      cacheDir: path.join(context.dataDir, "ocr-cache"),
+      logger: context.logger,
+    });
+    ocr = { pool, jobs: new OcrJobs(pool) };
+  }
+  return {
+    settings,
+    store: ReceiptsStore.of(context),
+    storage: AttachmentStorage.of(context.dataDir),
+    ocr,
+  };
+}
+
+export function servicesOf(context: PluginContext): DataEntryServices {
+  return context.resolve<DataEntryServices>(SERVICES_KEY);
+}
+
+/** The receipt, if the caller may see its company; otherwise it does not exist for them. */
+export async function visibleReceipt(
+  store: ReceiptsStore,
+  user: AuthUser,
+  id: number,
+): Promise<Receipt> {
+  const receipt = await store.find(id);
+  if (!receipt || !canSeeCompany(user, receipt.companyId)) throw new ReceiptNotFoundError(id);
+  return receipt;
+}
+
+export function assertEditable(receipt: Receipt): void {
+  if (!isEditable(receipt.status)) throw new ReceiptLockedError(receipt.id, receipt.status);
+}
+
+export async function assertCompanyExists(erp: ErpClient, companyId: number): Promise<void> {
+  const company = await erp.queryOne("SELECT id FROM companies WHERE id = :company", {
+    company: companyId,
+  });
+  if (!company) throw new UnknownCompanyError(companyId);
+}
+
+/** The codes among `accounts` that the company's ERP chart does not have. */
+export async function missingAccounts(
+  erp: ErpClient,
+  companyId: number,
+  accounts: readonly string[],
+): Promise<string[]> {
+  if (accounts.length === 0) return [];
+  const binds: Record<string, string | number> = { company: companyId };
+  const names = accounts.map((code, index) => {
+    binds[`a${index}`] = code;
+    return `:a${index}`;
+  });
+  const rows = await erp.query<{ code: string }>(
+    `SELECT code FROM accounts WHERE company_id = :company AND code IN (${names.join(", ")})`,
+    binds,
+  );
+  const found = new Set(rows.map((row) => String(row.code)));
+  return accounts.filter((code) => !found.has(code));
+}

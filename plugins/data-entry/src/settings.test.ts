@@ -1,0 +1,63 @@
+import type { PluginSettings } from "@roa2web/plugin-sdk";
+import { describe, expect, it } from "vitest";
+import { readDataEntrySettings, uploadCeiling } from "./settings.js";
+
+function settingsOf(values: Record<string, string>): PluginSettings {
+  return {
+    prefix: "DATA_ENTRY_",
+    values,
+    string: (key, fallback) => values[key] ?? fallback,
+    optionalString: (key) => values[key],
+    number: (key, fallback) => (values[key] === undefined ? fallback : Number(values[key])),
+    boolean: (key, fallback) => (values[key] === undefined ? fallback : values[key] === "true"),
+  };
+}
+
+describe("settings", () => {
+  it("has defaults fit for development", () => {
+    expect(readDataEntrySettings(settingsOf({}))).toEqual({
+      maxUploadBytes: 20 * 1024 * 1024,
+      defaultPageSize: 20,
+      timeZone: "Europe/Bucharest",
+      accounts: { expense: "6022", vat: "4426", supplier: "401", cash: "5311" },
+      defaultPayment: "supplier",
+      ocr: {
+        enabled: true,
+        workers: expect.any(Number),
+        languages: ["ron", "eng"],
+        jobTimeoutMs: 60_000,
+      },
+    });
+  });
+
+  it("reads overrides", () => {
+    const settings = readDataEntrySettings(
+      settingsOf({ MAX_UPLOAD_BYTES: "1024", EXPENSE_ACCOUNT: "604", DEFAULT_PAYMENT: "cash" }),
+    );
+    expect(settings).toMatchObject({ maxUploadBytes: 1024, defaultPayment: "cash" });
+    expect(settings.accounts.expense).toBe("604");
+    const ocr = readDataEntrySettings(
+      settingsOf({ OCR_ENABLED: "false", OCR_WORKERS: "2", OCR_LANGUAGES: "deu, deu" }),
+    ).ocr;
+    expect(ocr).toMatchObject({ enabled: false, workers: 2, languages: ["deu"] });
+  });
+
+  it.each([
+    [{ MAX_UPLOAD_BYTES: "0" }, "DATA_ENTRY_MAX_UPLOAD_BYTES"],
+    [{ DEFAULT_PAGE_SIZE: "500" }, "DATA_ENTRY_DEFAULT_PAGE_SIZE"],
+    [{ EXPENSE_ACCOUNT: "expenses" }, "DATA_ENTRY_EXPENSE_ACCOUNT"],
+    [{ TIME_ZONE: "Mars/Olympus" }, "DATA_ENTRY_TIME_ZONE"],
+    [{ DEFAULT_PAYMENT: "card" }, "DATA_ENTRY_DEFAULT_PAYMENT"],
+    [{ OCR_LANGUAGES: "deu,klingon" }, "DATA_ENTRY_OCR_LANGUAGES"],
+    [{ OCR_LANGUAGES: " , " }, "DATA_ENTRY_OCR_LANGUAGES"],
+    [{ OCR_WORKERS: "0" }, "DATA_ENTRY_OCR_WORKERS"],
+  ])("names the variable of a bad value %o", (values, name) => {
+    expect(() => readDataEntrySettings(settingsOf(values))).toThrow(name);
+  });
+
+  it("takes the parser's ceiling from the process environment, else 20 MiB", () => {
+    expect(uploadCeiling({ DATA_ENTRY_MAX_UPLOAD_BYTES: "4096" })).toBe(4096);
+    expect(uploadCeiling({ DATA_ENTRY_MAX_UPLOAD_BYTES: "lots" })).toBe(20 * 1024 * 1024);
+    expect(uploadCeiling({})).toBe(20 * 1024 * 1024);
+  });
+});

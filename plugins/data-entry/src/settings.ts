@@ -1,0 +1,120 @@
+/** The plugin's settings: environment variables under its namespace (DATA_ENTRY_*). */
+import os from "node:os";
+import { type PluginSettings, ValidationError } from "@roa2web/plugin-sdk";
+import type { PaymentMethod, ProposalAccounts } from "./entries.js";
+import { PAYMENT_METHODS } from "./entries.js";
+import { OCR_LANGUAGES, type OcrLanguage } from "./ocr/language-data.js";
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "./pagination.js";
+
+export const DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
+
+export interface DataEntrySettings {
+  /** DATA_ENTRY_MAX_UPLOAD_BYTES: the largest attachment accepted (413 beyond it). */
+  maxUploadBytes: number;
+  /** DATA_ENTRY_DEFAULT_PAGE_SIZE */
+  defaultPageSize: number;
+  /** DATA_ENTRY_TIME_ZONE: where "today" is, for "not in the future". */
+  timeZone: string;
+  /** DATA_ENTRY_EXPENSE_ACCOUNT, _VAT_ACCOUNT, _SUPPLIER_ACCOUNT, _CASH_ACCOUNT */
+  accounts: ProposalAccounts;
+  /** DATA_ENTRY_DEFAULT_PAYMENT: `supplier` (401) or `cash` (5311) when a proposal does not say. */
+  defaultPayment: PaymentMethod;
+  ocr: OcrSettings;
+}
+
+export interface OcrSettings {
+  /** DATA_ENTRY_OCR_ENABLED: start the OCR worker pool (default true). */
+  enabled: boolean;
+  /** DATA_ENTRY_OCR_WORKERS: worker threads, one core each (default cores − 1, at least 1). */
+  workers: number;
+  /** DATA_ENTRY_OCR_LANGUAGES: comma-separated, from deu, eng, ron (default ron,eng). */
+  languages: OcrLanguage[];
+  /** DATA_ENTRY_OCR_JOB_TIMEOUT_MS (default 60000). */
+  jobTimeoutMs: number;
+}
+
+const ACCOUNT_PATTERN = /^\d{3,4}(\.[0-9A-Za-z]+)?$/;
+
+function wholeNumber(settings: PluginSettings, key: string, fallback: number, max: number): number {
+  const value = settings.number(key, fallback);
+  if (!Number.isSafeInteger(value) || value < 1 || value > max) {
+    throw new ValidationError(
+      `Setting ${settings.prefix}${key} must be a whole number from 1 to ${max} (got "${value}")`,
+    );
+  }
+  return value;
+}
+
+function account(settings: PluginSettings, key: string, fallback: string): string {
+  const value = settings.string(key, fallback);
+  if (!ACCOUNT_PATTERN.test(value)) {
+    throw new ValidationError(
+      `Setting ${settings.prefix}${key} must be an account code such as ${fallback} (got "${value}")`,
+    );
+  }
+  return value;
+}
+
+export function readDataEntrySettings(settings: PluginSettings): DataEntrySettings {
+  const timeZone = settings.string("TIME_ZONE", "Europe/Bucharest");
+  try {
+    new Intl.DateTimeFormat("en-CA", { timeZone });
+  } catch {
+    throw new ValidationError(
+      `Setting ${settings.prefix}TIME_ZONE must be an IANA time zone such as Europe/Bucharest (got "${timeZone}")`,
+    );
+  }
+  const defaultPayment = settings.string("DEFAULT_PAYMENT", "supplier");
+  if (!(PAYMENT_METHODS as readonly string[]).includes(defaultPayment)) {
+    throw new ValidationError(
+      `Setting ${settings.prefix}DEFAULT_PAYMENT must be supplier or cash (got "${defaultPayment}")`,
+    );
+  }
+  return {
+    maxUploadBytes: wholeNumber(settings, "MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES, 2 ** 31),
+    defaultPageSize: wholeNumber(settings, "DEFAULT_PAGE_SIZE", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE),
+    timeZone,
+    accounts: {
+      expense: account(settings, "EXPENSE_ACCOUNT", "6022"),
+      vat: account(settings, "VAT_ACCOUNT", "4426"),
+      supplier: account(settings, "SUPPLIER_ACCOUNT", "401"),
+      cash: account(settings, "CASH_ACCOUNT", "5311"),
+    },
+    defaultPayment: defaultPayment as PaymentMethod,
+    ocr: readOcrSettings(settings),
+  };
+}
+
+function readOcrSettings(settings: PluginSettings): OcrSettings {
+  const languages = settings
+    .string("OCR_LANGUAGES", "ron,eng")
+    .split(",")
+    .map((language) => language.trim())
+    .filter((language) => language !== "");
+  const unknown = languages.filter(
+    (language) => !(OCR_LANGUAGES as readonly string[]).includes(language),
+  );
+  if (languages.length === 0 || unknown.length > 0) {
+    throw new ValidationError(
+      `Setting ${settings.prefix}OCR_LANGUAGES must list languages from ${OCR_LANGUAGES.join(", ")} (got "${languages.join(",")}")`,
+    );
+  }
+  return {
+    enabled: settings.boolean("OCR_ENABLED", true),
+    workers: wholeNumber(settings, "OCR_WORKERS", Math.max(1, os.availableParallelism() - 1), 64),
+    languages: [...new Set(languages)] as OcrLanguage[],
+    jobTimeoutMs: wholeNumber(settings, "OCR_JOB_TIMEOUT_MS", 60_000, 3_600_000),
+  };
+}
+
+/**
+ * The multipart parser's own limit, fixed when the plugin module is imported (the
+ * SDK's `uploads` is static, before any `ctx.settings` exists): the process's
+ * DATA_ENTRY_MAX_UPLOAD_BYTES if it is a positive whole number, else 20 MiB. The
+ * route enforces the setting read through `ctx.settings` as well, so a value given
+ * only in `.env` or `config/*.env` still applies (up to this ceiling).
+ */
+export function uploadCeiling(env: Readonly<Record<string, string | undefined>>): number {
+  const value = Number(env.DATA_ENTRY_MAX_UPLOAD_BYTES?.trim() || Number.NaN);
+  return Number.isSafeInteger(value) && value > 0 ? value : DEFAULT_MAX_UPLOAD_BYTES;
+}

@@ -1,0 +1,85 @@
+/**
+ * The receipt workflow as data: DRAFT → PENDING → APPROVED or REJECTED, and
+ * REJECTED → DRAFT to correct and resubmit. Routes ask this table what an action
+ * does; nothing else decides which status may follow which.
+ */
+import type { Permission } from "@roa2web/plugin-sdk";
+
+export const RECEIPT_STATUSES = ["DRAFT", "PENDING", "APPROVED", "REJECTED"] as const;
+export type ReceiptStatus = (typeof RECEIPT_STATUSES)[number];
+
+export const WORKFLOW_ACTIONS = ["submit", "approve", "reject", "reopen"] as const;
+export type WorkflowAction = (typeof WORKFLOW_ACTIONS)[number];
+
+export interface Transition {
+  action: WorkflowAction;
+  from: ReceiptStatus;
+  to: ReceiptStatus;
+  /** What the route requires (the kernel checks it before the handler runs). */
+  permission: Permission;
+  /** Reject must say why; the reason is kept in the history and on the receipt. */
+  needsReason: boolean;
+}
+
+export const TRANSITIONS: readonly Transition[] = Object.freeze([
+  {
+    action: "submit",
+    from: "DRAFT",
+    to: "PENDING",
+    permission: "data-entry:write",
+    needsReason: false,
+  },
+  {
+    action: "approve",
+    from: "PENDING",
+    to: "APPROVED",
+    permission: "data-entry:approve",
+    needsReason: false,
+  },
+  {
+    action: "reject",
+    from: "PENDING",
+    to: "REJECTED",
+    permission: "data-entry:approve",
+    needsReason: true,
+  },
+  {
+    action: "reopen",
+    from: "REJECTED",
+    to: "DRAFT",
+    permission: "data-entry:write",
+    needsReason: false,
+  },
+]);
+
+/** The transition an action performs from a status, or undefined when it is not allowed. */
+export function transitionFor(
+  status: ReceiptStatus,
+  action: WorkflowAction,
+): Transition | undefined {
+  return TRANSITIONS.find(
+    (transition) => transition.from === status && transition.action === action,
+  );
+}
+
+/** What may happen next to a receipt in this status (for 409 details and the UI). */
+export function allowedTransitions(
+  status: ReceiptStatus,
+): Array<{ action: WorkflowAction; to: ReceiptStatus }> {
+  return TRANSITIONS.filter((transition) => transition.from === status).map(({ action, to }) => ({
+    action,
+    to,
+  }));
+}
+
+/** The permission an action's route requires. */
+export function permissionFor(action: WorkflowAction): Permission {
+  const transition = TRANSITIONS.find((candidate) => candidate.action === action);
+  if (!transition) throw new Error(`Unknown workflow action ${action}`);
+  return transition.permission;
+}
+
+/** PENDING (under review) and APPROVED (booked) receipts are frozen. */
+export function isEditable(status: ReceiptStatus): boolean {
+  return status === "DRAFT" || status === "REJECTED";
+}
