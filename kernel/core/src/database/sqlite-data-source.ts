@@ -66,6 +66,7 @@ export async function openSqliteDataSource(
     },
   });
   await dataSource.initialize();
+  serialiseTransactions(dataSource);
   try {
     const applied = await dataSource.runMigrations({ transaction: "all" });
     return { dataSource, appliedMigrations: applied.map((migration) => migration.name) };
@@ -73,4 +74,23 @@ export async function openSqliteDataSource(
     await dataSource.destroy().catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * better-sqlite3 gives TypeORM one connection, and TypeORM does not queue
+ * transactions on it: two concurrent `transaction()` calls fail with "cannot start a
+ * transaction within a transaction" (seen as 500s under parallel requests). Every
+ * transaction of this data source therefore waits for the previous one. A
+ * transaction must not start another through the data source from inside its
+ * callback (use the callback's manager) — that would wait for itself.
+ */
+function serialiseTransactions(dataSource: DataSource): void {
+  const manager = dataSource.manager;
+  const original = manager.transaction.bind(manager) as (...args: unknown[]) => Promise<unknown>;
+  let queue: Promise<unknown> = Promise.resolve();
+  manager.transaction = ((...args: unknown[]) => {
+    const run = queue.then(() => original(...args));
+    queue = run.catch(() => undefined);
+    return run;
+  }) as typeof manager.transaction;
 }
