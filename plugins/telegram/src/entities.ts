@@ -1,0 +1,69 @@
+/** The plugin's two tables as TypeORM EntitySchemas. */
+import { EntitySchema } from "typeorm";
+
+export type CompanyGrant = number[] | "*";
+
+export interface LinkCode {
+  id: number;
+  codeHash: string;
+  userId: number;
+  /** The creator's name and grants when the code was made: the link copies them. */
+  username: string;
+  displayName: string;
+  companies: CompanyGrant;
+  permissions: string[];
+  expiresAt: Date;
+  usedAt: Date | null;
+  attempts: number;
+  createdAt: Date;
+}
+
+export interface Link {
+  id: number;
+  telegramUserId: number;
+  chatId: number;
+  userId: number;
+  username: string;
+  displayName: string;
+  /** Snapshot of the user's company grants at link time. */
+  companies: CompanyGrant;
+  /** Snapshot of the user's permissions at link time. */
+  permissions: string[];
+  currentCompanyId: number | null;
+  linkedAt: Date;
+}
+
+export const LinkCodeEntity = new EntitySchema<LinkCode>({
+  name: "TelegramLinkCode",
+  tableName: "link_codes",
+  columns: {
+    id: { type: "integer", primary: true, generated: "increment" },
+    codeHash: { name: "code_hash", type: "varchar", length: 64, unique: true },
+    userId: { name: "user_id", type: "integer" },
+    username: { type: "varchar", length: 100 },
+    displayName: { name: "display_name", type: "varchar", length: 200 },
+    companies: { type: "simple-json" },
+    permissions: { type: "simple-json" },
+    expiresAt: { name: "expires_at", type: "datetime" },
+    usedAt: { name: "used_at", type: "datetime", nullable: true },
+    attempts: { type: "integer", default: 0 },
+    createdAt: { name: "created_at", type: "datetime" },
+  },
+});
+
+export const LinkEntity = new EntitySchema<Link>({
+  name: "TelegramLink",
+  tableName: "links",
+  columns: {
+    id: { type: "integer", primary: true, generated: "increment" },
+    telegramUserId: { name: "telegram_user_id", type: "bigint", unique: true },
+    chatId: { name: "chat_id", type: "bigint" },
+    userId: { name: "user_id", type: "integer" },
+    username: { type: "varchar", length: 100 },
+    displayName: { name: "display_name", type: "varchar", length: 200 },
+    companies: { type: "simple-json" },
+    permissions: { type: "simple-json" },
+    currentCompanyId: { name: "current_company_id", type: "integer", nullable: true },
+    linkedAt: { name: "linked_at", type: "datetime" },
+  },
+});

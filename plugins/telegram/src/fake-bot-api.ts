@@ -1,0 +1,170 @@
+/**
+ * A fake Telegram Bot API for tests (node:http on 127.0.0.1, port 0): getMe,
+ * getUpdates (long poll with offset), sendMessage, answerCallbackQuery,
+ * deleteWebhook, editMessageText. Records every call. Not part of the build.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface ApiCall {
+  method: string;
+  body: Record<string, unknown>;
+  at: number;
+}
+
+export interface TestUser {
+  id: number;
+  first_name: string;
+}
+
+export class FakeBotApi {
+  readonly calls: ApiCall[] = [];
+  private readonly server: Server;
+  private queue: Array<Record<string, unknown> & { update_id: number }> = [];
+  private nextUpdateId = 1;
+  private nextMessageId = 1;
+  private waiters: Array<() => void> = [];
+  url = "";
+
+  constructor(private readonly pollWaitMs = 150) {
+    this.server = createServer((request, response) => void this.handle(request, response));
+  }
+
+  async start(): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.url;
+  }
+
+  async close(): Promise<void> {
+    for (const wake of this.waiters) wake();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  callsOf(method: string): ApiCall[] {
+    return this.calls.filter((call) => call.method === method);
+  }
+
+  /** Messages the bot sent to a chat (sendMessage and editMessageText texts). */
+  textsTo(chatId: number): string[] {
+    return this.calls
+      .filter(
+        (call) =>
+          (call.method === "sendMessage" || call.method === "editMessageText") &&
+          call.body.chat_id === chatId,
+      )
+      .map((call) => String(call.body.text));
+  }
+
+  /** Queues a text message from a user (a command when it starts with "/"). */
+  pushText(user: TestUser, text: string): number {
+    const update_id = this.nextUpdateId++;
+    const command = /^\/\w+/.exec(text);
+    this.queue.push({
+      update_id,
+      message: {
+        message_id: this.nextMessageId++,
+        date: Math.floor(Date.now() / 1000),
+        chat: { id: user.id, type: "private", first_name: user.first_name },
+        from: { id: user.id, is_bot: false, first_name: user.first_name },
+        text,
+        ...(command
+          ? { entities: [{ type: "bot_command", offset: 0, length: command[0].length }] }
+          : {}),
+      },
+    });
+    this.wake();
+    return update_id;
+  }
+
+  pushCallback(user: TestUser, data: string, messageId: number): string {
+    const id = `cb${this.nextUpdateId}`;
+    this.queue.push({
+      update_id: this.nextUpdateId++,
+      callback_query: {
+        id,
+        from: { id: user.id, is_bot: false, first_name: user.first_name },
+        chat_instance: "1",
+        data,
+        message: {
+          message_id: messageId,
+          date: Math.floor(Date.now() / 1000),
+          chat: { id: user.id, type: "private", first_name: user.first_name },
+          text: "Choose the company:",
+        },
+      },
+    });
+    this.wake();
+    return id;
+  }
+
+  private wake(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const text = Buffer.concat(chunks).toString("utf8");
+    const body = (text === "" ? {} : JSON.parse(text)) as Record<string, unknown>;
+    const match = /^\/bot[^/]+\/(\w+)$/.exec(request.url ?? "");
+    const method = match?.[1] ?? "unknown";
+    this.calls.push({ method, body, at: Date.now() });
+    const ok = (result: unknown) => {
+      if (response.writableEnded || response.destroyed) return;
+      response.writeHead(200, { "content-type": "application/json" });
+      response.end(JSON.stringify({ ok: true, result }));
+    };
+    switch (method) {
+      case "getMe":
+        return ok({ id: 42, is_bot: true, first_name: "Test bot", username: "roa2web_test_bot" });
+      case "deleteWebhook":
+      case "answerCallbackQuery":
+        return ok(true);
+      case "getUpdates": {
+        const offset = Number(body.offset ?? 0);
+        this.queue = this.queue.filter((update) => update.update_id >= offset);
+        if (this.queue.length === 0 && body.limit === undefined) {
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, this.pollWaitMs);
+            this.waiters.push(() => {
+              clearTimeout(timer);
+              resolve();
+            });
+          });
+        }
+        const limit = typeof body.limit === "number" ? body.limit : 100;
+        return ok(this.queue.filter((update) => update.update_id >= offset).slice(0, limit));
+      }
+      case "sendMessage":
+      case "editMessageText":
+        return ok({
+          message_id: this.nextMessageId++,
+          date: Math.floor(Date.now() / 1000),
+          chat: { id: body.chat_id, type: "private" },
+          text: body.text,
+        });
+      default:
+        response.writeHead(404, { "content-type": "application/json" });
+        response.end(JSON.stringify({ ok: false, error_code: 404, description: "Not Found" }));
+    }
+  }
+}
+
+/** Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
+export async function waitFor<T>(
+  check: () => T | undefined | false,
+  what: string,
+  timeoutMs = 5000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -1,0 +1,127 @@
+import { describe, expect, it } from "vitest";
+import { commandArgument, pickPeriod, visibleCompanies } from "./bot.js";
+import {
+  type DashboardView,
+  escapeHtml,
+  formatAmount,
+  formatDashboard,
+  formatOverdueInvoices,
+  formatTreasury,
+  linkedMessage,
+} from "./format.js";
+
+describe("formatAmount", () => {
+  it("groups thousands, keeps two decimals and names the currency", () => {
+    expect(formatAmount(1234567.891, "RON")).toBe("1.234.567,89 RON");
+    expect(formatAmount(0, "RON")).toBe("0,00 RON");
+    expect(formatAmount(999.995, "RON")).toBe("1.000,00 RON");
+    expect(formatAmount(-1500, "EUR")).toBe("-1.500,00 EUR");
+    expect(formatAmount(-0.001, "RON")).toBe("0,00 RON");
+    expect(formatAmount(12, "RON")).toBe("12,00 RON");
+  });
+});
+
+describe("escapeHtml", () => {
+  it("escapes what Telegram's HTML parse mode requires", () => {
+    expect(escapeHtml(`A & B <b>"x"</b>`)).toBe(`A &amp; B &lt;b&gt;"x"&lt;/b&gt;`);
+  });
+});
+
+describe("messages", () => {
+  const report: DashboardView = {
+    period: { label: "June 2025", as_of: "2025-06-15", closed: false },
+    revenue: 1234567.5,
+    expenses: 1000,
+    result: 1233567.5,
+    cash: 10,
+    bank: 20000,
+    receivables: { total: 300, overdue: 100 },
+    payables: { total: 400, overdue: 0 },
+  };
+
+  it("formats the dashboard with escaped names and formatted amounts", () => {
+    const text = formatDashboard(report, { name: "Tom & <Jerry> SRL", currency: "RON" });
+    expect(text).toContain("<b>Tom &amp; &lt;Jerry&gt; SRL</b>");
+    expect(text).toContain("Revenue: <b>1.234.567,50 RON</b>");
+    expect(text).toContain("Bank: 20.000,00 RON");
+    expect(text).toContain("Receivables: 300,00 RON (overdue 100,00 RON)");
+    expect(text).toContain("open, as of 2025-06-15");
+  });
+
+  it("escapes the user's name in the link confirmation", () => {
+    expect(linkedMessage("<Demo>", "A&B")).toContain("&lt;Demo&gt;");
+    expect(linkedMessage("<Demo>", "A&B")).toContain("A&amp;B");
+  });
+
+  it("reads command arguments and filters companies by grant", () => {
+    expect(commandArgument("/link ABCD2345")).toBe("ABCD2345");
+    expect(commandArgument("/start")).toBe("");
+    expect(commandArgument(undefined)).toBe("");
+    const all = [
+      { id: 1, code: "A", name: "A", currency: "RON" },
+      { id: 2, code: "B", name: "B", currency: "RON" },
+    ];
+    expect(visibleCompanies(all, "*")).toHaveLength(2);
+    expect(visibleCompanies(all, [2]).map((c) => c.id)).toEqual([2]);
+  });
+});
+
+describe("pickPeriod", () => {
+  it("takes the newest period not after the current month", () => {
+    const periods = [
+      { year: 2025, month: 5 },
+      { year: 2025, month: 7 },
+      { year: 2025, month: 6 },
+    ];
+    expect(pickPeriod(periods, new Date("2025-06-20T00:00:00Z"))).toBe("2025-06");
+    expect(pickPeriod(periods, new Date("2030-01-01T00:00:00Z"))).toBe("2025-07");
+    expect(pickPeriod(periods, new Date("2020-01-01T00:00:00Z"))).toBe("2025-07");
+    expect(pickPeriod([], new Date())).toBeUndefined();
+  });
+});
+
+describe("invoice and treasury messages", () => {
+  const company = { name: "Nord", currency: "RON" };
+
+  it("lists overdue invoices, escaped, with a count of the rest", () => {
+    const text = formatOverdueInvoices(
+      {
+        period: { label: "2025-06" },
+        total: 3,
+        items: [
+          {
+            number: "F<1>",
+            partner_name: "A & B",
+            due_date: "2025-05-01",
+            outstanding: 1500.5,
+            days_overdue: 45,
+          },
+        ],
+        totals: { outstanding: 4500 },
+      },
+      company,
+    );
+    expect(text).toContain("F&lt;1&gt; · A &amp; B · 1.500,50 RON (45 days)");
+    expect(text).toContain("outstanding <b>4.500,00 RON</b>");
+    expect(text).toContain("… and 2 more");
+    expect(
+      formatOverdueInvoices(
+        { period: { label: "2025-06" }, total: 0, items: [], totals: { outstanding: 0 } },
+        company,
+      ),
+    ).toContain("No overdue client invoices.");
+  });
+
+  it("shows each treasury account's closing balance and the totals", () => {
+    const text = formatTreasury(
+      {
+        period: { label: "2025-06" },
+        accounts: [{ code: "5311", name: "Casa în lei", kind: "cash", closing: 1234 }],
+        totals: { cash: { closing: 1234 }, bank: { closing: 2000000 } },
+      },
+      company,
+    );
+    expect(text).toContain("5311 Casa în lei: 1.234,00 RON");
+    expect(text).toContain("Bank: <b>2.000.000,00 RON</b>");
+  });
+});

@@ -1,0 +1,143 @@
+/** Bot messages: HTML parse mode, with every piece of data escaped. */
+
+/** Escapes text for Telegram's HTML parse mode (the three characters it requires). */
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/**
+ * An amount with two decimals, "." between thousands and "," before the decimals (the
+ * Romanian convention), then the currency: 1234567.891 → "1.234.567,89 RON".
+ * Written by hand so the output does not depend on the ICU data Node was built with.
+ */
+export function formatAmount(value: number, currency: string): string {
+  const cents = Math.round(Math.abs(value) * 100);
+  const whole = Math.floor(cents / 100).toString();
+  const fraction = (cents % 100).toString().padStart(2, "0");
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ".");
+  const sign = value < 0 && cents !== 0 ? "-" : "";
+  return `${sign}${grouped},${fraction} ${currency}`;
+}
+
+/** The slice of the reports plugin's DashboardReport this bot shows. */
+export interface DashboardView {
+  period: { label: string; as_of: string; closed: boolean };
+  revenue: number;
+  expenses: number;
+  result: number;
+  cash: number;
+  bank: number;
+  receivables: { total: number; overdue: number };
+  payables: { total: number; overdue: number };
+}
+
+export function formatDashboard(
+  report: DashboardView,
+  company: { name: string; currency: string },
+): string {
+  const money = (value: number) => escapeHtml(formatAmount(value, company.currency));
+  const state = report.period.closed ? "closed" : `open, as of ${report.period.as_of}`;
+  return [
+    `<b>${escapeHtml(company.name)}</b>`,
+    `Dashboard ${escapeHtml(report.period.label)} (${escapeHtml(state)})`,
+    "",
+    `Revenue: <b>${money(report.revenue)}</b>`,
+    `Expenses: <b>${money(report.expenses)}</b>`,
+    `Result: <b>${money(report.result)}</b>`,
+    "",
+    `Cash: ${money(report.cash)}`,
+    `Bank: ${money(report.bank)}`,
+    `Receivables: ${money(report.receivables.total)} (overdue ${money(report.receivables.overdue)})`,
+    `Payables: ${money(report.payables.total)} (overdue ${money(report.payables.overdue)})`,
+  ].join("\n");
+}
+
+export const MESSAGES = {
+  help: [
+    "<b>roa2web bot</b>",
+    "/link CODE – link this chat to your roa2web account (create the code in roa2web → Telegram)",
+    "/companies – choose the company you work on",
+    "/dashboard – the current month's dashboard of that company",
+    "/invoices – its overdue client invoices",
+    "/treasury – its cash and bank balances",
+    "/unlink – unlink this Telegram account",
+    "/help – this list",
+  ].join("\n"),
+  notLinked:
+    "This Telegram account is not linked to roa2web yet. Sign in to roa2web, open Telegram, create a link code and send <code>/link CODE</code> here.",
+  linkUsage: "Send <code>/link CODE</code> with the 8-character code from roa2web.",
+  tooManyAttempts: "Too many wrong codes. Wait 10 minutes, then create a new code in roa2web.",
+  codeUnknown: "This code is not valid. Check it, or create a new one in roa2web.",
+  codeExpired:
+    "This code has expired (codes are valid for 10 minutes). Create a new one in roa2web.",
+  codeUsed: "This code has already been used. Create a new one in roa2web.",
+  unlinked: "This Telegram account is no longer linked to roa2web.",
+  reportsOff: "The reports module is switched off. Ask an administrator to enable it.",
+  noCompanies: "Your roa2web account may not see any company.",
+  chooseCompany: "Choose the company:",
+} as const;
+
+export function linkedMessage(displayName: string, companyName: string | null): string {
+  const company =
+    companyName === null ? "" : `\nCurrent company: <b>${escapeHtml(companyName)}</b>.`;
+  return `Linked to roa2web as <b>${escapeHtml(displayName)}</b>.${company}\nSend /dashboard or /help.`;
+}
+
+/** The slice of the reports plugin's InvoiceList this bot shows. */
+export interface InvoiceListView {
+  period: { label: string };
+  total: number;
+  items: Array<{
+    number: string;
+    partner_name: string;
+    due_date: string;
+    outstanding: number;
+    days_overdue: number;
+  }>;
+  totals: { outstanding: number };
+}
+
+export function formatOverdueInvoices(
+  list: InvoiceListView,
+  company: { name: string; currency: string },
+): string {
+  const money = (value: number) => escapeHtml(formatAmount(value, company.currency));
+  const head = [
+    `<b>${escapeHtml(company.name)}</b>`,
+    `Overdue client invoices, ${escapeHtml(list.period.label)}: ${list.total}, outstanding <b>${money(list.totals.outstanding)}</b>`,
+  ];
+  if (list.items.length === 0) return [...head, "", "No overdue client invoices."].join("\n");
+  const lines = list.items.map(
+    (item) =>
+      `${escapeHtml(item.number)} · ${escapeHtml(item.partner_name)} · ${money(item.outstanding)} (${item.days_overdue} days)`,
+  );
+  const more =
+    list.total > list.items.length ? [`… and ${list.total - list.items.length} more`] : [];
+  return [...head, "", ...lines, ...more].join("\n");
+}
+
+/** The slice of the reports plugin's TreasuryReport this bot shows. */
+export interface TreasuryView {
+  period: { label: string };
+  accounts: Array<{ code: string; name: string; kind: "cash" | "bank"; closing: number }>;
+  totals: { cash: { closing: number }; bank: { closing: number } };
+}
+
+export function formatTreasury(
+  report: TreasuryView,
+  company: { name: string; currency: string },
+): string {
+  const money = (value: number) => escapeHtml(formatAmount(value, company.currency));
+  return [
+    `<b>${escapeHtml(company.name)}</b>`,
+    `Treasury, ${escapeHtml(report.period.label)} (closing balances)`,
+    "",
+    ...report.accounts.map(
+      (account) =>
+        `${escapeHtml(account.code)} ${escapeHtml(account.name)}: ${money(account.closing)}`,
+    ),
+    "",
+    `Cash: <b>${money(report.totals.cash.closing)}</b>`,
+    `Bank: <b>${money(report.totals.bank.closing)}</b>`,
+  ].join("\n");
+}

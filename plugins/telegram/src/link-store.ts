@@ -1,0 +1,99 @@
+/** The plugin's database: link codes and links. The only code that touches it. */
+import type { AuthUser, PluginContext } from "@roa2web/plugin-sdk";
+import type { DataSource } from "typeorm";
+import { type CodeProblem, codeExpiry, codeProblem, generateCode, hashCode } from "./codes.js";
+import { type Link, type LinkCode, LinkCodeEntity, LinkEntity } from "./entities.js";
+
+export type RedeemResult = { ok: true; link: Link } | { ok: false; problem: CodeProblem };
+
+export class LinkStore {
+  constructor(private readonly database: DataSource) {}
+
+  static of(context: PluginContext): LinkStore {
+    return new LinkStore(context.database());
+  }
+
+  /** A new single-use code for this user, with a snapshot of their grants. */
+  async createCode(user: AuthUser, now = new Date()): Promise<{ code: string; expiresAt: Date }> {
+    const repository = this.database.getRepository(LinkCodeEntity);
+    const code = generateCode();
+    const expiresAt = codeExpiry(now);
+    await repository.save(
+      repository.create({
+        codeHash: hashCode(code),
+        userId: user.id,
+        username: user.username,
+        displayName: user.displayName,
+        companies: user.companies === "*" ? "*" : [...user.companies],
+        permissions: [...user.permissions],
+        expiresAt,
+        usedAt: null,
+        attempts: 0,
+        createdAt: now,
+      }),
+    );
+    return { code, expiresAt };
+  }
+
+  /** Redeems a code for a Telegram user, in one transaction (single use). */
+  redeem(
+    code: string,
+    telegram: { userId: number; chatId: number },
+    now = new Date(),
+  ): Promise<RedeemResult> {
+    return this.database.transaction(async (manager) => {
+      const codes = manager.getRepository(LinkCodeEntity);
+      const links = manager.getRepository(LinkEntity);
+      const row: LinkCode | null = await codes.findOneBy({ codeHash: hashCode(code) });
+      if (row !== null) await codes.increment({ id: row.id }, "attempts", 1);
+      const problem = codeProblem(row, now);
+      if (problem !== null || row === null) return { ok: false, problem: problem ?? "unknown" };
+      await codes.update({ id: row.id }, { usedAt: now });
+      await links.delete({ telegramUserId: telegram.userId });
+      const link = await links.save(
+        links.create({
+          telegramUserId: telegram.userId,
+          chatId: telegram.chatId,
+          userId: row.userId,
+          username: row.username,
+          displayName: row.displayName,
+          companies: row.companies,
+          permissions: row.permissions,
+          currentCompanyId: null,
+          linkedAt: now,
+        }),
+      );
+      return { ok: true, link };
+    });
+  }
+
+  findByTelegramUser(telegramUserId: number): Promise<Link | null> {
+    return this.database.getRepository(LinkEntity).findOneBy({ telegramUserId });
+  }
+
+  findByUser(userId: number): Promise<Link[]> {
+    return this.database.getRepository(LinkEntity).findBy({ userId });
+  }
+
+  async setCurrentCompany(telegramUserId: number, companyId: number): Promise<void> {
+    await this.database
+      .getRepository(LinkEntity)
+      .update({ telegramUserId }, { currentCompanyId: companyId });
+  }
+
+  /** Removes the link of a Telegram user; whether there was one. */
+  async unlinkTelegramUser(telegramUserId: number): Promise<boolean> {
+    const result = await this.database.getRepository(LinkEntity).delete({ telegramUserId });
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Removes every link of a roa2web user; how many. */
+  async unlinkUser(userId: number): Promise<number> {
+    const result = await this.database.getRepository(LinkEntity).delete({ userId });
+    return result.affected ?? 0;
+  }
+
+  countLinks(): Promise<number> {
+    return this.database.getRepository(LinkEntity).count();
+  }
+}

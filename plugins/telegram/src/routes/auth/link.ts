@@ -1,0 +1,46 @@
+/** /api/telegram/auth/*: link codes, link status, unlink from the web. */
+import { defineRoutes, requireUser } from "@roa2web/plugin-sdk";
+import { LinkStore } from "../../link-store.js";
+import { createCodeSchema, linkStatusSchema, unlinkSchema } from "../../schemas.js";
+
+export default defineRoutes(async (app, { plugin }) => {
+  app.post(
+    "/codes",
+    { config: { access: "telegram:link" }, schema: createCodeSchema },
+    async (request, reply) => {
+      const user = requireUser(request);
+      const { code, expiresAt } = await LinkStore.of(plugin).createCode(user);
+      plugin.logger.info({ reqId: request.id, userId: user.id }, "Telegram link code created");
+      reply.code(201);
+      return { code, expires_at: expiresAt.toISOString() };
+    },
+  );
+
+  app.get(
+    "/status",
+    { config: { access: "authenticated" }, schema: linkStatusSchema },
+    async (request) => {
+      const user = requireUser(request);
+      const links = await LinkStore.of(plugin).findByUser(user.id);
+      return {
+        linked: links.length > 0,
+        links: links.map((link) => ({
+          telegram_user_id: Number(link.telegramUserId),
+          current_company_id: link.currentCompanyId,
+          linked_at: link.linkedAt.toISOString(),
+        })),
+      };
+    },
+  );
+
+  app.delete(
+    "/link",
+    { config: { access: "authenticated" }, schema: unlinkSchema },
+    async (request) => {
+      const user = requireUser(request);
+      const removed = await LinkStore.of(plugin).unlinkUser(user.id);
+      plugin.logger.info({ reqId: request.id, userId: user.id, removed }, "Telegram unlinked");
+      return { removed };
+    },
+  );
+});

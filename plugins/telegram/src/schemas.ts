@@ -1,0 +1,68 @@
+/** JSON schemas of the HTTP routes (kept as constants: `tags`/`summary` are not in the SDK's types). */
+const errorSchema = {
+  type: "object",
+  properties: {
+    error: {
+      type: "object",
+      properties: {
+        code: { type: "string" },
+        message: { type: "string" },
+        request_id: { type: "string" },
+        details: { type: "object", additionalProperties: true },
+      },
+    },
+  },
+};
+const errorResponses = { 401: errorSchema, 403: errorSchema };
+
+export const createCodeSchema = {
+  tags: ["telegram"],
+  summary: "Create a single-use code (8 characters, valid 10 minutes) to link a Telegram account",
+  response: {
+    201: {
+      type: "object",
+      required: ["code", "expires_at"],
+      properties: { code: { type: "string" }, expires_at: { type: "string" } },
+    },
+    ...errorResponses,
+  },
+};
+
+export const linkStatusSchema = {
+  tags: ["telegram"],
+  summary: "Whether the caller has linked a Telegram account",
+  response: {
+    200: {
+      type: "object",
+      required: ["linked", "links"],
+      properties: {
+        linked: { type: "boolean" },
+        links: {
+          type: "array",
+          items: {
+            type: "object",
+            properties: {
+              telegram_user_id: { type: "number" },
+              current_company_id: { type: ["integer", "null"] },
+              linked_at: { type: "string" },
+            },
+          },
+        },
+      },
+    },
+    ...errorResponses,
+  },
+};
+
+export const unlinkSchema = {
+  tags: ["telegram"],
+  summary: "Unlink every Telegram account of the caller",
+  response: {
+    200: {
+      type: "object",
+      required: ["removed"],
+      properties: { removed: { type: "integer" } },
+    },
+    ...errorResponses,
+  },
+};

@@ -1,0 +1,226 @@
+/**
+ * The Telegram plugin in a real kernel (the BUILT plugin), talking to a fake Bot API:
+ * linking over HTTP + bot, the dashboard through the reports plugin's service, bad
+ * codes, unlinked users, the reports plugin switched off, and disable/enable of this
+ * plugin (polling stops, no update handled twice).
+ */
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  inject,
+  startTestKernel,
+  type TestKernel,
+} from "../../../kernel/core/test/helpers/test-kernel.js";
+import { FakeBotApi, waitFor } from "./fake-bot-api.js";
+import { MESSAGES } from "./format.js";
+
+const packageRoot = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
+const packageJson = JSON.parse(readFileSync(path.join(packageRoot, "package.json"), "utf8")) as {
+  name: string;
+  roa2web: { name: string; entry: string; prefix: string; ui: { tag: string; module: string } };
+};
+const manifest = packageJson.roa2web;
+
+const alice = { id: 1001, first_name: "Alice" };
+const bob = { id: 1002, first_name: "Bob" };
+const mallory = { id: 1003, first_name: "Mallory" };
+const AMOUNT = /\d{1,3}(\.\d{3})*,\d{2} RON/;
+
+let t: TestKernel;
+let api: FakeBotApi;
+let token = "";
+
+beforeAll(async () => {
+  for (const file of [manifest.entry, manifest.ui.module]) {
+    if (!existsSync(path.join(packageRoot, file))) {
+      throw new Error(
+        `${file} is missing: the kernel loads the built plugin. Run \`pnpm --filter ${packageJson.name} run build\`.`,
+      );
+    }
+  }
+  api = new FakeBotApi();
+  const apiRoot = await api.start();
+  t = await startTestKernel({
+    pluginDirs: [path.dirname(packageRoot)],
+    env: { TELEGRAM_BOT_TOKEN: "123:abc", TELEGRAM_API_ROOT: apiRoot },
+  });
+  const record = t.kernel.plugins.get(manifest.name);
+  if (record?.state !== "enabled") {
+    throw new Error(
+      `the plugin did not start: ${JSON.stringify(record?.failure ?? record?.state)}`,
+    );
+  }
+  token = await t.login();
+});
+afterAll(async () => {
+  await t?.close();
+  await api?.close();
+});
+
+function call(method: string, url: string, bearer = token) {
+  return inject(t.kernel, { method, url, headers: { authorization: `Bearer ${bearer}` } } as never);
+}
+
+async function createCode(bearer = token): Promise<string> {
+  const response = await call("POST", "/api/telegram/auth/codes", bearer);
+  expect(response.statusCode).toBe(201);
+  const body = response.json() as { code: string; expires_at: string };
+  expect(body.code).toMatch(/^[A-HJ-KMNP-Z2-9]{8}$/);
+  const minutes = (Date.parse(body.expires_at) - Date.now()) / 60_000;
+  expect(minutes).toBeGreaterThan(9);
+  expect(minutes).toBeLessThanOrEqual(10);
+  return body.code;
+}
+
+/** Sends a text as `user` and waits for the n-th new message the bot sends back. */
+async function say(user: typeof alice, text: string, replies = 1): Promise<string[]> {
+  const before = api.textsTo(user.id).length;
+  api.pushText(user, text);
+  await waitFor(() => api.textsTo(user.id).length >= before + replies, `reply to ${text}`);
+  return api.textsTo(user.id).slice(before);
+}
+
+async function pluginHealth(name: string) {
+  const response = await inject(t.kernel, { method: "GET", url: "/health" });
+  const body = response.json() as {
+    plugins: Array<{ name: string; status: string; data?: Record<string, unknown> }>;
+  };
+  return body.plugins.find((plugin) => plugin.name === name);
+}
+
+describe("telegram plugin", () => {
+  it("polls the Bot API and reports itself up", async () => {
+    await waitFor(() => api.callsOf("getUpdates").length > 0, "the first getUpdates");
+    expect(api.callsOf("getMe").length).toBeGreaterThan(0);
+    expect(api.callsOf("deleteWebhook")[0]?.body).not.toMatchObject({ drop_pending_updates: true });
+    const health = await pluginHealth("telegram");
+    expect(health).toMatchObject({ status: "up", data: { connected: true } });
+  });
+
+  it("needs a signed-in user with telegram:link for a code", async () => {
+    expect((await call("POST", "/api/telegram/auth/codes", "nope")).statusCode).toBe(401);
+    await t.kernel.users.create({
+      username: "viewer",
+      password: "viewer-pass",
+      permissions: ["reports:read"],
+      companies: [2],
+    });
+    const viewer = await t.login("viewer", "viewer-pass");
+    expect((await call("POST", "/api/telegram/auth/codes", viewer)).statusCode).toBe(403);
+    expect((await call("GET", "/api/telegram/auth/status", viewer)).json()).toMatchObject({
+      linked: false,
+    });
+  });
+
+  it("tells an unlinked user how to link", async () => {
+    const [reply] = await say(bob, "/dashboard");
+    expect(reply).toBe(MESSAGES.notLinked);
+  });
+
+  it("links with /start CODE and shows the dashboard with formatted amounts", async () => {
+    const code = await createCode();
+    const [confirmation] = await say(alice, `/start ${code}`);
+    expect(confirmation).toContain("Linked to roa2web as");
+    expect((await call("GET", "/api/telegram/auth/status")).json()).toMatchObject({
+      linked: true,
+      links: [{ telegram_user_id: alice.id, current_company_id: 1 }],
+    });
+    const [dashboard] = await say(alice, "/dashboard");
+    expect(dashboard).toContain("Revenue: <b>");
+    expect(dashboard).toMatch(AMOUNT);
+    const sent = api.callsOf("sendMessage").at(-1);
+    expect(sent?.body).toMatchObject({ chat_id: alice.id, parse_mode: "HTML" });
+  });
+
+  it("lists overdue invoices and treasury balances", async () => {
+    const [invoices] = await say(alice, "/invoices");
+    expect(invoices).toContain("Overdue client invoices");
+    expect(invoices).toMatch(AMOUNT);
+    const [treasury] = await say(alice, "/treasury");
+    expect(treasury).toContain("Treasury");
+    expect(treasury).toMatch(/Bank: <b>-?\d{1,3}(\.\d{3})*,\d{2} RON<\/b>/);
+  });
+
+  it("chooses the company with an inline keyboard", async () => {
+    await say(alice, "/companies");
+    const keyboard = api.callsOf("sendMessage").at(-1)?.body.reply_markup as {
+      inline_keyboard: Array<Array<{ text: string; callback_data: string }>>;
+    };
+    expect(keyboard.inline_keyboard.length).toBeGreaterThanOrEqual(2);
+    const second = keyboard.inline_keyboard[1]?.[0];
+    expect(second?.callback_data).toBe("company:2");
+    const callbackId = api.pushCallback(alice, "company:2", 1);
+    await waitFor(
+      () => api.callsOf("answerCallbackQuery").find((c) => c.body.callback_query_id === callbackId),
+      "answerCallbackQuery",
+    );
+    await waitFor(() => api.callsOf("editMessageText").length > 0, "editMessageText");
+    expect((await call("GET", "/api/telegram/auth/status")).json()).toMatchObject({
+      links: [{ current_company_id: 2 }],
+    });
+    const [dashboard] = await say(alice, "/dashboard");
+    expect(dashboard).toContain(`<b>${second?.text.replace(/&/g, "&amp;")}</b>`);
+  });
+
+  it("refuses wrong, used and too many codes with clear messages", async () => {
+    const code = await createCode();
+    expect(await say(bob, "/link ZZZZ2222")).toEqual([MESSAGES.codeUnknown]);
+    expect(await say(bob, "/link hello")).toEqual([MESSAGES.codeUnknown]);
+    expect((await say(bob, `/link ${code}`))[0]).toContain("Linked");
+    expect(await say(mallory, `/link ${code}`)).toEqual([MESSAGES.codeUsed]);
+    for (let i = 0; i < 4; i += 1) await say(mallory, "/link ZZZZ3333");
+    const fresh = await createCode();
+    expect(await say(mallory, `/link ${fresh}`)).toEqual([MESSAGES.tooManyAttempts]);
+    expect(await say(bob, "/unlink")).toEqual([MESSAGES.unlinked]);
+    expect(await say(bob, "/dashboard")).toEqual([MESSAGES.notLinked]);
+  });
+
+  it("says so when the reports plugin is switched off", async () => {
+    const disabled = await call("POST", "/api/kernel/plugins/reports/disable");
+    expect(disabled.statusCode).toBe(200);
+    try {
+      expect(await say(alice, "/dashboard")).toEqual([MESSAGES.reportsOff]);
+    } finally {
+      expect((await call("POST", "/api/kernel/plugins/reports/enable")).statusCode).toBe(200);
+    }
+    expect((await say(alice, "/dashboard"))[0]).toMatch(AMOUNT);
+  });
+
+  it("stops polling when disabled and handles each update once after enable", async () => {
+    expect((await call("POST", "/api/kernel/plugins/telegram/disable")).statusCode).toBe(200);
+    const polls = api.callsOf("getUpdates").length;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(api.callsOf("getUpdates").length).toBe(polls);
+    expect((await call("GET", "/api/telegram/auth/status")).statusCode).toBe(404);
+
+    // An update that arrives while the plugin is off is handled after enable, once.
+    const before = api.textsTo(alice.id).length;
+    api.pushText(alice, "/help");
+    expect((await call("POST", "/api/kernel/plugins/telegram/enable")).statusCode).toBe(200);
+    await waitFor(() => api.textsTo(alice.id).length > before, "the /help reply");
+    await say(alice, "/dashboard");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const replies = api.textsTo(alice.id).slice(before);
+    expect(replies).toHaveLength(2);
+    expect(replies[0]).toBe(MESSAGES.help);
+    expect(replies[1]).toMatch(AMOUNT);
+  });
+
+  it("unlinks from the web", async () => {
+    const response = await call("DELETE", "/api/telegram/auth/link");
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ removed: 1 });
+    expect(await say(alice, "/dashboard")).toEqual([MESSAGES.notLinked]);
+  });
+
+  it("reloads without running two pollers", async () => {
+    expect((await call("POST", "/api/kernel/plugins/telegram/reload")).statusCode).toBe(200);
+    const before = api.textsTo(bob.id).length;
+    api.pushText(bob, "/help");
+    await waitFor(() => api.textsTo(bob.id).length > before, "the /help reply");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(api.textsTo(bob.id).length).toBe(before + 1);
+  });
+});

@@ -1,0 +1,38 @@
+/** Without TELEGRAM_BOT_TOKEN the plugin is up, "not-configured", and never calls Telegram. */
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  inject,
+  startTestKernel,
+  type TestKernel,
+} from "../../../kernel/core/test/helpers/test-kernel.js";
+
+const packageRoot = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
+let t: TestKernel;
+
+beforeAll(async () => {
+  t = await startTestKernel({ pluginDirs: [path.dirname(packageRoot)] });
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+describe("telegram plugin without a token", () => {
+  it("stays enabled, reports not-configured, and still serves link codes", async () => {
+    expect(t.kernel.plugins.get("telegram")?.state).toBe("enabled");
+    const health = (await inject(t.kernel, { method: "GET", url: "/health" })).json() as {
+      plugins: Array<{ name: string; status: string }>;
+    };
+    expect(health.plugins.find((plugin) => plugin.name === "telegram")).toMatchObject({
+      status: "not-configured",
+    });
+    const token = await t.login();
+    const response = await inject(t.kernel, {
+      method: "POST",
+      url: "/api/telegram/auth/codes",
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(response.statusCode).toBe(201);
+  });
+});
