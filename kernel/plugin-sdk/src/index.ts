@@ -10,6 +10,7 @@ export * from "./errors.js";
 export type * from "./health.js";
 export type * from "./logger.js";
 export * from "./manifest.js";
+export * from "./pagination.js";
 export * from "./permissions.js";
 export * from "./plugin.js";
 export * from "./routes.js";

@@ -1,4 +1,6 @@
 /** The plugin's database, through TypeORM: the only code that runs its queries. */
+
+import type { PageWindow } from "@roa2web/plugin-sdk";
 import { ConflictError, type PluginContext } from "@roa2web/plugin-sdk";
 import type { DataSource, EntityManager } from "typeorm";
 import {
@@ -12,7 +14,6 @@ import {
   ReceiptTransitionEntity,
 } from "./entities.js";
 import type { EntryLine } from "./entries.js";
-import type { PageWindow } from "./pagination.js";
 import type { ReceiptFields } from "./receipt-rules.js";
 import type { ReceiptStatus, Transition } from "./workflow.js";
 

@@ -2,10 +2,9 @@
  * JSON schemas of every route: Fastify validates requests and serialises answers with
  * them (properties not listed are dropped), and /api/docs shows them.
  */
-import { errorResponseSchema } from "@roa2web/plugin-sdk";
+import { errorResponseSchema, MAX_PAGE_SIZE } from "@roa2web/plugin-sdk";
 import { ATTACHMENT_TYPES } from "./attachment-rules.js";
 import { ENTRY_SIDES, PAYMENT_METHODS } from "./entries.js";
-import { MAX_PAGE_SIZE } from "./pagination.js";
 import { MERCHANT_MAX_LENGTH, NOTES_MAX_LENGTH, TAX_ID_MAX_LENGTH } from "./receipt-rules.js";
 import { RECEIPT_STATUSES, WORKFLOW_ACTIONS } from "./workflow.js";
 

@@ -1,10 +1,14 @@
 /** The plugin's settings: environment variables under its namespace (DATA_ENTRY_*). */
 import os from "node:os";
-import { type PluginSettings, ValidationError } from "@roa2web/plugin-sdk";
+import {
+  DEFAULT_PAGE_SIZE,
+  MAX_PAGE_SIZE,
+  type PluginSettings,
+  ValidationError,
+} from "@roa2web/plugin-sdk";
 import type { PaymentMethod, ProposalAccounts } from "./entries.js";
 import { PAYMENT_METHODS } from "./entries.js";
 import { OCR_LANGUAGES, type OcrLanguage } from "./ocr/language-data.js";
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "./pagination.js";
 
 export const DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
 

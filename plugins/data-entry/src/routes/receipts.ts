@@ -1,7 +1,6 @@
 /** Receipts: list, create, read (with history and attachments), change, delete. */
-import { defineRoutes } from "@roa2web/plugin-sdk";
+import { defineRoutes, pageWindow, toPage } from "@roa2web/plugin-sdk";
 import { assertCanSeeCompany, signedInUser } from "../access.js";
-import { pageWindow, toPage } from "../pagination.js";
 import {
   type NewReceiptBody,
   newReceiptFields,

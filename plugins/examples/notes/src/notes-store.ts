@@ -1,9 +1,8 @@
 /** The notes table, through TypeORM: the only code that touches the plugin's database. */
-import type { PluginContext } from "@roa2web/plugin-sdk";
+import type { PageWindow, PluginContext } from "@roa2web/plugin-sdk";
 import type { Repository } from "typeorm";
 import { type Note, NoteEntity } from "./note-entity.js";
 import type { NewNote } from "./note-rules.js";
-import type { PageWindow } from "./pagination.js";
 
 export class NotesStore {
   constructor(private readonly repository: Repository<Note>) {}

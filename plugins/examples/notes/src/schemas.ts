@@ -2,9 +2,8 @@
  * JSON schemas of the notes routes: Fastify validates requests and serialises answers
  * with them, and the kernel's OpenAPI document (/api/docs) shows them.
  */
-import { errorResponseSchema } from "@roa2web/plugin-sdk";
+import { errorResponseSchema, MAX_PAGE_SIZE } from "@roa2web/plugin-sdk";
 import { BODY_MAX_LENGTH, TITLE_MAX_LENGTH } from "./note-rules.js";
-import { MAX_PAGE_SIZE } from "./pagination.js";
 
 /** The kernel's error shape, for every error status a route documents. */
 export const errorResponse = errorResponseSchema;

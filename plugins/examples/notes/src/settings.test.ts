@@ -1,6 +1,6 @@
 import type { PluginSettings } from "@roa2web/plugin-sdk";
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "@roa2web/plugin-sdk";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "./pagination.js";
 import { readNotesSettings } from "./settings.js";
 
 /** A stand-in for the kernel's settings object, for the one accessor used here. */

@@ -1,6 +1,10 @@
 /** The plugin's settings: environment variables under its namespace (NOTES_*). */
-import { type PluginSettings, ValidationError } from "@roa2web/plugin-sdk";
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "./pagination.js";
+import {
+  DEFAULT_PAGE_SIZE,
+  MAX_PAGE_SIZE,
+  type PluginSettings,
+  ValidationError,
+} from "@roa2web/plugin-sdk";
 
 export interface NotesSettings {
   /** NOTES_DEFAULT_PAGE_SIZE: the page size when a request does not give one. */

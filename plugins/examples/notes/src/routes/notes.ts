@@ -4,12 +4,11 @@
  * as `plugin`. Every route declares `config.access` and JSON schemas for its input
  * and output.
  */
-import { canSeeCompany, defineRoutes } from "@roa2web/plugin-sdk";
+import { canSeeCompany, defineRoutes, pageWindow, toPage } from "@roa2web/plugin-sdk";
 import { assertCanSeeCompany, signedInUser } from "../access.js";
 import { NoteNotFoundError, UnknownCompanyError } from "../errors.js";
 import { type NewNoteBody, normaliseNewNote, toNoteView } from "../note-rules.js";
 import { NotesStore } from "../notes-store.js";
-import { pageWindow, toPage } from "../pagination.js";
 import { createNoteSchema, deleteNoteSchema, getNoteSchema, listNotesSchema } from "../schemas.js";
 import { readNotesSettings } from "../settings.js";
 

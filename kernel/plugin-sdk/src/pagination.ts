@@ -1,5 +1,5 @@
 /** Page maths for list routes: which rows a page holds, and how many pages there are. */
-import { ValidationError } from "@roa2web/plugin-sdk";
+import { ValidationError } from "./errors.js";
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
@@ -24,14 +24,18 @@ export interface Page<T> {
   pages: number;
 }
 
-export function pageWindow({ page, pageSize }: PageRequest): PageWindow {
+/** The rows of one page; `maxPageSize` is the route's own limit (default MAX_PAGE_SIZE). */
+export function pageWindow(
+  { page, pageSize }: PageRequest,
+  maxPageSize = MAX_PAGE_SIZE,
+): PageWindow {
   if (!Number.isSafeInteger(page) || page < 1) {
     throw new ValidationError("querystring.page must be a whole number from 1", {
       details: { field: "page" },
     });
   }
-  if (!Number.isSafeInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
-    throw new ValidationError(`querystring.page_size must be from 1 to ${MAX_PAGE_SIZE}`, {
+  if (!Number.isSafeInteger(pageSize) || pageSize < 1 || pageSize > maxPageSize) {
+    throw new ValidationError(`querystring.page_size must be from 1 to ${maxPageSize}`, {
       details: { field: "page_size" },
     });
   }
