@@ -5,6 +5,7 @@
  */
 import { mkdirSync } from "node:fs";
 import path from "node:path";
+import type { KernelUsersService } from "@roa2web/plugin-sdk";
 import { type AwilixContainer, asValue, createContainer, InjectionMode } from "awilix";
 import type { DataSource } from "typeorm";
 import { AccessTokens } from "./auth/access-tokens.js";
@@ -151,6 +152,18 @@ export async function createKernel(
   await auth.ensureDemoUser();
 
   const services = new ServiceDirectory();
+  // Plugins may read a user's current grants (never passwords or tokens).
+  services.provide("kernel", "kernel.users", {
+    async grantsOf(userId: number) {
+      const record = await users.findById(userId);
+      if (!record || record.disabled) return undefined;
+      return {
+        username: record.username,
+        permissions: [...record.permissions],
+        companies: record.companies,
+      };
+    },
+  } satisfies KernelUsersService);
   const events = new EventHub(logger);
   const container = createContainer({ injectionMode: InjectionMode.PROXY, strict: true });
   container.register({

@@ -100,6 +100,31 @@ describe("kernel HTTP surface", () => {
     });
   });
 
+  it("lets a plugin read a user's current grants through the kernel.users service", async () => {
+    const created = await t.kernel.users.create({
+      username: "grantee",
+      password: "grantee-pass",
+      permissions: ["good:read"],
+      companies: [3],
+    });
+    const first = await inject(t.kernel, {
+      method: "GET",
+      url: `/api/good/grants/${created.id}`,
+      headers: auth(),
+    });
+    expect(first.json()).toEqual({
+      username: "grantee",
+      permissions: ["good:read"],
+      companies: [3],
+    });
+    const unknown = await inject(t.kernel, {
+      method: "GET",
+      url: "/api/good/grants/9999",
+      headers: auth(),
+    });
+    expect(unknown.json()).toEqual({ unknown: true });
+  });
+
   it("passes typed plugin errors through with their code and details", async () => {
     const response = await inject(t.kernel, { method: "GET", url: "/api/good/missing" });
     expect(response.statusCode).toBe(404);

@@ -11,8 +11,24 @@
  * }
  * ```
  */
-// biome-ignore lint/suspicious/noEmptyInterface: augmented by plugins
-export interface ServiceMap {}
+/** What the kernel itself provides, under "kernel.users". */
+export interface KernelUsersService {
+  /**
+   * A user's current grants, read from the kernel's store at call time: use it where
+   * a copy taken earlier could be stale (a chat bot acting for a linked user).
+   * Undefined for an unknown or disabled user.
+   */
+  grantsOf(
+    userId: number,
+  ): Promise<
+    | { username: string; permissions: readonly string[]; companies: readonly number[] | "*" }
+    | undefined
+  >;
+}
+
+export interface ServiceMap {
+  "kernel.users": KernelUsersService;
+}
 
 export type ServiceName = keyof ServiceMap extends never
   ? string
