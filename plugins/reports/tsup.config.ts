@@ -1,10 +1,10 @@
 import { defineConfig } from "tsup";
 
 // The entry (dist/plugin.js), each route module as its own file (@fastify/autoload
-// loads every file in dist/routes/), and the web component (dist/ui/reports-app.js),
-// which imports nothing so no shared chunk lands outside dist/ui/.
+// loads every file in dist/routes/), the web UI is built by Vite
+// (vite.config.ts) into dist/ui/.
 export default defineConfig({
-  entry: ["src/plugin.ts", "src/routes/**/*.ts", "src/ui/reports-app.ts", "!src/**/*.test.ts"],
+  entry: ["src/plugin.ts", "src/routes/**/*.ts", "!src/**/*.test.ts"],
   format: ["esm"],
   target: "es2022",
   clean: true,

@@ -4,7 +4,7 @@ import { defineConfig } from "tsup";
 // loads every file in dist/routes/), and the web component (dist/ui/telegram-app.js),
 // which imports nothing so no shared chunk lands outside dist/ui/.
 export default defineConfig({
-  entry: ["src/plugin.ts", "src/routes/**/*.ts", "src/ui/telegram-app.ts", "!src/**/*.test.ts"],
+  entry: ["src/plugin.ts", "src/routes/**/*.ts", "!src/**/*.test.ts"],
   format: ["esm"],
   target: "es2022",
   clean: true,

@@ -208,6 +208,62 @@ describe("refresh tokens", () => {
     expect(after.statusCode).toBe(401);
   });
 
+  it("keeps a browser's refresh token in an HttpOnly cookie scoped to /api/auth", async () => {
+    const signedIn = await login("demo", "demo", "10.0.4.4");
+    const cookie = String(signedIn.headers["set-cookie"]);
+    expect(cookie).toMatch(/^roa2web_refresh=[^;]+;/);
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Strict/i);
+    expect(cookie).toMatch(/Path=\/api\/auth/);
+    const pairCookie = cookie.split(";")[0] as string;
+
+    // No body: the cookie is enough, and the answer rotates the cookie.
+    const refreshed = await inject(t.kernel, {
+      method: "POST",
+      url: "/api/auth/refresh",
+      headers: { cookie: pairCookie },
+      payload: {},
+    });
+    expect(refreshed.statusCode).toBe(200);
+    expect((await me(refreshed.json().access_token)).statusCode).toBe(200);
+    const rotated = String(refreshed.headers["set-cookie"]).split(";")[0] as string;
+    expect(rotated).not.toBe(pairCookie);
+
+    // The old cookie was rotated away: presenting it again fails and clears the cookie.
+    const replay = await inject(t.kernel, {
+      method: "POST",
+      url: "/api/auth/refresh",
+      headers: { cookie: pairCookie },
+      payload: {},
+    });
+    expect(replay.statusCode).toBe(401);
+    expect(String(replay.headers["set-cookie"])).toMatch(
+      /roa2web_refresh=;.*Expires=Thu, 01 Jan 1970/,
+    );
+
+    const none = await inject(t.kernel, { method: "POST", url: "/api/auth/refresh", payload: {} });
+    expect(none.statusCode).toBe(401);
+  });
+
+  it("logout with only the cookie revokes it and clears the cookie", async () => {
+    const signedIn = await login("demo", "demo", "10.0.5.5");
+    const pairCookie = String(signedIn.headers["set-cookie"]).split(";")[0] as string;
+    const out = await inject(t.kernel, {
+      method: "POST",
+      url: "/api/auth/logout",
+      headers: { cookie: pairCookie },
+      payload: {},
+    });
+    expect(out.statusCode).toBe(204);
+    expect(String(out.headers["set-cookie"])).toMatch(/roa2web_refresh=;/);
+    const after = await inject(t.kernel, {
+      method: "POST",
+      url: "/api/auth/refresh",
+      payload: { refresh_token: signedIn.json().refresh_token },
+    });
+    expect(after.statusCode).toBe(401);
+  });
+
   it("rejects unknown and malformed refresh requests", async () => {
     expect(
       (

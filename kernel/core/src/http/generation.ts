@@ -59,6 +59,29 @@ export function fastifyOptions(deps: HttpDependencies) {
   };
 }
 
+/**
+ * Vite content-hashes everything under /assets/ and /chunks/: cached for a year. The
+ * page, the shell API module and each plugin's UI entry keep their names across
+ * versions: revalidated on every load (ETag), so an upgrade shows at once.
+ * (@fastify/static 10 hands setHeaders the Fastify reply, not the raw response.)
+ */
+const IMMUTABLE = "public, max-age=31536000, immutable";
+const REVALIDATE = "no-cache";
+
+function shellCacheHeaders(reply: FastifyReply, file: string): void {
+  reply.header(
+    "cache-control",
+    file.includes(`${path.sep}assets${path.sep}`) ? IMMUTABLE : REVALIDATE,
+  );
+}
+
+function pluginUiCacheHeaders(reply: FastifyReply, file: string): void {
+  reply.header(
+    "cache-control",
+    file.includes(`${path.sep}chunks${path.sep}`) ? IMMUTABLE : REVALIDATE,
+  );
+}
+
 export async function buildGeneration(
   deps: HttpDependencies,
   plugins: readonly PluginInstance[],
@@ -107,7 +130,7 @@ export async function buildGeneration(
       // Deep links into the shell (/reports/invoices) load the shell, which routes them.
       if (
         hasShell &&
-        request.method === "GET" &&
+        (request.method === "GET" || request.method === "HEAD") &&
         !request.url.startsWith("/api/") &&
         request.url !== "/health"
       ) {
@@ -131,6 +154,8 @@ export async function buildGeneration(
       prefix: "/",
       wildcard: false,
       index: ["index.html"],
+      cacheControl: false,
+      setHeaders: shellCacheHeaders,
     });
   } else {
     app.get(
@@ -159,6 +184,8 @@ export async function buildGeneration(
         root: path.dirname(path.resolve(instance.manifest.root, ui.module)),
         prefix: `/plugins/${instance.manifest.name}/ui/`,
         decorateReply: false,
+        cacheControl: false,
+        setHeaders: pluginUiCacheHeaders,
       });
     }
     await registerPluginRoutes(app, instance);

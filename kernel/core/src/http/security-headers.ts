@@ -40,6 +40,9 @@ function documentHeaders(): Helmet {
         connectSrc: ["'self'"],
         objectSrc: ["'none'"],
         frameAncestors: ["'none'"],
+        // Off: behind plain HTTP on a LAN address it would rewrite the shell's own
+        // script URLs to https and break the page. HTTPS deployments get HSTS instead.
+        upgradeInsecureRequests: null,
       },
     },
   }) as Helmet;

@@ -1,7 +1,16 @@
-/** `/api/auth/*`: login, refresh (rotating), logout and the current user. */
+/**
+ * `/api/auth/*`: login, refresh (rotating), logout and the current user.
+ *
+ * API clients carry the refresh token themselves (JSON body). Browsers get it as well
+ * in an HttpOnly, SameSite=Strict cookie scoped to `/api/auth`, so the web shell never
+ * has to keep a long-lived secret where page scripts can read it: refresh and logout
+ * take the token from the body when given, else from that cookie.
+ */
 
-import { TooManyRequestsError } from "@roa2web/plugin-sdk";
-import type { FastifyInstance } from "fastify";
+import { TooManyRequestsError, UnauthorizedError } from "@roa2web/plugin-sdk";
+import { parseCookie, stringifySetCookie } from "cookie";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { TokenPair } from "../../auth/auth-service.js";
 import type { HttpDependencies } from "../http-dependencies.js";
 import { visibleCompanies } from "./companies-routes.js";
 import { companySchema, errorResponses } from "./schemas.js";
@@ -20,10 +29,54 @@ const tokenPair = {
 
 const refreshBody = {
   type: "object",
-  required: ["refresh_token"],
   additionalProperties: false,
+  description: "`refresh_token` may be left out when the browser sends the refresh cookie",
   properties: { refresh_token: { type: "string", minLength: 1, maxLength: 200 } },
 } as const;
+
+/** The cookie holding the refresh token for browsers; only sent to `/api/auth/*`. */
+export const REFRESH_COOKIE = "roa2web_refresh";
+const REFRESH_COOKIE_PATH = "/api/auth";
+
+type RefreshBody = { refresh_token?: string } | null | undefined;
+
+function refreshTokenOf(request: FastifyRequest<{ Body: RefreshBody }>): string | undefined {
+  const fromBody = request.body?.refresh_token;
+  if (fromBody) return fromBody;
+  const header = request.headers.cookie;
+  return header ? parseCookie(header)[REFRESH_COOKIE] : undefined;
+}
+
+function setRefreshCookie(request: FastifyRequest, reply: FastifyReply, pair: TokenPair): void {
+  const expires = new Date(pair.refresh_expires_at);
+  reply.header(
+    "set-cookie",
+    stringifySetCookie({
+      name: REFRESH_COOKIE,
+      value: pair.refresh_token,
+      httpOnly: true,
+      sameSite: "strict",
+      secure: request.protocol === "https",
+      path: REFRESH_COOKIE_PATH,
+      expires,
+    }),
+  );
+}
+
+function clearRefreshCookie(request: FastifyRequest, reply: FastifyReply): void {
+  reply.header(
+    "set-cookie",
+    stringifySetCookie({
+      name: REFRESH_COOKIE,
+      value: "",
+      httpOnly: true,
+      sameSite: "strict",
+      secure: request.protocol === "https",
+      path: REFRESH_COOKIE_PATH,
+      expires: new Date(0),
+    }),
+  );
+}
 
 export async function authRoutes(app: FastifyInstance, deps: HttpDependencies): Promise<void> {
   const { auth, settings } = deps;
@@ -61,10 +114,14 @@ export async function authRoutes(app: FastifyInstance, deps: HttpDependencies): 
         response: { 200: tokenPair, ...errorResponses },
       },
     },
-    async (request) => auth.login(request.body.username, request.body.password),
+    async (request, reply) => {
+      const pair = await auth.login(request.body.username, request.body.password);
+      setRefreshCookie(request, reply, pair);
+      return pair;
+    },
   );
 
-  app.post<{ Body: { refresh_token: string } }>(
+  app.post<{ Body: RefreshBody }>(
     "/api/auth/refresh",
     {
       config: { access: "public" },
@@ -75,10 +132,21 @@ export async function authRoutes(app: FastifyInstance, deps: HttpDependencies): 
         response: { 200: tokenPair, ...errorResponses },
       },
     },
-    async (request) => auth.refresh(request.body.refresh_token),
+    async (request, reply) => {
+      const token = refreshTokenOf(request);
+      if (!token) throw new UnauthorizedError("No refresh token: sign in again");
+      try {
+        const pair = await auth.refresh(token);
+        setRefreshCookie(request, reply, pair);
+        return pair;
+      } catch (error) {
+        clearRefreshCookie(request, reply);
+        throw error;
+      }
+    },
   );
 
-  app.post<{ Body: { refresh_token: string } }>(
+  app.post<{ Body: RefreshBody }>(
     "/api/auth/logout",
     {
       config: { access: "public" },
@@ -90,7 +158,9 @@ export async function authRoutes(app: FastifyInstance, deps: HttpDependencies): 
       },
     },
     async (request, reply) => {
-      await auth.logout(request.body.refresh_token);
+      const token = refreshTokenOf(request);
+      if (token) await auth.logout(token);
+      clearRefreshCookie(request, reply);
       return reply.status(204).send();
     },
   );

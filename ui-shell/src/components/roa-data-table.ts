@@ -1,0 +1,223 @@
+/**
+ * <roa-data-table>: the table every report and list uses. Sortable columns (buttons in
+ * the headers, aria-sort), server-side paging, loading and empty states, horizontal
+ * scrolling on narrow screens. It only displays: it fires `sort-change` and
+ * `page-change` and the owner fetches.
+ */
+import { css, html, LitElement, nothing, type TemplateResult } from "lit";
+import { t } from "../core/i18n.js";
+import { sharedStyles } from "../core/styles.js";
+
+export interface Column<Row = Record<string, unknown>> {
+  key: string;
+  label: string;
+  /** Right-aligned tabular numbers. */
+  numeric?: boolean;
+  sortable?: boolean;
+  /** Text or a template for the cell; the raw value otherwise. */
+  render?: (row: Row) => unknown;
+}
+
+export interface SortChange {
+  sort: string;
+  direction: "asc" | "desc";
+}
+
+export class RoaDataTable extends LitElement {
+  static override properties = {
+    columns: { attribute: false },
+    rows: { attribute: false },
+    total: { type: Number },
+    page: { type: Number },
+    pageSize: { type: Number, attribute: "page-size" },
+    sort: {},
+    direction: {},
+    loading: { type: Boolean },
+    caption: {},
+    emptyText: { attribute: "empty-text" },
+    rowKey: { attribute: false },
+  };
+  static override styles = [
+    sharedStyles,
+    css`
+      :host {
+        display: block;
+      }
+      .scroll {
+        overflow-x: auto;
+        border: 1px solid var(--roa-border);
+        border-radius: var(--roa-radius-lg);
+        background: var(--roa-surface);
+      }
+      table {
+        min-width: 100%;
+      }
+      caption {
+        text-align: left;
+        padding: var(--roa-space-2);
+        font-weight: 600;
+      }
+      th button {
+        min-height: auto;
+        padding: 0;
+        border: none;
+        background: none;
+        font-weight: 600;
+        color: inherit;
+      }
+      tbody tr:hover {
+        background: var(--roa-surface-hover);
+      }
+      tfoot td {
+        font-weight: 600;
+      }
+      .state {
+        padding: var(--roa-space-4);
+        text-align: center;
+        color: var(--roa-text-muted);
+      }
+      .pager {
+        display: flex;
+        gap: var(--roa-space-2);
+        align-items: center;
+        justify-content: flex-end;
+        flex-wrap: wrap;
+        margin-top: var(--roa-space-2);
+      }
+      :host([loading]) tbody {
+        opacity: 0.5;
+      }
+    `,
+  ];
+
+  declare columns: Column<never>[];
+  declare rows: readonly unknown[];
+  declare total: number;
+  declare page: number;
+  declare pageSize: number;
+  declare sort: string;
+  declare direction: "asc" | "desc";
+  declare loading: boolean;
+  declare caption: string;
+  declare emptyText: string;
+  declare rowKey: ((row: never) => string | number) | undefined;
+
+  constructor() {
+    super();
+    this.columns = [];
+    this.rows = [];
+    this.total = 0;
+    this.page = 1;
+    this.pageSize = 50;
+    this.sort = "";
+    this.direction = "asc";
+    this.loading = false;
+    this.caption = "";
+    this.emptyText = "";
+  }
+
+  get pages(): number {
+    return Math.max(1, Math.ceil(this.total / Math.max(1, this.pageSize)));
+  }
+
+  override render() {
+    const columns = this.columns as Column<Record<string, unknown>>[];
+    const rows = this.rows as Record<string, unknown>[];
+    return html`<div class="scroll">
+        <table aria-busy=${this.loading ? "true" : "false"}>
+          ${this.caption ? html`<caption>${this.caption}</caption>` : nothing}
+          <thead>
+            <tr>
+              ${columns.map((column) => this.#header(column))}
+            </tr>
+          </thead>
+          <tbody>
+            ${
+              rows.length === 0
+                ? html`<tr>
+                  <td class="state" colspan=${columns.length}>
+                    ${this.loading ? t("table.loading") : this.emptyText || t("table.empty")}
+                  </td>
+                </tr>`
+                : rows.map(
+                    (row) =>
+                      html`<tr>
+                        ${columns.map(
+                          (column) =>
+                            html`<td class=${column.numeric ? "num" : ""}>
+                              ${column.render ? column.render(row) : (row[column.key] ?? "")}
+                            </td>`,
+                        )}
+                      </tr>`,
+                  )
+            }
+          </tbody>
+          <slot name="footer"></slot>
+        </table>
+      </div>
+      ${this.total > 0 ? this.#pager() : nothing}`;
+  }
+
+  #header(column: Column<Record<string, unknown>>): TemplateResult {
+    const active = this.sort === column.key;
+    const ariaSort = active ? (this.direction === "asc" ? "ascending" : "descending") : "none";
+    if (!column.sortable) {
+      return html`<th scope="col" class=${column.numeric ? "num" : ""}>${column.label}</th>`;
+    }
+    return html`<th scope="col" class=${column.numeric ? "num" : ""} aria-sort=${ariaSort}>
+      <button
+        type="button"
+        title=${t("table.sortBy", { column: column.label })}
+        @click=${() => this.#sortBy(column.key)}
+      >
+        ${column.label}${active ? (this.direction === "asc" ? " ▲" : " ▼") : ""}
+      </button>
+    </th>`;
+  }
+
+  #pager(): TemplateResult {
+    return html`<nav class="pager" aria-label=${t("table.page", { page: this.page, pages: this.pages })}>
+      <span class="muted">${t("table.total", { total: this.total })}</span>
+      <button
+        type="button"
+        aria-label=${t("table.previous")}
+        ?disabled=${this.page <= 1 || this.loading}
+        @click=${() => this.#goTo(this.page - 1)}
+      >
+        ‹
+      </button>
+      <span>${t("table.page", { page: this.page, pages: this.pages })}</span>
+      <button
+        type="button"
+        aria-label=${t("table.next")}
+        ?disabled=${this.page >= this.pages || this.loading}
+        @click=${() => this.#goTo(this.page + 1)}
+      >
+        ›
+      </button>
+    </nav>`;
+  }
+
+  #sortBy(key: string) {
+    const direction: "asc" | "desc" =
+      this.sort === key && this.direction === "asc" ? "desc" : "asc";
+    this.dispatchEvent(
+      new CustomEvent<SortChange>("sort-change", {
+        detail: { sort: key, direction },
+        bubbles: true,
+        composed: true,
+      }),
+    );
+  }
+
+  #goTo(page: number) {
+    this.dispatchEvent(
+      new CustomEvent<{ page: number }>("page-change", {
+        detail: { page },
+        bubbles: true,
+        composed: true,
+      }),
+    );
+  }
+}
+customElements.define("roa-data-table", RoaDataTable);

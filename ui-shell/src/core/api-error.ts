@@ -1,0 +1,42 @@
+/** The error every failed API call rejects with: the kernel's `{error:{…}}` body, typed. */
+export class ApiError extends Error {
+  override readonly name = "ApiError";
+  constructor(
+    /** HTTP status; 0 when the server could not be reached. */
+    readonly status: number,
+    /** The kernel's error code (`VALIDATION_FAILED`, `FORBIDDEN`…) or `NETWORK`. */
+    readonly code: string,
+    message: string,
+    /** Quote it when reporting a problem: it finds the request in the server log. */
+    readonly requestId?: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+
+  static async fromResponse(response: Response): Promise<ApiError> {
+    const requestId = response.headers.get("x-request-id") ?? undefined;
+    try {
+      const body = (await response.json()) as {
+        error?: { code?: string; message?: string; request_id?: string; details?: unknown };
+      };
+      if (body.error?.message) {
+        return new ApiError(
+          response.status,
+          body.error.code ?? "ERROR",
+          body.error.message,
+          body.error.request_id ?? requestId,
+          body.error.details,
+        );
+      }
+    } catch {
+      // not JSON: fall through to a generic message
+    }
+    return new ApiError(
+      response.status,
+      "HTTP_ERROR",
+      `${response.status} ${response.statusText}`.trim(),
+      requestId,
+    );
+  }
+}

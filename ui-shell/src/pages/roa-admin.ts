@@ -1,0 +1,217 @@
+/**
+ * <roa-admin>: for users with `kernel:admin`. Every plugin with its state, version and
+ * last failure, with enable / disable / reload; and `/health` at a glance.
+ */
+import { css, html, LitElement, nothing } from "lit";
+import { toast } from "../components/roa-toast.js";
+import { ApiError } from "../core/api-error.js";
+import { formatDateTime } from "../core/format.js";
+import { api } from "../core/http.js";
+import { t } from "../core/i18n.js";
+import { type PluginInfo, shellState } from "../core/shell-state.js";
+import { sharedStyles } from "../core/styles.js";
+import "../components/roa-error-card.js";
+
+interface HealthPart {
+  name: string;
+  status: string;
+  detail?: string;
+  data?: Record<string, unknown>;
+}
+
+interface Health {
+  status: string;
+  checks?: HealthPart[];
+  plugins?: HealthPart[];
+}
+
+export class RoaAdmin extends LitElement {
+  static override properties = {
+    plugins: { state: true },
+    health: { state: true },
+    error: { state: true },
+    busy: { state: true },
+  };
+  static override styles = [
+    sharedStyles,
+    css`
+      :host {
+        display: grid;
+        gap: var(--roa-space-4);
+      }
+      .state {
+        font-weight: 600;
+      }
+      .state.enabled,
+      .state.ok {
+        color: var(--roa-success);
+      }
+      .state.failed,
+      .state.down {
+        color: var(--roa-danger);
+      }
+      .state.degraded {
+        color: var(--roa-warning);
+      }
+      .actions {
+        display: flex;
+        gap: var(--roa-space-1);
+        flex-wrap: wrap;
+      }
+      .scroll {
+        overflow-x: auto;
+      }
+      pre {
+        margin: 0;
+        white-space: pre-wrap;
+        font-size: 0.8rem;
+      }
+    `,
+  ];
+
+  declare plugins: PluginInfo[];
+  declare health: Health | undefined;
+  declare error: unknown;
+  declare busy: string;
+
+  constructor() {
+    super();
+    this.plugins = [];
+    this.busy = "";
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void this.#load();
+  }
+
+  async #load(): Promise<void> {
+    try {
+      const [plugins, health] = await Promise.all([
+        api.get<{ items: PluginInfo[] }>("/api/kernel/plugins"),
+        fetch("/health", { headers: { accept: "application/json" } }).then(
+          (response) => response.json() as Promise<Health>,
+        ),
+      ]);
+      this.plugins = plugins.items;
+      this.health = health;
+      this.error = undefined;
+    } catch (error) {
+      this.error = error;
+    }
+  }
+
+  override render() {
+    if (!shellState.can("kernel:admin")) {
+      return html`<roa-error-card .heading=${t("admin.forbidden")}></roa-error-card>`;
+    }
+    return html`<h1>${t("admin.title")}</h1>
+      ${this.error ? html`<roa-error-card retryable .error=${this.error} @retry=${this.#load}></roa-error-card>` : nothing}
+      <section class="card" aria-labelledby="plugins-heading">
+        <div class="toolbar">
+          <h2 id="plugins-heading">${t("admin.plugins")}</h2>
+          <button type="button" @click=${this.#load}>${t("admin.refresh")}</button>
+        </div>
+        <div class="scroll">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">${t("admin.name")}</th>
+                <th scope="col">${t("admin.version")}</th>
+                <th scope="col">${t("admin.state")}</th>
+                <th scope="col">${t("admin.actions")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${this.plugins.map((plugin) => this.#pluginRow(plugin))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+      ${this.#healthSection()}`;
+  }
+
+  #pluginRow(plugin: PluginInfo) {
+    const busy = this.busy === plugin.name;
+    const enabled = plugin.state === "enabled";
+    return html`<tr data-plugin=${plugin.name}>
+      <td>
+        <strong>${plugin.display_name ?? plugin.name}</strong>
+        <div class="muted">${plugin.name}${plugin.description ? ` — ${plugin.description}` : ""}</div>
+        ${plugin.failure ? html`<div class="error-text">${plugin.failure.step}: ${plugin.failure.message}</div>` : nothing}
+      </td>
+      <td>${plugin.version ?? "—"}</td>
+      <td>
+        <span class="state ${plugin.state}">${t(`state.${plugin.state}`)}</span>
+        ${plugin.since ? html`<div class="muted">${formatDateTime(plugin.since)}</div>` : nothing}
+      </td>
+      <td class="actions">
+        ${
+          enabled
+            ? html`<button type="button" class="danger" ?disabled=${busy} @click=${() => this.#act(plugin, "disable")}>
+                  ${t("admin.disable")}
+                </button>
+                <button type="button" ?disabled=${busy} @click=${() => this.#act(plugin, "reload")}>
+                  ${t("admin.reload")}
+                </button>`
+            : html`<button type="button" class="primary" ?disabled=${busy} @click=${() => this.#act(plugin, "enable")}>
+                ${t("admin.enable")}
+              </button>`
+        }
+      </td>
+    </tr>`;
+  }
+
+  #healthSection() {
+    const health = this.health;
+    if (!health) return nothing;
+    const parts = [...(health.checks ?? []), ...(health.plugins ?? [])];
+    return html`<section class="card" aria-labelledby="health-heading">
+      <h2 id="health-heading">${t("admin.health")}</h2>
+      <p>
+        ${t("admin.status")}: <span class="state ${health.status}">${t(`state.${health.status}`)}</span>
+      </p>
+      <div class="scroll">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">${t("admin.component")}</th>
+              <th scope="col">${t("admin.state")}</th>
+              <th scope="col">${t("admin.detail")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${parts.map(
+              (part) => html`<tr>
+                <td>${part.name}</td>
+                <td><span class="state ${part.status}">${t(`state.${part.status}`)}</span></td>
+                <td>
+                  ${part.detail ?? ""}
+                  ${part.data ? html`<pre>${JSON.stringify(part.data)}</pre>` : nothing}
+                </td>
+              </tr>`,
+            )}
+          </tbody>
+        </table>
+      </div>
+    </section>`;
+  }
+
+  async #act(plugin: PluginInfo, action: "enable" | "disable" | "reload"): Promise<void> {
+    const name = plugin.display_name ?? plugin.name;
+    if (action === "disable" && !confirm(t("admin.confirmDisable", { name }))) return;
+    this.busy = plugin.name;
+    try {
+      const result = await api.post<PluginInfo>(`/api/kernel/plugins/${plugin.name}/${action}`);
+      toast(t("admin.done", { name, state: t(`state.${result.state}`) }), {
+        kind: result.state === "failed" ? "error" : "success",
+      });
+    } catch (error) {
+      toast(error instanceof ApiError ? error.message : String(error), { kind: "error" });
+    } finally {
+      this.busy = "";
+      await Promise.all([this.#load(), shellState.refreshPlugins().catch(() => false)]);
+    }
+  }
+}
+customElements.define("roa-admin", RoaAdmin);

@@ -1,0 +1,106 @@
+/**
+ * Browser tests: a real kernel (the workspace plugins plus the UI fixtures) on a free
+ * port serving the built shell, driven with playwright-core in Debian's Chromium —
+ * never a downloaded browser. Screenshots land in test-artifacts/screenshots/.
+ */
+import { existsSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import {
+  REPO_ROOT,
+  startTestKernel,
+  type TestKernel,
+} from "../../../kernel/core/test/helpers/test-kernel.js";
+
+export const UI_FIXTURE_PLUGINS = fileURLToPath(new URL("../fixtures/plugins", import.meta.url));
+export const SCREENSHOTS = path.join(REPO_ROOT, "test-artifacts", "screenshots");
+const SHELL_DIST = path.join(REPO_ROOT, "ui-shell", "dist");
+
+/** Chromium from Debian (`apt-get install -y chromium`), or CHROMIUM_PATH. */
+export function chromiumPath(): string {
+  const candidates = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"];
+  const found = candidates.find((candidate) => candidate && existsSync(candidate));
+  if (!found) {
+    throw new Error(
+      "No Chromium found: install Debian's package (apt-get install -y chromium) or set CHROMIUM_PATH",
+    );
+  }
+  return found;
+}
+
+export interface BrowserEnv {
+  kernel: TestKernel;
+  baseUrl: string;
+  browser: Browser;
+  /** A fresh browser context (own cookies and storage) with a page. */
+  newPage(options?: { width?: number; height?: number }): Promise<Page>;
+  close(): Promise<void>;
+}
+
+export async function startBrowserEnv(
+  options: { env?: Record<string, string>; withFixtures?: boolean } = {},
+): Promise<BrowserEnv> {
+  if (!existsSync(path.join(SHELL_DIST, "index.html"))) {
+    throw new Error("ui-shell/dist is missing: run the build first (pnpm build)");
+  }
+  const kernel = await startTestKernel({
+    listen: true,
+    pluginDirs: [
+      path.join(REPO_ROOT, "plugins"),
+      ...(options.withFixtures === false ? [] : [UI_FIXTURE_PLUGINS]),
+    ],
+    env: {
+      UI_SHELL_DIR: SHELL_DIST,
+      LOGIN_RATE_LIMIT_MAX: "1000",
+      ...options.env,
+    },
+  });
+  const browser = await chromium.launch({
+    executablePath: chromiumPath(),
+    args: [
+      "--no-sandbox",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--disable-dev-shm-usage",
+    ],
+  });
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const contexts: BrowserContext[] = [];
+  return {
+    kernel,
+    baseUrl: kernel.url,
+    browser,
+    async newPage({ width = 1280, height = 800 } = {}) {
+      const context = await browser.newContext({
+        baseURL: kernel.url,
+        viewport: { width, height },
+        locale: "ro-RO",
+      });
+      contexts.push(context);
+      const page = await context.newPage();
+      page.setDefaultTimeout(15_000);
+      page.on("pageerror", (error) => console.error(`[browser] ${error.message}`));
+      return page;
+    },
+    async close() {
+      for (const context of contexts) await context.close().catch(() => undefined);
+      await browser.close().catch(() => undefined);
+      await kernel.close();
+    },
+  };
+}
+
+/** Signs in through the form (Romanian labels: the default language). */
+export async function signIn(page: Page, path = "/", username = "demo", password = "demo") {
+  await page.goto(path);
+  await page.getByLabel("Utilizator").fill(username);
+  await page.getByLabel("Parolă").fill(password);
+  await page.getByRole("button", { name: "Intră în cont" }).click();
+  await page.getByRole("navigation", { name: "Module" }).waitFor();
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
