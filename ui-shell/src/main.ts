@@ -1,17 +1,18 @@
 /**
  * The shell's entry. The shared API module is imported first so the components it
- * defines exist before the app renders; URLPattern (which the Lit router needs) is
- * polyfilled only in browsers that lack it, so the others do not download it.
+ * defines exist before the app renders. URLPattern (which the Lit router needs when
+ * the app connects) is polyfilled only in browsers that lack it, so the others never
+ * download it.
  */
 import "./api/index.js";
 import { registerMessages } from "./core/i18n.js";
 import { shellMessages } from "./i18n/shell-messages.js";
+import "./roa-app.js";
 
 registerMessages(shellMessages);
 
 async function start(): Promise<void> {
   if (!("URLPattern" in globalThis)) await import("urlpattern-polyfill");
-  await import("./roa-app.js");
   document.body.append(document.createElement("roa-app"));
 }
 

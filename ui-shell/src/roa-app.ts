@@ -18,8 +18,6 @@ import "./pages/roa-login.js";
 
 /** How often the shell re-reads the plugin list while the tab is visible. */
 const PLUGIN_POLL_MS = 30_000;
-/** Navigation re-reads it too, at most this often. */
-const NAVIGATION_REFRESH_MS = 5_000;
 
 type Phase = "starting" | "signed-out" | "ready" | "failed";
 
@@ -158,20 +156,31 @@ export class RoaApp extends LitElement {
   declare menuOpen: boolean;
   declare startError: unknown;
 
-  #lastPluginRefresh = 0;
+  #pluginRefresh: Promise<unknown> | undefined;
   #pollTimer: ReturnType<typeof setInterval> | undefined;
 
+  /** Every navigation re-reads the plugin list, so a plugin turned off elsewhere leaves. */
+  readonly #entering = () => {
+    this.#refreshPlugins();
+    return true;
+  };
+
   readonly router = new Router(this, [
-    { path: "/", render: () => this.#home() },
+    { path: "/", render: () => this.#home(), enter: this.#entering },
     { path: "/login", render: () => this.#home() },
-    { path: "/admin", render: () => html`<roa-admin></roa-admin>`, enter: () => this.#loadAdmin() },
+    {
+      path: "/admin",
+      render: () => html`<roa-admin></roa-admin>`,
+      enter: async () => {
+        this.#refreshPlugins();
+        await import("./pages/roa-admin.js");
+        return true;
+      },
+    },
     {
       path: "/:plugin{/*}?",
       render: (params) => this.#plugin(params.plugin ?? "", params[0] ?? ""),
-      enter: () => {
-        this.#refreshPluginsSoon();
-        return true;
-      },
+      enter: this.#entering,
     },
   ]);
 
@@ -189,7 +198,7 @@ export class RoaApp extends LitElement {
       this.phase = "signed-out";
     });
     document.addEventListener("visibilitychange", () => {
-      if (document.visibilityState === "visible") this.#refreshPluginsSoon();
+      if (document.visibilityState === "visible") this.#refreshPlugins();
     });
   }
 
@@ -198,7 +207,7 @@ export class RoaApp extends LitElement {
     document.documentElement.lang = locale();
     void this.#start();
     this.#pollTimer = setInterval(() => {
-      if (document.visibilityState === "visible") this.#refreshPluginsSoon(true);
+      if (document.visibilityState === "visible") this.#refreshPlugins();
     }, PLUGIN_POLL_MS);
   }
 
@@ -218,7 +227,6 @@ export class RoaApp extends LitElement {
   async #enter(): Promise<void> {
     try {
       await shellState.load();
-      this.#lastPluginRefresh = Date.now();
       this.phase = "ready";
       this.startError = undefined;
       if (location.pathname === "/login") {
@@ -231,16 +239,15 @@ export class RoaApp extends LitElement {
     }
   }
 
-  #refreshPluginsSoon(force = false): void {
-    if (this.phase !== "ready") return;
-    if (!force && Date.now() - this.#lastPluginRefresh < NAVIGATION_REFRESH_MS) return;
-    this.#lastPluginRefresh = Date.now();
-    void shellState.refreshPlugins().catch(() => false);
-  }
-
-  async #loadAdmin(): Promise<boolean> {
-    await import("./pages/roa-admin.js");
-    return true;
+  /** Re-reads the plugin list (one request at a time): navigation, focus and a timer call it. */
+  #refreshPlugins(): void {
+    if (this.phase !== "ready" || this.#pluginRefresh) return;
+    this.#pluginRefresh = shellState
+      .refreshPlugins()
+      .catch(() => false)
+      .finally(() => {
+        this.#pluginRefresh = undefined;
+      });
   }
 
   override render() {

@@ -27,6 +27,9 @@ export function requestIdOf(request: http.IncomingMessage): string {
     : randomUUID();
 }
 
+const RELEASE = Symbol("roa2web.releaseGeneration");
+type TrackedRequest = http.IncomingMessage & { [RELEASE]?: (() => void) | undefined };
+
 class Generation {
   inFlight = 0;
   private retired = false;
@@ -108,8 +111,13 @@ export class Switchboard {
       return;
     }
     generation.inFlight += 1;
-    response.on("close", () => {
+    const tracked = request as TrackedRequest;
+    tracked[RELEASE] = () => {
+      tracked[RELEASE] = undefined;
       generation.release();
+    };
+    response.on("close", () => {
+      tracked[RELEASE]?.();
       this.logAccess(request, response, id, performance.now() - started);
     });
     const headers = this.options.headers;
@@ -140,6 +148,16 @@ export class Switchboard {
     if (status >= 500) logger.error(line, "request completed");
     else if (slow || status >= 400) logger.warn(line, "request completed");
     else logger.info(line, "request completed");
+  }
+
+  /**
+   * Stops counting this request towards its generation's drain. For kernel requests
+   * that themselves swap generations (plugin enable / disable / reload): the swap
+   * waits for the old generation to drain, which would otherwise include the very
+   * request waiting for it, until the drain timeout.
+   */
+  static excludeFromDrain(request: http.IncomingMessage): void {
+    (request as TrackedRequest)[RELEASE]?.();
   }
 
   get generation(): number {

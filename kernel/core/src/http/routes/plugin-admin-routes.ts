@@ -7,6 +7,7 @@ import { hasPermission } from "@roa2web/plugin-sdk";
 import type { FastifyInstance } from "fastify";
 import type { PluginRecord } from "../../plugins/plugin-manager.js";
 import type { HttpDependencies } from "../http-dependencies.js";
+import { Switchboard } from "../switchboard.js";
 import { errorResponses } from "./schemas.js";
 
 export const ADMIN_PERMISSION = "kernel:admin";
@@ -111,6 +112,7 @@ export async function pluginAdminRoutes(
         },
       },
       async (request) => {
+        Switchboard.excludeFromDrain(request.raw);
         const record = await run(request.params.name);
         request.log.info(
           { plugin: record.name, action, state: record.state, by: request.user?.username },

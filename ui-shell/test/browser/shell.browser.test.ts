@@ -1,0 +1,198 @@
+/**
+ * The shell in Chromium: sign-in and session, selectors remembered per user, deep
+ * links, language, error boundaries around broken plugin UIs, the admin page turning
+ * a plugin off and on, and an expired session.
+ */
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { inject } from "../../../kernel/core/test/helpers/test-kernel.js";
+import {
+  type BrowserEnv,
+  describeBrowser,
+  screenshot,
+  signIn,
+  startBrowserEnv,
+} from "./harness.js";
+
+let env: BrowserEnv;
+
+const nav = (page: import("playwright-core").Page) =>
+  page.getByRole("navigation", { name: "Module" });
+
+describeBrowser("web shell", { timeout: 90_000 }, () => {
+  beforeAll(async () => {
+    env = await startBrowserEnv();
+  }, 120_000);
+  afterAll(async () => env?.close());
+
+  it("refuses a wrong password with a message, then signs in and lists the enabled plugins", async () => {
+    const page = await env.newPage();
+    await page.goto("/");
+    await page.getByLabel("Utilizator").fill("demo");
+    await page.getByLabel("Parolă").fill("wrong");
+    await page.getByRole("button", { name: "Intră în cont" }).click();
+    await expect(page.getByRole("alert").textContent()).resolves.toMatch(/\S/);
+    await screenshot(page, "shell-login-error");
+
+    await page.getByLabel("Parolă").fill("demo");
+    await page.getByRole("button", { name: "Intră în cont" }).click();
+    await nav(page).waitFor();
+    for (const name of ["Reports", "Data entry", "Telegram", "Administrare"]) {
+      await expect(nav(page).getByRole("link", { name }).count()).resolves.toBe(1);
+    }
+    // The refresh token is an HttpOnly cookie: invisible to page scripts.
+    expect(await page.evaluate(() => document.cookie)).not.toContain("roa2web_refresh");
+    const cookies = await page.context().cookies();
+    expect(cookies.find((cookie) => cookie.name === "roa2web_refresh")?.httpOnly).toBe(true);
+    await screenshot(page, "shell-home");
+  });
+
+  it("opens a deep link after sign-in and again after a reload", async () => {
+    const page = await env.newPage();
+    await signIn(page, "/telegram");
+    expect(new URL(page.url()).pathname).toBe("/telegram");
+    await page.getByRole("heading", { name: "Telegram" }).waitFor();
+    await page.reload();
+    await page.getByRole("heading", { name: "Telegram" }).waitFor();
+    expect(new URL(page.url()).pathname).toBe("/telegram");
+    await expect(
+      nav(page).getByRole("link", { name: "Telegram" }).getAttribute("aria-current"),
+    ).resolves.toBe("page");
+  });
+
+  it("remembers the company and period per user across reloads", async () => {
+    const page = await env.newPage();
+    await signIn(page);
+    const company = page.getByRole("combobox", { name: "Firmă" });
+    const period = page.getByRole("combobox", { name: "Perioadă" });
+    const options = await company
+      .locator("option")
+      .evaluateAll((nodes) => nodes.map((node) => (node as HTMLOptionElement).value));
+    expect(options.length).toBeGreaterThanOrEqual(2);
+    const second = options[1] as string;
+    await company.selectOption(second);
+    await period.locator("option").nth(3).waitFor({ state: "attached" });
+    const chosenPeriod = await period
+      .locator("option")
+      .nth(3)
+      .evaluate((node) => (node as HTMLOptionElement).value);
+    await period.selectOption(chosenPeriod);
+
+    await page.reload();
+    await nav(page).waitFor();
+    await expect(page.getByRole("combobox", { name: "Firmă" }).inputValue()).resolves.toBe(second);
+    await expect(page.getByRole("combobox", { name: "Perioadă" }).inputValue()).resolves.toBe(
+      chosenPeriod,
+    );
+  });
+
+  it("switches the labels to English and back", async () => {
+    const page = await env.newPage();
+    await signIn(page);
+    await page.getByRole("combobox", { name: "Limba" }).selectOption("en");
+    await page.getByRole("navigation", { name: "Modules" }).waitFor();
+    await page.getByRole("button", { name: "Sign out" }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe("en");
+    await page.getByRole("combobox", { name: "Language" }).selectOption("ro");
+    await page.getByRole("button", { name: "Ieșire" }).waitFor();
+  });
+
+  it("contains a plugin whose UI throws while rendering or fails to load; the rest keeps working", async () => {
+    const page = await env.newPage();
+    await signIn(page);
+    await nav(page).getByRole("link", { name: "Fixture broken-render" }).click();
+    await page.getByText("Modulul „Fixture broken-render” a întâmpinat o eroare.").waitFor();
+    await page.getByText("render failed on purpose").waitFor();
+    await screenshot(page, "shell-error-boundary");
+    // Retry renders it again (and it fails again, contained again).
+    await page.getByRole("button", { name: "Reîncearcă" }).click();
+    await page.getByText("Modulul „Fixture broken-render” a întâmpinat o eroare.").waitFor();
+
+    await nav(page).getByRole("link", { name: "Fixture broken-load" }).click();
+    await page.getByText("Modulul „Fixture broken-load” nu a putut fi încărcat.").waitFor();
+
+    // Header, navigation and the other plugins still work.
+    await nav(page).getByRole("link", { name: "Telegram" }).click();
+    await page.getByRole("heading", { name: "Telegram" }).waitFor();
+    await page.getByRole("combobox", { name: "Firmă" }).waitFor();
+  });
+
+  it("lets an administrator disable a plugin, which leaves the navigation, and enable it again", async () => {
+    const page = await env.newPage();
+    page.on("dialog", (dialog) => void dialog.accept());
+    await signIn(page, "/admin");
+    await page.getByRole("heading", { name: "Administrare" }).waitFor();
+    const row = page.locator("tr[data-plugin=telegram]");
+    await row.getByRole("button", { name: "Dezactivează" }).click();
+    await row.getByRole("button", { name: "Activează" }).waitFor();
+    await nav(page).getByRole("link", { name: "Telegram" }).waitFor({ state: "detached" });
+    await page.getByRole("heading", { name: "Stare sistem" }).waitFor();
+    await screenshot(page, "shell-admin");
+
+    // A deep link to the disabled plugin says so instead of breaking.
+    await page.goto("/telegram");
+    await page.getByText("Modulul „Telegram” nu mai este activ.").waitFor();
+
+    await page.goto("/admin");
+    await page
+      .locator("tr[data-plugin=telegram]")
+      .getByRole("button", { name: "Activează" })
+      .click();
+    await nav(page).getByRole("link", { name: "Telegram" }).waitFor();
+  });
+
+  it("notices a plugin disabled elsewhere when the user navigates", async () => {
+    const page = await env.newPage();
+    await signIn(page, "/telegram");
+    await page.getByRole("heading", { name: "Telegram" }).waitFor();
+    const token = await env.kernel.login();
+    const off = await inject(env.kernel.kernel, {
+      method: "POST",
+      url: "/api/kernel/plugins/telegram/disable",
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(off.statusCode).toBe(200);
+    try {
+      await nav(page).getByRole("link", { name: "Acasă" }).click();
+      await nav(page).getByRole("link", { name: "Telegram" }).waitFor({ state: "detached" });
+    } finally {
+      await inject(env.kernel.kernel, {
+        method: "POST",
+        url: "/api/kernel/plugins/telegram/enable",
+        headers: { authorization: `Bearer ${token}` },
+      });
+    }
+  });
+
+  it("signs out, and sends an expired session back to the sign-in form with a message", async () => {
+    const page = await env.newPage();
+    await signIn(page);
+    await page.getByRole("button", { name: "Ieșire" }).click();
+    await page.getByText("Ați ieșit din cont.").waitFor();
+    // The refresh cookie is revoked: a reload does not sign in again.
+    await page.reload();
+    await page.getByLabel("Utilizator").waitFor();
+
+    await signIn(page);
+    // The server now refuses every token and every refresh, as after an expiry.
+    await page.route("**/api/**", (route) =>
+      route.fulfill({
+        status: 401,
+        contentType: "application/json",
+        body: JSON.stringify({ error: { code: "UNAUTHORIZED", message: "expired" } }),
+      }),
+    );
+    await nav(page).getByRole("link", { name: "Telegram" }).click();
+    await page.getByText("Sesiunea a expirat. Autentificați-vă din nou.").waitFor();
+  });
+
+  it("fits a phone-sized screen with the menu behind a button", async () => {
+    const page = await env.newPage({ width: 375, height: 740 });
+    await signIn(page);
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(width).toBeLessThanOrEqual(375);
+    await page.getByRole("button", { name: "Meniu" }).click();
+    await nav(page).getByRole("link", { name: "Telegram" }).click();
+    await page.getByRole("heading", { name: "Telegram" }).waitFor();
+    await screenshot(page, "shell-phone");
+  });
+});
