@@ -1,7 +1,8 @@
 /**
  * A fake Telegram Bot API for tests (node:http on 127.0.0.1, port 0): getMe,
  * getUpdates (long poll with offset), sendMessage, answerCallbackQuery,
- * deleteWebhook, editMessageText. Records every call. Not part of the build.
+ * setWebhook, deleteWebhook, editMessageText. Records every call. Not part of the
+ * build.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -10,6 +11,8 @@ export interface ApiCall {
   method: string;
   body: Record<string, unknown>;
   at: number;
+  /** What the fake answered (`result`), once it answered. */
+  result?: unknown;
 }
 
 export interface TestUser {
@@ -59,9 +62,17 @@ export class FakeBotApi {
 
   /** Queues a text message from a user (a command when it starts with "/"). */
   pushText(user: TestUser, text: string): number {
+    const update = this.textUpdate(user, text);
+    this.queue.push(update);
+    this.wake();
+    return update.update_id;
+  }
+
+  /** A text message update, not queued (for posting to a webhook). */
+  textUpdate(user: TestUser, text: string): Record<string, unknown> & { update_id: number } {
     const update_id = this.nextUpdateId++;
     const command = /^\/\w+/.exec(text);
-    this.queue.push({
+    return {
       update_id,
       message: {
         message_id: this.nextMessageId++,
@@ -73,9 +84,7 @@ export class FakeBotApi {
           ? { entities: [{ type: "bot_command", offset: 0, length: command[0].length }] }
           : {}),
       },
-    });
-    this.wake();
-    return update_id;
+    };
   }
 
   pushCallback(user: TestUser, data: string, messageId: number): string {
@@ -112,8 +121,10 @@ export class FakeBotApi {
     const body = (text === "" ? {} : JSON.parse(text)) as Record<string, unknown>;
     const match = /^\/bot[^/]+\/(\w+)$/.exec(request.url ?? "");
     const method = match?.[1] ?? "unknown";
-    this.calls.push({ method, body, at: Date.now() });
+    const call: ApiCall = { method, body, at: Date.now() };
+    this.calls.push(call);
     const ok = (result: unknown) => {
+      call.result = result;
       if (response.writableEnded || response.destroyed) return;
       response.writeHead(200, { "content-type": "application/json" });
       response.end(JSON.stringify({ ok: true, result }));
@@ -121,6 +132,7 @@ export class FakeBotApi {
     switch (method) {
       case "getMe":
         return ok({ id: 42, is_bot: true, first_name: "Test bot", username: "roa2web_test_bot" });
+      case "setWebhook":
       case "deleteWebhook":
       case "answerCallbackQuery":
         return ok(true);
@@ -156,13 +168,13 @@ export class FakeBotApi {
 
 /** Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
 export async function waitFor<T>(
-  check: () => T | undefined | false,
+  check: () => T | undefined | false | Promise<T | undefined | false>,
   what: string,
   timeoutMs = 5000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = check();
+    const value = await check();
     if (value !== undefined && value !== false) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));

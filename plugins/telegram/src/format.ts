@@ -75,7 +75,34 @@ export const MESSAGES = {
   reportsOff: "The reports module is switched off. Ask an administrator to enable it.",
   noCompanies: "Your roa2web account may not see any company.",
   chooseCompany: "Choose the company:",
+  companyNotVisible: "You may not see this company (any more).",
+  noReportsPermission: "Your roa2web account may not read reports (reports:read).",
+  accountGone:
+    "Your roa2web account is disabled or no longer exists. Ask an administrator, or /unlink.",
 } as const;
+
+/** Short answers to a pressed button (plain text, at most 200 characters). */
+export const NOTICES = {
+  staleButton: "This button is no longer valid: send the command again.",
+  foreignList: "This list was shown to someone else: send the command yourself.",
+  notLinked: "Not linked: send /link CODE first.",
+  companyNotVisible: MESSAGES.companyNotVisible,
+} as const;
+
+/** An HTML message as plain text (for button notices, which have no parse mode). */
+export function plainText(html: string): string {
+  return html
+    .replace(/<[^>]*>/g, "")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&")
+    .slice(0, 200);
+}
+
+/** "Page 2 of 5" under a list that has more than one page; nothing otherwise. */
+function pageLine(page: number, pages: number): string[] {
+  return pages > 1 ? ["", `Page ${page} of ${pages}`] : [];
+}
 
 export function linkedMessage(displayName: string, companyName: string | null): string {
   const company =
@@ -87,6 +114,9 @@ export function linkedMessage(displayName: string, companyName: string | null): 
 export interface InvoiceListView {
   period: { label: string };
   total: number;
+  page: number;
+  page_size: number;
+  pages: number;
   items: Array<{
     number: string;
     partner_name: string;
@@ -107,13 +137,12 @@ export function formatOverdueInvoices(
     `Overdue client invoices, ${escapeHtml(list.period.label)}: ${list.total}, outstanding <b>${money(list.totals.outstanding)}</b>`,
   ];
   if (list.items.length === 0) return [...head, "", "No overdue client invoices."].join("\n");
+  const first = (list.page - 1) * list.page_size;
   const lines = list.items.map(
-    (item) =>
-      `${escapeHtml(item.number)} · ${escapeHtml(item.partner_name)} · ${money(item.outstanding)} (${item.days_overdue} days)`,
+    (item, index) =>
+      `${first + index + 1}. ${escapeHtml(item.number)} · ${escapeHtml(item.partner_name)} · ${money(item.outstanding)} (${item.days_overdue} days)`,
   );
-  const more =
-    list.total > list.items.length ? [`… and ${list.total - list.items.length} more`] : [];
-  return [...head, "", ...lines, ...more].join("\n");
+  return [...head, "", ...lines, ...pageLine(list.page, list.pages)].join("\n");
 }
 
 /** The slice of the reports plugin's TreasuryReport this bot shows. */
@@ -123,21 +152,31 @@ export interface TreasuryView {
   totals: { cash: { closing: number }; bank: { closing: number } };
 }
 
+/**
+ * The treasury: one page of its accounts (all of them when `accounts` is not given)
+ * and the cash and bank totals over every account.
+ */
 export function formatTreasury(
   report: TreasuryView,
   company: { name: string; currency: string },
+  accounts: { items: TreasuryView["accounts"]; page: number; pages: number } = {
+    items: report.accounts,
+    page: 1,
+    pages: 1,
+  },
 ): string {
   const money = (value: number) => escapeHtml(formatAmount(value, company.currency));
   return [
     `<b>${escapeHtml(company.name)}</b>`,
     `Treasury, ${escapeHtml(report.period.label)} (closing balances)`,
     "",
-    ...report.accounts.map(
+    ...accounts.items.map(
       (account) =>
         `${escapeHtml(account.code)} ${escapeHtml(account.name)}: ${money(account.closing)}`,
     ),
     "",
     `Cash: <b>${money(report.totals.cash.closing)}</b>`,
     `Bank: <b>${money(report.totals.bank.closing)}</b>`,
+    ...pageLine(accounts.page, accounts.pages),
   ].join("\n");
 }

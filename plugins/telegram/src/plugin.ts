@@ -1,24 +1,15 @@
 /**
  * The Telegram plugin's code half (the static half is `roa2web` in package.json):
- * link codes over HTTP and a long-polling bot. `exclusive` so a reload stops the old
- * poller before the new one starts (two pollers on one token get 409 Conflict).
+ * link codes over HTTP and a bot that polls or takes a webhook. `exclusive` so a
+ * reload stops the old poller before the new one starts (two pollers on one token
+ * get 409 Conflict).
  */
-import { definePlugin, type HealthStatus, type PluginContext } from "@roa2web/plugin-sdk";
-import { TelegramBot } from "./bot.js";
+import { definePlugin, type HealthStatus } from "@roa2web/plugin-sdk";
+import { BOT, botOf, TelegramBot } from "./bot.js";
 import { LinkCodeEntity, LinkEntity } from "./entities.js";
 import { LinkStore } from "./link-store.js";
 import { CreateTelegram1764100000000 } from "./migrations/1764100000000-create-telegram.js";
 import { readTelegramSettings } from "./settings.js";
-
-export const BOT = "telegram.bot";
-
-function botOf(ctx: PluginContext): TelegramBot | undefined {
-  try {
-    return ctx.resolve(BOT) as TelegramBot | undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 export default definePlugin({
   exclusive: true,
@@ -33,13 +24,12 @@ export default definePlugin({
       ctx.logger.info("TELEGRAM_BOT_TOKEN is not set: the bot does not start");
       return;
     }
-    if (settings.webhookUrl !== undefined) {
-      ctx.logger.warn("TELEGRAM_WEBHOOK_URL is set, but webhooks are not implemented yet: polling");
-    }
     const bot = new TelegramBot({
       token: settings.botToken,
       apiRoot: settings.apiRoot,
       handlerTimeoutMs: settings.handlerTimeoutMs,
+      webhook: settings.webhook,
+      pageSize: settings.listPageSize,
       store: LinkStore.of(ctx),
       erp: ctx.erp,
       services: ctx.services,
@@ -58,10 +48,6 @@ export default definePlugin({
       return { status: "not-configured", detail: "TELEGRAM_BOT_TOKEN is not set" };
     }
     const data = bot.health();
-    const webhook =
-      settings.webhookUrl === undefined
-        ? {}
-        : { detail: "webhook not implemented yet: TELEGRAM_WEBHOOK_URL is ignored, polling" };
-    return { status: data.connected ? "up" : "degraded", ...webhook, data };
+    return { status: data.connected ? "up" : "degraded", data };
   },
 });
