@@ -371,7 +371,9 @@ export class TelegramBot {
       return;
     }
     this.limiter.reset(from.id);
-    const companies = visibleCompanies(await this.allCompanies(), result.link.companies);
+    const grants = await this.grantsOf(result.link);
+    const companies =
+      grants === undefined ? [] : visibleCompanies(await this.allCompanies(), grants.companies);
     const first = companies[0];
     if (first !== undefined) await this.options.store.setCurrentCompany(from.id, first.id);
     this.options.logger.info(
@@ -394,11 +396,17 @@ export class TelegramBot {
   }
 
   /**
-   * The linked user's grants: for now the copy taken when the link code was made.
-   * Undefined when the account is gone or disabled.
+   * The linked user's grants as the kernel holds them now (`kernel.users`), read for
+   * every command and every page, so a grant revoked in roa2web takes effect at once.
+   * Undefined when the account is gone or disabled, or no longer holds telegram:link
+   * (the permission to use the bot at all).
    */
   private async grantsOf(link: Link): Promise<Grants | undefined> {
-    return { permissions: link.permissions, companies: link.companies };
+    const grants = await this.options.services.require("kernel.users").grantsOf(link.userId);
+    if (grants === undefined || !hasPermission(grants.permissions, "telegram:link")) {
+      return undefined;
+    }
+    return { permissions: grants.permissions, companies: grants.companies };
   }
 
   /** A list command: its first page, with ◀ / ▶ buttons when it has more. */

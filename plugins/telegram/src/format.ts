@@ -78,7 +78,7 @@ export const MESSAGES = {
   companyNotVisible: "You may not see this company (any more).",
   noReportsPermission: "Your roa2web account may not read reports (reports:read).",
   accountGone:
-    "Your roa2web account is disabled or no longer exists. Ask an administrator, or /unlink.",
+    "Your roa2web account is disabled, no longer exists, or may no longer use the bot (telegram:link). Ask an administrator, or /unlink.",
 } as const;
 
 /** Short answers to a pressed button (plain text, at most 200 characters). */

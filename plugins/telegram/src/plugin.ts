@@ -4,12 +4,32 @@
  * reload stops the old poller before the new one starts (two pollers on one token
  * get 409 Conflict).
  */
-import { definePlugin, type HealthStatus } from "@roa2web/plugin-sdk";
+import { definePlugin, type HealthStatus, type PluginContext } from "@roa2web/plugin-sdk";
 import { BOT, botOf, TelegramBot } from "./bot.js";
 import { LinkCodeEntity, LinkEntity } from "./entities.js";
-import { LinkStore } from "./link-store.js";
+import { CODE_PURGE_INTERVAL_MS, LinkStore } from "./link-store.js";
 import { CreateTelegram1764100000000 } from "./migrations/1764100000000-create-telegram.js";
 import { readTelegramSettings } from "./settings.js";
+
+/**
+ * Deletes expired link codes now and every CODE_PURGE_INTERVAL_MS while the instance
+ * runs (codes are made over HTTP, with or without a bot).
+ */
+function schedulePurge(ctx: PluginContext): void {
+  const store = LinkStore.of(ctx);
+  const purge = async () => {
+    try {
+      const removed = await store.purgeExpiredCodes();
+      if (removed > 0) ctx.logger.info({ removed }, "Expired Telegram link codes deleted");
+    } catch (error) {
+      ctx.logger.warn({ err: error }, "Expired Telegram link codes could not be deleted");
+    }
+  };
+  void purge();
+  const timer = setInterval(() => void purge(), CODE_PURGE_INTERVAL_MS);
+  timer.unref();
+  ctx.signal.addEventListener("abort", () => clearInterval(timer), { once: true });
+}
 
 export default definePlugin({
   exclusive: true,
@@ -20,6 +40,7 @@ export default definePlugin({
   },
   start(ctx) {
     const settings = readTelegramSettings(ctx.settings);
+    schedulePurge(ctx);
     if (settings.botToken === undefined) {
       ctx.logger.info("TELEGRAM_BOT_TOKEN is not set: the bot does not start");
       return;

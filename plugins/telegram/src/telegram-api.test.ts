@@ -27,6 +27,7 @@ const manifest = packageJson.roa2web;
 const alice = { id: 1001, first_name: "Alice" };
 const bob = { id: 1002, first_name: "Bob" };
 const mallory = { id: 1003, first_name: "Mallory" };
+const dave = { id: 1004, first_name: "Dave" };
 const AMOUNT = /\d{1,3}(\.\d{3})*,\d{2} RON/;
 
 let t: TestKernel;
@@ -274,6 +275,43 @@ describe("telegram plugin", () => {
       NOTICES.companyNotVisible,
     );
     expect(api.callsOf("editMessageText")).toHaveLength(edits);
+  });
+
+  it("follows grant changes in roa2web at once, on commands and on page buttons", async () => {
+    const user = await t.kernel.users.create({
+      username: "dave",
+      password: "dave-pass",
+      permissions: ["telegram:link", "reports:read"],
+      companies: [1, 2],
+    });
+    // The kernel has no user-admin API yet: change the grants in its store directly.
+    const users = (
+      t.kernel.users as unknown as {
+        repository: { update(where: object, values: object): Promise<unknown> };
+      }
+    ).repository;
+    const code = await createCode(await t.login("dave", "dave-pass"));
+    expect((await say(dave, `/link ${code}`))[0]).toContain("Linked");
+    await say(dave, "/invoices");
+    const list = lastSent(dave);
+    expect(list.text).toContain("Page 1 of");
+    const next = list.keyboard.at(-1)?.at(-1)?.callback_data ?? "";
+
+    await users.update({ id: user.id }, { companies: [2] });
+    const edits = api.callsOf("editMessageText").length;
+    expect(await press(dave, next, list.messageId)).toBe(NOTICES.companyNotVisible);
+    expect(api.callsOf("editMessageText")).toHaveLength(edits);
+    await say(dave, "/companies");
+    expect(lastSent(dave).keyboard.map((row) => row[0]?.callback_data)).toEqual(["company:2"]);
+
+    await users.update({ id: user.id }, { permissions: ["telegram:link"] });
+    expect(await say(dave, "/dashboard")).toEqual([MESSAGES.noReportsPermission]);
+    await users.update({ id: user.id }, { permissions: ["reports:read"] });
+    expect(await say(dave, "/dashboard")).toEqual([MESSAGES.accountGone]);
+    await users.update({ id: user.id }, { permissions: ["*:*"], disabled: true });
+    expect(await say(dave, "/treasury")).toEqual([MESSAGES.accountGone]);
+    await users.update({ id: user.id }, { disabled: false });
+    expect((await say(dave, "/dashboard"))[0]).toMatch(AMOUNT);
   });
 
   it("refuses wrong, used and too many codes with clear messages", async () => {
