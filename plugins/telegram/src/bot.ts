@@ -6,6 +6,8 @@
  * secret with setWebhook; the plugin's route hands each update to `receive`.
  * Every handler error is caught by `bot.catch`.
  */
+import { readFile, stat } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
 import {
   type ErpClient,
   hasPermission,
@@ -14,19 +16,24 @@ import {
   type ServiceRegistry,
 } from "@roa2web/plugin-sdk";
 import { type Context, Markup, Telegraf } from "telegraf";
+import { message } from "telegraf/filters";
 import type { Update } from "telegraf/types";
 import { AttemptLimiter } from "./attempts.js";
 import { looksLikeCode } from "./codes.js";
 import type { CompanyGrant, Link } from "./entities.js";
 import {
+  draftCreated,
   escapeHtml,
   formatDashboard,
+  formatOcr,
   formatOverdueInvoices,
   formatTreasury,
   linkedMessage,
   MESSAGES,
   NOTICES,
+  photoTooLarge,
   plainText,
+  receiptUnreadable,
 } from "./format.js";
 import type { LinkStore } from "./link-store.js";
 import {
@@ -39,6 +46,15 @@ import {
   pagerRow,
   slicePage,
 } from "./paging.js";
+import {
+  decodeReceiptCompany,
+  encodeReceiptCompany,
+  type IncomingImage,
+  imageOf,
+  PendingImages,
+  readLimited,
+} from "./photos.js";
+import { type DataEntryReceipts, RECEIPTS_SERVICE } from "./receipts-contract.js";
 import type { ReportsLookup } from "./reports-contract.js";
 import type { WebhookSettings } from "./settings.js";
 import { RecentUpdates } from "./webhook.js";
@@ -61,6 +77,8 @@ export interface BotOptions {
   handlerTimeoutMs: number;
   /** Rows per page of a list (invoices, treasury accounts, companies). */
   pageSize: number;
+  /** The largest receipt image downloaded from Telegram. */
+  maxPhotoBytes: number;
   /** Webhook mode when set; long polling otherwise. */
   webhook?: WebhookSettings | undefined;
   store: LinkStore;
@@ -136,6 +154,7 @@ export class TelegramBot {
   private webhookSet = false;
   private readonly recentUpdates = new RecentUpdates();
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly pendingImages = new PendingImages();
 
   constructor(private readonly options: BotOptions) {
     this.bot = new Telegraf(options.token, {
@@ -161,6 +180,9 @@ export class TelegramBot {
     this.bot.command("invoices", (ctx) => this.showList(ctx, "invoices"));
     this.bot.command("treasury", (ctx) => this.showList(ctx, "treasury"));
     this.bot.action(/^company:(\d+)$/, (ctx) => this.chooseCompany(ctx, Number(ctx.match[1])));
+    this.bot.on(message("photo"), (ctx) => this.receiveImage(ctx));
+    this.bot.on(message("document"), (ctx) => this.receiveImage(ctx));
+    this.bot.action(/^rc:/, (ctx) => this.chooseReceiptCompany(ctx));
     this.bot.action(PAGE_LABEL_DATA, (ctx) => ctx.answerCbQuery());
     this.bot.action(/^pg:/, (ctx) => this.turnPage(ctx));
     // Buttons of an older version of the bot, or data that is not ours.
@@ -636,6 +658,206 @@ export class TelegramBot {
       caller: { companies: grants.companies },
       company,
     };
+  }
+
+  /**
+   * A photo or image file from a linked user: checks the grant and that data-entry
+   * runs, then makes it a DRAFT receipt of the user's only company, or asks which one
+   * with buttons when the user may see several.
+   */
+  private async receiveImage(ctx: Context): Promise<void> {
+    const link = await this.linkOf(ctx);
+    if (link === null || ctx.from === undefined || ctx.chat === undefined) return;
+    const reply = (text: string) => ctx.reply(text, HTML);
+    const image = imageOf((ctx.message ?? {}) as Parameters<typeof imageOf>[0]);
+    if (image === undefined) {
+      await reply(MESSAGES.notAnImage);
+      return;
+    }
+    const scope = await this.receiptScope(link, reply);
+    if (scope === undefined) return;
+    if (image.size !== undefined && image.size > this.options.maxPhotoBytes) {
+      await reply(photoTooLarge(this.options.maxPhotoBytes));
+      return;
+    }
+    const companies = visibleCompanies(await this.allCompanies(), scope.grants.companies);
+    const only = companies.length === 1 ? companies[0] : undefined;
+    if (only !== undefined) {
+      await this.createReceipt(link, scope, image, only, reply);
+      return;
+    }
+    if (companies.length === 0) {
+      await reply(MESSAGES.noCompanies);
+      return;
+    }
+    const token = this.pendingImages.add({ ...image, owner: ctx.from.id, chatId: ctx.chat.id });
+    const buttons = companies.map((company) => [
+      Markup.button.callback(
+        `${company.id === link.currentCompanyId ? "✓ " : ""}${company.name}`,
+        encodeReceiptCompany(company.id, token),
+      ),
+    ]);
+    await ctx.reply(MESSAGES.whichCompany, { ...HTML, ...Markup.inlineKeyboard(buttons) });
+  }
+
+  /** The answer to "which company is this receipt for?". */
+  private async chooseReceiptCompany(ctx: Context): Promise<void> {
+    const query = ctx.callbackQuery;
+    const choice =
+      query !== undefined && "data" in query ? decodeReceiptCompany(query.data) : undefined;
+    if (choice === undefined || ctx.from === undefined) {
+      await ctx.answerCbQuery(NOTICES.staleButton);
+      return;
+    }
+    const pending = this.pendingImages.peek(choice.token);
+    if (pending === undefined) {
+      await ctx.answerCbQuery(NOTICES.photoGone);
+      return;
+    }
+    if (pending.owner !== ctx.from.id) {
+      await ctx.answerCbQuery(NOTICES.foreignList);
+      return;
+    }
+    const link = await this.options.store.findByTelegramUser(ctx.from.id);
+    if (link === null) {
+      await ctx.answerCbQuery(NOTICES.notLinked);
+      return;
+    }
+    let notice = "";
+    const scope = await this.receiptScope(link, async (text) => {
+      notice = plainText(text);
+    });
+    if (scope === undefined) {
+      await ctx.answerCbQuery(notice);
+      return;
+    }
+    const company = visibleCompanies(await this.allCompanies(), scope.grants.companies).find(
+      (row) => row.id === choice.companyId,
+    );
+    if (company === undefined) {
+      await ctx.answerCbQuery(NOTICES.companyNotVisible);
+      return;
+    }
+    if (this.pendingImages.take(choice.token) === undefined) {
+      // Pressed twice: the first press is already creating the receipt.
+      await ctx.answerCbQuery(NOTICES.photoGone);
+      return;
+    }
+    await ctx.answerCbQuery();
+    await ctx.editMessageText(`Receipt for <b>${escapeHtml(company.name)}</b>.`, HTML);
+    await this.createReceipt(link, scope, pending, company, (text) =>
+      this.bot.telegram.sendMessage(pending.chatId, text, HTML),
+    );
+  }
+
+  /**
+   * What a receipt needs: current grants, data-entry:write, and the data-entry plugin
+   * running (its service looked up now). Undefined after `refuse` was told why not.
+   */
+  private async receiptScope(
+    link: Link,
+    refuse: (html: string) => Promise<unknown>,
+  ): Promise<{ grants: Grants; receipts: DataEntryReceipts } | undefined> {
+    const grants = await this.grantsOf(link);
+    if (grants === undefined) {
+      await refuse(MESSAGES.accountGone);
+      return undefined;
+    }
+    if (!hasPermission(grants.permissions, "data-entry:write")) {
+      await refuse(MESSAGES.noReceiptPermission);
+      return undefined;
+    }
+    const receipts = this.options.services.get(RECEIPTS_SERVICE) as DataEntryReceipts | undefined;
+    if (receipts === undefined) {
+      await refuse(MESSAGES.receiptsOff);
+      return undefined;
+    }
+    return { grants, receipts };
+  }
+
+  /**
+   * Downloads the image, hands it to data-entry as a DRAFT receipt, says so, and
+   * sends what OCR read when it is done (without holding up the update).
+   */
+  private async createReceipt(
+    link: Link,
+    scope: { grants: Grants; receipts: DataEntryReceipts },
+    image: IncomingImage,
+    company: CompanyRow,
+    reply: (html: string) => Promise<unknown>,
+  ): Promise<void> {
+    let bytes: Buffer | "too-large";
+    try {
+      bytes = await this.download(image);
+    } catch (error) {
+      this.options.logger.warn(
+        { err: error, fileId: image.fileId },
+        "Telegram file download failed",
+      );
+      await reply(MESSAGES.downloadFailed);
+      return;
+    }
+    if (bytes === "too-large") {
+      await reply(photoTooLarge(this.options.maxPhotoBytes));
+      return;
+    }
+    let created: Awaited<ReturnType<DataEntryReceipts["createDraftFromImage"]>>;
+    try {
+      created = await scope.receipts.createDraftFromImage({
+        userId: link.userId,
+        companyId: company.id,
+        fileName: image.fileName,
+        bytes,
+        caller: { companies: scope.grants.companies, permissions: scope.grants.permissions },
+      });
+    } catch (error) {
+      if (isRoaError(error) && error.statusCode < 500) {
+        await reply(`Could not create the receipt: ${escapeHtml(error.message)}`);
+        return;
+      }
+      throw error;
+    }
+    const receiptId = created.receipt.id;
+    this.options.logger.info(
+      { userId: link.userId, companyId: company.id, receiptId },
+      "Draft receipt created from a Telegram photo",
+    );
+    await reply(draftCreated(receiptId));
+    void created.ocr
+      .then(
+        (fields) =>
+          fields === null
+            ? receiptUnreadable(receiptId)
+            : formatOcr(receiptId, fields, company.currency),
+        (error: unknown) => {
+          this.options.logger.warn({ err: error, receiptId }, "OCR of a Telegram receipt failed");
+          return receiptUnreadable(receiptId);
+        },
+      )
+      .then((text) => reply(text))
+      .catch((error: unknown) =>
+        this.options.logger.warn({ err: error, receiptId }, "Could not send the OCR result"),
+      );
+  }
+
+  /**
+   * The file's bytes from the Bot API, at most maxPhotoBytes: checked against the
+   * size getFile reports and again while reading. The URL holds the token: never log it.
+   */
+  private async download(image: IncomingImage): Promise<Buffer | "too-large"> {
+    const max = this.options.maxPhotoBytes;
+    const file = await this.bot.telegram.getFile(image.fileId);
+    if (file.file_size !== undefined && file.file_size > max) return "too-large";
+    const url = await this.bot.telegram.getFileLink(file);
+    if (url.protocol === "file:") {
+      // A local Bot API server (--local) answers with a path on this machine.
+      const path = fileURLToPath(url);
+      if ((await stat(path)).size > max) return "too-large";
+      return readFile(path);
+    }
+    const response = await fetch(url, { signal: AbortSignal.timeout(30_000) });
+    if (!response.ok) throw new Error(`Telegram file download answered HTTP ${response.status}`);
+    return readLimited(response.body, max);
   }
 }
 

@@ -1,8 +1,8 @@
 /**
  * A fake Telegram Bot API for tests (node:http on 127.0.0.1, port 0): getMe,
  * getUpdates (long poll with offset), sendMessage, answerCallbackQuery,
- * setWebhook, deleteWebhook, editMessageText. Records every call. Not part of the
- * build.
+ * setWebhook, deleteWebhook, editMessageText, getFile and file downloads. Records
+ * every call. Not part of the build.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -27,6 +27,8 @@ export class FakeBotApi {
   private nextUpdateId = 1;
   private nextMessageId = 1;
   private waiters: Array<() => void> = [];
+  /** Files the bot may download, by file_id; `size` is what getFile reports. */
+  private readonly files = new Map<string, { bytes: Buffer; size: number | undefined }>();
   url = "";
 
   constructor(private readonly pollWaitMs = 150) {
@@ -87,6 +89,47 @@ export class FakeBotApi {
     };
   }
 
+  /** Makes a file downloadable; getFile reports `reportedSize` (default its length; null: no size). */
+  addFile(fileId: string, bytes: Buffer, reportedSize: number | null = bytes.length): void {
+    this.files.set(fileId, { bytes, size: reportedSize ?? undefined });
+  }
+
+  /** Queues a photo message; `sizes` as Telegram sends them (smallest first). */
+  pushPhoto(
+    user: TestUser,
+    sizes: Array<{ file_id: string; width: number; height: number; file_size?: number }>,
+  ): number {
+    return this.pushMessage(user, {
+      photo: sizes.map((size) => ({ file_unique_id: `u-${size.file_id}`, ...size })),
+    });
+  }
+
+  /** Queues a file sent as a document. */
+  pushDocument(
+    user: TestUser,
+    document: { file_id: string; mime_type: string; file_name: string; file_size?: number },
+  ): number {
+    return this.pushMessage(user, {
+      document: { file_unique_id: `u-${document.file_id}`, ...document },
+    });
+  }
+
+  private pushMessage(user: TestUser, content: Record<string, unknown>): number {
+    const update_id = this.nextUpdateId++;
+    this.queue.push({
+      update_id,
+      message: {
+        message_id: this.nextMessageId++,
+        date: Math.floor(Date.now() / 1000),
+        chat: { id: user.id, type: "private", first_name: user.first_name },
+        from: { id: user.id, is_bot: false, first_name: user.first_name },
+        ...content,
+      },
+    });
+    this.wake();
+    return update_id;
+  }
+
   pushCallback(user: TestUser, data: string, messageId: number): string {
     const id = `cb${this.nextUpdateId}`;
     this.queue.push({
@@ -115,6 +158,17 @@ export class FakeBotApi {
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const download = /^\/file\/bot[^/]+\/(.+)$/.exec(request.url ?? "");
+    if (download !== null) {
+      const fileId = decodeURIComponent(download[1] ?? "").replace(/^photos\//, "");
+      this.calls.push({ method: "download", body: { file_id: fileId }, at: Date.now() });
+      const file = this.files.get(fileId);
+      response.writeHead(file === undefined ? 404 : 200, {
+        "content-type": "application/octet-stream",
+      });
+      response.end(file?.bytes ?? "");
+      return;
+    }
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const text = Buffer.concat(chunks).toString("utf8");
@@ -150,6 +204,27 @@ export class FakeBotApi {
         }
         const limit = typeof body.limit === "number" ? body.limit : 100;
         return ok(this.queue.filter((update) => update.update_id >= offset).slice(0, limit));
+      }
+      case "getFile": {
+        const fileId = String(body.file_id);
+        const file = this.files.get(fileId);
+        if (file === undefined) {
+          response.writeHead(400, { "content-type": "application/json" });
+          response.end(
+            JSON.stringify({
+              ok: false,
+              error_code: 400,
+              description: "Bad Request: invalid file_id",
+            }),
+          );
+          return;
+        }
+        return ok({
+          file_id: fileId,
+          file_unique_id: `u-${fileId}`,
+          ...(file.size === undefined ? {} : { file_size: file.size }),
+          file_path: `photos/${fileId}`,
+        });
       }
       case "sendMessage":
       case "editMessageText":

@@ -60,6 +60,7 @@ export const MESSAGES = {
     "/dashboard – the current month's dashboard of that company",
     "/invoices – its overdue client invoices",
     "/treasury – its cash and bank balances",
+    "Send a photo of a receipt – it becomes a draft receipt in roa2web, read by OCR",
     "/unlink – unlink this Telegram account",
     "/help – this list",
   ].join("\n"),
@@ -77,6 +78,12 @@ export const MESSAGES = {
   chooseCompany: "Choose the company:",
   companyNotVisible: "You may not see this company (any more).",
   noReportsPermission: "Your roa2web account may not read reports (reports:read).",
+  receiptsOff:
+    "Receipts are not available: the data-entry module is switched off. Ask an administrator to enable it.",
+  noReceiptPermission: "Your roa2web account may not enter receipts (data-entry:write).",
+  notAnImage: "Send the receipt as a photo, or as a JPEG or PNG file.",
+  whichCompany: "Which company is this receipt for?",
+  downloadFailed: "Could not download the image from Telegram. Send it again.",
   accountGone:
     "Your roa2web account is disabled, no longer exists, or may no longer use the bot (telegram:link). Ask an administrator, or /unlink.",
 } as const;
@@ -87,7 +94,48 @@ export const NOTICES = {
   foreignList: "This list was shown to someone else: send the command yourself.",
   notLinked: "Not linked: send /link CODE first.",
   companyNotVisible: MESSAGES.companyNotVisible,
+  photoGone: "This photo is no longer waiting: send it again.",
 } as const;
+
+export function photoTooLarge(maxBytes: number): string {
+  const megabytes = (maxBytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, "");
+  return `This image is too large: the limit is ${megabytes} MB. Send a smaller photo.`;
+}
+
+export function draftCreated(receiptId: number): string {
+  return `Draft receipt #${receiptId} created, reading it…`;
+}
+
+export function receiptUnreadable(receiptId: number): string {
+  return `Could not read receipt #${receiptId}; complete it in the web app.`;
+}
+
+/** What OCR read from a receipt. */
+export interface OcrView {
+  merchant: string | null;
+  date: string | null;
+  total: number | null;
+  vat: number | null;
+  currency: string | null;
+  confidence: number;
+}
+
+export function formatOcr(receiptId: number, fields: OcrView, fallbackCurrency: string): string {
+  const currency = fields.currency ?? fallbackCurrency;
+  const text = (value: string | null) => (value === null ? "—" : escapeHtml(value));
+  const money = (value: number | null) =>
+    value === null ? "—" : escapeHtml(formatAmount(value, currency));
+  const confidence = Math.round(Math.max(0, Math.min(1, fields.confidence)) * 100);
+  return [
+    `<b>Receipt #${receiptId}</b> read (confidence ${confidence}%):`,
+    `Merchant: ${text(fields.merchant)}`,
+    `Date: ${text(fields.date)}`,
+    `Total: <b>${money(fields.total)}</b>`,
+    `VAT: ${money(fields.vat)}`,
+    "",
+    "Check it and complete it in roa2web.",
+  ].join("\n");
+}
 
 /** An HTML message as plain text (for button notices, which have no parse mode). */
 export function plainText(html: string): string {

@@ -51,6 +51,7 @@ export default definePlugin({
       handlerTimeoutMs: settings.handlerTimeoutMs,
       webhook: settings.webhook,
       pageSize: settings.listPageSize,
+      maxPhotoBytes: settings.maxPhotoBytes,
       store: LinkStore.of(ctx),
       erp: ctx.erp,
       services: ctx.services,

@@ -86,5 +86,8 @@ describe("readTelegramSettings", () => {
     expect(() => readTelegramSettings(settingsOf({ LIST_PAGE_SIZE: "1" }))).toThrow(
       /TELEGRAM_LIST_PAGE_SIZE/,
     );
+    expect(() => readTelegramSettings(settingsOf({ MAX_PHOTO_BYTES: "30000000" }))).toThrow(
+      /TELEGRAM_MAX_PHOTO_BYTES must be a whole number from 1024 to 20971520/,
+    );
   });
 });

@@ -1,9 +1,11 @@
 /** The plugin's settings: environment variables under TELEGRAM_*. */
 import { type PluginSettings, ValidationError } from "@roa2web/plugin-sdk";
+import { BOT_API_MAX_DOWNLOAD_BYTES } from "./photos.js";
 
 export const DEFAULT_API_ROOT = "https://api.telegram.org";
 export const DEFAULT_HANDLER_TIMEOUT_MS = 30_000;
 export const DEFAULT_LIST_PAGE_SIZE = 10;
+export const DEFAULT_MAX_PHOTO_BYTES = 10 * 1024 * 1024;
 
 export interface WebhookSettings {
   url: string;
@@ -32,6 +34,11 @@ export interface TelegramSettings {
   handlerTimeoutMs: number;
   /** TELEGRAM_LIST_PAGE_SIZE: rows per message of a long list (2–30, default 10). */
   listPageSize: number;
+  /**
+   * TELEGRAM_MAX_PHOTO_BYTES: the largest receipt image the bot downloads (1 KiB to
+   * 20 MiB, the Bot API's own limit; default 10 MiB).
+   */
+  maxPhotoBytes: number;
 }
 
 export function readTelegramSettings(settings: PluginSettings): TelegramSettings {
@@ -65,9 +72,20 @@ export function readTelegramSettings(settings: PluginSettings): TelegramSettings
       `Setting ${settings.prefix}LIST_PAGE_SIZE must be a whole number from 2 to 30 (got "${listPageSize}")`,
     );
   }
+  const maxPhotoBytes = settings.number("MAX_PHOTO_BYTES", DEFAULT_MAX_PHOTO_BYTES);
+  if (
+    !Number.isInteger(maxPhotoBytes) ||
+    maxPhotoBytes < 1024 ||
+    maxPhotoBytes > BOT_API_MAX_DOWNLOAD_BYTES
+  ) {
+    throw new ValidationError(
+      `Setting ${settings.prefix}MAX_PHOTO_BYTES must be a whole number from 1024 to ${BOT_API_MAX_DOWNLOAD_BYTES} (got "${maxPhotoBytes}")`,
+    );
+  }
   return {
     botToken,
     listPageSize,
+    maxPhotoBytes,
     apiRoot,
     webhook: readWebhookSettings(settings),
     handlerTimeoutMs,
