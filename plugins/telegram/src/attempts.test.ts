@@ -21,4 +21,17 @@ describe("AttemptLimiter", () => {
     limiter.reset(1);
     expect(limiter.allowed(1, 3)).toBe(true);
   });
+
+  it("tracks at most maxKeys users, forgetting the least recently failed first", () => {
+    const limiter = new AttemptLimiter(1, 60_000, 3);
+    for (const user of [1, 2, 3]) limiter.fail(user, 0);
+    expect(limiter.allowed(1, 10)).toBe(false);
+    limiter.fail(1, 20); // 1 is now the most recent; 2 the least
+    limiter.fail(4, 30);
+    expect(limiter.size).toBe(3);
+    expect(limiter.allowed(2, 40)).toBe(true);
+    for (const user of [1, 3, 4]) expect(limiter.allowed(user, 40)).toBe(false);
+    for (let user = 100; user < 10_100; user += 1) limiter.fail(user, 50);
+    expect(limiter.size).toBe(3);
+  });
 });

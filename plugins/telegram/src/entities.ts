@@ -1,7 +1,7 @@
 /** The plugin's two tables as TypeORM EntitySchemas. */
 import { EntitySchema } from "typeorm";
 
-export type CompanyGrant = number[] | "*";
+export type CompanyGrant = readonly number[] | "*";
 
 export interface LinkCode {
   id: number;
@@ -25,9 +25,12 @@ export interface Link {
   userId: number;
   username: string;
   displayName: string;
-  /** Snapshot of the user's company grants at link time. */
+  /**
+   * The user's company grants at link time: a record only. The bot asks the kernel
+   * (`kernel.users.grantsOf`) for the current grants on every command.
+   */
   companies: CompanyGrant;
-  /** Snapshot of the user's permissions at link time. */
+  /** The user's permissions at link time: a record only, like `companies`. */
   permissions: string[];
   currentCompanyId: number | null;
   linkedAt: Date;

@@ -1,7 +1,8 @@
 /**
  * A fake Telegram Bot API for tests (node:http on 127.0.0.1, port 0): getMe,
  * getUpdates (long poll with offset), sendMessage, answerCallbackQuery,
- * deleteWebhook, editMessageText. Records every call. Not part of the build.
+ * setWebhook, deleteWebhook, editMessageText, getFile and file downloads. Records
+ * every call. Not part of the build.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -10,6 +11,8 @@ export interface ApiCall {
   method: string;
   body: Record<string, unknown>;
   at: number;
+  /** What the fake answered (`result`), once it answered. */
+  result?: unknown;
 }
 
 export interface TestUser {
@@ -24,6 +27,8 @@ export class FakeBotApi {
   private nextUpdateId = 1;
   private nextMessageId = 1;
   private waiters: Array<() => void> = [];
+  /** Files the bot may download, by file_id; `size` is what getFile reports. */
+  private readonly files = new Map<string, { bytes: Buffer; size: number | undefined }>();
   url = "";
 
   constructor(private readonly pollWaitMs = 150) {
@@ -59,9 +64,17 @@ export class FakeBotApi {
 
   /** Queues a text message from a user (a command when it starts with "/"). */
   pushText(user: TestUser, text: string): number {
+    const update = this.textUpdate(user, text);
+    this.queue.push(update);
+    this.wake();
+    return update.update_id;
+  }
+
+  /** A text message update, not queued (for posting to a webhook). */
+  textUpdate(user: TestUser, text: string): Record<string, unknown> & { update_id: number } {
     const update_id = this.nextUpdateId++;
     const command = /^\/\w+/.exec(text);
-    this.queue.push({
+    return {
       update_id,
       message: {
         message_id: this.nextMessageId++,
@@ -72,6 +85,45 @@ export class FakeBotApi {
         ...(command
           ? { entities: [{ type: "bot_command", offset: 0, length: command[0].length }] }
           : {}),
+      },
+    };
+  }
+
+  /** Makes a file downloadable; getFile reports `reportedSize` (default its length; null: no size). */
+  addFile(fileId: string, bytes: Buffer, reportedSize: number | null = bytes.length): void {
+    this.files.set(fileId, { bytes, size: reportedSize ?? undefined });
+  }
+
+  /** Queues a photo message; `sizes` as Telegram sends them (smallest first). */
+  pushPhoto(
+    user: TestUser,
+    sizes: Array<{ file_id: string; width: number; height: number; file_size?: number }>,
+  ): number {
+    return this.pushMessage(user, {
+      photo: sizes.map((size) => ({ file_unique_id: `u-${size.file_id}`, ...size })),
+    });
+  }
+
+  /** Queues a file sent as a document. */
+  pushDocument(
+    user: TestUser,
+    document: { file_id: string; mime_type: string; file_name: string; file_size?: number },
+  ): number {
+    return this.pushMessage(user, {
+      document: { file_unique_id: `u-${document.file_id}`, ...document },
+    });
+  }
+
+  private pushMessage(user: TestUser, content: Record<string, unknown>): number {
+    const update_id = this.nextUpdateId++;
+    this.queue.push({
+      update_id,
+      message: {
+        message_id: this.nextMessageId++,
+        date: Math.floor(Date.now() / 1000),
+        chat: { id: user.id, type: "private", first_name: user.first_name },
+        from: { id: user.id, is_bot: false, first_name: user.first_name },
+        ...content,
       },
     });
     this.wake();
@@ -106,14 +158,27 @@ export class FakeBotApi {
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const download = /^\/file\/bot[^/]+\/(.+)$/.exec(request.url ?? "");
+    if (download !== null) {
+      const fileId = decodeURIComponent(download[1] ?? "").replace(/^photos\//, "");
+      this.calls.push({ method: "download", body: { file_id: fileId }, at: Date.now() });
+      const file = this.files.get(fileId);
+      response.writeHead(file === undefined ? 404 : 200, {
+        "content-type": "application/octet-stream",
+      });
+      response.end(file?.bytes ?? "");
+      return;
+    }
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const text = Buffer.concat(chunks).toString("utf8");
     const body = (text === "" ? {} : JSON.parse(text)) as Record<string, unknown>;
     const match = /^\/bot[^/]+\/(\w+)$/.exec(request.url ?? "");
     const method = match?.[1] ?? "unknown";
-    this.calls.push({ method, body, at: Date.now() });
+    const call: ApiCall = { method, body, at: Date.now() };
+    this.calls.push(call);
     const ok = (result: unknown) => {
+      call.result = result;
       if (response.writableEnded || response.destroyed) return;
       response.writeHead(200, { "content-type": "application/json" });
       response.end(JSON.stringify({ ok: true, result }));
@@ -121,6 +186,7 @@ export class FakeBotApi {
     switch (method) {
       case "getMe":
         return ok({ id: 42, is_bot: true, first_name: "Test bot", username: "roa2web_test_bot" });
+      case "setWebhook":
       case "deleteWebhook":
       case "answerCallbackQuery":
         return ok(true);
@@ -139,6 +205,27 @@ export class FakeBotApi {
         const limit = typeof body.limit === "number" ? body.limit : 100;
         return ok(this.queue.filter((update) => update.update_id >= offset).slice(0, limit));
       }
+      case "getFile": {
+        const fileId = String(body.file_id);
+        const file = this.files.get(fileId);
+        if (file === undefined) {
+          response.writeHead(400, { "content-type": "application/json" });
+          response.end(
+            JSON.stringify({
+              ok: false,
+              error_code: 400,
+              description: "Bad Request: invalid file_id",
+            }),
+          );
+          return;
+        }
+        return ok({
+          file_id: fileId,
+          file_unique_id: `u-${fileId}`,
+          ...(file.size === undefined ? {} : { file_size: file.size }),
+          file_path: `photos/${fileId}`,
+        });
+      }
       case "sendMessage":
       case "editMessageText":
         return ok({
@@ -156,13 +243,13 @@ export class FakeBotApi {
 
 /** Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
 export async function waitFor<T>(
-  check: () => T | undefined | false,
+  check: () => T | undefined | false | Promise<T | undefined | false>,
   what: string,
   timeoutMs = 5000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = check();
+    const value = await check();
     if (value !== undefined && value !== false) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));

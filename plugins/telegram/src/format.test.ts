@@ -8,6 +8,7 @@ import {
   formatOverdueInvoices,
   formatTreasury,
   linkedMessage,
+  plainText,
 } from "./format.js";
 
 describe("formatAmount", () => {
@@ -83,11 +84,14 @@ describe("pickPeriod", () => {
 describe("invoice and treasury messages", () => {
   const company = { name: "Nord", currency: "RON" };
 
-  it("lists overdue invoices, escaped, with a count of the rest", () => {
+  it("lists a page of overdue invoices, escaped and numbered, with the page", () => {
     const text = formatOverdueInvoices(
       {
         period: { label: "2025-06" },
         total: 3,
+        page: 2,
+        page_size: 2,
+        pages: 2,
         items: [
           {
             number: "F<1>",
@@ -101,15 +105,23 @@ describe("invoice and treasury messages", () => {
       },
       company,
     );
-    expect(text).toContain("F&lt;1&gt; · A &amp; B · 1.500,50 RON (45 days)");
+    expect(text).toContain("3. F&lt;1&gt; · A &amp; B · 1.500,50 RON (45 days)");
     expect(text).toContain("outstanding <b>4.500,00 RON</b>");
-    expect(text).toContain("… and 2 more");
-    expect(
-      formatOverdueInvoices(
-        { period: { label: "2025-06" }, total: 0, items: [], totals: { outstanding: 0 } },
-        company,
-      ),
-    ).toContain("No overdue client invoices.");
+    expect(text.endsWith("Page 2 of 2")).toBe(true);
+    const empty = formatOverdueInvoices(
+      {
+        period: { label: "2025-06" },
+        total: 0,
+        page: 1,
+        page_size: 10,
+        pages: 0,
+        items: [],
+        totals: { outstanding: 0 },
+      },
+      company,
+    );
+    expect(empty).toContain("No overdue client invoices.");
+    expect(empty).not.toContain("Page");
   });
 
   it("shows each treasury account's closing balance and the totals", () => {
@@ -123,5 +135,32 @@ describe("invoice and treasury messages", () => {
     );
     expect(text).toContain("5311 Casa în lei: 1.234,00 RON");
     expect(text).toContain("Bank: <b>2.000.000,00 RON</b>");
+    expect(text).not.toContain("Page");
+  });
+
+  it("shows one page of treasury accounts with the totals of all", () => {
+    const accounts = [
+      { code: "5121", name: "Bank A", kind: "bank" as const, closing: 10 },
+      { code: "5311", name: "Cash", kind: "cash" as const, closing: 5 },
+    ];
+    const text = formatTreasury(
+      {
+        period: { label: "2025-06" },
+        accounts,
+        totals: { cash: { closing: 5 }, bank: { closing: 10 } },
+      },
+      company,
+      { items: accounts.slice(1), page: 2, pages: 2 },
+    );
+    expect(text).not.toContain("Bank A");
+    expect(text).toContain("5311 Cash: 5,00 RON");
+    expect(text).toContain("Bank: <b>10,00 RON</b>");
+    expect(text.endsWith("Page 2 of 2")).toBe(true);
+  });
+
+  it("turns an HTML message into a plain notice", () => {
+    expect(plainText("Send <code>/link CODE</code> &amp; wait &lt;1 min&gt;")).toBe(
+      "Send /link CODE & wait <1 min>",
+    );
   });
 });

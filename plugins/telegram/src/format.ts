@@ -60,6 +60,7 @@ export const MESSAGES = {
     "/dashboard – the current month's dashboard of that company",
     "/invoices – its overdue client invoices",
     "/treasury – its cash and bank balances",
+    "Send a photo of a receipt – it becomes a draft receipt in roa2web, read by OCR",
     "/unlink – unlink this Telegram account",
     "/help – this list",
   ].join("\n"),
@@ -75,7 +76,81 @@ export const MESSAGES = {
   reportsOff: "The reports module is switched off. Ask an administrator to enable it.",
   noCompanies: "Your roa2web account may not see any company.",
   chooseCompany: "Choose the company:",
+  companyNotVisible: "You may not see this company (any more).",
+  noReportsPermission: "Your roa2web account may not read reports (reports:read).",
+  receiptsOff:
+    "Receipts are not available: the data-entry module is switched off. Ask an administrator to enable it.",
+  noReceiptPermission: "Your roa2web account may not enter receipts (data-entry:write).",
+  notAnImage: "Send the receipt as a photo, or as a JPEG or PNG file.",
+  whichCompany: "Which company is this receipt for?",
+  downloadFailed: "Could not download the image from Telegram. Send it again.",
+  accountGone:
+    "Your roa2web account is disabled, no longer exists, or may no longer use the bot (telegram:link). Ask an administrator, or /unlink.",
 } as const;
+
+/** Short answers to a pressed button (plain text, at most 200 characters). */
+export const NOTICES = {
+  staleButton: "This button is no longer valid: send the command again.",
+  foreignList: "This list was shown to someone else: send the command yourself.",
+  notLinked: "Not linked: send /link CODE first.",
+  companyNotVisible: MESSAGES.companyNotVisible,
+  photoGone: "This photo is no longer waiting: send it again.",
+} as const;
+
+export function photoTooLarge(maxBytes: number): string {
+  const megabytes = (maxBytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, "");
+  return `This image is too large: the limit is ${megabytes} MB. Send a smaller photo.`;
+}
+
+export function draftCreated(receiptId: number): string {
+  return `Draft receipt #${receiptId} created, reading it…`;
+}
+
+export function receiptUnreadable(receiptId: number): string {
+  return `Could not read receipt #${receiptId}; complete it in the web app.`;
+}
+
+/** What OCR read from a receipt. */
+export interface OcrView {
+  merchant: string | null;
+  date: string | null;
+  total: number | null;
+  vat: number | null;
+  currency: string | null;
+  confidence: number;
+}
+
+export function formatOcr(receiptId: number, fields: OcrView, fallbackCurrency: string): string {
+  const currency = fields.currency ?? fallbackCurrency;
+  const text = (value: string | null) => (value === null ? "—" : escapeHtml(value));
+  const money = (value: number | null) =>
+    value === null ? "—" : escapeHtml(formatAmount(value, currency));
+  const confidence = Math.round(Math.max(0, Math.min(1, fields.confidence)) * 100);
+  return [
+    `<b>Receipt #${receiptId}</b> read (confidence ${confidence}%):`,
+    `Merchant: ${text(fields.merchant)}`,
+    `Date: ${text(fields.date)}`,
+    `Total: <b>${money(fields.total)}</b>`,
+    `VAT: ${money(fields.vat)}`,
+    "",
+    "Check it and complete it in roa2web.",
+  ].join("\n");
+}
+
+/** An HTML message as plain text (for button notices, which have no parse mode). */
+export function plainText(html: string): string {
+  return html
+    .replace(/<[^>]*>/g, "")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&")
+    .slice(0, 200);
+}
+
+/** "Page 2 of 5" under a list that has more than one page; nothing otherwise. */
+function pageLine(page: number, pages: number): string[] {
+  return pages > 1 ? ["", `Page ${page} of ${pages}`] : [];
+}
 
 export function linkedMessage(displayName: string, companyName: string | null): string {
   const company =
@@ -87,6 +162,9 @@ export function linkedMessage(displayName: string, companyName: string | null): 
 export interface InvoiceListView {
   period: { label: string };
   total: number;
+  page: number;
+  page_size: number;
+  pages: number;
   items: Array<{
     number: string;
     partner_name: string;
@@ -107,13 +185,12 @@ export function formatOverdueInvoices(
     `Overdue client invoices, ${escapeHtml(list.period.label)}: ${list.total}, outstanding <b>${money(list.totals.outstanding)}</b>`,
   ];
   if (list.items.length === 0) return [...head, "", "No overdue client invoices."].join("\n");
+  const first = (list.page - 1) * list.page_size;
   const lines = list.items.map(
-    (item) =>
-      `${escapeHtml(item.number)} · ${escapeHtml(item.partner_name)} · ${money(item.outstanding)} (${item.days_overdue} days)`,
+    (item, index) =>
+      `${first + index + 1}. ${escapeHtml(item.number)} · ${escapeHtml(item.partner_name)} · ${money(item.outstanding)} (${item.days_overdue} days)`,
   );
-  const more =
-    list.total > list.items.length ? [`… and ${list.total - list.items.length} more`] : [];
-  return [...head, "", ...lines, ...more].join("\n");
+  return [...head, "", ...lines, ...pageLine(list.page, list.pages)].join("\n");
 }
 
 /** The slice of the reports plugin's TreasuryReport this bot shows. */
@@ -123,21 +200,31 @@ export interface TreasuryView {
   totals: { cash: { closing: number }; bank: { closing: number } };
 }
 
+/**
+ * The treasury: one page of its accounts (all of them when `accounts` is not given)
+ * and the cash and bank totals over every account.
+ */
 export function formatTreasury(
   report: TreasuryView,
   company: { name: string; currency: string },
+  accounts: { items: TreasuryView["accounts"]; page: number; pages: number } = {
+    items: report.accounts,
+    page: 1,
+    pages: 1,
+  },
 ): string {
   const money = (value: number) => escapeHtml(formatAmount(value, company.currency));
   return [
     `<b>${escapeHtml(company.name)}</b>`,
     `Treasury, ${escapeHtml(report.period.label)} (closing balances)`,
     "",
-    ...report.accounts.map(
+    ...accounts.items.map(
       (account) =>
         `${escapeHtml(account.code)} ${escapeHtml(account.name)}: ${money(account.closing)}`,
     ),
     "",
     `Cash: <b>${money(report.totals.cash.closing)}</b>`,
     `Bank: <b>${money(report.totals.bank.closing)}</b>`,
+    ...pageLine(accounts.page, accounts.pages),
   ].join("\n");
 }

@@ -1,8 +1,13 @@
 /** The plugin's database: link codes and links. The only code that touches it. */
 import type { AuthUser, PluginContext } from "@roa2web/plugin-sdk";
-import type { DataSource } from "typeorm";
+import { type DataSource, LessThan } from "typeorm";
 import { type CodeProblem, codeExpiry, codeProblem, generateCode, hashCode } from "./codes.js";
 import { type Link, type LinkCode, LinkCodeEntity, LinkEntity } from "./entities.js";
+
+/** How long an expired code is kept before it is deleted. */
+export const CODE_PURGE_GRACE_MS = 60 * 60 * 1000;
+/** How often the plugin deletes expired codes (and once at start). */
+export const CODE_PURGE_INTERVAL_MS = 15 * 60 * 1000;
 
 export type RedeemResult = { ok: true; link: Link } | { ok: false; problem: CodeProblem };
 
@@ -65,6 +70,21 @@ export class LinkStore {
       );
       return { ok: true, link };
     });
+  }
+
+  /**
+   * Deletes the codes that expired more than `graceMs` ago (used or not); how many.
+   * Within the grace a late attempt still hears "expired" rather than "not valid".
+   */
+  async purgeExpiredCodes(now = new Date(), graceMs = CODE_PURGE_GRACE_MS): Promise<number> {
+    const result = await this.database
+      .getRepository(LinkCodeEntity)
+      .delete({ expiresAt: LessThan(new Date(now.getTime() - graceMs)) });
+    return result.affected ?? 0;
+  }
+
+  countCodes(): Promise<number> {
+    return this.database.getRepository(LinkCodeEntity).count();
   }
 
   findByTelegramUser(telegramUserId: number): Promise<Link | null> {

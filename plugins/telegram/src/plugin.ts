@@ -1,23 +1,34 @@
 /**
  * The Telegram plugin's code half (the static half is `roa2web` in package.json):
- * link codes over HTTP and a long-polling bot. `exclusive` so a reload stops the old
- * poller before the new one starts (two pollers on one token get 409 Conflict).
+ * link codes over HTTP and a bot that polls or takes a webhook. `exclusive` so a
+ * reload stops the old poller before the new one starts (two pollers on one token
+ * get 409 Conflict).
  */
 import { definePlugin, type HealthStatus, type PluginContext } from "@roa2web/plugin-sdk";
-import { TelegramBot } from "./bot.js";
+import { BOT, botOf, TelegramBot } from "./bot.js";
 import { LinkCodeEntity, LinkEntity } from "./entities.js";
-import { LinkStore } from "./link-store.js";
+import { CODE_PURGE_INTERVAL_MS, LinkStore } from "./link-store.js";
 import { CreateTelegram1764100000000 } from "./migrations/1764100000000-create-telegram.js";
 import { readTelegramSettings } from "./settings.js";
 
-export const BOT = "telegram.bot";
-
-function botOf(ctx: PluginContext): TelegramBot | undefined {
-  try {
-    return ctx.resolve(BOT) as TelegramBot | undefined;
-  } catch {
-    return undefined;
-  }
+/**
+ * Deletes expired link codes now and every CODE_PURGE_INTERVAL_MS while the instance
+ * runs (codes are made over HTTP, with or without a bot).
+ */
+function schedulePurge(ctx: PluginContext): void {
+  const store = LinkStore.of(ctx);
+  const purge = async () => {
+    try {
+      const removed = await store.purgeExpiredCodes();
+      if (removed > 0) ctx.logger.info({ removed }, "Expired Telegram link codes deleted");
+    } catch (error) {
+      ctx.logger.warn({ err: error }, "Expired Telegram link codes could not be deleted");
+    }
+  };
+  void purge();
+  const timer = setInterval(() => void purge(), CODE_PURGE_INTERVAL_MS);
+  timer.unref();
+  ctx.signal.addEventListener("abort", () => clearInterval(timer), { once: true });
 }
 
 export default definePlugin({
@@ -29,17 +40,18 @@ export default definePlugin({
   },
   start(ctx) {
     const settings = readTelegramSettings(ctx.settings);
+    schedulePurge(ctx);
     if (settings.botToken === undefined) {
       ctx.logger.info("TELEGRAM_BOT_TOKEN is not set: the bot does not start");
       return;
-    }
-    if (settings.webhookUrl !== undefined) {
-      ctx.logger.warn("TELEGRAM_WEBHOOK_URL is set, but webhooks are not implemented yet: polling");
     }
     const bot = new TelegramBot({
       token: settings.botToken,
       apiRoot: settings.apiRoot,
       handlerTimeoutMs: settings.handlerTimeoutMs,
+      webhook: settings.webhook,
+      pageSize: settings.listPageSize,
+      maxPhotoBytes: settings.maxPhotoBytes,
       store: LinkStore.of(ctx),
       erp: ctx.erp,
       services: ctx.services,
@@ -58,10 +70,6 @@ export default definePlugin({
       return { status: "not-configured", detail: "TELEGRAM_BOT_TOKEN is not set" };
     }
     const data = bot.health();
-    const webhook =
-      settings.webhookUrl === undefined
-        ? {}
-        : { detail: "webhook not implemented yet: TELEGRAM_WEBHOOK_URL is ignored, polling" };
-    return { status: data.connected ? "up" : "degraded", ...webhook, data };
+    return { status: data.connected ? "up" : "degraded", data };
   },
 });

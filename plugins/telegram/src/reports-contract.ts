@@ -17,6 +17,7 @@ export interface ReportsLookup {
       status?: "paid" | "unpaid" | "overdue" | undefined;
       sort?: "due_date" | "outstanding" | undefined;
       direction?: "asc" | "desc" | undefined;
+      page?: number | undefined;
       page_size?: number | undefined;
     },
     caller: { companies: readonly number[] | "*" },

@@ -66,3 +66,24 @@ export const unlinkSchema = {
     ...errorResponses,
   },
 };
+
+export const webhookSchema = {
+  tags: ["telegram"],
+  summary:
+    "Telegram posts bot updates here in webhook mode; X-Telegram-Bot-Api-Secret-Token must carry TELEGRAM_WEBHOOK_SECRET",
+  body: {
+    type: "object",
+    required: ["update_id"],
+    properties: { update_id: { type: "integer", minimum: 0 } },
+    additionalProperties: true,
+  },
+  response: {
+    200: {
+      type: "object",
+      required: ["ok"],
+      properties: { ok: { type: "boolean" } },
+    },
+    ...errorResponses,
+    404: errorSchema,
+  },
+};

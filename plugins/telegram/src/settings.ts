@@ -1,18 +1,44 @@
 /** The plugin's settings: environment variables under TELEGRAM_*. */
 import { type PluginSettings, ValidationError } from "@roa2web/plugin-sdk";
+import { BOT_API_MAX_DOWNLOAD_BYTES } from "./photos.js";
 
 export const DEFAULT_API_ROOT = "https://api.telegram.org";
 export const DEFAULT_HANDLER_TIMEOUT_MS = 30_000;
+export const DEFAULT_LIST_PAGE_SIZE = 10;
+export const DEFAULT_MAX_PHOTO_BYTES = 10 * 1024 * 1024;
+
+export interface WebhookSettings {
+  url: string;
+  secret: string;
+  /** Whether stopping the plugin calls deleteWebhook (default false: Telegram keeps
+   * the updates that arrive meanwhile and redelivers them after a restart). */
+  deleteOnStop: boolean;
+}
+
+/** What Telegram accepts as a secret_token: 1–256 of A-Z a-z 0-9 _ -. We ask for ≥ 16. */
+const SECRET_PATTERN = /^[A-Za-z0-9_-]{16,256}$/;
 
 export interface TelegramSettings {
   /** TELEGRAM_BOT_TOKEN from BotFather; without it the bot does not start. */
   botToken: string | undefined;
   /** TELEGRAM_API_ROOT: the Bot API server (a local Bot API server, or a test double). */
   apiRoot: string;
-  /** TELEGRAM_WEBHOOK_URL: not implemented yet; when set, the bot still polls. */
-  webhookUrl: string | undefined;
+  /**
+   * Webhook mode, from TELEGRAM_WEBHOOK_URL (the public https URL Telegram posts
+   * updates to), TELEGRAM_WEBHOOK_SECRET (required with it: Telegram sends it back in
+   * X-Telegram-Bot-Api-Secret-Token) and TELEGRAM_WEBHOOK_DELETE_ON_STOP. Undefined:
+   * long polling.
+   */
+  webhook: WebhookSettings | undefined;
   /** TELEGRAM_HANDLER_TIMEOUT_MS: how long one update may be handled before polling moves on. */
   handlerTimeoutMs: number;
+  /** TELEGRAM_LIST_PAGE_SIZE: rows per message of a long list (2–30, default 10). */
+  listPageSize: number;
+  /**
+   * TELEGRAM_MAX_PHOTO_BYTES: the largest receipt image the bot downloads (1 KiB to
+   * 20 MiB, the Bot API's own limit; default 10 MiB).
+   */
+  maxPhotoBytes: number;
 }
 
 export function readTelegramSettings(settings: PluginSettings): TelegramSettings {
@@ -40,10 +66,57 @@ export function readTelegramSettings(settings: PluginSettings): TelegramSettings
       `Setting ${settings.prefix}HANDLER_TIMEOUT_MS must be a whole number from 1000 to 90000 (got "${handlerTimeoutMs}")`,
     );
   }
+  const listPageSize = settings.number("LIST_PAGE_SIZE", DEFAULT_LIST_PAGE_SIZE);
+  if (!Number.isInteger(listPageSize) || listPageSize < 2 || listPageSize > 30) {
+    throw new ValidationError(
+      `Setting ${settings.prefix}LIST_PAGE_SIZE must be a whole number from 2 to 30 (got "${listPageSize}")`,
+    );
+  }
+  const maxPhotoBytes = settings.number("MAX_PHOTO_BYTES", DEFAULT_MAX_PHOTO_BYTES);
+  if (
+    !Number.isInteger(maxPhotoBytes) ||
+    maxPhotoBytes < 1024 ||
+    maxPhotoBytes > BOT_API_MAX_DOWNLOAD_BYTES
+  ) {
+    throw new ValidationError(
+      `Setting ${settings.prefix}MAX_PHOTO_BYTES must be a whole number from 1024 to ${BOT_API_MAX_DOWNLOAD_BYTES} (got "${maxPhotoBytes}")`,
+    );
+  }
   return {
     botToken,
+    listPageSize,
+    maxPhotoBytes,
     apiRoot,
-    webhookUrl: settings.optionalString("WEBHOOK_URL"),
+    webhook: readWebhookSettings(settings),
     handlerTimeoutMs,
   };
+}
+
+function readWebhookSettings(settings: PluginSettings): WebhookSettings | undefined {
+  const url = settings.optionalString("WEBHOOK_URL");
+  if (url === undefined || url === "") return undefined;
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    // reported below
+  }
+  // Telegram delivers webhooks over HTTPS only.
+  if (parsed?.protocol !== "https:") {
+    throw new ValidationError(
+      `Setting ${settings.prefix}WEBHOOK_URL must be an https URL (got "${url}")`,
+    );
+  }
+  const secret = settings.optionalString("WEBHOOK_SECRET");
+  if (secret === undefined || secret === "") {
+    throw new ValidationError(
+      `Setting ${settings.prefix}WEBHOOK_SECRET is required when ${settings.prefix}WEBHOOK_URL is set: 16–256 characters of A-Z a-z 0-9 _ - (for example \`openssl rand -hex 32\`)`,
+    );
+  }
+  if (!SECRET_PATTERN.test(secret)) {
+    throw new ValidationError(
+      `Setting ${settings.prefix}WEBHOOK_SECRET must be 16–256 characters of A-Z a-z 0-9 _ - (Telegram's secret_token alphabet)`,
+    );
+  }
+  return { url, secret, deleteOnStop: settings.boolean("WEBHOOK_DELETE_ON_STOP", false) };
 }

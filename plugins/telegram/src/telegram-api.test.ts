@@ -14,7 +14,8 @@ import {
   type TestKernel,
 } from "../../../kernel/core/test/helpers/test-kernel.js";
 import { FakeBotApi, waitFor } from "./fake-bot-api.js";
-import { MESSAGES } from "./format.js";
+import { MESSAGES, NOTICES } from "./format.js";
+import { decodePage, MAX_CALLBACK_BYTES, PAGE_LABEL_DATA } from "./paging.js";
 
 const packageRoot = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
 const packageJson = JSON.parse(readFileSync(path.join(packageRoot, "package.json"), "utf8")) as {
@@ -26,6 +27,7 @@ const manifest = packageJson.roa2web;
 const alice = { id: 1001, first_name: "Alice" };
 const bob = { id: 1002, first_name: "Bob" };
 const mallory = { id: 1003, first_name: "Mallory" };
+const dave = { id: 1004, first_name: "Dave" };
 const AMOUNT = /\d{1,3}(\.\d{3})*,\d{2} RON/;
 
 let t: TestKernel;
@@ -44,7 +46,12 @@ beforeAll(async () => {
   const apiRoot = await api.start();
   t = await startTestKernel({
     pluginDirs: [path.dirname(packageRoot)],
-    env: { TELEGRAM_BOT_TOKEN: "123:abc", TELEGRAM_API_ROOT: apiRoot },
+    env: {
+      TELEGRAM_BOT_TOKEN: "123:abc",
+      TELEGRAM_API_ROOT: apiRoot,
+      // Small pages, so the demo's invoices, treasury accounts and companies all page.
+      TELEGRAM_LIST_PAGE_SIZE: "2",
+    },
   });
   const record = t.kernel.plugins.get(manifest.name);
   if (record?.state !== "enabled") {
@@ -82,6 +89,33 @@ async function say(user: typeof alice, text: string, replies = 1): Promise<strin
   return api.textsTo(user.id).slice(before);
 }
 
+type Keyboard = Array<Array<{ text: string; callback_data: string }>>;
+
+/** The last message the bot sent to a user: its id, text and inline keyboard. */
+function lastSent(user: typeof alice) {
+  const call = api
+    .callsOf("sendMessage")
+    .filter((c) => c.body.chat_id === user.id)
+    .at(-1);
+  if (call === undefined) throw new Error(`no message sent to ${user.first_name}`);
+  const markup = call.body.reply_markup as { inline_keyboard: Keyboard } | undefined;
+  return {
+    messageId: (call.result as { message_id: number }).message_id,
+    text: String(call.body.text),
+    keyboard: markup?.inline_keyboard ?? [],
+  };
+}
+
+/** Presses a button as `user`; waits for the answer and returns its notice text. */
+async function press(user: typeof alice, data: string, messageId: number) {
+  const id = api.pushCallback(user, data, messageId);
+  const answer = await waitFor(
+    () => api.callsOf("answerCallbackQuery").find((c) => c.body.callback_query_id === id),
+    `the answer to ${data}`,
+  );
+  return answer.body.text as string | undefined;
+}
+
 async function pluginHealth(name: string) {
   const response = await inject(t.kernel, { method: "GET", url: "/health" });
   const body = response.json() as {
@@ -96,7 +130,15 @@ describe("telegram plugin", () => {
     expect(api.callsOf("getMe").length).toBeGreaterThan(0);
     expect(api.callsOf("deleteWebhook")[0]?.body).not.toMatchObject({ drop_pending_updates: true });
     const health = await pluginHealth("telegram");
-    expect(health).toMatchObject({ status: "up", data: { connected: true } });
+    expect(health).toMatchObject({ status: "up", data: { mode: "polling", connected: true } });
+    expect(api.callsOf("setWebhook")).toHaveLength(0);
+    const webhook = await inject(t.kernel, {
+      method: "POST",
+      url: "/api/telegram/webhook",
+      headers: { "x-telegram-bot-api-secret-token": "anything-anything" },
+      payload: { update_id: 1 },
+    });
+    expect(webhook.statusCode).toBe(404);
   });
 
   it("needs a signed-in user with telegram:link for a code", async () => {
@@ -162,6 +204,114 @@ describe("telegram plugin", () => {
     });
     const [dashboard] = await say(alice, "/dashboard");
     expect(dashboard).toContain(`<b>${second?.text.replace(/&/g, "&amp;")}</b>`);
+  });
+
+  it("pages overdue invoices with ◀ / ▶ buttons that edit the message in place", async () => {
+    await say(alice, "/invoices");
+    const first = lastSent(alice);
+    const pages = Number(/Page 1 of (\d+)$/.exec(first.text)?.[1]);
+    expect(pages).toBeGreaterThanOrEqual(2);
+    expect(first.text).toMatch(/\n1\. /);
+    const pager = first.keyboard.at(-1) ?? [];
+    expect(pager.map((button) => button.text)).toEqual([`1 / ${pages}`, "▶"]);
+    const next = pager[1]?.callback_data ?? "";
+    expect(Buffer.byteLength(next)).toBeLessThanOrEqual(MAX_CALLBACK_BYTES);
+    expect(decodePage(next)).toMatchObject({ kind: "invoices", page: 2, owner: alice.id });
+
+    const edits = api.callsOf("editMessageText").length;
+    expect(await press(alice, next, first.messageId)).toBeUndefined();
+    const edit = await waitFor(() => api.callsOf("editMessageText")[edits], "the edit");
+    expect(edit.body).toMatchObject({ chat_id: alice.id, message_id: first.messageId });
+    expect(String(edit.body.text)).toMatch(/\n3\. [\s\S]*Page 2 of \d+$/);
+    const buttons = (edit.body.reply_markup as { inline_keyboard: Keyboard }).inline_keyboard;
+    expect(buttons.at(-1)?.[0]).toMatchObject({ text: "◀" });
+  });
+
+  it("pages the treasury accounts and the company list", async () => {
+    await say(alice, "/treasury");
+    const sent = lastSent(alice);
+    // The current company is 2 since the company test; its accounts, read over HTTP.
+    const period = /Treasury, (\d{4}-\d{2})/.exec(sent.text)?.[1];
+    const response = await call("GET", `/api/reports/treasury?company=2&period=${period}`);
+    const accounts = (response.json() as { accounts: unknown[] }).accounts.length;
+    expect(accounts).toBeGreaterThanOrEqual(3);
+    const pages = Math.ceil(accounts / 2);
+    expect(sent.text).toMatch(new RegExp(`Bank: <b>.*\\n\\nPage 1 of ${pages}$`));
+    const treasuryEdits = api.callsOf("editMessageText").length;
+    await press(alice, sent.keyboard.at(-1)?.at(-1)?.callback_data ?? "", sent.messageId);
+    const turned = await waitFor(
+      () => api.callsOf("editMessageText")[treasuryEdits],
+      "the treasury edit",
+    );
+    expect(String(turned.body.text)).toContain(`Page 2 of ${pages}`);
+
+    await say(alice, "/companies");
+    const companies = lastSent(alice);
+    expect(companies.text).toBe(`${MESSAGES.chooseCompany} (page 1 of 2)`);
+    expect(companies.keyboard.map((row) => row[0]?.callback_data)).toEqual([
+      "company:1",
+      "company:2",
+      PAGE_LABEL_DATA,
+    ]);
+    expect(companies.keyboard[2]?.[1]).toMatchObject({ text: "▶" });
+    const edits = api.callsOf("editMessageText").length;
+    await press(alice, companies.keyboard[2]?.[1]?.callback_data ?? "", companies.messageId);
+    const edit = await waitFor(() => api.callsOf("editMessageText")[edits], "the edit");
+    const keyboard = (edit.body.reply_markup as { inline_keyboard: Keyboard }).inline_keyboard;
+    expect(keyboard[0]?.[0]?.callback_data).toBe("company:3");
+  });
+
+  it("answers a foreign, stale or out-of-scope button with a short notice, editing nothing", async () => {
+    await say(alice, "/invoices");
+    const sent = lastSent(alice);
+    const next = sent.keyboard.at(-1)?.at(-1)?.callback_data ?? "";
+    const edits = api.callsOf("editMessageText").length;
+    expect(await press(mallory, next, sent.messageId)).toBe(NOTICES.foreignList);
+    expect(await press(alice, "pg:z:1:1:1", sent.messageId)).toBe(NOTICES.staleButton);
+    expect(await press(alice, "report:old-style", sent.messageId)).toBe(NOTICES.staleButton);
+    // A company that the user may not see (here: that does not exist).
+    const owner = alice.id.toString(36);
+    expect(await press(alice, `pg:i:zz:1:${owner}`, sent.messageId)).toBe(
+      NOTICES.companyNotVisible,
+    );
+    expect(api.callsOf("editMessageText")).toHaveLength(edits);
+  });
+
+  it("follows grant changes in roa2web at once, on commands and on page buttons", async () => {
+    const user = await t.kernel.users.create({
+      username: "dave",
+      password: "dave-pass",
+      permissions: ["telegram:link", "reports:read"],
+      companies: [1, 2],
+    });
+    // The kernel has no user-admin API yet: change the grants in its store directly.
+    const users = (
+      t.kernel.users as unknown as {
+        repository: { update(where: object, values: object): Promise<unknown> };
+      }
+    ).repository;
+    const code = await createCode(await t.login("dave", "dave-pass"));
+    expect((await say(dave, `/link ${code}`))[0]).toContain("Linked");
+    await say(dave, "/invoices");
+    const list = lastSent(dave);
+    expect(list.text).toContain("Page 1 of");
+    const next = list.keyboard.at(-1)?.at(-1)?.callback_data ?? "";
+
+    await users.update({ id: user.id }, { companies: [2] });
+    const edits = api.callsOf("editMessageText").length;
+    expect(await press(dave, next, list.messageId)).toBe(NOTICES.companyNotVisible);
+    expect(api.callsOf("editMessageText")).toHaveLength(edits);
+    await say(dave, "/companies");
+    expect(lastSent(dave).keyboard.map((row) => row[0]?.callback_data)).toEqual(["company:2"]);
+
+    await users.update({ id: user.id }, { permissions: ["telegram:link"] });
+    expect(await say(dave, "/dashboard")).toEqual([MESSAGES.noReportsPermission]);
+    await users.update({ id: user.id }, { permissions: ["reports:read"] });
+    expect(await say(dave, "/dashboard")).toEqual([MESSAGES.accountGone]);
+    await users.update({ id: user.id }, { permissions: ["*:*"], disabled: true });
+    expect(await say(dave, "/treasury")).toEqual([MESSAGES.accountGone]);
+    await users.update({ id: user.id }, { disabled: false });
+    expect((await say(dave, "/dashboard"))[0]).toMatch(AMOUNT);
   });
 
   it("refuses wrong, used and too many codes with clear messages", async () => {

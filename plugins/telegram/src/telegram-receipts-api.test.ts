@@ -1,0 +1,251 @@
+/**
+ * Photo → DRAFT receipt in a real kernel (the BUILT plugin) against a fake Bot API,
+ * with a fake `data-entry.receipts` service registered in the kernel's service
+ * directory (the real data-entry plugin is switched off here): the happy path with
+ * one company and with the company question, OCR that reads nothing, no permission,
+ * the service absent, and images too large.
+ */
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  inject,
+  startTestKernel,
+  type TestKernel,
+} from "../../../kernel/core/test/helpers/test-kernel.js";
+import { FakeBotApi, waitFor } from "./fake-bot-api.js";
+import { draftCreated, MESSAGES, NOTICES, photoTooLarge, receiptUnreadable } from "./format.js";
+import type { DataEntryReceipts, DraftFromImageInput, OcrFields } from "./receipts-contract.js";
+
+const packageRoot = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
+const MAX_PHOTO_BYTES = 4096;
+
+const anna = { id: 3001, first_name: "Anna" }; // data-entry:write on company 2 only
+const boss = { id: 3002, first_name: "Boss" }; // the demo user: every company
+const carl = { id: 3003, first_name: "Carl" }; // no data-entry:write
+
+interface ServiceDirectory {
+  provide(provider: string, name: string, implementation: unknown): void;
+  withdraw(provider: string, name: string, implementation: unknown): void;
+}
+
+/** A stand-in for data-entry's service: records each call; OCR settles when told. */
+class FakeReceipts implements DataEntryReceipts {
+  readonly inputs: DraftFromImageInput[] = [];
+  private readonly ocrResults: Array<(fields: OcrFields | null) => void> = [];
+  private nextId = 41;
+
+  async createDraftFromImage(input: DraftFromImageInput) {
+    this.inputs.push(input);
+    const ocr = new Promise<OcrFields | null>((resolve) => this.ocrResults.push(resolve));
+    return { receipt: { id: this.nextId++, status: "DRAFT" }, ocr };
+  }
+
+  finishOcr(index: number, fields: OcrFields | null): void {
+    this.ocrResults[index]?.(fields);
+  }
+}
+
+let t: TestKernel;
+let api: FakeBotApi;
+let services: ServiceDirectory;
+const receipts = new FakeReceipts();
+
+async function linkAs(user: typeof anna, bearer: string): Promise<void> {
+  const response = await inject(t.kernel, {
+    method: "POST",
+    url: "/api/telegram/auth/codes",
+    headers: { authorization: `Bearer ${bearer}` },
+  });
+  const { code } = response.json() as { code: string };
+  const before = api.textsTo(user.id).length;
+  api.pushText(user, `/link ${code}`);
+  await waitFor(() => api.textsTo(user.id).length > before, "the link reply");
+  expect(api.textsTo(user.id).at(-1)).toContain("Linked");
+}
+
+/** Waits for the n-th new message to a user after `before`, and returns the new ones. */
+async function repliesTo(user: typeof anna, before: number, count = 1): Promise<string[]> {
+  await waitFor(() => api.textsTo(user.id).length >= before + count, "the bot's reply");
+  return api.textsTo(user.id).slice(before);
+}
+
+beforeAll(async () => {
+  api = new FakeBotApi();
+  const apiRoot = await api.start();
+  t = await startTestKernel({
+    pluginDirs: [path.dirname(packageRoot)],
+    env: {
+      TELEGRAM_BOT_TOKEN: "123:abc",
+      TELEGRAM_API_ROOT: apiRoot,
+      TELEGRAM_MAX_PHOTO_BYTES: String(MAX_PHOTO_BYTES),
+      MODULE_DATA_ENTRY_ENABLED: "false",
+      MODULE_REPORTS_ENABLED: "false",
+    },
+  });
+  const record = t.kernel.plugins.get("telegram");
+  if (record?.state !== "enabled") {
+    throw new Error(
+      `the plugin did not start: ${JSON.stringify(record?.failure ?? record?.state)}`,
+    );
+  }
+  services = t.kernel.container.resolve<ServiceDirectory>("services");
+  services.provide("data-entry", "data-entry.receipts", receipts);
+
+  for (const [username, permissions, companies] of [
+    ["anna", ["telegram:link", "data-entry:write"], [2]],
+    ["carl", ["telegram:link", "data-entry:read"], [1, 2]],
+  ] as const) {
+    await t.kernel.users.create({
+      username,
+      password: `${username}-pass`,
+      permissions: [...permissions],
+      companies: [...companies],
+    });
+  }
+  await linkAs(anna, await t.login("anna", "anna-pass"));
+  await linkAs(boss, await t.login());
+  await linkAs(carl, await t.login("carl", "carl-pass"));
+});
+afterAll(async () => {
+  await t?.close();
+  await api?.close();
+});
+
+describe("photo → draft receipt", () => {
+  it("makes the largest size a draft of the user's only company and sends what OCR read", async () => {
+    const large = Buffer.alloc(3000, 7);
+    api.addFile("anna-large", large);
+    api.addFile("anna-small", Buffer.alloc(100, 1));
+    const before = api.textsTo(anna.id).length;
+    api.pushPhoto(anna, [
+      { file_id: "anna-small", width: 90, height: 120, file_size: 100 },
+      { file_id: "anna-large", width: 960, height: 1280, file_size: 3000 },
+    ]);
+    expect(await repliesTo(anna, before)).toEqual([draftCreated(41)]);
+    expect(receipts.inputs).toHaveLength(1);
+    const input = receipts.inputs[0];
+    expect(input).toMatchObject({
+      companyId: 2,
+      fileName: "telegram-u-anna-large.jpg",
+      caller: { companies: [2], permissions: ["telegram:link", "data-entry:write"] },
+    });
+    expect(input?.bytes.equals(large)).toBe(true);
+    expect(api.callsOf("getFile").map((call) => call.body.file_id)).toEqual(["anna-large"]);
+
+    receipts.finishOcr(0, {
+      merchant: "Lidl <Discount>",
+      date: "2025-06-14",
+      total: 1234.5,
+      vat: 197.1,
+      currency: null,
+      confidence: 0.82,
+    });
+    const [ocr] = await repliesTo(anna, before + 1);
+    expect(ocr).toContain("<b>Receipt #41</b> read (confidence 82%)");
+    expect(ocr).toContain("Merchant: Lidl &lt;Discount&gt;");
+    expect(ocr).toContain("Date: 2025-06-14");
+    expect(ocr).toContain("Total: <b>1.234,50 RON</b>");
+    expect(ocr).toContain("VAT: 197,10 RON");
+  });
+
+  it("asks which company when the user may see several, then uses the one chosen", async () => {
+    api.addFile("boss-png", Buffer.alloc(2000, 9));
+    const before = api.textsTo(boss.id).length;
+    api.pushDocument(boss, { file_id: "boss-png", mime_type: "image/png", file_name: "bon.png" });
+    expect(await repliesTo(boss, before)).toEqual([MESSAGES.whichCompany]);
+    const question = api
+      .callsOf("sendMessage")
+      .filter((call) => call.body.chat_id === boss.id)
+      .at(-1);
+    if (question === undefined) throw new Error("no question sent");
+    const keyboard = (
+      question.body.reply_markup as {
+        inline_keyboard: Array<Array<{ text: string; callback_data: string }>>;
+      }
+    ).inline_keyboard;
+    expect(keyboard).toHaveLength(3);
+    const third = keyboard[2]?.[0]?.callback_data ?? "";
+    expect(third).toMatch(/^rc:3:/);
+    const messageId = (question.result as { message_id: number }).message_id;
+
+    // Someone else pressing it is refused; the owner's press creates the draft.
+    const foreign = api.pushCallback(anna, third, messageId);
+    await waitFor(
+      () =>
+        api.callsOf("answerCallbackQuery").find((call) => call.body.callback_query_id === foreign),
+      "the foreign answer",
+    );
+    expect(
+      api.callsOf("answerCallbackQuery").find((call) => call.body.callback_query_id === foreign)
+        ?.body.text,
+    ).toBe(NOTICES.foreignList);
+    api.pushCallback(boss, third, messageId);
+    const replies = await repliesTo(boss, before + 1, 2);
+    expect(replies[0]).toMatch(/^Receipt for <b>.+<\/b>\.$/);
+    expect(replies[1]).toBe(draftCreated(42));
+    expect(receipts.inputs.at(-1)).toMatchObject({ companyId: 3, fileName: "bon.png" });
+
+    // The same button again: the photo is no longer waiting.
+    const again = api.pushCallback(boss, third, messageId);
+    const answer = await waitFor(
+      () =>
+        api.callsOf("answerCallbackQuery").find((call) => call.body.callback_query_id === again),
+      "the second answer",
+    );
+    expect(answer.body.text).toBe(NOTICES.photoGone);
+    expect(receipts.inputs).toHaveLength(2);
+
+    receipts.finishOcr(1, null);
+    expect((await repliesTo(boss, before + 3))[0]).toBe(receiptUnreadable(42));
+  });
+
+  it("refuses a user without data-entry:write, downloading nothing", async () => {
+    api.addFile("carl-photo", Buffer.alloc(1000));
+    const before = api.textsTo(carl.id).length;
+    api.pushPhoto(carl, [{ file_id: "carl-photo", width: 800, height: 600, file_size: 1000 }]);
+    expect(await repliesTo(carl, before)).toEqual([MESSAGES.noReceiptPermission]);
+    expect(api.callsOf("getFile").filter((call) => call.body.file_id === "carl-photo")).toEqual([]);
+    expect(receipts.inputs).toHaveLength(2);
+  });
+
+  it("refuses images over TELEGRAM_MAX_PHOTO_BYTES, by the size announced or the size read", async () => {
+    api.addFile("big", Buffer.alloc(MAX_PHOTO_BYTES + 1));
+    const before = api.textsTo(anna.id).length;
+    api.pushPhoto(anna, [
+      { file_id: "big", width: 4000, height: 3000, file_size: MAX_PHOTO_BYTES + 1 },
+    ]);
+    expect(await repliesTo(anna, before)).toEqual([photoTooLarge(MAX_PHOTO_BYTES)]);
+    expect(api.callsOf("getFile").filter((call) => call.body.file_id === "big")).toEqual([]);
+
+    // Telegram may not say the size: the download is cut at the limit.
+    api.addFile("quiet-big", Buffer.alloc(MAX_PHOTO_BYTES * 4), null);
+    api.pushDocument(anna, { file_id: "quiet-big", mime_type: "image/jpeg", file_name: "a.jpg" });
+    expect(await repliesTo(anna, before + 1)).toEqual([photoTooLarge(MAX_PHOTO_BYTES)]);
+    expect(api.callsOf("download").some((call) => call.body.file_id === "quiet-big")).toBe(true);
+    expect(receipts.inputs).toHaveLength(2);
+  });
+
+  it("refuses a file that is not an image", async () => {
+    const before = api.textsTo(anna.id).length;
+    api.pushDocument(anna, {
+      file_id: "pdf",
+      mime_type: "application/pdf",
+      file_name: "invoice.pdf",
+    });
+    expect(await repliesTo(anna, before)).toEqual([MESSAGES.notAnImage]);
+  });
+
+  it("says receipts are not available while the data-entry service is absent", async () => {
+    services.withdraw("data-entry", "data-entry.receipts", receipts);
+    try {
+      api.addFile("anna-later", Buffer.alloc(500));
+      const before = api.textsTo(anna.id).length;
+      api.pushPhoto(anna, [{ file_id: "anna-later", width: 800, height: 600, file_size: 500 }]);
+      expect(await repliesTo(anna, before)).toEqual([MESSAGES.receiptsOff]);
+      expect(receipts.inputs).toHaveLength(2);
+    } finally {
+      services.provide("data-entry", "data-entry.receipts", receipts);
+    }
+  });
+});

@@ -1,0 +1,160 @@
+/**
+ * Webhook mode in a real kernel (the BUILT plugin) against a fake Bot API: setWebhook
+ * with the secret, updates posted to /api/telegram/webhook answered only with the
+ * right X-Telegram-Bot-Api-Secret-Token, a redelivered update handled once,
+ * deleteWebhook on disable when configured; and no start without a secret.
+ */
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  inject,
+  startTestKernel,
+  type TestKernel,
+} from "../../../kernel/core/test/helpers/test-kernel.js";
+import { FakeBotApi, waitFor } from "./fake-bot-api.js";
+import { MESSAGES } from "./format.js";
+
+const packageRoot = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
+const pluginsDir = path.dirname(packageRoot);
+const WEBHOOK_URL = "https://bot.example.test/api/telegram/webhook";
+const SECRET = "webhook-secret-0123456789";
+const carol = { id: 2001, first_name: "Carol" };
+
+let t: TestKernel;
+let api: FakeBotApi;
+let admin = "";
+
+beforeAll(async () => {
+  api = new FakeBotApi();
+  const apiRoot = await api.start();
+  t = await startTestKernel({
+    pluginDirs: [pluginsDir],
+    env: {
+      TELEGRAM_BOT_TOKEN: "123:abc",
+      TELEGRAM_API_ROOT: apiRoot,
+      TELEGRAM_WEBHOOK_URL: WEBHOOK_URL,
+      TELEGRAM_WEBHOOK_SECRET: SECRET,
+      TELEGRAM_WEBHOOK_DELETE_ON_STOP: "true",
+      MODULE_DATA_ENTRY_ENABLED: "false",
+    },
+  });
+  const record = t.kernel.plugins.get("telegram");
+  if (record?.state !== "enabled") {
+    throw new Error(
+      `the plugin did not start: ${JSON.stringify(record?.failure ?? record?.state)}`,
+    );
+  }
+  admin = await t.login();
+});
+afterAll(async () => {
+  await t?.close();
+  await api?.close();
+});
+
+function post(update: unknown, secret?: string) {
+  return inject(t.kernel, {
+    method: "POST",
+    url: "/api/telegram/webhook",
+    headers: secret === undefined ? {} : { "x-telegram-bot-api-secret-token": secret },
+    payload: update as Record<string, unknown>,
+  });
+}
+
+async function telegramHealth() {
+  const body = (await inject(t.kernel, { method: "GET", url: "/health" })).json() as {
+    plugins: Array<{ name: string; status: string; data?: Record<string, unknown> }>;
+  };
+  return body.plugins.find((plugin) => plugin.name === "telegram");
+}
+
+describe("telegram plugin in webhook mode", () => {
+  it("registers the webhook with its secret and does not poll", async () => {
+    const call = await waitFor(() => api.callsOf("setWebhook")[0], "setWebhook");
+    expect(call.body).toMatchObject({ url: WEBHOOK_URL, secret_token: SECRET });
+    expect(call.body.drop_pending_updates).not.toBe(true);
+    await waitFor(async () => (await telegramHealth())?.status === "up", "health up");
+    expect(await telegramHealth()).toMatchObject({
+      status: "up",
+      data: { mode: "webhook", connected: true, last_update_at: null },
+    });
+    expect(api.callsOf("getUpdates")).toHaveLength(0);
+  });
+
+  it("refuses an update without the secret header or with a wrong one, handling nothing", async () => {
+    const missing = await post(api.textUpdate(carol, "/help"));
+    expect(missing.statusCode).toBe(401);
+    expect(missing.json().error).toMatchObject({ code: "UNAUTHORIZED" });
+    const wrong = await post(api.textUpdate(carol, "/help"), `${SECRET}x`);
+    expect(wrong.statusCode).toBe(403);
+    expect(wrong.json().error).toMatchObject({ code: "FORBIDDEN" });
+    expect((await telegramHealth())?.data).toMatchObject({ last_update_at: null });
+    expect(api.textsTo(carol.id)).toEqual([]);
+  });
+
+  it("answers 200 and handles an update posted with the right secret, once", async () => {
+    const update = api.textUpdate(carol, "/help");
+    const response = await post(update, SECRET);
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ ok: true });
+    await waitFor(() => api.textsTo(carol.id).length > 0, "the /help reply");
+    expect(api.textsTo(carol.id)).toEqual([MESSAGES.help]);
+
+    // Telegram redelivers an update whose answer it missed: acknowledged, not handled again.
+    expect((await post(update, SECRET)).statusCode).toBe(200);
+    const next = api.textUpdate(carol, "/dashboard");
+    expect((await post(next, SECRET)).statusCode).toBe(200);
+    await waitFor(() => api.textsTo(carol.id).length > 1, "the /dashboard reply");
+    expect(api.textsTo(carol.id)).toEqual([MESSAGES.help, MESSAGES.notLinked]);
+  });
+
+  it("refuses a body that is not an update", async () => {
+    const response = await post({ hello: "world" }, SECRET);
+    expect(response.statusCode).toBe(400);
+  });
+
+  it("deletes the webhook when disabled, as configured, and sets it again on enable", async () => {
+    const headers = { authorization: `Bearer ${admin}` };
+    const disabled = await inject(t.kernel, {
+      method: "POST",
+      url: "/api/kernel/plugins/telegram/disable",
+      headers,
+    });
+    expect(disabled.statusCode).toBe(200);
+    expect(api.callsOf("deleteWebhook")).toHaveLength(1);
+    expect((await post(api.textUpdate(carol, "/help"), SECRET)).statusCode).toBe(404);
+
+    const enabled = await inject(t.kernel, {
+      method: "POST",
+      url: "/api/kernel/plugins/telegram/enable",
+      headers,
+    });
+    expect(enabled.statusCode).toBe(200);
+    await waitFor(() => api.callsOf("setWebhook").length === 2, "the second setWebhook");
+    expect(api.callsOf("getUpdates")).toHaveLength(0);
+  });
+});
+
+describe("telegram plugin with a webhook URL but no secret", () => {
+  it("refuses to start and names the missing setting", async () => {
+    const other = await startTestKernel({
+      pluginDirs: [pluginsDir],
+      env: {
+        TELEGRAM_BOT_TOKEN: "123:abc",
+        TELEGRAM_API_ROOT: api.url,
+        TELEGRAM_WEBHOOK_URL: WEBHOOK_URL,
+        MODULE_DATA_ENTRY_ENABLED: "false",
+        MODULE_REPORTS_ENABLED: "false",
+      },
+    });
+    try {
+      const record = other.kernel.plugins.get("telegram");
+      expect(record?.state).toBe("failed");
+      expect(JSON.stringify(record?.failure)).toContain(
+        "TELEGRAM_WEBHOOK_SECRET is required when TELEGRAM_WEBHOOK_URL is set",
+      );
+    } finally {
+      await other.close();
+    }
+  });
+});
