@@ -552,6 +552,83 @@ describe("attachments", () => {
   });
 });
 
+describe("nomenclature", () => {
+  it("pages and searches the chart of accounts through the cache", async () => {
+    const first = await call("reader", "GET", "/nomenclature/accounts?company=1&q=4426");
+    expect(first.statusCode, first.body).toBe(200);
+    expect(first.json().items[0]).toMatchObject({
+      code: "4426",
+      class: 4,
+      level: "synthetic2",
+      parent_code: "442",
+    });
+    expect(first.headers["x-cache"]).toBe("MISS");
+    const again = await call("reader", "GET", "/nomenclature/accounts?company=1&q=furniz");
+    expect(again.headers["x-cache"]).toBe("HIT-L1");
+    expect(again.json().items.map((item: { code: string }) => item.code)).toContain("401");
+
+    const page = await call(
+      "reader",
+      "GET",
+      "/nomenclature/accounts?company=1&q=401.&page=2&page_size=3",
+    );
+    const body = page.json();
+    expect(body).toMatchObject({ page: 2, page_size: 3, pages: Math.ceil(body.total / 3) });
+    expect(body.total).toBeGreaterThan(6);
+    expect(body.items).toHaveLength(3);
+    for (const item of body.items) expect(item.code).toMatch(/^401\./);
+  });
+
+  it("finds suppliers by name or tax id", async () => {
+    const suppliers = await call(
+      "reader",
+      "GET",
+      "/nomenclature/partners?company=1&kind=supplier&page_size=100",
+    );
+    expect(suppliers.statusCode).toBe(200);
+    const list = suppliers.json().items as Array<{
+      id: number;
+      name: string;
+      tax_id: string;
+      kind: string;
+    }>;
+    expect(list.length).toBeGreaterThan(5);
+    expect(new Set(list.map((partner) => partner.kind))).toEqual(new Set(["supplier"]));
+    const [sample] = list;
+    const byTaxId = await call(
+      "reader",
+      "GET",
+      `/nomenclature/partners?company=1&q=${sample?.tax_id.slice(2)}`,
+    );
+    expect(byTaxId.json().items[0]).toEqual(expect.objectContaining({ id: sample?.id }));
+    const word = sample?.name.split(" ")[0]?.toLowerCase() ?? "";
+    const byName = await call(
+      "reader",
+      "GET",
+      `/nomenclature/partners?company=1&q=${encodeURIComponent(word)}`,
+    );
+    expect(byName.json().items.map((partner: { id: number }) => partner.id)).toContain(sample?.id);
+  });
+
+  it("answers 403 for a company not granted, 404 for one the ERP lacks", async () => {
+    expect((await call("clerk", "GET", "/nomenclature/accounts?company=2")).statusCode).toBe(403);
+    expect((await call("clerk", "GET", "/nomenclature/partners?company=2")).statusCode).toBe(403);
+    expect((await call("admin", "GET", "/nomenclature/accounts?company=999")).statusCode).toBe(404);
+  });
+
+  it("gives the VAT rates in force on a date", async () => {
+    const before = await call("reader", "GET", "/nomenclature/vat-rates?date=2025-07-31");
+    expect(before.json().rates.map((rate: { rate: number }) => rate.rate)).toEqual([19, 9, 5]);
+    const after = await call("reader", "GET", "/nomenclature/vat-rates?date=2025-08-01");
+    expect(after.json()).toMatchObject({ valid_from: "2025-08-01", valid_to: null });
+    expect(after.json().rates.map((rate: { rate: number }) => rate.rate)).toEqual([21, 11, 0]);
+    expect((await call("reader", "GET", "/nomenclature/vat-rates")).statusCode).toBe(200);
+    expect(
+      (await call("reader", "GET", "/nomenclature/vat-rates?date=2025-02-30")).statusCode,
+    ).toBe(400);
+  });
+});
+
 describe("reloading", () => {
   it("keeps its receipts and files across a reload", async () => {
     const { id } = await createReceipt();

@@ -371,3 +371,123 @@ export const getOcrSchema = {
   },
   response: { 200: ocrJobSchema, ...errorResponses },
 };
+
+const pageQuery = {
+  page: { type: "integer", minimum: 1, maximum: 1_000_000 },
+  page_size: { type: "integer", minimum: 1, maximum: MAX_PAGE_SIZE },
+} as const;
+
+const searchQuery = {
+  type: "string",
+  maxLength: 100,
+  description: "Search text; empty lists everything",
+} as const;
+
+function pageOf(item: object) {
+  return {
+    type: "object",
+    required: ["items", "total", "page", "page_size", "pages"],
+    properties: {
+      items: { type: "array", items: item },
+      total: { type: "integer", description: "Matches on every page" },
+      page: { type: "integer" },
+      page_size: { type: "integer" },
+      pages: { type: "integer" },
+    },
+  } as const;
+}
+
+export const accountsSchema = {
+  tags: TAGS,
+  summary: "The company's chart of accounts, searched by code prefix or name",
+  querystring: {
+    type: "object",
+    required: ["company"],
+    additionalProperties: false,
+    properties: { company: { type: "integer", minimum: 1 }, q: searchQuery, ...pageQuery },
+  },
+  response: {
+    200: {
+      ...pageOf({
+        type: "object",
+        required: ["code", "name", "class", "kind", "level", "parent_code"],
+        properties: {
+          code: { type: "string" },
+          name: { type: "string" },
+          class: { type: "integer" },
+          kind: { type: "string", description: "A active, P passive, B bifunctional" },
+          level: { type: "string", enum: ["synthetic1", "synthetic2", "analytic"] },
+          parent_code: { type: ["string", "null"] },
+        },
+      }),
+      description: "One page; X-Cache (HIT-L1, HIT-L2, MISS) and Age say where the list came from",
+    },
+    ...errorResponses,
+  },
+};
+
+export const partnersSchema = {
+  tags: TAGS,
+  summary: "The company's partners (suppliers, clients), searched by name or tax id",
+  querystring: {
+    type: "object",
+    required: ["company"],
+    additionalProperties: false,
+    properties: {
+      company: { type: "integer", minimum: 1 },
+      q: searchQuery,
+      kind: { type: "string", enum: ["client", "supplier"] },
+      ...pageQuery,
+    },
+  },
+  response: {
+    200: {
+      ...pageOf({
+        type: "object",
+        required: ["id", "name", "tax_id", "kind", "city"],
+        properties: {
+          id: { type: "integer" },
+          name: { type: "string" },
+          tax_id: { type: "string" },
+          kind: { type: "string", enum: ["client", "supplier"] },
+          city: { type: ["string", "null"] },
+        },
+      }),
+      description: "One page; X-Cache (HIT-L1, HIT-L2, MISS) and Age say where the list came from",
+    },
+    ...errorResponses,
+  },
+};
+
+export const vatRatesSchema = {
+  tags: TAGS,
+  summary: "The VAT rates in force on a day (default today), from DATA_ENTRY_VAT_RATES",
+  querystring: {
+    type: "object",
+    additionalProperties: false,
+    properties: { date: { ...dateString, description: "YYYY-MM-DD; default today" } },
+  },
+  response: {
+    200: {
+      type: "object",
+      required: ["date", "valid_from", "valid_to", "rates"],
+      properties: {
+        date: { type: "string" },
+        valid_from: { type: ["string", "null"], description: "null: since always" },
+        valid_to: { type: ["string", "null"], description: "null: no later change known" },
+        rates: {
+          type: "array",
+          items: {
+            type: "object",
+            required: ["rate", "name"],
+            properties: {
+              rate: { type: "number", description: "Percent" },
+              name: { type: "string", enum: ["standard", "reduced", "zero"] },
+            },
+          },
+        },
+      },
+    },
+    ...errorResponses,
+  },
+};

@@ -9,6 +9,7 @@ import { canSeeCompany } from "@roa2web/plugin-sdk";
 import { AttachmentStorage } from "./attachment-storage.js";
 import type { Receipt } from "./entities.js";
 import { ReceiptLockedError, ReceiptNotFoundError, UnknownCompanyError } from "./errors.js";
+import { Nomenclature } from "./nomenclature.js";
 import { OcrPool } from "./ocr/ocr-pool.js";
 import { OcrJobs } from "./ocr-jobs.js";
 import { ReceiptsStore } from "./receipts-store.js";
@@ -21,6 +22,7 @@ export interface DataEntryServices {
   settings: DataEntrySettings;
   store: ReceiptsStore;
   storage: AttachmentStorage;
+  nomenclature: Nomenclature;
   /** null when DATA_ENTRY_OCR_ENABLED is false. */
   ocr: { pool: OcrPool; jobs: OcrJobs } | null;
 }
@@ -44,6 +46,7 @@ export function createServices(context: PluginContext): DataEntryServices {
     settings,
     store: ReceiptsStore.of(context),
     storage: AttachmentStorage.of(context.dataDir),
+    nomenclature: new Nomenclature(context.erp, context.cache, settings.nomenclatureTtlMs),
     ocr,
   };
 }
