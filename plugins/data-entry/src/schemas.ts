@@ -302,12 +302,26 @@ const nullableNumber = { type: ["number", "null"] } as const;
 
 const ocrJobSchema = {
   type: "object",
-  required: ["job_id", "attachment_id", "receipt_id", "state", "progress", "fields", "error"],
+  required: [
+    "job_id",
+    "attachment_id",
+    "receipt_id",
+    "state",
+    "stage",
+    "progress",
+    "fields",
+    "applied",
+    "error",
+  ],
   properties: {
     job_id: { type: "string", format: "uuid" },
     attachment_id: { type: "string" },
     receipt_id: { type: "integer" },
     state: { type: "string", enum: ["queued", "running", "done", "failed"] },
+    stage: {
+      type: "string",
+      enum: ["queued", "recognizing", "extracting", "applying", "done", "failed"],
+    },
     progress: { type: "number", minimum: 0, maximum: 1 },
     fields: {
       type: ["object", "null"],
@@ -330,6 +344,14 @@ const ocrJobSchema = {
             currency: { type: "number" },
           },
         },
+      },
+    },
+    applied: {
+      type: ["object", "null"],
+      description: "For a receipt's OCR: the receipt fields written (null for a plain OCR job)",
+      properties: {
+        fields: { type: "array", items: { type: "string" } },
+        error: { type: ["string", "null"] },
       },
     },
     error: {
@@ -357,6 +379,27 @@ export const startOcrSchema = {
     ...errorResponses,
     415: errorResponseSchema,
     503: errorResponseSchema,
+  },
+};
+
+const jobIdParams = {
+  type: "object",
+  required: ["job_id"],
+  additionalProperties: false,
+  properties: { job_id: { type: "string", format: "uuid" } },
+} as const;
+
+export const ocrEventsSchema = {
+  tags: TAGS,
+  summary:
+    "An OCR job's progress as server-sent events: progress, then done or failed (the stream ends)",
+  description:
+    "text/event-stream. The first event is the current state; a heartbeat comment every 15 s. Authenticate with the Authorization header (fetch streaming; EventSource cannot send it).",
+  produces: ["text/event-stream"],
+  params: jobIdParams,
+  response: {
+    200: { description: "The event stream", type: "string" },
+    ...errorResponses,
   },
 };
 
