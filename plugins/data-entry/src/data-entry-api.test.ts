@@ -13,6 +13,7 @@ import {
   type TestKernel,
 } from "../../../kernel/core/test/helpers/test-kernel.js";
 import { CreateReceipts1764100000000 } from "./migrations/1764100000000-create-receipts.js";
+import { DraftsAwaitingOcr1764200000000 } from "./migrations/1764200000000-drafts-awaiting-ocr.js";
 
 // The multipart parser's own limit is fixed when the plugin module is imported, from
 // the process environment; the route's limit comes from the kernel's settings. The
@@ -144,7 +145,10 @@ describe("starting", () => {
   it("records its migration in its own database and reports its counts in /health", async () => {
     const database = t.kernel.plugins.get(manifest.name)?.instance?.context.database();
     const rows = (await database?.query("SELECT name FROM migrations")) as Array<{ name: string }>;
-    expect(rows.map((row) => row.name)).toEqual([new CreateReceipts1764100000000().name]);
+    expect(rows.map((row) => row.name)).toEqual([
+      new CreateReceipts1764100000000().name,
+      new DraftsAwaitingOcr1764200000000().name,
+    ]);
     const health = await inject(t.kernel, { method: "GET", url: "/health" });
     const plugin = (health.json().plugins as Array<{ name: string; status: string }>).find(
       (candidate) => candidate.name === manifest.name,

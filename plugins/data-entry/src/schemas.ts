@@ -44,17 +44,24 @@ const receiptProperties = {
   id: { type: "integer" },
   company_id: { type: "integer" },
   status: { type: "string", enum: RECEIPT_STATUSES },
-  merchant: { type: "string" },
+  merchant: { type: ["string", "null"], description: "null while a DRAFT waits for OCR or typing" },
   tax_id: { type: "string" },
-  date: { type: "string" },
-  total: { type: "number" },
-  vat: { type: "number" },
-  currency: { type: "string" },
+  date: { type: ["string", "null"] },
+  total: { type: ["number", "null"] },
+  vat: { type: ["number", "null"] },
+  currency: { type: ["string", "null"] },
   notes: { type: ["string", "null"] },
   created_by: { type: "string" },
   created_at: { type: "string", format: "date-time" },
   updated_at: { type: "string", format: "date-time" },
   rejection_reason: { type: ["string", "null"] },
+  missing_fields: {
+    type: "array",
+    items: { type: "string" },
+    description: "What must still be entered before submitting (empty when complete)",
+  },
+  ocr_status: { type: ["string", "null"], enum: ["pending", "done", "failed", null] },
+  ocr_job_id: { type: ["string", "null"] },
   allowed_transitions: { type: "array", items: transitionChoice },
 } as const;
 
@@ -92,7 +99,7 @@ export const attachmentSchema = {
   },
 } as const;
 
-const receiptDetailSchema = {
+export const receiptDetailSchema = {
   type: "object",
   required: [...receiptRequired, "history", "attachments"],
   properties: {
@@ -532,5 +539,48 @@ export const vatRatesSchema = {
       },
     },
     ...errorResponses,
+  },
+};
+
+export const receiptOcrSchema = {
+  tags: TAGS,
+  summary:
+    "Read one of a DRAFT or REJECTED receipt's images with OCR and fill its empty fields when done",
+  params: idParams,
+  body: {
+    type: "object",
+    required: ["attachment_id"],
+    additionalProperties: false,
+    properties: {
+      attachment_id: { type: "string", format: "uuid" },
+      overwrite: {
+        type: "boolean",
+        default: false,
+        description: "Also replace fields already entered",
+      },
+    },
+  },
+  response: {
+    202: {
+      type: "object",
+      required: ["job_id", "state"],
+      properties: { job_id: { type: "string" }, state: { type: "string" } },
+    },
+    ...withConflict,
+    415: errorResponseSchema,
+    503: errorResponseSchema,
+  },
+};
+
+export const receiptFromImageSchema = {
+  tags: TAGS,
+  summary:
+    "Create a DRAFT receipt from a photo (multipart: company_id, then file); OCR fills it in the background",
+  consumes: ["multipart/form-data"],
+  response: {
+    201: receiptDetailSchema,
+    ...errorResponses,
+    413: errorResponseSchema,
+    415: errorResponseSchema,
   },
 };

@@ -12,6 +12,7 @@ import { ReceiptLockedError, ReceiptNotFoundError, UnknownCompanyError } from ".
 import { Nomenclature } from "./nomenclature.js";
 import { OcrPool } from "./ocr/ocr-pool.js";
 import { OcrJobs } from "./ocr-jobs.js";
+import { ReceiptOcr } from "./receipt-ocr.js";
 import { ReceiptsStore } from "./receipts-store.js";
 import { type DataEntrySettings, readDataEntrySettings } from "./settings.js";
 import { isEditable } from "./workflow.js";
@@ -23,6 +24,8 @@ export interface DataEntryServices {
   store: ReceiptsStore;
   storage: AttachmentStorage;
   nomenclature: Nomenclature;
+  /** OCR that writes into receipts (routes and the data-entry.receipts service). */
+  receiptOcr: ReceiptOcr;
   /** null when DATA_ENTRY_OCR_ENABLED is false. */
   ocr: { pool: OcrPool; jobs: OcrJobs } | null;
 }
@@ -42,13 +45,24 @@ export function createServices(context: PluginContext): DataEntryServices {
     });
     ocr = { pool, jobs: new OcrJobs(pool) };
   }
-  return {
+  const store = ReceiptsStore.of(context);
+  const storage = AttachmentStorage.of(context.dataDir);
+  const services: DataEntryServices = {
     settings,
-    store: ReceiptsStore.of(context),
-    storage: AttachmentStorage.of(context.dataDir),
+    store,
+    storage,
     nomenclature: new Nomenclature(context.erp, context.cache, settings.nomenclatureTtlMs),
+    receiptOcr: new ReceiptOcr({
+      store,
+      storage,
+      // Read at each call, so whatever `services.ocr` holds now is used.
+      ocr: () => services.ocr,
+      timeZone: settings.timeZone,
+      logger: context.logger,
+    }),
     ocr,
   };
+  return services;
 }
 
 export function servicesOf(context: PluginContext): DataEntryServices {

@@ -2,6 +2,7 @@
 import type { Attachment, Receipt, ReceiptEntry, ReceiptTransition } from "./entities.js";
 import { balanceOf } from "./entries.js";
 import type { OcrJob } from "./ocr-jobs.js";
+import { missingFields } from "./receipt-rules.js";
 import { allowedTransitions } from "./workflow.js";
 
 export function toReceiptView(receipt: Receipt) {
@@ -20,6 +21,9 @@ export function toReceiptView(receipt: Receipt) {
     created_at: receipt.createdAt.toISOString(),
     updated_at: receipt.updatedAt.toISOString(),
     rejection_reason: receipt.rejectionReason,
+    missing_fields: missingFields(receipt),
+    ocr_status: receipt.ocrStatus,
+    ocr_job_id: receipt.ocrJobId,
     allowed_transitions: allowedTransitions(receipt.status),
   };
 }

@@ -7,11 +7,12 @@
 
 interface ReceiptRow {
   id: number;
-  date: string;
-  merchant: string;
-  total: number;
-  currency: string;
+  date: string | null;
+  merchant: string | null;
+  total: number | null;
+  currency: string | null;
   status: string;
+  ocr_status: string | null;
 }
 
 const STYLE = `
@@ -96,9 +97,10 @@ export class DataEntryApp extends HTMLElement {
         ...page.items.map((receipt) => {
           const row = document.createElement("tr");
           const cells = [
-            receipt.date,
-            receipt.merchant,
-            `${receipt.total.toFixed(2)} ${receipt.currency}`,
+            // A receipt created from a photo has no date, merchant or total until OCR or typing.
+            receipt.date ?? "",
+            receipt.merchant ?? (receipt.ocr_status === "pending" ? "reading…" : ""),
+            receipt.total === null ? "" : `${receipt.total.toFixed(2)} ${receipt.currency ?? ""}`,
             receipt.status,
           ];
           cells.forEach((text, index) => {
