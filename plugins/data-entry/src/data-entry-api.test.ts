@@ -270,6 +270,28 @@ describe("receipts", () => {
     );
   });
 
+  it("lists a receipt still without a date (from a PDF photo) first", async () => {
+    await createReceipt({ company_id: 3, date: "2025-04-01" }, "admin");
+    const body = multipart("scan.pdf", PDF);
+    const form = Buffer.concat([
+      Buffer.from(
+        `------data-entry-test\r\nContent-Disposition: form-data; name="company_id"\r\n\r\n3\r\n`,
+      ),
+      body.payload,
+    ]);
+    const created = await inject(t.kernel, {
+      method: "POST",
+      url: `${api}/receipts/from-image`,
+      headers: { ...as("admin"), ...body.headers },
+      payload: form,
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    expect(created.json()).toMatchObject({ date: null, ocr_status: null, ocr_job_id: null });
+    const list = await call("admin", "GET", "/receipts?company=3");
+    expect(list.json().items.map((item: { id: number }) => item.id)[0]).toBe(created.json().id);
+    expect(list.json().items[1].date).toBe("2025-04-01");
+  });
+
   it("edits and deletes a DRAFT receipt; hides other companies' receipts (404)", async () => {
     const { id } = await createReceipt();
     const patched = await call("clerk", "PATCH", `/receipts/${id}`, { total: 242, vat: 42 });

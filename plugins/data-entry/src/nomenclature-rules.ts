@@ -38,6 +38,21 @@ function folded(text: string): string {
 }
 
 /**
+ * The folded names of a list, computed once per list: the cache hands every request
+ * the same frozen array until the entry expires, so a typeahead folds each name once.
+ */
+const foldedNames = new WeakMap<readonly { name: string }[], string[]>();
+
+function namesOf(list: readonly { name: string }[]): string[] {
+  let names = foldedNames.get(list);
+  if (!names) {
+    names = list.map((item) => folded(item.name));
+    foldedNames.set(list, names);
+  }
+  return names;
+}
+
+/**
  * Accounts whose code starts with `q`, or whose name contains it (accents and case
  * ignored). Code matches come first, each group in chart order.
  */
@@ -48,11 +63,12 @@ export function searchAccounts(
   const query = q?.trim() ?? "";
   if (query === "") return [...accounts];
   const name = folded(query);
+  const names = namesOf(accounts);
   const byCode: AccountItem[] = [];
   const byName: AccountItem[] = [];
-  for (const account of accounts) {
+  for (const [index, account] of accounts.entries()) {
     if (account.code.startsWith(query)) byCode.push(account);
-    else if (folded(account.name).includes(name)) byName.push(account);
+    else if (names[index]?.includes(name)) byName.push(account);
   }
   return [...byCode, ...byName];
 }
@@ -72,16 +88,17 @@ export function searchPartners(
   q: string | undefined,
   kind?: PartnerKind,
 ): PartnerItem[] {
-  const ofKind = kind === undefined ? partners : partners.filter((p) => p.kind === kind);
   const query = q?.trim() ?? "";
-  if (query === "") return [...ofKind];
+  if (query === "") return partners.filter((p) => kind === undefined || p.kind === kind);
   const name = folded(query);
+  const names = namesOf(partners);
   const digits = /\d/.test(query) && /^[A-Za-z]{0,2}[\s\d]+$/.test(query) ? taxIdDigits(query) : "";
   const byTaxId: PartnerItem[] = [];
   const byName: PartnerItem[] = [];
-  for (const partner of ofKind) {
+  for (const [index, partner] of partners.entries()) {
+    if (kind !== undefined && partner.kind !== kind) continue;
     if (digits !== "" && taxIdDigits(partner.tax_id).startsWith(digits)) byTaxId.push(partner);
-    else if (folded(partner.name).includes(name)) byName.push(partner);
+    else if (names[index]?.includes(name)) byName.push(partner);
   }
   return [...byTaxId, ...byName];
 }

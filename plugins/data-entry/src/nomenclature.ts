@@ -82,17 +82,6 @@ export class Nomenclature {
     });
   }
 
-  /** Drops the cached lists (of one company, or all): after the ERP's nomenclature changed. */
-  async invalidate(companyId?: number): Promise<number> {
-    if (companyId === undefined) return this.cache.invalidatePrefix("nomenclature:");
-    const removed = await Promise.all(
-      ["accounts", "partners"].map((list) =>
-        this.cache.delete(`nomenclature:${list}:${companyId}`),
-      ),
-    );
-    return removed.filter(Boolean).length;
-  }
-
   async #list<T>(key: string, companyId: number, load: () => Promise<T[]>): Promise<CachedList<T>> {
     const { value, source, storedAt } = await this.cache.wrap(key, load, { ttlMs: this.ttlMs });
     // An empty list is usually a company id that does not exist: say so (not cached).

@@ -146,7 +146,9 @@ export class ReceiptsStore {
     if (filter.dateFrom) query.andWhere("receipt.date >= :dateFrom", { dateFrom: filter.dateFrom });
     if (filter.dateTo) query.andWhere("receipt.date <= :dateTo", { dateTo: filter.dateTo });
     const [items, total] = await query
-      .orderBy("receipt.date", "DESC")
+      // Receipts still waiting for their date (from a photo, OCR running) first: they are the newest.
+      .orderBy("receipt.date IS NULL", "DESC")
+      .addOrderBy("receipt.date", "DESC")
       .addOrderBy("receipt.id", "DESC")
       .skip(window.skip)
       .take(window.take)
