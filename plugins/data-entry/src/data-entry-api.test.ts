@@ -13,6 +13,7 @@ import {
   type TestKernel,
 } from "../../../kernel/core/test/helpers/test-kernel.js";
 import { CreateReceipts1764100000000 } from "./migrations/1764100000000-create-receipts.js";
+import { DraftsAwaitingOcr1764200000000 } from "./migrations/1764200000000-drafts-awaiting-ocr.js";
 
 // The multipart parser's own limit is fixed when the plugin module is imported, from
 // the process environment; the route's limit comes from the kernel's settings. The
@@ -144,7 +145,10 @@ describe("starting", () => {
   it("records its migration in its own database and reports its counts in /health", async () => {
     const database = t.kernel.plugins.get(manifest.name)?.instance?.context.database();
     const rows = (await database?.query("SELECT name FROM migrations")) as Array<{ name: string }>;
-    expect(rows.map((row) => row.name)).toEqual([new CreateReceipts1764100000000().name]);
+    expect(rows.map((row) => row.name)).toEqual([
+      new CreateReceipts1764100000000().name,
+      new DraftsAwaitingOcr1764200000000().name,
+    ]);
     const health = await inject(t.kernel, { method: "GET", url: "/health" });
     const plugin = (health.json().plugins as Array<{ name: string; status: string }>).find(
       (candidate) => candidate.name === manifest.name,
@@ -264,6 +268,28 @@ describe("receipts", () => {
     expect((await call("admin", "GET", "/receipts")).json().error.message).toContain(
       "querystring.company is required",
     );
+  });
+
+  it("lists a receipt still without a date (from a PDF photo) first", async () => {
+    await createReceipt({ company_id: 3, date: "2025-04-01" }, "admin");
+    const body = multipart("scan.pdf", PDF);
+    const form = Buffer.concat([
+      Buffer.from(
+        `------data-entry-test\r\nContent-Disposition: form-data; name="company_id"\r\n\r\n3\r\n`,
+      ),
+      body.payload,
+    ]);
+    const created = await inject(t.kernel, {
+      method: "POST",
+      url: `${api}/receipts/from-image`,
+      headers: { ...as("admin"), ...body.headers },
+      payload: form,
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    expect(created.json()).toMatchObject({ date: null, ocr_status: null, ocr_job_id: null });
+    const list = await call("admin", "GET", "/receipts?company=3");
+    expect(list.json().items.map((item: { id: number }) => item.id)[0]).toBe(created.json().id);
+    expect(list.json().items[1].date).toBe("2025-04-01");
   });
 
   it("edits and deletes a DRAFT receipt; hides other companies' receipts (404)", async () => {
@@ -549,6 +575,83 @@ describe("attachments", () => {
     expect((await call("clerk", "DELETE", `/receipts/${id}`)).statusCode).toBe(204);
     expect(readdirSync(attachmentsDir())).not.toContain(`${attachment.id}.png`);
     expect((await call("clerk", "GET", `/attachments/${attachment.id}`)).statusCode).toBe(404);
+  });
+});
+
+describe("nomenclature", () => {
+  it("pages and searches the chart of accounts through the cache", async () => {
+    const first = await call("reader", "GET", "/nomenclature/accounts?company=1&q=4426");
+    expect(first.statusCode, first.body).toBe(200);
+    expect(first.json().items[0]).toMatchObject({
+      code: "4426",
+      class: 4,
+      level: "synthetic2",
+      parent_code: "442",
+    });
+    expect(first.headers["x-cache"]).toBe("MISS");
+    const again = await call("reader", "GET", "/nomenclature/accounts?company=1&q=furniz");
+    expect(again.headers["x-cache"]).toBe("HIT-L1");
+    expect(again.json().items.map((item: { code: string }) => item.code)).toContain("401");
+
+    const page = await call(
+      "reader",
+      "GET",
+      "/nomenclature/accounts?company=1&q=401.&page=2&page_size=3",
+    );
+    const body = page.json();
+    expect(body).toMatchObject({ page: 2, page_size: 3, pages: Math.ceil(body.total / 3) });
+    expect(body.total).toBeGreaterThan(6);
+    expect(body.items).toHaveLength(3);
+    for (const item of body.items) expect(item.code).toMatch(/^401\./);
+  });
+
+  it("finds suppliers by name or tax id", async () => {
+    const suppliers = await call(
+      "reader",
+      "GET",
+      "/nomenclature/partners?company=1&kind=supplier&page_size=100",
+    );
+    expect(suppliers.statusCode).toBe(200);
+    const list = suppliers.json().items as Array<{
+      id: number;
+      name: string;
+      tax_id: string;
+      kind: string;
+    }>;
+    expect(list.length).toBeGreaterThan(5);
+    expect(new Set(list.map((partner) => partner.kind))).toEqual(new Set(["supplier"]));
+    const [sample] = list;
+    const byTaxId = await call(
+      "reader",
+      "GET",
+      `/nomenclature/partners?company=1&q=${sample?.tax_id.slice(2)}`,
+    );
+    expect(byTaxId.json().items[0]).toEqual(expect.objectContaining({ id: sample?.id }));
+    const word = sample?.name.split(" ")[0]?.toLowerCase() ?? "";
+    const byName = await call(
+      "reader",
+      "GET",
+      `/nomenclature/partners?company=1&q=${encodeURIComponent(word)}`,
+    );
+    expect(byName.json().items.map((partner: { id: number }) => partner.id)).toContain(sample?.id);
+  });
+
+  it("answers 403 for a company not granted, 404 for one the ERP lacks", async () => {
+    expect((await call("clerk", "GET", "/nomenclature/accounts?company=2")).statusCode).toBe(403);
+    expect((await call("clerk", "GET", "/nomenclature/partners?company=2")).statusCode).toBe(403);
+    expect((await call("admin", "GET", "/nomenclature/accounts?company=999")).statusCode).toBe(404);
+  });
+
+  it("gives the VAT rates in force on a date", async () => {
+    const before = await call("reader", "GET", "/nomenclature/vat-rates?date=2025-07-31");
+    expect(before.json().rates.map((rate: { rate: number }) => rate.rate)).toEqual([19, 9, 5]);
+    const after = await call("reader", "GET", "/nomenclature/vat-rates?date=2025-08-01");
+    expect(after.json()).toMatchObject({ valid_from: "2025-08-01", valid_to: null });
+    expect(after.json().rates.map((rate: { rate: number }) => rate.rate)).toEqual([21, 11, 0]);
+    expect((await call("reader", "GET", "/nomenclature/vat-rates")).statusCode).toBe(200);
+    expect(
+      (await call("reader", "GET", "/nomenclature/vat-rates?date=2025-02-30")).statusCode,
+    ).toBe(400);
   });
 });
 

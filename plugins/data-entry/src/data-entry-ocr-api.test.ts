@@ -135,4 +135,36 @@ describe("OCR jobs", () => {
     });
     expect(started.statusCode).toBe(415);
   });
+
+  it("creates a receipt from a photo that the real pool fills in", async () => {
+    const boundary = "----from-image-real";
+    const created = await inject(t.kernel, {
+      method: "POST",
+      url: `${api}/receipts/from-image`,
+      headers: { ...headers(), "content-type": `multipart/form-data; boundary=${boundary}` },
+      payload: Buffer.concat([
+        Buffer.from(
+          `--${boundary}\r\nContent-Disposition: form-data; name="company_id"\r\n\r\n1\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="bon.png"\r\n\r\n`,
+        ),
+        await syntheticReceipt(),
+        Buffer.from(`\r\n--${boundary}--\r\n`),
+      ]),
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json().id as number;
+    let receipt = created.json() as Record<string, unknown>;
+    const deadline = Date.now() + 30_000;
+    while (receipt.ocr_status === "pending" && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      receipt = (
+        await inject(t.kernel, { method: "GET", url: `${api}/receipts/${id}`, headers: headers() })
+      ).json();
+    }
+    expect(receipt).toMatchObject({
+      ocr_status: "done",
+      total: 5.59,
+      date: "2024-06-12",
+      currency: "EUR",
+    });
+  });
 });

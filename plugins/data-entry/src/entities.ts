@@ -14,19 +14,26 @@ export interface Receipt {
   id: number;
   companyId: number;
   status: ReceiptStatus;
-  merchant: string;
+  /** null only in a DRAFT that waits for OCR or typing (see DraftsAwaitingOcr1764200000000). */
+  merchant: string | null;
   taxId: string;
   /** YYYY-MM-DD */
-  date: string;
-  total: number;
-  vat: number;
-  currency: string;
+  date: string | null;
+  total: number | null;
+  vat: number | null;
+  currency: string | null;
   notes: string | null;
   createdBy: string;
   createdAt: Date;
   updatedAt: Date;
   rejectionReason: string | null;
+  /** null: never read by OCR. */
+  ocrStatus: OcrStatus | null;
+  /** The last OCR job run for this receipt (jobs live in memory: it may be gone). */
+  ocrJobId: string | null;
 }
+
+export type OcrStatus = "pending" | "done" | "failed";
 
 export interface ReceiptEntry {
   id: number;
@@ -69,17 +76,19 @@ export const ReceiptEntity = new EntitySchema<Receipt>({
     id: { type: "integer", primary: true, generated: "increment" },
     companyId: { name: "company_id", type: "integer" },
     status: { type: "varchar", length: 10 },
-    merchant: { type: "varchar", length: 200 },
+    merchant: { type: "varchar", length: 200, nullable: true },
     taxId: { name: "tax_id", type: "varchar", length: 32 },
-    date: { type: "varchar", length: 10 },
-    total: { type: "decimal", precision: 14, scale: 2, transformer: decimal },
-    vat: { type: "decimal", precision: 14, scale: 2, transformer: decimal },
-    currency: { type: "varchar", length: 3 },
+    date: { type: "varchar", length: 10, nullable: true },
+    total: { type: "decimal", precision: 14, scale: 2, transformer: decimal, nullable: true },
+    vat: { type: "decimal", precision: 14, scale: 2, transformer: decimal, nullable: true },
+    currency: { type: "varchar", length: 3, nullable: true },
     notes: { type: "text", nullable: true },
     createdBy: { name: "created_by", type: "varchar", length: 100 },
     createdAt: { name: "created_at", type: "datetime" },
     updatedAt: { name: "updated_at", type: "datetime" },
     rejectionReason: { name: "rejection_reason", type: "text", nullable: true },
+    ocrStatus: { name: "ocr_status", type: "varchar", length: 10, nullable: true },
+    ocrJobId: { name: "ocr_job_id", type: "varchar", length: 36, nullable: true },
   },
 });
 

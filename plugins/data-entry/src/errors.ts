@@ -141,6 +141,15 @@ export class UnbalancedEntriesError extends ConflictError {
   }
 }
 
+/** A DRAFT created from a photo (or still waiting for OCR) lacks fields a submitted receipt needs. */
+export class IncompleteReceiptError extends ConflictError {
+  constructor(id: number, missing: readonly string[]) {
+    super(`Receipt ${id} still lacks ${missing.join(", ")}: enter them first`, {
+      details: { id, missing },
+    });
+  }
+}
+
 export class UnknownAccountsError extends ValidationError {
   constructor(companyId: number, accounts: readonly string[]) {
     super(`The ERP chart of company ${companyId} has no account ${accounts.join(", ")}`, {

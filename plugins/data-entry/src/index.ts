@@ -1,5 +1,13 @@
-// The public API of @roa2web/plugin-data-entry. For now a library: the OCR worker pool
-// and the receipt field extraction; the plugin (routes, workflow, UI) comes later.
+// The public API of @roa2web/plugin-data-entry: the contract of the `data-entry.receipts`
+// service (types other plugins copy), the OCR worker pool and the receipt field
+// extraction. The plugin itself (routes, workflow, UI) is dist/plugin.js.
+export type {
+  DataEntryCaller,
+  DataEntryReceipts,
+  DraftFromImageInput,
+  DraftFromImageResult,
+  OcrReading,
+} from "./contract.js";
 export {
   DataEntryError,
   OcrInputTooLargeError,

@@ -68,4 +68,43 @@ describe("OCR jobs", () => {
     expect(jobs.get(first.job.id)).toBeUndefined();
     expect(jobs.get(second.job.id)).toBeDefined();
   });
+
+  it("tells listeners each stage, applies the fields, and lets go of them at the end", async () => {
+    let finish: (result: OcrResult) => void = () => {};
+    const recognizer = fakeRecognizer(() => new Promise((resolve) => (finish = resolve)));
+    const jobs = new OcrJobs(recognizer);
+    const applied: unknown[] = [];
+    const { job, finished } = jobs.submit(image, about, {
+      apply: async (fields) => {
+        applied.push(fields.total);
+        return { fields: ["total"], error: null };
+      },
+    });
+    const seen: string[] = [];
+    jobs.subscribe(job.id, () => {
+      throw new Error("a broken listener");
+    });
+    const stop = jobs.subscribe(job.id, (current) =>
+      seen.push(`${current.stage}:${current.progress}`),
+    );
+    expect(jobs.listenerCount(job.id)).toBe(2);
+    recognizer.progress?.(0.001);
+    recognizer.progress?.(0.005); // under 1 % more: not worth an event
+    recognizer.progress?.(0.5);
+    finish({ text });
+    await finished;
+    expect(seen).toEqual([
+      "recognizing:0.001",
+      "recognizing:0.5",
+      "extracting:0.5",
+      "applying:0.5",
+      "done:1",
+    ]);
+    expect(applied).toEqual([5.59]);
+    expect(job.applied).toEqual({ fields: ["total"], error: null });
+    expect(jobs.listenerCount()).toBe(0);
+    stop();
+    expect(jobs.subscribe(job.id, () => {})).toBeTypeOf("function");
+    expect(jobs.listenerCount()).toBe(0);
+  });
 });

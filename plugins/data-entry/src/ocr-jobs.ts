@@ -1,7 +1,8 @@
 /**
- * OCR jobs a user started and polls: each runs one image through the recognizer (the
+ * OCR jobs a user started and follows: each runs one image through the recognizer (the
  * OCR pool) in the background and keeps its state, progress and extracted fields in
- * memory. Bounded: the oldest finished jobs are forgotten beyond `maxJobs`.
+ * memory, telling its listeners (server-sent events) as it goes. Bounded: the oldest
+ * finished jobs are forgotten beyond `maxJobs`.
  */
 import { randomUUID } from "node:crypto";
 import { DataEntryError } from "./errors.js";
@@ -10,15 +11,28 @@ import type { OcrResult } from "./ocr/types.js";
 
 export type OcrJobState = "queued" | "running" | "done" | "failed";
 
+/** Finer than the state: what a progress bar can say. */
+export type OcrJobStage = "queued" | "recognizing" | "extracting" | "applying" | "done" | "failed";
+
+/** What a job did to its receipt once the fields were read (jobs started with `apply`). */
+export interface AppliedFields {
+  /** The receipt fields written, e.g. `["merchant", "total"]` (empty when none was). */
+  fields: string[];
+  /** Why nothing could be written (the receipt was deleted or left DRAFT meanwhile). */
+  error: string | null;
+}
+
 export interface OcrJob {
   id: string;
   attachmentId: string;
   receiptId: number;
   companyId: number;
   state: OcrJobState;
+  stage: OcrJobStage;
   /** 0..1 */
   progress: number;
   fields: ReceiptFields | null;
+  applied: AppliedFields | null;
   error: { code: string; message: string } | null;
   createdAt: Date;
   finishedAt: Date | null;
@@ -31,13 +45,22 @@ export interface Recognizer {
   ): Promise<OcrResult>;
 }
 
+/** Called with the job after each change worth telling (progress is throttled to 1 %). */
+export type OcrJobListener = (job: OcrJob) => void;
+
 export interface OcrJobsOptions {
   maxJobs?: number;
   now?: () => Date;
 }
 
+export interface SubmitOptions {
+  /** Runs after the fields are extracted and before the job is `done` (writes them into the receipt). */
+  apply?: (fields: ReceiptFields) => Promise<AppliedFields>;
+}
+
 export class OcrJobs {
   readonly #jobs = new Map<string, OcrJob>();
+  readonly #listeners = new Map<string, Set<OcrJobListener>>();
   readonly #maxJobs: number;
   readonly #now: () => Date;
 
@@ -49,24 +72,27 @@ export class OcrJobs {
     this.#now = options.now ?? (() => new Date());
   }
 
-  /** Registers the job and starts it; returns at once. The promise settles when it ends (for tests). */
+  /** Registers the job and starts it; returns at once. `finished` settles when it ends (never rejects). */
   submit(
     image: Buffer,
     about: Pick<OcrJob, "attachmentId" | "receiptId" | "companyId">,
-  ): { job: OcrJob; finished: Promise<void> } {
+    options: SubmitOptions = {},
+  ): { job: OcrJob; finished: Promise<OcrJob> } {
     const job: OcrJob = {
       id: randomUUID(),
       ...about,
       state: "queued",
+      stage: "queued",
       progress: 0,
       fields: null,
+      applied: null,
       error: null,
       createdAt: this.#now(),
       finishedAt: null,
     };
     this.#jobs.set(job.id, job);
     this.#forgetOldest();
-    const finished = this.#run(job, image);
+    const finished = this.#run(job, image, options).then(() => job);
     return { job, finished };
   }
 
@@ -78,19 +104,79 @@ export class OcrJobs {
     return this.#jobs.size;
   }
 
-  async #run(job: OcrJob, image: Buffer): Promise<void> {
+  /**
+   * Calls `listener` on every change of a running job until it ends (the last call is
+   * the finished job); returns the function that stops listening. A finished or
+   * unknown job has nothing more to tell: the listener is not kept.
+   */
+  subscribe(id: string, listener: OcrJobListener): () => void {
+    const job = this.#jobs.get(id);
+    if (!job || job.finishedAt !== null) return () => {};
+    let listeners = this.#listeners.get(id);
+    if (!listeners) {
+      listeners = new Set();
+      this.#listeners.set(id, listeners);
+    }
+    listeners.add(listener);
+    return () => {
+      const current = this.#listeners.get(id);
+      current?.delete(listener);
+      if (current?.size === 0) this.#listeners.delete(id);
+    };
+  }
+
+  /** Listeners still attached to a job (or to every job): what a leak test looks at. */
+  listenerCount(id?: string): number {
+    if (id !== undefined) return this.#listeners.get(id)?.size ?? 0;
+    let count = 0;
+    for (const listeners of this.#listeners.values()) count += listeners.size;
+    return count;
+  }
+
+  #notify(job: OcrJob): void {
+    for (const listener of this.#listeners.get(job.id) ?? []) {
+      try {
+        listener(job);
+      } catch {
+        // A listener that throws (a closed socket) must not stop the job or the others.
+      }
+    }
+  }
+
+  async #run(job: OcrJob, image: Buffer, options: SubmitOptions): Promise<void> {
+    let told = 0;
     try {
       const result = await this.recognizer.recognize(image, {
         onProgress: (progress) => {
+          const first = job.state === "queued";
           job.state = "running";
+          job.stage = "recognizing";
           job.progress = Math.max(job.progress, Math.min(1, progress));
+          if (first || job.progress - told >= 0.01) {
+            told = job.progress;
+            this.#notify(job);
+          }
         },
       });
-      job.fields = extractFields(result, { today: this.#now() });
+      job.state = "running";
+      job.stage = "extracting";
+      this.#notify(job);
+      const fields = extractFields(result, { today: this.#now() });
+      job.fields = fields;
+      if (options.apply) {
+        job.stage = "applying";
+        this.#notify(job);
+        job.applied = await options.apply(fields).catch((error: unknown) => ({
+          fields: [],
+          error: error instanceof Error ? error.message : "The fields could not be written",
+        }));
+      }
       job.progress = 1;
       job.state = "done";
+      job.stage = "done";
     } catch (error) {
       job.state = "failed";
+      job.stage = "failed";
       // Library errors carry a stable code and a message meant for people; anything
       // else is not shown (it may hold internals).
       job.error =
@@ -99,6 +185,8 @@ export class OcrJobs {
           : { code: "DATA_ENTRY_OCR_FAILED", message: "OCR failed" };
     } finally {
       job.finishedAt = this.#now();
+      this.#notify(job);
+      this.#listeners.delete(job.id);
     }
   }
 

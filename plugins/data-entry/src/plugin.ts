@@ -1,10 +1,14 @@
 /**
  * The data-entry plugin's code half (the static half is `roa2web` in package.json):
- * receipts with their entries, workflow and attachments in the plugin's own SQLite.
+ * receipts with their entries, workflow and attachments in the plugin's own SQLite, and
+ * the `data-entry.receipts` service for other plugins (the Telegram bot).
  */
 import { definePlugin } from "@roa2web/plugin-sdk";
+import type {} from "./contract.js";
 import { ENTITIES } from "./entities.js";
 import { CreateReceipts1764100000000 } from "./migrations/1764100000000-create-receipts.js";
+import { DraftsAwaitingOcr1764200000000 } from "./migrations/1764200000000-drafts-awaiting-ocr.js";
+import { receiptsService } from "./receipts-service.js";
 import { createServices, SERVICES_KEY, servicesOf } from "./services.js";
 import { uploadCeiling } from "./settings.js";
 
@@ -13,7 +17,7 @@ export default definePlugin({
   routes: new URL("./routes", import.meta.url),
   database: {
     entities: ENTITIES,
-    migrations: [CreateReceipts1764100000000],
+    migrations: [CreateReceipts1764100000000, DraftsAwaitingOcr1764200000000],
   },
   // Fixed at import (see uploadCeiling); the route also enforces DATA_ENTRY_MAX_UPLOAD_BYTES.
   uploads: { maxFileBytes: uploadCeiling(process.env), maxFiles: 1 },
@@ -21,6 +25,7 @@ export default definePlugin({
     // Settings are read here so a malformed DATA_ENTRY_* value fails the start, named.
     const services = createServices(ctx);
     ctx.register(SERVICES_KEY, services);
+    ctx.services.provide("data-entry.receipts", receiptsService(ctx, services));
     // Workers load in the background; jobs submitted before they are ready wait in the queue.
     services.ocr?.pool.start();
     ctx.logger.info(

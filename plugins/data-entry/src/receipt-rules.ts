@@ -59,24 +59,56 @@ export function isCalendarDate(value: string): boolean {
   );
 }
 
-/** Checks the whole set of fields (after a patch is merged in) and trims text. */
-export function checkReceiptFields(fields: ReceiptFields, today: string): ReceiptFields {
-  const merchant = fields.merchant.trim();
-  if (merchant === "") throw new InvalidFieldError("body.merchant", "must not be blank");
-  if (!isCalendarDate(fields.date)) {
-    throw new InvalidFieldError("body.date", "must be a date YYYY-MM-DD");
+/**
+ * A DRAFT's fields: those not entered yet are null (a receipt created from a photo
+ * waits for OCR). Every status past DRAFT has them all (see `missingFields`).
+ */
+export interface DraftFields {
+  merchant: string | null;
+  taxId: string;
+  date: string | null;
+  total: number | null;
+  vat: number | null;
+  currency: string | null;
+  notes: string | null;
+}
+
+/** The fields a receipt still lacks before it can be submitted, by their API names. */
+export function missingFields(fields: DraftFields): string[] {
+  const missing: string[] = [];
+  if (fields.merchant === null || fields.merchant.trim() === "") missing.push("merchant");
+  if (fields.date === null) missing.push("date");
+  if (fields.total === null) missing.push("total");
+  if (fields.vat === null) missing.push("vat");
+  if (fields.currency === null) missing.push("currency");
+  return missing;
+}
+
+/** Checks the fields that are there (after a patch is merged in) and trims text. */
+export function checkDraftFields(fields: DraftFields, today: string): DraftFields {
+  let merchant: string | null = null;
+  if (fields.merchant !== null) {
+    merchant = fields.merchant.trim();
+    if (merchant === "") throw new InvalidFieldError("body.merchant", "must not be blank");
   }
-  if (fields.date > today) {
-    throw new InvalidFieldError("body.date", `must not be in the future (today is ${today})`);
+  if (fields.date !== null) {
+    if (!isCalendarDate(fields.date)) {
+      throw new InvalidFieldError("body.date", "must be a date YYYY-MM-DD");
+    }
+    if (fields.date > today) {
+      throw new InvalidFieldError("body.date", `must not be in the future (today is ${today})`);
+    }
   }
-  if (!(fields.total > 0) || !hasAtMostTwoDecimals(fields.total)) {
+  if (fields.total !== null && (!(fields.total > 0) || !hasAtMostTwoDecimals(fields.total))) {
     throw new InvalidFieldError("body.total", "must be greater than 0 with at most two decimals");
   }
-  if (!(fields.vat >= 0) || !hasAtMostTwoDecimals(fields.vat)) {
-    throw new InvalidFieldError("body.vat", "must be 0 or more with at most two decimals");
-  }
-  if (fields.vat > fields.total) {
-    throw new InvalidFieldError("body.vat", "must not be more than the total");
+  if (fields.vat !== null) {
+    if (!(fields.vat >= 0) || !hasAtMostTwoDecimals(fields.vat)) {
+      throw new InvalidFieldError("body.vat", "must be 0 or more with at most two decimals");
+    }
+    if (fields.total !== null && fields.vat > fields.total) {
+      throw new InvalidFieldError("body.vat", "must not be more than the total");
+    }
   }
   const notes = fields.notes?.trim() ?? "";
   return {
@@ -85,9 +117,14 @@ export function checkReceiptFields(fields: ReceiptFields, today: string): Receip
     date: fields.date,
     total: fields.total,
     vat: fields.vat,
-    currency: fields.currency.toUpperCase(),
+    currency: fields.currency === null ? null : fields.currency.toUpperCase(),
     notes: notes === "" ? null : notes,
   };
+}
+
+/** Checks a complete set of fields (a new receipt). */
+export function checkReceiptFields(fields: ReceiptFields, today: string): ReceiptFields {
+  return checkDraftFields(fields, today) as ReceiptFields;
 }
 
 export function newReceiptFields(body: NewReceiptBody, today: string): ReceiptFields {
@@ -107,11 +144,11 @@ export function newReceiptFields(body: NewReceiptBody, today: string): ReceiptFi
 
 /** The current fields with a patch applied, checked as a whole (a new vat against the old total). */
 export function patchedReceiptFields(
-  current: ReceiptFields,
+  current: DraftFields,
   patch: ReceiptPatchBody,
   today: string,
-): ReceiptFields {
-  return checkReceiptFields(
+): DraftFields {
+  return checkDraftFields(
     {
       merchant: patch.merchant ?? current.merchant,
       taxId: patch.tax_id ?? current.taxId,

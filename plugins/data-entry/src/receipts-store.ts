@@ -6,6 +6,7 @@ import type { DataSource, EntityManager } from "typeorm";
 import {
   type Attachment,
   AttachmentEntity,
+  type OcrStatus,
   type Receipt,
   ReceiptEntity,
   type ReceiptEntry,
@@ -14,7 +15,7 @@ import {
   ReceiptTransitionEntity,
 } from "./entities.js";
 import type { EntryLine } from "./entries.js";
-import type { ReceiptFields } from "./receipt-rules.js";
+import type { DraftFields } from "./receipt-rules.js";
 import type { ReceiptStatus, Transition } from "./workflow.js";
 
 export interface ReceiptFilter {
@@ -53,8 +54,17 @@ export class ReceiptsStore {
     return new ReceiptsStore(context.database());
   }
 
-  /** A new DRAFT receipt and the first line of its history, together. */
-  create(companyId: number, fields: ReceiptFields, by: string, now = new Date()): Promise<Receipt> {
+  /**
+   * A new DRAFT receipt and the first line of its history, together; with the
+   * attachment its file came with (a receipt created from a photo), if any.
+   */
+  create(
+    companyId: number,
+    fields: DraftFields,
+    by: string,
+    now = new Date(),
+    attachment?: Omit<Attachment, "receiptId">,
+  ): Promise<Receipt> {
     return this.write(async (manager) => {
       const receipts = manager.getRepository(ReceiptEntity);
       const receipt = await receipts.save(
@@ -66,12 +76,61 @@ export class ReceiptsStore {
           createdAt: now,
           updatedAt: now,
           rejectionReason: null,
+          ocrStatus: null,
+          ocrJobId: null,
         }),
       );
       await manager
         .getRepository(ReceiptTransitionEntity)
         .insert({ receiptId: receipt.id, from: null, to: "DRAFT", by, at: now, reason: null });
+      if (attachment) {
+        await manager
+          .getRepository(AttachmentEntity)
+          .insert({ ...attachment, receiptId: receipt.id });
+      }
       return receipt;
+    });
+  }
+
+  /** Notes that an OCR job runs (or ended) for the receipt; its status is left as it is. */
+  async setOcr(receiptId: number, ocrStatus: OcrStatus, ocrJobId: string): Promise<void> {
+    await this.write(async (manager) => {
+      await manager.getRepository(ReceiptEntity).update({ id: receiptId }, { ocrStatus, ocrJobId });
+    });
+  }
+
+  /**
+   * Writes what OCR read into the receipt as it is *now* (read inside the write queue,
+   * so a PATCH that landed meanwhile is seen): `decide` picks the changes and the
+   * history note from the fresh receipt, or throws to write nothing. Records the note
+   * as a history line (status unchanged) and marks the OCR done, together.
+   */
+  async applyOcr(
+    receiptId: number,
+    decide: (receipt: Receipt) => { changes: Partial<DraftFields>; note: string | null },
+    by: string,
+    now = new Date(),
+  ): Promise<{ receipt: Receipt; changed: boolean }> {
+    return this.write(async (manager) => {
+      const receipt = await manager.getRepository(ReceiptEntity).findOneBy({ id: receiptId });
+      if (!receipt) throw new ReceiptChangedError(receiptId);
+      const { changes, note } = decide(receipt);
+      const changed = Object.keys(changes).length > 0;
+      const update = changed
+        ? { ...changes, ocrStatus: "done" as const, updatedAt: now }
+        : { ocrStatus: "done" as const };
+      await this.touch(manager, receipt, update);
+      if (changed && note !== null) {
+        await manager.getRepository(ReceiptTransitionEntity).insert({
+          receiptId,
+          from: receipt.status,
+          to: receipt.status,
+          by,
+          at: now,
+          reason: note,
+        });
+      }
+      return { receipt: { ...receipt, ...update }, changed };
     });
   }
 
@@ -87,7 +146,9 @@ export class ReceiptsStore {
     if (filter.dateFrom) query.andWhere("receipt.date >= :dateFrom", { dateFrom: filter.dateFrom });
     if (filter.dateTo) query.andWhere("receipt.date <= :dateTo", { dateTo: filter.dateTo });
     const [items, total] = await query
-      .orderBy("receipt.date", "DESC")
+      // Receipts still waiting for their date (from a photo, OCR running) first: they are the newest.
+      .orderBy("receipt.date IS NULL", "DESC")
+      .addOrderBy("receipt.date", "DESC")
       .addOrderBy("receipt.id", "DESC")
       .skip(window.skip)
       .take(window.take)
@@ -100,7 +161,7 @@ export class ReceiptsStore {
   }
 
   /** Writes new fields if the receipt is still in the status it was read in. */
-  async updateFields(receipt: Receipt, fields: ReceiptFields, now = new Date()): Promise<Receipt> {
+  async updateFields(receipt: Receipt, fields: DraftFields, now = new Date()): Promise<Receipt> {
     await this.write(async (manager) => {
       await this.touch(manager, receipt, { ...fields, updatedAt: now });
     });

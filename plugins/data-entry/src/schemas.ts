@@ -44,17 +44,24 @@ const receiptProperties = {
   id: { type: "integer" },
   company_id: { type: "integer" },
   status: { type: "string", enum: RECEIPT_STATUSES },
-  merchant: { type: "string" },
+  merchant: { type: ["string", "null"], description: "null while a DRAFT waits for OCR or typing" },
   tax_id: { type: "string" },
-  date: { type: "string" },
-  total: { type: "number" },
-  vat: { type: "number" },
-  currency: { type: "string" },
+  date: { type: ["string", "null"] },
+  total: { type: ["number", "null"] },
+  vat: { type: ["number", "null"] },
+  currency: { type: ["string", "null"] },
   notes: { type: ["string", "null"] },
   created_by: { type: "string" },
   created_at: { type: "string", format: "date-time" },
   updated_at: { type: "string", format: "date-time" },
   rejection_reason: { type: ["string", "null"] },
+  missing_fields: {
+    type: "array",
+    items: { type: "string" },
+    description: "What must still be entered before submitting (empty when complete)",
+  },
+  ocr_status: { type: ["string", "null"], enum: ["pending", "done", "failed", null] },
+  ocr_job_id: { type: ["string", "null"] },
   allowed_transitions: { type: "array", items: transitionChoice },
 } as const;
 
@@ -92,7 +99,7 @@ export const attachmentSchema = {
   },
 } as const;
 
-const receiptDetailSchema = {
+export const receiptDetailSchema = {
   type: "object",
   required: [...receiptRequired, "history", "attachments"],
   properties: {
@@ -302,12 +309,26 @@ const nullableNumber = { type: ["number", "null"] } as const;
 
 const ocrJobSchema = {
   type: "object",
-  required: ["job_id", "attachment_id", "receipt_id", "state", "progress", "fields", "error"],
+  required: [
+    "job_id",
+    "attachment_id",
+    "receipt_id",
+    "state",
+    "stage",
+    "progress",
+    "fields",
+    "applied",
+    "error",
+  ],
   properties: {
     job_id: { type: "string", format: "uuid" },
     attachment_id: { type: "string" },
     receipt_id: { type: "integer" },
     state: { type: "string", enum: ["queued", "running", "done", "failed"] },
+    stage: {
+      type: "string",
+      enum: ["queued", "recognizing", "extracting", "applying", "done", "failed"],
+    },
     progress: { type: "number", minimum: 0, maximum: 1 },
     fields: {
       type: ["object", "null"],
@@ -330,6 +351,14 @@ const ocrJobSchema = {
             currency: { type: "number" },
           },
         },
+      },
+    },
+    applied: {
+      type: ["object", "null"],
+      description: "For a receipt's OCR: the receipt fields written (null for a plain OCR job)",
+      properties: {
+        fields: { type: "array", items: { type: "string" } },
+        error: { type: ["string", "null"] },
       },
     },
     error: {
@@ -360,6 +389,27 @@ export const startOcrSchema = {
   },
 };
 
+const jobIdParams = {
+  type: "object",
+  required: ["job_id"],
+  additionalProperties: false,
+  properties: { job_id: { type: "string", format: "uuid" } },
+} as const;
+
+export const ocrEventsSchema = {
+  tags: TAGS,
+  summary:
+    "An OCR job's progress as server-sent events: progress, then done or failed (the stream ends)",
+  description:
+    "text/event-stream. The first event is the current state; a heartbeat comment every 15 s. Authenticate with the Authorization header (fetch streaming; EventSource cannot send it).",
+  produces: ["text/event-stream"],
+  params: jobIdParams,
+  response: {
+    200: { description: "The event stream", type: "string" },
+    ...errorResponses,
+  },
+};
+
 export const getOcrSchema = {
   tags: TAGS,
   summary: "An OCR job's state, progress and, once done, the fields it read",
@@ -370,4 +420,167 @@ export const getOcrSchema = {
     properties: { job_id: { type: "string", format: "uuid" } },
   },
   response: { 200: ocrJobSchema, ...errorResponses },
+};
+
+const pageQuery = {
+  page: { type: "integer", minimum: 1, maximum: 1_000_000 },
+  page_size: { type: "integer", minimum: 1, maximum: MAX_PAGE_SIZE },
+} as const;
+
+const searchQuery = {
+  type: "string",
+  maxLength: 100,
+  description: "Search text; empty lists everything",
+} as const;
+
+function pageOf(item: object) {
+  return {
+    type: "object",
+    required: ["items", "total", "page", "page_size", "pages"],
+    properties: {
+      items: { type: "array", items: item },
+      total: { type: "integer", description: "Matches on every page" },
+      page: { type: "integer" },
+      page_size: { type: "integer" },
+      pages: { type: "integer" },
+    },
+  } as const;
+}
+
+export const accountsSchema = {
+  tags: TAGS,
+  summary: "The company's chart of accounts, searched by code prefix or name",
+  querystring: {
+    type: "object",
+    required: ["company"],
+    additionalProperties: false,
+    properties: { company: { type: "integer", minimum: 1 }, q: searchQuery, ...pageQuery },
+  },
+  response: {
+    200: {
+      ...pageOf({
+        type: "object",
+        required: ["code", "name", "class", "kind", "level", "parent_code"],
+        properties: {
+          code: { type: "string" },
+          name: { type: "string" },
+          class: { type: "integer" },
+          kind: { type: "string", description: "A active, P passive, B bifunctional" },
+          level: { type: "string", enum: ["synthetic1", "synthetic2", "analytic"] },
+          parent_code: { type: ["string", "null"] },
+        },
+      }),
+      description: "One page; X-Cache (HIT-L1, HIT-L2, MISS) and Age say where the list came from",
+    },
+    ...errorResponses,
+  },
+};
+
+export const partnersSchema = {
+  tags: TAGS,
+  summary: "The company's partners (suppliers, clients), searched by name or tax id",
+  querystring: {
+    type: "object",
+    required: ["company"],
+    additionalProperties: false,
+    properties: {
+      company: { type: "integer", minimum: 1 },
+      q: searchQuery,
+      kind: { type: "string", enum: ["client", "supplier"] },
+      ...pageQuery,
+    },
+  },
+  response: {
+    200: {
+      ...pageOf({
+        type: "object",
+        required: ["id", "name", "tax_id", "kind", "city"],
+        properties: {
+          id: { type: "integer" },
+          name: { type: "string" },
+          tax_id: { type: "string" },
+          kind: { type: "string", enum: ["client", "supplier"] },
+          city: { type: ["string", "null"] },
+        },
+      }),
+      description: "One page; X-Cache (HIT-L1, HIT-L2, MISS) and Age say where the list came from",
+    },
+    ...errorResponses,
+  },
+};
+
+export const vatRatesSchema = {
+  tags: TAGS,
+  summary: "The VAT rates in force on a day (default today), from DATA_ENTRY_VAT_RATES",
+  querystring: {
+    type: "object",
+    additionalProperties: false,
+    properties: { date: { ...dateString, description: "YYYY-MM-DD; default today" } },
+  },
+  response: {
+    200: {
+      type: "object",
+      required: ["date", "valid_from", "valid_to", "rates"],
+      properties: {
+        date: { type: "string" },
+        valid_from: { type: ["string", "null"], description: "null: since always" },
+        valid_to: { type: ["string", "null"], description: "null: no later change known" },
+        rates: {
+          type: "array",
+          items: {
+            type: "object",
+            required: ["rate", "name"],
+            properties: {
+              rate: { type: "number", description: "Percent" },
+              name: { type: "string", enum: ["standard", "reduced", "zero"] },
+            },
+          },
+        },
+      },
+    },
+    ...errorResponses,
+  },
+};
+
+export const receiptOcrSchema = {
+  tags: TAGS,
+  summary:
+    "Read one of a DRAFT or REJECTED receipt's images with OCR and fill its empty fields when done",
+  params: idParams,
+  body: {
+    type: "object",
+    required: ["attachment_id"],
+    additionalProperties: false,
+    properties: {
+      attachment_id: { type: "string", format: "uuid" },
+      overwrite: {
+        type: "boolean",
+        default: false,
+        description: "Also replace fields already entered",
+      },
+    },
+  },
+  response: {
+    202: {
+      type: "object",
+      required: ["job_id", "state"],
+      properties: { job_id: { type: "string" }, state: { type: "string" } },
+    },
+    ...withConflict,
+    415: errorResponseSchema,
+    503: errorResponseSchema,
+  },
+};
+
+export const receiptFromImageSchema = {
+  tags: TAGS,
+  summary:
+    "Create a DRAFT receipt from a photo (multipart: company_id, then file); OCR fills it in the background",
+  consumes: ["multipart/form-data"],
+  response: {
+    201: receiptDetailSchema,
+    ...errorResponses,
+    413: errorResponseSchema,
+    415: errorResponseSchema,
+  },
 };

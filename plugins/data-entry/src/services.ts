@@ -9,8 +9,10 @@ import { canSeeCompany } from "@roa2web/plugin-sdk";
 import { AttachmentStorage } from "./attachment-storage.js";
 import type { Receipt } from "./entities.js";
 import { ReceiptLockedError, ReceiptNotFoundError, UnknownCompanyError } from "./errors.js";
+import { Nomenclature } from "./nomenclature.js";
 import { OcrPool } from "./ocr/ocr-pool.js";
 import { OcrJobs } from "./ocr-jobs.js";
+import { ReceiptOcr } from "./receipt-ocr.js";
 import { ReceiptsStore } from "./receipts-store.js";
 import { type DataEntrySettings, readDataEntrySettings } from "./settings.js";
 import { isEditable } from "./workflow.js";
@@ -21,6 +23,9 @@ export interface DataEntryServices {
   settings: DataEntrySettings;
   store: ReceiptsStore;
   storage: AttachmentStorage;
+  nomenclature: Nomenclature;
+  /** OCR that writes into receipts (routes and the data-entry.receipts service). */
+  receiptOcr: ReceiptOcr;
   /** null when DATA_ENTRY_OCR_ENABLED is false. */
   ocr: { pool: OcrPool; jobs: OcrJobs } | null;
 }
@@ -40,12 +45,24 @@ export function createServices(context: PluginContext): DataEntryServices {
     });
     ocr = { pool, jobs: new OcrJobs(pool) };
   }
-  return {
+  const store = ReceiptsStore.of(context);
+  const storage = AttachmentStorage.of(context.dataDir);
+  const services: DataEntryServices = {
     settings,
-    store: ReceiptsStore.of(context),
-    storage: AttachmentStorage.of(context.dataDir),
+    store,
+    storage,
+    nomenclature: new Nomenclature(context.erp, context.cache, settings.nomenclatureTtlMs),
+    receiptOcr: new ReceiptOcr({
+      store,
+      storage,
+      // Read at each call, so whatever `services.ocr` holds now is used.
+      ocr: () => services.ocr,
+      timeZone: settings.timeZone,
+      logger: context.logger,
+    }),
     ocr,
   };
+  return services;
 }
 
 export function servicesOf(context: PluginContext): DataEntryServices {

@@ -21,6 +21,11 @@ describe("settings", () => {
       timeZone: "Europe/Bucharest",
       accounts: { expense: "6022", vat: "4426", supplier: "401", cash: "5311" },
       defaultPayment: "supplier",
+      nomenclatureTtlMs: 600_000,
+      vatSchedule: [
+        { from: null, rates: [19, 9, 5] },
+        { from: "2025-08-01", rates: [21, 11, 0] },
+      ],
       ocr: {
         enabled: true,
         workers: expect.any(Number),
@@ -51,6 +56,9 @@ describe("settings", () => {
     [{ OCR_LANGUAGES: "deu,klingon" }, "DATA_ENTRY_OCR_LANGUAGES"],
     [{ OCR_LANGUAGES: " , " }, "DATA_ENTRY_OCR_LANGUAGES"],
     [{ OCR_WORKERS: "0" }, "DATA_ENTRY_OCR_WORKERS"],
+    [{ VAT_RATES: "19,x" }, "DATA_ENTRY_VAT_RATES"],
+    [{ VAT_RATES: "2025-08-01:21;2024-01-01:19" }, "DATA_ENTRY_VAT_RATES"],
+    [{ NOMENCLATURE_TTL_MS: "0" }, "DATA_ENTRY_NOMENCLATURE_TTL_MS"],
   ])("names the variable of a bad value %o", (values, name) => {
     expect(() => readDataEntrySettings(settingsOf(values))).toThrow(name);
   });

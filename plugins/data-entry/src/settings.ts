@@ -8,6 +8,7 @@ import {
 } from "@roa2web/plugin-sdk";
 import type { PaymentMethod, ProposalAccounts } from "./entries.js";
 import { PAYMENT_METHODS } from "./entries.js";
+import { DEFAULT_VAT_SCHEDULE, parseVatSchedule, type VatPeriod } from "./nomenclature-rules.js";
 import { OCR_LANGUAGES, type OcrLanguage } from "./ocr/language-data.js";
 
 export const DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
@@ -23,6 +24,10 @@ export interface DataEntrySettings {
   accounts: ProposalAccounts;
   /** DATA_ENTRY_DEFAULT_PAYMENT: `supplier` (401) or `cash` (5311) when a proposal does not say. */
   defaultPayment: PaymentMethod;
+  /** DATA_ENTRY_NOMENCLATURE_TTL_MS: how long accounts and partners stay cached (default 10 min). */
+  nomenclatureTtlMs: number;
+  /** DATA_ENTRY_VAT_RATES: `19,9,5;2025-08-01:21,11,0` (the ERP has no VAT-rate table). */
+  vatSchedule: VatPeriod[];
   ocr: OcrSettings;
 }
 
@@ -85,8 +90,21 @@ export function readDataEntrySettings(settings: PluginSettings): DataEntrySettin
       cash: account(settings, "CASH_ACCOUNT", "5311"),
     },
     defaultPayment: defaultPayment as PaymentMethod,
+    nomenclatureTtlMs: wholeNumber(settings, "NOMENCLATURE_TTL_MS", 600_000, 86_400_000),
+    vatSchedule: readVatSchedule(settings),
     ocr: readOcrSettings(settings),
   };
+}
+
+function readVatSchedule(settings: PluginSettings): VatPeriod[] {
+  const text = settings.string("VAT_RATES", DEFAULT_VAT_SCHEDULE);
+  try {
+    return parseVatSchedule(text);
+  } catch (error) {
+    throw new ValidationError(
+      `Setting ${settings.prefix}VAT_RATES must look like ${DEFAULT_VAT_SCHEDULE}: ${(error as Error).message}`,
+    );
+  }
 }
 
 function readOcrSettings(settings: PluginSettings): OcrSettings {

@@ -1,6 +1,8 @@
 /** Stored records → the API's snake_case JSON. */
 import type { Attachment, Receipt, ReceiptEntry, ReceiptTransition } from "./entities.js";
 import { balanceOf } from "./entries.js";
+import type { OcrJob } from "./ocr-jobs.js";
+import { missingFields } from "./receipt-rules.js";
 import { allowedTransitions } from "./workflow.js";
 
 export function toReceiptView(receipt: Receipt) {
@@ -19,6 +21,9 @@ export function toReceiptView(receipt: Receipt) {
     created_at: receipt.createdAt.toISOString(),
     updated_at: receipt.updatedAt.toISOString(),
     rejection_reason: receipt.rejectionReason,
+    missing_fields: missingFields(receipt),
+    ocr_status: receipt.ocrStatus,
+    ocr_job_id: receipt.ocrJobId,
     allowed_transitions: allowedTransitions(receipt.status),
   };
 }
@@ -58,5 +63,30 @@ export function toEntriesView(receiptId: number, entries: readonly ReceiptEntry[
     debit: balance.debit,
     credit: balance.credit,
     balanced: balance.balanced,
+  };
+}
+
+export function toOcrJobView(job: OcrJob) {
+  return {
+    job_id: job.id,
+    attachment_id: job.attachmentId,
+    receipt_id: job.receiptId,
+    state: job.state,
+    stage: job.stage,
+    progress: job.progress,
+    fields: job.fields,
+    applied: job.applied,
+    error: job.error,
+  };
+}
+
+/** The server-sent event that tells a job's news: `progress`, then `done` or `failed`. */
+export function ocrJobEvent(job: OcrJob): { event: "progress" | "done" | "failed"; data: object } {
+  if (job.state === "done") return { event: "done", data: toOcrJobView(job) };
+  if (job.state === "failed")
+    return { event: "failed", data: { job_id: job.id, error: job.error } };
+  return {
+    event: "progress",
+    data: { job_id: job.id, status: job.state, progress: job.progress, stage: job.stage },
   };
 }

@@ -9,7 +9,8 @@ import {
   type PaymentMethod,
   proposeEntries,
 } from "../entries.js";
-import { UnknownAccountsError } from "../errors.js";
+import { IncompleteReceiptError, UnknownAccountsError } from "../errors.js";
+import { missingFields } from "../receipt-rules.js";
 import { getEntriesSchema, proposeEntriesSchema, putEntriesSchema } from "../schemas.js";
 import { assertEditable, missingAccounts, servicesOf, visibleReceipt } from "../services.js";
 import { toEntriesView } from "../views.js";
@@ -67,7 +68,12 @@ export default defineRoutes(async (app, { plugin }) => {
       assertEditable(receipt);
       const payment = request.body?.payment ?? settings.defaultPayment;
       const expense = request.body?.expense_account?.trim() ?? settings.accounts.expense;
-      const lines = proposeEntries(receipt, settings.accounts, payment, expense);
+      const { merchant, date, total, vat } = receipt;
+      if (merchant === null || date === null || total === null || vat === null) {
+        throw new IncompleteReceiptError(receipt.id, missingFields(receipt));
+      }
+      const proposal = { merchant, date, total, vat };
+      const lines = proposeEntries(proposal, settings.accounts, payment, expense);
       const view = await replace(receipt, lines);
       plugin.logger.info(
         { reqId: request.id, receiptId: receipt.id, payment, expense },

@@ -1,4 +1,4 @@
-/** OCR of an attachment: start a job (answers at once), then poll it. */
+/** OCR of an attachment: start a job (answers at once), then poll it or follow its events. */
 import {
   canSeeCompany,
   defineRoutes,
@@ -8,24 +8,26 @@ import {
 } from "@roa2web/plugin-sdk";
 import { signedInUser } from "../access.js";
 import { AttachmentNotFoundError } from "../errors.js";
+import { EventStream } from "../event-stream.js";
 import type { OcrJob } from "../ocr-jobs.js";
-import { getOcrSchema, startOcrSchema } from "../schemas.js";
+import { getOcrSchema, ocrEventsSchema, startOcrSchema } from "../schemas.js";
 import { servicesOf } from "../services.js";
-
-function toJobView(job: OcrJob) {
-  return {
-    job_id: job.id,
-    attachment_id: job.attachmentId,
-    receipt_id: job.receiptId,
-    state: job.state,
-    progress: job.progress,
-    fields: job.fields,
-    error: job.error,
-  };
-}
+import { ocrJobEvent, toOcrJobView } from "../views.js";
 
 export default defineRoutes(async (app, { plugin }) => {
-  const { store, storage, ocr } = servicesOf(plugin);
+  // `services.ocr` is read per request (tests put a fake recogniser there).
+  const services = servicesOf(plugin);
+  const { store, storage } = services;
+
+  /** The job, if the caller may see its company; otherwise it does not exist for them. */
+  function visibleJob(request: { user: Parameters<typeof signedInUser>[0]["user"] }, id: string) {
+    const user = signedInUser(request);
+    const job = services.ocr?.jobs.get(id);
+    if (!job || !canSeeCompany(user, job.companyId)) {
+      throw new NotFoundError(`No OCR job with id ${id}`, { details: { job_id: id } });
+    }
+    return job;
+  }
 
   app.post<{ Body: { attachment_id: string } }>(
     "/ocr",
@@ -39,6 +41,7 @@ export default defineRoutes(async (app, { plugin }) => {
       if (!receipt || !canSeeCompany(user, receipt.companyId)) {
         throw new AttachmentNotFoundError(attachment.id);
       }
+      const ocr = services.ocr;
       if (!ocr) {
         throw new ServiceUnavailableError("OCR is switched off (DATA_ENTRY_OCR_ENABLED=false)");
       }
@@ -64,15 +67,31 @@ export default defineRoutes(async (app, { plugin }) => {
   app.get<{ Params: { job_id: string } }>(
     "/ocr/:job_id",
     { config: { access: "data-entry:read" }, schema: getOcrSchema },
-    async (request) => {
-      const user = signedInUser(request);
-      const job = ocr?.jobs.get(request.params.job_id);
-      if (!job || !canSeeCompany(user, job.companyId)) {
-        throw new NotFoundError(`No OCR job with id ${request.params.job_id}`, {
-          details: { job_id: request.params.job_id },
-        });
-      }
-      return toJobView(job);
+    async (request) => toOcrJobView(visibleJob(request, request.params.job_id)),
+  );
+
+  app.get<{ Params: { job_id: string } }>(
+    "/ocr/:job_id/events",
+    { config: { access: "data-entry:read" }, schema: ocrEventsSchema },
+    async (request, reply) => {
+      // Checked before the stream opens, so refusals are ordinary JSON errors.
+      const job: OcrJob = visibleJob(request, request.params.job_id);
+      const jobs = services.ocr?.jobs;
+      // From here on the raw response is ours: no serialiser, no buffering.
+      reply.hijack();
+      const stream = new EventStream(reply.raw, reply.getHeaders());
+      const tell = (current: OcrJob) => {
+        const { event, data } = ocrJobEvent(current);
+        stream.send(event, data);
+        if (current.finishedAt !== null) stream.close();
+      };
+      tell(job);
+      if (stream.closed || !jobs) return;
+      stream.onClose(jobs.subscribe(job.id, tell));
+      // A plugin that stops (reload, disable) ends its streams rather than hold the old routes.
+      const onStop = () => stream.close();
+      plugin.signal.addEventListener("abort", onStop, { once: true });
+      stream.onClose(() => plugin.signal.removeEventListener("abort", onStop));
     },
   );
 });

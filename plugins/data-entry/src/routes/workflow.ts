@@ -5,7 +5,13 @@
 import { defineRoutes } from "@roa2web/plugin-sdk";
 import { signedInUser } from "../access.js";
 import { balanceOf } from "../entries.js";
-import { InvalidFieldError, TransitionNotAllowedError, UnbalancedEntriesError } from "../errors.js";
+import {
+  IncompleteReceiptError,
+  InvalidFieldError,
+  TransitionNotAllowedError,
+  UnbalancedEntriesError,
+} from "../errors.js";
+import { missingFields } from "../receipt-rules.js";
 import { transitionRouteSchema } from "../schemas.js";
 import { servicesOf, visibleReceipt } from "../services.js";
 import { toReceiptView } from "../views.js";
@@ -60,6 +66,8 @@ export default defineRoutes(async (app, { plugin }) => {
           reason,
           (entries) => {
             if (action !== "submit") return;
+            const missing = missingFields(receipt);
+            if (missing.length > 0) throw new IncompleteReceiptError(receipt.id, missing);
             const balance = balanceOf(entries);
             if (!balance.balanced) {
               throw new UnbalancedEntriesError(balance.debit, balance.credit, balance.lines);

@@ -1,0 +1,504 @@
+/**
+ * OCR flows with a recogniser the test drives step by step: following a job as
+ * server-sent events over real HTTP (the stream is written on the raw socket),
+ * filling receipts from OCR, receipts from a photo, and the data-entry.receipts service.
+ */
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  inject,
+  startTestKernel,
+  type TestKernel,
+} from "../../../kernel/core/test/helpers/test-kernel.js";
+import type { DataEntryReceipts } from "./contract.js";
+import type { OcrJobs } from "./ocr-jobs.js";
+import { ControlledRecognizer, installFakeOcr } from "./test/fake-ocr.js";
+
+const packageRoot = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
+const api = "/api/data-entry";
+const PNG = Buffer.concat([
+  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+  Buffer.alloc(64, 3),
+]);
+let t: TestKernel;
+let token = "";
+let otherToken = "";
+let recognizer: ControlledRecognizer;
+let jobs: OcrJobs;
+
+beforeAll(async () => {
+  t = await startTestKernel({ pluginDirs: [path.dirname(packageRoot)], listen: true });
+  if (t.kernel.plugins.get("data-entry")?.state !== "enabled") throw new Error("not started");
+  recognizer = new ControlledRecognizer();
+  jobs = installFakeOcr(t.kernel, recognizer);
+  token = await t.login();
+  await t.kernel.users.create({
+    username: "elsewhere",
+    password: "elsewhere-pass",
+    permissions: ["data-entry:read", "data-entry:write"],
+    companies: [2],
+  });
+  otherToken = await t.login("elsewhere", "elsewhere-pass");
+});
+afterAll(async () => t?.close());
+
+const auth = (bearer = token) => ({ authorization: `Bearer ${bearer}` });
+
+/** A receipt of company 1 with an image attachment, and an OCR job started on it. */
+async function startJob(): Promise<string> {
+  const created = await inject(t.kernel, {
+    method: "POST",
+    url: `${api}/receipts`,
+    headers: auth(),
+    payload: {
+      company_id: 1,
+      merchant: "X",
+      tax_id: "",
+      date: "2024-06-12",
+      total: 1,
+      vat: 0,
+      currency: "EUR",
+    },
+  });
+  const boundary = "----sse-test";
+  const uploaded = await inject(t.kernel, {
+    method: "POST",
+    url: `${api}/receipts/${created.json().id}/attachments`,
+    headers: { ...auth(), "content-type": `multipart/form-data; boundary=${boundary}` },
+    payload: Buffer.concat([
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="b.png"\r\n\r\n`,
+      ),
+      PNG,
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]),
+  });
+  const started = await inject(t.kernel, {
+    method: "POST",
+    url: `${api}/ocr`,
+    headers: auth(),
+    payload: { attachment_id: uploaded.json().id },
+  });
+  expect(started.statusCode, started.body).toBe(202);
+  return started.json().job_id as string;
+}
+
+interface ServerEvent {
+  event: string;
+  data: Record<string, unknown>;
+}
+
+/** Reads server-sent events from a fetch body, one at a time; `null` once the stream ended. */
+function eventReader(body: ReadableStream<Uint8Array>) {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = "";
+  return {
+    async next(): Promise<ServerEvent | null> {
+      for (;;) {
+        const end = buffer.indexOf("\n\n");
+        if (end !== -1) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          if (block.startsWith(":")) continue; // a comment (heartbeat)
+          const event = /^event: (.*)$/m.exec(block)?.[1] ?? "message";
+          const data = JSON.parse(/^data: (.*)$/m.exec(block)?.[1] ?? "null");
+          return { event, data };
+        }
+        const { value, done } = await reader.read();
+        if (done) return null;
+        buffer += decoder.decode(value, { stream: true });
+      }
+    },
+    cancel: () => reader.cancel(),
+  };
+}
+
+function openEvents(jobId: string, bearer = token, signal?: AbortSignal) {
+  return fetch(`${t.url}${api}/ocr/${jobId}/events`, { headers: auth(bearer), signal });
+}
+
+describe("OCR job events", () => {
+  it("streams the current state at once, then progress, then done, and ends", async () => {
+    const jobId = await startJob();
+    const recognition = await recognizer.next();
+    const response = await openEvents(jobId);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("text/event-stream; charset=utf-8");
+    expect(response.headers.get("x-request-id")).toBeTruthy();
+    expect(response.headers.get("content-security-policy")).toContain("default-src 'none'");
+    expect(response.headers.get("content-encoding")).toBeNull();
+    const events = eventReader(response.body as ReadableStream<Uint8Array>);
+
+    expect(await events.next()).toEqual({
+      event: "progress",
+      data: { job_id: jobId, status: "queued", progress: 0, stage: "queued" },
+    });
+    expect(jobs.listenerCount(jobId)).toBe(1);
+    recognition.progress(0.5);
+    expect(await events.next()).toEqual({
+      event: "progress",
+      data: { job_id: jobId, status: "running", progress: 0.5, stage: "recognizing" },
+    });
+    recognition.finish({ text: "BACKEREI MULLER\nSUMME EUR 5,59\nDatum 12.06.2024 14:22" });
+    expect(await events.next()).toMatchObject({
+      event: "progress",
+      data: { stage: "extracting" },
+    });
+    expect(await events.next()).toMatchObject({
+      event: "done",
+      data: {
+        job_id: jobId,
+        state: "done",
+        progress: 1,
+        fields: { total: 5.59, date: "2024-06-12", currency: "EUR" },
+      },
+    });
+    expect(await events.next()).toBeNull();
+    expect(jobs.listenerCount(jobId)).toBe(0);
+  });
+
+  it("answers a finished job with its final event only, and a failed one with failed", async () => {
+    const jobId = await startJob();
+    (await recognizer.next()).fail(new Error("/secret/engine/path"));
+    while (jobs.get(jobId)?.finishedAt === null) await new Promise((r) => setImmediate(r));
+    expect(jobs.get(jobId)?.state).toBe("failed");
+    // inject() returns once the stream has ended: it did end by itself.
+    const response = await inject(t.kernel, {
+      method: "GET",
+      url: `${api}/ocr/${jobId}/events`,
+      headers: auth(),
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toBe(
+      `event: failed\ndata: ${JSON.stringify({
+        job_id: jobId,
+        error: { code: "DATA_ENTRY_OCR_FAILED", message: "OCR failed" },
+      })}\n\n`,
+    );
+  });
+
+  it("drops the listener when the client goes away, and the job carries on", async () => {
+    const jobId = await startJob();
+    const recognition = await recognizer.next();
+    const abort = new AbortController();
+    const response = await openEvents(jobId, token, abort.signal);
+    const events = eventReader(response.body as ReadableStream<Uint8Array>);
+    expect((await events.next())?.event).toBe("progress");
+    expect(jobs.listenerCount(jobId)).toBe(1);
+    abort.abort();
+    await events.cancel().catch(() => {});
+    // The server learns of the disconnect from the socket; wait for it, not for a time.
+    while (jobs.listenerCount(jobId) > 0) await new Promise((r) => setTimeout(r, 5));
+    expect(jobs.listenerCount()).toBe(0);
+    recognition.finish({ text: "SUMME EUR 1,00" });
+    while (jobs.get(jobId)?.state !== "done") await new Promise((r) => setImmediate(r));
+    expect(jobs.get(jobId)?.fields?.total).toBe(1);
+  });
+
+  it("hides another company's job (404) and needs a token (401)", async () => {
+    const jobId = await startJob();
+    const recognition = await recognizer.next();
+    const hidden = await openEvents(jobId, otherToken);
+    expect(hidden.status).toBe(404);
+    expect(hidden.headers.get("content-type")).toContain("application/json");
+    expect((await hidden.json()).error.code).toBe("NOT_FOUND");
+    const anonymous = await fetch(`${t.url}${api}/ocr/${jobId}/events`);
+    expect(anonymous.status).toBe(401);
+    const unknown = await openEvents("3f0f7a4e-0000-4000-8000-000000000000");
+    expect(unknown.status).toBe(404);
+    recognition.finish({ text: "" });
+    expect(jobs.listenerCount()).toBe(0);
+  });
+});
+
+const TEXT = "BACKEREI MULLER\nSUMME EUR 5,59\nDatum 12.06.2024 14:22";
+
+function formWith(parts: Array<[string, string | Buffer, string?]>) {
+  const boundary = "----from-image";
+  const chunks = parts.map(([name, value, filename]) =>
+    Buffer.concat([
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${name}"${filename ? `; filename="${filename}"` : ""}\r\n\r\n`,
+      ),
+      Buffer.isBuffer(value) ? value : Buffer.from(value),
+      Buffer.from("\r\n"),
+    ]),
+  );
+  return {
+    payload: Buffer.concat([...chunks, Buffer.from(`--${boundary}--\r\n`)]),
+    headers: { "content-type": `multipart/form-data; boundary=${boundary}` },
+  };
+}
+
+function fromImage(parts: Array<[string, string | Buffer, string?]>, bearer = token) {
+  const form = formWith(parts);
+  return inject(t.kernel, {
+    method: "POST",
+    url: `${api}/receipts/from-image`,
+    headers: { ...auth(bearer), ...form.headers },
+    payload: form.payload,
+  });
+}
+
+async function settled(jobId: string) {
+  while (jobs.get(jobId)?.finishedAt === null) await new Promise((r) => setImmediate(r));
+  return jobs.get(jobId);
+}
+
+const getReceipt = async (id: number) =>
+  (await inject(t.kernel, { method: "GET", url: `${api}/receipts/${id}`, headers: auth() })).json();
+
+describe("a receipt from a photo", () => {
+  it("creates a DRAFT with the attachment at once, and OCR fills it in", async () => {
+    const created = await fromImage([
+      ["company_id", "1"],
+      ["file", PNG, "../../bon.png"],
+    ]);
+    expect(created.statusCode, created.body).toBe(201);
+    const receipt = created.json();
+    expect(receipt).toMatchObject({
+      company_id: 1,
+      status: "DRAFT",
+      merchant: null,
+      date: null,
+      total: null,
+      vat: null,
+      currency: null,
+      ocr_status: "pending",
+      missing_fields: ["merchant", "date", "total", "vat", "currency"],
+      attachments: [{ display_name: "bon.png", mime: "image/png" }],
+    });
+    expect(receipt.ocr_job_id).toMatch(/^[0-9a-f-]{36}$/);
+
+    // Incomplete: no proposal, no submit, while OCR runs.
+    const propose = await inject(t.kernel, {
+      method: "POST",
+      url: `${api}/receipts/${receipt.id}/entries/propose`,
+      headers: auth(),
+      payload: {},
+    });
+    expect(propose.statusCode).toBe(409);
+    const submit = await inject(t.kernel, {
+      method: "POST",
+      url: `${api}/receipts/${receipt.id}/submit`,
+      headers: auth(),
+    });
+    expect(submit.statusCode).toBe(409);
+    expect(submit.json().error.details.missing).toEqual([
+      "merchant",
+      "date",
+      "total",
+      "vat",
+      "currency",
+    ]);
+
+    const recognition = await recognizer.next();
+    expect(recognition.image.equals(PNG)).toBe(true);
+    recognition.finish({ text: TEXT });
+    const job = await settled(receipt.ocr_job_id);
+    expect(job?.applied?.fields).toEqual(["merchant", "date", "total", "currency"]);
+    const filled = await getReceipt(receipt.id);
+    expect(filled).toMatchObject({
+      merchant: job?.fields?.merchant,
+      date: "2024-06-12",
+      total: 5.59,
+      vat: null,
+      currency: "EUR",
+      ocr_status: "done",
+      missing_fields: ["vat"],
+    });
+    const note = filled.history.at(-1);
+    expect(note).toMatchObject({ from: "DRAFT", to: "DRAFT", by: "demo" });
+    expect(note.reason).toMatch(
+      /^Filled by OCR \(confidence 0\.\d\d\): merchant, date, total, currency$/,
+    );
+  });
+
+  it("needs the company before the file, a company granted, and stores a PDF without OCR", async () => {
+    const missing = await fromImage([["file", PNG, "a.png"]]);
+    expect(missing.statusCode).toBe(400);
+    expect(missing.json().error.details).toEqual({ field: "body.company_id" });
+    const refused = await fromImage(
+      [
+        ["company_id", "1"],
+        ["file", PNG, "a.png"],
+      ],
+      otherToken,
+    );
+    expect(refused.statusCode).toBe(403);
+    const text = await fromImage([
+      ["company_id", "1"],
+      ["file", Buffer.from("not an image"), "a.jpg"],
+    ]);
+    expect(text.statusCode).toBe(415);
+    const pdf = await fromImage([
+      ["company_id", "1"],
+      ["file", Buffer.from("%PDF-1.4\n%%EOF\n"), "f.pdf"],
+    ]);
+    expect(pdf.statusCode).toBe(201);
+    expect(pdf.json()).toMatchObject({ ocr_status: null, ocr_job_id: null });
+  });
+});
+
+describe("OCR into an existing receipt", () => {
+  async function typedReceiptWithImage() {
+    const created = await inject(t.kernel, {
+      method: "POST",
+      url: `${api}/receipts`,
+      headers: auth(),
+      payload: {
+        company_id: 1,
+        merchant: "Typed by hand",
+        tax_id: "",
+        date: "2024-06-13",
+        total: 10,
+        vat: 0,
+        currency: "RON",
+      },
+    });
+    const id = created.json().id as number;
+    const form = formWith([["file", PNG, "b.png"]]);
+    const uploaded = await inject(t.kernel, {
+      method: "POST",
+      url: `${api}/receipts/${id}/attachments`,
+      headers: { ...auth(), ...form.headers },
+      payload: form.payload,
+    });
+    return { id, attachmentId: uploaded.json().id as string };
+  }
+
+  function runOcr(id: number, body: object, bearer = token) {
+    return inject(t.kernel, {
+      method: "POST",
+      url: `${api}/receipts/${id}/ocr`,
+      headers: auth(bearer),
+      payload: body,
+    });
+  }
+
+  it("fills only empty fields, or everything with overwrite", async () => {
+    const { id, attachmentId } = await typedReceiptWithImage();
+    const kept = await runOcr(id, { attachment_id: attachmentId });
+    expect(kept.statusCode, kept.body).toBe(202);
+    expect((await getReceipt(id)).ocr_status).toBe("pending");
+    (await recognizer.next()).finish({ text: TEXT });
+    expect((await settled(kept.json().job_id))?.applied).toEqual({ fields: [], error: null });
+    const unchanged = await getReceipt(id);
+    expect(unchanged).toMatchObject({
+      merchant: "Typed by hand",
+      total: 10,
+      currency: "RON",
+      ocr_status: "done",
+    });
+    expect(unchanged.history).toHaveLength(1);
+
+    const replaced = await runOcr(id, { attachment_id: attachmentId, overwrite: true });
+    (await recognizer.next()).finish({ text: TEXT });
+    await settled(replaced.json().job_id);
+    expect(await getReceipt(id)).toMatchObject({
+      total: 5.59,
+      date: "2024-06-12",
+      currency: "EUR",
+      vat: 0,
+    });
+  });
+
+  it("records a failed OCR, and leaves a receipt submitted meanwhile alone", async () => {
+    const { id, attachmentId } = await typedReceiptWithImage();
+    const failing = await runOcr(id, { attachment_id: attachmentId });
+    (await recognizer.next()).fail(new Error("engine"));
+    await settled(failing.json().job_id);
+    expect((await getReceipt(id)).ocr_status).toBe("failed");
+
+    const late = await runOcr(id, { attachment_id: attachmentId, overwrite: true });
+    const recognition = await recognizer.next();
+    await inject(t.kernel, {
+      method: "POST",
+      url: `${api}/receipts/${id}/entries/propose`,
+      headers: auth(),
+      payload: {},
+    });
+    const submitted = await inject(t.kernel, {
+      method: "POST",
+      url: `${api}/receipts/${id}/submit`,
+      headers: auth(),
+    });
+    expect(submitted.statusCode, submitted.body).toBe(200);
+    recognition.finish({ text: TEXT });
+    const job = await settled(late.json().job_id);
+    expect(job?.applied?.error).toContain("PENDING");
+    expect(await getReceipt(id)).toMatchObject({ status: "PENDING", total: 10 });
+  });
+
+  it("refuses another receipt's attachment (404) and another company's receipt (404)", async () => {
+    const first = await typedReceiptWithImage();
+    const second = await typedReceiptWithImage();
+    expect((await runOcr(first.id, { attachment_id: second.attachmentId })).statusCode).toBe(404);
+    expect(
+      (await runOcr(first.id, { attachment_id: first.attachmentId }, otherToken)).statusCode,
+    ).toBe(404);
+  });
+});
+
+describe("the data-entry.receipts service", () => {
+  const service = () => {
+    const services = t.kernel.plugins.get("data-entry")?.instance?.context.services;
+    const receipts = services?.get<"data-entry.receipts">("data-entry.receipts") as
+      | DataEntryReceipts
+      | undefined;
+    if (!receipts) throw new Error("data-entry.receipts is not provided");
+    return receipts;
+  };
+  const caller = { companies: [1], permissions: ["data-entry:write"] };
+
+  it("creates a DRAFT from a photo and resolves with what OCR read once it is applied", async () => {
+    const result = await service().createDraftFromImage({
+      userId: 1,
+      companyId: 1,
+      fileName: "telegram-photo.png",
+      bytes: PNG,
+      caller,
+    });
+    expect(result.receipt).toMatchObject({ status: "DRAFT", company_id: 1 });
+    (await recognizer.next()).finish({ text: TEXT });
+    const reading = await result.ocr;
+    expect(reading).toMatchObject({
+      total: 5.59,
+      date: "2024-06-12",
+      currency: "EUR",
+      vat: null,
+      applied: ["merchant", "date", "total", "currency"],
+    });
+    expect(reading?.confidence).toBeGreaterThan(0);
+    const receipt = await getReceipt(result.receipt.id);
+    expect(receipt).toMatchObject({ total: 5.59, created_by: "demo", ocr_status: "done" });
+    expect(receipt.attachments[0].display_name).toBe("telegram-photo.png");
+  });
+
+  it("resolves null when OCR fails, and checks the caller's rights", async () => {
+    const result = await service().createDraftFromImage({
+      userId: 1,
+      companyId: 1,
+      fileName: "x.png",
+      bytes: PNG,
+      caller,
+    });
+    (await recognizer.next()).fail(new Error("engine"));
+    expect(await result.ocr).toBeNull();
+    const input = { userId: 1, companyId: 1, fileName: "x.png", bytes: PNG };
+    await expect(
+      service().createDraftFromImage({
+        ...input,
+        caller: { companies: [1], permissions: ["data-entry:read"] },
+      }),
+    ).rejects.toMatchObject({ statusCode: 403, details: { permission: "data-entry:write" } });
+    await expect(
+      service().createDraftFromImage({ ...input, caller: { ...caller, companies: [2] } }),
+    ).rejects.toMatchObject({ statusCode: 403 });
+    await expect(
+      service().createDraftFromImage({ ...input, bytes: Buffer.from("text"), caller }),
+    ).rejects.toMatchObject({ statusCode: 415 });
+  });
+});

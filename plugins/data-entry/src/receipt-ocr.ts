@@ -1,0 +1,172 @@
+/**
+ * OCR that writes into a receipt: run a job on one of its image attachments and, when
+ * the fields are read, fill the receipt's empty fields (all of them with `overwrite`)
+ * and record it in the history. Also a receipt created from a photo in one go. The
+ * HTTP routes and the `data-entry.receipts` service both come through here.
+ */
+import {
+  type Logger,
+  ServiceUnavailableError,
+  UnsupportedMediaTypeError,
+} from "@roa2web/plugin-sdk";
+import { sanitiseDisplayName } from "./attachment-rules.js";
+import type { AttachmentStorage, UploadStream } from "./attachment-storage.js";
+import type { Attachment, Receipt } from "./entities.js";
+import { ReceiptLockedError } from "./errors.js";
+import type { ReceiptFields as OcrFields } from "./ocr/extract-fields.js";
+import type { OcrPool } from "./ocr/ocr-pool.js";
+import { fillFromOcr, overallConfidence } from "./ocr-fill.js";
+import type { AppliedFields, OcrJob, OcrJobs } from "./ocr-jobs.js";
+import { todayIn } from "./receipt-rules.js";
+import type { ReceiptsStore } from "./receipts-store.js";
+import { isEditable } from "./workflow.js";
+
+export interface ReceiptOcrDependencies {
+  store: ReceiptsStore;
+  storage: AttachmentStorage;
+  /** Read at each call: null while OCR is switched off. */
+  ocr(): { pool: OcrPool; jobs: OcrJobs } | null;
+  timeZone: string;
+  logger: Logger;
+}
+
+export interface StartedOcr {
+  job: OcrJob;
+  /** Settles (never rejects) once the fields are written, or the job failed. */
+  finished: Promise<OcrJob>;
+}
+
+export class ReceiptOcr {
+  constructor(private readonly deps: ReceiptOcrDependencies) {}
+
+  get enabled(): boolean {
+    return this.deps.ocr() !== null;
+  }
+
+  /**
+   * Starts OCR of the attachment for its receipt (the caller has checked access and
+   * that the receipt is editable). 503 while OCR is off, 415 for a PDF.
+   */
+  async start(
+    receipt: Receipt,
+    attachment: Attachment,
+    by: string,
+    overwrite: boolean,
+  ): Promise<StartedOcr> {
+    const ocr = this.deps.ocr();
+    if (!ocr) {
+      throw new ServiceUnavailableError("OCR is switched off (DATA_ENTRY_OCR_ENABLED=false)");
+    }
+    if (attachment.mime === "application/pdf") {
+      throw new UnsupportedMediaTypeError("OCR reads images (JPEG, PNG), not PDF files", {
+        details: { mime: attachment.mime },
+      });
+    }
+    const image = await this.deps.storage.read(attachment.storedName);
+    const { job, finished } = ocr.jobs.submit(
+      image,
+      { attachmentId: attachment.id, receiptId: receipt.id, companyId: receipt.companyId },
+      { apply: (fields) => this.#apply(receipt.id, fields, by, overwrite) },
+    );
+    await this.deps.store.setOcr(receipt.id, "pending", job.id);
+    const settled = finished.then(async (ended) => {
+      // A failed job, or one whose fields could not be written (the receipt was
+      // submitted or deleted meanwhile): the receipt must not say "pending" for ever.
+      if (ended.state === "failed" || ended.applied?.error) {
+        const status = ended.state === "failed" ? "failed" : "done";
+        await this.deps.store.setOcr(receipt.id, status, ended.id).catch((error: unknown) => {
+          this.deps.logger.warn(
+            { err: error, receiptId: receipt.id },
+            "Could not record a failed OCR",
+          );
+        });
+      }
+      return ended;
+    });
+    return { job, finished: settled };
+  }
+
+  /**
+   * Stores the upload as a new DRAFT's attachment (type sniffed from the content, 413
+   * and 415 as for uploads), with the fields OCR will fill left empty, and starts OCR
+   * when it is on and the file is an image. The company has been checked by the caller.
+   */
+  async createFromImage(input: {
+    companyId: number;
+    by: string;
+    fileName: string;
+    upload: UploadStream;
+    maxBytes: number;
+  }): Promise<{ receipt: Receipt; attachment: Attachment; ocr: StartedOcr | null }> {
+    const stored = await this.deps.storage.save(input.upload, input.maxBytes);
+    const now = new Date();
+    const attachment: Omit<Attachment, "receiptId"> = {
+      id: stored.id,
+      storedName: stored.storedName,
+      displayName: sanitiseDisplayName(input.fileName),
+      mime: stored.mime,
+      size: stored.size,
+      sha256: stored.sha256,
+      createdAt: now,
+    };
+    let receipt: Receipt;
+    try {
+      receipt = await this.deps.store.create(
+        input.companyId,
+        {
+          merchant: null,
+          taxId: "",
+          date: null,
+          total: null,
+          vat: null,
+          currency: null,
+          notes: null,
+        },
+        input.by,
+        now,
+        attachment,
+      );
+    } catch (error) {
+      await this.deps.storage.remove(stored.storedName);
+      throw error;
+    }
+    const saved: Attachment = { ...attachment, receiptId: receipt.id };
+    if (!this.enabled || saved.mime === "application/pdf") {
+      return { receipt, attachment: saved, ocr: null };
+    }
+    const ocr = await this.start(receipt, saved, input.by, false);
+    return {
+      receipt: { ...receipt, ocrStatus: "pending", ocrJobId: ocr.job.id },
+      attachment: saved,
+      ocr,
+    };
+  }
+
+  async #apply(
+    receiptId: number,
+    fields: OcrFields,
+    by: string,
+    overwrite: boolean,
+  ): Promise<AppliedFields> {
+    const today = todayIn(this.deps.timeZone);
+    const confidence = overallConfidence(fields);
+    let names: string[] = [];
+    await this.deps.store.applyOcr(
+      receiptId,
+      (receipt) => {
+        // Submitted (or approved) meanwhile: OCR no longer touches it.
+        if (!isEditable(receipt.status)) throw new ReceiptLockedError(receipt.id, receipt.status);
+        const fill = fillFromOcr(receipt, fields, { overwrite, today });
+        names = fill.names;
+        const note =
+          fill.names.length === 0
+            ? null
+            : `Filled by OCR (confidence ${confidence.toFixed(2)}): ${fill.names.join(", ")}`;
+        return { changes: fill.changes, note };
+      },
+      by,
+    );
+    this.deps.logger.info({ receiptId, fields: names, confidence }, "OCR fields applied");
+    return { fields: names, error: null };
+  }
+}

@@ -1,0 +1,89 @@
+/** What the receipt form looks up: accounts and partners from the ERP (cached), VAT rates. */
+import { defineRoutes, NotFoundError, pageWindow, toPage } from "@roa2web/plugin-sdk";
+import { assertCanSeeCompany, signedInUser } from "../access.js";
+import { InvalidFieldError } from "../errors.js";
+import type { CachedList } from "../nomenclature.js";
+import {
+  type PartnerKind,
+  searchAccounts,
+  searchPartners,
+  vatRatesOn,
+} from "../nomenclature-rules.js";
+import { isCalendarDate, todayIn } from "../receipt-rules.js";
+import { accountsSchema, partnersSchema, vatRatesSchema } from "../schemas.js";
+import { servicesOf } from "../services.js";
+
+interface SearchQuery {
+  company: number;
+  q?: string;
+  page?: number;
+  page_size?: number;
+}
+
+/** `X-Cache` and `Age` as the reports plugin sends them (docs/cache.md). */
+function cacheHeaders(
+  reply: { header(name: string, value: string | number): unknown },
+  list: CachedList<unknown>,
+): void {
+  reply.header("x-cache", list.source);
+  reply.header(
+    "age",
+    list.source === "MISS" ? 0 : Math.max(0, Math.floor((Date.now() - list.storedAt) / 1000)),
+  );
+}
+
+export default defineRoutes(async (app, { plugin }) => {
+  const { settings, nomenclature } = servicesOf(plugin);
+
+  const pageRequestOf = (query: SearchQuery) => ({
+    page: query.page ?? 1,
+    pageSize: query.page_size ?? settings.defaultPageSize,
+  });
+
+  function onePage<T>(matches: T[], query: SearchQuery) {
+    const request = pageRequestOf(query);
+    const { skip, take } = pageWindow(request);
+    return toPage(matches.slice(skip, skip + take), matches.length, request);
+  }
+
+  app.get<{ Querystring: SearchQuery }>(
+    "/nomenclature/accounts",
+    { config: { access: "data-entry:read" }, schema: accountsSchema },
+    async (request, reply) => {
+      assertCanSeeCompany(signedInUser(request), request.query.company);
+      const list = await nomenclature.accounts(request.query.company);
+      cacheHeaders(reply, list);
+      return onePage(searchAccounts(list.items, request.query.q), request.query);
+    },
+  );
+
+  app.get<{ Querystring: SearchQuery & { kind?: PartnerKind } }>(
+    "/nomenclature/partners",
+    { config: { access: "data-entry:read" }, schema: partnersSchema },
+    async (request, reply) => {
+      assertCanSeeCompany(signedInUser(request), request.query.company);
+      const list = await nomenclature.partners(request.query.company);
+      cacheHeaders(reply, list);
+      return onePage(
+        searchPartners(list.items, request.query.q, request.query.kind),
+        request.query,
+      );
+    },
+  );
+
+  app.get<{ Querystring: { date?: string } }>(
+    "/nomenclature/vat-rates",
+    { config: { access: "data-entry:read" }, schema: vatRatesSchema },
+    async (request) => {
+      const date = request.query.date ?? todayIn(settings.timeZone);
+      if (!isCalendarDate(date)) {
+        throw new InvalidFieldError("querystring.date", "must be a date YYYY-MM-DD");
+      }
+      const rates = vatRatesOn(settings.vatSchedule, date);
+      if (!rates) {
+        throw new NotFoundError(`No VAT rates are configured for ${date}`, { details: { date } });
+      }
+      return rates;
+    },
+  );
+});

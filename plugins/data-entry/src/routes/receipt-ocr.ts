@@ -1,0 +1,120 @@
+/**
+ * OCR into receipts: POST /receipts/:id/ocr (read an attachment, fill the empty
+ * fields) and POST /receipts/from-image (a new DRAFT from a photo, filled by OCR).
+ */
+import { BadRequestError, defineRoutes } from "@roa2web/plugin-sdk";
+import type { FastifyRequest } from "fastify";
+import { assertCanSeeCompany, signedInUser } from "../access.js";
+import type { UploadStream } from "../attachment-storage.js";
+import { AttachmentNotFoundError, InvalidFieldError } from "../errors.js";
+import { receiptFromImageSchema, receiptOcrSchema } from "../schemas.js";
+import { assertCompanyExists, assertEditable, servicesOf, visibleReceipt } from "../services.js";
+import { toAttachmentView, toReceiptView, toTransitionView } from "../views.js";
+
+/** The part of @fastify/multipart's request decoration used here (see attachments.ts). */
+interface MultipartFile {
+  fieldname: string;
+  filename: string;
+  file: UploadStream;
+  fields: Record<string, unknown>;
+}
+type MultipartRequest = FastifyRequest & {
+  isMultipart(): boolean;
+  file(): Promise<MultipartFile | undefined>;
+};
+
+/** The value of a plain form field that came before the file, if any. */
+function fieldValue(fields: Record<string, unknown>, name: string): string | undefined {
+  const field = fields[name];
+  const first = Array.isArray(field) ? field[0] : field;
+  const value = (first as { type?: string; value?: unknown } | undefined)?.value;
+  return typeof value === "string" ? value : undefined;
+}
+
+export default defineRoutes(async (app, { plugin }) => {
+  const { settings, store, receiptOcr } = servicesOf(plugin);
+
+  app.post<{ Params: { id: number }; Body: { attachment_id: string; overwrite?: boolean } }>(
+    "/receipts/:id/ocr",
+    { config: { access: "data-entry:write" }, schema: receiptOcrSchema },
+    async (request, reply) => {
+      const user = signedInUser(request);
+      const receipt = await visibleReceipt(store, user, request.params.id);
+      assertEditable(receipt);
+      const attachment = await store.findAttachment(request.body.attachment_id);
+      if (!attachment || attachment.receiptId !== receipt.id) {
+        throw new AttachmentNotFoundError(request.body.attachment_id);
+      }
+      const { job } = await receiptOcr.start(
+        receipt,
+        attachment,
+        user.username,
+        request.body.overwrite ?? false,
+      );
+      plugin.logger.info(
+        { reqId: request.id, receiptId: receipt.id, jobId: job.id, attachmentId: attachment.id },
+        "Receipt OCR started",
+      );
+      return reply.status(202).send({ job_id: job.id, state: job.state });
+    },
+  );
+
+  app.post(
+    "/receipts/from-image",
+    { config: { access: "data-entry:write" }, schema: receiptFromImageSchema },
+    async (request, reply) => {
+      const user = signedInUser(request);
+      const multipart = request as unknown as MultipartRequest;
+      if (!multipart.isMultipart()) {
+        throw new BadRequestError(
+          "Send multipart/form-data with the fields `company_id` and then `file`",
+          { details: { field: "file" } },
+        );
+      }
+      const part = await multipart.file();
+      if (part?.fieldname !== "file") {
+        part?.file.resume();
+        throw new BadRequestError("body.file is required", { details: { field: "file" } });
+      }
+      // The file is streamed to disk as it arrives, so the company must be known first.
+      const raw = fieldValue(part.fields, "company_id");
+      const companyId = Number(raw);
+      if (raw === undefined || !Number.isSafeInteger(companyId) || companyId < 1) {
+        part.file.resume();
+        throw new InvalidFieldError(
+          "body.company_id",
+          "is required, as a whole number, before the file in the form",
+        );
+      }
+      try {
+        assertCanSeeCompany(user, companyId);
+        await assertCompanyExists(plugin.erp, companyId);
+      } catch (error) {
+        part.file.resume();
+        throw error;
+      }
+      const created = await receiptOcr.createFromImage({
+        companyId,
+        by: user.username,
+        fileName: part.filename,
+        upload: part.file,
+        maxBytes: settings.maxUploadBytes,
+      });
+      plugin.logger.info(
+        {
+          reqId: request.id,
+          receiptId: created.receipt.id,
+          attachmentId: created.attachment.id,
+          jobId: created.ocr?.job.id ?? null,
+        },
+        "Receipt created from an image",
+      );
+      const history = await store.history(created.receipt.id);
+      return reply.status(201).send({
+        ...toReceiptView(created.receipt),
+        history: history.map(toTransitionView),
+        attachments: [toAttachmentView(created.attachment)],
+      });
+    },
+  );
+});
