@@ -37,7 +37,6 @@ const kernel = await startServer(
     ERP_DEMO_SCALE: String(scale),
     MODULE_TELEGRAM_ENABLED: "false",
     MODULE_DATA_ENTRY_ENABLED: "false",
-    LOG_LEVEL: "warn",
   }),
 );
 const token = await login(kernel.port);

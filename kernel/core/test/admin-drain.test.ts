@@ -32,3 +32,19 @@ it("answers plugin enable, disable and reload over HTTP without waiting for its 
   }
   expect(logLines.some((line) => line.msg?.includes("after the drain timeout"))).toBe(false);
 });
+
+it("does not hold a swap for an open event stream", { timeout: 20_000 }, async () => {
+  const token = await t.login();
+  const headers = { authorization: `Bearer ${token}` };
+  // A request that asks for an event stream and runs 5 s. Had the swap waited for it
+  // (the drain timeout here is 10 minutes), the reload could only answer after it.
+  const stream = fetch(`${t.url}/api/good/slow?ms=5000`, {
+    headers: { ...headers, accept: "text/event-stream" },
+  }).then(() => "stream");
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const reload = fetch(`${t.url}/api/kernel/plugins/good/reload`, { method: "POST", headers }).then(
+    (response) => `reload ${response.status}`,
+  );
+  expect(await Promise.race([stream, reload])).toBe("reload 200");
+  expect(await stream).toBe("stream");
+});

@@ -30,6 +30,10 @@ export function requestIdOf(request: http.IncomingMessage): string {
 const RELEASE = Symbol("roa2web.releaseGeneration");
 type TrackedRequest = http.IncomingMessage & { [RELEASE]?: (() => void) | undefined };
 
+function isEventStream(request: http.IncomingMessage): boolean {
+  return request.headers.accept?.includes("text/event-stream") === true;
+}
+
 class Generation {
   inFlight = 0;
   private retired = false;
@@ -110,12 +114,16 @@ export class Switchboard {
       response.end(STARTING_BODY);
       return;
     }
-    generation.inFlight += 1;
     const tracked = request as TrackedRequest;
-    tracked[RELEASE] = () => {
-      tracked[RELEASE] = undefined;
-      generation.release();
-    };
+    // An event stream (Server-Sent Events) stays open for minutes: it does not hold up
+    // a generation swap. The plugin serving it closes its streams when it stops.
+    if (!isEventStream(request)) {
+      generation.inFlight += 1;
+      tracked[RELEASE] = () => {
+        tracked[RELEASE] = undefined;
+        generation.release();
+      };
+    }
     response.on("close", () => {
       tracked[RELEASE]?.();
       this.logAccess(request, response, id, performance.now() - started);
