@@ -5,6 +5,7 @@ import { ROOT } from "./lib.mjs";
 const benches = [
   ["--expose-gc", `${ROOT}bench/plugin-cycles.mjs`],
   [`${ROOT}bench/auth-hot-path.mjs`],
+  [`${ROOT}bench/report-exports.mjs`],
 ];
 let failed = false;
 for (const args of benches) {

@@ -62,6 +62,7 @@ export function createPdfWriter(document: TableDocument, options: PdfOptions): T
 
   pdf.registerFont("regular", options.fonts.regular);
   pdf.registerFont("bold", options.fonts.bold);
+  for (const font of ["regular", "bold"]) layoutByCharacter(pdf.font(font));
   // pdfkit pushes as it draws and never waits: copy to `output`, whose fill level
   // (writableNeedDrain) is what the producer waits on.
   pdf.on("data", (chunk: Buffer) => {
@@ -92,14 +93,14 @@ export function createPdfWriter(document: TableDocument, options: PdfOptions): T
       y += 6;
     }
     // The footer first: nothing later on this page can push it.
-    pdf.font("regular").fontSize(FONT_SIZE);
+    useFont("regular");
     const footerY = pdf.page.height - MARGIN - FONT_SIZE;
     const footer = [document.title, document.subtitle[0], document.subtitle[1]]
       .filter(Boolean)
       .join(" · ");
     pdf.text(fit(footer, pdf.page.width / 2), MARGIN, footerY, { lineBreak: false });
     const pageLabel = `Pagina ${page}`;
-    pdf.text(pageLabel, pdf.page.width - MARGIN - pdf.widthOfString(pageLabel), footerY, {
+    pdf.text(pageLabel, pdf.page.width - MARGIN - widthOf(pageLabel), footerY, {
       lineBreak: false,
     });
     drawRow(
@@ -116,7 +117,7 @@ export function createPdfWriter(document: TableDocument, options: PdfOptions): T
         .fill("#dde3ea")
         .fillColor("black");
     }
-    pdf.font(font).fontSize(FONT_SIZE);
+    useFont(font);
     cells.forEach((value, index) => {
       const column = columns[index];
       if (!column || value === null || value === "") return;
@@ -125,7 +126,7 @@ export function createPdfWriter(document: TableDocument, options: PdfOptions): T
       // Amounts and counts line up on the right, their headers with them.
       const right = column.kind === "amount" || column.kind === "integer";
       const x = right
-        ? column.x + column.width - CELL_PADDING - pdf.widthOfString(fitted)
+        ? column.x + column.width - CELL_PADDING - widthOf(fitted)
         : column.x + CELL_PADDING;
       pdf.text(fitted, x, y, { lineBreak: false });
     });
@@ -139,17 +140,28 @@ export function createPdfWriter(document: TableDocument, options: PdfOptions): T
     }
   }
 
+  function useFont(font: "regular" | "bold"): void {
+    pdf.font(font).fontSize(FONT_SIZE);
+  }
+
+  // Cheap: the fonts lay text out from a per-character cache (layoutByCharacter).
+  function widthOf(text: string): number {
+    return pdf.widthOfString(text);
+  }
+
   /** Cuts a text to `width` points with an ellipsis. */
   function fit(text: string, width: number): string {
-    if (pdf.widthOfString(text) <= width) return text;
-    let low = 0;
-    let high = text.length;
-    while (low < high) {
-      const middle = Math.ceil((low + high) / 2);
-      if (pdf.widthOfString(`${text.slice(0, middle)}…`) <= width) low = middle;
-      else high = middle - 1;
+    if (widthOf(text) <= width) return text;
+    const characters = [...text];
+    let used = widthOf("…");
+    let kept = 0;
+    while (kept < characters.length) {
+      const next = used + widthOf(characters[kept] as string);
+      if (next > width) break;
+      used = next;
+      kept++;
     }
-    return `${text.slice(0, low)}…`;
+    return `${characters.slice(0, kept).join("").trimEnd()}…`;
   }
 
   function layoutColumns(specs: readonly Column[]) {
@@ -195,6 +207,54 @@ export function createPdfWriter(document: TableDocument, options: PdfOptions): T
       finished = true;
       pdf.end();
     },
+  };
+}
+
+/** A glyph run as pdfkit's EmbeddedFont lays it out (positions already scaled). */
+interface GlyphRun {
+  glyphs: unknown[];
+  positions: unknown[];
+  advanceWidth: number;
+}
+
+interface EmbeddedFontInternals {
+  layoutRun(text: string): GlyphRun;
+  layout(text: string, features?: unknown, onlyWidth?: boolean): GlyphRun;
+}
+
+/**
+ * Lays text out one character at a time from a per-character cache, instead of
+ * pdfkit's per-word fontkit shaping. pdfkit caches every distinct word for the whole
+ * document (its `layoutCache` grows with the row count), and without that cache
+ * fontkit's shaper made a 20,000-row PDF four times slower and churned enough garbage
+ * to grow the heap by 100+ MB. Table cells need no shaping: Romanian letters are
+ * precomposed (ș, ț, ă), and kerning and ligatures are not missed in a table. This
+ * replaces a method of pdfkit 0.20's font object (reached through `_font`), which the
+ * package.json range pins; if it moves, the writer falls back to pdfkit's own layout
+ * and bench/report-exports.mjs shows the cost.
+ */
+function layoutByCharacter(pdf: PDFKit.PDFDocument): void {
+  const font = (pdf as unknown as { _font?: Partial<EmbeddedFontInternals> })._font;
+  if (typeof font?.layoutRun !== "function" || typeof font.layout !== "function") return;
+  const layoutRun = font.layoutRun.bind(font);
+  const runs = new Map<string, GlyphRun>();
+  font.layout = (text: string, _features?: unknown, onlyWidth?: boolean): GlyphRun => {
+    const glyphs: unknown[] = [];
+    const positions: unknown[] = [];
+    let advanceWidth = 0;
+    for (const character of text) {
+      let run = runs.get(character);
+      if (!run) {
+        run = layoutRun(character);
+        if (runs.size < 4096) runs.set(character, run);
+      }
+      if (!onlyWidth) {
+        for (const glyph of run.glyphs) glyphs.push(glyph);
+        for (const position of run.positions) positions.push(position);
+      }
+      advanceWidth += run.advanceWidth;
+    }
+    return { glyphs, positions, advanceWidth };
   };
 }
 

@@ -5,6 +5,8 @@
  */
 import { type Cell, ExportAbortedError, type TableWriter } from "./table.js";
 
+const YIELD_EVERY_ROWS = 256;
+
 export interface ExportOutcome {
   /** Data rows written (the totals row not counted). */
   rows: number;
@@ -42,6 +44,9 @@ export async function primeRows(rows: AsyncIterable<readonly Cell[]>): Promise<P
         while (!next.done) {
           await writer.row(next.value);
           count++;
+          // A source that never waits (a fast cursor) would starve the event loop:
+          // streams flow, and a client's disconnect is seen, only between macrotasks.
+          if (count % YIELD_EVERY_ROWS === 0) await new Promise((resolve) => setImmediate(resolve));
           next = await iterator.next();
         }
         await writer.end(totals());
