@@ -332,13 +332,13 @@ export class ReportExports {
     const folder = new TrialBalanceFolder({ level, accountClass, names });
     const columns: Column[] = [
       { header: "Cont", kind: "text", width: 12 },
-      { header: "Denumire", kind: "text", width: 40 },
-      { header: "Sold inițial debitor", kind: "amount", width: 15 },
-      { header: "Sold inițial creditor", kind: "amount", width: 15 },
-      { header: "Rulaj debitor", kind: "amount", width: 15 },
-      { header: "Rulaj creditor", kind: "amount", width: 15 },
-      { header: "Sold final debitor", kind: "amount", width: 15 },
-      { header: "Sold final creditor", kind: "amount", width: 15 },
+      { header: "Denumire", kind: "text", width: 36 },
+      { header: "Sold inițial debitor", kind: "amount", width: 16 },
+      { header: "Sold inițial creditor", kind: "amount", width: 16 },
+      { header: "Rulaj debitor", kind: "amount", width: 16 },
+      { header: "Rulaj creditor", kind: "amount", width: 16 },
+      { header: "Sold final debitor", kind: "amount", width: 16 },
+      { header: "Sold final creditor", kind: "amount", width: 16 },
     ];
     const document = this.#document(
       level === "synthetic" ? "Balanță de verificare sintetică" : "Balanță de verificare",
