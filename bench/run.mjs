@@ -6,6 +6,7 @@ const benches = [
   ["--expose-gc", `${ROOT}bench/plugin-cycles.mjs`],
   [`${ROOT}bench/auth-hot-path.mjs`],
   [`${ROOT}bench/shell-size.mjs`],
+  [`${ROOT}bench/report-exports.mjs`],
 ];
 let failed = false;
 for (const args of benches) {

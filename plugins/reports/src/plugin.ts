@@ -5,6 +5,8 @@
  */
 import { definePlugin } from "@roa2web/plugin-sdk";
 import type {} from "./contract.js";
+import { loadPdfFonts } from "./export/pdf-writer.js";
+import { EXPORTS_SERVICE, ReportExports } from "./export/report-exports.js";
 import { REPORT_SERVICE, ReportService } from "./report-service.js";
 import { readReportsSettings } from "./settings.js";
 
@@ -16,6 +18,11 @@ export default definePlugin({
     const settings = readReportsSettings(ctx.settings);
     const reports = new ReportService({ erp: ctx.erp, cache: ctx.cache, ttls: settings.ttls });
     ctx.register(REPORT_SERVICE, reports);
+    // The PDF font is read here, once: a missing font package fails the plugin at start.
+    ctx.register(
+      EXPORTS_SERVICE,
+      new ReportExports({ erp: ctx.erp, reports, fonts: loadPdfFonts() }),
+    );
     ctx.services.provide("reports.queries", {
       dashboard: (params, caller) => reports.dashboard(params, caller),
       invoices: (params, caller) => reports.invoices(params, caller),

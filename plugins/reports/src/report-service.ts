@@ -56,11 +56,13 @@ const INVOICE_TYPES = ["client", "supplier"];
 const INVOICE_STATUSES = ["paid", "unpaid", "overdue"];
 const SERIES_MONTHS = 12;
 
-interface Resolved {
+/** A report request that passed validation, the grant and the company checks. */
+export interface ResolvedReport {
   period: ReportPeriod;
   view: ReportPeriodView;
   asOfUntil: string;
   ttlMs: number;
+  company: { id: number; code: string; name: string };
 }
 
 export interface ReportServiceOptions {
@@ -85,18 +87,17 @@ export class ReportService implements ReportQueries {
   }
 
   /**
-   * Validates, checks access and the company, then answers from the cache or computes.
+   * Validates the period, checks the caller's grant (403, before existence so a
+   * limited caller learns nothing about other ids) and the company (404). Exports
+   * call this too, so they refuse exactly what the JSON reports refuse.
    * `firstMonth` widens the range whose closed state decides the TTL (the dashboard's
    * 12-month series reaches back before the period).
    */
-  async #serve<T>(
-    report: ReportName,
+  async resolve(
     params: PeriodParams,
     caller: ReportCaller,
-    filters: Record<string, string | number | undefined>,
-    compute: (resolved: Resolved) => Promise<T>,
     firstMonth?: (period: ReportPeriod) => string,
-  ): Promise<CachedReport<T>> {
+  ): Promise<ResolvedReport> {
     const period = parsePeriod(params);
     if (caller.companies !== "*" && !caller.companies.includes(params.company)) {
       throw new CompanyNotGrantedError(params.company);
@@ -111,19 +112,32 @@ export class ReportService implements ReportQueries {
     if (!facts.exists) throw new UnknownCompanyError(params.company);
     const closed = facts.closedMonths === months.length;
     const asOf = asOfDate(period, this.#today());
-    const resolved: Resolved = {
+    return {
       period,
       view: { from: period.from, to: period.to, label: period.label, as_of: asOf, closed },
       asOfUntil: addDays(asOf, 1),
       ttlMs: chooseTtl(closed, this.#ttls),
+      company: { id: params.company, code: facts.code, name: facts.name },
     };
+  }
+
+  /** Answers from the cache or computes, after `resolve`. */
+  async #serve<T>(
+    report: ReportName,
+    params: PeriodParams,
+    caller: ReportCaller,
+    filters: Record<string, string | number | undefined>,
+    compute: (resolved: ResolvedReport) => Promise<T>,
+    firstMonth?: (period: ReportPeriod) => string,
+  ): Promise<CachedReport<T>> {
+    const resolved = await this.resolve(params, caller, firstMonth);
     const key = reportCacheKey({
       report,
       company: params.company,
-      from: period.from,
-      to: period.to,
+      from: resolved.period.from,
+      to: resolved.period.to,
       // The as-of date changes an open period's answer from one day to the next.
-      filters: { ...filters, as_of: asOf },
+      filters: { ...filters, as_of: resolved.view.as_of },
       scope: scopeKey(caller.companies),
     });
     const result = await this.#cache.wrap(key, () => compute(resolved), {
@@ -176,19 +190,7 @@ export class ReportService implements ReportQueries {
   }
 
   invoices(params: InvoiceParams, caller: ReportCaller): Promise<CachedReport<InvoiceList>> {
-    assertOneOf("type", params.type, INVOICE_TYPES);
-    if (params.status !== undefined) assertOneOf("status", params.status, INVOICE_STATUSES);
-    const order = sortOrder(
-      INVOICE_SORT_COLUMNS,
-      params.sort ?? "issue_date",
-      params.direction ?? (params.sort === undefined ? "desc" : "asc"),
-      "id",
-    );
-    const page = pageRequest(params.page, params.page_size);
-    const issuedFrom =
-      params.issued_from === undefined ? undefined : checkDate("issued_from", params.issued_from);
-    const issuedTo =
-      params.issued_to === undefined ? undefined : checkDate("issued_to", params.issued_to);
+    const { order, page, issuedFrom, issuedTo } = invoiceFilters(params);
     const erp = this.#erp;
     return this.#serve(
       "invoices",
@@ -233,7 +235,7 @@ export class ReportService implements ReportQueries {
   }
 
   aging(params: AgingParams, caller: ReportCaller): Promise<CachedReport<AgingReport>> {
-    assertOneOf("type", params.type, INVOICE_TYPES);
+    checkInvoiceType(params.type);
     const erp = this.#erp;
     return this.#serve(
       "aging",
@@ -300,15 +302,7 @@ export class ReportService implements ReportQueries {
     params: TrialBalanceParams,
     caller: ReportCaller,
   ): Promise<CachedReport<TrialBalanceReport>> {
-    const level = params.level ?? "analytic";
-    assertOneOf("level", level, ["analytic", "synthetic"]);
-    const accountClass = params.account_class;
-    if (
-      accountClass !== undefined &&
-      !(Number.isInteger(accountClass) && accountClass >= 1 && accountClass <= 9)
-    ) {
-      throw new InvalidParameterError("account_class", "must be a whole number from 1 to 9");
-    }
+    const { level, accountClass } = trialBalanceFilters(params);
     const erp = this.#erp;
     return this.#serve(
       "trial-balance",
@@ -338,6 +332,42 @@ export class ReportService implements ReportQueries {
   }
 }
 
+/** The invoice list's filters, checked (400 naming the field) and normalised. */
+export function invoiceFilters(params: InvoiceParams) {
+  assertOneOf("type", params.type, INVOICE_TYPES);
+  if (params.status !== undefined) assertOneOf("status", params.status, INVOICE_STATUSES);
+  const order = sortOrder(
+    INVOICE_SORT_COLUMNS,
+    params.sort ?? "issue_date",
+    params.direction ?? (params.sort === undefined ? "desc" : "asc"),
+    "id",
+  );
+  const page = pageRequest(params.page, params.page_size);
+  const issuedFrom =
+    params.issued_from === undefined ? undefined : checkDate("issued_from", params.issued_from);
+  const issuedTo =
+    params.issued_to === undefined ? undefined : checkDate("issued_to", params.issued_to);
+  return { order, page, issuedFrom, issuedTo };
+}
+
+/** The trial balance's level and class, checked. */
+export function trialBalanceFilters(params: TrialBalanceParams) {
+  const level = params.level ?? "analytic";
+  assertOneOf("level", level, ["analytic", "synthetic"]);
+  const accountClass = params.account_class;
+  if (
+    accountClass !== undefined &&
+    !(Number.isInteger(accountClass) && accountClass >= 1 && accountClass <= 9)
+  ) {
+    throw new InvalidParameterError("account_class", "must be a whole number from 1 to 9");
+  }
+  return { level, accountClass };
+}
+
+export function checkInvoiceType(type: string): void {
+  assertOneOf("type", type, INVOICE_TYPES);
+}
+
 function assertOneOf(field: string, value: string, allowed: readonly string[]): void {
   if (!allowed.includes(value)) {
     throw new InvalidParameterError(field, `must be one of ${allowed.join(", ")} (got "${value}")`);
@@ -359,7 +389,7 @@ function sumFigures(rows: readonly TreasuryFigures[]): TreasuryFigures {
   };
 }
 
-function toInvoiceItem(
+export function toInvoiceItem(
   row: {
     id: number;
     invoice_number: string;

@@ -345,3 +345,54 @@ export const cacheInvalidateSchema = {
     ...errorResponses,
   },
 };
+
+/**
+ * An export takes its report's query (validated by the same rules) plus `format`, and
+ * answers a file; errors are the same JSON as the report's, sent before any byte.
+ */
+function exportSchema(
+  report: { querystring: { required: readonly string[]; properties: object } },
+  summary: string,
+) {
+  return {
+    tags: ["reports"],
+    summary,
+    produces: [
+      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+      "application/pdf",
+    ],
+    querystring: {
+      ...report.querystring,
+      required: [...report.querystring.required, "format"],
+      properties: {
+        ...report.querystring.properties,
+        format: {
+          type: "string",
+          enum: ["xlsx", "pdf"],
+          description: "xlsx (Excel) or pdf (A4 landscape)",
+        },
+      },
+    },
+    response: {
+      200: { description: "The file, streamed", type: "string", format: "binary" },
+      ...errorResponses,
+    },
+  };
+}
+
+export const invoicesExportSchema = exportSchema(
+  invoicesSchema,
+  "Every matching invoice as an Excel or PDF file (page and page_size are ignored)",
+);
+export const agingExportSchema = exportSchema(
+  agingSchema,
+  "Outstanding invoices per partner by days past due, as an Excel or PDF file",
+);
+export const treasuryExportSchema = exportSchema(
+  treasurySchema,
+  "Every treasury movement of the period as an Excel or PDF file (page and page_size are ignored)",
+);
+export const trialBalanceExportSchema = exportSchema(
+  trialBalanceSchema,
+  "The trial balance as an Excel or PDF file",
+);

@@ -13,4 +13,9 @@ describe("sqlDialect", () => {
     expect(sqlDialect("sqlite").page).toBe("LIMIT :page_limit OFFSET :page_offset");
     expect(sqlDialect("oracle").page).toContain("FETCH NEXT :page_limit ROWS ONLY");
   });
+
+  it("orders text byte by byte on both", () => {
+    expect(sqlDialect("sqlite").byteOrder("account")).toBe("account");
+    expect(sqlDialect("oracle").byteOrder("account")).toBe("NLSSORT(account, 'NLS_SORT=BINARY')");
+  });
 });

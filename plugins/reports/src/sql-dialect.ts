@@ -17,6 +17,8 @@ export interface SqlDialect {
   monthText(column: string): string;
   /** The paging clause after ORDER BY; binds `page_offset` and `page_limit`. */
   readonly page: string;
+  /** An ORDER BY term comparing text byte by byte, as JavaScript's default sort does. */
+  byteOrder(column: string): string;
 }
 
 const sqlite: SqlDialect = {
@@ -25,6 +27,8 @@ const sqlite: SqlDialect = {
   dateText: (column) => column,
   monthText: (column) => `substr(${column}, 1, 7)`,
   page: "LIMIT :page_limit OFFSET :page_offset",
+  // SQLite's default collation (BINARY) already compares bytes.
+  byteOrder: (column) => column,
 };
 
 const oracle: SqlDialect = {
@@ -33,6 +37,8 @@ const oracle: SqlDialect = {
   dateText: (column) => `TO_CHAR(${column}, 'YYYY-MM-DD')`,
   monthText: (column) => `TO_CHAR(${column}, 'YYYY-MM')`,
   page: "OFFSET :page_offset ROWS FETCH NEXT :page_limit ROWS ONLY",
+  // Oracle sorts by the session's NLS_SORT, which may be linguistic.
+  byteOrder: (column) => `NLSSORT(${column}, 'NLS_SORT=BINARY')`,
 };
 
 export function sqlDialect(dialect: ErpDialect): SqlDialect {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildTrialBalance, syntheticOf } from "./trial-balance-rules.js";
+import { buildTrialBalance, syntheticOf, TrialBalanceFolder } from "./trial-balance-rules.js";
 
 const turnovers = [
   // Opening: bank 1000 from capital.
@@ -69,5 +69,49 @@ describe("buildTrialBalance", () => {
   it("knows an analytic's synthetic", () => {
     expect(syntheticOf("4111.00003")).toBe("4111");
     expect(syntheticOf("707")).toBe("707");
+  });
+});
+
+describe("TrialBalanceFolder", () => {
+  const sorted = [
+    ...turnovers,
+    { account: "401", before_debit: 0, before_credit: 0, period_debit: 0, period_credit: 0 },
+  ].sort((a, b) => (a.account < b.account ? -1 : 1));
+
+  function fold(options: { level: "analytic" | "synthetic"; accountClass?: number }) {
+    const folder = new TrialBalanceFolder({ ...options, names });
+    const lines = [];
+    for (const row of sorted) {
+      const line = folder.add(row);
+      if (line) lines.push(line);
+    }
+    const last = folder.finish();
+    if (last) lines.push(last);
+    return { lines, totals: folder.totals() };
+  }
+
+  it.each([
+    { level: "analytic" as const },
+    { level: "synthetic" as const },
+    { level: "synthetic" as const, accountClass: 5 },
+    { level: "analytic" as const, accountClass: 4 },
+  ])("builds the same lines and totals as buildTrialBalance (%o)", (options) => {
+    expect(fold(options)).toEqual(buildTrialBalance(sorted, { ...options, names }));
+  });
+
+  it("rolls analytics up while they stream past", () => {
+    const { lines } = fold({ level: "synthetic" });
+    expect(lines.find((line) => line.account === "5121")).toMatchObject({
+      name: "Conturi la bănci în lei",
+      opening_debit: 1000,
+      period_debit: 100,
+      closing_debit: 1100,
+    });
+  });
+
+  it("refuses rows out of account order rather than split an account", () => {
+    const folder = new TrialBalanceFolder({ level: "analytic", names });
+    folder.add(sorted[1] as (typeof sorted)[number]);
+    expect(() => folder.add(sorted[0] as (typeof sorted)[number])).toThrow(/out of order/);
   });
 });

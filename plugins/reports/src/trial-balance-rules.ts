@@ -49,12 +49,12 @@ export function buildTrialBalance(
     names: ReadonlyMap<string, string>;
   },
 ): { lines: TrialBalanceLine[]; totals: TrialBalanceTotals } {
-  const grouped = new Map<string, [number, number, number, number]>();
+  const grouped = new Map<string, Sums>();
   for (const row of turnovers) {
     const account = options.level === "synthetic" ? syntheticOf(row.account) : row.account;
     if (options.accountClass !== undefined && accountClassOf(account) !== options.accountClass)
       continue;
-    const sums = grouped.get(account) ?? [0, 0, 0, 0];
+    const sums: Sums = grouped.get(account) ?? [0, 0, 0, 0];
     sums[0] += toBani(row.before_debit);
     sums[1] += toBani(row.before_credit);
     sums[2] += toBani(row.period_debit);
@@ -64,47 +64,40 @@ export function buildTrialBalance(
   const totals = [0, 0, 0, 0, 0, 0];
   const lines: TrialBalanceLine[] = [];
   for (const account of [...grouped.keys()].sort()) {
-    const [beforeDebit, beforeCredit, periodDebit, periodCredit] = grouped.get(account) as [
-      number,
-      number,
-      number,
-      number,
-    ];
-    const opening = beforeDebit - beforeCredit;
-    const closing = opening + periodDebit - periodCredit;
-    const columns = [
-      Math.max(opening, 0),
-      Math.max(-opening, 0),
-      periodDebit,
-      periodCredit,
-      Math.max(closing, 0),
-      Math.max(-closing, 0),
-    ];
-    if (columns.every((value) => value === 0)) continue;
-    columns.forEach((value, index) => {
-      totals[index] = (totals[index] ?? 0) + value;
-    });
-    const [od, oc, pd, pc, cd, cc] = columns.map(fromBani) as [
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-    ];
-    lines.push({
-      account,
-      name: options.names.get(account) ?? null,
-      account_class: accountClassOf(account),
-      opening_debit: od,
-      opening_credit: oc,
-      period_debit: pd,
-      period_credit: pc,
-      closing_debit: cd,
-      closing_credit: cc,
-    });
+    const line = trialBalanceLine(account, grouped.get(account) as Sums, options.names, totals);
+    if (line) lines.push(line);
   }
-  const [od, oc, pd, pc, cd, cc] = totals.map(fromBani) as [
+  return { lines, totals: totalsOf(totals) };
+}
+
+/** Turnovers in bani: before the period (debit, credit), within it (debit, credit). */
+type Sums = [number, number, number, number];
+
+/**
+ * One account's line from its turnovers in bani, adding its six columns (in bani) to
+ * `totals`; undefined when every column is zero (such accounts are left out).
+ */
+function trialBalanceLine(
+  account: string,
+  [beforeDebit, beforeCredit, periodDebit, periodCredit]: Sums,
+  names: ReadonlyMap<string, string>,
+  totals: number[],
+): TrialBalanceLine | undefined {
+  const opening = beforeDebit - beforeCredit;
+  const closing = opening + periodDebit - periodCredit;
+  const columns = [
+    Math.max(opening, 0),
+    Math.max(-opening, 0),
+    periodDebit,
+    periodCredit,
+    Math.max(closing, 0),
+    Math.max(-closing, 0),
+  ];
+  if (columns.every((value) => value === 0)) return undefined;
+  columns.forEach((value, index) => {
+    totals[index] = (totals[index] ?? 0) + value;
+  });
+  const [od, oc, pd, pc, cd, cc] = columns.map(fromBani) as [
     number,
     number,
     number,
@@ -113,14 +106,90 @@ export function buildTrialBalance(
     number,
   ];
   return {
-    lines,
-    totals: {
-      opening_debit: od,
-      opening_credit: oc,
-      period_debit: pd,
-      period_credit: pc,
-      closing_debit: cd,
-      closing_credit: cc,
-    },
+    account,
+    name: names.get(account) ?? null,
+    account_class: accountClassOf(account),
+    opening_debit: od,
+    opening_credit: oc,
+    period_debit: pd,
+    period_credit: pc,
+    closing_debit: cd,
+    closing_credit: cc,
   };
+}
+
+function totalsOf(bani: readonly number[]): TrialBalanceTotals {
+  const [od, oc, pd, pc, cd, cc] = bani.map(fromBani) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  return {
+    opening_debit: od,
+    opening_credit: oc,
+    period_debit: pd,
+    period_credit: pc,
+    closing_debit: cd,
+    closing_credit: cc,
+  };
+}
+
+/**
+ * The trial balance built while its turnovers stream past in account-code order
+ * (exports): `add` answers the line of the account it just closed, if any, `finish`
+ * the last one; the lines and totals equal `buildTrialBalance`'s on the same rows.
+ */
+export class TrialBalanceFolder {
+  readonly #level: AccountLevel;
+  readonly #accountClass: number | undefined;
+  readonly #names: ReadonlyMap<string, string>;
+  readonly #totals = [0, 0, 0, 0, 0, 0];
+  #account: string | undefined;
+  #sums: Sums = [0, 0, 0, 0];
+
+  constructor(options: {
+    level: AccountLevel;
+    accountClass?: number | undefined;
+    names: ReadonlyMap<string, string>;
+  }) {
+    this.#level = options.level;
+    this.#accountClass = options.accountClass;
+    this.#names = options.names;
+  }
+
+  add(row: AccountTurnover): TrialBalanceLine | undefined {
+    const account = this.#level === "synthetic" ? syntheticOf(row.account) : row.account;
+    if (this.#accountClass !== undefined && accountClassOf(account) !== this.#accountClass) {
+      return undefined;
+    }
+    let closed: TrialBalanceLine | undefined;
+    if (account !== this.#account) {
+      if (this.#account !== undefined && account < this.#account) {
+        throw new Error(`turnovers out of order: ${account} after ${this.#account}`);
+      }
+      closed = this.finish();
+      this.#account = account;
+    }
+    this.#sums[0] += toBani(row.before_debit);
+    this.#sums[1] += toBani(row.before_credit);
+    this.#sums[2] += toBani(row.period_debit);
+    this.#sums[3] += toBani(row.period_credit);
+    return closed;
+  }
+
+  /** The line of the account being summed, if any; the folder then starts afresh. */
+  finish(): TrialBalanceLine | undefined {
+    if (this.#account === undefined) return undefined;
+    const line = trialBalanceLine(this.#account, this.#sums, this.#names, this.#totals);
+    this.#account = undefined;
+    this.#sums = [0, 0, 0, 0];
+    return line;
+  }
+
+  totals(): TrialBalanceTotals {
+    return totalsOf(this.#totals);
+  }
 }

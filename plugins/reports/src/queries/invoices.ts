@@ -94,14 +94,11 @@ export const INVOICE_SORT_COLUMNS = {
   outstanding: "outstanding",
 } as const;
 
-export async function invoicePage(
+/** The `listed` CTE, its binds and the status filter over it: shared by the page, the summary and the export. */
+function invoiceListQuery(
   erp: ErpClient,
-  params: InvoicePageParams,
-): Promise<{
-  rows: InvoiceRow[];
-  total: number;
-  totals: { total_amount: number; paid_amount: number; outstanding: number };
-}> {
+  params: Omit<InvoicePageParams, "orderBy" | "window">,
+): { listed: string; binds: Record<string, BindValue>; statusFilter: string } {
   const sql = sqlDialect(erp.dialect);
   const binds: Record<string, BindValue> = {
     company: params.company,
@@ -155,6 +152,20 @@ export async function invoicePage(
         JOIN partners p ON p.id = i.partner_id
         LEFT JOIN paid ON paid.invoice_id = i.id
        WHERE i.company_id = :company AND i.kind = :kind AND ${where.join(" AND ")})`;
+  return { listed, binds, statusFilter };
+}
+
+export interface InvoiceSummary {
+  total: number;
+  totals: { total_amount: number; paid_amount: number; outstanding: number };
+}
+
+/** How many invoices match, and their sums (every page). */
+export async function invoiceSummary(
+  erp: ErpClient,
+  params: Omit<InvoicePageParams, "orderBy" | "window">,
+): Promise<InvoiceSummary> {
+  const { listed, binds, statusFilter } = invoiceListQuery(erp, params);
   const summary = await erp.queryOne<{
     total: number;
     total_amount: number | null;
@@ -167,22 +178,7 @@ export async function invoicePage(
        FROM listed ${statusFilter}`,
     binds,
   );
-  const pageBinds: Binds = {
-    ...binds,
-    page_offset: params.window.offset,
-    page_limit: params.window.limit,
-  };
-  const rows = await erp.query<InvoiceRow & Row>(
-    `${listed}
-     SELECT id, invoice_number, partner_id, partner_name, issue_date, due_date,
-            total_amount, paid_amount, outstanding, past_due
-       FROM listed ${statusFilter}
-      ORDER BY ${params.orderBy}
-      ${sql.page}`,
-    pageBinds,
-  );
   return {
-    rows,
     total: Number(summary?.total ?? 0),
     totals: {
       total_amount: Number(summary?.total_amount ?? 0),
@@ -190,4 +186,78 @@ export async function invoicePage(
       outstanding: Number(summary?.outstanding ?? 0),
     },
   };
+}
+
+function invoiceRowsSql(listed: string, statusFilter: string, orderBy: string): string {
+  return `${listed}
+     SELECT id, invoice_number, partner_id, partner_name, issue_date, due_date,
+            total_amount, paid_amount, outstanding, past_due
+       FROM listed ${statusFilter}
+      ORDER BY ${orderBy}`;
+}
+
+export async function invoicePage(
+  erp: ErpClient,
+  params: InvoicePageParams,
+): Promise<{ rows: InvoiceRow[] } & InvoiceSummary> {
+  const sql = sqlDialect(erp.dialect);
+  const { listed, binds, statusFilter } = invoiceListQuery(erp, params);
+  const [summary, rows] = await Promise.all([
+    invoiceSummary(erp, params),
+    erp.query<InvoiceRow & Row>(
+      `${invoiceRowsSql(listed, statusFilter, params.orderBy)}
+      ${sql.page}`,
+      { ...binds, page_offset: params.window.offset, page_limit: params.window.limit } as Binds,
+    ),
+  ]);
+  return { rows, ...summary };
+}
+
+/** Every matching invoice in the list's order, one row at a time (exports). */
+export function invoiceRows(
+  erp: ErpClient,
+  params: Omit<InvoicePageParams, "window">,
+): AsyncIterable<InvoiceRow> {
+  const { listed, binds, statusFilter } = invoiceListQuery(erp, params);
+  return erp.stream<InvoiceRow & Row>(invoiceRowsSql(listed, statusFilter, params.orderBy), binds);
+}
+
+export type OpenByPartner = OpenByDueDate & { partner_id: number; partner_name: string };
+
+/**
+ * Open amounts at the as-of date per partner and due date, ordered by partner (the
+ * aging export folds consecutive rows of one partner into one line).
+ */
+export function openInvoicesByPartner(
+  erp: ErpClient,
+  params: { company: number; kind: InvoiceType; asOfUntil: string; partner?: number | undefined },
+): AsyncIterable<OpenByPartner> {
+  const sql = sqlDialect(erp.dialect);
+  const binds: Record<string, BindValue> = {
+    company: params.company,
+    kind: params.kind,
+    as_of_until: params.asOfUntil,
+  };
+  let partnerFilter = "";
+  if (params.partner !== undefined) {
+    partnerFilter = "AND i.partner_id = :partner";
+    binds.partner = params.partner;
+  }
+  return erp.stream<OpenByPartner & Row>(
+    `WITH ${paidCte(sql)}
+     SELECT i.partner_id AS partner_id, p.name AS partner_name,
+            ${sql.dateText("i.due_date")} AS due_date,
+            COUNT(*) AS invoices,
+            ROUND(SUM(i.total_amount - COALESCE(paid.amount, 0)), 2) AS outstanding
+       FROM invoices i
+       JOIN partners p ON p.id = i.partner_id
+       LEFT JOIN paid ON paid.invoice_id = i.id
+      WHERE i.company_id = :company AND i.kind = :kind
+        AND i.issue_date < ${sql.date("as_of_until")}
+        AND i.total_amount - COALESCE(paid.amount, 0) > 0.005
+        ${partnerFilter}
+      GROUP BY i.partner_id, p.name, i.due_date
+      ORDER BY p.name, i.partner_id, i.due_date`,
+    binds,
+  );
 }

@@ -55,16 +55,10 @@ export async function treasuryAccounts(
   }));
 }
 
-export async function treasuryMovementPage(
+function movementQuery(
   erp: ErpClient,
-  params: {
-    company: number;
-    dateFrom: string;
-    dateUntil: string;
-    account?: string | undefined;
-    window: PageWindow;
-  },
-): Promise<{ rows: TreasuryMovement[]; total: number }> {
+  params: { company: number; dateFrom: string; dateUntil: string; account?: string | undefined },
+): { where: string; binds: Record<string, BindValue> } {
   const sql = sqlDialect(erp.dialect);
   const binds: Record<string, BindValue> = {
     company: params.company,
@@ -79,33 +73,60 @@ export async function treasuryMovementPage(
   const where = `WHERE company_id = :company
       AND "date" >= ${sql.date("date_from")} AND "date" < ${sql.date("date_until")}
       ${accountFilter}`;
+  return { where, binds };
+}
+
+function movementRowsSql(erp: ErpClient, where: string): string {
+  const sql = sqlDialect(erp.dialect);
+  return `SELECT id, account_code, ${sql.dateText('"date"')} AS movement_date, document_type,
+            document_number, description, partner_id, receipt, payment
+       FROM treasury_movements ${where}
+      ORDER BY "date", id`;
+}
+
+export function toTreasuryMovement(raw: Row): TreasuryMovement {
+  return {
+    id: Number(raw.id),
+    account_code: String(raw.account_code),
+    date: String(raw.movement_date),
+    document_type: String(raw.document_type),
+    document_number: String(raw.document_number),
+    description: String(raw.description),
+    partner_id: raw.partner_id === null ? null : Number(raw.partner_id),
+    receipt: Number(raw.receipt),
+    payment: Number(raw.payment),
+  };
+}
+
+export async function treasuryMovementPage(
+  erp: ErpClient,
+  params: {
+    company: number;
+    dateFrom: string;
+    dateUntil: string;
+    account?: string | undefined;
+    window: PageWindow;
+  },
+): Promise<{ rows: TreasuryMovement[]; total: number }> {
+  const sql = sqlDialect(erp.dialect);
+  const { where, binds } = movementQuery(erp, params);
   const count = await erp.queryOne<{ total: number }>(
     `SELECT COUNT(*) AS total FROM treasury_movements ${where}`,
     binds,
   );
-  const rows = await erp.query<Row>(
-    `SELECT id, account_code, ${sql.dateText('"date"')} AS movement_date, document_type,
-            document_number, description, partner_id, receipt, payment
-       FROM treasury_movements ${where}
-      ORDER BY "date", id
-      ${sql.page}`,
-    { ...binds, page_offset: params.window.offset, page_limit: params.window.limit },
-  );
-  return {
-    total: Number(count?.total ?? 0),
-    rows: rows.map((row) => {
-      const raw = row;
-      return {
-        id: Number(raw.id),
-        account_code: String(raw.account_code),
-        date: String(raw.movement_date),
-        document_type: String(raw.document_type),
-        document_number: String(raw.document_number),
-        description: String(raw.description),
-        partner_id: raw.partner_id === null ? null : Number(raw.partner_id),
-        receipt: Number(raw.receipt),
-        payment: Number(raw.payment),
-      };
-    }),
-  };
+  const rows = await erp.query<Row>(`${movementRowsSql(erp, where)}\n      ${sql.page}`, {
+    ...binds,
+    page_offset: params.window.offset,
+    page_limit: params.window.limit,
+  });
+  return { total: Number(count?.total ?? 0), rows: rows.map(toTreasuryMovement) };
+}
+
+/** Every movement of the period in date order, one row at a time (exports); see `toTreasuryMovement`. */
+export function treasuryMovementRows(
+  erp: ErpClient,
+  params: { company: number; dateFrom: string; dateUntil: string; account?: string | undefined },
+): AsyncIterable<Row> {
+  const { where, binds } = movementQuery(erp, params);
+  return erp.stream<Row>(movementRowsSql(erp, where), binds);
 }

@@ -56,3 +56,18 @@ export async function accountNames(
   );
   return new Map(rows.map((row) => [String(row.code), String(row.name)]));
 }
+
+/**
+ * The same turnovers in account-code order (byte order: `401`, `401.00001`, … sort
+ * before `4011`), so the export can roll the analytics of one synthetic account up as
+ * they pass. A trial balance has one row per account (thousands, not the ledger's
+ * millions): they are summed by the database, then ordered here.
+ */
+export async function* accountTurnoverRows(
+  erp: ErpClient,
+  params: { company: number; dateFrom: string; dateUntil: string },
+): AsyncIterable<AccountTurnover & Row> {
+  const turnovers = await accountTurnovers(erp, params);
+  turnovers.sort((a, b) => (a.account < b.account ? -1 : a.account > b.account ? 1 : 0));
+  for (const turnover of turnovers) yield turnover as AccountTurnover & Row;
+}

@@ -1,0 +1,466 @@
+/**
+ * The reports as files (xlsx or PDF): the same checks as the JSON reports (400, 403,
+ * 404, all before the first byte), then every matching row streamed from the ERP
+ * into the file at the reader's pace. Exports bypass the cache: a file of 100,000
+ * rows is not worth keeping, and the totals row comes from the same SQL as the JSON
+ * report's totals, so the two agree.
+ */
+import type { Readable } from "node:stream";
+import type { ErpClient } from "@roa2web/plugin-sdk";
+import {
+  AGING_BUCKETS,
+  type AgingBucketKey,
+  agingBucket,
+  daysOverdue,
+  fromBani,
+  toBani,
+} from "../aging.js";
+import type {
+  AgingParams,
+  InvoiceParams,
+  ReportCaller,
+  TreasuryParams,
+  TrialBalanceParams,
+} from "../contract.js";
+import { pageRequest } from "../pagination.js";
+import { addDays } from "../period.js";
+import {
+  invoiceRows,
+  invoiceSummary,
+  type OpenByPartner,
+  openInvoicesByPartner,
+} from "../queries/invoices.js";
+import { toTreasuryMovement, treasuryAccounts, treasuryMovementRows } from "../queries/treasury.js";
+import { accountNames, accountTurnoverRows } from "../queries/trial-balance.js";
+import {
+  checkInvoiceType,
+  invoiceFilters,
+  type ReportService,
+  type ResolvedReport,
+  toInvoiceItem,
+  trialBalanceFilters,
+} from "../report-service.js";
+import { TrialBalanceFolder } from "../trial-balance-rules.js";
+import { createPdfWriter, type PdfFonts } from "./pdf-writer.js";
+import { cellsOf, type ExportOutcome, primeRows } from "./pump.js";
+import {
+  type Cell,
+  CONTENT_TYPES,
+  type Column,
+  displayAmount,
+  displayDate,
+  type TableDocument,
+  type TableFormat,
+  type TableWriter,
+} from "./table.js";
+import { createXlsxWriter } from "./xlsx-writer.js";
+
+export type ExportParams<T> = T & { format: TableFormat };
+
+/** A file under way: send `output` with these headers; `finished` says how it ended. */
+export interface StartedExport {
+  filename: string;
+  contentType: string;
+  output: Readable;
+  finished: Promise<ExportOutcome>;
+}
+
+export interface ReportExportsOptions {
+  erp: ErpClient;
+  reports: ReportService;
+  fonts: PdfFonts;
+  /** The "generated at" clock; replaceable in tests. */
+  now?: () => Date;
+}
+
+const STATUS_LABELS = { paid: "Achitată", partly_paid: "Parțial achitată", unpaid: "Neachitată" };
+const STATUS_FILTER_LABELS = { paid: "achitate", unpaid: "neachitate", overdue: "restante" };
+const AGING_LABELS: Record<AgingBucketKey, string> = {
+  not_due: "Nescadent",
+  "1_30": "1–30 zile",
+  "31_60": "31–60 zile",
+  "61_90": "61–90 zile",
+  over_90: "Peste 90 zile",
+};
+
+export class ReportExports {
+  readonly #erp: ErpClient;
+  readonly #reports: ReportService;
+  readonly #fonts: PdfFonts;
+  readonly #now: () => Date;
+
+  constructor(options: ReportExportsOptions) {
+    this.#erp = options.erp;
+    this.#reports = options.reports;
+    this.#fonts = options.fonts;
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  /** Every invoice the JSON list would page through, in its order, with a totals row. */
+  async invoices(
+    params: ExportParams<InvoiceParams>,
+    caller: ReportCaller,
+  ): Promise<StartedExport> {
+    const { order, issuedFrom, issuedTo } = invoiceFilters(params);
+    const resolved = await this.#reports.resolve(params, caller);
+    const { period, view, asOfUntil } = resolved;
+    const query = {
+      company: params.company,
+      kind: params.type,
+      status: params.status,
+      dateFrom: period.from,
+      dateUntil: period.until,
+      asOf: view.as_of,
+      asOfUntil,
+      partner: params.partner,
+      issuedFrom,
+      issuedUntil: issuedTo === undefined ? undefined : addDays(issuedTo, 1),
+    };
+    const summary = await invoiceSummary(this.#erp, query);
+    const columns: Column[] = [
+      { header: "Nr. factură", kind: "text", width: 16 },
+      { header: "Partener", kind: "text", width: 36 },
+      { header: "Data emiterii", kind: "date", width: 12 },
+      { header: "Scadența", kind: "date", width: 12 },
+      { header: "Total", kind: "amount", width: 14 },
+      { header: "Achitat", kind: "amount", width: 14 },
+      { header: "Rest de plată", kind: "amount", width: 14 },
+      { header: "Stare", kind: "text", width: 15 },
+      { header: "Zile întârziere", kind: "integer", width: 13 },
+    ];
+    const filters = [
+      params.status && `stare: ${STATUS_FILTER_LABELS[params.status]}`,
+      params.partner !== undefined && `partener: ${params.partner}`,
+      issuedFrom && `emise din ${displayDate(issuedFrom)}`,
+      issuedTo && `emise până la ${displayDate(issuedTo)}`,
+    ].filter((part): part is string => typeof part === "string");
+    const document = this.#document(
+      params.type === "client" ? "Facturi clienți" : "Facturi furnizori",
+      resolved,
+      columns,
+      filters,
+    );
+    const rows = cellsOf(invoiceRows(this.#erp, { ...query, orderBy: order.sql }), (row) => {
+      const item = toInvoiceItem(row, view.as_of);
+      return [
+        item.number,
+        item.partner_name,
+        item.issue_date,
+        item.due_date,
+        item.total_amount,
+        item.paid_amount,
+        item.outstanding,
+        STATUS_LABELS[item.status],
+        item.days_overdue,
+      ];
+    });
+    const { totals } = summary;
+    return this.#start(
+      params.format,
+      document,
+      ["facturi", params.type === "client" ? "clienti" : "furnizori", resolved],
+      rows,
+      () => [
+        `Total (${summary.total} facturi)`,
+        null,
+        null,
+        null,
+        totals.total_amount,
+        totals.paid_amount,
+        totals.outstanding,
+        null,
+        null,
+      ],
+    );
+  }
+
+  /** The aging per partner: one line per partner with its open amount in each bucket. */
+  async aging(params: ExportParams<AgingParams>, caller: ReportCaller): Promise<StartedExport> {
+    checkInvoiceType(params.type);
+    const resolved = await this.#reports.resolve(params, caller);
+    const asOf = resolved.view.as_of;
+    const columns: Column[] = [
+      { header: "Partener", kind: "text", width: 40 },
+      ...AGING_BUCKETS.map(
+        (bucket): Column => ({
+          header: AGING_LABELS[bucket.key],
+          kind: "amount",
+          width: 14,
+        }),
+      ),
+      { header: "Total", kind: "amount", width: 14 },
+      { header: "Facturi", kind: "integer", width: 9 },
+    ];
+    const document = this.#document(
+      params.type === "client"
+        ? "Vechimea creanțelor (clienți)"
+        : "Vechimea datoriilor (furnizori)",
+      resolved,
+      columns,
+      params.partner !== undefined ? [`partener: ${params.partner}`] : [],
+    );
+    // Sums in whole bani, as the JSON aging, so the totals row equals its `total`.
+    const bucketIndex = new Map(AGING_BUCKETS.map((bucket, index) => [bucket.key, index]));
+    const grand = new Array<number>(AGING_BUCKETS.length + 2).fill(0);
+    let partner: { id: number; name: string; bani: number[]; invoices: number } | undefined;
+    const close = (): Cell[] | undefined => {
+      if (!partner) return undefined;
+      const total = partner.bani.reduce((sum, value) => sum + value, 0);
+      partner.bani.forEach((value, index) => {
+        grand[index] = (grand[index] ?? 0) + value;
+      });
+      grand[AGING_BUCKETS.length] = (grand[AGING_BUCKETS.length] ?? 0) + total;
+      grand[AGING_BUCKETS.length + 1] = (grand[AGING_BUCKETS.length + 1] ?? 0) + partner.invoices;
+      const cells = [
+        partner.name,
+        ...partner.bani.map(fromBani),
+        fromBani(total),
+        partner.invoices,
+      ];
+      partner = undefined;
+      return cells;
+    };
+    const source = openInvoicesByPartner(this.#erp, {
+      company: params.company,
+      kind: params.type,
+      asOfUntil: resolved.asOfUntil,
+      partner: params.partner,
+    });
+    const rows = cellsOf(
+      source,
+      (row: OpenByPartner) => {
+        const id = Number(row.partner_id);
+        const closed = partner && partner.id !== id ? close() : undefined;
+        if (!partner) {
+          partner = {
+            id,
+            name: String(row.partner_name),
+            bani: new Array<number>(AGING_BUCKETS.length).fill(0),
+            invoices: 0,
+          };
+        }
+        const bucket = bucketIndex.get(agingBucket(daysOverdue(String(row.due_date), asOf))) ?? 0;
+        partner.bani[bucket] = (partner.bani[bucket] ?? 0) + toBani(Number(row.outstanding));
+        partner.invoices += Number(row.invoices);
+        return closed;
+      },
+      close,
+    );
+    return this.#start(
+      params.format,
+      document,
+      ["vechime", params.type === "client" ? "clienti" : "furnizori", resolved],
+      rows,
+      () => [
+        "Total",
+        ...grand.slice(0, AGING_BUCKETS.length + 1).map(fromBani),
+        grand[AGING_BUCKETS.length + 1] ?? 0,
+      ],
+    );
+  }
+
+  /** Every treasury movement of the period, with the accounts' balances in the title. */
+  async treasury(
+    params: ExportParams<TreasuryParams>,
+    caller: ReportCaller,
+  ): Promise<StartedExport> {
+    // Pages are checked as in the JSON report (same query string), but an export has every row.
+    pageRequest(params.page, params.page_size);
+    const resolved = await this.#reports.resolve(params, caller);
+    const range = {
+      company: params.company,
+      dateFrom: resolved.period.from,
+      dateUntil: resolved.period.until,
+      account: params.account,
+    };
+    const accounts = await treasuryAccounts(this.#erp, range);
+    const sum = (pick: (account: (typeof accounts)[number]) => number) =>
+      accounts.reduce((total, account) => total + toBani(pick(account)), 0);
+    const opening = sum((account) => account.opening);
+    const receipts = sum((account) => account.receipts);
+    const payments = sum((account) => account.payments);
+    const columns: Column[] = [
+      { header: "Data", kind: "date", width: 12 },
+      { header: "Cont", kind: "text", width: 10 },
+      { header: "Document", kind: "text", width: 22 },
+      { header: "Explicație", kind: "text", width: 48 },
+      { header: "Încasări", kind: "amount", width: 14 },
+      { header: "Plăți", kind: "amount", width: 14 },
+    ];
+    const document = this.#document(
+      "Registru de casă și bancă",
+      resolved,
+      columns,
+      params.account !== undefined ? [`cont: ${params.account}`] : [],
+      [
+        `Sold inițial ${displayAmount(fromBani(opening))} · încasări ${displayAmount(fromBani(receipts))} · plăți ${displayAmount(fromBani(payments))} · sold final ${displayAmount(fromBani(opening + receipts - payments))}`,
+      ],
+    );
+    let receiptBani = 0;
+    let paymentBani = 0;
+    const rows = cellsOf(treasuryMovementRows(this.#erp, range), (raw) => {
+      const movement = toTreasuryMovement(raw);
+      receiptBani += toBani(movement.receipt);
+      paymentBani += toBani(movement.payment);
+      return [
+        movement.date,
+        movement.account_code,
+        `${movement.document_type} ${movement.document_number}`,
+        movement.description,
+        movement.receipt,
+        movement.payment,
+      ];
+    });
+    return this.#start(params.format, document, ["trezorerie", resolved], rows, () => [
+      "Total",
+      null,
+      null,
+      null,
+      fromBani(receiptBani),
+      fromBani(paymentBani),
+    ]);
+  }
+
+  /** The trial balance, rolled up as the turnovers stream past in account order. */
+  async trialBalance(
+    params: ExportParams<TrialBalanceParams>,
+    caller: ReportCaller,
+  ): Promise<StartedExport> {
+    const { level, accountClass } = trialBalanceFilters(params);
+    const resolved = await this.#reports.resolve(params, caller);
+    const names = await accountNames(this.#erp, { company: params.company });
+    const folder = new TrialBalanceFolder({ level, accountClass, names });
+    const columns: Column[] = [
+      { header: "Cont", kind: "text", width: 12 },
+      { header: "Denumire", kind: "text", width: 36 },
+      { header: "Sold inițial debitor", kind: "amount", width: 16 },
+      { header: "Sold inițial creditor", kind: "amount", width: 16 },
+      { header: "Rulaj debitor", kind: "amount", width: 16 },
+      { header: "Rulaj creditor", kind: "amount", width: 16 },
+      { header: "Sold final debitor", kind: "amount", width: 16 },
+      { header: "Sold final creditor", kind: "amount", width: 16 },
+    ];
+    const document = this.#document(
+      level === "synthetic" ? "Balanță de verificare sintetică" : "Balanță de verificare",
+      resolved,
+      columns,
+      accountClass !== undefined ? [`clasa ${accountClass}`] : [],
+    );
+    const toCells = (line: ReturnType<TrialBalanceFolder["finish"]>): Cell[] | undefined =>
+      line && [
+        line.account,
+        line.name,
+        line.opening_debit,
+        line.opening_credit,
+        line.period_debit,
+        line.period_credit,
+        line.closing_debit,
+        line.closing_credit,
+      ];
+    const source = accountTurnoverRows(this.#erp, {
+      company: params.company,
+      dateFrom: resolved.period.from,
+      dateUntil: resolved.period.until,
+    });
+    const rows = cellsOf(
+      source,
+      (row) =>
+        toCells(
+          folder.add({
+            account: String(row.account),
+            before_debit: Number(row.before_debit),
+            before_credit: Number(row.before_credit),
+            period_debit: Number(row.period_debit),
+            period_credit: Number(row.period_credit),
+          }),
+        ),
+      () => toCells(folder.finish()),
+    );
+    return this.#start(
+      params.format,
+      document,
+      ["balanta", level === "synthetic" ? "sintetica" : "analitica", resolved],
+      rows,
+      () => {
+        const totals = folder.totals();
+        return [
+          "Total",
+          null,
+          totals.opening_debit,
+          totals.opening_credit,
+          totals.period_debit,
+          totals.period_credit,
+          totals.closing_debit,
+          totals.closing_credit,
+        ];
+      },
+    );
+  }
+
+  #document(
+    title: string,
+    resolved: ResolvedReport,
+    columns: Column[],
+    filters: readonly string[],
+    extra: readonly string[] = [],
+  ): TableDocument {
+    const { company, view } = resolved;
+    const generated = this.#now();
+    const subtitle = [
+      `${company.name} (${company.code})`,
+      `Perioada: ${displayDate(view.from)} – ${displayDate(view.to)}${view.as_of < view.to ? ` · situație la ${displayDate(view.as_of)}` : ""}${view.closed ? "" : " · perioadă deschisă"}`,
+      ...(filters.length > 0 ? [`Filtre: ${filters.join(", ")}`] : []),
+      ...extra,
+      `Generat la ${displayDate(generated.toISOString().slice(0, 10))} ${generated.toISOString().slice(11, 16)} UTC`,
+    ];
+    return { title, subtitle, columns };
+  }
+
+  async #start(
+    format: TableFormat,
+    document: TableDocument,
+    nameParts: ReadonlyArray<string | ResolvedReport>,
+    rows: AsyncIterable<readonly Cell[]>,
+    totals: () => readonly Cell[] | undefined,
+  ): Promise<StartedExport> {
+    const primed = await primeRows(rows);
+    const generatedAt = this.#now();
+    let writer: TableWriter;
+    try {
+      writer =
+        format === "xlsx"
+          ? createXlsxWriter(document, { sheetName: document.title, generatedAt })
+          : createPdfWriter(document, { fonts: this.#fonts, generatedAt });
+    } catch (error) {
+      await primed.close();
+      throw error;
+    }
+    return {
+      filename: exportFilename(nameParts, format),
+      contentType: CONTENT_TYPES[format],
+      output: writer.output,
+      finished: primed.run(writer, totals),
+    };
+  }
+}
+
+/** `facturi-clienti-NORD-2025-06.xlsx`: report, company code, period; safe in any header. */
+export function exportFilename(
+  parts: ReadonlyArray<string | ResolvedReport>,
+  format: TableFormat,
+): string {
+  const words = parts.map((part) =>
+    typeof part === "string"
+      ? part
+      : `${part.company.code || `company${part.company.id}`}-${part.period.label.replace("..", "_")}`,
+  );
+  const name = words
+    .join("-")
+    .normalize("NFD")
+    .replace(/[^A-Za-z0-9._-]+/g, "")
+    .slice(0, 120);
+  return `${name || "raport"}.${format}`;
+}
+
+/** The name under which `start` registers the exporter for the route modules. */
+export const EXPORTS_SERVICE = "reportExports";

@@ -1,0 +1,323 @@
+/**
+ * The exports served by a real kernel over the demo ERP: the files hold every row the
+ * JSON report counts, with the same totals; access and bad input answer JSON errors
+ * before any byte; a client that leaves stops the export. Loads the BUILT plugin.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import http from "node:http";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import Database from "better-sqlite3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  inject,
+  startTestKernel,
+  type TestKernel,
+} from "../../../kernel/core/test/helpers/test-kernel.js";
+import type { AgingReport, InvoiceList, TreasuryReport, TrialBalanceReport } from "./contract.js";
+import { readPdf, sheetRows, unzip } from "./export/read-back.test-helper.js";
+
+const packageRoot = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
+const packageJson = JSON.parse(readFileSync(path.join(packageRoot, "package.json"), "utf8")) as {
+  name: string;
+  roa2web: { name: string; entry: string; prefix: string };
+};
+const api = packageJson.roa2web.prefix;
+const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+let t: TestKernel;
+const logLines: Array<Record<string, unknown>> = [];
+const tokens = { admin: "", reader: "", exporter: "" };
+/** A closed month of the demo books, and the whole span of the books. */
+let period = "";
+const books = { from: "", to: "" };
+
+beforeAll(async () => {
+  if (!existsSync(path.join(packageRoot, packageJson.roa2web.entry))) {
+    throw new Error(`Run \`pnpm --filter ${packageJson.name} run build\` first.`);
+  }
+  t = await startTestKernel({ pluginDirs: [path.dirname(packageRoot)], listen: true, logLines });
+  tokens.admin = await t.login();
+  await t.kernel.users.create({
+    username: "reader",
+    password: "reader-pass",
+    permissions: ["reports:read"],
+    companies: [2],
+  });
+  await t.kernel.users.create({
+    username: "exporter",
+    password: "exporter-pass",
+    permissions: ["reports:read", "reports:export"],
+    companies: [2],
+  });
+  tokens.reader = await t.login("reader", "reader-pass");
+  tokens.exporter = await t.login("exporter", "exporter-pass");
+  const erp = new Database(path.join(t.dataDir, "demo-erp.db"), { readonly: true });
+  const closed = erp
+    .prepare(
+      "SELECT year, month FROM periods WHERE company_id = 1 AND closed = 1 ORDER BY year DESC, month DESC",
+    )
+    .get() as { year: number; month: number };
+  const meta = erp
+    .prepare("SELECT key, value FROM meta WHERE key IN ('start_date', 'end_date')")
+    .all() as Array<{
+    key: string;
+    value: string;
+  }>;
+  erp.close();
+  period = `${closed.year}-${String(closed.month).padStart(2, "0")}`;
+  books.from = meta.find((row) => row.key === "start_date")?.value ?? "";
+  books.to = meta.find((row) => row.key === "end_date")?.value ?? "";
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+function get(url: string, who: keyof typeof tokens = "admin") {
+  return inject(t.kernel, {
+    method: "GET",
+    url: `${api}${url}`,
+    headers: { authorization: `Bearer ${tokens[who]}` },
+  });
+}
+
+async function json<T>(url: string, who: keyof typeof tokens = "admin"): Promise<T> {
+  const response = await get(url, who);
+  expect(response.statusCode, response.body).toBe(200);
+  return response.json() as T;
+}
+
+async function xlsx(url: string, who: keyof typeof tokens = "admin") {
+  const response = await get(url, who);
+  expect(response.statusCode, response.body.slice(0, 300)).toBe(200);
+  expect(response.headers["content-type"]).toBe(XLSX);
+  const parts = await unzip(response.rawPayload);
+  const rows = sheetRows(parts.get("xl/worksheets/sheet1.xml") as string);
+  const headerIndex = rows.findIndex((row) => row.cells[0]?.s === "1");
+  const body = rows.slice(headerIndex + 1);
+  const totals = body.at(-1)?.cells[0]?.v.startsWith("Total") ? body.pop() : undefined;
+  return {
+    response,
+    title: rows.slice(0, headerIndex),
+    header: rows[headerIndex],
+    data: body,
+    totals,
+  };
+}
+
+/** A totals row's value in column `letter`, as a number. */
+function total(
+  row: { cells: Array<{ ref: string; v: string }> } | undefined,
+  letter: string,
+): number {
+  return Number(row?.cells.find((cell) => cell.ref.replace(/\d+/, "") === letter)?.v ?? 0);
+}
+
+describe("invoice exports", () => {
+  it("xlsx: every invoice of the list, in its order, with its totals and a clear file name", async () => {
+    const query = `company=1&period=${period}&type=client`;
+    const list = await json<InvoiceList>(`/invoices?${query}&page_size=500`);
+    expect(list.total).toBeGreaterThan(0);
+    const file = await xlsx(`/invoices/export?${query}&format=xlsx`);
+    expect(file.response.headers["content-disposition"]).toBe(
+      `attachment; filename="facturi-clienti-NORD-${period}.xlsx"`,
+    );
+    expect(file.response.headers["cache-control"]).toBe("no-store");
+    expect(file.data).toHaveLength(list.total);
+    const first = list.items[0] as InvoiceList["items"][number];
+    const cells = file.data[0]?.cells ?? [];
+    expect(cells[0]?.v).toBe(first.number);
+    // A real date cell: the day number of the issue date, with the date style.
+    const day = (Date.parse(`${first.issue_date}T00:00:00Z`) - Date.UTC(1899, 11, 30)) / 86_400_000;
+    expect(cells[2]).toMatchObject({ s: "3", v: String(day) });
+    expect(Number(cells[4]?.v)).toBe(first.total_amount);
+    expect(cells[4]?.s).toBe("2");
+    expect(total(file.totals, "E")).toBe(list.totals?.total_amount);
+    expect(total(file.totals, "G")).toBe(list.totals?.outstanding);
+    expect(file.title.map((row) => row.cells[0]?.v).join("\n")).toContain("Nord");
+  });
+
+  it("xlsx: the receivables list (unpaid, any issue date) is complete beyond one page", async () => {
+    const query = `company=1&period=${period}&type=client&status=unpaid&sort=due_date`;
+    const list = await json<InvoiceList>(`/invoices?${query}&page_size=1`);
+    const file = await xlsx(`/invoices/export?${query}&format=xlsx&page=3&page_size=1`);
+    expect(file.data).toHaveLength(list.total);
+    expect(total(file.totals, "G")).toBe(list.totals?.outstanding);
+  });
+
+  it("pdf: a paged A4 table whose text a viewer reads, company and totals included", async () => {
+    const query = `company=3&period=${period}&type=supplier`;
+    const list = await json<InvoiceList>(`/invoices?${query}&page_size=1`);
+    const response = await get(`/invoices/export?${query}&format=pdf`);
+    expect(response.statusCode).toBe(200);
+    expect(response.headers["content-type"]).toBe("application/pdf");
+    expect(response.headers["content-disposition"]).toMatch(
+      /filename="facturi-furnizori-DUNA-.*\.pdf"/,
+    );
+    expect(response.rawPayload.subarray(0, 5).toString()).toBe("%PDF-");
+    const pdf = await readPdf(response.rawPayload);
+    // About 40 rows a page, the first page shorter by the title block.
+    expect(pdf.pages).toBeGreaterThanOrEqual(Math.ceil(list.total / 41));
+    expect(pdf.pages).toBeLessThanOrEqual(Math.ceil(list.total / 30) + 1);
+    const text = pdf.text.join("\n");
+    expect(text).toContain("Facturi furnizori");
+    expect(text).toContain("Dunărea");
+    expect(text).toContain(`Total (${list.total} facturi)`);
+    expect(pdf.text.at(-1)).toContain(`Pagina ${pdf.pages}`);
+  });
+});
+
+describe("aging, treasury and trial balance exports", () => {
+  it("aging: one line per partner, adding up to the JSON aging", async () => {
+    const aging = await json<AgingReport>(`/invoices/aging?company=1&period=${period}&type=client`);
+    const file = await xlsx(
+      `/invoices/aging/export?company=1&period=${period}&type=client&format=xlsx`,
+    );
+    const partners = new Set(file.data.map((row) => row.cells[0]?.v));
+    expect(partners.size).toBe(file.data.length);
+    expect(total(file.totals, "G")).toBe(aging.total);
+    expect(total(file.totals, "H")).toBe(aging.invoices);
+    aging.buckets.forEach((bucket, index) => {
+      expect(total(file.totals, String.fromCharCode(66 + index))).toBe(bucket.amount);
+    });
+  });
+
+  it("treasury: every movement of the period, receipts and payments as in the report", async () => {
+    const report = await json<TreasuryReport>(`/treasury?company=2&period=${period}&page_size=1`);
+    const file = await xlsx(`/treasury/export?company=2&period=${period}&format=xlsx`, "exporter");
+    expect(file.data).toHaveLength(report.movements.total);
+    const receipts = report.totals.cash.receipts * 100 + report.totals.bank.receipts * 100;
+    expect(Math.round(total(file.totals, "E") * 100)).toBe(Math.round(receipts));
+  });
+
+  it.each(["analytic", "synthetic"])(
+    "trial balance (%s): the report's lines and totals",
+    async (level) => {
+      const query = `company=1&period=${period}&level=${level}`;
+      const report = await json<TrialBalanceReport>(`/trial-balance?${query}`);
+      const file = await xlsx(`/trial-balance/export?${query}&format=xlsx`);
+      expect(file.data.map((row) => row.cells[0]?.v)).toEqual(
+        report.lines.map((line) => line.account),
+      );
+      expect(total(file.totals, "C")).toBe(report.totals.opening_debit);
+      expect(total(file.totals, "F")).toBe(report.totals.period_credit);
+      expect(total(file.totals, "H")).toBe(report.totals.closing_credit);
+    },
+  );
+
+  it("trial balance pdf: diacritics and right-aligned amounts are there", async () => {
+    const response = await get(
+      `/trial-balance/export?company=2&period=${period}&level=synthetic&format=pdf`,
+    );
+    expect(response.statusCode).toBe(200);
+    const pdf = await readPdf(response.rawPayload);
+    const text = pdf.text.join("\n");
+    expect(text).toContain("Balanță de verificare sintetică");
+    expect(text).toContain("Carpați");
+    expect(text).toContain("Sold inițial debitor");
+  });
+});
+
+describe("export access and input", () => {
+  it("needs reports:export (403), a granted company (403) and an existing one (404)", async () => {
+    const query = `period=${period}&type=client&format=xlsx`;
+    const noPermission = await get(`/invoices/export?company=2&${query}`, "reader");
+    expect(noPermission.statusCode).toBe(403);
+    expect(noPermission.json().error.code).toBe("FORBIDDEN");
+    const otherCompany = await get(`/invoices/export?company=1&${query}`, "exporter");
+    expect(otherCompany.statusCode).toBe(403);
+    expect(otherCompany.headers["content-type"]).toMatch(/application\/json/);
+    const unknown = await get(`/invoices/export?company=999&${query}`);
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().error.code).toBe("NOT_FOUND");
+    const granted = await get(`/invoices/export?company=2&${query}`, "exporter");
+    expect(granted.statusCode).toBe(200);
+    const anonymous = await inject(t.kernel, {
+      method: "GET",
+      url: `${api}/invoices/export?company=1&${query}`,
+    });
+    expect(anonymous.statusCode).toBe(401);
+  });
+
+  it.each([
+    [
+      "an unknown format",
+      "/invoices/export?company=1&period=2025-06&type=client&format=csv",
+      "format",
+    ],
+    ["no format", "/invoices/export?company=1&period=2025-06&type=client", "format"],
+    ["a malformed period", "/trial-balance/export?company=1&period=2025-13&format=xlsx", "period"],
+    [
+      "an unknown status",
+      "/invoices/export?company=1&period=2025-06&type=client&status=lost&format=pdf",
+      "status",
+    ],
+    ["a negative page", "/treasury/export?company=1&period=2025-06&page=-1&format=xlsx", "page"],
+    [
+      "an unknown parameter",
+      "/invoices/aging/export?company=1&period=2025-06&type=client&format=xlsx&x=1",
+      "x",
+    ],
+  ])("answers 400 JSON for %s", async (_name, url, field) => {
+    const response = await get(url);
+    expect(response.statusCode).toBe(400);
+    expect(response.headers["content-type"]).toMatch(/application\/json/);
+    expect(response.json().error.code).toBe("VALIDATION_FAILED");
+    expect(response.json().error.message).toContain(field);
+  });
+});
+
+describe("a client that leaves", () => {
+  // Bigger books than the other tests need: the file must outgrow the sockets' buffers.
+  let big: TestKernel;
+  const bigLog: Array<Record<string, unknown>> = [];
+  beforeAll(async () => {
+    big = await startTestKernel({
+      pluginDirs: [path.dirname(packageRoot)],
+      listen: true,
+      logLines: bigLog,
+      env: { ERP_DEMO_SCALE: "8" },
+    });
+  });
+  afterAll(async () => {
+    await big?.close();
+  });
+
+  it("stops the export and its query", async () => {
+    const token = await big.login();
+    const longExport = new URL(
+      `${api}/invoices/export?company=1&from=${books.from}&to=${books.to}&type=client&format=pdf`,
+      big.url,
+    );
+    const firstBytes = await new Promise<Buffer>((resolve, reject) => {
+      const request = http.get(
+        longExport,
+        { headers: { authorization: `Bearer ${token}` } },
+        (response) => {
+          response.once("data", (chunk: Buffer) => {
+            request.destroy();
+            resolve(chunk);
+          });
+        },
+      );
+      request.on("error", (error) => {
+        if ((error as NodeJS.ErrnoException).code !== "ECONNRESET") reject(error);
+      });
+    });
+    expect(firstBytes.subarray(0, 5).toString()).toBe("%PDF-");
+    // The pump logs once its source is closed: wait for that line, not for a time.
+    const ended = () => bigLog.find((line) => /^Report export/.test(String(line.msg)));
+    for (let round = 0; round < 1000 && !ended(); round++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(ended()?.msg, JSON.stringify(ended())).toBe(
+      "Report export stopped: the client went away",
+    );
+    const list = await inject(big.kernel, {
+      method: "GET",
+      url: `${api}/invoices?company=1&from=${books.from}&to=${books.to}&type=client&page_size=1`,
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(Number(ended()?.rows)).toBeLessThan((list.json() as InvoiceList).total);
+  });
+});
