@@ -134,6 +134,7 @@ export class NotesApp extends PluginElement {
               canWrite
                 ? html`<notes-form
                     .company=${this.company}
+                    .locale=${this.locale}
                     @note-created=${() => this.#goTo(1)}
                   ></notes-form>`
                 : html`<p class="muted">${t("notes.readOnly")}</p>`
@@ -152,6 +153,22 @@ export class NotesApp extends PluginElement {
         @retry=${() => this.#load()}
       ></roa-error-card>`;
     }
+    const listing = this.listing;
+    return html`<roa-data-table
+      .columns=${this.#columns(canWrite)}
+      .rows=${listing?.items ?? []}
+      .caption=${t("notes.caption", { company: shellState.currentCompany?.name ?? "" })}
+      .emptyText=${t("notes.empty")}
+      total=${listing?.total ?? 0}
+      page=${this.page}
+      page-size=${listing?.page_size ?? 1}
+      ?loading=${this.loading}
+      @page-change=${(event: CustomEvent<{ page: number }>) => this.#goTo(event.detail.page)}
+    ></roa-data-table>`;
+  }
+
+  /** Built on each render, so the labels follow the language. */
+  #columns(canWrite: boolean): Column<NoteView>[] {
     const columns: Column<NoteView>[] = [
       {
         key: "title",
@@ -186,18 +203,7 @@ export class NotesApp extends PluginElement {
           </button>`,
       });
     }
-    const listing = this.listing;
-    return html`<roa-data-table
-      .columns=${columns}
-      .rows=${listing?.items ?? []}
-      .caption=${t("notes.caption", { company: shellState.currentCompany?.name ?? "" })}
-      .emptyText=${t("notes.empty")}
-      total=${listing?.total ?? 0}
-      page=${this.page}
-      page-size=${listing?.page_size ?? 1}
-      ?loading=${this.loading}
-      @page-change=${(event: CustomEvent<{ page: number }>) => this.#goTo(event.detail.page)}
-    ></roa-data-table>`;
+    return columns;
   }
 }
 

@@ -24,6 +24,9 @@ type Problems = Partial<Record<NoteField | "form", string>>;
 export class NotesForm extends LitElement {
   static override properties = {
     company: { type: Number },
+    // Only the root element gets the shell's `locale`; passed down, it re-renders the
+    // labels here when the user changes the language.
+    locale: {},
     noteTitle: { state: true },
     noteBody: { state: true },
     saving: { state: true },
@@ -67,6 +70,7 @@ export class NotesForm extends LitElement {
   ];
 
   declare company: number | undefined;
+  declare locale: string;
   declare noteTitle: string;
   declare noteBody: string;
   declare saving: boolean;
@@ -74,6 +78,7 @@ export class NotesForm extends LitElement {
 
   constructor() {
     super();
+    this.locale = "ro";
     this.noteTitle = "";
     this.noteBody = "";
     this.saving = false;
