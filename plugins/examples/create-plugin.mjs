@@ -7,8 +7,10 @@
  * <name> is the plugin name (lower-case words joined by dashes: `stock-count`). The
  * package is created in [target-dir], by default `plugins/<name>` of this workspace.
  * The copy gets the new name everywhere the example says "notes": package name,
- * manifest name, prefix, permissions, UI tag, env namespace, service and event names,
- * file and class names. Plain Node, no dependencies.
+ * manifest name, prefix, permissions, UI tags and module (`<name>-app`, `<name>-form`,
+ * `dist/ui/<name>-app.js` in the manifest and in vite.config.ts), message keys
+ * (`<name>.…`), env namespace, service and event names, file and class names. Plain
+ * Node, no dependencies.
  */
 import {
   copyFileSync,
@@ -144,7 +146,7 @@ function rootDevDependencies() {
   );
 }
 
-function rewritePackageJson(text, forms, inWorkspace) {
+function rewritePackageJson(text, forms, target, inWorkspace) {
   const pkg = JSON.parse(text);
   const manifest = pkg.roa2web;
   pkg.name = `@roa2web/plugin-${forms.kebab}`;
@@ -166,6 +168,11 @@ function rewritePackageJson(text, forms, inWorkspace) {
     );
     pkg.dependencies["@roa2web/plugin-sdk"] = `^${sdk.version}`;
     pkg.devDependencies = { ...rootDevDependencies(), ...pkg.devDependencies };
+    // The shell's UI build preset and API types are not published: use this checkout's.
+    if (pkg.devDependencies["@roa2web/ui-shell"]) {
+      pkg.devDependencies["@roa2web/ui-shell"] =
+        `file:${specifier(target, path.join(REPO_ROOT, "ui-shell"))}`;
+    }
   }
   return `${JSON.stringify(pkg, null, 2)}\n`;
 }
@@ -193,8 +200,9 @@ Scaffolded from the notes example (\`plugins/examples/notes\`). The guide is
 
 \`\`\`sh
 pnpm install                                              # link the new package
-pnpm --filter @roa2web/plugin-${forms.kebab} run build    # tsup → dist/
+pnpm --filter @roa2web/plugin-${forms.kebab} run build    # tsup, then vite (web UI) → dist/
 MODULE_${forms.upper}_ENABLED=true pnpm start             # serve it under /api/${forms.kebab}
+                                                          # and its web UI at /${forms.kebab}
 npx vitest run ${where}                                   # its tests
 \`\`\`
 `;
@@ -217,8 +225,9 @@ function copyTree(source, target, forms, context) {
     const text = readFileSync(from, "utf8");
     const relative = path.relative(TEMPLATE_DIR, from);
     let output;
-    if (relative === "package.json") output = rewritePackageJson(text, forms, context.inWorkspace);
-    else if (relative === "tsconfig.json") output = rewriteTsconfig(text, context.root);
+    if (relative === "package.json") {
+      output = rewritePackageJson(text, forms, context.root, context.inWorkspace);
+    } else if (relative === "tsconfig.json") output = rewriteTsconfig(text, context.root);
     else {
       output = rewriteText(text, forms);
       // Tests that boot the kernel import its test helper by a relative path.
@@ -270,6 +279,7 @@ function main(argv) {
           : `  (outside plugins/: install it yourself, and point PLUGINS_DIR at ${path.dirname(target)})`,
         `  npx -y pnpm@10.34.9 --filter @roa2web/plugin-${forms.kebab} run build`,
         `  MODULE_${forms.upper}_ENABLED=true npx -y pnpm@10.34.9 start`,
+        `  then open http://localhost:8000/${forms.kebab} (demo / demo)`,
         "",
       ].join("\n"),
     );

@@ -1,9 +1,9 @@
 /** The rules for a new note, and how a note looks on the wire. */
 import { ValidationError } from "@roa2web/plugin-sdk";
 import type { Note } from "./note-entity.js";
+import { BODY_MAX_LENGTH, TITLE_MAX_LENGTH } from "./note-limits.js";
 
-export const TITLE_MAX_LENGTH = 200;
-export const BODY_MAX_LENGTH = 10_000;
+export { BODY_MAX_LENGTH, TITLE_MAX_LENGTH };
 
 /** The request body of `POST /api/notes`, after JSON schema validation. */
 export interface NewNoteBody {

@@ -1,12 +1,23 @@
 /** The scaffold (plugins/examples/create-plugin.mjs), run as authors run it. */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const script = fileURLToPath(new URL("../../create-plugin.mjs", import.meta.url));
+const repoRoot = fileURLToPath(new URL("../../../../", import.meta.url));
+const packageRoot = fileURLToPath(new URL("..", import.meta.url));
 let temp: string;
 
 function scaffold(...args: string[]) {
@@ -56,22 +67,39 @@ describe("create-plugin.mjs", () => {
     // Outside the workspace the SDK comes from the registry, with the toolchain.
     expect(pkg.dependencies["@roa2web/plugin-sdk"]).toMatch(/^\^\d+\.\d+\.\d+$/);
     expect(pkg.devDependencies).toHaveProperty("tsup");
+    // The web UI builds with Vite and the shell's preset, which is not published: the
+    // copy points at this checkout's ui-shell.
+    expect(pkg.scripts.build).toBe("tsup && vite build");
+    expect(pkg.devDependencies.vite).toMatch(/^\^8\./);
+    const uiShell = String(pkg.devDependencies["@roa2web/ui-shell"]);
+    expect(uiShell).toMatch(/^file:/);
+    expect(realpathSync(path.resolve(target, uiShell.slice("file:".length)))).toBe(
+      realpathSync(path.join(repoRoot, "ui-shell")),
+    );
   });
 
   it("renames files, classes, names and settings, and leaves no build output behind", () => {
     const target = path.join(temp, "stock-count");
     const files = filesUnder(target);
-    expect(files).toContain(path.join("src", "ui", "stock-count-app.ts"));
+    expect(files).toContain(path.join("src", "ui", "index.ts"));
+    expect(files).toContain(path.join("src", "ui", "stock-count-form.ts"));
+    expect(files).toContain("vite.config.ts");
     expect(files).toContain(path.join("src", "stock-count-store.ts"));
     expect(files).toContain(path.join("src", "migrations", "1763900000000-create-stock-count.ts"));
     expect(files.some((file) => file.startsWith("dist") || file.includes("node_modules"))).toBe(
       false,
     );
     expect(files).not.toContain(path.join("src", "scaffold.test.ts"));
-    // Only the new README names the example it came from.
+    // Only the new README names the example it came from. Paths back into this
+    // checkout (to the kernel's test helper, to ui-shell) cross folders that may be
+    // named anything, so they are left out of the check.
     const sources = files.filter((file) => file !== "README.md");
     const everything = sources
-      .map((file) => readFileSync(path.join(target, file), "utf8"))
+      .map((file) => {
+        const text = readFileSync(path.join(target, file), "utf8");
+        const intoCheckout = path.relative(path.dirname(path.join(target, file)), repoRoot);
+        return text.replaceAll(intoCheckout.split(path.sep).join("/"), "<checkout>");
+      })
       .join("\n");
     expect(everything).not.toMatch(/notes|Notes|NOTES/);
 
@@ -82,8 +110,22 @@ describe("create-plugin.mjs", () => {
     expect(entity).toContain('tableName: "stock_count"');
     const settings = readFileSync(path.join(target, "src", "settings.ts"), "utf8");
     expect(settings).toContain("STOCK_COUNT_DEFAULT_PAGE_SIZE");
-    const ui = readFileSync(path.join(target, "src", "ui", "stock-count-app.ts"), "utf8");
+    // The web UI: its tags, message keys, permission, API path and the file Vite
+    // writes carry the new name.
+    const ui = readFileSync(path.join(target, "src", "ui", "index.ts"), "utf8");
     expect(ui).toContain('customElements.define("stock-count-app", StockCountApp)');
+    expect(ui).toContain("<stock-count-form");
+    expect(ui).toContain('t("stock-count.title")');
+    expect(ui).toContain('shellState.can("stock-count:write")');
+    expect(ui).toContain('"/api/stock-count"');
+    const form = readFileSync(path.join(target, "src", "ui", "stock-count-form.ts"), "utf8");
+    expect(form).toContain('customElements.define("stock-count-form", StockCountForm)');
+    const messages = readFileSync(path.join(target, "src", "ui", "messages.ts"), "utf8");
+    expect(messages).toContain('"stock-count.title": "Notițe"');
+    const viteConfig = readFileSync(path.join(target, "vite.config.ts"), "utf8");
+    expect(viteConfig).toContain(
+      'pluginUiConfig({ entry: "src/ui/index.ts", fileName: "stock-count-app.js" })',
+    );
     // The test that boots a kernel still finds the kernel's test helper from its new place.
     const apiTest = readFileSync(path.join(target, "src", "stock-count-api.test.ts"), "utf8");
     const helper = /from "(\.[^"]*test-kernel\.js)"/.exec(apiTest)?.[1] ?? "";
@@ -91,6 +133,28 @@ describe("create-plugin.mjs", () => {
     const tsconfig = JSON.parse(readFileSync(path.join(target, "tsconfig.json"), "utf8"));
     expect(tsconfig.extends).toBeUndefined();
     expect(tsconfig.compilerOptions.strict).toBe(true);
+  });
+
+  it("gives the copy a web UI that Vite builds into the module its manifest names", () => {
+    const target = path.join(temp, "stock-count");
+    // The copy outside the workspace is not installed: lend it the example's packages
+    // (vite, and @roa2web/ui-shell linked to this checkout's shell).
+    symlinkSync(path.join(packageRoot, "node_modules"), path.join(target, "node_modules"), "dir");
+    const vite = path.join(packageRoot, "node_modules", "vite", "bin", "vite.js");
+    const result = spawnSync(process.execPath, [vite, "build", "--logLevel", "error"], {
+      cwd: target,
+      encoding: "utf8",
+    });
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+
+    const pkg = JSON.parse(readFileSync(path.join(target, "package.json"), "utf8"));
+    const built = readFileSync(path.join(target, pkg.roa2web.ui.module), "utf8");
+    expect(built).toContain('customElements.define("stock-count-app"');
+    expect(built).toContain('customElements.define("stock-count-form"');
+    // The shell's API stays external: one Lit and one session for every plugin.
+    expect(built).toMatch(/^import \{[^}]*\bPluginElement\b[^}]*\} from "\/shell\/api\.js";/);
+    expect(built).not.toMatch(/notes|Notes|NOTES/);
   });
 
   it.each([
