@@ -177,7 +177,7 @@ export class RoaDataTable extends LitElement {
 
   #pager(): TemplateResult {
     return html`<nav class="pager" aria-label=${t("table.page", { page: this.page, pages: this.pages })}>
-      <span class="muted">${t("table.total", { total: this.total })}</span>
+      <span class="muted">${t("table.total", { count: this.total })}</span>
       <button
         type="button"
         aria-label=${t("table.previous")}

@@ -5,7 +5,7 @@
 import { css, html, LitElement } from "lit";
 import { formatPeriod } from "../core/format.js";
 import { api } from "../core/http.js";
-import { t } from "../core/i18n.js";
+import { onLocaleChange, t } from "../core/i18n.js";
 import { shellState } from "../core/shell-state.js";
 import { sharedStyles } from "../core/styles.js";
 
@@ -28,13 +28,16 @@ const selectorStyles = css`
 /** Re-renders the element whenever the shell state changes. */
 abstract class StateBound extends LitElement {
   #onChange = () => this.requestUpdate();
+  #stopLocale: (() => void) | undefined;
   override connectedCallback() {
     super.connectedCallback();
     shellState.addEventListener("change", this.#onChange);
+    this.#stopLocale = onLocaleChange(this.#onChange);
   }
   override disconnectedCallback() {
     super.disconnectedCallback();
     shellState.removeEventListener("change", this.#onChange);
+    this.#stopLocale?.();
   }
 }
 

@@ -41,7 +41,7 @@ export function localeTag(): string {
 export function setLocale(next: Locale): void {
   if (next === current) return;
   current = next;
-  document.documentElement.lang = next;
+  if (typeof document !== "undefined") document.documentElement.lang = next;
   try {
     localStorage.setItem(STORAGE_KEY, next);
   } catch {
@@ -55,9 +55,32 @@ export function onLocaleChange(listener: (locale: Locale) => void): () => void {
   return () => listeners.delete(listener);
 }
 
-/** The text for `key` in the current language, with `{name}` placeholders filled. */
+const pluralRules = new Map<Locale, Intl.PluralRules>();
+
+/** The plural category of `count` in the current language (`one`, `few`, `other`). */
+function pluralOf(count: number): string {
+  let rules = pluralRules.get(current);
+  if (!rules) {
+    rules = new Intl.PluralRules(current);
+    pluralRules.set(current, rules);
+  }
+  return rules.select(count);
+}
+
+/**
+ * The text for `key` in the current language, with `{name}` placeholders filled.
+ * With a numeric `count` parameter, `key.one` / `key.few` / `key.other` (the
+ * language's plural categories) are tried first: "1 înregistrare", "3 înregistrări".
+ */
 export function t(key: string, params?: Record<string, string | number>): string {
-  const template = catalogues[current][key] ?? catalogues.en[key] ?? key;
+  const count = params?.count;
+  const plural = typeof count === "number" ? `${key}.${pluralOf(count)}` : undefined;
+  const template =
+    (plural && (catalogues[current][plural] ?? catalogues[current][`${key}.other`])) ??
+    catalogues[current][key] ??
+    (plural && (catalogues.en[plural] ?? catalogues.en[`${key}.other`])) ??
+    catalogues.en[key] ??
+    key;
   if (!params) return template;
   return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
     name in params ? String(params[name]) : whole,

@@ -91,6 +91,8 @@ describeBrowser("web shell", { timeout: 90_000 }, () => {
     await page.getByRole("combobox", { name: "Limba" }).selectOption("en");
     await page.getByRole("navigation", { name: "Modules" }).waitFor();
     await page.getByRole("button", { name: "Sign out" }).waitFor();
+    await page.getByRole("combobox", { name: "Company" }).waitFor();
+    await page.getByRole("combobox", { name: "Period" }).waitFor();
     expect(await page.evaluate(() => document.documentElement.lang)).toBe("en");
     await page.getByRole("combobox", { name: "Language" }).selectOption("ro");
     await page.getByRole("button", { name: "Ieșire" }).waitFor();
