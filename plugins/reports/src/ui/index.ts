@@ -118,6 +118,13 @@ export class ReportsApp extends PluginElement {
                 <a
                   href=${candidate.route ? `/reports/${candidate.route}` : "/reports"}
                   aria-current=${candidate === page ? "page" : nothing}
+                  @click=${(event: MouseEvent) => {
+                    // The open page's tab: stay, keeping its filters (a navigation
+                    // would drop them from the address but not from the page).
+                    const plain =
+                      event.button === 0 && !event.ctrlKey && !event.metaKey && !event.shiftKey;
+                    if (plain && candidate === this.page) event.preventDefault();
+                  }}
                   >${t(candidate.label)}</a
                 >
               </li>`,

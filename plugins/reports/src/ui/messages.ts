@@ -3,7 +3,6 @@ import { registerMessages } from "@roa2web/ui-shell/api";
 
 registerMessages({
   ro: {
-    "reports.title": "Rapoarte",
     "reports.nav": "Rapoarte",
     "reports.nav.dashboard": "Tablou de bord",
     "reports.nav.invoices": "Facturi",
@@ -45,7 +44,6 @@ registerMessages({
     "reports.chart.loading": "Se încarcă graficul…",
     "reports.chart.failed": "Graficul nu a putut fi afișat; valorile sunt în tabelul de mai jos.",
     "reports.chart.summary": "{caption}. {count} luni, de la {first} la {last}.",
-    "reports.chart.showTable": "Arată valorile în tabel",
     "reports.chart.empty": "Nicio înregistrare în ultimele 12 luni.",
 
     "reports.invoices.title": "Facturi",
@@ -124,7 +122,6 @@ registerMessages({
     "reports.treasury.empty": "Nicio mișcare în perioadă.",
     "reports.treasury.noAccounts": "Niciun cont de trezorerie.",
     "reports.treasury.filterAccount": "Arată doar mișcările contului {account}",
-    "reports.treasury.accountFilter": "Cont: {account}",
 
     "reports.trialBalance.title": "Balanță de verificare",
     "reports.trialBalance.level": "Nivel",
@@ -166,7 +163,6 @@ registerMessages({
     "reports.export.unavailable": "Exportul nu este disponibil pe acest server.",
   },
   en: {
-    "reports.title": "Reports",
     "reports.nav": "Reports",
     "reports.nav.dashboard": "Dashboard",
     "reports.nav.invoices": "Invoices",
@@ -208,7 +204,6 @@ registerMessages({
     "reports.chart.loading": "Loading the chart…",
     "reports.chart.failed": "The chart could not be drawn; the figures are in the table below.",
     "reports.chart.summary": "{caption}. {count} months, {first} to {last}.",
-    "reports.chart.showTable": "Show the figures as a table",
     "reports.chart.empty": "Nothing posted in the last 12 months.",
 
     "reports.invoices.title": "Invoices",
@@ -284,7 +279,6 @@ registerMessages({
     "reports.treasury.empty": "No movements in the period.",
     "reports.treasury.noAccounts": "No treasury accounts.",
     "reports.treasury.filterAccount": "Show only account {account}'s movements",
-    "reports.treasury.accountFilter": "Account: {account}",
 
     "reports.trialBalance.title": "Trial balance",
     "reports.trialBalance.level": "Level",
