@@ -55,7 +55,25 @@ export class ReportsAging extends ReportPage {
       }
       td.share {
         width: 30%;
-        min-width: 8rem;
+        min-width: 6rem;
+      }
+      tbody th,
+      tfoot th {
+        white-space: nowrap;
+      }
+      @media (max-width: 600px) {
+        /* A phone: the percentage alone, so the table fits. */
+        td.share {
+          width: auto;
+          min-width: 0;
+        }
+        .share-line {
+          grid-template-columns: auto;
+          justify-items: end;
+        }
+        .bar {
+          display: none;
+        }
       }
       .share-line {
         display: grid;

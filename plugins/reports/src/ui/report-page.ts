@@ -162,6 +162,10 @@ export const pageStyles = css`
     .toolbar > .segmented {
       flex: 1 1 100%;
     }
+    .segmented button {
+      flex: 1;
+      justify-content: center;
+    }
     .toolbar select,
     .toolbar input {
       width: 100%;

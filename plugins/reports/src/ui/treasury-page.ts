@@ -215,14 +215,27 @@ export class ReportsTreasury extends ReportPage {
 
   #columns(): Column<Movement>[] {
     return [
-      { key: "date", label: t("reports.treasury.date"), render: (row) => formatDate(row.date) },
+      {
+        key: "date",
+        label: t("reports.treasury.date"),
+        render: (row) => html`<span style="white-space: nowrap">${formatDate(row.date)}</span>`,
+      },
       { key: "account_code", label: t("reports.treasury.account") },
       {
         key: "document",
         label: t("reports.treasury.document"),
-        render: (row) => `${row.document_type} ${row.document_number}`.trim(),
+        // Inline styles: the cells live in <roa-data-table>'s shadow root, out of
+        // reach of this page's styles. Kept readable on a phone: the table scrolls
+        // sideways in its box instead of squeezing each text into a column of words.
+        render: (row) =>
+          html`<span style="white-space: nowrap">${`${row.document_type} ${row.document_number}`.trim()}</span>`,
       },
-      { key: "description", label: t("reports.treasury.description") },
+      {
+        key: "description",
+        label: t("reports.treasury.description"),
+        render: (row) =>
+          html`<span style="display: inline-block; min-width: 16rem">${row.description}</span>`,
+      },
       {
         key: "receipt",
         label: t("reports.treasury.receipt"),
