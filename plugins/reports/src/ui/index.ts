@@ -6,6 +6,7 @@
 import { css, html, nothing, PluginElement, sharedStyles, t } from "@roa2web/ui-shell/api";
 import "./messages.js";
 import "./dashboard-page.js";
+import { PAGE_ERROR_EVENT } from "./report-page.js";
 
 interface Page {
   route: string;
@@ -81,6 +82,11 @@ export class ReportsApp extends PluginElement {
   constructor() {
     super();
     this.pageStates = new Map();
+    // A page that throws while rendering: the shell's error card, with its retry.
+    this.addEventListener(PAGE_ERROR_EVENT, (event) => {
+      event.stopPropagation();
+      this.reportError((event as CustomEvent).detail);
+    });
   }
 
   /** The page of the current route ("invoices/", "invoices?x" included), if any. */

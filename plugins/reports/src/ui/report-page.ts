@@ -11,6 +11,7 @@ import {
   LitElement,
   localeTag,
   nothing,
+  type PropertyValues,
   sharedStyles,
   shellState,
   t,
@@ -173,6 +174,9 @@ export const pageStyles = css`
   }
 `;
 
+/** Fired by a page that fails to render; `<reports-app>` hands it to the shell's boundary. */
+export const PAGE_ERROR_EVENT = "reports-page-error";
+
 /** The root element's pages: set by `<reports-app>` from the shell's properties. */
 export class ReportPage extends LitElement {
   static override properties = {
@@ -190,6 +194,17 @@ export class ReportPage extends LitElement {
     super();
     this.period = "";
     this.locale = "ro";
+  }
+
+  /** A rendering error would otherwise only reach the console, leaving a blank page. */
+  protected override update(changed: PropertyValues): void {
+    try {
+      super.update(changed);
+    } catch (error) {
+      this.dispatchEvent(
+        new CustomEvent(PAGE_ERROR_EVENT, { detail: error, bubbles: true, composed: true }),
+      );
+    }
   }
 
   /** The company's currency (RON for the demo ERP). */
