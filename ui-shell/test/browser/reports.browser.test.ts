@@ -1,0 +1,255 @@
+/**
+ * The reports UI in a real browser: the dashboard's figures and charts, the invoice
+ * list's filters, sort and reload, the company switch, the trial balance, export
+ * requests and the phone layout. Build first (pnpm build).
+ */
+import type { Locator, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type BrowserEnv, screenshot, signIn, startBrowserEnv } from "./harness.js";
+
+let env: BrowserEnv;
+
+beforeAll(async () => {
+  env = await startBrowserEnv({ withFixtures: false });
+}, 120_000);
+
+afterAll(async () => {
+  await env?.close();
+});
+
+/** `1.234.567,89` (Romanian) → 1234567.89 */
+function parseMoney(text: string): number {
+  return Number(text.replace(/[^\d,-]/g, "").replace(",", "."));
+}
+
+function reportsTabs(page: Page): Locator {
+  return page.getByRole("navigation", { name: "Rapoarte" });
+}
+
+async function openReports(page: Page): Promise<void> {
+  await page
+    .getByRole("navigation", { name: "Module" })
+    .getByRole("link", { name: "Reports" })
+    .click();
+  await page.waitForURL("**/reports");
+  await page.locator('[data-kpi="revenue"] .value').waitFor();
+}
+
+/** The invoice table's body rows (roa-data-table renders them in its shadow root). */
+function invoiceRows(page: Page): Locator {
+  return page.locator("reports-invoices roa-data-table tbody tr");
+}
+
+async function columnTexts(page: Page, column: number): Promise<string[]> {
+  return invoiceRows(page).evaluateAll(
+    (rows, index) => rows.map((row) => row.children[index]?.textContent?.trim() ?? ""),
+    column,
+  );
+}
+
+describe("reports UI", () => {
+  it("shows the dashboard's figures and charts, and follows the company in the header", async () => {
+    const page = await env.newPage();
+    await signIn(page);
+    await openReports(page);
+
+    const revenue = page.locator('[data-kpi="revenue"] .value');
+    expect(await revenue.textContent()).toMatch(/\d{1,3}(\.\d{3})*,\d{2}/);
+    for (const kpi of ["expenses", "result", "cash", "bank", "receivables", "payables"]) {
+      expect(await page.locator(`[data-kpi="${kpi}"] .value`).textContent()).toMatch(/\d,\d{2}/);
+    }
+    expect(await page.locator('[data-kpi="receivables"]').textContent()).toContain(
+      "din care restante",
+    );
+    expect(
+      await reportsTabs(page)
+        .getByRole("link", { name: "Tablou de bord" })
+        .getAttribute("aria-current"),
+    ).toBe("page");
+
+    // The charts: drawn once Chart.js has loaded, on a canvas with a text alternative.
+    await page.locator("reports-chart[data-ready]").first().waitFor();
+    const canvas = page.locator("reports-chart canvas").first();
+    expect(await canvas.getAttribute("aria-label")).toContain("12 luni");
+    const box = await canvas.boundingBox();
+    expect(box?.width ?? 0).toBeGreaterThan(100);
+    // Every month's figure in a (visually hidden) table for screen readers.
+    expect(await page.locator("reports-chart").first().locator("tbody tr").count()).toBe(12);
+    await screenshot(page, "reports-dashboard");
+
+    // Another company in the header: the figures follow (and only that request counts).
+    const before = await revenue.textContent();
+    const companyBefore = await page.locator("reports-dashboard .meta").textContent();
+    const select = page.getByLabel("Firmă");
+    const current = await select.inputValue();
+    const values = await select
+      .locator("option")
+      .evaluateAll((options) => options.map((option) => (option as HTMLOptionElement).value));
+    const other = values.find((value) => value !== current) ?? "";
+    expect(other).not.toBe("");
+    const answer = page.waitForResponse(
+      (response) =>
+        response.url().includes(`/api/reports/dashboard?company=${other}&`) &&
+        response.status() === 200,
+    );
+    await select.selectOption(other);
+    await answer;
+    await page.locator('[data-kpi="revenue"] .value', { hasNotText: before ?? "" }).waitFor();
+    expect(await revenue.textContent()).not.toBe(before);
+    expect(await page.locator("reports-dashboard .meta").textContent()).not.toBe(companyBefore);
+  }, 60_000);
+
+  it("filters, sorts and pages invoices in the address, survives a reload, and asks for an export", async () => {
+    const page = await env.newPage();
+    await signIn(page);
+    await openReports(page);
+
+    const tab = reportsTabs(page).getByRole("link", { name: "Facturi" });
+    await tab.click();
+    await page.waitForURL("**/reports/invoices");
+    await invoiceRows(page).first().waitFor();
+    expect(await tab.getAttribute("aria-current")).toBe("page");
+    const allNumbers = await columnTexts(page, 0);
+    expect(allNumbers.length).toBeGreaterThan(0);
+
+    // Filter: overdue invoices only — every row says how late it is.
+    const overdue = page.waitForResponse(
+      (response) =>
+        response.url().includes("/api/reports/invoices?") &&
+        response.url().includes("status=overdue"),
+    );
+    await page.getByLabel("Stare").selectOption("overdue");
+    await overdue;
+    expect(new URL(page.url()).searchParams.get("status")).toBe("overdue");
+    await page.locator("reports-invoices roa-data-table:not([loading])").waitFor();
+    const states = await columnTexts(page, 7);
+    expect(states.length).toBeGreaterThan(0);
+    for (const state of states) expect(state).toMatch(/restantă de/);
+    expect(await columnTexts(page, 0)).not.toEqual(allNumbers);
+
+    // Sort by the outstanding amount, ascending.
+    const sorted = page.waitForResponse(
+      (response) =>
+        response.url().includes("sort=outstanding") && response.url().includes("direction=asc"),
+    );
+    await page
+      .locator("reports-invoices roa-data-table")
+      .getByRole("button", { name: /Rest de plată/ })
+      .click();
+    await sorted;
+    await page.locator("reports-invoices roa-data-table:not([loading])").waitFor();
+    const query = new URL(page.url()).searchParams;
+    expect([query.get("sort"), query.get("direction"), query.get("status")]).toEqual([
+      "outstanding",
+      "asc",
+      "overdue",
+    ]);
+    const amounts = (await columnTexts(page, 6)).map(parseMoney);
+    expect(amounts).toEqual([...amounts].sort((a, b) => a - b));
+    const rowsBeforeReload = await columnTexts(page, 0);
+    await screenshot(page, "reports-invoices");
+
+    // Reload: the same filtered, sorted page.
+    const address = page.url();
+    await page.reload();
+    await invoiceRows(page).first().waitFor();
+    await page.locator("reports-invoices roa-data-table:not([loading])").waitFor();
+    expect(page.url()).toBe(address);
+    expect(await page.getByLabel("Stare").inputValue()).toBe("overdue");
+    expect(
+      await page
+        .locator("reports-invoices roa-data-table th[aria-sort]")
+        .filter({ hasText: "Rest de plată" })
+        .getAttribute("aria-sort"),
+    ).toBe("ascending");
+    expect(await columnTexts(page, 0)).toEqual(rowsBeforeReload);
+
+    // Export: the button asks for the file with the same filters. (Whether the
+    // server has the endpoint is the export work's concern; either way the button
+    // comes back and the page keeps working.)
+    const request = page.waitForRequest((candidate) => candidate.url().includes("/export"));
+    await page.getByRole("button", { name: "Exportă în Excel" }).click();
+    const exportUrl = new URL((await request).url());
+    expect(exportUrl.pathname).toBe("/api/reports/invoices/export");
+    expect(Object.fromEntries(exportUrl.searchParams)).toMatchObject({
+      format: "xlsx",
+      status: "overdue",
+      sort: "outstanding",
+      direction: "asc",
+      type: "client",
+    });
+    await page.locator('reports-export button[data-format="xlsx"]:not([disabled])').waitFor();
+    // A notice either way: the file's name, or why there is none (here: no endpoint).
+    await page.getByText(/Exportul nu|a fost descărcat/).waitFor();
+    expect(await invoiceRows(page).count()).toBe(rowsBeforeReload.length);
+  }, 60_000);
+
+  it("shows the trial balance with its totals, and the aging and treasury pages", async () => {
+    const page = await env.newPage();
+    await signIn(page);
+    await openReports(page);
+
+    await reportsTabs(page).getByRole("link", { name: "Balanță de verificare" }).click();
+    await page.waitForURL("**/reports/trial-balance");
+    const total = page.locator('[data-testid="trial-balance-total"]');
+    await total.waitFor();
+    expect(await page.getByText("Balanța este echilibrată").count()).toBe(1);
+    const cells = await total.locator("td").allTextContents();
+    expect(cells).toHaveLength(6);
+    // Debits equal credits in each pair of columns.
+    expect(cells[0]).toBe(cells[1]);
+    expect(cells[2]).toBe(cells[3]);
+    expect(cells[4]).toBe(cells[5]);
+    expect(
+      await total
+        .locator("td")
+        .first()
+        .evaluate((cell) => getComputedStyle(cell).textAlign),
+    ).toBe("right");
+    const syntheticRows = await page.locator("reports-trial-balance tbody tr").count();
+    await screenshot(page, "reports-trial-balance");
+
+    const analytic = page.waitForResponse((response) => response.url().includes("level=analytic"));
+    await page.getByLabel("Nivel").selectOption("analytic");
+    await analytic;
+    await page.locator('reports-trial-balance div[aria-busy="false"]').waitFor();
+    expect(new URL(page.url()).searchParams.get("level")).toBe("analytic");
+    expect(await page.locator("reports-trial-balance tbody tr").count()).toBeGreaterThan(
+      syntheticRows,
+    );
+
+    // Aging: the buckets add up to the total shown.
+    await reportsTabs(page).getByRole("link", { name: "Vechime solduri" }).click();
+    await page.waitForURL("**/reports/aging");
+    await page.locator('[data-testid="aging-total"]').waitFor();
+    const buckets = await page.locator("reports-aging tbody tr td:nth-child(3)").allTextContents();
+    expect(buckets).toHaveLength(5);
+    const agingTotal = parseMoney(
+      (await page.locator('[data-testid="aging-total"]').textContent()) ?? "",
+    );
+    expect(Math.round(buckets.map(parseMoney).reduce((a, b) => a + b, 0) * 100)).toBe(
+      Math.round(agingTotal * 100),
+    );
+
+    // Treasury: accounts with their totals, and the movements.
+    await reportsTabs(page).getByRole("link", { name: "Trezorerie" }).click();
+    await page.waitForURL("**/reports/treasury");
+    await page.locator('[data-testid="total-treasury"]').waitFor();
+    await page.locator("reports-treasury roa-data-table tbody tr").first().waitFor();
+    expect(await page.getByRole("button", { name: "Exportă în PDF" }).count()).toBe(1);
+  }, 60_000);
+
+  it("fits a phone screen", async () => {
+    const page = await env.newPage();
+    await signIn(page);
+    await page.setViewportSize({ width: 375, height: 740 });
+    await page.goto("/reports");
+    await page.locator('[data-kpi="revenue"] .value').waitFor();
+    await page.locator("reports-chart[data-ready]").first().waitFor();
+    // No sideways scrolling of the page itself (wide tables scroll in their box).
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+      375,
+    );
+    await screenshot(page, "reports-dashboard-phone");
+  }, 60_000);
+});
