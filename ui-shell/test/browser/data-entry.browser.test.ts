@@ -49,7 +49,7 @@ async function proposeAndSubmit(page: Page): Promise<void> {
 
 describe("data-entry UI", () => {
   it.skipIf(!HAVE_RECEIPTS)(
-    `creates a receipt with a scan, edits its entries, submits and approves it (skipped without scans in ${RECEIPTS_DIR})`,
+    `creates a receipt with a scan, edits its entries, submits and approves it (needs the receipt scans in ${RECEIPTS_DIR}; skipped without them)`,
     async () => {
       const page = await env.newPage();
       await signIn(page);
@@ -169,6 +169,42 @@ describe("data-entry UI", () => {
     await page.getByRole("heading", { name: "Bonuri și facturi" }).waitFor();
     await page.getByText("Bonul a fost șters.").waitFor();
     expect(await page.getByRole("row").filter({ hasText: "Papetăria Ștefan" }).count()).toBe(0);
+  }, 60_000);
+
+  it("shows the server's validation error next to the field it names", async () => {
+    const page = await env.newPage();
+    await signIn(page, "/data-entry/new");
+    await page.getByRole("heading", { name: "Bon nou" }).waitFor();
+    // A rule only the server knows (its time zone's today): answered as the API does.
+    await page.route("**/api/data-entry/receipts", (route) =>
+      route.request().method() === "POST"
+        ? route.fulfill({
+            status: 400,
+            contentType: "application/json",
+            body: JSON.stringify({
+              error: {
+                code: "VALIDATION_FAILED",
+                message: "body.date must not be in the future (today is 2026-01-09)",
+                request_id: "req-1",
+                details: { field: "body.date" },
+              },
+            }),
+          })
+        : route.continue(),
+    );
+    await fillReceiptForm(page, {
+      merchant: "Mega Image",
+      date: "2026-01-10",
+      total: "10",
+      vat: "0",
+    });
+    await page.getByRole("button", { name: "Salvează bonul" }).click();
+    await page.getByText("must not be in the future (today is 2026-01-09)").waitFor();
+    const date = page.locator("data-entry-receipt input[name=date]");
+    expect(await date.getAttribute("aria-invalid")).toBe("true");
+    expect(await deepFocused(page)).toBe("input[name=date]");
+    // Still a new receipt: nothing was created.
+    expect(new URL(page.url()).pathname).toBe("/data-entry/new");
   }, 60_000);
 
   it("fits a phone screen and offers the camera", async () => {

@@ -12,6 +12,7 @@ import {
   html,
   LitElement,
   nothing,
+  onLocaleChange,
   sharedStyles,
   t,
   toast,
@@ -128,6 +129,8 @@ export class DataEntryAttachments extends LitElement {
   #loadingThumbs = new Set<string>();
   #pendingUrls = new Map<File, string>();
 
+  /** Texts follow a language change (the shell only re-renders the root element). */
+  #offLocale: (() => void) | undefined;
   constructor() {
     super();
     this.attachments = [];
@@ -139,8 +142,14 @@ export class DataEntryAttachments extends LitElement {
     this.thumbnails = new Map();
   }
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#offLocale = onLocaleChange(() => this.requestUpdate());
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.#offLocale?.();
     for (const url of this.thumbnails.values()) URL.revokeObjectURL(url);
     for (const url of this.#pendingUrls.values()) URL.revokeObjectURL(url);
     this.thumbnails = new Map();

@@ -17,6 +17,7 @@ import {
   LitElement,
   live,
   nothing,
+  onLocaleChange,
   repeat,
   sharedStyles,
   t,
@@ -144,6 +145,8 @@ export class DataEntryEntries extends LitElement {
   #lookupTimer: ReturnType<typeof setTimeout> | undefined;
   #lookupController: AbortController | undefined;
 
+  /** Texts follow a language change (the shell only re-renders the root element). */
+  #offLocale: (() => void) | undefined;
   constructor() {
     super();
     this.receiptId = 0;
@@ -156,8 +159,14 @@ export class DataEntryEntries extends LitElement {
     this.accounts = [];
   }
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#offLocale = onLocaleChange(() => this.requestUpdate());
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.#offLocale?.();
     clearTimeout(this.#lookupTimer);
     this.#lookupController?.abort();
   }

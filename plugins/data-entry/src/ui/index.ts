@@ -4,7 +4,7 @@
  * - `new` and `receipts/<id>`: one receipt (form, attachments, OCR, entries,
  *   workflow, history), loaded as a separate chunk the first time it is opened.
  */
-import { html, PluginElement, sharedStyles, t } from "@roa2web/ui-shell/api";
+import { html, navigate, PluginElement, sharedStyles, t } from "@roa2web/ui-shell/api";
 import "./messages.js";
 import "./receipts-list.js";
 
@@ -35,6 +35,17 @@ export class DataEntryApp extends PluginElement {
   }
 
   override willUpdate(changed: Map<string, unknown>): void {
+    // A stored receipt belongs to one company: another company in the header goes
+    // back to that company's list.
+    const page = pageOf(this.route);
+    if (
+      changed.has("company") &&
+      changed.get("company") !== undefined &&
+      page.name === "receipt" &&
+      page.id !== undefined
+    ) {
+      navigate("/data-entry");
+    }
     if (changed.has("route") && pageOf(this.route).name === "receipt" && !this.receiptModule) {
       void this.#loadReceiptModule();
     }

@@ -19,6 +19,7 @@ import {
   live,
   navigate,
   nothing,
+  onLocaleChange,
   readEvents,
   ref,
   sharedStyles,
@@ -229,6 +230,8 @@ export class DataEntryReceipt extends LitElement {
   #reason = createRef<HTMLTextAreaElement>();
   #opener: HTMLElement | null = null;
 
+  /** Texts follow a language change (the shell only re-renders the root element). */
+  #offLocale: (() => void) | undefined;
   constructor() {
     super();
     this.values = emptyForm();
@@ -241,8 +244,14 @@ export class DataEntryReceipt extends LitElement {
     this.ocr = { phase: "idle" };
   }
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#offLocale = onLocaleChange(() => this.requestUpdate());
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.#offLocale?.();
     this.#ocrController?.abort();
   }
 

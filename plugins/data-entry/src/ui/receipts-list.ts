@@ -13,6 +13,7 @@ import {
   html,
   LitElement,
   nothing,
+  onLocaleChange,
   setQuery,
   sharedStyles,
   shellState,
@@ -65,6 +66,8 @@ export class DataEntryReceipts extends LitElement {
   declare error: unknown;
   #controller: AbortController | undefined;
 
+  /** Texts follow a language change (the shell only re-renders the root element). */
+  #offLocale: (() => void) | undefined;
   constructor() {
     super();
     this.filter = filterFromQuery(currentQuery());
@@ -73,13 +76,26 @@ export class DataEntryReceipts extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    this.#offLocale = onLocaleChange(() => this.requestUpdate());
+    window.addEventListener("popstate", this.#onPopState);
     this.filter = filterFromQuery(currentQuery());
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.#offLocale?.();
+    window.removeEventListener("popstate", this.#onPopState);
     this.#controller?.abort();
   }
+
+  /** Back and forward between filtered views of the list: follow the address. */
+  #onPopState = (): void => {
+    if (location.pathname.replace(/\/+$/, "") !== "/data-entry") return;
+    const next = filterFromQuery(currentQuery());
+    if (JSON.stringify(next) === JSON.stringify(this.filter)) return;
+    this.filter = next;
+    void this.#load();
+  };
 
   override willUpdate(changed: Map<string, unknown>): void {
     if (changed.has("company")) {
