@@ -171,7 +171,7 @@ describe("data-entry UI", () => {
     expect(await page.getByRole("row").filter({ hasText: "Papetăria Ștefan" }).count()).toBe(0);
   }, 60_000);
 
-  it("shows the server's validation error next to the field it names", async () => {
+  it("takes a dropped file and shows the server's validation error next to the field it names", async () => {
     const page = await env.newPage();
     await signIn(page, "/data-entry/new");
     await page.getByRole("heading", { name: "Bon nou" }).waitFor();
@@ -192,6 +192,16 @@ describe("data-entry UI", () => {
           })
         : route.continue(),
     );
+    // A file dropped on the drop zone waits for the save.
+    await page.locator("data-entry-attachments .drop").evaluate((zone) => {
+      const data = new DataTransfer();
+      data.items.add(new File(["%PDF-1.4\n"], "factura.pdf", { type: "application/pdf" }));
+      zone.dispatchEvent(
+        new DragEvent("drop", { dataTransfer: data, bubbles: true, cancelable: true }),
+      );
+    });
+    await page.getByText("factura.pdf").waitFor();
+    await page.getByText("se încarcă la salvare").waitFor();
     await fillReceiptForm(page, {
       merchant: "Mega Image",
       date: "2026-01-10",
