@@ -70,10 +70,12 @@ describe.skipIf(!HAVE_RECEIPTS)(
       await screenshot(page, "data-entry-ocr");
 
       const totalRow = page.locator("data-entry-receipt tr[data-field=total]");
-      expect(await totalRow.locator("td").first().textContent()).toBe(truth?.total.toFixed(2));
+      expect(await totalRow.locator("td").first().textContent()).toBe(
+        truth?.total.toFixed(2).replace(".", ","),
+      );
       await page.getByRole("button", { name: "Preia toate" }).click();
       expect(await page.getByLabel("Total", { exact: true }).inputValue()).toBe(
-        truth?.total.toFixed(2),
+        truth?.total.toFixed(2).replace(".", ","),
       );
       expect(await page.getByLabel("Data", { exact: true }).inputValue()).toBe(truth?.date);
 

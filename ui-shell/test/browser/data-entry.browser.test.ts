@@ -92,7 +92,7 @@ describe("data-entry UI", () => {
       await page.getByRole("button", { name: "Propune" }).click();
       await waitForText(page.getByRole("status"), "Debit = credit");
       const credit = page.getByLabel("Credit, rândul 3");
-      expect(await credit.inputValue()).toBe("24.23");
+      expect(await credit.inputValue()).toBe("24,23");
       await credit.fill("24,00");
       await waitForText(page.getByRole("status"), "Debit ≠ credit");
       expect(await page.getByRole("button", { name: "Salvează notele" }).isDisabled()).toBe(true);
@@ -101,7 +101,7 @@ describe("data-entry UI", () => {
       );
       await page.getByRole("button", { name: "Adaugă rând" }).click();
       await page.getByLabel("Cont, rândul 4").fill("5311");
-      expect(await page.getByLabel("Credit, rândul 4").inputValue()).toBe("0.23");
+      expect(await page.getByLabel("Credit, rândul 4").inputValue()).toBe("0,23");
       await waitForText(page.getByRole("status"), "Debit = credit");
       await screenshot(page, "data-entry-entries");
       await page.getByRole("button", { name: "Salvează notele" }).click();

@@ -16,6 +16,7 @@ import {
   html,
   LitElement,
   live,
+  locale,
   nothing,
   onLocaleChange,
   repeat,
@@ -23,7 +24,13 @@ import {
   t,
   toast,
 } from "@roa2web/ui-shell/api";
-import { type EditableLine, entryTotals, toEditableLines, toEntryBody } from "./form-rules.js";
+import {
+  amountText,
+  type EditableLine,
+  entryTotals,
+  toEditableLines,
+  toEntryBody,
+} from "./form-rules.js";
 import type { EntriesBody } from "./types.js";
 
 export interface EntriesState {
@@ -36,6 +43,11 @@ export interface EntriesState {
 interface AccountOption {
   code: string;
   name: string;
+}
+
+/** A comma in Romanian, a point in English. */
+export function decimalSeparator(): "," | "." {
+  return locale() === "ro" ? "," : ".";
 }
 
 /** Set once a server answered 404 for the nomenclature: no more lookups this session. */
@@ -190,7 +202,7 @@ export class DataEntryEntries extends LitElement {
   }
 
   #apply(body: EntriesBody): void {
-    this.#saved = toEditableLines(body.entries);
+    this.#saved = toEditableLines(body.entries, decimalSeparator());
     this.#savedBalanced = body.balanced;
     this.lines = this.#saved.map(keyed);
     this.dirty = false;
@@ -223,8 +235,8 @@ export class DataEntryEntries extends LitElement {
       ...this.lines,
       keyed({
         account: "",
-        debit: gap < 0 ? (-gap).toFixed(2) : "",
-        credit: gap > 0 ? gap.toFixed(2) : "",
+        debit: gap < 0 ? amountText(-gap, decimalSeparator()) : "",
+        credit: gap > 0 ? amountText(gap, decimalSeparator()) : "",
         explanation: "",
       }),
     ];

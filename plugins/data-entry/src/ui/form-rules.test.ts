@@ -148,6 +148,15 @@ describe("entryTotals", () => {
     expect(entryTotals(noAccount).balanced).toBe(false);
   });
 
+  it("writes amounts with the language's decimal separator and reads them back", () => {
+    const romanian = toEditableLines(
+      [{ account: "401", side: "credit", amount: 1234.5, explanation: "" }],
+      ",",
+    );
+    expect(romanian[0]?.credit).toBe("1234,50");
+    expect(toEntryBody(romanian)[0]?.amount).toBe(1234.5);
+  });
+
   it("turns edited lines back into the API's", () => {
     expect(toEntryBody(lines)).toEqual([
       { account: "6022", side: "debit", amount: 100, explanation: "" },

@@ -115,9 +115,15 @@ export function toReceiptBody(values: ReceiptFormValues): ReceiptBody {
   };
 }
 
-/** An amount for an input: a plain decimal with a point, as <input inputmode=decimal> takes it. */
-export function amountText(value: number | null | undefined): string {
-  return value === null || value === undefined ? "" : value.toFixed(2);
+/** The decimal separator of the UI's language: a comma in Romanian. */
+export type DecimalSeparator = "," | ".";
+
+/** An amount for an input: two decimals, no grouping, the language's decimal separator. */
+export function amountText(
+  value: number | null | undefined,
+  decimal: DecimalSeparator = ".",
+): string {
+  return value === null || value === undefined ? "" : value.toFixed(2).replace(".", decimal);
 }
 
 /**
@@ -230,11 +236,12 @@ export function entryTotals(lines: readonly EditableLine[]): EntryTotals {
 /** API lines -> editable ones (one amount column filled). */
 export function toEditableLines(
   entries: ReadonlyArray<{ account: string; side: string; amount: number; explanation: string }>,
+  decimal: DecimalSeparator = ".",
 ): EditableLine[] {
   return entries.map((entry) => ({
     account: entry.account,
-    debit: entry.side === "debit" ? amountText(entry.amount) : "",
-    credit: entry.side === "credit" ? amountText(entry.amount) : "",
+    debit: entry.side === "debit" ? amountText(entry.amount, decimal) : "",
+    credit: entry.side === "credit" ? amountText(entry.amount, decimal) : "",
     explanation: entry.explanation ?? "",
   }));
 }

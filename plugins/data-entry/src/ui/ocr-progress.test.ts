@@ -172,5 +172,8 @@ describe("proposedFields", () => {
       { field: "vat", value: "0.82" },
       { field: "currency", value: "EUR" },
     ]);
+    expect(proposedFields(fields, ",").find((proposal) => proposal.field === "total")?.value).toBe(
+      "12,50",
+    );
   });
 });

@@ -214,9 +214,10 @@ export async function followOcrJob(
   );
 }
 
-/** Which OCR fields differ from the form, for the confirm step (null ones are left out). */
+/** The OCR fields as form text, for the confirm step (the ones not found are left out). */
 export function proposedFields(
   fields: OcrFields,
+  decimal: "," | "." = ".",
 ): Array<{ field: "merchant" | "tax_id" | "date" | "total" | "vat" | "currency"; value: string }> {
   const out: Array<{
     field: "merchant" | "tax_id" | "date" | "total" | "vat" | "currency";
@@ -225,7 +226,10 @@ export function proposedFields(
   for (const field of ["merchant", "tax_id", "date", "total", "vat", "currency"] as const) {
     const value = fields[field];
     if (value === null || value === undefined || value === "") continue;
-    out.push({ field, value: typeof value === "number" ? value.toFixed(2) : String(value) });
+    out.push({
+      field,
+      value: typeof value === "number" ? value.toFixed(2).replace(".", decimal) : String(value),
+    });
   }
   return out;
 }

@@ -28,8 +28,7 @@ import {
   toast,
 } from "@roa2web/ui-shell/api";
 import { isImage } from "./attachments.js";
-import "./entries-grid.js";
-import type { EntriesState } from "./entries-grid.js";
+import { decimalSeparator, type EntriesState } from "./entries-grid.js";
 import {
   amountText,
   fieldMessage,
@@ -89,8 +88,8 @@ function formOf(receipt: Receipt): ReceiptFormValues {
     merchant: receipt.merchant,
     tax_id: receipt.tax_id,
     date: receipt.date,
-    total: amountText(receipt.total),
-    vat: amountText(receipt.vat),
+    total: amountText(receipt.total, decimalSeparator()),
+    vat: amountText(receipt.vat, decimalSeparator()),
     currency: receipt.currency,
     notes: receipt.notes ?? "",
   };
@@ -475,7 +474,7 @@ export class DataEntryReceipt extends LitElement {
       (Object.keys(rules) as ReceiptField[]).map((field) => [field, t(rules[field] ?? "")]),
     );
     if (this.ocr.phase === "done") {
-      const remaining = proposedFields(this.ocr.fields).filter(
+      const remaining = proposedFields(this.ocr.fields, decimalSeparator()).filter(
         (proposal) => this.values[proposal.field] !== proposal.value,
       );
       if (remaining.length === 0) this.ocr = { phase: "idle" };
@@ -743,7 +742,7 @@ export class DataEntryReceipt extends LitElement {
         </div>
       </section>`;
     }
-    const proposals = proposedFields(ocr.fields);
+    const proposals = proposedFields(ocr.fields, decimalSeparator());
     const editable = this.#editable;
     return html`<section class="card ocr" aria-labelledby="ocr-title">
       <h2 id="ocr-title">${t("data-entry.ocr.proposed")}</h2>
