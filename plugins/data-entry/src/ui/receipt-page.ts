@@ -267,6 +267,10 @@ export class DataEntryReceipt extends LitElement {
       } else if (this.receiptId !== this.#created) {
         this.#ocrController?.abort();
         this.ocr = { phase: "idle" };
+        // Another receipt: never show the previous one while this one loads.
+        this.receipt = undefined;
+        this.loadError = undefined;
+        this.entries = undefined;
         void this.#load();
       }
     }
@@ -281,16 +285,18 @@ export class DataEntryReceipt extends LitElement {
   }
 
   async #load(): Promise<void> {
-    if (!this.receiptId) return;
+    const id = this.receiptId;
+    if (!id) return;
     this.loading = true;
     try {
-      const receipt = await api.get<ReceiptDetail>(`${BASE}/receipts/${this.receiptId}`);
+      const receipt = await api.get<ReceiptDetail>(`${BASE}/receipts/${id}`);
+      if (id !== this.receiptId) return; // the route moved on meanwhile
       this.receipt = receipt;
       this.values = formOf(receipt);
       this.errors = {};
       this.loadError = undefined;
     } catch (error) {
-      this.loadError = error;
+      if (id === this.receiptId) this.loadError = error;
     } finally {
       this.loading = false;
     }
