@@ -1,23 +1,87 @@
-/** <data-entry-app>: the data-entry UI (receipts list for now; the full set is being built). */
-import { api, html, PluginElement, sharedStyles } from "@roa2web/ui-shell/api";
+/**
+ * <data-entry-app>: the data-entry UI. Pages by route:
+ * - `` (`/data-entry`): the company's receipts,
+ * - `new` and `receipts/<id>`: one receipt (form, attachments, OCR, entries,
+ *   workflow, history), loaded as a separate chunk the first time it is opened.
+ */
+import { html, navigate, PluginElement, sharedStyles, t } from "@roa2web/ui-shell/api";
+import "./messages.js";
+import "./receipts-list.js";
+
+type Page = { name: "list" } | { name: "receipt"; id: number | undefined } | { name: "unknown" };
+
+export function pageOf(route: string): Page {
+  const path = route.replace(/^\/+|\/+$/g, "");
+  if (path === "") return { name: "list" };
+  if (path === "new") return { name: "receipt", id: undefined };
+  const match = /^receipts\/(\d+)$/.exec(path);
+  if (match) return { name: "receipt", id: Number(match[1]) };
+  return { name: "unknown" };
+}
 
 export class DataEntryApp extends PluginElement {
-  static override properties = { ...PluginElement.properties, total: { state: true } };
+  static override properties = {
+    ...PluginElement.properties,
+    receiptModule: { state: true },
+    moduleError: { state: true },
+  };
   static override styles = [sharedStyles];
-  declare total: number | undefined;
+  declare receiptModule: boolean;
+  declare moduleError: unknown;
 
-  override willUpdate(changed: Map<string, unknown>) {
-    if (changed.has("company") && this.company) {
-      void api
-        .get<{ total: number }>("/api/data-entry/receipts", { query: { company: this.company } })
-        .then((body) => {
-          this.total = body.total;
-        });
+  constructor() {
+    super();
+    this.receiptModule = false;
+  }
+
+  override willUpdate(changed: Map<string, unknown>): void {
+    // A stored receipt belongs to one company: another company in the header goes
+    // back to that company's list.
+    const page = pageOf(this.route);
+    if (
+      changed.has("company") &&
+      changed.get("company") !== undefined &&
+      page.name === "receipt" &&
+      page.id !== undefined
+    ) {
+      navigate("/data-entry");
+    }
+    if (changed.has("route") && pageOf(this.route).name === "receipt" && !this.receiptModule) {
+      void this.#loadReceiptModule();
+    }
+  }
+
+  async #loadReceiptModule(): Promise<void> {
+    try {
+      await import("./receipt-page.js");
+      this.receiptModule = true;
+      this.moduleError = undefined;
+    } catch (error) {
+      this.moduleError = error;
     }
   }
 
   override render() {
-    return html`<h1>Receipts</h1><p>${this.total ?? "…"}</p>`;
+    const page = pageOf(this.route);
+    if (page.name === "list") {
+      return html`<data-entry-receipts .company=${this.company}></data-entry-receipts>`;
+    }
+    if (page.name === "unknown") {
+      return html`<roa-error-card .heading=${t("data-entry.notFound")}></roa-error-card>
+        <p><a href="/data-entry">${t("data-entry.list.title")}</a></p>`;
+    }
+    if (this.moduleError) {
+      return html`<roa-error-card
+        retryable
+        .heading=${t("data-entry.moduleFailed")}
+        .error=${this.moduleError}
+        @retry=${() => this.#loadReceiptModule()}
+      ></roa-error-card>`;
+    }
+    if (!this.receiptModule)
+      return html`<p class="muted" role="status">${t("data-entry.loading")}</p>`;
+    return html`<data-entry-receipt .receiptId=${page.id} .company=${this.company}></data-entry-receipt>`;
   }
 }
-customElements.define("data-entry-app", DataEntryApp);
+
+if (!customElements.get("data-entry-app")) customElements.define("data-entry-app", DataEntryApp);

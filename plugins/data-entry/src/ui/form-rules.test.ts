@@ -1,0 +1,167 @@
+import { describe, expect, it } from "vitest";
+import {
+  entryTotals,
+  fieldMessage,
+  fieldOfError,
+  filterFromQuery,
+  filterToQuery,
+  parseAmount,
+  type ReceiptFormValues,
+  toEditableLines,
+  toEntryBody,
+  toReceiptBody,
+  validateReceiptForm,
+} from "./form-rules.js";
+
+const valid: ReceiptFormValues = {
+  merchant: " OMV Petrom ",
+  tax_id: "ro1590082",
+  date: "2026-01-15",
+  total: "121,00",
+  vat: "21",
+  currency: "ron",
+  notes: "",
+};
+
+describe("parseAmount", () => {
+  it("reads decimal commas, points and thousands groups", () => {
+    expect(parseAmount("12,50")).toBe(12.5);
+    expect(parseAmount("12.5")).toBe(12.5);
+    expect(parseAmount("1.234,56")).toBe(1234.56);
+    expect(parseAmount("1,234.56")).toBe(1234.56);
+    expect(parseAmount("1 234,5")).toBe(1234.5);
+    expect(parseAmount("1.234")).toBe(1234);
+    expect(parseAmount("1.234.567")).toBe(1234567);
+    expect(parseAmount("0,125")).toBe(0.125);
+    expect(parseAmount("12.")).toBe(12);
+    expect(parseAmount("abc")).toBeNaN();
+    expect(parseAmount("12,5x")).toBeNaN();
+  });
+});
+
+describe("validateReceiptForm mirrors the server's rules", () => {
+  it("accepts a valid receipt and builds the body", () => {
+    expect(validateReceiptForm(valid, "2026-02-01")).toEqual({});
+    expect(toReceiptBody(valid)).toEqual({
+      merchant: "OMV Petrom",
+      tax_id: "RO1590082",
+      date: "2026-01-15",
+      total: 121,
+      vat: 21,
+      currency: "RON",
+      notes: null,
+    });
+  });
+
+  it("names each broken field", () => {
+    const errors = validateReceiptForm(
+      { ...valid, merchant: "  ", date: "2026-02-30", total: "0", vat: "-1", currency: "RO" },
+      "2026-03-01",
+    );
+    expect(errors).toEqual({
+      merchant: "data-entry.rule.merchantRequired",
+      date: "data-entry.rule.dateInvalid",
+      total: "data-entry.rule.totalPositive",
+      vat: "data-entry.rule.vatNegative",
+      currency: "data-entry.rule.currency",
+    });
+  });
+
+  it("refuses a future date, VAT above the total and three decimals", () => {
+    expect(validateReceiptForm({ ...valid, date: "2026-01-16" }, "2026-01-15").date).toBe(
+      "data-entry.rule.dateFuture",
+    );
+    expect(validateReceiptForm({ ...valid, vat: "122" }, "2026-02-01").vat).toBe(
+      "data-entry.rule.vatAboveTotal",
+    );
+    expect(validateReceiptForm({ ...valid, total: "0,125" }, "2026-02-01").total).toBe(
+      "data-entry.rule.twoDecimals",
+    );
+  });
+});
+
+describe("fieldOfError", () => {
+  it("finds the field in details or in a schema message", () => {
+    expect(
+      fieldOfError({
+        code: "VALIDATION_FAILED",
+        message: "body.date must not be in the future (today is 2026-01-01)",
+        details: { field: "body.date" },
+      }),
+    ).toBe("date");
+    expect(
+      fieldOfError({ code: "VALIDATION_FAILED", message: "body.currency has an invalid format" }),
+    ).toBe("currency");
+    expect(fieldOfError({ code: "CONFLICT", message: "body.total is frozen" })).toBeUndefined();
+    expect(
+      fieldOfError({ code: "VALIDATION_FAILED", message: "body.company_id is required" }),
+    ).toBe(undefined);
+    expect(fieldMessage("body.total must be greater than 0")).toBe("must be greater than 0");
+  });
+});
+
+describe("list filters <-> URL query", () => {
+  it("round-trips and drops malformed values", () => {
+    const filter = filterFromQuery(
+      new URLSearchParams("status=PENDING&date_from=2026-01-01&date_to=2026-13-01&page=3"),
+    );
+    expect(filter).toEqual({ status: "PENDING", date_from: "2026-01-01", date_to: "", page: 3 });
+    expect(filterToQuery(filter)).toEqual({
+      status: "PENDING",
+      date_from: "2026-01-01",
+      date_to: undefined,
+      page: 3,
+    });
+    expect(filterFromQuery(new URLSearchParams("status=NOPE&page=-2"))).toEqual({
+      status: "",
+      date_from: "",
+      date_to: "",
+      page: 1,
+    });
+  });
+});
+
+describe("entryTotals", () => {
+  const lines = toEditableLines([
+    { account: "6022", side: "debit", amount: 100, explanation: "" },
+    { account: "4426", side: "debit", amount: 21, explanation: "TVA" },
+    { account: "401", side: "credit", amount: 121, explanation: "" },
+  ]);
+
+  it("balances in cents", () => {
+    expect(entryTotals(lines)).toEqual({ debit: 121, credit: 121, balanced: true, invalid: [] });
+    const tenths = [
+      { account: "6022", debit: "0,1", credit: "", explanation: "" },
+      { account: "6022", debit: "0.2", credit: "", explanation: "" },
+      { account: "401", debit: "", credit: "0,30", explanation: "" },
+    ];
+    expect(entryTotals(tenths).balanced).toBe(true);
+  });
+
+  it("is not balanced when the sides differ, a line is incomplete, or there are no lines", () => {
+    expect(entryTotals([]).balanced).toBe(false);
+    const off = lines.map((line, index) => (index === 2 ? { ...line, credit: "120" } : line));
+    expect(entryTotals(off)).toMatchObject({ debit: 121, credit: 120, balanced: false });
+    const both = [...lines, { account: "401", debit: "1", credit: "1", explanation: "" }];
+    expect(entryTotals(both).invalid).toEqual([3]);
+    const noAccount = [...lines, { account: "x", debit: "", credit: "", explanation: "" }];
+    expect(entryTotals(noAccount).balanced).toBe(false);
+  });
+
+  it("writes amounts with the language's decimal separator and reads them back", () => {
+    const romanian = toEditableLines(
+      [{ account: "401", side: "credit", amount: 1234.5, explanation: "" }],
+      ",",
+    );
+    expect(romanian[0]?.credit).toBe("1234,50");
+    expect(toEntryBody(romanian)[0]?.amount).toBe(1234.5);
+  });
+
+  it("turns edited lines back into the API's", () => {
+    expect(toEntryBody(lines)).toEqual([
+      { account: "6022", side: "debit", amount: 100, explanation: "" },
+      { account: "4426", side: "debit", amount: 21, explanation: "TVA" },
+      { account: "401", side: "credit", amount: 121, explanation: "" },
+    ]);
+  });
+});

@@ -1,0 +1,269 @@
+/**
+ * The UI's pure logic, kept free of the DOM and of the shell so it is unit-tested in
+ * node: the receipt form's checks (mirroring `receipt-rules.ts` on the server), which
+ * field a server error names, the list filters <-> URL query, and the entries' totals.
+ * Messages are returned as catalogue keys; the components translate them.
+ */
+import { RECEIPT_STATUSES, type ReceiptStatus } from "./types.js";
+
+// The server's limits (receipt-rules.ts); the UI only mirrors them.
+export const MERCHANT_MAX_LENGTH = 200;
+export const TAX_ID_MAX_LENGTH = 32;
+export const NOTES_MAX_LENGTH = 2000;
+export const EXPLANATION_MAX_LENGTH = 300;
+
+export type ReceiptField = "merchant" | "tax_id" | "date" | "total" | "vat" | "currency" | "notes";
+export const RECEIPT_FIELDS: readonly ReceiptField[] = [
+  "merchant",
+  "tax_id",
+  "date",
+  "total",
+  "vat",
+  "currency",
+  "notes",
+];
+
+/** The form as typed: every value a string, amounts with a decimal comma or point. */
+export type ReceiptFormValues = Record<ReceiptField, string>;
+
+export interface ReceiptBody {
+  merchant: string;
+  tax_id: string;
+  date: string;
+  total: number;
+  vat: number;
+  currency: string;
+  notes: string | null;
+}
+
+/**
+ * An amount as typed: `12,50`, `12.50`, `1.234,56`, `1 234.56`. `1.234` (groups of
+ * three after a non-zero lead) is a thousands grouping; otherwise the last `,` or `.`
+ * is the decimal separator. NaN when it is not a number.
+ */
+export function parseAmount(text: string): number {
+  const compact = text.replace(/[\s\u00a0]/g, "");
+  if (!/^-?\d*(?:[.,]\d*)*$/.test(compact) || !/\d/.test(compact)) return Number.NaN;
+  if (/^-?[1-9]\d{0,2}(?:([.,])\d{3})(?:\1\d{3})*$/.test(compact)) {
+    return Number(compact.replace(/[.,]/g, ""));
+  }
+  const at = Math.max(compact.lastIndexOf(","), compact.lastIndexOf("."));
+  if (at < 0) return Number(compact);
+  const whole = compact.slice(0, at).replace(/[.,]/g, "");
+  const fraction = compact.slice(at + 1);
+  return Number(`${whole === "" || whole === "-" ? `${whole}0` : whole}.${fraction || "0"}`);
+}
+
+export function hasAtMostTwoDecimals(value: number): boolean {
+  return Math.abs(Math.round(value * 100) - value * 100) < 1e-6;
+}
+
+/** Whether a YYYY-MM-DD string names a real calendar day (no 2026-02-30). */
+export function isCalendarDate(value: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return (
+    date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day
+  );
+}
+
+/** Today as YYYY-MM-DD on this device's clock. */
+export function localToday(now: Date = new Date()): string {
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+/** The server's rules, checked before sending: field -> message key. Empty when valid. */
+export function validateReceiptForm(
+  values: ReceiptFormValues,
+  today: string,
+): Partial<Record<ReceiptField, string>> {
+  const errors: Partial<Record<ReceiptField, string>> = {};
+  const merchant = values.merchant.trim();
+  if (merchant === "") errors.merchant = "data-entry.rule.merchantRequired";
+  else if (merchant.length > MERCHANT_MAX_LENGTH) errors.merchant = "data-entry.rule.tooLong";
+  if (values.tax_id.trim().length > TAX_ID_MAX_LENGTH) errors.tax_id = "data-entry.rule.tooLong";
+  if (!isCalendarDate(values.date)) errors.date = "data-entry.rule.dateInvalid";
+  else if (values.date > today) errors.date = "data-entry.rule.dateFuture";
+  const total = parseAmount(values.total);
+  if (values.total.trim() === "" || Number.isNaN(total)) errors.total = "data-entry.rule.number";
+  else if (!(total > 0)) errors.total = "data-entry.rule.totalPositive";
+  else if (!hasAtMostTwoDecimals(total)) errors.total = "data-entry.rule.twoDecimals";
+  const vat = parseAmount(values.vat);
+  if (values.vat.trim() === "" || Number.isNaN(vat)) errors.vat = "data-entry.rule.number";
+  else if (vat < 0) errors.vat = "data-entry.rule.vatNegative";
+  else if (!hasAtMostTwoDecimals(vat)) errors.vat = "data-entry.rule.twoDecimals";
+  else if (!errors.total && vat > total) errors.vat = "data-entry.rule.vatAboveTotal";
+  if (!/^[A-Za-z]{3}$/.test(values.currency.trim())) errors.currency = "data-entry.rule.currency";
+  if (values.notes.trim().length > NOTES_MAX_LENGTH) errors.notes = "data-entry.rule.tooLong";
+  return errors;
+}
+
+/** The JSON body for POST/PATCH /receipts from a valid form. */
+export function toReceiptBody(values: ReceiptFormValues): ReceiptBody {
+  const notes = values.notes.trim();
+  return {
+    merchant: values.merchant.trim(),
+    tax_id: values.tax_id.trim().toUpperCase(),
+    date: values.date,
+    total: parseAmount(values.total),
+    vat: parseAmount(values.vat),
+    currency: values.currency.trim().toUpperCase(),
+    notes: notes === "" ? null : notes,
+  };
+}
+
+/** The decimal separator of the UI's language: a comma in Romanian. */
+export type DecimalSeparator = "," | ".";
+
+/** An amount for an input: two decimals, no grouping, the language's decimal separator. */
+export function amountText(
+  value: number | null | undefined,
+  decimal: DecimalSeparator = ".",
+): string {
+  return value === null || value === undefined ? "" : value.toFixed(2).replace(".", decimal);
+}
+
+/**
+ * The form field a VALIDATION_FAILED error names: `details.field` (the plugin's own
+ * checks) or the message's `body.<field>` (the JSON schema's). Undefined otherwise.
+ */
+export function fieldOfError(error: {
+  code?: string;
+  message: string;
+  details?: unknown;
+}): ReceiptField | undefined {
+  if (error.code !== undefined && error.code !== "VALIDATION_FAILED") return undefined;
+  const details = error.details as { field?: unknown } | undefined;
+  const named =
+    typeof details?.field === "string" ? details.field : /\bbody\.(\w+)/.exec(error.message)?.[0];
+  const field = named?.replace(/^body\./, "");
+  return RECEIPT_FIELDS.find((candidate) => candidate === field);
+}
+
+/** The server's message without the `body.total ` prefix it starts with. */
+export function fieldMessage(message: string): string {
+  return message.replace(/^body\.\w+\s+/, "");
+}
+
+export interface ListFilter {
+  status: ReceiptStatus | "";
+  date_from: string;
+  date_to: string;
+  page: number;
+}
+
+/** The list's filters from the address bar; unknown or malformed values are dropped. */
+export function filterFromQuery(query: URLSearchParams): ListFilter {
+  const status = query.get("status") ?? "";
+  const dateFrom = query.get("date_from") ?? "";
+  const dateTo = query.get("date_to") ?? "";
+  const page = Number(query.get("page") ?? "1");
+  return {
+    status: RECEIPT_STATUSES.includes(status as ReceiptStatus) ? (status as ReceiptStatus) : "",
+    date_from: isCalendarDate(dateFrom) ? dateFrom : "",
+    date_to: isCalendarDate(dateTo) ? dateTo : "",
+    page: Number.isInteger(page) && page >= 1 ? page : 1,
+  };
+}
+
+/** The filters for the address bar (and the API): defaults left out. */
+export function filterToQuery(filter: ListFilter): Record<string, string | number | undefined> {
+  return {
+    status: filter.status || undefined,
+    date_from: filter.date_from || undefined,
+    date_to: filter.date_to || undefined,
+    page: filter.page > 1 ? filter.page : undefined,
+  };
+}
+
+/** An entry line as edited: the amount is still text. */
+export interface EditableLine {
+  account: string;
+  debit: string;
+  credit: string;
+  explanation: string;
+}
+
+export interface EntryTotals {
+  /** In currency units, summed in cents. */
+  debit: number;
+  credit: number;
+  balanced: boolean;
+  /** Indexes of lines that are not one positive amount on one side with an account. */
+  invalid: number[];
+}
+
+const ACCOUNT_PATTERN = /^\s*\d{3,4}(\.[0-9A-Za-z]+)?\s*$/;
+
+export function isAccountCode(text: string): boolean {
+  return ACCOUNT_PATTERN.test(text);
+}
+
+/** A line is valid with an account code and exactly one positive amount of two decimals at most. */
+export function lineIsValid(line: EditableLine): boolean {
+  const debit = line.debit.trim() === "" ? 0 : parseAmount(line.debit);
+  const credit = line.credit.trim() === "" ? 0 : parseAmount(line.credit);
+  if (!isAccountCode(line.account)) return false;
+  if (Number.isNaN(debit) || Number.isNaN(credit)) return false;
+  if (!hasAtMostTwoDecimals(debit) || !hasAtMostTwoDecimals(credit)) return false;
+  if (line.explanation.length > EXPLANATION_MAX_LENGTH) return false;
+  return (debit > 0 && credit === 0) || (credit > 0 && debit === 0);
+}
+
+/** Live totals; balanced only with at least one line, every line valid and debits = credits. */
+export function entryTotals(lines: readonly EditableLine[]): EntryTotals {
+  let debitCents = 0;
+  let creditCents = 0;
+  const invalid: number[] = [];
+  lines.forEach((line, index) => {
+    if (!lineIsValid(line)) invalid.push(index);
+    const debit = parseAmount(line.debit);
+    const credit = parseAmount(line.credit);
+    if (line.debit.trim() !== "" && !Number.isNaN(debit)) debitCents += Math.round(debit * 100);
+    if (line.credit.trim() !== "" && !Number.isNaN(credit)) creditCents += Math.round(credit * 100);
+  });
+  return {
+    debit: debitCents / 100,
+    credit: creditCents / 100,
+    balanced: lines.length > 0 && invalid.length === 0 && debitCents === creditCents,
+    invalid,
+  };
+}
+
+/** API lines -> editable ones (one amount column filled). */
+export function toEditableLines(
+  entries: ReadonlyArray<{ account: string; side: string; amount: number; explanation: string }>,
+  decimal: DecimalSeparator = ".",
+): EditableLine[] {
+  return entries.map((entry) => ({
+    account: entry.account,
+    debit: entry.side === "debit" ? amountText(entry.amount, decimal) : "",
+    credit: entry.side === "credit" ? amountText(entry.amount, decimal) : "",
+    explanation: entry.explanation ?? "",
+  }));
+}
+
+/** Editable lines -> the PUT body's lines (call only when every line is valid). */
+export function toEntryBody(
+  lines: readonly EditableLine[],
+): Array<{ account: string; side: "debit" | "credit"; amount: number; explanation: string }> {
+  return lines.map((line) => {
+    const debit = line.debit.trim() === "" ? 0 : parseAmount(line.debit);
+    return debit > 0
+      ? {
+          account: line.account.trim(),
+          side: "debit",
+          amount: debit,
+          explanation: line.explanation,
+        }
+      : {
+          account: line.account.trim(),
+          side: "credit",
+          amount: parseAmount(line.credit),
+          explanation: line.explanation,
+        };
+  });
+}

@@ -1,0 +1,235 @@
+/**
+ * Following an OCR job: the one place that knows how progress arrives.
+ *
+ * It first reads `GET /api/data-entry/ocr/:job_id/events` (Server-Sent Events:
+ * `progress` {status, progress, stage}, `done` (the job with its fields), `failed`
+ * {error}) and, when that endpoint answers 404 (a server without it) or the stream
+ * ends before the job does, falls back to polling `GET /api/data-entry/ocr/:job_id`
+ * every 700 ms. Everything stops on done, failed, or the caller's abort signal (the
+ * element left the page).
+ *
+ * The shell's `api`/`readEvents` come in as a `transport`, so this logic runs in
+ * node tests without a browser.
+ */
+import type { OcrFields, OcrJob, OcrState } from "./types.js";
+
+export const OCR_BASE = "/api/data-entry/ocr";
+export const POLL_INTERVAL_MS = 700;
+
+export interface OcrProgress {
+  state: OcrState;
+  /** 0..1 */
+  progress: number;
+  /** What the engine is doing (from the event stream), when known. */
+  stage?: string | undefined;
+}
+
+/** The calls this module needs; the UI passes the shell's `api` and `readEvents`. */
+export interface OcrTransport {
+  get<T>(path: string, options: { signal?: AbortSignal }): Promise<T>;
+  post<T>(path: string, body: unknown): Promise<T>;
+  events(
+    path: string,
+    onEvent: (event: { event: string; data: unknown }) => void,
+    signal?: AbortSignal,
+  ): Promise<void>;
+  /** Waits `ms` (a timer in the browser); resolves early when the signal aborts. */
+  sleep?(ms: number, signal: AbortSignal): Promise<void>;
+}
+
+/** The job ended in `failed`; `message` is the server's error. */
+export class OcrFailedError extends Error {
+  override readonly name = "OcrFailedError";
+}
+
+/** Starting answered that OCR is switched off on this server (503 SERVICE_UNAVAILABLE). */
+export class OcrDisabledError extends Error {
+  override readonly name = "OcrDisabledError";
+}
+
+function statusOf(error: unknown): number | undefined {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === "number" ? status : undefined;
+}
+
+function isAbort(error: unknown): boolean {
+  return (error as { name?: string } | null)?.name === "AbortError";
+}
+
+function abortError(): Error {
+  const error = new Error("aborted");
+  error.name = "AbortError";
+  return error;
+}
+
+/** `POST /ocr {attachment_id}` → the job id; OcrDisabledError when OCR is off (503). */
+export async function startOcr(transport: OcrTransport, attachmentId: string): Promise<string> {
+  try {
+    const body = await transport.post<{ job_id: string }>(OCR_BASE, {
+      attachment_id: attachmentId,
+    });
+    return body.job_id;
+  } catch (error) {
+    if (statusOf(error) === 503) throw new OcrDisabledError((error as Error).message);
+    throw error;
+  }
+}
+
+/** The fields of a `done` event or job view, whichever shape the server sends. */
+function fieldsOf(data: unknown): OcrFields | null | undefined {
+  if (!data || typeof data !== "object") return undefined;
+  const record = data as { fields?: unknown; result?: unknown };
+  if (record.fields !== undefined) return record.fields as OcrFields | null;
+  if (record.result && typeof record.result === "object") {
+    const result = record.result as { fields?: unknown };
+    return (result.fields ?? result) as OcrFields;
+  }
+  return undefined;
+}
+
+function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
+
+type StreamOutcome =
+  | { kind: "done"; job: OcrJob }
+  | { kind: "failed"; error: string }
+  | { kind: "fallback" };
+
+async function viaEvents(
+  jobId: string,
+  transport: OcrTransport,
+  onProgress: (progress: OcrProgress) => void,
+  signal: AbortSignal,
+): Promise<StreamOutcome> {
+  const stop = new AbortController();
+  const forward = () => stop.abort();
+  signal.addEventListener("abort", forward, { once: true });
+  let outcome: StreamOutcome | undefined;
+  try {
+    await transport.events(
+      `${OCR_BASE}/${encodeURIComponent(jobId)}/events`,
+      ({ event, data }) => {
+        if (outcome) return;
+        const body = (data ?? {}) as {
+          status?: OcrState;
+          state?: OcrState;
+          progress?: number;
+          stage?: string;
+          error?: string;
+        };
+        if (event === "progress") {
+          onProgress({
+            state: body.status ?? body.state ?? "running",
+            progress: typeof body.progress === "number" ? body.progress : 0,
+            stage: body.stage,
+          });
+        } else if (event === "done") {
+          const job = { ...(body as object), job_id: jobId, state: "done", progress: 1 } as OcrJob;
+          const fields = fieldsOf(data);
+          if (fields !== undefined) job.fields = fields;
+          outcome = { kind: "done", job };
+          stop.abort();
+        } else if (event === "failed") {
+          outcome = { kind: "failed", error: body.error ?? "OCR failed" };
+          stop.abort();
+        }
+      },
+      stop.signal,
+    );
+  } catch (error) {
+    if (signal.aborted) throw abortError();
+    if (outcome) return outcome;
+    // No events endpoint on this server (404), or the stream broke: poll instead.
+    if (statusOf(error) === 404 || !isAbort(error)) return { kind: "fallback" };
+    throw error;
+  } finally {
+    signal.removeEventListener("abort", forward);
+  }
+  return outcome ?? { kind: "fallback" };
+}
+
+async function viaPolling(
+  jobId: string,
+  transport: OcrTransport,
+  onProgress: (progress: OcrProgress) => void,
+  signal: AbortSignal,
+  intervalMs: number,
+): Promise<OcrJob> {
+  const sleep = transport.sleep ?? defaultSleep;
+  for (;;) {
+    if (signal.aborted) throw abortError();
+    const job = await transport.get<OcrJob>(`${OCR_BASE}/${encodeURIComponent(jobId)}`, {
+      signal,
+    });
+    onProgress({ state: job.state, progress: job.progress });
+    if (job.state === "done") return job;
+    if (job.state === "failed") throw new OcrFailedError(job.error ?? "OCR failed");
+    await sleep(intervalMs, signal);
+  }
+}
+
+/**
+ * Follows a job to its end: resolves with the done job (its `fields`), rejects with
+ * OcrFailedError when it failed, with an AbortError when `signal` aborts, or with the
+ * transport's error (a job that no longer exists: 404).
+ */
+export async function followOcrJob(
+  jobId: string,
+  options: {
+    transport: OcrTransport;
+    onProgress: (progress: OcrProgress) => void;
+    signal: AbortSignal;
+    pollIntervalMs?: number;
+  },
+): Promise<OcrJob> {
+  const { transport, onProgress, signal } = options;
+  const streamed = await viaEvents(jobId, transport, onProgress, signal);
+  if (streamed.kind === "failed") throw new OcrFailedError(streamed.error);
+  if (streamed.kind === "done") {
+    if (streamed.job.fields) return streamed.job;
+    // A done event without the fields: read the job once.
+    return viaPolling(
+      jobId,
+      transport,
+      onProgress,
+      signal,
+      options.pollIntervalMs ?? POLL_INTERVAL_MS,
+    );
+  }
+  return viaPolling(
+    jobId,
+    transport,
+    onProgress,
+    signal,
+    options.pollIntervalMs ?? POLL_INTERVAL_MS,
+  );
+}
+
+/** The OCR fields as form text, for the confirm step (the ones not found are left out). */
+export function proposedFields(
+  fields: OcrFields,
+  decimal: "," | "." = ".",
+): Array<{ field: "merchant" | "tax_id" | "date" | "total" | "vat" | "currency"; value: string }> {
+  const out: Array<{
+    field: "merchant" | "tax_id" | "date" | "total" | "vat" | "currency";
+    value: string;
+  }> = [];
+  for (const field of ["merchant", "tax_id", "date", "total", "vat", "currency"] as const) {
+    const value = fields[field];
+    if (value === null || value === undefined || value === "") continue;
+    out.push({
+      field,
+      value: typeof value === "number" ? value.toFixed(2).replace(".", decimal) : String(value),
+    });
+  }
+  return out;
+}

@@ -1,0 +1,58 @@
+/**
+ * Shared steps of the data-entry browser tests. The receipt scans live outside the
+ * repository (../shared/data/receipts next to it, or ROA2WEB_RECEIPTS_DIR); nothing is
+ * copied in.
+ */
+import { existsSync } from "node:fs";
+import path from "node:path";
+import type { Locator, Page } from "playwright-core";
+import { REPO_ROOT } from "../../../kernel/core/test/helpers/test-kernel.js";
+
+export const RECEIPTS_DIR =
+  process.env.ROA2WEB_RECEIPTS_DIR ?? path.join(REPO_ROOT, "..", "shared", "data", "receipts");
+export const HAVE_RECEIPTS = existsSync(path.join(RECEIPTS_DIR, "ground-truth.json"));
+/** A scan the OCR reads well (total 24,23 EUR on 2020-03-02, see ground-truth.json). */
+export const SCAN = "aldi_02032020_19_02423.jpg";
+export const SCAN_PATH = path.join(RECEIPTS_DIR, SCAN);
+
+/** Opens Data entry from the navigation and waits for the list. */
+export async function openDataEntry(page: Page): Promise<void> {
+  await page
+    .getByRole("navigation", { name: "Module" })
+    .getByRole("link", { name: "Data entry" })
+    .click();
+  await page.getByRole("heading", { name: "Bonuri și facturi" }).waitFor();
+}
+
+export async function fillReceiptForm(
+  page: Page,
+  values: { merchant: string; taxId?: string; date: string; total: string; vat: string },
+): Promise<void> {
+  await page.getByLabel("Furnizor").fill(values.merchant);
+  if (values.taxId !== undefined) await page.getByLabel("Cod fiscal").fill(values.taxId);
+  await page.getByLabel("Data", { exact: true }).fill(values.date);
+  await page.getByLabel("Total", { exact: true }).fill(values.total);
+  await page.getByLabel("TVA", { exact: true }).fill(values.vat);
+}
+
+/** The receipt page's status badge. */
+export function statusBadge(page: Page): Locator {
+  return page.locator("data-entry-receipt header .badge");
+}
+
+/** Waits until `locator`'s text is `text` (the UI updates after the server answers). */
+export async function waitForText(locator: Locator, text: string): Promise<void> {
+  await locator.filter({ hasText: text }).first().waitFor();
+}
+
+/**
+ * Signs in on a deep link where the navigation may be folded away (phones): waits for
+ * `heading` instead of the navigation.
+ */
+export async function signInTo(page: Page, target: string, heading: string): Promise<void> {
+  await page.goto(target);
+  await page.getByLabel("Utilizator").fill("demo");
+  await page.getByLabel("Parolă").fill("demo");
+  await page.getByRole("button", { name: "Intră în cont" }).click();
+  await page.getByRole("heading", { name: heading }).waitFor();
+}

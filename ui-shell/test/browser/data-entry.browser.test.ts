@@ -1,0 +1,234 @@
+/**
+ * Data entry in a real browser: the receipts list, a receipt typed in with a scan
+ * attached, its proposed entries edited, submitted and approved; a rejection with a
+ * reason; the form on a phone. OCR is off here (the test kernel's default): the UI
+ * says so. OCR on is data-entry-ocr.browser.test.ts.
+ */
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  fillReceiptForm,
+  HAVE_RECEIPTS,
+  openDataEntry,
+  RECEIPTS_DIR,
+  SCAN,
+  SCAN_PATH,
+  signInTo,
+  statusBadge,
+  waitForText,
+} from "./data-entry-helpers.js";
+import { type BrowserEnv, screenshot, signIn, startBrowserEnv } from "./harness.js";
+
+let env: BrowserEnv;
+
+beforeAll(async () => {
+  env = await startBrowserEnv({ withFixtures: false });
+}, 120_000);
+
+afterAll(async () => {
+  await env?.close();
+});
+
+/** The element focused inside shadow roots (document.activeElement stops at the host). */
+async function deepFocused(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    let element: Element | null = document.activeElement;
+    while (element?.shadowRoot?.activeElement) element = element.shadowRoot.activeElement;
+    return element
+      ? `${element.tagName.toLowerCase()}[name=${element.getAttribute("name") ?? ""}]`
+      : "";
+  });
+}
+
+async function proposeAndSubmit(page: Page): Promise<void> {
+  await page.getByRole("button", { name: "Propune" }).click();
+  await waitForText(page.getByRole("status"), "Debit = credit");
+  await page.getByRole("button", { name: "Trimite spre aprobare" }).click();
+  await waitForText(statusBadge(page), "În aprobare");
+}
+
+describe("data-entry UI", () => {
+  it.skipIf(!HAVE_RECEIPTS)(
+    `creates a receipt with a scan, edits its entries, submits and approves it (needs the receipt scans in ${RECEIPTS_DIR}; skipped without them)`,
+    async () => {
+      const page = await env.newPage();
+      await signIn(page);
+      await openDataEntry(page);
+      await page.getByText("Nu există încă bonuri").waitFor();
+
+      await page.getByRole("link", { name: "Bon nou" }).click();
+      await page.getByRole("heading", { name: "Bon nou" }).waitFor();
+      expect(new URL(page.url()).pathname).toBe("/data-entry/new");
+
+      // Client-side checks name the field before anything is sent.
+      await page.getByRole("button", { name: "Salvează bonul" }).click();
+      await page.getByText("Completați furnizorul.").waitFor();
+      expect(await deepFocused(page)).toBe("input[name=merchant]");
+
+      await fillReceiptForm(page, {
+        merchant: "ALDI GmbH & Co. KG",
+        taxId: "DE811192456",
+        date: "2020-03-02",
+        total: "24,23",
+        vat: "1,59",
+      });
+      await page.getByLabel("Monedă").fill("EUR");
+      await page.locator("data-entry-attachments input.picker").setInputFiles(SCAN_PATH);
+      await page.getByText(SCAN).waitFor();
+      await page.getByText("se încarcă la salvare").waitFor();
+      await screenshot(page, "data-entry-form");
+
+      await page.getByRole("button", { name: "Salvează bonul" }).click();
+      await page.getByRole("heading", { name: /^Bonul nr\. \d+$/ }).waitFor();
+      expect(new URL(page.url()).pathname).toMatch(/^\/data-entry\/receipts\/\d+$/);
+      // The upload landed: the attachment is listed with its name (a download link).
+      await page.getByRole("button", { name: SCAN }).waitFor();
+      // OCR is off on this server: the UI says so instead of offering it.
+      await page.getByText("Citirea automată (OCR) nu este activă").waitFor();
+      expect(await page.getByRole("button", { name: "Citește cu OCR" }).count()).toBe(0);
+      await waitForText(statusBadge(page), "Ciornă");
+
+      // Entries: the proposal balances; an edit that unbalances blocks saving.
+      await page.getByRole("button", { name: "Propune" }).click();
+      await waitForText(page.getByRole("status"), "Debit = credit");
+      const credit = page.getByLabel("Credit, rândul 3");
+      expect(await credit.inputValue()).toBe("24,23");
+      await credit.fill("24,00");
+      await waitForText(page.getByRole("status"), "Debit ≠ credit");
+      expect(await page.getByRole("button", { name: "Salvează notele" }).isDisabled()).toBe(true);
+      expect(await page.getByRole("button", { name: "Trimite spre aprobare" }).isDisabled()).toBe(
+        true,
+      );
+      await page.getByRole("button", { name: "Adaugă rând" }).click();
+      await page.getByLabel("Cont, rândul 4").fill("5311");
+      expect(await page.getByLabel("Credit, rândul 4").inputValue()).toBe("0,23");
+      await waitForText(page.getByRole("status"), "Debit = credit");
+      await screenshot(page, "data-entry-entries");
+      await page.getByRole("button", { name: "Salvează notele" }).click();
+      await page.getByText("Notele contabile au fost salvate.").waitFor();
+
+      await page.getByRole("button", { name: "Trimite spre aprobare" }).click();
+      await waitForText(statusBadge(page), "În aprobare");
+      await page.getByRole("button", { name: "Aprobă" }).click();
+      await waitForText(statusBadge(page), "Aprobat");
+      // Approved receipts are frozen.
+      expect(await page.getByLabel("Furnizor").isDisabled()).toBe(true);
+      await page.getByText("Creat", { exact: true }).waitFor();
+
+      await page.getByRole("link", { name: "← Bonuri și facturi" }).click();
+      await page.getByRole("heading", { name: "Bonuri și facturi" }).waitFor();
+      const row = page.getByRole("row").filter({ hasText: "ALDI GmbH & Co. KG" });
+      await waitForText(row, "Aprobat");
+      expect(await row.textContent()).toContain("24,23");
+
+      // The status filter lives in the address: a reload keeps it.
+      await page.getByLabel("Stare").selectOption("APPROVED");
+      await page.waitForURL(/status=APPROVED/);
+      await page.reload();
+      await page.getByRole("heading", { name: "Bonuri și facturi" }).waitFor();
+      expect(await page.getByLabel("Stare").inputValue()).toBe("APPROVED");
+      await waitForText(page.getByRole("row").filter({ hasText: "ALDI" }), "Aprobat");
+      await screenshot(page, "data-entry-list");
+    },
+    90_000,
+  );
+
+  it("rejects a submitted receipt with a reason, reopens and deletes it", async () => {
+    const page = await env.newPage();
+    await signIn(page, "/data-entry/new");
+    await page.getByRole("heading", { name: "Bon nou" }).waitFor();
+    await fillReceiptForm(page, {
+      merchant: "Papetăria Ștefan",
+      date: "2026-01-10",
+      total: "59,50",
+      vat: "9,50",
+    });
+    await page.getByRole("button", { name: "Salvează bonul" }).click();
+    await page.getByRole("heading", { name: /^Bonul nr\. \d+$/ }).waitFor();
+    await proposeAndSubmit(page);
+
+    await page.getByRole("button", { name: "Respinge", exact: true }).click();
+    const dialog = page.getByRole("dialog", { name: "Respingeți bonul" });
+    await dialog.waitFor();
+    expect(await deepFocused(page)).toBe("textarea[name=reason]");
+    // No reason: the dialog stays open.
+    await dialog.getByRole("button", { name: "Respinge bonul" }).click();
+    expect(await dialog.isVisible()).toBe(true);
+    await dialog.getByLabel("Motivul respingerii").fill("Lipsește factura fiscală");
+    await dialog.getByRole("button", { name: "Respinge bonul" }).click();
+    await waitForText(statusBadge(page), "Respins");
+    await page.getByRole("note").filter({ hasText: "Lipsește factura fiscală" }).waitFor();
+    await page.getByText("Motiv: Lipsește factura fiscală").waitFor();
+
+    await page.getByRole("button", { name: "Redeschide" }).click();
+    await waitForText(statusBadge(page), "Ciornă");
+
+    await page.getByRole("button", { name: "Șterge bonul" }).click();
+    const confirm = page.getByRole("dialog", { name: "Ștergeți bonul?" });
+    await confirm.getByRole("button", { name: "Șterge definitiv" }).click();
+    await page.getByRole("heading", { name: "Bonuri și facturi" }).waitFor();
+    await page.getByText("Bonul a fost șters.").waitFor();
+    expect(await page.getByRole("row").filter({ hasText: "Papetăria Ștefan" }).count()).toBe(0);
+  }, 60_000);
+
+  it("takes a dropped file and shows the server's validation error next to the field it names", async () => {
+    const page = await env.newPage();
+    await signIn(page, "/data-entry/new");
+    await page.getByRole("heading", { name: "Bon nou" }).waitFor();
+    // A rule only the server knows (its time zone's today): answered as the API does.
+    await page.route("**/api/data-entry/receipts", (route) =>
+      route.request().method() === "POST"
+        ? route.fulfill({
+            status: 400,
+            contentType: "application/json",
+            body: JSON.stringify({
+              error: {
+                code: "VALIDATION_FAILED",
+                message: "body.date must not be in the future (today is 2026-01-09)",
+                request_id: "req-1",
+                details: { field: "body.date" },
+              },
+            }),
+          })
+        : route.continue(),
+    );
+    // A file dropped on the drop zone waits for the save.
+    await page.locator("data-entry-attachments .drop").evaluate((zone) => {
+      const data = new DataTransfer();
+      data.items.add(new File(["%PDF-1.4\n"], "factura.pdf", { type: "application/pdf" }));
+      zone.dispatchEvent(
+        new DragEvent("drop", { dataTransfer: data, bubbles: true, cancelable: true }),
+      );
+    });
+    await page.getByText("factura.pdf").waitFor();
+    await page.getByText("se încarcă la salvare").waitFor();
+    await fillReceiptForm(page, {
+      merchant: "Mega Image",
+      date: "2026-01-10",
+      total: "10",
+      vat: "0",
+    });
+    await page.getByRole("button", { name: "Salvează bonul" }).click();
+    await page.getByText("must not be in the future (today is 2026-01-09)").waitFor();
+    const date = page.locator("data-entry-receipt input[name=date]");
+    expect(await date.getAttribute("aria-invalid")).toBe("true");
+    expect(await deepFocused(page)).toBe("input[name=date]");
+    // Still a new receipt: nothing was created.
+    expect(new URL(page.url()).pathname).toBe("/data-entry/new");
+  }, 60_000);
+
+  it("fits a phone screen and offers the camera", async () => {
+    const page = await env.newPage({ width: 375, height: 740 });
+    await signInTo(page, "/data-entry/new", "Bon nou");
+    const camera = page.getByRole("button", { name: "Fă o poză" });
+    expect(await camera.isVisible()).toBe(true);
+    expect(await page.locator("data-entry-attachments input.capture").getAttribute("capture")).toBe(
+      "environment",
+    );
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
+    expect(overflow).toBeLessThanOrEqual(0);
+    await screenshot(page, "data-entry-form-phone");
+  }, 60_000);
+});
