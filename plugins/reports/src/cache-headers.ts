@@ -1,12 +1,50 @@
-/** Puts a cached report's origin and age on the response (`X-Cache`, `Age`). */
+/**
+ * Sends a cached report: its origin and age (`X-Cache`, `Age`), an `ETag`, and the body
+ * serialised once per cached value. An L1 hit returns the very same frozen object each
+ * time, so its JSON (by the route's response schema) and ETag are kept beside it in a
+ * WeakMap: a hit neither re-serialises thousands of lines nor hashes them again, and
+ * a client that already holds this version gets a bodiless 304.
+ */
+import { createHash } from "node:crypto";
 import { ageSeconds } from "./cache-policy.js";
 import type { CachedReport } from "./contract.js";
 
+interface Serialised {
+  json: string | Buffer;
+  etag: string;
+}
+
+const serialisedReports = new WeakMap<object, Serialised>();
+
+export interface ReportReply {
+  header(name: string, value: string | number): unknown;
+  code(status: number): unknown;
+  type(contentType: string): unknown;
+  serialize(payload: unknown): string | ArrayBuffer | Buffer;
+}
+
 export function withCacheHeaders<T>(
-  reply: { header(name: string, value: string | number): unknown },
+  request: { headers: Record<string, string | string[] | undefined> },
+  reply: ReportReply,
   cached: CachedReport<T>,
-): T {
+): string | Buffer {
   reply.header("X-Cache", cached.source);
   reply.header("Age", cached.source === "MISS" ? 0 : ageSeconds(cached.storedAt, Date.now()));
-  return cached.report;
+  const report = cached.report as unknown as object;
+  let serialised = serialisedReports.get(report);
+  if (!serialised) {
+    const serialized = reply.serialize(report);
+    const json = serialized instanceof ArrayBuffer ? Buffer.from(serialized) : serialized;
+    const etag = `"${createHash("sha1").update(json).digest("base64url")}"`;
+    serialised = { json, etag };
+    serialisedReports.set(report, serialised);
+  }
+  reply.header("ETag", serialised.etag);
+  reply.type("application/json; charset=utf-8");
+  const held = request.headers["if-none-match"];
+  if (typeof held === "string" && held.split(/\s*,\s*/).includes(serialised.etag)) {
+    reply.code(304);
+    return "";
+  }
+  return serialised.json;
 }

@@ -372,6 +372,36 @@ describe("cache", () => {
     expect((await get(url)).headers["x-cache"]).toBe("MISS");
   });
 
+  it("tags each version with an ETag and answers 304 to a client that holds it", async () => {
+    const url = `/treasury?company=2&period=${closedPeriod}`;
+    const first = await get(url);
+    expect(first.statusCode).toBe(200);
+    expect(first.headers["content-type"]).toMatch(/^application\/json/);
+    const etag = first.headers.etag as string;
+    expect(etag).toMatch(/^"[\w-]+"$/);
+    const hit = await get(url);
+    expect(hit.headers["x-cache"]).toBe("HIT-L1");
+    expect(hit.headers.etag).toBe(etag);
+    expect(hit.body).toBe(first.body);
+
+    const held = await inject(t.kernel, {
+      method: "GET",
+      url: `${api}${url}`,
+      headers: { authorization: `Bearer ${tokens.admin}`, "if-none-match": `"other", ${etag}` },
+    });
+    expect(held.statusCode).toBe(304);
+    expect(held.body).toBe("");
+    const stale = await inject(t.kernel, {
+      method: "GET",
+      url: `${api}${url}`,
+      headers: { authorization: `Bearer ${tokens.admin}`, "if-none-match": '"other"' },
+    });
+    expect(stale.statusCode).toBe(200);
+    expect(stale.body).toBe(first.body);
+    // Another company is another version.
+    expect((await get(`/treasury?company=3&period=${closedPeriod}`)).headers.etag).not.toBe(etag);
+  });
+
   it("keys by the caller's data scope", async () => {
     const url = `/dashboard?company=2&from=${closedPeriod}-01&to=${closedPeriod}-10`;
     expect((await get(url)).headers["x-cache"]).toBe("MISS");

@@ -14,11 +14,17 @@ import {
   SCAN,
   SCAN_PATH,
 } from "./data-entry-helpers.js";
-import { type BrowserEnv, screenshot, signIn, startBrowserEnv } from "./harness.js";
+import {
+  type BrowserEnv,
+  describeBrowser,
+  screenshot,
+  signIn,
+  startBrowserEnv,
+} from "./harness.js";
 
 let env: BrowserEnv | undefined;
 
-describe.skipIf(!HAVE_RECEIPTS)(
+(HAVE_RECEIPTS ? describeBrowser : describe.skip)(
   `data-entry UI with OCR (skipped: no receipt scans in ${RECEIPTS_DIR})`,
   () => {
     beforeAll(async () => {

@@ -5,7 +5,7 @@
  * says so. OCR on is data-entry-ocr.browser.test.ts.
  */
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import {
   fillReceiptForm,
   HAVE_RECEIPTS,
@@ -17,17 +17,15 @@ import {
   statusBadge,
   waitForText,
 } from "./data-entry-helpers.js";
-import { type BrowserEnv, screenshot, signIn, startBrowserEnv } from "./harness.js";
+import {
+  type BrowserEnv,
+  describeBrowser,
+  screenshot,
+  signIn,
+  startBrowserEnv,
+} from "./harness.js";
 
 let env: BrowserEnv;
-
-beforeAll(async () => {
-  env = await startBrowserEnv({ withFixtures: false });
-}, 120_000);
-
-afterAll(async () => {
-  await env?.close();
-});
 
 /** The element focused inside shadow roots (document.activeElement stops at the host). */
 async function deepFocused(page: Page): Promise<string> {
@@ -47,7 +45,15 @@ async function proposeAndSubmit(page: Page): Promise<void> {
   await waitForText(statusBadge(page), "În aprobare");
 }
 
-describe("data-entry UI", () => {
+describeBrowser("data-entry UI", () => {
+  beforeAll(async () => {
+    env = await startBrowserEnv({ withFixtures: false });
+  }, 120_000);
+
+  afterAll(async () => {
+    await env?.close();
+  });
+
   it.skipIf(!HAVE_RECEIPTS)(
     `creates a receipt with a scan, edits its entries, submits and approves it (needs the receipt scans in ${RECEIPTS_DIR}; skipped without them)`,
     async () => {

@@ -13,6 +13,6 @@ export default defineRoutes(async (app, { plugin }) => {
     "/dashboard",
     { config: { access: "reports:read" }, schema: dashboardSchema },
     async (request, reply) =>
-      withCacheHeaders(reply, await reports.dashboard(request.query, callerOf(request))),
+      withCacheHeaders(request, reply, await reports.dashboard(request.query, callerOf(request))),
   );
 });

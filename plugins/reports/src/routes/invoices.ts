@@ -13,13 +13,13 @@ export default defineRoutes(async (app, { plugin }) => {
     "/invoices",
     { config: { access: "reports:read" }, schema: invoicesSchema },
     async (request, reply) =>
-      withCacheHeaders(reply, await reports.invoices(request.query, callerOf(request))),
+      withCacheHeaders(request, reply, await reports.invoices(request.query, callerOf(request))),
   );
 
   app.get<{ Querystring: AgingParams }>(
     "/invoices/aging",
     { config: { access: "reports:read" }, schema: agingSchema },
     async (request, reply) =>
-      withCacheHeaders(reply, await reports.aging(request.query, callerOf(request))),
+      withCacheHeaders(request, reply, await reports.aging(request.query, callerOf(request))),
   );
 });

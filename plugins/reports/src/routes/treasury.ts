@@ -13,6 +13,6 @@ export default defineRoutes(async (app, { plugin }) => {
     "/treasury",
     { config: { access: "reports:read" }, schema: treasurySchema },
     async (request, reply) =>
-      withCacheHeaders(reply, await reports.treasury(request.query, callerOf(request))),
+      withCacheHeaders(request, reply, await reports.treasury(request.query, callerOf(request))),
   );
 });

@@ -13,6 +13,10 @@ export default defineRoutes(async (app, { plugin }) => {
     "/trial-balance",
     { config: { access: "reports:read" }, schema: trialBalanceSchema },
     async (request, reply) =>
-      withCacheHeaders(reply, await reports.trialBalance(request.query, callerOf(request))),
+      withCacheHeaders(
+        request,
+        reply,
+        await reports.trialBalance(request.query, callerOf(request)),
+      ),
   );
 });
