@@ -3,13 +3,20 @@
 // fresh x-request-id: the same header work the kernel does on its API answers, so
 // the kernel's own overhead can be told apart from the cost of the headers.
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import Fastify from "fastify";
 
 const extra = process.env.BARE_HEADERS ? JSON.parse(process.env.BARE_HEADERS) : undefined;
+// With BARE_PAYLOAD_FILE, /ping answers that file's JSON as is (the same bytes as a
+// cached report), so a large answer is compared with a large answer.
+const payload = process.env.BARE_PAYLOAD_FILE
+  ? readFileSync(process.env.BARE_PAYLOAD_FILE, "utf8")
+  : undefined;
 const app = Fastify({ logger: false });
 const response = { 200: { type: "object", properties: { ok: { type: "boolean" } } } };
 app.get("/ping", { schema: { response } }, async (_request, reply) => {
   if (extra) reply.headers({ ...extra, "x-request-id": randomUUID() });
+  if (payload) return reply.type("application/json; charset=utf-8").send(payload);
   return { ok: true };
 });
 await app.listen({ port: 0, host: "127.0.0.1" });

@@ -73,6 +73,9 @@ export interface ReportServiceOptions {
   today?: () => string;
 }
 
+
+/** How long whether a company exists and which of its months are closed is reused. */
+const PERIOD_FACTS_TTL_MS = 60_000;
 export class ReportService implements ReportQueries {
   readonly #erp: ErpClient;
   readonly #cache: CacheService;
@@ -104,11 +107,22 @@ export class ReportService implements ReportQueries {
     }
     const months = monthsOf(firstMonth ? `${firstMonth(period)}-01` : period.from, period.to);
     const yyyymm = (month: string) => Number(month.replace("-", ""));
-    const facts = await companyPeriodFacts(this.#erp, {
-      company: params.company,
-      firstMonth: yyyymm(months[0] as string),
-      lastMonth: yyyymm(months[months.length - 1] as string),
-    });
+    const firstMonthKey = yyyymm(months[0] as string);
+    const lastMonthKey = yyyymm(months[months.length - 1] as string);
+    // Whether the company exists and which months are closed decide the answer's
+    // freshness before the report's own cache is asked: kept for a minute, so a cached
+    // report answers without an ERP round trip (a period closed meanwhile is seen
+    // within that minute).
+    const { value: facts } = await this.#cache.wrap(
+      `facts:${params.company}:${firstMonthKey}..${lastMonthKey}`,
+      () =>
+        companyPeriodFacts(this.#erp, {
+          company: params.company,
+          firstMonth: firstMonthKey,
+          lastMonth: lastMonthKey,
+        }),
+      { ttlMs: PERIOD_FACTS_TTL_MS },
+    );
     if (!facts.exists) throw new UnknownCompanyError(params.company);
     const closed = facts.closedMonths === months.length;
     const asOf = asOfDate(period, this.#today());

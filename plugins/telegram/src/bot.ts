@@ -662,8 +662,8 @@ export class TelegramBot {
 
   /**
    * A photo or image file from a linked user: checks the grant and that data-entry
-   * runs, then makes it a DRAFT receipt of the user's only company, or asks which one
-   * with buttons when the user may see several.
+   * runs, then makes it a DRAFT receipt of the chat's current company (or the user's
+   * only one), or asks which one with buttons when neither settles it.
    */
   private async receiveImage(ctx: Context): Promise<void> {
     const link = await this.linkOf(ctx);
@@ -681,9 +681,12 @@ export class TelegramBot {
       return;
     }
     const companies = visibleCompanies(await this.allCompanies(), scope.grants.companies);
-    const only = companies.length === 1 ? companies[0] : undefined;
-    if (only !== undefined) {
-      await this.createReceipt(link, scope, image, only, reply);
+    // The chat's current company (chosen with /companies) when the user still sees it,
+    // else the only one; the question only when neither settles it.
+    const current = companies.find((company) => company.id === link.currentCompanyId);
+    const settled = current ?? (companies.length === 1 ? companies[0] : undefined);
+    if (settled !== undefined) {
+      await this.createReceipt(link, scope, image, settled, reply);
       return;
     }
     if (companies.length === 0) {

@@ -5,6 +5,7 @@
  * one company and with the company question, OCR that reads nothing, no permission,
  * the service absent, and images too large.
  */
+import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -22,6 +23,16 @@ const MAX_PHOTO_BYTES = 4096;
 
 const anna = { id: 3001, first_name: "Anna" }; // data-entry:write on company 2 only
 const boss = { id: 3002, first_name: "Boss" }; // the demo user: every company
+
+/** The plugin's own SQLite file, opened beside the running plugin (WAL: both may write). */
+function linkDatabase(): {
+  prepare(sql: string): { get(...args: unknown[]): unknown; run(...args: unknown[]): unknown };
+} {
+  const Database = createRequire(
+    path.resolve(packageRoot, "../../kernel/core/package.json"),
+  )("better-sqlite3");
+  return new Database(path.join(t.dataDir, "plugins", "telegram", "telegram.db"));
+}
 const carl = { id: 3003, first_name: "Carl" }; // no data-entry:write
 
 interface ServiceDirectory {
@@ -149,7 +160,11 @@ describe("photo → draft receipt", () => {
     expect(ocr).toContain("VAT: 197,10 RON");
   });
 
-  it("asks which company when the user may see several, then uses the one chosen", async () => {
+  it("asks which company when no current company settles it, then uses the one chosen", async () => {
+    // A chat whose current company is unset (or no longer granted) has to choose.
+    linkDatabase()
+      .prepare("UPDATE links SET current_company_id = NULL WHERE telegram_user_id = ?")
+      .run(boss.id);
     api.addFile("boss-png", Buffer.alloc(2000, 9));
     const before = api.textsTo(boss.id).length;
     api.pushDocument(boss, { file_id: "boss-png", mime_type: "image/png", file_name: "bon.png" });
@@ -247,5 +262,19 @@ describe("photo → draft receipt", () => {
     } finally {
       services.provide("data-entry", "data-entry.receipts", receipts);
     }
+  });
+  it("files a photo under the chat's current company without asking", async () => {
+    linkDatabase()
+      .prepare("UPDATE links SET current_company_id = 2 WHERE telegram_user_id = ?")
+      .run(boss.id);
+    api.addFile("boss-current", Buffer.alloc(2000, 7));
+    const before = api.textsTo(boss.id).length;
+    const made = receipts.inputs.length;
+    api.pushDocument(boss, { file_id: "boss-current", mime_type: "image/png", file_name: "a.png" });
+    const [created] = await repliesTo(boss, before);
+    expect(created).toMatch(/^Draft receipt #\d+ created/);
+    expect(api.textsTo(boss.id).slice(before)).not.toContain(MESSAGES.whichCompany);
+    expect(receipts.inputs).toHaveLength(made + 1);
+    expect(receipts.inputs.at(-1)).toMatchObject({ companyId: 2, fileName: "a.png" });
   });
 });
