@@ -73,7 +73,6 @@ export interface ReportServiceOptions {
   today?: () => string;
 }
 
-
 /** How long whether a company exists and which of its months are closed is reused. */
 const PERIOD_FACTS_TTL_MS = 60_000;
 export class ReportService implements ReportQueries {

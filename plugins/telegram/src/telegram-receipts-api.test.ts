@@ -28,9 +28,9 @@ const boss = { id: 3002, first_name: "Boss" }; // the demo user: every company
 function linkDatabase(): {
   prepare(sql: string): { get(...args: unknown[]): unknown; run(...args: unknown[]): unknown };
 } {
-  const Database = createRequire(
-    path.resolve(packageRoot, "../../kernel/core/package.json"),
-  )("better-sqlite3");
+  const Database = createRequire(path.resolve(packageRoot, "../../kernel/core/package.json"))(
+    "better-sqlite3",
+  );
   return new Database(path.join(t.dataDir, "plugins", "telegram", "telegram.db"));
 }
 const carl = { id: 3003, first_name: "Carl" }; // no data-entry:write
