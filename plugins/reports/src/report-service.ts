@@ -35,11 +35,11 @@ import { CompanyNotGrantedError, InvalidParameterError, UnknownCompanyError } fr
 import { pageInfo, pageRequest, pageWindow } from "./pagination.js";
 import {
   addDays,
+  addMonths,
   asOfDate,
   checkDate,
   daysBetween,
   monthsEndingWith,
-  monthsOf,
   parsePeriod,
   type ReportPeriod,
   todayUtc,
@@ -73,6 +73,11 @@ export interface ReportServiceOptions {
   today?: () => string;
 }
 
+/** Months since year 0: `2026-03` → 24314. */
+function monthIndex(month: string): number {
+  return Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1;
+}
+
 /** How long whether a company exists and which of its months are closed is reused. */
 const PERIOD_FACTS_TTL_MS = 60_000;
 export class ReportService implements ReportQueries {
@@ -104,10 +109,13 @@ export class ReportService implements ReportQueries {
     if (caller.companies !== "*" && !caller.companies.includes(params.company)) {
       throw new CompanyNotGrantedError(params.company);
     }
-    const months = monthsOf(firstMonth ? `${firstMonth(period)}-01` : period.from, period.to);
+    // Every request passes here, cached or not: month arithmetic, not month lists.
+    const first = (firstMonth ? firstMonth(period) : period.from).slice(0, 7);
+    const last = period.to.slice(0, 7);
+    const monthCount = monthIndex(last) - monthIndex(first) + 1;
     const yyyymm = (month: string) => Number(month.replace("-", ""));
-    const firstMonthKey = yyyymm(months[0] as string);
-    const lastMonthKey = yyyymm(months[months.length - 1] as string);
+    const firstMonthKey = yyyymm(first);
+    const lastMonthKey = yyyymm(last);
     // Whether the company exists and which months are closed decide the answer's
     // freshness before the report's own cache is asked: kept for a minute, so a cached
     // report answers without an ERP round trip (a period closed meanwhile is seen
@@ -123,7 +131,7 @@ export class ReportService implements ReportQueries {
       { ttlMs: PERIOD_FACTS_TTL_MS },
     );
     if (!facts.exists) throw new UnknownCompanyError(params.company);
-    const closed = facts.closedMonths === months.length;
+    const closed = facts.closedMonths === monthCount;
     const asOf = asOfDate(period, this.#today());
     return {
       period,
@@ -198,7 +206,7 @@ export class ReportService implements ReportQueries {
           }),
         };
       },
-      (period) => monthsEndingWith(period.to, SERIES_MONTHS)[0] as string,
+      (period) => addMonths(period.to.slice(0, 7), 1 - SERIES_MONTHS),
     );
   }
 
