@@ -1,10 +1,19 @@
 /**
  * <roa-data-table>: the table every report and list uses. Sortable columns (buttons in
  * the headers, aria-sort), server-side paging, loading and empty states, horizontal
- * scrolling on narrow screens. It only displays: it fires `sort-change` and
- * `page-change` and the owner fetches.
+ * scrolling on narrow screens, an optional totals row. It only displays: it fires
+ * `sort-change` and `page-change` and the owner fetches.
  */
-import { css, html, LitElement, nothing, type TemplateResult } from "lit";
+import {
+  adoptStyles,
+  type CSSResultGroup,
+  css,
+  html,
+  LitElement,
+  nothing,
+  type PropertyValues,
+  type TemplateResult,
+} from "lit";
 import { t } from "../core/i18n.js";
 import { sharedStyles } from "../core/styles.js";
 
@@ -36,6 +45,8 @@ export class RoaDataTable extends LitElement {
     caption: {},
     emptyText: { attribute: "empty-text" },
     rowKey: { attribute: false },
+    totals: { attribute: false },
+    cellStyles: { attribute: false },
   };
   static override styles = [
     sharedStyles,
@@ -101,6 +112,13 @@ export class RoaDataTable extends LitElement {
   declare caption: string;
   declare emptyText: string;
   declare rowKey: ((row: never) => string | number) | undefined;
+  /** A totals row under the body, rendered with the same columns (`render` included). */
+  declare totals: Record<string, unknown> | undefined;
+  /**
+   * Extra CSS for what the owner's `render` functions put in cells (they render in
+   * this table's shadow root, where the owner's own styles do not reach).
+   */
+  declare cellStyles: CSSResultGroup | undefined;
 
   constructor() {
     super();
@@ -114,6 +132,14 @@ export class RoaDataTable extends LitElement {
     this.loading = false;
     this.caption = "";
     this.emptyText = "";
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (changed.has("cellStyles") && this.renderRoot instanceof ShadowRoot) {
+      const own = (this.constructor as typeof RoaDataTable).elementStyles;
+      const extra = this.cellStyles ? [this.cellStyles].flat(Infinity as 1) : [];
+      adoptStyles(this.renderRoot, [...own, ...(extra as typeof own)]);
+    }
   }
 
   get pages(): number {
@@ -152,7 +178,21 @@ export class RoaDataTable extends LitElement {
                   )
             }
           </tbody>
-          <slot name="footer"></slot>
+          ${
+            this.totals && rows.length > 0
+              ? html`<tfoot>
+                <tr>
+                  ${columns.map((column) => {
+                    const totals = this.totals as Record<string, unknown>;
+                    const value = column.render
+                      ? column.render(totals)
+                      : (totals[column.key] ?? "");
+                    return html`<td class=${column.numeric ? "num" : ""}>${value}</td>`;
+                  })}
+                </tr>
+              </tfoot>`
+              : nothing
+          }
         </table>
       </div>
       ${this.total > 0 ? this.#pager() : nothing}`;

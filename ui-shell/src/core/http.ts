@@ -87,6 +87,17 @@ export const api = {
   async upload<T>(path: string, form: FormData, options: RequestOptions = {}): Promise<T> {
     return parse<T>(await send("POST", path, form, options, false));
   },
+  /** A file the server sends (an attachment, an image to preview) as a Blob. */
+  async blob(path: string, options: RequestOptions = {}): Promise<Blob> {
+    const response = await send(
+      "GET",
+      path,
+      undefined,
+      { ...options, headers: { accept: "*/*", ...options.headers } },
+      false,
+    );
+    return response.blob();
+  },
   /** The raw response, for streams (Server-Sent Events read with fetch). */
   async stream(path: string, options: RequestOptions = {}): Promise<Response> {
     return send(

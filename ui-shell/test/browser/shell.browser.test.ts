@@ -187,6 +187,40 @@ describeBrowser("web shell", { timeout: 90_000 }, () => {
     await page.getByText("Sesiunea a expirat. Autentificați-vă din nou.").waitFor();
   });
 
+  it("offers plugins a data table with a totals row and styles for their cells", async () => {
+    const page = await env.newPage();
+    await signIn(page);
+    // A string, so the test runner does not rewrite the page's dynamic import.
+    const result = (await page.evaluate(`(async () => {
+      const shell = await import("/shell/api.js");
+      const table = document.createElement("roa-data-table");
+      table.columns = [
+        { key: "name", label: "Name" },
+        {
+          key: "amount",
+          label: "Amount",
+          numeric: true,
+          render: (row) => shell.html\`<span class="badge">\${row.amount}</span>\`,
+        },
+      ];
+      table.rows = [{ name: "a", amount: 1 }, { name: "b", amount: 2 }];
+      table.total = 2;
+      table.totals = { name: "Total", amount: 3 };
+      table.cellStyles = shell.css\`.badge { color: rgb(1, 2, 3); }\`;
+      document.body.append(table);
+      await table.updateComplete;
+      const root = table.shadowRoot;
+      return {
+        footer: [...root.querySelectorAll("tfoot td")].map((cell) => cell.textContent.trim()),
+        colour: getComputedStyle(root.querySelector(".badge")).color,
+        pager: root.querySelector(".pager span").textContent,
+      };
+    })()`)) as { footer: string[]; colour: string; pager: string };
+    expect(result.footer).toEqual(["Total", "3"]);
+    expect(result.colour).toBe("rgb(1, 2, 3)");
+    expect(result.pager).toBe("2 înregistrări");
+  });
+
   it("fits a phone-sized screen with the menu behind a button", async () => {
     const page = await env.newPage({ width: 375, height: 740 });
     await signIn(page);
