@@ -87,3 +87,42 @@ export const webhookSchema = {
     404: errorSchema,
   },
 };
+
+export const verifyUserSchema = {
+  tags: ["telegram"],
+  summary: "Which roa2web user a Telegram account is linked to (for a bot outside the process)",
+  body: {
+    type: "object",
+    required: ["telegram_user_id"],
+    additionalProperties: false,
+    properties: { telegram_user_id: { type: "integer", minimum: 1 } },
+  },
+  response: {
+    200: {
+      type: "object",
+      required: ["linked", "user", "permissions", "companies"],
+      properties: {
+        linked: { type: "boolean" },
+        user: {
+          type: "object",
+          properties: {
+            id: { type: "integer" },
+            username: { type: "string" },
+            display_name: { type: "string" },
+          },
+        },
+        permissions: { type: "array", items: { type: "string" } },
+        companies: {
+          description: 'The company ids the user may see, or "*" for every company',
+          anyOf: [
+            { type: "array", items: { type: "integer" } },
+            { type: "string", enum: ["*"] },
+          ],
+        },
+        current_company_id: { type: ["integer", "null"] },
+        linked_at: { type: "string" },
+      },
+    },
+    ...errorResponses,
+  },
+};

@@ -176,6 +176,37 @@ describe("telegram plugin", () => {
     expect(sent?.body).toMatchObject({ chat_id: alice.id, parse_mode: "HTML" });
   });
 
+  it("tells a service account which roa2web user a Telegram account is (verify-user)", async () => {
+    const verify = (bearer: string, payload: unknown) =>
+      inject(t.kernel, {
+        method: "POST",
+        url: "/api/telegram/auth/verify-user",
+        headers: { authorization: `Bearer ${bearer}` },
+        payload,
+      } as never);
+    await t.kernel.users.create({
+      username: "old-bot",
+      password: "old-bot-pass",
+      permissions: ["telegram:verify-user"],
+      companies: [],
+    });
+    const service = await t.login("old-bot", "old-bot-pass");
+    const linked = await verify(service, { telegram_user_id: alice.id });
+    expect(linked.statusCode, linked.body).toBe(200);
+    expect(linked.json()).toMatchObject({
+      linked: true,
+      user: { username: "demo" },
+      permissions: ["*:*"],
+      companies: "*",
+      current_company_id: 1,
+    });
+    expect((await verify(service, { telegram_user_id: bob.id })).statusCode).toBe(404);
+    expect((await verify(service, { telegram_user_id: "x" })).statusCode).toBe(400);
+    // The linked user's own token does not carry the permission... unless it is *:*.
+    const viewer = await t.login("viewer", "viewer-pass");
+    expect((await verify(viewer, { telegram_user_id: alice.id })).statusCode).toBe(403);
+  });
+
   it("lists overdue invoices and treasury balances", async () => {
     const [invoices] = await say(alice, "/invoices");
     expect(invoices).toContain("Overdue client invoices");

@@ -1,0 +1,43 @@
+/**
+ * POST /api/telegram/auth/verify-user: which roa2web user a Telegram account is linked
+ * to, with that user's current permissions and companies. Kept from the old separate
+ * bot (which asked the web app this on every message), for a bot or integration that
+ * still runs outside the process: it calls with the token of a service account
+ * holding `telegram:verify-user`. The in-process bot does not need it.
+ */
+import { defineRoutes, NotFoundError } from "@roa2web/plugin-sdk";
+import { LinkStore } from "../../link-store.js";
+import { verifyUserSchema } from "../../schemas.js";
+
+export default defineRoutes(async (app, { plugin }) => {
+  app.post<{ Body: { telegram_user_id: number } }>(
+    "/verify-user",
+    { config: { access: "telegram:verify-user" }, schema: verifyUserSchema },
+    async (request) => {
+      const telegramUserId = request.body.telegram_user_id;
+      const link = await LinkStore.of(plugin).findByTelegramUser(telegramUserId);
+      // Grants as they are now, not as they were at linking: a revoked company or a
+      // disabled account shows at once.
+      const grants = link
+        ? await plugin.services.require("kernel.users").grantsOf(link.userId)
+        : undefined;
+      if (!link || !grants) {
+        throw new NotFoundError(
+          `Telegram user ${telegramUserId} is not linked to an active account`,
+        );
+      }
+      request.log.info(
+        { telegramUserId, userId: link.userId, by: request.user?.username },
+        "Telegram user verified",
+      );
+      return {
+        linked: true,
+        user: { id: link.userId, username: grants.username, display_name: link.displayName },
+        permissions: grants.permissions,
+        companies: grants.companies,
+        current_company_id: link.currentCompanyId,
+        linked_at: link.linkedAt.toISOString(),
+      };
+    },
+  );
+});
