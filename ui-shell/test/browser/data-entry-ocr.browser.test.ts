@@ -10,6 +10,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  fillReceiptForm,
   HAVE_RECEIPTS,
   openDataEntry,
   RECEIPTS_DIR,
@@ -120,6 +121,39 @@ let env: BrowserEnv | undefined;
       await waitForText(statusBadge(page), "Aprobat");
       // The history says what OCR filled.
       await page.getByText(/Filled by OCR \(confidence/).waitFor();
+    }, 120_000);
+
+    it("reads a stored receipt's scan again, keeping what was typed unless overwrite is chosen", async () => {
+      if (!env) throw new Error("no browser environment");
+      const page = await env.newPage();
+      await signIn(page, "/data-entry/new");
+      await page.getByRole("heading", { name: "Bon nou" }).waitFor();
+      // Typed and saved first (a wrong total), the scan attached afterwards: the
+      // receipt is complete, so nothing is read until asked.
+      await fillReceiptForm(page, { merchant: "ALDI", date: "2020-03-02", total: "30", vat: "0" });
+      await page.getByLabel("Monedă").fill("EUR");
+      await page.getByRole("button", { name: "Salvează bonul" }).click();
+      await page.getByRole("heading", { name: /^Bonul nr\. \d+$/ }).waitFor();
+      await page.locator("data-entry-attachments input.picker").setInputFiles(SCAN_PATH);
+      const read = page.getByRole("button", { name: "Citește cu OCR" });
+      await read.waitFor();
+
+      await read.click();
+      await page
+        .getByRole("heading", { name: "Câmpuri citite de pe bon" })
+        .waitFor({ timeout: 60_000 });
+      // The typed total stayed; the one read is offered instead.
+      expect(await page.getByLabel("Total", { exact: true }).inputValue()).toBe("30,00");
+      await waitForText(page.locator("data-entry-receipt tr[data-field=total]"), "24,23");
+
+      await page.getByLabel("La citire, înlocuiește și câmpurile deja completate").check();
+      await page.getByRole("button", { name: "Citește cu OCR" }).click();
+      await waitForText(page.getByTestId("ocr-filled"), "Total");
+      expect(await page.getByLabel("Total", { exact: true }).inputValue()).toBe("24,23");
+      await page
+        .locator("data-entry-receipt [data-field=total]")
+        .getByText("Citit cu OCR — verificați")
+        .waitFor();
     }, 120_000);
   },
 );

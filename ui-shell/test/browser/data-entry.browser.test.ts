@@ -228,18 +228,19 @@ describeBrowser("data-entry UI", () => {
     });
     await page.getByRole("heading", { name: /^Bonul nr\. \d+$/ }).waitFor();
     await page.getByRole("button", { name: "factura.pdf" }).waitFor();
-    await waitForText(page.getByTestId("missing-fields"), "Lipsesc: Monedă");
+    await waitForText(page.getByTestId("missing-fields"), "Câmpuri de completat: Monedă");
     expect(await page.getByLabel("Furnizor").inputValue()).toBe("Mega Image");
     expect(await page.getByLabel("Monedă").inputValue()).toBe("");
     await page
       .locator("data-entry-receipt [data-field=currency]")
       .getByText("De completat")
       .waitFor();
+    await screenshot(page, "data-entry-missing");
     // Submitting waits for the missing field, and says so; so does the proposal.
     expect(await page.getByRole("button", { name: "Trimite spre aprobare" }).isDisabled()).toBe(
       true,
     );
-    await waitForText(page.getByTestId("submit-blocked"), "lipsesc Monedă");
+    await waitForText(page.getByTestId("submit-blocked"), "până nu completați: Monedă");
     expect(await page.getByRole("button", { name: "Propune" }).isDisabled()).toBe(false);
 
     await page.getByLabel("Monedă").fill("RON");

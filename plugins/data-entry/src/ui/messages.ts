@@ -35,7 +35,8 @@ export const messages = {
     "data-entry.form.createdFromImage": "Bonul a fost creat din poză ca ciornă.",
     "data-entry.form.readByOcr": "Citit cu OCR — verificați",
     "data-entry.form.toFill": "De completat",
-    "data-entry.form.missing": "Lipsesc: {fields}. Completați-le și salvați modificările.",
+    "data-entry.form.missing":
+      "Câmpuri de completat: {fields}. Completați-le și salvați modificările.",
     "data-entry.form.filledByOcr":
       "Completate din poză: {fields}. Verificați-le, apoi salvați modificările.",
     "data-entry.attachments.photoFirst":
@@ -46,7 +47,7 @@ export const messages = {
     "data-entry.ocr.filled": "Completate în bon: {fields}.",
     "data-entry.ocr.filledNone": "Nu s-a completat niciun câmp nou.",
     "data-entry.ocr.differs": "Valori citite diferite de cele din formular:",
-    "data-entry.workflow.missing": "Nu se poate trimite: lipsesc {fields}.",
+    "data-entry.workflow.missing": "Nu se poate trimite până nu completați: {fields}.",
     "data-entry.entries.proposeNeedsAmounts": "Propunerea are nevoie de total și TVA.",
     "data-entry.form.titleNew": "Bon nou",
     "data-entry.form.titleEdit": "Bonul nr. {id}",
@@ -195,7 +196,7 @@ export const messages = {
     "data-entry.form.createdFromImage": "The receipt was created from the photo as a draft.",
     "data-entry.form.readByOcr": "Read by OCR — check it",
     "data-entry.form.toFill": "To fill in",
-    "data-entry.form.missing": "Missing: {fields}. Fill them in and save the changes.",
+    "data-entry.form.missing": "Fields to fill in: {fields}. Fill them in and save the changes.",
     "data-entry.form.filledByOcr":
       "Filled from the photo: {fields}. Check them, then save the changes.",
     "data-entry.attachments.photoFirst":
@@ -206,7 +207,7 @@ export const messages = {
     "data-entry.ocr.filled": "Filled in the receipt: {fields}.",
     "data-entry.ocr.filledNone": "No new field was filled in.",
     "data-entry.ocr.differs": "Values read that differ from the form:",
-    "data-entry.workflow.missing": "Cannot submit: {fields} missing.",
+    "data-entry.workflow.missing": "Cannot submit until these are filled in: {fields}.",
     "data-entry.entries.proposeNeedsAmounts": "The proposal needs the total and the VAT.",
     "data-entry.form.titleNew": "New receipt",
     "data-entry.form.titleEdit": "Receipt no. {id}",
