@@ -1,8 +1,10 @@
 /**
- * Data entry with OCR switched on (real tesseract.js workers, German language data):
- * attaching a real scan shows the reading's progress live, then the fields read from
- * it, which the user takes into the form. A kernel of its own, since OCR is off in the
- * other browser tests.
+ * Data entry with OCR switched on (real tesseract.js workers, German language data),
+ * the photo-first flow: "Bon nou", a real scan attached without typing anything
+ * creates the DRAFT (POST /receipts/from-image), the reading's progress shows live,
+ * then the form shows what the server filled (marked "read by OCR"); what is still
+ * missing is completed, and the receipt goes through entries, submit and approval.
+ * A kernel of its own, since OCR is off in the other browser tests.
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -10,9 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   fillReceiptForm,
   HAVE_RECEIPTS,
+  openDataEntry,
   RECEIPTS_DIR,
   SCAN,
   SCAN_PATH,
+  statusBadge,
+  waitForText,
 } from "./data-entry-helpers.js";
 import {
   type BrowserEnv,
@@ -42,7 +47,7 @@ let env: BrowserEnv | undefined;
       await env?.close();
     });
 
-    it("shows the reading's progress and proposes the fields of a real scan", async () => {
+    it("creates a receipt from a photo alone, fills it by OCR, then submits and approves it", async () => {
       if (!env) throw new Error("no browser environment");
       const truth = (
         JSON.parse(readFileSync(path.join(RECEIPTS_DIR, "ground-truth.json"), "utf8")) as Array<{
@@ -52,42 +57,103 @@ let env: BrowserEnv | undefined;
         }>
       ).find((entry) => entry.file === SCAN);
       expect(truth).toBeDefined();
+      const total = truth?.total.toFixed(2).replace(".", ",");
 
       const page = await env.newPage();
-      await signIn(page, "/data-entry/new");
+      await signIn(page);
+      await openDataEntry(page);
+      await page.getByRole("link", { name: "Bon nou" }).click();
       await page.getByRole("heading", { name: "Bon nou" }).waitFor();
-      // Placeholders the scan will correct.
-      await fillReceiptForm(page, {
-        merchant: "De completat",
-        date: "2026-01-02",
-        total: "1",
-        vat: "0",
-      });
-      await page.locator("data-entry-attachments input.picker").setInputFiles(SCAN_PATH);
-      await page.getByRole("button", { name: "Salvează bonul" }).click();
 
-      // The upload starts the reading: its progress shows while the worker runs.
+      // Nothing typed: the photo alone creates the receipt and starts the reading.
+      await page.locator("data-entry-attachments input.picker").setInputFiles(SCAN_PATH);
+      await page.getByRole("heading", { name: /^Bonul nr\. \d+$/ }).waitFor();
+      expect(new URL(page.url()).pathname).toMatch(/^\/data-entry\/receipts\/\d+$/);
       await page
         .getByRole("progressbar", { name: "Progresul citirii" })
         .waitFor({ timeout: 30_000 });
+
+      // Done: the receipt is reloaded with what the server filled, marked for checking.
       await page
         .getByRole("heading", { name: "Câmpuri citite de pe bon" })
         .waitFor({ timeout: 60_000 });
+      await waitForText(page.getByTestId("ocr-filled"), "Completate din poză");
+      expect(await page.getByLabel("Total", { exact: true }).inputValue()).toBe(total);
+      expect(await page.getByLabel("Data", { exact: true }).inputValue()).toBe(truth?.date);
+      for (const field of ["total", "date"]) {
+        await page
+          .locator(`data-entry-receipt [data-field=${field}]`)
+          .getByText("Citit cu OCR — verificați")
+          .waitFor();
+      }
       await screenshot(page, "data-entry-ocr");
 
-      const totalRow = page.locator("data-entry-receipt tr[data-field=total]");
-      expect(await totalRow.locator("td").first().textContent()).toBe(
-        truth?.total.toFixed(2).replace(".", ","),
-      );
-      await page.getByRole("button", { name: "Preia toate" }).click();
-      expect(await page.getByLabel("Total", { exact: true }).inputValue()).toBe(
-        truth?.total.toFixed(2).replace(".", ","),
-      );
-      expect(await page.getByLabel("Data", { exact: true }).inputValue()).toBe(truth?.date);
-
-      // Saved into the receipt with the ordinary save.
+      // Complete what the reading did not find, then save.
+      const missing = {
+        Furnizor: "ALDI GmbH & Co. KG",
+        TVA: "1,59",
+        Monedă: "EUR",
+      } as const;
+      let completed = 0;
+      for (const [label, value] of Object.entries(missing)) {
+        const input = page.getByLabel(label, { exact: true });
+        if ((await input.inputValue()) === "") {
+          await input.fill(value);
+          completed += 1;
+        }
+      }
+      if (completed > 0) {
+        expect(await page.getByRole("button", { name: "Trimite spre aprobare" }).isDisabled()).toBe(
+          true,
+        );
+      }
       await page.getByRole("button", { name: "Salvează modificările" }).click();
       await page.getByText("Modificările au fost salvate.").waitFor();
+      expect(await page.getByTestId("missing-fields").count()).toBe(0);
+      expect(await page.getByLabel("Total", { exact: true }).inputValue()).toBe(total);
+
+      await page.getByRole("button", { name: "Propune" }).click();
+      await waitForText(page.getByRole("status"), "Debit = credit");
+      expect(await page.getByTestId("credit-total").textContent()).toBe(total);
+      await page.getByRole("button", { name: "Trimite spre aprobare" }).click();
+      await waitForText(statusBadge(page), "În aprobare");
+      await page.getByRole("button", { name: "Aprobă" }).click();
+      await waitForText(statusBadge(page), "Aprobat");
+      // The history says what OCR filled.
+      await page.getByText(/Filled by OCR \(confidence/).waitFor();
+    }, 120_000);
+
+    it("reads a stored receipt's scan again, keeping what was typed unless overwrite is chosen", async () => {
+      if (!env) throw new Error("no browser environment");
+      const page = await env.newPage();
+      await signIn(page, "/data-entry/new");
+      await page.getByRole("heading", { name: "Bon nou" }).waitFor();
+      // Typed and saved first (a wrong total), the scan attached afterwards: the
+      // receipt is complete, so nothing is read until asked.
+      await fillReceiptForm(page, { merchant: "ALDI", date: "2020-03-02", total: "30", vat: "0" });
+      await page.getByLabel("Monedă").fill("EUR");
+      await page.getByRole("button", { name: "Salvează bonul" }).click();
+      await page.getByRole("heading", { name: /^Bonul nr\. \d+$/ }).waitFor();
+      await page.locator("data-entry-attachments input.picker").setInputFiles(SCAN_PATH);
+      const read = page.getByRole("button", { name: "Citește cu OCR" });
+      await read.waitFor();
+
+      await read.click();
+      await page
+        .getByRole("heading", { name: "Câmpuri citite de pe bon" })
+        .waitFor({ timeout: 60_000 });
+      // The typed total stayed; the one read is offered instead.
+      expect(await page.getByLabel("Total", { exact: true }).inputValue()).toBe("30,00");
+      await waitForText(page.locator("data-entry-receipt tr[data-field=total]"), "24,23");
+
+      await page.getByLabel("La citire, înlocuiește și câmpurile deja completate").check();
+      await page.getByRole("button", { name: "Citește cu OCR" }).click();
+      await waitForText(page.getByTestId("ocr-filled"), "Total");
+      expect(await page.getByLabel("Total", { exact: true }).inputValue()).toBe("24,23");
+      await page
+        .locator("data-entry-receipt [data-field=total]")
+        .getByText("Citit cu OCR — verificați")
+        .waitFor();
     }, 120_000);
   },
 );

@@ -1,8 +1,10 @@
 /**
- * Data entry in a real browser: the receipts list, a receipt typed in with a scan
- * attached, its proposed entries edited, submitted and approved; a rejection with a
- * reason; the form on a phone. OCR is off here (the test kernel's default): the UI
- * says so. OCR on is data-entry-ocr.browser.test.ts.
+ * Data entry in a real browser: the receipts list, a receipt typed in and then a scan
+ * attached (the photo creates the receipt with what was typed), its proposed entries
+ * edited, submitted and approved; a rejection with a reason; a server validation
+ * error, then a dropped file that creates a DRAFT with a field still missing; the form
+ * on a phone. OCR is off here (the test kernel's default): the UI says so. OCR on
+ * (the photo-first flow) is data-entry-ocr.browser.test.ts.
  */
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -55,7 +57,7 @@ describeBrowser("data-entry UI", () => {
   });
 
   it.skipIf(!HAVE_RECEIPTS)(
-    `creates a receipt with a scan, edits its entries, submits and approves it (needs the receipt scans in ${RECEIPTS_DIR}; skipped without them)`,
+    `creates a receipt from what was typed and a scan, edits its entries, submits and approves it (needs the receipt scans in ${RECEIPTS_DIR}; skipped without them)`,
     async () => {
       const page = await env.newPage();
       await signIn(page);
@@ -79,16 +81,19 @@ describeBrowser("data-entry UI", () => {
         vat: "1,59",
       });
       await page.getByLabel("Monedă").fill("EUR");
+      // A photo before saving creates the receipt at once, with what was typed.
       await page.locator("data-entry-attachments input.picker").setInputFiles(SCAN_PATH);
-      await page.getByText(SCAN).waitFor();
-      await page.getByText("se încarcă la salvare").waitFor();
-      await screenshot(page, "data-entry-form");
-
-      await page.getByRole("button", { name: "Salvează bonul" }).click();
       await page.getByRole("heading", { name: /^Bonul nr\. \d+$/ }).waitFor();
       expect(new URL(page.url()).pathname).toMatch(/^\/data-entry\/receipts\/\d+$/);
       // The upload landed: the attachment is listed with its name (a download link).
       await page.getByRole("button", { name: SCAN }).waitFor();
+      await page.getByText("Bonul a fost creat din poză ca ciornă.").waitFor();
+      expect(await page.getByLabel("Furnizor").inputValue()).toBe("ALDI GmbH & Co. KG");
+      expect(await page.getByLabel("Total", { exact: true }).inputValue()).toBe("24,23");
+      expect(await page.getByLabel("Monedă").inputValue()).toBe("EUR");
+      // Everything was typed: nothing is missing.
+      expect(await page.getByTestId("missing-fields").count()).toBe(0);
+      await screenshot(page, "data-entry-form");
       // OCR is off on this server: the UI says so instead of offering it.
       await page.getByText("Citirea automată (OCR) nu este activă").waitFor();
       expect(await page.getByRole("button", { name: "Citește cu OCR" }).count()).toBe(0);
@@ -177,7 +182,7 @@ describeBrowser("data-entry UI", () => {
     expect(await page.getByRole("row").filter({ hasText: "Papetăria Ștefan" }).count()).toBe(0);
   }, 60_000);
 
-  it("takes a dropped file and shows the server's validation error next to the field it names", async () => {
+  it("shows the server's validation error next to the field it names, then a dropped file makes a DRAFT with what is missing marked", async () => {
     const page = await env.newPage();
     await signIn(page, "/data-entry/new");
     await page.getByRole("heading", { name: "Bon nou" }).waitFor();
@@ -198,16 +203,6 @@ describeBrowser("data-entry UI", () => {
           })
         : route.continue(),
     );
-    // A file dropped on the drop zone waits for the save.
-    await page.locator("data-entry-attachments .drop").evaluate((zone) => {
-      const data = new DataTransfer();
-      data.items.add(new File(["%PDF-1.4\n"], "factura.pdf", { type: "application/pdf" }));
-      zone.dispatchEvent(
-        new DragEvent("drop", { dataTransfer: data, bubbles: true, cancelable: true }),
-      );
-    });
-    await page.getByText("factura.pdf").waitFor();
-    await page.getByText("se încarcă la salvare").waitFor();
     await fillReceiptForm(page, {
       merchant: "Mega Image",
       date: "2026-01-10",
@@ -221,6 +216,38 @@ describeBrowser("data-entry UI", () => {
     expect(await deepFocused(page)).toBe("input[name=date]");
     // Still a new receipt: nothing was created.
     expect(new URL(page.url()).pathname).toBe("/data-entry/new");
+
+    // A file dropped on the drop zone creates the receipt (POST /receipts/from-image)
+    // with the fields typed; the currency was never typed, so it is missing.
+    await page.locator("data-entry-attachments .drop").evaluate((zone) => {
+      const data = new DataTransfer();
+      data.items.add(new File(["%PDF-1.4\n"], "factura.pdf", { type: "application/pdf" }));
+      zone.dispatchEvent(
+        new DragEvent("drop", { dataTransfer: data, bubbles: true, cancelable: true }),
+      );
+    });
+    await page.getByRole("heading", { name: /^Bonul nr\. \d+$/ }).waitFor();
+    await page.getByRole("button", { name: "factura.pdf" }).waitFor();
+    await waitForText(page.getByTestId("missing-fields"), "Câmpuri de completat: Monedă");
+    expect(await page.getByLabel("Furnizor").inputValue()).toBe("Mega Image");
+    expect(await page.getByLabel("Monedă").inputValue()).toBe("");
+    await page
+      .locator("data-entry-receipt [data-field=currency]")
+      .getByText("De completat")
+      .waitFor();
+    await screenshot(page, "data-entry-missing");
+    // Submitting waits for the missing field, and says so; so does the proposal.
+    expect(await page.getByRole("button", { name: "Trimite spre aprobare" }).isDisabled()).toBe(
+      true,
+    );
+    await waitForText(page.getByTestId("submit-blocked"), "până nu completați: Monedă");
+    expect(await page.getByRole("button", { name: "Propune" }).isDisabled()).toBe(false);
+
+    await page.getByLabel("Monedă").fill("RON");
+    await page.getByRole("button", { name: "Salvează modificările" }).click();
+    await page.getByText("Modificările au fost salvate.").waitFor();
+    expect(await page.getByTestId("missing-fields").count()).toBe(0);
+    await proposeAndSubmit(page);
   }, 60_000);
 
   it("fits a phone screen and offers the camera", async () => {

@@ -25,9 +25,11 @@ import {
   toast,
 } from "@roa2web/ui-shell/api";
 import {
+  type AccountOption,
   amountText,
   type EditableLine,
   entryTotals,
+  toAccountOptions,
   toEditableLines,
   toEntryBody,
 } from "./form-rules.js";
@@ -40,11 +42,6 @@ export interface EntriesState {
   dirty: boolean;
 }
 
-interface AccountOption {
-  code: string;
-  name: string;
-}
-
 /** A comma in Romanian, a point in English. */
 export function decimalSeparator(): "," | "." {
   return locale() === "ro" ? "," : ".";
@@ -52,22 +49,6 @@ export function decimalSeparator(): "," | "." {
 
 /** Set once a server answered 404 for the nomenclature: no more lookups this session. */
 let nomenclatureMissing = false;
-
-function toAccountOptions(body: unknown): AccountOption[] {
-  const items = Array.isArray(body)
-    ? body
-    : ((body as { items?: unknown; accounts?: unknown } | null)?.items ??
-      (body as { accounts?: unknown } | null)?.accounts);
-  if (!Array.isArray(items)) return [];
-  return items
-    .map((item) => {
-      const record = item as Record<string, unknown>;
-      const code = record.code ?? record.account ?? record.symbol ?? record.id;
-      const name = record.name ?? record.label ?? record.description ?? "";
-      return { code: String(code ?? ""), name: String(name) };
-    })
-    .filter((option) => option.code !== "");
-}
 
 let nextKey = 1;
 type KeyedLine = EditableLine & { key: number };
@@ -79,6 +60,7 @@ export class DataEntryEntries extends LitElement {
     company: { type: Number },
     currency: {},
     editable: { type: Boolean },
+    missing: { attribute: false },
     lines: { state: true },
     loading: { state: true },
     error: { state: true },
@@ -146,6 +128,8 @@ export class DataEntryEntries extends LitElement {
   declare company: number | undefined;
   declare currency: string;
   declare editable: boolean;
+  /** The receipt's fields still missing: proposing needs the total and the VAT. */
+  declare missing: readonly string[];
   declare lines: KeyedLine[];
   declare loading: boolean;
   declare error: unknown;
@@ -164,6 +148,7 @@ export class DataEntryEntries extends LitElement {
     this.receiptId = 0;
     this.currency = "RON";
     this.editable = false;
+    this.missing = [];
     this.lines = [];
     this.loading = false;
     this.saving = false;
@@ -305,6 +290,10 @@ export class DataEntryEntries extends LitElement {
     }
   }
 
+  get #cannotPropose(): boolean {
+    return this.missing.includes("total") || this.missing.includes("vat");
+  }
+
   #lookupAccounts(text: string): void {
     if (nomenclatureMissing || !this.company) return;
     clearTimeout(this.#lookupTimer);
@@ -313,11 +302,14 @@ export class DataEntryEntries extends LitElement {
       const controller = new AbortController();
       this.#lookupController = controller;
       try {
-        const body = await api.get<unknown>("/api/data-entry/nomenclature/accounts", {
-          query: { company: this.company, q: text.trim() },
-          signal: controller.signal,
-        });
-        this.accounts = toAccountOptions(body).slice(0, 50);
+        const page = await api.get<{ items: Array<{ code: string; name: string }> }>(
+          "/api/data-entry/nomenclature/accounts",
+          {
+            query: { company: this.company, q: text.trim(), page_size: 50 },
+            signal: controller.signal,
+          },
+        );
+        this.accounts = toAccountOptions(page);
       } catch (error) {
         // A server without the nomenclature endpoint: accounts are typed freely.
         if (error instanceof ApiError && error.status === 404) nomenclatureMissing = true;
@@ -391,7 +383,12 @@ export class DataEntryEntries extends LitElement {
             ? html`<button type="button" @click=${this.#addLine} ?disabled=${disabled}>
                   + ${t("data-entry.entries.addLine")}
                 </button>
-                <button type="button" @click=${this.#propose} ?disabled=${disabled}>
+                <button
+                  type="button"
+                  @click=${this.#propose}
+                  ?disabled=${disabled || this.#cannotPropose}
+                  title=${this.#cannotPropose ? t("data-entry.entries.proposeNeedsAmounts") : ""}
+                >
                   ${t("data-entry.entries.propose")}
                 </button>
                 ${

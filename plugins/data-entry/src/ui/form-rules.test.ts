@@ -6,10 +6,16 @@ import {
   filterFromQuery,
   filterToQuery,
   parseAmount,
+  partnerNamed,
+  RECEIPT_FIELDS,
   type ReceiptFormValues,
+  receiptFormValues,
+  toAccountOptions,
   toEditableLines,
   toEntryBody,
+  toPartnerOptions,
   toReceiptBody,
+  toReceiptPatch,
   validateReceiptForm,
 } from "./form-rules.js";
 
@@ -77,6 +83,95 @@ describe("validateReceiptForm mirrors the server's rules", () => {
     expect(validateReceiptForm({ ...valid, total: "0,125" }, "2026-02-01").total).toBe(
       "data-entry.rule.twoDecimals",
     );
+  });
+});
+
+describe("a DRAFT from a photo, with null fields", () => {
+  const draft = {
+    merchant: null,
+    tax_id: null,
+    date: "2020-03-02",
+    total: 24.23,
+    vat: null,
+    currency: null,
+    notes: null,
+  };
+
+  it("shows null fields as empty inputs, never as null or 0", () => {
+    expect(receiptFormValues(draft, ",")).toEqual({
+      merchant: "",
+      tax_id: "",
+      date: "2020-03-02",
+      total: "24,23",
+      vat: "",
+      currency: "",
+      notes: "",
+    });
+  });
+
+  it("lets the still-missing fields stay blank and leaves them out of the PATCH", () => {
+    const values = receiptFormValues(draft);
+    const missing = ["merchant", "vat", "currency"] as const;
+    expect(validateReceiptForm(values, "2026-01-01")).toMatchObject({
+      merchant: "data-entry.rule.merchantRequired",
+      vat: "data-entry.rule.number",
+      currency: "data-entry.rule.currency",
+    });
+    expect(validateReceiptForm(values, "2026-01-01", missing)).toEqual({});
+    expect(toReceiptPatch(values, RECEIPT_FIELDS)).toEqual({
+      tax_id: "",
+      date: "2020-03-02",
+      total: 24.23,
+      notes: null,
+    });
+    // A filled missing field is checked as usual, VAT against the total.
+    expect(validateReceiptForm({ ...values, vat: "30" }, "2026-01-01", missing)).toEqual({
+      vat: "data-entry.rule.vatAboveTotal",
+    });
+    // A field that is not missing may not be blanked.
+    expect(validateReceiptForm({ ...values, total: "" }, "2026-01-01", missing)).toEqual({
+      total: "data-entry.rule.number",
+    });
+  });
+
+  it("sends only the fields asked for", () => {
+    expect(toReceiptPatch(valid, ["merchant", "total"])).toEqual({
+      merchant: "OMV Petrom",
+      total: 121,
+    });
+  });
+});
+
+describe("nomenclature answers", () => {
+  it("takes code and name from the accounts page", () => {
+    expect(
+      toAccountOptions({
+        items: [
+          {
+            code: "401",
+            name: "Furnizori",
+            class: 4,
+            kind: "P",
+            level: "synthetic1",
+            parent_code: null,
+          } as { code: string; name: string },
+        ],
+      }),
+    ).toEqual([{ code: "401", name: "Furnizori" }]);
+  });
+
+  it("finds the partner a merchant names, ignoring case and spaces", () => {
+    const options = toPartnerOptions({
+      items: [
+        { id: 1, name: "OMV Petrom SA", tax_id: "RO1590082", kind: "supplier", city: null } as {
+          name: string;
+          tax_id: string;
+        },
+      ],
+    });
+    expect(options).toEqual([{ name: "OMV Petrom SA", tax_id: "RO1590082" }]);
+    expect(partnerNamed(options, " omv  petrom sa ")?.tax_id).toBe("RO1590082");
+    expect(partnerNamed(options, "OMV")).toBeUndefined();
   });
 });
 

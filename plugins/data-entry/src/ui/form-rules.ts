@@ -75,28 +75,47 @@ export function localToday(now: Date = new Date()): string {
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }
 
-/** The server's rules, checked before sending: field -> message key. Empty when valid. */
+/**
+ * The server's rules, checked before sending: field -> message key. Empty when valid.
+ * Fields in `optional` may stay blank (a DRAFT from a photo whose field is still
+ * missing: the PATCH leaves it out); a blank field not in it is an error.
+ */
 export function validateReceiptForm(
   values: ReceiptFormValues,
   today: string,
+  optional: readonly ReceiptField[] = [],
 ): Partial<Record<ReceiptField, string>> {
   const errors: Partial<Record<ReceiptField, string>> = {};
+  const skip = (field: ReceiptField) => optional.includes(field) && values[field].trim() === "";
   const merchant = values.merchant.trim();
-  if (merchant === "") errors.merchant = "data-entry.rule.merchantRequired";
+  if (skip("merchant")) {
+    // still missing
+  } else if (merchant === "") errors.merchant = "data-entry.rule.merchantRequired";
   else if (merchant.length > MERCHANT_MAX_LENGTH) errors.merchant = "data-entry.rule.tooLong";
   if (values.tax_id.trim().length > TAX_ID_MAX_LENGTH) errors.tax_id = "data-entry.rule.tooLong";
-  if (!isCalendarDate(values.date)) errors.date = "data-entry.rule.dateInvalid";
+  if (skip("date")) {
+    // still missing
+  } else if (!isCalendarDate(values.date)) errors.date = "data-entry.rule.dateInvalid";
   else if (values.date > today) errors.date = "data-entry.rule.dateFuture";
   const total = parseAmount(values.total);
-  if (values.total.trim() === "" || Number.isNaN(total)) errors.total = "data-entry.rule.number";
+  if (skip("total")) {
+    // still missing
+  } else if (values.total.trim() === "" || Number.isNaN(total))
+    errors.total = "data-entry.rule.number";
   else if (!(total > 0)) errors.total = "data-entry.rule.totalPositive";
   else if (!hasAtMostTwoDecimals(total)) errors.total = "data-entry.rule.twoDecimals";
   const vat = parseAmount(values.vat);
-  if (values.vat.trim() === "" || Number.isNaN(vat)) errors.vat = "data-entry.rule.number";
+  if (skip("vat")) {
+    // still missing
+  } else if (values.vat.trim() === "" || Number.isNaN(vat)) errors.vat = "data-entry.rule.number";
   else if (vat < 0) errors.vat = "data-entry.rule.vatNegative";
   else if (!hasAtMostTwoDecimals(vat)) errors.vat = "data-entry.rule.twoDecimals";
-  else if (!errors.total && vat > total) errors.vat = "data-entry.rule.vatAboveTotal";
-  if (!/^[A-Za-z]{3}$/.test(values.currency.trim())) errors.currency = "data-entry.rule.currency";
+  else if (!errors.total && !skip("total") && vat > total)
+    errors.vat = "data-entry.rule.vatAboveTotal";
+  if (skip("currency")) {
+    // still missing
+  } else if (!/^[A-Za-z]{3}$/.test(values.currency.trim()))
+    errors.currency = "data-entry.rule.currency";
   if (values.notes.trim().length > NOTES_MAX_LENGTH) errors.notes = "data-entry.rule.tooLong";
   return errors;
 }
@@ -113,6 +132,81 @@ export function toReceiptBody(values: ReceiptFormValues): ReceiptBody {
     currency: values.currency.trim().toUpperCase(),
     notes: notes === "" ? null : notes,
   };
+}
+
+/**
+ * A PATCH body with only `fields`, leaving out the blank ones (still missing in a
+ * DRAFT; the server keeps them null). Call with values that passed the checks.
+ */
+export function toReceiptPatch(
+  values: ReceiptFormValues,
+  fields: readonly ReceiptField[],
+): Partial<ReceiptBody> {
+  const full = toReceiptBody(values);
+  const body: Record<string, unknown> = {};
+  for (const field of fields) {
+    if (values[field].trim() === "" && field !== "notes" && field !== "tax_id") continue;
+    body[field] = full[field];
+  }
+  return body as Partial<ReceiptBody>;
+}
+
+/** The receipt as form text: null fields (a DRAFT waiting for OCR) are empty inputs. */
+export function receiptFormValues(
+  receipt: {
+    merchant: string | null;
+    tax_id: string | null;
+    date: string | null;
+    total: number | null;
+    vat: number | null;
+    currency: string | null;
+    notes: string | null;
+  },
+  decimal: DecimalSeparator = ".",
+): ReceiptFormValues {
+  return {
+    merchant: receipt.merchant ?? "",
+    tax_id: receipt.tax_id ?? "",
+    date: receipt.date ?? "",
+    total: amountText(receipt.total, decimal),
+    vat: amountText(receipt.vat, decimal),
+    currency: receipt.currency ?? "",
+    notes: receipt.notes ?? "",
+  };
+}
+
+/** An account suggestion from `GET /nomenclature/accounts` (`{items: [{code, name, …}]}`). */
+export interface AccountOption {
+  code: string;
+  name: string;
+}
+
+export function toAccountOptions(page: {
+  items: ReadonlyArray<{ code: string; name: string }>;
+}): AccountOption[] {
+  return page.items.map(({ code, name }) => ({ code, name }));
+}
+
+/** A supplier suggestion from `GET /nomenclature/partners` (`{items: [{id, name, tax_id, …}]}`). */
+export interface PartnerOption {
+  name: string;
+  tax_id: string;
+}
+
+export function toPartnerOptions(page: {
+  items: ReadonlyArray<{ name: string; tax_id: string }>;
+}): PartnerOption[] {
+  return page.items.map(({ name, tax_id }) => ({ name, tax_id }));
+}
+
+/** The partner the merchant field names exactly (ignoring case and spaces), if any. */
+export function partnerNamed(
+  options: readonly PartnerOption[],
+  merchant: string,
+): PartnerOption | undefined {
+  const wanted = merchant.trim().replace(/\s+/g, " ").toLowerCase();
+  if (wanted === "") return undefined;
+  return options.find((option) => option.name.trim().replace(/\s+/g, " ").toLowerCase() === wanted);
 }
 
 /** The decimal separator of the UI's language: a comma in Romanian. */

@@ -6,7 +6,7 @@ import {
   type OcrProgress,
   type OcrTransport,
   proposedFields,
-  startOcr,
+  startReceiptOcr,
 } from "./ocr-progress.js";
 import type { OcrJob } from "./types.js";
 
@@ -34,6 +34,7 @@ function scripted(options: {
   polls?: OcrJob[];
 }) {
   const calls: string[] = [];
+  const posted: unknown[] = [];
   const polls = [...(options.polls ?? [])];
   const transport: OcrTransport = {
     async get<T>(path: string) {
@@ -42,8 +43,9 @@ function scripted(options: {
       if (!next) throw new HttpError(404);
       return next as T;
     },
-    async post<T>(path: string) {
+    async post<T>(path: string, body: unknown) {
       calls.push(`POST ${path}`);
+      posted.push(body);
       return { job_id: "j1", state: "queued" } as T;
     },
     async events(path, onEvent, signal) {
@@ -53,25 +55,44 @@ function scripted(options: {
     },
     sleep: async () => undefined,
   };
-  return { transport, calls };
+  return { transport, calls, posted };
+}
+
+/** A stream that stays open until aborted, like the real one after its last event. */
+function holdOpen(signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((_, reject) => {
+    const fail = () => reject(Object.assign(new Error("aborted"), { name: "AbortError" }));
+    if (signal?.aborted) fail();
+    signal?.addEventListener("abort", fail);
+  });
 }
 
 describe("followOcrJob", () => {
-  it("reads progress and the result from the event stream", async () => {
+  it("reads progress and the done job (fields, applied) from the event stream", async () => {
+    // The server's shapes (ocrJobEvent in src/views.ts).
+    const done = {
+      job_id: "j1",
+      attachment_id: "a1",
+      receipt_id: 7,
+      state: "done",
+      stage: "done",
+      progress: 1,
+      fields,
+      applied: { fields: ["merchant", "date", "total"], error: null },
+      error: null,
+    };
     const { transport, calls } = scripted({
       events: async (onEvent, signal) => {
         onEvent({
           event: "progress",
-          data: { status: "running", progress: 0.4, stage: "recognizing text" },
+          data: { job_id: "j1", status: "queued", progress: 0, stage: "queued" },
         });
-        onEvent({ event: "done", data: { job_id: "j1", state: "done", progress: 1, fields } });
-        // A real stream stays open until aborted.
-        if (signal?.aborted) throw Object.assign(new Error("aborted"), { name: "AbortError" });
-        await new Promise<void>((_, reject) =>
-          signal?.addEventListener("abort", () =>
-            reject(Object.assign(new Error("aborted"), { name: "AbortError" })),
-          ),
-        );
+        onEvent({
+          event: "progress",
+          data: { job_id: "j1", status: "running", progress: 0.4, stage: "recognizing" },
+        });
+        onEvent({ event: "done", data: done });
+        await holdOpen(signal);
       },
     });
     const seen: OcrProgress[] = [];
@@ -80,9 +101,44 @@ describe("followOcrJob", () => {
       signal: new AbortController().signal,
       onProgress: (progress) => seen.push(progress),
     });
-    expect(job.fields).toEqual(fields);
-    expect(seen).toEqual([{ state: "running", progress: 0.4, stage: "recognizing text" }]);
+    expect(job).toEqual(done);
+    expect(job.applied?.fields).toEqual(["merchant", "date", "total"]);
+    expect(seen).toEqual([
+      { state: "queued", progress: 0, stage: "queued" },
+      { state: "running", progress: 0.4, stage: "recognizing" },
+    ]);
     expect(calls).toEqual(["EVENTS /api/data-entry/ocr/j1/events"]);
+  });
+
+  it("does not poll when the stream fails with anything but 404", async () => {
+    const { transport, calls } = scripted({
+      events: async () => {
+        throw new HttpError(500);
+      },
+      polls: [{ job_id: "j1", state: "done", progress: 1, fields }],
+    });
+    await expect(
+      followOcrJob("j1", {
+        transport,
+        signal: new AbortController().signal,
+        onProgress: () => undefined,
+      }),
+    ).rejects.toThrow("HTTP 500");
+    expect(calls.filter((call) => call.startsWith("GET"))).toHaveLength(0);
+  });
+
+  it("reports a stream that ends before the job's last event", async () => {
+    const { transport } = scripted({
+      events: async (onEvent) =>
+        onEvent({ event: "progress", data: { job_id: "j1", status: "running", progress: 0.1 } }),
+    });
+    await expect(
+      followOcrJob("j1", {
+        transport,
+        signal: new AbortController().signal,
+        onProgress: () => undefined,
+      }),
+    ).rejects.toThrow("ended before the job did");
   });
 
   it("polls when the events endpoint answers 404", async () => {
@@ -106,7 +162,13 @@ describe("followOcrJob", () => {
 
   it("rejects with the job's error when it failed (stream or poll)", async () => {
     const streamed = scripted({
-      events: async (onEvent) => onEvent({ event: "failed", data: { error: "timeout" } }),
+      events: async (onEvent, signal) => {
+        onEvent({
+          event: "failed",
+          data: { job_id: "j1", error: { code: "OCR_TIMEOUT", message: "timeout" } },
+        });
+        await holdOpen(signal);
+      },
     });
     await expect(
       followOcrJob("j1", {
@@ -116,7 +178,14 @@ describe("followOcrJob", () => {
       }),
     ).rejects.toThrow(new OcrFailedError("timeout"));
     const polled = scripted({
-      polls: [{ job_id: "j1", state: "failed", progress: 0.3, error: "bad image" }],
+      polls: [
+        {
+          job_id: "j1",
+          state: "failed",
+          progress: 0.3,
+          error: { code: "OCR_FAILED", message: "bad image" },
+        },
+      ],
     });
     await expect(
       followOcrJob("j1", {
@@ -148,7 +217,21 @@ describe("followOcrJob", () => {
   });
 });
 
-describe("startOcr", () => {
+describe("startReceiptOcr", () => {
+  it("posts to the receipt's own OCR route, overwrite only when asked", async () => {
+    const { transport, calls, posted } = scripted({});
+    expect(await startReceiptOcr(transport, 7, "a1")).toBe("j1");
+    expect(await startReceiptOcr(transport, 7, "a1", true)).toBe("j1");
+    expect(calls).toEqual([
+      "POST /api/data-entry/receipts/7/ocr",
+      "POST /api/data-entry/receipts/7/ocr",
+    ]);
+    expect(posted).toEqual([
+      { attachment_id: "a1", overwrite: false },
+      { attachment_id: "a1", overwrite: true },
+    ]);
+  });
+
   it("turns a 503 into OcrDisabledError", async () => {
     const transport: OcrTransport = {
       get: async () => {
@@ -159,7 +242,7 @@ describe("startOcr", () => {
       },
       events: async () => undefined,
     };
-    await expect(startOcr(transport, "a")).rejects.toBeInstanceOf(OcrDisabledError);
+    await expect(startReceiptOcr(transport, 1, "a")).rejects.toBeInstanceOf(OcrDisabledError);
   });
 });
 

@@ -1,12 +1,13 @@
 /**
  * Following an OCR job: the one place that knows how progress arrives.
  *
- * It first reads `GET /api/data-entry/ocr/:job_id/events` (Server-Sent Events:
- * `progress` {status, progress, stage}, `done` (the job with its fields), `failed`
- * {error}) and, when that endpoint answers 404 (a server without it) or the stream
- * ends before the job does, falls back to polling `GET /api/data-entry/ocr/:job_id`
- * every 700 ms. Everything stops on done, failed, or the caller's abort signal (the
- * element left the page).
+ * It reads `GET /api/data-entry/ocr/:job_id/events` (Server-Sent Events, shapes from
+ * `ocrJobEvent` in src/views.ts): `progress` {job_id, status, progress, stage},
+ * `done` (the job as `GET /ocr/:job_id` answers it: fields, applied, …) and `failed`
+ * {job_id, error: {code, message}}. Only when the events endpoint answers 404 (a
+ * server without it) does it poll `GET /api/data-entry/ocr/:job_id` every 700 ms.
+ * Everything stops on done, failed, or the caller's abort signal (the element left
+ * the page).
  *
  * The shell's `api`/`readEvents` come in as a `transport`, so this logic runs in
  * node tests without a browser.
@@ -14,13 +15,14 @@
 import type { OcrFields, OcrJob, OcrState } from "./types.js";
 
 export const OCR_BASE = "/api/data-entry/ocr";
+export const RECEIPTS_BASE = "/api/data-entry/receipts";
 export const POLL_INTERVAL_MS = 700;
 
 export interface OcrProgress {
   state: OcrState;
   /** 0..1 */
   progress: number;
-  /** What the engine is doing (from the event stream), when known. */
+  /** What the engine is doing: queued, recognizing, extracting, applying, done. */
   stage?: string | undefined;
 }
 
@@ -52,21 +54,27 @@ function statusOf(error: unknown): number | undefined {
   return typeof status === "number" ? status : undefined;
 }
 
-function isAbort(error: unknown): boolean {
-  return (error as { name?: string } | null)?.name === "AbortError";
-}
-
 function abortError(): Error {
   const error = new Error("aborted");
   error.name = "AbortError";
   return error;
 }
 
-/** `POST /ocr {attachment_id}` → the job id; OcrDisabledError when OCR is off (503). */
-export async function startOcr(transport: OcrTransport, attachmentId: string): Promise<string> {
+/**
+ * `POST /receipts/:id/ocr {attachment_id, overwrite}` → the job id. The server fills
+ * the receipt's empty fields (all of them with `overwrite`) when the job is done.
+ * OcrDisabledError when OCR is off (503).
+ */
+export async function startReceiptOcr(
+  transport: OcrTransport,
+  receiptId: number,
+  attachmentId: string,
+  overwrite = false,
+): Promise<string> {
   try {
-    const body = await transport.post<{ job_id: string }>(OCR_BASE, {
+    const body = await transport.post<{ job_id: string }>(`${RECEIPTS_BASE}/${receiptId}/ocr`, {
       attachment_id: attachmentId,
+      overwrite,
     });
     return body.job_id;
   } catch (error) {
@@ -75,16 +83,16 @@ export async function startOcr(transport: OcrTransport, attachmentId: string): P
   }
 }
 
-/** The fields of a `done` event or job view, whichever shape the server sends. */
-function fieldsOf(data: unknown): OcrFields | null | undefined {
-  if (!data || typeof data !== "object") return undefined;
-  const record = data as { fields?: unknown; result?: unknown };
-  if (record.fields !== undefined) return record.fields as OcrFields | null;
-  if (record.result && typeof record.result === "object") {
-    const result = record.result as { fields?: unknown };
-    return (result.fields ?? result) as OcrFields;
+/** The message of a job's `error` ({code, message}), whatever reached us. */
+function errorMessage(error: unknown): string {
+  if (
+    error &&
+    typeof error === "object" &&
+    typeof (error as { message?: unknown }).message === "string"
+  ) {
+    return (error as { message: string }).message;
   }
-  return undefined;
+  return typeof error === "string" && error !== "" ? error : "OCR failed";
 }
 
 function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -119,27 +127,18 @@ async function viaEvents(
       `${OCR_BASE}/${encodeURIComponent(jobId)}/events`,
       ({ event, data }) => {
         if (outcome) return;
-        const body = (data ?? {}) as {
-          status?: OcrState;
-          state?: OcrState;
-          progress?: number;
-          stage?: string;
-          error?: string;
-        };
         if (event === "progress") {
+          const body = (data ?? {}) as { status?: OcrState; progress?: number; stage?: string };
           onProgress({
-            state: body.status ?? body.state ?? "running",
+            state: body.status ?? "running",
             progress: typeof body.progress === "number" ? body.progress : 0,
             stage: body.stage,
           });
         } else if (event === "done") {
-          const job = { ...(body as object), job_id: jobId, state: "done", progress: 1 } as OcrJob;
-          const fields = fieldsOf(data);
-          if (fields !== undefined) job.fields = fields;
-          outcome = { kind: "done", job };
+          outcome = { kind: "done", job: { ...(data as OcrJob), job_id: jobId } };
           stop.abort();
         } else if (event === "failed") {
-          outcome = { kind: "failed", error: body.error ?? "OCR failed" };
+          outcome = { kind: "failed", error: errorMessage((data as { error?: unknown })?.error) };
           stop.abort();
         }
       },
@@ -148,13 +147,15 @@ async function viaEvents(
   } catch (error) {
     if (signal.aborted) throw abortError();
     if (outcome) return outcome;
-    // No events endpoint on this server (404), or the stream broke: poll instead.
-    if (statusOf(error) === 404 || !isAbort(error)) return { kind: "fallback" };
+    // A server without the events endpoint: poll instead. Anything else is an error.
+    if (statusOf(error) === 404) return { kind: "fallback" };
     throw error;
   } finally {
     signal.removeEventListener("abort", forward);
   }
-  return outcome ?? { kind: "fallback" };
+  if (signal.aborted) throw abortError();
+  if (outcome) return outcome;
+  throw new Error("The OCR event stream ended before the job did");
 }
 
 async function viaPolling(
@@ -170,17 +171,17 @@ async function viaPolling(
     const job = await transport.get<OcrJob>(`${OCR_BASE}/${encodeURIComponent(jobId)}`, {
       signal,
     });
-    onProgress({ state: job.state, progress: job.progress });
+    onProgress({ state: job.state, progress: job.progress, stage: job.stage });
     if (job.state === "done") return job;
-    if (job.state === "failed") throw new OcrFailedError(job.error ?? "OCR failed");
+    if (job.state === "failed") throw new OcrFailedError(errorMessage(job.error));
     await sleep(intervalMs, signal);
   }
 }
 
 /**
- * Follows a job to its end: resolves with the done job (its `fields`), rejects with
- * OcrFailedError when it failed, with an AbortError when `signal` aborts, or with the
- * transport's error (a job that no longer exists: 404).
+ * Follows a job to its end: resolves with the done job (its `fields` and `applied`),
+ * rejects with OcrFailedError when it failed, with an AbortError when `signal` aborts,
+ * or with the transport's error (a job that no longer exists: 404 from the poll).
  */
 export async function followOcrJob(
   jobId: string,
@@ -194,17 +195,7 @@ export async function followOcrJob(
   const { transport, onProgress, signal } = options;
   const streamed = await viaEvents(jobId, transport, onProgress, signal);
   if (streamed.kind === "failed") throw new OcrFailedError(streamed.error);
-  if (streamed.kind === "done") {
-    if (streamed.job.fields) return streamed.job;
-    // A done event without the fields: read the job once.
-    return viaPolling(
-      jobId,
-      transport,
-      onProgress,
-      signal,
-      options.pollIntervalMs ?? POLL_INTERVAL_MS,
-    );
-  }
+  if (streamed.kind === "done") return streamed.job;
   return viaPolling(
     jobId,
     transport,

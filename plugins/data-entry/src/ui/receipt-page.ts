@@ -5,8 +5,11 @@
  * OCR of images (live progress, then fields to accept), the accounting entries, the
  * workflow buttons the receipt allows, and its history.
  *
- * A new receipt keeps chosen files until it is saved (an attachment belongs to a
- * stored receipt), then uploads them and reads the first image with OCR.
+ * A new receipt can start from a photo: the first file chosen before saving goes to
+ * `POST /receipts/from-image` (a DRAFT whose unknown fields are null), the page moves
+ * to the stored receipt, follows its OCR job live and reloads the receipt when the
+ * server has filled the fields, which are then marked "read by OCR, check them".
+ * Typing first and saving without a photo creates the receipt with `POST /receipts`.
  */
 import {
   ApiError,
@@ -30,16 +33,21 @@ import {
 import { isImage } from "./attachments.js";
 import { decimalSeparator, type EntriesState } from "./entries-grid.js";
 import {
-  amountText,
   fieldMessage,
   fieldOfError,
   localToday,
   MERCHANT_MAX_LENGTH,
   NOTES_MAX_LENGTH,
+  type PartnerOption,
+  partnerNamed,
+  RECEIPT_FIELDS,
   type ReceiptField,
   type ReceiptFormValues,
+  receiptFormValues,
   TAX_ID_MAX_LENGTH,
+  toPartnerOptions,
   toReceiptBody,
+  toReceiptPatch,
   validateReceiptForm,
 } from "./form-rules.js";
 import {
@@ -49,10 +57,17 @@ import {
   type OcrProgress,
   type OcrTransport,
   proposedFields,
-  startOcr,
+  startReceiptOcr,
 } from "./ocr-progress.js";
 import { statusBadge, statusLabel } from "./status-badge.js";
-import type { Attachment, OcrFields, Receipt, ReceiptDetail, WorkflowAction } from "./types.js";
+import type {
+  Attachment,
+  OcrFields,
+  OcrJob,
+  Receipt,
+  ReceiptDetail,
+  WorkflowAction,
+} from "./types.js";
 
 const BASE = "/api/data-entry";
 
@@ -65,11 +80,35 @@ const transport: OcrTransport = {
   events: readEvents,
 };
 
+/** The attachment is unknown when the page picks up a job already running (a reload). */
 type OcrView =
   | { phase: "idle" }
-  | { phase: "running"; attachment: Attachment; progress: OcrProgress }
-  | { phase: "done"; attachment: Attachment; fields: OcrFields }
-  | { phase: "failed"; attachment: Attachment; message: string };
+  | { phase: "running"; attachment: Attachment | undefined; progress: OcrProgress }
+  | {
+      phase: "done";
+      attachment: Attachment | undefined;
+      fields: OcrFields | null;
+      /** What the server wrote into the receipt, and why nothing when it could not. */
+      filled: string[];
+      applyError: string | null;
+    }
+  | { phase: "failed"; attachment: Attachment | undefined; message: string };
+
+const FIELD_KEY: Record<ReceiptField, string> = {
+  merchant: "data-entry.field.merchant",
+  tax_id: "data-entry.field.taxId",
+  date: "data-entry.field.date",
+  total: "data-entry.field.total",
+  vat: "data-entry.field.vat",
+  currency: "data-entry.field.currency",
+  notes: "data-entry.field.notes",
+};
+
+function fieldLabels(fields: readonly string[]): string {
+  return fields
+    .map((field) => (field in FIELD_KEY ? t(FIELD_KEY[field as ReceiptField]) : field))
+    .join(", ");
+}
 
 function emptyForm(): ReceiptFormValues {
   return {
@@ -84,15 +123,7 @@ function emptyForm(): ReceiptFormValues {
 }
 
 function formOf(receipt: Receipt): ReceiptFormValues {
-  return {
-    merchant: receipt.merchant,
-    tax_id: receipt.tax_id,
-    date: receipt.date,
-    total: amountText(receipt.total, decimalSeparator()),
-    vat: amountText(receipt.vat, decimalSeparator()),
-    currency: receipt.currency,
-    notes: receipt.notes ?? "",
-  };
+  return receiptFormValues(receipt, decimalSeparator());
 }
 
 const ACTION_PERMISSION: Record<WorkflowAction, string> = {
@@ -113,9 +144,11 @@ export class DataEntryReceipt extends LitElement {
     loading: { state: true },
     loadError: { state: true },
     saving: { state: true },
-    pending: { state: true },
     uploading: { state: true },
     ocr: { state: true },
+    ocrFilled: { state: true },
+    overwrite: { state: true },
+    partners: { state: true },
     entries: { state: true },
     busyAction: { state: true },
   };
@@ -203,6 +236,42 @@ export class DataEntryReceipt extends LitElement {
       a.back {
         font-size: 0.9rem;
       }
+      .field-note {
+        font-size: 0.85rem;
+      }
+      .by-ocr input {
+        border-color: var(--roa-warning, #b26b00);
+        background: color-mix(in srgb, var(--roa-warning, #b26b00) 8%, var(--roa-surface));
+      }
+      .ocr-note {
+        color: var(--roa-warning, #8a5300);
+      }
+      .missing input {
+        border-style: dashed;
+        border-color: var(--roa-danger);
+      }
+      .missing-note {
+        color: var(--roa-danger);
+      }
+      .missing-banner,
+      .ocr-banner {
+        margin: 0 0 var(--roa-space-3);
+        padding: var(--roa-space-2) var(--roa-space-3);
+        border-radius: var(--roa-radius);
+        border-left: 4px solid var(--roa-danger);
+        background: var(--roa-surface-hover);
+      }
+      .ocr-banner {
+        border-left-color: var(--roa-warning, #b26b00);
+      }
+      label.check {
+        display: flex;
+        gap: var(--roa-space-2);
+        align-items: center;
+      }
+      label.check input {
+        width: auto;
+      }
     `,
   ];
 
@@ -216,9 +285,19 @@ export class DataEntryReceipt extends LitElement {
   declare loading: boolean;
   declare loadError: unknown;
   declare saving: boolean;
-  declare pending: File[];
   declare uploading: boolean;
   declare ocr: OcrView;
+  /** Fields the server filled from OCR, marked until the user saves the form. */
+  declare ocrFilled: string[];
+  /** "Citește cu OCR" also replaces fields already filled (an explicit choice). */
+  declare overwrite: boolean;
+  declare partners: PartnerOption[];
+  /** Fields the user typed into on a new receipt (sent after a photo creates it). */
+  #typed = new Set<ReceiptField>();
+  #partnerTimer: ReturnType<typeof setTimeout> | undefined;
+  #partnerController: AbortController | undefined;
+  /** Set once the partners lookup answered 404: no more lookups this session. */
+  static partnersMissing = false;
   declare entries: EntriesState | undefined;
   declare busyAction: string | undefined;
   #ocrController: AbortController | undefined;
@@ -238,9 +317,11 @@ export class DataEntryReceipt extends LitElement {
     this.touched = false;
     this.loading = false;
     this.saving = false;
-    this.pending = [];
     this.uploading = false;
     this.ocr = { phase: "idle" };
+    this.ocrFilled = [];
+    this.overwrite = false;
+    this.partners = [];
   }
 
   override connectedCallback(): void {
@@ -252,6 +333,8 @@ export class DataEntryReceipt extends LitElement {
     super.disconnectedCallback();
     this.#offLocale?.();
     this.#ocrController?.abort();
+    clearTimeout(this.#partnerTimer);
+    this.#partnerController?.abort();
   }
 
   override willUpdate(changed: Map<string, unknown>): void {
@@ -261,12 +344,14 @@ export class DataEntryReceipt extends LitElement {
         this.receipt = undefined;
         this.values = emptyForm();
         this.errors = {};
-        this.pending = [];
         this.ocr = { phase: "idle" };
+        this.ocrFilled = [];
+        this.#typed.clear();
         this.entries = undefined;
       } else if (this.receiptId !== this.#created) {
         this.#ocrController?.abort();
         this.ocr = { phase: "idle" };
+        this.ocrFilled = [];
         // Another receipt: never show the previous one while this one loads.
         this.receipt = undefined;
         this.loadError = undefined;
@@ -295,6 +380,10 @@ export class DataEntryReceipt extends LitElement {
       this.values = formOf(receipt);
       this.errors = {};
       this.loadError = undefined;
+      // Opened (or reloaded) while its OCR still runs: follow it from where it is.
+      if (receipt.ocr_status === "pending" && receipt.ocr_job_id && this.ocr.phase === "idle") {
+        void this.#followJob(receipt.ocr_job_id, undefined);
+      }
     } catch (error) {
       if (id === this.receiptId) this.loadError = error;
     } finally {
@@ -312,8 +401,10 @@ export class DataEntryReceipt extends LitElement {
 
   #set(field: ReceiptField, value: string): void {
     this.values = { ...this.values, [field]: value };
+    if (!this.receipt) this.#typed.add(field);
+    if (field === "merchant") this.#merchantChanged(value);
     if (this.touched || this.errors[field]) {
-      const rules = validateReceiptForm(this.values, localToday());
+      const rules = validateReceiptForm(this.values, localToday(), this.#optional);
       const next = { ...this.errors };
       if (rules[field]) next[field] = t(rules[field]);
       else delete next[field];
@@ -321,10 +412,43 @@ export class DataEntryReceipt extends LitElement {
     }
   }
 
+  /** Fields a stored DRAFT may leave blank: the ones still missing on the server. */
+  get #optional(): readonly ReceiptField[] {
+    return (this.receipt?.missing_fields ?? []) as ReceiptField[];
+  }
+
+  /** Suggests suppliers while the merchant is typed; an exact name fills an empty tax id. */
+  #merchantChanged(value: string): void {
+    const known = partnerNamed(this.partners, value);
+    if (known && this.values.tax_id.trim() === "" && known.tax_id) {
+      this.values = { ...this.values, tax_id: known.tax_id };
+      if (!this.receipt) this.#typed.add("tax_id");
+    }
+    const company = this.receipt?.company_id ?? this.company;
+    if (DataEntryReceipt.partnersMissing || !company || value.trim().length < 2) return;
+    clearTimeout(this.#partnerTimer);
+    this.#partnerTimer = setTimeout(async () => {
+      this.#partnerController?.abort();
+      const controller = new AbortController();
+      this.#partnerController = controller;
+      try {
+        const page = await api.get<{ items: Array<{ name: string; tax_id: string }> }>(
+          `${BASE}/nomenclature/partners`,
+          { query: { company, q: value.trim(), page_size: 20 }, signal: controller.signal },
+        );
+        this.partners = toPartnerOptions(page);
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 404) {
+          DataEntryReceipt.partnersMissing = true;
+        }
+      }
+    }, 250);
+  }
+
   async #save(event: Event): Promise<void> {
     event.preventDefault();
     this.touched = true;
-    const rules = validateReceiptForm(this.values, localToday());
+    const rules = validateReceiptForm(this.values, localToday(), this.#optional);
     const fields = Object.keys(rules) as ReceiptField[];
     if (fields.length > 0) {
       this.errors = Object.fromEntries(fields.map((field) => [field, t(rules[field] ?? "")]));
@@ -333,12 +457,15 @@ export class DataEntryReceipt extends LitElement {
       return;
     }
     this.saving = true;
-    const body = toReceiptBody(this.values);
     try {
       if (this.receipt) {
-        const saved = await api.patch<Receipt>(`${BASE}/receipts/${this.receipt.id}`, body);
+        const saved = await api.patch<Receipt>(
+          `${BASE}/receipts/${this.receipt.id}`,
+          toReceiptPatch(this.values, RECEIPT_FIELDS),
+        );
         this.receipt = { ...this.receipt, ...saved };
         this.values = formOf(saved);
+        this.ocrFilled = [];
         toast(t("data-entry.form.saved"), { kind: "success" });
         await this.renderRoot
           .querySelector<HTMLElement & { load(): Promise<void> }>("data-entry-entries")
@@ -347,16 +474,13 @@ export class DataEntryReceipt extends LitElement {
         if (!this.company) throw new Error(t("data-entry.noCompany"));
         const created = await api.post<Receipt>(`${BASE}/receipts`, {
           company_id: this.company,
-          ...body,
+          ...toReceiptBody(this.values),
         });
         this.#created = created.id;
         this.receipt = { ...created, history: [], attachments: [] };
         this.values = formOf(created);
         toast(t("data-entry.form.created"), { kind: "success" });
         navigate(`/data-entry/receipts/${created.id}`, { replace: true });
-        const files = this.pending;
-        this.pending = [];
-        if (files.length > 0) await this.#upload(files);
         await this.#refresh().catch(() => undefined);
       }
       this.errors = {};
@@ -383,10 +507,84 @@ export class DataEntryReceipt extends LitElement {
 
   async #filesSelected(files: File[]): Promise<void> {
     if (!this.receipt) {
-      this.pending = [...this.pending, ...files];
+      await this.#createFromImage(files);
       return;
     }
     await this.#upload(files);
+  }
+
+  /**
+   * A photo before saving: `POST /receipts/from-image` (company_id first, then the
+   * file) creates the DRAFT; what the user had typed is sent with a PATCH (OCR then
+   * leaves it as it is), further files are uploaded, and the OCR job is followed.
+   */
+  async #createFromImage(files: File[]): Promise<void> {
+    const [first, ...rest] = files;
+    if (!first || this.uploading) return;
+    if (!this.company) {
+      toast(t("data-entry.noCompany"), { kind: "error" });
+      return;
+    }
+    this.uploading = true;
+    let created: ReceiptDetail;
+    try {
+      const form = new FormData();
+      form.append("company_id", String(this.company));
+      form.append("file", first, first.name);
+      created = await api.upload<ReceiptDetail>(`${BASE}/receipts/from-image`, form);
+    } catch (error) {
+      this.uploading = false;
+      toast(
+        t("data-entry.attachments.failed", {
+          name: first.name,
+          message: error instanceof Error ? error.message : String(error),
+        }),
+        { kind: "error" },
+      );
+      return;
+    }
+    const typed = this.values;
+    this.#created = created.id;
+    this.receipt = created;
+    toast(t("data-entry.form.createdFromImage"), { kind: "success" });
+    navigate(`/data-entry/receipts/${created.id}`, { replace: true });
+    if (created.ocr_job_id) {
+      void this.#followJob(created.ocr_job_id, created.attachments[0]);
+    } else if (isImage(created.attachments[0]?.mime ?? "")) {
+      ocrSwitchedOff = true; // an image and no job: this server has OCR off
+    }
+    await this.#sendTyped(typed);
+    this.uploading = false;
+    if (rest.length > 0) await this.#upload(rest);
+  }
+
+  /** The fields typed before the photo, the valid ones, into the new DRAFT. */
+  async #sendTyped(typed: ReceiptFormValues): Promise<void> {
+    const receipt = this.receipt;
+    if (!receipt) return;
+    const rules = validateReceiptForm(typed, localToday(), RECEIPT_FIELDS);
+    const fields = [...this.#typed].filter(
+      (field) => typed[field].trim() !== "" && rules[field] === undefined,
+    );
+    this.#typed.clear();
+    this.errors = {};
+    if (fields.length > 0) {
+      try {
+        const saved = await api.patch<Receipt>(
+          `${BASE}/receipts/${receipt.id}`,
+          toReceiptPatch(typed, fields),
+        );
+        if (this.receipt?.id === receipt.id) this.receipt = { ...this.receipt, ...saved };
+      } catch (error) {
+        this.#showSaveError(error);
+      }
+    }
+    const values = this.receipt ? formOf(this.receipt) : typed;
+    // What was typed but could not be sent stays in the form for the user to correct.
+    for (const field of RECEIPT_FIELDS) {
+      if (rules[field] !== undefined && typed[field].trim() !== "") values[field] = typed[field];
+    }
+    this.values = values;
   }
 
   async #upload(files: File[]): Promise<void> {
@@ -426,17 +624,46 @@ export class DataEntryReceipt extends LitElement {
     if (uploaded.length > 0) {
       toast(t("data-entry.attachments.uploaded", { count: uploaded.length }), { kind: "success" });
       const image = uploaded.find((attachment) => isImage(attachment.mime));
-      if (image && !ocrSwitchedOff && this.ocr.phase !== "running") void this.#runOcr(image);
+      const missing = (this.receipt?.missing_fields.length ?? 0) > 0;
+      // Read a new image only when the receipt still lacks fields (it fills only those).
+      if (image && missing && !ocrSwitchedOff && this.ocr.phase !== "running") {
+        void this.#runOcr(image);
+      }
     }
   }
 
+  /** "Citește cu OCR": the server reads the attachment and fills the receipt. */
   async #runOcr(attachment: Attachment): Promise<void> {
+    const receipt = this.receipt;
+    if (!receipt) return;
+    this.#ocrController?.abort();
+    this.ocr = { phase: "running", attachment, progress: { state: "queued", progress: 0 } };
+    let jobId: string;
+    try {
+      jobId = await startReceiptOcr(transport, receipt.id, attachment.id, this.overwrite);
+    } catch (error) {
+      if (error instanceof OcrDisabledError) {
+        ocrSwitchedOff = true;
+        this.ocr = { phase: "idle" };
+        return;
+      }
+      this.ocr = {
+        phase: "failed",
+        attachment,
+        message: error instanceof Error ? error.message : String(error),
+      };
+      return;
+    }
+    await this.#followJob(jobId, attachment);
+  }
+
+  /** Shows a job's progress live, then reloads the receipt the server filled. */
+  async #followJob(jobId: string, attachment: Attachment | undefined): Promise<void> {
     this.#ocrController?.abort();
     const controller = new AbortController();
     this.#ocrController = controller;
     this.ocr = { phase: "running", attachment, progress: { state: "queued", progress: 0 } };
     try {
-      const jobId = await startOcr(transport, attachment.id);
       const job = await followOcrJob(jobId, {
         transport,
         signal: controller.signal,
@@ -445,18 +672,7 @@ export class DataEntryReceipt extends LitElement {
         },
       });
       if (controller.signal.aborted) return;
-      this.ocr = {
-        phase: "done",
-        attachment,
-        fields: job.fields ?? {
-          merchant: null,
-          tax_id: null,
-          date: null,
-          total: null,
-          vat: null,
-          currency: null,
-        },
-      };
+      await this.#afterOcr(job, attachment);
     } catch (error) {
       if (controller.signal.aborted) return;
       if (error instanceof OcrDisabledError) {
@@ -470,6 +686,37 @@ export class DataEntryReceipt extends LitElement {
     }
   }
 
+  /**
+   * The job is done: reload the receipt (the server wrote the fields it filled) and
+   * mark those. Edits not saved yet stay in the form where OCR did not write.
+   */
+  async #afterOcr(job: OcrJob, attachment: Attachment | undefined): Promise<void> {
+    const filled = job.applied?.fields ?? [];
+    const before = this.receipt ? formOf(this.receipt) : undefined;
+    const local = this.values;
+    try {
+      await this.#refresh();
+    } catch (error) {
+      toast(error instanceof Error ? error.message : String(error), { kind: "error" });
+    }
+    if (before) {
+      const values = { ...this.values };
+      for (const field of RECEIPT_FIELDS) {
+        if (local[field] !== before[field] && !filled.includes(field)) values[field] = local[field];
+      }
+      this.values = values;
+    }
+    this.ocrFilled = filled;
+    this.errors = {};
+    this.ocr = {
+      phase: "done",
+      attachment,
+      fields: job.fields ?? null,
+      filled,
+      applyError: job.applied?.error ?? null,
+    };
+  }
+
   #accept(fields: Array<{ field: ReceiptField; value: string }>): void {
     let values = { ...this.values };
     for (const { field, value } of fields) values = { ...values, [field]: value };
@@ -479,11 +726,11 @@ export class DataEntryReceipt extends LitElement {
     this.errors = Object.fromEntries(
       (Object.keys(rules) as ReceiptField[]).map((field) => [field, t(rules[field] ?? "")]),
     );
-    if (this.ocr.phase === "done") {
+    if (this.ocr.phase === "done" && this.ocr.fields) {
       const remaining = proposedFields(this.ocr.fields, decimalSeparator()).filter(
         (proposal) => this.values[proposal.field] !== proposal.value,
       );
-      if (remaining.length === 0) this.ocr = { phase: "idle" };
+      if (remaining.length === 0 && this.ocr.filled.length === 0) this.ocr = { phase: "idle" };
     }
     toast(t("data-entry.ocr.accepted"), { kind: "info" });
   }
@@ -502,13 +749,18 @@ export class DataEntryReceipt extends LitElement {
         .querySelector<HTMLElement & { load(): Promise<void> }>("data-entry-entries")
         ?.load();
     } catch (error) {
-      const details = error instanceof ApiError ? (error.details as { lines?: number }) : undefined;
+      const details =
+        error instanceof ApiError
+          ? (error.details as { lines?: number; missing?: unknown } | undefined)
+          : undefined;
       const message =
-        action === "submit" && details && "lines" in details
-          ? t("data-entry.workflow.unbalanced")
-          : error instanceof Error
-            ? error.message
-            : String(error);
+        action === "submit" && details && Array.isArray(details.missing)
+          ? t("data-entry.workflow.missing", { fields: fieldLabels(details.missing as string[]) })
+          : action === "submit" && details && "lines" in details
+            ? t("data-entry.workflow.unbalanced")
+            : error instanceof Error
+              ? error.message
+              : String(error);
       toast(message, { kind: "error" });
       await this.#refresh().catch(() => undefined);
     } finally {
@@ -598,9 +850,25 @@ export class DataEntryReceipt extends LitElement {
   ) {
     const error = this.errors[field];
     const errorId = `${field}-error`;
-    // The message sits outside the label so it describes the input without renaming it.
-    return html`<div class="field ${wide ? "wide" : ""}">
-      <label>${label} ${input(Boolean(error), error ? errorId : "")}</label>
+    const noteId = `${field}-note`;
+    const byOcr = this.ocrFilled.includes(field);
+    const missing =
+      this.#editable &&
+      (this.receipt?.missing_fields as readonly string[] | undefined)?.includes(field) === true &&
+      this.values[field].trim() === "";
+    const note = byOcr
+      ? html`<span class="field-note ocr-note" id=${noteId}>${t("data-entry.form.readByOcr")}</span>`
+      : missing
+        ? html`<span class="field-note missing-note" id=${noteId}>${t("data-entry.form.toFill")}</span>`
+        : nothing;
+    const describedBy = [error ? errorId : "", byOcr || missing ? noteId : ""].join(" ").trim();
+    // The messages sit outside the label so they describe the input without renaming it.
+    return html`<div
+      class="field ${wide ? "wide" : ""} ${byOcr ? "by-ocr" : ""} ${missing ? "missing" : ""}"
+      data-field=${field}
+    >
+      <label>${label} ${input(Boolean(error), describedBy)}</label>
+      ${note}
       ${error ? html`<span class="field-error" id=${errorId}>${error}</span>` : nothing}
     </div>`;
   }
@@ -609,10 +877,14 @@ export class DataEntryReceipt extends LitElement {
     const disabled = !this.#editable || this.saving;
     const values = this.values;
     const text =
-      (field: ReceiptField, options: { maxlength?: number; autocomplete?: string } = {}) =>
+      (
+        field: ReceiptField,
+        options: { maxlength?: number; autocomplete?: string; list?: string } = {},
+      ) =>
       (invalid: boolean, describedBy: string) =>
         html`<input
           name=${field}
+          list=${options.list ?? nothing}
           .value=${live(values[field])}
           maxlength=${options.maxlength ?? 200}
           autocomplete=${options.autocomplete ?? "off"}
@@ -631,9 +903,24 @@ export class DataEntryReceipt extends LitElement {
         ?disabled=${disabled}
         @input=${(event: Event) => this.#set(field, (event.target as HTMLInputElement).value)}
       />`;
+    const missing = this.receipt?.missing_fields ?? [];
     return html`<form class="card" novalidate @submit=${this.#save} aria-label=${t("data-entry.form.label")}>
+      ${
+        missing.length > 0 && this.#editable
+          ? html`<p class="missing-banner" role="note" data-testid="missing-fields">
+              ${t("data-entry.form.missing", { fields: fieldLabels(missing) })}
+            </p>`
+          : nothing
+      }
+      ${
+        this.ocrFilled.length > 0
+          ? html`<p class="ocr-banner" role="note" data-testid="ocr-filled">
+              ${t("data-entry.form.filledByOcr", { fields: fieldLabels(this.ocrFilled) })}
+            </p>`
+          : nothing
+      }
       <div class="grid">
-        ${this.#field("merchant", t("data-entry.field.merchant"), text("merchant", { maxlength: MERCHANT_MAX_LENGTH }), true)}
+        ${this.#field("merchant", t("data-entry.field.merchant"), text("merchant", { maxlength: MERCHANT_MAX_LENGTH, list: "partners" }), true)}
         ${this.#field("tax_id", t("data-entry.field.taxId"), text("tax_id", { maxlength: TAX_ID_MAX_LENGTH }))}
         ${this.#field(
           "date",
@@ -668,6 +955,9 @@ export class DataEntryReceipt extends LitElement {
           true,
         )}
       </div>
+      <datalist id="partners">
+        ${this.partners.map((partner) => html`<option value=${partner.name}>${partner.tax_id}</option>`)}
+      </datalist>
       ${
         this.#editable
           ? html`<div class="actions">
@@ -688,27 +978,39 @@ export class DataEntryReceipt extends LitElement {
   }
 
   #attachmentsSection() {
-    const canOcr = !ocrSwitchedOff;
+    const canOcr = !ocrSwitchedOff && this.receipt !== undefined;
+    const hasImage = this.receipt?.attachments.some((attachment) => isImage(attachment.mime));
     return html`<section class="card" aria-labelledby="attachments-title">
       <h2 id="attachments-title">${t("data-entry.attachments.title")}</h2>
       ${
-        !this.receipt && this.pending.length > 0
-          ? html`<p class="muted">${t("data-entry.attachments.afterSave")}</p>`
+        !this.receipt && this.#editable
+          ? html`<p class="muted">${t("data-entry.attachments.photoFirst")}</p>`
           : nothing
       }
       ${ocrSwitchedOff ? html`<p class="muted" data-testid="ocr-off">${t("data-entry.ocr.off")}</p>` : nothing}
       <data-entry-attachments
         .attachments=${this.receipt?.attachments ?? []}
-        .pending=${this.pending}
+        .pending=${[]}
         ?editable=${this.#editable}
         ?ocr-available=${canOcr && this.ocr.phase !== "running"}
         ?uploading=${this.uploading}
         @files-selected=${(event: CustomEvent<{ files: File[] }>) => this.#filesSelected(event.detail.files)}
-        @remove-pending=${(event: CustomEvent<{ index: number }>) => {
-          this.pending = this.pending.filter((_, index) => index !== event.detail.index);
-        }}
         @ocr-request=${(event: CustomEvent<{ attachment: Attachment }>) => this.#runOcr(event.detail.attachment)}
       ></data-entry-attachments>
+      ${
+        canOcr && hasImage && this.#editable
+          ? html`<label class="check">
+              <input
+                type="checkbox"
+                .checked=${live(this.overwrite)}
+                @change=${(event: Event) => {
+                  this.overwrite = (event.target as HTMLInputElement).checked;
+                }}
+              />
+              ${t("data-entry.ocr.overwrite")}
+            </label>`
+          : nothing
+      }
     </section>`;
   }
 
@@ -720,7 +1022,13 @@ export class DataEntryReceipt extends LitElement {
       return html`<section class="card ocr" aria-labelledby="ocr-title">
         <h2 id="ocr-title">${t("data-entry.ocr.title")}</h2>
         <p role="status">
-          ${ocr.progress.state === "queued" ? t("data-entry.ocr.queued") : t("data-entry.ocr.running", { name: ocr.attachment.display_name })}
+          ${
+            ocr.progress.state === "queued"
+              ? t("data-entry.ocr.queued")
+              : ocr.attachment
+                ? t("data-entry.ocr.running", { name: ocr.attachment.display_name })
+                : t("data-entry.ocr.runningReceipt")
+          }
           ${ocr.progress.stage ? html`<span class="muted">(${ocr.progress.stage})</span>` : nothing}
         </p>
         <progress
@@ -741,21 +1049,46 @@ export class DataEntryReceipt extends LitElement {
         <h2>${t("data-entry.ocr.title")}</h2>
         <p class="error-text">${t("data-entry.ocr.failed", { message: ocr.message })}</p>
         <div class="actions">
-          <button type="button" @click=${() => this.#runOcr(ocr.attachment)}>${t("data-entry.ocr.retry")}</button>
+          ${
+            this.#retryAttachment(ocr.attachment)
+              ? html`<button type="button" @click=${() => {
+                  const attachment = this.#retryAttachment(ocr.attachment);
+                  if (attachment) void this.#runOcr(attachment);
+                }}>${t("data-entry.ocr.retry")}</button>`
+              : nothing
+          }
           <button type="button" @click=${() => {
             this.ocr = { phase: "idle" };
           }}>${t("data-entry.ocr.dismiss")}</button>
         </div>
       </section>`;
     }
-    const proposals = proposedFields(ocr.fields, decimalSeparator());
+    // What OCR read that is not what the form holds (fields already filled, which it
+    // left alone): offered one by one.
+    const proposals = ocr.fields
+      ? proposedFields(ocr.fields, decimalSeparator()).filter(
+          (proposal) => this.values[proposal.field] !== proposal.value,
+        )
+      : [];
     const editable = this.#editable;
     return html`<section class="card ocr" aria-labelledby="ocr-title">
       <h2 id="ocr-title">${t("data-entry.ocr.proposed")}</h2>
+      <p role="status">
+        ${
+          ocr.applyError
+            ? t("data-entry.ocr.notWritten", { message: ocr.applyError })
+            : ocr.filled.length > 0
+              ? t("data-entry.ocr.filled", { fields: fieldLabels(ocr.filled) })
+              : t("data-entry.ocr.filledNone")
+        }
+      </p>
       ${
         proposals.length === 0
-          ? html`<p class="muted">${t("data-entry.ocr.nothing")}</p>`
-          : html`<div style="overflow-x:auto">
+          ? !ocr.fields || proposedFields(ocr.fields).length === 0
+            ? html`<p class="muted">${t("data-entry.ocr.nothing")}</p>`
+            : nothing
+          : html`<p class="muted">${t("data-entry.ocr.differs")}</p>
+            <div style="overflow-x:auto">
               <table>
                 <thead>
                   <tr>
@@ -803,8 +1136,13 @@ export class DataEntryReceipt extends LitElement {
           this.ocr = { phase: "idle" };
         }}>${t("data-entry.ocr.dismiss")}</button>
       </div>
-      <p class="muted">${t("data-entry.ocr.thenSave")}</p>
+      ${proposals.length > 0 ? html`<p class="muted">${t("data-entry.ocr.thenSave")}</p>` : nothing}
     </section>`;
+  }
+
+  /** The attachment to read again: the one that failed, else the receipt's first image. */
+  #retryAttachment(attachment: Attachment | undefined): Attachment | undefined {
+    return attachment ?? this.receipt?.attachments.find((candidate) => isImage(candidate.mime));
   }
 
   #entriesSection(receipt: ReceiptDetail) {
@@ -813,7 +1151,8 @@ export class DataEntryReceipt extends LitElement {
       <data-entry-entries
         receipt-id=${receipt.id}
         .company=${receipt.company_id}
-        .currency=${receipt.currency}
+        .currency=${receipt.currency ?? "RON"}
+        .missing=${receipt.missing_fields}
         ?editable=${this.#editable}
         @entries-state=${(event: CustomEvent<EntriesState>) => {
           this.entries = event.detail;
@@ -830,8 +1169,10 @@ export class DataEntryReceipt extends LitElement {
       shellState.can("data-entry:write") &&
       (receipt.status === "DRAFT" || receipt.status === "REJECTED");
     if (actions.length === 0 && !canDelete) return nothing;
+    const missing = receipt.missing_fields;
     const submitBlocked =
-      this.entries !== undefined && (!this.entries.balanced || this.entries.dirty);
+      missing.length > 0 ||
+      (this.entries !== undefined && (!this.entries.balanced || this.entries.dirty));
     return html`<section class="card" aria-labelledby="workflow-title">
       <h2 id="workflow-title">${t("data-entry.workflow.title")}</h2>
       <div class="actions">
@@ -873,7 +1214,13 @@ export class DataEntryReceipt extends LitElement {
       </div>
       ${
         actions.some((choice) => choice.action === "submit") && submitBlocked
-          ? html`<p class="muted">${this.entries?.dirty ? t("data-entry.workflow.saveEntriesFirst") : t("data-entry.workflow.needsEntries")}</p>`
+          ? html`<p class="muted" data-testid="submit-blocked">${
+              missing.length > 0
+                ? t("data-entry.workflow.missing", { fields: fieldLabels(missing) })
+                : this.entries?.dirty
+                  ? t("data-entry.workflow.saveEntriesFirst")
+                  : t("data-entry.workflow.needsEntries")
+            }</p>`
           : nothing
       }
     </section>`;

@@ -137,20 +137,21 @@ export class DataEntryReceipts extends LitElement {
       {
         key: "merchant",
         label: t("data-entry.field.merchant"),
-        render: (row) => html`<a href="/data-entry/receipts/${row.id}">${row.merchant}</a>`,
+        render: (row) =>
+          html`<a href="/data-entry/receipts/${row.id}">${row.merchant ?? t("data-entry.list.fromPhoto")}</a>`,
       },
       { key: "tax_id", label: t("data-entry.field.taxId") },
       {
         key: "total",
         label: t("data-entry.field.total"),
         numeric: true,
-        render: (row) => formatMoney(row.total, row.currency),
+        render: (row) => formatMoney(row.total, row.currency ?? undefined),
       },
       {
         key: "vat",
         label: t("data-entry.field.vat"),
         numeric: true,
-        render: (row) => formatMoney(row.vat, row.currency),
+        render: (row) => formatMoney(row.vat, row.currency ?? undefined),
       },
       {
         key: "status",

@@ -8,23 +8,30 @@ export const RECEIPT_STATUSES: readonly ReceiptStatus[] = [
   "REJECTED",
 ];
 
+export type MissingField = "merchant" | "date" | "total" | "vat" | "currency";
+
 export type WorkflowAction = "submit" | "approve" | "reject" | "reopen";
 
 export interface Receipt {
   id: number;
   company_id: number;
   status: ReceiptStatus;
-  merchant: string;
-  tax_id: string;
-  date: string;
-  total: number;
-  vat: number;
-  currency: string;
+  /** Null in a DRAFT created from a photo until OCR or the user fills it. */
+  merchant: string | null;
+  tax_id: string | null;
+  date: string | null;
+  total: number | null;
+  vat: number | null;
+  currency: string | null;
   notes: string | null;
   created_by: string;
   created_at: string;
   updated_at: string;
   rejection_reason: string | null;
+  /** The fields still null (submit answers 409 while any is). */
+  missing_fields: MissingField[];
+  ocr_status: "pending" | "done" | "failed" | null;
+  ocr_job_id: string | null;
   allowed_transitions: Array<{ action: WorkflowAction; to: ReceiptStatus }>;
 }
 
@@ -76,7 +83,7 @@ export interface EntriesBody {
   balanced: boolean;
 }
 
-/** What the OCR read; null where it found nothing. */
+/** What the OCR read; null where it found nothing (`extractFields`, docs/ocr.md). */
 export interface OcrFields {
   merchant: string | null;
   tax_id: string | null;
@@ -89,12 +96,21 @@ export interface OcrFields {
 
 export type OcrState = "queued" | "running" | "done" | "failed";
 
+/** What a receipt's OCR job wrote into it (`null` for a job that only suggests). */
+export interface OcrApplied {
+  fields: string[];
+  error: string | null;
+}
+
+/** `GET /ocr/:job_id` and the `done` event's data. */
 export interface OcrJob {
   job_id: string;
   attachment_id?: string;
   receipt_id?: number;
   state: OcrState;
+  stage?: string;
   progress: number;
   fields?: OcrFields | null;
-  error?: string | null;
+  applied?: OcrApplied | null;
+  error?: { code: string; message: string } | null;
 }
