@@ -68,6 +68,9 @@ export interface InvoiceParams extends PeriodParams {
   partner?: number | undefined;
   issued_from?: string | undefined;
   issued_to?: string | undefined;
+  /** Due on or after / on or before (YYYY-MM-DD): "due in the next 7 days". */
+  due_from?: string | undefined;
+  due_to?: string | undefined;
   sort?: InvoiceSort | undefined;
   direction?: "asc" | "desc" | undefined;
   page?: number | undefined;

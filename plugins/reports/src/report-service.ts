@@ -211,7 +211,7 @@ export class ReportService implements ReportQueries {
   }
 
   invoices(params: InvoiceParams, caller: ReportCaller): Promise<CachedReport<InvoiceList>> {
-    const { order, page, issuedFrom, issuedTo } = invoiceFilters(params);
+    const { order, page, issuedFrom, issuedTo, dueFrom, dueTo } = invoiceFilters(params);
     const erp = this.#erp;
     return this.#serve(
       "invoices",
@@ -223,6 +223,8 @@ export class ReportService implements ReportQueries {
         partner: params.partner,
         issued_from: issuedFrom,
         issued_to: issuedTo,
+        due_from: dueFrom,
+        due_to: dueTo,
         sort: order.key,
         direction: order.direction,
         page: page.page,
@@ -240,6 +242,8 @@ export class ReportService implements ReportQueries {
           partner: params.partner,
           issuedFrom,
           issuedUntil: issuedTo === undefined ? undefined : addDays(issuedTo, 1),
+          dueFrom,
+          dueUntil: dueTo === undefined ? undefined : addDays(dueTo, 1),
           orderBy: order.sql,
           window: pageWindow(page),
         });
@@ -368,7 +372,10 @@ export function invoiceFilters(params: InvoiceParams) {
     params.issued_from === undefined ? undefined : checkDate("issued_from", params.issued_from);
   const issuedTo =
     params.issued_to === undefined ? undefined : checkDate("issued_to", params.issued_to);
-  return { order, page, issuedFrom, issuedTo };
+  const dueFrom =
+    params.due_from === undefined ? undefined : checkDate("due_from", params.due_from);
+  const dueTo = params.due_to === undefined ? undefined : checkDate("due_to", params.due_to);
+  return { order, page, issuedFrom, issuedTo, dueFrom, dueTo };
 }
 
 /** The trial balance's level and class, checked. */

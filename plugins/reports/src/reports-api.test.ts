@@ -285,6 +285,28 @@ describe("lists", () => {
     expect(paid.items.every((item) => item.status === "paid" && item.outstanding === 0)).toBe(true);
   });
 
+  it("filters unpaid invoices by due date (due in the next days)", async () => {
+    const unpaid = await json<InvoiceList>(
+      `/invoices?company=1&period=${openPeriod}&type=client&status=unpaid&sort=due_date&direction=asc&page_size=200`,
+    );
+    const asOf = unpaid.period.as_of;
+    const from = asOf;
+    const to = new Date(Date.parse(`${asOf}T00:00:00Z`) + 30 * 86_400_000)
+      .toISOString()
+      .slice(0, 10);
+    const expected = unpaid.items.filter((item) => item.due_date >= from && item.due_date <= to);
+    const soon = await json<InvoiceList>(
+      `/invoices?company=1&period=${openPeriod}&type=client&status=unpaid&due_from=${from}&due_to=${to}&sort=due_date&direction=asc&page_size=200`,
+    );
+    expect(soon.items.every((item) => item.due_date >= from && item.due_date <= to)).toBe(true);
+    if (unpaid.total <= 200) expect(soon.total).toBe(expected.length);
+    const bad = await get(
+      `/invoices?company=1&period=${openPeriod}&type=client&due_from=2026-13-40`,
+    );
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.message).toContain("due_from");
+  });
+
   it("pages treasury movements", async () => {
     const expected = erp
       .prepare(

@@ -108,6 +108,8 @@ export const invoicesSchema = {
     partner: { type: "integer", minimum: 1 },
     issued_from: { type: "string", maxLength: 10 },
     issued_to: { type: "string", maxLength: 10 },
+    due_from: { type: "string", maxLength: 10 },
+    due_to: { type: "string", maxLength: 10 },
     sort: { type: "string", enum: Object.keys(INVOICE_SORT_COLUMNS) },
     direction: { type: "string", enum: ["asc", "desc"] },
     ...pageProperties,

@@ -22,9 +22,11 @@ import { AttemptLimiter } from "./attempts.js";
 import { looksLikeCode } from "./codes.js";
 import type { CompanyGrant, Link } from "./entities.js";
 import {
+  DUE_SOON_DAYS,
   draftCreated,
   escapeHtml,
   formatDashboard,
+  formatDueSoon,
   formatOcr,
   formatOverdueInvoices,
   formatTreasury,
@@ -141,6 +143,10 @@ export function visibleCompanies(all: CompanyRow[], grant: CompanyGrant): Compan
   return grant === "*" ? all : all.filter((company) => grant.includes(company.id));
 }
 
+/** `2026-11-23` + 7 days → `2026-11-30` (UTC calendar arithmetic). */
+function addDaysIso(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
 export class TelegramBot {
   private readonly bot: Telegraf;
   private readonly limiter = new AttemptLimiter();
@@ -523,8 +529,28 @@ export class TelegramBot {
           report = (await reports.invoices({ ...query, page: report.pages }, caller)).report;
         }
         const page = { ...pageRef, page: clampPage(report.page, report.pages) };
+        // The first page also says what falls due this week (issue #6: overdue and
+        // due soon); later pages page the overdue list only.
+        let dueSoon = "";
+        const asOf = report.period.as_of;
+        if (page.page === 1 && asOf !== undefined) {
+          const soon = await reports.invoices(
+            {
+              ...params,
+              type: "client",
+              status: "unpaid",
+              due_from: asOf,
+              due_to: addDaysIso(asOf, DUE_SOON_DAYS),
+              sort: "due_date",
+              direction: "asc",
+              page_size: 5,
+            },
+            caller,
+          );
+          dueSoon = formatDueSoon(soon.report, company);
+        }
         return {
-          text: formatOverdueInvoices(report, company),
+          text: formatOverdueInvoices(report, company, dueSoon || undefined),
           rows: rowsOf(pagerRow(page, report.pages)),
         };
       }

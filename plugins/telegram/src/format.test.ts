@@ -5,6 +5,7 @@ import {
   escapeHtml,
   formatAmount,
   formatDashboard,
+  formatDueSoon,
   formatOverdueInvoices,
   formatTreasury,
   linkedMessage,
@@ -162,5 +163,40 @@ describe("invoice and treasury messages", () => {
     expect(plainText("Send <code>/link CODE</code> &amp; wait &lt;1 min&gt;")).toBe(
       "Send /link CODE & wait <1 min>",
     );
+  });
+});
+
+describe("formatDueSoon", () => {
+  const list = (
+    items: Array<{ due_date: string; number: string; outstanding: number }>,
+    total = items.length,
+  ) => ({
+    period: { label: "noiembrie 2026", as_of: "2026-11-23" },
+    total,
+    page: 1,
+    page_size: 5,
+    pages: 1,
+    items: items.map((item) => ({ ...item, partner_name: "Ana & Co", days_overdue: 0 })),
+    totals: { outstanding: items.reduce((sum, item) => sum + item.outstanding, 0) },
+  });
+
+  it("lists the soonest, escapes names and says how many more there are", () => {
+    const text = formatDueSoon(
+      list(
+        [
+          { due_date: "2026-11-24", number: "F1", outstanding: 1000 },
+          { due_date: "2026-11-25", number: "F2", outstanding: 250.5 },
+        ],
+        7,
+      ),
+      { currency: "RON" },
+    );
+    expect(text).toContain("<b>Due in the next 7 days</b>: 7");
+    expect(text).toContain("• 2026-11-24 · F1 · Ana &amp; Co · 1.000,00 RON");
+    expect(text).toContain("… and 5 more");
+  });
+
+  it("says when nothing falls due", () => {
+    expect(formatDueSoon(list([]), { currency: "RON" })).toContain("Nothing falls due this week.");
   });
 });

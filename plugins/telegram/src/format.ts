@@ -160,7 +160,7 @@ export function linkedMessage(displayName: string, companyName: string | null): 
 
 /** The slice of the reports plugin's InvoiceList this bot shows. */
 export interface InvoiceListView {
-  period: { label: string };
+  period: { label: string; as_of?: string };
   total: number;
   page: number;
   page_size: number;
@@ -178,19 +178,49 @@ export interface InvoiceListView {
 export function formatOverdueInvoices(
   list: InvoiceListView,
   company: { name: string; currency: string },
+  /** A block shown under the list, above the page line (what falls due soon). */
+  appendix?: string,
 ): string {
   const money = (value: number) => escapeHtml(formatAmount(value, company.currency));
   const head = [
     `<b>${escapeHtml(company.name)}</b>`,
     `Overdue client invoices, ${escapeHtml(list.period.label)}: ${list.total}, outstanding <b>${money(list.totals.outstanding)}</b>`,
   ];
-  if (list.items.length === 0) return [...head, "", "No overdue client invoices."].join("\n");
+  const tail = appendix ? ["", appendix] : [];
+  if (list.items.length === 0)
+    return [...head, "", "No overdue client invoices.", ...tail].join("\n");
   const first = (list.page - 1) * list.page_size;
   const lines = list.items.map(
     (item, index) =>
       `${first + index + 1}. ${escapeHtml(item.number)} · ${escapeHtml(item.partner_name)} · ${money(item.outstanding)} (${item.days_overdue} days)`,
   );
-  return [...head, "", ...lines, ...pageLine(list.page, list.pages)].join("\n");
+  return [...head, "", ...lines, ...tail, ...pageLine(list.page, list.pages)].join("\n");
+}
+
+/** How far ahead /invoices looks for client invoices falling due. */
+export const DUE_SOON_DAYS = 7;
+
+/**
+ * "Due in the next 7 days": unpaid client invoices whose due date is from the as-of
+ * date to a week later, soonest first (the first few; the count and sum cover all).
+ */
+export function formatDueSoon(
+  list: InvoiceListView,
+  company: { currency: string },
+  shown = 5,
+): string {
+  const money = (value: number) => escapeHtml(formatAmount(value, company.currency));
+  const head = `<b>Due in the next ${DUE_SOON_DAYS} days</b>: ${list.total}, outstanding <b>${money(list.totals.outstanding)}</b>`;
+  if (list.items.length === 0) return `${head}\nNothing falls due this week.`;
+  const lines = list.items
+    .slice(0, shown)
+    .map(
+      (item) =>
+        `• ${escapeHtml(item.due_date)} · ${escapeHtml(item.number)} · ${escapeHtml(item.partner_name)} · ${money(item.outstanding)}`,
+    );
+  const listed = Math.min(shown, list.items.length);
+  const more = list.total > listed ? [`… and ${list.total - listed} more`] : [];
+  return [head, ...lines, ...more].join("\n");
 }
 
 /** The slice of the reports plugin's TreasuryReport this bot shows. */

@@ -16,6 +16,8 @@ export interface ReportsLookup {
       type: "client" | "supplier";
       status?: "paid" | "unpaid" | "overdue" | undefined;
       sort?: "due_date" | "outstanding" | undefined;
+      due_from?: string | undefined;
+      due_to?: string | undefined;
       direction?: "asc" | "desc" | undefined;
       page?: number | undefined;
       page_size?: number | undefined;

@@ -211,6 +211,8 @@ describe("telegram plugin", () => {
     const [invoices] = await say(alice, "/invoices");
     expect(invoices).toContain("Overdue client invoices");
     expect(invoices).toMatch(AMOUNT);
+    // And what falls due this week, with its count and sum.
+    expect(invoices).toMatch(/<b>Due in the next 7 days<\/b>: \d+, outstanding <b>/);
     const [treasury] = await say(alice, "/treasury");
     expect(treasury).toContain("Treasury");
     expect(treasury).toMatch(/Bank: <b>-?\d{1,3}(\.\d{3})*,\d{2} RON<\/b>/);

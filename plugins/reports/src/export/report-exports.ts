@@ -101,7 +101,7 @@ export class ReportExports {
     params: ExportParams<InvoiceParams>,
     caller: ReportCaller,
   ): Promise<StartedExport> {
-    const { order, issuedFrom, issuedTo } = invoiceFilters(params);
+    const { order, issuedFrom, issuedTo, dueFrom, dueTo } = invoiceFilters(params);
     const resolved = await this.#reports.resolve(params, caller);
     const { period, view, asOfUntil } = resolved;
     const query = {
@@ -115,6 +115,8 @@ export class ReportExports {
       partner: params.partner,
       issuedFrom,
       issuedUntil: issuedTo === undefined ? undefined : addDays(issuedTo, 1),
+      dueFrom,
+      dueUntil: dueTo === undefined ? undefined : addDays(dueTo, 1),
     };
     const summary = await invoiceSummary(this.#erp, query);
     const columns: Column[] = [
@@ -133,6 +135,8 @@ export class ReportExports {
       params.partner !== undefined && `partener: ${params.partner}`,
       issuedFrom && `emise din ${displayDate(issuedFrom)}`,
       issuedTo && `emise până la ${displayDate(issuedTo)}`,
+      dueFrom && `scadente din ${displayDate(dueFrom)}`,
+      dueTo && `scadente până la ${displayDate(dueTo)}`,
     ].filter((part): part is string => typeof part === "string");
     const document = this.#document(
       params.type === "client" ? "Facturi clienți" : "Facturi furnizori",

@@ -66,6 +66,8 @@ export interface InvoicePageParams {
   partner?: number | undefined;
   issuedFrom?: string | undefined;
   issuedUntil?: string | undefined;
+  dueFrom?: string | undefined;
+  dueUntil?: string | undefined;
   /** A whitelisted ORDER BY list (see `INVOICE_SORT_COLUMNS`). */
   orderBy: string;
   window: PageWindow;
@@ -125,6 +127,14 @@ function invoiceListQuery(
   if (params.issuedFrom !== undefined) {
     where.push(`i.issue_date >= ${sql.date("issued_from")}`);
     binds.issued_from = params.issuedFrom;
+  }
+  if (params.dueFrom !== undefined) {
+    where.push(`i.due_date >= ${sql.date("due_from")}`);
+    binds.due_from = params.dueFrom;
+  }
+  if (params.dueUntil !== undefined) {
+    where.push(`i.due_date < ${sql.date("due_until")}`);
+    binds.due_until = params.dueUntil;
   }
   if (params.issuedUntil !== undefined) {
     where.push(`i.issue_date < ${sql.date("issued_until")}`);
