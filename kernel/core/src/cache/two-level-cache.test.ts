@@ -346,6 +346,30 @@ describe("wrap", () => {
     expect(await second).toMatchObject({ value: "fresh", source: "MISS" });
     expect((await cache.get("k"))?.value).toBe("fresh");
   });
+
+  it("answers before writing L2, yet an L2 read, a delete or close never goes around that write", async () => {
+    const cache = makeCache();
+    expect(await cache.wrap("big", async () => ({ rows: [1, 2, 3] }))).toMatchObject({
+      source: "MISS",
+    });
+    // The L2 write is scheduled, not done: the SQLite file does not have it yet.
+    expect(rowKeys()).toEqual([]);
+    cache.clearL1();
+    // A read that misses L1 waits for the pending write and finds the value in L2.
+    expect(await cache.get("big")).toMatchObject({ value: { rows: [1, 2, 3] }, source: "HIT-L2" });
+
+    await cache.wrap("gone", async () => "x");
+    // Deleting right away waits for the write first, so it cannot land afterwards.
+    expect(await cache.delete("gone")).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    cache.clearL1();
+    expect(await cache.get("gone")).toBeUndefined();
+
+    await cache.wrap("late", async () => "kept");
+    await cache.close();
+    const reopened = makeCache();
+    expect(await reopened.get("late")).toMatchObject({ value: "kept", source: "HIT-L2" });
+  });
 });
 
 describe("sweeping", () => {

@@ -71,6 +71,13 @@ export class TwoLevelCache implements CacheService {
   private readonly logger: CacheLogger;
   private readonly now: () => number;
   private readonly computations = new Map<string, Computation>();
+  /**
+   * L2 writes of computed values, by key. `wrap` answers as soon as L1 holds the value
+   * and writes L2 after the response had its turn (setImmediate): serialising a large
+   * report for SQLite is not on the caller's path. Readers, deletes and close wait for
+   * a pending write of their keys, so nothing reads around it or resurrects a deleted key.
+   */
+  private readonly pendingL2Writes = new Map<string, Promise<void>>();
   private readonly counters = {
     l1Hits: 0,
     l1Misses: 0,
@@ -124,6 +131,7 @@ export class TwoLevelCache implements CacheService {
 
   async delete(key: string): Promise<boolean> {
     this.forgetComputations((candidate) => candidate === key);
+    await this.settleL2Writes((candidate) => candidate === key);
     const inL1 = this.l1.has(key);
     this.l1.delete(key);
     let inL2 = false;
@@ -140,6 +148,7 @@ export class TwoLevelCache implements CacheService {
   /** Counts each removed key once, whether it was in L1, L2 or both; expired rows are removed but not counted. */
   async invalidatePrefix(prefix: string): Promise<number> {
     this.forgetComputations((candidate) => candidate.startsWith(prefix));
+    await this.settleL2Writes((candidate) => candidate.startsWith(prefix));
     const removed = new Set<string>();
     for (const key of [...this.l1.keys()]) {
       if (!key.startsWith(prefix)) continue;
@@ -189,6 +198,7 @@ export class TwoLevelCache implements CacheService {
   }
 
   async stats(): Promise<TwoLevelCacheStats> {
+    await this.settleL2Writes(() => true); // count what has been stored, written or not
     this.l1.purgeStale(); // otherwise `size` counts expired entries nobody has read yet
     let l2Size = -1;
     try {
@@ -254,6 +264,7 @@ export class TwoLevelCache implements CacheService {
     clearInterval(this.sweeper);
     this.sweeper = undefined;
     await this.sweeping?.catch(() => undefined);
+    await this.settleL2Writes(() => true);
     this.l1.clear();
     try {
       await this.l2.disconnect();
@@ -269,6 +280,8 @@ export class TwoLevelCache implements CacheService {
       return { entry: local, source: "HIT-L1" };
     }
     this.counters.l1Misses += 1;
+    const pending = this.pendingL2Writes.get(key);
+    if (pending) await pending;
     const epoch = this.deleteEpoch;
     const stored = await this.readL2(key);
     if (!stored) {
@@ -300,15 +313,41 @@ export class TwoLevelCache implements CacheService {
   }
 
   private async store(key: string, value: unknown, ttlMs: number): Promise<CacheEntry> {
-    const entry = createEntry(value, ttlMs, this.now());
-    this.l1.set(key, entry, { ttl: ttlMs });
-    this.counters.sets += 1;
+    const entry = this.storeL1(key, value, ttlMs);
     try {
       await this.l2.set(key, entry, ttlMs);
     } catch (error) {
       this.warnL2(error, "set", key);
     }
     return entry;
+  }
+
+  private storeL1(key: string, value: unknown, ttlMs: number): CacheEntry {
+    const entry = createEntry(value, ttlMs, this.now());
+    this.l1.set(key, entry, { ttl: ttlMs });
+    this.counters.sets += 1;
+    return entry;
+  }
+
+  /** Stores in L1 now and in L2 once the current I/O turn is over (see pendingL2Writes). */
+  private storeSoon(key: string, value: unknown, ttlMs: number): CacheEntry {
+    const entry = this.storeL1(key, value, ttlMs);
+    const write: Promise<void> = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.l2.set(key, entry, ttlMs))
+      .then(
+        () => undefined,
+        (error: unknown) => this.warnL2(error, "set", key),
+      )
+      .finally(() => {
+        if (this.pendingL2Writes.get(key) === write) this.pendingL2Writes.delete(key);
+      });
+    this.pendingL2Writes.set(key, write);
+    return entry;
+  }
+
+  private async settleL2Writes(matches: (key: string) => boolean): Promise<void> {
+    const writes = [...this.pendingL2Writes].filter(([key]) => matches(key));
+    await Promise.all(writes.map(([, write]) => write));
   }
 
   private async lookupOrCompute(
@@ -324,7 +363,7 @@ export class TwoLevelCache implements CacheService {
     // that may have been read before the data changed.
     const entry = state.invalidated
       ? createEntry(value, ttlMs, this.now())
-      : await this.store(key, value, ttlMs);
+      : this.storeSoon(key, value, ttlMs);
     return { value: entry.value, source: "MISS", storedAt: entry.storedAt };
   }
 
