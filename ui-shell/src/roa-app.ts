@@ -8,7 +8,7 @@ import { Router } from "@lit-labs/router";
 import { css, html, LitElement, nothing } from "lit";
 import { LOCALES, type Locale, locale, onLocaleChange, setLocale, t } from "./core/i18n.js";
 import { type SessionEndReason, session } from "./core/session.js";
-import { type PluginInfo, shellState } from "./core/shell-state.js";
+import { type PluginInfo, pluginDescription, pluginTitle, shellState } from "./core/shell-state.js";
 import { sharedStyles } from "./core/styles.js";
 import "./components/roa-toast.js";
 import "./components/roa-selectors.js";
@@ -318,7 +318,7 @@ export class RoaApp extends LitElement {
                     href="/${plugin.name}"
                     data-plugin=${plugin.name}
                     aria-current=${path === `/${plugin.name}` || path.startsWith(`/${plugin.name}/`) ? "page" : "false"}
-                    >${plugin.display_name ?? plugin.name}</a
+                    >${pluginTitle(plugin, locale())}</a
                   >
                 </li>`,
             )}
@@ -352,8 +352,8 @@ export class RoaApp extends LitElement {
         ${plugins.map(
           (plugin) =>
             html`<a class="card" href="/${plugin.name}">
-              <h2>${plugin.display_name ?? plugin.name}</h2>
-              <p class="muted">${plugin.description ?? ""}</p>
+              <h2>${pluginTitle(plugin, locale())}</h2>
+              <p class="muted">${pluginDescription(plugin, locale())}</p>
             </a>`,
         )}
       </div>`;
@@ -366,7 +366,7 @@ export class RoaApp extends LitElement {
     if (!plugin) {
       const known = shellState.plugins.find((candidate) => candidate.name === name);
       return html`<roa-error-card
-        .heading=${known ? t("plugin.gone", { name: known.display_name ?? name }) : t("plugin.unknown", { path: location.pathname })}
+        .heading=${known ? t("plugin.gone", { name: pluginTitle(known, locale()) }) : t("plugin.unknown", { path: location.pathname })}
       ></roa-error-card>`;
     }
     return html`<roa-plugin-host

@@ -23,6 +23,10 @@ export interface PluginManifest {
     tag: string;
     /** Built ES module that defines the tag, relative to the package. */
     module: string;
+    /** The navigation label per language (`{ "ro": "Rapoarte", "en": "Reports" }`); `displayName` otherwise. */
+    titles?: Record<string, string>;
+    /** The home page's line about the plugin per language; `description` otherwise. */
+    descriptions?: Record<string, string>;
   };
   /** Whether the plugin starts when MODULE_<NAME>_ENABLED is not set (default true). */
   enabledByDefault?: boolean;

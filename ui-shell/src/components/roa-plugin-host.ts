@@ -9,7 +9,7 @@
 import { css, html, LitElement, nothing, type PropertyValues } from "lit";
 import { t } from "../core/i18n.js";
 import { PLUGIN_ERROR_EVENT } from "../core/plugin-element.js";
-import type { PluginInfo } from "../core/shell-state.js";
+import { type PluginInfo, pluginTitle } from "../core/shell-state.js";
 import { sharedStyles } from "../core/styles.js";
 import "./roa-error-card.js";
 
@@ -121,7 +121,7 @@ export class RoaPluginHost extends LitElement {
   }
 
   override render() {
-    const name = this.plugin?.display_name ?? this.plugin?.name ?? "";
+    const name = this.plugin ? pluginTitle(this.plugin, this.locale) : "";
     const failed = this.status === "load-failed" || this.status === "render-failed";
     this.#mount.hidden = failed || this.status === "loading";
     return html`${

@@ -16,6 +16,9 @@ export interface Company {
 export interface PluginUi {
   tag: string;
   url: string;
+  /** Per language; `display_name` / `description` when the language is missing. */
+  titles?: Record<string, string>;
+  descriptions?: Record<string, string>;
 }
 
 export interface PluginInfo {
@@ -158,3 +161,13 @@ export class ShellState extends EventTarget {
 }
 
 export const shellState = new ShellState();
+
+/** The plugin's name in the current language (its manifest's `ui.titles`). */
+export function pluginTitle(plugin: PluginInfo, language: string): string {
+  return plugin.ui?.titles?.[language] ?? plugin.display_name ?? plugin.name;
+}
+
+/** The plugin's one-line description in the current language. */
+export function pluginDescription(plugin: PluginInfo, language: string): string {
+  return plugin.ui?.descriptions?.[language] ?? plugin.description ?? "";
+}

@@ -7,8 +7,8 @@ import { toast } from "../components/roa-toast.js";
 import { ApiError } from "../core/api-error.js";
 import { formatDateTime } from "../core/format.js";
 import { api } from "../core/http.js";
-import { t } from "../core/i18n.js";
-import { type PluginInfo, shellState } from "../core/shell-state.js";
+import { locale, t } from "../core/i18n.js";
+import { type PluginInfo, pluginTitle, shellState } from "../core/shell-state.js";
 import { sharedStyles } from "../core/styles.js";
 import "../components/roa-error-card.js";
 
@@ -136,7 +136,7 @@ export class RoaAdmin extends LitElement {
     const enabled = plugin.state === "enabled";
     return html`<tr data-plugin=${plugin.name}>
       <td>
-        <strong>${plugin.display_name ?? plugin.name}</strong>
+        <strong>${pluginTitle(plugin, locale())}</strong>
         <div class="muted">${plugin.name}${plugin.description ? ` — ${plugin.description}` : ""}</div>
         ${plugin.failure ? html`<div class="error-text">${plugin.failure.step}: ${plugin.failure.message}</div>` : nothing}
       </td>
@@ -198,7 +198,7 @@ export class RoaAdmin extends LitElement {
   }
 
   async #act(plugin: PluginInfo, action: "enable" | "disable" | "reload"): Promise<void> {
-    const name = plugin.display_name ?? plugin.name;
+    const name = pluginTitle(plugin, locale());
     if (action === "disable" && !confirm(t("admin.confirmDisable", { name }))) return;
     this.busy = plugin.name;
     try {

@@ -19,7 +19,7 @@ export const SCAN_PATH = path.join(RECEIPTS_DIR, SCAN);
 export async function openDataEntry(page: Page): Promise<void> {
   await page
     .getByRole("navigation", { name: "Module" })
-    .getByRole("link", { name: "Data entry" })
+    .getByRole("link", { name: "Bonuri și facturi" })
     .click();
   await page.getByRole("heading", { name: "Bonuri și facturi" }).waitFor();
 }

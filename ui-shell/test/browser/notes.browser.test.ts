@@ -62,7 +62,7 @@ describeBrowser("notes example plugin UI", { timeout: 60_000 }, () => {
   it("adds a note, shows the server's validation message, lists it per company and deletes it", async () => {
     const page = await env.newPage();
     await signIn(page);
-    await nav(page).getByRole("link", { name: "Notes" }).click();
+    await nav(page).getByRole("link", { name: "Notițe" }).click();
     await page.getByRole("heading", { name: "Notițe", level: 1 }).waitFor();
     await page.getByText(EMPTY).waitFor();
     const company = page.getByRole("combobox", { name: "Firmă" });

@@ -27,7 +27,7 @@ function reportsTabs(page: Page): Locator {
 async function openReports(page: Page): Promise<void> {
   await page
     .getByRole("navigation", { name: "Module" })
-    .getByRole("link", { name: "Reports" })
+    .getByRole("link", { name: "Rapoarte" })
     .click();
   await page.waitForURL("**/reports");
   await page.locator('[data-kpi="revenue"] .value').waitFor();

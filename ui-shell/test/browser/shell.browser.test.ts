@@ -36,7 +36,7 @@ describeBrowser("web shell", { timeout: 90_000 }, () => {
     await page.getByLabel("Parolă").fill("demo");
     await page.getByRole("button", { name: "Intră în cont" }).click();
     await nav(page).waitFor();
-    for (const name of ["Reports", "Data entry", "Telegram", "Administrare"]) {
+    for (const name of ["Rapoarte", "Bonuri și facturi", "Telegram", "Administrare"]) {
       await expect(nav(page).getByRole("link", { name }).count()).resolves.toBe(1);
     }
     // The refresh token is an HttpOnly cookie: invisible to page scripts.
@@ -92,6 +92,11 @@ describeBrowser("web shell", { timeout: 90_000 }, () => {
     await page.getByRole("navigation", { name: "Modules" }).waitFor();
     await page.getByRole("button", { name: "Sign out" }).waitFor();
     await page.getByRole("combobox", { name: "Company" }).waitFor();
+    // Plugins' navigation labels come from their manifests, per language.
+    await page
+      .getByRole("navigation", { name: "Modules" })
+      .getByRole("link", { name: "Reports" })
+      .waitFor();
     await page.getByRole("combobox", { name: "Period" }).waitFor();
     expect(await page.evaluate(() => document.documentElement.lang)).toBe("en");
     await page.getByRole("combobox", { name: "Language" }).selectOption("ro");

@@ -51,10 +51,27 @@ describe("readManifest", () => {
     [{ ...valid, ui: { tag: "reports-app", module: "ui/index.js" } }, 'must start with "stock-"'],
     [{ ...valid, entry: "../outside.js" }, "entry must be inside the package"],
     [{ ...valid, unknown: true }, "must NOT have additional properties"],
+    [
+      { ...valid, ui: { ...valid.ui, titles: { romanian: "Stoc" } } },
+      "roa2web.ui.titles property name must be valid",
+    ],
+    [
+      { ...valid, ui: { ...valid.ui, titles: { ro: "" } } },
+      "must NOT have fewer than 1 characters",
+    ],
   ])("refuses %j with a clear message", (manifest, message) => {
     expect(() => readManifest(pluginDir(manifest as Record<string, unknown>), "0.1.5")).toThrow(
       message,
     );
+  });
+
+  it("accepts navigation titles and descriptions per language", () => {
+    const ui = {
+      ...valid.ui,
+      titles: { ro: "Stoc", en: "Stock" },
+      descriptions: { ro: "Stocuri" },
+    };
+    expect(readManifest(pluginDir({ ...valid, ui }), "0.1.5").ui).toEqual(ui);
   });
 
   it("says when the entry is missing (plugin not built)", () => {

@@ -42,6 +42,16 @@ const manifestSchema = {
       properties: {
         tag: { type: "string", pattern: "^[a-z][a-z0-9]*(-[a-z0-9]+)+$" },
         module: { type: "string", minLength: 1 },
+        titles: {
+          type: "object",
+          propertyNames: { pattern: "^[a-z]{2}$" },
+          additionalProperties: { type: "string", minLength: 1, maxLength: 80 },
+        },
+        descriptions: {
+          type: "object",
+          propertyNames: { pattern: "^[a-z]{2}$" },
+          additionalProperties: { type: "string", maxLength: 500 },
+        },
       },
     },
     enabledByDefault: { type: "boolean" },

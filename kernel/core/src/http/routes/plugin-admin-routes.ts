@@ -26,7 +26,12 @@ const pluginView = {
     ui: {
       type: "object",
       nullable: true,
-      properties: { tag: { type: "string" }, url: { type: "string" } },
+      properties: {
+        tag: { type: "string" },
+        url: { type: "string" },
+        titles: { type: "object", additionalProperties: { type: "string" } },
+        descriptions: { type: "object", additionalProperties: { type: "string" } },
+      },
     },
     permissions: { type: "object", additionalProperties: { type: "string" } },
     failure: {
@@ -53,7 +58,15 @@ function view(record: PluginRecord, admin: boolean) {
     version: manifest?.version ?? null,
     state: record.state,
     prefix: manifest?.prefix ?? null,
-    ui: manifest?.ui && url ? { tag: manifest.ui.tag, url } : null,
+    ui:
+      manifest?.ui && url
+        ? {
+            tag: manifest.ui.tag,
+            url,
+            titles: manifest.ui.titles ?? {},
+            descriptions: manifest.ui.descriptions ?? {},
+          }
+        : null,
   };
   if (!admin) return base;
   return {
