@@ -144,6 +144,9 @@ export class RoaApp extends LitElement {
         header {
           padding: var(--roa-space-2);
         }
+        header .user-name {
+          display: none;
+        }
         main {
           padding: var(--roa-space-2);
         }
@@ -303,7 +306,7 @@ export class RoaApp extends LitElement {
               ${LOCALES.map((code) => html`<option value=${code} ?selected=${code === locale()}>${code.toUpperCase()}</option>`)}
             </select>
           </label>
-          <span>${user?.display_name ?? ""}</span>
+          <span class="user-name">${user?.display_name ?? ""}</span>
           <button type="button" @click=${() => session.logout()}>${t("header.logout")}</button>
         </div>
       </header>

@@ -23,6 +23,20 @@ const selectorStyles = css`
   select {
     max-width: 16rem;
   }
+  /* On a phone the header keeps the selects; their labels stay for screen readers. */
+  @media (max-width: 760px) {
+    label > span {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      overflow: hidden;
+      clip: rect(0 0 0 0);
+      white-space: nowrap;
+    }
+    select {
+      max-width: 11rem;
+    }
+  }
 `;
 
 /** Re-renders the element whenever the shell state changes. */
