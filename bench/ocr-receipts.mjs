@@ -8,6 +8,7 @@
 import { execFile, execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 
@@ -98,6 +99,11 @@ const ticker = setInterval(() => {
   expected = now + 20;
 }, 20);
 
+// The main thread while OCR runs: event-loop utilisation and delay percentiles (a
+// delay with little utilisation is waiting for a core, not blocking work).
+const delay = monitorEventLoopDelay({ resolution: 10 });
+delay.enable();
+const eluStart = performance.eventLoopUtilization();
 const started = performance.now();
 const rows = await Promise.all(
   truth.map(async (entry) => {
@@ -110,6 +116,15 @@ const rows = await Promise.all(
 );
 const poolSeconds = (performance.now() - started) / 1000;
 clearInterval(ticker);
+delay.disable();
+const elu = performance.eventLoopUtilization(eluStart);
+const mainThread = {
+  utilisation: Math.round(elu.utilization * 1000) / 1000,
+  activeMs: Math.round(elu.active),
+  delayP50Ms: Math.round(delay.percentile(50) / 1e5) / 10,
+  delayP99Ms: Math.round(delay.percentile(99) / 1e5) / 10,
+  delayMaxMs: Math.round(delay.max / 1e5) / 10,
+};
 const rssAfter = process.memoryUsage().rss;
 const poolStatus = pool.status();
 await pool.close();
@@ -208,6 +223,7 @@ const summary = {
       Math.round((rows.reduce((sum, row) => sum + row.seconds, 0) / rows.length) * 100) / 100,
     receiptsPerMinute: Math.round(poolPerMinute * 10) / 10,
     maxEventLoopLagMs: Math.round(maxLag),
+    mainThread,
     status: poolStatus,
   },
   memory: { rssStartMB: mb(rssStart), rssReadyMB: mb(rssReady), rssAfterMB: mb(rssAfter) },

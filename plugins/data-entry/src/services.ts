@@ -39,6 +39,7 @@ export function createServices(context: PluginContext): DataEntryServices {
       size: settings.ocr.workers,
       languages: settings.ocr.languages,
       jobTimeoutMs: settings.ocr.jobTimeoutMs,
+      recycleAfterJobs: settings.ocr.recycleAfterJobs,
       maxBytes: settings.maxUploadBytes,
       cacheDir: path.join(context.dataDir, "ocr-cache"),
       logger: context.logger,

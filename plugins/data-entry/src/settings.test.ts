@@ -31,6 +31,7 @@ describe("settings", () => {
         workers: expect.any(Number),
         languages: ["ron", "eng"],
         jobTimeoutMs: 60_000,
+        recycleAfterJobs: 50,
       },
     });
   });
@@ -42,9 +43,19 @@ describe("settings", () => {
     expect(settings).toMatchObject({ maxUploadBytes: 1024, defaultPayment: "cash" });
     expect(settings.accounts.expense).toBe("604");
     const ocr = readDataEntrySettings(
-      settingsOf({ OCR_ENABLED: "false", OCR_WORKERS: "2", OCR_LANGUAGES: "deu, deu" }),
+      settingsOf({
+        OCR_ENABLED: "false",
+        OCR_WORKERS: "2",
+        OCR_LANGUAGES: "deu, deu",
+        OCR_RECYCLE_AFTER: "7",
+      }),
     ).ocr;
-    expect(ocr).toMatchObject({ enabled: false, workers: 2, languages: ["deu"] });
+    expect(ocr).toMatchObject({
+      enabled: false,
+      workers: 2,
+      languages: ["deu"],
+      recycleAfterJobs: 7,
+    });
   });
 
   it.each([
@@ -56,6 +67,8 @@ describe("settings", () => {
     [{ OCR_LANGUAGES: "deu,klingon" }, "DATA_ENTRY_OCR_LANGUAGES"],
     [{ OCR_LANGUAGES: " , " }, "DATA_ENTRY_OCR_LANGUAGES"],
     [{ OCR_WORKERS: "0" }, "DATA_ENTRY_OCR_WORKERS"],
+    [{ OCR_RECYCLE_AFTER: "0" }, "DATA_ENTRY_OCR_RECYCLE_AFTER"],
+    [{ OCR_RECYCLE_AFTER: "2.5" }, "DATA_ENTRY_OCR_RECYCLE_AFTER"],
     [{ VAT_RATES: "19,x" }, "DATA_ENTRY_VAT_RATES"],
     [{ VAT_RATES: "2025-08-01:21;2024-01-01:19" }, "DATA_ENTRY_VAT_RATES"],
     [{ NOMENCLATURE_TTL_MS: "0" }, "DATA_ENTRY_NOMENCLATURE_TTL_MS"],

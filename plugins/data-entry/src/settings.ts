@@ -40,6 +40,8 @@ export interface OcrSettings {
   languages: OcrLanguage[];
   /** DATA_ENTRY_OCR_JOB_TIMEOUT_MS (default 60000). */
   jobTimeoutMs: number;
+  /** DATA_ENTRY_OCR_RECYCLE_AFTER: jobs a worker runs before it is replaced (default 50; the WASM heap only grows). */
+  recycleAfterJobs: number;
 }
 
 const ACCOUNT_PATTERN = /^\d{3,4}(\.[0-9A-Za-z]+)?$/;
@@ -126,6 +128,7 @@ function readOcrSettings(settings: PluginSettings): OcrSettings {
     workers: wholeNumber(settings, "OCR_WORKERS", Math.max(1, os.availableParallelism() - 1), 64),
     languages: [...new Set(languages)] as OcrLanguage[],
     jobTimeoutMs: wholeNumber(settings, "OCR_JOB_TIMEOUT_MS", 60_000, 3_600_000),
+    recycleAfterJobs: wholeNumber(settings, "OCR_RECYCLE_AFTER", 50, 100_000),
   };
 }
 

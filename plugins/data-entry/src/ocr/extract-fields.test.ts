@@ -46,6 +46,10 @@ describe("dates", () => {
     ["Datum: 15,04.2020", "2020-04-15"],
     ["„04, 04. 2020", "2020-04-04"],
     ["O1.O6.2021", "2021-06-01"],
+    ["Datum: 07.05.202C", "2020-05-07"],
+    ["DATA 05/03/24 ORA 10:15", "2024-03-05"],
+    ["12:,03,24 18:05 4711 0815", "2024-03-12"],
+    ["12 .03.24 18.05", "2024-03-12"],
   ])("reads %s", (line, iso) => {
     expect(findDates([line], today)[0]?.iso).toBe(iso);
   });
@@ -56,6 +60,30 @@ describe("dates", () => {
 
   it("does not read amounts as short dates", () => {
     expect(findDates(["1,99 2,49", "12,50 1,20"], today)).toEqual([]);
+  });
+
+  it("accepts damaged separators in a short date only before a time stamp", () => {
+    expect(findDates(["12:,03,24 Kasse 2"], today)).toEqual([]);
+    expect(findDates(["12:,03,24 09:41"], today).map((date) => date.iso)).toEqual(["2024-03-12"]);
+  });
+
+  it("never takes a day-month fragment alone for a date", () => {
+    expect(findDates(["Bar 21,04.", "Beleg 21.04."], today)).toEqual([]);
+    expect(extract("SHOP\nBeleg 21.04.\nSUMME 3,00").date).toBeNull();
+  });
+
+  it("prefers a date that other mentions confirm over one labelled reading", () => {
+    // The labelled date has a misread month; the till stamp and the card slip agree.
+    const text = [
+      "SHOP",
+      "SUMME EUR 12,07",
+      "11.03.25 10:15 4711",
+      "Datum: 11.08.2025",
+      "Terminal-Zeit 11.03. 10:14 Uhr",
+    ].join("\n");
+    expect(extract(text).date).toBe("2025-03-11");
+    // Without the confirmations, the label wins as before.
+    expect(extract("SHOP\nDatum: 11.08.2025\n11.03.25 Kasse 2").date).toBe("2025-08-11");
   });
 
   it("prefers the date on a line with a time or a label over a best-before date", () => {
@@ -247,6 +275,42 @@ describe("merchant", () => {
       { today },
     );
     expect(fields.merchant).toBe("Aldi GmbH & Co. KG");
+  });
+
+  it("skips questions and exclamations: advertising, not a name", () => {
+    const fields = extractFields(
+      {
+        text: "",
+        lines: [
+          { text: "Alles frisch?", height: 60, confidence: 95 },
+          { text: "Jetzt neu!", height: 50, confidence: 95 },
+          { text: "Bäckerei Sonnenschein", height: 30, confidence: 92 },
+          { text: "Lindenallee 4", height: 28, confidence: 90 },
+          { text: "SUMME 4,20", height: 28, confidence: 90 },
+        ],
+      },
+      { today },
+    );
+    expect(fields.merchant).toBe("Bäckerei Sonnenschein");
+  });
+
+  it("takes the name printed right above the address over a larger advertising line", () => {
+    const lines = (top: string, topHeight: number) => [
+      { text: top, height: topHeight, confidence: 90 },
+      { text: "MAGAZIN ALFA", height: 30, confidence: 92 },
+      { text: "Str. Florilor nr. 12, Cluj", height: 28, confidence: 90 },
+      { text: "TOTAL LEI 10,00", height: 28, confidence: 90 },
+    ];
+    const merchant = (top: string, topHeight: number) =>
+      extractFields({ text: "", lines: lines(top, topHeight) }, { today }).merchant;
+    expect(merchant("Reduceri de toamna", 40)).toBe("MAGAZIN ALFA");
+    // A brand logo clearly larger than the line above the address stays the merchant.
+    expect(merchant("ALFAMARKT", 80)).toBe("ALFAMARKT");
+  });
+
+  it("finds the name above a postcode line without geometry too", () => {
+    const text = ["Sonderangebote der Woche", "Getränke Schmidt", "50667 Köln", "SUMME 9,99"];
+    expect(extract(text.join("\n")).merchant).toBe("Getränke Schmidt");
   });
 
   it("collapses spaces and trims punctuation and stray marks", () => {

@@ -1,6 +1,6 @@
 // Turns OCR output into receipt fields. Pure: no I/O, no clock unless given one, so
 // the rules can be tested on hand-written OCR-like text.
-import { findDates } from "./dates.js";
+import { findDates, linesMentioning } from "./dates.js";
 import { findMerchant } from "./merchant.js";
 import { findTaxIds } from "./tax-id.js";
 import { fold, splitLines } from "./text.js";
@@ -48,6 +48,10 @@ function pickDate(
     if (!match.shortYear) score += 0.05;
     // Best-before dates and validity periods are not the purchase date.
     if (/MHD|HALTBAR|GULTIG|VALABIL|EXPIR/.test(line)) score -= 0.4;
+    // Independent mentions that agree (the till's stamp, the card slip's "21.04.")
+    // outweigh one misread digit in a labelled date.
+    const mentions = linesMentioning(lines, dates, match.iso).size;
+    score += 0.15 * Math.min(2, mentions - 1);
     return { match, score };
   });
   scored.sort((a, b) => b.score - a.score || a.match.line - b.match.line);

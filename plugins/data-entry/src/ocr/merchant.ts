@@ -37,7 +37,21 @@ function looksLikeName(text: string): boolean {
   // A sentence is a slogan ("Respekt, wer's selber macht", "Es gibt immer was zu tun.").
   const words = text.split(/\s+/).length;
   if (!LEGAL_FORM.test(folded) && words >= 3 && /,\s|[.!?,]$/.test(text.trim())) return false;
+  // A question or an exclamation is advertising ("Wunschlos glücklich?", "Jetzt neu!").
+  if (!LEGAL_FORM.test(folded) && /\p{L}[?!¿¡]/u.test(text)) return false;
   return !NOT_A_NAME.some((pattern) => pattern.test(folded));
+}
+
+// The address block under the name: a street with its number, a postcode and town.
+const STREET = NOT_A_NAME[2] as RegExp;
+const POSTCODE_TOWN = /\b\d{4,6}\s+\p{L}{3,}/u;
+function isAddress(text: string): boolean {
+  const folded = fold(text);
+  return (
+    STREET.test(folded) ||
+    POSTCODE_TOWN.test(folded) ||
+    /\p{L}{3,}\.?\s+\d{1,4}\s?[A-Z]?$/u.test(folded)
+  );
 }
 
 /** "www.marktkauf-lehr.de" → "marktkauf-lehr": shops print their web address. */
@@ -99,7 +113,23 @@ export function findMerchant(lines: readonly OcrLine[]): MerchantMatch | null {
   } else {
     best = readable[0] ?? top[0];
   }
-  const bestReadable = best !== undefined && readability(best) >= READABLE;
+  let bestReadable = best !== undefined && readability(best) >= READABLE;
+
+  // The shop's name is printed right above its address: a readable name line directly
+  // followed by a street or postcode line beats a larger line that is not (an
+  // advertisement over the header), unless that one is clearly larger.
+  const anchored = readable.find((line) => {
+    const next = lines[lines.indexOf(line) + 1];
+    return next !== undefined && isAddress(next.text);
+  });
+  if (anchored && best !== anchored) {
+    const clearlyLarger =
+      bestReadable && (best?.height ?? 0) >= (anchored.height ?? Number.POSITIVE_INFINITY) * 1.5;
+    if (!clearlyLarger) {
+      best = anchored;
+      bestReadable = true;
+    }
+  }
 
   // A legal name in the header ("toom Baumarkt mbH", "real GmbH") beats a slogan or a
   // logo fragment, unless a readable line is clearly larger (the brand over its company).
