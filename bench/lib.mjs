@@ -17,8 +17,17 @@ export function startServer(script, env = {}) {
       env: { ...process.env, ...env },
       stdio: ["ignore", "pipe", "inherit"],
     });
+    // A bench that stops early must not leave its servers running (they hold ports,
+    // CPU and any pipe the bench's output goes through).
+    const killChild = () => child.kill();
+    process.once("exit", killChild);
+    child.once("exit", () => process.off("exit", killChild));
     let buffer = "";
-    const timer = setTimeout(() => reject(new Error(`${script} did not start`)), 60_000);
+    // Long enough for a first start that generates a large demo ERP (scale 64: ~1 min).
+    const timer = setTimeout(() => {
+      child.kill();
+      reject(new Error(`${script} did not print its port within 5 minutes`));
+    }, 300_000);
     child.stdout.on("data", (chunk) => {
       buffer += chunk.toString();
       for (const line of buffer.split("\n")) {
