@@ -46,7 +46,12 @@ import {
 } from "./period.js";
 import { companyPeriodFacts } from "./queries/company.js";
 import { monthlyTurnover, periodTurnover, treasuryBalances } from "./queries/dashboard.js";
-import { INVOICE_SORT_COLUMNS, invoicePage, openInvoicesByDueDate } from "./queries/invoices.js";
+import {
+  INVOICE_SORT_COLUMNS,
+  type InvoicePageParams,
+  invoicePage,
+  openInvoicesByDueDate,
+} from "./queries/invoices.js";
 import { treasuryAccounts, treasuryMovementPage } from "./queries/treasury.js";
 import { accountNames, accountTurnovers } from "./queries/trial-balance.js";
 import { sortOrder } from "./sorting.js";
@@ -211,7 +216,8 @@ export class ReportService implements ReportQueries {
   }
 
   invoices(params: InvoiceParams, caller: ReportCaller): Promise<CachedReport<InvoiceList>> {
-    const { order, page, issuedFrom, issuedTo, dueFrom, dueTo } = invoiceFilters(params);
+    const filters = invoiceFilters(params);
+    const { order, page, issuedFrom, issuedTo, dueFrom, dueTo } = filters;
     const erp = this.#erp;
     return this.#serve(
       "invoices",
@@ -230,20 +236,10 @@ export class ReportService implements ReportQueries {
         page: page.page,
         page_size: page.pageSize,
       },
-      async ({ period, view, asOfUntil }) => {
+      async (resolved) => {
+        const { view } = resolved;
         const { rows, total, totals } = await invoicePage(erp, {
-          company: params.company,
-          kind: params.type,
-          status: params.status,
-          dateFrom: period.from,
-          dateUntil: period.until,
-          asOf: view.as_of,
-          asOfUntil,
-          partner: params.partner,
-          issuedFrom,
-          issuedUntil: issuedTo === undefined ? undefined : addDays(issuedTo, 1),
-          dueFrom,
-          dueUntil: dueTo === undefined ? undefined : addDays(dueTo, 1),
+          ...invoiceQuery(params, filters, resolved),
           orderBy: order.sql,
           window: pageWindow(page),
         });
@@ -376,6 +372,33 @@ export function invoiceFilters(params: InvoiceParams) {
     params.due_from === undefined ? undefined : checkDate("due_from", params.due_from);
   const dueTo = params.due_to === undefined ? undefined : checkDate("due_to", params.due_to);
   return { order, page, issuedFrom, issuedTo, dueFrom, dueTo };
+}
+
+/**
+ * What the list and its export ask the ERP, for a resolved period: the filters as
+ * half-open date ranges (`…Until` is the day after the last one).
+ */
+export function invoiceQuery(
+  params: InvoiceParams,
+  filters: ReturnType<typeof invoiceFilters>,
+  resolved: Pick<ResolvedReport, "period" | "view" | "asOfUntil">,
+): Omit<InvoicePageParams, "orderBy" | "window"> {
+  const dayAfter = (date: string | undefined) =>
+    date === undefined ? undefined : addDays(date, 1);
+  return {
+    company: params.company,
+    kind: params.type,
+    status: params.status,
+    dateFrom: resolved.period.from,
+    dateUntil: resolved.period.until,
+    asOf: resolved.view.as_of,
+    asOfUntil: resolved.asOfUntil,
+    partner: params.partner,
+    issuedFrom: filters.issuedFrom,
+    issuedUntil: dayAfter(filters.issuedTo),
+    dueFrom: filters.dueFrom,
+    dueUntil: dayAfter(filters.dueTo),
+  };
 }
 
 /** The trial balance's level and class, checked. */

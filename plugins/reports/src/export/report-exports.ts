@@ -23,7 +23,6 @@ import type {
   TrialBalanceParams,
 } from "../contract.js";
 import { pageRequest } from "../pagination.js";
-import { addDays } from "../period.js";
 import {
   invoiceRows,
   invoiceSummary,
@@ -35,6 +34,7 @@ import { accountNames, accountTurnoverRows } from "../queries/trial-balance.js";
 import {
   checkInvoiceType,
   invoiceFilters,
+  invoiceQuery,
   type ReportService,
   type ResolvedReport,
   toInvoiceItem,
@@ -101,23 +101,11 @@ export class ReportExports {
     params: ExportParams<InvoiceParams>,
     caller: ReportCaller,
   ): Promise<StartedExport> {
-    const { order, issuedFrom, issuedTo, dueFrom, dueTo } = invoiceFilters(params);
+    const checked = invoiceFilters(params);
+    const { order, issuedFrom, issuedTo, dueFrom, dueTo } = checked;
     const resolved = await this.#reports.resolve(params, caller);
-    const { period, view, asOfUntil } = resolved;
-    const query = {
-      company: params.company,
-      kind: params.type,
-      status: params.status,
-      dateFrom: period.from,
-      dateUntil: period.until,
-      asOf: view.as_of,
-      asOfUntil,
-      partner: params.partner,
-      issuedFrom,
-      issuedUntil: issuedTo === undefined ? undefined : addDays(issuedTo, 1),
-      dueFrom,
-      dueUntil: dueTo === undefined ? undefined : addDays(dueTo, 1),
-    };
+    const { view } = resolved;
+    const query = invoiceQuery(params, checked, resolved);
     const summary = await invoiceSummary(this.#erp, query);
     const columns: Column[] = [
       { header: "Nr. factură", kind: "text", width: 16 },
