@@ -53,8 +53,8 @@ import {
   encodeReceiptCompany,
   type IncomingImage,
   imageOf,
-  PendingImages,
   readLimited,
+  type StoredPendingImages,
 } from "./photos.js";
 import { type DataEntryReceipts, RECEIPTS_SERVICE } from "./receipts-contract.js";
 import type { ReportsLookup } from "./reports-contract.js";
@@ -160,7 +160,12 @@ export class TelegramBot {
   private webhookSet = false;
   private readonly recentUpdates = new RecentUpdates();
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly pendingImages = new PendingImages();
+  private pendingStore: StoredPendingImages | undefined;
+  /** Photos waiting for the company question, in the plugin's SQLite. */
+  private get pendingImages(): StoredPendingImages {
+    this.pendingStore ??= this.options.store.pendingPhotos();
+    return this.pendingStore;
+  }
 
   constructor(private readonly options: BotOptions) {
     this.bot = new Telegraf(options.token, {
@@ -719,7 +724,11 @@ export class TelegramBot {
       await reply(MESSAGES.noCompanies);
       return;
     }
-    const token = this.pendingImages.add({ ...image, owner: ctx.from.id, chatId: ctx.chat.id });
+    const token = await this.pendingImages.add({
+      ...image,
+      owner: ctx.from.id,
+      chatId: ctx.chat.id,
+    });
     const buttons = companies.map((company) => [
       Markup.button.callback(
         `${company.id === link.currentCompanyId ? "✓ " : ""}${company.name}`,
@@ -738,7 +747,7 @@ export class TelegramBot {
       await ctx.answerCbQuery(NOTICES.staleButton);
       return;
     }
-    const pending = this.pendingImages.peek(choice.token);
+    const pending = await this.pendingImages.peek(choice.token);
     if (pending === undefined) {
       await ctx.answerCbQuery(NOTICES.photoGone);
       return;
@@ -767,7 +776,7 @@ export class TelegramBot {
       await ctx.answerCbQuery(NOTICES.companyNotVisible);
       return;
     }
-    if (this.pendingImages.take(choice.token) === undefined) {
+    if ((await this.pendingImages.take(choice.token)) === undefined) {
       // Pressed twice: the first press is already creating the receipt.
       await ctx.answerCbQuery(NOTICES.photoGone);
       return;

@@ -70,3 +70,40 @@ export const LinkEntity = new EntitySchema<Link>({
     linkedAt: { name: "linked_at", type: "datetime" },
   },
 });
+
+/** A photo waiting for the company question (see PendingPhotos1764300000000). */
+export interface PendingPhotoRow {
+  token: string;
+  owner: number;
+  chatId: number;
+  fileId: string;
+  fileName: string;
+  size: number | null;
+  /** ms since epoch. */
+  expiresAt: number;
+}
+
+export const PendingPhotoEntity = new EntitySchema<PendingPhotoRow>({
+  name: "TelegramPendingPhoto",
+  tableName: "pending_photos",
+  columns: {
+    token: { type: "varchar", length: 16, primary: true },
+    owner: {
+      type: "bigint",
+      transformer: { to: (v: number) => v, from: (v: unknown) => Number(v) },
+    },
+    chatId: {
+      name: "chat_id",
+      type: "bigint",
+      transformer: { to: (v: number) => v, from: (v: unknown) => Number(v) },
+    },
+    fileId: { name: "file_id", type: "varchar", length: 256 },
+    fileName: { name: "file_name", type: "varchar", length: 100 },
+    size: { type: "integer", nullable: true },
+    expiresAt: {
+      name: "expires_at",
+      type: "bigint",
+      transformer: { to: (v: number) => v, from: (v: unknown) => Number(v) },
+    },
+  },
+});

@@ -3,6 +3,7 @@ import type { AuthUser, PluginContext } from "@roa2web/plugin-sdk";
 import { type DataSource, LessThan } from "typeorm";
 import { type CodeProblem, codeExpiry, codeProblem, generateCode, hashCode } from "./codes.js";
 import { type Link, type LinkCode, LinkCodeEntity, LinkEntity } from "./entities.js";
+import { StoredPendingImages } from "./photos.js";
 
 /** How long an expired code is kept before it is deleted. */
 export const CODE_PURGE_GRACE_MS = 60 * 60 * 1000;
@@ -16,6 +17,11 @@ export class LinkStore {
 
   static of(context: PluginContext): LinkStore {
     return new LinkStore(context.database());
+  }
+
+  /** The photos waiting for the company question, in the same database. */
+  pendingPhotos(): StoredPendingImages {
+    return new StoredPendingImages(this.database);
   }
 
   /** A new single-use code for this user, with a snapshot of their grants. */

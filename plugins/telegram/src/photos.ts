@@ -2,7 +2,10 @@
  * Receipts sent as photos: which file of a Telegram message to take, and the
  * photos waiting for the user to say which company they belong to.
  */
+
 import { randomBytes } from "node:crypto";
+import { type DataSource, LessThanOrEqual } from "typeorm";
+import { PendingPhotoEntity, type PendingPhotoRow } from "./entities.js";
 
 /** Telegram's Bot API serves files of at most 20 MB to bots. */
 export const BOT_API_MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024;
@@ -81,9 +84,73 @@ export interface PendingImage extends IncomingImage {
 
 /**
  * Photos waiting for the company question to be answered, by a random token that
- * the buttons carry. Bounded (oldest dropped first) and short-lived: a button pressed
- * after that asks for the photo again.
+ * the buttons carry, in the plugin's SQLite (a reload or restart keeps them). Bounded
+ * (oldest dropped first) and short-lived: a button pressed after that asks for the
+ * photo again.
  */
+export class StoredPendingImages {
+  constructor(
+    private readonly database: DataSource,
+    readonly ttlMs = 10 * 60 * 1000,
+    readonly capacity = 200,
+  ) {}
+
+  async add(image: Omit<PendingImage, "expiresAt">, now = Date.now()): Promise<string> {
+    const token = randomBytes(6).toString("base64url");
+    await this.database.transaction(async (manager) => {
+      const rows = manager.getRepository(PendingPhotoEntity);
+      await rows.delete({ expiresAt: LessThanOrEqual(now) });
+      await rows.insert({
+        token,
+        owner: image.owner,
+        chatId: image.chatId,
+        fileId: image.fileId,
+        fileName: image.fileName,
+        size: image.size ?? null,
+        expiresAt: now + this.ttlMs,
+      });
+      const count = await rows.count();
+      if (count > this.capacity) {
+        const oldest = await rows.find({
+          order: { expiresAt: "ASC" },
+          take: count - this.capacity,
+        });
+        await rows.delete(oldest.map((row) => row.token));
+      }
+    });
+    return token;
+  }
+
+  /** The photo behind a token, left in place; undefined when unknown or expired. */
+  async peek(token: string, now = Date.now()): Promise<PendingImage | undefined> {
+    const row = await this.database.getRepository(PendingPhotoEntity).findOneBy({ token });
+    return row !== null && row.expiresAt > now ? toPending(row) : undefined;
+  }
+
+  /** The photo behind a token, removed; undefined when unknown, expired or taken. */
+  async take(token: string, now = Date.now()): Promise<PendingImage | undefined> {
+    const rows = this.database.getRepository(PendingPhotoEntity);
+    const row = await rows.findOneBy({ token });
+    if (row === null) return undefined;
+    // Only the press that deletes the row gets the photo: a second press finds nothing.
+    const { affected } = await rows.delete({ token });
+    if (!affected) return undefined;
+    return row.expiresAt > now ? toPending(row) : undefined;
+  }
+}
+
+function toPending(row: PendingPhotoRow): PendingImage {
+  return {
+    fileId: row.fileId,
+    fileName: row.fileName,
+    size: row.size ?? undefined,
+    owner: row.owner,
+    chatId: row.chatId,
+    expiresAt: row.expiresAt,
+  };
+}
+
+/** The same, in memory: for unit tests of the rules without a database. */
 export class PendingImages {
   private readonly waiting = new Map<string, PendingImage>();
 

@@ -6,9 +6,10 @@
  */
 import { definePlugin, type HealthStatus, type PluginContext } from "@roa2web/plugin-sdk";
 import { BOT, botOf, TelegramBot } from "./bot.js";
-import { LinkCodeEntity, LinkEntity } from "./entities.js";
+import { LinkCodeEntity, LinkEntity, PendingPhotoEntity } from "./entities.js";
 import { CODE_PURGE_INTERVAL_MS, LinkStore } from "./link-store.js";
 import { CreateTelegram1764100000000 } from "./migrations/1764100000000-create-telegram.js";
+import { PendingPhotos1764300000000 } from "./migrations/1764300000000-pending-photos.js";
 import { readTelegramSettings } from "./settings.js";
 
 /**
@@ -35,8 +36,8 @@ export default definePlugin({
   exclusive: true,
   routes: new URL("./routes", import.meta.url),
   database: {
-    entities: [LinkCodeEntity, LinkEntity],
-    migrations: [CreateTelegram1764100000000],
+    entities: [LinkCodeEntity, LinkEntity, PendingPhotoEntity],
+    migrations: [CreateTelegram1764100000000, PendingPhotos1764300000000],
   },
   start(ctx) {
     const settings = readTelegramSettings(ctx.settings);

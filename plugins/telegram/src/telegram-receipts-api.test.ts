@@ -277,4 +277,43 @@ describe("photo → draft receipt", () => {
     expect(receipts.inputs).toHaveLength(made + 1);
     expect(receipts.inputs.at(-1)).toMatchObject({ companyId: 2, fileName: "a.png" });
   });
+  it("keeps a photo waiting for the company question across a plugin reload", async () => {
+    linkDatabase()
+      .prepare("UPDATE links SET current_company_id = NULL WHERE telegram_user_id = ?")
+      .run(boss.id);
+    api.addFile("boss-reload", Buffer.alloc(2000, 5));
+    const before = api.textsTo(boss.id).length;
+    api.pushDocument(boss, { file_id: "boss-reload", mime_type: "image/png", file_name: "r.png" });
+    expect(await repliesTo(boss, before)).toEqual([MESSAGES.whichCompany]);
+    const question = api
+      .callsOf("sendMessage")
+      .filter((call) => call.body.chat_id === boss.id)
+      .at(-1);
+    if (question === undefined) throw new Error("no question sent");
+    const keyboard = (
+      question.body.reply_markup as {
+        inline_keyboard: Array<Array<{ text: string; callback_data: string }>>;
+      }
+    ).inline_keyboard;
+    const second = keyboard[1]?.[0]?.callback_data ?? "";
+    const messageId = (question.result as { message_id: number }).message_id;
+
+    // A new bot instance, as after a restart: the question can still be answered.
+    const reload = await inject(t.kernel, {
+      method: "POST",
+      url: "/api/kernel/plugins/telegram/reload",
+      headers: { authorization: `Bearer ${await t.login()}` },
+    });
+    expect(reload.statusCode, reload.body).toBe(200);
+    const made = receipts.inputs.length;
+    api.pushCallback(boss, second, messageId);
+    const replies = await repliesTo(boss, before + 1, 2);
+    expect(replies[0]).toMatch(/^Receipt for <b>.+<\/b>\.$/);
+    expect(receipts.inputs).toHaveLength(made + 1);
+    expect(receipts.inputs.at(-1)).toMatchObject({ companyId: 2, fileName: "r.png" });
+    const stored = linkDatabase()
+      .prepare("SELECT COUNT(*) AS n FROM pending_photos WHERE file_id = ?")
+      .get("boss-reload") as { n: number };
+    expect(stored.n).toBe(0);
+  });
 });
