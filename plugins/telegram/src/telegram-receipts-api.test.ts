@@ -24,16 +24,48 @@ const MAX_PHOTO_BYTES = 4096;
 const anna = { id: 3001, first_name: "Anna" }; // data-entry:write on company 2 only
 const boss = { id: 3002, first_name: "Boss" }; // the demo user: every company
 
-/** The plugin's own SQLite file, opened beside the running plugin (WAL: both may write). */
-function linkDatabase(): {
+const carl = { id: 3003, first_name: "Carl" }; // no data-entry:write
+
+interface SqliteFile {
   prepare(sql: string): { get(...args: unknown[]): unknown; run(...args: unknown[]): unknown };
-} {
+  close(): void;
+}
+let pluginFile: SqliteFile | undefined;
+
+/** The plugin's own SQLite file, opened once beside the running plugin (WAL: both may write). */
+function linkDatabase(): SqliteFile {
   const Database = createRequire(path.resolve(packageRoot, "../../kernel/core/package.json"))(
     "better-sqlite3",
   );
-  return new Database(path.join(t.dataDir, "plugins", "telegram", "telegram.db"));
+  pluginFile ??= new Database(path.join(t.dataDir, "plugins", "telegram", "telegram.db"));
+  return pluginFile as SqliteFile;
 }
-const carl = { id: 3003, first_name: "Carl" }; // no data-entry:write
+
+/** Sets the chat's current company as /companies would (null: none chosen). */
+function setCurrentCompany(user: { id: number }, companyId: number | null): void {
+  linkDatabase()
+    .prepare("UPDATE links SET current_company_id = ? WHERE telegram_user_id = ?")
+    .run(companyId, user.id);
+}
+
+/** The last "which company?" question sent to the user: its buttons and message id. */
+function lastQuestionTo(user: { id: number }): {
+  keyboard: Array<Array<{ text: string; callback_data: string }>>;
+  messageId: number;
+} {
+  const question = api
+    .callsOf("sendMessage")
+    .filter((call) => call.body.chat_id === user.id)
+    .at(-1);
+  if (question === undefined) throw new Error("no question sent");
+  const markup = question.body.reply_markup as {
+    inline_keyboard: Array<Array<{ text: string; callback_data: string }>>;
+  };
+  return {
+    keyboard: markup.inline_keyboard,
+    messageId: (question.result as { message_id: number }).message_id,
+  };
+}
 
 interface ServiceDirectory {
   provide(provider: string, name: string, implementation: unknown): void;
@@ -119,6 +151,7 @@ beforeAll(async () => {
   await linkAs(carl, await t.login("carl", "carl-pass"));
 });
 afterAll(async () => {
+  pluginFile?.close();
   await t?.close();
   await api?.close();
 });
@@ -162,27 +195,15 @@ describe("photo → draft receipt", () => {
 
   it("asks which company when no current company settles it, then uses the one chosen", async () => {
     // A chat whose current company is unset (or no longer granted) has to choose.
-    linkDatabase()
-      .prepare("UPDATE links SET current_company_id = NULL WHERE telegram_user_id = ?")
-      .run(boss.id);
+    setCurrentCompany(boss, null);
     api.addFile("boss-png", Buffer.alloc(2000, 9));
     const before = api.textsTo(boss.id).length;
     api.pushDocument(boss, { file_id: "boss-png", mime_type: "image/png", file_name: "bon.png" });
     expect(await repliesTo(boss, before)).toEqual([MESSAGES.whichCompany]);
-    const question = api
-      .callsOf("sendMessage")
-      .filter((call) => call.body.chat_id === boss.id)
-      .at(-1);
-    if (question === undefined) throw new Error("no question sent");
-    const keyboard = (
-      question.body.reply_markup as {
-        inline_keyboard: Array<Array<{ text: string; callback_data: string }>>;
-      }
-    ).inline_keyboard;
+    const { keyboard, messageId } = lastQuestionTo(boss);
     expect(keyboard).toHaveLength(3);
     const third = keyboard[2]?.[0]?.callback_data ?? "";
     expect(third).toMatch(/^rc:3:/);
-    const messageId = (question.result as { message_id: number }).message_id;
 
     // Someone else pressing it is refused; the owner's press creates the draft.
     const foreign = api.pushCallback(anna, third, messageId);
@@ -264,9 +285,7 @@ describe("photo → draft receipt", () => {
     }
   });
   it("files a photo under the chat's current company without asking", async () => {
-    linkDatabase()
-      .prepare("UPDATE links SET current_company_id = 2 WHERE telegram_user_id = ?")
-      .run(boss.id);
+    setCurrentCompany(boss, 2);
     api.addFile("boss-current", Buffer.alloc(2000, 7));
     const before = api.textsTo(boss.id).length;
     const made = receipts.inputs.length;
@@ -278,25 +297,13 @@ describe("photo → draft receipt", () => {
     expect(receipts.inputs.at(-1)).toMatchObject({ companyId: 2, fileName: "a.png" });
   });
   it("keeps a photo waiting for the company question across a plugin reload", async () => {
-    linkDatabase()
-      .prepare("UPDATE links SET current_company_id = NULL WHERE telegram_user_id = ?")
-      .run(boss.id);
+    setCurrentCompany(boss, null);
     api.addFile("boss-reload", Buffer.alloc(2000, 5));
     const before = api.textsTo(boss.id).length;
     api.pushDocument(boss, { file_id: "boss-reload", mime_type: "image/png", file_name: "r.png" });
     expect(await repliesTo(boss, before)).toEqual([MESSAGES.whichCompany]);
-    const question = api
-      .callsOf("sendMessage")
-      .filter((call) => call.body.chat_id === boss.id)
-      .at(-1);
-    if (question === undefined) throw new Error("no question sent");
-    const keyboard = (
-      question.body.reply_markup as {
-        inline_keyboard: Array<Array<{ text: string; callback_data: string }>>;
-      }
-    ).inline_keyboard;
+    const { keyboard, messageId } = lastQuestionTo(boss);
     const second = keyboard[1]?.[0]?.callback_data ?? "";
-    const messageId = (question.result as { message_id: number }).message_id;
 
     // A new bot instance, as after a restart: the question can still be answered.
     const reload = await inject(t.kernel, {
