@@ -60,6 +60,9 @@ export function kernelEnv(extra = {}) {
     LOG_PRETTY: "false",
     LOG_LEVEL: "info",
     PORT: "0",
+    // As in production behind the proxy: same-origin only. (development.env allows the
+    // Vite dev server's origin, which puts @fastify/cors on every request.)
+    CORS_ORIGINS: "",
     DATA_DIR: mkdtempSync(path.join(os.tmpdir(), "roa2web-bench-")),
     ...extra,
   };

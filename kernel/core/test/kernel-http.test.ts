@@ -16,7 +16,7 @@ const auth = () => ({ authorization: `Bearer ${token}` });
 describe("kernel HTTP surface", () => {
   it("returns the request id in a header, and keeps a well-formed incoming one", async () => {
     const fresh = await fetch(`${t.url}/health`);
-    expect(fresh.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    expect(fresh.headers.get("x-request-id")).toMatch(/^[0-9a-f]{12}-[0-9a-z]+$/);
     const given = await fetch(`${t.url}/api/nothing`, {
       headers: { "x-request-id": "proxy-abc.123" },
     });
@@ -25,7 +25,7 @@ describe("kernel HTTP surface", () => {
       "proxy-abc.123",
     );
     const hostile = await fetch(`${t.url}/health`, { headers: { "x-request-id": "<script>" } });
-    expect(hostile.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    expect(hostile.headers.get("x-request-id")).toMatch(/^[0-9a-f]{12}-[0-9a-z]+$/);
   });
 
   it("writes one access line for errors, with the request id", async () => {
@@ -52,7 +52,15 @@ describe("kernel HTTP surface", () => {
         /default-src '(self|none)'/,
       );
       expect(response.headers.get("x-frame-options"), url).toMatch(/SAMEORIGIN|DENY/);
-      expect(response.headers.get("x-request-id"), url).toMatch(/^[0-9a-f-]{36}$/);
+      expect(response.headers.get("x-request-id"), url).toMatch(/^[0-9a-f]{12}-[0-9a-z]+$/);
+    }
+  });
+
+  it("sends HSTS only over HTTPS: never on plain HTTP, nor from an untrusted proxy header", async () => {
+    for (const headers of [{}, { "x-forwarded-proto": "https" }]) {
+      const response = await fetch(`${t.url}/api/good/public`, { headers });
+      await response.arrayBuffer();
+      expect(response.headers.get("strict-transport-security")).toBeNull();
     }
   });
 
@@ -74,7 +82,7 @@ describe("kernel HTTP surface", () => {
       error: {
         code: "INTERNAL",
         message: "Internal server error",
-        request_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        request_id: expect.stringMatching(/^[0-9a-f]{12}-[0-9a-z]+$/),
       },
     });
     expect(response.body).not.toContain("passwd");
@@ -331,5 +339,30 @@ describe("health", () => {
     expect(byName["bad-manifest"].detail).toContain("prefix");
     expect(byName["no-access"].detail).toContain("declares no access");
     expect(byName["bad-migration"]).toMatchObject({ state: "disabled" });
+  });
+});
+
+describe("behind a trusted TLS proxy", () => {
+  let proxied: TestKernel;
+  beforeAll(async () => {
+    proxied = await startTestKernel({ listen: true, env: { TRUST_PROXY: "true" } });
+  });
+  afterAll(async () => proxied?.close());
+
+  it("adds HSTS to API answers and documents that came over HTTPS", async () => {
+    for (const url of ["/api/good/public", "/health", "/api/nothing"]) {
+      const secure = await fetch(`${proxied.url}${url}`, {
+        headers: { "x-forwarded-proto": "https" },
+      });
+      await secure.arrayBuffer();
+      expect(secure.headers.get("strict-transport-security"), url).toBe(
+        "max-age=31536000; includeSubDomains",
+      );
+      const plain = await fetch(`${proxied.url}${url}`, {
+        headers: { "x-forwarded-proto": "http" },
+      });
+      await plain.arrayBuffer();
+      expect(plain.headers.get("strict-transport-security"), url).toBeNull();
+    }
   });
 });

@@ -28,7 +28,7 @@ import { authRoutes } from "./routes/auth-routes.js";
 import { companiesRoutes } from "./routes/companies-routes.js";
 import { healthRoutes } from "./routes/health-routes.js";
 import { pluginAdminRoutes } from "./routes/plugin-admin-routes.js";
-import { apiSecurityHeaders, isApiUrl } from "./security-headers.js";
+import { apiSecurityHeaders, HSTS_VALUE, isApiUrl } from "./security-headers.js";
 import { requestIdOf } from "./switchboard.js";
 
 /** Fastify settings shared by generations and by the scratch instance that probes plugin routes. */
@@ -40,7 +40,7 @@ export function fastifyOptions(deps: HttpDependencies) {
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: "reqId" }),
     // Kernel routes log as "http"; each plugin's context sets its own name (plugin-routes.ts).
     childLoggerFactory: (logger: FastifyBaseLogger, bindings: Record<string, unknown>) =>
-      lazyChildLogger(logger, { module: "http", ...bindings }),
+      lazyChildLogger(logger, "http", bindings),
     bodyLimit: deps.settings.http.bodyLimitBytes,
     trustProxy: deps.settings.http.trustProxy,
     requestIdHeader: false as const,
@@ -90,10 +90,12 @@ export async function buildGeneration(
   const { settings } = deps;
 
   // API answers: the request id and the OWASP REST security headers, added to
-  // Fastify's own header object (see security-headers.ts for why not earlier).
+  // Fastify's own header object (see security-headers.ts for why not earlier). HSTS
+  // only when the answer travels over HTTPS (RFC 6797 §7.2).
   const apiHeaders = apiSecurityHeaders();
   app.addHook("onRequest", (request, reply, done) => {
     if (isApiUrl(request.url)) reply.headers(apiHeaders);
+    if (request.protocol === "https") reply.header("strict-transport-security", HSTS_VALUE);
     reply.header("x-request-id", request.id);
     done();
   });

@@ -8,12 +8,19 @@ import type { FastifyBaseLogger } from "fastify";
 type LogMethod = (...args: unknown[]) => void;
 
 class LazyChildLogger {
-  private real: FastifyBaseLogger | undefined;
+  private realLogger: FastifyBaseLogger | undefined;
 
   constructor(
     private readonly parent: FastifyBaseLogger,
+    private readonly module: string,
     private readonly bindings: Record<string, unknown>,
   ) {}
+
+  /** The pino child, built on first use (the bindings object is only merged then). */
+  private get real(): FastifyBaseLogger {
+    this.realLogger ??= this.parent.child({ module: this.module, ...this.bindings });
+    return this.realLogger;
+  }
 
   private write(
     level: "fatal" | "error" | "warn" | "info" | "debug" | "trace",
@@ -23,7 +30,6 @@ class LazyChildLogger {
       isLevelEnabled?: (level: string) => boolean;
     };
     if (parent.isLevelEnabled && !parent.isLevelEnabled(level)) return;
-    this.real ??= this.parent.child(this.bindings);
     (this.real[level] as LogMethod)(...args);
   }
 
@@ -31,7 +37,6 @@ class LazyChildLogger {
     return this.parent.level;
   }
   set level(value: string) {
-    this.real ??= this.parent.child(this.bindings);
     this.real.level = value;
   }
   fatal(...args: unknown[]) {
@@ -54,14 +59,15 @@ class LazyChildLogger {
   }
   silent() {}
   child(bindings: Record<string, unknown>, options?: object): FastifyBaseLogger {
-    this.real ??= this.parent.child(this.bindings);
     return this.real.child(bindings, options);
   }
 }
 
+/** A request's logger for `module` with Fastify's per-request `bindings` (the request id). */
 export function lazyChildLogger(
   parent: FastifyBaseLogger,
+  module: string,
   bindings: Record<string, unknown>,
 ): FastifyBaseLogger {
-  return new LazyChildLogger(parent, bindings) as unknown as FastifyBaseLogger;
+  return new LazyChildLogger(parent, module, bindings) as unknown as FastifyBaseLogger;
 }

@@ -44,9 +44,7 @@ export async function registerPluginRoutes(
         });
       }
       // Request log lines from this plugin's routes carry its name, like ctx.logger's.
-      scope.setChildLoggerFactory((logger, bindings) =>
-        lazyChildLogger(logger, { module: name, ...bindings }),
-      );
+      scope.setChildLoggerFactory((logger, bindings) => lazyChildLogger(logger, name, bindings));
       await scope.register(autoload, {
         dir,
         options: { plugin: instance.context },

@@ -4,11 +4,14 @@
  *
  * - JSON API responses (`/api/…` except the OpenAPI UI) get the set OWASP's REST
  *   Security Cheat Sheet lists for APIs: a CSP that forbids everything
- *   (`default-src 'none'; frame-ancestors 'none'`), nosniff, DENY framing, HSTS.
+ *   (`default-src 'none'; frame-ancestors 'none'`), nosniff, DENY framing.
  *   A browser never renders them, so helmet's document headers would only add ~900
  *   bytes and ~7 µs to every answer (each header costs Node a validation pass).
  * - Everything else (the shell, plugin UIs, the OpenAPI UI) gets helmet's full set
  *   with a CSP for a same-origin app.
+ * - HSTS only on answers that travel over HTTPS (TLS here, or `X-Forwarded-Proto:
+ *   https` from a trusted proxy): RFC 6797 §7.2 says a host must not send it over
+ *   plain HTTP, and browsers ignore it there. The generation's hook adds it.
  *
  * @fastify/helmet is not used: it re-parses its configuration on every request
  * (about a fifth of a trivial route's CPU in our profile) and would be registered
@@ -29,8 +32,13 @@ type Helmet = (
   next: (error?: unknown) => void,
 ) => void;
 
+/** helmet's default policy: a year, subdomains included. */
+export const HSTS_VALUE = "max-age=31536000; includeSubDomains";
+
 function documentHeaders(): Helmet {
   return helmet({
+    // Added per request only over HTTPS (see above).
+    strictTransportSecurity: false,
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -59,6 +67,7 @@ function apiHeaderList(): Array<[string, string]> {
     crossOriginResourcePolicy: false,
     originAgentCluster: false,
     referrerPolicy: false,
+    strictTransportSecurity: false,
     xDnsPrefetchControl: false,
     xDownloadOptions: false,
     xFrameOptions: { action: "deny" },
