@@ -57,7 +57,8 @@ describe("kernel HTTP surface", () => {
   });
 
   it("sends HSTS only over HTTPS: never on plain HTTP, nor from an untrusted proxy header", async () => {
-    for (const headers of [{}, { "x-forwarded-proto": "https" }]) {
+    const attempts: Array<Record<string, string>> = [{}, { "x-forwarded-proto": "https" }];
+    for (const headers of attempts) {
       const response = await fetch(`${t.url}/api/good/public`, { headers });
       await response.arrayBuffer();
       expect(response.headers.get("strict-transport-security")).toBeNull();

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
-import { AttachmentStorage } from "./attachment-storage.js";
+import { AttachmentStorage, readUpload } from "./attachment-storage.js";
 
 const PNG = Buffer.concat([
   Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
@@ -50,5 +50,22 @@ describe("attachment storage", () => {
     const cut = Object.assign(chunks(PNG), { truncated: true });
     await expect(store.save(cut, 1024)).rejects.toMatchObject({ statusCode: 413 });
     expect(readdirSync(store.directory)).toEqual([]);
+  });
+});
+
+describe("readUpload", () => {
+  it("returns the bytes and the type recognised from the content", async () => {
+    const { bytes, mime } = await readUpload(chunks(PNG), 1000);
+    expect(bytes.equals(PNG)).toBe(true);
+    expect(mime).toBe("image/png");
+  });
+
+  it("refuses too many bytes (413), a stream the parser cut (413) and unknown content (415)", async () => {
+    await expect(readUpload(chunks(PNG), 50)).rejects.toMatchObject({ statusCode: 413 });
+    const cut = Object.assign(chunks(PNG), { truncated: true });
+    await expect(readUpload(cut, 1000)).rejects.toMatchObject({ statusCode: 413 });
+    await expect(readUpload(chunks(Buffer.from("plain text here")), 1000)).rejects.toMatchObject({
+      statusCode: 415,
+    });
   });
 });

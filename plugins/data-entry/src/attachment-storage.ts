@@ -80,6 +80,27 @@ class Inspector extends Transform {
   }
 }
 
+/**
+ * Reads an upload into memory with the same checks as `AttachmentStorage.save` (size
+ * limit, content sniffed), for a file that is only looked at, never kept (an image
+ * sent to OCR on its own).
+ */
+export async function readUpload(
+  upload: UploadStream,
+  maxBytes: number,
+): Promise<{ bytes: Buffer; mime: AttachmentType }> {
+  const inspector = new Inspector(maxBytes);
+  const chunks: Buffer[] = [];
+  await pipeline(upload, inspector, async (source: AsyncIterable<Buffer>) => {
+    for await (const chunk of source) chunks.push(chunk);
+  });
+  // The multipart parser stops at its own limit without an error: it marks the stream.
+  if (upload.truncated) throw new TooLargeError(maxBytes);
+  const mime = inspector.type;
+  if (!mime) throw new UnsupportedAttachmentError();
+  return { bytes: Buffer.concat(chunks), mime };
+}
+
 export class AttachmentStorage {
   constructor(readonly directory: string) {}
 

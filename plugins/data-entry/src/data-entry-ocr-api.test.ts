@@ -97,7 +97,12 @@ describe("OCR jobs", () => {
       state: "done",
       progress: 1,
       error: null,
-      fields: { total: 5.59, date: "2024-06-12", currency: "EUR" },
+      fields: {
+        total: 5.59,
+        date: "2024-06-12",
+        currency: "EUR",
+        text: expect.stringMatching(/SUMME/i),
+      },
     });
 
     const health = await inject(t.kernel, { method: "GET", url: "/health" });

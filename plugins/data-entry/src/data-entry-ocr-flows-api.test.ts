@@ -502,3 +502,87 @@ describe("the data-entry.receipts service", () => {
     ).rejects.toMatchObject({ statusCode: 415 });
   });
 });
+
+describe("an image posted to POST /ocr on its own", () => {
+  function postOcr(parts: Array<[string, string | Buffer, string?]>, bearer = token) {
+    const form = formWith(parts);
+    return inject(t.kernel, {
+      method: "POST",
+      url: `${api}/ocr`,
+      headers: { ...auth(bearer), ...form.headers },
+      payload: form.payload,
+    });
+  }
+  const getJob = (jobId: string, bearer = token) =>
+    inject(t.kernel, { method: "GET", url: `${api}/ocr/${jobId}`, headers: auth(bearer) });
+
+  it("reads the uploaded bytes and shows the job only to the user who sent it", async () => {
+    const started = await postOcr([["file", PNG, "bon.png"]]);
+    expect(started.statusCode, started.body).toBe(202);
+    const jobId = started.json().job_id as string;
+    const recognition = await recognizer.next();
+    expect(recognition.image.equals(PNG)).toBe(true);
+    recognition.finish({ text: TEXT });
+    await settled(jobId);
+    const job = await getJob(jobId);
+    expect(job.statusCode).toBe(200);
+    expect(job.json()).toMatchObject({
+      job_id: jobId,
+      attachment_id: null,
+      receipt_id: null,
+      state: "done",
+      fields: { total: 5.59, date: "2024-06-12", currency: "EUR", text: TEXT },
+    });
+    expect((await getJob(jobId, otherToken)).statusCode).toBe(404);
+  });
+
+  it("with a company_id first, shows the job to that company's users", async () => {
+    const started = await postOcr([
+      ["company_id", "2"],
+      ["file", PNG, "bon.png"],
+    ]);
+    expect(started.statusCode, started.body).toBe(202);
+    const jobId = started.json().job_id as string;
+    (await recognizer.next()).finish({ text: TEXT });
+    await settled(jobId);
+    expect((await getJob(jobId, otherToken)).json()).toMatchObject({ state: "done" });
+
+    const notGranted = await postOcr(
+      [
+        ["company_id", "1"],
+        ["file", PNG, "bon.png"],
+      ],
+      otherToken,
+    );
+    expect(notGranted.statusCode).toBe(403);
+    const badCompany = await postOcr([
+      ["company_id", "one"],
+      ["file", PNG, "bon.png"],
+    ]);
+    expect(badCompany.statusCode).toBe(400);
+    expect(badCompany.json().error.message).toContain("company_id");
+  });
+
+  it("refuses what is not an image, a form without the file, and an empty request", async () => {
+    const before = jobs.size;
+    const text = await postOcr([["file", "just some text, not a picture", "bon.jpg"]]);
+    expect(text.statusCode).toBe(415);
+    expect(text.json().error.code).toBe("UNSUPPORTED_MEDIA_TYPE");
+    const pdf = await postOcr([["file", "%PDF-1.4\n%%EOF\n", "bon.pdf"]]);
+    expect(pdf.statusCode).toBe(415);
+    const noFile = await postOcr([["company_id", "1"]]);
+    expect(noFile.statusCode).toBe(400);
+    expect(noFile.json().error.message).toContain("file");
+    const empty = await inject(t.kernel, { method: "POST", url: `${api}/ocr`, headers: auth() });
+    expect(empty.statusCode).toBe(400);
+    const wrongJson = await inject(t.kernel, {
+      method: "POST",
+      url: `${api}/ocr`,
+      headers: auth(),
+      payload: { attachment: "x" },
+    });
+    expect(wrongJson.statusCode).toBe(400);
+    // None of them started a job.
+    expect(jobs.size).toBe(before);
+  });
+});

@@ -4,7 +4,7 @@ import type { OcrResult } from "./ocr/types.js";
 import { OcrJobs, type Recognizer } from "./ocr-jobs.js";
 
 const text = ["BACKEREI MULLER", "SUMME EUR 5,59", "Datum 12.06.2024 14:22"].join("\n");
-const about = { attachmentId: "a", receiptId: 1, companyId: 1 };
+const about = { attachmentId: "a", receiptId: 1, companyId: 1, owner: "demo" };
 const image = Buffer.from("png");
 
 function fakeRecognizer(

@@ -24,14 +24,20 @@ export interface AppliedFields {
 
 export interface OcrJob {
   id: string;
-  attachmentId: string;
-  receiptId: number;
-  companyId: number;
+  /** The attachment read, or null for an image posted to `POST /ocr` on its own. */
+  attachmentId: string | null;
+  receiptId: number | null;
+  /** Who may follow the job: users of this company, or only `owner` when null. */
+  companyId: number | null;
+  /** The user who started it. */
+  owner: string;
   state: OcrJobState;
   stage: OcrJobStage;
   /** 0..1 */
   progress: number;
   fields: ReceiptFields | null;
+  /** The text the OCR read (once done): what the fields were taken from. */
+  text: string | null;
   applied: AppliedFields | null;
   error: { code: string; message: string } | null;
   createdAt: Date;
@@ -75,7 +81,7 @@ export class OcrJobs {
   /** Registers the job and starts it; returns at once. `finished` settles when it ends (never rejects). */
   submit(
     image: Buffer,
-    about: Pick<OcrJob, "attachmentId" | "receiptId" | "companyId">,
+    about: Pick<OcrJob, "attachmentId" | "receiptId" | "companyId" | "owner">,
     options: SubmitOptions = {},
   ): { job: OcrJob; finished: Promise<OcrJob> } {
     const job: OcrJob = {
@@ -85,6 +91,7 @@ export class OcrJobs {
       stage: "queued",
       progress: 0,
       fields: null,
+      text: null,
       applied: null,
       error: null,
       createdAt: this.#now(),
@@ -163,6 +170,7 @@ export class OcrJobs {
       this.#notify(job);
       const fields = extractFields(result, { today: this.#now() });
       job.fields = fields;
+      job.text = result.text;
       if (options.apply) {
         job.stage = "applying";
         this.#notify(job);

@@ -65,7 +65,12 @@ export class ReceiptOcr {
     const image = await this.deps.storage.read(attachment.storedName);
     const { job, finished } = ocr.jobs.submit(
       image,
-      { attachmentId: attachment.id, receiptId: receipt.id, companyId: receipt.companyId },
+      {
+        attachmentId: attachment.id,
+        receiptId: receipt.id,
+        companyId: receipt.companyId,
+        owner: by,
+      },
       { apply: (fields) => this.#apply(receipt.id, fields, by, overwrite) },
     );
     await this.deps.store.setOcr(receipt.id, "pending", job.id);

@@ -322,8 +322,8 @@ const ocrJobSchema = {
   ],
   properties: {
     job_id: { type: "string", format: "uuid" },
-    attachment_id: { type: "string" },
-    receipt_id: { type: "integer" },
+    attachment_id: { type: ["string", "null"], description: "null for an uploaded image" },
+    receipt_id: { type: ["integer", "null"], description: "null for an uploaded image" },
     state: { type: "string", enum: ["queued", "running", "done", "failed"] },
     stage: {
       type: "string",
@@ -340,6 +340,7 @@ const ocrJobSchema = {
         total: nullableNumber,
         vat: nullableNumber,
         currency: { type: ["string", "null"] },
+        text: { type: "string", description: "The text the OCR read" },
         confidence: {
           type: "object",
           properties: {
@@ -370,12 +371,25 @@ const ocrJobSchema = {
 
 export const startOcrSchema = {
   tags: TAGS,
-  summary: "Read an image attachment with OCR, in the background; poll GET /ocr/:job_id",
+  summary: "Read an image with OCR, in the background; poll GET /ocr/:job_id",
+  description:
+    "Either JSON `{attachment_id}` (an image attached to a receipt you may see), or " +
+    "multipart/form-data with the image (JPEG or PNG, recognised from its content) in the " +
+    "field `file`, optionally after a `company_id` field. An uploaded image is read in " +
+    "memory and not kept; its job is visible to that company's users, or without a " +
+    "company only to you.",
+  // Only JSON is validated here; a multipart body is read and checked by the route.
   body: {
-    type: "object",
-    required: ["attachment_id"],
-    additionalProperties: false,
-    properties: { attachment_id: { type: "string", format: "uuid" } },
+    content: {
+      "application/json": {
+        schema: {
+          type: "object",
+          required: ["attachment_id"],
+          additionalProperties: false,
+          properties: { attachment_id: { type: "string", format: "uuid" } },
+        },
+      },
+    },
   },
   response: {
     202: {
@@ -384,6 +398,7 @@ export const startOcrSchema = {
       properties: { job_id: { type: "string" }, state: { type: "string" } },
     },
     ...errorResponses,
+    413: errorResponseSchema,
     415: errorResponseSchema,
     503: errorResponseSchema,
   },

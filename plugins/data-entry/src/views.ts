@@ -74,7 +74,8 @@ export function toOcrJobView(job: OcrJob) {
     state: job.state,
     stage: job.stage,
     progress: job.progress,
-    fields: job.fields,
+    // The result shape: the extracted fields with the text they came from.
+    fields: job.fields && { ...job.fields, text: job.text ?? "" },
     applied: job.applied,
     error: job.error,
   };

@@ -3,29 +3,14 @@
  * download (streamed with the type recognised at upload).
  */
 import { BadRequestError, canSeeCompany, defineRoutes } from "@roa2web/plugin-sdk";
-import type { FastifyRequest } from "fastify";
 import { signedInUser } from "../access.js";
 import { contentDisposition, sanitiseDisplayName } from "../attachment-rules.js";
-import type { UploadStream } from "../attachment-storage.js";
 import type { Attachment } from "../entities.js";
 import { AttachmentNotFoundError } from "../errors.js";
+import type { MultipartRequest } from "../multipart.js";
 import { downloadAttachmentSchema, uploadAttachmentSchema } from "../schemas.js";
 import { assertEditable, servicesOf, visibleReceipt } from "../services.js";
 import { toAttachmentView } from "../views.js";
-
-/**
- * The part of @fastify/multipart's request decoration used here. The kernel registers
- * the parser for plugins that declare `uploads`, but the SDK does not export its types.
- */
-interface MultipartFile {
-  fieldname: string;
-  filename: string;
-  file: UploadStream;
-}
-type MultipartRequest = FastifyRequest & {
-  isMultipart(): boolean;
-  file(): Promise<MultipartFile | undefined>;
-};
 
 export default defineRoutes(async (app, { plugin }) => {
   const { settings, store, storage } = servicesOf(plugin);

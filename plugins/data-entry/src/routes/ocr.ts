@@ -1,63 +1,134 @@
 /** OCR of an attachment: start a job (answers at once), then poll it or follow its events. */
 import {
+  type AuthUser,
+  BadRequestError,
   canSeeCompany,
   defineRoutes,
   NotFoundError,
   ServiceUnavailableError,
   UnsupportedMediaTypeError,
 } from "@roa2web/plugin-sdk";
-import { signedInUser } from "../access.js";
-import { AttachmentNotFoundError } from "../errors.js";
+import { assertCanSeeCompany, signedInUser } from "../access.js";
+import { readUpload } from "../attachment-storage.js";
+import { AttachmentNotFoundError, InvalidFieldError } from "../errors.js";
 import { EventStream } from "../event-stream.js";
+import { fieldValue, type MultipartRequest } from "../multipart.js";
 import type { OcrJob } from "../ocr-jobs.js";
 import { getOcrSchema, ocrEventsSchema, startOcrSchema } from "../schemas.js";
-import { servicesOf } from "../services.js";
+import { assertCompanyExists, servicesOf } from "../services.js";
 import { ocrJobEvent, toOcrJobView } from "../views.js";
 
 export default defineRoutes(async (app, { plugin }) => {
   // `services.ocr` is read per request (tests put a fake recogniser there).
   const services = servicesOf(plugin);
-  const { store, storage } = services;
+  const { store, storage, settings } = services;
 
-  /** The job, if the caller may see its company; otherwise it does not exist for them. */
+  /** The job, if the caller may see it (its company, or their own); otherwise it does not exist for them. */
   function visibleJob(request: { user: Parameters<typeof signedInUser>[0]["user"] }, id: string) {
     const user = signedInUser(request);
     const job = services.ocr?.jobs.get(id);
-    if (!job || !canSeeCompany(user, job.companyId)) {
+    const visible =
+      job !== undefined &&
+      (job.companyId === null ? job.owner === user.username : canSeeCompany(user, job.companyId));
+    if (!visible) {
       throw new NotFoundError(`No OCR job with id ${id}`, { details: { job_id: id } });
     }
     return job;
   }
 
-  app.post<{ Body: { attachment_id: string } }>(
+  function ocrPool() {
+    const ocr = services.ocr;
+    if (!ocr) {
+      throw new ServiceUnavailableError("OCR is switched off (DATA_ENTRY_OCR_ENABLED=false)");
+    }
+    return ocr;
+  }
+
+  function refusePdf(mime: string): void {
+    if (mime === "application/pdf") {
+      throw new UnsupportedMediaTypeError("OCR reads images (JPEG, PNG), not PDF files", {
+        details: { mime },
+      });
+    }
+  }
+
+  /** `{attachment_id}`: an attachment already stored with a receipt the caller may see. */
+  async function startForAttachment(user: AuthUser, attachmentId: string) {
+    const attachment = await store.findAttachment(attachmentId);
+    if (!attachment) throw new AttachmentNotFoundError(attachmentId);
+    const receipt = await store.find(attachment.receiptId);
+    // Another company's attachment does not exist for this caller.
+    if (!receipt || !canSeeCompany(user, receipt.companyId)) {
+      throw new AttachmentNotFoundError(attachment.id);
+    }
+    const ocr = ocrPool();
+    refusePdf(attachment.mime);
+    const image = await storage.read(attachment.storedName);
+    return ocr.jobs.submit(image, {
+      attachmentId: attachment.id,
+      receiptId: receipt.id,
+      companyId: receipt.companyId,
+      owner: user.username,
+    }).job;
+  }
+
+  /**
+   * Multipart `file` (optionally after a `company_id` field): an image read in memory,
+   * never stored. With a company the job is visible to that company's users, without
+   * one only to its owner.
+   */
+  async function startForUpload(user: AuthUser, request: MultipartRequest) {
+    const part = await request.file();
+    if (part?.fieldname !== "file") {
+      part?.file.resume();
+      throw new BadRequestError("body.file is required (multipart/form-data field `file`)", {
+        details: { field: "file" },
+      });
+    }
+    let companyId: number | null = null;
+    try {
+      const raw = fieldValue(part.fields, "company_id");
+      if (raw !== undefined) {
+        companyId = Number(raw);
+        if (!Number.isSafeInteger(companyId) || companyId < 1) {
+          throw new InvalidFieldError("body.company_id", "must be a whole number");
+        }
+        assertCanSeeCompany(user, companyId);
+        await assertCompanyExists(plugin.erp, companyId);
+      }
+      ocrPool();
+    } catch (error) {
+      part.file.resume();
+      throw error;
+    }
+    const { bytes, mime } = await readUpload(part.file, settings.maxUploadBytes);
+    refusePdf(mime);
+    return ocrPool().jobs.submit(bytes, {
+      attachmentId: null,
+      receiptId: null,
+      companyId,
+      owner: user.username,
+    }).job;
+  }
+
+  app.post<{ Body: { attachment_id: string } | undefined }>(
     "/ocr",
     { config: { access: "data-entry:write" }, schema: startOcrSchema },
     async (request, reply) => {
       const user = signedInUser(request);
-      const attachment = await store.findAttachment(request.body.attachment_id);
-      if (!attachment) throw new AttachmentNotFoundError(request.body.attachment_id);
-      const receipt = await store.find(attachment.receiptId);
-      // Another company's attachment does not exist for this caller.
-      if (!receipt || !canSeeCompany(user, receipt.companyId)) {
-        throw new AttachmentNotFoundError(attachment.id);
+      const multipart = request as unknown as MultipartRequest;
+      let job: OcrJob;
+      if (multipart.isMultipart()) job = await startForUpload(user, multipart);
+      else if (request.body?.attachment_id !== undefined) {
+        job = await startForAttachment(user, request.body.attachment_id);
+      } else {
+        throw new BadRequestError(
+          "Send JSON {attachment_id} or multipart/form-data with the image in the field `file`",
+          { details: { field: "file" } },
+        );
       }
-      const ocr = services.ocr;
-      if (!ocr) {
-        throw new ServiceUnavailableError("OCR is switched off (DATA_ENTRY_OCR_ENABLED=false)");
-      }
-      if (attachment.mime === "application/pdf") {
-        throw new UnsupportedMediaTypeError("OCR reads images (JPEG, PNG), not PDF files", {
-          details: { mime: attachment.mime },
-        });
-      }
-      const image = await storage.read(attachment.storedName);
-      const { job } = ocr.jobs.submit(image, {
-        attachmentId: attachment.id,
-        receiptId: receipt.id,
-        companyId: receipt.companyId,
-      });
       plugin.logger.info(
-        { reqId: request.id, jobId: job.id, attachmentId: attachment.id },
+        { reqId: request.id, jobId: job.id, attachmentId: job.attachmentId },
         "OCR job started",
       );
       return reply.status(202).send({ job_id: job.id, state: job.state });

@@ -3,33 +3,12 @@
  * fields) and POST /receipts/from-image (a new DRAFT from a photo, filled by OCR).
  */
 import { BadRequestError, defineRoutes } from "@roa2web/plugin-sdk";
-import type { FastifyRequest } from "fastify";
 import { assertCanSeeCompany, signedInUser } from "../access.js";
-import type { UploadStream } from "../attachment-storage.js";
 import { AttachmentNotFoundError, InvalidFieldError } from "../errors.js";
+import { fieldValue, type MultipartRequest } from "../multipart.js";
 import { receiptFromImageSchema, receiptOcrSchema } from "../schemas.js";
 import { assertCompanyExists, assertEditable, servicesOf, visibleReceipt } from "../services.js";
 import { toAttachmentView, toReceiptView, toTransitionView } from "../views.js";
-
-/** The part of @fastify/multipart's request decoration used here (see attachments.ts). */
-interface MultipartFile {
-  fieldname: string;
-  filename: string;
-  file: UploadStream;
-  fields: Record<string, unknown>;
-}
-type MultipartRequest = FastifyRequest & {
-  isMultipart(): boolean;
-  file(): Promise<MultipartFile | undefined>;
-};
-
-/** The value of a plain form field that came before the file, if any. */
-function fieldValue(fields: Record<string, unknown>, name: string): string | undefined {
-  const field = fields[name];
-  const first = Array.isArray(field) ? field[0] : field;
-  const value = (first as { type?: string; value?: unknown } | undefined)?.value;
-  return typeof value === "string" ? value : undefined;
-}
 
 export default defineRoutes(async (app, { plugin }) => {
   const { settings, store, receiptOcr } = servicesOf(plugin);
