@@ -163,11 +163,15 @@ function rewritePackageJson(text, forms, target, inWorkspace) {
   manifest.ui = { tag: `${forms.kebab}-app`, module: `dist/ui/${forms.kebab}-app.js` };
   if (!inWorkspace) {
     // Outside this workspace there is no workspace: protocol and no root toolchain.
-    const sdk = JSON.parse(
-      readFileSync(path.join(REPO_ROOT, "kernel", "plugin-sdk", "package.json"), "utf8"),
-    );
-    pkg.dependencies["@roa2web/plugin-sdk"] = `^${sdk.version}`;
+    const versionOf = (folder) =>
+      JSON.parse(readFileSync(path.join(REPO_ROOT, "kernel", folder, "package.json"), "utf8"))
+        .version;
+    pkg.dependencies["@roa2web/plugin-sdk"] = `^${versionOf("plugin-sdk")}`;
     pkg.devDependencies = { ...rootDevDependencies(), ...pkg.devDependencies };
+    // Its API test boots a real kernel through @roa2web/kernel/testing.
+    if (pkg.devDependencies["@roa2web/kernel"]) {
+      pkg.devDependencies["@roa2web/kernel"] = `^${versionOf("core")}`;
+    }
     // The shell's UI build preset and API types are not published: use this checkout's.
     if (pkg.devDependencies["@roa2web/ui-shell"]) {
       pkg.devDependencies["@roa2web/ui-shell"] =
@@ -228,15 +232,7 @@ function copyTree(source, target, forms, context) {
     if (relative === "package.json") {
       output = rewritePackageJson(text, forms, context.root, context.inWorkspace);
     } else if (relative === "tsconfig.json") output = rewriteTsconfig(text, context.root);
-    else {
-      output = rewriteText(text, forms);
-      // Tests that boot the kernel import its test helper by a relative path.
-      const helper = path.join(REPO_ROOT, "kernel", "core", "test", "helpers", "test-kernel.js");
-      output = output.replaceAll(
-        specifier(path.dirname(from), helper),
-        specifier(path.dirname(to), helper),
-      );
-    }
+    else output = rewriteText(text, forms);
     writeFileSync(to, output);
   }
 }

@@ -1,9 +1,11 @@
 /**
  * Finds plugin packages: every direct sub-folder of the plugin directories whose
  * package.json carries a `roa2web` manifest. (plugins/examples is not scanned: point
- * PLUGINS_DIR at it to load the examples.)
+ * PLUGINS_DIR at it to load the examples.) A sub-folder may be a symbolic link to a
+ * package elsewhere (how `@roa2web/kernel/testing` loads exactly the plugins a test
+ * names); the plugin's root is then the folder the link points to.
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 
 export function discoverPluginRoots(directories: readonly string[]): string[] {
@@ -11,13 +13,22 @@ export function discoverPluginRoots(directories: readonly string[]): string[] {
   for (const directory of directories) {
     if (!existsSync(directory)) continue;
     for (const entry of readdirSync(directory, { withFileTypes: true })) {
-      if (!entry.isDirectory() || entry.name === "node_modules" || entry.name.startsWith("."))
-        continue;
-      const root = path.join(directory, entry.name);
-      if (hasManifest(root)) roots.push(root);
+      if (entry.name === "node_modules" || entry.name.startsWith(".")) continue;
+      const found = path.join(directory, entry.name);
+      const root = entry.isSymbolicLink() ? linkedFolder(found) : entry.isDirectory() && found;
+      if (root && hasManifest(root)) roots.push(root);
     }
   }
   return roots.sort();
+}
+
+/** The folder a link points to, or undefined for a dangling link or a link to a file. */
+function linkedFolder(link: string): string | undefined {
+  try {
+    return statSync(link).isDirectory() ? realpathSync(link) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function hasManifest(root: string): boolean {

@@ -1,23 +1,20 @@
 /**
- * The plugin served by a real kernel: temp SQLite files, the demo ERP, and this
- * package's folder's parent as the plugin folder. The kernel loads the BUILT plugin
+ * The plugin served by a real kernel (`@roa2web/kernel/testing`): temp SQLite files,
+ * the demo ERP, and this package as the only plugin. The kernel loads the BUILT plugin
  * (dist/), which `pnpm test` builds before vitest runs.
  */
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { startTestKernel, type TestKernel } from "@roa2web/kernel/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  inject,
-  startTestKernel,
-  type TestKernel,
-} from "../../../../kernel/core/test/helpers/test-kernel.js";
 import type { NoteCreated, NotesCount } from "./contract.js";
 import { CreateNotes1763900000000 } from "./migrations/1763900000000-create-notes.js";
 
 const packageRoot = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
 const packageJson = JSON.parse(readFileSync(path.join(packageRoot, "package.json"), "utf8")) as {
   name: string;
+  version: string;
   roa2web: { name: string; entry: string; prefix: string; ui: { tag: string; module: string } };
 };
 const manifest = packageJson.roa2web;
@@ -27,7 +24,6 @@ const write = `${manifest.name}:write`;
 
 let t: TestKernel;
 const tokens: Record<"admin" | "reader" | "writer", string> = { admin: "", reader: "", writer: "" };
-const as = (who: keyof typeof tokens) => ({ authorization: `Bearer ${tokens[who]}` });
 
 beforeAll(async () => {
   for (const file of [manifest.entry, manifest.ui.module]) {
@@ -37,61 +33,62 @@ beforeAll(async () => {
       );
     }
   }
-  t = await startTestKernel({ pluginDirs: [path.dirname(packageRoot)] });
-  const record = t.kernel.plugins.get(manifest.name);
-  if (record?.state !== "enabled") {
-    throw new Error(
-      `the plugin did not start: ${JSON.stringify(record?.failure ?? record?.state)}`,
-    );
-  }
+  // Throws, naming the step and the reason, unless the plugin reaches "enabled".
+  t = await startTestKernel({ plugins: [packageRoot] });
   tokens.admin = await t.login();
-  await t.kernel.users.create({
-    username: "reader",
-    password: "reader-pass",
-    permissions: [read],
-    companies: [1],
-  });
-  await t.kernel.users.create({
+  const reader = await t.createUser({ username: "reader", permissions: [read], companies: [1] });
+  const writer = await t.createUser({
     username: "writer",
-    password: "writer-pass",
     permissions: [read, write],
     companies: [1],
   });
-  tokens.reader = await t.login("reader", "reader-pass");
-  tokens.writer = await t.login("writer", "writer-pass");
-});
+  tokens.reader = reader.token;
+  tokens.writer = writer.token;
+  // Booting a kernel (demo ERP, migrations) outlasts vitest's default hook timeout on a busy machine.
+}, 60_000);
 afterAll(async () => t?.close());
 
 function create(payload: Record<string, unknown>, who: keyof typeof tokens = "admin") {
-  return inject(t.kernel, { method: "POST", url: api, headers: as(who), payload });
+  return t.inject({ method: "POST", url: api, token: tokens[who], payload });
 }
 
 function list(query: string, who: keyof typeof tokens = "admin") {
-  return inject(t.kernel, { method: "GET", url: `${api}?${query}`, headers: as(who) });
+  return t.inject({ method: "GET", url: `${api}?${query}`, token: tokens[who] });
 }
 
 describe("starting", () => {
   it("records its migration in the plugin's own database", async () => {
-    const database = t.kernel.plugins.get(manifest.name)?.instance?.context.database();
-    const rows = (await database?.query("SELECT name FROM migrations")) as Array<{ name: string }>;
+    const rows = (await t.database(manifest.name).query("SELECT name FROM migrations")) as Array<{
+      name: string;
+    }>;
     expect(rows.map((row) => row.name)).toEqual([new CreateNotes1763900000000().name]);
     expect(existsSync(path.join(t.dataDir, "plugins", manifest.name, `${manifest.name}.db`))).toBe(
       true,
     );
   });
 
+  it("reports itself up in /health, with its count of notes", async () => {
+    expect(await t.health(manifest.name)).toEqual({
+      name: manifest.name,
+      version: packageJson.version,
+      state: "enabled",
+      status: "up",
+      data: { total: 0 },
+    });
+  });
+
   it("lists its UI entry for the shell and serves the module", async () => {
-    const plugins = await inject(t.kernel, {
+    const plugins = await t.inject({
       method: "GET",
       url: "/api/kernel/plugins",
-      headers: as("reader"),
+      token: tokens.reader,
     });
     const entry = (plugins.json().items as Array<{ name: string }>).find(
       (item) => item.name === manifest.name,
     );
     const url = `/plugins/${manifest.name}/ui/${path.basename(manifest.ui.module)}`;
     expect(entry).toMatchObject({ state: "enabled", ui: { tag: manifest.ui.tag, url } });
-    const module = await inject(t.kernel, { method: "GET", url });
+    const module = await t.inject({ method: "GET", url });
     expect(module.statusCode).toBe(200);
     expect(module.body).toContain(`customElements.define("${manifest.ui.tag}"`);
   });
@@ -113,10 +110,10 @@ describe("create, list and paginate", () => {
       created_by: "demo",
       created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
     });
-    const again = await inject(t.kernel, {
+    const again = await t.inject({
       method: "GET",
       url: `${api}/${response.json().id}`,
-      headers: as("reader"),
+      token: tokens.reader,
     });
     expect(again.json()).toEqual(response.json());
   });
@@ -143,14 +140,11 @@ describe("create, list and paginate", () => {
   });
 
   it("provides its count as a service and emits an event for each new note", async () => {
-    const services = t.kernel.container.resolve<{ get(name: string): unknown }>("services");
-    const counter = services.get(`${manifest.name}.count`) as NotesCount;
+    // The names come from package.json (so a scaffolded copy keeps working): type them here.
+    const counter = t.services.require(`${manifest.name}.count`) as NotesCount;
     expect(await counter.count(2)).toBe(4);
-    const events = t.kernel.container.resolve<{
-      subscribe(subscriber: string, event: string, handler: (payload: unknown) => void): () => void;
-    }>("events");
     const seen: NoteCreated[] = [];
-    const unsubscribe = events.subscribe("test", `${manifest.name}.created`, (payload) => {
+    const unsubscribe = t.events.on(`${manifest.name}.created`, (payload) => {
       seen.push(payload as NoteCreated);
     });
     const response = await create({ company_id: 2, title: "Evented" });
@@ -192,7 +186,7 @@ describe("validation", () => {
 
 describe("access", () => {
   it("needs a signed-in caller (401)", async () => {
-    const response = await inject(t.kernel, { method: "GET", url: `${api}?company=1` });
+    const response = await t.inject({ method: "GET", url: `${api}?company=1` });
     expect(response.statusCode).toBe(401);
     expect(response.json().error.code).toBe("UNAUTHORIZED");
   });
@@ -213,20 +207,16 @@ describe("access", () => {
       code: "FORBIDDEN",
       details: { permission: write },
     });
-    const removal = await inject(t.kernel, {
-      method: "DELETE",
-      url: `${api}/1`,
-      headers: as("reader"),
-    });
+    const removal = await t.inject({ method: "DELETE", url: `${api}/1`, token: tokens.reader });
     expect(removal.statusCode).toBe(403);
   });
 
   it("hides the notes of other companies as if they did not exist (404)", async () => {
     const other = await create({ company_id: 2, title: "company 2 only" });
-    const response = await inject(t.kernel, {
+    const response = await t.inject({
       method: "GET",
       url: `${api}/${other.json().id}`,
-      headers: as("reader"),
+      token: tokens.reader,
     });
     expect(response.statusCode).toBe(404);
   });
@@ -234,11 +224,7 @@ describe("access", () => {
 
 describe("read and delete one note", () => {
   it("answers 404 with a typed error for an unknown id", async () => {
-    const response = await inject(t.kernel, {
-      method: "GET",
-      url: `${api}/987654`,
-      headers: as("admin"),
-    });
+    const response = await t.inject({ method: "GET", url: `${api}/987654`, token: tokens.admin });
     expect(response.statusCode).toBe(404);
     expect(response.json().error).toMatchObject({
       code: "NOT_FOUND",
@@ -250,29 +236,22 @@ describe("read and delete one note", () => {
   it("deletes (204), after which the note is gone", async () => {
     const created = await create({ company_id: 1, title: "to delete" }, "writer");
     const url = `${api}/${created.json().id}`;
-    const removal = await inject(t.kernel, { method: "DELETE", url, headers: as("writer") });
+    const removal = await t.inject({ method: "DELETE", url, token: tokens.writer });
     expect(removal.statusCode).toBe(204);
     expect(removal.body).toBe("");
-    expect((await inject(t.kernel, { method: "GET", url, headers: as("writer") })).statusCode).toBe(
-      404,
-    );
-    expect(
-      (await inject(t.kernel, { method: "DELETE", url, headers: as("writer") })).statusCode,
-    ).toBe(404);
+    expect((await t.inject({ method: "GET", url, token: tokens.writer })).statusCode).toBe(404);
+    expect((await t.inject({ method: "DELETE", url, token: tokens.writer })).statusCode).toBe(404);
   });
 });
 
 describe("disable, enable and reload while the process runs", () => {
   const admin = (action: string) =>
-    inject(t.kernel, {
+    t.inject({
       method: "POST",
       url: `/api/kernel/plugins/${manifest.name}/${action}`,
-      headers: as("admin"),
+      token: tokens.admin,
     });
-  const service = () =>
-    t.kernel.container
-      .resolve<{ get(name: string): unknown }>("services")
-      .get(`${manifest.name}.count`) as NotesCount | undefined;
+  const service = () => t.services.get(`${manifest.name}.count`) as NotesCount | undefined;
 
   it("keeps its data and its service across a reload (a new instance, same code)", async () => {
     const before = await service()?.count(2);

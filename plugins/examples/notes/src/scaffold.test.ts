@@ -18,11 +18,47 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 const script = fileURLToPath(new URL("../../create-plugin.mjs", import.meta.url));
 const repoRoot = fileURLToPath(new URL("../../../../", import.meta.url));
 const packageRoot = fileURLToPath(new URL("..", import.meta.url));
+const exampleModules = path.join(packageRoot, "node_modules");
 let temp: string;
 
 function scaffold(...args: string[]) {
   const result = spawnSync(process.execPath, [script, ...args], { encoding: "utf8" });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * The copy outside the workspace is not installed: lend it the example's packages (vite,
+ * typeorm, @roa2web/* linked to this checkout) and the root's toolchain (tsup, vitest).
+ */
+function lendPackages(target: string) {
+  const modules = path.join(target, "node_modules");
+  mkdirSync(modules);
+  const lent = [
+    ...readdirSync(exampleModules)
+      .filter((name) => !name.startsWith("."))
+      .map((name) => path.join(exampleModules, name)),
+    ...["tsup", "vitest", "typescript", "@types"].map((name) =>
+      path.join(repoRoot, "node_modules", name),
+    ),
+  ];
+  for (const from of lent) symlinkSync(from, path.join(modules, path.basename(from)), "junction");
+}
+
+/** Runs a lent package's command-line script in the copy. */
+function runTool(target: string, script: string, args: string[]) {
+  // A nested vitest must not believe it is a worker of the one running this file.
+  const env = {
+    ...Object.fromEntries(
+      Object.entries(process.env).filter(([name]) => !name.startsWith("VITEST")),
+    ),
+    NO_COLOR: "1",
+  };
+  const result = spawnSync(process.execPath, [path.join(target, "node_modules", script), ...args], {
+    cwd: target,
+    encoding: "utf8",
+    env,
+  });
+  return { status: result.status, output: `${result.stdout}\n${result.stderr}` };
 }
 
 function filesUnder(folder: string): string[] {
@@ -126,10 +162,10 @@ describe("create-plugin.mjs", () => {
     expect(viteConfig).toContain(
       'pluginUiConfig({ entry: "src/ui/index.ts", fileName: "stock-count-app.js" })',
     );
-    // The test that boots a kernel still finds the kernel's test helper from its new place.
+    // The test that boots a kernel imports the public test kit, not a path into the kernel.
     const apiTest = readFileSync(path.join(target, "src", "stock-count-api.test.ts"), "utf8");
-    const helper = /from "(\.[^"]*test-kernel\.js)"/.exec(apiTest)?.[1] ?? "";
-    expect(existsSync(path.resolve(target, "src", helper.replace(/\.js$/, ".ts")))).toBe(true);
+    expect(apiTest).toContain('from "@roa2web/kernel/testing"');
+    expect(apiTest).not.toMatch(/from "\.\.\/[^"]*kernel/);
     const tsconfig = JSON.parse(readFileSync(path.join(target, "tsconfig.json"), "utf8"));
     expect(tsconfig.extends).toBeUndefined();
     expect(tsconfig.compilerOptions.strict).toBe(true);
@@ -137,9 +173,7 @@ describe("create-plugin.mjs", () => {
 
   it("gives the copy a web UI that Vite builds into the module its manifest names", () => {
     const target = path.join(temp, "stock-count");
-    // The copy outside the workspace is not installed: lend it the example's packages
-    // (vite, and @roa2web/ui-shell linked to this checkout's shell).
-    symlinkSync(path.join(packageRoot, "node_modules"), path.join(target, "node_modules"), "dir");
+    lendPackages(target);
     const vite = path.join(packageRoot, "node_modules", "vite", "bin", "vite.js");
     const result = spawnSync(process.execPath, [vite, "build", "--logLevel", "error"], {
       cwd: target,
@@ -156,6 +190,33 @@ describe("create-plugin.mjs", () => {
     expect(built).toMatch(/^import \{[^}]*\bPluginElement\b[^}]*\} from "\/shell\/api\.js";/);
     expect(built).not.toMatch(/notes|Notes|NOTES/);
   });
+
+  it("gives the copy an API test that passes against @roa2web/kernel/testing", () => {
+    const target = path.join(temp, "stock-count");
+    const pkg = JSON.parse(readFileSync(path.join(target, "package.json"), "utf8"));
+    const kernel = JSON.parse(
+      readFileSync(path.join(repoRoot, "kernel", "core", "package.json"), "utf8"),
+    );
+    expect(pkg.devDependencies["@roa2web/kernel"]).toBe(`^${kernel.version}`);
+    // Its own build, as its package.json says: tsup (server half), then vite (web UI).
+    expect(pkg.scripts.build).toBe("tsup && vite build");
+    const tsup = runTool(target, "tsup/dist/cli-default.js", ["--silent"]);
+    expect(tsup.output.trim()).toBe("");
+    expect(tsup.status).toBe(0);
+    const vite = runTool(target, "vite/bin/vite.js", ["build", "--logLevel", "error"]);
+    expect(vite.status).toBe(0);
+    // Its own tests, run where it lives, with vitest's defaults (no config file).
+    const vitest = runTool(target, "vitest/vitest.mjs", ["run", "--reporter", "verbose"]);
+    expect(vitest.output).toContain("stock-count-api.test.ts");
+    expect(vitest.output).toMatch(/refuses to write without the write permission/);
+    expect(vitest.output).toMatch(/Test Files {2}\d+ passed/);
+    expect(vitest.output).not.toMatch(/failed/i);
+    expect(vitest.status).toBe(0);
+    // The test is typed by the kit's declarations, like the rest of the plugin.
+    const tsc = runTool(target, "typescript/bin/tsc", ["--noEmit"]);
+    expect(tsc.output.trim()).toBe("");
+    expect(tsc.status).toBe(0);
+  }, 180_000);
 
   it.each([
     ["Bad Name", "is not a valid plugin name"],
