@@ -13,6 +13,7 @@ import {
 } from "../../../kernel/core/test/helpers/test-kernel.js";
 import type { DataEntryReceipts } from "./contract.js";
 import type { OcrJobs } from "./ocr-jobs.js";
+import { type DataEntryServices, SERVICES_KEY } from "./services.js";
 import { ControlledRecognizer, installFakeOcr } from "./test/fake-ocr.js";
 
 const packageRoot = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
@@ -584,5 +585,78 @@ describe("an image posted to POST /ocr on its own", () => {
     expect(wrongJson.statusCode).toBe(400);
     // None of them started a job.
     expect(jobs.size).toBe(before);
+  });
+});
+
+describe("OCR interrupted by a stop", () => {
+  const services = () => {
+    const context = t.kernel.plugins.get("data-entry")?.instance?.context;
+    if (!context) throw new Error("data-entry is not running");
+    return context.resolve<DataEntryServices>(SERVICES_KEY);
+  };
+
+  it("reads the photo again at the next start, and fails what it cannot resume", async () => {
+    const created = await fromImage([
+      ["company_id", "1"],
+      ["file", PNG, "bon.png"],
+    ]);
+    const receipt = created.json();
+    await recognizer.next(); // taken by the engine, never finished: the process "dies"
+    // A new process: new jobs, the old job forgotten, the receipt still "pending".
+    jobs = installFakeOcr(t.kernel, recognizer);
+    expect((await getReceipt(receipt.id)).ocr_status).toBe("pending");
+
+    expect(await services().receiptOcr.resumeInterrupted()).toEqual({ resumed: 1, failed: 0 });
+    const again = await recognizer.next();
+    expect(again.image.equals(PNG)).toBe(true);
+    again.finish({ text: TEXT });
+    const pending = await getReceipt(receipt.id);
+    expect(pending.ocr_job_id).not.toBe(receipt.ocr_job_id);
+    await settled(pending.ocr_job_id);
+    expect(await getReceipt(receipt.id)).toMatchObject({
+      ocr_status: "done",
+      total: 5.59,
+      date: "2024-06-12",
+    });
+
+    // With OCR off there is nothing to resume with: the receipt stops waiting.
+    const second = (
+      await fromImage([
+        ["company_id", "1"],
+        ["file", PNG, "bon.png"],
+      ])
+    ).json();
+    await recognizer.next();
+    const ocr = services().ocr;
+    services().ocr = null;
+    try {
+      expect(await services().receiptOcr.resumeInterrupted()).toEqual({ resumed: 0, failed: 1 });
+    } finally {
+      services().ocr = ocr;
+    }
+    expect((await getReceipt(second.id)).ocr_status).toBe("failed");
+    jobs = installFakeOcr(t.kernel, recognizer);
+  });
+
+  it("leaves a receipt pending when its job ends because the pool closed (a stop)", async () => {
+    const third = (
+      await fromImage([
+        ["company_id", "1"],
+        ["file", PNG, "bon.png"],
+      ])
+    ).json();
+    const recognition = await recognizer.next();
+    const ocr = services().ocr;
+    if (!ocr) throw new Error("OCR is off");
+    const closedPool = { ...ocr.pool, status: () => ({ ...ocr.pool.status(), state: "closed" }) };
+    services().ocr = { ...ocr, pool: closedPool as typeof ocr.pool };
+    try {
+      recognition.fail(new Error("OCR unavailable: the pool was closed"));
+      await settled(third.ocr_job_id);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect((await getReceipt(third.id)).ocr_status).toBe("pending");
+    } finally {
+      services().ocr = ocr;
+    }
   });
 });

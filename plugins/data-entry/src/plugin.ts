@@ -28,6 +28,10 @@ export default definePlugin({
     ctx.services.provide("data-entry.receipts", receiptsService(ctx, services));
     // Workers load in the background; jobs submitted before they are ready wait in the queue.
     services.ocr?.pool.start();
+    // In the background: a start never waits on it, and a failure is only logged.
+    services.receiptOcr.resumeInterrupted().catch((error: unknown) => {
+      ctx.logger.error({ err: error }, "Could not look for receipts whose OCR was interrupted");
+    });
     ctx.logger.info(
       {
         maxUploadBytes: services.settings.maxUploadBytes,

@@ -75,6 +75,11 @@ export class ReceiptOcr {
     );
     await this.deps.store.setOcr(receipt.id, "pending", job.id);
     const settled = finished.then(async (ended) => {
+      // Cut short because the plugin is stopping (the pool closed): the receipt stays
+      // "pending" and the next start reads it again (resumeInterrupted).
+      if (ended.state === "failed" && this.deps.ocr()?.pool.status().state === "closed") {
+        return ended;
+      }
       // A failed job, or one whose fields could not be written (the receipt was
       // submitted or deleted meanwhile): the receipt must not say "pending" for ever.
       if (ended.state === "failed" || ended.applied?.error) {
@@ -145,6 +150,41 @@ export class ReceiptOcr {
       attachment: saved,
       ocr,
     };
+  }
+
+  /**
+   * At start: receipts still "pending" lost their job when the process stopped (a
+   * crash, a restart, a reload). Their photo is stored, so OCR reads it again (filling
+   * only empty fields, in the name of who created the receipt); when it cannot (OCR off,
+   * no image left, the receipt no longer editable) the receipt is marked "failed", so
+   * nobody waits for a job that will never end.
+   */
+  async resumeInterrupted(): Promise<{ resumed: number; failed: number }> {
+    let resumed = 0;
+    let failed = 0;
+    for (const receipt of await this.deps.store.awaitingOcr()) {
+      const image =
+        this.enabled && isEditable(receipt.status)
+          ? (await this.deps.store.attachments(receipt.id))
+              .filter((attachment) => attachment.mime !== "application/pdf")
+              .at(-1)
+          : undefined;
+      if (image) {
+        try {
+          await this.start(receipt, image, receipt.createdBy, false);
+          resumed += 1;
+          continue;
+        } catch (error) {
+          this.deps.logger.warn({ err: error, receiptId: receipt.id }, "Could not resume OCR");
+        }
+      }
+      await this.deps.store.setOcr(receipt.id, "failed", receipt.ocrJobId);
+      failed += 1;
+    }
+    if (resumed + failed > 0) {
+      this.deps.logger.info({ resumed, failed }, "OCR of receipts interrupted by a stop");
+    }
+    return { resumed, failed };
   }
 
   async #apply(

@@ -93,7 +93,7 @@ export class ReceiptsStore {
   }
 
   /** Notes that an OCR job runs (or ended) for the receipt; its status is left as it is. */
-  async setOcr(receiptId: number, ocrStatus: OcrStatus, ocrJobId: string): Promise<void> {
+  async setOcr(receiptId: number, ocrStatus: OcrStatus, ocrJobId: string | null): Promise<void> {
     await this.write(async (manager) => {
       await manager.getRepository(ReceiptEntity).update({ id: receiptId }, { ocrStatus, ocrJobId });
     });
@@ -154,6 +154,13 @@ export class ReceiptsStore {
       .take(window.take)
       .getManyAndCount();
     return { items, total };
+  }
+
+  /** Receipts whose OCR was still running when the plugin last stopped (oldest first). */
+  awaitingOcr(limit = 500): Promise<Receipt[]> {
+    return this.dataSource
+      .getRepository(ReceiptEntity)
+      .find({ where: { ocrStatus: "pending" }, order: { id: "ASC" }, take: limit });
   }
 
   find(id: number): Promise<Receipt | null> {
