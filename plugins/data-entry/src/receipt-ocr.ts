@@ -4,15 +4,11 @@
  * and record it in the history. Also a receipt created from a photo in one go. The
  * HTTP routes and the `data-entry.receipts` service both come through here.
  */
-import {
-  type Logger,
-  ServiceUnavailableError,
-  UnsupportedMediaTypeError,
-} from "@roa2web/plugin-sdk";
+import { type Logger, ServiceUnavailableError } from "@roa2web/plugin-sdk";
 import { sanitiseDisplayName } from "./attachment-rules.js";
 import type { AttachmentStorage, UploadStream } from "./attachment-storage.js";
 import type { Attachment, Receipt } from "./entities.js";
-import { ReceiptLockedError } from "./errors.js";
+import { type DataEntryError, ReceiptLockedError } from "./errors.js";
 import type { ReceiptFields as OcrFields } from "./ocr/extract-fields.js";
 import type { OcrPool } from "./ocr/ocr-pool.js";
 import { fillFromOcr, overallConfidence } from "./ocr-fill.js";
@@ -34,6 +30,8 @@ export interface StartedOcr {
   job: OcrJob;
   /** Settles (never rejects) once the fields are written, or the job failed. */
   finished: Promise<OcrJob>;
+  /** Settles once the file is read: the error that made a PDF unreadable, or null. */
+  opened: Promise<DataEntryError | null>;
 }
 
 export class ReceiptOcr {
@@ -44,8 +42,8 @@ export class ReceiptOcr {
   }
 
   /**
-   * Starts OCR of the attachment for its receipt (the caller has checked access and
-   * that the receipt is editable). 503 while OCR is off, 415 for a PDF.
+   * Starts OCR of the attachment (an image, or a PDF) for its receipt (the caller has
+   * checked access and that the receipt is editable). 503 while OCR is off.
    */
   async start(
     receipt: Receipt,
@@ -57,14 +55,9 @@ export class ReceiptOcr {
     if (!ocr) {
       throw new ServiceUnavailableError("OCR is switched off (DATA_ENTRY_OCR_ENABLED=false)");
     }
-    if (attachment.mime === "application/pdf") {
-      throw new UnsupportedMediaTypeError("OCR reads images (JPEG, PNG), not PDF files", {
-        details: { mime: attachment.mime },
-      });
-    }
-    const image = await this.deps.storage.read(attachment.storedName);
-    const { job, finished } = ocr.jobs.submit(
-      image,
+    const file = await this.deps.storage.read(attachment.storedName);
+    const { job, finished, opened } = ocr.jobs.submit(
+      file,
       { attachmentId: attachment.id, receiptId: receipt.id, companyId: receipt.companyId },
       { apply: (fields) => this.#apply(receipt.id, fields, by, overwrite) },
     );
@@ -83,13 +76,14 @@ export class ReceiptOcr {
       }
       return ended;
     });
-    return { job, finished: settled };
+    return { job, finished: settled, opened };
   }
 
   /**
    * Stores the upload as a new DRAFT's attachment (type sniffed from the content, 413
    * and 415 as for uploads), with the fields OCR will fill left empty, and starts OCR
-   * when it is on and the file is an image. The company has been checked by the caller.
+   * when it is on (a PDF that cannot be read ends its job failed, with the reason). The
+   * company has been checked by the caller.
    */
   async createFromImage(input: {
     companyId: number;
@@ -131,7 +125,7 @@ export class ReceiptOcr {
       throw error;
     }
     const saved: Attachment = { ...attachment, receiptId: receipt.id };
-    if (!this.enabled || saved.mime === "application/pdf") {
+    if (!this.enabled) {
       return { receipt, attachment: saved, ocr: null };
     }
     const ocr = await this.start(receipt, saved, input.by, false);

@@ -353,6 +353,12 @@ const ocrJobSchema = {
         },
       },
     },
+    source: {
+      type: ["string", "null"],
+      enum: ["image", "pdf_text", "pdf_scan", "pdf_mixed", null],
+      description:
+        "Where the text came from: OCR of an image, a PDF's text layer (no OCR), OCR of a PDF's scanned pages, or both; null while a PDF is not read yet",
+    },
     applied: {
       type: ["object", "null"],
       description: "For a receipt's OCR: the receipt fields written (null for a plain OCR job)",
@@ -370,7 +376,8 @@ const ocrJobSchema = {
 
 export const startOcrSchema = {
   tags: TAGS,
-  summary: "Read an image attachment with OCR, in the background; poll GET /ocr/:job_id",
+  summary:
+    "Read an attachment (image, or PDF: its text layer or scanned pages) with OCR, in the background; poll GET /ocr/:job_id",
   body: {
     type: "object",
     required: ["attachment_id"],
@@ -545,7 +552,7 @@ export const vatRatesSchema = {
 export const receiptOcrSchema = {
   tags: TAGS,
   summary:
-    "Read one of a DRAFT or REJECTED receipt's images with OCR and fill its empty fields when done",
+    "Read one of a DRAFT or REJECTED receipt's attachments (image or PDF) with OCR and fill its empty fields when done",
   params: idParams,
   body: {
     type: "object",
@@ -575,7 +582,7 @@ export const receiptOcrSchema = {
 export const receiptFromImageSchema = {
   tags: TAGS,
   summary:
-    "Create a DRAFT receipt from a photo (multipart: company_id, then file); OCR fills it in the background",
+    "Create a DRAFT receipt from a photo or PDF (multipart: company_id, then file); OCR fills it in the background",
   consumes: ["multipart/form-data"],
   response: {
     201: receiptDetailSchema,

@@ -75,6 +75,7 @@ export function toOcrJobView(job: OcrJob) {
     stage: job.stage,
     progress: job.progress,
     fields: job.fields,
+    source: job.source,
     applied: job.applied,
     error: job.error,
   };

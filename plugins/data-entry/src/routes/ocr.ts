@@ -1,13 +1,15 @@
-/** OCR of an attachment: start a job (answers at once), then poll it or follow its events. */
+/**
+ * OCR of an attachment (image or PDF): start a job (answers at once; for a PDF once it
+ * is opened), then poll it or follow its events.
+ */
 import {
   canSeeCompany,
   defineRoutes,
   NotFoundError,
   ServiceUnavailableError,
-  UnsupportedMediaTypeError,
 } from "@roa2web/plugin-sdk";
 import { signedInUser } from "../access.js";
-import { AttachmentNotFoundError } from "../errors.js";
+import { AttachmentNotFoundError, UnreadablePdfError } from "../errors.js";
 import { EventStream } from "../event-stream.js";
 import type { OcrJob } from "../ocr-jobs.js";
 import { getOcrSchema, ocrEventsSchema, startOcrSchema } from "../schemas.js";
@@ -45,17 +47,15 @@ export default defineRoutes(async (app, { plugin }) => {
       if (!ocr) {
         throw new ServiceUnavailableError("OCR is switched off (DATA_ENTRY_OCR_ENABLED=false)");
       }
-      if (attachment.mime === "application/pdf") {
-        throw new UnsupportedMediaTypeError("OCR reads images (JPEG, PNG), not PDF files", {
-          details: { mime: attachment.mime },
-        });
-      }
-      const image = await storage.read(attachment.storedName);
-      const { job } = ocr.jobs.submit(image, {
+      const file = await storage.read(attachment.storedName);
+      const { job, opened } = ocr.jobs.submit(file, {
         attachmentId: attachment.id,
         receiptId: receipt.id,
         companyId: receipt.companyId,
       });
+      // A damaged or locked PDF is the request's fault: say so now rather than 202.
+      const unreadable = await opened;
+      if (unreadable) throw new UnreadablePdfError(unreadable);
       plugin.logger.info(
         { reqId: request.id, jobId: job.id, attachmentId: attachment.id },
         "OCR job started",

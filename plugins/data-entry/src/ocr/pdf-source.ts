@@ -1,0 +1,310 @@
+/**
+ * PDF receipts and invoices as OCR input. A page with a text layer (an e-mailed invoice)
+ * is read as it is, with each line's geometry rebuilt from pdfjs' text items, and needs
+ * no OCR; a page without (a scan saved as PDF) gives its largest embedded image to the
+ * recogniser as a PNG. pdfjs runs in a worker thread (`pdf-worker.js`), one per PDF.
+ */
+import { Worker } from "node:worker_threads";
+import sharp from "sharp";
+import { OcrPdfEmptyError, OcrPdfEncryptedError, OcrPdfUnreadableError } from "../errors.js";
+import type { OcrLine, OcrResult } from "./types.js";
+
+/** Text items as the worker sends them: pixels at its scale, y = the baseline, from the top. */
+export interface PdfTextItem {
+  text: string;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface RawImage {
+  width: number;
+  height: number;
+  channels: 1 | 3 | 4;
+  data: Uint8Array;
+}
+
+export interface PdfPage {
+  /** 1-based. */
+  number: number;
+  width: number;
+  height: number;
+  items: PdfTextItem[];
+  /** The largest image painted on the page, decoded; null when none. */
+  image: RawImage | null;
+}
+
+export interface PdfDocument {
+  /** Pages in the file; only the first `maxPages` are in `pages`. */
+  pageCount: number;
+  pages: PdfPage[];
+}
+
+/** Where the text of a job came from (`source` of the job view). */
+export type OcrSource = "image" | "pdf_text" | "pdf_scan" | "pdf_mixed";
+
+/**
+ * Pages read per PDF. Receipts and supplier invoices have their header, total and VAT
+ * on the first page or two; each scanned page costs an OCR worker ~1.5 s.
+ */
+export const PDF_MAX_PAGES = 3;
+/** Below this many letters and digits a page's text layer is a stamp ("Scanned with…"), not the receipt. */
+export const MIN_TEXT_LAYER_CHARACTERS = 50;
+/** The worker renders coordinates as a 300 dpi scan would have them (PDF units are 1/72 in). */
+const SCALE = 300 / 72;
+
+export function isPdf(bytes: Uint8Array): boolean {
+  return (
+    bytes.byteLength >= 5 &&
+    bytes[0] === 0x25 &&
+    bytes[1] === 0x50 &&
+    bytes[2] === 0x44 &&
+    bytes[3] === 0x46 &&
+    bytes[4] === 0x2d
+  );
+}
+
+/**
+ * Text items → lines, like tesseract's: items whose baselines lie within half a glyph
+ * height belong to one line, ordered left to right; a wide gap (an amount column)
+ * stays visible as three spaces, as `linesFromTsv` does.
+ */
+export function linesFromTextItems(items: readonly PdfTextItem[]): OcrLine[] {
+  const sorted = items
+    .filter((item) => item.text.trim() !== "" && item.height > 0)
+    .sort((a, b) => a.y - b.y || a.x - b.x);
+  const groups: PdfTextItem[][] = [];
+  for (const item of sorted) {
+    const current = groups.at(-1);
+    const first = current?.[0];
+    if (current && first && Math.abs(item.y - first.y) <= Math.min(item.height, first.height) / 2)
+      current.push(item);
+    else groups.push([item]);
+  }
+  return groups.map((group) => {
+    group.sort((a, b) => a.x - b.x);
+    const height = Math.max(...group.map((item) => item.height));
+    let text = "";
+    let right: number | undefined;
+    for (const item of group) {
+      const piece = item.text.replace(/\s+/g, " ");
+      if (right !== undefined) {
+        const gap = item.x - right;
+        // Producers split words into runs (kerning): a gap under a fifth of the font is none.
+        if (gap > height * 0.9) text = `${text.trimEnd()}   `;
+        else if (gap > height * 0.2 && !text.endsWith(" ") && !piece.startsWith(" ")) text += " ";
+      }
+      text += piece;
+      right = Math.max(right ?? item.x + item.width, item.x + item.width);
+    }
+    return {
+      text: text.trim(),
+      // The text is what the file says, not a guess.
+      confidence: 100,
+      bbox: {
+        x0: Math.round(Math.min(...group.map((item) => item.x))),
+        y0: Math.round(Math.min(...group.map((item) => item.y - item.height))),
+        x1: Math.round(Math.max(...group.map((item) => item.x + item.width))),
+        y1: Math.round(Math.max(...group.map((item) => item.y))),
+      },
+      height: Math.round(height),
+    };
+  });
+}
+
+/** Letters and digits in the page's text layer: whether it is worth reading as text. */
+export function textLayerCharacters(page: PdfPage): number {
+  let count = 0;
+  for (const item of page.items) count += item.text.match(/[\p{L}\p{N}]/gu)?.length ?? 0;
+  return count;
+}
+
+export type RecognizeImage = (
+  image: Buffer,
+  onProgress: (progress: number) => void,
+) => Promise<OcrResult>;
+
+/** Raw pixels → a PNG the OCR pool takes (sharp works on libuv's pool, off the event loop). */
+export async function imageToPng(image: RawImage): Promise<Buffer> {
+  const data = Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength);
+  return sharp(data, {
+    raw: { width: image.width, height: image.height, channels: image.channels },
+  })
+    .png({ compressionLevel: 1 })
+    .toBuffer();
+}
+
+/**
+ * A read PDF → one OCR result: each page's text layer when it has enough text,
+ * otherwise OCR of its largest image; pages in order, each page's lines below the
+ * previous page's. Throws OcrPdfEmptyError when no page has either.
+ */
+export async function recognizePdf(
+  document: PdfDocument,
+  recognize: RecognizeImage,
+  onProgress: (progress: number) => void = () => {},
+): Promise<{ result: OcrResult; source: OcrSource }> {
+  const plans = document.pages.map((page) => {
+    const characters = textLayerCharacters(page);
+    if (characters >= MIN_TEXT_LAYER_CHARACTERS || (characters > 0 && !page.image))
+      return { page, use: "text" as const };
+    if (page.image) return { page, use: "image" as const };
+    return { page, use: "nothing" as const };
+  });
+  const scanned = plans.filter((plan) => plan.use === "image").length;
+  const lines: OcrLine[] = [];
+  let top = 0;
+  let done = 0;
+  let confidence = 0;
+  let weight = 0;
+  for (const { page, use } of plans) {
+    let pageLines: OcrLine[] = [];
+    let pageHeight = page.height;
+    if (use === "text") {
+      pageLines = linesFromTextItems(page.items);
+    } else if (use === "image" && page.image) {
+      const before = done;
+      const result = await recognize(await imageToPng(page.image), (progress) =>
+        onProgress((before + Math.min(1, Math.max(0, progress))) / scanned),
+      );
+      done += 1;
+      pageHeight = page.image.height;
+      pageLines =
+        result.lines && result.lines.length > 0
+          ? result.lines
+          : result.text.split("\n").map((text) => ({ text }));
+      if (result.confidence !== undefined) {
+        confidence += result.confidence * pageLines.length;
+        weight += pageLines.length;
+      }
+    }
+    for (const line of pageLines) {
+      lines.push(
+        line.bbox
+          ? { ...line, bbox: { ...line.bbox, y0: line.bbox.y0 + top, y1: line.bbox.y1 + top } }
+          : line,
+      );
+    }
+    top += pageHeight;
+  }
+  if (!plans.some((plan) => plan.use !== "nothing")) {
+    throw new OcrPdfEmptyError(document.pages.length);
+  }
+  const texts = plans.filter((plan) => plan.use === "text").length;
+  const source: OcrSource = scanned === 0 ? "pdf_text" : texts === 0 ? "pdf_scan" : "pdf_mixed";
+  const textConfidence = lines.length - weight;
+  return {
+    result: {
+      text: lines.map((line) => line.text).join("\n"),
+      // Text-layer lines count as certain; OCR'd lines with the engine's confidence.
+      confidence:
+        lines.length === 0 ? 0 : (confidence + 100 * textConfidence) / (weight + textConfidence),
+      lines,
+    },
+    source,
+  };
+}
+
+export interface PdfReaderOptions {
+  /** Default PDF_MAX_PAGES. */
+  maxPages?: number;
+  /** Images larger than this (width × height) are not decoded. Default 40 megapixels, as the pool. */
+  maxPixels?: number;
+  /** A PDF still being read after this is given up (its worker terminated). Default 30 s. */
+  timeoutMs?: number;
+  /** The worker's JavaScript heap: a hostile PDF runs out of it, not the kernel. Default 256 MB. */
+  maxHeapMb?: number;
+}
+
+interface WorkerAnswer {
+  ok: boolean;
+  pageCount?: number;
+  pages?: PdfPage[];
+  error?: { name: string; message: string };
+}
+
+/** Why pdfjs refused the file, in words for the person who sent it. */
+function readError(error: { name: string; message: string }): Error {
+  if (error.name === "PasswordException") return new OcrPdfEncryptedError();
+  if (error.name === "InvalidPDFException") return new OcrPdfUnreadableError("it is damaged");
+  return new OcrPdfUnreadableError("it is damaged or uses features the reader does not support");
+}
+
+/** Reads PDFs one at a time, each in a fresh worker thread (dropped after: no heap kept). */
+export class PdfReader {
+  readonly #options: Required<PdfReaderOptions>;
+  readonly #workers = new Set<Worker>();
+  #queue: Promise<unknown> = Promise.resolve();
+  #closed = false;
+
+  constructor(options: PdfReaderOptions = {}) {
+    this.#options = {
+      maxPages: Math.max(1, options.maxPages ?? PDF_MAX_PAGES),
+      maxPixels: options.maxPixels ?? 40_000_000,
+      timeoutMs: options.timeoutMs ?? 30_000,
+      maxHeapMb: options.maxHeapMb ?? 256,
+    };
+  }
+
+  /** The first pages of the PDF; OcrPdfUnreadableError / OcrPdfEncryptedError when it cannot be. */
+  read(bytes: Uint8Array): Promise<PdfDocument> {
+    // One at a time: each is a thread with a CPU's worth of work, on top of the OCR pool.
+    const next = this.#queue.then(() => this.#readNow(bytes));
+    this.#queue = next.catch(() => {});
+    return next;
+  }
+
+  /** Ends any PDF being read (the plugin stops); later reads fail. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await Promise.all([...this.#workers].map((worker) => worker.terminate()));
+  }
+
+  #readNow(bytes: Uint8Array): Promise<PdfDocument> {
+    if (this.#closed) return Promise.reject(new OcrPdfUnreadableError("the reader is closed"));
+    const { maxPages, maxPixels, timeoutMs, maxHeapMb } = this.#options;
+    return new Promise<PdfDocument>((resolve, reject) => {
+      const worker = new Worker(new URL("./pdf-worker.js", import.meta.url), {
+        workerData: { maxPages, maxPixels, scale: SCALE },
+        resourceLimits: { maxOldGenerationSizeMb: maxHeapMb },
+      });
+      this.#workers.add(worker);
+      let settled = false;
+      const finish = (error: Error | null, document?: PdfDocument) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        this.#workers.delete(worker);
+        void worker.terminate();
+        if (error) reject(error);
+        else if (document) resolve(document);
+      };
+      const timer = setTimeout(
+        () => finish(new OcrPdfUnreadableError(`reading it took longer than ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      worker.on("message", (answer: WorkerAnswer) => {
+        if (answer.ok && answer.pages) {
+          finish(null, { pageCount: answer.pageCount ?? answer.pages.length, pages: answer.pages });
+        } else {
+          finish(readError(answer.error ?? { name: "Error", message: "no answer" }));
+        }
+      });
+      worker.on("error", (error) =>
+        finish(
+          new OcrPdfUnreadableError(
+            (error as { code?: string }).code === "ERR_WORKER_OUT_OF_MEMORY"
+              ? "it needs more memory than a receipt should"
+              : "the reader failed on it",
+            { cause: error },
+          ),
+        ),
+      );
+      worker.on("exit", () => finish(new OcrPdfUnreadableError("the reader stopped")));
+      // A copy: the caller's buffer may be a slice of a pooled one, and moving it would detach it.
+      const copy = new Uint8Array(bytes);
+      worker.postMessage({ bytes: copy }, [copy.buffer]);
+    });
+  }
+}
