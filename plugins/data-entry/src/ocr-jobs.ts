@@ -194,7 +194,7 @@ export class OcrJobs {
     try {
       let result: OcrResult;
       if (pdf) {
-        onProgress(0);
+        // Queued until read: the reader takes one PDF at a time.
         const document = await this.#pdf.read(input).catch((error: unknown) => {
           if (error instanceof DataEntryError) opened(error);
           throw error;

@@ -210,6 +210,33 @@ describe("PdfReader and recognizePdf", () => {
   });
 });
 
+describe("PdfReader's worker thread", () => {
+  it("keeps reading when its thread is replaced after each PDF or after idling", async () => {
+    const bytes = await textReceiptPdf(GERMAN_RECEIPT);
+    const worn = new PdfReader({ recycleAfter: 1 });
+    const idle = new PdfReader({ idleMs: 1 });
+    try {
+      for (let round = 0; round < 3; round++) {
+        await expect(worn.read(bytes)).resolves.toMatchObject({ pageCount: 1 });
+        await expect(idle.read(bytes)).resolves.toMatchObject({ pageCount: 1 });
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    } finally {
+      await Promise.all([worn.close(), idle.close()]);
+    }
+    await expect(worn.read(bytes)).rejects.toThrow(/closed/);
+  });
+
+  it("reads several PDFs asked for at once, each its own answer", async () => {
+    const [first, second] = await Promise.all([
+      reader.read(await textReceiptPdf(["Erste Rechnung mit genug Text für die Textebene hier"])),
+      reader.read(await textReceiptPdf(["Zweite Rechnung mit genug Text für die Textebene hier"])),
+    ]);
+    expect(first?.pages[0]?.items[0]?.text).toMatch(/^Erste/);
+    expect(second?.pages[0]?.items[0]?.text).toMatch(/^Zweite/);
+  });
+});
+
 describe.skipIf(!haveReceipts)(
   `A real scan saved as PDF (skipped: no scans at ${RECEIPTS})`,
   () => {

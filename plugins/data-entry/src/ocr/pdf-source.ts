@@ -2,7 +2,7 @@
  * PDF receipts and invoices as OCR input. A page with a text layer (an e-mailed invoice)
  * is read as it is, with each line's geometry rebuilt from pdfjs' text items, and needs
  * no OCR; a page without (a scan saved as PDF) gives its largest embedded image to the
- * recogniser as a PNG. pdfjs runs in a worker thread (`pdf-worker.js`), one per PDF.
+ * recogniser as a PNG. pdfjs runs in a worker thread (`pdf-worker.js`).
  */
 import { Worker } from "node:worker_threads";
 import sharp from "sharp";
@@ -215,9 +215,14 @@ export interface PdfReaderOptions {
   timeoutMs?: number;
   /** The worker's JavaScript heap: a hostile PDF runs out of it, not the kernel. Default 256 MB. */
   maxHeapMb?: number;
+  /** The worker is ended after this long without a PDF (its memory returned). Default 30 s. */
+  idleMs?: number;
+  /** …and replaced after this many PDFs, so caches pdfjs keeps cannot pile up. Default 50. */
+  recycleAfter?: number;
 }
 
 interface WorkerAnswer {
+  id: number;
   ok: boolean;
   pageCount?: number;
   pages?: PdfPage[];
@@ -231,10 +236,16 @@ function readError(error: { name: string; message: string }): Error {
   return new OcrPdfUnreadableError("it is damaged or uses features the reader does not support");
 }
 
-/** Reads PDFs one at a time, each in a fresh worker thread (dropped after: no heap kept). */
+/**
+ * Reads PDFs one at a time in a worker thread. The thread (and pdfjs loaded in it) is
+ * kept while PDFs keep coming — starting one costs more than reading a receipt — and
+ * ended when idle, after `recycleAfter` PDFs, or when a PDF is stuck or crashes it.
+ */
 export class PdfReader {
   readonly #options: Required<PdfReaderOptions>;
-  readonly #workers = new Set<Worker>();
+  #worker: { thread: Worker; reads: number } | null = null;
+  #idle: NodeJS.Timeout | null = null;
+  #nextId = 0;
   #queue: Promise<unknown> = Promise.resolve();
   #closed = false;
 
@@ -244,54 +255,82 @@ export class PdfReader {
       maxPixels: options.maxPixels ?? 40_000_000,
       timeoutMs: options.timeoutMs ?? 30_000,
       maxHeapMb: options.maxHeapMb ?? 256,
+      idleMs: options.idleMs ?? 30_000,
+      recycleAfter: Math.max(1, options.recycleAfter ?? 50),
     };
   }
 
   /** The first pages of the PDF; OcrPdfUnreadableError / OcrPdfEncryptedError when it cannot be. */
   read(bytes: Uint8Array): Promise<PdfDocument> {
-    // One at a time: each is a thread with a CPU's worth of work, on top of the OCR pool.
+    // One at a time: one thread, a CPU's worth of work, on top of the OCR pool.
     const next = this.#queue.then(() => this.#readNow(bytes));
     this.#queue = next.catch(() => {});
     return next;
   }
 
-  /** Ends any PDF being read (the plugin stops); later reads fail. */
+  /** Ends the worker (the plugin stops) and any PDF being read; later reads fail. */
   async close(): Promise<void> {
     this.#closed = true;
-    await Promise.all([...this.#workers].map((worker) => worker.terminate()));
+    await this.#stopWorker();
+  }
+
+  #stopWorker(): Promise<unknown> {
+    if (this.#idle) clearTimeout(this.#idle);
+    this.#idle = null;
+    const worker = this.#worker;
+    this.#worker = null;
+    return worker ? worker.thread.terminate() : Promise.resolve();
+  }
+
+  #thread(): { thread: Worker; reads: number } {
+    if (this.#idle) clearTimeout(this.#idle);
+    this.#idle = null;
+    if (this.#worker) return this.#worker;
+    const { maxPages, maxPixels, maxHeapMb } = this.#options;
+    const thread = new Worker(new URL("./pdf-worker.js", import.meta.url), {
+      workerData: { maxPages, maxPixels, scale: SCALE },
+      resourceLimits: { maxOldGenerationSizeMb: maxHeapMb },
+    });
+    // An idle reader must not keep the process alive.
+    thread.unref();
+    // Errors are handled per read; this keeps an unexpected one from being unhandled.
+    thread.on("error", () => {});
+    this.#worker = { thread, reads: 0 };
+    return this.#worker;
   }
 
   #readNow(bytes: Uint8Array): Promise<PdfDocument> {
     if (this.#closed) return Promise.reject(new OcrPdfUnreadableError("the reader is closed"));
-    const { maxPages, maxPixels, timeoutMs, maxHeapMb } = this.#options;
+    const worker = this.#thread();
+    const { thread } = worker;
+    const id = ++this.#nextId;
+    const { timeoutMs } = this.#options;
     return new Promise<PdfDocument>((resolve, reject) => {
-      const worker = new Worker(new URL("./pdf-worker.js", import.meta.url), {
-        workerData: { maxPages, maxPixels, scale: SCALE },
-        resourceLimits: { maxOldGenerationSizeMb: maxHeapMb },
-      });
-      this.#workers.add(worker);
-      let settled = false;
-      const finish = (error: Error | null, document?: PdfDocument) => {
-        if (settled) return;
-        settled = true;
+      const finish = (error: Error | null, document?: PdfDocument, healthy = true) => {
         clearTimeout(timer);
-        this.#workers.delete(worker);
-        void worker.terminate();
+        thread.off("message", onMessage);
+        thread.off("error", onError);
+        thread.off("exit", onExit);
+        worker.reads += 1;
+        if (!healthy || worker.reads >= this.#options.recycleAfter) {
+          if (this.#worker === worker) void this.#stopWorker();
+          else void thread.terminate();
+        } else if (this.#worker === worker) {
+          this.#idle = setTimeout(() => void this.#stopWorker(), this.#options.idleMs);
+          this.#idle.unref();
+        }
         if (error) reject(error);
         else if (document) resolve(document);
       };
-      const timer = setTimeout(
-        () => finish(new OcrPdfUnreadableError(`reading it took longer than ${timeoutMs} ms`)),
-        timeoutMs,
-      );
-      worker.on("message", (answer: WorkerAnswer) => {
+      const onMessage = (answer: WorkerAnswer) => {
+        if (answer.id !== id) return;
         if (answer.ok && answer.pages) {
           finish(null, { pageCount: answer.pageCount ?? answer.pages.length, pages: answer.pages });
         } else {
           finish(readError(answer.error ?? { name: "Error", message: "no answer" }));
         }
-      });
-      worker.on("error", (error) =>
+      };
+      const onError = (error: Error) =>
         finish(
           new OcrPdfUnreadableError(
             (error as { code?: string }).code === "ERR_WORKER_OUT_OF_MEMORY"
@@ -299,12 +338,26 @@ export class PdfReader {
               : "the reader failed on it",
             { cause: error },
           ),
-        ),
+          undefined,
+          false,
+        );
+      const onExit = () =>
+        finish(new OcrPdfUnreadableError("the reader stopped"), undefined, false);
+      const timer = setTimeout(
+        () =>
+          finish(
+            new OcrPdfUnreadableError(`reading it took longer than ${timeoutMs} ms`),
+            undefined,
+            false,
+          ),
+        timeoutMs,
       );
-      worker.on("exit", () => finish(new OcrPdfUnreadableError("the reader stopped")));
+      thread.on("message", onMessage);
+      thread.on("error", onError);
+      thread.on("exit", onExit);
       // A copy: the caller's buffer may be a slice of a pooled one, and moving it would detach it.
       const copy = new Uint8Array(bytes);
-      worker.postMessage({ bytes: copy }, [copy.buffer]);
+      thread.postMessage({ id, bytes: copy }, [copy.buffer]);
     });
   }
 }

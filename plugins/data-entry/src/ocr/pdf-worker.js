@@ -1,8 +1,9 @@
-// Reads one PDF off the main thread with pdfjs (its decoders are synchronous JavaScript:
-// a scanned page's JPEG held the event loop for 0.2–0.6 s when read in the kernel's
-// thread, see docs/ocr.md). One PDF per worker; the parent terminates it after.
-// Message in: {bytes: Uint8Array}. Out: {ok: true, pageCount, pages} or
-// {ok: false, error: {name, message}}. Each page: {number, width, height, items, image}:
+// Reads PDFs off the main thread with pdfjs (its decoders are synchronous JavaScript:
+// a scanned page held the event loop for 0.15–0.4 s when read in the kernel's
+// thread, see docs/performance.md). One PDF at a time; the parent reuses the worker while PDFs
+// keep coming and terminates it when idle, stuck or worn.
+// Message in: {id, bytes: Uint8Array}. Out: {id, ok: true, pageCount, pages} or
+// {id, ok: false, error: {name, message}}. Each page: {number, width, height, items, image}:
 // text items in pixels at `scale` (origin top left, y of the baseline), and the page's
 // largest image as raw pixels {width, height, channels, data}, or null.
 // Plain JavaScript so it loads from src/ and dist/ alike.
@@ -79,10 +80,12 @@ async function readPage(pdfjs, document, number) {
   return { number, width: viewport.width, height: viewport.height, items, image };
 }
 
-parentPort.once("message", async ({ bytes }) => {
+const loading = import("pdfjs-dist/legacy/build/pdf.mjs");
+
+parentPort.on("message", async ({ id, bytes }) => {
   let document;
   try {
-    const pdfjs = await import("pdfjs-dist/legacy/build/pdf.mjs");
+    const pdfjs = await loading;
     document = await pdfjs.getDocument({
       data: bytes,
       // Never compile font programs with `new Function` from a file someone sent.
@@ -103,9 +106,10 @@ parentPort.once("message", async ({ bytes }) => {
     }
     // Moved, not copied; an image shared by two pages is moved once.
     const transfer = new Set(pages.flatMap((page) => (page.image ? [page.image.data.buffer] : [])));
-    parentPort.postMessage({ ok: true, pageCount: document.numPages, pages }, [...transfer]);
+    parentPort.postMessage({ id, ok: true, pageCount: document.numPages, pages }, [...transfer]);
   } catch (error) {
     parentPort.postMessage({
+      id,
       ok: false,
       error: { name: error?.name ?? "Error", message: String(error?.message ?? error) },
     });
