@@ -157,6 +157,37 @@ describe("PdfReader and recognizePdf", () => {
     expect(result.confidence).toBe(80);
   });
 
+  it("reads a PDF of a text page and a scanned page as one result, in page order", async () => {
+    const scan = await syntheticReceipt(["KASSENBON SEITE ZWEI", "SUMME EUR 5,59"]);
+    const bytes = await pdf((document) => {
+      document
+        .fontSize(12)
+        .text("Rechnung Nr. 4711 der Bäckerei Müller GmbH, Hauptstraße 12, 33100 Paderborn");
+      document.addPage();
+      document.image(scan, 40, 40, { width: 400 });
+    });
+    let asked = 0;
+    const { result, source } = await recognizePdf(await reader.read(bytes), async () => {
+      asked += 1;
+      return {
+        text: "KASSENBON SEITE ZWEI\nSUMME EUR 5,59",
+        lines: [
+          { text: "KASSENBON SEITE ZWEI", bbox: { x0: 30, y0: 20, x1: 500, y1: 60 } },
+          { text: "SUMME EUR 5,59", bbox: { x0: 30, y0: 70, x1: 400, y1: 100 } },
+        ],
+      };
+    });
+    expect(asked).toBe(1);
+    expect(source).toBe("pdf_mixed");
+    expect(result.lines?.map((line) => line.text)).toEqual([
+      "Rechnung Nr. 4711 der Bäckerei Müller GmbH, Hauptstraße 12, 33100 Paderborn",
+      "KASSENBON SEITE ZWEI",
+      "SUMME EUR 5,59",
+    ]);
+    // The scanned page's lines lie below the first page (an A4 page at 300 dpi: 3508 px).
+    expect(result.lines?.[1]?.bbox?.y0).toBe(3508 + 20);
+  });
+
   it("reads only the first pages of a long PDF", async () => {
     const bytes = await pdf((document) => {
       for (let page = 1; page <= 5; page++) {

@@ -186,7 +186,7 @@ export async function recognizePdf(
           : line,
       );
     }
-    top += pageHeight;
+    top += Math.round(pageHeight);
   }
   if (!plans.some((plan) => plan.use !== "nothing")) {
     throw new OcrPdfEmptyError(document.pages.length);

@@ -32,12 +32,24 @@ async function largestImage(pdfjs, page) {
     } else if (op === pdfjs.OPS.paintImageXObject) {
       const name = operators.argsArray[index][0];
       const objects = name.startsWith("g_") ? page.commonObjs : page.objs;
-      image = await new Promise((resolve) => objects.get(name, resolve));
+      // Resolved by the time the operator list is; one that never is (an image pdfjs
+      // failed to decode) is skipped rather than waited for until the parent's timeout.
+      image = objects.has(name) ? objects.get(name) : await settledObject(objects, name);
     }
     if (!image?.data || !image.width || !image.height) continue;
     if (!best || image.width * image.height > best.width * best.height) best = image;
   }
   return best ? toRaw(pdfjs, best) : null;
+}
+
+function settledObject(objects, name) {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(null), 2000);
+    objects.get(name, (data) => {
+      clearTimeout(timer);
+      resolve(data);
+    });
+  });
 }
 
 function toRaw(pdfjs, image) {
