@@ -16,7 +16,7 @@ export interface DraftFromImageInput {
   companyId: number;
   /** Shown as the attachment's name (sanitised; never used as a path). */
   fileName: string;
-  /** The photo: JPEG or PNG (a PDF is stored but not read by OCR). */
+  /** The photo (JPEG or PNG) or a PDF (read from its text layer, or its scans by OCR). */
   bytes: Buffer;
   caller: DataEntryCaller;
 }
@@ -39,7 +39,7 @@ export interface DraftFromImageResult {
   receipt: { id: number; status: string; company_id: number; ocr_job_id: string | null };
   /**
    * Resolves once OCR has read the photo and filled the receipt's empty fields; null
-   * when OCR is switched off, the file is a PDF, or OCR failed. Never rejects.
+   * when OCR is switched off, or OCR failed (a PDF that cannot be read). Never rejects.
    */
   ocr: Promise<OcrReading | null>;
 }

@@ -10,6 +10,7 @@ import {
   startTestKernel,
   type TestKernel,
 } from "../../../kernel/core/test/helpers/test-kernel.js";
+import { scanPdf } from "./test/pdf-files.js";
 import { syntheticReceipt } from "./test/synthetic-receipt.js";
 
 const packageRoot = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
@@ -112,7 +113,7 @@ describe("OCR jobs", () => {
     expect(plugin).toMatchObject({ status: "up", data: { ocr: "ready" } });
   });
 
-  it("refuses OCR of a PDF attachment (415)", async () => {
+  it("reads a scan saved as PDF with the real pool", async () => {
     const created = await inject(t.kernel, {
       method: "POST",
       url: `${api}/receipts`,
@@ -129,8 +130,8 @@ describe("OCR jobs", () => {
     });
     const attachmentId = await uploadImage(
       created.json().id,
-      Buffer.from("%PDF-1.4\n%%EOF\n"),
-      "f.pdf",
+      await scanPdf(await syntheticReceipt()),
+      "scan.pdf",
     );
     const started = await inject(t.kernel, {
       method: "POST",
@@ -138,7 +139,21 @@ describe("OCR jobs", () => {
       headers: headers(),
       payload: { attachment_id: attachmentId },
     });
-    expect(started.statusCode).toBe(415);
+    expect(started.statusCode, started.body).toBe(202);
+    const jobId = started.json().job_id as string;
+    let job = started.json() as Record<string, unknown>;
+    const deadline = Date.now() + 30_000;
+    while (job.state !== "done" && job.state !== "failed" && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      job = (
+        await inject(t.kernel, { method: "GET", url: `${api}/ocr/${jobId}`, headers: headers() })
+      ).json();
+    }
+    expect(job).toMatchObject({
+      state: "done",
+      source: "pdf_scan",
+      fields: { total: 5.59, date: "2024-06-12" },
+    });
   });
 
   it("creates a receipt from a photo that the real pool fills in", async () => {

@@ -5,6 +5,7 @@
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   inject,
@@ -15,6 +16,8 @@ import type { DataEntryReceipts } from "./contract.js";
 import type { OcrJobs } from "./ocr-jobs.js";
 import { type DataEntryServices, SERVICES_KEY } from "./services.js";
 import { ControlledRecognizer, installFakeOcr } from "./test/fake-ocr.js";
+import { pdf, scanPdf, textReceiptPdf } from "./test/pdf-files.js";
+import { syntheticReceipt } from "./test/synthetic-receipt.js";
 
 const packageRoot = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
 const api = "/api/data-entry";
@@ -317,7 +320,7 @@ describe("a receipt from a photo", () => {
     );
   });
 
-  it("needs the company before the file, a company granted, and stores a PDF without OCR", async () => {
+  it("needs the company before the file and a company granted", async () => {
     const missing = await fromImage([["file", PNG, "a.png"]]);
     expect(missing.statusCode).toBe(400);
     expect(missing.json().error.details).toEqual({ field: "body.company_id" });
@@ -334,12 +337,189 @@ describe("a receipt from a photo", () => {
       ["file", Buffer.from("not an image"), "a.jpg"],
     ]);
     expect(text.statusCode).toBe(415);
-    const pdf = await fromImage([
+  });
+});
+
+describe("PDF receipts", () => {
+  const E_INVOICE: Array<string | [string, string]> = [
+    "Bäckerei Müller GmbH",
+    "Hauptstraße 12",
+    "33100 Paderborn",
+    ["Roggenbrot", "3,49 A"],
+    ["Kaffee", "2,10 A"],
+    ["SUMME EUR", "5,59"],
+    ["MwSt 7% Netto 5,22", "0,37"],
+    "Datum 12.06.2024 14:22",
+  ];
+
+  async function receiptWithFile(file: Buffer, name: string) {
+    const created = await inject(t.kernel, {
+      method: "POST",
+      url: `${api}/receipts`,
+      headers: auth(),
+      payload: {
+        company_id: 1,
+        merchant: "?",
+        tax_id: "",
+        date: "2024-06-13",
+        total: 1,
+        vat: 0,
+        currency: "RON",
+      },
+    });
+    const id = created.json().id as number;
+    const form = formWith([["file", file, name]]);
+    const uploaded = await inject(t.kernel, {
+      method: "POST",
+      url: `${api}/receipts/${id}/attachments`,
+      headers: { ...auth(), ...form.headers },
+      payload: form.payload,
+    });
+    expect(uploaded.statusCode, uploaded.body).toBe(201);
+    return { id, attachmentId: uploaded.json().id as string };
+  }
+
+  it("fills a receipt from an e-mailed PDF's text layer, without OCR", async () => {
+    const created = await fromImage([
+      ["company_id", "1"],
+      ["file", await textReceiptPdf(E_INVOICE), "rechnung.pdf"],
+    ]);
+    expect(created.statusCode, created.body).toBe(201);
+    expect(created.json()).toMatchObject({
+      ocr_status: "pending",
+      attachments: [{ display_name: "rechnung.pdf", mime: "application/pdf" }],
+    });
+    const job = await settled(created.json().ocr_job_id);
+    expect(job).toMatchObject({ state: "done", source: "pdf_text" });
+    expect(job?.applied?.fields).toEqual(["merchant", "date", "total", "vat", "currency"]);
+    expect(await getReceipt(created.json().id)).toMatchObject({
+      merchant: "Bäckerei Müller GmbH",
+      date: "2024-06-12",
+      total: 5.59,
+      vat: 0.37,
+      currency: "EUR",
+      ocr_status: "done",
+      missing_fields: [],
+    });
+    const view = await inject(t.kernel, {
+      method: "GET",
+      url: `${api}/ocr/${created.json().ocr_job_id}`,
+      headers: auth(),
+    });
+    expect(view.json()).toMatchObject({ state: "done", source: "pdf_text", error: null });
+  });
+
+  it("reads a scan saved as PDF with the recogniser, reporting progress", async () => {
+    const scan = await syntheticReceipt();
+    const created = await fromImage([
+      ["company_id", "1"],
+      ["file", await scanPdf(scan), "scan.pdf"],
+    ]);
+    expect(created.statusCode, created.body).toBe(201);
+    const jobId = created.json().ocr_job_id as string;
+    const recognition = await recognizer.next();
+    // The page's image, as a PNG of the scan's own size.
+    expect(await sharp(recognition.image).metadata()).toMatchObject(
+      await sharp(scan)
+        .metadata()
+        .then(({ width, height }) => ({ format: "png", width, height })),
+    );
+    recognition.progress(0.5);
+    const running = await inject(t.kernel, {
+      method: "GET",
+      url: `${api}/ocr/${jobId}`,
+      headers: auth(),
+    });
+    expect(running.json()).toMatchObject({ state: "running", stage: "recognizing", source: null });
+    expect(running.json().progress).toBeCloseTo(0.05 + 0.95 * 0.5, 5);
+    recognition.finish({ text: TEXT });
+    const job = await settled(jobId);
+    expect(job).toMatchObject({ state: "done", source: "pdf_scan" });
+    expect(await getReceipt(created.json().id)).toMatchObject({ total: 5.59, ocr_status: "done" });
+  });
+
+  it("ends the job failed with the reason for a damaged PDF or one with nothing to read", async () => {
+    const damaged = await fromImage([
       ["company_id", "1"],
       ["file", Buffer.from("%PDF-1.4\n%%EOF\n"), "f.pdf"],
     ]);
-    expect(pdf.statusCode).toBe(201);
-    expect(pdf.json()).toMatchObject({ ocr_status: null, ocr_job_id: null });
+    expect(damaged.statusCode).toBe(201);
+    expect((await settled(damaged.json().ocr_job_id))?.error).toEqual({
+      code: "DATA_ENTRY_OCR_PDF_UNREADABLE",
+      message: expect.stringMatching(/^The PDF could not be read/),
+    });
+    expect((await getReceipt(damaged.json().id)).ocr_status).toBe("failed");
+
+    const blank = await receiptWithFile(
+      await pdf((document) => {
+        document.rect(100, 100, 50, 50).stroke();
+      }),
+      "blank.pdf",
+    );
+    const started = await inject(t.kernel, {
+      method: "POST",
+      url: `${api}/ocr`,
+      headers: auth(),
+      payload: { attachment_id: blank.attachmentId },
+    });
+    expect(started.statusCode, started.body).toBe(202);
+    expect((await settled(started.json().job_id))?.error).toEqual({
+      code: "DATA_ENTRY_OCR_PDF_EMPTY",
+      message: "The PDF has no text and no readable image on its first page",
+    });
+  });
+
+  it("answers 400 when OCR is asked of a damaged or password-protected PDF", async () => {
+    const damaged = await receiptWithFile(Buffer.from("%PDF-1.4\n%%EOF\n"), "f.pdf");
+    const plain = await inject(t.kernel, {
+      method: "POST",
+      url: `${api}/ocr`,
+      headers: auth(),
+      payload: { attachment_id: damaged.attachmentId },
+    });
+    expect(plain.statusCode).toBe(400);
+    expect(plain.json().error).toMatchObject({
+      code: "BAD_REQUEST",
+      message: expect.stringMatching(/^The PDF could not be read/),
+      details: { reason: "DATA_ENTRY_OCR_PDF_UNREADABLE" },
+    });
+
+    const locked = await receiptWithFile(
+      await textReceiptPdf(E_INVOICE, { userPassword: "secret" }),
+      "locked.pdf",
+    );
+    const intoReceipt = await inject(t.kernel, {
+      method: "POST",
+      url: `${api}/receipts/${locked.id}/ocr`,
+      headers: auth(),
+      payload: { attachment_id: locked.attachmentId },
+    });
+    expect(intoReceipt.statusCode).toBe(400);
+    expect(intoReceipt.json().error).toMatchObject({
+      message: expect.stringContaining("password"),
+      details: { reason: "DATA_ENTRY_OCR_PDF_ENCRYPTED" },
+    });
+    expect(await getReceipt(locked.id)).toMatchObject({ ocr_status: "failed", merchant: "?" });
+  });
+
+  it("fills an existing receipt from a PDF attachment", async () => {
+    const { id, attachmentId } = await receiptWithFile(
+      await textReceiptPdf(E_INVOICE),
+      "rechnung.pdf",
+    );
+    const started = await inject(t.kernel, {
+      method: "POST",
+      url: `${api}/receipts/${id}/ocr`,
+      headers: auth(),
+      payload: { attachment_id: attachmentId, overwrite: true },
+    });
+    expect(started.statusCode, started.body).toBe(202);
+    await settled(started.json().job_id);
+    expect(await getReceipt(id)).toMatchObject({
+      merchant: "Bäckerei Müller GmbH",
+      total: 5.59,
+      currency: "EUR",
+    });
   });
 });
 
@@ -569,8 +749,6 @@ describe("an image posted to POST /ocr on its own", () => {
     const text = await postOcr([["file", "just some text, not a picture", "bon.jpg"]]);
     expect(text.statusCode).toBe(415);
     expect(text.json().error.code).toBe("UNSUPPORTED_MEDIA_TYPE");
-    const pdf = await postOcr([["file", "%PDF-1.4\n%%EOF\n", "bon.pdf"]]);
-    expect(pdf.statusCode).toBe(415);
     const noFile = await postOcr([["company_id", "1"]]);
     expect(noFile.statusCode).toBe(400);
     expect(noFile.json().error.message).toContain("file");
@@ -585,6 +763,10 @@ describe("an image posted to POST /ocr on its own", () => {
     expect(wrongJson.statusCode).toBe(400);
     // None of them started a job.
     expect(jobs.size).toBe(before);
+    // A damaged PDF is opened before the answer: 400 (its job records the failure).
+    const damagedPdf = await postOcr([["file", "%PDF-1.4\n%%EOF\n", "bon.pdf"]]);
+    expect(damagedPdf.statusCode).toBe(400);
+    expect(damagedPdf.json().error.message).toContain("PDF");
   });
 });
 

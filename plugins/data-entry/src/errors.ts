@@ -2,6 +2,7 @@
 // route should answer with, so one error handler can turn them into responses later.
 
 import {
+  BadRequestError,
   ConflictError,
   ForbiddenError,
   NotFoundError,
@@ -43,6 +44,36 @@ export class OcrInputTooLargeError extends DataEntryError {
 export class OcrInvalidImageError extends DataEntryError {
   constructor(reason: string, options?: ErrorOptions) {
     super("DATA_ENTRY_OCR_INVALID_IMAGE", 400, `Not a readable image: ${reason}`, options);
+  }
+}
+
+/** pdfjs could not parse the PDF (damaged, not a PDF inside, too complex to read in time). */
+export class OcrPdfUnreadableError extends DataEntryError {
+  constructor(reason: string, options?: ErrorOptions) {
+    super("DATA_ENTRY_OCR_PDF_UNREADABLE", 422, `The PDF could not be read: ${reason}`, options);
+  }
+}
+
+/** The PDF needs a password to open: OCR cannot read it (nor can anyone without it). */
+export class OcrPdfEncryptedError extends DataEntryError {
+  constructor(options?: ErrorOptions) {
+    super(
+      "DATA_ENTRY_OCR_PDF_ENCRYPTED",
+      422,
+      "The PDF is protected by a password: save it without one (or as an image) and try again",
+      options,
+    );
+  }
+}
+
+/** The PDF opened, but its first pages have neither text nor an image to read. */
+export class OcrPdfEmptyError extends DataEntryError {
+  constructor(pages: number) {
+    super(
+      "DATA_ENTRY_OCR_PDF_EMPTY",
+      422,
+      `The PDF has no text and no readable image on its first ${pages === 1 ? "page" : `${pages} pages`}`,
+    );
   }
 }
 
@@ -163,5 +194,12 @@ export class UnsupportedAttachmentError extends UnsupportedMediaTypeError {
     super("Only JPEG, PNG and PDF files are accepted (recognised from their content)", {
       details: { accepted: ["image/jpeg", "image/png", "application/pdf"] },
     });
+  }
+}
+
+/** An OCR start on a PDF that cannot be opened (damaged, password): 400 with the reason's code. */
+export class UnreadablePdfError extends BadRequestError {
+  constructor(reason: DataEntryError) {
+    super(reason.message, { details: { reason: reason.code } });
   }
 }

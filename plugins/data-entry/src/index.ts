@@ -13,6 +13,9 @@ export {
   OcrInputTooLargeError,
   OcrInvalidImageError,
   OcrJobFailedError,
+  OcrPdfEmptyError,
+  OcrPdfEncryptedError,
+  OcrPdfUnreadableError,
   OcrQueueFullError,
   OcrTimeoutError,
   OcrUnavailableError,
@@ -36,6 +39,17 @@ export {
   type OcrPoolState,
   type OcrPoolStatus,
 } from "./ocr/ocr-pool.js";
+export {
+  isPdf,
+  linesFromTextItems,
+  type OcrSource,
+  PDF_MAX_PAGES,
+  type PdfDocument,
+  type PdfPage,
+  PdfReader,
+  type PdfReaderOptions,
+  recognizePdf,
+} from "./ocr/pdf-source.js";
 export { type OcrPreprocess, prepareImage } from "./ocr/prepare-image.js";
 export { findTaxIds, isValidGermanVatId, isValidRomanianCui } from "./ocr/tax-id.js";
 export { fold, normaliseName } from "./ocr/text.js";

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { OcrTimeoutError } from "./errors.js";
+import { OcrPdfUnreadableError, OcrTimeoutError } from "./errors.js";
 import type { OcrResult } from "./ocr/types.js";
 import { OcrJobs, type Recognizer } from "./ocr-jobs.js";
+import { textReceiptPdf } from "./test/pdf-files.js";
 
 const text = ["BACKEREI MULLER", "SUMME EUR 5,59", "Datum 12.06.2024 14:22"].join("\n");
 const about = { attachmentId: "a", receiptId: 1, companyId: 1, owner: "demo" };
@@ -106,5 +107,54 @@ describe("OCR jobs", () => {
     stop();
     expect(jobs.subscribe(job.id, () => {})).toBeTypeOf("function");
     expect(jobs.listenerCount()).toBe(0);
+  });
+});
+
+describe("OCR jobs on PDFs", () => {
+  const lines: Array<string | [string, string]> = [
+    "Bäckerei Müller GmbH",
+    "Hauptstraße 12, 33100 Paderborn",
+    ["SUMME EUR", "5,59"],
+    "Datum 12.06.2024 14:22",
+  ];
+
+  it("reads a text PDF without the recogniser, telling each stage, and says so", async () => {
+    const jobs = new OcrJobs(
+      fakeRecognizer(() => Promise.reject(new Error("the recogniser was asked"))),
+      { now: () => new Date("2024-07-01T00:00:00Z") },
+    );
+    try {
+      const { job, finished, opened } = jobs.submit(await textReceiptPdf(lines), about);
+      expect(job).toMatchObject({ state: "queued", source: null });
+      const stages: string[] = [];
+      jobs.subscribe(job.id, (current) => stages.push(`${current.stage} ${current.progress}`));
+      expect(await opened).toBeNull();
+      await finished;
+      expect(jobs.get(job.id)).toMatchObject({
+        state: "done",
+        source: "pdf_text",
+        fields: { merchant: "Bäckerei Müller GmbH", total: 5.59, date: "2024-06-12" },
+      });
+      expect(stages).toEqual(["recognizing 0.05", "extracting 0.05", "done 1"]);
+    } finally {
+      await jobs.close();
+    }
+  });
+
+  it("tells the caller that a PDF cannot be opened, and fails the job with the reason", async () => {
+    const jobs = new OcrJobs(fakeRecognizer(() => Promise.resolve({ text })));
+    try {
+      const { job, finished, opened } = jobs.submit(Buffer.from("%PDF-1.4\n%%EOF\n"), about);
+      expect(await opened).toBeInstanceOf(OcrPdfUnreadableError);
+      await finished;
+      expect(jobs.get(job.id)).toMatchObject({
+        state: "failed",
+        error: { code: "DATA_ENTRY_OCR_PDF_UNREADABLE" },
+      });
+      // An image is open at once.
+      expect(await jobs.submit(image, about).opened).toBeNull();
+    } finally {
+      await jobs.close();
+    }
   });
 });

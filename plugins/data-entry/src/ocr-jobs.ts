@@ -1,12 +1,14 @@
 /**
  * OCR jobs a user started and follows: each runs one image through the recognizer (the
- * OCR pool) in the background and keeps its state, progress and extracted fields in
+ * OCR pool) in the background — or one PDF, read from its text layer or its scanned
+ * images (`ocr/pdf-source.ts`) — and keeps its state, progress and extracted fields in
  * memory, telling its listeners (server-sent events) as it goes. Bounded: the oldest
  * finished jobs are forgotten beyond `maxJobs`.
  */
 import { randomUUID } from "node:crypto";
 import { DataEntryError } from "./errors.js";
 import { extractFields, type ReceiptFields } from "./ocr/extract-fields.js";
+import { isPdf, type OcrSource, PdfReader, recognizePdf } from "./ocr/pdf-source.js";
 import type { OcrResult } from "./ocr/types.js";
 
 export type OcrJobState = "queued" | "running" | "done" | "failed";
@@ -38,6 +40,8 @@ export interface OcrJob {
   fields: ReceiptFields | null;
   /** The text the OCR read (once done): what the fields were taken from. */
   text: string | null;
+  /** Where the text came from; null for a PDF not read yet. */
+  source: OcrSource | null;
   applied: AppliedFields | null;
   error: { code: string; message: string } | null;
   createdAt: Date;
@@ -57,7 +61,12 @@ export type OcrJobListener = (job: OcrJob) => void;
 export interface OcrJobsOptions {
   maxJobs?: number;
   now?: () => Date;
+  /** Reads PDF input. Default: a PdfReader with its defaults. */
+  pdf?: PdfReader;
 }
+
+/** Share of a PDF job's progress taken by reading the file (the rest is OCR of its scans). */
+const PDF_READ_SHARE = 0.05;
 
 export interface SubmitOptions {
   /** Runs after the fields are extracted and before the job is `done` (writes them into the receipt). */
@@ -69,6 +78,7 @@ export class OcrJobs {
   readonly #listeners = new Map<string, Set<OcrJobListener>>();
   readonly #maxJobs: number;
   readonly #now: () => Date;
+  readonly #pdf: PdfReader;
 
   constructor(
     private readonly recognizer: Recognizer,
@@ -76,14 +86,21 @@ export class OcrJobs {
   ) {
     this.#maxJobs = options.maxJobs ?? 1000;
     this.#now = options.now ?? (() => new Date());
+    this.#pdf = options.pdf ?? new PdfReader();
   }
 
-  /** Registers the job and starts it; returns at once. `finished` settles when it ends (never rejects). */
+  /**
+   * Registers the job and starts it; returns at once. `finished` settles when it ends
+   * (never rejects). `opened` settles once the input is read — at once for an image,
+   * after parsing for a PDF — with the error that made a PDF unreadable, or null (never
+   * rejects): a route can answer 4xx for a damaged or locked PDF rather than 202.
+   */
   submit(
-    image: Buffer,
+    input: Buffer,
     about: Pick<OcrJob, "attachmentId" | "receiptId" | "companyId" | "owner">,
     options: SubmitOptions = {},
-  ): { job: OcrJob; finished: Promise<OcrJob> } {
+  ): { job: OcrJob; finished: Promise<OcrJob>; opened: Promise<DataEntryError | null> } {
+    const pdf = isPdf(input);
     const job: OcrJob = {
       id: randomUUID(),
       ...about,
@@ -92,6 +109,7 @@ export class OcrJobs {
       progress: 0,
       fields: null,
       text: null,
+      source: pdf ? null : "image",
       applied: null,
       error: null,
       createdAt: this.#now(),
@@ -99,8 +117,20 @@ export class OcrJobs {
     };
     this.#jobs.set(job.id, job);
     this.#forgetOldest();
-    const finished = this.#run(job, image, options).then(() => job);
-    return { job, finished };
+    let opened: (error: DataEntryError | null) => void = () => {};
+    const openedPromise = new Promise<DataEntryError | null>((resolve) => {
+      opened = resolve;
+    });
+    const finished = this.#run(job, input, pdf, options, opened).then(() => {
+      opened(null);
+      return job;
+    });
+    return { job, finished, opened: openedPromise };
+  }
+
+  /** Ends PDFs being read (the plugin stops). */
+  async close(): Promise<void> {
+    await this.#pdf.close();
   }
 
   get(id: string): OcrJob | undefined {
@@ -150,21 +180,46 @@ export class OcrJobs {
     }
   }
 
-  async #run(job: OcrJob, image: Buffer, options: SubmitOptions): Promise<void> {
+  async #run(
+    job: OcrJob,
+    input: Buffer,
+    pdf: boolean,
+    options: SubmitOptions,
+    opened: (error: DataEntryError | null) => void,
+  ): Promise<void> {
     let told = 0;
+    const onProgress = (progress: number) => {
+      const first = job.state === "queued";
+      job.state = "running";
+      job.stage = "recognizing";
+      job.progress = Math.max(job.progress, Math.min(1, progress));
+      if (first || job.progress - told >= 0.01) {
+        told = job.progress;
+        this.#notify(job);
+      }
+    };
     try {
-      const result = await this.recognizer.recognize(image, {
-        onProgress: (progress) => {
-          const first = job.state === "queued";
-          job.state = "running";
-          job.stage = "recognizing";
-          job.progress = Math.max(job.progress, Math.min(1, progress));
-          if (first || job.progress - told >= 0.01) {
-            told = job.progress;
-            this.#notify(job);
-          }
-        },
-      });
+      let result: OcrResult;
+      if (pdf) {
+        // Queued until read: the reader takes one PDF at a time.
+        const document = await this.#pdf.read(input).catch((error: unknown) => {
+          if (error instanceof DataEntryError) opened(error);
+          throw error;
+        });
+        opened(null);
+        onProgress(PDF_READ_SHARE);
+        const read = await recognizePdf(
+          document,
+          (image, onPageProgress) =>
+            this.recognizer.recognize(image, { onProgress: onPageProgress }),
+          (progress) => onProgress(PDF_READ_SHARE + (1 - PDF_READ_SHARE) * progress),
+        );
+        job.source = read.source;
+        result = read.result;
+      } else {
+        opened(null);
+        result = await this.recognizer.recognize(input, { onProgress });
+      }
       job.state = "running";
       job.stage = "extracting";
       this.#notify(job);

@@ -43,7 +43,8 @@ export default definePlugin({
     );
   },
   async stop(ctx) {
-    await servicesOf(ctx).ocr?.pool.close();
+    const { ocr } = servicesOf(ctx);
+    await Promise.all([ocr?.pool.close(), ocr?.jobs.close()]);
   },
   async health(ctx) {
     const { store, ocr } = servicesOf(ctx);

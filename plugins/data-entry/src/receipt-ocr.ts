@@ -4,15 +4,11 @@
  * and record it in the history. Also a receipt created from a photo in one go. The
  * HTTP routes and the `data-entry.receipts` service both come through here.
  */
-import {
-  type Logger,
-  ServiceUnavailableError,
-  UnsupportedMediaTypeError,
-} from "@roa2web/plugin-sdk";
+import { type Logger, ServiceUnavailableError } from "@roa2web/plugin-sdk";
 import { sanitiseDisplayName } from "./attachment-rules.js";
 import type { AttachmentStorage, UploadStream } from "./attachment-storage.js";
 import type { Attachment, Receipt } from "./entities.js";
-import { ReceiptLockedError } from "./errors.js";
+import { type DataEntryError, ReceiptLockedError } from "./errors.js";
 import type { ReceiptFields as OcrFields } from "./ocr/extract-fields.js";
 import type { OcrPool } from "./ocr/ocr-pool.js";
 import { fillFromOcr, overallConfidence } from "./ocr-fill.js";
@@ -34,6 +30,8 @@ export interface StartedOcr {
   job: OcrJob;
   /** Settles (never rejects) once the fields are written, or the job failed. */
   finished: Promise<OcrJob>;
+  /** Settles once the file is read: the error that made a PDF unreadable, or null. */
+  opened: Promise<DataEntryError | null>;
 }
 
 export class ReceiptOcr {
@@ -44,8 +42,8 @@ export class ReceiptOcr {
   }
 
   /**
-   * Starts OCR of the attachment for its receipt (the caller has checked access and
-   * that the receipt is editable). 503 while OCR is off, 415 for a PDF.
+   * Starts OCR of the attachment (an image, or a PDF) for its receipt (the caller has
+   * checked access and that the receipt is editable). 503 while OCR is off.
    */
   async start(
     receipt: Receipt,
@@ -57,14 +55,9 @@ export class ReceiptOcr {
     if (!ocr) {
       throw new ServiceUnavailableError("OCR is switched off (DATA_ENTRY_OCR_ENABLED=false)");
     }
-    if (attachment.mime === "application/pdf") {
-      throw new UnsupportedMediaTypeError("OCR reads images (JPEG, PNG), not PDF files", {
-        details: { mime: attachment.mime },
-      });
-    }
-    const image = await this.deps.storage.read(attachment.storedName);
-    const { job, finished } = ocr.jobs.submit(
-      image,
+    const file = await this.deps.storage.read(attachment.storedName);
+    const { job, finished, opened } = ocr.jobs.submit(
+      file,
       {
         attachmentId: attachment.id,
         receiptId: receipt.id,
@@ -93,13 +86,14 @@ export class ReceiptOcr {
       }
       return ended;
     });
-    return { job, finished: settled };
+    return { job, finished: settled, opened };
   }
 
   /**
    * Stores the upload as a new DRAFT's attachment (type sniffed from the content, 413
    * and 415 as for uploads), with the fields OCR will fill left empty, and starts OCR
-   * when it is on and the file is an image. The company has been checked by the caller.
+   * when it is on (a PDF that cannot be read ends its job failed, with the reason). The
+   * company has been checked by the caller.
    */
   async createFromImage(input: {
     companyId: number;
@@ -141,7 +135,7 @@ export class ReceiptOcr {
       throw error;
     }
     const saved: Attachment = { ...attachment, receiptId: receipt.id };
-    if (!this.enabled || saved.mime === "application/pdf") {
+    if (!this.enabled) {
       return { receipt, attachment: saved, ocr: null };
     }
     const ocr = await this.start(receipt, saved, input.by, false);
@@ -154,24 +148,22 @@ export class ReceiptOcr {
 
   /**
    * At start: receipts still "pending" lost their job when the process stopped (a
-   * crash, a restart, a reload). Their photo is stored, so OCR reads it again (filling
+   * crash, a restart, a reload). Their file is stored, so OCR reads it again (filling
    * only empty fields, in the name of who created the receipt); when it cannot (OCR off,
-   * no image left, the receipt no longer editable) the receipt is marked "failed", so
+   * no file left, the receipt no longer editable) the receipt is marked "failed", so
    * nobody waits for a job that will never end.
    */
   async resumeInterrupted(): Promise<{ resumed: number; failed: number }> {
     let resumed = 0;
     let failed = 0;
     for (const receipt of await this.deps.store.awaitingOcr()) {
-      const image =
+      const file =
         this.enabled && isEditable(receipt.status)
-          ? (await this.deps.store.attachments(receipt.id))
-              .filter((attachment) => attachment.mime !== "application/pdf")
-              .at(-1)
+          ? (await this.deps.store.attachments(receipt.id)).at(-1)
           : undefined;
-      if (image) {
+      if (file) {
         try {
-          await this.start(receipt, image, receipt.createdBy, false);
+          await this.start(receipt, file, receipt.createdBy, false);
           resumed += 1;
           continue;
         } catch (error) {

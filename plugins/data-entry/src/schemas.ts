@@ -354,6 +354,12 @@ const ocrJobSchema = {
         },
       },
     },
+    source: {
+      type: ["string", "null"],
+      enum: ["image", "pdf_text", "pdf_scan", "pdf_mixed", null],
+      description:
+        "Where the text came from: OCR of an image, a PDF's text layer (no OCR), OCR of a PDF's scanned pages, or both; null while a PDF is not read yet",
+    },
     applied: {
       type: ["object", "null"],
       description: "For a receipt's OCR: the receipt fields written (null for a plain OCR job)",
@@ -371,11 +377,12 @@ const ocrJobSchema = {
 
 export const startOcrSchema = {
   tags: TAGS,
-  summary: "Read an image with OCR, in the background; poll GET /ocr/:job_id",
+  summary:
+    "Read an image or a PDF (its text layer or scanned pages) with OCR, in the background; poll GET /ocr/:job_id",
   description:
-    "Either JSON `{attachment_id}` (an image attached to a receipt you may see), or " +
-    "multipart/form-data with the image (JPEG or PNG, recognised from its content) in the " +
-    "field `file`, optionally after a `company_id` field. An uploaded image is read in " +
+    "Either JSON `{attachment_id}` (an attachment of a receipt you may see), or " +
+    "multipart/form-data with the file (JPEG, PNG or PDF, recognised from its content) in " +
+    "the field `file`, optionally after a `company_id` field. An uploaded file is read in " +
     "memory and not kept; its job is visible to that company's users, or without a " +
     "company only to you.",
   // Only JSON is validated here; a multipart body is read and checked by the route.
@@ -560,7 +567,7 @@ export const vatRatesSchema = {
 export const receiptOcrSchema = {
   tags: TAGS,
   summary:
-    "Read one of a DRAFT or REJECTED receipt's images with OCR and fill its empty fields when done",
+    "Read one of a DRAFT or REJECTED receipt's attachments (image or PDF) with OCR and fill its empty fields when done",
   params: idParams,
   body: {
     type: "object",
@@ -590,7 +597,7 @@ export const receiptOcrSchema = {
 export const receiptFromImageSchema = {
   tags: TAGS,
   summary:
-    "Create a DRAFT receipt from a photo (multipart: company_id, then file); OCR fills it in the background",
+    "Create a DRAFT receipt from a photo or PDF (multipart: company_id, then file); OCR fills it in the background",
   consumes: ["multipart/form-data"],
   response: {
     201: receiptDetailSchema,

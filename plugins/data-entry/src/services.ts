@@ -11,6 +11,7 @@ import type { Receipt } from "./entities.js";
 import { ReceiptLockedError, ReceiptNotFoundError, UnknownCompanyError } from "./errors.js";
 import { Nomenclature } from "./nomenclature.js";
 import { OcrPool } from "./ocr/ocr-pool.js";
+import { PdfReader } from "./ocr/pdf-source.js";
 import { OcrJobs } from "./ocr-jobs.js";
 import { ReceiptOcr } from "./receipt-ocr.js";
 import { ReceiptsStore } from "./receipts-store.js";
@@ -44,7 +45,8 @@ export function createServices(context: PluginContext): DataEntryServices {
       cacheDir: path.join(context.dataDir, "ocr-cache"),
       logger: context.logger,
     });
-    ocr = { pool, jobs: new OcrJobs(pool) };
+    // PDFs: first 3 pages, images capped like photos, 30 s per file (pdf-source.ts).
+    ocr = { pool, jobs: new OcrJobs(pool, { pdf: new PdfReader() }) };
   }
   const store = ReceiptsStore.of(context);
   const storage = AttachmentStorage.of(context.dataDir);

@@ -76,6 +76,7 @@ export function toOcrJobView(job: OcrJob) {
     progress: job.progress,
     // The result shape: the extracted fields with the text they came from.
     fields: job.fields && { ...job.fields, text: job.text ?? "" },
+    source: job.source,
     applied: job.applied,
     error: job.error,
   };

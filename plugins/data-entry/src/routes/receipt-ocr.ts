@@ -4,7 +4,7 @@
  */
 import { BadRequestError, defineRoutes } from "@roa2web/plugin-sdk";
 import { assertCanSeeCompany, signedInUser } from "../access.js";
-import { AttachmentNotFoundError, InvalidFieldError } from "../errors.js";
+import { AttachmentNotFoundError, InvalidFieldError, UnreadablePdfError } from "../errors.js";
 import { fieldValue, type MultipartRequest } from "../multipart.js";
 import { receiptFromImageSchema, receiptOcrSchema } from "../schemas.js";
 import { assertCompanyExists, assertEditable, servicesOf, visibleReceipt } from "../services.js";
@@ -24,12 +24,15 @@ export default defineRoutes(async (app, { plugin }) => {
       if (!attachment || attachment.receiptId !== receipt.id) {
         throw new AttachmentNotFoundError(request.body.attachment_id);
       }
-      const { job } = await receiptOcr.start(
+      const { job, opened } = await receiptOcr.start(
         receipt,
         attachment,
         user.username,
         request.body.overwrite ?? false,
       );
+      // A damaged or locked PDF: 400 now (the job and the receipt's ocr_status say failed).
+      const unreadable = await opened;
+      if (unreadable) throw new UnreadablePdfError(unreadable);
       plugin.logger.info(
         { reqId: request.id, receiptId: receipt.id, jobId: job.id, attachmentId: attachment.id },
         "Receipt OCR started",

@@ -26,6 +26,11 @@ export function isImage(mime: string): boolean {
   return mime === "image/jpeg" || mime === "image/png";
 }
 
+/** What the server's OCR reads: photos, and PDFs (their text layer or their scans). */
+export function isReadableByOcr(mime: string): boolean {
+  return isImage(mime) || mime === "application/pdf";
+}
+
 function sizeText(bytes: number): string {
   return bytes >= 1024 * 1024
     ? `${formatNumber(bytes / (1024 * 1024), 1)} MB`
@@ -343,7 +348,7 @@ export class DataEntryAttachments extends LitElement {
       </button>
       <span class="muted">${sizeText(attachment.size)}</span>
       ${
-        this.ocrAvailable && this.editable && isImage(attachment.mime)
+        this.ocrAvailable && this.editable && isReadableByOcr(attachment.mime)
           ? html`<button
               type="button"
               @click=${() =>

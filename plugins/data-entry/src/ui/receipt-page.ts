@@ -30,7 +30,7 @@ import {
   t,
   toast,
 } from "@roa2web/ui-shell/api";
-import { isImage } from "./attachments.js";
+import { isReadableByOcr } from "./attachments.js";
 import { decimalSeparator, type EntriesState } from "./entries-grid.js";
 import {
   fieldMessage,
@@ -550,8 +550,8 @@ export class DataEntryReceipt extends LitElement {
     navigate(`/data-entry/receipts/${created.id}`, { replace: true });
     if (created.ocr_job_id) {
       void this.#followJob(created.ocr_job_id, created.attachments[0]);
-    } else if (isImage(created.attachments[0]?.mime ?? "")) {
-      ocrSwitchedOff = true; // an image and no job: this server has OCR off
+    } else if (isReadableByOcr(created.attachments[0]?.mime ?? "")) {
+      ocrSwitchedOff = true; // a readable file and no job: this server has OCR off
     }
     await this.#sendTyped(typed);
     this.uploading = false;
@@ -623,7 +623,7 @@ export class DataEntryReceipt extends LitElement {
     }
     if (uploaded.length > 0) {
       toast(t("data-entry.attachments.uploaded", { count: uploaded.length }), { kind: "success" });
-      const image = uploaded.find((attachment) => isImage(attachment.mime));
+      const image = uploaded.find((attachment) => isReadableByOcr(attachment.mime));
       const missing = (this.receipt?.missing_fields.length ?? 0) > 0;
       // Read a new image only when the receipt still lacks fields (it fills only those).
       if (image && missing && !ocrSwitchedOff && this.ocr.phase !== "running") {
@@ -979,7 +979,9 @@ export class DataEntryReceipt extends LitElement {
 
   #attachmentsSection() {
     const canOcr = !ocrSwitchedOff && this.receipt !== undefined;
-    const hasImage = this.receipt?.attachments.some((attachment) => isImage(attachment.mime));
+    const hasImage = this.receipt?.attachments.some((attachment) =>
+      isReadableByOcr(attachment.mime),
+    );
     return html`<section class="card" aria-labelledby="attachments-title">
       <h2 id="attachments-title">${t("data-entry.attachments.title")}</h2>
       ${
@@ -1142,7 +1144,9 @@ export class DataEntryReceipt extends LitElement {
 
   /** The attachment to read again: the one that failed, else the receipt's first image. */
   #retryAttachment(attachment: Attachment | undefined): Attachment | undefined {
-    return attachment ?? this.receipt?.attachments.find((candidate) => isImage(candidate.mime));
+    return (
+      attachment ?? this.receipt?.attachments.find((candidate) => isReadableByOcr(candidate.mime))
+    );
   }
 
   #entriesSection(receipt: ReceiptDetail) {

@@ -112,5 +112,7 @@ export interface OcrJob {
   progress: number;
   fields?: OcrFields | null;
   applied?: OcrApplied | null;
+  /** Where the text came from: `image`, `pdf_text` (no OCR), `pdf_scan`, `pdf_mixed`. */
+  source?: string | null;
   error?: { code: string; message: string } | null;
 }
