@@ -9,6 +9,12 @@
 // Besides req/s, the server's CPU time per request (from /proc/<pid>/stat, Linux) is
 // reported: it moves less than req/s when other work shares the two cores.
 //   node bench/report-hot-path.mjs [--rounds 3] [--duration 8] [--connections 50]
+//     [--earlier-plugins <folder>]
+// --earlier-plugins: a second kernel loads the plugins of that folder instead of the
+// workspace's plugins/ (say, `cp -a plugins/reports .earlier-plugins/` after building an
+// earlier commit: a folder directly under the repository, so the copy's node_modules
+// links still resolve), and its cached dashboard and invoices page are measured in the
+// same rounds.
 import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -30,34 +36,45 @@ const { values } = parseArgs({
     rounds: { type: "string", default: "3" },
     duration: { type: "string", default: "8" },
     connections: { type: "string", default: "50" },
+    "earlier-plugins": { type: "string" },
   },
 });
 const rounds = Number(values.rounds);
 const duration = Number(values.duration);
 const connections = Number(values.connections);
 
-const kernel = await startServer(
-  `${ROOT}kernel/core/dist/main.js`,
-  kernelEnv({
-    // The reports plugin from the workspace, plus the one-route bench plugin.
-    PLUGINS_DIR: `${ROOT}bench/fixtures/plugins`,
-    MODULE_TELEGRAM_ENABLED: "false",
-    MODULE_DATA_ENTRY_ENABLED: "false",
-  }),
-);
+function startKernel(pluginsFolder) {
+  return startServer(
+    `${ROOT}kernel/core/dist/main.js`,
+    kernelEnv({
+      // The reports plugin (from the workspace unless told), plus the one-route bench plugin.
+      ...(pluginsFolder ? { PLUGINS_WORKSPACE_DIR: path.resolve(pluginsFolder) } : {}),
+      PLUGINS_DIR: `${ROOT}bench/fixtures/plugins`,
+      MODULE_TELEGRAM_ENABLED: "false",
+      MODULE_DATA_ENTRY_ENABLED: "false",
+    }),
+  );
+}
+const kernel = await startKernel();
 process.on("exit", () => kernel.child.kill());
+const earlier = values["earlier-plugins"]
+  ? await startKernel(values["earlier-plugins"])
+  : undefined;
+process.on("exit", () => earlier?.child.kill());
 const base = `http://127.0.0.1:${kernel.port}`;
 const headers = { authorization: `Bearer ${await login(kernel.port)}` };
 
 // The current month: an open period (60 s TTL), what the dashboard shows by default.
 const period = new Date().toISOString().slice(0, 7);
-const dashboardUrl = `${base}/api/reports/dashboard?company=1&period=${period}`;
-const invoicesUrl = `${base}/api/reports/invoices?company=1&period=${period}&type=client&page_size=10`;
+const dashboardPath = `/api/reports/dashboard?company=1&period=${period}`;
+const invoicesPath = `/api/reports/invoices?company=1&period=${period}&type=client&page_size=10`;
+const dashboardUrl = `${base}${dashboardPath}`;
+const invoicesUrl = `${base}${invoicesPath}`;
 
 /** Fetches twice (a miss, then a hit) and answers the hit's body after checking it is from L1. */
-async function cachedBody(url) {
-  await fetch(url, { headers });
-  const response = await fetch(url, { headers });
+async function cachedBody(url, requestHeaders = headers) {
+  await fetch(url, { headers: requestHeaders });
+  const response = await fetch(url, { headers: requestHeaders });
   const body = await response.text();
   if (response.status !== 200 || response.headers.get("x-cache") !== "HIT-L1") {
     throw new Error(`${url}: ${response.status} ${response.headers.get("x-cache")} ${body}`);
@@ -100,6 +117,16 @@ const targets = {
   cachedDashboard: () => measure(kernel, dashboardUrl, headers),
   cachedInvoices: () => measure(kernel, invoicesUrl, headers),
 };
+if (earlier) {
+  const earlierBase = `http://127.0.0.1:${earlier.port}`;
+  const earlierHeaders = { authorization: `Bearer ${await login(earlier.port)}` };
+  const earlierDashboard = await cachedBody(`${earlierBase}${dashboardPath}`, earlierHeaders);
+  if (earlierDashboard !== dashboardBody) throw new Error("the earlier plugin answers otherwise");
+  await cachedBody(`${earlierBase}${invoicesPath}`, earlierHeaders);
+  targets.earlierDashboard = () =>
+    measure(earlier, `${earlierBase}${dashboardPath}`, earlierHeaders);
+  targets.earlierInvoices = () => measure(earlier, `${earlierBase}${invoicesPath}`, earlierHeaders);
+}
 const results = Object.fromEntries(Object.keys(targets).map((name) => [name, []]));
 for (let round = 1; round <= rounds; round++) {
   // Alternate the order too, so no target always runs right after the same neighbour.
@@ -114,6 +141,7 @@ for (let round = 1; round <= rounds; round++) {
   console.log(`round ${round}: ${line.join(", ")}`);
 }
 await stopServer(kernel);
+if (earlier) await stopServer(earlier);
 
 const round2 = (value) => Math.round(value * 100) / 100;
 const rate = Object.fromEntries(
@@ -139,10 +167,9 @@ const summary = {
     Object.entries(rate).map(([name, value]) => [name, round2(value / rate.bare)]),
   ),
   ratioToKernelTrivial: Object.fromEntries(
-    ["cachedDashboard", "cachedInvoices"].map((name) => [
-      name,
-      round2(rate[name] / rate.kernelTrivial),
-    ]),
+    Object.keys(rate)
+      .filter((name) => !["bare", "bareSameBytes", "kernelTrivial"].includes(name))
+      .map((name) => [name, round2(rate[name] / rate.kernelTrivial)]),
   ),
   dashboardToBareSameBytes: round2(rate.cachedDashboard / rate.bareSameBytes),
 };
