@@ -37,7 +37,7 @@ export function startServer(script, env = {}) {
             clearTimeout(timer);
             child.stdout.removeAllListeners("data");
             child.stdout.resume();
-            resolve({ port: parsed.port, child });
+            resolve({ port: parsed.port, child, killChild });
             return;
           }
         } catch {}
@@ -47,7 +47,10 @@ export function startServer(script, env = {}) {
   });
 }
 
-export async function stopServer({ child }) {
+export async function stopServer({ child, killChild }) {
+  // Also drops the exit hook startServer added: a bench that starts a server per round
+  // would otherwise pile them up on `process` (MaxListenersExceededWarning).
+  if (killChild) process.off("exit", killChild);
   child.removeAllListeners("exit");
   const exited = new Promise((resolve) => child.once("exit", resolve));
   child.kill("SIGTERM");
