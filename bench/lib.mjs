@@ -1,7 +1,7 @@
 // Shared helpers for benchmarks: start a server in its own process, load it with
 // autocannon from this process, and report medians.
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -37,7 +37,7 @@ export function startServer(script, env = {}) {
             clearTimeout(timer);
             child.stdout.removeAllListeners("data");
             child.stdout.resume();
-            resolve({ port: parsed.port, child });
+            resolve({ port: parsed.port, child, killChild });
             return;
           }
         } catch {}
@@ -47,7 +47,10 @@ export function startServer(script, env = {}) {
   });
 }
 
-export async function stopServer({ child }) {
+export async function stopServer({ child, killChild }) {
+  // Also drops the exit hook startServer added: a bench that starts a server per round
+  // would otherwise pile them up on `process` (MaxListenersExceededWarning).
+  if (killChild) process.off("exit", killChild);
   child.removeAllListeners("exit");
   const exited = new Promise((resolve) => child.once("exit", resolve));
   child.kill("SIGTERM");
@@ -72,7 +75,12 @@ export function kernelEnv(extra = {}) {
  * 2-core machine the server, not the load generator, is what gets measured. */
 export const LOAD_GENERATOR = spawnSync("wrk", ["--version"]).error ? "autocannon" : "wrk";
 
-export async function load(url, { headers = {}, duration = 10, connections = 50 } = {}) {
+export async function load(url, options = {}) {
+  return (await loadWithCount(url, options)).rate;
+}
+
+/** Like `load`, also answering how many requests completed (`requests`). */
+export async function loadWithCount(url, { headers = {}, duration = 10, connections = 50 } = {}) {
   if (LOAD_GENERATOR === "wrk") {
     const args = ["-t1", `-c${connections}`, `-d${duration}s`, "--timeout", "5s"];
     for (const [name, value] of Object.entries(headers)) args.push("-H", `${name}: ${value}`);
@@ -81,14 +89,29 @@ export async function load(url, { headers = {}, duration = 10, connections = 50 
     const errors = /Socket errors: (.*)/.exec(output);
     if (bad || errors) throw new Error(`${url}: ${bad?.[0] ?? ""} ${errors?.[0] ?? ""}`);
     const rate = /Requests\/sec:\s+([\d.]+)/.exec(output);
-    if (!rate) throw new Error(`cannot read wrk's output:\n${output}`);
-    return Math.round(Number(rate[1]));
+    const requests = /(\d+) requests in/.exec(output);
+    if (!rate || !requests) throw new Error(`cannot read wrk's output:\n${output}`);
+    return { rate: Math.round(Number(rate[1])), requests: Number(requests[1]) };
   }
   const result = await autocannon({ url, headers, duration, connections, pipelining: 1 });
   if (result.non2xx > 0 || result.errors > 0)
     throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-  return result.requests.average;
+  return { rate: result.requests.average, requests: result.requests.total };
 }
+
+/** CPU time (user + system) a process has used so far, in µs, from /proc (Linux only). */
+export function cpuMicros(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command name (which may hold spaces) start after its ")".
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime
+    return (ticks * 1e6) / CLOCK_TICKS;
+  } catch {
+    return Number.NaN;
+  }
+}
+const CLOCK_TICKS = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout) || 100;
 
 export function median(values) {
   const sorted = [...values].sort((a, b) => a - b);

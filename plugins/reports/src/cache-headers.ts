@@ -10,7 +10,8 @@ import { ageSeconds } from "./cache-policy.js";
 import type { CachedReport } from "./contract.js";
 
 interface Serialised {
-  json: string | Buffer;
+  /** UTF-8 bytes: Fastify sends a Buffer as it is (no schema serialisation, no encoding, its length known). */
+  json: Buffer;
   etag: string;
 }
 
@@ -34,7 +35,11 @@ export function withCacheHeaders<T>(
   let serialised = serialisedReports.get(report);
   if (!serialised) {
     const serialized = reply.serialize(report);
-    const json = serialized instanceof ArrayBuffer ? Buffer.from(serialized) : serialized;
+    const json = Buffer.isBuffer(serialized)
+      ? serialized
+      : serialized instanceof ArrayBuffer
+        ? Buffer.from(serialized)
+        : Buffer.from(serialized, "utf8");
     const etag = `"${createHash("sha1").update(json).digest("base64url")}"`;
     serialised = { json, etag };
     serialisedReports.set(report, serialised);

@@ -31,12 +31,24 @@ describe("cache policy", () => {
     expect(reportCacheKey({ ...base, filters: { type: "a:b&c=d" }, scope: "1.2" })).toBe(
       "invoices:2:2025-06-01..2025-06-30:type=a%3Ab%26c%3Dd:1.2",
     );
+    // Numbers, and names listed out of order, give what encodeURIComponent and a sort give.
+    expect(
+      reportCacheKey({ ...base, filters: { page: 2, as_of: "x y", size: 1e21 }, scope: "all" }),
+    ).toBe("invoices:2:2025-06-01..2025-06-30:as_of=x%20y&page=2&size=1e%2B21:all");
   });
 
   it("puts the caller's data scope in the key", () => {
     expect(scopeKey("*")).toBe("all");
     expect(scopeKey([3, 1, 3])).toBe("1.3");
     expect(scopeKey([])).toBe("none");
+    // A frozen list's key is remembered; a list that can change is read every time.
+    const frozen = Object.freeze([2, 1]);
+    expect(scopeKey(frozen)).toBe("1.2");
+    expect(scopeKey(frozen)).toBe("1.2");
+    const changing = [2, 1];
+    expect(scopeKey(changing)).toBe("1.2");
+    changing.push(3);
+    expect(scopeKey(changing)).toBe("1.2.3");
   });
 
   it("invalidates by report and/or company through prefixes", () => {

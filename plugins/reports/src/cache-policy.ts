@@ -26,10 +26,19 @@ export function chooseTtl(closed: boolean, ttls: CacheTtls): number {
   return closed ? ttls.closedMs : ttls.openMs;
 }
 
+/** Scope keys of the frozen company lists the kernel hands out (one per signed-in user). */
+const scopeKeys = new WeakMap<readonly number[], string>();
+
 /** The caller's data scope as a key part: which companies they may see. */
 export function scopeKey(companies: AuthUser["companies"]): string {
   if (companies === "*") return "all";
-  return [...new Set(companies)].sort((a, b) => a - b).join(".") || "none";
+  let key = scopeKeys.get(companies);
+  if (key === undefined) {
+    key = [...new Set(companies)].sort((a, b) => a - b).join(".") || "none";
+    // Only a list that cannot change may keep its key.
+    if (Object.isFrozen(companies)) scopeKeys.set(companies, key);
+  }
+  return key;
 }
 
 /**
@@ -46,12 +55,32 @@ export function reportCacheKey(parts: {
   filters: Readonly<Record<string, string | number | undefined>>;
   scope: string;
 }): string {
-  const filters = Object.entries(parts.filters)
-    .filter(([, value]) => value !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(String(value))}`)
-    .join("&");
+  // Built on every cached request: no arrays of pairs, no sort when the caller listed the
+  // filters in order already, no encoding of what needs none.
+  const names = Object.keys(parts.filters);
+  if (!inOrder(names)) names.sort();
+  let filters = "";
+  for (const name of names) {
+    const value = parts.filters[name];
+    if (value === undefined) continue;
+    filters += `${filters === "" ? "" : "&"}${keyPart(name)}=${keyPart(value)}`;
+  }
   return `${parts.report}:${parts.company}:${parts.from}..${parts.to}:${filters}:${parts.scope}`;
+}
+
+function inOrder(names: readonly string[]): boolean {
+  for (let index = 1; index < names.length; index++) {
+    if ((names[index - 1] as string) > (names[index] as string)) return false;
+  }
+  return true;
+}
+
+/** Characters `encodeURIComponent` leaves as they are (and none of the key's separators). */
+const PLAIN = /^[\w.~-]*$/;
+
+function keyPart(value: string | number): string {
+  const text = String(value);
+  return PLAIN.test(text) ? text : encodeURIComponent(text);
 }
 
 /** The key prefixes one invalidation request removes. */

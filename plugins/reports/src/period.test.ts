@@ -6,6 +6,7 @@ import {
   monthsEndingWith,
   monthsOf,
   parsePeriod,
+  todayUtcClock,
 } from "./period.js";
 
 describe("parsePeriod", () => {
@@ -63,5 +64,17 @@ describe("dates", () => {
     expect(monthsEndingWith("2025-03-31", 4)).toEqual(["2024-12", "2025-01", "2025-02", "2025-03"]);
     expect(addMonths("2025-01", -1)).toBe("2024-12");
     expect(daysBetween("2025-01-31", "2025-03-01")).toBe(29);
+  });
+
+  it("tells today's UTC date from a clock, following it across midnight either way", () => {
+    let now = Date.parse("2025-12-31T23:59:59.999Z");
+    const today = todayUtcClock(() => now);
+    expect(today()).toBe("2025-12-31");
+    now += 1;
+    expect(today()).toBe("2026-01-01");
+    now = Date.parse("2026-01-01T23:59:59.999Z");
+    expect(today()).toBe("2026-01-01");
+    now = Date.parse("2025-06-15T08:00:00Z");
+    expect(today()).toBe("2025-06-15");
   });
 });

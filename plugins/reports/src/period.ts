@@ -62,6 +62,26 @@ export function todayUtc(now: Date = new Date()): string {
   return now.toISOString().slice(0, 10);
 }
 
+const DAY_MS = 86_400_000;
+
+/**
+ * `todayUtc` for the hot path: one `Date` and `toISOString` per UTC day instead of per
+ * request. `now` is read on every call, so a clock that jumps (or a test's fake
+ * clock) is followed in both directions.
+ */
+export function todayUtcClock(now: () => number = () => Date.now()): () => string {
+  let dayStart = Number.NaN;
+  let today = "";
+  return () => {
+    const at = now();
+    if (!(at >= dayStart && at < dayStart + DAY_MS)) {
+      dayStart = Math.floor(at / DAY_MS) * DAY_MS;
+      today = todayUtc(new Date(dayStart));
+    }
+    return today;
+  };
+}
+
 /** The months a range touches, oldest first: `["2025-05", "2025-06"]`. */
 export function monthsOf(from: string, to: string): string[] {
   const months: string[] = [];

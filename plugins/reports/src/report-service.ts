@@ -42,7 +42,7 @@ import {
   monthsEndingWith,
   parsePeriod,
   type ReportPeriod,
-  todayUtc,
+  todayUtcClock,
 } from "./period.js";
 import { companyPeriodFacts } from "./queries/company.js";
 import { monthlyTurnover, periodTurnover, treasuryBalances } from "./queries/dashboard.js";
@@ -54,6 +54,7 @@ import {
 } from "./queries/invoices.js";
 import { treasuryAccounts, treasuryMovementPage } from "./queries/treasury.js";
 import { accountNames, accountTurnovers } from "./queries/trial-balance.js";
+import { type PeriodSpan, ResolutionMemo } from "./resolution-memo.js";
 import { sortOrder } from "./sorting.js";
 import { buildTrialBalance } from "./trial-balance-rules.js";
 
@@ -76,6 +77,8 @@ export interface ReportServiceOptions {
   ttls: CacheTtls;
   /** Today as `YYYY-MM-DD`; replaceable in tests. */
   today?: () => string;
+  /** The clock (ms since epoch) the resolution memo expires by; the kernel cache's by default. */
+  now?: () => number;
 }
 
 /** Months since year 0: `2026-03` → 24314. */
@@ -84,38 +87,74 @@ function monthIndex(month: string): number {
 }
 
 /** How long whether a company exists and which of its months are closed is reused. */
-const PERIOD_FACTS_TTL_MS = 60_000;
+export const PERIOD_FACTS_TTL_MS = 60_000;
+
+/** The first month of the dashboard's 12-month series. */
+function seriesStart(period: ReportPeriod): string {
+  return addMonths(period.to.slice(0, 7), 1 - SERIES_MONTHS);
+}
+
 export class ReportService implements ReportQueries {
   readonly #erp: ErpClient;
   readonly #cache: CacheService;
   readonly #ttls: CacheTtls;
   readonly #today: () => string;
+  readonly #now: () => number;
+  /** Resolved periods, kept exactly as long as the period facts they came from. */
+  readonly #resolutions = new ResolutionMemo<ResolvedReport>();
 
   constructor(options: ReportServiceOptions) {
     this.#erp = options.erp;
     this.#cache = options.cache;
     this.#ttls = options.ttls;
-    this.#today = options.today ?? (() => todayUtc());
+    // Looked up per call, like the kernel cache's clock, so a test's fake Date is seen.
+    this.#now = options.now ?? (() => Date.now());
+    this.#today = options.today ?? todayUtcClock(this.#now);
   }
 
   /**
    * Validates the period, checks the caller's grant (403, before existence so a
    * limited caller learns nothing about other ids) and the company (404). Exports
    * call this too, so they refuse exactly what the JSON reports refuse.
-   * `firstMonth` widens the range whose closed state decides the TTL (the dashboard's
-   * 12-month series reaches back before the period).
+   * `span` "series" widens the range whose closed state decides the TTL (the
+   * dashboard's 12-month series reaches back before the period).
    */
   async resolve(
     params: PeriodParams,
     caller: ReportCaller,
-    firstMonth?: (period: ReportPeriod) => string,
+    span: PeriodSpan = "period",
+  ): Promise<ResolvedReport> {
+    return this.#remembered(params, caller, span) ?? this.#resolveAfresh(params, caller, span);
+  }
+
+  /** Forgets every resolved period (after a cache invalidation: the facts may be gone too). */
+  forgetResolutions(): void {
+    this.#resolutions.clear();
+  }
+
+  /**
+   * The memo's answer, after the caller's grant check (which never comes from the
+   * memo). Only inputs that once resolved are remembered, so a remembered input
+   * would not have failed validation or the existence check.
+   */
+  #remembered(
+    params: PeriodParams,
+    caller: ReportCaller,
+    span: PeriodSpan,
+  ): ResolvedReport | undefined {
+    const resolved = this.#resolutions.get(params, span, this.#today(), this.#now());
+    if (resolved !== undefined) checkGrant(caller, params.company);
+    return resolved;
+  }
+
+  async #resolveAfresh(
+    params: PeriodParams,
+    caller: ReportCaller,
+    span: PeriodSpan,
   ): Promise<ResolvedReport> {
     const period = parsePeriod(params);
-    if (caller.companies !== "*" && !caller.companies.includes(params.company)) {
-      throw new CompanyNotGrantedError(params.company);
-    }
-    // Every request passes here, cached or not: month arithmetic, not month lists.
-    const first = (firstMonth ? firstMonth(period) : period.from).slice(0, 7);
+    checkGrant(caller, params.company);
+    const first = (span === "series" ? seriesStart(period) : period.from).slice(0, 7);
     const last = period.to.slice(0, 7);
     const monthCount = monthIndex(last) - monthIndex(first) + 1;
     const yyyymm = (month: string) => Number(month.replace("-", ""));
@@ -125,7 +164,8 @@ export class ReportService implements ReportQueries {
     // freshness before the report's own cache is asked: kept for a minute, so a cached
     // report answers without an ERP round trip (a period closed meanwhile is seen
     // within that minute).
-    const { value: facts } = await this.#cache.wrap(
+    const today = this.#today();
+    const { value: facts, storedAt } = await this.#cache.wrap(
       `facts:${params.company}:${firstMonthKey}..${lastMonthKey}`,
       () =>
         companyPeriodFacts(this.#erp, {
@@ -137,14 +177,24 @@ export class ReportService implements ReportQueries {
     );
     if (!facts.exists) throw new UnknownCompanyError(params.company);
     const closed = facts.closedMonths === monthCount;
-    const asOf = asOfDate(period, this.#today());
-    return {
-      period,
-      view: { from: period.from, to: period.to, label: period.label, as_of: asOf, closed },
+    const asOf = asOfDate(period, today);
+    // Shared by every request the memo answers: frozen, like the cache's values.
+    const resolved: ResolvedReport = Object.freeze({
+      period: Object.freeze(period),
+      view: Object.freeze({
+        from: period.from,
+        to: period.to,
+        label: period.label,
+        as_of: asOf,
+        closed,
+      }),
       asOfUntil: addDays(asOf, 1),
       ttlMs: chooseTtl(closed, this.#ttls),
-      company: { id: params.company, code: facts.code, name: facts.name },
-    };
+      company: Object.freeze({ id: params.company, code: facts.code, name: facts.name }),
+    });
+    // Until the facts' own entry expires (the same rule: alive while now <= expiry).
+    this.#resolutions.set(params, span, resolved, today, storedAt + PERIOD_FACTS_TTL_MS);
+    return resolved;
   }
 
   /** Answers from the cache or computes, after `resolve`. */
@@ -154,16 +204,18 @@ export class ReportService implements ReportQueries {
     caller: ReportCaller,
     filters: Record<string, string | number | undefined>,
     compute: (resolved: ResolvedReport) => Promise<T>,
-    firstMonth?: (period: ReportPeriod) => string,
+    span: PeriodSpan = "period",
   ): Promise<CachedReport<T>> {
-    const resolved = await this.resolve(params, caller, firstMonth);
+    const resolved =
+      this.#remembered(params, caller, span) ?? (await this.#resolveAfresh(params, caller, span));
     const key = reportCacheKey({
       report,
       company: params.company,
       from: resolved.period.from,
       to: resolved.period.to,
-      // The as-of date changes an open period's answer from one day to the next.
-      filters: { ...filters, as_of: resolved.view.as_of },
+      // The as-of date changes an open period's answer from one day to the next. (First,
+      // and the callers list their filters by name: then the key needs no sort.)
+      filters: { as_of: resolved.view.as_of, ...filters },
       scope: scopeKey(caller.companies),
     });
     const result = await this.#cache.wrap(key, () => compute(resolved), {
@@ -211,7 +263,7 @@ export class ReportService implements ReportQueries {
           }),
         };
       },
-      (period) => addMonths(period.to.slice(0, 7), 1 - SERIES_MONTHS),
+      "series",
     );
   }
 
@@ -224,17 +276,17 @@ export class ReportService implements ReportQueries {
       params,
       caller,
       {
-        type: params.type,
-        status: params.status,
-        partner: params.partner,
-        issued_from: issuedFrom,
-        issued_to: issuedTo,
+        direction: order.direction,
         due_from: dueFrom,
         due_to: dueTo,
-        sort: order.key,
-        direction: order.direction,
+        issued_from: issuedFrom,
+        issued_to: issuedTo,
         page: page.page,
         page_size: page.pageSize,
+        partner: params.partner,
+        sort: order.key,
+        status: params.status,
+        type: params.type,
       },
       async (resolved) => {
         const { view } = resolved;
@@ -262,7 +314,7 @@ export class ReportService implements ReportQueries {
       "aging",
       params,
       caller,
-      { type: params.type, partner: params.partner },
+      { partner: params.partner, type: params.type },
       async ({ view, asOfUntil }) => {
         const rows = await openInvoicesByDueDate(erp, {
           company: params.company,
@@ -329,7 +381,7 @@ export class ReportService implements ReportQueries {
       "trial-balance",
       params,
       caller,
-      { level, account_class: accountClass },
+      { account_class: accountClass, level },
       async ({ period, view }) => {
         const [turnovers, names] = await Promise.all([
           accountTurnovers(erp, {
@@ -413,6 +465,13 @@ export function trialBalanceFilters(params: TrialBalanceParams) {
     throw new InvalidParameterError("account_class", "must be a whole number from 1 to 9");
   }
   return { level, accountClass };
+}
+
+/** 403 unless the caller may see the company. */
+function checkGrant(caller: ReportCaller, company: number): void {
+  if (caller.companies !== "*" && !caller.companies.includes(company)) {
+    throw new CompanyNotGrantedError(company);
+  }
 }
 
 export function checkInvoiceType(type: string): void {

@@ -470,6 +470,34 @@ describe("cache", () => {
     expect(unknown.statusCode).toBe(400);
   });
 
+  it("sees a month closed in the ERP once every cached report is invalidated", async () => {
+    const url = `/trial-balance?company=3&period=${openPeriod}&level=synthetic`;
+    const [year, month] = openPeriod.split("-").map(Number);
+    const books = new Database(path.join(t.dataDir, "demo-erp.db"));
+    const close = books.prepare(
+      "UPDATE periods SET closed = :closed WHERE company_id = 3 AND year = :year AND month = :month",
+    );
+    const invalidateAll = () =>
+      inject(t.kernel, {
+        method: "POST",
+        url: `${api}/cache/invalidate`,
+        headers: { authorization: `Bearer ${tokens.admin}` },
+        payload: {},
+      });
+    try {
+      expect((await json<TrialBalanceReport>(url)).period.closed).toBe(false);
+      close.run({ closed: 1, year, month });
+      // The company's period facts are cached for a minute, and so is what they resolved to.
+      expect((await json<TrialBalanceReport>(url)).period.closed).toBe(false);
+      expect((await invalidateAll()).statusCode).toBe(200);
+      expect((await json<TrialBalanceReport>(url)).period.closed).toBe(true);
+    } finally {
+      close.run({ closed: 0, year, month });
+      books.close();
+      await invalidateAll();
+    }
+  });
+
   it("tells closed periods from open ones", async () => {
     expect(
       (await json<DashboardReport>(`/dashboard?company=1&period=${closedPeriod}`)).period.closed,

@@ -1,6 +1,7 @@
 /** GET /api/reports/cache/stats and POST /api/reports/cache/invalidate (reports:cache-admin). */
 import { defineRoutes } from "@roa2web/plugin-sdk";
 import { invalidationPrefixes, type ReportName } from "../cache-policy.js";
+import { REPORT_SERVICE, type ReportService } from "../report-service.js";
 import { cacheInvalidateSchema, cacheStatsSchema } from "../schemas.js";
 import { readReportsSettings } from "../settings.js";
 
@@ -11,6 +12,7 @@ interface InvalidateBody {
 
 export default defineRoutes(async (app, { plugin }) => {
   const { ttls } = readReportsSettings(plugin.settings);
+  const reports = plugin.resolve<ReportService>(REPORT_SERVICE);
 
   app.get(
     "/cache/stats",
@@ -30,6 +32,9 @@ export default defineRoutes(async (app, { plugin }) => {
       for (const prefix of invalidationPrefixes(report, company)) {
         removed += await plugin.cache.invalidatePrefix(prefix);
       }
+      // Resolved periods come from the company's period facts, which an invalidation of
+      // everything drops too: forget them on any invalidation, so none outlives its facts.
+      reports.forgetResolutions();
       plugin.logger.info(
         { reqId: request.id, report, company, removed, by: request.user?.username },
         "Report cache invalidated",

@@ -1,0 +1,181 @@
+// Issue #4 target: a cached report (L1 hit) keeps >= 0.7x the requests per second of a
+// bare Fastify route. One run measures, on the same machine in alternating rounds:
+//  - bare Fastify `{ ok: true }` (the target's baseline);
+//  - bare Fastify sending the cached dashboard's very bytes (~2 KB), so the cost of a
+//    bigger answer is told apart from the cost of the plugin;
+//  - the kernel's trivial authenticated plugin route (bench/fixtures/plugins/bench,
+//    `bench:read`): everything the kernel does for any API request;
+//  - the cached dashboard and a cached small invoices page (L1 hits), same kernel.
+// Besides req/s, the server's CPU time per request (from /proc/<pid>/stat, Linux) is
+// reported: it moves less than req/s when other work shares the two cores.
+//   node bench/report-hot-path.mjs [--rounds 3] [--duration 8] [--connections 50]
+//     [--earlier-plugins <folder>]
+// --earlier-plugins: a second kernel loads the plugins of that folder instead of the
+// workspace's plugins/ (say, `cp -a plugins/reports .earlier-plugins/` after building an
+// earlier commit: a folder directly under the repository, so the copy's node_modules
+// links still resolve), and its cached dashboard and invoices page are measured in the
+// same rounds.
+import { mkdtempSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import {
+  cpuMicros,
+  kernelEnv,
+  LOAD_GENERATOR,
+  loadWithCount,
+  login,
+  median,
+  ROOT,
+  startServer,
+  stopServer,
+} from "./lib.mjs";
+
+const { values } = parseArgs({
+  options: {
+    rounds: { type: "string", default: "3" },
+    duration: { type: "string", default: "8" },
+    connections: { type: "string", default: "50" },
+    "earlier-plugins": { type: "string" },
+  },
+});
+const rounds = Number(values.rounds);
+const duration = Number(values.duration);
+const connections = Number(values.connections);
+
+function startKernel(pluginsFolder) {
+  return startServer(
+    `${ROOT}kernel/core/dist/main.js`,
+    kernelEnv({
+      // The reports plugin (from the workspace unless told), plus the one-route bench plugin.
+      ...(pluginsFolder ? { PLUGINS_WORKSPACE_DIR: path.resolve(pluginsFolder) } : {}),
+      PLUGINS_DIR: `${ROOT}bench/fixtures/plugins`,
+      MODULE_TELEGRAM_ENABLED: "false",
+      MODULE_DATA_ENTRY_ENABLED: "false",
+    }),
+  );
+}
+const kernel = await startKernel();
+process.on("exit", () => kernel.child.kill());
+const earlier = values["earlier-plugins"]
+  ? await startKernel(values["earlier-plugins"])
+  : undefined;
+process.on("exit", () => earlier?.child.kill());
+const base = `http://127.0.0.1:${kernel.port}`;
+const headers = { authorization: `Bearer ${await login(kernel.port)}` };
+
+// The current month: an open period (60 s TTL), what the dashboard shows by default.
+const period = new Date().toISOString().slice(0, 7);
+const dashboardPath = `/api/reports/dashboard?company=1&period=${period}`;
+const invoicesPath = `/api/reports/invoices?company=1&period=${period}&type=client&page_size=10`;
+const dashboardUrl = `${base}${dashboardPath}`;
+const invoicesUrl = `${base}${invoicesPath}`;
+
+/** Fetches twice (a miss, then a hit) and answers the hit's body after checking it is from L1. */
+async function cachedBody(url, requestHeaders = headers) {
+  await fetch(url, { headers: requestHeaders });
+  const response = await fetch(url, { headers: requestHeaders });
+  const body = await response.text();
+  if (response.status !== 200 || response.headers.get("x-cache") !== "HIT-L1") {
+    throw new Error(`${url}: ${response.status} ${response.headers.get("x-cache")} ${body}`);
+  }
+  return body;
+}
+const dashboardBody = await cachedBody(dashboardUrl);
+const invoicesBody = await cachedBody(invoicesUrl);
+const payloadFile = path.join(
+  mkdtempSync(path.join(os.tmpdir(), "roa2web-bench-")),
+  "dashboard.json",
+);
+writeFileSync(payloadFile, dashboardBody);
+
+async function measure(server, url, requestHeaders = {}) {
+  await loadWithCount(url, { headers: requestHeaders, duration: 2, connections }); // warm-up
+  const cpuBefore = cpuMicros(server.child.pid);
+  const { rate, requests } = await loadWithCount(url, {
+    headers: requestHeaders,
+    duration,
+    connections,
+  });
+  const cpuPerRequest = (cpuMicros(server.child.pid) - cpuBefore) / requests;
+  return { rate, cpuPerRequest };
+}
+
+async function bare(env = {}) {
+  const server = await startServer(`${ROOT}bench/servers/bare-fastify.mjs`, env);
+  try {
+    return await measure(server, `http://127.0.0.1:${server.port}/ping`);
+  } finally {
+    await stopServer(server);
+  }
+}
+
+const targets = {
+  bare: () => bare(),
+  bareSameBytes: () => bare({ BARE_PAYLOAD_FILE: payloadFile }),
+  kernelTrivial: () => measure(kernel, `${base}/api/bench/ping`, headers),
+  cachedDashboard: () => measure(kernel, dashboardUrl, headers),
+  cachedInvoices: () => measure(kernel, invoicesUrl, headers),
+};
+if (earlier) {
+  const earlierBase = `http://127.0.0.1:${earlier.port}`;
+  const earlierHeaders = { authorization: `Bearer ${await login(earlier.port)}` };
+  const earlierDashboard = await cachedBody(`${earlierBase}${dashboardPath}`, earlierHeaders);
+  if (earlierDashboard !== dashboardBody) throw new Error("the earlier plugin answers otherwise");
+  await cachedBody(`${earlierBase}${invoicesPath}`, earlierHeaders);
+  targets.earlierDashboard = () =>
+    measure(earlier, `${earlierBase}${dashboardPath}`, earlierHeaders);
+  targets.earlierInvoices = () => measure(earlier, `${earlierBase}${invoicesPath}`, earlierHeaders);
+}
+const results = Object.fromEntries(Object.keys(targets).map((name) => [name, []]));
+for (let round = 1; round <= rounds; round++) {
+  // Alternate the order too, so no target always runs right after the same neighbour.
+  const names = Object.keys(targets);
+  if (round % 2 === 0) names.reverse();
+  const line = [];
+  for (const name of names) {
+    const result = await targets[name]();
+    results[name].push(result);
+    line.push(`${name} ${result.rate} req/s (${result.cpuPerRequest.toFixed(1)} µs CPU/req)`);
+  }
+  console.log(`round ${round}: ${line.join(", ")}`);
+}
+await stopServer(kernel);
+if (earlier) await stopServer(earlier);
+
+const round2 = (value) => Math.round(value * 100) / 100;
+const rate = Object.fromEntries(
+  Object.entries(results).map(([name, list]) => [name, median(list.map((r) => r.rate))]),
+);
+const cpu = Object.fromEntries(
+  Object.entries(results).map(([name, list]) => [
+    name,
+    round2(median(list.map((r) => r.cpuPerRequest))),
+  ]),
+);
+const summary = {
+  node: process.version,
+  loadGenerator: LOAD_GENERATOR,
+  rounds,
+  durationSeconds: duration,
+  connections,
+  period,
+  bytes: { dashboard: Buffer.byteLength(dashboardBody), invoices: Buffer.byteLength(invoicesBody) },
+  reqPerSec: rate,
+  cpuMicrosPerRequest: cpu,
+  ratioToBare: Object.fromEntries(
+    Object.entries(rate).map(([name, value]) => [name, round2(value / rate.bare)]),
+  ),
+  ratioToKernelTrivial: Object.fromEntries(
+    Object.keys(rate)
+      .filter((name) => !["bare", "bareSameBytes", "kernelTrivial"].includes(name))
+      .map((name) => [name, round2(rate[name] / rate.kernelTrivial)]),
+  ),
+  dashboardToBareSameBytes: round2(rate.cachedDashboard / rate.bareSameBytes),
+};
+console.log(JSON.stringify(summary, null, 2));
+console.log(
+  summary.ratioToBare.cachedDashboard >= 0.7
+    ? "PASS: cached dashboard >= 0.7x bare Fastify"
+    : "BELOW TARGET: cached dashboard < 0.7x bare Fastify",
+);
