@@ -191,6 +191,10 @@ describe("TTL", () => {
     const cache = makeCache();
     await expect(cache.set("a", 1, { ttlMs: 0 })).rejects.toThrow(RangeError);
     await expect(cache.wrap("a", async () => 1, { ttlMs: -5 })).rejects.toThrow(RangeError);
+    // Also when the key is in L1 (the hit path answers without computing).
+    await cache.wrap("b", async () => 1);
+    await expect(cache.wrap("b", async () => 2, { ttlMs: -5 })).rejects.toThrow(RangeError);
+    expect(await cache.wrap("b", async () => 2)).toMatchObject({ value: 1, source: "HIT-L1" });
     expect(
       () => new TwoLevelCache({ l2: new Keyv(), l2StoreName: "memory", defaultTtlMs: Number.NaN }),
     ).toThrow(RangeError);
