@@ -8,9 +8,10 @@ let base: string;
 
 beforeAll(async () => {
   const headers = createDocumentHeaders();
-  server = http.createServer((request, response) =>
-    headers(request, response, () => response.end("ok")),
-  );
+  server = http.createServer((request, response) => {
+    headers(request, response);
+    response.end("ok");
+  });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });

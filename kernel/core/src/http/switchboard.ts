@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { FastifyInstance } from "fastify";
-import type { HeaderMiddleware } from "./security-headers.js";
+import type { HeaderSetter } from "./security-headers.js";
 
 interface Logger {
   info(object: object, message?: string): void;
@@ -40,8 +40,33 @@ export function requestIdOf(request: http.IncomingMessage): string {
     : newRequestId();
 }
 
-const RELEASE = Symbol("roa2web.releaseGeneration");
-type TrackedRequest = http.IncomingMessage & { [RELEASE]?: (() => void) | undefined };
+/** The generation a request counts towards, until it is released (once). */
+const GENERATION = Symbol("roa2web.generation");
+type TrackedRequest = http.IncomingMessage & { [GENERATION]?: Generation | undefined };
+
+function release(request: TrackedRequest): void {
+  const generation = request[GENERATION];
+  if (generation === undefined) return;
+  request[GENERATION] = undefined;
+  generation.release();
+}
+
+/** What the access line needs, kept on the response: one shared `close` listener, no closure per request. */
+const ACCESS = Symbol("roa2web.access");
+interface AccessState {
+  request: http.IncomingMessage;
+  id: string;
+  started: number;
+  switchboard: Switchboard;
+}
+type TrackedResponse = http.ServerResponse & { [ACCESS]?: AccessState };
+
+function onResponseClose(this: TrackedResponse): void {
+  const state = this[ACCESS];
+  if (state === undefined) return;
+  release(state.request);
+  state.switchboard.logAccess(state.request, this, state.id, performance.now() - state.started);
+}
 
 function isEventStream(request: http.IncomingMessage): boolean {
   return request.headers.accept?.includes("text/event-stream") === true;
@@ -82,8 +107,8 @@ export interface SwitchboardOptions {
   keepAliveTimeoutMs: number;
   drainTimeoutMs: number;
   logger: Logger;
-  /** Sets headers every response carries (security headers), before routing. */
-  headers?: HeaderMiddleware;
+  /** Sets headers on responses before routing (the documents' security headers). */
+  headers?: HeaderSetter;
   /** One line per request, or only for errors and slow requests. */
   accessLog: { everyRequest: boolean; slowRequestMs: number; logger: Logger };
 }
@@ -127,26 +152,20 @@ export class Switchboard {
       response.end(STARTING_BODY);
       return;
     }
-    const tracked = request as TrackedRequest;
     // An event stream (Server-Sent Events) stays open for minutes: it does not hold up
     // a generation swap. The plugin serving it closes its streams when it stops.
     if (!isEventStream(request)) {
       generation.inFlight += 1;
-      tracked[RELEASE] = () => {
-        tracked[RELEASE] = undefined;
-        generation.release();
-      };
+      (request as TrackedRequest)[GENERATION] = generation;
     }
-    response.on("close", () => {
-      tracked[RELEASE]?.();
-      this.logAccess(request, response, id, performance.now() - started);
-    });
-    const headers = this.options.headers;
-    if (headers) headers(request, response, () => generation.app.routing(request, response));
-    else generation.app.routing(request, response);
+    (response as TrackedResponse)[ACCESS] = { request, id, started, switchboard: this };
+    response.on("close", onResponseClose);
+    this.options.headers?.(request, response);
+    generation.app.routing(request, response);
   };
 
-  private logAccess(
+  /** Writes the access line for errors and slow requests (or every request, if asked). */
+  logAccess(
     request: http.IncomingMessage,
     response: http.ServerResponse,
     id: string,
@@ -178,7 +197,7 @@ export class Switchboard {
    * request waiting for it, until the drain timeout.
    */
   static excludeFromDrain(request: http.IncomingMessage): void {
-    (request as TrackedRequest)[RELEASE]?.();
+    release(request as TrackedRequest);
   }
 
   get generation(): number {
