@@ -7,7 +7,8 @@
 // ~50 ms. Baseline in the same run: the same sampling with OCR idle (workers ready, no
 // job). The kernel's RSS (VmRSS of /proc/<pid>/status) is read every --every receipts.
 //   npx -y pnpm@10.34.9 build
-//   node bench/ocr-load.mjs [--receipts 200] [--workers 2] [--recycle-after 50] [--every 20] [--idle-seconds 10]
+// --nice sets DATA_ENTRY_OCR_NICE (the worker threads' nice value; default 10, 0 = off).
+//   node bench/ocr-load.mjs [--receipts 200] [--workers 2] [--recycle-after 50] [--nice 10] [--every 20] [--idle-seconds 10]
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -18,6 +19,7 @@ const { values } = parseArgs({
     receipts: { type: "string", default: "200" },
     workers: { type: "string", default: "2" },
     "recycle-after": { type: "string", default: "50" },
+    nice: { type: "string", default: "10" },
     every: { type: "string", default: "20" },
     "idle-seconds": { type: "string", default: "10" },
     interval: { type: "string", default: "50" },
@@ -42,6 +44,7 @@ const kernel = await startServer(
     DATA_ENTRY_OCR_WORKERS: String(workers),
     DATA_ENTRY_OCR_LANGUAGES: "deu",
     DATA_ENTRY_OCR_RECYCLE_AFTER: values["recycle-after"],
+    DATA_ENTRY_OCR_NICE: values.nice,
   }),
 );
 const base = `http://127.0.0.1:${kernel.port}`;
@@ -177,6 +180,7 @@ try {
           receipts: total,
           workers,
           recycleAfter: Number(values["recycle-after"]),
+          nice: Number(values.nice),
           healthIntervalMs: intervalMs,
           scans: scans.length,
         },

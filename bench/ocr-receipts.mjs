@@ -2,15 +2,21 @@
 // Runs the data-entry OCR pool (built dist) over every scan, scores the field
 // extraction and a plain regex baseline against ground-truth.json, and, when Debian's
 // `tesseract` is installed, the native engine on the same scans in the same run
-// (OMP_THREAD_LIMIT=1, as many processes in parallel as pool workers, same psm).
+// (OMP_THREAD_LIMIT=1, as many processes in parallel as pool workers, same psm), with
+// the same language data as the pool (the npm package's 4.0.0_best_int model, via
+// --tessdata-dir) and, for reference, with Debian's own tesseract-ocr-deu data (the
+// smaller tessdata_fast model). --nice is the pool's worker thread nice (default 10).
 //   npx pnpm --filter @roa2web/plugin-data-entry run build
-//   node bench/ocr-receipts.mjs [--workers 2] [--psm 6] [--preprocess grayscale-normalize|grayscale|threshold|none] [--dump dir] [--skip-native]
+//   node bench/ocr-receipts.mjs [--dist plugins/data-entry/dist] [--workers 2] [--psm 6] [--preprocess grayscale-normalize|grayscale|threshold|none] [--nice 10] [--dump dir] [--skip-native]
 import { execFile, execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import os from "node:os";
 import path from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { gunzipSync } from "node:zlib";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const { values } = parseArgs({
@@ -18,13 +24,17 @@ const { values } = parseArgs({
     workers: { type: "string", default: "2" },
     psm: { type: "string", default: "6" },
     preprocess: { type: "string", default: "grayscale-normalize" },
+    nice: { type: "string", default: "10" },
     receipts: { type: "string", default: path.join(ROOT, "../shared/data/receipts") },
     dump: { type: "string" },
     "skip-native": { type: "boolean", default: false },
+    // Another build of the plugin (e.g. a copy of an older dist/ inside
+    // plugins/data-entry/, so its dependencies resolve) to compare in the same session.
+    dist: { type: "string", default: path.join(ROOT, "plugins/data-entry/dist") },
   },
 });
 
-const dist = path.join(ROOT, "plugins/data-entry/dist/index.js");
+const dist = path.join(path.resolve(values.dist), "index.js");
 if (!existsSync(dist)) {
   console.error("Build first: npx pnpm --filter @roa2web/plugin-data-entry run build");
   process.exit(1);
@@ -34,6 +44,17 @@ if (!existsSync(path.join(values.receipts, "ground-truth.json"))) {
   process.exit(1);
 }
 const { OcrPool, extractFields, fold } = await import(dist);
+
+// CPU seconds of this process (all its threads) and of its waited-for children, from
+// /proc/self/stat: on a shared machine CPU time per receipt moves less than wall time.
+function cpuSeconds() {
+  const stat = readFileSync("/proc/self/stat", "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const ticks = (index) => Number(fields[index]);
+  // utime, stime, cutime, cstime are fields 14–17 (index 11–14 after the name).
+  return { self: (ticks(11) + ticks(12)) / 100, children: (ticks(13) + ticks(14)) / 100 };
+}
+const round2 = (value) => Math.round(value * 100) / 100;
 
 const truth = JSON.parse(readFileSync(path.join(values.receipts, "ground-truth.json"), "utf8"));
 const workers = Number(values.workers);
@@ -81,6 +102,7 @@ const pool = new OcrPool({
   size: workers,
   pageSegmentationMode: values.psm,
   preprocess: values.preprocess,
+  threadNice: Number(values.nice),
   jobTimeoutMs: 120_000,
 });
 const rssStart = process.memoryUsage().rss;
@@ -104,6 +126,7 @@ const ticker = setInterval(() => {
 const delay = monitorEventLoopDelay({ resolution: 10 });
 delay.enable();
 const eluStart = performance.eventLoopUtilization();
+const cpuStart = cpuSeconds().self;
 const started = performance.now();
 const rows = await Promise.all(
   truth.map(async (entry) => {
@@ -115,6 +138,7 @@ const rows = await Promise.all(
   }),
 );
 const poolSeconds = (performance.now() - started) / 1000;
+const poolCpuSeconds = cpuSeconds().self - cpuStart;
 clearInterval(ticker);
 delay.disable();
 const elu = performance.eventLoopUtilization(eluStart);
@@ -150,8 +174,20 @@ function hasNative() {
   }
 }
 
-async function runNative() {
+// The pool's own language data, unpacked where the native CLI can read it.
+function poolTessdata() {
+  const pluginRequire = createRequire(path.join(ROOT, "plugins/data-entry/package.json"));
+  const manifest = pluginRequire.resolve("@tesseract.js-data/deu/package.json");
+  const packed = path.join(path.dirname(manifest), "4.0.0_best_int/deu.traineddata.gz");
+  const folder = mkdtempSync(path.join(os.tmpdir(), "roa2web-tessdata-"));
+  writeFileSync(path.join(folder, "deu.traineddata"), gunzipSync(readFileSync(packed)));
+  return folder;
+}
+
+/** tessdataDir null: the CLI's own (Debian's tesseract-ocr-deu). */
+async function runNative(tessdataDir) {
   const env = { ...process.env, OMP_THREAD_LIMIT: "1" };
+  const data = tessdataDir ? ["--tessdata-dir", tessdataDir] : [];
   const queue = [...truth];
   const texts = new Map();
   const one = (entry) =>
@@ -167,11 +203,13 @@ async function runNative() {
           "1",
           "--psm",
           values.psm,
+          ...data,
         ],
         { env, maxBuffer: 16 * 1024 * 1024 },
         (error, stdout) => (error ? reject(error) : resolve(stdout)),
       );
     });
+  const cpuBefore = cpuSeconds().children;
   const nativeStart = performance.now();
   await Promise.all(
     Array.from({ length: workers }, async () => {
@@ -180,24 +218,45 @@ async function runNative() {
       }
     }),
   );
-  return { seconds: (performance.now() - nativeStart) / 1000, texts };
+  return {
+    seconds: (performance.now() - nativeStart) / 1000,
+    cpuSeconds: cpuSeconds().children - cpuBefore,
+    texts,
+  };
 }
 
-let native = null;
-if (!values["skip-native"] && hasNative()) {
-  const run = await runNative();
+async function nativeFigures(tessdataDir, data) {
+  const run = await runNative(tessdataDir);
   const nativeRows = truth.map((entry) => {
     const text = run.texts.get(entry.file) ?? "";
     return { truth: entry, fields: extractFields({ text }) };
   });
-  native = {
-    command: `OMP_THREAD_LIMIT=1 tesseract <scan> stdout -l deu --oem 1 --psm ${values.psm} (${workers} in parallel)`,
+  const dataOption = tessdataDir ? " --tessdata-dir <pool's data>" : "";
+  return {
+    data,
+    command: `OMP_THREAD_LIMIT=1 tesseract <scan> stdout -l deu --oem 1 --psm ${values.psm}${dataOption} (${workers} in parallel)`,
     version: execFileSync("tesseract", ["--version"]).toString().split("\n")[0],
     seconds: Math.round(run.seconds * 100) / 100,
     secondsPerReceipt: Math.round((run.seconds / truth.length) * 100) / 100,
+    cpuSecondsPerReceipt: round2(run.cpuSeconds / truth.length),
     receiptsPerMinute: Math.round((truth.length / run.seconds) * 60 * 10) / 10,
     extractorOnNativeText: score(nativeRows, (row) => row.fields),
   };
+}
+
+let native = null;
+let nativeDebianData = null;
+if (!values["skip-native"] && hasNative()) {
+  const tessdata = poolTessdata();
+  try {
+    native = await nativeFigures(
+      tessdata,
+      "same as the pool: @tesseract.js-data/deu 4.0.0_best_int",
+    );
+  } finally {
+    rmSync(tessdata, { recursive: true, force: true });
+  }
+  nativeDebianData = await nativeFigures(null, "Debian tesseract-ocr-deu (tessdata_fast)");
 }
 
 const poolPerMinute = (truth.length / poolSeconds) * 60;
@@ -210,7 +269,14 @@ const summary = {
       15, 65, 2, 253, 15, 253, 128, 2, 11,
     ]),
   ),
-  settings: { workers, psm: values.psm, oem: 1, preprocess: values.preprocess, languages: ["deu"] },
+  settings: {
+    workers,
+    psm: values.psm,
+    oem: 1,
+    preprocess: values.preprocess,
+    nice: Number(values.nice),
+    languages: ["deu"],
+  },
   accuracy: {
     extractor: score(rows, (row) => row.fields),
     regexBaseline: score(rows, (row) => regexBaseline(row.ocr.text)),
@@ -219,6 +285,7 @@ const summary = {
     warmupSeconds: Math.round(warmupSeconds * 100) / 100,
     seconds: Math.round(poolSeconds * 100) / 100,
     secondsPerReceipt: Math.round((poolSeconds / truth.length) * 100) / 100,
+    cpuSecondsPerReceipt: round2(poolCpuSeconds / truth.length),
     meanLatencySeconds:
       Math.round((rows.reduce((sum, row) => sum + row.seconds, 0) / rows.length) * 100) / 100,
     receiptsPerMinute: Math.round(poolPerMinute * 10) / 10,
@@ -228,7 +295,15 @@ const summary = {
   },
   memory: { rssStartMB: mb(rssStart), rssReadyMB: mb(rssReady), rssAfterMB: mb(rssAfter) },
   native,
+  nativeDebianData,
   poolVsNative: native ? Math.round((poolPerMinute / native.receiptsPerMinute) * 100) / 100 : null,
+  // Native CPU per receipt over the pool's: the same comparison, less moved by load.
+  cpuPoolVsNative: native
+    ? round2(native.cpuSecondsPerReceipt / (poolCpuSeconds / truth.length))
+    : null,
+  poolVsNativeDebianData: nativeDebianData
+    ? Math.round((poolPerMinute / nativeDebianData.receiptsPerMinute) * 100) / 100
+    : null,
   misses: rows
     .filter(
       (row) =>

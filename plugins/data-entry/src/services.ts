@@ -41,6 +41,7 @@ export function createServices(context: PluginContext): DataEntryServices {
       languages: settings.ocr.languages,
       jobTimeoutMs: settings.ocr.jobTimeoutMs,
       recycleAfterJobs: settings.ocr.recycleAfterJobs,
+      threadNice: settings.ocr.threadNice,
       maxBytes: settings.maxUploadBytes,
       cacheDir: path.join(context.dataDir, "ocr-cache"),
       logger: context.logger,

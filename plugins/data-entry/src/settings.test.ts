@@ -32,6 +32,7 @@ describe("settings", () => {
         languages: ["ron", "eng"],
         jobTimeoutMs: 60_000,
         recycleAfterJobs: 50,
+        threadNice: 10,
       },
     });
   });
@@ -48,6 +49,7 @@ describe("settings", () => {
         OCR_WORKERS: "2",
         OCR_LANGUAGES: "deu, deu",
         OCR_RECYCLE_AFTER: "7",
+        OCR_NICE: "0",
       }),
     ).ocr;
     expect(ocr).toMatchObject({
@@ -55,6 +57,7 @@ describe("settings", () => {
       workers: 2,
       languages: ["deu"],
       recycleAfterJobs: 7,
+      threadNice: 0,
     });
   });
 
@@ -69,6 +72,8 @@ describe("settings", () => {
     [{ OCR_WORKERS: "0" }, "DATA_ENTRY_OCR_WORKERS"],
     [{ OCR_RECYCLE_AFTER: "0" }, "DATA_ENTRY_OCR_RECYCLE_AFTER"],
     [{ OCR_RECYCLE_AFTER: "2.5" }, "DATA_ENTRY_OCR_RECYCLE_AFTER"],
+    [{ OCR_NICE: "20" }, "DATA_ENTRY_OCR_NICE"],
+    [{ OCR_NICE: "-5" }, "DATA_ENTRY_OCR_NICE"],
     [{ VAT_RATES: "19,x" }, "DATA_ENTRY_VAT_RATES"],
     [{ VAT_RATES: "2025-08-01:21;2024-01-01:19" }, "DATA_ENTRY_VAT_RATES"],
     [{ NOMENCLATURE_TTL_MS: "0" }, "DATA_ENTRY_NOMENCLATURE_TTL_MS"],

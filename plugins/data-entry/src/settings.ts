@@ -10,6 +10,7 @@ import type { PaymentMethod, ProposalAccounts } from "./entries.js";
 import { PAYMENT_METHODS } from "./entries.js";
 import { DEFAULT_VAT_SCHEDULE, parseVatSchedule, type VatPeriod } from "./nomenclature-rules.js";
 import { OCR_LANGUAGES, type OcrLanguage } from "./ocr/language-data.js";
+import { MAX_THREAD_NICE } from "./ocr/thread-priority.js";
 
 export const DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
 
@@ -42,6 +43,8 @@ export interface OcrSettings {
   jobTimeoutMs: number;
   /** DATA_ENTRY_OCR_RECYCLE_AFTER: jobs a worker runs before it is replaced (default 50; the WASM heap only grows). */
   recycleAfterJobs: number;
+  /** DATA_ENTRY_OCR_NICE: nice value of the worker threads, 0–19 (default 10; 0 = off; Linux only). */
+  threadNice: number;
 }
 
 const ACCOUNT_PATTERN = /^\d{3,4}(\.[0-9A-Za-z]+)?$/;
@@ -129,7 +132,18 @@ function readOcrSettings(settings: PluginSettings): OcrSettings {
     languages: [...new Set(languages)] as OcrLanguage[],
     jobTimeoutMs: wholeNumber(settings, "OCR_JOB_TIMEOUT_MS", 60_000, 3_600_000),
     recycleAfterJobs: wholeNumber(settings, "OCR_RECYCLE_AFTER", 50, 100_000),
+    threadNice: niceValue(settings),
   };
+}
+
+function niceValue(settings: PluginSettings): number {
+  const value = settings.number("OCR_NICE", 10);
+  if (!Number.isSafeInteger(value) || value < 0 || value > MAX_THREAD_NICE) {
+    throw new ValidationError(
+      `Setting ${settings.prefix}OCR_NICE must be a whole number from 0 to ${MAX_THREAD_NICE} (got "${value}")`,
+    );
+  }
+  return value;
 }
 
 /**

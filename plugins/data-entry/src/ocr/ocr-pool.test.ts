@@ -11,6 +11,7 @@ import { syntheticReceipt } from "../test/synthetic-receipt.js";
 import { extractFields } from "./extract-fields.js";
 import type { OcrLanguage } from "./language-data.js";
 import { OcrPool } from "./ocr-pool.js";
+import { prepareImage } from "./prepare-image.js";
 
 let receipt: Buffer;
 
@@ -163,6 +164,26 @@ describe("OcrPool jobs", () => {
     await expect(pool.recognize(receipt.subarray(0, 200))).rejects.toBeInstanceOf(
       OcrInvalidImageError,
     );
+  });
+});
+
+describe("prepareImage", () => {
+  const limits = { maxBytes: 20 * 1024 * 1024, maxPixels: 40_000_000 };
+
+  it("hands the engine one grey channel, uncompressed, for a colour photo", async () => {
+    const photo = await sharp(receipt).tint("#c08040").jpeg().toBuffer();
+    expect((await sharp(photo).metadata()).channels).toBe(3);
+    const prepared = await prepareImage(photo, limits, "grayscale-normalize");
+    const metadata = await sharp(prepared.data).metadata();
+    expect(metadata).toMatchObject({ format: "png", channels: 1 });
+    // No deflate: about one byte per pixel (plus a filter byte per row and headers).
+    expect(prepared.data.byteLength).toBeGreaterThanOrEqual(prepared.width * prepared.height);
+  });
+
+  it("keeps the colours when asked not to preprocess", async () => {
+    const tiff = await sharp(receipt).tint("#c08040").tiff().toBuffer();
+    const prepared = await prepareImage(tiff, limits, "none");
+    expect((await sharp(prepared.data).metadata()).channels).toBe(3);
   });
 });
 

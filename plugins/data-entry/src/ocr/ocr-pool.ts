@@ -15,6 +15,14 @@ import {
 } from "../errors.js";
 import { type OcrLanguage, resolveLangPath } from "./language-data.js";
 import { type OcrPreprocess, prepareImage } from "./prepare-image.js";
+import {
+  MAX_THREAD_NICE,
+  ocrWorkerScript,
+  prepareSpawnWithoutPriority,
+  ThreadPriorityChannel,
+  type ThreadPriorityReport,
+  threadPrioritySupported,
+} from "./thread-priority.js";
 import { linesFromTsv } from "./tsv.js";
 import type { OcrResult } from "./types.js";
 
@@ -22,6 +30,7 @@ export interface OcrPoolLogger {
   info(object: Record<string, unknown>, message: string): void;
   warn(object: Record<string, unknown>, message: string): void;
   error(object: Record<string, unknown>, message: string): void;
+  debug?(object: Record<string, unknown>, message: string): void;
 }
 
 export interface OcrPoolOptions {
@@ -45,6 +54,12 @@ export interface OcrPoolOptions {
   maxQueue?: number;
   /** Image clean-up before OCR. Default "grayscale-normalize" (measured in docs/ocr.md). */
   preprocess?: OcrPreprocess;
+  /**
+   * Nice value of the worker threads (0–19; 0 leaves them as they are). Default 10: the
+   * event loop wins a core over the OCR engine. Linux only; elsewhere ignored (logged
+   * once at debug).
+   */
+  threadNice?: number;
   /** Where the pool may write (language data when several languages). Default: tmpdir. */
   cacheDir?: string;
   logger?: OcrPoolLogger;
@@ -108,6 +123,8 @@ export class OcrPool {
   private resolveReady: () => void = () => {};
   private rejectReady: (error: Error) => void = () => {};
   private counters = { completed: 0, failed: 0, timedOut: 0, recycled: 0 };
+  private priority: ThreadPriorityChannel | null = null;
+  private priorityLogged = false;
 
   constructor(options: OcrPoolOptions = {}) {
     this.options = {
@@ -121,6 +138,7 @@ export class OcrPool {
       maxPixels: options.maxPixels ?? 40_000_000,
       maxQueue: options.maxQueue ?? 100,
       preprocess: options.preprocess ?? "grayscale-normalize",
+      threadNice: threadNice(options.threadNice),
       cacheDir: options.cacheDir ?? path.join(os.tmpdir(), "roa2web-ocr"),
     };
     this.logger = options.logger ?? silentLogger;
@@ -142,6 +160,7 @@ export class OcrPool {
       this.fail(error);
       return;
     }
+    this.startPriority();
     for (let index = 0; index < this.options.size; index++) {
       const slot: Slot = {
         index,
@@ -200,6 +219,7 @@ export class OcrPool {
   async close(): Promise<void> {
     if (this.state === "closed") return;
     this.state = "closed";
+    this.priority?.close();
     this.rejectReady(new OcrUnavailableError("the pool was closed"));
     const closed = new OcrUnavailableError("the pool was closed");
     for (const job of this.queue.splice(0)) job.reject(closed);
@@ -235,7 +255,13 @@ export class OcrPool {
     slot.jobs = 0;
     slot.worker = null;
     const { languages, engineMode, pageSegmentationMode } = this.options;
+    // Environment data is copied into the thread when createWorker creates it (before
+    // its first await).
+    if (this.priority) this.priority.prepareSpawn();
+    else prepareSpawnWithoutPriority();
     Tesseract.createWorker(languages, engineMode, {
+      // Lowers the thread's priority, then runs tesseract.js's own worker script.
+      workerPath: ocrWorkerScript(),
       langPath: this.langPath,
       gzip: true,
       // The data is read from the npm package on every start: nothing to cache.
@@ -298,6 +324,38 @@ export class OcrPool {
           if (this.state === "ready" && slot.state === "stopped") this.spawn(slot);
         }, delay).unref();
       });
+  }
+
+  private startPriority(): void {
+    const nice = this.options.threadNice;
+    if (nice === 0) return;
+    if (!threadPrioritySupported()) {
+      this.logger.debug?.(
+        { platform: process.platform, nice },
+        "OCR worker threads keep the normal priority: setting a thread's priority is not supported here",
+      );
+      return;
+    }
+    this.priority = new ThreadPriorityChannel(randomUUID(), nice, (report) =>
+      this.onPriorityReport(report),
+    );
+  }
+
+  private onPriorityReport(report: ThreadPriorityReport): void {
+    if (report.error !== undefined) {
+      // Once: every replacement worker would fail the same way.
+      if (this.priorityLogged) return;
+      this.priorityLogged = true;
+      this.logger.debug?.(
+        { err: report.error, nice: this.options.threadNice },
+        "OCR worker threads keep the normal priority: lowering it failed",
+      );
+      return;
+    }
+    this.logger.debug?.(
+      { thread_id: report.threadId, tid: report.tid, nice: report.nice },
+      "OCR worker thread runs at a lower priority",
+    );
   }
 
   private dispatch(): void {
@@ -408,6 +466,14 @@ function sharedCopy(image: Buffer): Buffer {
   // Its types list Buffer, not ArrayBuffer; its Node loadImage takes any value to
   // `new Uint8Array(value)`, a view (no copy) when the value is an ArrayBuffer.
   return shared as unknown as Buffer;
+}
+
+function threadNice(value: number | undefined): number {
+  const nice = value ?? 10;
+  if (!Number.isInteger(nice) || nice < 0 || nice > MAX_THREAD_NICE) {
+    throw new RangeError(`threadNice must be a whole number from 0 to ${MAX_THREAD_NICE}`);
+  }
+  return nice;
 }
 
 function toResult(page: Tesseract.Page): OcrResult {
