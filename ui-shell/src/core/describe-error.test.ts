@@ -189,6 +189,24 @@ describe("describeError: fallbacks", () => {
     );
   });
 
+  it("reads a catalogue error by the plugin code in its details.reason when the plugin has a text", () => {
+    registerMessages({
+      ro: { "testplugin.error.TESTPLUGIN_PDF_LOCKED": "PDF-ul are parolă." },
+      en: { "testplugin.error.TESTPLUGIN_PDF_LOCKED": "The PDF has a password." },
+    });
+    const error = apiError(400, "BAD_REQUEST", "The PDF is protected", {
+      reason: "TESTPLUGIN_PDF_LOCKED",
+    });
+    expect(describeError(error, "ro", { plugin: "testplugin" }).headline).toBe(
+      "PDF-ul are parolă.",
+    );
+    expect(describeError(error, "ro").headline).toBe(errorMessages.ro["error.code.BAD_REQUEST"]);
+    const other = apiError(400, "BAD_REQUEST", "x", { reason: "invalid" });
+    expect(describeError(other, "en", { plugin: "testplugin" }).headline).toBe(
+      errorMessages.en["error.code.BAD_REQUEST"],
+    );
+  });
+
   it("describes any other thrown value with a generic headline and its message as detail", () => {
     expect(describeError(new TypeError("x is undefined"), "en")).toEqual({
       headline: "Something did not work.",

@@ -193,7 +193,13 @@ export function describeError(
   }
   const code = CODE_ALIASES[error.code] ?? error.code;
   const params = { status: error.status };
+  // A catalogue error whose `details.reason` is the plugin's own code (a 400 for a
+  // password-protected PDF carries DATA_ENTRY_OCR_PDF_ENCRYPTED) reads as that code.
+  const reason = record(error.details).reason;
   const headline =
+    (options.plugin &&
+      typeof reason === "string" &&
+      lookupMessage(language, `${options.plugin}.error.${reason}`, params)) ||
     (options.plugin && lookupMessage(language, `${options.plugin}.error.${code}`, params)) ||
     catalogueHeadline(code, error, language, options.plugin) ||
     catalogueHeadline(CODE_BY_STATUS[error.status] ?? "", error, language, options.plugin) ||
