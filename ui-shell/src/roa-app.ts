@@ -261,7 +261,7 @@ export class RoaApp extends LitElement {
         return html`<roa-login .message=${this.notice} @signed-in=${this.#signedIn}></roa-login>`;
       case "failed":
         return html`<main>
-          <roa-error-card retryable .heading=${t("error.network")} .error=${this.startError} @retry=${this.#enter}></roa-error-card>
+          <roa-error-card retryable .error=${this.startError} @retry=${this.#enter}></roa-error-card>
         </main>`;
       default:
         return this.#layout();

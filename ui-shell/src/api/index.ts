@@ -20,8 +20,10 @@ export { createRef, ref } from "lit/directives/ref.js";
 export { repeat } from "lit/directives/repeat.js";
 export type { Column, SortChange } from "../components/roa-data-table.js";
 export type { ToastKind } from "../components/roa-toast.js";
-export { toast } from "../components/roa-toast.js";
+export { toast, toastError } from "../components/roa-toast.js";
 export { ApiError } from "../core/api-error.js";
+export type { DescribeOptions, ErrorDescription } from "../core/describe-error.js";
+export { describeError, errorDetailLine } from "../core/describe-error.js";
 export {
   formatDate,
   formatDateTime,

@@ -1,9 +1,10 @@
 /**
- * <roa-error-card>: a contained error with an optional retry button. Shows the
- * request id of a failed API call so a user can quote it to support.
+ * <roa-error-card>: a contained error with an optional retry button. Says what went
+ * wrong in the user's language (`describeError`), with the server's own message and
+ * the request id of a failed API call underneath so a user can quote them to support.
  */
 import { css, html, LitElement, nothing } from "lit";
-import { ApiError } from "../core/api-error.js";
+import { describeError, errorDetailLine } from "../core/describe-error.js";
 import { t } from "../core/i18n.js";
 import { sharedStyles } from "../core/styles.js";
 
@@ -11,6 +12,7 @@ export class RoaErrorCard extends LitElement {
   static override properties = {
     heading: {},
     error: { attribute: false },
+    plugin: {},
     retryable: { type: Boolean },
   };
   static override styles = [
@@ -26,27 +28,40 @@ export class RoaErrorCard extends LitElement {
       p {
         margin: var(--roa-space-1) 0;
       }
+      .muted {
+        overflow-wrap: anywhere;
+      }
     `,
   ];
 
   declare heading: string;
   declare error: unknown;
+  /** The plugin showing the card: its texts for its own error codes are used. */
+  declare plugin: string;
   declare retryable: boolean;
 
   constructor() {
     super();
     this.heading = "";
+    this.plugin = "";
     this.retryable = false;
   }
 
   override render() {
-    const error = this.error;
-    const message = error instanceof Error ? error.message : error ? String(error) : "";
-    const requestId = error instanceof ApiError ? error.requestId : undefined;
+    const description =
+      this.error === undefined || this.error === null || this.error === ""
+        ? undefined
+        : describeError(this.error, undefined, this.plugin ? { plugin: this.plugin } : {});
+    // Without a heading the headline is the heading; with one, it is the first line
+    // (unless it is only the generic "something did not work" of a non-API error).
+    const heading = this.heading || description?.headline || "";
+    const headline =
+      this.heading && description?.code !== "UNKNOWN" ? description?.headline : undefined;
+    const detail = description ? errorDetailLine(description) : "";
     return html`<div class="card" role="alert">
-      <h2>${this.heading}</h2>
-      ${message ? html`<p>${message}</p>` : nothing}
-      ${requestId ? html`<p class="muted">${t("error.requestId", { id: requestId })}</p>` : nothing}
+      <h2>${heading}</h2>
+      ${headline ? html`<p>${headline}</p>` : nothing}
+      ${detail ? html`<p class="muted">${detail}</p>` : nothing}
       ${
         this.retryable
           ? html`<button type="button" class="primary" @click=${this.#retry}>

@@ -1,6 +1,11 @@
-/** `toast(message)`: short notices in a polite live region, closed after a while. */
-import { css, html, LitElement } from "lit";
+/**
+ * `toast(message)`: short notices in a polite live region, closed after a while.
+ * `toastError(error)`: a failed call in the user's language, with the server's
+ * message and the request id on a second, smaller line for support.
+ */
+import { css, html, LitElement, nothing } from "lit";
 import { repeat } from "lit/directives/repeat.js";
+import { type DescribeOptions, describeError, errorDetailLine } from "../core/describe-error.js";
 import { t } from "../core/i18n.js";
 import { sharedStyles } from "../core/styles.js";
 
@@ -9,6 +14,7 @@ export type ToastKind = "info" | "success" | "error";
 interface Toast {
   id: number;
   message: string;
+  detail: string;
   kind: ToastKind;
 }
 
@@ -44,8 +50,15 @@ export class RoaToaster extends LitElement {
       .toast.success {
         background: var(--roa-success);
       }
-      .toast span {
+      .toast .text {
         flex: 1;
+        overflow-wrap: anywhere;
+      }
+      .toast .detail {
+        display: block;
+        margin-top: var(--roa-space-1);
+        font-size: 0.85em;
+        opacity: 0.85;
       }
       button {
         min-height: auto;
@@ -64,8 +77,8 @@ export class RoaToaster extends LitElement {
     this.toasts = [];
   }
 
-  show(message: string, kind: ToastKind, timeoutMs: number): void {
-    const toast = { id: nextId++, message, kind };
+  show(message: string, kind: ToastKind, timeoutMs: number, detail = ""): void {
+    const toast = { id: nextId++, message, detail, kind };
     this.toasts = [...this.toasts, toast];
     if (timeoutMs > 0) setTimeout(() => this.dismiss(toast.id), timeoutMs);
   }
@@ -81,7 +94,9 @@ export class RoaToaster extends LitElement {
         (toast) => toast.id,
         (toast) =>
           html`<div class="toast ${toast.kind}" role=${toast.kind === "error" ? "alert" : "status"}>
-            <span>${toast.message}</span>
+            <span class="text">${toast.message}${
+              toast.detail ? html`<small class="detail">${toast.detail}</small>` : nothing
+            }</span>
             <button type="button" aria-label=${t("toast.close")} @click=${() => this.dismiss(toast.id)}>
               ✕
             </button>
@@ -108,4 +123,22 @@ export function toast(
 ): void {
   const kind = options.kind ?? "info";
   toaster().show(message, kind, options.timeoutMs ?? (kind === "error" ? 10_000 : 4_000));
+}
+
+/**
+ * Shows a failed call as an error toast: the localized headline from `describeError`
+ * and, smaller, the server's own message and the request id. Pass `plugin` so the
+ * plugin's own texts for its codes and field labels are used, and `format` to put
+ * the headline in a sentence of your own ("„bon.txt” nu s-a încărcat: {headline}").
+ */
+export function toastError(
+  error: unknown,
+  options: DescribeOptions & {
+    timeoutMs?: number;
+    format?: (headline: string) => string;
+  } = {},
+): void {
+  const description = describeError(error, undefined, options);
+  const message = options.format ? options.format(description.headline) : description.headline;
+  toaster().show(message, "error", options.timeoutMs ?? 10_000, errorDetailLine(description));
 }

@@ -10,12 +10,15 @@ export class ApiError extends Error {
     /** Quote it when reporting a problem: it finds the request in the server log. */
     readonly requestId?: string,
     readonly details?: unknown,
+    /** Seconds the server asked to wait (`Retry-After` on a 429 or 503). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
 
   static async fromResponse(response: Response): Promise<ApiError> {
     const requestId = response.headers.get("x-request-id") ?? undefined;
+    const retryAfter = retryAfterSeconds(response.headers.get("retry-after"));
     try {
       const body = (await response.json()) as {
         error?: { code?: string; message?: string; request_id?: string; details?: unknown };
@@ -27,6 +30,7 @@ export class ApiError extends Error {
           body.error.message,
           body.error.request_id ?? requestId,
           body.error.details,
+          retryAfter,
         );
       }
     } catch {
@@ -37,6 +41,17 @@ export class ApiError extends Error {
       "HTTP_ERROR",
       `${response.status} ${response.statusText}`.trim(),
       requestId,
+      undefined,
+      retryAfter,
     );
   }
+}
+
+/** `Retry-After` is either delta-seconds or an HTTP date; undefined when absent or bad. */
+export function retryAfterSeconds(header: string | null, now = Date.now()): number | undefined {
+  if (!header) return undefined;
+  const trimmed = header.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
 }

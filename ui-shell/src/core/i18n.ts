@@ -81,6 +81,24 @@ export function t(key: string, params?: Record<string, string | number>): string
     (plural && (catalogues.en[plural] ?? catalogues.en[`${key}.other`])) ??
     catalogues.en[key] ??
     key;
+  return fill(template, params);
+}
+
+/**
+ * The registered text for `key` in `language` exactly (no fallback to English or to
+ * the key), or undefined: lets the shell ask whether a plugin translated something.
+ */
+export function lookupMessage(
+  language: Locale,
+  key: string,
+  params?: Record<string, string | number>,
+): string | undefined {
+  const template = catalogues[language][key];
+  return template === undefined ? undefined : fill(template, params);
+}
+
+/** `{name}` placeholders replaced by `params[name]`; unknown ones left as they are. */
+export function fill(template: string, params?: Record<string, string | number>): string {
   if (!params) return template;
   return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
     name in params ? String(params[name]) : whole,

@@ -3,8 +3,7 @@
  * last failure, with enable / disable / reload; and `/health` at a glance.
  */
 import { css, html, LitElement, nothing } from "lit";
-import { toast } from "../components/roa-toast.js";
-import { ApiError } from "../core/api-error.js";
+import { toast, toastError } from "../components/roa-toast.js";
 import { formatDateTime } from "../core/format.js";
 import { api } from "../core/http.js";
 import { locale, t } from "../core/i18n.js";
@@ -207,7 +206,7 @@ export class RoaAdmin extends LitElement {
         kind: result.state === "failed" ? "error" : "success",
       });
     } catch (error) {
-      toast(error instanceof ApiError ? error.message : String(error), { kind: "error" });
+      toastError(error);
     } finally {
       this.busy = "";
       await Promise.all([this.#load(), shellState.refreshPlugins().catch(() => false)]);

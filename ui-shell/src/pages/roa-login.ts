@@ -1,6 +1,6 @@
 /** <roa-login>: the sign-in form. Fires `signed-in` once the session holds a token. */
 import { css, html, LitElement, nothing } from "lit";
-import { ApiError } from "../core/api-error.js";
+import { describeError } from "../core/describe-error.js";
 import { t } from "../core/i18n.js";
 import { session } from "../core/session.js";
 import { sharedStyles } from "../core/styles.js";
@@ -90,7 +90,7 @@ export class RoaLogin extends LitElement {
       await session.login(username, password);
       this.dispatchEvent(new CustomEvent("signed-in", { bubbles: true, composed: true }));
     } catch (error) {
-      this.error = error instanceof ApiError ? error.message : t("error.network");
+      this.error = describeError(error).headline;
     } finally {
       this.busy = false;
     }

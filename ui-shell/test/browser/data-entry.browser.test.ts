@@ -2,7 +2,8 @@
  * Data entry in a real browser: the receipts list, a receipt typed in and then a scan
  * attached (the photo creates the receipt with what was typed), its proposed entries
  * edited, submitted and approved; a rejection with a reason; a server validation
- * error, then a dropped file that creates a DRAFT with a field still missing; the form
+ * error, then a dropped file that creates a DRAFT with a field still missing and a
+ * text file the server refuses (shown in Romanian); the form
  * on a phone. OCR is off here (the test kernel's default): the UI says so. OCR on
  * (the photo-first flow) is data-entry-ocr.browser.test.ts.
  */
@@ -182,7 +183,7 @@ describeBrowser("data-entry UI", () => {
     expect(await page.getByRole("row").filter({ hasText: "Papetăria Ștefan" }).count()).toBe(0);
   }, 60_000);
 
-  it("shows the server's validation error next to the field it names, then a dropped file makes a DRAFT with what is missing marked", async () => {
+  it("shows the server's validation error next to the field it names, then a dropped file makes a DRAFT with what is missing marked and a text file is refused in Romanian", async () => {
     const page = await env.newPage();
     await signIn(page, "/data-entry/new");
     await page.getByRole("heading", { name: "Bon nou" }).waitFor();
@@ -247,6 +248,29 @@ describeBrowser("data-entry UI", () => {
     await page.getByRole("button", { name: "Salvează modificările" }).click();
     await page.getByText("Modificările au fost salvate.").waitFor();
     expect(await page.getByTestId("missing-fields").count()).toBe(0);
+
+    // A text file with no type passes the picker; the server sniffs it and refuses it
+    // (415): the toast says so in Romanian, naming the accepted types from the error's
+    // details, with the server's own message and the request id underneath.
+    await page.locator("data-entry-attachments .drop").evaluate((zone) => {
+      const data = new DataTransfer();
+      data.items.add(new File(["just some notes\n"], "notite.txt", { type: "" }));
+      zone.dispatchEvent(
+        new DragEvent("drop", { dataTransfer: data, bubbles: true, cancelable: true }),
+      );
+    });
+    const refused = page.locator("roa-toaster .toast.error");
+    await waitForText(
+      refused,
+      "„notite.txt” nu s-a încărcat: Tipul fișierului nu este acceptat. Se acceptă: JPEG, PNG, PDF.",
+    );
+    const toastText = (await refused.first().textContent()) ?? "";
+    expect(toastText).toContain("Detalii: Only JPEG, PNG and PDF files are accepted");
+    expect(toastText).toMatch(/Cod cerere: \S+/);
+    await screenshot(page, "data-entry-refused-file");
+    await refused.first().getByRole("button", { name: "Închide" }).click();
+    await refused.first().waitFor({ state: "detached" });
+
     await proposeAndSubmit(page);
   }, 60_000);
 

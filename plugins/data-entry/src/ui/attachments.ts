@@ -5,7 +5,6 @@
  * fires `files-selected` {files} and `ocr-request` {attachment}; the page uploads.
  */
 import {
-  ApiError,
   api,
   css,
   formatNumber,
@@ -16,6 +15,7 @@ import {
   sharedStyles,
   t,
   toast,
+  toastError,
 } from "@roa2web/ui-shell/api";
 import type { Attachment } from "./types.js";
 
@@ -234,7 +234,7 @@ export class DataEntryAttachments extends LitElement {
     try {
       await api.download(`/api/data-entry/attachments/${attachment.id}`);
     } catch (error) {
-      toast(error instanceof ApiError ? error.message : String(error), { kind: "error" });
+      toastError(error, { plugin: "data-entry" });
     }
   }
 

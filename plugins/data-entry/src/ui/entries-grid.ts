@@ -23,6 +23,7 @@ import {
   sharedStyles,
   t,
   toast,
+  toastError,
 } from "@roa2web/ui-shell/api";
 import {
   type AccountOption,
@@ -256,7 +257,7 @@ export class DataEntryEntries extends LitElement {
       this.#apply(body);
       toast(t("data-entry.entries.proposed"), { kind: "success" });
     } catch (error) {
-      toast(error instanceof Error ? error.message : String(error), { kind: "error" });
+      toastError(error, { plugin: "data-entry" });
     } finally {
       this.saving = false;
     }
@@ -279,12 +280,13 @@ export class DataEntryEntries extends LitElement {
       const accounts = (
         error instanceof ApiError ? (error.details as { accounts?: unknown }) : undefined
       )?.accounts;
-      const message = Array.isArray(accounts)
-        ? t("data-entry.entries.unknownAccounts", { accounts: accounts.join(", ") })
-        : error instanceof Error
-          ? error.message
-          : String(error);
-      toast(message, { kind: "error" });
+      if (Array.isArray(accounts)) {
+        toast(t("data-entry.entries.unknownAccounts", { accounts: accounts.join(", ") }), {
+          kind: "error",
+        });
+      } else {
+        toastError(error, { plugin: "data-entry" });
+      }
     } finally {
       this.saving = false;
     }

@@ -92,6 +92,12 @@ export const messages = {
     "data-entry.ocr.progress": "Progresul citirii",
     "data-entry.ocr.cancel": "Oprește",
     "data-entry.ocr.failed": "Citirea nu a reușit: {message}",
+    "data-entry.error.DATA_ENTRY_OCR_PDF_ENCRYPTED":
+      "PDF-ul este protejat cu parolă: salvați-l fără parolă (sau ca imagine) și încercați din nou.",
+    "data-entry.error.DATA_ENTRY_OCR_PDF_UNREADABLE":
+      "PDF-ul nu poate fi citit (poate este deteriorat).",
+    "data-entry.error.DATA_ENTRY_OCR_PDF_EMPTY":
+      "PDF-ul nu are nici text, nici imagini care pot fi citite pe primele pagini.",
     "data-entry.ocr.retry": "Încearcă din nou",
     "data-entry.ocr.dismiss": "Închide",
     "data-entry.ocr.proposed": "Câmpuri citite de pe bon",
@@ -252,6 +258,11 @@ export const messages = {
     "data-entry.ocr.progress": "Reading progress",
     "data-entry.ocr.cancel": "Stop",
     "data-entry.ocr.failed": "Reading failed: {message}",
+    "data-entry.error.DATA_ENTRY_OCR_PDF_ENCRYPTED":
+      "The PDF is protected by a password: save it without one (or as an image) and try again.",
+    "data-entry.error.DATA_ENTRY_OCR_PDF_UNREADABLE": "The PDF cannot be read (it may be damaged).",
+    "data-entry.error.DATA_ENTRY_OCR_PDF_EMPTY":
+      "The PDF has no text and no readable image on its first pages.",
     "data-entry.ocr.retry": "Try again",
     "data-entry.ocr.dismiss": "Close",
     "data-entry.ocr.proposed": "Fields read from the receipt",

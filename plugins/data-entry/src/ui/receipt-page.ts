@@ -16,6 +16,7 @@ import {
   api,
   createRef,
   css,
+  describeError,
   formatDateTime,
   html,
   LitElement,
@@ -29,6 +30,7 @@ import {
   shellState,
   t,
   toast,
+  toastError,
 } from "@roa2web/ui-shell/api";
 import { isReadableByOcr } from "./attachments.js";
 import { decimalSeparator, type EntriesState } from "./entries-grid.js";
@@ -502,7 +504,7 @@ export class DataEntryReceipt extends LitElement {
         return;
       }
     }
-    toast(error instanceof Error ? error.message : String(error), { kind: "error" });
+    toastError(error, { plugin: "data-entry" });
   }
 
   async #filesSelected(files: File[]): Promise<void> {
@@ -534,13 +536,10 @@ export class DataEntryReceipt extends LitElement {
       created = await api.upload<ReceiptDetail>(`${BASE}/receipts/from-image`, form);
     } catch (error) {
       this.uploading = false;
-      toast(
-        t("data-entry.attachments.failed", {
-          name: first.name,
-          message: error instanceof Error ? error.message : String(error),
-        }),
-        { kind: "error" },
-      );
+      toastError(error, {
+        plugin: "data-entry",
+        format: (message) => t("data-entry.attachments.failed", { name: first.name, message }),
+      });
       return;
     }
     const typed = this.values;
@@ -609,13 +608,10 @@ export class DataEntryReceipt extends LitElement {
             };
           }
         } catch (error) {
-          toast(
-            t("data-entry.attachments.failed", {
-              name: file.name,
-              message: error instanceof Error ? error.message : String(error),
-            }),
-            { kind: "error" },
-          );
+          toastError(error, {
+            plugin: "data-entry",
+            format: (message) => t("data-entry.attachments.failed", { name: file.name, message }),
+          });
         }
       }
     } finally {
@@ -650,7 +646,12 @@ export class DataEntryReceipt extends LitElement {
       this.ocr = {
         phase: "failed",
         attachment,
-        message: error instanceof Error ? error.message : String(error),
+        message:
+          error instanceof ApiError
+            ? describeError(error, undefined, { plugin: "data-entry" }).headline
+            : error instanceof Error
+              ? error.message
+              : String(error),
       };
       return;
     }
@@ -697,7 +698,7 @@ export class DataEntryReceipt extends LitElement {
     try {
       await this.#refresh();
     } catch (error) {
-      toast(error instanceof Error ? error.message : String(error), { kind: "error" });
+      toastError(error, { plugin: "data-entry" });
     }
     if (before) {
       const values = { ...this.values };
@@ -753,15 +754,18 @@ export class DataEntryReceipt extends LitElement {
         error instanceof ApiError
           ? (error.details as { lines?: number; missing?: unknown } | undefined)
           : undefined;
-      const message =
-        action === "submit" && details && Array.isArray(details.missing)
-          ? t("data-entry.workflow.missing", { fields: fieldLabels(details.missing as string[]) })
-          : action === "submit" && details && "lines" in details
-            ? t("data-entry.workflow.unbalanced")
-            : error instanceof Error
-              ? error.message
-              : String(error);
-      toast(message, { kind: "error" });
+      if (action === "submit" && details && Array.isArray(details.missing)) {
+        toast(
+          t("data-entry.workflow.missing", { fields: fieldLabels(details.missing as string[]) }),
+          {
+            kind: "error",
+          },
+        );
+      } else if (action === "submit" && details && "lines" in details) {
+        toast(t("data-entry.workflow.unbalanced"), { kind: "error" });
+      } else {
+        toastError(error, { plugin: "data-entry" });
+      }
       await this.#refresh().catch(() => undefined);
     } finally {
       this.busyAction = undefined;
@@ -806,7 +810,7 @@ export class DataEntryReceipt extends LitElement {
       toast(t("data-entry.workflow.deleted"), { kind: "success" });
       navigate("/data-entry");
     } catch (error) {
-      toast(error instanceof Error ? error.message : String(error), { kind: "error" });
+      toastError(error, { plugin: "data-entry" });
     }
   }
 

@@ -15,6 +15,7 @@ import {
   shellState,
   t,
   toast,
+  toastError,
 } from "@roa2web/ui-shell/api";
 import {
   type ExportFormat,
@@ -84,24 +85,28 @@ export class ReportsExport extends LitElement {
       const name = await api.download(exportUrl(this.report, format, this.filters));
       toast(t("reports.export.done", { name }), { kind: "success" });
     } catch (error) {
-      toast(exportError(error), { kind: "error" });
+      if (isMissingExport(error)) toast(t("reports.export.unavailable"), { kind: "error" });
+      else {
+        toastError(error, {
+          plugin: "reports",
+          format: (message) => t("reports.export.failed", { message }),
+        });
+      }
     } finally {
       this.busy = undefined;
     }
   }
 }
 
-function exportError(error: unknown): string {
-  // The kernel's "No route" 404 (or a 501): this server has no such export, an older
-  // reports plugin. Any other 404 (an unknown company) keeps the server's message.
-  if (
+/**
+ * The kernel's "No route" 404 (or a 501): this server has no such export, an older
+ * reports plugin. Any other 404 (an unknown company) is described like other errors.
+ */
+function isMissingExport(error: unknown): boolean {
+  return (
     error instanceof ApiError &&
     (error.status === 501 || (error.status === 404 && error.message.startsWith("No route")))
-  ) {
-    return t("reports.export.unavailable");
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  return t("reports.export.failed", { message });
+  );
 }
 
 if (!customElements.get("reports-export")) customElements.define("reports-export", ReportsExport);

@@ -4,7 +4,6 @@
  * bot), and unlinks.
  */
 import {
-  ApiError,
   api,
   css,
   formatDateTime,
@@ -16,6 +15,7 @@ import {
   shellState,
   t,
   toast,
+  toastError,
 } from "@roa2web/ui-shell/api";
 
 registerMessages({
@@ -205,7 +205,7 @@ export class TelegramApp extends PluginElement {
     try {
       this.code = await api.post<LinkCode>("/api/telegram/auth/codes");
     } catch (error) {
-      toast(error instanceof ApiError ? error.message : String(error), { kind: "error" });
+      toastError(error, { plugin: "telegram" });
     }
   }
 
@@ -216,7 +216,7 @@ export class TelegramApp extends PluginElement {
       toast(t("telegram.unlinked"), { kind: "success" });
       await this.#load();
     } catch (error) {
-      toast(error instanceof ApiError ? error.message : String(error), { kind: "error" });
+      toastError(error, { plugin: "telegram" });
     }
   }
 }

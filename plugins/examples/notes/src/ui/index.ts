@@ -19,6 +19,7 @@ import {
   shellState,
   t,
   toast,
+  toastError,
 } from "@roa2web/ui-shell/api";
 import type { NoteView } from "../note-rules.js";
 import "./messages.js";
@@ -117,7 +118,7 @@ export class NotesApp extends PluginElement {
       await api.delete(`/api/notes/${note.id}`);
       toast(t("notes.deleted"), { kind: "success" });
     } catch (error) {
-      toast(error instanceof Error ? error.message : String(error), { kind: "error" });
+      toastError(error, { plugin: "notes" });
     }
     await this.#load();
   }

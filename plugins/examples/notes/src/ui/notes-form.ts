@@ -6,6 +6,7 @@
 import {
   api,
   css,
+  describeError,
   html,
   LitElement,
   live,
@@ -150,9 +151,12 @@ export class NotesForm extends LitElement {
         new CustomEvent<NoteView>("note-created", { detail: note, bubbles: true, composed: true }),
       );
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      // Next to a field: the server's rule ("must not be blank"); above the button:
+      // what the shell makes of the refusal, in the user's language.
       const field = fieldOfError(error);
-      this.problems = field ? { [field]: message } : { form: message };
+      this.problems = field
+        ? { [field]: error instanceof Error ? error.message : String(error) }
+        : { form: describeError(error, undefined, { plugin: "notes" }).headline };
       if (field) {
         // Take the keyboard to the field to correct.
         await this.updateComplete;
