@@ -88,7 +88,7 @@ describeBrowser("data-entry UI", () => {
       expect(new URL(page.url()).pathname).toMatch(/^\/data-entry\/receipts\/\d+$/);
       // The upload landed: the attachment is listed with its name (a download link).
       await page.getByRole("button", { name: SCAN }).waitFor();
-      await page.getByText("Bonul a fost creat din poză ca ciornă.").waitFor();
+      await page.getByText("Bonul a fost creat din fișier ca ciornă.").waitFor();
       expect(await page.getByLabel("Furnizor").inputValue()).toBe("ALDI GmbH & Co. KG");
       expect(await page.getByLabel("Total", { exact: true }).inputValue()).toBe("24,23");
       expect(await page.getByLabel("Monedă").inputValue()).toBe("EUR");

@@ -32,7 +32,7 @@ export const messages = {
     "data-entry.list.emptyFiltered": "Niciun bon nu corespunde filtrelor.",
     "data-entry.list.loadFailed": "Lista bonurilor nu s-a putut încărca",
     "data-entry.list.fromPhoto": "(din poză, de completat)",
-    "data-entry.form.createdFromImage": "Bonul a fost creat din poză ca ciornă.",
+    "data-entry.form.createdFromImage": "Bonul a fost creat din fișier ca ciornă.",
     "data-entry.form.readByOcr": "Citit cu OCR — verificați",
     "data-entry.form.toFill": "De completat",
     "data-entry.form.missing":
@@ -199,7 +199,7 @@ export const messages = {
     "data-entry.list.emptyFiltered": "No receipt matches the filters.",
     "data-entry.list.loadFailed": "The receipts could not be loaded",
     "data-entry.list.fromPhoto": "(from a photo, to fill in)",
-    "data-entry.form.createdFromImage": "The receipt was created from the photo as a draft.",
+    "data-entry.form.createdFromImage": "The receipt was created from the file as a draft.",
     "data-entry.form.readByOcr": "Read by OCR — check it",
     "data-entry.form.toFill": "To fill in",
     "data-entry.form.missing": "Fields to fill in: {fields}. Fill them in and save the changes.",
