@@ -2,12 +2,11 @@
  * Attachments: upload (multipart field `file`, type recognised from the content) and
  * download (streamed with the type recognised at upload).
  */
-import { BadRequestError, canSeeCompany, defineRoutes } from "@roa2web/plugin-sdk";
+import { BadRequestError, canSeeCompany, defineRoutes, uploadsOf } from "@roa2web/plugin-sdk";
 import { signedInUser } from "../access.js";
 import { contentDisposition, sanitiseDisplayName } from "../attachment-rules.js";
 import type { Attachment } from "../entities.js";
 import { AttachmentNotFoundError } from "../errors.js";
-import type { MultipartRequest } from "../multipart.js";
 import { downloadAttachmentSchema, uploadAttachmentSchema } from "../schemas.js";
 import { assertEditable, servicesOf, visibleReceipt } from "../services.js";
 import { toAttachmentView } from "../views.js";
@@ -21,7 +20,7 @@ export default defineRoutes(async (app, { plugin }) => {
     async (request, reply) => {
       const receipt = await visibleReceipt(store, signedInUser(request), request.params.id);
       assertEditable(receipt);
-      const multipart = request as MultipartRequest;
+      const multipart = uploadsOf(request);
       if (!multipart.isMultipart()) {
         throw new BadRequestError("Send the file as multipart/form-data in the field `file`", {
           details: { field: "file" },

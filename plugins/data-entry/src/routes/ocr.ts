@@ -7,14 +7,16 @@ import {
   BadRequestError,
   canSeeCompany,
   defineRoutes,
+  formField,
   NotFoundError,
   ServiceUnavailableError,
+  type UploadRequest,
+  uploadsOf,
 } from "@roa2web/plugin-sdk";
 import { assertCanSeeCompany, signedInUser } from "../access.js";
 import { readUpload } from "../attachment-storage.js";
 import { AttachmentNotFoundError, InvalidFieldError, UnreadablePdfError } from "../errors.js";
 import { EventStream } from "../event-stream.js";
-import { fieldValue, type MultipartRequest } from "../multipart.js";
 import type { OcrJob, OcrJobs } from "../ocr-jobs.js";
 import { getOcrSchema, ocrEventsSchema, startOcrSchema } from "../schemas.js";
 import { assertCompanyExists, servicesOf } from "../services.js";
@@ -77,7 +79,7 @@ export default defineRoutes(async (app, { plugin }) => {
    * never stored. With a company the job is visible to that company's users, without
    * one only to its owner.
    */
-  async function startForUpload(user: AuthUser, request: MultipartRequest) {
+  async function startForUpload(user: AuthUser, request: UploadRequest) {
     const part = await request.file();
     if (part?.fieldname !== "file") {
       part?.file.resume();
@@ -87,7 +89,7 @@ export default defineRoutes(async (app, { plugin }) => {
     }
     let companyId: number | null = null;
     try {
-      const raw = fieldValue(part.fields, "company_id");
+      const raw = formField(part.fields, "company_id");
       if (raw !== undefined) {
         companyId = Number(raw);
         if (!Number.isSafeInteger(companyId) || companyId < 1) {
@@ -110,7 +112,7 @@ export default defineRoutes(async (app, { plugin }) => {
     { config: { access: "data-entry:write" }, schema: startOcrSchema },
     async (request, reply) => {
       const user = signedInUser(request);
-      const multipart = request as unknown as MultipartRequest;
+      const multipart = uploadsOf(request);
       let job: OcrJob;
       if (multipart.isMultipart()) job = await startForUpload(user, multipart);
       else if (request.body?.attachment_id !== undefined) {

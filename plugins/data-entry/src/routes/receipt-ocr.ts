@@ -2,10 +2,9 @@
  * OCR into receipts: POST /receipts/:id/ocr (read an attachment, fill the empty
  * fields) and POST /receipts/from-image (a new DRAFT from a photo, filled by OCR).
  */
-import { BadRequestError, defineRoutes } from "@roa2web/plugin-sdk";
+import { BadRequestError, defineRoutes, formField, uploadsOf } from "@roa2web/plugin-sdk";
 import { assertCanSeeCompany, signedInUser } from "../access.js";
 import { AttachmentNotFoundError, InvalidFieldError, UnreadablePdfError } from "../errors.js";
-import { fieldValue, type MultipartRequest } from "../multipart.js";
 import { receiptFromImageSchema, receiptOcrSchema } from "../schemas.js";
 import { assertCompanyExists, assertEditable, servicesOf, visibleReceipt } from "../services.js";
 import { toAttachmentView, toReceiptView, toTransitionView } from "../views.js";
@@ -46,7 +45,7 @@ export default defineRoutes(async (app, { plugin }) => {
     { config: { access: "data-entry:write" }, schema: receiptFromImageSchema },
     async (request, reply) => {
       const user = signedInUser(request);
-      const multipart = request as unknown as MultipartRequest;
+      const multipart = uploadsOf(request);
       if (!multipart.isMultipart()) {
         throw new BadRequestError(
           "Send multipart/form-data with the fields `company_id` and then `file`",
@@ -59,7 +58,7 @@ export default defineRoutes(async (app, { plugin }) => {
         throw new BadRequestError("body.file is required", { details: { field: "file" } });
       }
       // The file is streamed to disk as it arrives, so the company must be known first.
-      const raw = fieldValue(part.fields, "company_id");
+      const raw = formField(part.fields, "company_id");
       const companyId = Number(raw);
       if (raw === undefined || !Number.isSafeInteger(companyId) || companyId < 1) {
         part.file.resume();
