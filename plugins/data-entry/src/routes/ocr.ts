@@ -7,19 +7,19 @@ import {
   BadRequestError,
   canSeeCompany,
   defineRoutes,
-  formField,
   NotFoundError,
   ServiceUnavailableError,
   type UploadRequest,
   uploadsOf,
 } from "@roa2web/plugin-sdk";
-import { assertCanSeeCompany, signedInUser } from "../access.js";
+import { signedInUser } from "../access.js";
 import { readUpload } from "../attachment-storage.js";
-import { AttachmentNotFoundError, InvalidFieldError, UnreadablePdfError } from "../errors.js";
+import { AttachmentNotFoundError, UnreadablePdfError } from "../errors.js";
 import { EventStream } from "../event-stream.js";
+import { companyOfForm } from "../form-company.js";
 import type { OcrJob, OcrJobs } from "../ocr-jobs.js";
 import { getOcrSchema, ocrEventsSchema, startOcrSchema } from "../schemas.js";
-import { assertCompanyExists, servicesOf } from "../services.js";
+import { servicesOf } from "../services.js";
 import { ocrJobEvent, toOcrJobView } from "../views.js";
 
 export default defineRoutes(async (app, { plugin }) => {
@@ -87,17 +87,8 @@ export default defineRoutes(async (app, { plugin }) => {
         details: { field: "file" },
       });
     }
-    let companyId: number | null = null;
+    const companyId = (await companyOfForm(part, user, plugin.erp, { required: false })) ?? null;
     try {
-      const raw = formField(part.fields, "company_id");
-      if (raw !== undefined) {
-        companyId = Number(raw);
-        if (!Number.isSafeInteger(companyId) || companyId < 1) {
-          throw new InvalidFieldError("body.company_id", "must be a whole number");
-        }
-        assertCanSeeCompany(user, companyId);
-        await assertCompanyExists(plugin.erp, companyId);
-      }
       ocrPool();
     } catch (error) {
       part.file.resume();

@@ -2,11 +2,12 @@
  * OCR into receipts: POST /receipts/:id/ocr (read an attachment, fill the empty
  * fields) and POST /receipts/from-image (a new DRAFT from a photo, filled by OCR).
  */
-import { BadRequestError, defineRoutes, formField, uploadsOf } from "@roa2web/plugin-sdk";
-import { assertCanSeeCompany, signedInUser } from "../access.js";
-import { AttachmentNotFoundError, InvalidFieldError, UnreadablePdfError } from "../errors.js";
+import { BadRequestError, defineRoutes, uploadsOf } from "@roa2web/plugin-sdk";
+import { signedInUser } from "../access.js";
+import { AttachmentNotFoundError, UnreadablePdfError } from "../errors.js";
+import { companyOfForm } from "../form-company.js";
 import { receiptFromImageSchema, receiptOcrSchema } from "../schemas.js";
-import { assertCompanyExists, assertEditable, servicesOf, visibleReceipt } from "../services.js";
+import { assertEditable, servicesOf, visibleReceipt } from "../services.js";
 import { toAttachmentView, toReceiptView, toTransitionView } from "../views.js";
 
 export default defineRoutes(async (app, { plugin }) => {
@@ -58,22 +59,7 @@ export default defineRoutes(async (app, { plugin }) => {
         throw new BadRequestError("body.file is required", { details: { field: "file" } });
       }
       // The file is streamed to disk as it arrives, so the company must be known first.
-      const raw = formField(part.fields, "company_id");
-      const companyId = Number(raw);
-      if (raw === undefined || !Number.isSafeInteger(companyId) || companyId < 1) {
-        part.file.resume();
-        throw new InvalidFieldError(
-          "body.company_id",
-          "is required, as a whole number, before the file in the form",
-        );
-      }
-      try {
-        assertCanSeeCompany(user, companyId);
-        await assertCompanyExists(plugin.erp, companyId);
-      } catch (error) {
-        part.file.resume();
-        throw error;
-      }
+      const companyId = await companyOfForm(part, user, plugin.erp, { required: true });
       const created = await receiptOcr.createFromImage({
         companyId,
         by: user.username,
