@@ -99,6 +99,9 @@ describe("access tokens", () => {
       typ: "refresh",
     });
 
+    // The good token's verification is cached from here on: the tampered one, which
+    // shares its signature segment (the cache's lookup key), must still be refused.
+    expect((await me(good)).statusCode).toBe(200);
     const missing = await inject(t.kernel, { method: "GET", url: "/api/auth/me" });
     expect(missing.statusCode).toBe(401);
     expect(missing.json().error.code).toBe("UNAUTHORIZED");

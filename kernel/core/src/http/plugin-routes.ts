@@ -6,7 +6,7 @@
  */
 import autoload from "@fastify/autoload";
 import multipart from "@fastify/multipart";
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { PluginInstance } from "../plugins/plugin-instance.js";
 import { accessOf } from "./access-control.js";
 import { lazyChildLogger } from "./lazy-logger.js";
@@ -15,6 +15,8 @@ import { ADMIN_PERMISSION } from "./routes/plugin-admin-routes.js";
 export async function registerPluginRoutes(
   app: FastifyInstance,
   instance: PluginInstance,
+  /** The kernel's logger; request loggers are its children (see generation.ts). */
+  rootLogger?: FastifyBaseLogger,
 ): Promise<void> {
   const dir = instance.routesDir;
   if (!dir) return;
@@ -44,7 +46,9 @@ export async function registerPluginRoutes(
         });
       }
       // Request log lines from this plugin's routes carry its name, like ctx.logger's.
-      scope.setChildLoggerFactory((logger, bindings) => lazyChildLogger(logger, name, bindings));
+      scope.setChildLoggerFactory((fastifyLogger, bindings) =>
+        lazyChildLogger(rootLogger ?? fastifyLogger, name, bindings),
+      );
       await scope.register(autoload, {
         dir,
         options: { plugin: instance.context },

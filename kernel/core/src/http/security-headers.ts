@@ -84,11 +84,16 @@ function isApi(url: string | undefined): boolean {
   return url?.startsWith("/api/") === true && !url.startsWith("/api/docs");
 }
 
-/** The API header set as a plain object, for `reply.headers()`. */
-export function apiSecurityHeaders(): Readonly<Record<string, string>> {
+/** The API header set as [lower-case name, value] pairs, computed once. */
+export function apiSecurityHeaderList(): ReadonlyArray<readonly [string, string]> {
   return Object.freeze(
-    Object.fromEntries(apiHeaderList().map(([name, value]) => [name.toLowerCase(), value])),
+    apiHeaderList().map(([name, value]) => Object.freeze([name.toLowerCase(), value] as const)),
   );
+}
+
+/** The API header set as a plain object. */
+export function apiSecurityHeaders(): Readonly<Record<string, string>> {
+  return Object.freeze(Object.fromEntries(apiSecurityHeaderList()));
 }
 
 export function isApiUrl(url: string | undefined): boolean {

@@ -40,32 +40,42 @@ export function requestIdOf(request: http.IncomingMessage): string {
     : newRequestId();
 }
 
-/** The generation a request counts towards, until it is released (once). */
-const GENERATION = Symbol("roa2web.generation");
-type TrackedRequest = http.IncomingMessage & { [GENERATION]?: Generation | undefined };
-
-function release(request: TrackedRequest): void {
-  const generation = request[GENERATION];
-  if (generation === undefined) return;
-  request[GENERATION] = undefined;
-  generation.release();
-}
-
-/** What the access line needs, kept on the response: one shared `close` listener, no closure per request. */
-const ACCESS = Symbol("roa2web.access");
-interface AccessState {
+/**
+ * What the switchboard keeps about a request until its response closes: its id, when
+ * it started (access line), and the generation it counts towards until released
+ * (once). One object, kept on both the request and the response under one symbol:
+ * one shared `close` listener and no closure per request.
+ */
+const STATE = Symbol("roa2web.request");
+interface RequestState {
   request: http.IncomingMessage;
   id: string;
   started: number;
   switchboard: Switchboard;
+  generation: Generation | undefined;
 }
-type TrackedResponse = http.ServerResponse & { [ACCESS]?: AccessState };
+type Tracked<T> = T & { [STATE]?: RequestState };
 
-function onResponseClose(this: TrackedResponse): void {
-  const state = this[ACCESS];
+function release(state: RequestState | undefined): void {
+  const generation = state?.generation;
+  if (generation === undefined) return;
+  (state as RequestState).generation = undefined;
+  generation.release();
+}
+
+function onResponseClose(this: Tracked<http.ServerResponse>): void {
+  const state = this[STATE];
   if (state === undefined) return;
-  release(state.request);
+  release(state);
   state.switchboard.logAccess(state.request, this, state.id, performance.now() - state.started);
+}
+
+/**
+ * The id the switchboard gave this request; for a request that did not come through
+ * it (Fastify's inject() in tests), the same rule applied here.
+ */
+export function switchboardRequestId(request: http.IncomingMessage): string {
+  return (request as Tracked<http.IncomingMessage>)[STATE]?.id ?? requestIdOf(request);
 }
 
 function isEventStream(request: http.IncomingMessage): boolean {
@@ -139,9 +149,6 @@ export class Switchboard {
   ): void => {
     const started = performance.now();
     const id = requestIdOf(request);
-    // Fastify's genReqId reads it back and the generation echoes it in a header, so
-    // logs, errors and the header agree.
-    request.headers["x-request-id"] = id;
     const generation = this.current;
     if (!generation) {
       response.writeHead(503, {
@@ -154,11 +161,12 @@ export class Switchboard {
     }
     // An event stream (Server-Sent Events) stays open for minutes: it does not hold up
     // a generation swap. The plugin serving it closes its streams when it stops.
-    if (!isEventStream(request)) {
-      generation.inFlight += 1;
-      (request as TrackedRequest)[GENERATION] = generation;
-    }
-    (response as TrackedResponse)[ACCESS] = { request, id, started, switchboard: this };
+    const counted = isEventStream(request) ? undefined : generation;
+    if (counted) counted.inFlight += 1;
+    // Fastify's genReqId reads the id from here, so logs, errors and the header agree.
+    const state: RequestState = { request, id, started, switchboard: this, generation: counted };
+    (request as Tracked<http.IncomingMessage>)[STATE] = state;
+    (response as Tracked<http.ServerResponse>)[STATE] = state;
     response.on("close", onResponseClose);
     this.options.headers?.(request, response);
     generation.app.routing(request, response);
@@ -197,7 +205,7 @@ export class Switchboard {
    * request waiting for it, until the drain timeout.
    */
   static excludeFromDrain(request: http.IncomingMessage): void {
-    release(request as TrackedRequest);
+    release((request as Tracked<http.IncomingMessage>)[STATE]);
   }
 
   get generation(): number {
