@@ -1,7 +1,7 @@
 // Shared helpers for benchmarks: start a server in its own process, load it with
 // autocannon from this process, and report medians.
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -57,6 +57,22 @@ export async function stopServer({ child, killChild }) {
   await exited;
 }
 
+/**
+ * A fresh folder under the system's temporary directory, deleted when the bench exits
+ * (after its servers: their exit hooks were added first). A bench leaves nothing behind.
+ */
+export function temporaryDir(prefix = "roa2web-bench-") {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  process.once("exit", () => {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // A server still closing its files: the system's tmp cleaner gets it.
+    }
+  });
+  return dir;
+}
+
 export function kernelEnv(extra = {}) {
   return {
     ROA2WEB_ENV: "development",
@@ -66,7 +82,7 @@ export function kernelEnv(extra = {}) {
     // As in production behind the proxy: same-origin only. (development.env allows the
     // Vite dev server's origin, which puts @fastify/cors on every request.)
     CORS_ORIGINS: "",
-    DATA_DIR: mkdtempSync(path.join(os.tmpdir(), "roa2web-bench-")),
+    DATA_DIR: temporaryDir(),
     ...extra,
   };
 }

@@ -1,12 +1,6 @@
-// Issue #3 target: memory after 100 enable/disable/reload cycles grows < 30 MB.
-// Runs the kernel in this process (built dist) with the test fixture plugins.
-//   node --expose-gc bench/plugin-cycles.mjs [--cycles 100]
-import { mkdtempSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { parseArgs } from "node:util";
 import { pino } from "pino";
-import { ROOT } from "./lib.mjs";
+import { ROOT, temporaryDir } from "./lib.mjs";
 
 const { createKernel, loadConfig } = await import(`${ROOT}kernel/core/dist/index.js`);
 const { values } = parseArgs({
@@ -25,7 +19,7 @@ const settings = loadConfig({
   ignoreDotenv: true,
   env: {
     ROA2WEB_ENV: "test",
-    DATA_DIR: mkdtempSync(path.join(os.tmpdir(), "roa2web-cycles-")),
+    DATA_DIR: temporaryDir("roa2web-cycles-"),
     PLUGINS_WORKSPACE_DIR: `${ROOT}kernel/core/test/fixtures/plugins`,
     AUTH_CREATE_DEMO_USER: "true",
   },

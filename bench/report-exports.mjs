@@ -8,12 +8,12 @@
 //   npx -y pnpm@10.34.9 build
 //   node bench/report-exports.mjs [--scale 64] [--company 1] [--cases json,xlsx,pdf] [--rounds 1]
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { ROOT } from "./lib.mjs";
+import { ROOT, temporaryDir } from "./lib.mjs";
 
 const { values } = parseArgs({
   options: {
@@ -98,7 +98,7 @@ async function runChild(name) {
     ignoreDotenv: true,
     env: {
       ROA2WEB_ENV: "test",
-      DATA_DIR: mkdtempSync(path.join(os.tmpdir(), "roa2web-bench-exports-")),
+      DATA_DIR: temporaryDir("roa2web-bench-exports-"),
       PORT: "0",
       HOST: "127.0.0.1",
       AUTH_CREATE_DEMO_USER: "true",

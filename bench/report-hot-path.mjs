@@ -15,8 +15,7 @@
 // earlier commit: a folder directly under the repository, so the copy's node_modules
 // links still resolve), and its cached dashboard and invoices page are measured in the
 // same rounds.
-import { mkdtempSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import {
@@ -29,6 +28,7 @@ import {
   ROOT,
   startServer,
   stopServer,
+  temporaryDir,
 } from "./lib.mjs";
 
 const { values } = parseArgs({
@@ -83,10 +83,7 @@ async function cachedBody(url, requestHeaders = headers) {
 }
 const dashboardBody = await cachedBody(dashboardUrl);
 const invoicesBody = await cachedBody(invoicesUrl);
-const payloadFile = path.join(
-  mkdtempSync(path.join(os.tmpdir(), "roa2web-bench-")),
-  "dashboard.json",
-);
+const payloadFile = path.join(temporaryDir(), "dashboard.json");
 writeFileSync(payloadFile, dashboardBody);
 
 async function measure(server, url, requestHeaders = {}) {
