@@ -140,6 +140,26 @@ describe("describeError: details", () => {
     );
   });
 
+  it("names a conflicting document's status in the user's words when the plugin has a label", () => {
+    registerMessages({
+      ro: { "statusplugin.status.APPROVED": "Aprobat" },
+      en: { "statusplugin.status.APPROVED": "Approved" },
+    });
+    const error = apiError(409, "CONFLICT", "An APPROVED receipt cannot be edited", {
+      status: "APPROVED",
+    });
+    expect(describeError(error, "ro", { plugin: "statusplugin" }).headline).toBe(
+      "Operația nu este posibilă cât timp documentul este în starea aprobat.",
+    );
+    expect(describeError(error, "en", { plugin: "statusplugin" }).headline).toBe(
+      "This is not possible while the document is approved.",
+    );
+    // No label (or no plugin): the status as the server sent it.
+    expect(describeError(error, "en").headline).toBe(
+      "This is not possible while the document is APPROVED.",
+    );
+  });
+
   it("shows a 500 as a server error with the request id for support", () => {
     const description = describeError(apiError(500, "INTERNAL", "Internal server error"), "ro");
     expect(description.headline).toBe("A apărut o eroare pe server.");

@@ -91,6 +91,13 @@ function fieldLabel(field: string, language: Locale, plugin: string | undefined)
   );
 }
 
+/** A document status in the user's words (`<plugin>.status.<STATUS>`), else as sent. */
+function statusLabel(status: string, language: Locale, plugin: string | undefined): string {
+  if (!plugin) return status;
+  const label = lookupMessage(language, `${plugin}.status.${status}`);
+  return label ? label.toLocaleLowerCase(language) : status;
+}
+
 function waitOf(error: ApiError, details: Record<string, unknown>): number | undefined {
   const fromDetails = details.retry_after_seconds;
   if (typeof fromDetails === "number" && fromDetails >= 0) return fromDetails;
@@ -128,7 +135,9 @@ function catalogueHeadline(
         : text(language, "error.code.FORBIDDEN");
     case "CONFLICT":
       return typeof details.status === "string"
-        ? text(language, "error.code.CONFLICT.status", { status: details.status })
+        ? text(language, "error.code.CONFLICT.status", {
+            status: statusLabel(details.status, language, plugin),
+          })
         : text(language, "error.code.CONFLICT");
     case "PAYLOAD_TOO_LARGE":
       return typeof details.max_bytes === "number"
