@@ -98,6 +98,17 @@ export const messages = {
       "PDF-ul nu poate fi citit (poate este deteriorat).",
     "data-entry.error.DATA_ENTRY_OCR_PDF_EMPTY":
       "PDF-ul nu are nici text, nici imagini care pot fi citite pe primele pagini.",
+    "data-entry.error.DATA_ENTRY_OCR_TIMEOUT":
+      "Citirea a durat prea mult. Încercați o fotografie mai clară sau mai mică.",
+    "data-entry.error.DATA_ENTRY_OCR_FAILED": "Motorul de citire a întâmpinat o eroare.",
+    "data-entry.error.DATA_ENTRY_OCR_INVALID_IMAGE":
+      "Fișierul nu este o imagine care poate fi citită.",
+    "data-entry.error.DATA_ENTRY_OCR_INPUT_TOO_LARGE":
+      "Imaginea este prea mare pentru citire. Micșorați-o și încercați din nou.",
+    "data-entry.error.DATA_ENTRY_OCR_UNAVAILABLE":
+      "Citirea automată nu este disponibilă acum. Încercați din nou mai târziu.",
+    "data-entry.error.DATA_ENTRY_OCR_QUEUE_FULL":
+      "Sunt prea multe documente la citit acum. Încercați din nou peste un minut.",
     "data-entry.ocr.retry": "Încearcă din nou",
     "data-entry.ocr.dismiss": "Închide",
     "data-entry.ocr.proposed": "Câmpuri citite de pe bon",
@@ -263,6 +274,16 @@ export const messages = {
     "data-entry.error.DATA_ENTRY_OCR_PDF_UNREADABLE": "The PDF cannot be read (it may be damaged).",
     "data-entry.error.DATA_ENTRY_OCR_PDF_EMPTY":
       "The PDF has no text and no readable image on its first pages.",
+    "data-entry.error.DATA_ENTRY_OCR_TIMEOUT":
+      "Reading took too long. Try a sharper or smaller photo.",
+    "data-entry.error.DATA_ENTRY_OCR_FAILED": "The reading engine ran into an error.",
+    "data-entry.error.DATA_ENTRY_OCR_INVALID_IMAGE": "The file is not an image that can be read.",
+    "data-entry.error.DATA_ENTRY_OCR_INPUT_TOO_LARGE":
+      "The image is too large to read. Make it smaller and try again.",
+    "data-entry.error.DATA_ENTRY_OCR_UNAVAILABLE":
+      "Automatic reading is not available right now. Try again later.",
+    "data-entry.error.DATA_ENTRY_OCR_QUEUE_FULL":
+      "Too many documents are waiting to be read. Try again in a minute.",
     "data-entry.ocr.retry": "Try again",
     "data-entry.ocr.dismiss": "Close",
     "data-entry.ocr.proposed": "Fields read from the receipt",

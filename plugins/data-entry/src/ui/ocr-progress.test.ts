@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import {
   followOcrJob,
   OcrDisabledError,
-  OcrFailedError,
   type OcrProgress,
   type OcrTransport,
   proposedFields,
@@ -176,7 +175,12 @@ describe("followOcrJob", () => {
         signal: new AbortController().signal,
         onProgress: () => undefined,
       }),
-    ).rejects.toThrow(new OcrFailedError("timeout"));
+    ).rejects.toMatchObject({
+      name: "OcrFailedError",
+      message: "timeout",
+      // The code travels with it: the page words it in the user's language.
+      code: "OCR_TIMEOUT",
+    });
     const polled = scripted({
       polls: [
         {
@@ -193,7 +197,7 @@ describe("followOcrJob", () => {
         signal: new AbortController().signal,
         onProgress: () => undefined,
       }),
-    ).rejects.toThrow("bad image");
+    ).rejects.toMatchObject({ message: "bad image", code: "OCR_FAILED" });
   });
 
   it("stops polling when aborted", async () => {

@@ -39,9 +39,23 @@ export interface OcrTransport {
   sleep?(ms: number, signal: AbortSignal): Promise<void>;
 }
 
-/** The job ended in `failed`; `message` is the server's error. */
+/** The job ended in `failed`; `message` is the server's error, `code` its stable code. */
 export class OcrFailedError extends Error {
   override readonly name = "OcrFailedError";
+
+  constructor(
+    message: string,
+    /** `DATA_ENTRY_OCR_TIMEOUT`, …: the UI words it in the user's language. */
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+
+  /** From a failed job's `error` ({code, message}), whatever reached us. */
+  static of(error: unknown): OcrFailedError {
+    const code = (error as { code?: unknown } | null)?.code;
+    return new OcrFailedError(errorMessage(error), typeof code === "string" ? code : undefined);
+  }
 }
 
 /** Starting answered that OCR is switched off on this server (503 SERVICE_UNAVAILABLE). */
@@ -109,7 +123,7 @@ function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
 
 type StreamOutcome =
   | { kind: "done"; job: OcrJob }
-  | { kind: "failed"; error: string }
+  | { kind: "failed"; error: OcrFailedError }
   | { kind: "fallback" };
 
 async function viaEvents(
@@ -138,7 +152,10 @@ async function viaEvents(
           outcome = { kind: "done", job: { ...(data as OcrJob), job_id: jobId } };
           stop.abort();
         } else if (event === "failed") {
-          outcome = { kind: "failed", error: errorMessage((data as { error?: unknown })?.error) };
+          outcome = {
+            kind: "failed",
+            error: OcrFailedError.of((data as { error?: unknown })?.error),
+          };
           stop.abort();
         }
       },
@@ -173,7 +190,7 @@ async function viaPolling(
     });
     onProgress({ state: job.state, progress: job.progress, stage: job.stage });
     if (job.state === "done") return job;
-    if (job.state === "failed") throw new OcrFailedError(errorMessage(job.error));
+    if (job.state === "failed") throw OcrFailedError.of(job.error);
     await sleep(intervalMs, signal);
   }
 }
@@ -194,7 +211,7 @@ export async function followOcrJob(
 ): Promise<OcrJob> {
   const { transport, onProgress, signal } = options;
   const streamed = await viaEvents(jobId, transport, onProgress, signal);
-  if (streamed.kind === "failed") throw new OcrFailedError(streamed.error);
+  if (streamed.kind === "failed") throw streamed.error;
   if (streamed.kind === "done") return streamed.job;
   return viaPolling(
     jobId,

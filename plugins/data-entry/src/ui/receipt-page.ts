@@ -106,6 +106,14 @@ const FIELD_KEY: Record<ReceiptField, string> = {
   notes: "data-entry.field.notes",
 };
 
+/** A failed job's error in the user's words when its code has a text, else as the server put it. */
+function ocrFailureMessage(error: OcrFailedError): string {
+  if (!error.code) return error.message;
+  const key = `data-entry.error.${error.code}`;
+  const worded = t(key);
+  return worded === key ? error.message : worded;
+}
+
 function fieldLabels(fields: readonly string[]): string {
   return fields
     .map((field) => (field in FIELD_KEY ? t(FIELD_KEY[field as ReceiptField]) : field))
@@ -682,7 +690,11 @@ export class DataEntryReceipt extends LitElement {
         return;
       }
       const message =
-        error instanceof OcrFailedError || error instanceof Error ? error.message : String(error);
+        error instanceof OcrFailedError
+          ? ocrFailureMessage(error)
+          : error instanceof Error
+            ? error.message
+            : String(error);
       this.ocr = { phase: "failed", attachment, message };
     }
   }
