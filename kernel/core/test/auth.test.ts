@@ -211,6 +211,33 @@ describe("refresh tokens", () => {
     expect(after.statusCode).toBe(401);
   });
 
+  it("logout with the access token in Authorization makes that token stop working at once", async () => {
+    const pair = (await login("demo", "demo", "10.0.3.4")).json();
+    const other = (await login("demo", "demo", "10.0.3.5")).json();
+    // Used (and so cached) before signing out: the cache must not keep it alive.
+    expect((await me(pair.access_token)).statusCode).toBe(200);
+    const out = await inject(t.kernel, {
+      method: "POST",
+      url: "/api/auth/logout",
+      headers: { authorization: `Bearer ${pair.access_token}` },
+      payload: { refresh_token: pair.refresh_token },
+    });
+    expect(out.statusCode).toBe(204);
+    const after = await me(pair.access_token);
+    expect(after.statusCode).toBe(401);
+    expect(after.json().error.details.reason).toBe("revoked");
+    // Another session of the same user is untouched.
+    expect((await me(other.access_token)).statusCode).toBe(200);
+    // A garbage bearer on logout is ignored, not an error.
+    const garbage = await inject(t.kernel, {
+      method: "POST",
+      url: "/api/auth/logout",
+      headers: { authorization: "Bearer not-a-token" },
+      payload: {},
+    });
+    expect(garbage.statusCode).toBe(204);
+  });
+
   it("keeps a browser's refresh token in an HttpOnly cookie scoped to /api/auth", async () => {
     const signedIn = await login("demo", "demo", "10.0.4.4");
     const cookie = String(signedIn.headers["set-cookie"]);

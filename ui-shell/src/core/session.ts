@@ -66,11 +66,17 @@ export class Session extends EventTarget {
   }
 
   async logout(): Promise<void> {
+    // Sent along so the server revokes this access token too, not only the refresh
+    // cookie: a copy of it (another tab, a log) stops working at once.
+    const accessToken = this.#accessToken;
     this.#clear();
     try {
       await fetch("/api/auth/logout", {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: {
+          "content-type": "application/json",
+          ...(accessToken ? { authorization: `Bearer ${accessToken}` } : {}),
+        },
         credentials: "same-origin",
         body: "{}",
       });

@@ -177,8 +177,18 @@ describeBrowser("web shell", { timeout: 90_000 }, () => {
   it("signs out, and sends an expired session back to the sign-in form with a message", async () => {
     const page = await env.newPage();
     await signIn(page);
+    const logout = page.waitForRequest((request) => request.url().endsWith("/api/auth/logout"));
     await page.getByRole("button", { name: "Ieșire" }).click();
     await page.getByText("Ați ieșit din cont.").waitFor();
+    // The access token went along and no longer works (not only the refresh cookie).
+    const sent = (await logout).headers().authorization;
+    expect(sent).toMatch(/^Bearer /);
+    const stale = await inject(env.kernel.kernel, {
+      method: "GET",
+      url: "/api/auth/me",
+      headers: { authorization: sent as string },
+    });
+    expect(stale.statusCode).toBe(401);
     // The refresh cookie is revoked: a reload does not sign in again.
     await page.reload();
     await page.getByLabel("Utilizator").waitFor();

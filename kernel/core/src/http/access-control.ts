@@ -47,16 +47,23 @@ export function accessOf(route: Pick<RouteOptions, "config" | "url" | "method">)
   return access;
 }
 
+/** The token of an `Authorization: Bearer <token>` header, if the request has one. */
+export function bearerTokenOf(request: Pick<FastifyRequest, "headers">): string | undefined {
+  const header = request.headers.authorization;
+  if (header === undefined || !/^Bearer /i.test(header)) return undefined;
+  return header.slice(7).trim() || undefined;
+}
+
 export function installAccessControl(app: FastifyInstance, tokens: AccessTokens): void {
   app.decorateRequest("user", null);
   const authenticate = (request: FastifyRequest): void => {
-    const header = request.headers.authorization;
-    if (header === undefined || !/^Bearer /i.test(header)) {
+    const token = bearerTokenOf(request);
+    if (token === undefined) {
       throw new UnauthorizedError("Sign in first: send Authorization: Bearer <access token>", {
         details: { reason: "missing_token" },
       });
     }
-    request.user = tokens.authenticate(header.slice(7).trim());
+    request.user = tokens.authenticate(token);
   };
   const signedIn: OnRequest = (request, _reply, done) => {
     try {

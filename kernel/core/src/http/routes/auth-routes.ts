@@ -11,6 +11,7 @@ import { TooManyRequestsError, UnauthorizedError } from "@roa2web/plugin-sdk";
 import { parseCookie, stringifySetCookie } from "cookie";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { TokenPair } from "../../auth/auth-service.js";
+import { bearerTokenOf } from "../access-control.js";
 import type { HttpDependencies } from "../http-dependencies.js";
 import { visibleCompanies } from "./companies-routes.js";
 import { companySchema, errorResponses } from "./schemas.js";
@@ -152,7 +153,8 @@ export async function authRoutes(app: FastifyInstance, deps: HttpDependencies): 
       config: { access: "public" },
       schema: {
         tags: ["auth"],
-        summary: "Sign out: revokes the refresh token and every token rotated from it",
+        summary:
+          "Sign out: revokes the refresh token and every token rotated from it, and the access token sent in Authorization (if any)",
         body: refreshBody,
         response: { 204: { type: "null", description: "Signed out" }, ...errorResponses },
       },
@@ -160,6 +162,8 @@ export async function authRoutes(app: FastifyInstance, deps: HttpDependencies): 
     async (request, reply) => {
       const token = refreshTokenOf(request);
       if (token) await auth.logout(token);
+      const bearer = bearerTokenOf(request);
+      if (bearer) deps.accessTokens.revoke(bearer);
       clearRefreshCookie(request, reply);
       return reply.status(204).send();
     },
