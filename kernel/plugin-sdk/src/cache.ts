@@ -8,6 +8,14 @@ export interface CacheGetResult<T> {
   storedAt: number;
 }
 
+/** What `peekL1` answers: a value the in-process level holds, unexpired. */
+export interface CacheL1Hit<T> {
+  value: T;
+  source: "HIT-L1";
+  /** When the value was stored (ms since epoch), for an `Age` header. */
+  storedAt: number;
+}
+
 export interface CacheWrapResult<T> {
   value: T;
   source: CacheSource;
@@ -48,5 +56,12 @@ export interface CacheService {
     compute: () => Promise<T>,
     options?: CacheSetOptions,
   ): Promise<CacheWrapResult<T>>;
+  /**
+   * The value if the in-process level (L1) holds it unexpired, synchronously; otherwise
+   * `undefined`, and nothing else happens (no L2 read, no computation, no miss counted:
+   * the `wrap` or `get` the caller falls back to counts it). For a hot path that answers
+   * an L1 hit without awaiting. A hit counts in `stats()` as an L1 hit, like `wrap`'s.
+   */
+  peekL1<T>(key: string): CacheL1Hit<T> | undefined;
   stats(): Promise<CacheStats>;
 }

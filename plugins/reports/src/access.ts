@@ -8,5 +8,6 @@ import type { ReportCaller } from "./contract.js";
  */
 export function callerOf(request: { user: AuthUser | null }): ReportCaller {
   if (request.user === null) throw new UnauthorizedError();
-  return { companies: request.user.companies };
+  // The user itself (the service reads only `companies`): no object per request.
+  return request.user;
 }

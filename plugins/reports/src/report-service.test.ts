@@ -163,3 +163,133 @@ describe("remembered period resolutions", () => {
     expect(Object.isFrozen(resolved.period)).toBe(true);
   });
 });
+
+/** The fake ERP, also answering every report's own queries with no rows. */
+class EmptyBooksErp extends FakeErp {
+  reportQueries = 0;
+
+  override async queryOne<T>(sql: string, binds?: Record<string, unknown>) {
+    if (sql.includes("FROM companies c")) return super.queryOne<T>(sql, binds);
+    this.reportQueries += 1;
+    return undefined;
+  }
+
+  override async query<T>(): Promise<T[]> {
+    this.reportQueries += 1;
+    return [];
+  }
+}
+
+describe("answering a cached report without awaiting (peek…)", () => {
+  let books: EmptyBooksErp;
+  beforeEach(() => {
+    books = new EmptyBooksErp();
+    // One closed month: every report of June is closed (a day's TTL) but the dashboard,
+    // whose 12-month span is open (a minute).
+    books.companies.set(1, { code: "NORD", name: "Nord SRL", closedMonths: 1 });
+    reports = new ReportService({
+      erp: books,
+      cache: cache.namespaced("reports"),
+      ttls: DEFAULT_TTLS,
+    });
+  });
+
+  const june = { company: 1, period: "2025-06" };
+  // Each report's async method and its peek, over the same (defaulted) filters.
+  const pairs = [
+    [
+      "dashboard",
+      () => reports.dashboard(june, everyCompany),
+      () => reports.peekDashboard(june, everyCompany),
+    ],
+    [
+      "invoices",
+      () => reports.invoices({ ...june, type: "client" }, everyCompany),
+      () => reports.peekInvoices({ ...june, type: "client" }, everyCompany),
+    ],
+    [
+      "aging",
+      () => reports.aging({ ...june, type: "supplier" }, everyCompany),
+      () => reports.peekAging({ ...june, type: "supplier" }, everyCompany),
+    ],
+    [
+      "treasury",
+      () => reports.treasury({ ...june, page: 2 }, everyCompany),
+      () => reports.peekTreasury({ ...june, page: 2 }, everyCompany),
+    ],
+    [
+      "trial balance",
+      () => reports.trialBalance(june, everyCompany),
+      () => reports.peekTrialBalance(june, everyCompany),
+    ],
+  ] as const;
+
+  it.each(pairs)(
+    "%s: nothing before the first answer, then the async path's L1 hit",
+    async (_name, serve, peek) => {
+      expect(peek()).toBeUndefined();
+      expect(books.factQueries + books.reportQueries).toBe(0); // a peek never reads
+      const miss = await serve();
+      expect(miss.source).toBe("MISS");
+      const peeked = peek();
+      expect(peeked).toEqual({ report: miss.report, source: "HIT-L1", storedAt: miss.storedAt });
+      expect(peeked?.report).toBe(miss.report); // the very same frozen value
+      expect(await serve()).toEqual(peeked);
+      expect(books.factQueries).toBe(1);
+    },
+  );
+
+  it("checks the grant and keeps callers' scopes apart, as the async path does", async () => {
+    await reports.dashboard(june, everyCompany);
+    expect(() => reports.peekDashboard(june, { companies: [2] })).toThrow(CompanyNotGrantedError);
+    // Granted, but another scope: another cache entry, not there yet.
+    expect(reports.peekDashboard(june, { companies: [1] })).toBeUndefined();
+    await reports.dashboard(june, { companies: [1] });
+    expect(reports.peekDashboard(june, { companies: [1] })?.source).toBe("HIT-L1");
+  });
+
+  it("refuses bad filters first, remembered period or not", async () => {
+    await reports.invoices({ ...june, type: "client" }, everyCompany);
+    expect(() =>
+      reports.peekInvoices({ ...june, type: "other" as "client" }, everyCompany),
+    ).toThrow(InvalidParameterError);
+    expect(() => reports.peekAging({ ...june, type: "other" as "client" }, everyCompany)).toThrow(
+      InvalidParameterError,
+    );
+    expect(() => reports.peekTreasury({ ...june, page_size: 0 }, everyCompany)).toThrow(
+      InvalidParameterError,
+    );
+    expect(() =>
+      reports.peekTrialBalance({ ...june, level: "middle" as "analytic" }, everyCompany),
+    ).toThrow(InvalidParameterError);
+    // Other filters are another entry.
+    expect(reports.peekInvoices({ ...june, type: "supplier" }, everyCompany)).toBeUndefined();
+  });
+
+  it("is not taken after an invalidation, with or without the memo", async () => {
+    await reports.trialBalance(june, everyCompany);
+    await cache.invalidatePrefix("reports:trial-balance:");
+    // The period is still remembered, the report is gone from L1.
+    expect(reports.peekTrialBalance(june, everyCompany)).toBeUndefined();
+    await reports.trialBalance(june, everyCompany);
+    reports.forgetResolutions();
+    // The report is in L1, the period is forgotten.
+    expect(reports.peekTrialBalance(june, everyCompany)).toBeUndefined();
+    expect((await reports.trialBalance(june, everyCompany)).source).toBe("HIT-L1");
+    expect(reports.peekTrialBalance(june, everyCompany)?.source).toBe("HIT-L1");
+  });
+
+  it("is not taken once the remembered period or the report expires", async () => {
+    await reports.aging({ ...june, type: "client" }, everyCompany);
+    vi.setSystemTime(START + PERIOD_FACTS_TTL_MS + 1);
+    // A closed period's report lives a day, but its resolution only the facts' minute.
+    expect(reports.peekAging({ ...june, type: "client" }, everyCompany)).toBeUndefined();
+    expect((await reports.aging({ ...june, type: "client" }, everyCompany)).source).toBe("HIT-L1");
+    expect(books.factQueries).toBe(2);
+    expect(reports.peekAging({ ...june, type: "client" }, everyCompany)?.source).toBe("HIT-L1");
+
+    vi.setSystemTime(START + DEFAULT_TTLS.closedMs + 1);
+    expect(reports.peekAging({ ...june, type: "client" }, everyCompany)).toBeUndefined();
+    expect((await reports.aging({ ...june, type: "client" }, everyCompany)).source).toBe("MISS");
+  });
+});

@@ -89,6 +89,11 @@ function monthIndex(month: string): number {
 /** How long whether a company exists and which of its months are closed is reused. */
 export const PERIOD_FACTS_TTL_MS = 60_000;
 
+/** The dashboard has no filters of its own: one frozen object for every request. */
+const NO_FILTERS: Readonly<Record<string, undefined>> = Object.freeze({});
+
+type KeyFilters = Readonly<Record<string, string | number | undefined>>;
+
 /** The first month of the dashboard's 12-month series. */
 function seriesStart(period: ReportPeriod): string {
   return addMonths(period.to.slice(0, 7), 1 - SERIES_MONTHS);
@@ -202,26 +207,83 @@ export class ReportService implements ReportQueries {
     report: ReportName,
     params: PeriodParams,
     caller: ReportCaller,
-    filters: Record<string, string | number | undefined>,
+    filters: KeyFilters,
     compute: (resolved: ResolvedReport) => Promise<T>,
     span: PeriodSpan = "period",
   ): Promise<CachedReport<T>> {
     const resolved =
       this.#remembered(params, caller, span) ?? (await this.#resolveAfresh(params, caller, span));
-    const key = reportCacheKey({
-      report,
-      company: params.company,
-      from: resolved.period.from,
-      to: resolved.period.to,
-      // The as-of date changes an open period's answer from one day to the next. (First,
-      // and the callers list their filters by name: then the key needs no sort.)
-      filters: { as_of: resolved.view.as_of, ...filters },
-      scope: scopeKey(caller.companies),
-    });
+    const key = cacheKeyOf(report, params, caller, resolved, filters);
     const result = await this.#cache.wrap(key, () => compute(resolved), {
       ttlMs: resolved.ttlMs,
     });
     return { report: result.value, source: result.source, storedAt: result.storedAt };
+  }
+
+  /**
+   * The answer `#serve` would give, when it is already at hand: the period is in the
+   * memo and the report in the cache's L1. Synchronous, so an L1 hit costs no promise;
+   * `undefined` otherwise (nothing is read or computed: the caller takes `#serve`).
+   * Throws what `#serve` throws first for a remembered period (403 without the grant).
+   */
+  #peek<T>(
+    report: ReportName,
+    params: PeriodParams,
+    caller: ReportCaller,
+    filters: KeyFilters,
+    span: PeriodSpan = "period",
+  ): CachedReport<T> | undefined {
+    const resolved = this.#remembered(params, caller, span);
+    if (resolved === undefined) return undefined;
+    const hit = this.#cache.peekL1<T>(cacheKeyOf(report, params, caller, resolved, filters));
+    return hit && { report: hit.value, source: hit.source, storedAt: hit.storedAt };
+  }
+
+  /*
+   * The `peek…` methods answer a report from memory without awaiting, or `undefined`
+   * when it is not there (then the report's own method answers). Each builds the key
+   * from the same filters as its report's method, and validates them the same way
+   * first, so both paths accept, refuse and key alike. Routes use them through
+   * `cachedReportHandler`.
+   */
+
+  peekDashboard(
+    params: PeriodParams,
+    caller: ReportCaller,
+  ): CachedReport<DashboardReport> | undefined {
+    return this.#peek("dashboard", params, caller, NO_FILTERS, "series");
+  }
+
+  peekInvoices(params: InvoiceParams, caller: ReportCaller): CachedReport<InvoiceList> | undefined {
+    return this.#peek(
+      "invoices",
+      params,
+      caller,
+      invoiceKeyFilters(params, invoiceFilters(params)),
+    );
+  }
+
+  peekAging(params: AgingParams, caller: ReportCaller): CachedReport<AgingReport> | undefined {
+    return this.#peek("aging", params, caller, agingKeyFilters(params));
+  }
+
+  peekTreasury(
+    params: TreasuryParams,
+    caller: ReportCaller,
+  ): CachedReport<TreasuryReport> | undefined {
+    return this.#peek("treasury", params, caller, treasuryKeyFilters(params, treasuryPage(params)));
+  }
+
+  peekTrialBalance(
+    params: TrialBalanceParams,
+    caller: ReportCaller,
+  ): CachedReport<TrialBalanceReport> | undefined {
+    return this.#peek(
+      "trial-balance",
+      params,
+      caller,
+      trialBalanceKeyFilters(trialBalanceFilters(params)),
+    );
   }
 
   dashboard(params: PeriodParams, caller: ReportCaller): Promise<CachedReport<DashboardReport>> {
@@ -231,7 +293,7 @@ export class ReportService implements ReportQueries {
       "dashboard",
       params,
       caller,
-      {},
+      NO_FILTERS,
       async ({ period, view, asOfUntil }) => {
         const series = monthsEndingWith(period.to, SERIES_MONTHS);
         const seriesFrom = `${series[0]}-01`;
@@ -269,25 +331,13 @@ export class ReportService implements ReportQueries {
 
   invoices(params: InvoiceParams, caller: ReportCaller): Promise<CachedReport<InvoiceList>> {
     const filters = invoiceFilters(params);
-    const { order, page, issuedFrom, issuedTo, dueFrom, dueTo } = filters;
+    const { order, page } = filters;
     const erp = this.#erp;
     return this.#serve(
       "invoices",
       params,
       caller,
-      {
-        direction: order.direction,
-        due_from: dueFrom,
-        due_to: dueTo,
-        issued_from: issuedFrom,
-        issued_to: issuedTo,
-        page: page.page,
-        page_size: page.pageSize,
-        partner: params.partner,
-        sort: order.key,
-        status: params.status,
-        type: params.type,
-      },
+      invoiceKeyFilters(params, filters),
       async (resolved) => {
         const { view } = resolved;
         const { rows, total, totals } = await invoicePage(erp, {
@@ -308,39 +358,33 @@ export class ReportService implements ReportQueries {
   }
 
   aging(params: AgingParams, caller: ReportCaller): Promise<CachedReport<AgingReport>> {
-    checkInvoiceType(params.type);
+    const filters = agingKeyFilters(params);
     const erp = this.#erp;
-    return this.#serve(
-      "aging",
-      params,
-      caller,
-      { partner: params.partner, type: params.type },
-      async ({ view, asOfUntil }) => {
-        const rows = await openInvoicesByDueDate(erp, {
-          company: params.company,
-          kind: params.type,
-          asOfUntil,
-          partner: params.partner,
-        });
-        return {
-          company_id: params.company,
-          period: view,
-          type: params.type,
-          ...ageOutstanding(rows, view.as_of),
-        };
-      },
-    );
+    return this.#serve("aging", params, caller, filters, async ({ view, asOfUntil }) => {
+      const rows = await openInvoicesByDueDate(erp, {
+        company: params.company,
+        kind: params.type,
+        asOfUntil,
+        partner: params.partner,
+      });
+      return {
+        company_id: params.company,
+        period: view,
+        type: params.type,
+        ...ageOutstanding(rows, view.as_of),
+      };
+    });
   }
 
   treasury(params: TreasuryParams, caller: ReportCaller): Promise<CachedReport<TreasuryReport>> {
-    const page = pageRequest(params.page, params.page_size);
+    const page = treasuryPage(params);
     const erp = this.#erp;
     const company = params.company;
     return this.#serve(
       "treasury",
       params,
       caller,
-      { account: params.account, page: page.page, page_size: page.pageSize },
+      treasuryKeyFilters(params, page),
       async ({ period, view }) => {
         const range = { company, dateFrom: period.from, dateUntil: period.until };
         const [accounts, movements] = await Promise.all([
@@ -375,13 +419,14 @@ export class ReportService implements ReportQueries {
     params: TrialBalanceParams,
     caller: ReportCaller,
   ): Promise<CachedReport<TrialBalanceReport>> {
-    const { level, accountClass } = trialBalanceFilters(params);
+    const filters = trialBalanceFilters(params);
+    const { level, accountClass } = filters;
     const erp = this.#erp;
     return this.#serve(
       "trial-balance",
       params,
       caller,
-      { account_class: accountClass, level },
+      trialBalanceKeyFilters(filters),
       async ({ period, view }) => {
         const [turnovers, names] = await Promise.all([
           accountTurnovers(erp, {
@@ -403,6 +448,72 @@ export class ReportService implements ReportQueries {
       },
     );
   }
+}
+
+/**
+ * A report's cache key, once its period is resolved. The as-of date changes an open
+ * period's answer from one day to the next. (First, and the callers list their filters
+ * by name: then the key needs no sort.)
+ */
+function cacheKeyOf(
+  report: ReportName,
+  params: PeriodParams,
+  caller: ReportCaller,
+  resolved: ResolvedReport,
+  filters: KeyFilters,
+): string {
+  return reportCacheKey({
+    report,
+    company: params.company,
+    from: resolved.period.from,
+    to: resolved.period.to,
+    filters: { as_of: resolved.view.as_of, ...filters },
+    scope: scopeKey(caller.companies),
+  });
+}
+
+/** What tells one invoice list apart in the cache, from its checked filters. */
+function invoiceKeyFilters(
+  params: InvoiceParams,
+  { order, page, issuedFrom, issuedTo, dueFrom, dueTo }: ReturnType<typeof invoiceFilters>,
+): KeyFilters {
+  return {
+    direction: order.direction,
+    due_from: dueFrom,
+    due_to: dueTo,
+    issued_from: issuedFrom,
+    issued_to: issuedTo,
+    page: page.page,
+    page_size: page.pageSize,
+    partner: params.partner,
+    sort: order.key,
+    status: params.status,
+    type: params.type,
+  };
+}
+
+/** The aging report's key filters, after checking its type (400). */
+function agingKeyFilters(params: AgingParams): KeyFilters {
+  checkInvoiceType(params.type);
+  return { partner: params.partner, type: params.type };
+}
+
+function treasuryPage(params: TreasuryParams) {
+  return pageRequest(params.page, params.page_size);
+}
+
+function treasuryKeyFilters(
+  params: TreasuryParams,
+  page: ReturnType<typeof pageRequest>,
+): KeyFilters {
+  return { account: params.account, page: page.page, page_size: page.pageSize };
+}
+
+function trialBalanceKeyFilters({
+  level,
+  accountClass,
+}: ReturnType<typeof trialBalanceFilters>): KeyFilters {
+  return { account_class: accountClass, level };
 }
 
 /** The invoice list's filters, checked (400 naming the field) and normalised. */

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   inject,
   startTestKernel,
@@ -21,6 +21,7 @@ import type {
   TreasuryReport,
   TrialBalanceReport,
 } from "./contract.js";
+import { REPORT_SERVICE, type ReportService } from "./report-service.js";
 
 const packageRoot = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
 const packageJson = JSON.parse(readFileSync(path.join(packageRoot, "package.json"), "utf8")) as {
@@ -495,6 +496,58 @@ describe("cache", () => {
       close.run({ closed: 0, year, month });
       books.close();
       await invalidateAll();
+    }
+  });
+
+  it("answers an L1 hit without the async path, alike, and not after an invalidation", async () => {
+    const service = t.kernel.plugins
+      .get(manifest.name)
+      ?.instance?.context.resolve<ReportService>(REPORT_SERVICE);
+    if (!service) throw new Error("no report service");
+    const asyncPath = vi.spyOn(service, "dashboard");
+    const syncPath = vi.spyOn(service, "peekDashboard");
+    try {
+      const url = `/dashboard?company=1&from=${closedPeriod}-01&to=${closedPeriod}-20`;
+      const first = await get(url);
+      expect(first.headers["x-cache"]).toBe("MISS");
+      expect(asyncPath).toHaveBeenCalledTimes(1);
+      expect(syncPath).toHaveLastReturnedWith(undefined);
+
+      const hit = await get(url);
+      expect(hit.headers["x-cache"]).toBe("HIT-L1");
+      expect(asyncPath).toHaveBeenCalledTimes(1); // answered by the peek alone
+      expect(syncPath.mock.results.at(-1)?.value).toMatchObject({ source: "HIT-L1" });
+      expect(hit.body).toBe(first.body);
+      expect(hit.headers.etag).toBe(first.headers.etag);
+      expect(hit.headers["content-type"]).toBe(first.headers["content-type"]);
+      const held = await inject(t.kernel, {
+        method: "GET",
+        url: `${api}${url}`,
+        headers: {
+          authorization: `Bearer ${tokens.admin}`,
+          "if-none-match": first.headers.etag as string,
+        },
+      });
+      expect(held.statusCode).toBe(304);
+      // A caller without the grant is refused on this path too, and never served.
+      const forbidden = await get(url, "reader");
+      expect(forbidden.statusCode).toBe(403);
+      expect(asyncPath).toHaveBeenCalledTimes(1);
+
+      const invalidate = await inject(t.kernel, {
+        method: "POST",
+        url: `${api}/cache/invalidate`,
+        headers: { authorization: `Bearer ${tokens.admin}` },
+        payload: { report: "dashboard", company: 1 },
+      });
+      expect(invalidate.statusCode).toBe(200);
+      const after = await get(url);
+      expect(after.headers["x-cache"]).toBe("MISS");
+      expect(asyncPath).toHaveBeenCalledTimes(2);
+      expect(after.body).toBe(first.body);
+    } finally {
+      asyncPath.mockRestore();
+      syncPath.mockRestore();
     }
   });
 

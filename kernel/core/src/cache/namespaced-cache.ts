@@ -4,6 +4,7 @@
  */
 import type {
   CacheGetResult,
+  CacheL1Hit,
   CacheService,
   CacheSetOptions,
   CacheStats,
@@ -48,6 +49,10 @@ export class NamespacedCache implements CacheService {
     options?: CacheSetOptions,
   ): Promise<CacheWrapResult<T>> {
     return this.cache.wrap(this.prefix + key, compute, options);
+  }
+
+  peekL1<T>(key: string): CacheL1Hit<T> | undefined {
+    return this.cache.peekL1<T>(this.prefix + key);
   }
 
   /** The whole cache's numbers: per-namespace counters would cost a map lookup on every read. */

@@ -441,6 +441,62 @@ describe("a failing L2", () => {
   });
 });
 
+describe("peekL1", () => {
+  it("answers an L1 entry synchronously, as wrap's hit would, and counts it as an L1 hit", async () => {
+    const cache = makeCache();
+    const storedAt = clock.ms;
+    await cache.wrap("report", async () => ({ total: 3 }));
+    clock.ms += 2500;
+    const peeked = cache.peekL1<{ total: number }>("report");
+    expect(peeked).toEqual({ value: { total: 3 }, source: "HIT-L1", storedAt });
+    const wrapped = await cache.wrap("report", async () => ({ total: 4 }));
+    expect(wrapped).toEqual(peeked);
+    expect(peeked?.value).toBe(wrapped.value); // the very same frozen value
+    const { l1 } = await cache.stats();
+    expect([l1.hits, l1.misses]).toEqual([2, 1]);
+  });
+
+  it("answers undefined for a missing key without counting a miss or reading L2", async () => {
+    const cache = makeCache();
+    await cache.set("only-in-l2", 1);
+    cache.clearL1();
+    expect(cache.peekL1("only-in-l2")).toBeUndefined();
+    expect(cache.peekL1("nowhere")).toBeUndefined();
+    const stats = await cache.stats();
+    expect([stats.l1.hits, stats.l1.misses, stats.l2.hits, stats.l2.misses]).toEqual([0, 0, 0, 0]);
+    // L1 is still empty: the peek did not copy the L2 entry back.
+    expect(stats.l1.size).toBe(0);
+  });
+
+  it("respects the TTL: alive up to its expiry, gone one ms later", async () => {
+    const cache = makeCache();
+    await cache.set("a", "x", { ttlMs: 1000 });
+    clock.ms += 1000;
+    expect(cache.peekL1("a")?.value).toBe("x");
+    clock.ms += 1;
+    expect(cache.peekL1("a")).toBeUndefined();
+  });
+
+  it("sees nothing after a delete or an invalidation", async () => {
+    const cache = makeCache();
+    await cache.set("r:1", 1);
+    await cache.set("r:2", 2);
+    await cache.delete("r:1");
+    expect(cache.peekL1("r:1")).toBeUndefined();
+    await cache.invalidatePrefix("r:");
+    expect(cache.peekL1("r:2")).toBeUndefined();
+  });
+
+  it("stays within a namespaced view's own keys", async () => {
+    const cache = makeCache();
+    const reports = cache.namespaced("reports");
+    await reports.set("k", "mine");
+    await cache.set("k", "kernel's");
+    expect(reports.peekL1("k")?.value).toBe("mine");
+    expect(cache.namespaced("data-entry").peekL1("k")).toBeUndefined();
+  });
+});
+
 describe("stats", () => {
   it("counts exactly what each level did", async () => {
     const cache = makeCache();

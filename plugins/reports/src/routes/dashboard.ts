@@ -1,8 +1,7 @@
 /** GET /api/reports/dashboard */
 import { defineRoutes } from "@roa2web/plugin-sdk";
-import { callerOf } from "../access.js";
-import { withCacheHeaders } from "../cache-headers.js";
 import type { PeriodParams } from "../contract.js";
+import { cachedReportHandler } from "../report-handler.js";
 import { REPORT_SERVICE, type ReportService } from "../report-service.js";
 import { dashboardSchema } from "../schemas.js";
 
@@ -12,7 +11,9 @@ export default defineRoutes(async (app, { plugin }) => {
   app.get<{ Querystring: PeriodParams }>(
     "/dashboard",
     { config: { access: "reports:read" }, schema: dashboardSchema },
-    async (request, reply) =>
-      withCacheHeaders(request, reply, await reports.dashboard(request.query, callerOf(request))),
+    cachedReportHandler(
+      (query: PeriodParams, caller) => reports.peekDashboard(query, caller),
+      (query, caller) => reports.dashboard(query, caller),
+    ),
   );
 });

@@ -1,8 +1,7 @@
 /** GET /api/reports/invoices and /api/reports/invoices/aging */
 import { defineRoutes } from "@roa2web/plugin-sdk";
-import { callerOf } from "../access.js";
-import { withCacheHeaders } from "../cache-headers.js";
 import type { AgingParams, InvoiceParams } from "../contract.js";
+import { cachedReportHandler } from "../report-handler.js";
 import { REPORT_SERVICE, type ReportService } from "../report-service.js";
 import { agingSchema, invoicesSchema } from "../schemas.js";
 
@@ -12,14 +11,18 @@ export default defineRoutes(async (app, { plugin }) => {
   app.get<{ Querystring: InvoiceParams }>(
     "/invoices",
     { config: { access: "reports:read" }, schema: invoicesSchema },
-    async (request, reply) =>
-      withCacheHeaders(request, reply, await reports.invoices(request.query, callerOf(request))),
+    cachedReportHandler(
+      (query: InvoiceParams, caller) => reports.peekInvoices(query, caller),
+      (query, caller) => reports.invoices(query, caller),
+    ),
   );
 
   app.get<{ Querystring: AgingParams }>(
     "/invoices/aging",
     { config: { access: "reports:read" }, schema: agingSchema },
-    async (request, reply) =>
-      withCacheHeaders(request, reply, await reports.aging(request.query, callerOf(request))),
+    cachedReportHandler(
+      (query: AgingParams, caller) => reports.peekAging(query, caller),
+      (query, caller) => reports.aging(query, caller),
+    ),
   );
 });

@@ -1,8 +1,7 @@
 /** GET /api/reports/treasury */
 import { defineRoutes } from "@roa2web/plugin-sdk";
-import { callerOf } from "../access.js";
-import { withCacheHeaders } from "../cache-headers.js";
 import type { TreasuryParams } from "../contract.js";
+import { cachedReportHandler } from "../report-handler.js";
 import { REPORT_SERVICE, type ReportService } from "../report-service.js";
 import { treasurySchema } from "../schemas.js";
 
@@ -12,7 +11,9 @@ export default defineRoutes(async (app, { plugin }) => {
   app.get<{ Querystring: TreasuryParams }>(
     "/treasury",
     { config: { access: "reports:read" }, schema: treasurySchema },
-    async (request, reply) =>
-      withCacheHeaders(request, reply, await reports.treasury(request.query, callerOf(request))),
+    cachedReportHandler(
+      (query: TreasuryParams, caller) => reports.peekTreasury(query, caller),
+      (query, caller) => reports.treasury(query, caller),
+    ),
   );
 });

@@ -1,8 +1,7 @@
 /** GET /api/reports/trial-balance */
 import { defineRoutes } from "@roa2web/plugin-sdk";
-import { callerOf } from "../access.js";
-import { withCacheHeaders } from "../cache-headers.js";
 import type { TrialBalanceParams } from "../contract.js";
+import { cachedReportHandler } from "../report-handler.js";
 import { REPORT_SERVICE, type ReportService } from "../report-service.js";
 import { trialBalanceSchema } from "../schemas.js";
 
@@ -12,11 +11,9 @@ export default defineRoutes(async (app, { plugin }) => {
   app.get<{ Querystring: TrialBalanceParams }>(
     "/trial-balance",
     { config: { access: "reports:read" }, schema: trialBalanceSchema },
-    async (request, reply) =>
-      withCacheHeaders(
-        request,
-        reply,
-        await reports.trialBalance(request.query, callerOf(request)),
-      ),
+    cachedReportHandler(
+      (query: TrialBalanceParams, caller) => reports.peekTrialBalance(query, caller),
+      (query, caller) => reports.trialBalance(query, caller),
+    ),
   );
 });

@@ -1,0 +1,95 @@
+/**
+ * The shared handler of the cached report routes: an L1 hit is answered synchronously
+ * (a body, not a promise), anything else through the async path, with the same
+ * headers and body either way.
+ */
+import { describe, expect, it } from "vitest";
+import type { CachedReport, ReportCaller } from "./contract.js";
+import { CompanyNotGrantedError } from "./errors.js";
+import { cachedReportHandler } from "./report-handler.js";
+
+const report: CachedReport<{ total: number }> = Object.freeze({
+  report: Object.freeze({ total: 7 }),
+  source: "HIT-L1" as const,
+  storedAt: Date.now() - 3000,
+});
+
+function fakeReply() {
+  const reply = {
+    status: 200,
+    headers: {} as Record<string, string | number>,
+    header(name: string, value: string | number) {
+      reply.headers[name.toLowerCase()] = value;
+      return reply;
+    },
+    code(status: number) {
+      reply.status = status;
+      return reply;
+    },
+    type(contentType: string) {
+      reply.headers["content-type"] = contentType;
+      return reply;
+    },
+    serialize: (payload: unknown) => JSON.stringify(payload),
+  };
+  return reply;
+}
+
+function request(headers: Record<string, string> = {}) {
+  return { query: { company: 1 }, user: { companies: [1] as readonly number[] } as never, headers };
+}
+
+describe("cachedReportHandler", () => {
+  it("answers a hit synchronously, a miss through the async path, alike", async () => {
+    const calls: string[] = [];
+    let inMemory = false;
+    const handler = cachedReportHandler(
+      (query: { company: number }, caller: ReportCaller) => {
+        calls.push(`peek ${query.company} ${String(caller.companies)}`);
+        return inMemory ? report : undefined;
+      },
+      async (query, caller) => {
+        calls.push(`serve ${query.company} ${String(caller.companies)}`);
+        return report;
+      },
+    );
+
+    const missReply = fakeReply();
+    const slow = handler(request(), missReply);
+    expect(slow).toBeInstanceOf(Promise);
+    const slowBody = await slow;
+
+    inMemory = true;
+    const hitReply = fakeReply();
+    const fast = handler(request(), hitReply);
+    expect(Buffer.isBuffer(fast)).toBe(true);
+    expect(fast).toEqual(slowBody);
+    expect(String(fast)).toBe('{"total":7}');
+    expect(hitReply.headers).toEqual(missReply.headers);
+    expect(hitReply.headers["x-cache"]).toBe("HIT-L1");
+    expect(hitReply.headers.age).toBe(3);
+    expect(calls).toEqual(["peek 1 1", "serve 1 1", "peek 1 1"]);
+  });
+
+  it("answers 304 on the synchronous path to a client that holds the version", () => {
+    const handler = cachedReportHandler(
+      () => report,
+      async () => report,
+    );
+    const first = fakeReply();
+    handler(request(), first);
+    const held = fakeReply();
+    expect(handler(request({ "if-none-match": String(first.headers.etag) }), held)).toBe("");
+    expect(held.status).toBe(304);
+  });
+
+  it("throws what the peek throws (a 403) for Fastify's error handler", () => {
+    const handler = cachedReportHandler(
+      () => {
+        throw new CompanyNotGrantedError(1);
+      },
+      async () => report,
+    );
+    expect(() => handler(request(), fakeReply())).toThrow(CompanyNotGrantedError);
+  });
+});
