@@ -11,6 +11,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import http from "node:http";
+import net from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestKernel, type TestKernel } from "../src/testing/index.js";
@@ -385,6 +386,48 @@ describe("bad input, for every operation of the OpenAPI document", () => {
       };
       expect(problemWith(sweepCase, answer), url.slice(0, 60)).toBeUndefined();
       expect([400, 404]).toContain(answer.status);
+    }
+  });
+
+  it("answers HTTP that does not parse (below the routes) with a JSON 4xx and closes", async () => {
+    const { hostname, port } = new URL(t.url);
+    const exchange = (text: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = net.connect(Number(port), hostname, () => socket.end(text));
+        let answer = "";
+        socket.setTimeout(10_000, () => socket.destroy(new Error("no answer")));
+        socket.on("data", (chunk) => {
+          answer += chunk;
+        });
+        socket.on("close", () => resolve(answer));
+        socket.on("error", reject);
+      });
+    const post = (headers: string, body: string) =>
+      `POST /api/data-entry/receipts HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\n${headers}\r\n${body}`;
+    const cases: Array<[string, string]> = [
+      ["not HTTP", "NOT HTTP AT ALL\r\n\r\n"],
+      ["unknown HTTP version", "GET /health HTTP/9.9\r\nHost: x\r\n\r\n"],
+      ["space in the URL", "GET /api/a b HTTP/1.1\r\nHost: x\r\n\r\n"],
+      ["NUL in a header", "GET /health HTTP/1.1\r\nHost: x\r\nX-A: a\u0000b\r\n\r\n"],
+      ["header without a colon", "GET /health HTTP/1.1\r\nHost: x\r\nnocolon\r\n\r\n"],
+      [
+        "headers over 16 KiB",
+        `GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`,
+      ],
+      ["content-length not a number", post("Content-Length: abc\r\n", "{}")],
+      ["two content-lengths", post("Content-Length: 2\r\nContent-Length: 3\r\n", "{}")],
+      [
+        "content-length and chunked",
+        post("Content-Length: 2\r\nTransfer-Encoding: chunked\r\n", "2\r\n{}\r\n0\r\n\r\n"),
+      ],
+      ["malformed chunk", post("Transfer-Encoding: chunked\r\n", "zz\r\n{}\r\n0\r\n\r\n")],
+    ];
+    for (const [label, text] of cases) {
+      const answer = await exchange(text);
+      const status = Number(/^HTTP\/1\.1 (\d{3}) /.exec(answer)?.[1]);
+      expect(status >= 400 && status < 500, `${label}: ${answer.slice(0, 80)}`).toBe(true);
+      const body = answer.slice(answer.indexOf("\r\n\r\n") + 4);
+      expect(JSON.parse(body).error.code, label).toEqual(expect.any(String));
     }
   });
 

@@ -1,4 +1,5 @@
 import http from "node:http";
+import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inject, startTestKernel, type TestKernel } from "./helpers/test-kernel.js";
 
@@ -112,6 +113,34 @@ describe("kernel HTTP surface", () => {
       expect(error.code).toBe(code);
       expect(error.request_id).toBe(answer.id);
       expect(answer.body).not.toContain(path);
+    }
+  });
+
+  it("answers HTTP that Node's parser refuses with a JSON error too, not a bare status line", async () => {
+    const { hostname, port } = new URL(t.url);
+    const exchange = (text: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = net.connect(Number(port), hostname, () => socket.end(text));
+        let answer = "";
+        socket.on("data", (chunk) => {
+          answer += chunk;
+        });
+        socket.on("close", () => resolve(answer));
+        socket.on("error", reject);
+      });
+    for (const [text, status, code] of [
+      ["NOT HTTP AT ALL\r\n\r\n", 400, "BAD_REQUEST"],
+      [
+        `GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`,
+        431,
+        "HEADERS_TOO_LARGE",
+      ],
+    ] as const) {
+      const answer = await exchange(text);
+      expect(answer.startsWith(`HTTP/1.1 ${status} `), answer.slice(0, 40)).toBe(true);
+      const body = JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4));
+      expect(body.error.code).toBe(code);
+      expect(answer).toContain(`x-request-id: ${body.error.request_id}`);
     }
   });
 
