@@ -141,6 +141,7 @@ describe("kernel HTTP surface", () => {
       const body = JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4));
       expect(body.error.code).toBe(code);
       expect(answer).toContain(`x-request-id: ${body.error.request_id}`);
+      expect(answer.toLowerCase()).toContain("x-content-type-options: nosniff");
     }
   });
 

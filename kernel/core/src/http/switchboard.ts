@@ -10,7 +10,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import type { FastifyInstance } from "fastify";
-import type { HeaderSetter } from "./security-headers.js";
+import { apiSecurityHeaderList, type HeaderSetter } from "./security-headers.js";
 
 interface Logger {
   info(object: object, message?: string): void;
@@ -140,6 +140,11 @@ function clientErrorStatus(code: string | undefined): [number, string, string] {
   }
 }
 
+/** The API's security headers (nosniff, no-store, CSP…), as raw header lines. */
+const API_HEADER_LINES = apiSecurityHeaderList()
+  .map(([name, value]) => `${name}: ${value}\r\n`)
+  .join("");
+
 /**
  * A request Node's HTTP parser rejects (a malformed request line or header, headers
  * over the limit, too slow) never reaches a route: Node would answer a bare status line
@@ -160,6 +165,7 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
       "content-type: application/json; charset=utf-8\r\n" +
       `content-length: ${Buffer.byteLength(body)}\r\n` +
       `x-request-id: ${id}\r\n` +
+      API_HEADER_LINES +
       "connection: close\r\n\r\n" +
       body,
   );
