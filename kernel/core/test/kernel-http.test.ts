@@ -1,3 +1,5 @@
+import http from "node:http";
+import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inject, startTestKernel, type TestKernel } from "./helpers/test-kernel.js";
 
@@ -74,6 +76,85 @@ describe("kernel HTTP surface", () => {
       message: "No route GET /api/nothing-here",
     });
     expect(body.error.request_id).toBe(response.headers.get("x-request-id"));
+  });
+
+  // Found by the bad-input sweep: Fastify's router answered these itself, in its own shape.
+  it("answers an undecodable URL (400) and an over-long path segment (414) as JSON errors", async () => {
+    const raw = (path: string, method = "GET") =>
+      new Promise<{ status: number; id: unknown; body: string }>((resolve, reject) => {
+        const { hostname, port } = new URL(t.url);
+        const request = http.request(
+          { hostname, port, path, method, headers: auth() },
+          (response) => {
+            let body = "";
+            response.on("data", (chunk) => {
+              body += chunk;
+            });
+            response.on("end", () =>
+              resolve({
+                status: response.statusCode ?? 0,
+                id: response.headers["x-request-id"],
+                body,
+              }),
+            );
+          },
+        );
+        request.on("error", reject);
+        request.end();
+      });
+    for (const [path, status, code] of [
+      ["/api/%", 400, "BAD_URL"],
+      ["/api/kernel/plugins/%E0%A4%A/enable", 400, "BAD_URL"],
+      [`/api/kernel/plugins/${"a".repeat(200)}/enable`, 414, "URI_TOO_LONG"],
+    ] as const) {
+      const answer = await raw(path, path.endsWith("enable") ? "POST" : "GET");
+      expect(answer.status, path.slice(0, 40)).toBe(status);
+      const error = JSON.parse(answer.body).error;
+      expect(error.code).toBe(code);
+      expect(error.request_id).toBe(answer.id);
+      expect(answer.body).not.toContain(path);
+    }
+  });
+
+  it("answers HTTP that Node's parser refuses with a JSON error too, not a bare status line", async () => {
+    const { hostname, port } = new URL(t.url);
+    const exchange = (text: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = net.connect(Number(port), hostname, () => socket.end(text));
+        let answer = "";
+        socket.on("data", (chunk) => {
+          answer += chunk;
+        });
+        socket.on("close", () => resolve(answer));
+        socket.on("error", reject);
+      });
+    for (const [text, status, code] of [
+      ["NOT HTTP AT ALL\r\n\r\n", 400, "BAD_REQUEST"],
+      [
+        `GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`,
+        431,
+        "HEADERS_TOO_LARGE",
+      ],
+    ] as const) {
+      const answer = await exchange(text);
+      expect(answer.startsWith(`HTTP/1.1 ${status} `), answer.slice(0, 40)).toBe(true);
+      const body = JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4));
+      expect(body.error.code).toBe(code);
+      expect(answer).toContain(`x-request-id: ${body.error.request_id}`);
+      expect(answer.toLowerCase()).toContain("x-content-type-options: nosniff");
+    }
+  });
+
+  it("refuses numbers that are not finite or not safe integers with a 400, as every other bad value", async () => {
+    for (const company of ["Infinity", "1e400", "9".repeat(400), "9007199254740993"]) {
+      const response = await fetch(`${t.url}/api/calendar?company=${company}`, {
+        headers: auth(),
+      });
+      expect(response.status, company.slice(0, 20)).toBe(400);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe(
+        "VALIDATION_FAILED",
+      );
+    }
   });
 
   it("turns a throwing plugin route into a JSON 500 without internals", async () => {

@@ -5,6 +5,7 @@
  * says clearly when the plugin forgot to declare `uploads`.
  */
 import type { FastifyRequest } from "fastify";
+import { BadRequestError } from "./errors.js";
 
 /** One file of a multipart/form-data request, streamed as it arrives. */
 export interface UploadedFile {
@@ -27,7 +28,27 @@ export interface UploadRequest {
   file(): Promise<UploadedFile | undefined>;
 }
 
-/** The request's upload methods; throws if the plugin does not declare `uploads`. */
+const MALFORMED = "The multipart/form-data body cannot be read";
+
+/** The parser's own errors carry no status; a limit it enforces does (413, kept). */
+function hasStatus(error: unknown): boolean {
+  return typeof (error as { statusCode?: unknown } | null)?.statusCode === "number";
+}
+
+function markMalformed(error: Error & { statusCode?: number }): void {
+  if (hasStatus(error)) return;
+  error.statusCode = 400;
+  error.message = `${MALFORMED}: ${error.message}`;
+}
+
+/**
+ * The request's upload methods; throws if the plugin does not declare `uploads`.
+ *
+ * A body the multipart parser cannot read (no boundary, cut short, a malformed part
+ * header) is the client's fault: `file()` rejects with a `BadRequestError`, and an error
+ * the file's stream emits while it is read is marked as a 400 (its message prefixed),
+ * so the kernel answers 400 rather than 500 whoever consumes the stream.
+ */
 export function uploadsOf(request: FastifyRequest): UploadRequest {
   const candidate = request as unknown as Partial<UploadRequest>;
   if (typeof candidate.isMultipart !== "function" || typeof candidate.file !== "function") {
@@ -35,7 +56,27 @@ export function uploadsOf(request: FastifyRequest): UploadRequest {
       "Multipart uploads are not enabled for this plugin: declare `uploads` in definePlugin",
     );
   }
-  return candidate as UploadRequest;
+  const decorated = candidate as UploadRequest;
+  return {
+    isMultipart: () => decorated.isMultipart(),
+    async file() {
+      let part: UploadedFile | undefined;
+      try {
+        part = await decorated.file();
+      } catch (error) {
+        if (hasStatus(error)) throw error;
+        throw new BadRequestError(MALFORMED, { cause: error });
+      }
+      if (part) {
+        // The parser may have failed the stream already (the whole body was buffered)
+        // or may fail it later, while it is read.
+        const errored = (part.file as { errored?: unknown }).errored;
+        if (errored instanceof Error) markMalformed(errored);
+        part.file.prependListener("error", markMalformed);
+      }
+      return part;
+    },
+  };
 }
 
 /** The value of a plain form field that came before the file, if any (the first, if repeated). */

@@ -568,6 +568,71 @@ describe("attachments", () => {
     expect(wrongField.json().error.details).toEqual({ field: "file" });
   });
 
+  // Found by the bad-input sweep (kernel/core/test/bad-input-sweep.test.ts): each was a 500.
+  it("answers 400 to a multipart body it cannot read (no boundary, cut short), storing nothing", async () => {
+    const { id } = await createReceipt();
+    const stored = () => (existsSync(attachmentsDir()) ? readdirSync(attachmentsDir()).length : 0);
+    const before = stored();
+    const whole = multipart("bon.jpg", JPEG);
+    const cutShort = whole.payload.subarray(0, whole.payload.length - 30);
+    for (const [label, headers, payload] of [
+      ["no boundary", { "content-type": "multipart/form-data" }, whole.payload],
+      ["cut short", whole.headers, cutShort],
+    ] as const) {
+      // (from-image checks its company_id field before the file: "no boundary" only.)
+      const urls = [`${api}/receipts/${id}/attachments`, `${api}/ocr`];
+      if (label === "no boundary") urls.push(`${api}/receipts/from-image`);
+      for (const url of urls) {
+        const response = await inject(t.kernel, {
+          method: "POST",
+          url,
+          headers: { ...as("clerk"), ...headers },
+          payload,
+        });
+        expect(response.statusCode, `${label} ${url}`).toBe(400);
+        expect(response.json().error.code).toBe("BAD_REQUEST");
+      }
+    }
+    expect(stored()).toBe(before);
+  });
+
+  it("refuses multipart on a route that reads JSON (415) instead of ignoring the body", async () => {
+    const { id } = await createReceipt();
+    const body = multipart("bon.jpg", JPEG);
+    const response = await inject(t.kernel, {
+      method: "POST",
+      url: `${api}/receipts/${id}/entries/propose`,
+      headers: { ...as("clerk"), ...body.headers },
+      payload: body.payload,
+    });
+    expect(response.statusCode).toBe(415);
+    expect(response.json().error.code).toBe("UNSUPPORTED_MEDIA_TYPE");
+    expect((await call("clerk", "GET", `/receipts/${id}/entries`)).json().entries).toEqual([]);
+  });
+
+  it("says what is wrong with an upload to OCR before that OCR is off (415, not 503)", async () => {
+    const body = multipart("bon.jpg", Buffer.from("not an image at all"));
+    const response = await inject(t.kernel, {
+      method: "POST",
+      url: `${api}/ocr`,
+      headers: { ...as("clerk"), ...body.headers },
+      payload: body.payload,
+    });
+    expect(response.statusCode).toBe(415);
+  });
+
+  it("refuses ids that are not finite safe integers (400, was a 500 for Infinity)", async () => {
+    for (const id of ["Infinity", "1e400", "9007199254740993"]) {
+      const response = await call("clerk", "GET", `/receipts/${id}`);
+      expect(response.statusCode, id.slice(0, 20)).toBe(400);
+      expect(response.json().error.code).toBe("VALIDATION_FAILED");
+    }
+    for (const company of ["Infinity", "9".repeat(400)]) {
+      const list = await call("clerk", "GET", `/receipts?company=${company}`);
+      expect(list.statusCode).toBe(400);
+    }
+  });
+
   it("deletes the files with their receipt", async () => {
     const { id } = await createReceipt();
     const attachment = (await upload(id, "bon.png", PNG)).json();

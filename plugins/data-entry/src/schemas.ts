@@ -386,6 +386,7 @@ export const startOcrSchema = {
     "memory and not kept; its job is visible to that company's users, or without a " +
     "company only to you.",
   // Only JSON is validated here; a multipart body is read and checked by the route.
+  consumes: ["application/json", "multipart/form-data"],
   body: {
     content: {
       "application/json": {

@@ -70,6 +70,31 @@ export function errorBody(
   };
 }
 
+/**
+ * Fastify's "framework errors" (the router's, before any route or hook runs): a URL
+ * that cannot be percent-decoded, or a path parameter over the router's length limit.
+ * The URL is not echoed back.
+ */
+export function urlErrorBody(
+  request: FastifyRequest,
+  error: FastifyError,
+): { status: number; body: ErrorBody } {
+  if (error.code === "FST_ERR_MAX_PARAM_LENGTH") {
+    return {
+      status: 414,
+      body: errorBody(request, "URI_TOO_LONG", "A segment of the URL path is too long"),
+    };
+  }
+  if (error.code === "FST_ERR_BAD_URL") {
+    return {
+      status: 400,
+      body: errorBody(request, "BAD_URL", "The URL is not valid (malformed percent-encoding)"),
+    };
+  }
+  request.log.error({ err: error }, "Router error while serving a request");
+  return { status: 500, body: errorBody(request, "INTERNAL", "Internal server error") };
+}
+
 export function installErrorHandling(
   app: FastifyInstance,
   options: { notFound: (request: FastifyRequest, reply: FastifyReply) => unknown },

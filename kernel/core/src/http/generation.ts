@@ -12,6 +12,7 @@ import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import Fastify, {
   type FastifyBaseLogger,
+  type FastifyError,
   type FastifyInstance,
   type FastifyReply,
   type FastifyRequest,
@@ -19,7 +20,8 @@ import Fastify, {
 } from "fastify";
 import type { PluginInstance } from "../plugins/plugin-instance.js";
 import { installAccessControl } from "./access-control.js";
-import { errorBody, installErrorHandling } from "./error-handler.js";
+import { boundRouteNumbers } from "./bounded-numbers.js";
+import { errorBody, installErrorHandling, urlErrorBody } from "./error-handler.js";
 import type { HttpDependencies } from "./http-dependencies.js";
 import { lazyChildLogger } from "./lazy-logger.js";
 import { registerPluginRoutes } from "./plugin-routes.js";
@@ -29,6 +31,22 @@ import { healthRoutes } from "./routes/health-routes.js";
 import { pluginAdminRoutes } from "./routes/plugin-admin-routes.js";
 import { apiSecurityHeaderList, HSTS_VALUE, isApiUrl } from "./security-headers.js";
 import { switchboardRequestId } from "./switchboard.js";
+
+const API_HEADERS = apiSecurityHeaderList();
+
+/** The request id and (for /api/ URLs) the OWASP REST security headers on an answer. */
+function addApiHeaders(request: FastifyRequest, reply: FastifyReply): void {
+  // A loop over fixed pairs rather than reply.headers(object): no Object.keys and no
+  // megamorphic keyed loads on every answer.
+  if (isApiUrl(request.url)) {
+    for (let i = 0; i < API_HEADERS.length; i++) {
+      const [name, value] = API_HEADERS[i] as readonly [string, string];
+      reply.header(name, value);
+    }
+  }
+  if (request.protocol === "https") reply.header("strict-transport-security", HSTS_VALUE);
+  reply.header("x-request-id", request.id);
+}
 
 /** Fastify settings of a route generation. */
 export function fastifyOptions(deps: HttpDependencies) {
@@ -58,7 +76,18 @@ export function fastifyOptions(deps: HttpDependencies) {
         removeAdditional: false,
         coerceTypes: "array" as const,
         useDefaults: true,
+        // Ajv's default (true) skips `minimum`/`maximum` for a number it coerced from
+        // "Infinity"; off, those checks run, and bounded-numbers.ts bounds every number.
+        strictNumbers: false,
       },
+    },
+    // A URL the router cannot decode (`%`, `%E0%A4%A`) or a path segment over its
+    // length limit is answered by Fastify before any hook or error handler, in its own
+    // shape; these answer like every other error instead.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      addApiHeaders(request, reply);
+      const { status, body } = urlErrorBody(request, error);
+      return reply.status(status).send(body);
     },
     return503OnClosing: true,
   };
@@ -94,21 +123,13 @@ export async function buildGeneration(
   const app: FastifyInstance = Fastify(fastifyOptions(deps));
   const { settings } = deps;
 
+  // Before any route is added: kernel and plugin routes alike (see bounded-numbers.ts).
+  app.addHook("onRoute", boundRouteNumbers);
   // API answers: the request id and the OWASP REST security headers, added to
   // Fastify's own header object (see security-headers.ts for why not earlier). HSTS
   // only when the answer travels over HTTPS (RFC 6797 §7.2).
-  const apiHeaders = apiSecurityHeaderList();
   app.addHook("onRequest", (request, reply, done) => {
-    // A loop over fixed pairs rather than reply.headers(object): no Object.keys and no
-    // megamorphic keyed loads on every answer.
-    if (isApiUrl(request.url)) {
-      for (let i = 0; i < apiHeaders.length; i++) {
-        const [name, value] = apiHeaders[i] as readonly [string, string];
-        reply.header(name, value);
-      }
-    }
-    if (request.protocol === "https") reply.header("strict-transport-security", HSTS_VALUE);
-    reply.header("x-request-id", request.id);
+    addApiHeaders(request, reply);
     done();
   });
   if (settings.http.corsOrigins.length > 0) {

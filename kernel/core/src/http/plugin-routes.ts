@@ -6,7 +6,14 @@
  */
 import autoload from "@fastify/autoload";
 import multipart from "@fastify/multipart";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import { UnsupportedMediaTypeError } from "@roa2web/plugin-sdk";
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyRequest,
+  type FastifySchema,
+  type RouteOptions,
+} from "fastify";
 import type { PluginInstance } from "../plugins/plugin-instance.js";
 import { accessOf } from "./access-control.js";
 import { lazyChildLogger } from "./lazy-logger.js";
@@ -35,6 +42,18 @@ export async function registerPluginRoutes(
       });
       const uploads = instance.definition.uploads;
       if (uploads) {
+        // The multipart parser accepts multipart/form-data on every route of the plugin
+        // and leaves it unread: a route with a JSON body schema would then run as if no
+        // body had come (an optional body passes as null). Such a route answers 415,
+        // unless it says it reads multipart too (`consumes`). Routes without a body
+        // schema (the usual upload routes) are left alone.
+        scope.addHook("onRoute", (route) => {
+          if (route.schema?.body === undefined || readsMultipart(route.schema)) return;
+          const existing = route.preValidation;
+          const hooks =
+            existing === undefined ? [] : Array.isArray(existing) ? existing : [existing];
+          route.preValidation = [...hooks, refuseMultipart] as RouteOptions["preValidation"];
+        });
         // Only here: its per-request hooks would otherwise cost every route (~5 µs each).
         await scope.register(multipart, {
           limits: {
@@ -60,6 +79,24 @@ export async function registerPluginRoutes(
     { prefix: instance.manifest.prefix },
   );
 }
+
+const MULTIPART = "multipart/form-data";
+
+/** `consumes: ["multipart/form-data", …]`, or a body schema per content type naming it. */
+function readsMultipart(schema: FastifySchema | undefined): boolean {
+  const { consumes, body } = (schema ?? {}) as { consumes?: unknown; body?: unknown };
+  if (Array.isArray(consumes) && consumes.includes(MULTIPART)) return true;
+  const content = (body as { content?: Record<string, unknown> } | undefined)?.content;
+  return content !== undefined && MULTIPART in content;
+}
+
+const refuseMultipart = async (request: FastifyRequest): Promise<void> => {
+  if (request.headers["content-type"]?.toLowerCase().startsWith(MULTIPART)) {
+    throw new UnsupportedMediaTypeError(
+      `This route does not take ${MULTIPART}: send JSON (application/json)`,
+    );
+  }
+};
 
 /** Loads the routes on a scratch instance and throws what went wrong. */
 export async function probePluginRoutes(

@@ -8,8 +8,9 @@
 import { randomBytes } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 import type { FastifyInstance } from "fastify";
-import type { HeaderSetter } from "./security-headers.js";
+import { apiSecurityHeaderList, type HeaderSetter } from "./security-headers.js";
 
 interface Logger {
   info(object: object, message?: string): void;
@@ -127,6 +128,49 @@ const STARTING_BODY = JSON.stringify({
   error: { code: "STARTING", message: "The server is starting; try again in a moment" },
 });
 
+/** What Node's HTTP parser could not take, as the status and code to answer with. */
+function clientErrorStatus(code: string | undefined): [number, string, string] {
+  switch (code) {
+    case "HPE_HEADER_OVERFLOW":
+      return [431, "HEADERS_TOO_LARGE", "The request's headers are too large"];
+    case "ERR_HTTP_REQUEST_TIMEOUT":
+      return [408, "REQUEST_TIMEOUT", "The request took too long to arrive"];
+    default:
+      return [400, "BAD_REQUEST", "The request is not valid HTTP"];
+  }
+}
+
+/** The API's security headers (nosniff, no-store, CSP…), as raw header lines. */
+const API_HEADER_LINES = apiSecurityHeaderList()
+  .map(([name, value]) => `${name}: ${value}\r\n`)
+  .join("");
+
+/**
+ * A request Node's HTTP parser rejects (a malformed request line or header, headers
+ * over the limit, too slow) never reaches a route: Node would answer a bare status line
+ * with no body. Answer in the API's error shape instead, then close the connection.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  // The client is gone, or an answer already started: nothing can be written.
+  const started = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (error.code === "ECONNRESET" || !socket.writable || started?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const [status, code, message] = clientErrorStatus(error.code);
+  const id = newRequestId();
+  const body = JSON.stringify({ error: { code, message, request_id: id } });
+  socket.end(
+    `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\n` +
+      "content-type: application/json; charset=utf-8\r\n" +
+      `content-length: ${Buffer.byteLength(body)}\r\n` +
+      `x-request-id: ${id}\r\n` +
+      API_HEADER_LINES +
+      "connection: close\r\n\r\n" +
+      body,
+  );
+}
+
 export class Switchboard {
   readonly server: http.Server;
   private current: Generation | undefined;
@@ -137,6 +181,7 @@ export class Switchboard {
     this.server.requestTimeout = options.requestTimeoutMs;
     this.server.headersTimeout = Math.min(60_000, options.requestTimeoutMs);
     this.server.keepAliveTimeout = options.keepAliveTimeoutMs;
+    this.server.on("clientError", answerClientError);
   }
 
   /**

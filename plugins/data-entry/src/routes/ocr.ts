@@ -88,13 +88,10 @@ export default defineRoutes(async (app, { plugin }) => {
       });
     }
     const companyId = (await companyOfForm(part, user, plugin.erp, { required: false })) ?? null;
-    try {
-      ocrPool();
-    } catch (error) {
-      part.file.resume();
-      throw error;
-    }
+    // The upload is checked (size 413, type 415, a body cut short 400) before whether OCR
+    // runs at all: a bad request says what is wrong with it even when OCR is off.
     const { bytes } = await readUpload(part.file, settings.maxUploadBytes);
+    ocrPool();
     return submit(bytes, { attachmentId: null, receiptId: null, companyId, owner: user.username });
   }
 
