@@ -39,16 +39,20 @@ process.env.DATA_ENTRY_MAX_UPLOAD_BYTES = String(UPLOAD_LIMIT);
 
 const NO_SUCH_ID = "00000000-0000-4000-8000-000000000000";
 /** Valid values by parameter or property name; everything else comes from the schema. */
-const KNOWN: Record<string, unknown> = {
-  company: "1",
+/** A complete, valid receipt: the fresh receipt per operation and the known values. */
+const RECEIPT = {
   company_id: 1,
-  format: "xlsx",
   merchant: "Sweep SRL",
   tax_id: "RO1590082",
   date: "2026-01-15",
   total: 121,
   vat: 21,
   currency: "RON",
+};
+const KNOWN: Record<string, unknown> = {
+  ...RECEIPT,
+  company: "1",
+  format: "xlsx",
   account: "6022",
   expense_account: "6022",
   side: "debit",
@@ -252,15 +256,7 @@ async function baseFor(operation: Operation): Promise<BaseRequest> {
     path[parameter.name] = String(exampleOf(parameter.schema, KNOWN, parameter.name));
   }
   if ("id" in path && operation.path.startsWith("/api/data-entry/receipts/")) {
-    const created = await json("POST", "/api/data-entry/receipts", {
-      company_id: 1,
-      merchant: "Sweep SRL",
-      tax_id: "RO1590082",
-      date: "2026-01-15",
-      total: 121,
-      vat: 21,
-      currency: "RON",
-    });
+    const created = await json("POST", "/api/data-entry/receipts", RECEIPT);
     expect(created.status).toBe(201);
     path.id = String(created.body.id);
   }
