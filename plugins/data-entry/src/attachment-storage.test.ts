@@ -51,6 +51,23 @@ describe("attachment storage", () => {
     await expect(store.save(cut, 1024)).rejects.toMatchObject({ statusCode: 413 });
     expect(readdirSync(store.directory)).toEqual([]);
   });
+
+  // A multipart body cut short can fail the upload stream before its first byte: the
+  // temporary file must not appear after the clean-up has run.
+  it("leaves nothing behind when the upload fails at once", async () => {
+    const store = storage();
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const failing = new Readable({
+        read() {
+          this.destroy(new Error("Unexpected end of form"));
+        },
+      });
+      await expect(store.save(failing, 1024)).rejects.toThrow("Unexpected end of form");
+    }
+    // Give a background open the time to land, if one were still pending.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(readdirSync(store.directory)).toEqual([]);
+  });
 });
 
 describe("readUpload", () => {

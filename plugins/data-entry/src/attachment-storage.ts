@@ -4,8 +4,8 @@
  * its server-chosen name only when all is well: a failed upload leaves nothing.
  */
 import { createHash, randomUUID } from "node:crypto";
-import { createReadStream, createWriteStream, type ReadStream } from "node:fs";
-import { mkdir, readFile, rename, rm } from "node:fs/promises";
+import { createReadStream, type ReadStream } from "node:fs";
+import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -115,8 +115,12 @@ export class AttachmentStorage {
     // A dot name: never confused with a stored attachment, easy to sweep.
     const temporary = path.join(this.directory, `.upload-${id}`);
     const inspector = new Inspector(maxBytes);
+    // Opened (and on failure closed) here rather than by createWriteStream, which opens
+    // in the background: the clean-up below then never depends on the order in which
+    // the pipeline's streams happen to close.
+    const handle = await open(temporary, "wx");
     try {
-      await pipeline(upload, inspector, createWriteStream(temporary, { flags: "wx" }));
+      await pipeline(upload, inspector, handle.createWriteStream());
       // The multipart parser stops at its own limit without an error: it marks the stream.
       if (upload.truncated) throw new TooLargeError(maxBytes);
       const mime = inspector.type;
@@ -125,6 +129,7 @@ export class AttachmentStorage {
       await rename(temporary, path.join(this.directory, storedName));
       return { id, storedName, mime, size: inspector.size, sha256: inspector.digest() };
     } catch (error) {
+      await handle.close().catch(() => {});
       await rm(temporary, { force: true });
       throw error;
     }
