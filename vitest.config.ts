@@ -7,6 +7,7 @@ export default defineConfig({
       "kernel/*/test/**/*.test.ts",
       "plugins/**/src/**/*.test.ts",
       "ui-shell/**/*.test.ts",
+      "scripts/**/*.test.ts",
     ],
     exclude: ["**/node_modules/**", "**/dist/**"],
     environment: "node",
