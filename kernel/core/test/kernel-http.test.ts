@@ -49,11 +49,16 @@ describe("kernel HTTP surface", () => {
     for (const url of ["/health", "/api/nothing", "/api/good/public", "/api/good/boom"]) {
       const response = await fetch(`${t.url}${url}`);
       await response.arrayBuffer();
+      const api = url.startsWith("/api/");
       expect(response.headers.get("x-content-type-options"), url).toBe("nosniff");
+      // JSON answers: the API set only; documents: helmet's set for a same-origin page.
       expect(response.headers.get("content-security-policy"), url).toMatch(
-        /default-src '(self|none)'/,
+        api ? /^default-src 'none';frame-ancestors 'none'$/ : /default-src 'self'/,
       );
-      expect(response.headers.get("x-frame-options"), url).toMatch(/SAMEORIGIN|DENY/);
+      expect(response.headers.get("x-frame-options"), url).toBe(api ? "DENY" : "SAMEORIGIN");
+      expect(response.headers.get("cross-origin-opener-policy"), url).toBe(
+        api ? null : "same-origin",
+      );
       expect(response.headers.get("x-request-id"), url).toMatch(/^[0-9a-f]{12}-[0-9a-z]+$/);
     }
   });

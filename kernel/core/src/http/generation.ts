@@ -29,8 +29,8 @@ import { authRoutes } from "./routes/auth-routes.js";
 import { companiesRoutes } from "./routes/companies-routes.js";
 import { healthRoutes } from "./routes/health-routes.js";
 import { pluginAdminRoutes } from "./routes/plugin-admin-routes.js";
-import { apiSecurityHeaderList, HSTS_VALUE, isApiUrl } from "./security-headers.js";
-import { switchboardRequestId } from "./switchboard.js";
+import { apiSecurityHeaderList, HSTS_VALUE } from "./security-headers.js";
+import { isApiRequest, switchboardRequestId } from "./switchboard.js";
 
 const API_HEADERS = apiSecurityHeaderList();
 
@@ -38,10 +38,11 @@ const API_HEADERS = apiSecurityHeaderList();
 function addApiHeaders(request: FastifyRequest, reply: FastifyReply): void {
   // A loop over fixed pairs rather than reply.headers(object): no Object.keys and no
   // megamorphic keyed loads on every answer.
-  if (isApiUrl(request.url)) {
+  if (isApiRequest(request.raw)) {
     for (let i = 0; i < API_HEADERS.length; i++) {
-      const [name, value] = API_HEADERS[i] as readonly [string, string];
-      reply.header(name, value);
+      // Indexed, not destructured: destructuring runs the array iterator every time.
+      const pair = API_HEADERS[i] as readonly [string, string];
+      reply.header(pair[0], pair[1]);
     }
   }
   if (request.protocol === "https") reply.header("strict-transport-security", HSTS_VALUE);

@@ -113,7 +113,6 @@ export function createDocumentHeaders(): HeaderSetter {
   const failed = (error?: unknown) => {
     if (error) throw error;
   };
-  return (request, response) => {
-    if (!isApi(request.url)) documents(request, response, failed);
-  };
+  // The switchboard calls this only for URLs that are not JSON API ones.
+  return (request, response) => documents(request, response, failed);
 }

@@ -10,7 +10,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import type { FastifyInstance } from "fastify";
-import { apiSecurityHeaderList, type HeaderSetter } from "./security-headers.js";
+import { apiSecurityHeaderList, type HeaderSetter, isApiUrl } from "./security-headers.js";
 
 interface Logger {
   info(object: object, message?: string): void;
@@ -51,6 +51,8 @@ const STATE = Symbol("roa2web.request");
 interface RequestState {
   request: http.IncomingMessage;
   id: string;
+  /** A JSON API URL (the API's security headers), decided once per request. */
+  api: boolean;
   started: number;
   switchboard: Switchboard;
   generation: Generation | undefined;
@@ -77,6 +79,11 @@ function onResponseClose(this: Tracked<http.ServerResponse>): void {
  */
 export function switchboardRequestId(request: http.IncomingMessage): string {
   return (request as Tracked<http.IncomingMessage>)[STATE]?.id ?? requestIdOf(request);
+}
+
+/** Whether the request's URL is a JSON API one, as the switchboard decided it. */
+export function isApiRequest(request: http.IncomingMessage): boolean {
+  return (request as Tracked<http.IncomingMessage>)[STATE]?.api ?? isApiUrl(request.url);
 }
 
 function isEventStream(request: http.IncomingMessage): boolean {
@@ -118,7 +125,7 @@ export interface SwitchboardOptions {
   keepAliveTimeoutMs: number;
   drainTimeoutMs: number;
   logger: Logger;
-  /** Sets headers on responses before routing (the documents' security headers). */
+  /** Sets headers before routing on answers that are not JSON API ones (documents). */
   headers?: HeaderSetter;
   /** One line per request, or only for errors and slow requests. */
   accessLog: { everyRequest: boolean; slowRequestMs: number; logger: Logger };
@@ -209,11 +216,20 @@ export class Switchboard {
     const counted = isEventStream(request) ? undefined : generation;
     if (counted) counted.inFlight += 1;
     // Fastify's genReqId reads the id from here, so logs, errors and the header agree.
-    const state: RequestState = { request, id, started, switchboard: this, generation: counted };
+    const api = isApiUrl(request.url);
+    const state: RequestState = {
+      request,
+      id,
+      api,
+      started,
+      switchboard: this,
+      generation: counted,
+    };
     (request as Tracked<http.IncomingMessage>)[STATE] = state;
     (response as Tracked<http.ServerResponse>)[STATE] = state;
     response.on("close", onResponseClose);
-    this.options.headers?.(request, response);
+    // API answers get theirs from the generation (see security-headers.ts).
+    if (!api) this.options.headers?.(request, response);
     generation.app.routing(request, response);
   };
 
