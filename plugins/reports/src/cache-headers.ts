@@ -29,8 +29,10 @@ export function withCacheHeaders<T>(
   reply: ReportReply,
   cached: CachedReport<T>,
 ): string | Buffer {
-  reply.header("X-Cache", cached.source);
-  reply.header("Age", cached.source === "MISS" ? 0 : ageSeconds(cached.storedAt, Date.now()));
+  // Lower-case names: Fastify lower-cases every name it is given, and an upper-case
+  // literal became a new string per answer, hashed and looked up as a property key.
+  reply.header("x-cache", cached.source);
+  reply.header("age", cached.source === "MISS" ? 0 : ageSeconds(cached.storedAt, Date.now()));
   const report = cached.report as unknown as object;
   let serialised = serialisedReports.get(report);
   if (!serialised) {
@@ -44,7 +46,7 @@ export function withCacheHeaders<T>(
     serialised = { json, etag };
     serialisedReports.set(report, serialised);
   }
-  reply.header("ETag", serialised.etag);
+  reply.header("etag", serialised.etag);
   reply.type("application/json; charset=utf-8");
   const held = request.headers["if-none-match"];
   if (typeof held === "string" && held.split(/\s*,\s*/).includes(serialised.etag)) {
