@@ -259,6 +259,41 @@ describe("kernel HTTP surface", () => {
     expect(tooLong.json().error.message).toBe("body.text must NOT have more than 100 characters");
   });
 
+  it("refuses a JSON body that is not UTF-8 instead of storing replacement characters", async () => {
+    const post = (payload: Buffer | string, contentType = "application/json") =>
+      inject(t.kernel, {
+        method: "POST",
+        url: "/api/good/notes",
+        headers: { ...auth(), "content-type": contentType },
+        payload,
+      });
+    const first = await post(JSON.stringify({ text: "Bună ziua, țară" }));
+    expect(first.statusCode).toBe(201);
+    const count = first.json().count as number;
+    // "Bun\xe3" is Latin-2 for "Bună": not UTF-8. So are a cut-off sequence and a lone byte.
+    for (const text of [
+      Buffer.from([0x42, 0x75, 0x6e, 0xe3]),
+      Buffer.from([0xc3]),
+      Buffer.from([0xff]),
+    ]) {
+      const body = Buffer.concat([Buffer.from('{"text":"'), text, Buffer.from('"}')]);
+      for (const type of ["application/json", "application/json; charset=utf-8"]) {
+        const refused = await post(body, type);
+        expect(refused.statusCode, type).toBe(400);
+        expect(refused.json().error).toMatchObject({
+          code: "BAD_REQUEST",
+          details: { reason: "invalid_utf8" },
+        });
+      }
+    }
+    // Fastify's guards still hold behind the UTF-8 check: prototype keys, empty bodies.
+    const poisoned = await post('{"text":"x","__proto__":{"admin":true}}');
+    expect(poisoned.statusCode).toBe(400);
+    expect((await post("")).statusCode).toBe(400);
+    const after = await post(JSON.stringify({ text: "again" }));
+    expect(after.json().count).toBe(count + 1);
+  });
+
   it("refuses a body over the limit with 413 JSON", async () => {
     const response = await inject(t.kernel, {
       method: "POST",

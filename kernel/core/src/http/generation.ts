@@ -23,6 +23,7 @@ import { installAccessControl } from "./access-control.js";
 import { boundRouteNumbers } from "./bounded-numbers.js";
 import { errorBody, installErrorHandling, urlErrorBody } from "./error-handler.js";
 import type { HttpDependencies } from "./http-dependencies.js";
+import { installStrictJsonParser } from "./json-body.js";
 import { lazyChildLogger } from "./lazy-logger.js";
 import { registerPluginRoutes } from "./plugin-routes.js";
 import { authRoutes } from "./routes/auth-routes.js";
@@ -126,6 +127,7 @@ export async function buildGeneration(
 
   // Before any route is added: kernel and plugin routes alike (see bounded-numbers.ts).
   app.addHook("onRoute", boundRouteNumbers);
+  installStrictJsonParser(app);
   // API answers: the request id and the OWASP REST security headers, added to
   // Fastify's own header object (see security-headers.ts for why not earlier). HSTS
   // only when the answer travels over HTTPS (RFC 6797 §7.2).
