@@ -11,11 +11,13 @@ import type { DataSource } from "typeorm";
 import { AccessTokens } from "./auth/access-tokens.js";
 import { AuthService } from "./auth/auth-service.js";
 import { RefreshTokens } from "./auth/refresh-tokens.js";
+import { SqliteRevocationStore } from "./auth/revoked-access-tokens.js";
 import { Users } from "./auth/users.js";
 import { createCache, type TwoLevelCache } from "./cache/index.js";
 import type { KernelSettings } from "./config/settings.js";
 import { RefreshTokenEntity, UserEntity } from "./database/kernel-entities.js";
 import { KernelInit1763856000000 } from "./database/migrations/0001-kernel-init.js";
+import { RevokedAccessTokens1764950400000 } from "./database/migrations/0002-revoked-access-tokens.js";
 import { openSqliteDataSource } from "./database/sqlite-data-source.js";
 import { createErp, type ErpService } from "./erp/create-erp.js";
 import { HealthRegistry } from "./health/health-registry.js";
@@ -80,7 +82,7 @@ export async function createKernel(
       openSqliteDataSource({
         file: path.join(settings.dataDir, "kernel.db"),
         entities: [UserEntity, RefreshTokenEntity],
-        migrations: [KernelInit1763856000000],
+        migrations: [KernelInit1763856000000, RevokedAccessTokens1764950400000],
         logger: rootLogger.child({ module: "kernel-db" }),
       }),
     ),
@@ -125,12 +127,17 @@ export async function createKernel(
     return { status: "up", data: { l1: stats.l1, l2: stats.l2 } };
   });
 
-  const accessTokens = new AccessTokens({
-    secret: settings.auth.jwtSecret,
-    issuer: settings.auth.issuer,
-    audience: settings.auth.audience,
-    ttlSeconds: settings.auth.accessTokenTtlSeconds,
-  });
+  const accessTokens = new AccessTokens(
+    {
+      secret: settings.auth.jwtSecret,
+      issuer: settings.auth.issuer,
+      audience: settings.auth.audience,
+      ttlSeconds: settings.auth.accessTokenTtlSeconds,
+    },
+    new SqliteRevocationStore(kernelDb.dataSource),
+  );
+  const restored = await accessTokens.restoreRevocations();
+  if (restored > 0) logger.info({ count: restored }, "Signed-out access tokens still refused");
   const users = new Users(kernelDb.dataSource);
   const refreshTokens = new RefreshTokens(
     kernelDb.dataSource,

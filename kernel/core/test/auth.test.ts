@@ -1,4 +1,7 @@
 import { createHmac } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { createSigner } from "fast-jwt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inject, startTestKernel, type TestKernel } from "./helpers/test-kernel.js";
@@ -311,5 +314,38 @@ describe("refresh tokens", () => {
     });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.code).toBe("VALIDATION_FAILED");
+  });
+});
+
+describe("signed-out access tokens across a restart", () => {
+  it("stays refused by the next kernel on the same data folder; other sessions keep working", async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), "roa2web-revoked-"));
+    const call = (kernel: TestKernel, method: "GET" | "POST", url: string, token?: string) =>
+      inject(kernel.kernel, {
+        method,
+        url,
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+        ...(url === "/api/auth/login" ? { payload: { username: "demo", password: "demo" } } : {}),
+      });
+    try {
+      const first = await startTestKernel({ env: { DATA_DIR: dataDir } });
+      const signedOut = (await call(first, "POST", "/api/auth/login")).json().access_token;
+      const kept = (await call(first, "POST", "/api/auth/login")).json().access_token;
+      const out = await call(first, "POST", "/api/auth/logout", signedOut);
+      expect(out.statusCode, out.body).toBe(204);
+      await first.close();
+
+      const second = await startTestKernel({ env: { DATA_DIR: dataDir } });
+      try {
+        const refused = await call(second, "GET", "/api/auth/me", signedOut);
+        expect(refused.statusCode).toBe(401);
+        expect(refused.json().error.details.reason).toBe("revoked");
+        expect((await call(second, "GET", "/api/auth/me", kept)).statusCode).toBe(200);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

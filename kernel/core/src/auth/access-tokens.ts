@@ -7,16 +7,18 @@
  * token's signature segment and then compared whole: the map hashes 43 characters
  * instead of ~300 on every request (hashing the whole token was ~0.5 µs, measured).
  *
- * Signing out revokes the access token presented with it: it leaves the cache and its
- * signature is remembered until the token would have expired anyway. Only a token
- * verified afresh (a cache miss) is checked against that list, so the hot path pays
- * nothing for it.
+ * Signing out revokes the access token presented with it: it leaves the cache and a
+ * hash of its signature is remembered until the token would have expired anyway, in
+ * memory and in the revocation store (the kernel database: a restart does not revive
+ * it). Only a token verified afresh (a cache miss) is checked against that list, so
+ * the hot path pays nothing for it.
  */
 
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { type AuthUser, type Permission, UnauthorizedError } from "@roa2web/plugin-sdk";
 import { createSigner, createVerifier, TokenError } from "fast-jwt";
 import { LRUCache } from "lru-cache";
+import type { RevocationStore } from "./revoked-access-tokens.js";
 
 export interface AccessTokenSettings {
   secret: string;
@@ -45,10 +47,14 @@ export class AccessTokens {
     { token: string; user: AuthUser; expiresAtMs: number }
   >;
 
-  /** Signature → when the revoked token expires (ms); pruned as entries lapse. */
+  /** Signature hash → when the revoked token expires (ms); pruned as entries lapse. */
   private readonly revoked = new Map<string, number>();
 
-  constructor(private readonly settings: AccessTokenSettings) {
+  constructor(
+    private readonly settings: AccessTokenSettings,
+    /** Keeps revocations across restarts; in memory only without one. */
+    private readonly store?: RevocationStore,
+  ) {
     this.sign = createSigner({
       key: settings.secret,
       algorithm: "HS256",
@@ -107,7 +113,7 @@ export class AccessTokens {
         },
       );
     }
-    if (this.revoked.has(key)) {
+    if (this.revoked.size > 0 && this.revoked.has(signatureHash(key))) {
       throw new UnauthorizedError("The access token was revoked (signed out)", {
         details: { reason: "revoked" },
       });
@@ -128,11 +134,22 @@ export class AccessTokens {
     return user;
   }
 
+  /** Loads the revocations still in force from the store (at start). Returns how many. */
+  async restoreRevocations(): Promise<number> {
+    if (!this.store) return 0;
+    const now = Date.now();
+    const rows = await this.store.load(now);
+    for (const [hash, expiresAtMs] of rows) {
+      if (expiresAtMs > now) this.revoked.set(hash, expiresAtMs);
+    }
+    return rows.length;
+  }
+
   /**
-   * Makes a valid access token stop working before it expires (sign-out). A token that
-   * is not valid anyway is ignored: it could not be used.
+   * Makes a valid access token stop working before it expires (sign-out), at once and
+   * after a restart. A token that is not valid anyway is ignored: it could not be used.
    */
-  revoke(token: string): void {
+  async revoke(token: string): Promise<void> {
     let claims: AccessClaims;
     try {
       claims = this.verify(token);
@@ -140,18 +157,26 @@ export class AccessTokens {
       return;
     }
     const now = Date.now();
-    for (const [signature, expiresAtMs] of this.revoked) {
-      if (expiresAtMs <= now) this.revoked.delete(signature);
+    for (const [hash, expiresAtMs] of this.revoked) {
+      if (expiresAtMs <= now) this.revoked.delete(hash);
     }
     const key = signatureOf(token);
-    this.revoked.set(key, claims.exp * 1000);
+    const hash = signatureHash(key);
+    const expiresAtMs = claims.exp * 1000;
+    this.revoked.set(hash, expiresAtMs);
     this.verified.delete(key);
+    await this.store?.add(hash, expiresAtMs, now);
   }
 
   /** Forgets cached verifications (after a user's grants change). */
   clearCache(): void {
     this.verified.clear();
   }
+}
+
+/** What the revocation list keeps of a token: never the token or its signature. */
+function signatureHash(signature: string): string {
+  return createHash("sha256").update(signature).digest("base64url");
 }
 
 /** The JWT's last segment (its signature), or the whole string if it has no dot. */

@@ -28,8 +28,10 @@ const tokenPair = {
   },
 } as const;
 
+// No body at all is fine too (a browser's cookie, or sign-out with only the bearer):
+// Fastify validates a missing body as null, which a plain "object" refuses.
 const refreshBody = {
-  type: "object",
+  type: ["object", "null"],
   additionalProperties: false,
   description: "`refresh_token` may be left out when the browser sends the refresh cookie",
   properties: { refresh_token: { type: "string", minLength: 1, maxLength: 200 } },
@@ -163,7 +165,7 @@ export async function authRoutes(app: FastifyInstance, deps: HttpDependencies): 
       const token = refreshTokenOf(request);
       if (token) await auth.logout(token);
       const bearer = bearerTokenOf(request);
-      if (bearer) deps.accessTokens.revoke(bearer);
+      if (bearer) await deps.accessTokens.revoke(bearer);
       clearRefreshCookie(request, reply);
       return reply.status(204).send();
     },
