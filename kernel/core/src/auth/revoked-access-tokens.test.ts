@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import type { AuthUser } from "@roa2web/plugin-sdk";
 import { afterEach, describe, expect, it } from "vitest";
 import { KernelInit1763856000000 } from "../database/migrations/0001-kernel-init.js";
 import { RevokedAccessTokens1764950400000 } from "../database/migrations/0002-revoked-access-tokens.js";
@@ -37,12 +38,12 @@ const settings = {
   audience: "roa2web",
   ttlSeconds: 900,
 };
-const user = {
+const user: AuthUser = {
   id: 7,
   username: "ana",
   displayName: "Ana",
   permissions: ["*:*"],
-  companies: "*" as const,
+  companies: "*",
 };
 
 describe("revoked access tokens", () => {
