@@ -91,11 +91,6 @@ export function apiSecurityHeaderList(): ReadonlyArray<readonly [string, string]
   );
 }
 
-/** The API header set as a plain object. */
-export function apiSecurityHeaders(): Readonly<Record<string, string>> {
-  return Object.freeze(Object.fromEntries(apiSecurityHeaderList()));
-}
-
 export function isApiUrl(url: string | undefined): boolean {
   return isApi(url);
 }
