@@ -362,6 +362,50 @@ describe("kernel HTTP surface", () => {
   });
 });
 
+describe("CORS (allow-list)", () => {
+  let cors: TestKernel;
+  const allowed = "https://books.example.ro";
+  beforeAll(async () => {
+    cors = await startTestKernel({ env: { CORS_ORIGINS: `${allowed},http://localhost:5173` } });
+  });
+  afterAll(() => cors.close());
+
+  it("answers an allowed origin, ignores others, and refuses OPTIONS that is no preflight as JSON", async () => {
+    const simple = await inject(cors.kernel, {
+      method: "GET",
+      url: "/health",
+      headers: { origin: allowed },
+    });
+    expect(simple.headers["access-control-allow-origin"]).toBe(allowed);
+    expect(simple.headers["access-control-expose-headers"]).toContain("x-request-id");
+    const stranger = await inject(cors.kernel, {
+      method: "GET",
+      url: "/health",
+      headers: { origin: "https://evil.example" },
+    });
+    expect(stranger.headers["access-control-allow-origin"]).toBeUndefined();
+
+    const preflight = await inject(cors.kernel, {
+      method: "OPTIONS",
+      url: "/api/companies",
+      headers: {
+        origin: allowed,
+        "access-control-request-method": "GET",
+        "access-control-request-headers": "authorization",
+      },
+    });
+    expect(preflight.statusCode).toBe(204);
+    expect(preflight.headers["access-control-allow-origin"]).toBe(allowed);
+    expect(preflight.headers["access-control-allow-credentials"]).toBe("true");
+
+    const notPreflight = await inject(cors.kernel, { method: "OPTIONS", url: "/api/companies" });
+    expect(notPreflight.statusCode).toBe(400);
+    expect(notPreflight.headers["content-type"]).toContain("application/json");
+    expect(notPreflight.json().error).toMatchObject({ code: "BAD_REQUEST" });
+    expect(notPreflight.json().error.request_id).toBe(notPreflight.headers["x-request-id"]);
+  });
+});
+
 describe("companies and calendar", () => {
   it("lists the companies of the demo ERP for a user granted all", async () => {
     const response = await inject(t.kernel, {

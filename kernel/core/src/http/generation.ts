@@ -10,6 +10,7 @@ import rateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
+import { BadRequestError } from "@roa2web/plugin-sdk";
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyError,
@@ -135,30 +136,8 @@ export async function buildGeneration(
     addApiHeaders(request, reply);
     done();
   });
-  if (settings.http.corsOrigins.length > 0) {
-    await app.register(cors, {
-      origin: settings.http.corsOrigins,
-      credentials: true,
-      exposedHeaders: ["x-request-id", "x-cache", "age", "content-disposition", "retry-after"],
-    });
-  }
-  await app.register(rateLimit, { global: false, store: deps.rateLimitStore });
-  await app.register(swagger, {
-    openapi: {
-      info: {
-        title: "roa2web API",
-        version: deps.kernelVersion,
-        description: "The kernel's and every running plugin's routes.",
-      },
-      components: {
-        securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
-      },
-      security: [{ bearer: [] }],
-    },
-  });
-  await app.register(swaggerUi, { routePrefix: "/api/docs", staticCSP: true });
-
-  installAccessControl(app, deps.accessTokens);
+  // Before any library registers its routes: a child context copies the error handler
+  // it sees when it is created (the CORS preflight route answered in Fastify's shape).
   const shellIndex = deps.settings.uiShellDir
     ? path.join(deps.settings.uiShellDir, "index.html")
     : undefined;
@@ -186,6 +165,46 @@ export async function buildGeneration(
     },
   });
 
+  if (settings.http.corsOrigins.length > 0) {
+    // An OPTIONS request that is not a CORS preflight: @fastify/cors would answer a
+    // text/plain 400; the API's error shape instead (this hook runs before cors').
+    app.addHook("onRequest", (request, _reply, done) => {
+      if (
+        request.method === "OPTIONS" &&
+        (!request.headers.origin || !request.headers["access-control-request-method"])
+      ) {
+        done(
+          new BadRequestError(
+            "An OPTIONS request must be a CORS preflight (Origin and Access-Control-Request-Method)",
+          ),
+        );
+        return;
+      }
+      done();
+    });
+    await app.register(cors, {
+      origin: settings.http.corsOrigins,
+      credentials: true,
+      exposedHeaders: ["x-request-id", "x-cache", "age", "content-disposition", "retry-after"],
+    });
+  }
+  await app.register(rateLimit, { global: false, store: deps.rateLimitStore });
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: "roa2web API",
+        version: deps.kernelVersion,
+        description: "The kernel's and every running plugin's routes.",
+      },
+      components: {
+        securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
+      },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: "/api/docs", staticCSP: true });
+
+  installAccessControl(app, deps.accessTokens);
   if (hasShell && deps.settings.uiShellDir) {
     await app.register(fastifyStatic, {
       root: deps.settings.uiShellDir,
