@@ -24,6 +24,7 @@ import { boundRouteNumbers } from "./bounded-numbers.js";
 import { errorBody, installErrorHandling, urlErrorBody } from "./error-handler.js";
 import type { HttpDependencies } from "./http-dependencies.js";
 import { lazyChildLogger } from "./lazy-logger.js";
+import { documentMultipartBody } from "./openapi-multipart.js";
 import { registerPluginRoutes } from "./plugin-routes.js";
 import { authRoutes } from "./routes/auth-routes.js";
 import { companiesRoutes } from "./routes/companies-routes.js";
@@ -153,6 +154,8 @@ export async function buildGeneration(
       },
       security: [{ bearer: [] }],
     },
+    // Upload routes state their form in `multipartBody` (see openapi-multipart.ts).
+    transform: documentMultipartBody,
   });
   await app.register(swaggerUi, { routePrefix: "/api/docs", staticCSP: true });
 
