@@ -175,6 +175,9 @@ function problemWith(sweepCase: SweepCase, answer: Answer): string | undefined {
     ) {
       return `${status} whose error.request_id is not the x-request-id header`;
     }
+    if (sweepCase.names !== undefined && !text.includes(sweepCase.names)) {
+      return `${status} that does not name the field ${sweepCase.names}: ${text.slice(0, 200)}`;
+    }
   }
   return undefined;
 }
@@ -220,16 +223,18 @@ function operationsOf(document: {
   const out: Operation[] = [];
   for (const [route, methods] of Object.entries(document.paths)) {
     for (const [method, operation] of Object.entries(methods)) {
-      const body = (
+      const content = (
         operation.requestBody as { content?: Record<string, { schema?: JsonSchema }> } | undefined
-      )?.content?.["application/json"]?.schema;
+      )?.content;
+      const form = content?.["multipart/form-data"]?.schema;
       const words = `${operation.summary ?? ""} ${operation.description ?? ""}`;
       out.push({
         method: method.toUpperCase(),
         path: route,
         parameters: (operation.parameters as Parameter[] | undefined) ?? [],
-        body,
-        multipart: /multipart/i.test(words),
+        body: content?.["application/json"]?.schema,
+        multipart: form !== undefined || /multipart/i.test(words),
+        form,
       });
     }
   }
@@ -270,7 +275,11 @@ async function baseFor(operation: Operation): Promise<BaseRequest> {
     query[parameter.name] = String(exampleOf(parameter.schema, KNOWN, parameter.name));
   }
   const body = operation.body ? exampleOf(operation.body, KNOWN) : undefined;
-  return { path, query, body };
+  const form: Record<string, string> = {};
+  for (const [name, field] of Object.entries(operation.form?.properties ?? {})) {
+    if (field.format !== "binary") form[name] = String(exampleOf(field, KNOWN, name));
+  }
+  return { path, query, body, form };
 }
 
 beforeAll(async () => {
@@ -316,6 +325,8 @@ describe("bad input, for every operation of the OpenAPI document", () => {
     let sent = 0;
     // Accepted requests that changed stored data: proof the fingerprint sees changes.
     let changesSeen = 0;
+    // Cases built from a documented upload form (each must be refused naming the field).
+    let formCases = 0;
     for (const operation of operations) {
       const base = await baseFor(operation);
       // Logout revokes the access token it is sent with: the sweep's own token must
@@ -335,6 +346,7 @@ describe("bad input, for every operation of the OpenAPI document", () => {
           continue;
         }
         sent += 1;
+        if (sweepCase.names !== undefined) formCases += 1;
         const problem = problemWith(sweepCase, answer);
         if (problem) problems.push(`${sweepCase.operation} [${sweepCase.label}]: ${problem}`);
         if (!mutating) continue;
@@ -359,6 +371,15 @@ describe("bad input, for every operation of the OpenAPI document", () => {
     // GET /health and GET /api/auth/me take no input beyond a query string and a token.
     expect(Math.min(...perOperation.values())).toBeGreaterThanOrEqual(3);
     expect(sent).toBeGreaterThan(operations.length * 40);
+    // The upload routes document their forms, so the sweep builds cases from them.
+    const forms = operations.filter((operation) => operation.form !== undefined);
+    expect(forms.map((operation) => `${operation.method} ${operation.path}`).sort()).toEqual([
+      "POST /api/data-entry/ocr",
+      "POST /api/data-entry/receipts/from-image",
+      "POST /api/data-entry/receipts/{id}/attachments",
+    ]);
+    // attachments: file; ocr: file, company_id a number; from-image: both, and the number.
+    expect(formCases).toBe(6);
     if (process.env.SWEEP_SUMMARY) {
       console.info(
         JSON.stringify({ operations: operations.length, sent, perOperation: [...perOperation] }),

@@ -344,6 +344,66 @@ describe("kernel HTTP surface", () => {
     expect([200, 302]).toContain(ui.statusCode);
   });
 
+  it("documents a route's upload form (multipartBody) as its multipart/form-data request body", async () => {
+    const document = (await inject(t.kernel, { method: "GET", url: "/api/docs/json" })).json();
+    const form = {
+      type: "object",
+      required: ["file"],
+      properties: {
+        label: { type: "string", description: "Optional, before `file`" },
+        file: { type: "string", format: "binary", description: "The scan" },
+      },
+    };
+    const upload = document.paths["/api/good/upload"].post.requestBody;
+    expect(upload).toEqual({
+      required: true,
+      content: { "multipart/form-data": { schema: form } },
+    });
+    // The fields in the order the plugin wrote them (the order a client should send).
+    expect(Object.keys(upload.content["multipart/form-data"].schema.properties)).toEqual([
+      "label",
+      "file",
+    ]);
+    // A route taking JSON or an upload shows both; the keyword is not in the document.
+    const scans = document.paths["/api/good/scans"].post.requestBody;
+    expect(Object.keys(scans.content)).toEqual(["application/json", "multipart/form-data"]);
+    expect(scans.content["application/json"].schema).toMatchObject({ required: ["url"] });
+    expect(scans.content["multipart/form-data"].schema).toEqual(form);
+    expect(JSON.stringify(document)).not.toContain("multipartBody");
+    // Routes without the keyword are untouched.
+    expect(document.paths["/api/good/notes"].post.requestBody.content).toEqual({
+      "application/json": { schema: expect.objectContaining({ required: ["text"] }) },
+    });
+  });
+
+  it("reads uploads on a route with a JSON body and an upload form, and still validates the JSON", async () => {
+    const form = new FormData();
+    form.append("label", "march");
+    form.append("file", new Blob([new Uint8Array(10)]), "scan.jpg");
+    const upload = await fetch(`${t.url}/api/good/scans`, {
+      method: "POST",
+      headers: auth(),
+      body: form,
+    });
+    expect(upload.status).toBe(200);
+    expect(await upload.json()).toEqual({ from: "upload", label: "march", bytes: 10 });
+    const json = await inject(t.kernel, {
+      method: "POST",
+      url: "/api/good/scans",
+      headers: auth(),
+      payload: { url: "https://example.test/a.jpg" },
+    });
+    expect(json.json()).toEqual({ from: "json", url: "https://example.test/a.jpg" });
+    const invalid = await inject(t.kernel, {
+      method: "POST",
+      url: "/api/good/scans",
+      headers: auth(),
+      payload: { link: "x" },
+    });
+    expect(invalid.statusCode).toBe(400);
+    expect(invalid.json().error.code).toBe("VALIDATION_FAILED");
+  });
+
   it("writes to the plugin's own migrated database", async () => {
     const first = await inject(t.kernel, {
       method: "POST",
@@ -504,6 +564,8 @@ describe("health", () => {
     expect(byName["wrong-kernel"].detail).toContain("needs kernel >=99.0.0");
     expect(byName["bad-manifest"].detail).toContain("prefix");
     expect(byName["no-access"].detail).toContain("declares no access");
+    expect(byName["undeclared-uploads"]).toMatchObject({ state: "failed", status: "down" });
+    expect(byName["undeclared-uploads"].detail).toContain("does not declare `uploads`");
     expect(byName["bad-migration"]).toMatchObject({ state: "disabled" });
   });
 });

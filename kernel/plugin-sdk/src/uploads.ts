@@ -7,6 +7,37 @@
 import type { FastifyRequest } from "fastify";
 import { BadRequestError } from "./errors.js";
 
+/** One field of an upload form, as the OpenAPI document shows it. */
+export interface MultipartFieldSchema {
+  type: "string" | "integer" | "number" | "boolean";
+  /** `"binary"` for a file part. */
+  format?: string;
+  /** What to send; say where the field must come in the form if its place matters. */
+  description?: string;
+  [keyword: string]: unknown;
+}
+
+/**
+ * The multipart/form-data form of an upload route, for the OpenAPI document only (route
+ * schema keyword `multipartBody`): the kernel shows it as the operation's
+ * multipart/form-data request body, next to a JSON `body` if the route has one. It is
+ * never validated (the route reads the parts with `uploadsOf(request).file()`), and it
+ * tells the kernel that the route reads multipart, as `consumes` does. Properties are
+ * shown in the order they are written.
+ */
+export interface MultipartBodySchema {
+  description?: string;
+  required?: readonly string[];
+  properties: Readonly<Record<string, MultipartFieldSchema>>;
+}
+
+declare module "fastify" {
+  interface FastifySchema {
+    /** The route's upload form, documented and never validated (see MultipartBodySchema). */
+    multipartBody?: MultipartBodySchema;
+  }
+}
+
 /** One file of a multipart/form-data request, streamed as it arrives. */
 export interface UploadedFile {
   /** The form field the file came in. */

@@ -633,6 +633,29 @@ describe("attachments", () => {
     }
   });
 
+  it("documents its upload forms in the OpenAPI document, company_id before file", async () => {
+    const document = (await inject(t.kernel, { method: "GET", url: "/api/docs/json" })).json();
+    const formOf = (route: string) =>
+      document.paths[`${api}${route}`].post.requestBody.content["multipart/form-data"].schema;
+    const attachment = formOf("/receipts/{id}/attachments");
+    expect(attachment).toMatchObject({ type: "object", required: ["file"] });
+    expect(attachment.properties.file).toMatchObject({ type: "string", format: "binary" });
+    const fromImage = formOf("/receipts/from-image");
+    expect(fromImage.required).toEqual(["company_id", "file"]);
+    expect(Object.keys(fromImage.properties)).toEqual(["company_id", "file"]);
+    expect(fromImage.properties.company_id).toMatchObject({ type: "integer" });
+    expect(fromImage.properties.company_id.description).toMatch(/before `file`/i);
+    // POST /ocr takes JSON {attachment_id} or the form (company_id optional).
+    const ocr = document.paths[`${api}/ocr`].post.requestBody.content;
+    expect(Object.keys(ocr)).toEqual(["application/json", "multipart/form-data"]);
+    expect(ocr["application/json"].schema.required).toEqual(["attachment_id"]);
+    expect(ocr["multipart/form-data"].schema.required).toEqual(["file"]);
+    expect(Object.keys(ocr["multipart/form-data"].schema.properties)).toEqual([
+      "company_id",
+      "file",
+    ]);
+  });
+
   it("deletes the files with their receipt", async () => {
     const { id } = await createReceipt();
     const attachment = (await upload(id, "bon.png", PNG)).json();

@@ -17,6 +17,16 @@ const errorResponses = {
 const withConflict = { ...errorResponses, 409: errorResponseSchema } as const;
 
 const TAGS = ["data-entry"];
+
+/** The upload forms' fields, for /api/docs (`multipartBody` is documented, never validated). */
+const uploadedFile = (what: string) =>
+  ({
+    type: "string",
+    format: "binary",
+    description: `${what}: JPEG, PNG or PDF, recognised from its content (not its name or type); at most DATA_ENTRY_MAX_UPLOAD_BYTES (413 beyond). Only the first file part is read.`,
+  }) as const;
+const formCompany = (description: string) =>
+  ({ type: "integer", minimum: 1, description }) as const;
 const money = { type: "number", exclusiveMinimum: 0, maximum: 1_000_000_000_000 } as const;
 const dateString = { type: "string", pattern: "^\\d{4}-\\d{2}-\\d{2}$" } as const;
 const accountCode = { type: "string", pattern: "^\\s*\\d{3,4}(\\.[0-9A-Za-z]+)?\\s*$" } as const;
@@ -281,6 +291,10 @@ export const uploadAttachmentSchema = {
   tags: TAGS,
   summary: "Attach a JPEG, PNG or PDF (multipart field `file`) to a DRAFT or REJECTED receipt",
   consumes: ["multipart/form-data"],
+  multipartBody: {
+    required: ["file"],
+    properties: { file: uploadedFile("The attachment") },
+  },
   params: idParams,
   response: {
     201: attachmentSchema,
@@ -387,6 +401,15 @@ export const startOcrSchema = {
     "company only to you.",
   // Only JSON is validated here; a multipart body is read and checked by the route.
   consumes: ["application/json", "multipart/form-data"],
+  multipartBody: {
+    required: ["file"],
+    properties: {
+      company_id: formCompany(
+        "Optional; if sent, it must come BEFORE `file` in the form (a field after the file is not read). The job is then visible to that company's users; without it, only to you.",
+      ),
+      file: uploadedFile("The image or PDF to read, after `company_id`; read in memory, not kept"),
+    },
+  },
   body: {
     content: {
       "application/json": {
@@ -600,6 +623,15 @@ export const receiptFromImageSchema = {
   summary:
     "Create a DRAFT receipt from a photo or PDF (multipart: company_id, then file); OCR fills it in the background",
   consumes: ["multipart/form-data"],
+  multipartBody: {
+    required: ["company_id", "file"],
+    properties: {
+      company_id: formCompany(
+        "The new receipt's company. Must come BEFORE `file` in the form: the file is stored as it arrives, so the company is checked first (400 when it is missing or comes after the file).",
+      ),
+      file: uploadedFile("The photo or PDF of the receipt, after `company_id`"),
+    },
+  },
   response: {
     201: receiptDetailSchema,
     ...errorResponses,

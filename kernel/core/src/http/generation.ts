@@ -26,6 +26,7 @@ import { errorBody, installErrorHandling, urlErrorBody } from "./error-handler.j
 import type { HttpDependencies } from "./http-dependencies.js";
 import { installStrictJsonParser } from "./json-body.js";
 import { lazyChildLogger } from "./lazy-logger.js";
+import { documentMultipartBody } from "./openapi-multipart.js";
 import { registerPluginRoutes } from "./plugin-routes.js";
 import { authRoutes } from "./routes/auth-routes.js";
 import { companiesRoutes } from "./routes/companies-routes.js";
@@ -201,6 +202,8 @@ export async function buildGeneration(
       },
       security: [{ bearer: [] }],
     },
+    // Upload routes state their form in `multipartBody` (see openapi-multipart.ts).
+    transform: documentMultipartBody,
   });
   await app.register(swaggerUi, { routePrefix: "/api/docs", staticCSP: true });
 

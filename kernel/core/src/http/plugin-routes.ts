@@ -17,6 +17,7 @@ import Fastify, {
 import type { PluginInstance } from "../plugins/plugin-instance.js";
 import { accessOf } from "./access-control.js";
 import { lazyChildLogger } from "./lazy-logger.js";
+import { MULTIPART } from "./openapi-multipart.js";
 import { ADMIN_PERMISSION } from "./routes/plugin-admin-routes.js";
 
 export async function registerPluginRoutes(
@@ -30,7 +31,14 @@ export async function registerPluginRoutes(
   await app.register(
     async (scope) => {
       const { name, permissions } = instance.manifest;
+      const uploads = instance.definition.uploads;
       scope.addHook("onRoute", (route) => {
+        if (!uploads && (route.schema as { multipartBody?: unknown } | undefined)?.multipartBody) {
+          // The document would show a form the route cannot read (no multipart parser).
+          throw new Error(
+            `Route ${String(route.method)} ${route.url} documents an upload form (multipartBody), but "${name}" does not declare \`uploads\` in definePlugin`,
+          );
+        }
         const access = accessOf(route);
         if (access === "public" || access === "authenticated" || access === ADMIN_PERMISSION)
           return;
@@ -40,12 +48,11 @@ export async function registerPluginRoutes(
           );
         }
       });
-      const uploads = instance.definition.uploads;
       if (uploads) {
         // The multipart parser accepts multipart/form-data on every route of the plugin
         // and leaves it unread: a route with a JSON body schema would then run as if no
         // body had come (an optional body passes as null). Such a route answers 415,
-        // unless it says it reads multipart too (`consumes`). Routes without a body
+        // unless it says it reads multipart too (`consumes` or `multipartBody`). Routes without a body
         // schema (the usual upload routes) are left alone.
         scope.addHook("onRoute", (route) => {
           if (route.schema?.body === undefined || readsMultipart(route.schema)) return;
@@ -80,11 +87,17 @@ export async function registerPluginRoutes(
   );
 }
 
-const MULTIPART = "multipart/form-data";
-
-/** `consumes: ["multipart/form-data", …]`, or a body schema per content type naming it. */
+/**
+ * `consumes: ["multipart/form-data", …]`, a documented upload form (`multipartBody`), or
+ * a body schema per content type naming multipart.
+ */
 function readsMultipart(schema: FastifySchema | undefined): boolean {
-  const { consumes, body } = (schema ?? {}) as { consumes?: unknown; body?: unknown };
+  const { consumes, body, multipartBody } = (schema ?? {}) as {
+    consumes?: unknown;
+    body?: unknown;
+    multipartBody?: unknown;
+  };
+  if (multipartBody !== undefined) return true;
   if (Array.isArray(consumes) && consumes.includes(MULTIPART)) return true;
   const content = (body as { content?: Record<string, unknown> } | undefined)?.content;
   return content !== undefined && MULTIPART in content;

@@ -44,8 +44,13 @@ export interface Operation {
   parameters: Parameter[];
   /** The JSON body schema, when the operation documents one. */
   body: JsonSchema | undefined;
-  /** The operation says (in its summary or description) that it reads multipart/form-data. */
+  /**
+   * The operation reads multipart/form-data: it documents an upload form, or says so in
+   * its summary or description.
+   */
   multipart: boolean;
+  /** The documented upload form (requestBody multipart/form-data schema), if any. */
+  form: JsonSchema | undefined;
 }
 
 /**
@@ -69,6 +74,8 @@ export interface SweepCase {
   headers: Record<string, string>;
   body?: Buffer;
   expect: Expectation;
+  /** A refusal must name this field (its message or details). */
+  names?: string;
 }
 
 export interface BaseRequest {
@@ -78,6 +85,8 @@ export interface BaseRequest {
   query: Record<string, string>;
   /** A valid JSON body, when the operation has one. */
   body: unknown;
+  /** A valid value for each plain (not file) field of the upload form, if any. */
+  form?: Record<string, string>;
 }
 
 /** The Ajv settings Fastify compiles route schemas with in the kernel (generation.ts). */
@@ -481,6 +490,38 @@ export function casesFor(
       { name: "file", value: "x", filename: `../../${NUL}evil.png`, type: "image/png" },
     ]),
   });
+  // The documented upload form: each required field left out, each number field not a
+  // number; the refusal must name the field. Fields go in the documented order.
+  const form = operation.form;
+  if (form?.properties) {
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    type Part = Parameters<typeof multipartBody>[1][number];
+    const partsOf = (change: Record<string, string | undefined>): Part[] =>
+      Object.entries(form.properties ?? {}).flatMap(([key, field]): Part[] => {
+        const value = key in change ? change[key] : base.form?.[key];
+        if (field.format === "binary") {
+          return key in change && value === undefined
+            ? []
+            : [{ name: key, value: png, filename: "a.png", type: "image/png" }];
+        }
+        return value === undefined ? [] : [{ name: key, value }];
+      });
+    for (const key of form.required ?? []) {
+      add(`multipart: without required ${key}`, "reject", {
+        headers: { ...headers, ...multipartType },
+        body: multipartBody(boundary, partsOf({ [key]: undefined })),
+        names: key,
+      });
+    }
+    for (const [key, field] of Object.entries(form.properties)) {
+      if (field.type !== "integer" && field.type !== "number") continue;
+      add(`multipart: ${key} not a number`, "reject", {
+        headers: { ...headers, ...multipartType },
+        body: multipartBody(boundary, partsOf({ [key]: "abc" })),
+        names: key,
+      });
+    }
+  }
   if (operation.multipart) {
     // A file over the upload limit, with the PNG signature so it is not refused as
     // an unknown type first: 413.
