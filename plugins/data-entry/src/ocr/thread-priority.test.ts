@@ -76,6 +76,11 @@ describe("OCR worker thread priority", () => {
     "leaves every thread at normal priority with threadNice 0 (Linux only)",
     async () => {
       const ownNice = niceOf(Number(readlinkSync("/proc/thread-self").split("/").pop()));
+      // The previous test's lowered threads can outlive its pool.close() by a moment (a full run
+      // once saw one at nice 7 here): wait until they are gone before starting.
+      await vi.waitFor(() => {
+        for (const nice of threadNices().values()) expect(nice).toBe(ownNice);
+      });
       const pool = new OcrPool({ size: 1, threadNice: 0 });
       try {
         pool.start();
