@@ -289,7 +289,10 @@ export class OcrPool {
   ): Promise<OcrResult> {
     // The pool may have closed (or failed) while the previous pass or sharp ran.
     this.assertUsable();
-    if (budget.remainingMs <= 0) return Promise.reject(new OcrTimeoutError(budget.limitMs));
+    if (budget.remainingMs <= 0) {
+      this.counters.timedOut++;
+      return Promise.reject(new OcrTimeoutError(budget.limitMs));
+    }
     return new Promise<OcrResult>((resolve, reject) => {
       const job: Job = {
         id: randomUUID(),
