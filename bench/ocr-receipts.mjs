@@ -6,8 +6,10 @@
 // the same language data as the pool (the npm package's 4.0.0_best_int model, via
 // --tessdata-dir) and, for reference, with Debian's own tesseract-ocr-deu data (the
 // smaller tessdata_fast model). --nice is the pool's worker thread nice (default 10).
+// --rotate 90|180|270 turns every scan's pixels first (sharp, as a sideways scanner or a
+// photo without EXIF would deliver it): the pool's orientation recovery (docs/ocr.md).
 //   npx pnpm --filter @roa2web/plugin-data-entry run build
-//   node bench/ocr-receipts.mjs [--dist plugins/data-entry/dist] [--workers 2] [--psm 6] [--preprocess grayscale-normalize|grayscale|threshold|none] [--nice 10] [--dump dir] [--skip-native]
+//   node bench/ocr-receipts.mjs [--dist plugins/data-entry/dist] [--workers 2] [--psm 6] [--preprocess grayscale-normalize|grayscale|threshold|none] [--nice 10] [--rotate 0] [--dump dir] [--skip-native]
 import { execFile, execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -25,6 +27,7 @@ const { values } = parseArgs({
     psm: { type: "string", default: "6" },
     preprocess: { type: "string", default: "grayscale-normalize" },
     nice: { type: "string", default: "10" },
+    rotate: { type: "string", default: "0" },
     receipts: { type: "string", default: path.join(ROOT, "../shared/data/receipts") },
     dump: { type: "string" },
     "skip-native": { type: "boolean", default: false },
@@ -97,6 +100,12 @@ function score(rows, pick) {
   return result;
 }
 
+const rotate = Number(values.rotate);
+const sharp =
+  rotate === 0 ? null : createRequire(path.join(ROOT, "plugins/data-entry/package.json"))("sharp");
+const turned = (image) =>
+  sharp ? sharp(image).rotate(rotate, { background: "#fff" }).jpeg().toBuffer() : image;
+
 // --- tesseract.js pool ---------------------------------------------------------------
 const pool = new OcrPool({
   size: workers,
@@ -130,7 +139,7 @@ const cpuStart = cpuSeconds().self;
 const started = performance.now();
 const rows = await Promise.all(
   truth.map(async (entry) => {
-    const image = readFileSync(path.join(values.receipts, entry.file));
+    const image = await turned(readFileSync(path.join(values.receipts, entry.file)));
     const jobStart = performance.now();
     const ocr = await pool.recognize(image);
     const seconds = (performance.now() - jobStart) / 1000;
@@ -246,7 +255,8 @@ async function nativeFigures(tessdataDir, data) {
 
 let native = null;
 let nativeDebianData = null;
-if (!values["skip-native"] && hasNative()) {
+// The native CLI reads the files as they are: no comparison for turned scans.
+if (!values["skip-native"] && rotate === 0 && hasNative()) {
   const tessdata = poolTessdata();
   try {
     native = await nativeFigures(
@@ -275,6 +285,7 @@ const summary = {
     oem: 1,
     preprocess: values.preprocess,
     nice: Number(values.nice),
+    rotate,
     languages: ["deu"],
   },
   accuracy: {

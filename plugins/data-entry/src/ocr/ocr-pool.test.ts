@@ -89,6 +89,22 @@ describe("OcrPool jobs", () => {
     expect(fields.merchant).toMatch(/M[UÜ]LLER/);
   });
 
+  it("reads a page turned by a quarter, and a landscape page left as it is", async () => {
+    // Turned: landscape, so the pool compares reduced copies turned each way.
+    const turned = await sharp(receipt).rotate(90).png().toBuffer();
+    const fields = extractFields(await pool.recognize(turned), { today: new Date("2026-01-01") });
+    expect(fields.total).toBe(5.59);
+    expect(fields.date).toBe("2024-06-12");
+    // Upright but wider than tall (the text without the paper below): stays as it is.
+    const wide = await sharp(receipt)
+      .extract({ left: 0, top: 0, width: 700, height: 380 })
+      .png()
+      .toBuffer();
+    const result = await pool.recognize(wide);
+    expect(result.text).toContain("SUMME");
+    expect(result.confidence).toBeGreaterThan(80);
+  });
+
   it("keeps the event loop free while OCR runs", async () => {
     let maxLag = 0;
     let expected = performance.now() + 10;

@@ -14,7 +14,16 @@ import {
   OcrUnavailableError,
 } from "../errors.js";
 import { type OcrLanguage, resolveLangPath } from "./language-data.js";
-import { type OcrPreprocess, prepareImage } from "./prepare-image.js";
+import {
+  type OrientationReading,
+  orientationCandidates,
+  PREVIEW_LONG_SIDE,
+  pickOrientation,
+  type Rotation,
+  settled,
+  worthTryingUpsideDown,
+} from "./orientation.js";
+import { type OcrPreprocess, prepareImage, rotateImage } from "./prepare-image.js";
 import {
   MAX_THREAD_NICE,
   ocrWorkerScript,
@@ -81,17 +90,31 @@ export interface OcrPoolStatus {
 export interface OcrJobOptions {
   /** Called with the recognition progress, 0..1, ending with 1. */
   onProgress?: (progress: number) => void;
-  /** Overrides the pool's `jobTimeoutMs` for this job (time spent running, not queued). */
+  /**
+   * Overrides the pool's `jobTimeoutMs` for this job (time spent running, not queued;
+   * shared by all the passes of a page that is not upright).
+   */
   timeoutMs?: number;
 }
 
+/** One recognition pass; a job is one or more of them (see `recognize`). */
 interface Job {
   id: string;
   image: Buffer;
+  /** What is left of the job's budget for this pass. */
   timeoutMs: number;
+  /** The job's running-time budget, charged when the pass ends (time queued is free). */
+  budget: Budget;
+  /** When a worker took the pass (performance.now()). */
+  startedAt?: number;
   onProgress?: (progress: number) => void;
   resolve(result: OcrResult): void;
   reject(error: Error): void;
+}
+
+interface Budget {
+  limitMs: number;
+  remainingMs: number;
 }
 
 interface Slot {
@@ -200,16 +223,86 @@ export class OcrPool {
       throw new OcrQueueFullError(this.options.maxQueue);
     }
     const prepared = await prepareImage(image, this.options, this.options.preprocess);
+    const limitMs = options.timeoutMs ?? this.options.jobTimeoutMs;
+    const budget: Budget = { limitMs, remainingMs: limitMs };
+    const progress = new Progress(options.onProgress);
+    const candidates = orientationCandidates(prepared.width, prepared.height);
+    let rotation: Rotation = 0;
+    let result: OcrResult;
+    if (candidates.length === 1) {
+      // Upright-shaped, the common case: one pass, and a second only when it read badly.
+      result = await this.pass(prepared.data, budget, progress.stage(0, 1));
+      if (worthTryingUpsideDown(result.confidence)) {
+        const turned = await this.pass(
+          await rotateImage(prepared.data, 180),
+          budget,
+          progress.stage(1, 1),
+        );
+        if ((turned.confidence ?? -1) > (result.confidence ?? -1)) {
+          result = turned;
+          rotation = 180;
+        }
+      }
+    } else {
+      // Landscape: compare reduced copies turned each way (until one reads well), then
+      // read the winner in full.
+      const readings: OrientationReading[] = [];
+      const timings: number[] = [];
+      const share = 0.4 / candidates.length;
+      for (const [index, candidate] of candidates.entries()) {
+        if (settled(readings)) break;
+        const started = performance.now();
+        const preview = await rotateImage(prepared.data, candidate, PREVIEW_LONG_SIDE);
+        const reading = await this.pass(
+          preview,
+          budget,
+          progress.stage(index * share, (index + 1) * share),
+        );
+        readings.push({
+          rotation: candidate,
+          confidence: reading.confidence,
+        });
+        timings.push(Math.round(performance.now() - started));
+      }
+      rotation = pickOrientation(readings).rotation;
+      this.logger.debug?.(
+        { width: prepared.width, height: prepared.height, readings, timings, rotation },
+        "OCR compared the orientations of a landscape image",
+      );
+      const upright = rotation === 0 ? prepared.data : await rotateImage(prepared.data, rotation);
+      result = await this.pass(upright, budget, progress.stage(0.4, 1));
+    }
+    this.logger.debug?.(
+      { rotation, confidence: result.confidence, passes: progress.passes },
+      "OCR chose the orientation of an image",
+    );
+    this.counters.completed++;
+    progress.done();
+    return result;
+  }
+
+  /** Queues one recognition pass, charging its running time to the job's budget. */
+  private pass(
+    image: Buffer,
+    budget: Budget,
+    onProgress: (progress: number) => void,
+  ): Promise<OcrResult> {
+    // The pool may have closed (or failed) while the previous pass or sharp ran.
     this.assertUsable();
+    if (budget.remainingMs <= 0) {
+      this.counters.timedOut++;
+      return Promise.reject(new OcrTimeoutError(budget.limitMs));
+    }
     return new Promise<OcrResult>((resolve, reject) => {
       const job: Job = {
         id: randomUUID(),
-        image: prepared.data,
-        timeoutMs: options.timeoutMs ?? this.options.jobTimeoutMs,
+        image,
+        timeoutMs: budget.remainingMs,
+        budget,
+        onProgress,
         resolve,
         reject,
       };
-      if (options.onProgress) job.onProgress = options.onProgress;
       this.queue.push(job);
       this.dispatch();
     });
@@ -371,6 +464,7 @@ export class OcrPool {
   private run(slot: Slot, worker: Tesseract.Worker, job: Job): void {
     slot.state = "busy";
     slot.job = job;
+    job.startedAt = performance.now();
     job.onProgress?.(0);
     slot.timer = setTimeout(() => {
       this.counters.timedOut++;
@@ -379,7 +473,7 @@ export class OcrPool {
         "OCR job timed out; replacing its worker",
       );
       this.finishJob(slot, job);
-      job.reject(new OcrTimeoutError(job.timeoutMs));
+      job.reject(new OcrTimeoutError(job.budget.limitMs));
       void this.replace(slot);
     }, job.timeoutMs);
 
@@ -388,7 +482,6 @@ export class OcrPool {
       .then((result) => {
         if (slot.job !== job) return; // timed out or closed meanwhile
         this.finishJob(slot, job);
-        this.counters.completed++;
         job.onProgress?.(1);
         job.resolve(toResult(result.data));
         slot.jobs++;
@@ -415,6 +508,10 @@ export class OcrPool {
   }
 
   private finishJob(slot: Slot, job: Job): void {
+    if (job.startedAt !== undefined) {
+      job.budget.remainingMs -= performance.now() - job.startedAt;
+      job.startedAt = undefined;
+    }
     if (slot.timer) clearTimeout(slot.timer);
     slot.timer = null;
     if (slot.job === job) slot.job = null;
@@ -478,4 +575,32 @@ function threadNice(value: number | undefined): number {
 
 function toResult(page: Tesseract.Page): OcrResult {
   return { text: page.text, confidence: page.confidence, lines: linesFromTsv(page.tsv ?? "") };
+}
+
+/**
+ * A job's progress over its passes: each pass reports 0..1 into its stage of the job's
+ * 0..1, never backwards; 1 only once the job is done.
+ */
+class Progress {
+  passes = 0;
+  private last = -1;
+
+  constructor(private readonly onProgress: ((progress: number) => void) | undefined) {}
+
+  stage(from: number, to: number): (progress: number) => void {
+    this.passes++;
+    return (progress) => this.report(from + (to - from) * Math.min(1, Math.max(0, progress)));
+  }
+
+  done(): void {
+    this.last = 1;
+    this.onProgress?.(1);
+  }
+
+  private report(value: number): void {
+    const capped = Math.min(value, 0.99);
+    if (capped <= this.last) return;
+    this.last = capped;
+    this.onProgress?.(capped);
+  }
 }

@@ -3,6 +3,7 @@
 // thread pool, so none of this blocks the event loop.
 import sharp from "sharp";
 import { OcrInputTooLargeError, OcrInvalidImageError } from "../errors.js";
+import type { Rotation } from "./orientation.js";
 
 export type OcrPreprocess = "none" | "grayscale" | "grayscale-normalize" | "threshold";
 
@@ -66,6 +67,31 @@ export async function prepareImage(
       .png({ compressionLevel: 0 })
       .toBuffer({ resolveWithObject: true });
     return { data: output.data, width: output.info.width, height: output.info.height };
+  } catch (error) {
+    throw new OcrInvalidImageError("could not decode the image", { cause: error });
+  }
+}
+
+/**
+ * The prepared image turned clockwise by `rotation`, as an uncompressed PNG; with
+ * `longSide`, also reduced so that its long side is at most that (never enlarged).
+ */
+export async function rotateImage(
+  data: Buffer,
+  rotation: Rotation,
+  longSide?: number,
+): Promise<Buffer> {
+  let pipeline = sharp(data).rotate(rotation);
+  if (longSide !== undefined) {
+    pipeline = pipeline.resize({
+      width: longSide,
+      height: longSide,
+      fit: "inside",
+      withoutEnlargement: true,
+    });
+  }
+  try {
+    return await pipeline.png({ compressionLevel: 0 }).toBuffer();
   } catch (error) {
     throw new OcrInvalidImageError("could not decode the image", { cause: error });
   }

@@ -14,7 +14,9 @@ export const SYNTHETIC_LINES = [
 export async function syntheticReceipt(lines = SYNTHETIC_LINES): Promise<Buffer> {
   const lineHeight = 48;
   const width = 700;
-  const height = 40 + lines.length * lineHeight;
+  // Portrait, like a receipt (blank paper below the text): a landscape image makes the
+  // pool compare orientations first (orientation.ts), which costs extra passes.
+  const height = Math.max(40 + lines.length * lineHeight, width + 100);
   const text = lines
     .map((line, index) => {
       const size = index === 0 ? 40 : 28;
