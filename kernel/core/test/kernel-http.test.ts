@@ -340,6 +340,11 @@ describe("kernel HTTP surface", () => {
     expect(paths).toEqual(
       expect.arrayContaining(["/api/auth/login", "/api/companies", "/health", "/api/good/ping"]),
     );
+    // Sign-in needs a body; logout and refresh may come without one (cookie or bearer).
+    const operations = response.json().paths;
+    expect(operations["/api/auth/login"].post.requestBody.required).toBe(true);
+    expect(operations["/api/auth/logout"].post.requestBody.required).toBe(false);
+    expect(operations["/api/auth/refresh"].post.requestBody.required).toBe(false);
     const ui = await inject(t.kernel, { method: "GET", url: "/api/docs" });
     expect([200, 302]).toContain(ui.statusCode);
   });

@@ -27,6 +27,7 @@ import type { HttpDependencies } from "./http-dependencies.js";
 import { installStrictJsonParser } from "./json-body.js";
 import { lazyChildLogger } from "./lazy-logger.js";
 import { documentMultipartBody } from "./openapi-multipart.js";
+import { markOptionalBodies } from "./openapi-optional-bodies.js";
 import { registerPluginRoutes } from "./plugin-routes.js";
 import { authRoutes } from "./routes/auth-routes.js";
 import { companiesRoutes } from "./routes/companies-routes.js";
@@ -204,6 +205,8 @@ export async function buildGeneration(
     },
     // Upload routes state their form in `multipartBody` (see openapi-multipart.ts).
     transform: documentMultipartBody,
+    // A body that may be left out (logout, refresh) is documented as not required.
+    transformObject: markOptionalBodies,
   });
   await app.register(swaggerUi, { routePrefix: "/api/docs", staticCSP: true });
 
