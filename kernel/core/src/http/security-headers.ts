@@ -80,10 +80,6 @@ function apiHeaderList(): Array<[string, string]> {
   return headers;
 }
 
-function isApi(url: string | undefined): boolean {
-  return url?.startsWith("/api/") === true && !url.startsWith("/api/docs");
-}
-
 /** The API header set as [lower-case name, value] pairs, computed once. */
 export function apiSecurityHeaderList(): ReadonlyArray<readonly [string, string]> {
   return Object.freeze(
@@ -91,8 +87,9 @@ export function apiSecurityHeaderList(): ReadonlyArray<readonly [string, string]
   );
 }
 
+/** A JSON API URL: under /api/ except the OpenAPI UI (which is a document). */
 export function isApiUrl(url: string | undefined): boolean {
-  return isApi(url);
+  return url?.startsWith("/api/") === true && !url.startsWith("/api/docs");
 }
 
 /**
