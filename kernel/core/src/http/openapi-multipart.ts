@@ -12,7 +12,7 @@ export const MULTIPART = "multipart/form-data";
 
 type Schema = Record<string, unknown>;
 
-function isSchema(value: unknown): value is Schema {
+export function isSchema(value: unknown): value is Schema {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 

@@ -5,22 +5,17 @@
  * instead): the document says so, as `required: false`.
  */
 import type { SwaggerTransformObject } from "@fastify/swagger";
-
-type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+import { isSchema } from "./openapi-multipart.js";
 
 /** Whether every content type's schema of a request body accepts null. */
-function acceptsNoBody(requestBody: Json): boolean {
+function acceptsNoBody(requestBody: Record<string, unknown>): boolean {
   const content = requestBody.content;
-  if (!isObject(content)) return false;
+  if (!isSchema(content)) return false;
   const media = Object.values(content);
   return (
     media.length > 0 &&
     media.every(
-      (entry) => isObject(entry) && isObject(entry.schema) && entry.schema.nullable === true,
+      (entry) => isSchema(entry) && isSchema(entry.schema) && entry.schema.nullable === true,
     )
   );
 }
@@ -30,11 +25,11 @@ export const markOptionalBodies: SwaggerTransformObject = (document) => {
   if (!("openapiObject" in document)) return document.swaggerObject;
   const { openapiObject } = document;
   const paths: unknown = openapiObject.paths;
-  if (!isObject(paths)) return openapiObject;
+  if (!isSchema(paths)) return openapiObject;
   for (const operations of Object.values(paths)) {
-    if (!isObject(operations)) continue;
+    if (!isSchema(operations)) continue;
     for (const operation of Object.values(operations)) {
-      if (!isObject(operation) || !isObject(operation.requestBody)) continue;
+      if (!isSchema(operation) || !isSchema(operation.requestBody)) continue;
       if (acceptsNoBody(operation.requestBody)) operation.requestBody.required = false;
     }
   }
