@@ -11,6 +11,14 @@ describe("permissions", () => {
     ["reports:*", "data-entry:read", false],
     ["*:read", "reports:export", false],
     ["reports", "reports:read", false],
+    // Compared part by part in place: a prefix or a longer part is not the same part.
+    ["report:read", "reports:read", false],
+    ["reports:rea", "reports:read", false],
+    ["reports:reads", "reports:read", false],
+    ["reports-x:read", "reports:read", false],
+    ["*:reads", "reports:read", false],
+    ["reports:*", "reports-archive:read", false],
+    ["*", "reports:read", false],
   ])("%s covers %s: %s", (granted, required, expected) => {
     expect(permissionCovers(granted, required)).toBe(expected);
   });

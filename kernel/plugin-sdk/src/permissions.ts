@@ -21,17 +21,41 @@ export function isRouteAccess(value: unknown): value is RouteAccess {
 export function permissionCovers(granted: string, required: string): boolean {
   // Fast paths: checked on every authenticated request.
   if (granted === required || granted === "*:*") return true;
-  const [gScope, gAction] = granted.split(":", 2);
-  const [rScope, rAction] = required.split(":", 2);
-  if (
-    gScope === undefined ||
-    gAction === undefined ||
-    rScope === undefined ||
-    rAction === undefined
-  ) {
-    return false;
+  const grantedColon = granted.indexOf(":");
+  const requiredColon = required.indexOf(":");
+  if (grantedColon < 0 || requiredColon < 0) return false;
+  // Compared in place: no split (two arrays and four strings per grant and request).
+  return (
+    partCovers(granted, 0, grantedColon, required, 0, requiredColon) &&
+    partCovers(
+      granted,
+      grantedColon + 1,
+      granted.length,
+      required,
+      requiredColon + 1,
+      required.length,
+    )
+  );
+}
+
+/** `*`, or the same characters, between the given bounds of each string. */
+function partCovers(
+  granted: string,
+  grantedStart: number,
+  grantedEnd: number,
+  required: string,
+  requiredStart: number,
+  requiredEnd: number,
+): boolean {
+  const length = grantedEnd - grantedStart;
+  if (length === 1 && granted.charCodeAt(grantedStart) === 42 /* "*" */) return true;
+  if (length !== requiredEnd - requiredStart) return false;
+  for (let i = 0; i < length; i++) {
+    if (granted.charCodeAt(grantedStart + i) !== required.charCodeAt(requiredStart + i)) {
+      return false;
+    }
   }
-  return (gScope === "*" || gScope === rScope) && (gAction === "*" || gAction === rAction);
+  return true;
 }
 
 export function hasPermission(granted: readonly string[], required: string): boolean {

@@ -12,6 +12,11 @@
  * memory and in the revocation store (the kernel database: a restart does not revive
  * it). Only a token verified afresh (a cache miss) is checked against that list, so
  * the hot path pays nothing for it.
+ *
+ * `generation` changes whenever a token verified earlier may have stopped being valid
+ * before its expiry (a sign-out, a cleared cache). Whoever remembers a verification
+ * outside this class (the per-connection memo in http/connection-credentials.ts) keeps
+ * it only while the generation it saw is still the current one.
  */
 
 import { createHash, randomBytes } from "node:crypto";
@@ -39,13 +44,18 @@ interface AccessClaims {
   exp: number;
 }
 
+/** A verified access token: whom it stands for, and until when (ms since the epoch). */
+export interface VerifiedAccessToken {
+  readonly token: string;
+  readonly user: AuthUser;
+  readonly expiresAtMs: number;
+}
+
 export class AccessTokens {
   private readonly sign: (payload: Record<string, unknown>) => string;
-  private readonly verify: (token: string) => AccessClaims;
-  private readonly verified: LRUCache<
-    string,
-    { token: string; user: AuthUser; expiresAtMs: number }
-  >;
+  private readonly verifySignature: (token: string) => AccessClaims;
+  private readonly verified: LRUCache<string, VerifiedAccessToken>;
+  private revocationGeneration = 0;
 
   /** Signature hash → when the revoked token expires (ms); pruned as entries lapse. */
   private readonly revoked = new Map<string, number>();
@@ -62,7 +72,7 @@ export class AccessTokens {
       aud: settings.audience,
       expiresIn: settings.ttlSeconds * 1000,
     });
-    this.verify = createVerifier({
+    this.verifySignature = createVerifier({
       key: settings.secret,
       algorithms: ["HS256"],
       allowedIss: settings.issuer,
@@ -74,6 +84,11 @@ export class AccessTokens {
 
   get ttlSeconds(): number {
     return this.settings.ttlSeconds;
+  }
+
+  /** Changes when a verified token may have become invalid before it expires (see above). */
+  get generation(): number {
+    return this.revocationGeneration;
   }
 
   issue(user: AuthUser): string {
@@ -92,10 +107,15 @@ export class AccessTokens {
 
   /** The user a valid access token stands for; UnauthorizedError otherwise. */
   authenticate(token: string): AuthUser {
+    return this.verify(token).user;
+  }
+
+  /** A valid access token's user and expiry; UnauthorizedError otherwise. */
+  verify(token: string): VerifiedAccessToken {
     const key = signatureOf(token);
     const cached = this.verified.get(key);
     if (cached && cached.token === token) {
-      if (cached.expiresAtMs > Date.now()) return cached.user;
+      if (cached.expiresAtMs > Date.now()) return cached;
       this.verified.delete(key);
       throw new UnauthorizedError("The access token has expired", {
         details: { reason: "expired" },
@@ -103,7 +123,7 @@ export class AccessTokens {
     }
     let claims: AccessClaims;
     try {
-      claims = this.verify(token);
+      claims = this.verifySignature(token);
     } catch (error) {
       const expired = error instanceof TokenError && error.code === TokenError.codes.expired;
       throw new UnauthorizedError(
@@ -130,8 +150,13 @@ export class AccessTokens {
       permissions: Object.freeze([...claims.perms]),
       companies: claims.cos === "*" ? "*" : Object.freeze([...claims.cos]),
     });
-    this.verified.set(key, { token, user, expiresAtMs: claims.exp * 1000 });
-    return user;
+    const verified: VerifiedAccessToken = Object.freeze({
+      token,
+      user,
+      expiresAtMs: claims.exp * 1000,
+    });
+    this.verified.set(key, verified);
+    return verified;
   }
 
   /** Loads the revocations still in force from the store (at start). Returns how many. */
@@ -152,7 +177,7 @@ export class AccessTokens {
   async revoke(token: string): Promise<void> {
     let claims: AccessClaims;
     try {
-      claims = this.verify(token);
+      claims = this.verifySignature(token);
     } catch {
       return;
     }
@@ -165,12 +190,14 @@ export class AccessTokens {
     const expiresAtMs = claims.exp * 1000;
     this.revoked.set(hash, expiresAtMs);
     this.verified.delete(key);
+    this.revocationGeneration += 1;
     await this.store?.add(hash, expiresAtMs, now);
   }
 
   /** Forgets cached verifications (after a user's grants change). */
   clearCache(): void {
     this.verified.clear();
+    this.revocationGeneration += 1;
   }
 }
 

@@ -19,6 +19,7 @@ import type {
   RouteOptions,
 } from "fastify";
 import type { AccessTokens } from "../auth/access-tokens.js";
+import { rememberCredential, rememberedUser } from "./connection-credentials.js";
 
 type OnRequest = (
   request: FastifyRequest,
@@ -49,7 +50,10 @@ export function accessOf(route: Pick<RouteOptions, "config" | "url" | "method">)
 
 /** The token of an `Authorization: Bearer <token>` header, if the request has one. */
 export function bearerTokenOf(request: Pick<FastifyRequest, "headers">): string | undefined {
-  const header = request.headers.authorization;
+  return bearerToken(request.headers.authorization);
+}
+
+function bearerToken(header: string | undefined): string | undefined {
   if (header === undefined || !/^Bearer /i.test(header)) return undefined;
   return header.slice(7).trim() || undefined;
 }
@@ -57,13 +61,24 @@ export function bearerTokenOf(request: Pick<FastifyRequest, "headers">): string 
 export function installAccessControl(app: FastifyInstance, tokens: AccessTokens): void {
   app.decorateRequest("user", null);
   const authenticate = (request: FastifyRequest): void => {
-    const token = bearerTokenOf(request);
+    const header = request.headers.authorization;
+    // The connection's previous request sent this very header (see connection-credentials.ts).
+    const connection = request.raw.socket;
+    const remembered =
+      header === undefined ? undefined : rememberedUser(connection, header, tokens);
+    if (remembered !== undefined) {
+      request.user = remembered;
+      return;
+    }
+    const token = bearerToken(header);
     if (token === undefined) {
       throw new UnauthorizedError("Sign in first: send Authorization: Bearer <access token>", {
         details: { reason: "missing_token" },
       });
     }
-    request.user = tokens.authenticate(token);
+    const verified = tokens.verify(token);
+    rememberCredential(connection, header as string, verified, tokens.generation);
+    request.user = verified.user;
   };
   const signedIn: OnRequest = (request, _reply, done) => {
     try {
