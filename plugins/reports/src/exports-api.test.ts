@@ -14,7 +14,13 @@ import {
   startTestKernel,
   type TestKernel,
 } from "../../../kernel/core/test/helpers/test-kernel.js";
-import type { AgingReport, InvoiceList, TreasuryReport, TrialBalanceReport } from "./contract.js";
+import type {
+  AgingReport,
+  DashboardReport,
+  InvoiceList,
+  TreasuryReport,
+  TrialBalanceReport,
+} from "./contract.js";
 import { readPdf, sheetRows, unzip } from "./export/read-back.test-helper.js";
 
 const packageRoot = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
@@ -215,6 +221,74 @@ describe("aging, treasury and trial balance exports", () => {
     expect(text).toContain("Balanță de verificare sintetică");
     expect(text).toContain("Carpați");
     expect(text).toContain("Sold inițial debitor");
+  });
+});
+
+describe("the dashboard as a file", () => {
+  it("xlsx: the 12-month series with its totals, the period's figures in the title", async () => {
+    const dashboard = await json<DashboardReport>(`/dashboard?company=1&period=${period}`);
+    const file = await xlsx(`/dashboard/export?company=1&period=${period}&format=xlsx`);
+    expect(file.response.headers["content-disposition"]).toBe(
+      `attachment; filename="tablou-de-bord-NORD-${period}.xlsx"`,
+    );
+    expect(file.data.map((row) => row.cells[0]?.v)).toEqual(
+      dashboard.series.map((month) => month.month),
+    );
+    expect(Number(file.data[0]?.cells[1]?.v)).toBe(dashboard.series[0]?.revenue);
+    const sum = (key: "revenue" | "expenses" | "result") =>
+      dashboard.series.reduce((bani, month) => bani + Math.round(month[key] * 100), 0) / 100;
+    expect(total(file.totals, "B")).toBe(sum("revenue"));
+    expect(total(file.totals, "C")).toBe(sum("expenses"));
+    expect(total(file.totals, "D")).toBe(sum("result"));
+    const title = file.title.map((row) => row.cells[0]?.v).join("\n");
+    expect(title).toContain("Tablou de bord");
+    expect(title).toContain("Nord");
+    expect(title).toContain("Creanțe");
+  });
+});
+
+describe("format on a report's own URL", () => {
+  it.each([
+    ["/dashboard", `company=1&period=PERIOD`],
+    ["/invoices", `company=1&period=PERIOD&type=client`],
+    ["/invoices/aging", `company=1&period=PERIOD&type=supplier`],
+    ["/treasury", `company=1&period=PERIOD`],
+    ["/trial-balance", `company=1&period=PERIOD&level=synthetic`],
+  ])("%s answers the same file as its /export URL, and JSON for format=json", async (path, raw) => {
+    const query = raw.replace("PERIOD", period);
+    const own = await get(`${path}?${query}&format=xlsx`);
+    const exported = await get(`${path}/export?${query}&format=xlsx`);
+    expect(own.statusCode, own.body.slice(0, 200)).toBe(200);
+    expect(own.headers["content-type"]).toBe(XLSX);
+    expect(own.headers["content-disposition"]).toBe(exported.headers["content-disposition"]);
+    const sheet = async (response: typeof own) =>
+      sheetRows((await unzip(response.rawPayload)).get("xl/worksheets/sheet1.xml") as string)
+        // The "generated at" line differs by the minute at most: compare the table.
+        .filter((row) => !row.cells[0]?.v.startsWith("Generat la"));
+    expect(await sheet(own)).toEqual(await sheet(exported));
+    const pdf = await get(`${path}?${query}&format=pdf`);
+    expect(pdf.headers["content-type"]).toBe("application/pdf");
+    expect(pdf.rawPayload.subarray(0, 5).toString()).toBe("%PDF-");
+    const asJson = await get(`${path}?${query}&format=json`);
+    expect(asJson.statusCode).toBe(200);
+    expect(asJson.json()).toEqual((await get(`${path}?${query}`)).json());
+  });
+
+  it("needs reports:export for a file, not for JSON; an unknown format is a 400", async () => {
+    const query = `company=2&period=${period}`;
+    const file = await get(`/trial-balance?${query}&format=pdf`, "reader");
+    expect(file.statusCode).toBe(403);
+    expect(file.json().error).toMatchObject({
+      code: "FORBIDDEN",
+      details: { permission: "reports:export" },
+    });
+    expect((await get(`/trial-balance?${query}`, "reader")).statusCode).toBe(200);
+    expect((await get(`/trial-balance?${query}&format=xlsx`, "exporter")).statusCode).toBe(200);
+    const unknown = await get(`/dashboard?${query}&format=doc`);
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().error.code).toBe("VALIDATION_FAILED");
+    expect(unknown.json().error.message).toContain("format");
+    expect(unknown.json().error.message).toContain("xlsx");
   });
 });
 

@@ -31,12 +31,22 @@ const pageProperties = {
   page_size: { type: "integer", description: `Rows per page, 1–${MAX_PAGE_SIZE} (default 50)` },
 } as const;
 
+/**
+ * `format` on a report's own URL: JSON by default, or the same report as a file (the
+ * `/export` URL's answer, with its permission). Exports list only the file formats.
+ */
+const reportFormat = {
+  type: "string",
+  enum: ["json", "xlsx", "pdf"],
+  description: "json (default), or xlsx / pdf for the report as a file (needs reports:export)",
+} as const;
+
 function querystring(properties: Record<string, unknown>) {
   return {
     type: "object",
     required: ["company"],
     additionalProperties: false,
-    properties: { ...periodProperties, ...properties },
+    properties: { ...periodProperties, ...properties, format: reportFormat },
   } as const;
 }
 
@@ -382,6 +392,10 @@ function exportSchema(
   };
 }
 
+export const dashboardExportSchema = exportSchema(
+  dashboardSchema,
+  "The dashboard's figures and its 12-month series as an Excel or PDF file",
+);
 export const invoicesExportSchema = exportSchema(
   invoicesSchema,
   "Every matching invoice as an Excel or PDF file (page and page_size are ignored)",

@@ -18,6 +18,7 @@ import {
 import type {
   AgingParams,
   InvoiceParams,
+  PeriodParams,
   ReportCaller,
   TreasuryParams,
   TrialBalanceParams,
@@ -94,6 +95,54 @@ export class ReportExports {
     this.#reports = options.reports;
     this.#fonts = options.fonts;
     this.#now = options.now ?? (() => new Date());
+  }
+
+  /**
+   * The dashboard: the period's figures under the title, and the 12-month series as the
+   * table (month, revenue, expenses, result) with the series' totals. Read through the
+   * cache like the JSON dashboard, so the file and the page show the same numbers.
+   */
+  async dashboard(
+    params: ExportParams<PeriodParams>,
+    caller: ReportCaller,
+  ): Promise<StartedExport> {
+    const resolved = await this.#reports.resolve(params, caller);
+    const { report } = await this.#reports.dashboard(params, caller);
+    const money = (value: number) => `${displayAmount(value)} RON`;
+    const columns: Column[] = [
+      { header: "Luna", kind: "text", width: 12 },
+      { header: "Venituri", kind: "amount", width: 18 },
+      { header: "Cheltuieli", kind: "amount", width: 18 },
+      { header: "Rezultat", kind: "amount", width: 18 },
+    ];
+    const document = this.#document(
+      "Tablou de bord",
+      resolved,
+      columns,
+      [],
+      [
+        `Venituri ${money(report.revenue)} · Cheltuieli ${money(report.expenses)} · Rezultat ${money(report.result)}`,
+        `Casa ${money(report.cash)} · Bancă ${money(report.bank)}`,
+        `Creanțe ${money(report.receivables.total)} (restante ${money(report.receivables.overdue)}) · Datorii ${money(report.payables.total)} (restante ${money(report.payables.overdue)})`,
+        "Evoluția pe ultimele 12 luni:",
+      ],
+    );
+    // Summed in bani: 12 amounts in floating point would drift by a ban.
+    const sums = { revenue: 0, expenses: 0, result: 0 };
+    async function* months(): AsyncIterable<readonly Cell[]> {
+      for (const month of report.series) {
+        sums.revenue += toBani(month.revenue);
+        sums.expenses += toBani(month.expenses);
+        sums.result += toBani(month.result);
+        yield [month.month, month.revenue, month.expenses, month.result];
+      }
+    }
+    return this.#start(params.format, document, ["tablou-de-bord", resolved], months(), () => [
+      "Total 12 luni",
+      fromBani(sums.revenue),
+      fromBani(sums.expenses),
+      fromBani(sums.result),
+    ]);
   }
 
   /** Every invoice the JSON list would page through, in its order, with a totals row. */

@@ -2,7 +2,7 @@
 import type { Logger } from "@roa2web/plugin-sdk";
 import type { StartedExport } from "./report-exports.js";
 
-interface ExportReply {
+export interface ExportReply {
   header(name: string, value: string): unknown;
   send(payload: unknown): unknown;
 }

@@ -1,13 +1,15 @@
 /**
  * GET /api/reports/<report>/export?format=xlsx|pdf&<the report's own query>: the
- * invoices, aging, treasury and trial-balance reports as streamed files
- * (reports:export). See docs/plugins/reports.md#exports.
+ * dashboard, invoices, aging, treasury and trial-balance reports as streamed files
+ * (reports:export). The report's own URL with `format=xlsx|pdf` answers the same file
+ * (report-or-file.ts). See docs/plugins/reports.md#exports.
  */
 import { defineRoutes } from "@roa2web/plugin-sdk";
 import { callerOf } from "../access.js";
 import type {
   AgingParams,
   InvoiceParams,
+  PeriodParams,
   TreasuryParams,
   TrialBalanceParams,
 } from "../contract.js";
@@ -19,6 +21,7 @@ import {
 import { sendExport } from "../export/send.js";
 import {
   agingExportSchema,
+  dashboardExportSchema,
   invoicesExportSchema,
   treasuryExportSchema,
   trialBalanceExportSchema,
@@ -26,6 +29,17 @@ import {
 
 export default defineRoutes(async (app, { plugin }) => {
   const exports = plugin.resolve<ReportExports>(EXPORTS_SERVICE);
+
+  app.get<{ Querystring: ExportParams<PeriodParams> }>(
+    "/dashboard/export",
+    { config: { access: "reports:export" }, schema: dashboardExportSchema },
+    async (request, reply) =>
+      sendExport(reply, await exports.dashboard(request.query, callerOf(request)), {
+        logger: plugin.logger,
+        reqId: request.id,
+        report: "dashboard",
+      }),
+  );
 
   app.get<{ Querystring: ExportParams<InvoiceParams> }>(
     "/invoices/export",
