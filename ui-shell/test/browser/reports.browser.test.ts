@@ -103,6 +103,18 @@ describeBrowser("reports UI", () => {
     await page.locator('[data-kpi="revenue"] .value', { hasNotText: before ?? "" }).waitFor();
     expect(await revenue.textContent()).not.toBe(before);
     expect(await page.locator("reports-dashboard .meta").textContent()).not.toBe(companyBefore);
+
+    // The dashboard as a PDF, for the company now chosen.
+    const request = page.waitForRequest((candidate) => candidate.url().includes("/export"));
+    const download = page.waitForEvent("download");
+    await page.getByRole("button", { name: "Exportă în PDF" }).click();
+    const exportUrl = new URL((await request).url());
+    expect(exportUrl.pathname).toBe("/api/reports/dashboard/export");
+    expect(exportUrl.searchParams.get("company")).toBe(other);
+    const saved = await download;
+    expect(saved.suggestedFilename()).toMatch(/^tablou-de-bord-.*\.pdf$/);
+    const { readFileSync } = await import("node:fs");
+    expect(readFileSync(await saved.path()).subarray(0, 5).toString("latin1")).toBe("%PDF-");
   }, 60_000);
 
   it("filters, sorts and pages invoices in the address, survives a reload, and asks for an export", async () => {

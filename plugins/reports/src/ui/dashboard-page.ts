@@ -13,6 +13,7 @@ import {
   t,
 } from "@roa2web/ui-shell/api";
 import { LatestRequest } from "./latest-request.js";
+import "./export-buttons.js";
 import { type PeriodView, pageStyles, ReportPage, reportQuery } from "./report-page.js";
 import type { ChartSeries } from "./reports-chart.js";
 import "./reports-chart.js";
@@ -123,7 +124,11 @@ export class ReportsDashboard extends ReportPage {
 
   override render() {
     const data = this.#request.value;
-    return html`${this.pageHeader(t("reports.dashboard.title"), data?.period)}
+    return html`${this.pageHeader(
+      t("reports.dashboard.title"),
+      data?.period,
+      html`<reports-export report="dashboard" .filters=${reportQuery(this)} .locale=${this.locale}></reports-export>`,
+    )}
       ${this.requestState(this.#request) ?? this.#content(data as Dashboard)}`;
   }
 

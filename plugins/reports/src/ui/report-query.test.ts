@@ -121,6 +121,9 @@ describe("the other pages' filters", () => {
 describe("exportUrl", () => {
   it("puts /export after each JSON report's path", () => {
     const filters = { company: 1, period: "2025-06" };
+    expect(exportUrl("dashboard", "pdf", filters)).toBe(
+      "/api/reports/dashboard/export?format=pdf&company=1&period=2025-06",
+    );
     expect(exportUrl("invoices", "xlsx", filters)).toMatch(/^\/api\/reports\/invoices\/export\?/);
     expect(exportUrl("aging", "xlsx", filters)).toMatch(
       /^\/api\/reports\/invoices\/aging\/export\?/,

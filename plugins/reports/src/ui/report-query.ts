@@ -235,11 +235,12 @@ export function trialBalanceReportFilters(filters: TrialBalanceFilters): QueryVa
 
 // ---------------------------------------------------------------- exports
 
-export type ExportReport = "invoices" | "aging" | "treasury" | "trial-balance";
+export type ExportReport = "dashboard" | "invoices" | "aging" | "treasury" | "trial-balance";
 export type ExportFormat = "xlsx" | "pdf";
 
 /** Each report's JSON path under /api/reports; its export is that path + `/export`. */
 const REPORT_PATHS: Record<ExportReport, string> = {
+  dashboard: "dashboard",
   invoices: "invoices",
   aging: "invoices/aging",
   treasury: "treasury",
