@@ -114,7 +114,11 @@ describeBrowser("reports UI", () => {
     const saved = await download;
     expect(saved.suggestedFilename()).toMatch(/^tablou-de-bord-.*\.pdf$/);
     const { readFileSync } = await import("node:fs");
-    expect(readFileSync(await saved.path()).subarray(0, 5).toString("latin1")).toBe("%PDF-");
+    expect(
+      readFileSync(await saved.path())
+        .subarray(0, 5)
+        .toString("latin1"),
+    ).toBe("%PDF-");
   }, 60_000);
 
   it("filters, sorts and pages invoices in the address, survives a reload, and asks for an export", async () => {
