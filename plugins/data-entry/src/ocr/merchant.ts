@@ -1,8 +1,9 @@
 // Picks the merchant: the most prominent line near the top of the receipt (largest
 // glyphs when the OCR gave geometry, else the first line that reads like a name), with
 // a company's legal name ("… GmbH", "… S.R.L.") as the fallback when the top is a logo
-// the OCR could not read.
+// the OCR could not read, and a known chain's name for a logo read one letter off.
 import { findAmounts } from "./amounts.js";
+import { chainMisreadAs } from "./known-chains.js";
 import { fold, letterShare, normaliseName } from "./text.js";
 import type { OcrLine } from "./types.js";
 
@@ -85,6 +86,13 @@ function readability(line: OcrLine): number {
 const READABLE = 0.55;
 
 export function findMerchant(lines: readonly OcrLine[]): MerchantMatch | null {
+  const match = merchantAsRead(lines);
+  // A logo the OCR read one letter off ("LDL") names a known chain (known-chains.ts).
+  const chain = match && chainMisreadAs(match.name);
+  return chain ? { name: chain, confidence: Math.max(match.confidence, 0.6) } : match;
+}
+
+function merchantAsRead(lines: readonly OcrLine[]): MerchantMatch | null {
   // "Near the top": the header before the first priced line, at most 12 lines.
   const firstPriced = lines.findIndex((line) => findAmounts(line.text).length > 0);
   const topCount = Math.min(12, firstPriced < 0 ? lines.length : Math.max(3, firstPriced));
