@@ -28,6 +28,9 @@ const { values } = parseArgs({
     preprocess: { type: "string", default: "grayscale-normalize" },
     nice: { type: "string", default: "10" },
     rotate: { type: "string", default: "0" },
+    // The pool's languages (the server's default is DATA_ENTRY_OCR_LANGUAGES=ron,eng; the
+    // scans are German).
+    languages: { type: "string", default: "deu" },
     receipts: { type: "string", default: path.join(ROOT, "../shared/data/receipts") },
     dump: { type: "string" },
     "skip-native": { type: "boolean", default: false },
@@ -109,6 +112,7 @@ const turned = (image) =>
 // --- tesseract.js pool ---------------------------------------------------------------
 const pool = new OcrPool({
   size: workers,
+  languages: values.languages.split(","),
   pageSegmentationMode: values.psm,
   preprocess: values.preprocess,
   threadNice: Number(values.nice),

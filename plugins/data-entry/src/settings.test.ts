@@ -29,7 +29,7 @@ describe("settings", () => {
       ocr: {
         enabled: true,
         workers: expect.any(Number),
-        languages: ["ron", "eng"],
+        languages: ["ron", "deu", "eng"],
         jobTimeoutMs: 60_000,
         recycleAfterJobs: 50,
         threadNice: 10,

@@ -37,7 +37,10 @@ export interface OcrSettings {
   enabled: boolean;
   /** DATA_ENTRY_OCR_WORKERS: worker threads, one core each (default cores − 1, at least 1). */
   workers: number;
-  /** DATA_ENTRY_OCR_LANGUAGES: comma-separated, from deu, eng, ron (default ron,eng). */
+  /**
+   * DATA_ENTRY_OCR_LANGUAGES: comma-separated, from deu, eng, ron (default ron,deu,eng:
+   * Romanian receipts, and German ones read as well as with deu alone; docs/ocr.md).
+   */
   languages: OcrLanguage[];
   /** DATA_ENTRY_OCR_JOB_TIMEOUT_MS (default 60000). */
   jobTimeoutMs: number;
@@ -114,7 +117,7 @@ function readVatSchedule(settings: PluginSettings): VatPeriod[] {
 
 function readOcrSettings(settings: PluginSettings): OcrSettings {
   const languages = settings
-    .string("OCR_LANGUAGES", "ron,eng")
+    .string("OCR_LANGUAGES", "ron,deu,eng")
     .split(",")
     .map((language) => language.trim())
     .filter((language) => language !== "");
