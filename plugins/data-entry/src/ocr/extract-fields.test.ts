@@ -277,6 +277,23 @@ describe("merchant", () => {
     expect(fields.merchant).toBe("Aldi GmbH & Co. KG");
   });
 
+  it("skips a long line (an advertisement or noise) and reads a logo one letter off as its chain", () => {
+    const fields = extractFields(
+      {
+        text: "",
+        lines: [
+          { text: "scannen und Fuedaach geben [=] plate | ki", height: 81, confidence: 66 },
+          { text: "Mark tkaut Lehr", height: 30, confidence: 81 },
+          { text: "Alter Markt Str. 4", height: 30, confidence: 80 },
+          { text: "33102 Paderborn", height: 29, confidence: 89 },
+          { text: "SUMME 27,42", height: 30, confidence: 90 },
+        ],
+      },
+      { today },
+    );
+    expect(fields.merchant).toBe("Marktkauf Lehr");
+  });
+
   it("skips questions and exclamations: advertising, not a name", () => {
     const fields = extractFields(
       {

@@ -12,6 +12,9 @@ describe("a chain's logo read one letter off", () => {
     ["Mega lmage", "Mega Image"],
     ["Rosmann", "Rossmann"],
     ["NRMA", "Norma"],
+    // The chain's words, then the branch: only the leading words are replaced.
+    ["Mark tkaut Lehr", "Marktkauf Lehr"],
+    ["Kaufiand Pipera", "Kaufland Pipera"],
   ])("%s is %s", (read, chain) => {
     expect(chainMisreadAs(read)).toBe(chain);
   });
@@ -22,7 +25,9 @@ describe("a chain's logo read one letter off", () => {
     ["LIDO", "a four-letter name only loses letters: LIDO is not Lidl"],
     ["DEAL", "nor is DEAL Real"],
     ["Bäckerei Müller", "not a chain"],
-    ["Aldi GmbH & Co. KG", "more than two words: a legal name, kept"],
+    ["Aldi GmbH & Co. KG", "more than four words: kept as printed"],
+    ["Lidl Paderborn", "the chain read right, then the town: kept"],
+    ["Marktkauf Lehr", "read right: kept"],
     ["AL", "too short to tell"],
     ["NRM", "two letters off Norma"],
   ])("%s is left alone (%s)", (read) => {

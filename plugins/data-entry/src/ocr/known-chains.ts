@@ -1,7 +1,8 @@
 // Retail chains common on receipts in Romania and Germany, by the name their headers
 // print. A header's logo is where OCR slips most: thin letters vanish ("LDL" for the
-// Lidl logo, "LDI" for Aldi's). A merchant name one slip away from exactly one chain's
-// name is read as that chain; a name read right is left as printed.
+// Lidl logo, "LDI" for Aldi's), a word breaks in two ("Mark tkaut"). A merchant name
+// whose leading words are one slip away from exactly one chain's name is read as that
+// chain; a name read right is left as printed.
 import { fold } from "./text.js";
 
 const CHAINS = [
@@ -88,18 +89,30 @@ function withOneExtra(longer: string, shorter: string): boolean {
   return longer.slice(i + 1) === shorter.slice(i);
 }
 
-/** The chain a short merchant name spells with one OCR slip, when exactly one fits. */
+/**
+ * The name with its leading words read as the chain they spell with one OCR slip, when
+ * exactly one chain fits: `LDL` → `Lidl`, `Mark tkaut Lehr` → `Marktkauf Lehr` (the
+ * chain, then the branch). Names of more than four words are left alone.
+ */
 export function chainMisreadAs(name: string): string | undefined {
-  if (name.trim().split(/\s+/).length > 2) return undefined;
-  const read = compact(name);
-  if (read.length < 3) return undefined;
-  let found: string | undefined;
-  for (const { name: chain, key } of KEYS) {
-    if (read === key) return undefined;
-    if (oneSlipFrom(read, key)) {
-      if (found !== undefined) return undefined;
-      found = chain;
+  const words = name.trim().split(/\s+/);
+  if (words.length > 4) return undefined;
+  for (let count = 1; count <= Math.min(3, words.length); count++) {
+    const read = compact(words.slice(0, count).join(""));
+    if (read.length < 3) continue;
+    let found: string | undefined;
+    let ambiguous = false;
+    for (const { name: chain, key } of KEYS) {
+      // Read right: the name stays as printed.
+      if (read === key) return undefined;
+      if (oneSlipFrom(read, key)) {
+        ambiguous ||= found !== undefined;
+        found = chain;
+      }
+    }
+    if (found !== undefined) {
+      return ambiguous ? undefined : [found, ...words.slice(count)].join(" ");
     }
   }
-  return found;
+  return undefined;
 }

@@ -38,6 +38,9 @@ function looksLikeName(text: string): boolean {
   // A sentence is a slogan ("Respekt, wer's selber macht", "Es gibt immer was zu tun.").
   const words = text.split(/\s+/).length;
   if (!LEGAL_FORM.test(folded) && words >= 3 && /,\s|[.!?,]$/.test(text.trim())) return false;
+  // So is a long line: a shop's name is a few words ("Marktkauf Lehr", "HORNBACH
+  // Baumarkt"); five and more without a legal form are an advertisement or noise.
+  if (!LEGAL_FORM.test(folded) && words >= 5) return false;
   // A question or an exclamation is advertising ("Wunschlos glücklich?", "Jetzt neu!").
   if (!LEGAL_FORM.test(folded) && /\p{L}[?!¿¡]/u.test(text)) return false;
   return !NOT_A_NAME.some((pattern) => pattern.test(folded));
