@@ -249,6 +249,7 @@ describe("kernel HTTP surface", () => {
     expect(missing.json().error).toMatchObject({
       code: "VALIDATION_FAILED",
       message: "body.text is required",
+      details: { field: "text", location: "body" },
     });
     const tooLong = await inject(t.kernel, {
       method: "POST",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeValidation } from "./error-handler.js";
+import { describeValidation, validationField } from "./error-handler.js";
 
 describe("describeValidation", () => {
   it("names the missing field", () => {
@@ -48,5 +48,30 @@ describe("describeValidation", () => {
         "body",
       ),
     ).toBe('body must not have the property "role"');
+  });
+});
+
+describe("validationField", () => {
+  it("names the property an issue is about, as a path inside its location", () => {
+    expect(
+      validationField([
+        { keyword: "required", instancePath: "", params: { missingProperty: "username" } },
+      ]),
+    ).toBe("username");
+    expect(
+      validationField([
+        { keyword: "minimum", instancePath: "/lines/0/amount", params: { limit: 0 } },
+      ]),
+    ).toBe("lines.0.amount");
+    expect(
+      validationField([
+        { keyword: "additionalProperties", instancePath: "", params: { additionalProperty: "x" } },
+      ]),
+    ).toBe("x");
+  });
+
+  it("names nothing for the whole body or no issue", () => {
+    expect(validationField([{ keyword: "type", instancePath: "", params: {} }])).toBeUndefined();
+    expect(validationField([])).toBeUndefined();
   });
 });

@@ -59,6 +59,21 @@ export function describeValidation(
   }
 }
 
+/**
+ * The property a validation issue is about, as a path inside its location
+ * (`text`, `lines.0.amount`), when it names one: clients show it next to the input.
+ */
+export function validationField(issues: readonly ValidationIssue[]): string | undefined {
+  const first = issues[0];
+  if (!first) return undefined;
+  const path = first.instancePath.split("/").filter(Boolean);
+  if (first.keyword === "required") path.push(String(first.params.missingProperty));
+  else if (first.keyword === "additionalProperties") {
+    path.push(String(first.params.additionalProperty));
+  }
+  return path.length > 0 ? path.join(".") : undefined;
+}
+
 export function errorBody(
   request: FastifyRequest,
   code: string,
@@ -108,13 +123,16 @@ export function installErrorHandling(
         .send(errorBody(request, error.code, error.message, error.details));
     }
     if (error.validation) {
+      const issues = error.validation as ValidationIssue[];
+      const field = validationField(issues);
       return reply
         .status(400)
         .send(
           errorBody(
             request,
             "VALIDATION_FAILED",
-            describeValidation(error.validation as ValidationIssue[], error.validationContext),
+            describeValidation(issues, error.validationContext),
+            field === undefined ? undefined : { field, location: error.validationContext },
           ),
         );
     }
