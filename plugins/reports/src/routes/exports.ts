@@ -5,7 +5,6 @@
  * (report-or-file.ts). See docs/plugins/reports.md#exports.
  */
 import { defineRoutes } from "@roa2web/plugin-sdk";
-import { callerOf } from "../access.js";
 import type {
   AgingParams,
   InvoiceParams,
@@ -18,7 +17,7 @@ import {
   type ExportParams,
   type ReportExports,
 } from "../export/report-exports.js";
-import { sendExport } from "../export/send.js";
+import { fileHandler } from "../report-or-file.js";
 import {
   agingExportSchema,
   dashboardExportSchema,
@@ -33,55 +32,45 @@ export default defineRoutes(async (app, { plugin }) => {
   app.get<{ Querystring: ExportParams<PeriodParams> }>(
     "/dashboard/export",
     { config: { access: "reports:export" }, schema: dashboardExportSchema },
-    async (request, reply) =>
-      sendExport(reply, await exports.dashboard(request.query, callerOf(request)), {
-        logger: plugin.logger,
-        reqId: request.id,
-        report: "dashboard",
-      }),
+    fileHandler((query, caller) => exports.dashboard(query, caller), {
+      logger: plugin.logger,
+      report: "dashboard",
+    }),
   );
 
   app.get<{ Querystring: ExportParams<InvoiceParams> }>(
     "/invoices/export",
     { config: { access: "reports:export" }, schema: invoicesExportSchema },
-    async (request, reply) =>
-      sendExport(reply, await exports.invoices(request.query, callerOf(request)), {
-        logger: plugin.logger,
-        reqId: request.id,
-        report: "invoices",
-      }),
+    fileHandler((query, caller) => exports.invoices(query, caller), {
+      logger: plugin.logger,
+      report: "invoices",
+    }),
   );
 
   app.get<{ Querystring: ExportParams<AgingParams> }>(
     "/invoices/aging/export",
     { config: { access: "reports:export" }, schema: agingExportSchema },
-    async (request, reply) =>
-      sendExport(reply, await exports.aging(request.query, callerOf(request)), {
-        logger: plugin.logger,
-        reqId: request.id,
-        report: "aging",
-      }),
+    fileHandler((query, caller) => exports.aging(query, caller), {
+      logger: plugin.logger,
+      report: "aging",
+    }),
   );
 
   app.get<{ Querystring: ExportParams<TreasuryParams> }>(
     "/treasury/export",
     { config: { access: "reports:export" }, schema: treasuryExportSchema },
-    async (request, reply) =>
-      sendExport(reply, await exports.treasury(request.query, callerOf(request)), {
-        logger: plugin.logger,
-        reqId: request.id,
-        report: "treasury",
-      }),
+    fileHandler((query, caller) => exports.treasury(query, caller), {
+      logger: plugin.logger,
+      report: "treasury",
+    }),
   );
 
   app.get<{ Querystring: ExportParams<TrialBalanceParams> }>(
     "/trial-balance/export",
     { config: { access: "reports:export" }, schema: trialBalanceExportSchema },
-    async (request, reply) =>
-      sendExport(reply, await exports.trialBalance(request.query, callerOf(request)), {
-        logger: plugin.logger,
-        reqId: request.id,
-        report: "trial-balance",
-      }),
+    fileHandler((query, caller) => exports.trialBalance(query, caller), {
+      logger: plugin.logger,
+      report: "trial-balance",
+    }),
   );
 });
