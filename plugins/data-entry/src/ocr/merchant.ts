@@ -35,14 +35,17 @@ function looksLikeName(text: string): boolean {
   if (findAmounts(text).length > 0 || /\bEUR|€|\/KG|\bKG\b|\bLEI\b/.test(folded)) return false;
   // A line ending in a number is an address ("Pohlweg 110"), a till or an item line.
   if (/\d[\d.,:]*\s*[A-Z*]?\s*$/.test(folded)) return false;
-  // A sentence is a slogan ("Respekt, wer's selber macht", "Es gibt immer was zu tun.").
-  const words = text.split(/\s+/).length;
-  if (!LEGAL_FORM.test(folded) && words >= 3 && /,\s|[.!?,]$/.test(text.trim())) return false;
-  // So is a long line: a shop's name is a few words ("Marktkauf Lehr", "HORNBACH
-  // Baumarkt"); five and more without a legal form are an advertisement or noise.
-  if (!LEGAL_FORM.test(folded) && words >= 5) return false;
-  // A question or an exclamation is advertising ("Wunschlos glücklich?", "Jetzt neu!").
-  if (!LEGAL_FORM.test(folded) && /\p{L}[?!¿¡]/u.test(text)) return false;
+  // A company's legal name may be long and punctuated; anything else that is, is not a name.
+  if (!LEGAL_FORM.test(folded)) {
+    // A sentence is a slogan ("Respekt, wer's selber macht", "Es gibt immer was zu tun.").
+    const words = text.split(/\s+/).length;
+    if (words >= 3 && /,\s|[.!?,]$/.test(text.trim())) return false;
+    // So is a long line: a shop's name is a few words ("Marktkauf Lehr", "HORNBACH
+    // Baumarkt"); five and more are an advertisement or noise.
+    if (words >= 5) return false;
+    // A question or an exclamation is advertising ("Wunschlos glücklich?", "Jetzt neu!").
+    if (/\p{L}[?!¿¡]/u.test(text)) return false;
+  }
   return !NOT_A_NAME.some((pattern) => pattern.test(folded));
 }
 
