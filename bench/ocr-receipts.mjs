@@ -28,8 +28,8 @@ const { values } = parseArgs({
     preprocess: { type: "string", default: "grayscale-normalize" },
     nice: { type: "string", default: "10" },
     rotate: { type: "string", default: "0" },
-    // The pool's languages (the server's default is DATA_ENTRY_OCR_LANGUAGES=ron,eng; the
-    // scans are German).
+    // The pool's languages (the server's default is DATA_ENTRY_OCR_LANGUAGES=ron,deu,eng;
+    // the scans are German).
     languages: { type: "string", default: "deu" },
     receipts: { type: "string", default: path.join(ROOT, "../shared/data/receipts") },
     dump: { type: "string" },

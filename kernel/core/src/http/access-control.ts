@@ -77,7 +77,7 @@ export function installAccessControl(app: FastifyInstance, tokens: AccessTokens)
       });
     }
     const verified = tokens.verify(token);
-    rememberCredential(connection, header as string, verified, tokens.generation);
+    rememberCredential(connection, header as string, verified, tokens);
     request.user = verified.user;
   };
   const signedIn: OnRequest = (request, _reply, done) => {
