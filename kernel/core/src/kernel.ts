@@ -14,13 +14,16 @@ import { RefreshTokens } from "./auth/refresh-tokens.js";
 import { SqliteRevocationStore } from "./auth/revoked-access-tokens.js";
 import { Users } from "./auth/users.js";
 import { createCache, type TwoLevelCache } from "./cache/index.js";
+import { readEnvironment } from "./config/load-config.js";
 import type { KernelSettings } from "./config/settings.js";
 import { RefreshTokenEntity, UserEntity } from "./database/kernel-entities.js";
 import { KernelInit1763856000000 } from "./database/migrations/0001-kernel-init.js";
 import { RevokedAccessTokens1764950400000 } from "./database/migrations/0002-revoked-access-tokens.js";
+import { PluginStates1765000000000 } from "./database/migrations/0003-plugin-states.js";
 import { openSqliteDataSource } from "./database/sqlite-data-source.js";
 import { createErp, type ErpService } from "./erp/create-erp.js";
 import { HealthRegistry } from "./health/health-registry.js";
+import { LoopWatch } from "./health/loop-watch.js";
 import { installAccessControl } from "./http/access-control.js";
 import { buildGeneration } from "./http/generation.js";
 import type { HttpDependencies } from "./http/http-dependencies.js";
@@ -31,6 +34,7 @@ import { Switchboard } from "./http/switchboard.js";
 import { createLogger, type KernelLogger } from "./logging/create-logger.js";
 import { EventHub } from "./plugins/event-hub.js";
 import { PluginManager } from "./plugins/plugin-manager.js";
+import { SqlitePluginStateStore } from "./plugins/plugin-state-store.js";
 import { ServiceDirectory } from "./plugins/service-registry.js";
 import { KERNEL_VERSION } from "./version.js";
 
@@ -82,7 +86,11 @@ export async function createKernel(
       openSqliteDataSource({
         file: path.join(settings.dataDir, "kernel.db"),
         entities: [UserEntity, RefreshTokenEntity],
-        migrations: [KernelInit1763856000000, RevokedAccessTokens1764950400000],
+        migrations: [
+          KernelInit1763856000000,
+          RevokedAccessTokens1764950400000,
+          PluginStates1765000000000,
+        ],
         logger: rootLogger.child({ module: "kernel-db" }),
       }),
     ),
@@ -126,6 +134,9 @@ export async function createKernel(
     const stats = await cache.stats();
     return { status: "up", data: { l1: stats.l1, l2: stats.l2 } };
   });
+
+  const loopWatch = new LoopWatch(settings.log.loopBlockMs, logger);
+  health.register("event-loop", async () => loopWatch.health());
 
   const accessTokens = new AccessTokens(
     {
@@ -184,16 +195,22 @@ export async function createKernel(
     events: asValue(events),
   });
 
-  const plugins = new PluginManager({
-    container,
-    settings,
-    kernelVersion: KERNEL_VERSION,
-    logger: rootLogger,
-    erp: erp.client,
-    cache,
-    services,
-    events,
-  });
+  const plugins = new PluginManager(
+    {
+      container,
+      settings,
+      kernelVersion: KERNEL_VERSION,
+      logger: rootLogger,
+      erp: erp.client,
+      cache,
+      services,
+      events,
+    },
+    {
+      states: new SqlitePluginStateStore(kernelDb.dataSource),
+      readEnvironment: () => readEnvironment(settings.envSources),
+    },
+  );
   const switchboard = new Switchboard({
     requestTimeoutMs: settings.http.requestTimeoutMs,
     keepAliveTimeoutMs: settings.http.keepAliveTimeoutMs,
@@ -217,12 +234,13 @@ export async function createKernel(
     health,
     plugins,
     rateLimitStore: createSharedRateLimitStore(),
+    loopWatch,
     currentGeneration: () => switchboard.generation,
   };
   plugins.attachHttp(
-    async (running) => {
+    async (running, unavailable) => {
       const started = performance.now();
-      const app = await buildGeneration(deps, running);
+      const app = await buildGeneration(deps, running, unavailable);
       await switchboard.swap(app);
       logger.info(
         {
@@ -247,12 +265,15 @@ export async function createKernel(
     },
     "Kernel ready",
   );
+  // Started once booted: opening databases and starting plugins hold the loop by design.
+  loopWatch.start();
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
       logger.info("Shutting down: no new connections, draining requests");
       await switchboard.close();
+      loopWatch.stop();
       await plugins.stopAll();
       await Promise.allSettled([
         Promise.resolve(erp.close()),

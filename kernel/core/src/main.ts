@@ -10,6 +10,7 @@ import { runUsersCommand } from "./cli/users-command.js";
 import { loadConfig } from "./config/load-config.js";
 import { ConfigError } from "./config/parse.js";
 import { createKernel } from "./kernel.js";
+import { installFaultGuard } from "./plugins/fault-guard.js";
 
 async function main(): Promise<void> {
   let settings: ReturnType<typeof loadConfig>;
@@ -33,10 +34,37 @@ async function main(): Promise<void> {
     }
   }
   const kernel = await createKernel(settings);
-  closeWithGrace({ delay: settings.http.drainTimeoutMs + 10_000 }, async ({ signal, err }) => {
-    if (err) kernel.logger.fatal({ err }, "Stopping after an uncaught error");
-    else kernel.logger.info({ signal }, "Stop requested");
-    await kernel.stop();
+  const grace = closeWithGrace(
+    // Uncaught errors go to the fault guard below, not straight to a shutdown.
+    {
+      delay: settings.http.drainTimeoutMs + 10_000,
+      skip: ["uncaughtException", "unhandledRejection"],
+    },
+    async ({ signal }) => {
+      if (signal) kernel.logger.info({ signal }, "Stop requested");
+      await kernel.stop();
+    },
+  );
+  // A fault in one plugin's code fails that plugin; any other uncaught error stops the
+  // process gracefully (exit 1), since the kernel's own state can no longer be trusted.
+  let fatal = false;
+  installFaultGuard({
+    roots: () => kernel.plugins.list().flatMap((record) => (record.manifest ? [record] : [])),
+    onPluginFault: (plugin, error, origin) => {
+      kernel.plugins
+        .faulted(plugin, error, origin)
+        .catch((failure: unknown) =>
+          kernel.logger.error({ plugin, err: failure }, "Stopping a faulty plugin failed"),
+        );
+    },
+    onKernelFault: (error, origin) => {
+      kernel.logger.fatal({ err: error, origin }, "Stopping after an uncaught error");
+      if (fatal) process.exit(1);
+      fatal = true;
+      grace.uninstall();
+      setTimeout(() => process.exit(1), settings.http.drainTimeoutMs + 10_000);
+      kernel.stop().finally(() => process.exit(1));
+    },
   });
   try {
     await kernel.listen();

@@ -82,12 +82,18 @@ describe("plugin states at start", () => {
     expect(items[0]).not.toHaveProperty("failure");
   });
 
-  it("never serves the routes of a plugin that failed its route check", async () => {
+  it("never serves the routes of a plugin that failed its route check: 503 with the reason", async () => {
     const response = await inject(t.kernel, {
       method: "GET",
       url: "/api/no-access/open-by-mistake",
     });
-    expect(response.statusCode).toBe(404);
+    expect(response.statusCode).toBe(503);
+    expect(response.json()).toMatchObject({
+      error: {
+        code: "PLUGIN_FAILED",
+        details: { plugin: "no-access", step: "routes", reason: expect.any(String) },
+      },
+    });
   });
 
   it("serves the plugin's UI module", async () => {
@@ -177,10 +183,16 @@ describe("enable, disable, reload at run time", () => {
     expect(badName.statusCode).toBe(404);
   });
 
-  it("a plugin that fails again on enable stays failed and changes nothing else", async () => {
+  it("a plugin that fails again on enable answers 503 with the reason and changes nothing else", async () => {
     const response = await admin("enable", "throws-on-start");
-    expect(response.statusCode).toBe(200);
+    expect(response.statusCode).toBe(503);
     expect(response.json()).toMatchObject({
+      error: {
+        code: "PLUGIN_FAILED",
+        details: { plugin: "throws-on-start", step: "start", reason: "cannot reach the printer" },
+      },
+    });
+    expect(t.kernel.plugins.get("throws-on-start")).toMatchObject({
       state: "failed",
       failure: { step: "start", message: "cannot reach the printer" },
     });
@@ -192,7 +204,12 @@ describe("enable, disable, reload at run time", () => {
 
   it("a failing migration leaves the plugin off and its database untouched", async () => {
     const response = await admin("enable", "bad-migration");
-    expect(response.json()).toMatchObject({ state: "failed", failure: { step: "migrate" } });
+    expect(response.statusCode).toBe(503);
+    expect(response.json()).toMatchObject({ error: { details: { step: "migrate" } } });
+    expect(t.kernel.plugins.get("bad-migration")).toMatchObject({
+      state: "failed",
+      failure: { step: "migrate" },
+    });
     expect(globalThis.__badMigrationStarted).toBeUndefined();
     const file = path.join(t.dataDir, "plugins", "bad-migration", "bad-migration.db");
     if (existsSync(file)) {

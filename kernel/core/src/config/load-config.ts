@@ -7,7 +7,13 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parse as parseDotenv } from "dotenv";
 import { ConfigError, EnvReader } from "./parse.js";
-import type { Environment, KernelSettings, LogLevel, OracleSettings } from "./settings.js";
+import type {
+  Environment,
+  EnvironmentSources,
+  KernelSettings,
+  LogLevel,
+  OracleSettings,
+} from "./settings.js";
 
 const ENVIRONMENTS: readonly Environment[] = ["development", "test", "production"];
 const LOG_LEVELS: readonly LogLevel[] = [
@@ -45,6 +51,16 @@ function readEnvFile(file: string): Record<string, string> {
   return existsSync(file) ? parseDotenv(readFileSync(file)) : {};
 }
 
+/**
+ * The environment as the sources say now: the files read again (an edited `.env` or
+ * `config/<environment>.env` takes effect), the process's variables on top.
+ */
+export function readEnvironment(sources: EnvironmentSources): Record<string, string> {
+  const merged: Record<string, string> = {};
+  for (const file of sources.files) Object.assign(merged, readEnvFile(file));
+  return Object.assign(merged, sources.overrides);
+}
+
 export function loadConfig(options: LoadConfigOptions = {}): KernelSettings {
   const root = options.root ?? findProjectRoot();
   const processEnv = options.env ?? process.env;
@@ -55,12 +71,17 @@ export function loadConfig(options: LoadConfigOptions = {}): KernelSettings {
     ]);
   }
   const environment = environmentName as Environment;
-  const merged: Record<string, string> = {
-    ...readEnvFile(path.join(root, "config", `${environment}.env`)),
-    ...(options.ignoreDotenv ? {} : readEnvFile(path.join(root, ".env"))),
-  };
+  const overrides: Record<string, string> = {};
   for (const [key, value] of Object.entries(processEnv))
-    if (value !== undefined) merged[key] = value;
+    if (value !== undefined) overrides[key] = value;
+  const envSources: EnvironmentSources = {
+    files: [
+      path.join(root, "config", `${environment}.env`),
+      ...(options.ignoreDotenv ? [] : [path.join(root, ".env")]),
+    ],
+    overrides: Object.freeze(overrides),
+  };
+  const merged = readEnvironment(envSources);
   const read = new EnvReader(merged);
   const resolvePath = (value: string) => path.resolve(root, value);
   const production = environment === "production";
@@ -100,6 +121,7 @@ export function loadConfig(options: LoadConfigOptions = {}): KernelSettings {
       ),
       requests: read.boolean("LOG_REQUESTS", false),
       slowRequestMs: read.integer("LOG_SLOW_REQUEST_MS", 1000, 0),
+      loopBlockMs: read.integer("LOG_EVENT_LOOP_BLOCK_MS", 500, 0),
     },
     http: {
       bodyLimitBytes: read.integer("HTTP_BODY_LIMIT_BYTES", 1024 * 1024, 1024),
@@ -148,6 +170,7 @@ export function loadConfig(options: LoadConfigOptions = {}): KernelSettings {
     },
     uiShellDir: resolvePath(read.string("UI_SHELL_DIR", "./ui-shell/dist")),
     env: Object.freeze({ ...merged }),
+    envSources,
   };
 
   if (production) {

@@ -34,6 +34,8 @@ export interface KernelSettings {
     /** Log one line per request at info (otherwise only errors and slow requests). */
     requests: boolean;
     slowRequestMs: number;
+    /** A plugin route (or anything) that holds the event loop this long is named in the log and /health; 0 = off. */
+    loopBlockMs: number;
   };
   http: {
     bodyLimitBytes: number;
@@ -86,4 +88,12 @@ export interface KernelSettings {
   uiShellDir: string | undefined;
   /** Every variable of the environment, for plugin namespaces. */
   env: Readonly<Record<string, string>>;
+  /** Where `env` came from, so a plugin reload can read the files again (`readEnvironment`). */
+  envSources: EnvironmentSources;
+}
+
+/** The files behind the environment (lowest precedence first) and the variables that override them. */
+export interface EnvironmentSources {
+  files: readonly string[];
+  overrides: Readonly<Record<string, string>>;
 }

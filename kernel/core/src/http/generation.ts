@@ -20,6 +20,7 @@ import Fastify, {
   LogController,
 } from "fastify";
 import type { PluginInstance } from "../plugins/plugin-instance.js";
+import type { UnavailablePlugin } from "../plugins/plugin-manager.js";
 import { installAccessControl } from "./access-control.js";
 import { boundRouteNumbers } from "./bounded-numbers.js";
 import { errorBody, installErrorHandling, urlErrorBody } from "./error-handler.js";
@@ -35,6 +36,7 @@ import { healthRoutes } from "./routes/health-routes.js";
 import { pluginAdminRoutes } from "./routes/plugin-admin-routes.js";
 import { apiSecurityHeaderList, HSTS_VALUE } from "./security-headers.js";
 import { isApiRequest, switchboardRequestId } from "./switchboard.js";
+import { registerUnavailablePluginRoutes } from "./unavailable-plugin-routes.js";
 
 const API_HEADERS = apiSecurityHeaderList();
 
@@ -124,6 +126,8 @@ function pluginUiCacheHeaders(reply: FastifyReply, file: string): void {
 export async function buildGeneration(
   deps: HttpDependencies,
   plugins: readonly PluginInstance[],
+  /** Plugins that should run but failed: their prefix answers 503 with the reason. */
+  unavailable: readonly UnavailablePlugin[] = [],
 ): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify(fastifyOptions(deps));
   const { settings } = deps;
@@ -251,8 +255,9 @@ export async function buildGeneration(
         setHeaders: pluginUiCacheHeaders,
       });
     }
-    await registerPluginRoutes(app, instance, deps.logger as FastifyBaseLogger);
+    await registerPluginRoutes(app, instance, deps.logger as FastifyBaseLogger, deps.loopWatch);
   }
+  registerUnavailablePluginRoutes(app, unavailable);
 
   await app.ready();
   return app;

@@ -4,6 +4,7 @@ import type { AccessTokens } from "../auth/access-tokens.js";
 import type { AuthService } from "../auth/auth-service.js";
 import type { KernelSettings } from "../config/settings.js";
 import type { HealthRegistry } from "../health/health-registry.js";
+import type { LoopWatch } from "../health/loop-watch.js";
 import type { KernelLogger } from "../logging/create-logger.js";
 import type { PluginManager } from "../plugins/plugin-manager.js";
 import type { createSharedRateLimitStore } from "./rate-limit-store.js";
@@ -19,6 +20,8 @@ export interface HttpDependencies {
   health: HealthRegistry;
   plugins: PluginManager;
   rateLimitStore: ReturnType<typeof createSharedRateLimitStore>;
+  /** Names a plugin route that holds the event loop. */
+  loopWatch?: LoopWatch;
   /** The id of the route generation serving now (for operators). */
   currentGeneration(): number;
 }

@@ -14,6 +14,7 @@ import Fastify, {
   type FastifySchema,
   type RouteOptions,
 } from "fastify";
+import type { LoopWatch } from "../health/loop-watch.js";
 import type { PluginInstance } from "../plugins/plugin-instance.js";
 import { accessOf } from "./access-control.js";
 import { lazyChildLogger } from "./lazy-logger.js";
@@ -25,6 +26,8 @@ export async function registerPluginRoutes(
   instance: PluginInstance,
   /** The kernel's logger; request loggers are its children (see generation.ts). */
   rootLogger?: FastifyBaseLogger,
+  /** Measures each handler, to name a route that holds the event loop. */
+  loopWatch?: LoopWatch,
 ): Promise<void> {
   const dir = instance.routesDir;
   if (!dir) return;
@@ -38,6 +41,10 @@ export async function registerPluginRoutes(
           throw new Error(
             `Route ${String(route.method)} ${route.url} documents an upload form (multipartBody), but "${name}" does not declare \`uploads\` in definePlugin`,
           );
+        }
+        if (loopWatch) {
+          const label = `${String(route.method)} ${route.url}`;
+          route.handler = loopWatch.wrap(name, label, route.handler as never);
         }
         const access = accessOf(route);
         if (access === "public" || access === "authenticated" || access === ADMIN_PERMISSION)

@@ -37,7 +37,7 @@ const SHARED_NAMES = new Set([
 ]);
 
 /** The failing step, so `/health` can say "failed while migrating: …". */
-export type PluginStep = "manifest" | "load" | "migrate" | "start" | "routes" | "stop";
+export type PluginStep = "manifest" | "load" | "migrate" | "start" | "routes" | "run" | "stop";
 
 export class PluginStepError extends Error {
   constructor(
@@ -75,6 +75,7 @@ export class PluginInstance {
     readonly manifest: ResolvedPluginManifest,
     readonly definition: PluginDefinition,
     shared: KernelShared,
+    env: Readonly<Record<string, string>>,
   ) {
     const { name, version } = manifest;
     const logger = shared.logger.child({ module: name, pluginVersion: version });
@@ -91,7 +92,7 @@ export class PluginInstance {
         environment: shared.settings.environment,
       }),
       logger,
-      settings: createPluginSettings(name, shared.settings.env),
+      settings: createPluginSettings(name, env),
       erp: shared.erp,
       cache: shared.cache.namespaced(name),
       services,
@@ -141,8 +142,10 @@ export class PluginInstance {
     manifest: ResolvedPluginManifest,
     definition: PluginDefinition,
     shared: KernelShared,
+    /** The environment its settings come from (read again at each enable and reload). */
+    env: Readonly<Record<string, string>> = shared.settings.env,
   ): Promise<PluginInstance> {
-    const instance = new PluginInstance(manifest, definition, shared);
+    const instance = new PluginInstance(manifest, definition, shared, env);
     try {
       await instance.openDatabase();
       try {

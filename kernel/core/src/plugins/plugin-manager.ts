@@ -16,6 +16,7 @@ import {
   NotFoundError,
   type PluginDefinition,
   type ResolvedPluginManifest,
+  RoaError,
 } from "@roa2web/plugin-sdk";
 import { discoverPluginRoots } from "./discover.js";
 import { ManifestError, readManifest } from "./manifest.js";
@@ -25,6 +26,7 @@ import {
   type PluginStep,
   PluginStepError,
 } from "./plugin-instance.js";
+import type { PluginStateStore } from "./plugin-state-store.js";
 
 export type PluginState = "disabled" | "starting" | "enabled" | "stopping" | "failed";
 
@@ -43,18 +45,61 @@ export interface PluginRecord {
   failure: PluginFailure | undefined;
   definition: PluginDefinition | undefined;
   instance: PluginInstance | undefined;
-  /** What MODULE_<NAME>_ENABLED (or the manifest default) asked for at start. */
+  /** What the stored choice, else MODULE_<NAME>_ENABLED (or the manifest default), asked for at start. */
   enabledAtStart: boolean;
+  /** Whether the plugin should be running now: an administrator's last choice, else enabledAtStart. A rescan retries a failed plugin only when it is wanted. */
+  wanted: boolean;
   stateSince: Date;
 }
 
-/** Called with the instances that should serve requests now; resolves once they do and the old ones drained. */
-export type RouteSetPublisher = (running: PluginInstance[]) => Promise<void>;
+/** A plugin that should run but failed: its routes answer 503 with the reason instead of 404. */
+export interface UnavailablePlugin {
+  name: string;
+  prefix: string;
+  failure: PluginFailure;
+}
+
+/** The answer to an enable that did not end with the plugin running: 503 with the step and reason. */
+function pluginFailedError(record: PluginRecord): RoaError {
+  const failure = record.failure;
+  return new RoaError(
+    "PLUGIN_FAILED",
+    503,
+    `Plugin "${record.name}" did not start: it failed while at step "${failure?.step ?? "start"}": ${failure?.message ?? "unknown error"}`,
+    { details: { plugin: record.name, step: failure?.step, reason: failure?.message } },
+  );
+}
+
+/** Called with the instances that should serve requests now (and the failed plugins whose prefix answers 503); resolves once they do and the old ones drained. */
+export type RouteSetPublisher = (
+  running: PluginInstance[],
+  unavailable: UnavailablePlugin[],
+) => Promise<void>;
 /** Checks that a new instance's routes load (declare access, register cleanly) before it goes live. */
 export type RouteCheck = (instance: PluginInstance) => Promise<void>;
 
+export interface PluginManagerOptions {
+  /** Keeps enable/disable choices across restarts; without it they last until the process ends. */
+  states?: PluginStateStore;
+  /** Reads the environment again, so that enable and reload pick up changed plugin settings. */
+  readEnvironment?: () => Readonly<Record<string, string>>;
+}
+
+/** What a rescan changed. */
+export interface RescanResult {
+  /** Plugins found for the first time. */
+  added: string[];
+  /** Failed plugins tried again (their state tells how it went). */
+  retried: string[];
+  /** Stopped or failed plugins whose folder is gone. */
+  removed: string[];
+}
+
 export class PluginManager {
   private readonly records = new Map<string, PluginRecord>();
+  /** Bumped by each rescan: a module that failed to import is imported again under a new URL. */
+  private importGeneration = 0;
+  private readonly reimport = new Set<string>();
   private queue: Promise<unknown> = Promise.resolve();
   private publish: RouteSetPublisher = async () => undefined;
   private checkRoutes: RouteCheck = async () => undefined;
@@ -62,7 +107,10 @@ export class PluginManager {
   /** The manager's own lines are the kernel's; plugins get children of the root logger. */
   private readonly log: KernelShared["logger"];
 
-  constructor(private readonly shared: KernelShared) {
+  constructor(
+    private readonly shared: KernelShared,
+    private readonly options: PluginManagerOptions = {},
+  ) {
     this.log = shared.logger.child({ module: "kernel" });
   }
 
@@ -72,50 +120,64 @@ export class PluginManager {
     this.checkRoutes = checkRoutes;
   }
 
-  /** Reads every manifest and imports the code of plugins that are switched on. */
+  /** Reads every manifest (no plugin code is imported here). */
   async discover(): Promise<void> {
-    const seenUiTags = new Map<string, string>();
-    const seenPrefixes = new Map<string, string>();
+    const stored = (await this.options.states?.load()) ?? new Map<string, boolean>();
     for (const root of discoverPluginRoots(this.shared.settings.plugins.directories)) {
-      const folder = root.split(/[\\/]/).pop() ?? root;
-      let manifest: ResolvedPluginManifest;
-      try {
-        manifest = readManifest(root, this.shared.kernelVersion);
-        const clash =
-          (this.records.has(manifest.name) &&
-            `another plugin is already named "${manifest.name}"`) ||
-          (seenPrefixes.has(manifest.prefix) &&
-            `prefix ${manifest.prefix} is taken by "${seenPrefixes.get(manifest.prefix)}"`) ||
-          (manifest.ui &&
-            seenUiTags.has(manifest.ui.tag) &&
-            `UI tag <${manifest.ui.tag}> is taken by "${seenUiTags.get(manifest.ui.tag)}"`);
-        if (clash) throw new ManifestError(root, clash, manifest.name);
-      } catch (error) {
-        const name =
-          error instanceof ManifestError && error.pluginName && !this.records.has(error.pluginName)
-            ? error.pluginName
-            : folder;
-        this.addFailed(name, root, "manifest", error);
-        continue;
-      }
-      seenPrefixes.set(manifest.prefix, manifest.name);
-      if (manifest.ui) seenUiTags.set(manifest.ui.tag, manifest.name);
-      const enabledAtStart =
-        this.shared.settings.plugins.switches[envNamespace(manifest.name)] ??
-        manifest.enabledByDefault ??
-        true;
-      this.records.set(manifest.name, {
-        name: manifest.name,
-        root,
-        manifest,
-        state: "disabled",
-        failure: undefined,
-        definition: undefined,
-        instance: undefined,
-        enabledAtStart,
-        stateSince: new Date(),
-      });
+      this.readRecord(root, stored);
     }
+  }
+
+  /**
+   * Reads one plugin folder's manifest into a record (a failed one when the manifest
+   * is invalid or clashes with another plugin's name, prefix or UI tag).
+   */
+  private readRecord(root: string, stored: ReadonlyMap<string, boolean>): PluginRecord {
+    const folder = root.split(/[\\/]/).pop() ?? root;
+    let manifest: ResolvedPluginManifest;
+    try {
+      manifest = readManifest(root, this.shared.kernelVersion);
+      const clash = this.clashOf(manifest);
+      if (clash) throw new ManifestError(root, clash, manifest.name);
+    } catch (error) {
+      const name =
+        error instanceof ManifestError && error.pluginName && !this.records.has(error.pluginName)
+          ? error.pluginName
+          : folder;
+      return this.addFailed(name, root, "manifest", error);
+    }
+    const enabledAtStart =
+      stored.get(manifest.name) ??
+      this.shared.settings.plugins.switches[envNamespace(manifest.name)] ??
+      manifest.enabledByDefault ??
+      true;
+    const record: PluginRecord = {
+      name: manifest.name,
+      root,
+      manifest,
+      state: "disabled",
+      failure: undefined,
+      definition: undefined,
+      instance: undefined,
+      enabledAtStart,
+      wanted: enabledAtStart,
+      stateSince: new Date(),
+    };
+    this.records.set(manifest.name, record);
+    return record;
+  }
+
+  /** Why a manifest cannot join the plugins already known (name, prefix, UI tag), or undefined. */
+  private clashOf(manifest: ResolvedPluginManifest): string | undefined {
+    for (const other of this.records.values()) {
+      if (!other.manifest) continue;
+      if (other.name === manifest.name) return `another plugin is already named "${manifest.name}"`;
+      if (other.manifest.prefix === manifest.prefix)
+        return `prefix ${manifest.prefix} is taken by "${other.name}"`;
+      if (manifest.ui && other.manifest.ui?.tag === manifest.ui.tag)
+        return `UI tag <${manifest.ui.tag}> is taken by "${other.name}"`;
+    }
+    return undefined;
   }
 
   /** Starts every plugin switched on at start, in parallel; failures are recorded, not thrown. */
@@ -145,28 +207,40 @@ export class PluginManager {
     );
   }
 
-  enable(name: string): Promise<PluginRecord> {
+  /**
+   * Starts a plugin and remembers the choice. Answers (throws) 503 PLUGIN_FAILED when
+   * the plugin does not end up running, with the step and the reason.
+   */
+  enable(name: string, changedBy?: string): Promise<PluginRecord> {
     return this.exclusive(async () => {
       const record = this.require(name);
-      if (record.state === "enabled") return record;
       if (!record.manifest)
         throw new ConflictError(
           `Plugin "${name}" cannot be enabled: ${record.failure?.message ?? "invalid manifest"}`,
         );
+      record.wanted = true;
+      await this.options.states?.save(name, true, changedBy);
+      if (record.state === "enabled") return record;
       await this.startRecord(record);
-      if ((record.state as PluginState) === "enabled") {
-        await this.publishRunning();
-        this.announce(record, "plugin.enabled");
-      }
+      await this.publishRunning();
+      if ((record.state as PluginState) !== "enabled") throw pluginFailedError(record);
+      this.announce(record, "plugin.enabled");
       return record;
     });
   }
 
-  disable(name: string): Promise<PluginRecord> {
+  disable(name: string, changedBy?: string): Promise<PluginRecord> {
     return this.exclusive(async () => {
       const record = this.require(name);
+      if (record.manifest) {
+        record.wanted = false;
+        await this.options.states?.save(name, false, changedBy);
+      }
       if (record.state !== "enabled" || !record.instance) {
-        if (record.state === "failed" && record.manifest) this.setState(record, "disabled");
+        if (record.state === "failed" && record.manifest) {
+          this.setState(record, "disabled");
+          await this.publishRunning(); // its prefix stops answering 503
+        }
         return record;
       }
       const instance = record.instance;
@@ -202,20 +276,25 @@ export class PluginManager {
         await this.restartExclusive(record);
       } else {
         const old = record.instance;
-        let fresh: PluginInstance;
+        let fresh: PluginInstance | undefined;
         try {
-          fresh = await PluginInstance.start(record.manifest, record.definition, this.shared);
+          fresh = await this.startInstance(record.manifest, record.definition);
           await this.verifyRoutes(fresh);
+          record.instance = fresh;
+          await this.publishRunning();
         } catch (error) {
-          // The old instance keeps serving: a failed reload changes nothing.
+          // The old instance keeps serving and is the only one left: a failed reload
+          // (also one that fails while the routes are rebuilt) changes nothing.
+          record.instance = old;
+          await fresh?.stop();
           this.log.error(
             { plugin: name, err: error },
             "Plugin reload failed; the running instance stays",
           );
-          throw new ConflictError(`Reload of "${name}" failed: ${(error as Error).message}`);
+          throw new ConflictError(`Reload of "${name}" failed: ${(error as Error).message}`, {
+            details: { plugin: name, reason: (error as Error).message },
+          });
         }
-        record.instance = fresh;
-        await this.publishRunning();
         await old.stop();
         this.setState(record, "enabled");
       }
@@ -243,6 +322,79 @@ export class PluginManager {
     }
   }
 
+  /**
+   * A fault in a running plugin's own code outside a request (a timer that threw, a
+   * promise it started that nobody caught): the plugin is marked failed, its routes
+   * answer 503 with the reason, its instance is stopped, and the rest carries on.
+   * Faults of a plugin that is no longer running are only logged.
+   */
+  faulted(name: string, error: unknown, origin: string): Promise<void> {
+    this.log.error(
+      { plugin: name, origin, err: error },
+      `Plugin "${name}" failed outside a request (${origin})`,
+    );
+    return this.exclusive(async () => {
+      const record = this.records.get(name);
+      const instance = record?.instance;
+      if (!record || !instance || record.state !== "enabled") return;
+      this.fail(record, "run", error);
+      await this.publishRunning();
+      await instance.stop();
+      this.announce(record, "plugin.disabled");
+    });
+  }
+
+  /**
+   * Reads the plugin folders again: new plugins are added (and started when switched
+   * on), failed ones get their manifest read again and, when wanted, another start
+   * (their code imported again if the import itself had failed), and stopped or failed
+   * plugins whose folder is gone are dropped. Running plugins are left as they are.
+   */
+  rescan(): Promise<RescanResult> {
+    return this.exclusive(async () => {
+      const result: RescanResult = { added: [], retried: [], removed: [] };
+      const stored = (await this.options.states?.load()) ?? new Map<string, boolean>();
+      this.importGeneration += 1;
+      const roots = discoverPluginRoots(this.shared.settings.plugins.directories);
+      for (const record of this.list()) {
+        if (record.instance || roots.includes(record.root)) continue;
+        this.records.delete(record.name);
+        result.removed.push(record.name);
+      }
+      const toStart: PluginRecord[] = [];
+      for (const root of roots) {
+        const known = this.list().find((record) => record.root === root);
+        if (known && known.state !== "failed") continue;
+        if (known) {
+          this.records.delete(known.name);
+          const record = this.readRecord(root, stored);
+          if (record.manifest) {
+            // A plugin whose manifest was unreadable never had a wish of its own.
+            if (known.failure?.step !== "manifest") record.wanted = known.wanted;
+            // Code that failed to import, or a new version on disk, is imported afresh.
+            const sameCode =
+              known.definition && known.manifest?.version === record.manifest.version;
+            if (sameCode) record.definition = known.definition;
+            else if (known.definition || known.failure?.step === "load")
+              this.reimport.add(record.name);
+            if (record.wanted) toStart.push(record);
+          }
+          result.retried.push(record.name);
+        } else {
+          const record = this.readRecord(root, stored);
+          result.added.push(record.name);
+          if (record.manifest && record.wanted) toStart.push(record);
+        }
+      }
+      await Promise.all(toStart.map((record) => this.startRecord(record)));
+      await this.publishRunning();
+      for (const record of toStart)
+        if (record.state === "enabled") this.announce(record, "plugin.enabled");
+      this.log.info(result, "Plugin folders rescanned");
+      return result;
+    });
+  }
+
   /** Stops every running plugin (shutdown); the HTTP layer must already have stopped routing to them. */
   stopAll(): Promise<void> {
     return this.exclusive(async () => {
@@ -265,7 +417,7 @@ export class PluginManager {
     this.setState(record, "starting");
     try {
       record.definition ??= await this.load(manifest);
-      const instance = await PluginInstance.start(manifest, record.definition, this.shared);
+      const instance = await this.startInstance(manifest, record.definition);
       try {
         await this.verifyRoutes(instance);
       } catch (error) {
@@ -289,6 +441,15 @@ export class PluginManager {
     }
   }
 
+  /** A new instance, with the plugin's settings read again from the environment. */
+  private startInstance(
+    manifest: ResolvedPluginManifest,
+    definition: PluginDefinition,
+  ): Promise<PluginInstance> {
+    const env = this.options.readEnvironment?.() ?? this.shared.settings.env;
+    return PluginInstance.start(manifest, definition, this.shared, env);
+  }
+
   private async verifyRoutes(instance: PluginInstance): Promise<void> {
     try {
       await this.checkRoutes(instance);
@@ -300,8 +461,12 @@ export class PluginManager {
   /** Imports the plugin's entry once; later reloads reuse the definition (ES modules cannot be unloaded). */
   private async load(manifest: ResolvedPluginManifest): Promise<PluginDefinition> {
     let module: { default?: unknown };
+    const url = pathToFileURL(`${manifest.root}/${manifest.entry}`);
+    // A module that failed to import stays failed under its URL: after a rescan, import
+    // the fixed files under a new one (a bounded leak, only for plugins that failed).
+    if (this.reimport.delete(manifest.name)) url.search = `?rescan=${this.importGeneration}`;
     try {
-      module = await import(pathToFileURL(`${manifest.root}/${manifest.entry}`).href);
+      module = await import(url.href);
     } catch (error) {
       throw new PluginStepError("load", error);
     }
@@ -315,7 +480,12 @@ export class PluginManager {
   }
 
   private async publishRunning(): Promise<void> {
-    await this.publish(this.running());
+    const unavailable = this.list().flatMap((record) =>
+      record.state === "failed" && record.manifest && record.failure && record.wanted
+        ? [{ name: record.name, prefix: record.manifest.prefix, failure: record.failure }]
+        : [],
+    );
+    await this.publish(this.running(), unavailable);
   }
 
   private announce(record: PluginRecord, event: "plugin.enabled" | "plugin.disabled"): void {
@@ -332,7 +502,7 @@ export class PluginManager {
     return record;
   }
 
-  private addFailed(name: string, root: string, step: PluginStep, error: unknown): void {
+  private addFailed(name: string, root: string, step: PluginStep, error: unknown): PluginRecord {
     const record: PluginRecord = {
       name,
       root,
@@ -342,10 +512,12 @@ export class PluginManager {
       definition: undefined,
       instance: undefined,
       enabledAtStart: false,
+      wanted: false,
       stateSince: new Date(),
     };
     this.records.set(name, record);
     this.fail(record, step, error);
+    return record;
   }
 
   private fail(record: PluginRecord, step: PluginStep, error: unknown): void {

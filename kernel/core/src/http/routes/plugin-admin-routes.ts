@@ -103,9 +103,39 @@ export async function pluginAdminRoutes(
     },
   );
 
+  app.post(
+    "/api/kernel/plugins/rescan",
+    {
+      config: { access: ADMIN_PERMISSION },
+      schema: {
+        tags: ["kernel"],
+        summary:
+          "Read the plugin folders again: add new plugins, retry failed ones, drop the ones whose folder is gone",
+        response: {
+          200: {
+            type: "object",
+            properties: {
+              added: { type: "array", items: { type: "string" } },
+              retried: { type: "array", items: { type: "string" } },
+              removed: { type: "array", items: { type: "string" } },
+              items: { type: "array", items: pluginView },
+            },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      Switchboard.excludeFromDrain(request.raw);
+      const result = await deps.plugins.rescan();
+      request.log.info({ ...result, by: request.user?.username }, "Plugin rescan requested");
+      return { ...result, items: deps.plugins.list().map((record) => view(record, true)) };
+    },
+  );
+
   const actions = {
-    enable: (name: string) => deps.plugins.enable(name),
-    disable: (name: string) => deps.plugins.disable(name),
+    enable: (name: string, by?: string) => deps.plugins.enable(name, by),
+    disable: (name: string, by?: string) => deps.plugins.disable(name, by),
     reload: (name: string) => deps.plugins.reload(name),
   } as const;
   for (const [action, run] of Object.entries(actions)) {
@@ -126,7 +156,7 @@ export async function pluginAdminRoutes(
       },
       async (request) => {
         Switchboard.excludeFromDrain(request.raw);
-        const record = await run(request.params.name);
+        const record = await run(request.params.name, request.user?.username);
         request.log.info(
           { plugin: record.name, action, state: record.state, by: request.user?.username },
           `Plugin ${action} requested`,
