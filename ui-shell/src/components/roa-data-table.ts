@@ -1,7 +1,8 @@
 /**
  * <roa-data-table>: the table every report and list uses. Sortable columns (buttons in
  * the headers, aria-sort), server-side paging, loading and empty states, horizontal
- * scrolling on narrow screens, an optional totals row. It only displays: it fires
+ * scrolling inside its own box on narrow screens (first column kept in view, a cue
+ * while columns are hidden: <roa-table-scroll>), an optional totals row. It only displays: it fires
  * `sort-change` and `page-change` and the owner fetches.
  */
 import {
@@ -16,6 +17,7 @@ import {
 } from "lit";
 import { t } from "../core/i18n.js";
 import { sharedStyles } from "../core/styles.js";
+import "./roa-table-scroll.js";
 
 export interface Column<Row = Record<string, unknown>> {
   key: string;
@@ -55,7 +57,7 @@ export class RoaDataTable extends LitElement {
         display: block;
       }
       .scroll {
-        overflow-x: auto;
+        overflow: clip;
         border: 1px solid var(--roa-border);
         border-radius: var(--roa-radius-lg);
         background: var(--roa-surface);
@@ -68,6 +70,11 @@ export class RoaDataTable extends LitElement {
         padding: var(--roa-space-2);
         font-weight: 600;
       }
+      /* The caption is as wide as the table: its text stays in view as it scrolls. */
+      caption > span {
+        position: sticky;
+        left: var(--roa-space-2);
+      }
       th button {
         min-height: auto;
         padding: 0;
@@ -76,7 +83,8 @@ export class RoaDataTable extends LitElement {
         font-weight: 600;
         color: inherit;
       }
-      tbody tr:hover {
+      tbody tr:hover,
+      tbody tr:hover > :first-child {
         background: var(--roa-surface-hover);
       }
       tfoot td {
@@ -149,9 +157,9 @@ export class RoaDataTable extends LitElement {
   override render() {
     const columns = this.columns as Column<Record<string, unknown>>[];
     const rows = this.rows as Record<string, unknown>[];
-    return html`<div class="scroll">
+    return html`<roa-table-scroll class="scroll">
         <table aria-busy=${this.loading ? "true" : "false"}>
-          ${this.caption ? html`<caption>${this.caption}</caption>` : nothing}
+          ${this.caption ? html`<caption><span>${this.caption}</span></caption>` : nothing}
           <thead>
             <tr>
               ${columns.map((column) => this.#header(column))}
@@ -194,7 +202,7 @@ export class RoaDataTable extends LitElement {
               : nothing
           }
         </table>
-      </div>
+      </roa-table-scroll>
       ${this.total > 0 ? this.#pager() : nothing}`;
   }
 
