@@ -49,6 +49,7 @@ export class RoaDataTable extends LitElement {
     rowKey: { attribute: false },
     totals: { attribute: false },
     cellStyles: { attribute: false },
+    cards: { type: Boolean, reflect: true },
   };
   static override styles = [
     sharedStyles,
@@ -106,6 +107,59 @@ export class RoaDataTable extends LitElement {
       :host([loading]) tbody {
         opacity: 0.5;
       }
+      /* cards: on a phone each row is a card of "label  value" lines, for lists read
+         a row at a time (the roles keep it a table for screen readers). */
+      @media (max-width: 40rem) {
+        :host([cards]) thead {
+          position: absolute;
+          width: 1px;
+          height: 1px;
+          overflow: hidden;
+          clip: rect(0 0 0 0);
+        }
+        :host([cards]) table,
+        :host([cards]) tbody,
+        :host([cards]) tfoot,
+        :host([cards]) tr {
+          display: block;
+        }
+        :host([cards]) tbody tr,
+        :host([cards]) tfoot tr {
+          padding: var(--roa-space-2) var(--roa-space-3);
+          border-bottom: 1px solid var(--roa-border);
+        }
+        :host([cards]) td {
+          display: flex;
+          justify-content: space-between;
+          align-items: baseline;
+          gap: var(--roa-space-3);
+          padding: var(--roa-space-1) 0;
+          border: none;
+          text-align: right;
+          position: static;
+          min-width: 0;
+          overflow-wrap: anywhere;
+        }
+        :host([cards]) td::before {
+          content: attr(data-label);
+          flex: none;
+          text-align: left;
+          color: var(--roa-text-muted);
+          font-size: 0.85rem;
+        }
+        :host([cards]) caption {
+          display: block;
+        }
+        :host([cards]) caption > span {
+          position: static;
+        }
+        :host([cards]) td.state {
+          justify-content: center;
+        }
+        :host([cards]) td.state::before {
+          content: none;
+        }
+      }
     `,
   ];
 
@@ -127,6 +181,8 @@ export class RoaDataTable extends LitElement {
    * this table's shadow root, where the owner's own styles do not reach).
    */
   declare cellStyles: CSSResultGroup | undefined;
+  /** On a phone (below 40rem) rows become cards instead of a table scrolling sideways. */
+  declare cards: boolean;
 
   constructor() {
     super();
@@ -140,6 +196,7 @@ export class RoaDataTable extends LitElement {
     this.loading = false;
     this.caption = "";
     this.emptyText = "";
+    this.cards = false;
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -158,27 +215,27 @@ export class RoaDataTable extends LitElement {
     const columns = this.columns as Column<Record<string, unknown>>[];
     const rows = this.rows as Record<string, unknown>[];
     return html`<roa-table-scroll class="scroll">
-        <table aria-busy=${this.loading ? "true" : "false"}>
+        <table role="table" aria-busy=${this.loading ? "true" : "false"}>
           ${this.caption ? html`<caption><span>${this.caption}</span></caption>` : nothing}
-          <thead>
-            <tr>
+          <thead role="rowgroup">
+            <tr role="row">
               ${columns.map((column) => this.#header(column))}
             </tr>
           </thead>
-          <tbody>
+          <tbody role="rowgroup">
             ${
               rows.length === 0
-                ? html`<tr>
-                  <td class="state" colspan=${columns.length}>
+                ? html`<tr role="row">
+                  <td class="state" role="cell" colspan=${columns.length}>
                     ${this.loading ? t("table.loading") : this.emptyText || t("table.empty")}
                   </td>
                 </tr>`
                 : rows.map(
                     (row) =>
-                      html`<tr>
+                      html`<tr role="row">
                         ${columns.map(
                           (column) =>
-                            html`<td class=${column.numeric ? "num" : ""}>
+                            html`<td class=${column.numeric ? "num" : ""} role="cell" data-label=${column.label}>
                               ${column.render ? column.render(row) : (row[column.key] ?? "")}
                             </td>`,
                         )}
@@ -188,14 +245,14 @@ export class RoaDataTable extends LitElement {
           </tbody>
           ${
             this.totals && rows.length > 0
-              ? html`<tfoot>
-                <tr>
+              ? html`<tfoot role="rowgroup">
+                <tr role="row">
                   ${columns.map((column) => {
                     const totals = this.totals as Record<string, unknown>;
                     const value = column.render
                       ? column.render(totals)
                       : (totals[column.key] ?? "");
-                    return html`<td class=${column.numeric ? "num" : ""}>${value}</td>`;
+                    return html`<td class=${column.numeric ? "num" : ""} role="cell" data-label=${column.label}>${value}</td>`;
                   })}
                 </tr>
               </tfoot>`
@@ -210,9 +267,9 @@ export class RoaDataTable extends LitElement {
     const active = this.sort === column.key;
     const ariaSort = active ? (this.direction === "asc" ? "ascending" : "descending") : "none";
     if (!column.sortable) {
-      return html`<th scope="col" class=${column.numeric ? "num" : ""}>${column.label}</th>`;
+      return html`<th scope="col" role="columnheader" class=${column.numeric ? "num" : ""}>${column.label}</th>`;
     }
-    return html`<th scope="col" class=${column.numeric ? "num" : ""} aria-sort=${ariaSort}>
+    return html`<th scope="col" role="columnheader" class=${column.numeric ? "num" : ""} aria-sort=${ariaSort}>
       <button
         type="button"
         title=${t("table.sortBy", { column: column.label })}

@@ -1,9 +1,10 @@
 /**
  * Every page on a phone (360 and 390 px) and a desktop, in Romanian and English: no
  * sideways page scroll, a wide report table that scrolls inside itself with its first
- * column kept in view and a cue that more columns exist, the camera first on a phone's
- * new receipt, and a document title that names the page. Screenshots:
- * test-artifacts/screenshots/phone-*.png. Build first (pnpm build).
+ * column kept in view and a cue that more columns exist, the receipts as cards, the
+ * report tabs on screen, the camera first on a phone's new receipt, and a document
+ * title that names the page. Screenshots: test-artifacts/screenshots/phone-*.png.
+ * Build first (pnpm build).
  */
 import path from "node:path";
 import type { Page } from "playwright-core";
@@ -24,6 +25,8 @@ type Locale = (typeof LOCALES)[number];
 
 let env: BrowserEnv;
 const receipts = { draft: 0, pending: 0, approved: 0 };
+/** The company the shell opens with for the demo user (the first of theirs). */
+let company = 0;
 
 interface Visit {
   name: string;
@@ -80,7 +83,7 @@ const VISITS: Visit[] = [
     name: "receipts",
     path: () => "/data-entry",
     title: { ro: "Bonuri și facturi", en: "Receipts and invoices" },
-    ready: "data-entry-receipts roa-data-table tbody td",
+    ready: "data-entry-receipts roa-data-table tbody td:not(.state)",
   },
   {
     name: "receipt-new",
@@ -156,7 +159,7 @@ async function callApi(token: string, method: "POST", url: string, payload?: obj
 async function receiptIn(status: "DRAFT" | "PENDING" | "APPROVED"): Promise<number> {
   const clerk = await env.kernel.login("phone-clerk", "phone-clerk-pass");
   const { id } = await callApi(clerk, "POST", "/api/data-entry/receipts", {
-    company_id: 1,
+    company_id: company,
     merchant: "Societatea Comercială de Distribuție Carburanți și Lubrifianți OMV Petrom",
     tax_id: "RO1590082",
     date: "2026-10-15",
@@ -234,6 +237,12 @@ async function signInIn(page: Page, locale: Locale): Promise<void> {
 describeBrowser("every page on a phone", () => {
   beforeAll(async () => {
     env = await startBrowserEnv({ withFixtures: false, env: { PLUGINS_DIR: EXAMPLES } });
+    const me = await inject(env.kernel.kernel, {
+      method: "GET",
+      url: "/api/auth/me",
+      headers: { authorization: `Bearer ${await env.kernel.login()}` },
+    });
+    company = (me.json() as { companies: Array<{ id: number }> }).companies[0]?.id ?? 0;
     for (const [username, permissions] of [
       ["phone-clerk", ["data-entry:read", "data-entry:write"]],
       ["phone-approver", ["data-entry:read", "data-entry:approve"]],
@@ -242,7 +251,7 @@ describeBrowser("every page on a phone", () => {
         username,
         password: `${username}-pass`,
         permissions: [...permissions],
-        companies: [1],
+        companies: [company],
       });
     }
     receipts.draft = await receiptIn("DRAFT");
@@ -294,6 +303,19 @@ describeBrowser("every page on a phone", () => {
             problems.push(
               `${visit.name} at ${width}px: ${JSON.stringify(overflow)} ${(await widestElements(page)).join(", ")}`,
             );
+          }
+          if (visit.name === "receipts" && width < 1000) {
+            // The receipts read as cards on a phone: each value beside its column's name.
+            const card = await page
+              .locator("data-entry-receipts roa-data-table tbody tr")
+              .first()
+              .evaluate((row) => ({
+                display: getComputedStyle(row).display,
+                label: getComputedStyle(row.querySelector("td") as Element, "::before").content,
+              }));
+            if (card.display !== "block" || card.label === "none") {
+              problems.push(`receipts at ${width}px: not cards ${JSON.stringify(card)}`);
+            }
           }
           if (visit.name === "dashboard") {
             // Every report tab on screen, none past the edge.
