@@ -7,6 +7,7 @@
 import { Router } from "@lit-labs/router";
 import { css, html, LitElement, nothing } from "lit";
 import { LOCALES, type Locale, locale, onLocaleChange, setLocale, t } from "./core/i18n.js";
+import { documentTitle, PAGE_TITLE_EVENT } from "./core/page-title.js";
 import { type SessionEndReason, session } from "./core/session.js";
 import { type PluginInfo, pluginDescription, pluginTitle, shellState } from "./core/shell-state.js";
 import { sharedStyles } from "./core/styles.js";
@@ -81,7 +82,7 @@ export class RoaApp extends LitElement {
       }
       .layout {
         display: grid;
-        grid-template-columns: 14rem 1fr;
+        grid-template-columns: 14rem minmax(0, 1fr);
         min-height: calc(100vh - 3.5rem);
       }
       nav {
@@ -131,7 +132,7 @@ export class RoaApp extends LitElement {
           display: inline-flex;
         }
         .layout {
-          grid-template-columns: 1fr;
+          grid-template-columns: minmax(0, 1fr);
         }
         nav {
           display: none;
@@ -143,6 +144,22 @@ export class RoaApp extends LitElement {
         }
         header {
           padding: var(--roa-space-2);
+        }
+        /* Phone: menu, name, language and sign-out on one row; the company and
+           period selects share the row under it, each half the width. */
+        header .user {
+          margin-left: auto;
+        }
+        header .selectors {
+          order: 3;
+          flex: 1 1 100%;
+          flex-wrap: nowrap;
+          gap: var(--roa-space-2);
+          min-width: 0;
+        }
+        header .selectors > * {
+          flex: 1 1 0;
+          min-width: 0;
         }
         header .user-name {
           display: none;
@@ -161,6 +178,8 @@ export class RoaApp extends LitElement {
 
   #pluginRefresh: Promise<unknown> | undefined;
   #pollTimer: ReturnType<typeof setInterval> | undefined;
+  /** The title a plugin page announced, for the address it was announced at. */
+  #announced: { path: string; title: string } | undefined;
 
   /** Every navigation re-reads the plugin list, so a plugin turned off elsewhere leaves. */
   readonly #entering = () => {
@@ -202,6 +221,12 @@ export class RoaApp extends LitElement {
     });
     document.addEventListener("visibilitychange", () => {
       if (document.visibilityState === "visible") this.#refreshPlugins();
+    });
+    this.addEventListener(PAGE_TITLE_EVENT, (event) => {
+      const title = (event as CustomEvent<unknown>).detail;
+      if (typeof title !== "string" || !title.trim()) return;
+      this.#announced = { path: location.pathname, title: title.trim() };
+      document.title = this.#title();
     });
   }
 
@@ -251,6 +276,29 @@ export class RoaApp extends LitElement {
       .finally(() => {
         this.#pluginRefresh = undefined;
       });
+  }
+
+  protected override updated(): void {
+    document.title = this.#title();
+  }
+
+  /** The document title for what is on screen (see core/page-title.ts). */
+  #title(): string {
+    if (this.phase === "signed-out") return documentTitle(t("login.title"));
+    if (this.phase !== "ready") return documentTitle("");
+    const path = location.pathname;
+    if (path === "/" || path === "/login") return documentTitle(t("nav.home"));
+    if (path === "/admin") return documentTitle(t("admin.title"));
+    const name = path.split("/")[1] ?? "";
+    const plugin = shellState.enabledPlugins.find(
+      (candidate) => candidate.name === name && candidate.ui,
+    );
+    if (!plugin) {
+      const known = shellState.plugins.find((candidate) => candidate.name === name);
+      return documentTitle(known ? pluginTitle(known, locale()) : t("page.notFound"));
+    }
+    const announced = this.#announced?.path === path ? this.#announced.title : undefined;
+    return documentTitle(announced ?? pluginTitle(plugin, locale()));
   }
 
   override render() {

@@ -9,6 +9,7 @@
 import "../components/roa-toast.js";
 import "../components/roa-error-card.js";
 import "../components/roa-data-table.js";
+import "../components/roa-table-scroll.js";
 import "../components/roa-selectors.js";
 
 export type { PropertyValues, TemplateResult } from "lit";
@@ -36,6 +37,7 @@ export type { Query, RequestOptions } from "../core/http.js";
 export { api, readEvents, withQuery } from "../core/http.js";
 export type { Locale } from "../core/i18n.js";
 export { locale, localeTag, onLocaleChange, registerMessages, t } from "../core/i18n.js";
+export { announcePageTitle } from "../core/page-title.js";
 export { currentQuery, navigate, PluginElement, setQuery } from "../core/plugin-element.js";
 export type { Company, CurrentUser, PluginInfo } from "../core/shell-state.js";
 export { shellState } from "../core/shell-state.js";

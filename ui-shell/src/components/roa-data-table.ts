@@ -1,7 +1,8 @@
 /**
  * <roa-data-table>: the table every report and list uses. Sortable columns (buttons in
  * the headers, aria-sort), server-side paging, loading and empty states, horizontal
- * scrolling on narrow screens, an optional totals row. It only displays: it fires
+ * scrolling inside its own box on narrow screens (first column kept in view, a cue
+ * while columns are hidden: <roa-table-scroll>), an optional totals row. It only displays: it fires
  * `sort-change` and `page-change` and the owner fetches.
  */
 import {
@@ -16,6 +17,7 @@ import {
 } from "lit";
 import { t } from "../core/i18n.js";
 import { sharedStyles } from "../core/styles.js";
+import "./roa-table-scroll.js";
 
 export interface Column<Row = Record<string, unknown>> {
   key: string;
@@ -47,6 +49,7 @@ export class RoaDataTable extends LitElement {
     rowKey: { attribute: false },
     totals: { attribute: false },
     cellStyles: { attribute: false },
+    cards: { type: Boolean, reflect: true },
   };
   static override styles = [
     sharedStyles,
@@ -55,7 +58,7 @@ export class RoaDataTable extends LitElement {
         display: block;
       }
       .scroll {
-        overflow-x: auto;
+        overflow: clip;
         border: 1px solid var(--roa-border);
         border-radius: var(--roa-radius-lg);
         background: var(--roa-surface);
@@ -68,6 +71,11 @@ export class RoaDataTable extends LitElement {
         padding: var(--roa-space-2);
         font-weight: 600;
       }
+      /* The caption is as wide as the table: its text stays in view as it scrolls. */
+      caption > span {
+        position: sticky;
+        left: var(--roa-space-2);
+      }
       th button {
         min-height: auto;
         padding: 0;
@@ -76,7 +84,8 @@ export class RoaDataTable extends LitElement {
         font-weight: 600;
         color: inherit;
       }
-      tbody tr:hover {
+      tbody tr:hover,
+      tbody tr:hover > :first-child {
         background: var(--roa-surface-hover);
       }
       tfoot td {
@@ -97,6 +106,59 @@ export class RoaDataTable extends LitElement {
       }
       :host([loading]) tbody {
         opacity: 0.5;
+      }
+      /* cards: on a phone each row is a card of "label  value" lines, for lists read
+         a row at a time (the roles keep it a table for screen readers). */
+      @media (max-width: 40rem) {
+        :host([cards]) thead {
+          position: absolute;
+          width: 1px;
+          height: 1px;
+          overflow: hidden;
+          clip: rect(0 0 0 0);
+        }
+        :host([cards]) table,
+        :host([cards]) tbody,
+        :host([cards]) tfoot,
+        :host([cards]) tr {
+          display: block;
+        }
+        :host([cards]) tbody tr,
+        :host([cards]) tfoot tr {
+          padding: var(--roa-space-2) var(--roa-space-3);
+          border-bottom: 1px solid var(--roa-border);
+        }
+        :host([cards]) td {
+          display: flex;
+          justify-content: space-between;
+          align-items: baseline;
+          gap: var(--roa-space-3);
+          padding: var(--roa-space-1) 0;
+          border: none;
+          text-align: right;
+          position: static;
+          min-width: 0;
+          overflow-wrap: anywhere;
+        }
+        :host([cards]) td::before {
+          content: attr(data-label);
+          flex: none;
+          text-align: left;
+          color: var(--roa-text-muted);
+          font-size: 0.85rem;
+        }
+        :host([cards]) caption {
+          display: block;
+        }
+        :host([cards]) caption > span {
+          position: static;
+        }
+        :host([cards]) td.state {
+          justify-content: center;
+        }
+        :host([cards]) td.state::before {
+          content: none;
+        }
       }
     `,
   ];
@@ -119,6 +181,8 @@ export class RoaDataTable extends LitElement {
    * this table's shadow root, where the owner's own styles do not reach).
    */
   declare cellStyles: CSSResultGroup | undefined;
+  /** On a phone (below 40rem) rows become cards instead of a table scrolling sideways. */
+  declare cards: boolean;
 
   constructor() {
     super();
@@ -132,6 +196,7 @@ export class RoaDataTable extends LitElement {
     this.loading = false;
     this.caption = "";
     this.emptyText = "";
+    this.cards = false;
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -149,28 +214,28 @@ export class RoaDataTable extends LitElement {
   override render() {
     const columns = this.columns as Column<Record<string, unknown>>[];
     const rows = this.rows as Record<string, unknown>[];
-    return html`<div class="scroll">
-        <table aria-busy=${this.loading ? "true" : "false"}>
-          ${this.caption ? html`<caption>${this.caption}</caption>` : nothing}
-          <thead>
-            <tr>
+    return html`<roa-table-scroll class="scroll">
+        <table role="table" aria-busy=${this.loading ? "true" : "false"}>
+          ${this.caption ? html`<caption><span>${this.caption}</span></caption>` : nothing}
+          <thead role="rowgroup">
+            <tr role="row">
               ${columns.map((column) => this.#header(column))}
             </tr>
           </thead>
-          <tbody>
+          <tbody role="rowgroup">
             ${
               rows.length === 0
-                ? html`<tr>
-                  <td class="state" colspan=${columns.length}>
+                ? html`<tr role="row">
+                  <td class="state" role="cell" colspan=${columns.length}>
                     ${this.loading ? t("table.loading") : this.emptyText || t("table.empty")}
                   </td>
                 </tr>`
                 : rows.map(
                     (row) =>
-                      html`<tr>
+                      html`<tr role="row">
                         ${columns.map(
                           (column) =>
-                            html`<td class=${column.numeric ? "num" : ""}>
+                            html`<td class=${column.numeric ? "num" : ""} role="cell" data-label=${column.label}>
                               ${column.render ? column.render(row) : (row[column.key] ?? "")}
                             </td>`,
                         )}
@@ -180,21 +245,21 @@ export class RoaDataTable extends LitElement {
           </tbody>
           ${
             this.totals && rows.length > 0
-              ? html`<tfoot>
-                <tr>
+              ? html`<tfoot role="rowgroup">
+                <tr role="row">
                   ${columns.map((column) => {
                     const totals = this.totals as Record<string, unknown>;
                     const value = column.render
                       ? column.render(totals)
                       : (totals[column.key] ?? "");
-                    return html`<td class=${column.numeric ? "num" : ""}>${value}</td>`;
+                    return html`<td class=${column.numeric ? "num" : ""} role="cell" data-label=${column.label}>${value}</td>`;
                   })}
                 </tr>
               </tfoot>`
               : nothing
           }
         </table>
-      </div>
+      </roa-table-scroll>
       ${this.total > 0 ? this.#pager() : nothing}`;
   }
 
@@ -202,9 +267,9 @@ export class RoaDataTable extends LitElement {
     const active = this.sort === column.key;
     const ariaSort = active ? (this.direction === "asc" ? "ascending" : "descending") : "none";
     if (!column.sortable) {
-      return html`<th scope="col" class=${column.numeric ? "num" : ""}>${column.label}</th>`;
+      return html`<th scope="col" role="columnheader" class=${column.numeric ? "num" : ""}>${column.label}</th>`;
     }
-    return html`<th scope="col" class=${column.numeric ? "num" : ""} aria-sort=${ariaSort}>
+    return html`<th scope="col" role="columnheader" class=${column.numeric ? "num" : ""} aria-sort=${ariaSort}>
       <button
         type="button"
         title=${t("table.sortBy", { column: column.label })}

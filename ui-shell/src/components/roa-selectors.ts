@@ -33,8 +33,12 @@ const selectorStyles = css`
       clip: rect(0 0 0 0);
       white-space: nowrap;
     }
+    :host {
+      display: block;
+    }
     select {
-      max-width: 11rem;
+      width: 100%;
+      max-width: none;
     }
   }
 `;

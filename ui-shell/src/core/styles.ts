@@ -140,4 +140,18 @@ export const sharedStyles = css`
     color: var(--roa-text-muted);
     font-size: 0.85rem;
   }
+  /*
+   * A table in <roa-table-scroll> keeps its first column (the row's name) in view
+   * while the rest scrolls under it. :where() keeps this at no specificity, so a
+   * page's own cell background (a totals row) still wins over the plain surface.
+   */
+  :where(roa-table-scroll th:first-child, roa-table-scroll td:first-child:not([colspan])) {
+    position: sticky;
+    left: 0;
+    z-index: 1;
+    background: var(--roa-surface);
+  }
+  :where(roa-table-scroll[overflow-start] th:first-child, roa-table-scroll[overflow-start] td:first-child:not([colspan])) {
+    box-shadow: 6px 0 6px -4px rgb(0 0 0 / 0.25);
+  }
 `;

@@ -10,6 +10,7 @@ import { locale, t } from "../core/i18n.js";
 import { type PluginInfo, pluginTitle, shellState } from "../core/shell-state.js";
 import { sharedStyles } from "../core/styles.js";
 import "../components/roa-error-card.js";
+import "../components/roa-table-scroll.js";
 
 interface HealthPart {
   name: string;
@@ -36,6 +37,8 @@ export class RoaAdmin extends LitElement {
     css`
       :host {
         display: grid;
+        /* minmax: a wide table scrolls inside its box, not the page. */
+        grid-template-columns: minmax(0, 1fr);
         gap: var(--roa-space-4);
       }
       .state {
@@ -57,12 +60,10 @@ export class RoaAdmin extends LitElement {
         gap: var(--roa-space-1);
         flex-wrap: wrap;
       }
-      .scroll {
-        overflow-x: auto;
-      }
       pre {
         margin: 0;
         white-space: pre-wrap;
+        overflow-wrap: anywhere;
         font-size: 0.8rem;
       }
     `,
@@ -111,7 +112,7 @@ export class RoaAdmin extends LitElement {
           <h2 id="plugins-heading">${t("admin.plugins")}</h2>
           <button type="button" @click=${this.#load}>${t("admin.refresh")}</button>
         </div>
-        <div class="scroll">
+        <roa-table-scroll>
           <table>
             <thead>
               <tr>
@@ -125,7 +126,7 @@ export class RoaAdmin extends LitElement {
               ${this.plugins.map((plugin) => this.#pluginRow(plugin))}
             </tbody>
           </table>
-        </div>
+        </roa-table-scroll>
       </section>
       ${this.#healthSection()}`;
   }
@@ -170,7 +171,7 @@ export class RoaAdmin extends LitElement {
       <p>
         ${t("admin.status")}: <span class="state ${health.status}">${t(`state.${health.status}`)}</span>
       </p>
-      <div class="scroll">
+      <roa-table-scroll>
         <table>
           <thead>
             <tr>
@@ -192,7 +193,7 @@ export class RoaAdmin extends LitElement {
             )}
           </tbody>
         </table>
-      </div>
+      </roa-table-scroll>
     </section>`;
   }
 

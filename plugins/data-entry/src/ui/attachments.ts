@@ -76,9 +76,29 @@ export class DataEntryAttachments extends LitElement {
       .camera {
         display: none;
       }
+      /* A phone (touch or narrow): the camera first, big; nothing to drag a file from. */
       @media (pointer: coarse), (max-width: 40rem) {
+        .drop {
+          border: none;
+          padding: 0;
+        }
+        .hint {
+          display: none;
+        }
+        .buttons {
+          flex-direction: column;
+          align-items: stretch;
+          width: 100%;
+        }
+        .buttons button {
+          justify-content: center;
+          min-height: 3rem;
+        }
         .camera {
           display: inline-flex;
+          min-height: 3.5rem;
+          font-size: 1.1rem;
+          font-weight: 600;
         }
       }
       ul {
@@ -261,13 +281,17 @@ export class DataEntryAttachments extends LitElement {
               this.#select(event.dataTransfer?.files);
             }}
           >
-            <span class="muted">${this.uploading ? t("data-entry.attachments.uploading") : t("data-entry.attachments.drop")}</span>
+            ${
+              this.uploading
+                ? html`<span class="muted">${t("data-entry.attachments.uploading")}</span>`
+                : html`<span class="muted hint">${t("data-entry.attachments.drop")}</span>`
+            }
             <div class="buttons">
+              <button type="button" class="camera primary" ?disabled=${this.uploading} @click=${() => this.#pick("input.capture")}>
+                ${t("data-entry.attachments.takePhoto")}
+              </button>
               <button type="button" ?disabled=${this.uploading} @click=${() => this.#pick("input.picker")}>
                 ${t("data-entry.attachments.choose")}
-              </button>
-              <button type="button" class="camera" ?disabled=${this.uploading} @click=${() => this.#pick("input.capture")}>
-                ${t("data-entry.attachments.takePhoto")}
               </button>
             </div>
             <input
@@ -287,7 +311,7 @@ export class DataEntryAttachments extends LitElement {
               class="capture"
               type="file"
               hidden
-              accept="image/*,application/pdf"
+              accept="image/*"
               capture="environment"
               aria-label=${t("data-entry.attachments.takePhoto")}
               @change=${(event: Event) => {

@@ -75,9 +75,6 @@ export class DataEntryEntries extends LitElement {
       :host {
         display: block;
       }
-      .scroll {
-        overflow-x: auto;
-      }
       table {
         min-width: 36rem;
       }
@@ -331,7 +328,7 @@ export class DataEntryEntries extends LitElement {
     const totals = entryTotals(this.lines);
     const difference = Math.round((totals.debit - totals.credit) * 100) / 100;
     const disabled = !this.editable || this.saving;
-    return html`<div class="scroll">
+    return html`<roa-table-scroll>
         <table aria-busy=${this.loading ? "true" : "false"}>
           <caption class="visually-hidden">${t("data-entry.entries.title")}</caption>
           <thead>
@@ -364,7 +361,7 @@ export class DataEntryEntries extends LitElement {
             </tr>
           </tfoot>
         </table>
-      </div>
+      </roa-table-scroll>
       <datalist id="accounts">
         ${this.accounts.map((option) => html`<option value=${option.code}>${option.name}</option>`)}
       </datalist>

@@ -4,7 +4,14 @@
  * - `new` and `receipts/<id>`: one receipt (form, attachments, OCR, entries,
  *   workflow, history), loaded as a separate chunk the first time it is opened.
  */
-import { html, navigate, PluginElement, sharedStyles, t } from "@roa2web/ui-shell/api";
+import {
+  announcePageTitle,
+  html,
+  navigate,
+  PluginElement,
+  sharedStyles,
+  t,
+} from "@roa2web/ui-shell/api";
 import "./messages.js";
 import "./receipts-list.js";
 
@@ -49,6 +56,21 @@ export class DataEntryApp extends PluginElement {
     if (changed.has("route") && pageOf(this.route).name === "receipt" && !this.receiptModule) {
       void this.#loadReceiptModule();
     }
+  }
+
+  /** The browser tab names the page: the list, a new receipt or which receipt. */
+  protected override updated(): void {
+    const page = pageOf(this.route);
+    announcePageTitle(
+      this,
+      page.name === "list"
+        ? t("data-entry.list.title")
+        : page.name === "unknown"
+          ? t("data-entry.pageNotFound")
+          : page.id === undefined
+            ? t("data-entry.form.titleNew")
+            : t("data-entry.form.titleEdit", { id: page.id }),
+    );
   }
 
   async #loadReceiptModule(): Promise<void> {

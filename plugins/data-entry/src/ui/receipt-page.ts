@@ -167,6 +167,8 @@ export class DataEntryReceipt extends LitElement {
     css`
       :host {
         display: grid;
+        /* minmax: the entries' table scrolls inside its box, not the page. */
+        grid-template-columns: minmax(0, 1fr);
         gap: var(--roa-space-4);
         max-width: 64rem;
       }
@@ -853,7 +855,13 @@ export class DataEntryReceipt extends LitElement {
             </p>`
           : nothing
       }
-      ${this.#form()} ${this.#attachmentsSection()} ${this.#ocrSection()}
+      ${
+        // A new receipt starts from the photo (on a phone, the camera button).
+        receipt
+          ? html`${this.#form()} ${this.#attachmentsSection()}`
+          : html`${this.#attachmentsSection()} ${this.#form()}`
+      }
+      ${this.#ocrSection()}
       ${receipt ? this.#entriesSection(receipt) : nothing} ${receipt ? this.#workflowSection(receipt) : nothing}
       ${receipt ? this.#historySection(receipt) : nothing} ${this.#dialogs()}`;
   }

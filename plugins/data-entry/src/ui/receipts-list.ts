@@ -221,6 +221,7 @@ export class DataEntryReceipts extends LitElement {
               @retry=${() => this.#load()}
             ></roa-error-card>`
           : html`<roa-data-table
+              cards
               .columns=${this.#columns()}
               .rows=${this.data?.items ?? []}
               total=${this.data?.total ?? 0}

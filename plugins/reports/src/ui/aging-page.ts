@@ -173,7 +173,7 @@ export class ReportsAging extends ReportPage {
       ${
         data.total === 0 && (data.invoices ?? 0) === 0
           ? html`<p class="status">${t("reports.aging.empty")}</p>`
-          : html`<div class="scroll">
+          : html`<roa-table-scroll class="scroll">
             <table>
               <caption>${t(`reports.aging.caption.${type}`)}</caption>
               <thead>
@@ -213,7 +213,7 @@ export class ReportsAging extends ReportPage {
                 </tr>
               </tfoot>
             </table>
-          </div>
+          </roa-table-scroll>
           <p><a href=${overdueLink}>${t("reports.aging.seeOverdue")}</a></p>`
       }
     </div>`;

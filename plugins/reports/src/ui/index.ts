@@ -3,7 +3,15 @@
  * invoices, aging, treasury and trial balance (`/reports/<page>`) — and each page
  * other than the dashboard loads as its own chunk the first time it is opened.
  */
-import { css, html, nothing, PluginElement, sharedStyles, t } from "@roa2web/ui-shell/api";
+import {
+  announcePageTitle,
+  css,
+  html,
+  nothing,
+  PluginElement,
+  sharedStyles,
+  t,
+} from "@roa2web/ui-shell/api";
 import "./messages.js";
 import "./dashboard-page.js";
 import { PAGE_ERROR_EVENT } from "./report-page.js";
@@ -70,6 +78,13 @@ export class ReportsApp extends PluginElement {
         font-weight: 600;
         color: var(--roa-primary);
       }
+      /* A phone: every tab in view on two rows, rather than some hidden off the edge. */
+      @media (max-width: 40rem) {
+        nav ul {
+          flex-wrap: wrap;
+          overflow-x: visible;
+        }
+      }
       .status {
         padding: var(--roa-space-4);
         color: var(--roa-text-muted);
@@ -100,6 +115,11 @@ export class ReportsApp extends PluginElement {
       const page = this.page;
       if (page?.load && !this.pageStates.has(page.route)) void this.#load(page);
     }
+  }
+
+  /** A report page names itself in the tab (report-page.ts); an unknown one is said here. */
+  protected override updated(): void {
+    if (!this.page) announcePageTitle(this, t("reports.pageNotFound"));
   }
 
   async #load(page: Page): Promise<void> {

@@ -94,6 +94,11 @@ export class ReportsInvoices extends ReportPage {
     );
   }
 
+  /** "Facturi clienți" or "Facturi furnizori": the heading alone says only "Facturi". */
+  override pageTitle(): string {
+    return t(`reports.invoices.pageTitle.${this.filters.type}`);
+  }
+
   /** Changes filters (back to page 1 unless the page is what changes) and the address. */
   #apply(change: Partial<InvoiceFilters>): void {
     const page = "page" in change ? (change.page ?? 1) : 1;
@@ -251,7 +256,7 @@ export class ReportsInvoices extends ReportPage {
       ></roa-data-table>
       ${
         totals && data.total > 0
-          ? html`<div class="scroll">
+          ? html`<roa-table-scroll class="scroll">
             <table>
               <caption>${tCount("reports.invoices.totals", data.total)}</caption>
               <thead>
@@ -269,7 +274,7 @@ export class ReportsInvoices extends ReportPage {
                 </tr>
               </tbody>
             </table>
-          </div>`
+          </roa-table-scroll>`
           : nothing
       }`;
   }

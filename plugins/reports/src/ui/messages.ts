@@ -14,6 +14,7 @@ registerMessages({
     "reports.loadFailed": "Raportul nu a putut fi încărcat.",
     "reports.pageFailed": "Pagina nu a putut fi încărcată.",
     "reports.notFound": "Pagina „{path}” nu există în Rapoarte.",
+    "reports.pageNotFound": "Pagină negăsită",
     "reports.backToDashboard": "Înapoi la tabloul de bord",
     "reports.noCompany": "Alegeți o firmă din antet.",
     "reports.periodLine": "{company} · {period}",
@@ -47,6 +48,8 @@ registerMessages({
     "reports.chart.empty": "Nicio înregistrare în ultimele 12 luni.",
 
     "reports.invoices.title": "Facturi",
+    "reports.invoices.pageTitle.client": "Facturi clienți",
+    "reports.invoices.pageTitle.supplier": "Facturi furnizori",
     "reports.invoices.type": "Tip facturi",
     "reports.invoices.client": "Clienți",
     "reports.invoices.supplier": "Furnizori",
@@ -174,6 +177,7 @@ registerMessages({
     "reports.loadFailed": "The report could not be loaded.",
     "reports.pageFailed": "The page could not be loaded.",
     "reports.notFound": "There is no page “{path}” in Reports.",
+    "reports.pageNotFound": "Page not found",
     "reports.backToDashboard": "Back to the dashboard",
     "reports.noCompany": "Choose a company in the header.",
     "reports.periodLine": "{company} · {period}",
@@ -207,6 +211,8 @@ registerMessages({
     "reports.chart.empty": "Nothing posted in the last 12 months.",
 
     "reports.invoices.title": "Invoices",
+    "reports.invoices.pageTitle.client": "Client invoices",
+    "reports.invoices.pageTitle.supplier": "Supplier invoices",
     "reports.invoices.type": "Invoice type",
     "reports.invoices.client": "Clients",
     "reports.invoices.supplier": "Suppliers",

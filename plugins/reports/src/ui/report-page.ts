@@ -4,6 +4,7 @@
  * the loading and error states.
  */
 import {
+  announcePageTitle,
   css,
   formatDate,
   formatPeriod,
@@ -113,8 +114,9 @@ export const pageStyles = css`
   .spacer {
     flex: 1;
   }
+  /* <roa-table-scroll class="scroll">: the table scrolls inside, the first column stays. */
   .scroll {
-    overflow-x: auto;
+    overflow: clip;
     border: 1px solid var(--roa-border);
     border-radius: var(--roa-radius-lg);
     background: var(--roa-surface);
@@ -200,6 +202,8 @@ export class ReportPage extends LitElement {
   protected override update(changed: PropertyValues): void {
     try {
       super.update(changed);
+      const title = this.pageTitle();
+      if (title) announcePageTitle(this, title);
     } catch (error) {
       this.dispatchEvent(
         new CustomEvent(PAGE_ERROR_EVENT, { detail: error, bubbles: true, composed: true }),
@@ -212,8 +216,16 @@ export class ReportPage extends LitElement {
     return shellState.companies.find((company) => company.id === this.company)?.currency ?? "RON";
   }
 
+  /** The browser tab's name for this page: its heading unless a page says better. */
+  pageTitle(): string | undefined {
+    return this.#heading;
+  }
+
+  #heading: string | undefined;
+
   /** `<h1>` with the company, the period and, once known, the as-of date. */
   pageHeader(title: string, period: PeriodView | undefined, actions: unknown = nothing) {
+    this.#heading = title;
     const company = shellState.companies.find((candidate) => candidate.id === this.company);
     return html`<header class="page">
       <div>

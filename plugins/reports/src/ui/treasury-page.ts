@@ -175,7 +175,7 @@ export class ReportsTreasury extends ReportPage {
         ${
           data.accounts.length === 0
             ? html`<p class="status">${t("reports.treasury.noAccounts")}</p>`
-            : html`<div class="scroll">
+            : html`<roa-table-scroll class="scroll">
               <table>
                 <caption>${t("reports.treasury.accounts")}</caption>
                 <thead>
@@ -195,7 +195,7 @@ export class ReportsTreasury extends ReportPage {
                   ${subtotal(t("reports.treasury.totalAll"), overall, "total-treasury")}
                 </tfoot>
               </table>
-            </div>`
+            </roa-table-scroll>`
         }
       </div>
       <section>

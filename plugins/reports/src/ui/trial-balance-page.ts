@@ -188,7 +188,7 @@ export class ReportsTrialBalance extends ReportPage {
             : nothing
         }
       </p>
-      <div class="scroll">
+      <roa-table-scroll class="scroll">
         <table>
           <caption>${t("reports.trialBalance.caption", { period: formatPeriod(this.period) })}</caption>
           <thead>
@@ -238,7 +238,7 @@ export class ReportsTrialBalance extends ReportPage {
             </tr>
           </tfoot>
         </table>
-      </div>
+      </roa-table-scroll>
     </div>`;
   }
 }
