@@ -30,6 +30,19 @@ function me(token: string) {
   });
 }
 
+/** The token with its signature's last character changed to each one that decodes alike. */
+function otherSpellings(token: string): string[] {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  const signature = token.slice(token.lastIndexOf(".") + 1);
+  const bytes = Buffer.from(signature, "base64url");
+  return [...alphabet]
+    .map((last) => token.slice(0, -1) + last)
+    .filter((spelling) => spelling !== token)
+    .filter((spelling) =>
+      Buffer.from(spelling.slice(spelling.lastIndexOf(".") + 1), "base64url").equals(bytes),
+    );
+}
+
 function base64url(value: object): string {
   return Buffer.from(JSON.stringify(value)).toString("base64url");
 }
@@ -297,6 +310,24 @@ describe("refresh tokens", () => {
     expect(after.statusCode).toBe(401);
   });
 
+  it("accepts only the spelling of a refresh token that was issued", async () => {
+    const pair = (await login("demo", "demo", "10.0.6.6")).json();
+    for (const spelling of otherSpellings(`x.${pair.refresh_token}`)) {
+      const refreshed = await inject(t.kernel, {
+        method: "POST",
+        url: "/api/auth/refresh",
+        payload: { refresh_token: spelling.slice(2) },
+      });
+      expect(refreshed.statusCode).toBe(401);
+    }
+    const refreshed = await inject(t.kernel, {
+      method: "POST",
+      url: "/api/auth/refresh",
+      payload: { refresh_token: pair.refresh_token },
+    });
+    expect(refreshed.statusCode).toBe(200);
+  });
+
   it("rejects unknown and malformed refresh requests", async () => {
     expect(
       (
@@ -331,8 +362,13 @@ describe("signed-out access tokens across a restart", () => {
       const first = await startTestKernel({ env: { DATA_DIR: dataDir } });
       const signedOut = (await call(first, "POST", "/api/auth/login")).json().access_token;
       const kept = (await call(first, "POST", "/api/auth/login")).json().access_token;
+      // HS256: 43 characters, the last carries 2 unused bits: 3 more spellings verify.
+      const spellings = otherSpellings(signedOut);
+      expect(spellings).toHaveLength(3);
       const out = await call(first, "POST", "/api/auth/logout", signedOut);
       expect(out.statusCode, out.body).toBe(204);
+      for (const spelling of [signedOut, ...spellings])
+        expect((await call(first, "GET", "/api/auth/me", spelling)).statusCode).toBe(401);
       await first.close();
 
       const second = await startTestKernel({ env: { DATA_DIR: dataDir } });
@@ -340,6 +376,8 @@ describe("signed-out access tokens across a restart", () => {
         const refused = await call(second, "GET", "/api/auth/me", signedOut);
         expect(refused.statusCode).toBe(401);
         expect(refused.json().error.details.reason).toBe("revoked");
+        for (const spelling of spellings)
+          expect((await call(second, "GET", "/api/auth/me", spelling)).statusCode).toBe(401);
         expect((await call(second, "GET", "/api/auth/me", kept)).statusCode).toBe(200);
       } finally {
         await second.close();

@@ -13,6 +13,12 @@
  * it). Only a token verified afresh (a cache miss) is checked against that list, so
  * the hot path pays nothing for it.
  *
+ * The cache and that list are keyed on the token's *text*, while the signature check
+ * compares the decoded *bytes*: a 43-character HS256 signature has 2 unused bits, so
+ * four spellings verify. A token verified afresh must therefore be the canonical
+ * base64url spelling in every segment (base64url.ts): another spelling of a signed-out
+ * token is refused with it, before and after a restart.
+ *
  * `generation` changes whenever a token verified earlier may have stopped being valid
  * before its expiry (a sign-out, a cleared cache). Whoever remembers a verification
  * outside this class (the per-connection memo in http/connection-credentials.ts) keeps
@@ -23,6 +29,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { type AuthUser, type Permission, UnauthorizedError } from "@roa2web/plugin-sdk";
 import { createSigner, createVerifier, TokenError } from "fast-jwt";
 import { LRUCache } from "lru-cache";
+import { isCanonicalJws } from "./base64url.js";
 import type { RevocationStore } from "./revoked-access-tokens.js";
 
 export interface AccessTokenSettings {
@@ -121,6 +128,11 @@ export class AccessTokens {
         details: { reason: "expired" },
       });
     }
+    if (!isCanonicalJws(token)) {
+      throw new UnauthorizedError("The access token is not valid", {
+        details: { reason: "invalid" },
+      });
+    }
     let claims: AccessClaims;
     try {
       claims = this.verifySignature(token);
@@ -175,6 +187,8 @@ export class AccessTokens {
    * after a restart. A token that is not valid anyway is ignored: it could not be used.
    */
   async revoke(token: string): Promise<void> {
+    // Another spelling is never accepted (see above), so it needs no revoking.
+    if (!isCanonicalJws(token)) return;
     let claims: AccessClaims;
     try {
       claims = this.verifySignature(token);
