@@ -18,7 +18,7 @@ function users(args: string[], input = "") {
     env: {
       ...process.env,
       ROA2WEB_ENV: "production",
-      JWT_SECRET: "x".repeat(40),
+      JWT_SECRET: "pPBMMe59fkt5CM9JOgkFBftTxS6rbXfxOyrMfY8veU4DVuGQvOKq13p23bFBCMPE",
       ALLOW_DEMO_ERP_IN_PRODUCTION: "true",
       DATA_DIR: dataDir,
     },

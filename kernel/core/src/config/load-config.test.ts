@@ -5,6 +5,10 @@ import { describe, expect, it } from "vitest";
 import { loadConfig } from "./load-config.js";
 import { ConfigError } from "./parse.js";
 import { createPluginSettings } from "./plugin-settings.js";
+import { DEVELOPMENT_JWT_SECRET } from "./secret-strength.js";
+
+/** Made with `openssl rand -base64 48`, as docs/operations.md says. */
+const STRONG_SECRET = "pPBMMe59fkt5CM9JOgkFBftTxS6rbXfxOyrMfY8veU4DVuGQvOKq13p23bFBCMPE";
 
 function root(files: Record<string, string> = {}): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), "roa2web-config-"));
@@ -74,12 +78,41 @@ describe("loadConfig", () => {
     );
   });
 
+  it("refuses a production JWT_SECRET that is the development one or guessable, and says why", () => {
+    const production = (secret: string) =>
+      problemsOf(() =>
+        loadConfig({
+          root: root(),
+          env: {
+            ROA2WEB_ENV: "production",
+            ALLOW_DEMO_ERP_IN_PRODUCTION: "true",
+            JWT_SECRET: secret,
+          },
+        }),
+      ).join("\n");
+    expect(production(DEVELOPMENT_JWT_SECRET)).toContain(
+      "JWT_SECRET is the development secret written in roa2web's source code",
+    );
+    expect(production("x".repeat(40))).toMatch(/JWT_SECRET looks guessable: about \d+ bits/);
+    expect(production("abcdefgh".repeat(5))).toContain("openssl rand -base64 48");
+    expect(
+      loadConfig({
+        root: root(),
+        env: {
+          ROA2WEB_ENV: "production",
+          ALLOW_DEMO_ERP_IN_PRODUCTION: "true",
+          JWT_SECRET: STRONG_SECRET,
+        },
+      }).auth.jwtSecret,
+    ).toBe(STRONG_SECRET);
+  });
+
   it("never creates the demo user in production", () => {
     const settings = loadConfig({
       root: root(),
       env: {
         ROA2WEB_ENV: "production",
-        JWT_SECRET: "x".repeat(40),
+        JWT_SECRET: STRONG_SECRET,
         ORACLE_USER: "contafin_oracle",
         ORACLE_PASSWORD: "secret",
         ORACLE_CONNECT_STRING: "db:1521/ROA",

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parse as parseDotenv } from "dotenv";
 import { ConfigError, EnvReader } from "./parse.js";
+import { DEVELOPMENT_JWT_SECRET, secretWeakness } from "./secret-strength.js";
 import type { Environment, KernelSettings, LogLevel, OracleSettings } from "./settings.js";
 
 const ENVIRONMENTS: readonly Environment[] = ["development", "test", "production"];
@@ -19,7 +20,6 @@ const LOG_LEVELS: readonly LogLevel[] = [
   "trace",
   "silent",
 ];
-const DEV_JWT_SECRET = "roa2web-development-secret-do-not-use-in-production";
 
 export interface LoadConfigOptions {
   /** The environment to read (defaults to process.env). */
@@ -111,7 +111,7 @@ export function loadConfig(options: LoadConfigOptions = {}): KernelSettings {
     },
     auth: {
       provider: authProvider,
-      jwtSecret: jwtSecretRaw ?? DEV_JWT_SECRET,
+      jwtSecret: jwtSecretRaw ?? DEVELOPMENT_JWT_SECRET,
       jwtSecretProvided: jwtSecretRaw !== undefined,
       issuer: read.string("JWT_ISSUER", "roa2web"),
       audience: read.string("JWT_AUDIENCE", "roa2web-api"),
@@ -151,8 +151,17 @@ export function loadConfig(options: LoadConfigOptions = {}): KernelSettings {
   };
 
   if (production) {
-    if (!settings.auth.jwtSecretProvided)
-      read.problems.push("JWT_SECRET is required in production (32+ random characters)");
+    if (!settings.auth.jwtSecretProvided) {
+      read.problems.push(
+        "JWT_SECRET is required in production: make one with `openssl rand -base64 48`",
+      );
+    } else if (jwtSecretRaw !== undefined && jwtSecretRaw.length >= 32) {
+      // Whoever knows it can sign a token for anyone with every permission.
+      const weakness = secretWeakness(jwtSecretRaw);
+      if (weakness) {
+        read.problems.push(`JWT_SECRET ${weakness}: make one with \`openssl rand -base64 48\``);
+      }
+    }
     if (!oracle && !read.boolean("ALLOW_DEMO_ERP_IN_PRODUCTION", false)) {
       read.problems.push(
         "ORACLE_USER, ORACLE_PASSWORD and ORACLE_CONNECT_STRING are required in production (or set ALLOW_DEMO_ERP_IN_PRODUCTION=true)",
