@@ -10,6 +10,7 @@ import { type AwilixContainer, asValue, createContainer, InjectionMode } from "a
 import type { DataSource } from "typeorm";
 import { AccessTokens } from "./auth/access-tokens.js";
 import { AuthService } from "./auth/auth-service.js";
+import { LoginThrottle } from "./auth/login-throttle.js";
 import { RefreshTokens } from "./auth/refresh-tokens.js";
 import { SqliteRevocationStore } from "./auth/revoked-access-tokens.js";
 import { Users } from "./auth/users.js";
@@ -25,9 +26,10 @@ import { installAccessControl } from "./http/access-control.js";
 import { buildGeneration } from "./http/generation.js";
 import type { HttpDependencies } from "./http/http-dependencies.js";
 import { probePluginRoutes } from "./http/plugin-routes.js";
-import { createSharedRateLimitStore } from "./http/rate-limit-store.js";
+import { createSharedRateLimitStore, MemoryLoginAttemptStore } from "./http/rate-limit-store.js";
 import { createDocumentHeaders } from "./http/security-headers.js";
 import { Switchboard } from "./http/switchboard.js";
+import { compilePeerTrust } from "./http/trust-proxy.js";
 import { createLogger, type KernelLogger } from "./logging/create-logger.js";
 import { EventHub } from "./plugins/event-hub.js";
 import { PluginManager } from "./plugins/plugin-manager.js";
@@ -74,6 +76,13 @@ export async function createKernel(
     "roa2web kernel starting",
   );
   mkdirSync(settings.dataDir, { recursive: true });
+  const { trustProxy } = settings.http;
+  if (trustProxy === true || typeof trustProxy === "number") {
+    logger.warn(
+      { trustProxy },
+      `TRUST_PROXY=${trustProxy} trusts X-Forwarded-For/-Proto from whoever connects: anyone who reaches this port without the proxy can fake their address (escaping the sign-in limit) and HTTPS. Name the proxy instead (TRUST_PROXY=127.0.0.1)`,
+    );
+  }
 
   // Shared resources open in parallel; if one fails, the ones that opened are closed again.
   const opening = await Promise.allSettled([
@@ -200,6 +209,7 @@ export async function createKernel(
     drainTimeoutMs: settings.http.drainTimeoutMs,
     logger,
     headers: createDocumentHeaders(),
+    trustsPeer: compilePeerTrust(settings.http.trustProxy),
     accessLog: {
       everyRequest: settings.log.requests,
       slowRequestMs: settings.log.slowRequestMs,
@@ -217,6 +227,10 @@ export async function createKernel(
     health,
     plugins,
     rateLimitStore: createSharedRateLimitStore(),
+    loginThrottle: new LoginThrottle(new MemoryLoginAttemptStore(), {
+      address: settings.auth.loginRateLimit,
+      account: settings.auth.loginAccountBackoff,
+    }),
     currentGeneration: () => switchboard.generation,
   };
   plugins.attachHttp(

@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "./load-config.js";
 import { ConfigError } from "./parse.js";
@@ -105,6 +106,47 @@ describe("loadConfig", () => {
         },
       }).auth.jwtSecret,
     ).toBe(STRONG_SECRET);
+  });
+
+  it("reads TRUST_PROXY as Fastify's trustProxy takes it, trusting nobody by default", () => {
+    const trust = (value?: string, environment = "development") =>
+      loadConfig({
+        root: root(),
+        env: {
+          ROA2WEB_ENV: environment,
+          JWT_SECRET: STRONG_SECRET,
+          ALLOW_DEMO_ERP_IN_PRODUCTION: "true",
+          ...(value === undefined ? {} : { TRUST_PROXY: value }),
+        },
+      }).http.trustProxy;
+    expect(trust()).toBe(false);
+    expect(trust(undefined, "production")).toBe(false);
+    // This checkout's config/production.env, as a production install reads it.
+    const shipped = loadConfig({
+      root: fileURLToPath(new URL("../../../../", import.meta.url)),
+      ignoreDotenv: true,
+      env: {
+        ROA2WEB_ENV: "production",
+        JWT_SECRET: STRONG_SECRET,
+        ALLOW_DEMO_ERP_IN_PRODUCTION: "true",
+      },
+    });
+    expect(shipped.http.trustProxy).toBe(false);
+    expect(trust("127.0.0.1")).toEqual(["127.0.0.1"]);
+    expect(trust("127.0.0.1, 10.0.0.0/8,loopback")).toEqual([
+      "127.0.0.1",
+      "10.0.0.0/8",
+      "loopback",
+    ]);
+    expect(trust("2")).toBe(2);
+    expect(trust("0")).toBe(false);
+    expect(trust("false")).toBe(false);
+    expect(trust("true")).toBe(true);
+    const problems = problemsOf(() =>
+      loadConfig({ root: root(), env: { TRUST_PROXY: "proxy.local,10.0.0.0/40" } }),
+    ).join("\n");
+    expect(problems).toContain('"proxy.local" is not an IP address');
+    expect(problems).toContain('"10.0.0.0/40" has a prefix length outside 0–32');
   });
 
   it("never creates the demo user in production", () => {

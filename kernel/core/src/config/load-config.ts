@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parse as parseDotenv } from "dotenv";
+import { trustEntryProblem } from "../http/trust-proxy.js";
 import { ConfigError, EnvReader } from "./parse.js";
 import { DEVELOPMENT_JWT_SECRET, secretWeakness } from "./secret-strength.js";
 import type { Environment, KernelSettings, LogLevel, OracleSettings } from "./settings.js";
@@ -107,7 +108,7 @@ export function loadConfig(options: LoadConfigOptions = {}): KernelSettings {
       keepAliveTimeoutMs: read.integer("HTTP_KEEP_ALIVE_TIMEOUT_MS", 72_000, 1000),
       drainTimeoutMs: read.integer("HTTP_DRAIN_TIMEOUT_MS", 10_000, 0),
       corsOrigins: read.list("CORS_ORIGINS", []),
-      trustProxy: read.boolean("TRUST_PROXY", false),
+      trustProxy: readTrustProxy(read),
     },
     auth: {
       provider: authProvider,
@@ -120,6 +121,13 @@ export function loadConfig(options: LoadConfigOptions = {}): KernelSettings {
       loginRateLimit: {
         max: read.integer("LOGIN_RATE_LIMIT_MAX", 5, 1),
         windowMs: read.integer("LOGIN_RATE_LIMIT_WINDOW_MS", 5 * 60 * 1000, 1000),
+      },
+      loginAccountBackoff: {
+        freeAttempts: read.integer("LOGIN_ACCOUNT_FREE_ATTEMPTS", 5, 1, 1000),
+        baseDelayMs: read.integer("LOGIN_ACCOUNT_BACKOFF_MS", 1000, 1, 3_600_000),
+        maxDelayMs: read.integer("LOGIN_ACCOUNT_BACKOFF_MAX_MS", 60_000, 1, 3_600_000),
+        // Quiet for this long after the last failure, an account starts afresh.
+        forgetMs: 60 * 60 * 1000,
       },
       createDemoUser:
         !production && read.boolean("AUTH_CREATE_DEMO_USER", environment === "development"),
@@ -170,6 +178,32 @@ export function loadConfig(options: LoadConfigOptions = {}): KernelSettings {
   }
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return settings;
+}
+
+/**
+ * TRUST_PROXY as Fastify's `trustProxy` takes it: off, a hop count, or a list of
+ * addresses and CIDR ranges. `true` must be written out (the kernel warns at start);
+ * "1" is one hop, not `true`.
+ */
+function readTrustProxy(read: EnvReader): boolean | number | string[] {
+  const value = read.raw("TRUST_PROXY");
+  if (value === undefined) return false;
+  const lower = value.toLowerCase();
+  if (["false", "no", "off", "0"].includes(lower)) return false;
+  if (lower === "true") return true;
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops <= 10) return hops;
+  }
+  const entries = read.list("TRUST_PROXY", []);
+  const problems = entries.map(trustEntryProblem).filter((problem) => problem !== undefined);
+  if (problems.length > 0) {
+    read.problems.push(
+      `TRUST_PROXY must be false, a hop count (1-10), true, or the proxies' addresses/CIDR ranges like 127.0.0.1,10.0.0.0/8 (${problems.join("; ")})`,
+    );
+    return false;
+  }
+  return entries;
 }
 
 function readOracle(read: EnvReader): OracleSettings | undefined {
