@@ -13,12 +13,12 @@ import { AuthService } from "./auth/auth-service.js";
 import { LoginThrottle } from "./auth/login-throttle.js";
 import { RefreshTokens } from "./auth/refresh-tokens.js";
 import { SqliteRevocationStore } from "./auth/revoked-access-tokens.js";
+import { SessionCutoffs } from "./auth/session-cutoffs.js";
 import { Users } from "./auth/users.js";
 import { createCache, type TwoLevelCache } from "./cache/index.js";
 import type { KernelSettings } from "./config/settings.js";
 import { RefreshTokenEntity, UserEntity } from "./database/kernel-entities.js";
-import { KernelInit1763856000000 } from "./database/migrations/0001-kernel-init.js";
-import { RevokedAccessTokens1764950400000 } from "./database/migrations/0002-revoked-access-tokens.js";
+import { KERNEL_MIGRATIONS } from "./database/kernel-migrations.js";
 import { openSqliteDataSource } from "./database/sqlite-data-source.js";
 import { createErp, type ErpService } from "./erp/create-erp.js";
 import { HealthRegistry } from "./health/health-registry.js";
@@ -91,7 +91,7 @@ export async function createKernel(
       openSqliteDataSource({
         file: path.join(settings.dataDir, "kernel.db"),
         entities: [UserEntity, RefreshTokenEntity],
-        migrations: [KernelInit1763856000000, RevokedAccessTokens1764950400000],
+        migrations: KERNEL_MIGRATIONS,
         logger: rootLogger.child({ module: "kernel-db" }),
       }),
     ),
@@ -144,8 +144,20 @@ export async function createKernel(
       ttlSeconds: settings.auth.accessTokenTtlSeconds,
     },
     new SqliteRevocationStore(kernelDb.dataSource),
+    new SessionCutoffs(kernelDb.dataSource),
   );
   const restored = await accessTokens.restoreRevocations();
+  // The users command (another process) ends sessions in the database: look every few
+  // seconds (session-cutoffs.ts says why not per request).
+  await accessTokens.recheckSessions();
+  const sessionRecheck = setInterval(() => {
+    accessTokens
+      .recheckSessions()
+      .catch((error: unknown) =>
+        logger.error({ err: error }, "Could not re-read which sessions ended; will try again"),
+      );
+  }, settings.auth.sessionRecheckMs);
+  sessionRecheck.unref();
   if (restored > 0) logger.info({ count: restored }, "Signed-out access tokens still refused");
   const users = new Users(kernelDb.dataSource);
   const refreshTokens = new RefreshTokens(
@@ -266,6 +278,7 @@ export async function createKernel(
   const stop = () => {
     stopping ??= (async () => {
       logger.info("Shutting down: no new connections, draining requests");
+      clearInterval(sessionRecheck);
       await switchboard.close();
       await plugins.stopAll();
       await Promise.allSettled([

@@ -129,6 +129,7 @@ export function loadConfig(options: LoadConfigOptions = {}): KernelSettings {
         // Quiet for this long after the last failure, an account starts afresh.
         forgetMs: 60 * 60 * 1000,
       },
+      sessionRecheckMs: read.integer("AUTH_SESSION_RECHECK_MS", 5000, 50, 60_000),
       createDemoUser:
         !production && read.boolean("AUTH_CREATE_DEMO_USER", environment === "development"),
       oracleDefaultPermissions: read.list("AUTH_ORACLE_DEFAULT_PERMISSIONS", ["reports:read"]),

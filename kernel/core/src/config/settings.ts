@@ -67,6 +67,8 @@ export interface KernelSettings {
       maxDelayMs: number;
       forgetMs: number;
     };
+    /** How often a running server re-reads whose sessions ended (the users command writes them). */
+    sessionRecheckMs: number;
     /** Create demo/demo with every permission when the user table is empty (never in production). */
     createDemoUser: boolean;
     /** Permissions given to users who sign in through the ERP and have no local grants yet. */
