@@ -61,6 +61,16 @@ describe("login", () => {
     expect(profile.statusCode).toBe(200);
     expect(profile.json()).toMatchObject({ user: { username: "demo" }, permissions: ["*:*"] });
     expect(profile.json().companies.length).toBeGreaterThanOrEqual(3);
+    // Token answers and a signed-in user's data are never stored (RFC 6749 §5.1).
+    expect(response.headers["cache-control"]).toBe("no-store");
+    expect(profile.headers["cache-control"]).toBe("no-store");
+    const refreshed = await inject(t.kernel, {
+      method: "POST",
+      url: "/api/auth/refresh",
+      payload: { refresh_token: body.refresh_token },
+    });
+    expect(refreshed.statusCode).toBe(200);
+    expect(refreshed.headers["cache-control"]).toBe("no-store");
   });
 
   it("refuses a wrong password and an unknown user alike", async () => {
