@@ -10,7 +10,7 @@ import { inject, REPO_ROOT, startTestKernel, type TestKernel } from "./helpers/t
 const MAIN = fileURLToPath(new URL("../dist/main.js", import.meta.url));
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "roa2web-users-"));
 
-function users(args: string[], input = "") {
+function users(args: string[], input = "", env: Record<string, string> = {}) {
   const result = spawnSync(process.execPath, [MAIN, "users", ...args], {
     cwd: REPO_ROOT,
     input,
@@ -21,6 +21,7 @@ function users(args: string[], input = "") {
       JWT_SECRET: "pPBMMe59fkt5CM9JOgkFBftTxS6rbXfxOyrMfY8veU4DVuGQvOKq13p23bFBCMPE",
       ALLOW_DEMO_ERP_IN_PRODUCTION: "true",
       DATA_DIR: dataDir,
+      ...env,
     },
   });
   return { code: result.status, out: result.stdout, err: result.stderr };
@@ -55,6 +56,24 @@ describe("roa2web users", () => {
     expect(users(["list"]).out).toBe("ana\tdisabled\tlocal\treports:read,data-entry:*\t1,2\n");
     expect(users([]).code).toBe(64);
   });
+
+  it(
+    "refuses to run in production with the development or a guessable JWT secret (exit 78)",
+    CLI_TIMEOUT,
+    () => {
+      const development = users(["list"], "", {
+        JWT_SECRET: "roa2web-development-secret-do-not-use-in-production",
+      });
+      expect(development).toMatchObject({
+        code: 78,
+        err: expect.stringContaining("JWT_SECRET is the development secret"),
+      });
+      expect(users(["list"], "", { JWT_SECRET: "abcd".repeat(10) })).toMatchObject({
+        code: 78,
+        err: expect.stringContaining("openssl rand -base64 48"),
+      });
+    },
+  );
 });
 
 describe("roa2web users passwd | disable | revoke against a running server", () => {
