@@ -11,7 +11,9 @@ if (-not (Test-Path $EnvFile)) { throw "Create $EnvFile first (copy .env.example
 
 nssm install $ServiceName $Node "$Root\kernel\core\dist\main.js"
 nssm set $ServiceName AppDirectory $Root
-nssm set $ServiceName AppEnvironmentExtra "ROA2WEB_ENV=production"
+# IIS (web.config) forwards from this machine: only its X-Forwarded-For/-Proto count, and
+# the port answers only on this machine, so nobody can go around IIS.
+nssm set $ServiceName AppEnvironmentExtra "ROA2WEB_ENV=production" "TRUST_PROXY=127.0.0.1" "HOST=127.0.0.1"
 nssm set $ServiceName AppStdout "$Root\logs\roa2web.log"
 nssm set $ServiceName AppStderr "$Root\logs\roa2web.log"
 nssm set $ServiceName AppRotateFiles 1

@@ -10,16 +10,16 @@ import { type AwilixContainer, asValue, createContainer, InjectionMode } from "a
 import type { DataSource } from "typeorm";
 import { AccessTokens } from "./auth/access-tokens.js";
 import { AuthService } from "./auth/auth-service.js";
+import { LoginThrottle } from "./auth/login-throttle.js";
 import { RefreshTokens } from "./auth/refresh-tokens.js";
 import { SqliteRevocationStore } from "./auth/revoked-access-tokens.js";
+import { SessionCutoffs } from "./auth/session-cutoffs.js";
 import { Users } from "./auth/users.js";
 import { createCache, type TwoLevelCache } from "./cache/index.js";
 import { readEnvironment } from "./config/load-config.js";
 import type { KernelSettings } from "./config/settings.js";
 import { RefreshTokenEntity, UserEntity } from "./database/kernel-entities.js";
-import { KernelInit1763856000000 } from "./database/migrations/0001-kernel-init.js";
-import { RevokedAccessTokens1764950400000 } from "./database/migrations/0002-revoked-access-tokens.js";
-import { PluginStates1765000000000 } from "./database/migrations/0003-plugin-states.js";
+import { KERNEL_MIGRATIONS } from "./database/kernel-migrations.js";
 import { openSqliteDataSource } from "./database/sqlite-data-source.js";
 import { createErp, type ErpService } from "./erp/create-erp.js";
 import { HealthRegistry } from "./health/health-registry.js";
@@ -28,9 +28,10 @@ import { installAccessControl } from "./http/access-control.js";
 import { buildGeneration } from "./http/generation.js";
 import type { HttpDependencies } from "./http/http-dependencies.js";
 import { probePluginRoutes } from "./http/plugin-routes.js";
-import { createSharedRateLimitStore } from "./http/rate-limit-store.js";
+import { createSharedRateLimitStore, MemoryLoginAttemptStore } from "./http/rate-limit-store.js";
 import { createDocumentHeaders } from "./http/security-headers.js";
 import { Switchboard } from "./http/switchboard.js";
+import { compilePeerTrust } from "./http/trust-proxy.js";
 import { createLogger, type KernelLogger } from "./logging/create-logger.js";
 import { EventHub } from "./plugins/event-hub.js";
 import { PluginManager } from "./plugins/plugin-manager.js";
@@ -78,6 +79,13 @@ export async function createKernel(
     "roa2web kernel starting",
   );
   mkdirSync(settings.dataDir, { recursive: true });
+  const { trustProxy } = settings.http;
+  if (trustProxy === true || typeof trustProxy === "number") {
+    logger.warn(
+      { trustProxy },
+      `TRUST_PROXY=${trustProxy} trusts X-Forwarded-For/-Proto from whoever connects: anyone who reaches this port without the proxy can fake their address (escaping the sign-in limit) and HTTPS. Name the proxy instead (TRUST_PROXY=127.0.0.1)`,
+    );
+  }
 
   // Shared resources open in parallel; if one fails, the ones that opened are closed again.
   const opening = await Promise.allSettled([
@@ -86,11 +94,7 @@ export async function createKernel(
       openSqliteDataSource({
         file: path.join(settings.dataDir, "kernel.db"),
         entities: [UserEntity, RefreshTokenEntity],
-        migrations: [
-          KernelInit1763856000000,
-          RevokedAccessTokens1764950400000,
-          PluginStates1765000000000,
-        ],
+        migrations: KERNEL_MIGRATIONS,
         logger: rootLogger.child({ module: "kernel-db" }),
       }),
     ),
@@ -146,8 +150,20 @@ export async function createKernel(
       ttlSeconds: settings.auth.accessTokenTtlSeconds,
     },
     new SqliteRevocationStore(kernelDb.dataSource),
+    new SessionCutoffs(kernelDb.dataSource),
   );
   const restored = await accessTokens.restoreRevocations();
+  // The users command (another process) ends sessions in the database: look every few
+  // seconds (session-cutoffs.ts says why not per request).
+  await accessTokens.recheckSessions();
+  const sessionRecheck = setInterval(() => {
+    accessTokens
+      .recheckSessions()
+      .catch((error: unknown) =>
+        logger.error({ err: error }, "Could not re-read which sessions ended; will try again"),
+      );
+  }, settings.auth.sessionRecheckMs);
+  sessionRecheck.unref();
   if (restored > 0) logger.info({ count: restored }, "Signed-out access tokens still refused");
   const users = new Users(kernelDb.dataSource);
   const refreshTokens = new RefreshTokens(
@@ -217,6 +233,7 @@ export async function createKernel(
     drainTimeoutMs: settings.http.drainTimeoutMs,
     logger,
     headers: createDocumentHeaders(),
+    trustsPeer: compilePeerTrust(settings.http.trustProxy),
     accessLog: {
       everyRequest: settings.log.requests,
       slowRequestMs: settings.log.slowRequestMs,
@@ -235,6 +252,10 @@ export async function createKernel(
     plugins,
     rateLimitStore: createSharedRateLimitStore(),
     loopWatch,
+    loginThrottle: new LoginThrottle(new MemoryLoginAttemptStore(), {
+      address: settings.auth.loginRateLimit,
+      account: settings.auth.loginAccountBackoff,
+    }),
     currentGeneration: () => switchboard.generation,
   };
   plugins.attachHttp(
@@ -272,6 +293,7 @@ export async function createKernel(
   const stop = () => {
     stopping ??= (async () => {
       logger.info("Shutting down: no new connections, draining requests");
+      clearInterval(sessionRecheck);
       await switchboard.close();
       loopWatch.stop();
       await plugins.stopAll();

@@ -3,13 +3,15 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { createSigner } from "fast-jwt";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { inject, startTestKernel, type TestKernel } from "./helpers/test-kernel.js";
 
 let t: TestKernel;
 
 beforeAll(async () => {
-  t = await startTestKernel({ env: { LOGIN_RATE_LIMIT_MAX: "5" } });
+  t = await startTestKernel({
+    env: { LOGIN_RATE_LIMIT_MAX: "5", LOGIN_ACCOUNT_FREE_ATTEMPTS: "5" },
+  });
 });
 afterAll(async () => t?.close());
 
@@ -30,6 +32,19 @@ function me(token: string) {
   });
 }
 
+/** The token with its signature's last character changed to each one that decodes alike. */
+function otherSpellings(token: string): string[] {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  const signature = token.slice(token.lastIndexOf(".") + 1);
+  const bytes = Buffer.from(signature, "base64url");
+  return [...alphabet]
+    .map((last) => token.slice(0, -1) + last)
+    .filter((spelling) => spelling !== token)
+    .filter((spelling) =>
+      Buffer.from(spelling.slice(spelling.lastIndexOf(".") + 1), "base64url").equals(bytes),
+    );
+}
+
 function base64url(value: object): string {
   return Buffer.from(JSON.stringify(value)).toString("base64url");
 }
@@ -46,6 +61,16 @@ describe("login", () => {
     expect(profile.statusCode).toBe(200);
     expect(profile.json()).toMatchObject({ user: { username: "demo" }, permissions: ["*:*"] });
     expect(profile.json().companies.length).toBeGreaterThanOrEqual(3);
+    // Token answers and a signed-in user's data are never stored (RFC 6749 §5.1).
+    expect(response.headers["cache-control"]).toBe("no-store");
+    expect(profile.headers["cache-control"]).toBe("no-store");
+    const refreshed = await inject(t.kernel, {
+      method: "POST",
+      url: "/api/auth/refresh",
+      payload: { refresh_token: body.refresh_token },
+    });
+    expect(refreshed.statusCode).toBe(200);
+    expect(refreshed.headers["cache-control"]).toBe("no-store");
   });
 
   it("refuses a wrong password and an unknown user alike", async () => {
@@ -56,16 +81,130 @@ describe("login", () => {
     expect(wrong.json().error.message).toBe(unknown.json().error.message);
   });
 
-  it("limits attempts to 5 per window per IP, with Retry-After", async () => {
+  it("counts only failed sign-ins: many correct ones from one office address never lock it", async () => {
+    for (let attempt = 0; attempt < 8; attempt++)
+      expect((await login("demo", "demo", "10.9.0.1")).statusCode).toBe(200);
+  });
+
+  it("refuses an address after 5 failures, as JSON 429 with Retry-After", async () => {
     const ip = "10.9.9.9";
+    // A different (unknown) name each time: only the address's limit is in play.
     for (let attempt = 0; attempt < 5; attempt++)
-      expect((await login("demo", "bad", ip)).statusCode).toBe(401);
+      expect((await login(`nobody${attempt}`, "bad", ip)).statusCode).toBe(401);
     const blocked = await login("demo", "demo", ip);
     expect(blocked.statusCode).toBe(429);
-    expect(Number(blocked.headers["retry-after"])).toBeGreaterThan(0);
-    expect(blocked.json().error.code).toBe("TOO_MANY_REQUESTS");
+    expect(blocked.headers["content-type"]).toMatch(/^application\/json/);
+    const wait = Number(blocked.headers["retry-after"]);
+    expect(wait).toBeGreaterThan(0);
+    expect(blocked.json().error).toMatchObject({
+      code: "TOO_MANY_REQUESTS",
+      details: { retry_after_seconds: wait },
+    });
     // Another client is not affected.
     expect((await login("demo", "demo", "10.9.9.8")).statusCode).toBe(200);
+  });
+
+  it("lets no more than 5 parallel guesses through while the first are being checked", async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => login(`parallel${i}`, "bad", "10.9.7.7")),
+    );
+    const statuses = answers.map((answer) => answer.statusCode);
+    expect(statuses.filter((status) => status === 401)).toHaveLength(5);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(15);
+  });
+
+  it("slows guesses at one account from many addresses, without locking its owner out", async () => {
+    await t.kernel.users.create({
+      username: "ana",
+      password: "the-right-password",
+      permissions: ["reports:read"],
+      companies: "*",
+    });
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() });
+    try {
+      // Five guesses from five addresses: the free ones.
+      for (let attempt = 0; attempt < 5; attempt++)
+        expect((await login("ana", "guess", `10.8.0.${attempt + 1}`)).statusCode).toBe(401);
+      // The sixth waits the first back-off step, from any address, right password or not.
+      const slowed = await login("ANA", "the-right-password", "10.8.1.1");
+      expect(slowed.statusCode).toBe(429);
+      expect(slowed.json().error.details.retry_after_seconds).toBe(1);
+      expect(slowed.headers["retry-after"]).toBe("1");
+      vi.setSystemTime(Date.now() + 1000);
+      expect((await login("ana", "guess", "10.8.1.2")).statusCode).toBe(401);
+      // Each further failure doubles the wait.
+      vi.setSystemTime(Date.now() + 1000);
+      expect((await login("ana", "guess", "10.8.1.3")).statusCode).toBe(429);
+      vi.setSystemTime(Date.now() + 1000);
+      // Refused attempts did not count: the owner gets in from a fresh address once it passed.
+      const owner = await login("ana", "the-right-password", "10.8.2.1");
+      expect(owner.statusCode).toBe(200);
+      // A success clears the account's failures.
+      expect((await login("ana", "guess", "10.8.2.2")).statusCode).toBe(401);
+      expect((await login("ana", "the-right-password", "10.8.2.3")).statusCode).toBe(200);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
+describe("sign-in behind proxies (TRUST_PROXY names the proxy)", () => {
+  const PROXY = "10.0.0.254";
+  let proxied: TestKernel;
+  beforeAll(async () => {
+    proxied = await startTestKernel({ env: { TRUST_PROXY: PROXY, LOGIN_RATE_LIMIT_MAX: "5" } });
+  });
+  afterAll(async () => proxied?.close());
+
+  const attempt = (remoteAddress: string, headers: Record<string, string>, username = "demo") =>
+    inject(proxied.kernel, {
+      method: "POST",
+      url: "/api/auth/login",
+      payload: { username, password: username === "demo" ? "demo" : "bad" },
+      remoteAddress,
+      headers,
+    });
+
+  it("ignores a rotating X-Forwarded-For from a peer that is not the proxy", async () => {
+    for (let i = 0; i < 5; i++) {
+      const failed = await attempt("203.0.113.9", { "x-forwarded-for": `192.0.2.${i}` }, `x${i}`);
+      expect(failed.statusCode).toBe(401);
+    }
+    const blocked = await attempt("203.0.113.9", { "x-forwarded-for": "192.0.2.99" });
+    expect(blocked.statusCode).toBe(429);
+  });
+
+  it("counts the address the proxy appended, not a leftmost one the client wrote", async () => {
+    for (let i = 0; i < 5; i++) {
+      const failed = await attempt(
+        PROXY,
+        { "x-forwarded-for": `192.0.2.${i}, 198.51.100.7` },
+        `y${i}`,
+      );
+      expect(failed.statusCode).toBe(401);
+    }
+    const blocked = await attempt(PROXY, { "x-forwarded-for": "192.0.2.100, 198.51.100.7" });
+    expect(blocked.statusCode).toBe(429);
+    // Another client behind the same proxy is another address.
+    expect((await attempt(PROXY, { "x-forwarded-for": "198.51.100.8" })).statusCode).toBe(200);
+    // IIS ARR appends the client's port: still the same client.
+    expect((await attempt(PROXY, { "x-forwarded-for": "198.51.100.7:61000" })).statusCode).toBe(
+      429,
+    );
+  });
+
+  it("takes X-Forwarded-Proto: https only from the proxy (Secure cookie, HSTS)", async () => {
+    const direct = await attempt("203.0.113.10", { "x-forwarded-proto": "https" });
+    expect(direct.statusCode).toBe(200);
+    expect(String(direct.headers["set-cookie"])).not.toMatch(/Secure/i);
+    expect(direct.headers["strict-transport-security"]).toBeUndefined();
+    const viaProxy = await attempt(PROXY, {
+      "x-forwarded-proto": "https",
+      "x-forwarded-for": "198.51.100.20",
+    });
+    expect(viaProxy.statusCode).toBe(200);
+    expect(String(viaProxy.headers["set-cookie"])).toMatch(/Secure/i);
+    expect(viaProxy.headers["strict-transport-security"]).toBeDefined();
   });
 });
 
@@ -297,6 +436,24 @@ describe("refresh tokens", () => {
     expect(after.statusCode).toBe(401);
   });
 
+  it("accepts only the spelling of a refresh token that was issued", async () => {
+    const pair = (await login("demo", "demo", "10.0.6.6")).json();
+    for (const spelling of otherSpellings(`x.${pair.refresh_token}`)) {
+      const refreshed = await inject(t.kernel, {
+        method: "POST",
+        url: "/api/auth/refresh",
+        payload: { refresh_token: spelling.slice(2) },
+      });
+      expect(refreshed.statusCode).toBe(401);
+    }
+    const refreshed = await inject(t.kernel, {
+      method: "POST",
+      url: "/api/auth/refresh",
+      payload: { refresh_token: pair.refresh_token },
+    });
+    expect(refreshed.statusCode).toBe(200);
+  });
+
   it("rejects unknown and malformed refresh requests", async () => {
     expect(
       (
@@ -331,8 +488,13 @@ describe("signed-out access tokens across a restart", () => {
       const first = await startTestKernel({ env: { DATA_DIR: dataDir } });
       const signedOut = (await call(first, "POST", "/api/auth/login")).json().access_token;
       const kept = (await call(first, "POST", "/api/auth/login")).json().access_token;
+      // HS256: 43 characters, the last carries 2 unused bits: 3 more spellings verify.
+      const spellings = otherSpellings(signedOut);
+      expect(spellings).toHaveLength(3);
       const out = await call(first, "POST", "/api/auth/logout", signedOut);
       expect(out.statusCode, out.body).toBe(204);
+      for (const spelling of [signedOut, ...spellings])
+        expect((await call(first, "GET", "/api/auth/me", spelling)).statusCode).toBe(401);
       await first.close();
 
       const second = await startTestKernel({ env: { DATA_DIR: dataDir } });
@@ -340,6 +502,8 @@ describe("signed-out access tokens across a restart", () => {
         const refused = await call(second, "GET", "/api/auth/me", signedOut);
         expect(refused.statusCode).toBe(401);
         expect(refused.json().error.details.reason).toBe("revoked");
+        for (const spelling of spellings)
+          expect((await call(second, "GET", "/api/auth/me", spelling)).statusCode).toBe(401);
         expect((await call(second, "GET", "/api/auth/me", kept)).statusCode).toBe(200);
       } finally {
         await second.close();

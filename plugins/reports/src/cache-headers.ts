@@ -47,6 +47,9 @@ export function withCacheHeaders<T>(
     serialisedReports.set(report, serialised);
   }
   reply.header("etag", serialised.etag);
+  // Over the API's `no-store`: the browser may keep a report in its private cache, but
+  // must revalidate it each time, which is what lets it send If-None-Match for a 304.
+  reply.header("cache-control", "private, no-cache");
   reply.type("application/json; charset=utf-8");
   const held = request.headers["if-none-match"];
   if (typeof held === "string" && held.split(/\s*,\s*/).includes(serialised.etag)) {

@@ -402,6 +402,8 @@ describe("cache", () => {
     expect(first.headers["content-type"]).toMatch(/^application\/json/);
     const etag = first.headers.etag as string;
     expect(etag).toMatch(/^"[\w-]+"$/);
+    // Not the API's no-store: a browser that stored nothing would never send If-None-Match.
+    expect(first.headers["cache-control"]).toBe("private, no-cache");
     const hit = await get(url);
     expect(hit.headers["x-cache"]).toBe("HIT-L1");
     expect(hit.headers.etag).toBe(etag);

@@ -13,6 +13,16 @@
  * it). Only a token verified afresh (a cache miss) is checked against that list, so
  * the hot path pays nothing for it.
  *
+ * The cache and that list are keyed on the token's *text*, while the signature check
+ * compares the decoded *bytes*: a 43-character HS256 signature has 2 unused bits, so
+ * four spellings verify. A token verified afresh must therefore be the canonical
+ * base64url spelling in every segment (base64url.ts): another spelling of a signed-out
+ * token is refused with it, before and after a restart.
+ *
+ * Tokens of a user whose sessions ended (a password change, a disable, `users revoke`)
+ * are refused from the in-memory cutoffs of session-cutoffs.ts, on a cache miss too;
+ * when those change, the cache is cleared.
+ *
  * `generation` changes whenever a token verified earlier may have stopped being valid
  * before its expiry (a sign-out, a cleared cache). Whoever remembers a verification
  * outside this class (the per-connection memo in http/connection-credentials.ts) keeps
@@ -23,7 +33,9 @@ import { createHash, randomBytes } from "node:crypto";
 import { type AuthUser, type Permission, UnauthorizedError } from "@roa2web/plugin-sdk";
 import { createSigner, createVerifier, TokenError } from "fast-jwt";
 import { LRUCache } from "lru-cache";
+import { isCanonicalJws } from "./base64url.js";
 import type { RevocationStore } from "./revoked-access-tokens.js";
+import type { SessionCutoffs } from "./session-cutoffs.js";
 
 export interface AccessTokenSettings {
   secret: string;
@@ -42,6 +54,9 @@ interface AccessClaims {
   perms: Permission[];
   cos: number[] | "*";
   exp: number;
+  iat: number;
+  /** When the token was issued, in ms (`iat` has whole seconds only). */
+  iat_ms?: number;
 }
 
 /** A verified access token: whom it stands for, and until when (ms since the epoch). */
@@ -64,6 +79,8 @@ export class AccessTokens {
     private readonly settings: AccessTokenSettings,
     /** Keeps revocations across restarts; in memory only without one. */
     private readonly store?: RevocationStore,
+    /** Users whose sessions ended (password change, disable, revoke): older tokens are refused. */
+    private readonly sessionCutoffs?: SessionCutoffs,
   ) {
     this.sign = createSigner({
       key: settings.secret,
@@ -77,7 +94,7 @@ export class AccessTokens {
       algorithms: ["HS256"],
       allowedIss: settings.issuer,
       allowedAud: settings.audience,
-      requiredClaims: ["sub", "exp", "typ", "aud", "iss"],
+      requiredClaims: ["sub", "exp", "iat", "typ", "aud", "iss"],
     }) as (token: string) => AccessClaims;
     this.verified = new LRUCache({ max: settings.cacheSize ?? 10_000 });
   }
@@ -96,6 +113,7 @@ export class AccessTokens {
       // Unique per token: two sign-ins in the same second would otherwise get the very
       // same token, and signing one out would sign out the other.
       jti: randomBytes(12).toString("base64url"),
+      iat_ms: Date.now(),
       sub: String(user.id),
       typ: "access",
       name: user.username,
@@ -121,6 +139,11 @@ export class AccessTokens {
         details: { reason: "expired" },
       });
     }
+    if (!isCanonicalJws(token)) {
+      throw new UnauthorizedError("The access token is not valid", {
+        details: { reason: "invalid" },
+      });
+    }
     let claims: AccessClaims;
     try {
       claims = this.verifySignature(token);
@@ -143,8 +166,15 @@ export class AccessTokens {
         details: { reason: "invalid" },
       });
     }
+    const userId = Number(claims.sub);
+    if (this.sessionCutoffs?.refuses(userId, claims.iat_ms ?? claims.iat * 1000)) {
+      throw new UnauthorizedError(
+        "This session has ended (password changed, account disabled or sessions revoked): sign in again",
+        { details: { reason: "session_ended" } },
+      );
+    }
     const user: AuthUser = Object.freeze({
-      id: Number(claims.sub),
+      id: userId,
       username: claims.name,
       displayName: claims.dn ?? claims.name,
       permissions: Object.freeze([...claims.perms]),
@@ -175,6 +205,8 @@ export class AccessTokens {
    * after a restart. A token that is not valid anyway is ignored: it could not be used.
    */
   async revoke(token: string): Promise<void> {
+    // Another spelling is never accepted (see above), so it needs no revoking.
+    if (!isCanonicalJws(token)) return;
     let claims: AccessClaims;
     try {
       claims = this.verifySignature(token);
@@ -192,6 +224,14 @@ export class AccessTokens {
     this.verified.delete(key);
     this.revocationGeneration += 1;
     await this.store?.add(hash, expiresAtMs, now);
+  }
+
+  /**
+   * Re-reads whose sessions ended (see session-cutoffs.ts); when that changed, forgets
+   * every cached verification so the next request of each token is checked afresh.
+   */
+  async recheckSessions(): Promise<void> {
+    if (this.sessionCutoffs && (await this.sessionCutoffs.reload())) this.clearCache();
   }
 
   /** Forgets cached verifications (after a user's grants change). */

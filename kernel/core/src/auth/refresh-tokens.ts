@@ -7,6 +7,7 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { UnauthorizedError } from "@roa2web/plugin-sdk";
 import { type DataSource, IsNull, type Repository } from "typeorm";
 import { RefreshTokenEntity, type RefreshTokenRecord } from "../database/kernel-entities.js";
+import { isCanonicalBase64url } from "./base64url.js";
 
 export interface IssuedRefreshToken {
   token: string;
@@ -52,6 +53,9 @@ export class RefreshTokens {
 
   /** Spends a refresh token and returns its successor, or throws 401. */
   async rotate(token: string): Promise<{ userId: number; next: IssuedRefreshToken }> {
+    // Looked up by a hash of the text: only the spelling issued can match. Refused
+    // before the database read all the same, like other spellings of access tokens.
+    if (!isCanonicalBase64url(token)) throw invalid("The refresh token is not valid");
     const record = await this.repository.findOneBy({ tokenHash: hashToken(token) });
     if (!record) throw invalid("The refresh token is not valid");
     if (record.revokedAt) throw invalid("The refresh token has been revoked");

@@ -5,10 +5,11 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { isPermission } from "@roa2web/plugin-sdk";
+import { endSessions } from "../auth/session-cutoffs.js";
 import { Users } from "../auth/users.js";
 import type { KernelSettings } from "../config/settings.js";
 import { RefreshTokenEntity, UserEntity } from "../database/kernel-entities.js";
-import { KernelInit1763856000000 } from "../database/migrations/0001-kernel-init.js";
+import { KERNEL_MIGRATIONS } from "../database/kernel-migrations.js";
 import { openSqliteDataSource } from "../database/sqlite-data-source.js";
 
 const USAGE = `usage:
@@ -16,7 +17,10 @@ const USAGE = `usage:
   roa2web users add <username> --permissions <p1,p2> [--companies <1,2|*>] [--display-name <name>]
   roa2web users passwd <username>
   roa2web users disable <username> | enable <username>
-The password is read from standard input (one line), e.g.  echo 's3cret' | roa2web users add ana --permissions '*:*'`;
+  roa2web users revoke <username>
+The password is read from standard input (one line), e.g.  echo 's3cret' | roa2web users add ana --permissions '*:*'
+passwd, disable and revoke sign the user out everywhere (a running server refuses their
+tokens within AUTH_SESSION_RECHECK_MS, 5 s by default).`;
 
 async function readPassword(): Promise<string> {
   if (process.stdin.isTTY) process.stderr.write("Password: ");
@@ -53,7 +57,7 @@ export async function runUsersCommand(settings: KernelSettings, args: string[]):
   const { dataSource } = await openSqliteDataSource({
     file: path.join(settings.dataDir, "kernel.db"),
     entities: [UserEntity, RefreshTokenEntity],
-    migrations: [KernelInit1763856000000],
+    migrations: KERNEL_MIGRATIONS,
   });
   try {
     const users = new Users(dataSource);
@@ -95,13 +99,24 @@ export async function runUsersCommand(settings: KernelSettings, args: string[]):
       case "passwd":
         if (!existing) throw new Error(`no user ${name}`);
         await users.setPassword(existing.id, await readPassword());
-        process.stdout.write(`password changed for ${existing.username}\n`);
+        await endSessions(dataSource, existing.id);
+        process.stdout.write(`password changed for ${existing.username}; signed out everywhere\n`);
         return 0;
       case "disable":
+        if (!existing) throw new Error(`no user ${name}`);
+        await repository.update({ id: existing.id }, { disabled: true });
+        await endSessions(dataSource, existing.id);
+        process.stdout.write(`${existing.username} disabled; signed out everywhere\n`);
+        return 0;
       case "enable":
         if (!existing) throw new Error(`no user ${name}`);
-        await repository.update({ id: existing.id }, { disabled: action === "disable" });
-        process.stdout.write(`${existing.username} ${action}d\n`);
+        await repository.update({ id: existing.id }, { disabled: false });
+        process.stdout.write(`${existing.username} enabled\n`);
+        return 0;
+      case "revoke":
+        if (!existing) throw new Error(`no user ${name}`);
+        await endSessions(dataSource, existing.id);
+        process.stdout.write(`${existing.username} signed out everywhere\n`);
         return 0;
       default:
         process.stderr.write(`${USAGE}\n`);

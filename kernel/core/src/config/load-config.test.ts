@@ -1,10 +1,15 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "./load-config.js";
 import { ConfigError } from "./parse.js";
 import { createPluginSettings } from "./plugin-settings.js";
+import { DEVELOPMENT_JWT_SECRET } from "./secret-strength.js";
+
+/** Made with `openssl rand -base64 48`, as docs/operations.md says. */
+const STRONG_SECRET = "pPBMMe59fkt5CM9JOgkFBftTxS6rbXfxOyrMfY8veU4DVuGQvOKq13p23bFBCMPE";
 
 function root(files: Record<string, string> = {}): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), "roa2web-config-"));
@@ -74,12 +79,82 @@ describe("loadConfig", () => {
     );
   });
 
+  it("refuses a production JWT_SECRET that is the development one or guessable, and says why", () => {
+    const production = (secret: string) =>
+      problemsOf(() =>
+        loadConfig({
+          root: root(),
+          env: {
+            ROA2WEB_ENV: "production",
+            ALLOW_DEMO_ERP_IN_PRODUCTION: "true",
+            JWT_SECRET: secret,
+          },
+        }),
+      ).join("\n");
+    expect(production(DEVELOPMENT_JWT_SECRET)).toContain(
+      "JWT_SECRET is the development secret written in roa2web's source code",
+    );
+    expect(production("x".repeat(40))).toMatch(/JWT_SECRET looks guessable: about \d+ bits/);
+    expect(production("abcdefgh".repeat(5))).toContain("openssl rand -base64 48");
+    expect(
+      loadConfig({
+        root: root(),
+        env: {
+          ROA2WEB_ENV: "production",
+          ALLOW_DEMO_ERP_IN_PRODUCTION: "true",
+          JWT_SECRET: STRONG_SECRET,
+        },
+      }).auth.jwtSecret,
+    ).toBe(STRONG_SECRET);
+  });
+
+  it("reads TRUST_PROXY as Fastify's trustProxy takes it, trusting nobody by default", () => {
+    const trust = (value?: string, environment = "development") =>
+      loadConfig({
+        root: root(),
+        env: {
+          ROA2WEB_ENV: environment,
+          JWT_SECRET: STRONG_SECRET,
+          ALLOW_DEMO_ERP_IN_PRODUCTION: "true",
+          ...(value === undefined ? {} : { TRUST_PROXY: value }),
+        },
+      }).http.trustProxy;
+    expect(trust()).toBe(false);
+    expect(trust(undefined, "production")).toBe(false);
+    // This checkout's config/production.env, as a production install reads it.
+    const shipped = loadConfig({
+      root: fileURLToPath(new URL("../../../../", import.meta.url)),
+      ignoreDotenv: true,
+      env: {
+        ROA2WEB_ENV: "production",
+        JWT_SECRET: STRONG_SECRET,
+        ALLOW_DEMO_ERP_IN_PRODUCTION: "true",
+      },
+    });
+    expect(shipped.http.trustProxy).toBe(false);
+    expect(trust("127.0.0.1")).toEqual(["127.0.0.1"]);
+    expect(trust("127.0.0.1, 10.0.0.0/8,loopback")).toEqual([
+      "127.0.0.1",
+      "10.0.0.0/8",
+      "loopback",
+    ]);
+    expect(trust("2")).toBe(2);
+    expect(trust("0")).toBe(false);
+    expect(trust("false")).toBe(false);
+    expect(trust("true")).toBe(true);
+    const problems = problemsOf(() =>
+      loadConfig({ root: root(), env: { TRUST_PROXY: "proxy.local,10.0.0.0/40" } }),
+    ).join("\n");
+    expect(problems).toContain('"proxy.local" is not an IP address');
+    expect(problems).toContain('"10.0.0.0/40" has a prefix length outside 0–32');
+  });
+
   it("never creates the demo user in production", () => {
     const settings = loadConfig({
       root: root(),
       env: {
         ROA2WEB_ENV: "production",
-        JWT_SECRET: "x".repeat(40),
+        JWT_SECRET: STRONG_SECRET,
         ORACLE_USER: "contafin_oracle",
         ORACLE_PASSWORD: "secret",
         ORACLE_CONNECT_STRING: "db:1521/ROA",

@@ -6,7 +6,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parse as parseDotenv } from "dotenv";
+import { trustEntryProblem } from "../http/trust-proxy.js";
 import { ConfigError, EnvReader } from "./parse.js";
+import { DEVELOPMENT_JWT_SECRET, secretWeakness } from "./secret-strength.js";
 import type {
   Environment,
   EnvironmentSources,
@@ -25,7 +27,6 @@ const LOG_LEVELS: readonly LogLevel[] = [
   "trace",
   "silent",
 ];
-const DEV_JWT_SECRET = "roa2web-development-secret-do-not-use-in-production";
 
 export interface LoadConfigOptions {
   /** The environment to read (defaults to process.env). */
@@ -129,11 +130,11 @@ export function loadConfig(options: LoadConfigOptions = {}): KernelSettings {
       keepAliveTimeoutMs: read.integer("HTTP_KEEP_ALIVE_TIMEOUT_MS", 72_000, 1000),
       drainTimeoutMs: read.integer("HTTP_DRAIN_TIMEOUT_MS", 10_000, 0),
       corsOrigins: read.list("CORS_ORIGINS", []),
-      trustProxy: read.boolean("TRUST_PROXY", false),
+      trustProxy: readTrustProxy(read),
     },
     auth: {
       provider: authProvider,
-      jwtSecret: jwtSecretRaw ?? DEV_JWT_SECRET,
+      jwtSecret: jwtSecretRaw ?? DEVELOPMENT_JWT_SECRET,
       jwtSecretProvided: jwtSecretRaw !== undefined,
       issuer: read.string("JWT_ISSUER", "roa2web"),
       audience: read.string("JWT_AUDIENCE", "roa2web-api"),
@@ -143,6 +144,14 @@ export function loadConfig(options: LoadConfigOptions = {}): KernelSettings {
         max: read.integer("LOGIN_RATE_LIMIT_MAX", 5, 1),
         windowMs: read.integer("LOGIN_RATE_LIMIT_WINDOW_MS", 5 * 60 * 1000, 1000),
       },
+      loginAccountBackoff: {
+        freeAttempts: read.integer("LOGIN_ACCOUNT_FREE_ATTEMPTS", 5, 1, 1000),
+        baseDelayMs: read.integer("LOGIN_ACCOUNT_BACKOFF_MS", 1000, 1, 3_600_000),
+        maxDelayMs: read.integer("LOGIN_ACCOUNT_BACKOFF_MAX_MS", 60_000, 1, 3_600_000),
+        // Quiet for this long after the last failure, an account starts afresh.
+        forgetMs: 60 * 60 * 1000,
+      },
+      sessionRecheckMs: read.integer("AUTH_SESSION_RECHECK_MS", 5000, 50, 60_000),
       createDemoUser:
         !production && read.boolean("AUTH_CREATE_DEMO_USER", environment === "development"),
       oracleDefaultPermissions: read.list("AUTH_ORACLE_DEFAULT_PERMISSIONS", ["reports:read"]),
@@ -174,8 +183,17 @@ export function loadConfig(options: LoadConfigOptions = {}): KernelSettings {
   };
 
   if (production) {
-    if (!settings.auth.jwtSecretProvided)
-      read.problems.push("JWT_SECRET is required in production (32+ random characters)");
+    if (!settings.auth.jwtSecretProvided) {
+      read.problems.push(
+        "JWT_SECRET is required in production: make one with `openssl rand -base64 48`",
+      );
+    } else if (jwtSecretRaw !== undefined && jwtSecretRaw.length >= 32) {
+      // Whoever knows it can sign a token for anyone with every permission.
+      const weakness = secretWeakness(jwtSecretRaw);
+      if (weakness) {
+        read.problems.push(`JWT_SECRET ${weakness}: make one with \`openssl rand -base64 48\``);
+      }
+    }
     if (!oracle && !read.boolean("ALLOW_DEMO_ERP_IN_PRODUCTION", false)) {
       read.problems.push(
         "ORACLE_USER, ORACLE_PASSWORD and ORACLE_CONNECT_STRING are required in production (or set ALLOW_DEMO_ERP_IN_PRODUCTION=true)",
@@ -184,6 +202,32 @@ export function loadConfig(options: LoadConfigOptions = {}): KernelSettings {
   }
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return settings;
+}
+
+/**
+ * TRUST_PROXY as Fastify's `trustProxy` takes it: off, a hop count, or a list of
+ * addresses and CIDR ranges. `true` must be written out (the kernel warns at start);
+ * "1" is one hop, not `true`.
+ */
+function readTrustProxy(read: EnvReader): boolean | number | string[] {
+  const value = read.raw("TRUST_PROXY");
+  if (value === undefined) return false;
+  const lower = value.toLowerCase();
+  if (["false", "no", "off", "0"].includes(lower)) return false;
+  if (lower === "true") return true;
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops <= 10) return hops;
+  }
+  const entries = read.list("TRUST_PROXY", []);
+  const problems = entries.map(trustEntryProblem).filter((problem) => problem !== undefined);
+  if (problems.length > 0) {
+    read.problems.push(
+      `TRUST_PROXY must be false, a hop count (1-10), true, or the proxies' addresses/CIDR ranges like 127.0.0.1,10.0.0.0/8 (${problems.join("; ")})`,
+    );
+    return false;
+  }
+  return entries;
 }
 
 function readOracle(read: EnvReader): OracleSettings | undefined {

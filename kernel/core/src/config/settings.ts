@@ -44,7 +44,11 @@ export interface KernelSettings {
     /** ms the kernel waits for in-flight requests on shutdown or plugin swap. */
     drainTimeoutMs: number;
     corsOrigins: string[];
-    trustProxy: boolean;
+    /**
+     * Peers whose X-Forwarded-* headers count (Fastify's `trustProxy`): false (nobody),
+     * a hop count, or addresses/CIDR ranges. `true` (everybody) only when written out.
+     */
+    trustProxy: boolean | number | string[];
   };
   auth: {
     provider: "local" | "oracle";
@@ -56,7 +60,17 @@ export interface KernelSettings {
     accessTokenTtlSeconds: number;
     /** Absolute lifetime of a refresh-token family (rotation never extends it). */
     refreshTokenTtlSeconds: number;
+    /** Failed sign-ins per client address per window (then 429 until the window ends). */
     loginRateLimit: { max: number; windowMs: number };
+    /** Failed sign-ins per account: a growing delay between attempts, never a lock. */
+    loginAccountBackoff: {
+      freeAttempts: number;
+      baseDelayMs: number;
+      maxDelayMs: number;
+      forgetMs: number;
+    };
+    /** How often a running server re-reads whose sessions ended (the users command writes them). */
+    sessionRecheckMs: number;
     /** Create demo/demo with every permission when the user table is empty (never in production). */
     createDemoUser: boolean;
     /** Permissions given to users who sign in through the ERP and have no local grants yet. */

@@ -4,6 +4,7 @@
  * OpenAPI), the kernel routes, and the routes of the given plugin instances.
  */
 import { existsSync } from "node:fs";
+import type { IncomingMessage } from "node:http";
 import path from "node:path";
 import cors from "@fastify/cors";
 import rateLimit from "@fastify/rate-limit";
@@ -36,6 +37,7 @@ import { healthRoutes } from "./routes/health-routes.js";
 import { pluginAdminRoutes } from "./routes/plugin-admin-routes.js";
 import { apiSecurityHeaderList, HSTS_VALUE } from "./security-headers.js";
 import { isApiRequest, switchboardRequestId } from "./switchboard.js";
+import { compilePeerTrust } from "./trust-proxy.js";
 import { registerUnavailablePluginRoutes } from "./unavailable-plugin-routes.js";
 
 const API_HEADERS = apiSecurityHeaderList();
@@ -55,9 +57,22 @@ function addApiHeaders(request: FastifyRequest, reply: FastifyReply): void {
   reply.header("x-request-id", request.id);
 }
 
+/**
+ * TRUST_PROXY for Fastify (see trust-proxy.ts). Fastify 5.12 trusts nobody for a bare
+ * hop count (it cannot tell the proxy from a client); a hop count written out is taken
+ * as proxy-addr always took it, the nearest n peers, and the kernel warns at start.
+ */
+function fastifyTrustProxy(
+  setting: boolean | number | string[],
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof setting !== "number") return setting;
+  return (_address, hop) => hop < setting;
+}
+
 /** Fastify settings of a route generation. */
 export function fastifyOptions(deps: HttpDependencies) {
   const root = deps.logger as FastifyBaseLogger;
+  const trustsPeer = compilePeerTrust(deps.settings.http.trustProxy);
   return {
     // Fastify gets no logger of its own: with one, it adds 'finish' and 'error'
     // listeners, two clock reads and a closure to every response only to time its
@@ -72,11 +87,11 @@ export function fastifyOptions(deps: HttpDependencies) {
     childLoggerFactory: (_fastifyLogger: FastifyBaseLogger, bindings: Record<string, unknown>) =>
       lazyChildLogger(root, "http", bindings),
     bodyLimit: deps.settings.http.bodyLimitBytes,
-    trustProxy: deps.settings.http.trustProxy,
+    trustProxy: fastifyTrustProxy(deps.settings.http.trustProxy),
     requestIdHeader: false as const,
     // The switchboard fixes the id before routing; inject() in tests bypasses it, so
     // the same rule runs then.
-    genReqId: switchboardRequestId,
+    genReqId: (request: IncomingMessage) => switchboardRequestId(request, trustsPeer),
     ajv: {
       customOptions: {
         allErrors: false,

@@ -24,6 +24,7 @@ describe("security headers", () => {
       "content-security-policy": "default-src 'none';frame-ancestors 'none'",
       "x-content-type-options": "nosniff",
       "x-frame-options": "DENY",
+      "cache-control": "no-store",
     });
   });
 

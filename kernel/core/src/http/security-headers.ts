@@ -4,7 +4,8 @@
  *
  * - JSON API responses (`/api/…` except the OpenAPI UI) get the set OWASP's REST
  *   Security Cheat Sheet lists for APIs: a CSP that forbids everything
- *   (`default-src 'none'; frame-ancestors 'none'`), nosniff, DENY framing.
+ *   (`default-src 'none'; frame-ancestors 'none'`), nosniff, DENY framing,
+ *   `Cache-Control: no-store`.
  *   A browser never renders them, so helmet's document headers would only add ~900
  *   bytes and ~7 µs to every answer (each header costs Node a validation pass).
  * - Everything else (the shell, plugin UIs, the OpenAPI UI) gets helmet's full set
@@ -77,6 +78,10 @@ function apiHeaderList(): Array<[string, string]> {
     removeHeader: () => undefined,
   } as unknown as ServerResponse;
   api({ headers: {} } as IncomingMessage, recorder, () => undefined);
+  // Token answers must not be stored (RFC 6749 §5.1), nor any user's data by a shared
+  // cache or the browser's disk: OWASP's REST set has it too. A route that wants
+  // revalidation (the reports' ETag answers) sets its own Cache-Control over this one.
+  headers.push(["cache-control", "no-store"]);
   return headers;
 }
 

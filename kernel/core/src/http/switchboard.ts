@@ -34,9 +34,20 @@ export function newRequestId(): string {
   return `${PROCESS_PREFIX}-${requestCount.toString(36)}`;
 }
 
-export function requestIdOf(request: http.IncomingMessage): string {
+/** Whether the socket's peer is a proxy whose headers count (TRUST_PROXY, trust-proxy.ts). */
+export type PeerTrust = (peer: string | undefined) => boolean;
+
+const TRUST_NOBODY: PeerTrust = () => false;
+
+/**
+ * The client's `X-Request-Id` only from a trusted proxy: anyone else could plant ids
+ * that collide with real ones or forge log lines under another request's id.
+ */
+export function requestIdOf(request: http.IncomingMessage, trustsPeer: PeerTrust): string {
   const incoming = request.headers["x-request-id"];
-  return typeof incoming === "string" && REQUEST_ID_PATTERN.test(incoming)
+  return typeof incoming === "string" &&
+    REQUEST_ID_PATTERN.test(incoming) &&
+    trustsPeer(request.socket?.remoteAddress)
     ? incoming
     : newRequestId();
 }
@@ -77,8 +88,8 @@ function onResponseClose(this: Tracked<http.ServerResponse>): void {
  * The id the switchboard gave this request; for a request that did not come through
  * it (Fastify's inject() in tests), the same rule applied here.
  */
-export function switchboardRequestId(request: http.IncomingMessage): string {
-  return (request as Tracked<http.IncomingMessage>)[STATE]?.id ?? requestIdOf(request);
+export function switchboardRequestId(request: http.IncomingMessage, trustsPeer: PeerTrust): string {
+  return (request as Tracked<http.IncomingMessage>)[STATE]?.id ?? requestIdOf(request, trustsPeer);
 }
 
 /** Whether the request's URL is a JSON API one, as the switchboard decided it. */
@@ -127,6 +138,8 @@ export interface SwitchboardOptions {
   logger: Logger;
   /** Sets headers before routing on answers that are not JSON API ones (documents). */
   headers?: HeaderSetter;
+  /** Peers whose X-Request-Id is kept (TRUST_PROXY); nobody's when absent. */
+  trustsPeer?: PeerTrust;
   /** One line per request, or only for errors and slow requests. */
   accessLog: { everyRequest: boolean; slowRequestMs: number; logger: Logger };
 }
@@ -200,7 +213,7 @@ export class Switchboard {
     response: http.ServerResponse,
   ): void => {
     const started = performance.now();
-    const id = requestIdOf(request);
+    const id = requestIdOf(request, this.options.trustsPeer ?? TRUST_NOBODY);
     const generation = this.current;
     if (!generation) {
       response.writeHead(503, {

@@ -104,8 +104,12 @@ export interface TestKernel {
   close(): Promise<void>;
 }
 
-/** A default high enough that tests sign in as often as they like (the kernel's is 5 in 5 min). */
+/**
+ * Defaults high enough that tests may fail to sign in as often as they like (the
+ * kernel's: 5 failures per address in 5 min, then a back-off per account).
+ */
 const LOGIN_RATE_LIMIT_MAX = "1000";
+const LOGIN_ACCOUNT_FREE_ATTEMPTS = "1000";
 
 interface PluginPackage {
   folder: string;
@@ -157,6 +161,7 @@ export async function startTestKernel(options: StartTestKernelOptions = {}): Pro
         HOST: "127.0.0.1",
         AUTH_CREATE_DEMO_USER: "true",
         LOGIN_RATE_LIMIT_MAX,
+        LOGIN_ACCOUNT_FREE_ATTEMPTS,
         PLUGINS_WORKSPACE_DIR: links,
         PLUGINS_DIR: "",
         UI_SHELL_DIR: path.join(dataDir, "no-shell"),

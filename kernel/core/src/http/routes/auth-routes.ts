@@ -5,14 +5,20 @@
  * in an HttpOnly, SameSite=Strict cookie scoped to `/api/auth`, so the web shell never
  * has to keep a long-lived secret where page scripts can read it: refresh and logout
  * take the token from the body when given, else from that cookie.
+ *
+ * Sign-in is throttled on failed attempts only, per client address and per account
+ * (auth/login-throttle.ts); a refusal is a 429 with Retry-After and
+ * `details.retry_after_seconds`.
  */
 
 import { TooManyRequestsError, UnauthorizedError } from "@roa2web/plugin-sdk";
 import { parseCookie, stringifySetCookie } from "cookie";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { TokenPair } from "../../auth/auth-service.js";
+import type { LoginAttempt } from "../../auth/login-throttle.js";
 import { bearerTokenOf } from "../access-control.js";
 import type { HttpDependencies } from "../http-dependencies.js";
+import { clientAddressKey } from "../trust-proxy.js";
 import { visibleCompanies } from "./companies-routes.js";
 import { companySchema, errorResponses } from "./schemas.js";
 
@@ -82,26 +88,12 @@ function clearRefreshCookie(request: FastifyRequest, reply: FastifyReply): void 
 }
 
 export async function authRoutes(app: FastifyInstance, deps: HttpDependencies): Promise<void> {
-  const { auth, settings } = deps;
+  const { auth } = deps;
 
   app.post<{ Body: { username: string; password: string } }>(
     "/api/auth/login",
     {
-      config: {
-        access: "public",
-        rateLimit: {
-          max: settings.auth.loginRateLimit.max,
-          timeWindow: settings.auth.loginRateLimit.windowMs,
-          keyGenerator: (request) => `login:${request.ip}`,
-          errorResponseBuilder: (_request, context) =>
-            new TooManyRequestsError(
-              `Too many sign-in attempts; try again in ${Math.ceil(context.ttl / 1000)} seconds`,
-              {
-                details: { retry_after_seconds: Math.ceil(context.ttl / 1000) },
-              },
-            ),
-        },
-      },
+      config: { access: "public" },
       schema: {
         tags: ["auth"],
         summary: "Sign in with a user name and password",
@@ -118,7 +110,26 @@ export async function authRoutes(app: FastifyInstance, deps: HttpDependencies): 
       },
     },
     async (request, reply) => {
-      const pair = await auth.login(request.body.username, request.body.password);
+      const { username, password } = request.body;
+      let attempt: LoginAttempt;
+      try {
+        // request.ip: the client as the trusted proxies (TRUST_PROXY) tell it, else the peer.
+        attempt = await deps.loginThrottle.begin(clientAddressKey(request.ip), username);
+      } catch (error) {
+        if (error instanceof TooManyRequestsError) {
+          reply.header("retry-after", String(error.details?.retry_after_seconds ?? 1));
+        }
+        throw error;
+      }
+      let pair: TokenPair;
+      try {
+        pair = await auth.login(username, password);
+      } catch (error) {
+        // A wrong password stays counted; anything else (the ERP down) was no verdict.
+        if (!(error instanceof UnauthorizedError)) await attempt.abandoned();
+        throw error;
+      }
+      await attempt.succeeded();
       setRefreshCookie(request, reply, pair);
       return pair;
     },

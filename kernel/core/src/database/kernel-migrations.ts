@@ -1,0 +1,15 @@
+/**
+ * The kernel database's migrations, in order: one list for the server and the `users`
+ * command, which may be the first to open a new data folder.
+ */
+import { KernelInit1763856000000 } from "./migrations/0001-kernel-init.js";
+import { RevokedAccessTokens1764950400000 } from "./migrations/0002-revoked-access-tokens.js";
+import { PluginStates1765000000000 } from "./migrations/0003-plugin-states.js";
+import { UserSessionCutoffs1765065600000 } from "./migrations/0004-user-session-cutoffs.js";
+
+export const KERNEL_MIGRATIONS = [
+  KernelInit1763856000000,
+  RevokedAccessTokens1764950400000,
+  PluginStates1765000000000,
+  UserSessionCutoffs1765065600000,
+];
