@@ -129,6 +129,18 @@ describeBrowser("data-entry UI", () => {
       expect(await rate.textContent()).toContain(`24,23 EUR = ${lei} RON`);
       expect(lei).not.toBe("24,23");
       await screenshot(page, "data-entry-foreign-currency");
+      // In English for an English reader; what is stored in the books stays Romanian.
+      await page.getByRole("combobox", { name: "Limba" }).selectOption("en");
+      await waitForText(rate, "BNR rate of");
+      expect(await rate.textContent()).toContain("24.23 EUR =");
+      await waitForText(
+        page.getByTestId("notice-SUPPLIER_UNKNOWN"),
+        "The ERP does not know this supplier",
+      );
+      expect(await page.getByText("VAT paid abroad is not deductible").count()).toBe(1);
+      expect(await page.getByLabel("Explanation, line 1").inputValue()).toMatch(/^Cheltuială: /);
+      await page.getByRole("combobox", { name: "Language" }).selectOption("ro");
+      await waitForText(rate, "Curs BNR din");
       const less = (Number(lei.replace(",", ".")) - 0.23).toFixed(2).replace(".", ",");
       await credit.fill(less);
       await waitForText(page.getByRole("status"), "Debit ≠ credit");
