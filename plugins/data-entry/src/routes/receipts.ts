@@ -1,7 +1,7 @@
 /** Receipts: list, create, read (with history and attachments), change, delete. */
 import { defineRoutes, pageWindow, toPage } from "@roa2web/plugin-sdk";
 import { assertCanSeeCompany, signedInUser } from "../access.js";
-import { bookingOf, supplierView } from "../booking.js";
+import { type BookingNotice, bookingOf, supplierView } from "../booking.js";
 import {
   type NewReceiptBody,
   newReceiptFields,
@@ -17,7 +17,7 @@ import {
   patchReceiptSchema,
 } from "../schemas.js";
 import { assertCompanyExists, assertEditable, servicesOf, visibleReceipt } from "../services.js";
-import { toAttachmentView, toReceiptView, toTransitionView } from "../views.js";
+import { receiptWarnings, toAttachmentView, toReceiptView, toTransitionView } from "../views.js";
 import type { ReceiptStatus } from "../workflow.js";
 
 interface ListQuery {
@@ -82,7 +82,15 @@ export default defineRoutes(async (app, { plugin }) => {
       const [history, attachments, booking] = await Promise.all([
         store.history(receipt.id),
         store.attachments(receipt.id),
-        bookingOf(receipt, services, settings.accounts.supplier),
+        // The page still opens when the ERP cannot answer (down, or no exchange_rates view
+        // yet): without the supplier and rate notes, which propose and submit check anyway.
+        bookingOf(receipt, services, settings.accounts.supplier).catch((error: unknown) => {
+          plugin.logger.warn(
+            { err: error, reqId: request.id, receiptId: receipt.id },
+            "Could not read the receipt's supplier or exchange rate from the ERP",
+          );
+          return { supplier: null, notices: receiptWarnings(receipt) as BookingNotice[] };
+        }),
       ]);
       return {
         ...toReceiptView(receipt),
