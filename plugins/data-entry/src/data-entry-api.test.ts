@@ -14,6 +14,7 @@ import {
 } from "../../../kernel/core/test/helpers/test-kernel.js";
 import { CreateReceipts1764100000000 } from "./migrations/1764100000000-create-receipts.js";
 import { DraftsAwaitingOcr1764200000000 } from "./migrations/1764200000000-drafts-awaiting-ocr.js";
+import { ReceiptsInLei1764900000000 } from "./migrations/1764900000000-receipts-in-lei.js";
 
 // The multipart parser's own limit is fixed when the plugin module is imported, from
 // the process environment; the route's limit comes from the kernel's settings. The
@@ -148,6 +149,7 @@ describe("starting", () => {
     expect(rows.map((row) => row.name)).toEqual([
       new CreateReceipts1764100000000().name,
       new DraftsAwaitingOcr1764200000000().name,
+      new ReceiptsInLei1764900000000().name,
     ]);
     const health = await inject(t.kernel, { method: "GET", url: "/health" });
     const plugin = (health.json().plugins as Array<{ name: string; status: string }>).find(
@@ -189,6 +191,10 @@ describe("receipts", () => {
     [{ date: "15.01.2026" }, "body.date"],
     [{ merchant: undefined }, "body.merchant"],
     [{ currency: "lei!" }, "body.currency"],
+    [{ currency: "EURO" }, "body.currency"],
+    [{ currency: "XYZ" }, "body.currency"],
+    [{ tax_id: "RO1590083" }, "body.tax_id"],
+    [{ tax_id: "DE136695977" }, "body.tax_id"],
     [{ extra: 1 }, "extra"],
   ])("refuses %o with a 400 naming the field", async (change, field) => {
     const response = await call("clerk", "POST", "/receipts", { ...receiptBody, ...change });
@@ -676,7 +682,8 @@ describe("nomenclature", () => {
       level: "synthetic2",
       parent_code: "442",
     });
-    expect(first.headers["x-cache"]).toBe("MISS");
+    // The receipt pages read the same cached chart (supplier accounts) in earlier tests.
+    expect(["MISS", "HIT-L1"]).toContain(first.headers["x-cache"]);
     const again = await call("reader", "GET", "/nomenclature/accounts?company=1&q=furniz");
     expect(again.headers["x-cache"]).toBe("HIT-L1");
     expect(again.json().items.map((item: { code: string }) => item.code)).toContain("401");
@@ -756,5 +763,180 @@ describe("reloading", () => {
     expect(t.kernel.plugins.get(manifest.name)?.state).toBe("enabled");
     expect((await call("clerk", "GET", `/receipts/${id}`)).json().attachments).toHaveLength(1);
     expect((await call("clerk", "GET", `/attachments/${attachment.id}`)).rawPayload).toEqual(JPEG);
+  });
+});
+
+describe("receipts in another currency, and their supplier", () => {
+  /**
+   * Days inside the demo ERP's two years (it ends today): a Thursday about two months
+   * ago, and the Saturday after it. No Romanian public holiday falls on both.
+   */
+  const day = (offset: number) => {
+    const date = new Date();
+    date.setUTCDate(date.getUTCDate() - 60 + offset);
+    // Back to Thursday (4).
+    date.setUTCDate(date.getUTCDate() - ((date.getUTCDay() + 3) % 7));
+    return date.toISOString().slice(0, 10);
+  };
+  const thursday = day(0);
+  const saturday = (() => {
+    const date = new Date(`${thursday}T00:00:00Z`);
+    date.setUTCDate(date.getUTCDate() + 2);
+    return date.toISOString().slice(0, 10);
+  })();
+  const erp = () => {
+    const context = t.kernel.plugins.get(manifest.name)?.instance?.context;
+    if (!context) throw new Error("the plugin has no context");
+    return context.erp;
+  };
+  /** The demo ERP's rate for a day, straight from its table. */
+  async function bnr(currency: string, day: string) {
+    const row = await erp().queryOne<{ rate: number; multiplier: number }>(
+      "SELECT rate, multiplier FROM exchange_rates WHERE currency = :currency AND rate_date = :day",
+      { currency, day },
+    );
+    if (!row) throw new Error(`the demo ERP has no ${currency} rate on ${day}`);
+    return row;
+  }
+  const lines = (body: { entries: Array<{ account: string; side: string; amount: number }> }) =>
+    body.entries.map((line) => [line.account, line.side, line.amount]);
+  const lei = (amount: number, rate: { rate: number; multiplier: number }) =>
+    Math.round(
+      (Math.round(amount * 100) * Math.round(rate.rate * 10_000)) / (10_000 * rate.multiplier),
+    ) / 100;
+
+  it("proposes a EUR receipt in lei at the BNR rate of its date, with the VAT in the expense", async () => {
+    const { id } = await createReceipt({
+      merchant: "Aral",
+      tax_id: "",
+      date: thursday,
+      currency: "eur",
+      total: 15.69,
+      vat: 0.62,
+    });
+    const rate = await bnr("EUR", thursday);
+    const proposed = await call("clerk", "POST", `/receipts/${id}/entries/propose`, {});
+    expect(proposed.statusCode, proposed.body).toBe(200);
+    const total = lei(15.69, rate);
+    expect(total).toBeGreaterThan(70);
+    expect(lines(proposed.json())).toEqual([
+      ["6022", "debit", total],
+      ["401", "credit", total],
+    ]);
+    expect(
+      proposed.json().entries.map((line: { currency_amount: number }) => line.currency_amount),
+    ).toEqual([15.69, 15.69]);
+    expect(proposed.json().entries[0].explanation).toBe(`Cheltuială: Aral ${thursday}`);
+    const receipt = (await call("clerk", "GET", `/receipts/${id}`)).json();
+    expect(receipt.currency).toBe("EUR");
+    expect(receipt.exchange).toEqual({
+      currency: "EUR",
+      rate: rate.rate,
+      multiplier: 1,
+      rate_date: thursday,
+      total_ron: total,
+      vat_ron: lei(0.62, rate),
+    });
+    expect(receipt.notices).toEqual(["SUPPLIER_UNKNOWN"]);
+    expect((await call("clerk", "POST", `/receipts/${id}/submit`)).statusCode).toBe(200);
+  });
+
+  it("takes the last banking day's rate for a weekend receipt, per 100 for HUF", async () => {
+    const { id } = await createReceipt({
+      date: saturday,
+      currency: "HUF",
+      total: 12990,
+      vat: 2762,
+    });
+    // Friday's rate, or Thursday's when that Friday was a public holiday.
+    const row = await erp().queryOne<{ rate_date: string }>(
+      "SELECT MAX(rate_date) AS rate_date FROM exchange_rates WHERE currency = 'HUF' AND rate_date <= :day",
+      { day: saturday },
+    );
+    const lastBankingDay = String(row?.rate_date);
+    expect(lastBankingDay >= thursday && lastBankingDay < saturday).toBe(true);
+    const friday = await bnr("HUF", lastBankingDay);
+    expect(friday.multiplier).toBe(100);
+    const proposed = await call("clerk", "POST", `/receipts/${id}/entries/propose`, {});
+    expect(proposed.statusCode, proposed.body).toBe(200);
+    expect(proposed.json().debit).toBe(lei(12990, friday));
+    expect((await call("clerk", "GET", `/receipts/${id}`)).json().exchange).toMatchObject({
+      rate_date: lastBankingDay,
+      rate: friday.rate,
+      multiplier: 100,
+    });
+  });
+
+  it("says when the ERP has no rate for the date, and will not submit until it is resolved", async () => {
+    // Before the demo ERP's rates start (it keeps two years).
+    const { id } = await createReceipt({ date: "2023-06-05", currency: "USD" });
+    const proposed = await call("clerk", "POST", `/receipts/${id}/entries/propose`, {});
+    expect(proposed.statusCode).toBe(400);
+    expect(proposed.json().error).toMatchObject({
+      code: "NO_EXCHANGE_RATE",
+      details: { field: "date", currency: "USD", date: "2023-06-05" },
+    });
+    expect((await call("clerk", "GET", `/receipts/${id}`)).json().notices).toContain(
+      "NO_EXCHANGE_RATE",
+    );
+    // Entries typed by hand in "lei" do not get a receipt in dollars through.
+    const typed = [
+      { account: "6022", side: "debit", amount: 121 },
+      { account: "401", side: "credit", amount: 121 },
+    ];
+    expect(
+      (await call("clerk", "PUT", `/receipts/${id}/entries`, { entries: typed })).statusCode,
+    ).toBe(200);
+    const submitted = await call("clerk", "POST", `/receipts/${id}/submit`);
+    expect(submitted.statusCode).toBe(400);
+    expect(submitted.json().error.code).toBe("NO_EXCHANGE_RATE");
+    // Corrected to a date with a rate: propose again, then it goes through.
+    expect((await call("clerk", "PATCH", `/receipts/${id}`, { date: thursday })).statusCode).toBe(
+      200,
+    );
+    const stale = await call("clerk", "POST", `/receipts/${id}/submit`);
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json().error.code).toBe("ENTRIES_NOT_IN_LEI");
+    expect((await call("clerk", "POST", `/receipts/${id}/entries/propose`, {})).statusCode).toBe(
+      200,
+    );
+    expect((await call("clerk", "POST", `/receipts/${id}/submit`)).statusCode).toBe(200);
+  });
+
+  it("credits a known supplier's own 401 account, matched by tax id or by name", async () => {
+    const supplier = await erp().queryOne<{ id: number; name: string; tax_id: string }>(
+      "SELECT id, name, tax_id FROM partners WHERE company_id = 1 AND kind = 'supplier' ORDER BY id",
+      {},
+    );
+    if (!supplier) throw new Error("the demo ERP has no supplier");
+    const account = `401.${String(supplier.id).padStart(5, "0")}`;
+    const byTaxId = await createReceipt({
+      merchant: "Bon fiscal",
+      tax_id: supplier.tax_id.replace(/^RO/, ""),
+    });
+    const proposed = await call("clerk", "POST", `/receipts/${byTaxId.id}/entries/propose`, {});
+    expect(proposed.statusCode, proposed.body).toBe(200);
+    expect(lines(proposed.json()).at(-1)).toEqual([account, "credit", 121]);
+    const detail = (await call("clerk", "GET", `/receipts/${byTaxId.id}`)).json();
+    expect(detail.supplier).toEqual({
+      partner_id: supplier.id,
+      name: supplier.name,
+      tax_id: supplier.tax_id,
+      account,
+      matched_by: "tax_id",
+    });
+    expect(detail.notices).toEqual([]);
+    const byName = await createReceipt({ merchant: supplier.name.toUpperCase(), tax_id: "" });
+    const named = await call("clerk", "POST", `/receipts/${byName.id}/entries/propose`, {});
+    expect(lines(named.json()).at(-1)).toEqual([account, "credit", 121]);
+  });
+
+  it("flags a supplier the ERP does not know and proposes the generic account", async () => {
+    const { id } = await createReceipt({ merchant: "Necunoscut SRL", tax_id: "RO14399840" });
+    const detail = (await call("clerk", "GET", `/receipts/${id}`)).json();
+    expect(detail.supplier).toMatchObject({ partner_id: null, account: "401", matched_by: null });
+    expect(detail.notices).toEqual(["SUPPLIER_UNKNOWN"]);
+    const proposed = await call("clerk", "POST", `/receipts/${id}/entries/propose`, {});
+    expect(lines(proposed.json()).at(-1)).toEqual(["401", "credit", 121]);
   });
 });

@@ -586,6 +586,31 @@ describe("OCR into an existing receipt", () => {
     });
   });
 
+  it("keeps a tax id OCR read that fails its check, flagged for the user, not refused", async () => {
+    const { id, attachmentId } = await typedReceiptWithImage();
+    const started = await runOcr(id, { attachment_id: attachmentId });
+    // OMV Petrom's CUI is RO1590082: the last digit was misread.
+    (await recognizer.next()).finish({ text: "OMV PETROM\nCUI: RO1590083\nTOTAL LEI 10,00" });
+    expect((await settled(started.json().job_id))?.applied?.fields).toContain("tax_id");
+    const flagged = await getReceipt(id);
+    expect(flagged.tax_id).toBe("RO1590083");
+    expect(flagged.warnings).toEqual(["TAX_ID_INVALID"]);
+    expect(flagged.notices).toContain("TAX_ID_INVALID");
+    // Other fields can still be saved; typing the same wrong id is refused.
+    const patch = (payload: object) =>
+      inject(t.kernel, {
+        method: "PATCH",
+        url: `${api}/receipts/${id}`,
+        headers: auth(),
+        payload,
+      });
+    expect((await patch({ notes: "checked" })).statusCode).toBe(200);
+    const typed = await patch({ tax_id: "RO1590083" });
+    expect(typed.statusCode).toBe(400);
+    expect(typed.json().error.details.field).toMatch(/tax_id$/);
+    expect((await patch({ tax_id: "RO1590082" })).json().warnings).toEqual([]);
+  });
+
   it("records a failed OCR, and leaves a receipt submitted meanwhile alone", async () => {
     const { id, attachmentId } = await typedReceiptWithImage();
     const failing = await runOcr(id, { attachment_id: attachmentId });

@@ -31,6 +31,14 @@ export interface Receipt {
   ocrStatus: OcrStatus | null;
   /** The last OCR job run for this receipt (jobs live in memory: it may be gone). */
   ocrJobId: string | null;
+  /**
+   * The BNR rate the entries were proposed with (lei for `rateMultiplier` units), and the
+   * day BNR published it; null for a receipt in lei or not proposed since its date or
+   * currency changed.
+   */
+  exchangeRate: number | null;
+  rateMultiplier: number | null;
+  rateDate: string | null;
 }
 
 export type OcrStatus = "pending" | "done" | "failed";
@@ -44,6 +52,8 @@ export interface ReceiptEntry {
   side: EntrySide;
   amount: number;
   explanation: string;
+  /** The amount in the receipt's currency when it is not RON (the amount is then in lei). */
+  currencyAmount: number | null;
 }
 
 export interface ReceiptTransition {
@@ -89,6 +99,16 @@ export const ReceiptEntity = new EntitySchema<Receipt>({
     rejectionReason: { name: "rejection_reason", type: "text", nullable: true },
     ocrStatus: { name: "ocr_status", type: "varchar", length: 10, nullable: true },
     ocrJobId: { name: "ocr_job_id", type: "varchar", length: 36, nullable: true },
+    exchangeRate: {
+      name: "exchange_rate",
+      type: "decimal",
+      precision: 14,
+      scale: 4,
+      transformer: decimal,
+      nullable: true,
+    },
+    rateMultiplier: { name: "rate_multiplier", type: "integer", nullable: true },
+    rateDate: { name: "rate_date", type: "varchar", length: 10, nullable: true },
   },
 });
 
@@ -103,6 +123,14 @@ export const ReceiptEntryEntity = new EntitySchema<ReceiptEntry>({
     side: { type: "varchar", length: 6 },
     amount: { type: "decimal", precision: 14, scale: 2, transformer: decimal },
     explanation: { type: "varchar", length: 300 },
+    currencyAmount: {
+      name: "currency_amount",
+      type: "decimal",
+      precision: 14,
+      scale: 2,
+      transformer: decimal,
+      nullable: true,
+    },
   },
 });
 

@@ -6,6 +6,7 @@ import {
   ConflictError,
   ForbiddenError,
   NotFoundError,
+  RoaError,
   UnsupportedMediaTypeError,
   ValidationError,
 } from "@roa2web/plugin-sdk";
@@ -201,5 +202,37 @@ export class UnsupportedAttachmentError extends UnsupportedMediaTypeError {
 export class UnreadablePdfError extends BadRequestError {
   constructor(reason: DataEntryError) {
     super(reason.message, { details: { reason: reason.code } });
+  }
+}
+
+/**
+ * A receipt not in lei whose date has no BNR rate in the ERP (before its rates start, a
+ * currency it has no rates for, or rates that stop more than a week earlier): booking it
+ * would mean guessing the amount in lei.
+ */
+export class NoExchangeRateError extends RoaError {
+  static readonly code = "NO_EXCHANGE_RATE";
+
+  constructor(currency: string, date: string) {
+    super(
+      NoExchangeRateError.code,
+      400,
+      `The ERP has no BNR rate for ${currency} on ${date} or the days before it: correct the date or currency, or ask for the rate to be added to the ERP`,
+      { details: { field: "date", currency, date } },
+    );
+  }
+}
+
+/** A receipt not in lei whose entries were not proposed at a rate since its date or currency changed. */
+export class EntriesNotInLeiError extends RoaError {
+  static readonly code = "ENTRIES_NOT_IN_LEI";
+
+  constructor(id: number, currency: string) {
+    super(
+      EntriesNotInLeiError.code,
+      409,
+      `Receipt ${id} is in ${currency}: propose its entries again so they are booked in lei at the BNR rate of its date`,
+      { details: { id, currency } },
+    );
   }
 }

@@ -3,6 +3,8 @@ import {
   type AccountItem,
   accountLevel,
   DEFAULT_VAT_SCHEDULE,
+  matchSupplier,
+  normalisedName,
   type PartnerItem,
   parseVatSchedule,
   searchAccounts,
@@ -105,5 +107,66 @@ describe("VAT rates", () => {
     ["21,abc", "percentages"],
   ])("refuses %j (%s)", (text, message) => {
     expect(() => parseVatSchedule(text)).toThrow(message);
+  });
+});
+
+describe("matching a receipt's supplier with the ERP's partners", () => {
+  const suppliers = [
+    ...partners,
+    partner(12, "Carpați Distribuție SRL", "RO2816464", "supplier"),
+    partner(14, "Aral GmbH", "DE136695976", "supplier"),
+  ];
+  const chartWithAral = [...chart, account("401.00014", "Aral GmbH")];
+
+  it("finds the supplier by tax id, with or without RO, and credits its own 401 account", () => {
+    for (const taxId of ["RO2816464", "2816464", "ro 2816464"]) {
+      const match = matchSupplier(suppliers, chart, { taxId, merchant: "Whatever" }, "401");
+      expect(match.partner?.id, taxId).toBe(12);
+      expect(match.matched_by).toBe("tax_id");
+      expect(match.account).toBe("401.00012");
+    }
+    const foreign = matchSupplier(
+      suppliers,
+      chartWithAral,
+      { taxId: "DE136695976", merchant: null },
+      "401",
+    );
+    expect(foreign).toMatchObject({ matched_by: "tax_id", account: "401.00014" });
+  });
+
+  it("falls back to the name, ignoring legal forms, accents, case and punctuation", () => {
+    expect(normalisedName("S.C. CARPATI DISTRIBUTIE S.R.L.")).toBe("CARPATI DISTRIBUTIE");
+    const match = matchSupplier(
+      suppliers,
+      chart,
+      { taxId: "", merchant: "S.C. Carpati Distributie S.R.L." },
+      "401",
+    );
+    expect(match).toMatchObject({ matched_by: "name", account: "401.00012" });
+    expect(match.partner?.id).toBe(12);
+  });
+
+  it("never matches a client, and leaves an unknown supplier on the generic account", () => {
+    const client = matchSupplier(
+      suppliers,
+      chart,
+      { taxId: "RO15901234", merchant: "Ștefan Construct" },
+      "401",
+    );
+    expect(client).toEqual({ partner: null, matched_by: null, account: "401" });
+    const unknown = matchSupplier(
+      suppliers,
+      chart,
+      { taxId: "RO14399840", merchant: "eMAG" },
+      "401",
+    );
+    expect(unknown.partner).toBeNull();
+    expect(unknown.account).toBe("401");
+  });
+
+  it("uses the generic account when the chart has no analytic for the partner", () => {
+    const match = matchSupplier(suppliers, chart, { taxId: "RO1590082", merchant: null }, "401");
+    expect(match.partner?.id).toBe(1);
+    expect(match.account).toBe("401");
   });
 });

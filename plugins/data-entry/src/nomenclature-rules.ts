@@ -185,3 +185,85 @@ export function vatRatesOn(schedule: readonly VatPeriod[], date: string): VatRat
     })),
   };
 }
+
+/** Legal forms and the words around them, which receipts and the ERP write differently. */
+const LEGAL_FORMS = new Set([
+  "SRL",
+  "SA",
+  "SC",
+  "SCS",
+  "SNC",
+  "PFA",
+  "II",
+  "IF",
+  "RA",
+  "GMBH",
+  "AG",
+  "KG",
+  "CO",
+  "LTD",
+  "PLC",
+  "SPA",
+  "SAS",
+  "SARL",
+  "BV",
+  "NV",
+]);
+
+/** `S.C. Carpați Distribuție S.R.L.` and `CARPATI DISTRIBUTIE SRL` → `CARPATI DISTRIBUTIE`. */
+export function normalisedName(name: string): string {
+  const words = fold(name)
+    .toUpperCase()
+    // S.R.L. → SRL before punctuation becomes a space.
+    .replace(/\b([A-Z])\.(?=[A-Z]\.)/g, "$1")
+    .replace(/\b([A-Z])\.(?![A-Z])/g, "$1")
+    .replace(/[^A-Z0-9]+/g, " ")
+    .trim()
+    .split(" ");
+  return words.filter((word) => word !== "" && !LEGAL_FORMS.has(word)).join(" ");
+}
+
+/** A tax id to compare: a Romanian CUI by its digits (`RO 159` = `159`), others compacted. */
+function comparableTaxId(taxId: string): string {
+  const compact = taxId.replace(/[\s.-]/g, "").toUpperCase();
+  return /^(RO)?\d+$/.test(compact) ? compact.replace(/^RO/, "") : compact;
+}
+
+export interface SupplierMatch {
+  /** null: the ERP has no such supplier. */
+  partner: PartnerItem | null;
+  matched_by: "tax_id" | "name" | null;
+  /** The account the proposal credits: the partner's `401.<id>`, or the generic one. */
+  account: string;
+}
+
+/**
+ * The company's supplier a receipt comes from: by tax id first, then (no tax id, or one
+ * the ERP does not know) by name with legal forms, accents and punctuation ignored.
+ * Its account is the analytic the ERP keeps per supplier (`401.00012`, the partner id on
+ * five digits, docs/demo-erp.md), if the chart has it; otherwise the generic account.
+ */
+export function matchSupplier(
+  partners: readonly PartnerItem[],
+  accounts: readonly Pick<AccountItem, "code">[],
+  receipt: { taxId: string; merchant: string | null },
+  genericAccount: string,
+): SupplierMatch {
+  const suppliers = partners.filter((partner) => partner.kind === "supplier");
+  let partner: PartnerItem | undefined;
+  let matchedBy: SupplierMatch["matched_by"] = null;
+  const taxId = comparableTaxId(receipt.taxId);
+  if (taxId !== "") {
+    partner = suppliers.find((candidate) => comparableTaxId(candidate.tax_id) === taxId);
+    if (partner) matchedBy = "tax_id";
+  }
+  const name = receipt.merchant ? normalisedName(receipt.merchant) : "";
+  if (!partner && name !== "") {
+    partner = suppliers.find((candidate) => normalisedName(candidate.name) === name);
+    if (partner) matchedBy = "name";
+  }
+  if (!partner) return { partner: null, matched_by: null, account: genericAccount };
+  const analytic = `${genericAccount}.${String(partner.id).padStart(5, "0")}`;
+  const known = accounts.some((account) => account.code === analytic);
+  return { partner, matched_by: matchedBy, account: known ? analytic : genericAccount };
+}

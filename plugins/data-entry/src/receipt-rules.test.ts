@@ -40,6 +40,10 @@ describe("receipt fields", () => {
     [{ vat: 120 }, "body.vat must not be more than the total"],
     [{ date: "2026-02-30" }, "body.date must be a date YYYY-MM-DD"],
     [{ date: "2026-11-23" }, "body.date must not be in the future (today is 2026-11-22)"],
+    [{ currency: "LEI" }, "body.currency must be an ISO 4217 currency code"],
+    [{ currency: "XYZ" }, "body.currency must be an ISO 4217 currency code"],
+    [{ tax_id: "RO15991148" }, "body.tax_id is not a valid Romanian CUI"],
+    [{ tax_id: "DE136695977" }, "body.tax_id is not a valid DE VAT id"],
   ])("refuses %o", (change, message) => {
     expect(() => newReceiptFields({ ...body, ...change }, today)).toThrow(message);
     try {
@@ -65,6 +69,16 @@ describe("receipt fields", () => {
       patchedReceiptFields({ ...current, notes: "x" }, { notes: null }, today).notes,
     ).toBeNull();
     expect(patchedReceiptFields({ ...current, notes: "x" }, {}, today).notes).toBe("x");
+  });
+
+  it("checks a tax id when it is sent, not one OCR stored that the patch leaves alone", () => {
+    const fromOcr = { ...newReceiptFields(body, today), taxId: "RO15991148" };
+    expect(patchedReceiptFields(fromOcr, { total: 200 }, today).taxId).toBe("RO15991148");
+    expect(() => patchedReceiptFields(fromOcr, { tax_id: "RO15991147" }, today)).toThrow(
+      "body.tax_id",
+    );
+    expect(patchedReceiptFields(fromOcr, { tax_id: "15991149" }, today).taxId).toBe("15991149");
+    expect(patchedReceiptFields(fromOcr, { currency: " eur " }, today).currency).toBe("EUR");
   });
 });
 

@@ -2,8 +2,10 @@
  * What makes a receipt's fields valid beyond their JSON shape, and how they become
  * the stored record and the JSON view. Plain functions: `today` is passed in.
  */
+import { normaliseCurrency } from "./currencies.js";
 import { InvalidFieldError } from "./errors.js";
 import { hasAtMostTwoDecimals } from "./money.js";
+import { normaliseTaxId } from "./tax-ids.js";
 
 export const MERCHANT_MAX_LENGTH = 200;
 export const TAX_ID_MAX_LENGTH = 32;
@@ -117,7 +119,7 @@ export function checkDraftFields(fields: DraftFields, today: string): DraftField
     date: fields.date,
     total: fields.total,
     vat: fields.vat,
-    currency: fields.currency === null ? null : fields.currency.toUpperCase(),
+    currency: fields.currency === null ? null : normaliseCurrency(fields.currency),
     notes: notes === "" ? null : notes,
   };
 }
@@ -131,7 +133,7 @@ export function newReceiptFields(body: NewReceiptBody, today: string): ReceiptFi
   return checkReceiptFields(
     {
       merchant: body.merchant,
-      taxId: body.tax_id,
+      taxId: normaliseTaxId(body.tax_id),
       date: body.date,
       total: body.total,
       vat: body.vat,
@@ -142,7 +144,11 @@ export function newReceiptFields(body: NewReceiptBody, today: string): ReceiptFi
   );
 }
 
-/** The current fields with a patch applied, checked as a whole (a new vat against the old total). */
+/**
+ * The current fields with a patch applied, checked as a whole (a new vat against the old
+ * total). A tax id is checked when it is sent: one OCR filled in and that fails its check
+ * is flagged on the receipt (`warnings`), and must not block a patch of another field.
+ */
 export function patchedReceiptFields(
   current: DraftFields,
   patch: ReceiptPatchBody,
@@ -151,7 +157,7 @@ export function patchedReceiptFields(
   return checkDraftFields(
     {
       merchant: patch.merchant ?? current.merchant,
-      taxId: patch.tax_id ?? current.taxId,
+      taxId: patch.tax_id === undefined ? current.taxId : normaliseTaxId(patch.tax_id),
       date: patch.date ?? current.date,
       total: patch.total ?? current.total,
       vat: patch.vat ?? current.vat,

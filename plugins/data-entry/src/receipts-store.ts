@@ -78,6 +78,9 @@ export class ReceiptsStore {
           rejectionReason: null,
           ocrStatus: null,
           ocrJobId: null,
+          exchangeRate: null,
+          rateMultiplier: null,
+          rateDate: null,
         }),
       );
       await manager
@@ -168,7 +171,11 @@ export class ReceiptsStore {
   }
 
   /** Writes new fields if the receipt is still in the status it was read in. */
-  async updateFields(receipt: Receipt, fields: DraftFields, now = new Date()): Promise<Receipt> {
+  async updateFields(
+    receipt: Receipt,
+    fields: DraftFields & Partial<Pick<Receipt, "exchangeRate" | "rateMultiplier" | "rateDate">>,
+    now = new Date(),
+  ): Promise<Receipt> {
     await this.write(async (manager) => {
       await this.touch(manager, receipt, { ...fields, updatedAt: now });
     });
@@ -195,14 +202,18 @@ export class ReceiptsStore {
       .find({ where: { receiptId }, order: { line: "ASC" } });
   }
 
-  /** Replaces every entry of the receipt, and bumps its updated_at, in one transaction. */
+  /**
+   * Replaces every entry of the receipt, and bumps its updated_at, in one transaction;
+   * `rate` (a proposal's) is stored on the receipt with them.
+   */
   async replaceEntries(
     receipt: Receipt,
     lines: readonly EntryLine[],
     now = new Date(),
+    rate?: Pick<Receipt, "exchangeRate" | "rateMultiplier" | "rateDate">,
   ): Promise<ReceiptEntry[]> {
     return this.write(async (manager) => {
-      await this.touch(manager, receipt, { updatedAt: now });
+      await this.touch(manager, receipt, { updatedAt: now, ...rate });
       const entries = manager.getRepository(ReceiptEntryEntity);
       await entries.delete({ receiptId: receipt.id });
       if (lines.length === 0) return [];

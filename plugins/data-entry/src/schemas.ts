@@ -33,11 +33,20 @@ const accountCode = { type: "string", pattern: "^\\s*\\d{3,4}(\\.[0-9A-Za-z]+)?\
 
 const receiptFieldProperties = {
   merchant: { type: "string", minLength: 1, maxLength: MERCHANT_MAX_LENGTH },
-  tax_id: { type: "string", maxLength: TAX_ID_MAX_LENGTH },
+  tax_id: {
+    type: "string",
+    maxLength: TAX_ID_MAX_LENGTH,
+    description:
+      "Empty, a Romanian CUI with a valid control digit (RO optional) or a foreign VAT id with its country prefix",
+  },
   date: { ...dateString, description: "YYYY-MM-DD, not in the future" },
   total: { ...money, description: "Total with VAT, greater than 0" },
   vat: { type: "number", minimum: 0, maximum: 1_000_000_000_000, description: "0 ≤ vat ≤ total" },
-  currency: { type: "string", pattern: "^[A-Za-z]{3}$", description: "ISO 4217, e.g. RON" },
+  currency: {
+    type: "string",
+    pattern: "^\\s*[A-Za-z]{3}\\s*$",
+    description: "An ISO 4217 code, e.g. RON or EUR (case does not matter; stored upper-case)",
+  },
   notes: { type: ["string", "null"], maxLength: NOTES_MAX_LENGTH },
 } as const;
 
@@ -73,6 +82,26 @@ const receiptProperties = {
   ocr_status: { type: ["string", "null"], enum: ["pending", "done", "failed", null] },
   ocr_job_id: { type: ["string", "null"] },
   allowed_transitions: { type: "array", items: transitionChoice },
+  exchange: {
+    type: ["object", "null"],
+    description:
+      "The BNR rate the entries of a receipt not in lei were proposed with (null: in lei, or not proposed since the date or currency changed)",
+    required: ["currency", "rate", "multiplier", "rate_date", "total_ron", "vat_ron"],
+    properties: {
+      currency: { type: "string" },
+      rate: { type: "number", description: "Lei for `multiplier` units, as BNR quotes it" },
+      multiplier: { type: "integer", description: "1, or 100 for HUF" },
+      rate_date: { type: "string", description: "The day BNR published the rate" },
+      total_ron: { type: ["number", "null"] },
+      vat_ron: { type: ["number", "null"] },
+    },
+  },
+  warnings: {
+    type: "array",
+    items: { type: "string", enum: ["TAX_ID_INVALID"] },
+    description:
+      "Stored values that need the user's attention (OCR fills a tax id that fails its check)",
+  },
 } as const;
 
 const receiptRequired = Object.keys(receiptProperties);
@@ -116,6 +145,27 @@ export const receiptDetailSchema = {
     ...receiptProperties,
     history: { type: "array", items: transitionSchema },
     attachments: { type: "array", items: attachmentSchema },
+    supplier: {
+      type: ["object", "null"],
+      description:
+        "The ERP partner the receipt's tax id (or name) matches, with the account the proposal credits; null without a tax id or merchant",
+      required: ["partner_id", "name", "tax_id", "account", "matched_by"],
+      properties: {
+        partner_id: { type: ["integer", "null"], description: "null: unknown to the ERP" },
+        name: { type: ["string", "null"] },
+        tax_id: { type: ["string", "null"] },
+        account: { type: "string", description: "401.<partner> or the generic supplier account" },
+        matched_by: { type: ["string", "null"], enum: ["tax_id", "name", null] },
+      },
+    },
+    notices: {
+      type: "array",
+      items: {
+        type: "string",
+        enum: ["TAX_ID_INVALID", "SUPPLIER_UNKNOWN", "NO_EXCHANGE_RATE"],
+      },
+      description: "What the user must know before proposing or submitting",
+    },
   },
 } as const;
 
@@ -126,8 +176,12 @@ const entryLineSchema = {
   properties: {
     account: { ...accountCode, description: "An account of the company's ERP chart" },
     side: { type: "string", enum: ENTRY_SIDES },
-    amount: money,
+    amount: { ...money, description: "In lei" },
     explanation: { type: "string", maxLength: 300, default: "" },
+    currency_amount: {
+      type: ["number", "null"],
+      description: "The amount in the receipt's currency, when it is not RON",
+    },
   },
 } as const;
 
@@ -146,6 +200,7 @@ const entriesSchema = {
           side: { type: "string" },
           amount: { type: "number" },
           explanation: { type: "string" },
+          currency_amount: { type: ["number", "null"] },
         },
       },
     },
@@ -274,7 +329,8 @@ export const putEntriesSchema = {
 
 export const proposeEntriesSchema = {
   tags: TAGS,
-  summary: "Replace a receipt's entries with the ones proposed from its totals",
+  summary:
+    "Replace a receipt's entries with the ones proposed from its totals, in lei (at the BNR rate of its date) and on its supplier's account",
   params: idParams,
   body: {
     type: ["object", "null"],

@@ -9,6 +9,7 @@ import { canSeeCompany } from "@roa2web/plugin-sdk";
 import { AttachmentStorage } from "./attachment-storage.js";
 import type { Receipt } from "./entities.js";
 import { ReceiptLockedError, ReceiptNotFoundError, UnknownCompanyError } from "./errors.js";
+import { ExchangeRates } from "./exchange-rates.js";
 import { Nomenclature } from "./nomenclature.js";
 import { OcrPool } from "./ocr/ocr-pool.js";
 import { PdfReader } from "./ocr/pdf-source.js";
@@ -25,6 +26,8 @@ export interface DataEntryServices {
   store: ReceiptsStore;
   storage: AttachmentStorage;
   nomenclature: Nomenclature;
+  /** BNR rates from the ERP's read model, for receipts not in lei. */
+  rates: ExchangeRates;
   /** OCR that writes into receipts (routes and the data-entry.receipts service). */
   receiptOcr: ReceiptOcr;
   /** null when DATA_ENTRY_OCR_ENABLED is false. */
@@ -56,6 +59,7 @@ export function createServices(context: PluginContext): DataEntryServices {
     store,
     storage,
     nomenclature: new Nomenclature(context.erp, context.cache, settings.nomenclatureTtlMs),
+    rates: new ExchangeRates(context.erp),
     receiptOcr: new ReceiptOcr({
       store,
       storage,

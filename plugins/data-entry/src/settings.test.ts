@@ -19,7 +19,8 @@ describe("settings", () => {
       maxUploadBytes: 20 * 1024 * 1024,
       defaultPageSize: 20,
       timeZone: "Europe/Bucharest",
-      accounts: { expense: "6022", vat: "4426", supplier: "401", cash: "5311" },
+      accounts: { expense: "6022", vat: "4426", supplier: "401", cash: "5311", foreignVat: null },
+      recordsLanguage: "ro",
       defaultPayment: "supplier",
       nomenclatureTtlMs: 600_000,
       vatSchedule: [
@@ -43,6 +44,11 @@ describe("settings", () => {
     );
     expect(settings).toMatchObject({ maxUploadBytes: 1024, defaultPayment: "cash" });
     expect(settings.accounts.expense).toBe("604");
+    const foreign = readDataEntrySettings(
+      settingsOf({ FOREIGN_VAT_ACCOUNT: "635", RECORDS_LANGUAGE: "en" }),
+    );
+    expect(foreign.accounts.foreignVat).toBe("635");
+    expect(foreign.recordsLanguage).toBe("en");
     const ocr = readDataEntrySettings(
       settingsOf({
         OCR_ENABLED: "false",
@@ -77,6 +83,8 @@ describe("settings", () => {
     [{ VAT_RATES: "19,x" }, "DATA_ENTRY_VAT_RATES"],
     [{ VAT_RATES: "2025-08-01:21;2024-01-01:19" }, "DATA_ENTRY_VAT_RATES"],
     [{ NOMENCLATURE_TTL_MS: "0" }, "DATA_ENTRY_NOMENCLATURE_TTL_MS"],
+    [{ FOREIGN_VAT_ACCOUNT: "TVA" }, "DATA_ENTRY_FOREIGN_VAT_ACCOUNT"],
+    [{ RECORDS_LANGUAGE: "de" }, "DATA_ENTRY_RECORDS_LANGUAGE"],
   ])("names the variable of a bad value %o", (values, name) => {
     expect(() => readDataEntrySettings(settingsOf(values))).toThrow(name);
   });

@@ -6,8 +6,8 @@ import {
   type PluginSettings,
   ValidationError,
 } from "@roa2web/plugin-sdk";
-import type { PaymentMethod, ProposalAccounts } from "./entries.js";
-import { PAYMENT_METHODS } from "./entries.js";
+import type { PaymentMethod, ProposalAccounts, RecordsLanguage } from "./entries.js";
+import { PAYMENT_METHODS, RECORDS_LANGUAGES } from "./entries.js";
 import { DEFAULT_VAT_SCHEDULE, parseVatSchedule, type VatPeriod } from "./nomenclature-rules.js";
 import { OCR_LANGUAGES, type OcrLanguage } from "./ocr/language-data.js";
 import { MAX_THREAD_NICE } from "./ocr/thread-priority.js";
@@ -21,8 +21,10 @@ export interface DataEntrySettings {
   defaultPageSize: number;
   /** DATA_ENTRY_TIME_ZONE: where "today" is, for "not in the future". */
   timeZone: string;
-  /** DATA_ENTRY_EXPENSE_ACCOUNT, _VAT_ACCOUNT, _SUPPLIER_ACCOUNT, _CASH_ACCOUNT */
+  /** DATA_ENTRY_EXPENSE_ACCOUNT, _VAT_ACCOUNT, _SUPPLIER_ACCOUNT, _CASH_ACCOUNT, _FOREIGN_VAT_ACCOUNT */
   accounts: ProposalAccounts;
+  /** DATA_ENTRY_RECORDS_LANGUAGE: `ro` (default) or `en`, the language of texts stored in the books. */
+  recordsLanguage: RecordsLanguage;
   /** DATA_ENTRY_DEFAULT_PAYMENT: `supplier` (401) or `cash` (5311) when a proposal does not say. */
   defaultPayment: PaymentMethod;
   /** DATA_ENTRY_NOMENCLATURE_TTL_MS: how long accounts and partners stay cached (default 10 min). */
@@ -96,12 +98,28 @@ export function readDataEntrySettings(settings: PluginSettings): DataEntrySettin
       vat: account(settings, "VAT_ACCOUNT", "4426"),
       supplier: account(settings, "SUPPLIER_ACCOUNT", "401"),
       cash: account(settings, "CASH_ACCOUNT", "5311"),
+      // Empty (the default): VAT paid abroad stays in the expense.
+      foreignVat:
+        settings.string("FOREIGN_VAT_ACCOUNT", "") === ""
+          ? null
+          : account(settings, "FOREIGN_VAT_ACCOUNT", "635"),
     },
+    recordsLanguage: recordsLanguage(settings),
     defaultPayment: defaultPayment as PaymentMethod,
     nomenclatureTtlMs: wholeNumber(settings, "NOMENCLATURE_TTL_MS", 600_000, 86_400_000),
     vatSchedule: readVatSchedule(settings),
     ocr: readOcrSettings(settings),
   };
+}
+
+function recordsLanguage(settings: PluginSettings): RecordsLanguage {
+  const value = settings.string("RECORDS_LANGUAGE", "ro");
+  if (!(RECORDS_LANGUAGES as readonly string[]).includes(value)) {
+    throw new ValidationError(
+      `Setting ${settings.prefix}RECORDS_LANGUAGE must be ${RECORDS_LANGUAGES.join(" or ")} (got "${value}")`,
+    );
+  }
+  return value as RecordsLanguage;
 }
 
 function readVatSchedule(settings: PluginSettings): VatPeriod[] {

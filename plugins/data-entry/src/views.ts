@@ -1,8 +1,12 @@
 /** Stored records → the API's snake_case JSON. */
+
+import { BOOKS_CURRENCY } from "./currencies.js";
 import type { Attachment, Receipt, ReceiptEntry, ReceiptTransition } from "./entities.js";
 import { balanceOf } from "./entries.js";
+import { toLei } from "./exchange-rates.js";
 import type { OcrJob } from "./ocr-jobs.js";
 import { missingFields } from "./receipt-rules.js";
+import { taxIdNeedsAttention } from "./tax-ids.js";
 import { allowedTransitions } from "./workflow.js";
 
 export function toReceiptView(receipt: Receipt) {
@@ -25,7 +29,31 @@ export function toReceiptView(receipt: Receipt) {
     ocr_status: receipt.ocrStatus,
     ocr_job_id: receipt.ocrJobId,
     allowed_transitions: allowedTransitions(receipt.status),
+    exchange: exchangeView(receipt),
+    warnings: receiptWarnings(receipt),
   };
+}
+
+/** The rate a foreign-currency receipt's entries were proposed with, and its amounts in lei. */
+function exchangeView(receipt: Receipt) {
+  const { exchangeRate: rate, rateMultiplier: multiplier, rateDate } = receipt;
+  if (rate === null || multiplier === null || rateDate === null) return null;
+  if (receipt.currency === null || receipt.currency === BOOKS_CURRENCY) return null;
+  const lei = (amount: number | null) =>
+    amount === null ? null : toLei(amount, { rate, multiplier });
+  return {
+    currency: receipt.currency,
+    rate,
+    multiplier,
+    rate_date: rateDate,
+    total_ron: lei(receipt.total),
+    vat_ron: lei(receipt.vat),
+  };
+}
+
+/** What needs the user's eye and can be told from the receipt alone (OCR fills without refusing). */
+export function receiptWarnings(receipt: Pick<Receipt, "taxId">): string[] {
+  return taxIdNeedsAttention(receipt.taxId) ? ["TAX_ID_INVALID"] : [];
 }
 
 export function toTransitionView(transition: ReceiptTransition) {
@@ -54,11 +82,12 @@ export function toEntriesView(receiptId: number, entries: readonly ReceiptEntry[
   const balance = balanceOf(entries);
   return {
     receipt_id: receiptId,
-    entries: entries.map(({ account, side, amount, explanation }) => ({
+    entries: entries.map(({ account, side, amount, explanation, currencyAmount }) => ({
       account,
       side,
       amount,
       explanation,
+      currency_amount: currencyAmount,
     })),
     debit: balance.debit,
     credit: balance.credit,

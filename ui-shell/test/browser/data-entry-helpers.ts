@@ -35,6 +35,17 @@ export async function fillReceiptForm(
   await page.getByLabel("TVA", { exact: true }).fill(values.vat);
 }
 
+/**
+ * A weekday about a month ago: inside the demo ERP's two years of BNR rates (it ends
+ * today), unlike the scans' 2020 dates.
+ */
+export function recentWeekday(): string {
+  const date = new Date();
+  date.setUTCDate(date.getUTCDate() - 30);
+  while (date.getUTCDay() === 0 || date.getUTCDay() === 6) date.setUTCDate(date.getUTCDate() - 1);
+  return date.toISOString().slice(0, 10);
+}
+
 /** The receipt page's status badge. */
 export function statusBadge(page: Page): Locator {
   return page.locator("data-entry-receipt header .badge");

@@ -14,6 +14,7 @@ import {
   HAVE_RECEIPTS,
   openDataEntry,
   RECEIPTS_DIR,
+  recentWeekday,
   SCAN,
   SCAN_PATH,
   signInTo,
@@ -76,7 +77,7 @@ describeBrowser("data-entry UI", () => {
 
       await fillReceiptForm(page, {
         merchant: "ALDI GmbH & Co. KG",
-        taxId: "DE811192456",
+        taxId: "DE136695976",
         date: "2020-03-02",
         total: "24,23",
         vat: "1,59",
@@ -100,20 +101,56 @@ describeBrowser("data-entry UI", () => {
       expect(await page.getByRole("button", { name: "Citește cu OCR" }).count()).toBe(0);
       await waitForText(statusBadge(page), "Ciornă");
 
+      // Euro in 2020: the ERP has no BNR rate that far back. The page says so, and the
+      // proposal is refused rather than booking euro as lei.
+      await waitForText(
+        page.getByTestId("notice-NO_EXCHANGE_RATE"),
+        "ERP-ul nu are curs BNR pentru EUR",
+      );
+      await page.getByRole("button", { name: "Propune" }).click();
+      await page.getByText("ERP-ul nu are curs BNR pentru moneda și data bonului").waitFor();
+      expect(await page.getByLabel("Debit, rândul 1").count()).toBe(0);
+      // Dated inside the ERP's rates: proposed in lei at the BNR rate, both amounts shown.
+      await page.getByLabel("Data", { exact: true }).fill(recentWeekday());
+      await page.getByRole("button", { name: "Salvează modificările" }).click();
+      await page.getByText("Modificările au fost salvate.").waitFor();
+      await page.getByTestId("notice-NO_EXCHANGE_RATE").waitFor({ state: "detached" });
+
       // Entries: the proposal balances; an edit that unbalances blocks saving.
       await page.getByRole("button", { name: "Propune" }).click();
       await waitForText(page.getByRole("status"), "Debit = credit");
-      const credit = page.getByLabel("Credit, rândul 3");
-      expect(await credit.inputValue()).toBe("24,23");
-      await credit.fill("24,00");
+      const rate = page.getByTestId("exchange-rate");
+      await waitForText(rate, "Curs BNR din");
+      // German VAT is not deductible: expense and supplier only, no 4426.
+      expect(await page.getByLabel("Cont, rândul 1").inputValue()).toBe("6022");
+      expect(await page.getByLabel("Cont, rândul 3").count()).toBe(0);
+      const credit = page.getByLabel("Credit, rândul 2");
+      const lei = await credit.inputValue();
+      expect(await rate.textContent()).toContain(`24,23 EUR = ${lei} RON`);
+      expect(lei).not.toBe("24,23");
+      await screenshot(page, "data-entry-foreign-currency");
+      // In English for an English reader; what is stored in the books stays Romanian.
+      await page.getByRole("combobox", { name: "Limba" }).selectOption("en");
+      await waitForText(rate, "BNR rate of");
+      expect(await rate.textContent()).toContain("24.23 EUR =");
+      await waitForText(
+        page.getByTestId("notice-SUPPLIER_UNKNOWN"),
+        "The ERP does not know this supplier",
+      );
+      expect(await page.getByText("VAT paid abroad is not deductible").count()).toBe(1);
+      expect(await page.getByLabel("Explanation, line 1").inputValue()).toMatch(/^Cheltuială: /);
+      await page.getByRole("combobox", { name: "Language" }).selectOption("ro");
+      await waitForText(rate, "Curs BNR din");
+      const less = (Number(lei.replace(",", ".")) - 0.23).toFixed(2).replace(".", ",");
+      await credit.fill(less);
       await waitForText(page.getByRole("status"), "Debit ≠ credit");
       expect(await page.getByRole("button", { name: "Salvează notele" }).isDisabled()).toBe(true);
       expect(await page.getByRole("button", { name: "Trimite spre aprobare" }).isDisabled()).toBe(
         true,
       );
       await page.getByRole("button", { name: "Adaugă rând" }).click();
-      await page.getByLabel("Cont, rândul 4").fill("5311");
-      expect(await page.getByLabel("Credit, rândul 4").inputValue()).toBe("0,23");
+      await page.getByLabel("Cont, rândul 3").fill("5311");
+      expect(await page.getByLabel("Credit, rândul 3").inputValue()).toBe("0,23");
       await waitForText(page.getByRole("status"), "Debit = credit");
       await screenshot(page, "data-entry-entries");
       await page.getByRole("button", { name: "Salvează notele" }).click();

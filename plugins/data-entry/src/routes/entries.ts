@@ -1,6 +1,8 @@
 /** A receipt's accounting entries: read, replace, or replace with a proposal. */
 import { defineRoutes } from "@roa2web/plugin-sdk";
 import { signedInUser } from "../access.js";
+import { bookingOf } from "../booking.js";
+import { BOOKS_CURRENCY } from "../currencies.js";
 import type { Receipt } from "../entities.js";
 import {
   accountsOf,
@@ -9,14 +11,19 @@ import {
   type PaymentMethod,
   proposeEntries,
 } from "../entries.js";
-import { IncompleteReceiptError, UnknownAccountsError } from "../errors.js";
+import { IncompleteReceiptError, NoExchangeRateError, UnknownAccountsError } from "../errors.js";
 import { missingFields } from "../receipt-rules.js";
 import { getEntriesSchema, proposeEntriesSchema, putEntriesSchema } from "../schemas.js";
 import { assertEditable, missingAccounts, servicesOf, visibleReceipt } from "../services.js";
 import { toEntriesView } from "../views.js";
 
 interface EntriesBody {
-  entries: Array<Omit<EntryLine, "explanation"> & { explanation?: string }>;
+  entries: Array<
+    Omit<EntryLine, "explanation" | "currencyAmount"> & {
+      explanation?: string;
+      currency_amount?: number | null;
+    }
+  >;
 }
 
 interface ProposeBody {
@@ -25,12 +32,17 @@ interface ProposeBody {
 }
 
 export default defineRoutes(async (app, { plugin }) => {
-  const { settings, store } = servicesOf(plugin);
+  const services = servicesOf(plugin);
+  const { settings, store } = services;
 
-  async function replace(receipt: Receipt, lines: EntryLine[]) {
+  async function replace(
+    receipt: Receipt,
+    lines: EntryLine[],
+    rate?: Pick<Receipt, "exchangeRate" | "rateMultiplier" | "rateDate">,
+  ) {
     const missing = await missingAccounts(plugin.erp, receipt.companyId, accountsOf(lines));
     if (missing.length > 0) throw new UnknownAccountsError(receipt.companyId, missing);
-    return toEntriesView(receipt.id, await store.replaceEntries(receipt, lines));
+    return toEntriesView(receipt.id, await store.replaceEntries(receipt, lines, new Date(), rate));
   }
 
   app.get<{ Params: { id: number } }>(
@@ -68,15 +80,40 @@ export default defineRoutes(async (app, { plugin }) => {
       assertEditable(receipt);
       const payment = request.body?.payment ?? settings.defaultPayment;
       const expense = request.body?.expense_account?.trim() ?? settings.accounts.expense;
-      const { merchant, date, total, vat } = receipt;
-      if (merchant === null || date === null || total === null || vat === null) {
+      const { merchant, date, total, vat, currency } = receipt;
+      if (
+        merchant === null ||
+        date === null ||
+        total === null ||
+        vat === null ||
+        currency === null
+      ) {
         throw new IncompleteReceiptError(receipt.id, missingFields(receipt));
       }
-      const proposal = { merchant, date, total, vat };
-      const lines = proposeEntries(proposal, settings.accounts, payment, expense);
-      const view = await replace(receipt, lines);
+      const booking = await bookingOf(receipt, services, settings.accounts.supplier);
+      const foreign = currency !== BOOKS_CURRENCY;
+      if (foreign && booking.rate === null) throw new NoExchangeRateError(currency, date);
+      const lines = proposeEntries({ merchant, date, total, vat, currency }, settings.accounts, {
+        payment,
+        expenseAccount: expense,
+        supplierAccount: booking.supplier?.account,
+        rate: booking.rate,
+        language: settings.recordsLanguage,
+      });
+      const view = await replace(receipt, lines, {
+        exchangeRate: booking.rate?.rate ?? null,
+        rateMultiplier: booking.rate?.multiplier ?? null,
+        rateDate: booking.rate?.date ?? null,
+      });
       plugin.logger.info(
-        { reqId: request.id, receiptId: receipt.id, payment, expense },
+        {
+          reqId: request.id,
+          receiptId: receipt.id,
+          payment,
+          expense,
+          supplier: booking.supplier?.account ?? null,
+          rate: booking.rate,
+        },
         "Receipt entries proposed",
       );
       return view;

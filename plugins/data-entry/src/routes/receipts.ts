@@ -1,6 +1,7 @@
 /** Receipts: list, create, read (with history and attachments), change, delete. */
 import { defineRoutes, pageWindow, toPage } from "@roa2web/plugin-sdk";
 import { assertCanSeeCompany, signedInUser } from "../access.js";
+import { type BookingNotice, bookingOf, supplierView } from "../booking.js";
 import {
   type NewReceiptBody,
   newReceiptFields,
@@ -16,7 +17,7 @@ import {
   patchReceiptSchema,
 } from "../schemas.js";
 import { assertCompanyExists, assertEditable, servicesOf, visibleReceipt } from "../services.js";
-import { toAttachmentView, toReceiptView, toTransitionView } from "../views.js";
+import { receiptWarnings, toAttachmentView, toReceiptView, toTransitionView } from "../views.js";
 import type { ReceiptStatus } from "../workflow.js";
 
 interface ListQuery {
@@ -29,7 +30,8 @@ interface ListQuery {
 }
 
 export default defineRoutes(async (app, { plugin }) => {
-  const { settings, store, storage } = servicesOf(plugin);
+  const services = servicesOf(plugin);
+  const { settings, store, storage } = services;
 
   app.get<{ Querystring: ListQuery }>(
     "/receipts",
@@ -77,14 +79,25 @@ export default defineRoutes(async (app, { plugin }) => {
     { config: { access: "data-entry:read" }, schema: getReceiptSchema },
     async (request) => {
       const receipt = await visibleReceipt(store, signedInUser(request), request.params.id);
-      const [history, attachments] = await Promise.all([
+      const [history, attachments, booking] = await Promise.all([
         store.history(receipt.id),
         store.attachments(receipt.id),
+        // The page still opens when the ERP cannot answer (down, or no exchange_rates view
+        // yet): without the supplier and rate notes, which propose and submit check anyway.
+        bookingOf(receipt, services, settings.accounts.supplier).catch((error: unknown) => {
+          plugin.logger.warn(
+            { err: error, reqId: request.id, receiptId: receipt.id },
+            "Could not read the receipt's supplier or exchange rate from the ERP",
+          );
+          return { supplier: null, notices: receiptWarnings(receipt) as BookingNotice[] };
+        }),
       ]);
       return {
         ...toReceiptView(receipt),
         history: history.map(toTransitionView),
         attachments: attachments.map(toAttachmentView),
+        supplier: supplierView(booking.supplier),
+        notices: booking.notices,
       };
     },
   );
@@ -96,7 +109,14 @@ export default defineRoutes(async (app, { plugin }) => {
       const receipt = await visibleReceipt(store, signedInUser(request), request.params.id);
       assertEditable(receipt);
       const fields = patchedReceiptFields(receipt, request.body, todayIn(settings.timeZone));
-      const updated = await store.updateFields(receipt, fields);
+      // The entries' rate belongs to the old date or currency: submitting needs a new proposal.
+      const rateStale = fields.date !== receipt.date || fields.currency !== receipt.currency;
+      const updated = await store.updateFields(
+        receipt,
+        rateStale
+          ? { ...fields, exchangeRate: null, rateMultiplier: null, rateDate: null }
+          : fields,
+      );
       plugin.logger.info({ reqId: request.id, receiptId: receipt.id }, "Receipt changed");
       return toReceiptView(updated);
     },

@@ -4,10 +4,14 @@
  */
 import { defineRoutes } from "@roa2web/plugin-sdk";
 import { signedInUser } from "../access.js";
+import { BOOKS_CURRENCY } from "../currencies.js";
+import type { Receipt } from "../entities.js";
 import { balanceOf } from "../entries.js";
 import {
+  EntriesNotInLeiError,
   IncompleteReceiptError,
   InvalidFieldError,
+  NoExchangeRateError,
   TransitionNotAllowedError,
   UnbalancedEntriesError,
 } from "../errors.js";
@@ -31,7 +35,18 @@ const SUMMARIES: Record<WorkflowAction, string> = {
 };
 
 export default defineRoutes(async (app, { plugin }) => {
-  const { store } = servicesOf(plugin);
+  const { store, rates } = servicesOf(plugin);
+
+  /** A receipt not in lei is submitted only with entries proposed at its date's BNR rate. */
+  async function assertBookedInLei(receipt: Receipt): Promise<void> {
+    const { currency, date } = receipt;
+    if (currency === null || date === null || currency === BOOKS_CURRENCY) return;
+    const rate = await rates.inForce(currency, date);
+    if (rate === null) throw new NoExchangeRateError(currency, date);
+    if (receipt.exchangeRate !== rate.rate || receipt.rateDate !== rate.date) {
+      throw new EntriesNotInLeiError(receipt.id, currency);
+    }
+  }
   const actions = [...new Set(TRANSITIONS.map((transition) => transition.action))];
 
   for (const action of actions) {
@@ -54,6 +69,7 @@ export default defineRoutes(async (app, { plugin }) => {
             allowedTransitions(receipt.status),
           );
         }
+        if (action === "submit") await assertBookedInLei(receipt);
         let reason: string | null = null;
         if (transition.needsReason) {
           reason = request.body?.reason?.trim() ?? "";

@@ -253,6 +253,8 @@ export class DataEntryEntries extends LitElement {
       );
       this.#apply(body);
       toast(t("data-entry.entries.proposed"), { kind: "success" });
+      // The receipt now carries the rate (and supplier) the proposal used.
+      this.dispatchEvent(new CustomEvent("entries-proposed", { bubbles: true, composed: true }));
     } catch (error) {
       toastError(error, { plugin: "data-entry" });
     } finally {
@@ -362,6 +364,11 @@ export class DataEntryEntries extends LitElement {
           </tfoot>
         </table>
       </roa-table-scroll>
+      ${
+        this.currency !== "RON"
+          ? html`<p class="muted" data-testid="entries-in-lei">${t("data-entry.entries.inLei")}</p>`
+          : nothing
+      }
       <datalist id="accounts">
         ${this.accounts.map((option) => html`<option value=${option.code}>${option.name}</option>`)}
       </datalist>
@@ -374,7 +381,7 @@ export class DataEntryEntries extends LitElement {
                 ? `✗ ${t("data-entry.entries.noLines")}`
                 : totals.invalid.length > 0
                   ? `✗ ${t("data-entry.entries.invalidLines", { count: totals.invalid.length })}`
-                  : `✗ ${t("data-entry.entries.unbalanced", { difference: formatMoney(Math.abs(difference), this.currency) })}`
+                  : `✗ ${t("data-entry.entries.unbalanced", { difference: formatMoney(Math.abs(difference), "RON") })}`
           }
         </span>
         ${

@@ -252,6 +252,22 @@ describe("entryTotals", () => {
     expect(toEntryBody(romanian)[0]?.amount).toBe(1234.5);
   });
 
+  it("sends back a line's amount in the receipt's currency only while its lei amount stands", () => {
+    const euro = toEditableLines(
+      [
+        { account: "6022", side: "debit", amount: 78.03, explanation: "", currency_amount: 15.69 },
+        { account: "401", side: "credit", amount: 78.03, explanation: "", currency_amount: 15.69 },
+      ],
+      ",",
+    );
+    const edited = euro.map((line, index) => (index === 1 ? { ...line, credit: "78,00" } : line));
+    expect(toEntryBody(edited).map((line) => line.currency_amount)).toEqual([15.69, undefined]);
+    const moved = euro.map((line, index) =>
+      index === 0 ? { ...line, debit: "", credit: "78,03" } : line,
+    );
+    expect(toEntryBody(moved)[0]?.currency_amount).toBeUndefined();
+  });
+
   it("turns edited lines back into the API's", () => {
     expect(toEntryBody(lines)).toEqual([
       { account: "6022", side: "debit", amount: 100, explanation: "" },

@@ -279,6 +279,11 @@ export interface EditableLine {
   debit: string;
   credit: string;
   explanation: string;
+  /**
+   * A loaded line's amount in the receipt's currency, with the lei amount and side it
+   * belongs to: sent back only while the line still says that amount on that side.
+   */
+  inCurrency?: { amount: number; lei: number; side: "debit" | "credit" };
 }
 
 export interface EntryTotals {
@@ -329,35 +334,52 @@ export function entryTotals(lines: readonly EditableLine[]): EntryTotals {
 
 /** API lines -> editable ones (one amount column filled). */
 export function toEditableLines(
-  entries: ReadonlyArray<{ account: string; side: string; amount: number; explanation: string }>,
+  entries: ReadonlyArray<{
+    account: string;
+    side: string;
+    amount: number;
+    explanation: string;
+    currency_amount?: number | null;
+  }>,
   decimal: DecimalSeparator = ".",
 ): EditableLine[] {
-  return entries.map((entry) => ({
-    account: entry.account,
-    debit: entry.side === "debit" ? amountText(entry.amount, decimal) : "",
-    credit: entry.side === "credit" ? amountText(entry.amount, decimal) : "",
-    explanation: entry.explanation ?? "",
-  }));
+  return entries.map((entry) => {
+    const line: EditableLine = {
+      account: entry.account,
+      debit: entry.side === "debit" ? amountText(entry.amount, decimal) : "",
+      credit: entry.side === "credit" ? amountText(entry.amount, decimal) : "",
+      explanation: entry.explanation ?? "",
+    };
+    if (entry.currency_amount != null) {
+      const side = entry.side === "debit" ? "debit" : "credit";
+      line.inCurrency = { amount: entry.currency_amount, lei: entry.amount, side };
+    }
+    return line;
+  });
 }
 
 /** Editable lines -> the PUT body's lines (call only when every line is valid). */
-export function toEntryBody(
-  lines: readonly EditableLine[],
-): Array<{ account: string; side: "debit" | "credit"; amount: number; explanation: string }> {
+export function toEntryBody(lines: readonly EditableLine[]): Array<{
+  account: string;
+  side: "debit" | "credit";
+  amount: number;
+  explanation: string;
+  currency_amount?: number;
+}> {
   return lines.map((line) => {
     const debit = line.debit.trim() === "" ? 0 : parseAmount(line.debit);
-    return debit > 0
-      ? {
-          account: line.account.trim(),
-          side: "debit",
-          amount: debit,
-          explanation: line.explanation,
-        }
-      : {
-          account: line.account.trim(),
-          side: "credit",
-          amount: parseAmount(line.credit),
-          explanation: line.explanation,
-        };
+    const side = debit > 0 ? "debit" : "credit";
+    const amount = debit > 0 ? debit : parseAmount(line.credit);
+    const body = {
+      account: line.account.trim(),
+      side,
+      amount,
+      explanation: line.explanation,
+    } as const;
+    // An amount changed by hand no longer matches its converted currency amount: dropped.
+    const kept = line.inCurrency;
+    return kept && kept.side === side && kept.lei === amount
+      ? { ...body, currency_amount: kept.amount }
+      : body;
   });
 }

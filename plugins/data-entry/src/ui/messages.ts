@@ -148,6 +148,25 @@ export const messages = {
     "data-entry.entries.saveBlocked": "Debitul trebuie să fie egal cu creditul.",
     "data-entry.entries.balanced": "Debit = credit",
     "data-entry.entries.unbalanced": "Debit ≠ credit (diferență {difference})",
+    "data-entry.entries.inLei": "Sumele notelor sunt în lei (RON).",
+    "data-entry.booking.title": "Contare",
+    "data-entry.booking.rate": "Curs BNR din {date}: {multiplier} {currency} = {rate} lei",
+    "data-entry.booking.amounts": "Total {total} = {totalRon} · TVA {vat} = {vatRon}",
+    "data-entry.booking.foreignVat":
+      "TVA plătită în străinătate nu se deduce: nu se contează în 4426.",
+    "data-entry.booking.notProposed":
+      "Bon în {currency}: propuneți notele pentru a le conta în lei la cursul BNR al datei.",
+    "data-entry.booking.supplier": "Furnizor din ERP: {name}, cont {account}",
+    "data-entry.notice.SUPPLIER_UNKNOWN":
+      "Furnizorul nu există în ERP: nota se propune pe contul general {account}. Verificați codul fiscal sau adăugați partenerul în ERP.",
+    "data-entry.notice.NO_EXCHANGE_RATE":
+      "ERP-ul nu are curs BNR pentru {currency} la {date} sau în zilele dinainte: corectați data sau moneda. Bonul nu poate fi trimis până atunci.",
+    "data-entry.notice.TAX_ID_INVALID":
+      "Codul fiscal nu trece verificarea (cifra de control sau formatul țării): verificați-l.",
+    "data-entry.error.NO_EXCHANGE_RATE":
+      "ERP-ul nu are curs BNR pentru moneda și data bonului: corectați data sau moneda.",
+    "data-entry.error.ENTRIES_NOT_IN_LEI":
+      "Data sau moneda bonului s-a schimbat: propuneți din nou notele, ca să fie în lei la cursul BNR al datei.",
     "data-entry.entries.noLines": "Nicio înregistrare",
     "data-entry.entries.invalidLines":
       "Rânduri incomplete: {count} (cont și o singură sumă, debit sau credit)",
@@ -324,6 +343,25 @@ export const messages = {
     "data-entry.entries.saveBlocked": "Debits must equal credits.",
     "data-entry.entries.balanced": "Debits = credits",
     "data-entry.entries.unbalanced": "Debits ≠ credits (difference {difference})",
+    "data-entry.entries.inLei": "Entry amounts are in lei (RON).",
+    "data-entry.booking.title": "Booking",
+    "data-entry.booking.rate": "BNR rate of {date}: {multiplier} {currency} = {rate} lei",
+    "data-entry.booking.amounts": "Total {total} = {totalRon} · VAT {vat} = {vatRon}",
+    "data-entry.booking.foreignVat":
+      "VAT paid abroad is not deductible: it is never booked to 4426.",
+    "data-entry.booking.notProposed":
+      "Receipt in {currency}: propose the entries to book them in lei at the BNR rate of its date.",
+    "data-entry.booking.supplier": "ERP supplier: {name}, account {account}",
+    "data-entry.notice.SUPPLIER_UNKNOWN":
+      "The ERP does not know this supplier: the entries use the generic account {account}. Check the tax id or add the partner in the ERP.",
+    "data-entry.notice.NO_EXCHANGE_RATE":
+      "The ERP has no BNR rate for {currency} on {date} or the days before: correct the date or the currency. The receipt cannot be submitted until then.",
+    "data-entry.notice.TAX_ID_INVALID":
+      "The tax id fails its check (control digit or the country's format): please check it.",
+    "data-entry.error.NO_EXCHANGE_RATE":
+      "The ERP has no BNR rate for the receipt's currency and date: correct the date or the currency.",
+    "data-entry.error.ENTRIES_NOT_IN_LEI":
+      "The receipt's date or currency changed: propose the entries again, in lei at the BNR rate of its date.",
     "data-entry.entries.noLines": "No lines",
     "data-entry.entries.invalidLines":
       "Incomplete lines: {count} (an account and one amount, debit or credit)",

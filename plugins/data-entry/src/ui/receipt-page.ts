@@ -17,7 +17,10 @@ import {
   createRef,
   css,
   describeError,
+  formatDate,
   formatDateTime,
+  formatMoney,
+  formatNumber,
   html,
   LitElement,
   live,
@@ -479,6 +482,7 @@ export class DataEntryReceipt extends LitElement {
         this.values = formOf(saved);
         this.ocrFilled = [];
         toast(t("data-entry.form.saved"), { kind: "success" });
+        void this.#refreshBooking();
         await this.renderRoot
           .querySelector<HTMLElement & { load(): Promise<void> }>("data-entry-entries")
           ?.load();
@@ -489,7 +493,7 @@ export class DataEntryReceipt extends LitElement {
           ...toReceiptBody(this.values),
         });
         this.#created = created.id;
-        this.receipt = { ...created, history: [], attachments: [] };
+        this.receipt = { ...created, history: [], attachments: [], supplier: null, notices: [] };
         this.values = formOf(created);
         toast(t("data-entry.form.created"), { kind: "success" });
         navigate(`/data-entry/receipts/${created.id}`, { replace: true });
@@ -588,6 +592,7 @@ export class DataEntryReceipt extends LitElement {
         this.#showSaveError(error);
       }
     }
+    void this.#refreshBooking();
     const values = this.receipt ? formOf(this.receipt) : typed;
     // What was typed but could not be sent stays in the form for the user to correct.
     for (const field of RECEIPT_FIELDS) {
@@ -1176,6 +1181,7 @@ export class DataEntryReceipt extends LitElement {
   #entriesSection(receipt: ReceiptDetail) {
     return html`<section class="card" aria-labelledby="entries-title">
       <h2 id="entries-title">${t("data-entry.entries.title")}</h2>
+      ${this.#bookingNotes(receipt)}
       <data-entry-entries
         receipt-id=${receipt.id}
         .company=${receipt.company_id}
@@ -1185,8 +1191,73 @@ export class DataEntryReceipt extends LitElement {
         @entries-state=${(event: CustomEvent<EntriesState>) => {
           this.entries = event.detail;
         }}
+        @entries-proposed=${() => void this.#refreshBooking()}
       ></data-entry-entries>
     </section>`;
+  }
+
+  /** After a proposal: the rate, supplier and notices it used, leaving form edits alone. */
+  async #refreshBooking(): Promise<void> {
+    if (!this.receipt) return;
+    // Only notes beside the entries: a failure leaves the previous ones (the form reports its own).
+    const fresh = await api
+      .get<ReceiptDetail>(`${BASE}/receipts/${this.receipt.id}`)
+      .catch(() => undefined);
+    if (!fresh || this.receipt?.id !== fresh.id) return;
+    const { exchange, supplier, notices, warnings, updated_at } = fresh;
+    this.receipt = { ...this.receipt, exchange, supplier, notices, warnings, updated_at };
+  }
+
+  /** The rate and both amounts of a receipt not in lei, its ERP supplier, what needs attention. */
+  #bookingNotes(receipt: ReceiptDetail) {
+    const exchange = receipt.exchange;
+    const foreign = receipt.currency !== null && receipt.currency !== "RON";
+    const notices = receipt.notices ?? [];
+    const supplierAccount = receipt.supplier?.account ?? "401";
+    return html`<div class="booking" data-testid="booking">
+      ${
+        exchange
+          ? html`<p data-testid="exchange-rate">
+              ${t("data-entry.booking.rate", {
+                date: formatDate(exchange.rate_date),
+                multiplier: exchange.multiplier,
+                currency: exchange.currency,
+                rate: formatNumber(exchange.rate, 4),
+              })}
+              <br />
+              ${t("data-entry.booking.amounts", {
+                total: formatMoney(receipt.total, exchange.currency),
+                totalRon: formatMoney(exchange.total_ron, "RON"),
+                vat: formatMoney(receipt.vat, exchange.currency),
+                vatRon: formatMoney(exchange.vat_ron, "RON"),
+              })}
+            </p>`
+          : foreign && !notices.includes("NO_EXCHANGE_RATE")
+            ? html`<p class="muted">${t("data-entry.booking.notProposed", { currency: receipt.currency ?? "" })}</p>`
+            : nothing
+      }
+      ${foreign ? html`<p class="muted">${t("data-entry.booking.foreignVat")}</p>` : nothing}
+      ${
+        receipt.supplier?.partner_id != null
+          ? html`<p class="muted" data-testid="erp-supplier">
+              ${t("data-entry.booking.supplier", {
+                name: receipt.supplier.name ?? "",
+                account: receipt.supplier.account,
+              })}
+            </p>`
+          : nothing
+      }
+      ${notices.map(
+        (notice) =>
+          html`<p class="field-error" role="alert" data-testid=${`notice-${notice}`}>
+            ${t(`data-entry.notice.${notice}`, {
+              account: supplierAccount,
+              currency: receipt.currency ?? "",
+              date: formatDate(receipt.date),
+            })}
+          </p>`,
+      )}
+    </div>`;
   }
 
   #workflowSection(receipt: ReceiptDetail) {

@@ -33,7 +33,19 @@ export interface Receipt {
   ocr_status: "pending" | "done" | "failed" | null;
   ocr_job_id: string | null;
   allowed_transitions: Array<{ action: WorkflowAction; to: ReceiptStatus }>;
+  /** The BNR rate the entries of a receipt not in lei were proposed with. */
+  exchange: {
+    currency: string;
+    rate: number;
+    multiplier: number;
+    rate_date: string;
+    total_ron: number | null;
+    vat_ron: number | null;
+  } | null;
+  warnings: Array<"TAX_ID_INVALID">;
 }
+
+export type BookingNotice = "TAX_ID_INVALID" | "SUPPLIER_UNKNOWN" | "NO_EXCHANGE_RATE";
 
 export interface Attachment {
   id: string;
@@ -56,6 +68,15 @@ export interface Transition {
 export interface ReceiptDetail extends Receipt {
   history: Transition[];
   attachments: Attachment[];
+  /** The ERP supplier the receipt matches (partner_id null: unknown to the ERP). */
+  supplier: {
+    partner_id: number | null;
+    name: string | null;
+    tax_id: string | null;
+    account: string;
+    matched_by: "tax_id" | "name" | null;
+  } | null;
+  notices: BookingNotice[];
 }
 
 export interface ReceiptPage {

@@ -13,6 +13,7 @@ import {
   todayUtc,
 } from "./calendar.js";
 import { type CompanySetup, CompanySimulation } from "./company.js";
+import { writeExchangeRates } from "./exchange-rates.js";
 import { PartnerNames, TaxIds } from "./identity.js";
 import { COMPANY_PROFILES } from "./profiles.js";
 import { Random } from "./random.js";
@@ -130,6 +131,7 @@ export function generateDemoErp(
       ["generated_at", new Date().toISOString()],
     ];
     for (const row of meta) writer.insert("meta", row);
+    writeExchangeRates(writer, new DayFormatter(), { ...resolved });
 
     const taxIds = new TaxIds(Random.derive(resolved.seed, "tax-ids"));
     const ids: IdSequences = { ledger: 0, treasury: 0, partner: 0, invoice: 0, payment: 0 };

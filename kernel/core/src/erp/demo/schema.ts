@@ -2,11 +2,12 @@
 import type Database from "better-sqlite3";
 
 /** Bump when a table or column changes; stored in meta.schema_version. */
-export const DEMO_ERP_SCHEMA_VERSION = 2;
+export const DEMO_ERP_SCHEMA_VERSION = 3;
 
 /** Tables in the order they can be filled (parents before children). */
 export const DEMO_ERP_TABLES = [
   "meta",
+  "exchange_rates",
   "companies",
   "periods",
   "accounts",
@@ -24,6 +25,15 @@ const DDL = `
 CREATE TABLE IF NOT EXISTS meta (
   key   TEXT PRIMARY KEY,
   value TEXT NOT NULL
+);
+
+-- BNR reference rates: \`rate\` lei for \`multiplier\` units (HUF is quoted per 100), banking days only.
+CREATE TABLE IF NOT EXISTS exchange_rates (
+  rate_date  TEXT NOT NULL,
+  currency   TEXT NOT NULL,
+  rate       REAL NOT NULL CHECK (rate > 0),
+  multiplier INTEGER NOT NULL CHECK (multiplier > 0),
+  PRIMARY KEY (currency, rate_date)
 );
 
 CREATE TABLE IF NOT EXISTS companies (

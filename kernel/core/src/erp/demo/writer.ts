@@ -8,6 +8,7 @@ type Row = ReadonlyArray<string | number | null>;
 
 const COLUMNS: Record<DemoErpTable, readonly string[]> = {
   meta: ["key", "value"],
+  exchange_rates: ["rate_date", "currency", "rate", "multiplier"],
   companies: ["id", "code", "name", "tax_id", "currency", "city"],
   periods: ["company_id", "year", "month", "closed"],
   accounts: ["company_id", "code", "name", "class", "kind", "level", "parent_code"],
