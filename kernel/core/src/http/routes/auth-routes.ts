@@ -1,10 +1,12 @@
 /**
  * `/api/auth/*`: login, refresh (rotating), logout and the current user.
  *
- * API clients carry the refresh token themselves (JSON body). Browsers get it as well
- * in an HttpOnly, SameSite=Strict cookie scoped to `/api/auth`, so the web shell never
- * has to keep a long-lived secret where page scripts can read it: refresh and logout
- * take the token from the body when given, else from that cookie.
+ * Browsers get the refresh token only in an HttpOnly, SameSite=Strict cookie scoped to
+ * `/api/auth`, so page scripts never see a long-lived secret. API clients ask for it in
+ * the body (`refresh_token_in_body: true` at sign-in) and carry it themselves; a refresh
+ * that sends the token in its body gets the new one in the answer's body, a cookie-only
+ * refresh only as the cookie. Refresh and logout take the token from the body when
+ * given, else from that cookie.
  */
 
 import { TooManyRequestsError, UnauthorizedError } from "@roa2web/plugin-sdk";
@@ -18,10 +20,14 @@ import { companySchema, errorResponses } from "./schemas.js";
 
 const tokenPair = {
   type: "object",
-  required: ["access_token", "refresh_token", "token_type", "expires_in"],
+  required: ["access_token", "token_type", "expires_in"],
   properties: {
     access_token: { type: "string" },
-    refresh_token: { type: "string" },
+    refresh_token: {
+      type: "string",
+      description:
+        "Only when asked for: `refresh_token_in_body: true` at sign-in, or a refresh that sent the token in its body (browsers get it as the HttpOnly cookie only)",
+    },
     token_type: { type: "string", enum: ["Bearer"] },
     expires_in: { type: "integer", description: "Seconds until the access token expires" },
     refresh_expires_at: { type: "string", format: "date-time" },
@@ -48,6 +54,13 @@ function refreshTokenOf(request: FastifyRequest<{ Body: RefreshBody }>): string 
   if (fromBody) return fromBody;
   const header = request.headers.cookie;
   return header ? parseCookie(header)[REFRESH_COOKIE] : undefined;
+}
+
+/** The pair as answered: the refresh token in the body only to a client that asked. */
+function answeredPair(pair: TokenPair, inBody: boolean): Omit<TokenPair, "refresh_token"> {
+  if (inBody) return pair;
+  const { refresh_token: _cookieOnly, ...rest } = pair;
+  return rest;
 }
 
 function setRefreshCookie(request: FastifyRequest, reply: FastifyReply, pair: TokenPair): void {
@@ -84,7 +97,7 @@ function clearRefreshCookie(request: FastifyRequest, reply: FastifyReply): void 
 export async function authRoutes(app: FastifyInstance, deps: HttpDependencies): Promise<void> {
   const { auth, settings } = deps;
 
-  app.post<{ Body: { username: string; password: string } }>(
+  app.post<{ Body: { username: string; password: string; refresh_token_in_body?: boolean } }>(
     "/api/auth/login",
     {
       config: {
@@ -112,6 +125,12 @@ export async function authRoutes(app: FastifyInstance, deps: HttpDependencies): 
           properties: {
             username: { type: "string", minLength: 1, maxLength: 100 },
             password: { type: "string", minLength: 1, maxLength: 200 },
+            refresh_token_in_body: {
+              type: "boolean",
+              default: false,
+              description:
+                "An API client that keeps the refresh token itself: true puts it in the answer's body (a browser gets it only as the HttpOnly cookie)",
+            },
           },
         },
         response: { 200: tokenPair, ...errorResponses },
@@ -120,7 +139,7 @@ export async function authRoutes(app: FastifyInstance, deps: HttpDependencies): 
     async (request, reply) => {
       const pair = await auth.login(request.body.username, request.body.password);
       setRefreshCookie(request, reply, pair);
-      return pair;
+      return answeredPair(pair, request.body.refresh_token_in_body === true);
     },
   );
 
@@ -141,7 +160,7 @@ export async function authRoutes(app: FastifyInstance, deps: HttpDependencies): 
       try {
         const pair = await auth.refresh(token);
         setRefreshCookie(request, reply, pair);
-        return pair;
+        return answeredPair(pair, request.body?.refresh_token !== undefined);
       } catch (error) {
         clearRefreshCookie(request, reply);
         throw error;
