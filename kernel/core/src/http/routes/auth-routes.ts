@@ -16,7 +16,7 @@ import type { TokenPair } from "../../auth/auth-service.js";
 import { bearerTokenOf } from "../access-control.js";
 import type { HttpDependencies } from "../http-dependencies.js";
 import { visibleCompanies } from "./companies-routes.js";
-import { companySchema, errorResponses } from "./schemas.js";
+import { companySchema, errorsAnswered } from "./schemas.js";
 
 const tokenPair = {
   type: "object",
@@ -133,7 +133,7 @@ export async function authRoutes(app: FastifyInstance, deps: HttpDependencies): 
             },
           },
         },
-        response: { 200: tokenPair, ...errorResponses },
+        response: { 200: tokenPair, ...errorsAnswered(401) },
       },
     },
     async (request, reply) => {
@@ -151,7 +151,7 @@ export async function authRoutes(app: FastifyInstance, deps: HttpDependencies): 
         tags: ["auth"],
         summary: "Exchange a refresh token for a new pair (the old one stops working)",
         body: refreshBody,
-        response: { 200: tokenPair, ...errorResponses },
+        response: { 200: tokenPair, ...errorsAnswered(401) },
       },
     },
     async (request, reply) => {
@@ -177,7 +177,7 @@ export async function authRoutes(app: FastifyInstance, deps: HttpDependencies): 
         summary:
           "Sign out: revokes the refresh token and every token rotated from it, and the access token sent in Authorization (if any)",
         body: refreshBody,
-        response: { 204: { type: "null", description: "Signed out" }, ...errorResponses },
+        response: { 204: { type: "null", description: "Signed out" } },
       },
     },
     async (request, reply) => {
@@ -215,7 +215,6 @@ export async function authRoutes(app: FastifyInstance, deps: HttpDependencies): 
               companies: { type: "array", items: companySchema },
             },
           },
-          ...errorResponses,
         },
       },
     },

@@ -8,7 +8,7 @@ import type { FastifyInstance } from "fastify";
 import type { PluginRecord } from "../../plugins/plugin-manager.js";
 import type { HttpDependencies } from "../http-dependencies.js";
 import { Switchboard } from "../switchboard.js";
-import { errorResponses } from "./schemas.js";
+import { errorsAnswered } from "./schemas.js";
 
 export const ADMIN_PERMISSION = "kernel:admin";
 
@@ -92,7 +92,6 @@ export async function pluginAdminRoutes(
           "Plugins: the enabled ones for everyone, every plugin with details for administrators",
         response: {
           200: { type: "object", properties: { items: { type: "array", items: pluginView } } },
-          ...errorResponses,
         },
       },
     },
@@ -121,7 +120,7 @@ export async function pluginAdminRoutes(
             required: ["name"],
             properties: { name: { type: "string", pattern: "^[a-z0-9-]{1,60}$" } },
           },
-          response: { 200: pluginView, ...errorResponses },
+          response: { 200: pluginView, ...errorsAnswered(409) },
         },
       },
       async (request) => {
