@@ -21,7 +21,9 @@ describeBrowser("the API docs page", () => {
       if (message.type() === "error") problems.push(message.text());
     });
     page.on("pageerror", (error) => problems.push(error.message));
-    await page.goto("/api/docs");
+    // swagger-ui's bundle is large: on a busy machine it takes a while to load and render.
+    page.setDefaultTimeout(60_000);
+    await page.goto("/api/docs", { waitUntil: "domcontentloaded" });
     const login = page.locator(".opblock", { hasText: "/api/auth/login" }).first();
     await login.waitFor();
     await page.locator(".opblock", { hasText: "/api/auth/me" }).first().waitFor();
