@@ -15,11 +15,12 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
+// An API client's sign-in: it keeps the refresh token itself, so it asks for it in the body.
 async function login(username = "demo", password = "demo", ip = "10.0.0.1") {
   return inject(t.kernel, {
     method: "POST",
     url: "/api/auth/login",
-    payload: { username, password },
+    payload: { username, password, refresh_token_in_body: true },
     remoteAddress: ip,
   });
 }
@@ -378,6 +379,40 @@ describe("refresh tokens", () => {
       payload: {},
     });
     expect(garbage.statusCode).toBe(204);
+  });
+
+  it("gives a browser's sign-in and cookie-only refresh the refresh token as the cookie only, never in the body", async () => {
+    const signedIn = await inject(t.kernel, {
+      method: "POST",
+      url: "/api/auth/login",
+      payload: { username: "demo", password: "demo" },
+      remoteAddress: "10.0.4.9",
+    });
+    expect(signedIn.statusCode).toBe(200);
+    expect(signedIn.json().access_token).toBeTruthy();
+    expect(signedIn.json()).not.toHaveProperty("refresh_token");
+    const cookie = String(signedIn.headers["set-cookie"]).split(";")[0] as string;
+    expect(cookie).toMatch(/^roa2web_refresh=.{30,}/);
+
+    const refreshed = await inject(t.kernel, {
+      method: "POST",
+      url: "/api/auth/refresh",
+      headers: { cookie },
+      payload: {},
+    });
+    expect(refreshed.statusCode).toBe(200);
+    expect(refreshed.json().access_token).toBeTruthy();
+    expect(refreshed.json()).not.toHaveProperty("refresh_token");
+    expect(String(refreshed.headers["set-cookie"])).toMatch(/^roa2web_refresh=[^;]+;/);
+
+    // A client that sends the token in the body holds it itself: it gets the new one there.
+    const api = (await login("demo", "demo", "10.0.4.10")).json();
+    const rotated = await inject(t.kernel, {
+      method: "POST",
+      url: "/api/auth/refresh",
+      payload: { refresh_token: api.refresh_token },
+    });
+    expect(rotated.json().refresh_token).toMatch(/.{30,}/);
   });
 
   it("keeps a browser's refresh token in an HttpOnly cookie scoped to /api/auth", async () => {

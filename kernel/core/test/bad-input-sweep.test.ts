@@ -21,6 +21,7 @@ import {
   casesFor,
   contractValidator,
   exampleOf,
+  FIELD_LOCATIONS,
   type JsonSchema,
   type Operation,
   type Parameter,
@@ -158,7 +159,14 @@ function problemWith(sweepCase: SweepCase, answer: Answer): string | undefined {
   }
   if (status >= 400) {
     if (!type.startsWith("application/json")) return `${status} with content type "${type}"`;
-    let parsed: { error?: { code?: unknown; message?: unknown; request_id?: unknown } };
+    let parsed: {
+      error?: {
+        code?: unknown;
+        message?: unknown;
+        request_id?: unknown;
+        details?: { field?: unknown; location?: unknown };
+      };
+    };
     try {
       parsed = JSON.parse(text);
     } catch {
@@ -177,6 +185,28 @@ function problemWith(sweepCase: SweepCase, answer: Answer): string | undefined {
     }
     if (sweepCase.names !== undefined && !text.includes(sweepCase.names)) {
       return `${status} that does not name the field ${sweepCase.names}: ${text.slice(0, 200)}`;
+    }
+    // One shape for a refused field, from the schema or from the route's own rules.
+    const details = error.details;
+    if (details?.field !== undefined) {
+      if (
+        typeof details.field !== "string" ||
+        !FIELD_LOCATIONS.includes(String(details.location))
+      ) {
+        return `${status} whose details.field is not {field, location}: ${text.slice(0, 200)}`;
+      }
+    }
+    const refusal = sweepCase.refusal;
+    if (refusal && status === 400) {
+      if (details?.field !== refusal.field || details.location !== refusal.location) {
+        return `${status} whose details are not ${JSON.stringify(refusal)}: ${text.slice(0, 200)}`;
+      }
+      if (refusal.message && !refusal.message.test(error.message)) {
+        return `${status} whose message does not match ${refusal.message}: ${error.message}`;
+      }
+    }
+    if (status === 415 && error.code !== "UNSUPPORTED_MEDIA_TYPE") {
+      return `415 with code ${String(error.code)}`;
     }
   }
   return undefined;

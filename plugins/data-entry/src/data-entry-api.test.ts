@@ -206,7 +206,7 @@ describe("receipts", () => {
   it("refuses a company the ERP does not have (400)", async () => {
     const response = await call("admin", "POST", "/receipts", { ...receiptBody, company_id: 999 });
     expect(response.statusCode).toBe(400);
-    expect(response.json().error.details).toEqual({ field: "company_id" });
+    expect(response.json().error.details).toEqual({ field: "company_id", location: "body" });
   });
 
   it("refuses a company not granted (403) and a missing permission (403)", async () => {
@@ -361,7 +361,11 @@ describe("entries", () => {
       entries: [{ account: "9999", side: "debit", amount: 1 }],
     });
     expect(unknown.statusCode).toBe(400);
-    expect(unknown.json().error.details).toEqual({ field: "entries", accounts: ["9999"] });
+    expect(unknown.json().error.details).toEqual({
+      field: "entries",
+      location: "body",
+      accounts: ["9999"],
+    });
     const zero = await call("clerk", "PUT", `/receipts/${id}/entries`, {
       entries: [{ account: "604", side: "debit", amount: 0 }],
     });
@@ -571,7 +575,7 @@ describe("attachments", () => {
       payload: body.payload,
     });
     expect(wrongField.statusCode).toBe(400);
-    expect(wrongField.json().error.details).toEqual({ field: "file" });
+    expect(wrongField.json().error.details).toEqual({ field: "file", location: "body" });
   });
 
   // Found by the bad-input sweep (kernel/core/test/bad-input-sweep.test.ts): each was a 500.

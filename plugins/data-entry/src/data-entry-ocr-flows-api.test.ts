@@ -323,7 +323,7 @@ describe("a receipt from a photo", () => {
   it("needs the company before the file and a company granted", async () => {
     const missing = await fromImage([["file", PNG, "a.png"]]);
     expect(missing.statusCode).toBe(400);
-    expect(missing.json().error.details).toEqual({ field: "body.company_id" });
+    expect(missing.json().error.details).toEqual({ field: "company_id", location: "body" });
     const refused = await fromImage(
       [
         ["company_id", "1"],

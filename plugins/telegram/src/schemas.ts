@@ -1,18 +1,6 @@
 /** JSON schemas of the HTTP routes (kept as constants: `tags`/`summary` are not in the SDK's types). */
-const errorSchema = {
-  type: "object",
-  properties: {
-    error: {
-      type: "object",
-      properties: {
-        code: { type: "string" },
-        message: { type: "string" },
-        request_id: { type: "string" },
-        details: { type: "object", additionalProperties: true },
-      },
-    },
-  },
-};
+import { errorResponseSchema as errorSchema } from "@roa2web/plugin-sdk";
+
 const errorResponses = { 401: errorSchema, 403: errorSchema };
 
 export const createCodeSchema = {

@@ -11,6 +11,8 @@ import { REPO_ROOT } from "../../../kernel/core/test/helpers/test-kernel.js";
 export const RECEIPTS_DIR =
   process.env.ROA2WEB_RECEIPTS_DIR ?? path.join(REPO_ROOT, "..", "shared", "data", "receipts");
 export const HAVE_RECEIPTS = existsSync(path.join(RECEIPTS_DIR, "ground-truth.json"));
+/** Why the tests that need the scans skip (in their names, and printed once). */
+export const NO_RECEIPTS = `skipped: no receipt scans in ${RECEIPTS_DIR} (set ROA2WEB_RECEIPTS_DIR)`;
 /** A scan the OCR reads well (total 24,23 EUR on 2020-03-02, see ground-truth.json). */
 export const SCAN = "aldi_02032020_19_02423.jpg";
 export const SCAN_PATH = path.join(RECEIPTS_DIR, SCAN);

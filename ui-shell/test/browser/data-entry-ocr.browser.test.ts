@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   fillReceiptForm,
   HAVE_RECEIPTS,
+  NO_RECEIPTS,
   openDataEntry,
   RECEIPTS_DIR,
   recentWeekday,
@@ -30,8 +31,10 @@ import {
 
 let env: BrowserEnv | undefined;
 
+if (!HAVE_RECEIPTS) console.warn(`[data-entry UI with OCR] ${NO_RECEIPTS}`);
+
 (HAVE_RECEIPTS ? describeBrowser : describe.skip)(
-  `data-entry UI with OCR (skipped: no receipt scans in ${RECEIPTS_DIR})`,
+  `data-entry UI with OCR${HAVE_RECEIPTS ? "" : ` (${NO_RECEIPTS})`}`,
   () => {
     beforeAll(async () => {
       env = await startBrowserEnv({

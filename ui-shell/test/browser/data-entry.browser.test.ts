@@ -12,8 +12,8 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import {
   fillReceiptForm,
   HAVE_RECEIPTS,
+  NO_RECEIPTS,
   openDataEntry,
-  RECEIPTS_DIR,
   recentWeekday,
   SCAN,
   SCAN_PATH,
@@ -59,7 +59,7 @@ describeBrowser("data-entry UI", () => {
   });
 
   it.skipIf(!HAVE_RECEIPTS)(
-    `creates a receipt from what was typed and a scan, edits its entries, submits and approves it (needs the receipt scans in ${RECEIPTS_DIR}; skipped without them)`,
+    `creates a receipt from what was typed and a scan, edits its entries, submits and approves it${HAVE_RECEIPTS ? "" : ` (${NO_RECEIPTS})`}`,
     async () => {
       const page = await env.newPage();
       await signIn(page);

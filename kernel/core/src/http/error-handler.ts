@@ -74,6 +74,56 @@ export function validationField(issues: readonly ValidationIssue[]): string | un
   return path.length > 0 ? path.join(".") : undefined;
 }
 
+const LOCATIONS = ["body", "querystring", "params", "headers"] as const;
+type Location = (typeof LOCATIONS)[number];
+
+function hasKey(value: unknown, key: string): boolean {
+  return typeof value === "object" && value !== null && Object.hasOwn(value, key);
+}
+
+/**
+ * Where the field a typed error names was sent, so that `details` has one shape
+ * (`{field, location}`) whether the schema or the route's own rules refused it: the
+ * location the message starts with (`querystring.period …`), else the part of the
+ * request that carries the field's first segment, else the body for a request that
+ * sends one (a multipart form's field) and the query string for one that does not.
+ */
+export function fieldLocation(
+  request: Pick<FastifyRequest, "method" | "params" | "query" | "body">,
+  field: string,
+  message: string,
+): Location {
+  const named = LOCATIONS.find((location) => message.startsWith(`${location}.`));
+  if (named) return named;
+  const head = field.split(".")[0] ?? field;
+  if (hasKey(request.params, head)) return "params";
+  if (hasKey(request.query, head)) return "querystring";
+  if (hasKey(request.body, head)) return "body";
+  return request.method === "GET" || request.method === "HEAD" || request.method === "DELETE"
+    ? "querystring"
+    : "body";
+}
+
+/**
+ * A typed error's details in the validation errors' shape: a `field` named with its
+ * location (`body.company_id`) is split into `{field: "company_id", location: "body"}`,
+ * and a `field` without a location gets one.
+ */
+export function typedErrorDetails(
+  request: Pick<FastifyRequest, "method" | "params" | "query" | "body">,
+  message: string,
+  details: Record<string, unknown> | undefined,
+): Record<string, unknown> | undefined {
+  const field = details?.field;
+  if (typeof field !== "string") return details;
+  const prefixed = LOCATIONS.find((location) => field.startsWith(`${location}.`));
+  if (prefixed) {
+    return { ...details, field: field.slice(prefixed.length + 1), location: prefixed };
+  }
+  if (typeof details?.location === "string") return details;
+  return { ...details, location: fieldLocation(request, field, message) };
+}
+
 export function errorBody(
   request: FastifyRequest,
   code: string,
@@ -120,7 +170,14 @@ export function installErrorHandling(
         request.log.error({ err: error, cause: error.cause }, error.message);
       return reply
         .status(error.statusCode)
-        .send(errorBody(request, error.code, error.message, error.details));
+        .send(
+          errorBody(
+            request,
+            error.code,
+            error.message,
+            typedErrorDetails(request, error.message, error.details),
+          ),
+        );
     }
     if (error.validation) {
       const issues = error.validation as ValidationIssue[];
@@ -137,6 +194,19 @@ export function installErrorHandling(
         );
     }
     const status = error.statusCode ?? 500;
+    if (error.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE") {
+      const type = String(request.headers["content-type"] ?? "").slice(0, 100);
+      return reply
+        .status(415)
+        .send(
+          errorBody(
+            request,
+            "UNSUPPORTED_MEDIA_TYPE",
+            `A "${type}" body is not accepted: send JSON (Content-Type: application/json), or multipart/form-data to an upload route`,
+            { content_type: type },
+          ),
+        );
+    }
     if (status >= 400 && status < 500) {
       // Fastify's and its plugins' own 4xx messages (bad JSON, body too large, wrong
       // content type) describe the request, not the server: safe to return.

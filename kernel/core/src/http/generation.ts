@@ -28,8 +28,7 @@ import { errorBody, installErrorHandling, urlErrorBody } from "./error-handler.j
 import type { HttpDependencies } from "./http-dependencies.js";
 import { installStrictJsonParser } from "./json-body.js";
 import { lazyChildLogger } from "./lazy-logger.js";
-import { documentMultipartBody } from "./openapi-multipart.js";
-import { markOptionalBodies } from "./openapi-optional-bodies.js";
+import { docsPageCsp, documentObject, documentRoute } from "./openapi-document.js";
 import { registerPluginRoutes } from "./plugin-routes.js";
 import { authRoutes } from "./routes/auth-routes.js";
 import { companiesRoutes } from "./routes/companies-routes.js";
@@ -222,12 +221,16 @@ export async function buildGeneration(
       },
       security: [{ bearer: [] }],
     },
-    // Upload routes state their form in `multipartBody` (see openapi-multipart.ts).
-    transform: documentMultipartBody,
-    // A body that may be left out (logout, refresh) is documented as not required.
-    transformObject: markOptionalBodies,
+    // Upload forms, no lock on public routes, the errors each route can answer; named
+    // shared shapes, file answers, optional bodies (see openapi-document.ts).
+    transform: documentRoute,
+    transformObject: documentObject,
   });
-  await app.register(swaggerUi, { routePrefix: "/api/docs", staticCSP: true });
+  await app.register(swaggerUi, {
+    routePrefix: "/api/docs",
+    staticCSP: true,
+    transformStaticCSP: docsPageCsp,
+  });
 
   installAccessControl(app, deps.accessTokens);
   if (hasShell && deps.settings.uiShellDir) {

@@ -64,6 +64,10 @@ export type Expectation = "reject" | "any" | number[];
  * token 401, no permission 403, a route that is not there for this caller 404).
  */
 export const TOO_LARGE = [413, 401, 403, 404];
+/** A body of a type the route does not take: 415, unless refused before the body is read. */
+export const WRONG_TYPE = [415, 401, 403, 404];
+/** A missing field: 400, unless refused before the request is validated. */
+export const MISSING = [400, 401, 403, 404];
 
 export interface SweepCase {
   operation: string;
@@ -76,7 +80,15 @@ export interface SweepCase {
   expect: Expectation;
   /** A refusal must name this field (its message or details). */
   names?: string;
+  /**
+   * A 400 must have `details` `{field, location}` with these values, and a message that
+   * matches `message` when given (a missing field "is required").
+   */
+  refusal?: { field: string; location: string; message?: RegExp };
 }
+
+/** Where a refused field was sent, as `details.location` says it. */
+export const FIELD_LOCATIONS = ["body", "querystring", "params", "headers"];
 
 export interface BaseRequest {
   /** A valid value for each path parameter (raw, not encoded). */
@@ -312,8 +324,13 @@ export function casesFor(
       url: `${fill(operation.path, base.path)}${queryString(others)}${others.length ? "&" : "?"}${encode(parameter.name)}=%E0%A4%A`,
     });
     if (parameter.required) {
-      add(`query ${parameter.name}: missing`, "reject", {
+      add(`query ${parameter.name}: missing`, MISSING, {
         url: fill(operation.path, base.path) + queryString(others),
+        refusal: {
+          field: parameter.name,
+          location: "querystring",
+          message: new RegExp(`^querystring\\.${parameter.name} is required$`),
+        },
       });
     }
   }
@@ -382,7 +399,15 @@ export function casesFor(
     json("unknown extra field", JSON.stringify(extra), verdict(extra));
     for (const key of schema.required ?? []) {
       const { [key]: _left, ...rest } = valid;
-      json(`without required ${key}`, JSON.stringify(rest), "reject");
+      add(`body: without required ${key}`, MISSING, {
+        headers: { ...headers, ...JSON_TYPE },
+        body: Buffer.from(JSON.stringify(rest)),
+        refusal: {
+          field: key,
+          location: "body",
+          message: new RegExp(`^body\\.${key} is required$`),
+        },
+      });
     }
     for (const [key, propertySchema] of Object.entries(schema.properties ?? {})) {
       for (const [label, value] of wrongValues(propertySchema)) {
@@ -403,12 +428,17 @@ export function casesFor(
     }
   }
 
-  // Content types other than JSON. A route with a JSON body contract refuses them; a
-  // route without one either ignores the body or refuses it (415).
-  const refusesOthers: Expectation = schema && !operation.multipart ? "reject" : "any";
+  // Content types other than JSON. A route with a JSON body contract or an upload form
+  // refuses them with a 415 (even text/plain holding valid JSON); a route without one
+  // either ignores the body or refuses it (415).
+  const refusesOthers: Expectation = schema || operation.multipart ? WRONG_TYPE : "any";
   const text = baseBody ?? Buffer.from("{}");
-  add("content type: text/plain", schema ? verdict(text.toString()) : "any", {
+  add("content type: text/plain", refusesOthers, {
     headers: { ...headers, "content-type": "text/plain" },
+    body: text,
+  });
+  add("content type: text/plain; charset=utf-8", refusesOthers, {
+    headers: { ...headers, "content-type": "text/plain; charset=utf-8" },
     body: text,
   });
   add("content type: form-urlencoded", refusesOthers, {
@@ -419,7 +449,7 @@ export function casesFor(
     headers: { ...headers, "content-type": "application/xml" },
     body: Buffer.from("<a/>"),
   });
-  add("content type: JSON in UTF-16", refusesOthers === "reject" ? "reject" : "any", {
+  add("content type: JSON in UTF-16", refusesOthers === "any" ? "any" : "reject", {
     headers: { ...headers, "content-type": "application/json; charset=utf-16" },
     body: Buffer.from(JSON.stringify(base.body ?? {}), "utf16le"),
   });
@@ -511,6 +541,7 @@ export function casesFor(
         headers: { ...headers, ...multipartType },
         body: multipartBody(boundary, partsOf({ [key]: undefined })),
         names: key,
+        refusal: { field: key, location: "body" },
       });
     }
     for (const [key, field] of Object.entries(form.properties)) {
@@ -519,6 +550,7 @@ export function casesFor(
         headers: { ...headers, ...multipartType },
         body: multipartBody(boundary, partsOf({ [key]: "abc" })),
         names: key,
+        refusal: { field: key, location: "body" },
       });
     }
   }

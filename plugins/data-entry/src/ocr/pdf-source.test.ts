@@ -24,6 +24,8 @@ const RECEIPTS =
   process.env.ROA2WEB_RECEIPTS_DIR ??
   fileURLToPath(new URL("../../../../../shared/data/receipts/", import.meta.url));
 const haveReceipts = existsSync(path.join(RECEIPTS, "ground-truth.json"));
+const SKIPPED = `skipped: no receipt scans at ${RECEIPTS} (set ROA2WEB_RECEIPTS_DIR)`;
+if (!haveReceipts) console.warn(`[A real scan saved as PDF] ${SKIPPED}`);
 
 const reader = new PdfReader();
 afterAll(() => reader.close());
@@ -269,7 +271,7 @@ describe("PdfReader's worker thread", () => {
 });
 
 describe.skipIf(!haveReceipts)(
-  `A real scan saved as PDF (skipped: no scans at ${RECEIPTS})`,
+  `A real scan saved as PDF${haveReceipts ? "" : ` (${SKIPPED})`}`,
   () => {
     const pool = new OcrPool({ size: 1 });
     afterAll(() => pool.close());

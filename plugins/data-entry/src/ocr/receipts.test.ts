@@ -12,6 +12,8 @@ const RECEIPTS =
   process.env.ROA2WEB_RECEIPTS_DIR ??
   fileURLToPath(new URL("../../../../../shared/data/receipts/", import.meta.url));
 const haveReceipts = existsSync(path.join(RECEIPTS, "ground-truth.json"));
+const SKIPPED = `skipped: no receipt scans at ${RECEIPTS} (set ROA2WEB_RECEIPTS_DIR)`;
+if (!haveReceipts) console.warn(`[OCR of real receipt scans] ${SKIPPED}`);
 
 interface Truth {
   file: string;
@@ -24,7 +26,7 @@ interface Truth {
 const SAMPLES = ["aldi_02032020_19_02423.jpg", "lidl_21042020_09_01706.jpg"];
 
 describe.skipIf(!haveReceipts)(
-  `OCR of real receipt scans (skipped: no scans at ${RECEIPTS})`,
+  `OCR of real receipt scans${haveReceipts ? "" : ` (${SKIPPED})`}`,
   () => {
     const pool = new OcrPool({ size: 2 });
     let truth: Truth[] = [];

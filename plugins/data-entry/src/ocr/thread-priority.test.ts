@@ -73,7 +73,7 @@ describe("OCR worker thread priority", () => {
   );
 
   it.skipIf(!linux)(
-    "leaves every thread at normal priority with threadNice 0 (Linux only)",
+    "leaves every thread at normal priority with threadNice 0 (Linux; elsewhere skipped: no per-thread priority)",
     async () => {
       const ownNice = niceOf(Number(readlinkSync("/proc/thread-self").split("/").pop()));
       // The previous test's lowered threads can outlive its pool.close() by a moment (a full run

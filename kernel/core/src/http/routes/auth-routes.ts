@@ -1,10 +1,12 @@
 /**
  * `/api/auth/*`: login, refresh (rotating), logout and the current user.
  *
- * API clients carry the refresh token themselves (JSON body). Browsers get it as well
- * in an HttpOnly, SameSite=Strict cookie scoped to `/api/auth`, so the web shell never
- * has to keep a long-lived secret where page scripts can read it: refresh and logout
- * take the token from the body when given, else from that cookie.
+ * Browsers get the refresh token only in an HttpOnly, SameSite=Strict cookie scoped to
+ * `/api/auth`, so page scripts never see a long-lived secret. API clients ask for it in
+ * the body (`refresh_token_in_body: true` at sign-in) and carry it themselves; a refresh
+ * that sends the token in its body gets the new one in the answer's body, a cookie-only
+ * refresh only as the cookie. Refresh and logout take the token from the body when
+ * given, else from that cookie.
  *
  * Sign-in is throttled on failed attempts only, per client address and per account
  * (auth/login-throttle.ts); a refusal is a 429 with Retry-After and
@@ -20,14 +22,18 @@ import { bearerTokenOf } from "../access-control.js";
 import type { HttpDependencies } from "../http-dependencies.js";
 import { clientAddressKey } from "../trust-proxy.js";
 import { visibleCompanies } from "./companies-routes.js";
-import { companySchema, errorResponses } from "./schemas.js";
+import { companySchema, errorsAnswered } from "./schemas.js";
 
 const tokenPair = {
   type: "object",
-  required: ["access_token", "refresh_token", "token_type", "expires_in"],
+  required: ["access_token", "token_type", "expires_in"],
   properties: {
     access_token: { type: "string" },
-    refresh_token: { type: "string" },
+    refresh_token: {
+      type: "string",
+      description:
+        "Only when asked for: `refresh_token_in_body: true` at sign-in, or a refresh that sent the token in its body (browsers get it as the HttpOnly cookie only)",
+    },
     token_type: { type: "string", enum: ["Bearer"] },
     expires_in: { type: "integer", description: "Seconds until the access token expires" },
     refresh_expires_at: { type: "string", format: "date-time" },
@@ -54,6 +60,13 @@ function refreshTokenOf(request: FastifyRequest<{ Body: RefreshBody }>): string 
   if (fromBody) return fromBody;
   const header = request.headers.cookie;
   return header ? parseCookie(header)[REFRESH_COOKIE] : undefined;
+}
+
+/** The pair as answered: the refresh token in the body only to a client that asked. */
+function answeredPair(pair: TokenPair, inBody: boolean): Omit<TokenPair, "refresh_token"> {
+  if (inBody) return pair;
+  const { refresh_token: _cookieOnly, ...rest } = pair;
+  return rest;
 }
 
 function setRefreshCookie(request: FastifyRequest, reply: FastifyReply, pair: TokenPair): void {
@@ -90,7 +103,7 @@ function clearRefreshCookie(request: FastifyRequest, reply: FastifyReply): void 
 export async function authRoutes(app: FastifyInstance, deps: HttpDependencies): Promise<void> {
   const { auth } = deps;
 
-  app.post<{ Body: { username: string; password: string } }>(
+  app.post<{ Body: { username: string; password: string; refresh_token_in_body?: boolean } }>(
     "/api/auth/login",
     {
       config: { access: "public" },
@@ -104,9 +117,15 @@ export async function authRoutes(app: FastifyInstance, deps: HttpDependencies): 
           properties: {
             username: { type: "string", minLength: 1, maxLength: 100 },
             password: { type: "string", minLength: 1, maxLength: 200 },
+            refresh_token_in_body: {
+              type: "boolean",
+              default: false,
+              description:
+                "An API client that keeps the refresh token itself: true puts it in the answer's body (a browser gets it only as the HttpOnly cookie)",
+            },
           },
         },
-        response: { 200: tokenPair, ...errorResponses },
+        response: { 200: tokenPair, ...errorsAnswered(401) },
       },
     },
     async (request, reply) => {
@@ -131,7 +150,7 @@ export async function authRoutes(app: FastifyInstance, deps: HttpDependencies): 
       }
       await attempt.succeeded();
       setRefreshCookie(request, reply, pair);
-      return pair;
+      return answeredPair(pair, request.body.refresh_token_in_body === true);
     },
   );
 
@@ -143,7 +162,7 @@ export async function authRoutes(app: FastifyInstance, deps: HttpDependencies): 
         tags: ["auth"],
         summary: "Exchange a refresh token for a new pair (the old one stops working)",
         body: refreshBody,
-        response: { 200: tokenPair, ...errorResponses },
+        response: { 200: tokenPair, ...errorsAnswered(401) },
       },
     },
     async (request, reply) => {
@@ -152,7 +171,7 @@ export async function authRoutes(app: FastifyInstance, deps: HttpDependencies): 
       try {
         const pair = await auth.refresh(token);
         setRefreshCookie(request, reply, pair);
-        return pair;
+        return answeredPair(pair, request.body?.refresh_token !== undefined);
       } catch (error) {
         clearRefreshCookie(request, reply);
         throw error;
@@ -169,7 +188,7 @@ export async function authRoutes(app: FastifyInstance, deps: HttpDependencies): 
         summary:
           "Sign out: revokes the refresh token and every token rotated from it, and the access token sent in Authorization (if any)",
         body: refreshBody,
-        response: { 204: { type: "null", description: "Signed out" }, ...errorResponses },
+        response: { 204: { type: "null", description: "Signed out" } },
       },
     },
     async (request, reply) => {
@@ -207,7 +226,6 @@ export async function authRoutes(app: FastifyInstance, deps: HttpDependencies): 
               companies: { type: "array", items: companySchema },
             },
           },
-          ...errorResponses,
         },
       },
     },

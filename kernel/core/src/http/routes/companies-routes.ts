@@ -3,7 +3,7 @@
 import { type AuthUser, canSeeCompany, ForbiddenError, NotFoundError } from "@roa2web/plugin-sdk";
 import type { FastifyInstance } from "fastify";
 import type { HttpDependencies } from "../http-dependencies.js";
-import { companySchema, errorResponses } from "./schemas.js";
+import { companySchema, errorsAnswered } from "./schemas.js";
 
 interface CompanyRow {
   id: number;
@@ -36,7 +36,6 @@ export async function companiesRoutes(app: FastifyInstance, deps: HttpDependenci
         summary: "The companies the caller may see",
         response: {
           200: { type: "object", properties: { items: { type: "array", items: companySchema } } },
-          ...errorResponses,
         },
       },
     },
@@ -89,7 +88,7 @@ export async function companiesRoutes(app: FastifyInstance, deps: HttpDependenci
               },
             },
           },
-          ...errorResponses,
+          ...errorsAnswered(403, 404),
         },
       },
     },

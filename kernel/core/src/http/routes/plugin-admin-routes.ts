@@ -8,7 +8,7 @@ import type { FastifyInstance } from "fastify";
 import type { PluginRecord } from "../../plugins/plugin-manager.js";
 import type { HttpDependencies } from "../http-dependencies.js";
 import { Switchboard } from "../switchboard.js";
-import { errorResponses } from "./schemas.js";
+import { errorsAnswered } from "./schemas.js";
 
 export const ADMIN_PERMISSION = "kernel:admin";
 
@@ -92,7 +92,6 @@ export async function pluginAdminRoutes(
           "Plugins: the enabled ones for everyone, every plugin with details for administrators",
         response: {
           200: { type: "object", properties: { items: { type: "array", items: pluginView } } },
-          ...errorResponses,
         },
       },
     },
@@ -121,7 +120,6 @@ export async function pluginAdminRoutes(
               items: { type: "array", items: pluginView },
             },
           },
-          ...errorResponses,
         },
       },
     },
@@ -133,12 +131,18 @@ export async function pluginAdminRoutes(
     },
   );
 
+  // What each action answers besides 200: 409 when it cannot apply (an invalid
+  // manifest, a plugin not running, a failed reload), 503 when enable did not end with
+  // the plugin running.
   const actions = {
-    enable: (name: string, by?: string) => deps.plugins.enable(name, by),
-    disable: (name: string, by?: string) => deps.plugins.disable(name, by),
-    reload: (name: string) => deps.plugins.reload(name),
+    enable: {
+      run: (name: string, by?: string) => deps.plugins.enable(name, by),
+      errors: [409, 503],
+    },
+    disable: { run: (name: string, by?: string) => deps.plugins.disable(name, by), errors: [] },
+    reload: { run: (name: string) => deps.plugins.reload(name), errors: [409] },
   } as const;
-  for (const [action, run] of Object.entries(actions)) {
+  for (const [action, { run, errors }] of Object.entries(actions)) {
     app.post<{ Params: { name: string } }>(
       `/api/kernel/plugins/:name/${action}`,
       {
@@ -151,7 +155,7 @@ export async function pluginAdminRoutes(
             required: ["name"],
             properties: { name: { type: "string", pattern: "^[a-z0-9-]{1,60}$" } },
           },
-          response: { 200: pluginView, ...errorResponses },
+          response: { 200: pluginView, ...errorsAnswered(...errors) },
         },
       },
       async (request) => {

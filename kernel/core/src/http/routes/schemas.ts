@@ -4,15 +4,14 @@ import { errorResponseSchema } from "@roa2web/plugin-sdk";
 /** The one error shape (from the SDK, so kernel and plugins document it alike). */
 export const errorResponse = errorResponseSchema;
 
-export const errorResponses = {
-  400: errorResponse,
-  401: errorResponse,
-  403: errorResponse,
-  404: errorResponse,
-  409: errorResponse,
-  429: errorResponse,
-  503: errorResponse,
-} as const;
+/**
+ * The error answers a route declares beyond those its declarations imply (401/403 from
+ * its access, 400 from its input schemas, 429 from a rate limit: openapi-document.ts
+ * adds those to the document).
+ */
+export function errorsAnswered(...statuses: number[]): Record<number, typeof errorResponse> {
+  return Object.fromEntries(statuses.map((status) => [status, errorResponse]));
+}
 
 export const companySchema = {
   type: "object",
