@@ -125,7 +125,8 @@ export async function authRoutes(app: FastifyInstance, deps: HttpDependencies): 
             },
           },
         },
-        response: { 200: tokenPair, ...errorsAnswered(401) },
+        // 429: the failed-sign-in throttle (auth/login-throttle.ts), not @fastify/rate-limit.
+        response: { 200: tokenPair, ...errorsAnswered(401, 429) },
       },
     },
     async (request, reply) => {
