@@ -104,6 +104,7 @@ describe("the OpenAPI document", () => {
       "403",
       "404",
       "409",
+      "503",
     ]);
   });
 
