@@ -192,6 +192,21 @@ describe("aging, treasury and trial balance exports", () => {
     const report = await json<TreasuryReport>(`/treasury?company=2&period=${period}&page_size=1`);
     const file = await xlsx(`/treasury/export?company=2&period=${period}&format=xlsx`, "exporter");
     expect(file.data).toHaveLength(report.movements.total);
+    // The document column names the paper in Romanian, then its number: "Ordin de plată OP 12".
+    const papers = [
+      "Chitanță",
+      "Dispoziție de plată",
+      "Extras de cont",
+      "Ordin de plată",
+      "Foaie de vărsământ",
+      "Cec de numerar",
+      "Notă contabilă",
+    ];
+    const named = file.data.map(
+      (row) => papers.find((paper) => row.cells[2]?.v.startsWith(`${paper} `)) ?? row.cells[2]?.v,
+    );
+    for (const paper of new Set(named)) expect(papers).toContain(paper);
+    expect(named).toContain("Ordin de plată");
     const receipts = report.totals.cash.receipts * 100 + report.totals.bank.receipts * 100;
     expect(Math.round(total(file.totals, "E") * 100)).toBe(Math.round(receipts));
   });
@@ -205,9 +220,38 @@ describe("aging, treasury and trial balance exports", () => {
       expect(file.data.map((row) => row.cells[0]?.v)).toEqual(
         report.lines.map((line) => line.account),
       );
-      expect(total(file.totals, "C")).toBe(report.totals.opening_debit);
-      expect(total(file.totals, "F")).toBe(report.totals.period_credit);
-      expect(total(file.totals, "H")).toBe(report.totals.closing_credit);
+      // Opening, turnover, "Total sume", closing: each a debit and a credit column, C to J.
+      const columns = [
+        "opening_debit",
+        "opening_credit",
+        "period_debit",
+        "period_credit",
+        "total_debit",
+        "total_credit",
+        "closing_debit",
+        "closing_credit",
+      ] as const;
+      expect(file.header?.cells.slice(2).map((cell) => cell.v)).toEqual([
+        "Sold inițial D",
+        "Sold inițial C",
+        "Rulaj D",
+        "Rulaj C",
+        "Total sume D",
+        "Total sume C",
+        "Sold final D",
+        "Sold final C",
+      ]);
+      columns.forEach((column, index) => {
+        expect(total(file.totals, String.fromCharCode(67 + index)), column).toBe(
+          report.totals[column],
+        );
+      });
+      const cents = (row: (typeof file.data)[number], letter: string) =>
+        Math.round(Number(row.cells.find((cell) => cell.ref.startsWith(letter))?.v ?? 0) * 100);
+      for (const row of file.data) {
+        expect(cents(row, "G")).toBe(cents(row, "C") + cents(row, "E"));
+        expect(cents(row, "H")).toBe(cents(row, "D") + cents(row, "F"));
+      }
     },
   );
 
@@ -220,7 +264,8 @@ describe("aging, treasury and trial balance exports", () => {
     const text = pdf.text.join("\n");
     expect(text).toContain("Balanță de verificare sintetică");
     expect(text).toContain("Carpați");
-    expect(text).toContain("Sold inițial debitor");
+    expect(text).toContain("Sold inițial D");
+    expect(text).toContain("Total sume C");
   });
 });
 

@@ -222,11 +222,20 @@ describeBrowser("reports UI", () => {
     await total.waitFor();
     expect(await page.getByText("Balanța este echilibrată").count()).toBe(1);
     const cells = await total.locator("td").allTextContents();
-    expect(cells).toHaveLength(6);
+    // Opening balances, turnover, "Total sume", closing balances: debit and credit each.
+    expect(
+      await page.locator("reports-trial-balance thead th[scope=colgroup]").allTextContents(),
+    ).toEqual(["Solduri inițiale", "Rulaje perioadă", "Total sume", "Solduri finale"]);
+    expect(cells).toHaveLength(8);
     // Debits equal credits in each pair of columns.
     expect(cells[0]).toBe(cells[1]);
     expect(cells[2]).toBe(cells[3]);
     expect(cells[4]).toBe(cells[5]);
+    expect(cells[6]).toBe(cells[7]);
+    // Total sume = opening + turnover.
+    expect(Math.round(parseMoney(cells[4] ?? "") * 100)).toBe(
+      Math.round((parseMoney(cells[0] ?? "") + parseMoney(cells[2] ?? "")) * 100),
+    );
     expect(
       await total
         .locator("td")
@@ -264,6 +273,16 @@ describeBrowser("reports UI", () => {
     await page.locator('[data-testid="total-treasury"]').waitFor();
     await page.locator("reports-treasury roa-data-table tbody tr").first().waitFor();
     expect(await page.getByRole("button", { name: "Exportă în PDF" }).count()).toBe(1);
+    // Each movement names its paper in Romanian: "Ordin de plată OP 12", "Extras de cont …".
+    const documents = await page
+      .locator("reports-treasury roa-data-table tbody tr td:nth-child(3)")
+      .allTextContents();
+    expect(documents.length).toBeGreaterThan(0);
+    for (const document of documents) {
+      expect(document.trim()).toMatch(
+        /^(Chitanță|Dispoziție de plată|Extras de cont|Ordin de plată|Foaie de vărsământ|Cec de numerar|Notă contabilă) /,
+      );
+    }
   }, 60_000);
 
   it("fits a phone screen", async () => {

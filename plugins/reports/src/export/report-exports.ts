@@ -41,7 +41,8 @@ import {
   toInvoiceItem,
   trialBalanceFilters,
 } from "../report-service.js";
-import { TrialBalanceFolder } from "../trial-balance-rules.js";
+import { treasuryDocumentName } from "../treasury-documents.js";
+import { TRIAL_BALANCE_COLUMNS, TrialBalanceFolder } from "../trial-balance-rules.js";
 import { createPdfWriter, type PdfFonts } from "./pdf-writer.js";
 import { cellsOf, type ExportOutcome, primeRows } from "./pump.js";
 import {
@@ -346,7 +347,7 @@ export class ReportExports {
       return [
         movement.date,
         movement.account_code,
-        `${movement.document_type} ${movement.document_number}`,
+        `${treasuryDocumentName(movement.document_type, "ro")} ${movement.document_number}`,
         movement.description,
         movement.receipt,
         movement.payment,
@@ -372,14 +373,17 @@ export class ReportExports {
     const names = await accountNames(this.#erp, { company: params.company });
     const folder = new TrialBalanceFolder({ level, accountClass, names });
     const columns: Column[] = [
-      { header: "Cont", kind: "text", width: 12 },
-      { header: "Denumire", kind: "text", width: 36 },
-      { header: "Sold inițial debitor", kind: "amount", width: 16 },
-      { header: "Sold inițial creditor", kind: "amount", width: 16 },
-      { header: "Rulaj debitor", kind: "amount", width: 16 },
-      { header: "Rulaj creditor", kind: "amount", width: 16 },
-      { header: "Sold final debitor", kind: "amount", width: 16 },
-      { header: "Sold final creditor", kind: "amount", width: 16 },
+      { header: "Cont", kind: "text", width: 11 },
+      { header: "Denumire", kind: "text", width: 30 },
+      // The usual balanță: each pair debit (D) then credit (C).
+      { header: "Sold inițial D", kind: "amount", width: 15 },
+      { header: "Sold inițial C", kind: "amount", width: 15 },
+      { header: "Rulaj D", kind: "amount", width: 15 },
+      { header: "Rulaj C", kind: "amount", width: 15 },
+      { header: "Total sume D", kind: "amount", width: 15 },
+      { header: "Total sume C", kind: "amount", width: 15 },
+      { header: "Sold final D", kind: "amount", width: 15 },
+      { header: "Sold final C", kind: "amount", width: 15 },
     ];
     const document = this.#document(
       level === "synthetic" ? "Balanță de verificare sintetică" : "Balanță de verificare",
@@ -388,16 +392,7 @@ export class ReportExports {
       accountClass !== undefined ? [`clasa ${accountClass}`] : [],
     );
     const toCells = (line: ReturnType<TrialBalanceFolder["finish"]>): Cell[] | undefined =>
-      line && [
-        line.account,
-        line.name,
-        line.opening_debit,
-        line.opening_credit,
-        line.period_debit,
-        line.period_credit,
-        line.closing_debit,
-        line.closing_credit,
-      ];
+      line && [line.account, line.name, ...TRIAL_BALANCE_COLUMNS.map((column) => line[column])];
     const source = accountTurnoverRows(this.#erp, {
       company: params.company,
       dateFrom: resolved.period.from,
@@ -424,16 +419,7 @@ export class ReportExports {
       rows,
       () => {
         const totals = folder.totals();
-        return [
-          "Total",
-          null,
-          totals.opening_debit,
-          totals.opening_credit,
-          totals.period_debit,
-          totals.period_credit,
-          totals.closing_debit,
-          totals.closing_credit,
-        ];
+        return ["Total", null, ...TRIAL_BALANCE_COLUMNS.map((column) => totals[column])];
       },
     );
   }
