@@ -126,7 +126,7 @@ describe("invoice exports", () => {
     expect(list.total).toBeGreaterThan(0);
     const file = await xlsx(`/invoices/export?${query}&format=xlsx`);
     expect(file.response.headers["content-disposition"]).toBe(
-      `attachment; filename="facturi-clienti-NORD-${period}.xlsx"`,
+      `attachment; filename="facturi-clienti_NORD_${period}.xlsx"; filename*=UTF-8''facturi-clien%C8%9Bi_NORD_${period}.xlsx`,
     );
     expect(file.response.headers["cache-control"]).toBe("no-store");
     expect(file.data).toHaveLength(list.total);
@@ -147,6 +147,10 @@ describe("invoice exports", () => {
     const query = `company=1&period=${period}&type=client&status=unpaid&sort=due_date`;
     const list = await json<InvoiceList>(`/invoices?${query}&page_size=1`);
     const file = await xlsx(`/invoices/export?${query}&format=xlsx&page=3&page_size=1`);
+    // The file name says which list it is: the filter is part of it.
+    expect(file.response.headers["content-disposition"]).toContain(
+      `filename="facturi-clienti_NORD_${period}_neachitate.xlsx"`,
+    );
     expect(file.data).toHaveLength(list.total);
     expect(total(file.totals, "G")).toBe(list.totals?.outstanding);
   });
@@ -158,7 +162,7 @@ describe("invoice exports", () => {
     expect(response.statusCode).toBe(200);
     expect(response.headers["content-type"]).toBe("application/pdf");
     expect(response.headers["content-disposition"]).toMatch(
-      /filename="facturi-furnizori-DUNA-.*\.pdf"/,
+      /filename="facturi-furnizori_DUNA_.*\.pdf"/,
     );
     expect(response.rawPayload.subarray(0, 5).toString()).toBe("%PDF-");
     const pdf = await readPdf(response.rawPayload);
@@ -274,7 +278,7 @@ describe("the dashboard as a file", () => {
     const dashboard = await json<DashboardReport>(`/dashboard?company=1&period=${period}`);
     const file = await xlsx(`/dashboard/export?company=1&period=${period}&format=xlsx`);
     expect(file.response.headers["content-disposition"]).toBe(
-      `attachment; filename="tablou-de-bord-NORD-${period}.xlsx"`,
+      `attachment; filename="tablou-de-bord_NORD_${period}.xlsx"; filename*=UTF-8''tablou-de-bord_NORD_${period}.xlsx`,
     );
     expect(file.data.map((row) => row.cells[0]?.v)).toEqual(
       dashboard.series.map((month) => month.month),
@@ -285,6 +289,20 @@ describe("the dashboard as a file", () => {
     expect(total(file.totals, "B")).toBe(sum("revenue"));
     expect(total(file.totals, "C")).toBe(sum("expenses"));
     expect(total(file.totals, "D")).toBe(sum("result"));
+    // The period's figures are number cells with the amount format, not text.
+    const figure = (label: string) => file.title.find((row) => row.cells[0]?.v === label)?.cells[1];
+    for (const [label, value] of [
+      ["Venituri", dashboard.revenue],
+      ["Cheltuieli", dashboard.expenses],
+      ["Rezultat", dashboard.result],
+      ["Casa", dashboard.cash],
+      ["Creanțe", dashboard.receivables.total],
+      ["Datorii", dashboard.payables.total],
+    ] as const) {
+      expect(figure(label), label).toMatchObject({ s: "2" });
+      expect(figure(label)?.t, label).toBeUndefined();
+      expect(Number(figure(label)?.v), label).toBe(value);
+    }
     const title = file.title.map((row) => row.cells[0]?.v).join("\n");
     expect(title).toContain("Tablou de bord");
     expect(title).toContain("Nord");

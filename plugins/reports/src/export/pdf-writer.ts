@@ -90,6 +90,14 @@ export function createPdfWriter(document: TableDocument, options: PdfOptions): T
         pdf.text(line, MARGIN, y, { lineBreak: false });
         y += ROW_HEIGHT;
       }
+      // Key figures: labels in one column, amounts right-aligned in the next.
+      const labelWidth = Math.max(0, ...(document.figures ?? []).map((f) => widthOf(f.label)));
+      for (const figure of document.figures ?? []) {
+        const amount = displayAmount(figure.amount);
+        pdf.text(figure.label, MARGIN, y, { lineBreak: false });
+        pdf.text(amount, MARGIN + labelWidth + 90 - widthOf(amount), y, { lineBreak: false });
+        y += ROW_HEIGHT;
+      }
       y += 6;
     }
     // The footer first: nothing later on this page can push it.
