@@ -397,6 +397,20 @@ describe("bad input", () => {
     ["/dashboard?company=1&period=2025-13", /period must be a month/],
     ["/dashboard?company=1", /period is required/],
     ["/dashboard?company=1&from=2025-02-30&to=2025-03-01", /from must be a date/],
+    ["/dashboard?company=1&from=2025-03-01&to=2025-02-28", /to must not be before from/],
+    ["/trial-balance?company=1&from=2025-03-01&to=2025-01-31", /to must not be before from/],
+    [
+      "/invoices?company=1&period=2025-01&type=client&issued_from=2025-01-20&issued_to=2025-01-10",
+      /issued_to must not be before issued_from/,
+    ],
+    [
+      "/invoices?company=1&period=2025-01&type=client&due_from=2025-02-20&due_to=2025-02-01",
+      /due_to must not be before due_from/,
+    ],
+    [
+      "/invoices/export?company=1&period=2025-01&type=client&due_from=2025-02-20&due_to=2025-02-01&format=xlsx",
+      /due_to must not be before due_from/,
+    ],
     ["/dashboard?company=abc&period=2025-01", /company/],
     [`/invoices?company=1&period=2025-01&type=client&page=-1`, /page must be a whole number/],
     ["/invoices?company=1&period=2025-01&type=other", /type/],
