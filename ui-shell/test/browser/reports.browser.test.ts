@@ -81,7 +81,31 @@ describeBrowser("reports UI", () => {
     expect(box?.width ?? 0).toBeGreaterThan(100);
     // Every month's figure in a (visually hidden) table for screen readers.
     expect(await page.locator("reports-chart").first().locator("tbody tr").count()).toBe(12);
+    // One unit on the axis, named with the caption.
+    expect(await page.locator("reports-chart figcaption").first().textContent()).toContain(
+      "(mii lei)",
+    );
+    // The books end today: the current month is marked as not over, in the note and the table.
+    const partial = page.locator('reports-chart [data-testid="partial-month"]').first();
+    expect(await partial.textContent()).toMatch(
+      /Hașurat: .+ este luna în curs, cu date până la \d{2}\.\d{2}\.\d{4}/,
+    );
+    expect(
+      await page.locator("reports-chart").first().locator("tbody tr").last().textContent(),
+    ).toContain("(lună în curs)");
+    expect(
+      await page.locator('reports-chart[kind="line"] [data-testid="partial-month"]').textContent(),
+    ).toMatch(/Linie punctată: .+ este luna în curs/);
+    expect(
+      await page.locator("reports-chart").first().locator("tbody tr").first().textContent(),
+    ).not.toContain("lună în curs");
     await screenshot(page, "reports-dashboard");
+    await page.getByRole("combobox", { name: "Limba" }).selectOption("en");
+    expect(await partial.textContent()).toMatch(/Hatched: .+ is the month in progress, figures to/);
+    expect(await page.locator("reports-chart figcaption").first().textContent()).toContain(
+      "(thousand lei)",
+    );
+    await page.getByRole("combobox", { name: "Language" }).selectOption("ro");
 
     // Another company in the header: the figures follow (and only that request counts).
     const before = await revenue.textContent();
@@ -112,7 +136,7 @@ describeBrowser("reports UI", () => {
     expect(exportUrl.pathname).toBe("/api/reports/dashboard/export");
     expect(exportUrl.searchParams.get("company")).toBe(other);
     const saved = await download;
-    expect(saved.suggestedFilename()).toMatch(/^tablou-de-bord-.*\.pdf$/);
+    expect(saved.suggestedFilename()).toMatch(/^tablou-de-bord_.*\.pdf$/);
     const { readFileSync } = await import("node:fs");
     expect(
       readFileSync(await saved.path())

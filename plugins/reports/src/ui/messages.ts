@@ -45,6 +45,12 @@ registerMessages({
     "reports.chart.failed": "Graficul nu a putut fi afișat; valorile sunt în tabelul de mai jos.",
     "reports.chart.summary": "{caption}. {count} luni, de la {first} la {last}.",
     "reports.chart.empty": "Nicio înregistrare în ultimele 12 luni.",
+    "reports.chart.partial": "Hașurat: {month} este luna în curs, cu date până la {date}.",
+    "reports.chart.partialLine":
+      "Linie punctată: {month} este luna în curs, cu date până la {date}.",
+    "reports.chart.partialShort": "lună în curs",
+    "reports.chart.unit": "mii {currency}",
+    "reports.chart.lei": "lei",
 
     "reports.invoices.title": "Facturi",
     "reports.invoices.type": "Tip facturi",
@@ -206,6 +212,11 @@ registerMessages({
     "reports.chart.failed": "The chart could not be drawn; the figures are in the table below.",
     "reports.chart.summary": "{caption}. {count} months, {first} to {last}.",
     "reports.chart.empty": "Nothing posted in the last 12 months.",
+    "reports.chart.partial": "Hatched: {month} is the month in progress, figures to {date}.",
+    "reports.chart.partialLine": "Dashed: {month} is the month in progress, figures to {date}.",
+    "reports.chart.partialShort": "month in progress",
+    "reports.chart.unit": "thousand {currency}",
+    "reports.chart.lei": "lei",
 
     "reports.invoices.title": "Invoices",
     "reports.invoices.type": "Invoice type",
