@@ -126,7 +126,7 @@ describe("invoice exports", () => {
     expect(list.total).toBeGreaterThan(0);
     const file = await xlsx(`/invoices/export?${query}&format=xlsx`);
     expect(file.response.headers["content-disposition"]).toBe(
-      `attachment; filename="facturi-clienti-NORD-${period}.xlsx"`,
+      `attachment; filename="facturi-clienti_NORD_${period}.xlsx"; filename*=UTF-8''facturi-clien%C8%9Bi_NORD_${period}.xlsx`,
     );
     expect(file.response.headers["cache-control"]).toBe("no-store");
     expect(file.data).toHaveLength(list.total);
@@ -147,6 +147,10 @@ describe("invoice exports", () => {
     const query = `company=1&period=${period}&type=client&status=unpaid&sort=due_date`;
     const list = await json<InvoiceList>(`/invoices?${query}&page_size=1`);
     const file = await xlsx(`/invoices/export?${query}&format=xlsx&page=3&page_size=1`);
+    // The file name says which list it is: the filter is part of it.
+    expect(file.response.headers["content-disposition"]).toContain(
+      `filename="facturi-clienti_NORD_${period}_neachitate.xlsx"`,
+    );
     expect(file.data).toHaveLength(list.total);
     expect(total(file.totals, "G")).toBe(list.totals?.outstanding);
   });
@@ -158,7 +162,7 @@ describe("invoice exports", () => {
     expect(response.statusCode).toBe(200);
     expect(response.headers["content-type"]).toBe("application/pdf");
     expect(response.headers["content-disposition"]).toMatch(
-      /filename="facturi-furnizori-DUNA-.*\.pdf"/,
+      /filename="facturi-furnizori_DUNA_.*\.pdf"/,
     );
     expect(response.rawPayload.subarray(0, 5).toString()).toBe("%PDF-");
     const pdf = await readPdf(response.rawPayload);
@@ -192,6 +196,21 @@ describe("aging, treasury and trial balance exports", () => {
     const report = await json<TreasuryReport>(`/treasury?company=2&period=${period}&page_size=1`);
     const file = await xlsx(`/treasury/export?company=2&period=${period}&format=xlsx`, "exporter");
     expect(file.data).toHaveLength(report.movements.total);
+    // The document column names the paper in Romanian, then its number: "Ordin de plată OP 12".
+    const papers = [
+      "Chitanță",
+      "Dispoziție de plată",
+      "Extras de cont",
+      "Ordin de plată",
+      "Foaie de vărsământ",
+      "Cec de numerar",
+      "Notă contabilă",
+    ];
+    const named = file.data.map(
+      (row) => papers.find((paper) => row.cells[2]?.v.startsWith(`${paper} `)) ?? row.cells[2]?.v,
+    );
+    for (const paper of new Set(named)) expect(papers).toContain(paper);
+    expect(named).toContain("Ordin de plată");
     const receipts = report.totals.cash.receipts * 100 + report.totals.bank.receipts * 100;
     expect(Math.round(total(file.totals, "E") * 100)).toBe(Math.round(receipts));
   });
@@ -205,9 +224,38 @@ describe("aging, treasury and trial balance exports", () => {
       expect(file.data.map((row) => row.cells[0]?.v)).toEqual(
         report.lines.map((line) => line.account),
       );
-      expect(total(file.totals, "C")).toBe(report.totals.opening_debit);
-      expect(total(file.totals, "F")).toBe(report.totals.period_credit);
-      expect(total(file.totals, "H")).toBe(report.totals.closing_credit);
+      // Opening, turnover, "Total sume", closing: each a debit and a credit column, C to J.
+      const columns = [
+        "opening_debit",
+        "opening_credit",
+        "period_debit",
+        "period_credit",
+        "total_debit",
+        "total_credit",
+        "closing_debit",
+        "closing_credit",
+      ] as const;
+      expect(file.header?.cells.slice(2).map((cell) => cell.v)).toEqual([
+        "Sold inițial D",
+        "Sold inițial C",
+        "Rulaj D",
+        "Rulaj C",
+        "Total sume D",
+        "Total sume C",
+        "Sold final D",
+        "Sold final C",
+      ]);
+      columns.forEach((column, index) => {
+        expect(total(file.totals, String.fromCharCode(67 + index)), column).toBe(
+          report.totals[column],
+        );
+      });
+      const cents = (row: (typeof file.data)[number], letter: string) =>
+        Math.round(Number(row.cells.find((cell) => cell.ref.startsWith(letter))?.v ?? 0) * 100);
+      for (const row of file.data) {
+        expect(cents(row, "G")).toBe(cents(row, "C") + cents(row, "E"));
+        expect(cents(row, "H")).toBe(cents(row, "D") + cents(row, "F"));
+      }
     },
   );
 
@@ -220,7 +268,8 @@ describe("aging, treasury and trial balance exports", () => {
     const text = pdf.text.join("\n");
     expect(text).toContain("Balanță de verificare sintetică");
     expect(text).toContain("Carpați");
-    expect(text).toContain("Sold inițial debitor");
+    expect(text).toContain("Sold inițial D");
+    expect(text).toContain("Total sume C");
   });
 });
 
@@ -229,7 +278,7 @@ describe("the dashboard as a file", () => {
     const dashboard = await json<DashboardReport>(`/dashboard?company=1&period=${period}`);
     const file = await xlsx(`/dashboard/export?company=1&period=${period}&format=xlsx`);
     expect(file.response.headers["content-disposition"]).toBe(
-      `attachment; filename="tablou-de-bord-NORD-${period}.xlsx"`,
+      `attachment; filename="tablou-de-bord_NORD_${period}.xlsx"; filename*=UTF-8''tablou-de-bord_NORD_${period}.xlsx`,
     );
     expect(file.data.map((row) => row.cells[0]?.v)).toEqual(
       dashboard.series.map((month) => month.month),
@@ -240,6 +289,20 @@ describe("the dashboard as a file", () => {
     expect(total(file.totals, "B")).toBe(sum("revenue"));
     expect(total(file.totals, "C")).toBe(sum("expenses"));
     expect(total(file.totals, "D")).toBe(sum("result"));
+    // The period's figures are number cells with the amount format, not text.
+    const figure = (label: string) => file.title.find((row) => row.cells[0]?.v === label)?.cells[1];
+    for (const [label, value] of [
+      ["Venituri", dashboard.revenue],
+      ["Cheltuieli", dashboard.expenses],
+      ["Rezultat", dashboard.result],
+      ["Casa", dashboard.cash],
+      ["Creanțe", dashboard.receivables.total],
+      ["Datorii", dashboard.payables.total],
+    ] as const) {
+      expect(figure(label), label).toMatchObject({ s: "2" });
+      expect(figure(label)?.t, label).toBeUndefined();
+      expect(Number(figure(label)?.v), label).toBe(value);
+    }
     const title = file.title.map((row) => row.cells[0]?.v).join("\n");
     expect(title).toContain("Tablou de bord");
     expect(title).toContain("Nord");

@@ -534,6 +534,11 @@ export function invoiceFilters(params: InvoiceParams) {
   const dueFrom =
     params.due_from === undefined ? undefined : checkDate("due_from", params.due_from);
   const dueTo = params.due_to === undefined ? undefined : checkDate("due_to", params.due_to);
+  // A range that ends before it starts is a mistake to point out, not an empty list.
+  if (issuedFrom !== undefined && issuedTo !== undefined && issuedFrom > issuedTo)
+    throw new InvalidParameterError("issued_to", `must not be before issued_from (${issuedFrom})`);
+  if (dueFrom !== undefined && dueTo !== undefined && dueFrom > dueTo)
+    throw new InvalidParameterError("due_to", `must not be before due_from (${dueFrom})`);
   return { order, page, issuedFrom, issuedTo, dueFrom, dueTo };
 }
 

@@ -105,16 +105,67 @@ function ledgerBalance(company: number, prefix: string, at: string): number {
   return row.balance;
 }
 
+/** Class 7 credits net of debits in the period, the year-end closing note aside. */
 function revenueOf(company: number, from: string, to: string): number {
   const row = erp
     .prepare(
       `SELECT ROUND(COALESCE(SUM(CASE WHEN credit_account LIKE '7%' THEN amount END), 0)
                   - COALESCE(SUM(CASE WHEN debit_account LIKE '7%' THEN amount END), 0), 2) AS revenue
-         FROM ledger_entries WHERE company_id = :company AND date BETWEEN :from AND :to`,
+         FROM ledger_entries WHERE company_id = :company AND date BETWEEN :from AND :to
+          AND document_type <> 'CLOSING'`,
     )
     .get({ company, from, to }) as { revenue: number };
   return row.revenue;
 }
+
+describe("the year-end closing", () => {
+  const company = 1;
+  /** The last 31 December the books cover (they end today, two years back at most). */
+  let year = 0;
+
+  beforeAll(() => {
+    const row = erp
+      .prepare(
+        "SELECT MAX(substr(date, 1, 4)) AS year FROM ledger_entries WHERE document_type = 'CLOSING'",
+      )
+      .get() as { year: string | null };
+    year = Number(row.year);
+  });
+
+  it("is not December's revenue or expense on the dashboard", async () => {
+    expect(year).toBeGreaterThan(2000);
+    const december = await json<DashboardReport>(`/dashboard?company=${company}&period=${year}-12`);
+    expect(december.revenue).toBe(revenueOf(company, `${year}-12-01`, `${year}-12-31`));
+    expect(december.revenue).toBeGreaterThan(0);
+    expect(december.expenses).toBeGreaterThan(0);
+    expect(december.result).toBeLessThan(december.revenue);
+    const year_ = await json<DashboardReport>(
+      `/dashboard?company=${company}&from=${year}-01-01&to=${year}-12-31`,
+    );
+    expect(year_.revenue).toBe(revenueOf(company, `${year}-01-01`, `${year}-12-31`));
+  });
+
+  it("closes classes 6 and 7 in December's trial balance; January opens them at zero, 121 with the result", async () => {
+    const december = await json<TrialBalanceReport>(
+      `/trial-balance?company=${company}&period=${year}-12&level=synthetic`,
+    );
+    for (const line of december.lines.filter((candidate) => candidate.account_class >= 6)) {
+      expect([line.account, line.closing_debit, line.closing_credit]).toEqual([line.account, 0, 0]);
+    }
+    const yearResult = await json<DashboardReport>(
+      `/dashboard?company=${company}&from=${year}-01-01&to=${year}-12-31`,
+    );
+    const january = await json<TrialBalanceReport>(
+      `/trial-balance?company=${company}&period=${year + 1}-01&level=synthetic`,
+    );
+    for (const line of january.lines.filter((candidate) => candidate.account_class >= 6)) {
+      expect([line.account, line.opening_debit, line.opening_credit]).toEqual([line.account, 0, 0]);
+    }
+    const result = january.lines.find((line) => line.account === "121");
+    expect(result?.opening_credit).toBeCloseTo(yearResult.revenue - yearResult.expenses, 2);
+    expect(december.totals.total_debit).toBe(december.totals.total_credit);
+  });
+});
 
 describe.each([
   ["a closed period", () => closedPeriod],
@@ -186,6 +237,19 @@ describe.each([
       `/invoices/aging?company=${company}&period=${period}&type=supplier`,
     );
     expect(supplierAging.total).toBe(dashboard.payables.total);
+  });
+
+  it("trial balance: the Total sume columns are the opening balance plus the turnover", () => {
+    const cents = (value: number) => Math.round(value * 100);
+    for (const line of [...trial.lines, { account: "total", ...trial.totals }]) {
+      expect(cents(line.total_debit), line.account).toBe(
+        cents(line.opening_debit) + cents(line.period_debit),
+      );
+      expect(cents(line.total_credit), line.account).toBe(
+        cents(line.opening_credit) + cents(line.period_credit),
+      );
+    }
+    expect(trial.totals.total_debit).toBe(trial.totals.total_credit);
   });
 
   it("trial balance: debits equal credits, at both levels", async () => {
@@ -333,6 +397,20 @@ describe("bad input", () => {
     ["/dashboard?company=1&period=2025-13", /period must be a month/],
     ["/dashboard?company=1", /period is required/],
     ["/dashboard?company=1&from=2025-02-30&to=2025-03-01", /from must be a date/],
+    ["/dashboard?company=1&from=2025-03-01&to=2025-02-28", /to must not be before from/],
+    ["/trial-balance?company=1&from=2025-03-01&to=2025-01-31", /to must not be before from/],
+    [
+      "/invoices?company=1&period=2025-01&type=client&issued_from=2025-01-20&issued_to=2025-01-10",
+      /issued_to must not be before issued_from/,
+    ],
+    [
+      "/invoices?company=1&period=2025-01&type=client&due_from=2025-02-20&due_to=2025-02-01",
+      /due_to must not be before due_from/,
+    ],
+    [
+      "/invoices/export?company=1&period=2025-01&type=client&due_from=2025-02-20&due_to=2025-02-01&format=xlsx",
+      /due_to must not be before due_from/,
+    ],
     ["/dashboard?company=abc&period=2025-01", /company/],
     [`/invoices?company=1&period=2025-01&type=client&page=-1`, /page must be a whole number/],
     ["/invoices?company=1&period=2025-01&type=other", /type/],

@@ -271,13 +271,16 @@ const trialBalanceColumns = {
   opening_credit: amount,
   period_debit: amount,
   period_credit: amount,
+  total_debit: amount,
+  total_credit: amount,
   closing_debit: amount,
   closing_credit: amount,
 } as const;
 
 export const trialBalanceSchema = {
   tags: ["reports"],
-  summary: "Trial balance (balanța de verificare): opening, period and closing per account",
+  summary:
+    "Trial balance (balanța de verificare): opening, period turnover, total sums (opening + turnover) and closing per account",
   querystring: querystring({
     level: { type: "string", enum: ["analytic", "synthetic"] },
     account_class: { type: "integer", minimum: 1, maximum: 9 },

@@ -35,6 +35,8 @@ describe("buildTrialBalance", () => {
       opening_credit: 1000,
       period_debit: 219,
       period_credit: 219,
+      total_debit: 1219,
+      total_credit: 1219,
       closing_debit: 1119,
       closing_credit: 1119,
     });
@@ -59,11 +61,54 @@ describe("buildTrialBalance", () => {
         opening_credit: 0,
         period_debit: 100,
         period_credit: 0,
+        total_debit: 1100,
+        total_credit: 0,
         closing_debit: 1100,
         closing_credit: 0,
       },
     ]);
     expect(totals.closing_debit).toBe(1100);
+  });
+
+  it("adds the “Total sume” columns: the opening balance plus the turnover, each side", () => {
+    // A supplier owed 500 at the start; paid 300, billed 200 more in the period.
+    const { lines, totals } = buildTrialBalance(
+      [
+        {
+          account: "401",
+          before_debit: 700,
+          before_credit: 1200,
+          period_debit: 300,
+          period_credit: 200,
+        },
+        {
+          account: "5121",
+          before_debit: 900,
+          before_credit: 400,
+          period_debit: 0,
+          period_credit: 300,
+        },
+        { account: "6022", before_debit: 0, before_credit: 0, period_debit: 200, period_credit: 0 },
+      ],
+      { level: "analytic", names },
+    );
+    expect(lines.find((line) => line.account === "401")).toMatchObject({
+      opening_debit: 0,
+      opening_credit: 500,
+      period_debit: 300,
+      period_credit: 200,
+      total_debit: 300,
+      total_credit: 700,
+      closing_debit: 0,
+      closing_credit: 400,
+    });
+    for (const line of lines) {
+      expect(line.total_debit).toBe(line.opening_debit + line.period_debit);
+      expect(line.total_credit).toBe(line.opening_credit + line.period_credit);
+      expect(line.total_debit - line.total_credit).toBe(line.closing_debit - line.closing_credit);
+    }
+    expect(totals.total_debit).toBe(totals.total_credit);
+    expect(totals.total_debit).toBe(totals.opening_debit + totals.period_debit);
   });
 
   it("knows an analytic's synthetic", () => {
@@ -105,6 +150,7 @@ describe("TrialBalanceFolder", () => {
       name: "Conturi la bănci în lei",
       opening_debit: 1000,
       period_debit: 100,
+      total_debit: 1100,
       closing_debit: 1100,
     });
   });

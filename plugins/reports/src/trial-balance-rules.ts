@@ -1,8 +1,10 @@
 /**
- * The trial balance's arithmetic: turnovers per posted account become opening,
- * period and closing columns, optionally rolled up to synthetic accounts and
- * filtered by class. Balances are shown on their side (a debit balance in the debit
- * column), so each level's debit and credit totals are equal.
+ * The trial balance's arithmetic: turnovers per posted account become the columns of
+ * the usual Romanian balanță — opening balances, period turnover, total sums (opening
+ * plus turnover, "Total sume") and closing balances, each debit and credit — optionally
+ * rolled up to synthetic accounts and filtered by class. Balances are shown on their
+ * side (a debit balance in the debit column), so each level's debit and credit totals
+ * are equal.
  */
 import { fromBani, toBani } from "./aging.js";
 
@@ -25,9 +27,24 @@ export interface TrialBalanceLine {
   opening_credit: number;
   period_debit: number;
   period_credit: number;
+  /** "Total sume": the opening balance plus the period's turnover, per side. */
+  total_debit: number;
+  total_credit: number;
   closing_debit: number;
   closing_credit: number;
 }
+
+/** The amount columns of a line, in the order the report, the UI and the files show them. */
+export const TRIAL_BALANCE_COLUMNS = [
+  "opening_debit",
+  "opening_credit",
+  "period_debit",
+  "period_credit",
+  "total_debit",
+  "total_credit",
+  "closing_debit",
+  "closing_credit",
+] as const satisfies ReadonlyArray<keyof TrialBalanceLine>;
 
 export type TrialBalanceTotals = Omit<TrialBalanceLine, "account" | "name" | "account_class">;
 
@@ -61,7 +78,7 @@ export function buildTrialBalance(
     sums[3] += toBani(row.period_credit);
     grouped.set(account, sums);
   }
-  const totals = [0, 0, 0, 0, 0, 0];
+  const totals = new Array<number>(TRIAL_BALANCE_COLUMNS.length).fill(0);
   const lines: TrialBalanceLine[] = [];
   for (const account of [...grouped.keys()].sort()) {
     const line = trialBalanceLine(account, grouped.get(account) as Sums, options.names, totals);
@@ -74,7 +91,7 @@ export function buildTrialBalance(
 type Sums = [number, number, number, number];
 
 /**
- * One account's line from its turnovers in bani, adding its six columns (in bani) to
+ * One account's line from its turnovers in bani, adding its eight columns (in bani) to
  * `totals`; undefined when every column is zero (such accounts are left out).
  */
 function trialBalanceLine(
@@ -85,11 +102,15 @@ function trialBalanceLine(
 ): TrialBalanceLine | undefined {
   const opening = beforeDebit - beforeCredit;
   const closing = opening + periodDebit - periodCredit;
+  const openingDebit = Math.max(opening, 0);
+  const openingCredit = Math.max(-opening, 0);
   const columns = [
-    Math.max(opening, 0),
-    Math.max(-opening, 0),
+    openingDebit,
+    openingCredit,
     periodDebit,
     periodCredit,
+    openingDebit + periodDebit,
+    openingCredit + periodCredit,
     Math.max(closing, 0),
     Math.max(-closing, 0),
   ];
@@ -97,44 +118,22 @@ function trialBalanceLine(
   columns.forEach((value, index) => {
     totals[index] = (totals[index] ?? 0) + value;
   });
-  const [od, oc, pd, pc, cd, cc] = columns.map(fromBani) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
   return {
     account,
     name: names.get(account) ?? null,
     account_class: accountClassOf(account),
-    opening_debit: od,
-    opening_credit: oc,
-    period_debit: pd,
-    period_credit: pc,
-    closing_debit: cd,
-    closing_credit: cc,
+    ...columnsOf(columns),
   };
 }
 
+function columnsOf(bani: readonly number[]): TrialBalanceTotals {
+  return Object.fromEntries(
+    TRIAL_BALANCE_COLUMNS.map((column, index) => [column, fromBani(bani[index] ?? 0)]),
+  ) as TrialBalanceTotals;
+}
+
 function totalsOf(bani: readonly number[]): TrialBalanceTotals {
-  const [od, oc, pd, pc, cd, cc] = bani.map(fromBani) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  return {
-    opening_debit: od,
-    opening_credit: oc,
-    period_debit: pd,
-    period_credit: pc,
-    closing_debit: cd,
-    closing_credit: cc,
-  };
+  return columnsOf(bani);
 }
 
 /**
@@ -146,7 +145,7 @@ export class TrialBalanceFolder {
   readonly #level: AccountLevel;
   readonly #accountClass: number | undefined;
   readonly #names: ReadonlyMap<string, string>;
-  readonly #totals = [0, 0, 0, 0, 0, 0];
+  readonly #totals = new Array<number>(TRIAL_BALANCE_COLUMNS.length).fill(0);
   #account: string | undefined;
   #sums: Sums = [0, 0, 0, 0];
 

@@ -81,7 +81,31 @@ describeBrowser("reports UI", () => {
     expect(box?.width ?? 0).toBeGreaterThan(100);
     // Every month's figure in a (visually hidden) table for screen readers.
     expect(await page.locator("reports-chart").first().locator("tbody tr").count()).toBe(12);
+    // One unit on the axis, named with the caption.
+    expect(await page.locator("reports-chart figcaption").first().textContent()).toContain(
+      "(mii lei)",
+    );
+    // The books end today: the current month is marked as not over, in the note and the table.
+    const partial = page.locator('reports-chart [data-testid="partial-month"]').first();
+    expect(await partial.textContent()).toMatch(
+      /Hașurat: .+ este luna în curs, cu date până la \d{2}\.\d{2}\.\d{4}/,
+    );
+    expect(
+      await page.locator("reports-chart").first().locator("tbody tr").last().textContent(),
+    ).toContain("(lună în curs)");
+    expect(
+      await page.locator('reports-chart[kind="line"] [data-testid="partial-month"]').textContent(),
+    ).toMatch(/Linie punctată: .+ este luna în curs/);
+    expect(
+      await page.locator("reports-chart").first().locator("tbody tr").first().textContent(),
+    ).not.toContain("lună în curs");
     await screenshot(page, "reports-dashboard");
+    await page.getByRole("combobox", { name: "Limba" }).selectOption("en");
+    expect(await partial.textContent()).toMatch(/Hatched: .+ is the month in progress, figures to/);
+    expect(await page.locator("reports-chart figcaption").first().textContent()).toContain(
+      "(thousand lei)",
+    );
+    await page.getByRole("combobox", { name: "Language" }).selectOption("ro");
 
     // Another company in the header: the figures follow (and only that request counts).
     const before = await revenue.textContent();
@@ -112,7 +136,7 @@ describeBrowser("reports UI", () => {
     expect(exportUrl.pathname).toBe("/api/reports/dashboard/export");
     expect(exportUrl.searchParams.get("company")).toBe(other);
     const saved = await download;
-    expect(saved.suggestedFilename()).toMatch(/^tablou-de-bord-.*\.pdf$/);
+    expect(saved.suggestedFilename()).toMatch(/^tablou-de-bord_.*\.pdf$/);
     const { readFileSync } = await import("node:fs");
     expect(
       readFileSync(await saved.path())
@@ -222,11 +246,20 @@ describeBrowser("reports UI", () => {
     await total.waitFor();
     expect(await page.getByText("Balanța este echilibrată").count()).toBe(1);
     const cells = await total.locator("td").allTextContents();
-    expect(cells).toHaveLength(6);
+    // Opening balances, turnover, "Total sume", closing balances: debit and credit each.
+    expect(
+      await page.locator("reports-trial-balance thead th[scope=colgroup]").allTextContents(),
+    ).toEqual(["Solduri inițiale", "Rulaje perioadă", "Total sume", "Solduri finale"]);
+    expect(cells).toHaveLength(8);
     // Debits equal credits in each pair of columns.
     expect(cells[0]).toBe(cells[1]);
     expect(cells[2]).toBe(cells[3]);
     expect(cells[4]).toBe(cells[5]);
+    expect(cells[6]).toBe(cells[7]);
+    // Total sume = opening + turnover.
+    expect(Math.round(parseMoney(cells[4] ?? "") * 100)).toBe(
+      Math.round((parseMoney(cells[0] ?? "") + parseMoney(cells[2] ?? "")) * 100),
+    );
     expect(
       await total
         .locator("td")
@@ -264,6 +297,16 @@ describeBrowser("reports UI", () => {
     await page.locator('[data-testid="total-treasury"]').waitFor();
     await page.locator("reports-treasury roa-data-table tbody tr").first().waitFor();
     expect(await page.getByRole("button", { name: "Exportă în PDF" }).count()).toBe(1);
+    // Each movement names its paper in Romanian: "Ordin de plată OP 12", "Extras de cont …".
+    const documents = await page
+      .locator("reports-treasury roa-data-table tbody tr td:nth-child(3)")
+      .allTextContents();
+    expect(documents.length).toBeGreaterThan(0);
+    for (const document of documents) {
+      expect(document.trim()).toMatch(
+        /^(Chitanță|Dispoziție de plată|Extras de cont|Ordin de plată|Foaie de vărsământ|Cec de numerar|Notă contabilă) /,
+      );
+    }
   }, 60_000);
 
   it("fits a phone screen", async () => {

@@ -4,6 +4,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { ensureDemoErp } from "./create-erp.js";
+import { DEMO_ERP_BOOKS_VERSION } from "./demo/generate.js";
 
 const quiet = { info: () => undefined, warn: () => undefined };
 
@@ -44,5 +45,26 @@ describe("ensureDemoErp", () => {
     db.close();
     const { readdirSync } = await import("node:fs");
     expect(readdirSync(dir)).toEqual(["demo-erp.db"]);
+  });
+
+  it("regenerates a file written by an earlier generator (no or an older books version)", () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), "roa2web-erp-")), "demo-erp.db");
+    ensureDemoErp(file, { seed: 7, scale: 1, endDate: "2026-03-10" }, quiet);
+    // What a ./data folder from before the year-end closing holds: same schema, no stamp.
+    const old = new Database(file);
+    old.prepare("DELETE FROM meta WHERE key = 'books_version'").run();
+    old.prepare("DELETE FROM ledger_entries WHERE document_type = 'CLOSING'").run();
+    old.close();
+    ensureDemoErp(file, { seed: 7, scale: 1, endDate: "2026-03-10" }, quiet);
+    const db = new Database(file, { readonly: true });
+    const stamp = db.prepare("SELECT value FROM meta WHERE key = 'books_version'").get() as
+      | { value: string }
+      | undefined;
+    const closings = db
+      .prepare("SELECT COUNT(*) AS n FROM ledger_entries WHERE document_type = 'CLOSING'")
+      .get() as { n: number };
+    db.close();
+    expect(stamp?.value).toBe(String(DEMO_ERP_BOOKS_VERSION));
+    expect(closings.n).toBeGreaterThan(0);
   });
 });

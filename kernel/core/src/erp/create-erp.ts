@@ -8,7 +8,7 @@ import type { ErpClient, HealthStatus } from "@roa2web/plugin-sdk";
 import Database from "better-sqlite3";
 import type { KernelSettings } from "../config/settings.js";
 import type { KernelLogger } from "../logging/create-logger.js";
-import { generateDemoErp } from "./demo/generate.js";
+import { DEMO_ERP_BOOKS_VERSION, generateDemoErp } from "./demo/generate.js";
 import { DEMO_ERP_SCHEMA_VERSION } from "./demo/schema.js";
 import { type OracleDriver, OracleErpClient } from "./oracle-erp.js";
 import { SqliteErpClient } from "./sqlite-erp.js";
@@ -116,6 +116,8 @@ function staleReason(
     return "the file cannot be read as a demo ERP";
   }
   if (Number(meta.schema_version) !== DEMO_ERP_SCHEMA_VERSION) return "schema version changed";
+  if (Number(meta.books_version) !== DEMO_ERP_BOOKS_VERSION)
+    return "the generator books differently now";
   if (Number(meta.seed) !== options.seed || Number(meta.scale) !== options.scale)
     return "seed or scale changed";
   const wantedEnd = options.endDate ?? new Date().toISOString().slice(0, 10);

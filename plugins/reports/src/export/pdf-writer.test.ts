@@ -68,6 +68,34 @@ describe("createPdfWriter", () => {
     expect(rows).toHaveLength(200);
   });
 
+  it("keeps a gap between a right-aligned amount and the text of the next column", async () => {
+    const writer = createPdfWriter(
+      {
+        title: "Facturi",
+        subtitle: [],
+        columns: [
+          { header: "Rest de plată", kind: "amount", width: 14 },
+          { header: "Stare", kind: "text", width: 15 },
+        ],
+      },
+      { fonts, generatedAt: new Date() },
+    );
+    const file = collect(writer.output);
+    await writer.row([1792.66, "Neachitată"]);
+    await writer.end();
+    const pdfjs = await import("pdfjs-dist/legacy/build/pdf.mjs");
+    const pdf = await pdfjs.getDocument({ data: new Uint8Array(await file), verbosity: 0 }).promise;
+    const items = (await (await pdf.getPage(1)).getTextContent()).items.flatMap((item) =>
+      "str" in item ? [{ text: item.str, x: item.transform[4] as number, width: item.width }] : [],
+    );
+    await pdf.destroy();
+    const amount = items.find((item) => item.text === "1.792,66");
+    const status = items.find((item) => item.text === "Neachitată");
+    expect(amount && status).toBeTruthy();
+    // At 8 pt a character is about 4.5 pt wide: at least two characters of white space.
+    expect((status?.x ?? 0) - ((amount?.x ?? 0) + (amount?.width ?? 0))).toBeGreaterThanOrEqual(10);
+  });
+
   it("is landscape A4", async () => {
     const pdf = (await build(1)).toString("latin1");
     expect(pdf).toMatch(/\/MediaBox \[0 0 841\.89 595\.28\]/);

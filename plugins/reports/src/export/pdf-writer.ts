@@ -46,6 +46,11 @@ const MARGIN = 28;
 const FONT_SIZE = 8;
 const ROW_HEIGHT = 12;
 const CELL_PADDING = 3;
+/**
+ * Extra space before a left-aligned cell that follows a right-aligned one: an amount
+ * ends at its column's right edge, and "1.792,66 Neachitată" read as one text.
+ */
+const GAP_AFTER_NUMBER = 9;
 const FOOTER_GAP = 16;
 
 export function createPdfWriter(document: TableDocument, options: PdfOptions): TableWriter {
@@ -90,6 +95,14 @@ export function createPdfWriter(document: TableDocument, options: PdfOptions): T
         pdf.text(line, MARGIN, y, { lineBreak: false });
         y += ROW_HEIGHT;
       }
+      // Key figures: labels in one column, amounts right-aligned in the next.
+      const labelWidth = Math.max(0, ...(document.figures ?? []).map((f) => widthOf(f.label)));
+      for (const figure of document.figures ?? []) {
+        const amount = displayAmount(figure.amount);
+        pdf.text(figure.label, MARGIN, y, { lineBreak: false });
+        pdf.text(amount, MARGIN + labelWidth + 90 - widthOf(amount), y, { lineBreak: false });
+        y += ROW_HEIGHT;
+      }
       y += 6;
     }
     // The footer first: nothing later on this page can push it.
@@ -122,12 +135,10 @@ export function createPdfWriter(document: TableDocument, options: PdfOptions): T
       const column = columns[index];
       if (!column || value === null || value === "") return;
       const text = header ? String(value) : formatCell(value, column.kind);
-      const fitted = fit(text, column.width - 2 * CELL_PADDING);
+      const left = column.x + CELL_PADDING + column.indent;
+      const fitted = fit(text, column.width - 2 * CELL_PADDING - column.indent);
       // Amounts and counts line up on the right, their headers with them.
-      const right = column.kind === "amount" || column.kind === "integer";
-      const x = right
-        ? column.x + column.width - CELL_PADDING - widthOf(fitted)
-        : column.x + CELL_PADDING;
+      const x = column.right ? column.x + column.width - CELL_PADDING - widthOf(fitted) : left;
       pdf.text(fitted, x, y, { lineBreak: false });
     });
     y += ROW_HEIGHT;
@@ -168,9 +179,12 @@ export function createPdfWriter(document: TableDocument, options: PdfOptions): T
     const available = 841.89 - 2 * MARGIN;
     const total = specs.reduce((sum, column) => sum + column.width, 0);
     let x = MARGIN;
-    return specs.map((column) => {
+    const right = (column: Column | undefined) =>
+      column?.kind === "amount" || column?.kind === "integer";
+    return specs.map((column, index) => {
       const width = (column.width / total) * available;
-      const placed = { kind: column.kind, x, width };
+      const indent = !right(column) && right(specs[index - 1]) ? GAP_AFTER_NUMBER : 0;
+      const placed = { kind: column.kind, x, width, right: right(column), indent };
       x += width;
       return placed;
     });

@@ -41,7 +41,8 @@ import {
   toInvoiceItem,
   trialBalanceFilters,
 } from "../report-service.js";
-import { TrialBalanceFolder } from "../trial-balance-rules.js";
+import { treasuryDocumentName } from "../treasury-documents.js";
+import { TRIAL_BALANCE_COLUMNS, TrialBalanceFolder } from "../trial-balance-rules.js";
 import { createPdfWriter, type PdfFonts } from "./pdf-writer.js";
 import { cellsOf, type ExportOutcome, primeRows } from "./pump.js";
 import {
@@ -60,7 +61,8 @@ export type ExportParams<T> = T & { format: TableFormat };
 
 /** A file under way: send `output` with these headers; `finished` says how it ended. */
 export interface StartedExport {
-  filename: string;
+  /** The file's name in ASCII (`filename=`), and with its diacritics (`filename*=`). */
+  filename: ExportName;
   contentType: string;
   output: Readable;
   finished: Promise<ExportOutcome>;
@@ -108,7 +110,6 @@ export class ReportExports {
   ): Promise<StartedExport> {
     const resolved = await this.#reports.resolve(params, caller);
     const { report } = await this.#reports.dashboard(params, caller);
-    const money = (value: number) => `${displayAmount(value)} RON`;
     const columns: Column[] = [
       { header: "Luna", kind: "text", width: 12 },
       { header: "Venituri", kind: "amount", width: 18 },
@@ -120,11 +121,17 @@ export class ReportExports {
       resolved,
       columns,
       [],
+      ["Sume în RON. Evoluția pe ultimele 12 luni, sub cifrele perioadei."],
       [
-        `Venituri ${money(report.revenue)} · Cheltuieli ${money(report.expenses)} · Rezultat ${money(report.result)}`,
-        `Casa ${money(report.cash)} · Bancă ${money(report.bank)}`,
-        `Creanțe ${money(report.receivables.total)} (restante ${money(report.receivables.overdue)}) · Datorii ${money(report.payables.total)} (restante ${money(report.payables.overdue)})`,
-        "Evoluția pe ultimele 12 luni:",
+        { label: "Venituri", amount: report.revenue },
+        { label: "Cheltuieli", amount: report.expenses },
+        { label: "Rezultat", amount: report.result },
+        { label: "Casa", amount: report.cash },
+        { label: "Bancă", amount: report.bank },
+        { label: "Creanțe", amount: report.receivables.total },
+        { label: "  din care restante", amount: report.receivables.overdue },
+        { label: "Datorii", amount: report.payables.total },
+        { label: "  din care restante", amount: report.payables.overdue },
       ],
     );
     // Summed in bani: 12 amounts in floating point would drift by a ban.
@@ -137,7 +144,7 @@ export class ReportExports {
         yield [month.month, month.revenue, month.expenses, month.result];
       }
     }
-    return this.#start(params.format, document, ["tablou-de-bord", resolved], months(), () => [
+    return this.#start(params.format, document, ["tablou de bord", resolved], months(), () => [
       "Total 12 luni",
       fromBani(sums.revenue),
       fromBani(sums.expenses),
@@ -199,7 +206,16 @@ export class ReportExports {
     return this.#start(
       params.format,
       document,
-      ["facturi", params.type === "client" ? "clienti" : "furnizori", resolved],
+      [
+        params.type === "client" ? "facturi clienți" : "facturi furnizori",
+        resolved,
+        params.status && STATUS_FILTER_LABELS[params.status],
+        params.partner !== undefined && `partener ${params.partner}`,
+        issuedFrom && `emise din ${issuedFrom}`,
+        issuedTo && `emise până la ${issuedTo}`,
+        dueFrom && `scadente din ${dueFrom}`,
+        dueTo && `scadente până la ${dueTo}`,
+      ],
       rows,
       () => [
         `Total (${summary.total} facturi)`,
@@ -290,7 +306,11 @@ export class ReportExports {
     return this.#start(
       params.format,
       document,
-      ["vechime", params.type === "client" ? "clienti" : "furnizori", resolved],
+      [
+        params.type === "client" ? "vechime clienți" : "vechime furnizori",
+        resolved,
+        params.partner !== undefined && `partener ${params.partner}`,
+      ],
       rows,
       () => [
         "Total",
@@ -346,20 +366,19 @@ export class ReportExports {
       return [
         movement.date,
         movement.account_code,
-        `${movement.document_type} ${movement.document_number}`,
+        `${treasuryDocumentName(movement.document_type, "ro")} ${movement.document_number}`,
         movement.description,
         movement.receipt,
         movement.payment,
       ];
     });
-    return this.#start(params.format, document, ["trezorerie", resolved], rows, () => [
-      "Total",
-      null,
-      null,
-      null,
-      fromBani(receiptBani),
-      fromBani(paymentBani),
-    ]);
+    return this.#start(
+      params.format,
+      document,
+      ["trezorerie", resolved, params.account !== undefined && `cont ${params.account}`],
+      rows,
+      () => ["Total", null, null, null, fromBani(receiptBani), fromBani(paymentBani)],
+    );
   }
 
   /** The trial balance, rolled up as the turnovers stream past in account order. */
@@ -372,14 +391,17 @@ export class ReportExports {
     const names = await accountNames(this.#erp, { company: params.company });
     const folder = new TrialBalanceFolder({ level, accountClass, names });
     const columns: Column[] = [
-      { header: "Cont", kind: "text", width: 12 },
-      { header: "Denumire", kind: "text", width: 36 },
-      { header: "Sold inițial debitor", kind: "amount", width: 16 },
-      { header: "Sold inițial creditor", kind: "amount", width: 16 },
-      { header: "Rulaj debitor", kind: "amount", width: 16 },
-      { header: "Rulaj creditor", kind: "amount", width: 16 },
-      { header: "Sold final debitor", kind: "amount", width: 16 },
-      { header: "Sold final creditor", kind: "amount", width: 16 },
+      { header: "Cont", kind: "text", width: 11 },
+      { header: "Denumire", kind: "text", width: 30 },
+      // The usual balanță: each pair debit (D) then credit (C).
+      { header: "Sold inițial D", kind: "amount", width: 15 },
+      { header: "Sold inițial C", kind: "amount", width: 15 },
+      { header: "Rulaj D", kind: "amount", width: 15 },
+      { header: "Rulaj C", kind: "amount", width: 15 },
+      { header: "Total sume D", kind: "amount", width: 15 },
+      { header: "Total sume C", kind: "amount", width: 15 },
+      { header: "Sold final D", kind: "amount", width: 15 },
+      { header: "Sold final C", kind: "amount", width: 15 },
     ];
     const document = this.#document(
       level === "synthetic" ? "Balanță de verificare sintetică" : "Balanță de verificare",
@@ -388,16 +410,7 @@ export class ReportExports {
       accountClass !== undefined ? [`clasa ${accountClass}`] : [],
     );
     const toCells = (line: ReturnType<TrialBalanceFolder["finish"]>): Cell[] | undefined =>
-      line && [
-        line.account,
-        line.name,
-        line.opening_debit,
-        line.opening_credit,
-        line.period_debit,
-        line.period_credit,
-        line.closing_debit,
-        line.closing_credit,
-      ];
+      line && [line.account, line.name, ...TRIAL_BALANCE_COLUMNS.map((column) => line[column])];
     const source = accountTurnoverRows(this.#erp, {
       company: params.company,
       dateFrom: resolved.period.from,
@@ -420,20 +433,15 @@ export class ReportExports {
     return this.#start(
       params.format,
       document,
-      ["balanta", level === "synthetic" ? "sintetica" : "analitica", resolved],
+      [
+        level === "synthetic" ? "balanță sintetică" : "balanță analitică",
+        resolved,
+        accountClass !== undefined && `clasa ${accountClass}`,
+      ],
       rows,
       () => {
         const totals = folder.totals();
-        return [
-          "Total",
-          null,
-          totals.opening_debit,
-          totals.opening_credit,
-          totals.period_debit,
-          totals.period_credit,
-          totals.closing_debit,
-          totals.closing_credit,
-        ];
+        return ["Total", null, ...TRIAL_BALANCE_COLUMNS.map((column) => totals[column])];
       },
     );
   }
@@ -444,6 +452,7 @@ export class ReportExports {
     columns: Column[],
     filters: readonly string[],
     extra: readonly string[] = [],
+    figures: TableDocument["figures"] = [],
   ): TableDocument {
     const { company, view } = resolved;
     const generated = this.#now();
@@ -454,13 +463,13 @@ export class ReportExports {
       ...extra,
       `Generat la ${displayDate(generated.toISOString().slice(0, 10))} ${generated.toISOString().slice(11, 16)} UTC`,
     ];
-    return { title, subtitle, columns };
+    return { title, subtitle, columns, figures };
   }
 
   async #start(
     format: TableFormat,
     document: TableDocument,
-    nameParts: ReadonlyArray<string | ResolvedReport>,
+    nameParts: readonly NamePart[],
     rows: AsyncIterable<readonly Cell[]>,
     totals: () => readonly Cell[] | undefined,
   ): Promise<StartedExport> {
@@ -485,22 +494,45 @@ export class ReportExports {
   }
 }
 
-/** `facturi-clienti-NORD-2025-06.xlsx`: report, company code, period; safe in any header. */
-export function exportFilename(
-  parts: ReadonlyArray<string | ResolvedReport>,
-  format: TableFormat,
-): string {
-  const words = parts.map((part) =>
-    typeof part === "string"
-      ? part
-      : `${part.company.code || `company${part.company.id}`}-${part.period.label.replace("..", "_")}`,
-  );
-  const name = words
-    .join("-")
-    .normalize("NFD")
-    .replace(/[^A-Za-z0-9._-]+/g, "")
+/** A file name as `filename=` (ASCII) and `filename*=` (UTF-8) of Content-Disposition carry it. */
+export interface ExportName {
+  ascii: string;
+  utf8: string;
+}
+
+/** A part of a file name: words, the report's company and period, or a filter not given. */
+type NamePart = string | ResolvedReport | false | undefined;
+
+/**
+ * `facturi-clienti_NORD_2025-06_restante.xlsx`: the report, the company code (or
+ * `firma-<id>`), the period and the filters that were set, in groups joined by `_`
+ * (words by `-`). The ASCII name drops diacritics and anything unsafe in a header;
+ * the UTF-8 name keeps the Romanian letters (`facturi-clienți_…`).
+ */
+export function exportFilename(parts: readonly NamePart[], format: TableFormat): ExportName {
+  const groups = parts.flatMap((part): string[] => {
+    if (part === false || part === undefined || part === "") return [];
+    if (typeof part === "string") return [part];
+    return [part.company.code || `firma ${part.company.id}`, part.period.label.replace("..", "--")];
+  });
+  const clean = (allowed: RegExp, text: string) =>
+    text.trim().split(/\s+/).join("-").replace(allowed, "").replace(/-+$/, "");
+  const utf8 = groups
+    .map((group) => clean(/[^\p{L}\p{N}._-]+/gu, group))
+    .filter(Boolean)
+    .join("_")
     .slice(0, 120);
-  return `${name || "raport"}.${format}`;
+  const ascii = groups
+    .map((group) => clean(/[^A-Za-z0-9._-]+/g, group.normalize("NFD").replace(/\p{M}+/gu, "")))
+    .filter(Boolean)
+    .join("_")
+    .slice(0, 120);
+  return { ascii: `${ascii || "raport"}.${format}`, utf8: `${utf8 || "raport"}.${format}` };
+}
+
+/** The Content-Disposition of an export (RFC 6266): an ASCII name for old clients, UTF-8 for the rest. */
+export function attachmentDisposition(name: ExportName): string {
+  return `attachment; filename="${name.ascii}"; filename*=UTF-8''${encodeURIComponent(name.utf8)}`;
 }
 
 /** The name under which `start` registers the exporter for the route modules. */

@@ -1,6 +1,6 @@
 /** Sends a started export as the response body, with its headers, and logs how it ended. */
 import type { Logger } from "@roa2web/plugin-sdk";
-import type { StartedExport } from "./report-exports.js";
+import { attachmentDisposition, type StartedExport } from "./report-exports.js";
 
 export interface ExportReply {
   header(name: string, value: string): unknown;
@@ -17,7 +17,7 @@ export function sendExport(
     const fields = {
       reqId: log.reqId,
       report: log.report,
-      file: started.filename,
+      file: started.filename.ascii,
       rows: outcome.rows,
       ms: Math.round(performance.now() - startedAt),
     };
@@ -30,7 +30,7 @@ export function sendExport(
     }
   });
   reply.header("Content-Type", started.contentType);
-  reply.header("Content-Disposition", `attachment; filename="${started.filename}"`);
+  reply.header("Content-Disposition", attachmentDisposition(started.filename));
   // A file of the books: never kept by a browser or a proxy.
   reply.header("Cache-Control", "no-store");
   return reply.send(started.output);

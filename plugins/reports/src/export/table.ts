@@ -21,6 +21,11 @@ export interface TableDocument {
   title: string;
   /** Lines under the title: company, period, filters, generated at. */
   subtitle: readonly string[];
+  /**
+   * Key amounts under the subtitle (the dashboard's revenue, cash, …): in xlsx a label
+   * and a number cell with the amount format, so they can be summed; in PDF one line each.
+   */
+  figures?: ReadonlyArray<{ label: string; amount: number }>;
   columns: readonly Column[];
 }
 

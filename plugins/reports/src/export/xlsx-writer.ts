@@ -95,8 +95,9 @@ export function createXlsxWriter(document: TableDocument, options: XlsxOptions):
   const aborted = new AbortController();
   const columns = document.columns;
   const sheetName = safeSheetName(options.sheetName);
-  // Title, subtitle lines, an empty row, then the header row.
-  const headerRow = document.subtitle.length + 3;
+  const figures = document.figures ?? [];
+  // Title, subtitle lines, key figures, an empty row, then the header row.
+  const headerRow = document.subtitle.length + figures.length + 3;
   let finished = false;
 
   zipOutput.pipe(output);
@@ -119,6 +120,13 @@ export function createXlsxWriter(document: TableDocument, options: XlsxOptions):
   pending += rowXml(1, [textCell(1, 1, document.title, STYLE.title)]);
   document.subtitle.forEach((line, index) => {
     pending += rowXml(index + 2, [textCell(index + 2, 1, line, STYLE.text)]);
+  });
+  figures.forEach((figure, index) => {
+    const row = document.subtitle.length + index + 2;
+    pending += rowXml(row, [
+      textCell(row, 1, figure.label, STYLE.text),
+      `<c r="B${row}" s="${STYLE.amount}"><v>${figure.amount}</v></c>`,
+    ]);
   });
   pending += rowXml(
     headerRow,

@@ -1,6 +1,7 @@
 /**
  * Dashboard figures from the ledger: revenue (class 7 credits net of debits) and
- * expenses (class 6 debits net of credits) over the period and per month, and the
+ * expenses (class 6 debits net of credits) over the period and per month, the year-end
+ * closing aside, and the
  * cash (5311*) and bank (5121*) balances at the as-of date.
  */
 import type { ErpClient } from "@roa2web/plugin-sdk";
@@ -13,10 +14,17 @@ export interface LedgerFigures {
   bank: number;
 }
 
-const REVENUE = `SUM(CASE WHEN credit_account LIKE '7%' THEN amount ELSE 0 END)
-               - SUM(CASE WHEN debit_account LIKE '7%' THEN amount ELSE 0 END)`;
-const EXPENSES = `SUM(CASE WHEN debit_account LIKE '6%' THEN amount ELSE 0 END)
-                - SUM(CASE WHEN credit_account LIKE '6%' THEN amount ELSE 0 END)`;
+/**
+ * The year-end closing note (`CLOSING`, 31 December) moves classes 6 and 7 into 121: it is
+ * not revenue or expense of December, so the period figures leave it out.
+ */
+export const CLOSING_DOCUMENT = "CLOSING";
+const NOT_CLOSING = `document_type <> '${CLOSING_DOCUMENT}'`;
+
+const REVENUE = `SUM(CASE WHEN credit_account LIKE '7%' AND ${NOT_CLOSING} THEN amount ELSE 0 END)
+               - SUM(CASE WHEN debit_account LIKE '7%' AND ${NOT_CLOSING} THEN amount ELSE 0 END)`;
+const EXPENSES = `SUM(CASE WHEN debit_account LIKE '6%' AND ${NOT_CLOSING} THEN amount ELSE 0 END)
+                - SUM(CASE WHEN credit_account LIKE '6%' AND ${NOT_CLOSING} THEN amount ELSE 0 END)`;
 
 export async function periodTurnover(
   erp: ErpClient,

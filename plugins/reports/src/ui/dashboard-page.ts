@@ -5,6 +5,7 @@
 import {
   api,
   css,
+  formatDate,
   formatMoney,
   html,
   localeTag,
@@ -15,7 +16,7 @@ import {
 import { LatestRequest } from "./latest-request.js";
 import "./export-buttons.js";
 import { type PeriodView, pageStyles, ReportPage, reportQuery } from "./report-page.js";
-import type { ChartSeries } from "./reports-chart.js";
+import type { ChartSeries, PartialMonth } from "./reports-chart.js";
 import "./reports-chart.js";
 
 interface OpenAmounts {
@@ -44,6 +45,26 @@ function monthLabel(month: string): string {
     month: "short",
     year: "2-digit",
   });
+}
+
+/**
+ * The series' last month when the figures stop before its end (`as_of` is today, inside
+ * it): its bar is only part of a month and must not read as a bad one.
+ */
+function partialMonth(
+  series: ReadonlyArray<{ month: string }>,
+  asOf: string,
+  message: string,
+): PartialMonth | null {
+  const last = series.at(-1)?.month;
+  if (!last || asOf.slice(0, 7) !== last) return null;
+  const [year, month] = last.split("-").map(Number);
+  const lastDay = new Date(Date.UTC(year ?? 0, month ?? 0, 0)).getUTCDate();
+  if (Number(asOf.slice(8, 10)) >= lastDay) return null;
+  return {
+    index: series.length - 1,
+    note: t(message, { month: monthLabel(last), date: formatDate(asOf) }),
+  };
 }
 
 export class ReportsDashboard extends ReportPage {
@@ -111,6 +132,9 @@ export class ReportsDashboard extends ReportPage {
         labels: string[];
         bars: ChartSeries[];
         result: ChartSeries[];
+        partial: PartialMonth | null;
+        partialLine: PartialMonth | null;
+        unit: string;
       }
     | undefined;
 
@@ -174,6 +198,8 @@ export class ReportsDashboard extends ReportPage {
                 .caption=${t("reports.chart.revenueExpenses")}
                 .labels=${charts.labels}
                 .series=${charts.bars}
+                .partial=${charts.partial}
+                .unit=${charts.unit}
                 .locale=${this.locale}
               ></reports-chart>
             </section>
@@ -184,6 +210,8 @@ export class ReportsDashboard extends ReportPage {
                 .caption=${t("reports.chart.result")}
                 .labels=${charts.labels}
                 .series=${charts.result}
+                .partial=${charts.partialLine}
+                .unit=${charts.unit}
                 .locale=${this.locale}
               ></reports-chart>
             </section>
@@ -203,6 +231,11 @@ export class ReportsDashboard extends ReportPage {
           { label: t("reports.kpi.expenses"), values: series.map((month) => month.expenses) },
         ],
         result: [{ label: t("reports.kpi.result"), values: series.map((month) => month.result) }],
+        partial: partialMonth(series, data.period.as_of, "reports.chart.partial"),
+        partialLine: partialMonth(series, data.period.as_of, "reports.chart.partialLine"),
+        unit: t("reports.chart.unit", {
+          currency: this.currency === "RON" ? t("reports.chart.lei") : this.currency,
+        }),
       };
     }
     return this.#charts;

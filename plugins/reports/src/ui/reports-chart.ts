@@ -5,6 +5,8 @@
  * the theme's --roa-chart-1…4. For screen readers the canvas carries a summary and a
  * visually hidden table holds every figure; if the chart cannot be drawn, that table
  * is shown instead. The chart is destroyed when the element leaves the page.
+ * The axis is in one unit (thousands of the currency, named in the caption and on the
+ * axis); a month still in progress is hatched (bars) or dashed (line), with a note.
  */
 
 import {
@@ -26,6 +28,12 @@ export interface ChartSeries {
   values: readonly number[];
 }
 
+/** A month whose figures are not complete yet (the current one), and the note that says so. */
+export interface PartialMonth {
+  index: number;
+  note: string;
+}
+
 type Kind = "bar" | "line";
 type State = "loading" | "ready" | "failed";
 
@@ -38,6 +46,8 @@ export class ReportsChart extends LitElement {
     caption: {},
     labels: { attribute: false },
     series: { attribute: false },
+    partial: { attribute: false },
+    unit: {},
     locale: {},
     state: { state: true },
   };
@@ -70,6 +80,34 @@ export class ReportsChart extends LitElement {
         place-items: center;
         margin: 0;
       }
+      .unit {
+        font-weight: normal;
+        color: var(--roa-text-muted);
+      }
+      .partial-note {
+        display: flex;
+        align-items: center;
+        gap: var(--roa-space-2);
+        margin: var(--roa-space-2) 0 0;
+        font-size: 0.85em;
+      }
+      .swatch {
+        flex: none;
+        width: 0.9rem;
+        height: 0.9rem;
+        border: 1px solid var(--roa-text-muted);
+        background: repeating-linear-gradient(
+          45deg,
+          var(--roa-text-muted) 0 2px,
+          transparent 2px 5px
+        );
+      }
+      .swatch.line {
+        height: 0;
+        border: none;
+        border-top: 2px dashed var(--roa-text-muted);
+        background: none;
+      }
       table.shown {
         position: static;
         width: 100%;
@@ -87,6 +125,9 @@ export class ReportsChart extends LitElement {
   declare caption: string;
   declare labels: readonly string[];
   declare series: readonly ChartSeries[];
+  declare partial: PartialMonth | null;
+  /** The axis unit, e.g. "mii lei": values are shown in thousands. */
+  declare unit: string;
   declare locale: string;
   declare state: State;
 
@@ -100,6 +141,8 @@ export class ReportsChart extends LitElement {
     this.caption = "";
     this.labels = [];
     this.series = [];
+    this.partial = null;
+    this.unit = "";
     this.locale = "ro";
     this.state = "loading";
   }
@@ -126,7 +169,9 @@ export class ReportsChart extends LitElement {
       last: labels.at(-1) ?? "—",
     });
     return html`<figure>
-      <figcaption>${this.caption}</figcaption>
+      <figcaption>
+        ${this.caption}${this.unit ? html` <span class="unit">(${this.unit})</span>` : nothing}
+      </figcaption>
       <div class="box" ?hidden=${this.state === "failed"}>
         <canvas role="img" aria-label=${summary}></canvas>
         ${
@@ -135,8 +180,17 @@ export class ReportsChart extends LitElement {
             : nothing
         }
       </div>
+      ${
+        this.partial
+          ? html`<p class="partial-note muted" data-testid="partial-month">
+              <span class="swatch ${this.kind}" aria-hidden="true"></span>${this.partial.note}
+            </p>`
+          : nothing
+      }
       ${this.state === "failed" ? html`<p class="muted">${t("reports.chart.failed")}</p>` : nothing}
-      <table class=${this.state === "failed" ? "shown" : "visually-hidden"}>
+      <!-- A table ignores a width below its content: the 1px hidden box wraps it instead. -->
+      <div class=${this.state === "failed" ? "" : "visually-hidden"}>
+      <table class=${this.state === "failed" ? "shown" : ""}>
         <caption>${this.caption}</caption>
         <thead>
           <tr>
@@ -148,7 +202,9 @@ export class ReportsChart extends LitElement {
           ${labels.map(
             (label, index) =>
               html`<tr>
-                <th scope="row">${label}</th>
+                <th scope="row">
+                  ${label}${index === this.partial?.index ? ` (${t("reports.chart.partialShort")})` : ""}
+                </th>
                 ${this.series.map(
                   (series) => html`<td class="num">${formatMoney(series.values[index])}</td>`,
                 )}
@@ -156,6 +212,7 @@ export class ReportsChart extends LitElement {
           )}
         </tbody>
       </table>
+      </div>
     </figure>`;
   }
 
@@ -164,7 +221,13 @@ export class ReportsChart extends LitElement {
       void this.#create();
       return;
     }
-    if (changed.has("labels") || changed.has("series") || changed.has("locale")) {
+    if (
+      changed.has("labels") ||
+      changed.has("series") ||
+      changed.has("locale") ||
+      changed.has("partial") ||
+      changed.has("unit")
+    ) {
       const config = this.#config();
       this.#chart.data = config.data;
       if (config.options) this.#chart.options = config.options;
@@ -200,10 +263,9 @@ export class ReportsChart extends LitElement {
     );
     const text = read("--roa-text-muted", "#57606a");
     const grid = read("--roa-border", "#d8dee4");
-    const compact = new Intl.NumberFormat(localeTag(), {
-      notation: "compact",
-      maximumFractionDigits: 1,
-    });
+    // One unit on the axis: thousands, never "1,2 mil." beside "800 K".
+    const thousands = new Intl.NumberFormat(localeTag(), { maximumFractionDigits: 0 });
+    const partialIndex = this.partial?.index ?? -1;
     const reducedMotion = window.matchMedia?.("(prefers-reduced-motion: reduce)").matches;
     const line = this.kind === "line";
     return {
@@ -211,15 +273,25 @@ export class ReportsChart extends LitElement {
       data: {
         labels: [...this.labels],
         datasets: this.series.map((series, index) => {
-          const colour =
-            colours[(this.firstColour - 1 + index) % colours.length] ?? FALLBACK_COLOURS[0];
+          const colour = colours[(this.firstColour - 1 + index) % colours.length] ?? "#0b5cad";
+          const hatched = hatch(colour);
           return {
             label: series.label,
             data: [...series.values],
-            backgroundColor: colour,
+            backgroundColor: (context: { dataIndex: number }) =>
+              context.dataIndex === partialIndex && !line ? hatched : colour,
             borderColor: colour,
-            borderWidth: line ? 2 : 0,
+            borderWidth: line
+              ? 2
+              : (context: { dataIndex: number }) => (context.dataIndex === partialIndex ? 1 : 0),
             pointRadius: line ? 3 : 0,
+            pointBackgroundColor: (context: { dataIndex: number }) =>
+              context.dataIndex === partialIndex ? "#ffffff" : colour,
+            // The line into the month in progress is dashed.
+            segment: {
+              borderDash: (context: { p1DataIndex: number }) =>
+                context.p1DataIndex === partialIndex ? [5, 4] : undefined,
+            },
             maxBarThickness: 28,
           };
         }),
@@ -242,13 +314,36 @@ export class ReportsChart extends LitElement {
         scales: {
           x: { ticks: { color: text }, grid: { display: false } },
           y: {
-            ticks: { color: text, callback: (value) => compact.format(Number(value)) },
+            title: { display: this.unit !== "", text: this.unit, color: text },
+            ticks: { color: text, callback: (value) => thousands.format(Number(value) / 1000) },
             grid: { color: grid },
           },
         },
       },
     };
   }
+}
+
+/** Diagonal stripes of `colour` on white: a bar whose month is not over yet. */
+function hatch(colour: string): CanvasPattern | string {
+  const tile = document.createElement("canvas");
+  tile.width = 8;
+  tile.height = 8;
+  const context = tile.getContext("2d");
+  if (!context) return colour;
+  context.fillStyle = "#ffffff";
+  context.fillRect(0, 0, 8, 8);
+  context.strokeStyle = colour;
+  context.lineWidth = 2;
+  context.beginPath();
+  context.moveTo(0, 8);
+  context.lineTo(8, 0);
+  context.moveTo(-2, 2);
+  context.lineTo(2, -2);
+  context.moveTo(6, 10);
+  context.lineTo(10, 6);
+  context.stroke();
+  return context.createPattern(tile, "repeat") ?? colour;
 }
 
 if (!customElements.get("reports-chart")) customElements.define("reports-chart", ReportsChart);

@@ -11,10 +11,12 @@ import {
   formatDate,
   formatMoney,
   html,
+  locale,
   nothing,
   setQuery,
   t,
 } from "@roa2web/ui-shell/api";
+import { treasuryDocumentName } from "../treasury-documents.js";
 import "./export-buttons.js";
 import { LatestRequest } from "./latest-request.js";
 import { type PeriodView, ReportPage, reportQuery } from "./report-page.js";
@@ -228,7 +230,9 @@ export class ReportsTreasury extends ReportPage {
         // reach of this page's styles. Kept readable on a phone: the table scrolls
         // sideways in its box instead of squeezing each text into a column of words.
         render: (row) =>
-          html`<span style="white-space: nowrap">${`${row.document_type} ${row.document_number}`.trim()}</span>`,
+          html`<span style="white-space: nowrap" title=${row.document_type}
+            >${`${treasuryDocumentName(row.document_type, locale())} ${row.document_number}`.trim()}</span
+          >`,
       },
       {
         key: "description",

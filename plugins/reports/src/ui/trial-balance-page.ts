@@ -1,6 +1,7 @@
 /**
  * <reports-trial-balance>: the balanța de verificare — per account the opening
- * balance, the period's turnover and the closing balance, each as debit and credit,
+ * balance, the period's turnover, the total sums (opening + turnover) and the
+ * closing balance, each as debit and credit,
  * with a subtotal per account class and the grand total (whose debits equal its
  * credits when every class is shown).
  */
@@ -34,6 +35,8 @@ const COLUMNS = [
   "opening_credit",
   "period_debit",
   "period_credit",
+  "total_debit",
+  "total_credit",
   "closing_debit",
   "closing_credit",
 ] as const;
@@ -172,6 +175,7 @@ export class ReportsTrialBalance extends ReportPage {
     const balanced =
       same(totals.opening_debit, totals.opening_credit) &&
       same(totals.period_debit, totals.period_credit) &&
+      same(totals.total_debit, totals.total_credit) &&
       same(totals.closing_debit, totals.closing_credit);
     const amounts = (values: Amounts) =>
       COLUMNS.map((column) => html`<td class="num">${formatMoney(values[column])}</td>`);
@@ -197,6 +201,7 @@ export class ReportsTrialBalance extends ReportPage {
               <th scope="col" rowspan="2">${t("reports.trialBalance.name")}</th>
               <th scope="colgroup" colspan="2">${t("reports.trialBalance.opening")}</th>
               <th scope="colgroup" colspan="2">${t("reports.trialBalance.period")}</th>
+              <th scope="colgroup" colspan="2">${t("reports.trialBalance.totalSums")}</th>
               <th scope="colgroup" colspan="2">${t("reports.trialBalance.closing")}</th>
             </tr>
             <tr>

@@ -13,7 +13,29 @@ export type DocumentType =
   | "BANK_FEE"
   | "CASH_TRANSFER"
   | "DEPRECIATION"
-  | "VAT_SETTLEMENT";
+  | "VAT_SETTLEMENT"
+  | "CLOSING"
+  | "RESULT_CARRIED_FORWARD";
+
+/**
+ * The paper behind a cash or bank line, as Romanian treasury registers name it; stored in
+ * `treasury_movements.document_type` (the UI shows it as "Chitanță", "Ordin de plată", …).
+ */
+export type TreasuryDocumentType =
+  /** Chitanță: cash received from a client. */
+  | "CH"
+  /** Extras de cont: a transfer received, or a bank fee, as the bank statement shows it. */
+  | "EXT"
+  /** Ordin de plată: a transfer we send. */
+  | "OP"
+  /** Dispoziție de plată către casierie: cash paid out. */
+  | "DP"
+  /** Foaie de vărsământ: cash deposited at the bank. */
+  | "FV"
+  /** Cec de numerar: cash withdrawn from the bank. */
+  | "CEC"
+  /** Notă contabilă: opening balances. */
+  | "NC";
 
 export interface LedgerDocument {
   type: DocumentType;
@@ -22,6 +44,8 @@ export interface LedgerDocument {
   number: string;
   day: Day;
   partnerId: number | null;
+  /** What the treasury register calls the document, when it moves cash or bank money. */
+  treasuryType: TreasuryDocumentType | null;
 }
 
 /** Row ids shared by all companies of one generation, so ids stay unique across companies. */
@@ -59,6 +83,7 @@ export class Books {
     number: string,
     day: Day,
     partnerId: number | null,
+    treasuryType: TreasuryDocumentType | null,
     id?: number,
   ): LedgerDocument {
     let documentId = id;
@@ -66,7 +91,12 @@ export class Books {
       documentId = (this.documentCounters.get(type) ?? 0) + 1;
       this.documentCounters.set(type, documentId);
     }
-    return { type, id: documentId, number, day, partnerId };
+    return { type, id: documentId, number, day, partnerId, treasuryType };
+  }
+
+  /** Every account posted to so far, with its balance (debit minus credit, in bani). */
+  accounts(): IterableIterator<[account: string, balance: number]> {
+    return this.balances.entries();
   }
 
   post(
@@ -109,12 +139,17 @@ export class Books {
     receipt: number,
     payment: number,
   ): void {
+    if (doc.treasuryType === null) {
+      throw new Error(
+        `Document ${doc.type} ${doc.number} moves ${account} without a treasury type`,
+      );
+    }
     this.writer.insert("treasury_movements", [
       ++this.ids.treasury,
       this.companyId,
       account,
       date,
-      doc.type,
+      doc.treasuryType,
       doc.number,
       explanation,
       doc.partnerId,

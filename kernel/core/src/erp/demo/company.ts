@@ -20,7 +20,9 @@ import {
   postBankFee,
   postDepreciation,
   postPayroll,
+  postResultCarriedForward,
   postVatReturn,
+  postYearEndClosing,
 } from "./month-end.js";
 import { type Client, createClients, createSuppliers, type Supplier } from "./partners.js";
 import { planClientPayments, planSupplierPayments } from "./payment-plans.js";
@@ -262,7 +264,7 @@ export class CompanySimulation {
 
   private open(day: Day): void {
     const scale = this.range.scale;
-    const doc = this.books.document("OPENING", "SI 1", day, null);
+    const doc = this.books.document("OPENING", "SI 1", day, null, "NC");
     const rng = this.rng;
     this.books.post(
       doc,
@@ -358,7 +360,7 @@ export class CompanySimulation {
       description,
     );
 
-    const doc = this.books.document("SALE_INVOICE", number, day, client.id, invoice.id);
+    const doc = this.books.document("SALE_INVOICE", number, day, client.id, null, invoice.id);
     this.books.post(doc, client.account, revenue, net, `Factura ${number} - ${client.name}`);
     this.books.post(doc, client.account, "4427", vat, `TVA colectată ${rate}% factura ${number}`);
     if (revenue === "707") {
@@ -451,7 +453,7 @@ export class CompanySimulation {
       vat,
       description,
     );
-    const doc = this.books.document("PURCHASE_INVOICE", number, day, supplier.id, invoice.id);
+    const doc = this.books.document("PURCHASE_INVOICE", number, day, supplier.id, null, invoice.id);
     this.books.post(doc, account, supplier.account, net, `Factura ${number} - ${supplier.name}`);
     this.books.post(
       doc,
@@ -540,7 +542,14 @@ export class CompanySimulation {
     const number = inCash
       ? `CH ${++this.counters.cashReceipt}`
       : this.statementNumber(account, day);
-    const doc = this.books.document("RECEIPT", number, day, client.id, paymentId);
+    const doc = this.books.document(
+      "RECEIPT",
+      number,
+      day,
+      client.id,
+      inCash ? "CH" : "EXT",
+      paymentId,
+    );
     this.books.post(
       doc,
       account,
@@ -566,7 +575,14 @@ export class CompanySimulation {
     if (!inCash) this.countTransfer(account);
     const paymentId = ++this.context.ids.payment;
     const number = inCash ? `DP ${++this.counters.cashPayment}` : `OP ${++this.counters.bankOrder}`;
-    const doc = this.books.document("PAYMENT", number, day, supplier.id, paymentId);
+    const doc = this.books.document(
+      "PAYMENT",
+      number,
+      day,
+      supplier.id,
+      inCash ? "DP" : "OP",
+      paymentId,
+    );
     this.books.post(
       doc,
       supplier.account,
@@ -604,7 +620,13 @@ export class CompanySimulation {
       return;
     }
     this.countTransfer(account);
-    const doc = this.books.document(obligation.type, `OP ${++this.counters.bankOrder}`, day, null);
+    const doc = this.books.document(
+      obligation.type,
+      `OP ${++this.counters.bankOrder}`,
+      day,
+      null,
+      "OP",
+    );
     for (const [debit, cents, explanation] of obligation.lines) {
       this.books.post(doc, debit, account, cents, explanation);
     }
@@ -637,7 +659,13 @@ export class CompanySimulation {
     if (cash > this.cashHigh) {
       const cents = Math.floor((cash - this.cashTarget) / 10_000) * 10_000;
       if (cents <= 0) return;
-      const doc = this.books.document("CASH_TRANSFER", `FV ${++this.counters.deposit}`, day, null);
+      const doc = this.books.document(
+        "CASH_TRANSFER",
+        `FV ${++this.counters.deposit}`,
+        day,
+        null,
+        "FV",
+      );
       this.books.post(doc, IN_TRANSIT, CASH, cents, "Depunere numerar la bancă");
       this.books.post(doc, primary, IN_TRANSIT, cents, "Încasare numerar depus în cont");
     } else if (cash < this.cashLow) {
@@ -649,6 +677,7 @@ export class CompanySimulation {
         `CEC ${++this.counters.withdrawal}`,
         day,
         null,
+        "CEC",
       );
       this.books.post(doc, IN_TRANSIT, bank, cents, "Ridicare numerar de la bancă");
       this.books.post(doc, CASH, IN_TRANSIT, cents, "Intrare numerar în casierie");
@@ -680,6 +709,9 @@ export class CompanySimulation {
     }
     this.outgoingTransfers.clear();
     obligations.push(...postVatReturn(this.books, end));
+    if (month === 4) postResultCarriedForward(this.books, end, year);
+    // Last, once every expense and revenue of the year is booked.
+    if (month === 12) postYearEndClosing(this.books, end, year);
     for (const obligation of obligations)
       this.schedule(obligation.due, day, { kind: "obligation", obligation });
   }

@@ -235,6 +235,8 @@ describe("demo ERP ledger", () => {
         "CASH_TRANSFER",
         "DEPRECIATION",
         "VAT_SETTLEMENT",
+        "CLOSING",
+        "RESULT_CARRIED_FORWARD",
       ]),
     );
     const bad = one<{ n: number }>(
@@ -304,6 +306,54 @@ describe("demo ERP ledger", () => {
         expect(row.td).toBeGreaterThan(0);
       }
     }
+  });
+
+  it("closes classes 6 and 7 into 121 at each 31 December, and carries 121 to 117 on 30 April", () => {
+    const balanceAt = (companyId: number, date: string, where: string): number =>
+      one<{ balance: number | null }>(
+        `SELECT SUM(CASE WHEN side = 'D' THEN cents ELSE -cents END) AS balance FROM (
+           SELECT 'D' AS side, debit_account AS account, ${CENTS("amount")} AS cents FROM ledger_entries
+            WHERE company_id = :company AND date <= :date
+           UNION ALL
+           SELECT 'C', credit_account, ${CENTS("amount")} FROM ledger_entries
+            WHERE company_id = :company AND date <= :date)
+          WHERE ${where}`,
+        { company: companyId, date },
+      ).balance ?? 0;
+    const companies = all<{ id: number }>("SELECT id FROM companies").map((row) => row.id);
+    for (const company of companies) {
+      let carried = 0;
+      // The books run from 2023-07-01: two year-ends are covered.
+      for (const year of [2023, 2024]) {
+        const label = `company ${company} ${year}`;
+        expect(balanceAt(company, `${year}-12-31`, "account LIKE '6%'"), label).toBe(0);
+        expect(balanceAt(company, `${year}-12-31`, "account LIKE '7%'"), label).toBe(0);
+        // The year's result: revenue minus expenses booked that year, closing aside.
+        const result = one<{ result: number }>(
+          `SELECT SUM(CASE WHEN credit_account LIKE '7%' THEN ${CENTS("amount")} ELSE 0 END)
+                - SUM(CASE WHEN debit_account LIKE '7%' THEN ${CENTS("amount")} ELSE 0 END)
+                - SUM(CASE WHEN debit_account LIKE '6%' THEN ${CENTS("amount")} ELSE 0 END)
+                + SUM(CASE WHEN credit_account LIKE '6%' THEN ${CENTS("amount")} ELSE 0 END) AS result
+             FROM ledger_entries
+            WHERE company_id = ? AND date BETWEEN ? AND ? AND document_type <> 'CLOSING'`,
+          company,
+          `${year}-01-01`,
+          `${year}-12-31`,
+        ).result;
+        expect(result, `${label} profitable`).toBeGreaterThan(0);
+        // 121 holds it (credit balance = profit) from 31 December until 30 April.
+        expect(balanceAt(company, `${year}-12-31`, "account = '121'"), label).toBe(-result);
+        expect(balanceAt(company, `${year + 1}-04-29`, "account = '121'"), label).toBe(-result);
+        expect(balanceAt(company, `${year + 1}-04-30`, "account = '121'"), label).toBe(0);
+        carried += result;
+      }
+      // Both results were carried to 117 (credit: profits), nothing else posts to it.
+      expect(balanceAt(company, END_DATE, "account = '117'")).toBe(-carried);
+    }
+    const closingDates = all<{ date: string }>(
+      "SELECT DISTINCT date FROM ledger_entries WHERE document_type = 'CLOSING' ORDER BY 1",
+    ).map((row) => row.date);
+    expect(closingDates).toEqual(["2023-12-31", "2024-12-31"]);
   });
 
   it("keeps active accounts from going negative: cash, stock, receivables, in-transit", () => {
@@ -478,16 +528,20 @@ describe("demo ERP invoices and payments", () => {
          FROM invoices WHERE kind = 'client'`,
       { end: END_DATE },
     );
-    for (const key of ["paid", "partial", "unpaid", "overdue", "overdue90", "not_due"]) {
+    for (const key of ["paid", "partial", "unpaid", "overdue", "not_due"]) {
       expect(mix[key], key).toBeGreaterThan(10);
     }
+    // A few chronic late payers, not a book of bad debts.
+    expect(mix.overdue90).toBeGreaterThan(0);
     for (const kind of ["client", "supplier"]) {
       const old = one<{ share: number }>(
         `SELECT AVG(paid_amount = total_amount) AS share FROM invoices WHERE kind = ? AND issue_date < date(?, '-6 months')`,
         kind,
         END_DATE,
       ).share;
-      expect(old, `${kind} invoices older than 6 months fully paid`).toBeGreaterThan(0.8);
+      expect(old, `${kind} invoices older than 6 months fully paid`).toBeGreaterThan(
+        kind === "client" ? 0.99 : 0.8,
+      );
       const recent = one<{ share: number }>(
         `SELECT AVG(due_date >= :end) AS share FROM invoices WHERE kind = :kind AND issue_date >= date(:end, '-14 days')`,
         { kind, end: END_DATE },
@@ -518,6 +572,41 @@ describe("demo ERP invoices and payments", () => {
     expect(current + d30 + d60 + d90 + older).toBe(total);
     expect(total).toBe(ledger);
     for (const bucket of [current, d30, d60, d90, older]) expect(bucket).toBeGreaterThan(0);
+  });
+
+  it("ages receivables like a healthy distributor's: mostly current, a few % past 90 days", () => {
+    for (const endDate of [END_DATE, "2026-12-06"]) {
+      const target = endDate === END_DATE ? db : new Database(":memory:");
+      try {
+        if (target !== db) generateDemoErp(target, { endDate });
+        const companies = target
+          .prepare(
+            `SELECT company_id,
+                    SUM(CASE WHEN age <= 0 THEN open ELSE 0 END) * 1.0 / SUM(open) AS current,
+                    SUM(CASE WHEN age > 90 THEN open ELSE 0 END) * 1.0 / SUM(open) AS over90,
+                    MAX(age) AS oldest
+               FROM (SELECT company_id, julianday(?) - julianday(due_date) AS age,
+                            ${CENTS("total_amount")} - ${CENTS("paid_amount")} AS open
+                       FROM invoices WHERE kind = 'client' AND paid_amount < total_amount)
+              GROUP BY company_id`,
+          )
+          .all(endDate) as Array<{
+          company_id: number;
+          current: number;
+          over90: number;
+          oldest: number;
+        }>;
+        expect(companies).toHaveLength(3);
+        for (const company of companies) {
+          const label = `${endDate} company ${company.company_id}`;
+          expect(company.current, label).toBeGreaterThan(0.6);
+          expect(company.over90, label).toBeLessThan(0.06);
+          expect(company.oldest, label).toBeLessThan(270);
+        }
+      } finally {
+        if (target !== db) target.close();
+      }
+    }
   });
 
   it("issues 20–60 sale and 20–60 purchase invoices per company in every full month", () => {
@@ -596,9 +685,27 @@ describe("demo ERP treasury", () => {
 
   it("names the partner on receipts and payments of invoices", () => {
     const missing = one<{ n: number }>(
-      "SELECT COUNT(*) AS n FROM treasury_movements WHERE document_type IN ('RECEIPT', 'PAYMENT') AND partner_id IS NULL",
+      `SELECT COUNT(*) AS n FROM treasury_movements
+        WHERE partner_id IS NULL AND (description LIKE 'Încasare factura %' OR description LIKE 'Plată factura %')`,
     ).n;
     expect(missing).toBe(0);
+  });
+
+  it("names each movement's paper as a Romanian treasury register does", () => {
+    const types = all<{ document_type: string }>(
+      "SELECT DISTINCT document_type FROM treasury_movements ORDER BY 1",
+    ).map((row) => row.document_type);
+    expect(types).toEqual(["CEC", "CH", "DP", "EXT", "FV", "NC", "OP"]);
+    // The paper follows the money: a receipt in the till is a chitanță, a transfer an extras.
+    const mismatched = all(
+      `SELECT t.account_code, t.document_type, t.receipt, t.payment FROM treasury_movements t
+        WHERE (t.document_type = 'CH' AND (t.account_code <> '5311' OR t.receipt = 0))
+           OR (t.document_type = 'DP' AND (t.account_code <> '5311' OR t.payment = 0))
+           OR (t.document_type = 'OP' AND (t.account_code NOT LIKE '5121.%' OR t.payment = 0))
+           OR (t.document_type = 'EXT' AND t.account_code NOT LIKE '5121.%')
+        LIMIT 5`,
+    );
+    expect(mismatched).toEqual([]);
   });
 });
 

@@ -49,6 +49,13 @@ export interface DemoErpSummary {
 export const DEMO_ERP_DEFAULTS = { seed: 42, companies: 3, months: 24, scale: 1 } as const;
 export const DEMO_ERP_MIN_MONTHS = 24;
 export const DEMO_ERP_MIN_SCALE = 0.01;
+/**
+ * Bump when the generated books change meaning (new documents, other payment habits), even if
+ * no table does: a kernel regenerates an existing `./data/demo-erp.db` whose `meta.books_version`
+ * differs. 2: year-end closing to 121, a healthy distributor's receivables, Romanian treasury
+ * document types.
+ */
+export const DEMO_ERP_BOOKS_VERSION = 2;
 
 interface ResolvedOptions {
   seed: number;
@@ -121,6 +128,7 @@ export function generateDemoErp(
     const endDate = formatDay(resolved.end);
     const meta: Array<[string, string]> = [
       ["schema_version", String(DEMO_ERP_SCHEMA_VERSION)],
+      ["books_version", String(DEMO_ERP_BOOKS_VERSION)],
       ["seed", String(resolved.seed)],
       ["scale", String(resolved.scale)],
       ["companies", String(resolved.companies)],

@@ -6,6 +6,7 @@ export {
   type ChartAccount,
 } from "./chart-of-accounts.js";
 export {
+  DEMO_ERP_BOOKS_VERSION,
   DEMO_ERP_DEFAULTS,
   DEMO_ERP_MIN_MONTHS,
   DEMO_ERP_MIN_SCALE,

@@ -39,7 +39,7 @@ export function postPayroll(books: Books, end: MonthEnd, gross: number): Obligat
   const net = gross - pension - health - incomeTax;
   const { period } = end;
 
-  const doc = books.document("PAYROLL", `STAT ${end.label}`, end.day, null);
+  const doc = books.document("PAYROLL", `STAT ${end.label}`, end.day, null, null);
   books.post(doc, "641", "421", gross, `Salarii brute ${period}`);
   books.post(doc, "421", "431", pension, `CAS 25% reținut ${period}`);
   books.post(doc, "421", "431", health, `CASS 10% reținut ${period}`);
@@ -69,7 +69,7 @@ export function postDepreciation(books: Books, end: MonthEnd, cost: number, mont
   const remaining = cost + books.balance("2813");
   const cents = Math.min(remaining, Math.round(cost / months));
   if (cents <= 0) return;
-  const doc = books.document("DEPRECIATION", `AMORT ${end.label}`, end.day, null);
+  const doc = books.document("DEPRECIATION", `AMORT ${end.label}`, end.day, null, null);
   books.post(doc, "6811", "2813", cents, `Amortizare echipamente ${end.period}`);
 }
 
@@ -83,7 +83,7 @@ export function postBankFee(
 ): void {
   const cents = Math.min(fee, books.balance(bank));
   if (cents <= 0) return;
-  const doc = books.document("BANK_FEE", number, end.day, null);
+  const doc = books.document("BANK_FEE", number, end.day, null, "EXT");
   books.post(doc, "627", bank, cents, `Comisioane bancare ${end.period}`);
 }
 
@@ -97,7 +97,7 @@ export function postVatReturn(books: Books, end: MonthEnd): Obligation[] {
   const deductible = books.balance("4426");
   if (collected <= 0 && deductible <= 0) return [];
   const { period } = end;
-  const doc = books.document("VAT_SETTLEMENT", `D300 ${end.label}`, end.day, null);
+  const doc = books.document("VAT_SETTLEMENT", `D300 ${end.label}`, end.day, null, null);
   const offset = Math.min(collected, deductible);
   if (offset > 0) books.post(doc, "4427", "4426", offset, `Regularizare TVA ${period}`);
   if (deductible > collected) {
@@ -118,4 +118,41 @@ export function postVatReturn(books: Books, end: MonthEnd): Obligation[] {
       lines: [["4423", payable - carried, `Plată TVA ${period}`]],
     },
   ];
+}
+
+/** The profit-or-loss account that classes 6 and 7 close into, and where its result goes next. */
+export const RESULT_ACCOUNT = "121";
+export const RETAINED_EARNINGS_ACCOUNT = "117";
+
+/**
+ * Year-end closing, as ROA books it on 31 December: every expense (class 6) and revenue
+ * (class 7) account is closed into 121, so the new year opens them at zero and 121 holds the
+ * year's result (credit = profit). The document type `CLOSING` is what lets reports keep these
+ * lines out of a period's revenue and expenses.
+ */
+export function postYearEndClosing(books: Books, end: MonthEnd, year: number): void {
+  const accounts = [...books.accounts()]
+    .filter(([account, balance]) => /^[67]/.test(account) && balance !== 0)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  if (accounts.length === 0) return;
+  const doc = books.document("CLOSING", `INCH ${year}`, end.day, null, null);
+  for (const [account, balance] of accounts) {
+    const explanation = `Închidere cont ${account} la 31.12.${year}`;
+    // A debit balance is closed by a credit, a credit balance by a debit.
+    if (balance > 0) books.post(doc, RESULT_ACCOUNT, account, balance, explanation);
+    else books.post(doc, account, RESULT_ACCOUNT, -balance, explanation);
+  }
+}
+
+/**
+ * Once the shareholders approve the accounts (booked on 30 April), last year's result leaves
+ * 121 for 117 "Rezultatul reportat", so 121 only ever holds one year's result.
+ */
+export function postResultCarriedForward(books: Books, end: MonthEnd, year: number): void {
+  const balance = books.balance(RESULT_ACCOUNT);
+  if (balance === 0) return;
+  const doc = books.document("RESULT_CARRIED_FORWARD", `REP ${year - 1}`, end.day, null, null);
+  const explanation = `Reportare rezultat exercițiu ${year - 1}`;
+  if (balance > 0) books.post(doc, RETAINED_EARNINGS_ACCOUNT, RESULT_ACCOUNT, balance, explanation);
+  else books.post(doc, RESULT_ACCOUNT, RETAINED_EARNINGS_ACCOUNT, -balance, explanation);
 }

@@ -9,14 +9,19 @@ export interface PlannedPayment {
   cents: number | null;
 }
 
-export type ClientBehaviour = "prompt" | "late" | "partial" | "defaulter";
+/**
+ * A healthy distributor's clients: most pay within terms, some a little late, a few chronic
+ * late payers who still pay in the end (after reminders, in instalments, or once a dispute is
+ * settled). No invoice is left unpaid for good: a firm would provision and chase it, and a demo
+ * whose aging is mostly "over 90 days" reads as a firm in trouble.
+ */
+export type ClientBehaviour = "prompt" | "late" | "chronic";
 export type SupplierBehaviour = "on-time" | "late" | "disputed";
 
 export const CLIENT_BEHAVIOUR_MIX: ReadonlyArray<readonly [ClientBehaviour, number]> = [
-  ["prompt", 0.6],
-  ["late", 0.25],
-  ["partial", 0.1],
-  ["defaulter", 0.05],
+  ["prompt", 0.75],
+  ["late", 0.18],
+  ["chronic", 0.07],
 ];
 
 export const SUPPLIER_BEHAVIOUR_MIX: ReadonlyArray<readonly [SupplierBehaviour, number]> = [
@@ -49,39 +54,37 @@ export function planClientPayments(
   const roll = rng.next();
   switch (behaviour) {
     case "prompt":
-      if (roll < 0.8 || !canSplit) {
-        plan.push({ day: issue + Math.round(term * (0.2 + 0.8 * rng.next())), cents: null });
-      } else if (roll < 0.92) {
+      if (roll < 0.85 || !canSplit) {
+        // Within terms, mostly in the second half of them, as a treasurer schedules transfers.
+        plan.push({ day: issue + Math.round(term * (0.5 + 0.5 * rng.next())), cents: null });
+      } else if (roll < 0.93) {
         plan.push({
           day: issue + Math.round(term * 0.4 * rng.next()),
           cents: part(rng, total, 0.3, 0.7),
         });
         plan.push({ day: due - rng.int(0, 3), cents: null });
       } else {
-        plan.push({ day: due + rng.int(1, 15), cents: null });
+        plan.push({ day: due + rng.int(1, 7), cents: null });
       }
       break;
     case "late":
-      if (roll < 0.7 || !canSplit) {
-        plan.push({ day: due + rng.int(5, 75), cents: null });
+      if (roll < 0.75 || !canSplit) {
+        plan.push({ day: due + rng.int(1, 20), cents: null });
       } else {
-        plan.push({ day: due + rng.int(0, 20), cents: part(rng, total, 0.3, 0.6) });
-        plan.push({ day: due + rng.int(30, 120), cents: null });
+        plan.push({ day: due + rng.int(0, 10), cents: part(rng, total, 0.3, 0.6) });
+        plan.push({ day: due + rng.int(10, 40), cents: null });
       }
       break;
-    case "partial":
-      plan.push({
-        day: due + rng.int(-5, 30),
-        cents: canSplit ? part(rng, total, 0.2, 0.6) : null,
-      });
-      if (rng.chance(0.6)) plan.push({ day: due + rng.int(60, 240), cents: null });
-      break;
-    case "defaulter":
-      if (roll < 0.5) break;
-      if (roll < 0.8 && canSplit) {
-        plan.push({ day: due + rng.int(30, 120), cents: part(rng, total, 0.1, 0.5) });
+    case "chronic":
+      if (roll < 0.6 || !canSplit) {
+        plan.push({ day: due + rng.int(30, 100), cents: null });
+      } else if (roll < 0.9) {
+        plan.push({ day: due + rng.int(10, 60), cents: part(rng, total, 0.2, 0.6) });
+        plan.push({ day: due + rng.int(60, 150), cents: null });
       } else {
-        plan.push({ day: due + rng.int(90, 300), cents: null });
+        // Disputed: part paid, the rest once the dispute is settled.
+        plan.push({ day: due + rng.int(30, 90), cents: part(rng, total, 0.3, 0.7) });
+        plan.push({ day: due + rng.int(150, 240), cents: null });
       }
       break;
   }
