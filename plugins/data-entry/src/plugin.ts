@@ -8,6 +8,7 @@ import type {} from "./contract.js";
 import { ENTITIES } from "./entities.js";
 import { CreateReceipts1764100000000 } from "./migrations/1764100000000-create-receipts.js";
 import { DraftsAwaitingOcr1764200000000 } from "./migrations/1764200000000-drafts-awaiting-ocr.js";
+import { HistoryNotes1764400000000 } from "./migrations/1764400000000-history-notes.js";
 import { receiptsService } from "./receipts-service.js";
 import { createServices, SERVICES_KEY, servicesOf } from "./services.js";
 import { uploadCeiling } from "./settings.js";
@@ -17,7 +18,11 @@ export default definePlugin({
   routes: new URL("./routes", import.meta.url),
   database: {
     entities: ENTITIES,
-    migrations: [CreateReceipts1764100000000, DraftsAwaitingOcr1764200000000],
+    migrations: [
+      CreateReceipts1764100000000,
+      DraftsAwaitingOcr1764200000000,
+      HistoryNotes1764400000000,
+    ],
   },
   // Fixed at import (see uploadCeiling); the route also enforces DATA_ENTRY_MAX_UPLOAD_BYTES.
   uploads: { maxFileBytes: uploadCeiling(process.env), maxFiles: 1 },

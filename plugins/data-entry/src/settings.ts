@@ -30,7 +30,15 @@ export interface DataEntrySettings {
   /** DATA_ENTRY_VAT_RATES: `19,9,5;2025-08-01:21,11,0` (the ERP has no VAT-rate table). */
   vatSchedule: VatPeriod[];
   ocr: OcrSettings;
+  /**
+   * DATA_ENTRY_RECORDS_LANGUAGE: `ro` (default) or `en`, the language of texts stored
+   * in records (history notes, entry explanations): the company's, not the reader's.
+   */
+  recordsLanguage: RecordsLanguage;
 }
+
+export const RECORDS_LANGUAGES = ["ro", "en"] as const;
+export type RecordsLanguage = (typeof RECORDS_LANGUAGES)[number];
 
 export interface OcrSettings {
   /** DATA_ENTRY_OCR_ENABLED: start the OCR worker pool (default true). */
@@ -101,7 +109,18 @@ export function readDataEntrySettings(settings: PluginSettings): DataEntrySettin
     nomenclatureTtlMs: wholeNumber(settings, "NOMENCLATURE_TTL_MS", 600_000, 86_400_000),
     vatSchedule: readVatSchedule(settings),
     ocr: readOcrSettings(settings),
+    recordsLanguage: readRecordsLanguage(settings),
   };
+}
+
+function readRecordsLanguage(settings: PluginSettings): RecordsLanguage {
+  const value = settings.string("RECORDS_LANGUAGE", "ro").trim().toLowerCase();
+  if (!(RECORDS_LANGUAGES as readonly string[]).includes(value)) {
+    throw new ValidationError(
+      `Setting ${settings.prefix}RECORDS_LANGUAGE must be ${RECORDS_LANGUAGES.join(" or ")} (got "${value}")`,
+    );
+  }
+  return value as RecordsLanguage;
 }
 
 function readVatSchedule(settings: PluginSettings): VatPeriod[] {

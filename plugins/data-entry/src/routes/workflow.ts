@@ -8,12 +8,13 @@ import { balanceOf } from "../entries.js";
 import {
   IncompleteReceiptError,
   InvalidFieldError,
+  PeriodClosedError,
   TransitionNotAllowedError,
   UnbalancedEntriesError,
 } from "../errors.js";
 import { missingFields } from "../receipt-rules.js";
 import { transitionRouteSchema } from "../schemas.js";
-import { servicesOf, visibleReceipt } from "../services.js";
+import { closedPeriodOf, servicesOf, visibleReceipt } from "../services.js";
 import { toReceiptView } from "../views.js";
 import {
   allowedTransitions,
@@ -58,6 +59,12 @@ export default defineRoutes(async (app, { plugin }) => {
         if (transition.needsReason) {
           reason = request.body?.reason?.trim() ?? "";
           if (reason === "") throw new InvalidFieldError("body.reason", "must not be blank");
+        }
+        // Approving books the receipt: not into a month the ERP has closed. Submitting
+        // is still allowed (the page warns), so an approver can decide the date with the clerk.
+        if (action === "approve" && receipt.date) {
+          const closed = await closedPeriodOf(plugin.erp, receipt.companyId, receipt.date);
+          if (closed) throw new PeriodClosedError(receipt.id, closed);
         }
         const moved = await store.transition(
           receipt,
