@@ -30,7 +30,7 @@ export const createCodeSchema = {
       properties: { code: { type: "string" }, expires_at: { type: "string" } },
     },
     ...errorResponses,
-    503: notConfigured,
+    409: notConfigured,
   },
 };
 

@@ -33,7 +33,7 @@ describe("telegram plugin without a token", () => {
       url: "/api/telegram/auth/codes",
       headers: { authorization: `Bearer ${token}` },
     });
-    expect(response.statusCode).toBe(503);
+    expect(response.statusCode).toBe(409);
     expect(response.json().error).toMatchObject({
       code: "TELEGRAM_NOT_CONFIGURED",
       details: { setting: "TELEGRAM_BOT_TOKEN" },
