@@ -324,7 +324,7 @@ export class RoaApp extends LitElement {
 
   #layout() {
     const path = location.pathname;
-    const plugins = shellState.enabledPlugins.filter((plugin) => plugin.ui);
+    const plugins = shellState.pagePlugins;
     const user = shellState.user;
     return html`<a class="skip" href="#content" rel="external" @click=${this.#skip}>${t("app.skip")}</a>
       <header>
@@ -396,7 +396,7 @@ export class RoaApp extends LitElement {
   }
 
   #home() {
-    const plugins = shellState.enabledPlugins.filter((plugin) => plugin.ui);
+    const plugins = shellState.pagePlugins;
     return html`<h1>${t("home.title", { name: shellState.user?.display_name ?? "" })}</h1>
       <p class="muted">${plugins.length ? t("home.intro") : t("home.none")}</p>
       <div class="plugins">

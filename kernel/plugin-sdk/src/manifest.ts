@@ -27,6 +27,11 @@ export interface PluginManifest {
     titles?: Record<string, string>;
     /** The home page's line about the plugin per language; `description` otherwise. */
     descriptions?: Record<string, string>;
+    /**
+     * One of `permissions`: the page is for users holding it, and the shell lists it
+     * in the menu only for them (the routes still check their own permissions).
+     */
+    permission?: Permission;
   };
   /** Whether the plugin starts when MODULE_<NAME>_ENABLED is not set (default true). */
   enabledByDefault?: boolean;

@@ -14,6 +14,7 @@ import {
 } from "../../../kernel/core/test/helpers/test-kernel.js";
 import { CreateReceipts1764100000000 } from "./migrations/1764100000000-create-receipts.js";
 import { DraftsAwaitingOcr1764200000000 } from "./migrations/1764200000000-drafts-awaiting-ocr.js";
+import { HistoryNotes1764400000000 } from "./migrations/1764400000000-history-notes.js";
 import { ReceiptsInLei1764900000000 } from "./migrations/1764900000000-receipts-in-lei.js";
 
 // The multipart parser's own limit is fixed when the plugin module is imported, from
@@ -72,7 +73,8 @@ const receiptBody = {
   company_id: 1,
   merchant: "OMV Petrom",
   tax_id: "RO1590082",
-  date: "2026-01-15",
+  // Today: in the ERP's open period, so the receipt can be approved.
+  date: new Date().toISOString().slice(0, 10),
   total: 121,
   vat: 21,
   currency: "RON",
@@ -149,6 +151,7 @@ describe("starting", () => {
     expect(rows.map((row) => row.name)).toEqual([
       new CreateReceipts1764100000000().name,
       new DraftsAwaitingOcr1764200000000().name,
+      new HistoryNotes1764400000000().name,
       new ReceiptsInLei1764900000000().name,
     ]);
     const health = await inject(t.kernel, { method: "GET", url: "/health" });
@@ -178,7 +181,15 @@ describe("receipts", () => {
     const read = await call("reader", "GET", `/receipts/${receipt.id}`);
     expect(read.statusCode).toBe(200);
     expect(read.json().history).toEqual([
-      { from: null, to: "DRAFT", by: "clerk", at: receipt.created_at, reason: null },
+      {
+        event: "created",
+        from: null,
+        to: "DRAFT",
+        by: "clerk",
+        at: receipt.created_at,
+        reason: null,
+        note: null,
+      },
     ]);
     expect(read.json().attachments).toEqual([]);
   });
@@ -203,10 +214,21 @@ describe("receipts", () => {
     expect(response.json().error.message).toContain(field);
   });
 
-  it("refuses a company the ERP does not have (400)", async () => {
+  it("answers 404 for a company the ERP does not have, wherever a company is named", async () => {
     const response = await call("admin", "POST", "/receipts", { ...receiptBody, company_id: 999 });
-    expect(response.statusCode).toBe(400);
-    expect(response.json().error.details).toEqual({ field: "company_id", location: "body" });
+    expect(response.statusCode).toBe(404);
+    expect(response.json().error).toMatchObject({ code: "NOT_FOUND", details: { company: 999 } });
+    for (const url of [
+      "/receipts?company=999",
+      "/nomenclature/accounts?company=999",
+      "/nomenclature/partners?company=999",
+    ]) {
+      const read = await call("admin", "GET", url);
+      expect(read.statusCode, url).toBe(404);
+      expect(read.json().error.code, url).toBe("NOT_FOUND");
+    }
+    // As the kernel's /api/calendar: a company not granted is 403 first, known or not.
+    expect((await call("clerk", "GET", "/receipts?company=999")).statusCode).toBe(403);
   });
 
   it("refuses a company not granted (403) and a missing permission (403)", async () => {
@@ -274,6 +296,65 @@ describe("receipts", () => {
     expect((await call("admin", "GET", "/receipts")).json().error.message).toContain(
       "querystring.company is required",
     );
+  });
+
+  it("lists the receipts of one period (the header's month), undated ones with them", async () => {
+    await createReceipt({ company_id: 2, date: "2025-10-31" }, "admin");
+    await createReceipt({ company_id: 2, date: "2025-11-01" }, "admin");
+    await createReceipt({ company_id: 2, date: "2025-11-30" }, "admin");
+    await createReceipt({ company_id: 2, date: "2020-11-15" }, "admin");
+    const body = multipart("scan.pdf", PDF);
+    const undated = await inject(t.kernel, {
+      method: "POST",
+      url: `${api}/receipts/from-image`,
+      headers: { ...as("admin"), ...body.headers },
+      payload: Buffer.concat([
+        Buffer.from(
+          `------data-entry-test\r\nContent-Disposition: form-data; name="company_id"\r\n\r\n2\r\n`,
+        ),
+        body.payload,
+      ]),
+    });
+    expect(undated.statusCode, undated.body).toBe(201);
+    const november = await call("admin", "GET", "/receipts?company=2&period=2025-11&page_size=2");
+    expect(november.statusCode).toBe(200);
+    expect(november.json()).toMatchObject({ total: 3, page: 1, pages: 2 });
+    expect(november.json().items.map((item: { date: string | null }) => item.date)).toEqual([
+      null,
+      "2025-11-30",
+    ]);
+    const page2 = await call(
+      "admin",
+      "GET",
+      "/receipts?company=2&period=2025-11&page_size=2&page=2",
+    );
+    expect(page2.json().items.map((item: { date: string }) => item.date)).toEqual(["2025-11-01"]);
+    // A period and a range narrow each other.
+    const late = await call(
+      "admin",
+      "GET",
+      "/receipts?company=2&period=2025-11&date_from=2025-11-15",
+    );
+    expect(late.json().items.map((item: { date: string | null }) => item.date)).toEqual([
+      null,
+      "2025-11-30",
+    ]);
+    const all = await call("admin", "GET", "/receipts?company=2&page_size=100");
+    // Without a period: every month (the other tests' receipts of company 2 too).
+    expect(all.json().total).toBeGreaterThanOrEqual(5);
+    expect(all.json().items.map((item: { date: string }) => item.date)).toContain("2020-11-15");
+    for (const period of ["2025-13", "2025-1", "november"]) {
+      const bad = await call("admin", "GET", `/receipts?company=2&period=${period}`);
+      expect(bad.statusCode, period).toBe(400);
+      expect(bad.json().error.message).toContain("period");
+    }
+    const backwards = await call(
+      "admin",
+      "GET",
+      "/receipts?company=2&date_from=2025-11-30&date_to=2025-11-01",
+    );
+    expect(backwards.statusCode).toBe(400);
+    expect(backwards.json().error.message).toContain("date_from");
   });
 
   it("lists a receipt still without a date (from a PDF photo) first", async () => {
@@ -393,6 +474,27 @@ describe("workflow", () => {
       ["DRAFT", "PENDING", "clerk"],
       ["PENDING", "APPROVED", "approver"],
     ]);
+  });
+
+  it("warns about a date in a closed period, lets it be submitted, refuses to approve it", async () => {
+    // The demo ERP closes every month but the last two; January 2025 is long closed.
+    const { id } = await createReceipt({ date: "2025-01-20" });
+    const draft = (await call("clerk", "GET", `/receipts/${id}`)).json();
+    expect(draft.period_closed).toBe(true);
+    expect((await call("clerk", "POST", `/receipts/${id}/entries/propose`, {})).statusCode).toBe(
+      200,
+    );
+    expect((await call("clerk", "POST", `/receipts/${id}/submit`)).statusCode).toBe(200);
+    const approve = await call("approver", "POST", `/receipts/${id}/approve`);
+    expect(approve.statusCode).toBe(409);
+    expect(approve.json().error).toMatchObject({
+      code: "CONFLICT",
+      details: { id, period: "2025-01", reason: "period_closed" },
+    });
+    expect((await call("reader", "GET", `/receipts/${id}`)).json().status).toBe("PENDING");
+    // Today is in an open period.
+    const open = await receiptIn("DRAFT");
+    expect((await call("clerk", "GET", `/receipts/${open}`)).json().period_closed).toBe(false);
   });
 
   it("rejects with a reason and reopens to DRAFT", async () => {

@@ -313,11 +313,18 @@ describe("a receipt from a photo", () => {
       ocr_status: "done",
       missing_fields: ["vat"],
     });
+    // A note, not a move: a code and parameters for the UI to word in the reader's
+    // language, and a text in the records' language (Romanian by default).
     const note = filled.history.at(-1);
-    expect(note).toMatchObject({ from: "DRAFT", to: "DRAFT", by: "demo" });
+    expect(note).toMatchObject({ event: "note", from: "DRAFT", to: "DRAFT", by: "demo" });
+    expect(note.note).toEqual({
+      code: "ocr_filled",
+      params: { confidence: expect.any(Number), fields: ["merchant", "date", "total", "currency"] },
+    });
     expect(note.reason).toMatch(
-      /^Filled by OCR \(confidence 0\.\d\d\): merchant, date, total, currency$/,
+      /^Completat din OCR \(încredere 0,\d\d\): comerciant, dată, total, monedă$/,
     );
+    expect(filled.history[0]).toMatchObject({ event: "created", from: null, note: null });
   });
 
   it("needs the company before the file and a company granted", async () => {

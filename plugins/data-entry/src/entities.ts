@@ -65,7 +65,13 @@ export interface ReceiptTransition {
   by: string;
   at: Date;
   reason: string | null;
+  /** A line that records a note, not a move (`from` = `to`): its code, e.g. `ocr_filled`. */
+  noteCode: HistoryNoteCode | null;
+  /** The note's parameters (JSON), rendered by the UI in the reader's language. */
+  noteParams: Record<string, unknown> | null;
 }
+
+export type HistoryNoteCode = "ocr_filled";
 
 export interface Attachment {
   /** A uuid chosen by the server; also the stored file's name (with an extension). */
@@ -145,6 +151,8 @@ export const ReceiptTransitionEntity = new EntitySchema<ReceiptTransition>({
     by: { type: "varchar", length: 100 },
     at: { type: "datetime" },
     reason: { type: "text", nullable: true },
+    noteCode: { name: "note_code", type: "varchar", length: 40, nullable: true },
+    noteParams: { name: "note_params", type: "simple-json", nullable: true },
   },
 });
 

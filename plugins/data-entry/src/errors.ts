@@ -127,10 +127,18 @@ export class CompanyNotAllowedError extends ForbiddenError {
   }
 }
 
-export class UnknownCompanyError extends ValidationError {
+/** A company the ERP does not have: 404 wherever it is named, like the kernel's /api/calendar. */
+export class UnknownCompanyError extends NotFoundError {
   constructor(companyId: number) {
-    super(`body.company_id: the ERP has no company ${companyId}`, {
-      details: { field: "company_id" },
+    super(`No company with id ${companyId}`, { details: { company: companyId } });
+  }
+}
+
+/** Approving a receipt dated in an accounting period the ERP has closed. */
+export class PeriodClosedError extends ConflictError {
+  constructor(receiptId: number, period: string) {
+    super(`Receipt ${receiptId} is dated in ${period}, a closed accounting period`, {
+      details: { id: receiptId, period, reason: "period_closed" },
     });
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ReceiptFields as OcrFields } from "./ocr/extract-fields.js";
-import { type FillableFields, fillFromOcr, overallConfidence } from "./ocr-fill.js";
+import { type FillableFields, fillFromOcr, ocrFilledNote, overallConfidence } from "./ocr-fill.js";
 
 const read: OcrFields = {
   merchant: "OMV Petrom",
@@ -70,5 +70,17 @@ describe("filling a receipt from OCR", () => {
 
   it("sums up confidence as the mean of merchant, date and total", () => {
     expect(overallConfidence(read)).toBe(0.8);
+  });
+});
+
+describe("ocrFilledNote", () => {
+  it("keeps the code and parameters, and words the stored text in the records' language", () => {
+    const ro = ocrFilledNote(["merchant", "date", "vat"], 0.79, "ro");
+    expect(ro).toEqual({
+      code: "ocr_filled",
+      params: { confidence: 0.79, fields: ["merchant", "date", "vat"] },
+      text: "Completat din OCR (încredere 0,79): comerciant, dată, TVA",
+    });
+    expect(ocrFilledNote(["total"], 0.8, "en").text).toBe("Filled by OCR (confidence 0.80): total");
   });
 });

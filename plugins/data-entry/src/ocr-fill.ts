@@ -6,6 +6,7 @@
 import { hasAtMostTwoDecimals } from "./money.js";
 import type { ReceiptFields as OcrFields } from "./ocr/extract-fields.js";
 import { isCalendarDate, MERCHANT_MAX_LENGTH, TAX_ID_MAX_LENGTH } from "./receipt-rules.js";
+import type { RecordsLanguage } from "./settings.js";
 
 /** The receipt fields OCR can read, as stored (null: not entered yet). */
 export interface FillableFields {
@@ -101,4 +102,45 @@ export function fillFromOcr(
     names.splice(names.indexOf("total"), 1);
   }
   return { changes, names };
+}
+
+/** A history note: a code and its parameters (for the UI), and a text in the records' language. */
+export interface HistoryNote {
+  code: "ocr_filled";
+  params: { confidence: number; fields: FillableName[] };
+  text: string;
+}
+
+const FIELD_NAMES: Record<RecordsLanguage, Record<FillableName, string>> = {
+  ro: {
+    merchant: "comerciant",
+    tax_id: "cod fiscal",
+    date: "dată",
+    total: "total",
+    vat: "TVA",
+    currency: "monedă",
+  },
+  en: {
+    merchant: "merchant",
+    tax_id: "tax id",
+    date: "date",
+    total: "total",
+    vat: "VAT",
+    currency: "currency",
+  },
+};
+
+/** "Completat din OCR (încredere 0,79): comerciant, dată" in the records' language. */
+export function ocrFilledNote(
+  names: readonly FillableName[],
+  confidence: number,
+  language: RecordsLanguage,
+): HistoryNote {
+  const fields = names.map((name) => FIELD_NAMES[language][name]).join(", ");
+  const sure = confidence.toFixed(2);
+  const text =
+    language === "ro"
+      ? `Completat din OCR (încredere ${sure.replace(".", ",")}): ${fields}`
+      : `Filled by OCR (confidence ${sure}): ${fields}`;
+  return { code: "ocr_filled", params: { confidence, fields: [...names] }, text };
 }

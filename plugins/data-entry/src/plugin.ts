@@ -8,6 +8,7 @@ import type {} from "./contract.js";
 import { ENTITIES } from "./entities.js";
 import { CreateReceipts1764100000000 } from "./migrations/1764100000000-create-receipts.js";
 import { DraftsAwaitingOcr1764200000000 } from "./migrations/1764200000000-drafts-awaiting-ocr.js";
+import { HistoryNotes1764400000000 } from "./migrations/1764400000000-history-notes.js";
 import { ReceiptsInLei1764900000000 } from "./migrations/1764900000000-receipts-in-lei.js";
 import { receiptsService } from "./receipts-service.js";
 import { createServices, SERVICES_KEY, servicesOf } from "./services.js";
@@ -21,6 +22,7 @@ export default definePlugin({
     migrations: [
       CreateReceipts1764100000000,
       DraftsAwaitingOcr1764200000000,
+      HistoryNotes1764400000000,
       ReceiptsInLei1764900000000,
     ],
   },

@@ -11,10 +11,11 @@ import type { Attachment, Receipt } from "./entities.js";
 import { type DataEntryError, ReceiptLockedError } from "./errors.js";
 import type { ReceiptFields as OcrFields } from "./ocr/extract-fields.js";
 import type { OcrPool } from "./ocr/ocr-pool.js";
-import { fillFromOcr, overallConfidence } from "./ocr-fill.js";
+import { fillFromOcr, ocrFilledNote, overallConfidence } from "./ocr-fill.js";
 import type { AppliedFields, OcrJob, OcrJobs } from "./ocr-jobs.js";
 import { todayIn } from "./receipt-rules.js";
 import type { ReceiptsStore } from "./receipts-store.js";
+import type { RecordsLanguage } from "./settings.js";
 import { isEditable } from "./workflow.js";
 
 export interface ReceiptOcrDependencies {
@@ -23,6 +24,8 @@ export interface ReceiptOcrDependencies {
   /** Read at each call: null while OCR is switched off. */
   ocr(): { pool: OcrPool; jobs: OcrJobs } | null;
   timeZone: string;
+  /** The language of the history notes it writes (DATA_ENTRY_RECORDS_LANGUAGE). */
+  recordsLanguage: RecordsLanguage;
   logger: Logger;
 }
 
@@ -198,7 +201,7 @@ export class ReceiptOcr {
         const note =
           fill.names.length === 0
             ? null
-            : `Filled by OCR (confidence ${confidence.toFixed(2)}): ${fill.names.join(", ")}`;
+            : ocrFilledNote(fill.names, confidence, this.deps.recordsLanguage);
         return { changes: fill.changes, note };
       },
       by,

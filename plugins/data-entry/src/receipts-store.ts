@@ -2,7 +2,7 @@
 
 import type { PageWindow } from "@roa2web/plugin-sdk";
 import { ConflictError, type PluginContext } from "@roa2web/plugin-sdk";
-import type { DataSource, EntityManager } from "typeorm";
+import { Brackets, type DataSource, type EntityManager } from "typeorm";
 import {
   type Attachment,
   AttachmentEntity,
@@ -15,6 +15,7 @@ import {
   ReceiptTransitionEntity,
 } from "./entities.js";
 import type { EntryLine } from "./entries.js";
+import type { HistoryNote } from "./ocr-fill.js";
 import type { DraftFields } from "./receipt-rules.js";
 import type { ReceiptStatus, Transition } from "./workflow.js";
 
@@ -24,6 +25,8 @@ export interface ReceiptFilter {
   /** Inclusive, YYYY-MM-DD. */
   dateFrom?: string;
   dateTo?: string;
+  /** Also the receipts with no date yet (from a photo, OCR still reading). */
+  undated?: boolean;
 }
 
 /** Another request changed the receipt between our read and our write. */
@@ -110,7 +113,7 @@ export class ReceiptsStore {
    */
   async applyOcr(
     receiptId: number,
-    decide: (receipt: Receipt) => { changes: Partial<DraftFields>; note: string | null },
+    decide: (receipt: Receipt) => { changes: Partial<DraftFields>; note: HistoryNote | null },
     by: string,
     now = new Date(),
   ): Promise<{ receipt: Receipt; changed: boolean }> {
@@ -130,7 +133,9 @@ export class ReceiptsStore {
           to: receipt.status,
           by,
           at: now,
-          reason: note,
+          reason: note.text,
+          noteCode: note.code,
+          noteParams: note.params,
         });
       }
       return { receipt: { ...receipt, ...update }, changed };
@@ -146,8 +151,17 @@ export class ReceiptsStore {
       .createQueryBuilder("receipt")
       .where("receipt.companyId = :companyId", { companyId: filter.companyId });
     if (filter.status) query.andWhere("receipt.status = :status", { status: filter.status });
-    if (filter.dateFrom) query.andWhere("receipt.date >= :dateFrom", { dateFrom: filter.dateFrom });
-    if (filter.dateTo) query.andWhere("receipt.date <= :dateTo", { dateTo: filter.dateTo });
+    const dated = new Brackets((where) => {
+      where.where("1 = 1");
+      if (filter.dateFrom)
+        where.andWhere("receipt.date >= :dateFrom", { dateFrom: filter.dateFrom });
+      if (filter.dateTo) where.andWhere("receipt.date <= :dateTo", { dateTo: filter.dateTo });
+    });
+    if (filter.undated) {
+      query.andWhere(new Brackets((where) => where.where("receipt.date IS NULL").orWhere(dated)));
+    } else if (filter.dateFrom || filter.dateTo) {
+      query.andWhere(dated);
+    }
     const [items, total] = await query
       // Receipts still waiting for their date (from a photo, OCR running) first: they are the newest.
       .orderBy("receipt.date IS NULL", "DESC")

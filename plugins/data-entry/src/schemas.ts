@@ -114,13 +114,30 @@ export const receiptSchema = {
 
 const transitionSchema = {
   type: "object",
-  required: ["from", "to", "by", "at", "reason"],
+  required: ["event", "from", "to", "by", "at", "reason", "note"],
   properties: {
+    event: {
+      type: "string",
+      enum: ["created", "status", "note"],
+      description: "created; status: a move from `from` to `to`; note: the status did not change",
+    },
     from: { type: ["string", "null"], description: "null when the receipt was created" },
     to: { type: "string" },
     by: { type: "string" },
     at: { type: "string", format: "date-time" },
-    reason: { type: ["string", "null"] },
+    reason: {
+      type: ["string", "null"],
+      description: "The reason given, or a note's text in DATA_ENTRY_RECORDS_LANGUAGE",
+    },
+    note: {
+      type: ["object", "null"],
+      description: "A note as a code and its parameters, e.g. ocr_filled {confidence, fields}",
+      required: ["code", "params"],
+      properties: {
+        code: { type: "string" },
+        params: { type: "object", additionalProperties: true },
+      },
+    },
   },
 } as const;
 
@@ -165,6 +182,11 @@ export const receiptDetailSchema = {
         enum: ["TAX_ID_INVALID", "SUPPLIER_UNKNOWN", "NO_EXCHANGE_RATE"],
       },
       description: "What the user must know before proposing or submitting",
+    },
+    period_closed: {
+      type: "boolean",
+      description:
+        "The receipt's date is in an accounting period the ERP has closed: it cannot be approved (409)",
     },
   },
 } as const;
@@ -227,8 +249,14 @@ export const listReceiptsSchema = {
     properties: {
       company: { type: "integer", minimum: 1 },
       status: { type: "string", enum: RECEIPT_STATUSES },
+      period: {
+        type: "string",
+        pattern: "^[0-9]{4}-(0[1-9]|1[0-2])$",
+        description:
+          "YYYY-MM: receipts dated in that month, and those still waiting for their date (OCR). Combines with date_from/date_to.",
+      },
       date_from: dateString,
-      date_to: dateString,
+      date_to: { ...dateString, description: "On or after date_from (400 otherwise)" },
       page: { type: "integer", minimum: 1, maximum: 1_000_000 },
       page_size: { type: "integer", minimum: 1, maximum: MAX_PAGE_SIZE },
     },

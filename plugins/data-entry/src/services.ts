@@ -6,6 +6,7 @@
 import path from "node:path";
 import type { AuthUser, ErpClient, PluginContext } from "@roa2web/plugin-sdk";
 import { canSeeCompany } from "@roa2web/plugin-sdk";
+import { assertCanSeeCompany } from "./access.js";
 import { AttachmentStorage } from "./attachment-storage.js";
 import type { Receipt } from "./entities.js";
 import { ReceiptLockedError, ReceiptNotFoundError, UnknownCompanyError } from "./errors.js";
@@ -66,6 +67,7 @@ export function createServices(context: PluginContext): DataEntryServices {
       // Read at each call, so whatever `services.ocr` holds now is used.
       ocr: () => services.ocr,
       timeZone: settings.timeZone,
+      recordsLanguage: settings.recordsLanguage,
       logger: context.logger,
     }),
     ocr,
@@ -97,6 +99,51 @@ export async function assertCompanyExists(erp: ErpClient, companyId: number): Pr
     company: companyId,
   });
   if (!company) throw new UnknownCompanyError(companyId);
+}
+
+/**
+ * A company named in a request: granted to the caller (403, checked first so a user
+ * learns nothing about companies they may not see), then known to the ERP (404).
+ * The kernel's /api/calendar answers the same way.
+ */
+export async function assertCompanyUsable(
+  erp: ErpClient,
+  user: AuthUser,
+  companyId: number,
+): Promise<void> {
+  assertCanSeeCompany(user, companyId);
+  await assertCompanyExists(erp, companyId);
+}
+
+/**
+ * The `YYYY-MM` period of `date` if the company's ERP has closed it, else null. A
+ * month older than every period the ERP knows counts as closed (the books before it
+ * were kept elsewhere or archived); a month after them is simply not opened yet.
+ */
+export async function closedPeriodOf(
+  erp: ErpClient,
+  companyId: number,
+  date: string,
+): Promise<string | null> {
+  const year = Number(date.slice(0, 4));
+  const month = Number(date.slice(5, 7));
+  const row = await erp.queryOne<{ closed: number | null; first_month: number | null }>(
+    `SELECT (SELECT MAX(closed) FROM periods
+              WHERE company_id = :company AND year = :year AND month = :month) AS closed,
+            (SELECT MIN(year * 12 + month) FROM periods WHERE company_id = :company) AS first_month
+       FROM companies WHERE id = :company`,
+    { company: companyId, year, month },
+  );
+  if (!row) return null;
+  const period = date.slice(0, 7);
+  if (row.closed !== null && row.closed !== undefined) {
+    return Number(row.closed) === 1 ? period : null;
+  }
+  return row.first_month !== null &&
+    row.first_month !== undefined &&
+    year * 12 + month < Number(row.first_month)
+    ? period
+    : null;
 }
 
 /** The codes among `accounts` that the company's ERP chart does not have. */

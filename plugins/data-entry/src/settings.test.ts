@@ -35,7 +35,17 @@ describe("settings", () => {
         recycleAfterJobs: 50,
         threadNice: 10,
       },
+      recordsLanguage: "ro",
     });
+  });
+
+  it("writes records in Romanian unless told en, and refuses another language", () => {
+    expect(readDataEntrySettings(settingsOf({ RECORDS_LANGUAGE: "EN" })).recordsLanguage).toBe(
+      "en",
+    );
+    expect(() => readDataEntrySettings(settingsOf({ RECORDS_LANGUAGE: "de" }))).toThrow(
+      "DATA_ENTRY_RECORDS_LANGUAGE must be ro or en",
+    );
   });
 
   it("reads overrides", () => {

@@ -23,7 +23,10 @@ export interface DataEntrySettings {
   timeZone: string;
   /** DATA_ENTRY_EXPENSE_ACCOUNT, _VAT_ACCOUNT, _SUPPLIER_ACCOUNT, _CASH_ACCOUNT, _FOREIGN_VAT_ACCOUNT */
   accounts: ProposalAccounts;
-  /** DATA_ENTRY_RECORDS_LANGUAGE: `ro` (default) or `en`, the language of texts stored in the books. */
+  /**
+   * DATA_ENTRY_RECORDS_LANGUAGE: `ro` (default) or `en`, the language of texts stored
+   * in records (entry explanations, history notes): the company's, not the reader's.
+   */
   recordsLanguage: RecordsLanguage;
   /** DATA_ENTRY_DEFAULT_PAYMENT: `supplier` (401) or `cash` (5311) when a proposal does not say. */
   defaultPayment: PaymentMethod;
@@ -33,6 +36,8 @@ export interface DataEntrySettings {
   vatSchedule: VatPeriod[];
   ocr: OcrSettings;
 }
+
+export type { RecordsLanguage };
 
 export interface OcrSettings {
   /** DATA_ENTRY_OCR_ENABLED: start the OCR worker pool (default true). */
@@ -104,7 +109,7 @@ export function readDataEntrySettings(settings: PluginSettings): DataEntrySettin
           ? null
           : account(settings, "FOREIGN_VAT_ACCOUNT", "635"),
     },
-    recordsLanguage: recordsLanguage(settings),
+    recordsLanguage: readRecordsLanguage(settings),
     defaultPayment: defaultPayment as PaymentMethod,
     nomenclatureTtlMs: wholeNumber(settings, "NOMENCLATURE_TTL_MS", 600_000, 86_400_000),
     vatSchedule: readVatSchedule(settings),
@@ -112,8 +117,8 @@ export function readDataEntrySettings(settings: PluginSettings): DataEntrySettin
   };
 }
 
-function recordsLanguage(settings: PluginSettings): RecordsLanguage {
-  const value = settings.string("RECORDS_LANGUAGE", "ro");
+function readRecordsLanguage(settings: PluginSettings): RecordsLanguage {
+  const value = settings.string("RECORDS_LANGUAGE", "ro").trim().toLowerCase();
   if (!(RECORDS_LANGUAGES as readonly string[]).includes(value)) {
     throw new ValidationError(
       `Setting ${settings.prefix}RECORDS_LANGUAGE must be ${RECORDS_LANGUAGES.join(" or ")} (got "${value}")`,

@@ -56,13 +56,24 @@ export function receiptWarnings(receipt: Pick<Receipt, "taxId">): string[] {
   return taxIdNeedsAttention(receipt.taxId) ? ["TAX_ID_INVALID"] : [];
 }
 
+/**
+ * One history line. `event` says what it records, so a reader never shows a note as a
+ * move from a status to the same status; a note comes as a code and its parameters
+ * (`note`), which the UI words in the reader's language.
+ */
 export function toTransitionView(transition: ReceiptTransition) {
+  const event =
+    transition.from === null ? "created" : transition.from === transition.to ? "note" : "status";
   return {
+    event,
     from: transition.from,
     to: transition.to,
     by: transition.by,
     at: transition.at.toISOString(),
     reason: transition.reason,
+    note: transition.noteCode
+      ? { code: transition.noteCode, params: transition.noteParams ?? {} }
+      : null,
   };
 }
 

@@ -2,6 +2,11 @@
 import { errorResponseSchema as errorSchema } from "@roa2web/plugin-sdk";
 
 const errorResponses = { 401: errorSchema, 403: errorSchema };
+const notConfigured = {
+  ...errorSchema,
+  description:
+    "TELEGRAM_NOT_CONFIGURED: no bot runs (TELEGRAM_BOT_TOKEN unset), so no link code is made",
+};
 
 export const createCodeSchema = {
   tags: ["telegram"],
@@ -13,6 +18,7 @@ export const createCodeSchema = {
       properties: { code: { type: "string" }, expires_at: { type: "string" } },
     },
     ...errorResponses,
+    409: notConfigured,
   },
 };
 
@@ -22,8 +28,12 @@ export const linkStatusSchema = {
   response: {
     200: {
       type: "object",
-      required: ["linked", "links"],
+      required: ["bot_configured", "linked", "links"],
       properties: {
+        bot_configured: {
+          type: "boolean",
+          description: "false while TELEGRAM_BOT_TOKEN is unset: no bot to link to",
+        },
         linked: { type: "boolean" },
         links: {
           type: "array",

@@ -19,7 +19,7 @@ afterAll(async () => {
 });
 
 describe("telegram plugin without a token", () => {
-  it("stays enabled, reports not-configured, and still serves link codes", async () => {
+  it("stays enabled, reports not-configured, and makes no link code for a bot that does not exist", async () => {
     expect(t.kernel.plugins.get("telegram")?.state).toBe("enabled");
     const health = (await inject(t.kernel, { method: "GET", url: "/health" })).json() as {
       plugins: Array<{ name: string; status: string }>;
@@ -33,6 +33,30 @@ describe("telegram plugin without a token", () => {
       url: "/api/telegram/auth/codes",
       headers: { authorization: `Bearer ${token}` },
     });
-    expect(response.statusCode).toBe(201);
+    expect(response.statusCode).toBe(409);
+    expect(response.json().error).toMatchObject({
+      code: "TELEGRAM_NOT_CONFIGURED",
+      details: { setting: "TELEGRAM_BOT_TOKEN" },
+    });
+    expect(response.json().error.message).toContain("TELEGRAM_BOT_TOKEN");
+    const status = await inject(t.kernel, {
+      method: "GET",
+      url: "/api/telegram/auth/status",
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(status.json()).toMatchObject({ bot_configured: false, linked: false });
+  });
+
+  it("declares its page for telegram:link, so the shell lists it only for those users", async () => {
+    const token = await t.login();
+    const plugins = await inject(t.kernel, {
+      method: "GET",
+      url: "/api/kernel/plugins",
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const telegram = (plugins.json().items as Array<{ name: string; ui: unknown }>).find(
+      (plugin) => plugin.name === "telegram",
+    );
+    expect(telegram?.ui).toMatchObject({ permission: "telegram:link" });
   });
 });

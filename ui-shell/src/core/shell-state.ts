@@ -19,6 +19,8 @@ export interface PluginUi {
   /** Per language; `display_name` / `description` when the language is missing. */
   titles?: Record<string, string>;
   descriptions?: Record<string, string>;
+  /** The permission the page is for (null: every signed-in user). */
+  permission?: string | null;
 }
 
 export interface PluginInfo {
@@ -94,6 +96,13 @@ export class ShellState extends EventTarget {
 
   get enabledPlugins(): PluginInfo[] {
     return this.plugins.filter((plugin) => plugin.state === "enabled");
+  }
+
+  /** The enabled plugins with a page for this user: a page declaring a permission needs it. */
+  get pagePlugins(): PluginInfo[] {
+    return this.enabledPlugins.filter(
+      (plugin) => plugin.ui && (!plugin.ui.permission || this.can(plugin.ui.permission)),
+    );
   }
 
   get currentCompany(): Company | undefined {

@@ -38,12 +38,14 @@ export async function fillReceiptForm(
 }
 
 /**
- * A weekday about a month ago: inside the demo ERP's two years of BNR rates (it ends
+ * A weekday about a week ago: inside the demo ERP's two years of BNR rates (it ends
  * today), unlike the scans' 2020 dates.
  */
 export function recentWeekday(): string {
+  // A week back: a banking day with a BNR rate, and always in one of the two months the
+  // demo ERP keeps open (a receipt in a closed period cannot be approved).
   const date = new Date();
-  date.setUTCDate(date.getUTCDate() - 30);
+  date.setUTCDate(date.getUTCDate() - 7);
   while (date.getUTCDay() === 0 || date.getUTCDay() === 6) date.setUTCDate(date.getUTCDate() - 1);
   return date.toISOString().slice(0, 10);
 }

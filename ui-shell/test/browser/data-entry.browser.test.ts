@@ -9,6 +9,7 @@
  */
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { inject } from "../../../kernel/core/test/helpers/test-kernel.js";
 import {
   fillReceiptForm,
   HAVE_RECEIPTS,
@@ -30,6 +31,36 @@ import {
 } from "./harness.js";
 
 let env: BrowserEnv;
+
+/** The first day of this month: in the ERP's open period (the demo closes all but the last two). */
+function thisMonth(day = "01"): string {
+  const now = new Date();
+  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, "0")}-${day}`;
+}
+
+/** A receipt made through the API (as the demo user), for pages that read it. */
+async function apiReceipt(body: Record<string, unknown>): Promise<number> {
+  const token = await env.kernel.login();
+  const response = await inject(env.kernel.kernel, {
+    method: "POST",
+    url: "/api/data-entry/receipts",
+    headers: { authorization: `Bearer ${token}` },
+    payload: { tax_id: "", vat: 0, currency: "RON", ...body },
+  });
+  expect(response.statusCode, response.body).toBe(201);
+  return (response.json() as { id: number }).id;
+}
+
+async function companyNames(): Promise<Map<number, string>> {
+  const token = await env.kernel.login();
+  const response = await inject(env.kernel.kernel, {
+    method: "GET",
+    url: "/api/companies",
+    headers: { authorization: `Bearer ${token}` },
+  });
+  const items = (response.json() as { items: Array<{ id: number; name: string }> }).items;
+  return new Map(items.map((company) => [company.id, company.name]));
+}
 
 /** The element focused inside shadow roots (document.activeElement stops at the host). */
 async function deepFocused(page: Page): Promise<string> {
@@ -160,8 +191,13 @@ describeBrowser("data-entry UI", () => {
       await waitForText(statusBadge(page), "În aprobare");
       await page.getByRole("button", { name: "Aprobă" }).click();
       await waitForText(statusBadge(page), "Aprobat");
-      // Approved receipts are frozen.
+      // Approved receipts are frozen: the entries are text, not input boxes, in the
+      // totals' number format, and nothing is marked "to fill in".
       expect(await page.getByLabel("Furnizor").isDisabled()).toBe(true);
+      await page.locator("data-entry-entries tr.read-only").first().waitFor();
+      expect(await page.locator("data-entry-entries input").count()).toBe(0);
+      expect(await page.locator("data-entry-entries tbody").textContent()).toContain("24,00");
+      expect(await page.locator("data-entry-receipt .missing-note").count()).toBe(0);
       await page.getByText("Creat", { exact: true }).waitFor();
 
       await page.getByRole("link", { name: "← Bonuri și facturi" }).click();
@@ -181,6 +217,113 @@ describeBrowser("data-entry UI", () => {
     },
     90_000,
   );
+
+  it("lists the header's period, names a receipt's company, warns about another company and a closed period, in Romanian and English", async () => {
+    const page = await env.newPage();
+    await signIn(page);
+    await openDataEntry(page);
+    const companySelect = page.getByRole("combobox", { name: "Firmă" });
+    const current = Number(await companySelect.inputValue());
+    const other = current === 1 ? 2 : 1;
+    const names = await companyNames();
+    const month = new Date().toLocaleDateString("ro-RO", { year: "numeric", month: "long" });
+    await apiReceipt({
+      company_id: current,
+      merchant: "Librăria Lunii",
+      date: thisMonth(),
+      total: 10,
+    });
+    const old = await apiReceipt({
+      company_id: current,
+      merchant: "Magazinul Vechi",
+      date: "2025-01-20",
+      total: 20,
+    });
+    const foreign = await apiReceipt({
+      company_id: other,
+      merchant: "Cafeneaua Altei Firme",
+      date: thisMonth(),
+      total: 30,
+    });
+
+    // The list shows the header's month and says so; "all periods" shows the rest.
+    await page.reload();
+    await waitForText(page.getByTestId("list-period"), `Perioada: ${month}`);
+    await page.getByRole("link", { name: "Librăria Lunii" }).waitFor();
+    expect(await page.getByRole("link", { name: "Magazinul Vechi" }).count()).toBe(0);
+    await page.getByRole("button", { name: "Toate perioadele" }).click();
+    await page.getByRole("link", { name: "Magazinul Vechi" }).waitFor();
+    expect(new URL(page.url()).searchParams.get("periods")).toBe("all");
+    await page.getByRole("button", { name: `Doar ${month}` }).click();
+    await page.getByRole("link", { name: "Magazinul Vechi" }).waitFor({ state: "detached" });
+
+    // A receipt names its company; one dated in a closed period says so.
+    await page.goto(`/data-entry/receipts/${old}`);
+    await waitForText(page.getByTestId("receipt-company"), `Firma: ${names.get(current)}`);
+    await waitForText(page.getByTestId("period-closed"), "perioadă contabilă închisă");
+    expect(await page.getByTestId("other-company").count()).toBe(0);
+
+    // Another company's receipt: a notice, and a switch that stays on the receipt.
+    await page.goto(`/data-entry/receipts/${foreign}`);
+    const notice = page.getByTestId("other-company");
+    await waitForText(notice, `Acest bon este al firmei ${names.get(other)}`);
+    await screenshot(page, "data-entry-other-company");
+    await notice.getByRole("button", { name: `Treci la ${names.get(other)}` }).click();
+    await notice.waitFor({ state: "detached" });
+    expect(await companySelect.inputValue()).toBe(String(other));
+    expect(new URL(page.url()).pathname).toBe(`/data-entry/receipts/${foreign}`);
+    await waitForText(page.getByTestId("receipt-company"), `Firma: ${names.get(other)}`);
+
+    // The same page in English.
+    await page.getByRole("combobox", { name: "Limba" }).selectOption("en");
+    await waitForText(page.getByTestId("receipt-company"), `Company: ${names.get(other)}`);
+    await page.getByText("Created", { exact: true }).waitFor();
+    await page.goto(`/data-entry/receipts/${old}`);
+    await waitForText(
+      page.getByTestId("other-company"),
+      `This receipt belongs to ${names.get(current)}, while ${names.get(other)} is chosen`,
+    );
+    // Choosing another company in the header (not the notice's switch) leaves the receipt.
+    await page.getByRole("combobox", { name: "Company" }).selectOption(String(current));
+    await page.getByRole("heading", { name: "Receipts and invoices" }).waitFor();
+    await page.goto(`/data-entry/receipts/${old}`);
+    await waitForText(page.getByTestId("period-closed"), "closed accounting period");
+    await page.goto("/data-entry");
+    const monthEn = new Date().toLocaleDateString("en-GB", { year: "numeric", month: "long" });
+    await waitForText(page.getByTestId("list-period"), `Period: ${monthEn}`);
+    await page.getByRole("button", { name: "All periods" }).waitFor();
+
+    // An approved receipt's entries are text, not input boxes, in one number format.
+    const approved = await apiReceipt({
+      company_id: current,
+      merchant: "Depozitul Mare",
+      date: thisMonth(),
+      total: 1234.56,
+      vat: 197.12,
+    });
+    const token = await env.kernel.login();
+    for (const step of ["entries/propose", "submit", "approve"]) {
+      const response = await inject(env.kernel.kernel, {
+        method: "POST",
+        url: `/api/data-entry/receipts/${approved}/${step}`,
+        headers: { authorization: `Bearer ${token}` },
+        ...(step === "entries/propose" ? { payload: {} } : {}),
+      });
+      expect(response.statusCode, response.body).toBe(200);
+    }
+    await page.goto(`/data-entry/receipts/${approved}`);
+    await page.locator("data-entry-entries tr.read-only").first().waitFor();
+    expect(await page.locator("data-entry-entries input").count()).toBe(0);
+    const grid = (await page.locator("data-entry-entries table").textContent()) ?? "";
+    expect(grid).toContain("1,234.56");
+    expect(await page.locator("data-entry-receipt .missing-note").count()).toBe(0);
+    await page.getByRole("combobox", { name: "Language" }).selectOption("ro");
+    await waitForText(page.locator("data-entry-entries tbody"), "1.234,56");
+    // The form's inputs are written when the receipt loads, in the language of that moment.
+    await page.reload();
+    await waitForText(page.locator("data-entry-entries tbody"), "1.234,56");
+    expect(await page.getByLabel("Total", { exact: true }).inputValue()).toBe("1.234,56");
+  }, 90_000);
 
   it("rejects a submitted receipt with a reason, reopens and deletes it", async () => {
     const page = await env.newPage();

@@ -50,6 +50,31 @@ describeBrowser("web shell", { timeout: 90_000 }, () => {
     await screenshot(page, "shell-home");
   });
 
+  it("lists a page that declares a permission only for users holding it; Telegram without a bot says so", async () => {
+    await env.kernel.kernel.users.create({
+      username: "reader-only",
+      password: "reader-only-pass",
+      permissions: ["data-entry:read"],
+      companies: [1],
+    });
+    const reader = await env.newPage();
+    await signIn(reader, "/", "reader-only", "reader-only-pass");
+    await nav(reader).getByRole("link", { name: "Bonuri și facturi" }).waitFor();
+    expect(await nav(reader).getByRole("link", { name: "Telegram" }).count()).toBe(0);
+    expect(await reader.locator("main").getByText("Telegram").count()).toBe(0);
+
+    // The demo user may link, but this server has no TELEGRAM_BOT_TOKEN: no code is offered.
+    const admin = await env.newPage();
+    await signIn(admin, "/telegram");
+    const card = admin.getByTestId("bot-not-configured");
+    await card.getByText("Botul de Telegram nu este configurat").waitFor();
+    await card.getByText("TELEGRAM_BOT_TOKEN").waitFor();
+    expect(await admin.getByRole("button", { name: "Generează cod de legare" }).count()).toBe(0);
+    await admin.getByRole("combobox", { name: "Limba" }).selectOption("en");
+    await card.getByText("The Telegram bot is not configured").waitFor();
+    await screenshot(admin, "telegram-not-configured");
+  });
+
   it("opens a deep link after sign-in and again after a reload", async () => {
     const page = await env.newPage();
     await signIn(page, "/telegram");

@@ -74,6 +74,17 @@ describe("readManifest", () => {
     expect(readManifest(pluginDir({ ...valid, ui }), "0.1.5").ui).toEqual(ui);
   });
 
+  it("takes the permission a page is for, if the plugin declares it", () => {
+    const ui = { ...valid.ui, permission: "stock:read" };
+    expect(readManifest(pluginDir({ ...valid, ui }), "0.1.5").ui).toEqual(ui);
+    expect(() =>
+      readManifest(
+        pluginDir({ ...valid, ui: { ...valid.ui, permission: "stock:write" } }),
+        "0.1.5",
+      ),
+    ).toThrow("ui.permission stock:write is not one of the plugin's permissions");
+  });
+
   it("says when the entry is missing (plugin not built)", () => {
     expect(() => readManifest(pluginDir(valid, { entryFile: null }), "0.1.5")).toThrow(
       "is the plugin built?",

@@ -52,6 +52,7 @@ const manifestSchema = {
           propertyNames: { pattern: "^[a-z]{2}$" },
           additionalProperties: { type: "string", maxLength: 500 },
         },
+        permission: { type: "string", minLength: 1 },
       },
     },
     enabledByDefault: { type: "boolean" },
@@ -128,6 +129,13 @@ export function readManifest(root: string, kernelVersion: string): ResolvedPlugi
         manifest.name,
       );
     }
+  }
+  if (manifest.ui?.permission !== undefined && !(manifest.ui.permission in manifest.permissions)) {
+    throw new ManifestError(
+      root,
+      `ui.permission ${manifest.ui.permission} is not one of the plugin's permissions`,
+      manifest.name,
+    );
   }
   if (manifest.ui && !manifest.ui.tag.startsWith(`${manifest.name}-`)) {
     throw new ManifestError(

@@ -11,7 +11,7 @@ import {
 } from "../nomenclature-rules.js";
 import { isCalendarDate, todayIn } from "../receipt-rules.js";
 import { accountsSchema, partnersSchema, vatRatesSchema } from "../schemas.js";
-import { servicesOf } from "../services.js";
+import { assertCompanyExists, servicesOf } from "../services.js";
 
 interface SearchQuery {
   company: number;
@@ -52,6 +52,8 @@ export default defineRoutes(async (app, { plugin }) => {
     async (request, reply) => {
       assertCanSeeCompany(signedInUser(request), request.query.company);
       const list = await nomenclature.accounts(request.query.company);
+      // An empty list may be a company the ERP does not have: that is a 404.
+      if (list.items.length === 0) await assertCompanyExists(plugin.erp, request.query.company);
       cacheHeaders(reply, list);
       return onePage(searchAccounts(list.items, request.query.q), request.query);
     },
@@ -63,6 +65,8 @@ export default defineRoutes(async (app, { plugin }) => {
     async (request, reply) => {
       assertCanSeeCompany(signedInUser(request), request.query.company);
       const list = await nomenclature.partners(request.query.company);
+      // An empty list may be a company the ERP does not have: that is a 404.
+      if (list.items.length === 0) await assertCompanyExists(plugin.erp, request.query.company);
       cacheHeaders(reply, list);
       return onePage(
         searchPartners(list.items, request.query.q, request.query.kind),

@@ -2,6 +2,7 @@
 import { defineRoutes, pageWindow, toPage } from "@roa2web/plugin-sdk";
 import { assertCanSeeCompany, signedInUser } from "../access.js";
 import { type BookingNotice, bookingOf, supplierView } from "../booking.js";
+import { InvalidFieldError } from "../errors.js";
 import {
   type NewReceiptBody,
   newReceiptFields,
@@ -9,6 +10,7 @@ import {
   type ReceiptPatchBody,
   todayIn,
 } from "../receipt-rules.js";
+import type { ReceiptFilter } from "../receipts-store.js";
 import {
   createReceiptSchema,
   deleteReceiptSchema,
@@ -16,17 +18,50 @@ import {
   listReceiptsSchema,
   patchReceiptSchema,
 } from "../schemas.js";
-import { assertCompanyExists, assertEditable, servicesOf, visibleReceipt } from "../services.js";
+import {
+  assertCompanyExists,
+  assertCompanyUsable,
+  assertEditable,
+  closedPeriodOf,
+  servicesOf,
+  visibleReceipt,
+} from "../services.js";
 import { receiptWarnings, toAttachmentView, toReceiptView, toTransitionView } from "../views.js";
 import type { ReceiptStatus } from "../workflow.js";
 
 interface ListQuery {
   company: number;
   status?: ReceiptStatus;
+  period?: string;
   date_from?: string;
   date_to?: string;
   page?: number;
   page_size?: number;
+}
+
+/** The first and last day of a `YYYY-MM` month. */
+function periodDays(period: string): { first: string; last: string } {
+  const [year, month] = period.split("-").map(Number) as [number, number];
+  const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return { first: `${period}-01`, last: `${period}-${String(days).padStart(2, "0")}` };
+}
+
+/** The list's date window: a period narrows date_from/date_to; from after to is refused. */
+function listDates(query: ListQuery): Pick<ReceiptFilter, "dateFrom" | "dateTo" | "undated"> {
+  if (query.date_from && query.date_to && query.date_from > query.date_to) {
+    throw new InvalidFieldError(
+      "querystring.date_from",
+      "must be on or before querystring.date_to",
+    );
+  }
+  if (!query.period) return { dateFrom: query.date_from, dateTo: query.date_to };
+  const { first, last } = periodDays(query.period);
+  return {
+    dateFrom: query.date_from && query.date_from > first ? query.date_from : first,
+    dateTo: query.date_to && query.date_to < last ? query.date_to : last,
+    // A receipt from a photo has no date until OCR reads it: it is this month's work.
+    undated: true,
+  };
 }
 
 export default defineRoutes(async (app, { plugin }) => {
@@ -37,9 +72,9 @@ export default defineRoutes(async (app, { plugin }) => {
     "/receipts",
     { config: { access: "data-entry:read" }, schema: listReceiptsSchema },
     async (request) => {
-      const user = signedInUser(request);
       const query = request.query;
-      assertCanSeeCompany(user, query.company);
+      await assertCompanyUsable(plugin.erp, signedInUser(request), query.company);
+      const dates = listDates(query);
       const pageRequest = {
         page: query.page ?? 1,
         pageSize: query.page_size ?? settings.defaultPageSize,
@@ -48,8 +83,7 @@ export default defineRoutes(async (app, { plugin }) => {
         {
           companyId: query.company,
           status: query.status,
-          dateFrom: query.date_from,
-          dateTo: query.date_to,
+          ...dates,
         },
         pageWindow(pageRequest),
       );
@@ -79,7 +113,7 @@ export default defineRoutes(async (app, { plugin }) => {
     { config: { access: "data-entry:read" }, schema: getReceiptSchema },
     async (request) => {
       const receipt = await visibleReceipt(store, signedInUser(request), request.params.id);
-      const [history, attachments, booking] = await Promise.all([
+      const [history, attachments, booking, closedPeriod] = await Promise.all([
         store.history(receipt.id),
         store.attachments(receipt.id),
         // The page still opens when the ERP cannot answer (down, or no exchange_rates view
@@ -91,6 +125,7 @@ export default defineRoutes(async (app, { plugin }) => {
           );
           return { supplier: null, notices: receiptWarnings(receipt) as BookingNotice[] };
         }),
+        receipt.date ? closedPeriodOf(plugin.erp, receipt.companyId, receipt.date) : null,
       ]);
       return {
         ...toReceiptView(receipt),
@@ -98,6 +133,7 @@ export default defineRoutes(async (app, { plugin }) => {
         attachments: attachments.map(toAttachmentView),
         supplier: supplierView(booking.supplier),
         notices: booking.notices,
+        period_closed: closedPeriod !== null,
       };
     },
   );

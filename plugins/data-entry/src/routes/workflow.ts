@@ -12,12 +12,13 @@ import {
   IncompleteReceiptError,
   InvalidFieldError,
   NoExchangeRateError,
+  PeriodClosedError,
   TransitionNotAllowedError,
   UnbalancedEntriesError,
 } from "../errors.js";
 import { missingFields } from "../receipt-rules.js";
 import { transitionRouteSchema } from "../schemas.js";
-import { servicesOf, visibleReceipt } from "../services.js";
+import { closedPeriodOf, servicesOf, visibleReceipt } from "../services.js";
 import { toReceiptView } from "../views.js";
 import {
   allowedTransitions,
@@ -74,6 +75,12 @@ export default defineRoutes(async (app, { plugin }) => {
         if (transition.needsReason) {
           reason = request.body?.reason?.trim() ?? "";
           if (reason === "") throw new InvalidFieldError("body.reason", "must not be blank");
+        }
+        // Approving books the receipt: not into a month the ERP has closed. Submitting
+        // is still allowed (the page warns), so an approver can decide the date with the clerk.
+        if (action === "approve" && receipt.date) {
+          const closed = await closedPeriodOf(plugin.erp, receipt.companyId, receipt.date);
+          if (closed) throw new PeriodClosedError(receipt.id, closed);
         }
         const moved = await store.transition(
           receipt,

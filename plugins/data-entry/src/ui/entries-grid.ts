@@ -30,6 +30,7 @@ import {
   amountText,
   type EditableLine,
   entryTotals,
+  parseAmount,
   toAccountOptions,
   toEditableLines,
   toEntryBody,
@@ -418,7 +419,19 @@ export class DataEntryEntries extends LitElement {
       </div>`;
   }
 
+  /** A frozen (submitted, approved) line: text in the totals' number format, no input boxes. */
+  #readOnlyRow(line: EditableLine) {
+    const amount = (text: string) => (text.trim() === "" ? "" : formatMoney(parseAmount(text)));
+    return html`<tr class="read-only">
+      <td class="account">${line.account}</td>
+      <td class="num">${amount(line.debit)}</td>
+      <td class="num">${amount(line.credit)}</td>
+      <td>${line.explanation}</td>
+    </tr>`;
+  }
+
   #row(line: KeyedLine, index: number, invalid: boolean, disabled: boolean) {
+    if (!this.editable) return this.#readOnlyRow(line);
     const n = index + 1;
     return html`<tr class=${invalid && this.editable ? "invalid" : ""}>
       <td class="account">

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  amountText,
   entryTotals,
   fieldMessage,
   fieldOfError,
@@ -248,7 +249,7 @@ describe("entryTotals", () => {
       [{ account: "401", side: "credit", amount: 1234.5, explanation: "" }],
       ",",
     );
-    expect(romanian[0]?.credit).toBe("1234,50");
+    expect(romanian[0]?.credit).toBe("1.234,50");
     expect(toEntryBody(romanian)[0]?.amount).toBe(1234.5);
   });
 
@@ -274,5 +275,20 @@ describe("entryTotals", () => {
       { account: "4426", side: "debit", amount: 21, explanation: "TVA" },
       { account: "401", side: "credit", amount: 121, explanation: "" },
     ]);
+  });
+});
+
+describe("amountText", () => {
+  it("writes amounts as the totals show them, and parseAmount reads them back", () => {
+    expect(amountText(1234.5, ",")).toBe("1.234,50");
+    expect(amountText(1234.5, ".")).toBe("1,234.50");
+    expect(amountText(1234567.89, ",")).toBe("1.234.567,89");
+    expect(amountText(12.3, ",")).toBe("12,30");
+    expect(amountText(-1234, ",")).toBe("-1.234,00");
+    expect(amountText(null, ",")).toBe("");
+    for (const value of [0.01, 12.3, 999.99, 1000, 1234.56, 1234567.89]) {
+      expect(parseAmount(amountText(value, ","))).toBe(value);
+      expect(parseAmount(amountText(value, "."))).toBe(value);
+    }
   });
 });

@@ -212,12 +212,20 @@ export function partnerNamed(
 /** The decimal separator of the UI's language: a comma in Romanian. */
 export type DecimalSeparator = "," | ".";
 
-/** An amount for an input: two decimals, no grouping, the language's decimal separator. */
+/**
+ * An amount for an input, written as the totals are: two decimals, the language's
+ * decimal separator and the other one between thousands (`1.234,56`, `1,234.56`),
+ * which `parseAmount` reads back.
+ */
 export function amountText(
   value: number | null | undefined,
   decimal: DecimalSeparator = ".",
 ): string {
-  return value === null || value === undefined ? "" : value.toFixed(2).replace(".", decimal);
+  if (value === null || value === undefined) return "";
+  const [whole = "", fraction = ""] = Math.abs(value).toFixed(2).split(".");
+  const group = decimal === "," ? "." : ",";
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, group);
+  return `${value < 0 ? "-" : ""}${grouped}${decimal}${fraction}`;
 }
 
 /**

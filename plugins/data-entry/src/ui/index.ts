@@ -10,6 +10,7 @@ import {
   navigate,
   PluginElement,
   sharedStyles,
+  shellState,
   t,
 } from "@roa2web/ui-shell/api";
 import "./messages.js";
@@ -35,6 +36,8 @@ export class DataEntryApp extends PluginElement {
   static override styles = [sharedStyles];
   declare receiptModule: boolean;
   declare moduleError: unknown;
+  /** The company a receipt page asked the header to switch to: stay on that receipt. */
+  #keepReceiptFor: number | undefined;
 
   constructor() {
     super();
@@ -49,10 +52,12 @@ export class DataEntryApp extends PluginElement {
       changed.has("company") &&
       changed.get("company") !== undefined &&
       page.name === "receipt" &&
-      page.id !== undefined
+      page.id !== undefined &&
+      this.company !== this.#keepReceiptFor
     ) {
       navigate("/data-entry");
     }
+    if (changed.has("company")) this.#keepReceiptFor = undefined;
     if (changed.has("route") && pageOf(this.route).name === "receipt" && !this.receiptModule) {
       void this.#loadReceiptModule();
     }
@@ -86,7 +91,7 @@ export class DataEntryApp extends PluginElement {
   override render() {
     const page = pageOf(this.route);
     if (page.name === "list") {
-      return html`<data-entry-receipts .company=${this.company}></data-entry-receipts>`;
+      return html`<data-entry-receipts .company=${this.company} .period=${this.period}></data-entry-receipts>`;
     }
     if (page.name === "unknown") {
       return html`<roa-error-card .heading=${t("data-entry.notFound")}></roa-error-card>
@@ -102,7 +107,14 @@ export class DataEntryApp extends PluginElement {
     }
     if (!this.receiptModule)
       return html`<p class="muted" role="status">${t("data-entry.loading")}</p>`;
-    return html`<data-entry-receipt .receiptId=${page.id} .company=${this.company}></data-entry-receipt>`;
+    return html`<data-entry-receipt
+      .receiptId=${page.id}
+      .company=${this.company}
+      @switch-company=${(event: CustomEvent<{ company: number }>) => {
+        this.#keepReceiptFor = event.detail.company;
+        shellState.setCompany(event.detail.company);
+      }}
+    ></data-entry-receipt>`;
   }
 }
 

@@ -199,6 +199,20 @@ export const messages = {
     "data-entry.history.empty": "Fără modificări de stare.",
     "data-entry.history.created": "Creat",
     "data-entry.history.reason": "Motiv",
+    "data-entry.history.ocrFilled": "Completat din OCR (încredere {confidence}): {fields}",
+    "data-entry.history.note": "Notă",
+    "data-entry.form.company": "Firma: {name}",
+    "data-entry.form.otherCompany":
+      "Acest bon este al firmei {name}, iar în antet este aleasă {current}.",
+    "data-entry.form.switchCompany": "Treci la {name}",
+    "data-entry.form.periodClosed":
+      "Data bonului ({date}) este într-o perioadă contabilă închisă. Bonul poate fi trimis, dar nu poate fi aprobat până nu se corectează data sau se redeschide perioada în ERP.",
+    "data-entry.list.period": "Perioada: {period}",
+    "data-entry.list.allPeriods": "Toate perioadele",
+    "data-entry.list.emptyPeriod":
+      "Nu există încă bonuri în {period}. Adăugați unul cu „Bon nou” sau alegeți „Toate perioadele”.",
+    "data-entry.list.onlyPeriod": "Doar {period}",
+    "data-entry.list.showingAll": "Toate perioadele",
   },
   en: {
     "data-entry.loading": "Loading…",
@@ -393,6 +407,20 @@ export const messages = {
     "data-entry.history.empty": "No status changes.",
     "data-entry.history.created": "Created",
     "data-entry.history.reason": "Reason",
+    "data-entry.history.ocrFilled": "Filled by OCR (confidence {confidence}): {fields}",
+    "data-entry.history.note": "Note",
+    "data-entry.form.company": "Company: {name}",
+    "data-entry.form.otherCompany":
+      "This receipt belongs to {name}, while {current} is chosen in the header.",
+    "data-entry.form.switchCompany": "Switch to {name}",
+    "data-entry.form.periodClosed":
+      "The receipt's date ({date}) is in a closed accounting period. It can be submitted, but not approved until the date is corrected or the period is reopened in the ERP.",
+    "data-entry.list.period": "Period: {period}",
+    "data-entry.list.allPeriods": "All periods",
+    "data-entry.list.emptyPeriod":
+      "No receipts yet in {period}. Add one with “New receipt” or choose “All periods”.",
+    "data-entry.list.onlyPeriod": "Only {period}",
+    "data-entry.list.showingAll": "All periods",
   },
 };
 

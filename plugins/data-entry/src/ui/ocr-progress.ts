@@ -12,6 +12,7 @@
  * The shell's `api`/`readEvents` come in as a `transport`, so this logic runs in
  * node tests without a browser.
  */
+import { amountText } from "./form-rules.js";
 import type { OcrFields, OcrJob, OcrState } from "./types.js";
 
 export const OCR_BASE = "/api/data-entry/ocr";
@@ -236,7 +237,7 @@ export function proposedFields(
     if (value === null || value === undefined || value === "") continue;
     out.push({
       field,
-      value: typeof value === "number" ? value.toFixed(2).replace(".", decimal) : String(value),
+      value: typeof value === "number" ? amountText(value, decimal) : String(value),
     });
   }
   return out;

@@ -71,6 +71,7 @@ import type {
   OcrJob,
   Receipt,
   ReceiptDetail,
+  Transition,
   WorkflowAction,
 } from "./types.js";
 
@@ -121,6 +122,23 @@ function fieldLabels(fields: readonly string[]): string {
   return fields
     .map((field) => (field in FIELD_KEY ? t(FIELD_KEY[field as ReceiptField]) : field))
     .join(", ");
+}
+
+/**
+ * A history line in the reader's language: a move names both statuses; a note (the
+ * status did not change) says what happened, from its code, never "Draft → Draft".
+ */
+function historyHeading(entry: Transition): string {
+  if (entry.event === "created" || entry.from === null) return t("data-entry.history.created");
+  if (entry.event === "status") return `${statusLabel(entry.from)} → ${statusLabel(entry.to)}`;
+  if (entry.note?.code === "ocr_filled") {
+    const { confidence, fields } = entry.note.params as { confidence?: number; fields?: string[] };
+    return t("data-entry.history.ocrFilled", {
+      confidence: formatNumber(confidence ?? 0, 2),
+      fields: fieldLabels(fields ?? []),
+    });
+  }
+  return entry.reason ?? t("data-entry.history.note");
 }
 
 function emptyForm(): ReceiptFormValues {
@@ -287,6 +305,24 @@ export class DataEntryReceipt extends LitElement {
       label.check input {
         width: auto;
       }
+      p.company {
+        margin: 0;
+        color: var(--roa-muted, inherit);
+      }
+      .notice {
+        display: flex;
+        flex-wrap: wrap;
+        gap: var(--roa-space-2);
+        align-items: center;
+        justify-content: space-between;
+      }
+      .notice p {
+        margin: 0;
+      }
+      .notice,
+      .warning {
+        border-left: 4px solid var(--roa-warning, #b26a00);
+      }
     `,
   ];
 
@@ -374,6 +410,17 @@ export class DataEntryReceipt extends LitElement {
         void this.#load();
       }
     }
+  }
+
+  /**
+   * OCR is still reading this receipt's fields: the empty ones are not "to fill in"
+   * yet (marking them red would ask the user to type what OCR is about to write).
+   */
+  get #ocrReading(): boolean {
+    return (
+      this.ocr.phase === "running" ||
+      (this.ocr.phase === "idle" && this.receipt?.ocr_status === "pending")
+    );
   }
 
   get #editable(): boolean {
@@ -478,11 +525,14 @@ export class DataEntryReceipt extends LitElement {
           `${BASE}/receipts/${this.receipt.id}`,
           toReceiptPatch(this.values, RECEIPT_FIELDS),
         );
+        const redated = saved.date !== this.receipt.date;
         this.receipt = { ...this.receipt, ...saved };
         this.values = formOf(saved);
         this.ocrFilled = [];
         toast(t("data-entry.form.saved"), { kind: "success" });
         void this.#refreshBooking();
+        // Another date may be in another period (open or closed): ask the server again.
+        if (redated) await this.#refresh().catch(() => undefined);
         await this.renderRoot
           .querySelector<HTMLElement & { load(): Promise<void> }>("data-entry-entries")
           ?.load();
@@ -853,6 +903,7 @@ export class DataEntryReceipt extends LitElement {
         <h1>${receipt ? t("data-entry.form.titleEdit", { id: receipt.id }) : t("data-entry.form.titleNew")}</h1>
         ${receipt ? statusBadge(receipt.status) : nothing}
       </header>
+      ${receipt ? this.#companyNotes(receipt) : nothing}
       ${
         receipt?.status === "REJECTED" && receipt.rejection_reason
           ? html`<p class="card rejected" role="note">
@@ -871,6 +922,41 @@ export class DataEntryReceipt extends LitElement {
       ${receipt ? this.#historySection(receipt) : nothing} ${this.#dialogs()}`;
   }
 
+  /** Whose receipt this is; a notice when the header shows another company; a closed period. */
+  #companyNotes(receipt: ReceiptDetail) {
+    const nameOf = (id: number) =>
+      shellState.companies.find((company) => company.id === id)?.name ?? `#${id}`;
+    const own = nameOf(receipt.company_id);
+    const other = this.company !== undefined && this.company !== receipt.company_id;
+    return html`<p class="company" data-testid="receipt-company">
+        ${t("data-entry.form.company", { name: own })}
+      </p>
+      ${
+        other
+          ? html`<div class="card notice" role="note" data-testid="other-company">
+              <p>${t("data-entry.form.otherCompany", { name: own, current: nameOf(this.company as number) })}</p>
+              <button type="button" @click=${() => this.#switchCompany(receipt.company_id)}>
+                ${t("data-entry.form.switchCompany", { name: own })}
+              </button>
+            </div>`
+          : nothing
+      }
+      ${
+        receipt.period_closed && receipt.date
+          ? html`<p class="card warning" role="note" data-testid="period-closed">
+              ${t("data-entry.form.periodClosed", { date: formatDate(receipt.date) })}
+            </p>`
+          : nothing
+      }`;
+  }
+
+  /** Asks the app to choose the receipt's company in the header and stay on this receipt. */
+  #switchCompany(company: number): void {
+    this.dispatchEvent(
+      new CustomEvent("switch-company", { detail: { company }, bubbles: true, composed: true }),
+    );
+  }
+
   #field(
     field: ReceiptField,
     label: string,
@@ -883,6 +969,7 @@ export class DataEntryReceipt extends LitElement {
     const byOcr = this.ocrFilled.includes(field);
     const missing =
       this.#editable &&
+      !this.#ocrReading &&
       (this.receipt?.missing_fields as readonly string[] | undefined)?.includes(field) === true &&
       this.values[field].trim() === "";
     const note = byOcr
@@ -935,7 +1022,7 @@ export class DataEntryReceipt extends LitElement {
     const missing = this.receipt?.missing_fields ?? [];
     return html`<form class="card" novalidate @submit=${this.#save} aria-label=${t("data-entry.form.label")}>
       ${
-        missing.length > 0 && this.#editable
+        missing.length > 0 && this.#editable && !this.#ocrReading
           ? html`<p class="missing-banner" role="note" data-testid="missing-fields">
               ${t("data-entry.form.missing", { fields: fieldLabels(missing) })}
             </p>`
@@ -1333,10 +1420,10 @@ export class DataEntryReceipt extends LitElement {
           ? html`<p class="muted">${t("data-entry.history.empty")}</p>`
           : html`<ol class="history">
               ${receipt.history.map(
-                (entry) => html`<li>
-                  <strong>${entry.from ? `${statusLabel(entry.from)} → ${statusLabel(entry.to)}` : t("data-entry.history.created")}</strong>
+                (entry) => html`<li data-event=${entry.event}>
+                  <strong>${historyHeading(entry)}</strong>
                   <span class="muted">· ${entry.by} · ${formatDateTime(entry.at)}</span>
-                  ${entry.reason ? html`<div>${t("data-entry.history.reason")}: ${entry.reason}</div>` : nothing}
+                  ${entry.reason && entry.event === "status" ? html`<div>${t("data-entry.history.reason")}: ${entry.reason}</div>` : nothing}
                 </li>`,
               )}
             </ol>`

@@ -1,7 +1,8 @@
 /**
- * <data-entry-receipts>: the company's receipts, newest first, filtered by status and
- * date range, a page at a time. The filters and the page live in the address bar so a
- * reload or a shared link opens the same view.
+ * <data-entry-receipts>: the company's receipts, newest first, of the header's period
+ * (or of all periods), filtered by status and date range, a page at a time. The
+ * filters and the page live in the address bar so a reload or a shared link opens the
+ * same view.
  */
 import {
   api,
@@ -10,6 +11,7 @@ import {
   currentQuery,
   formatDate,
   formatMoney,
+  formatPeriod,
   html,
   LitElement,
   nothing,
@@ -26,6 +28,8 @@ import { RECEIPT_STATUSES, type Receipt, type ReceiptPage, type ReceiptStatus } 
 export class DataEntryReceipts extends LitElement {
   static override properties = {
     company: { type: Number },
+    period: {},
+    allPeriods: { state: true },
     filter: { state: true },
     data: { state: true },
     loading: { state: true },
@@ -56,10 +60,21 @@ export class DataEntryReceipts extends LitElement {
       .toolbar {
         margin: 0;
       }
+      .period {
+        display: flex;
+        flex-wrap: wrap;
+        gap: var(--roa-space-2);
+        align-items: center;
+        margin: 0;
+      }
     `,
   ];
 
   declare company: number | undefined;
+  /** The header's period, `YYYY-MM`: the list shows that month unless `allPeriods`. */
+  declare period: string | undefined;
+  /** "All periods" chosen (kept in the address bar as `periods=all`). */
+  declare allPeriods: boolean;
   declare filter: ListFilter;
   declare data: ReceiptPage | undefined;
   declare loading: boolean;
@@ -71,6 +86,7 @@ export class DataEntryReceipts extends LitElement {
   constructor() {
     super();
     this.filter = filterFromQuery(currentQuery());
+    this.allPeriods = currentQuery().get("periods") === "all";
     this.loading = false;
   }
 
@@ -92,23 +108,37 @@ export class DataEntryReceipts extends LitElement {
   #onPopState = (): void => {
     if (location.pathname.replace(/\/+$/, "") !== "/data-entry") return;
     const next = filterFromQuery(currentQuery());
-    if (JSON.stringify(next) === JSON.stringify(this.filter)) return;
+    const allPeriods = currentQuery().get("periods") === "all";
+    if (JSON.stringify(next) === JSON.stringify(this.filter) && allPeriods === this.allPeriods)
+      return;
     this.filter = next;
+    this.allPeriods = allPeriods;
     void this.#load();
   };
 
   override willUpdate(changed: Map<string, unknown>): void {
-    if (changed.has("company")) {
-      // Another company: its first page (the filters stay).
-      if (changed.get("company") !== undefined) this.filter = { ...this.filter, page: 1 };
+    if (changed.has("company") || changed.has("period")) {
+      // Another company or period: its first page (the filters stay).
+      if (changed.get("company") !== undefined || changed.get("period") !== undefined) {
+        this.filter = { ...this.filter, page: 1 };
+      }
       void this.#load();
     }
   }
 
   #update(next: Partial<ListFilter>): void {
     this.filter = { ...this.filter, page: 1, ...next };
-    setQuery(filterToQuery(this.filter));
+    this.#writeQuery();
     void this.#load();
+  }
+
+  #writeQuery(): void {
+    setQuery({ ...filterToQuery(this.filter), periods: this.allPeriods ? "all" : undefined });
+  }
+
+  #showAllPeriods(all: boolean): void {
+    this.allPeriods = all;
+    this.#update({});
   }
 
   async #load(): Promise<void> {
@@ -119,7 +149,11 @@ export class DataEntryReceipts extends LitElement {
     this.loading = true;
     try {
       this.data = await api.get<ReceiptPage>("/api/data-entry/receipts", {
-        query: { company: this.company, ...filterToQuery(this.filter) },
+        query: {
+          company: this.company,
+          period: this.allPeriods ? undefined : this.period || undefined,
+          ...filterToQuery(this.filter),
+        },
         signal: controller.signal,
       });
       this.error = undefined;
@@ -161,6 +195,18 @@ export class DataEntryReceipts extends LitElement {
     ];
   }
 
+  /** Which period the list shows, and the way to the other view. */
+  #periodLine() {
+    if (!this.period) return nothing;
+    const month = formatPeriod(this.period);
+    return html`<p class="period" data-testid="list-period">
+      <strong>${this.allPeriods ? t("data-entry.list.showingAll") : t("data-entry.list.period", { period: month })}</strong>
+      <button type="button" @click=${() => this.#showAllPeriods(!this.allPeriods)}>
+        ${this.allPeriods ? t("data-entry.list.onlyPeriod", { period: month }) : t("data-entry.list.allPeriods")}
+      </button>
+    </p>`;
+  }
+
   override render() {
     const filter = this.filter;
     const canWrite = shellState.can("data-entry:write");
@@ -169,6 +215,7 @@ export class DataEntryReceipts extends LitElement {
         <h1>${t("data-entry.list.title")}</h1>
         ${canWrite ? html`<a class="button primary" href="/data-entry/new">${t("data-entry.list.new")}</a>` : nothing}
       </header>
+      ${this.#periodLine()}
       <form class="toolbar" role="search" aria-label=${t("data-entry.list.filters")} @submit=${(event: Event) => event.preventDefault()}>
         <label>
           ${t("data-entry.field.status")}
@@ -229,10 +276,16 @@ export class DataEntryReceipts extends LitElement {
               page-size=${this.data?.page_size ?? 20}
               ?loading=${this.loading}
               caption=${t("data-entry.list.caption")}
-              empty-text=${filtered ? t("data-entry.list.emptyFiltered") : t("data-entry.list.empty")}
+              empty-text=${
+                filtered
+                  ? t("data-entry.list.emptyFiltered")
+                  : this.period && !this.allPeriods
+                    ? t("data-entry.list.emptyPeriod", { period: formatPeriod(this.period) })
+                    : t("data-entry.list.empty")
+              }
               @page-change=${(event: CustomEvent<{ page: number }>) => {
                 this.filter = { ...this.filter, page: event.detail.page };
-                setQuery(filterToQuery(this.filter));
+                this.#writeQuery();
                 void this.#load();
               }}
             ></roa-data-table>`

@@ -58,11 +58,15 @@ export interface Attachment {
 }
 
 export interface Transition {
+  /** created; status: a move; note: the status did not change (e.g. OCR filled fields). */
+  event: "created" | "status" | "note";
   from: ReceiptStatus | null;
   to: ReceiptStatus;
   by: string;
   at: string;
   reason: string | null;
+  /** A note as a code and its parameters, worded here in the reader's language. */
+  note: { code: string; params: Record<string, unknown> } | null;
 }
 
 export interface ReceiptDetail extends Receipt {
@@ -77,6 +81,8 @@ export interface ReceiptDetail extends Receipt {
     matched_by: "tax_id" | "name" | null;
   } | null;
   notices: BookingNotice[];
+  /** Dated in an accounting period the ERP has closed: it cannot be approved. */
+  period_closed?: boolean;
 }
 
 export interface ReceiptPage {

@@ -37,6 +37,11 @@ registerMessages({
     "telegram.confirmUnlink": "Ștergeți legătura cu Telegram?",
     "telegram.noPermission": "Contul nu are dreptul de a lega Telegram (telegram:link).",
     "telegram.refresh": "Verifică din nou",
+    "telegram.notConfigured":
+      "Botul de Telegram nu este configurat pe acest server: legarea nu este încă posibilă.",
+    "telegram.notConfiguredUser": "Cereți administratorului să-l configureze.",
+    "telegram.notConfiguredAdmin":
+      "Administrator: creați un bot la @BotFather, puneți tokenul în TELEGRAM_BOT_TOKEN (fișierul .env sau mediul serverului), apoi reporniți roa2web sau reîncărcați pluginul telegram din pagina Administrare.",
   },
   en: {
     "telegram.title": "Telegram",
@@ -56,10 +61,17 @@ registerMessages({
     "telegram.confirmUnlink": "Remove the Telegram link?",
     "telegram.noPermission": "This account may not link Telegram (telegram:link).",
     "telegram.refresh": "Check again",
+    "telegram.notConfigured":
+      "The Telegram bot is not configured on this server: linking is not possible yet.",
+    "telegram.notConfiguredUser": "Ask your administrator to set it up.",
+    "telegram.notConfiguredAdmin":
+      "Administrator: create a bot with @BotFather, put its token in TELEGRAM_BOT_TOKEN (the .env file or the server's environment), then restart roa2web or reload the telegram plugin from the Administration page.",
   },
 });
 
 interface LinkStatus {
+  /** false while TELEGRAM_BOT_TOKEN is unset: there is no bot to link to. */
+  bot_configured: boolean;
   linked: boolean;
   bot_username?: string | null;
   links: Array<{ telegram_user_id: number; current_company_id: number | null; linked_at: string }>;
@@ -159,6 +171,14 @@ export class TelegramApp extends PluginElement {
         <div class="actions">
           <button type="button" class="danger" @click=${this.#unlink}>${t("telegram.unlink")}</button>
         </div>
+      </section>`;
+    }
+    if (!status.bot_configured) {
+      return html`<section class="card" data-testid="bot-not-configured">
+        <p>${t("telegram.notConfigured")}</p>
+        <p class="muted">
+          ${shellState.can("kernel:admin") ? t("telegram.notConfiguredAdmin") : t("telegram.notConfiguredUser")}
+        </p>
       </section>`;
     }
     const canLink = shellState.can("telegram:link");

@@ -31,6 +31,11 @@ const pluginView = {
         url: { type: "string" },
         titles: { type: "object", additionalProperties: { type: "string" } },
         descriptions: { type: "object", additionalProperties: { type: "string" } },
+        permission: {
+          type: "string",
+          nullable: true,
+          description: "Who the page is for: the shell lists it only for users holding it",
+        },
       },
     },
     permissions: { type: "object", additionalProperties: { type: "string" } },
@@ -65,6 +70,7 @@ function view(record: PluginRecord, admin: boolean) {
             url,
             titles: manifest.ui.titles ?? {},
             descriptions: manifest.ui.descriptions ?? {},
+            permission: manifest.ui.permission ?? null,
           }
         : null,
   };

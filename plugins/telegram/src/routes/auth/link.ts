@@ -1,5 +1,7 @@
 /** /api/telegram/auth/*: link codes, link status, unlink from the web. */
 import { defineRoutes, requireUser } from "@roa2web/plugin-sdk";
+import { botOf } from "../../bot.js";
+import { BotNotConfiguredError } from "../../errors.js";
 import { LinkStore } from "../../link-store.js";
 import { createCodeSchema, linkStatusSchema, unlinkSchema } from "../../schemas.js";
 
@@ -9,6 +11,8 @@ export default defineRoutes(async (app, { plugin }) => {
     { config: { access: "telegram:link" }, schema: createCodeSchema },
     async (request, reply) => {
       const user = requireUser(request);
+      // No bot runs without a token: a code would be for a bot that does not exist.
+      if (botOf(plugin) === undefined) throw new BotNotConfiguredError();
       const { code, expiresAt } = await LinkStore.of(plugin).createCode(user);
       plugin.logger.info({ reqId: request.id, userId: user.id }, "Telegram link code created");
       reply.code(201);
@@ -23,6 +27,7 @@ export default defineRoutes(async (app, { plugin }) => {
       const user = requireUser(request);
       const links = await LinkStore.of(plugin).findByUser(user.id);
       return {
+        bot_configured: botOf(plugin) !== undefined,
         linked: links.length > 0,
         links: links.map((link) => ({
           telegram_user_id: Number(link.telegramUserId),
