@@ -372,6 +372,9 @@ describe("workflow", () => {
     const receipt = (await call("reader", "GET", `/receipts/${id}`)).json();
     expect(receipt.status).toBe("APPROVED");
     expect(receipt.allowed_transitions).toEqual([]);
+    const again = await call("approver", "POST", `/receipts/${id}/approve`);
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error.message).toBe("An approved receipt cannot be approved again");
     expect(
       receipt.history.map((step: { from: string; to: string; by: string }) => [
         step.from,

@@ -9,6 +9,7 @@ import {
   UnsupportedMediaTypeError,
   ValidationError,
 } from "@roa2web/plugin-sdk";
+import { type ReceiptStatus, refusalMessage, type WorkflowAction } from "./workflow.js";
 
 export class DataEntryError extends Error {
   readonly code: string;
@@ -151,13 +152,16 @@ export class ReceiptLockedError extends ConflictError {
 export class TransitionNotAllowedError extends ConflictError {
   constructor(
     id: number,
-    status: string,
-    action: string,
+    status: ReceiptStatus,
+    action: WorkflowAction,
     allowed: ReadonlyArray<{ action: string; to: string }>,
   ) {
-    super(`A ${status} receipt cannot be ${action === "submit" ? "submitted" : `${action}ed`}`, {
-      details: { id, status, action, allowed },
-    });
+    super(
+      refusalMessage(status, action) ?? `Receipt ${id} is ${status}: ${action} is not possible`,
+      {
+        details: { id, status, action, allowed },
+      },
+    );
   }
 }
 
