@@ -116,6 +116,12 @@ export const receiptDetailSchema = {
     ...receiptProperties,
     history: { type: "array", items: transitionSchema },
     attachments: { type: "array", items: attachmentSchema },
+    review_blocked: {
+      type: ["string", "null"],
+      enum: ["creator", "submitter", null],
+      description:
+        "Why the caller may not approve or reject this receipt (DATA_ENTRY_APPROVER_NOT_CREATOR: they created or submitted it); null when they may",
+    },
   },
 } as const;
 

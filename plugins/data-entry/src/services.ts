@@ -7,6 +7,7 @@ import path from "node:path";
 import type { AuthUser, ErpClient, PluginContext } from "@roa2web/plugin-sdk";
 import { canSeeCompany } from "@roa2web/plugin-sdk";
 import { AttachmentStorage } from "./attachment-storage.js";
+import { UploadSlots } from "./attachment-upload-slots.js";
 import type { Receipt } from "./entities.js";
 import { ReceiptLockedError, ReceiptNotFoundError, UnknownCompanyError } from "./errors.js";
 import { Nomenclature } from "./nomenclature.js";
@@ -24,6 +25,8 @@ export interface DataEntryServices {
   settings: DataEntrySettings;
   store: ReceiptsStore;
   storage: AttachmentStorage;
+  /** Uploads in flight per user (DATA_ENTRY_UPLOADS_PER_USER). */
+  uploadSlots: UploadSlots;
   nomenclature: Nomenclature;
   /** OCR that writes into receipts (routes and the data-entry.receipts service). */
   receiptOcr: ReceiptOcr;
@@ -33,7 +36,7 @@ export interface DataEntryServices {
 
 /** Builds the instance's services; the OCR pool is created here and started by `start`. */
 export function createServices(context: PluginContext): DataEntryServices {
-  const settings = readDataEntrySettings(context.settings);
+  const settings = readDataEntrySettings(context.settings, context.kernel.environment);
   let ocr: DataEntryServices["ocr"] = null;
   if (settings.ocr.enabled) {
     const pool = new OcrPool({
@@ -55,6 +58,7 @@ export function createServices(context: PluginContext): DataEntryServices {
     settings,
     store,
     storage,
+    uploadSlots: new UploadSlots(settings.uploadsPerUser),
     nomenclature: new Nomenclature(context.erp, context.cache, settings.nomenclatureTtlMs),
     receiptOcr: new ReceiptOcr({
       store,

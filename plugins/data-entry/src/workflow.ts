@@ -116,3 +116,25 @@ const REFUSALS: Record<ReceiptStatus, Partial<Record<WorkflowAction, string>>> =
 export function refusalMessage(status: ReceiptStatus, action: WorkflowAction): string | undefined {
   return transitionFor(status, action) ? undefined : REFUSALS[status][action];
 }
+
+/** Why a user may not review (approve or reject) a receipt: they made or submitted it. */
+export type ReviewConflict = "creator" | "submitter";
+
+/**
+ * Segregation of duties (DATA_ENTRY_APPROVER_NOT_CREATOR): whoever created the
+ * receipt, or sent it for approval the last time, is not the one to judge it.
+ */
+export function reviewConflict(
+  createdBy: string,
+  history: ReadonlyArray<{ to: ReceiptStatus; by: string }>,
+  username: string,
+): ReviewConflict | null {
+  if (createdBy === username) return "creator";
+  const submitted = history.findLast((step) => step.to === "PENDING");
+  return submitted?.by === username ? "submitter" : null;
+}
+
+/** The actions that are a review of someone else's work. */
+export function isReview(action: WorkflowAction): boolean {
+  return action === "approve" || action === "reject";
+}

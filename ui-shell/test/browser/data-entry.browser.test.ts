@@ -222,7 +222,9 @@ describeBrowser("data-entry UI", () => {
     // with the fields typed; the currency was never typed, so it is missing.
     await page.locator("data-entry-attachments .drop").evaluate((zone) => {
       const data = new DataTransfer();
-      data.items.add(new File(["%PDF-1.4\n"], "factura.pdf", { type: "application/pdf" }));
+      // A PDF's header and trailer: enough for the upload to keep it as a PDF.
+      const content = "%PDF-1.4\nstartxref\n9\n%%EOF\n";
+      data.items.add(new File([content], "factura.pdf", { type: "application/pdf" }));
       zone.dispatchEvent(
         new DragEvent("drop", { dataTransfer: data, bubbles: true, cancelable: true }),
       );

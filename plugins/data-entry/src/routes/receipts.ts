@@ -17,7 +17,7 @@ import {
 } from "../schemas.js";
 import { assertCompanyExists, assertEditable, servicesOf, visibleReceipt } from "../services.js";
 import { toAttachmentView, toReceiptView, toTransitionView } from "../views.js";
-import type { ReceiptStatus } from "../workflow.js";
+import { type ReceiptStatus, reviewConflict } from "../workflow.js";
 
 interface ListQuery {
   company: number;
@@ -76,7 +76,8 @@ export default defineRoutes(async (app, { plugin }) => {
     "/receipts/:id",
     { config: { access: "data-entry:read" }, schema: getReceiptSchema },
     async (request) => {
-      const receipt = await visibleReceipt(store, signedInUser(request), request.params.id);
+      const user = signedInUser(request);
+      const receipt = await visibleReceipt(store, user, request.params.id);
       const [history, attachments] = await Promise.all([
         store.history(receipt.id),
         store.attachments(receipt.id),
@@ -85,6 +86,10 @@ export default defineRoutes(async (app, { plugin }) => {
         ...toReceiptView(receipt),
         history: history.map(toTransitionView),
         attachments: attachments.map(toAttachmentView),
+        // So the UI can say why approve and reject are not offered to this user.
+        review_blocked: settings.approverNotCreator
+          ? reviewConflict(receipt.createdBy, history, user.username)
+          : null,
       };
     },
   );

@@ -1,6 +1,8 @@
 /**
  * The workflow: POST /receipts/:id/submit | approve | reject | reopen. The transition
- * table (workflow.ts) decides what each action may do; every move is recorded.
+ * table (workflow.ts) decides what each action may do; every move is recorded. With
+ * DATA_ENTRY_APPROVER_NOT_CREATOR, whoever created or submitted a receipt may not
+ * approve or reject it (403).
  */
 import { defineRoutes } from "@roa2web/plugin-sdk";
 import { signedInUser } from "../access.js";
@@ -8,6 +10,7 @@ import { balanceOf } from "../entries.js";
 import {
   IncompleteReceiptError,
   InvalidFieldError,
+  ReviewerIsAuthorError,
   TransitionNotAllowedError,
   UnbalancedEntriesError,
 } from "../errors.js";
@@ -17,7 +20,9 @@ import { servicesOf, visibleReceipt } from "../services.js";
 import { toReceiptView } from "../views.js";
 import {
   allowedTransitions,
+  isReview,
   permissionFor,
+  reviewConflict,
   TRANSITIONS,
   transitionFor,
   type WorkflowAction,
@@ -31,7 +36,7 @@ const SUMMARIES: Record<WorkflowAction, string> = {
 };
 
 export default defineRoutes(async (app, { plugin }) => {
-  const { store } = servicesOf(plugin);
+  const { settings, store } = servicesOf(plugin);
   const actions = [...new Set(TRANSITIONS.map((transition) => transition.action))];
 
   for (const action of actions) {
@@ -53,6 +58,14 @@ export default defineRoutes(async (app, { plugin }) => {
             action,
             allowedTransitions(receipt.status),
           );
+        }
+        if (settings.approverNotCreator && isReview(action)) {
+          const role = reviewConflict(
+            receipt.createdBy,
+            await store.history(receipt.id),
+            user.username,
+          );
+          if (role) throw new ReviewerIsAuthorError(receipt.id, action, role);
         }
         let reason: string | null = null;
         if (transition.needsReason) {

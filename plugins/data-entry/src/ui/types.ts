@@ -56,6 +56,8 @@ export interface Transition {
 export interface ReceiptDetail extends Receipt {
   history: Transition[];
   attachments: Attachment[];
+  /** Why this user may not approve or reject it (they created or submitted it); null when they may. */
+  review_blocked?: "creator" | "submitter" | null;
 }
 
 export interface ReceiptPage {
