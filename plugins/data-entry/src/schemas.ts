@@ -2,7 +2,12 @@
  * JSON schemas of every route: Fastify validates requests and serialises answers with
  * them (properties not listed are dropped), and /api/docs shows them.
  */
-import { errorResponseSchema, MAX_PAGE_SIZE } from "@roa2web/plugin-sdk";
+import {
+  errorResponseSchema,
+  MAX_PAGE_SIZE,
+  multiLineText,
+  singleLineText,
+} from "@roa2web/plugin-sdk";
 import { ATTACHMENT_TYPES } from "./attachment-rules.js";
 import { ENTRY_SIDES, PAYMENT_METHODS } from "./entries.js";
 import { MERCHANT_MAX_LENGTH, NOTES_MAX_LENGTH, TAX_ID_MAX_LENGTH } from "./receipt-rules.js";
@@ -32,13 +37,13 @@ const dateString = { type: "string", pattern: "^\\d{4}-\\d{2}-\\d{2}$" } as cons
 const accountCode = { type: "string", pattern: "^\\s*\\d{3,4}(\\.[0-9A-Za-z]+)?\\s*$" } as const;
 
 const receiptFieldProperties = {
-  merchant: { type: "string", minLength: 1, maxLength: MERCHANT_MAX_LENGTH },
-  tax_id: { type: "string", maxLength: TAX_ID_MAX_LENGTH },
+  merchant: singleLineText({ minLength: 1, maxLength: MERCHANT_MAX_LENGTH }),
+  tax_id: singleLineText({ maxLength: TAX_ID_MAX_LENGTH }),
   date: { ...dateString, description: "YYYY-MM-DD, not in the future" },
   total: { ...money, description: "Total with VAT, greater than 0" },
   vat: { type: "number", minimum: 0, maximum: 1_000_000_000_000, description: "0 ≤ vat ≤ total" },
   currency: { type: "string", pattern: "^[A-Za-z]{3}$", description: "ISO 4217, e.g. RON" },
-  notes: { type: ["string", "null"], maxLength: NOTES_MAX_LENGTH },
+  notes: { ...multiLineText({ maxLength: NOTES_MAX_LENGTH }), type: ["string", "null"] },
 } as const;
 
 const transitionChoice = {
@@ -133,7 +138,7 @@ const entryLineSchema = {
     account: { ...accountCode, description: "An account of the company's ERP chart" },
     side: { type: "string", enum: ENTRY_SIDES },
     amount: money,
-    explanation: { type: "string", maxLength: 300, default: "" },
+    explanation: { ...singleLineText({ maxLength: 300 }), default: "" },
   },
 } as const;
 
@@ -250,7 +255,7 @@ export function transitionRouteSchema(summary: string, needsReason: boolean) {
             type: "object",
             required: ["reason"],
             additionalProperties: false,
-            properties: { reason: { type: "string", minLength: 1, maxLength: 1000 } },
+            properties: { reason: multiLineText({ minLength: 1, maxLength: 1000 }) },
           },
         }
       : {}),
