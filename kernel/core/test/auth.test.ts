@@ -548,3 +548,29 @@ describe("signed-out access tokens across a restart", () => {
     }
   });
 });
+
+describe("user names", () => {
+  it("refuses control, bidi and lone surrogate characters, as the sign-in schema does", async () => {
+    for (const username of ["ana\u202eadmin", "ana\u0000", "ana\nbob", "ana\ud800"]) {
+      await expect(
+        t.kernel.users.create({
+          username,
+          password: "long-password",
+          permissions: [],
+          companies: [],
+        }),
+        JSON.stringify(username),
+      ).rejects.toThrow(/user name must be one line/);
+    }
+    await expect(
+      t.kernel.users.create({
+        username: "ana-display",
+        displayName: "Ana\u2066 Pop",
+        password: "long-password",
+        permissions: [],
+        companies: [],
+      }),
+    ).rejects.toThrow(/display name must be one line/);
+    expect(await t.kernel.users.findByUsername("ana-display")).toBeNull();
+  });
+});

@@ -16,6 +16,7 @@ export * from "./plugin.js";
 export * from "./routes.js";
 export type * from "./services.js";
 export type * from "./settings.js";
+export * from "./text.js";
 export * from "./uploads.js";
 
 /** The plugin contract's version; bumped with the SDK package. */

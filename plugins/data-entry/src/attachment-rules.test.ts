@@ -49,6 +49,25 @@ describe("display names", () => {
     expect(sanitiseDisplayName("b".repeat(200))).toBe("b".repeat(120));
   });
 
+  it("drops bidi controls and lone surrogates", () => {
+    expect(sanitiseDisplayName("bon\u202Egpj.exe")).toBe("bongpj.exe");
+    expect(sanitiseDisplayName("a\u2066b\u200f\ud800.pdf")).toBe("ab.pdf");
+    expect(sanitiseDisplayName("bon 😀.jpg")).toBe("bon 😀.jpg");
+  });
+
+  it("takes the extension of the type the content was recognised as", () => {
+    expect(sanitiseDisplayName("x.html", "image/jpeg")).toBe("x.jpg");
+    expect(sanitiseDisplayName("scan.bin", "image/png")).toBe("scan.png");
+    expect(sanitiseDisplayName("factura", "application/pdf")).toBe("factura.pdf");
+    expect(sanitiseDisplayName("Bon.JPEG", "image/jpeg")).toBe("Bon.JPEG");
+    expect(sanitiseDisplayName("bon.png", "image/jpeg")).toBe("bon.jpg");
+    expect(sanitiseDisplayName("Bon 12.03 final", "image/jpeg")).toBe("Bon 12.03 final.jpg");
+    expect(sanitiseDisplayName("", "image/png")).toBe("attachment.png");
+    const long = sanitiseDisplayName(`${"a".repeat(300)}.html`, "image/jpeg");
+    expect(long).toHaveLength(DISPLAY_NAME_MAX_LENGTH);
+    expect(long.endsWith("a.jpg")).toBe(true);
+  });
+
   it("makes a header value that cannot break out of its quotes", () => {
     expect(contentDisposition('bon "1".pdf')).toBe(
       `inline; filename="bon _1_.pdf"; filename*=UTF-8''bon%20%221%22.pdf`,

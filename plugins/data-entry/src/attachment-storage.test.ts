@@ -1,14 +1,34 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
+import sharp from "sharp";
 import { afterEach, describe, expect, it } from "vitest";
+import { DAMAGED_ATTACHMENT } from "./attachment-content.js";
 import { AttachmentStorage, readUpload } from "./attachment-storage.js";
+import { pdf } from "./test/pdf-files.js";
 
-const PNG = Buffer.concat([
-  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-  Buffer.alloc(100, 1),
-]);
+const PNG = await sharp({
+  create: { width: 16, height: 12, channels: 3, background: { r: 200, g: 120, b: 40 } },
+})
+  .png()
+  .toBuffer();
+// Noise: the compressed picture fills the file, so a cut in half cuts the picture.
+const JPEG = await sharp({
+  create: {
+    width: 64,
+    height: 48,
+    channels: 3,
+    background: { r: 20, g: 120, b: 240 },
+    noise: { type: "gaussian", mean: 128, sigma: 40 },
+  },
+})
+  .jpeg()
+  .toBuffer();
+const middle = Math.floor(JPEG.length / 2);
+const PDF = await pdf((document) => {
+  document.text("Bon fiscal 12,50 RON", 60, 60);
+});
 let dir = "";
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -50,6 +70,53 @@ describe("attachment storage", () => {
     const cut = Object.assign(chunks(PNG), { truncated: true });
     await expect(store.save(cut, 1024)).rejects.toMatchObject({ statusCode: 413 });
     expect(readdirSync(store.directory)).toEqual([]);
+  });
+
+  it("keeps a file only if it really is what its first bytes say (400 otherwise)", async () => {
+    const store = storage();
+    expect((await store.save(chunks(JPEG, 500), 100_000)).mime).toBe("image/jpeg");
+    expect((await store.save(chunks(PDF, 500), 100_000)).mime).toBe("application/pdf");
+    const kept = readdirSync(store.directory).sort();
+    const damaged: Array<[string, Buffer]> = [
+      ["three JPEG bytes", Buffer.from([0xff, 0xd8, 0xff])],
+      ["a JPEG header and noise", Buffer.concat([JPEG.subarray(0, 20), Buffer.alloc(600, 7)])],
+      ["a JPEG cut in half", JPEG.subarray(0, middle)],
+      ["a PNG cut short", PNG.subarray(0, PNG.length - 20)],
+      ["a PNG signature and noise", Buffer.concat([PNG.subarray(0, 8), Buffer.alloc(100, 1)])],
+      ["a PDF header and a trailer only", Buffer.from("%PDF-1.4\n%%EOF\n")],
+      ["a PDF cut short", PDF.subarray(0, PDF.length - 200)],
+    ];
+    for (const [what, content] of damaged) {
+      await expect(store.save(chunks(content, 500), 100_000), what).rejects.toMatchObject({
+        statusCode: 400,
+        code: "BAD_REQUEST",
+        details: { reason: DAMAGED_ATTACHMENT },
+      });
+    }
+    expect(readdirSync(store.directory).sort()).toEqual(kept);
+  });
+
+  it("sweeps what a crash left: temporaries and files without a row, older than the start", async () => {
+    const store = storage();
+    const recorded = await store.save(chunks(PNG), 1024);
+    const orphan = await store.save(chunks(PNG), 1024);
+    const young = await store.save(chunks(PNG), 1024);
+    const temporary = path.join(store.directory, ".upload-5b0c1c9e-8d3e-4c59-9a43-0c1f5b1f7e11");
+    writeFileSync(temporary, PNG.subarray(0, 10));
+    writeFileSync(path.join(store.directory, "notes.txt"), "not ours");
+    const start = new Date();
+    const before = new Date(start.getTime() - 60_000);
+    for (const name of [recorded.storedName, orphan.storedName, path.basename(temporary)]) {
+      utimesSync(path.join(store.directory, name), before, before);
+    }
+    const later = new Date(start.getTime() + 60_000);
+    utimesSync(path.join(store.directory, young.storedName), later, later);
+    const removed = await store.sweep((name) => name === recorded.storedName, start);
+    expect(removed).toEqual({ temporaries: 1, orphans: 1 });
+    // The young file may belong to an upload still running in this process.
+    expect(readdirSync(store.directory).sort()).toEqual(
+      [recorded.storedName, young.storedName, "notes.txt"].sort(),
+    );
   });
 
   // A multipart body cut short can fail the upload stream before its first byte: the

@@ -1,23 +1,38 @@
 /**
  * Attachment files under the plugin's data folder. An upload is streamed to a
- * temporary file while its size, hash and first bytes are checked, and renamed to
- * its server-chosen name only when all is well: a failed upload leaves nothing.
+ * temporary file while its size, hash and first bytes are checked, its content is
+ * verified (attachment-content.ts), and it is flushed to disk and renamed to its
+ * server-chosen name only when all is well: a failed upload leaves nothing.
+ *
+ * The order against the database: the file is in place (synced) before its row is
+ * inserted, and a row is deleted before its file. A crash at any moment can then leave
+ * a file without a row (or a `.upload-*` temporary), never a row without a file; `sweep`
+ * removes those at the next start.
  */
 import { createHash, randomUUID } from "node:crypto";
 import { createReadStream, type ReadStream } from "node:fs";
-import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
+import { mkdir, open, readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { PayloadTooLargeError } from "@roa2web/plugin-sdk";
-import { type AttachmentType, SNIFF_BYTES, sniffAttachmentType } from "./attachment-rules.js";
+import { verifyAttachmentContent } from "./attachment-content.js";
+import {
+  type AttachmentType,
+  extensionOf,
+  SNIFF_BYTES,
+  sniffAttachmentType,
+} from "./attachment-rules.js";
 import { UnsupportedAttachmentError } from "./errors.js";
 
-const EXTENSIONS: Record<AttachmentType, string> = {
-  "image/jpeg": "jpg",
-  "image/png": "png",
-  "application/pdf": "pdf",
-};
+const TEMPORARY_PREFIX = ".upload-";
+const STORED_NAME = /^[0-9a-f-]{36}\.(jpg|png|pdf)$/;
+
+/** What `sweep` removed. */
+export interface SweepResult {
+  temporaries: number;
+  orphans: number;
+}
 
 export interface StoredFile {
   id: string;
@@ -113,20 +128,23 @@ export class AttachmentStorage {
     await mkdir(this.directory, { recursive: true });
     const id = randomUUID();
     // A dot name: never confused with a stored attachment, easy to sweep.
-    const temporary = path.join(this.directory, `.upload-${id}`);
+    const temporary = path.join(this.directory, `${TEMPORARY_PREFIX}${id}`);
     const inspector = new Inspector(maxBytes);
     // Opened (and on failure closed) here rather than by createWriteStream, which opens
     // in the background: the clean-up below then never depends on the order in which
     // the pipeline's streams happen to close.
     const handle = await open(temporary, "wx");
     try {
-      await pipeline(upload, inspector, handle.createWriteStream());
+      // flush: the bytes reach the disk before the rename can make the file visible.
+      await pipeline(upload, inspector, handle.createWriteStream({ flush: true }));
       // The multipart parser stops at its own limit without an error: it marks the stream.
       if (upload.truncated) throw new TooLargeError(maxBytes);
       const mime = inspector.type;
       if (!mime) throw new UnsupportedAttachmentError();
-      const storedName = `${id}.${EXTENSIONS[mime]}`;
+      await verifyAttachmentContent(temporary, mime);
+      const storedName = `${id}.${extensionOf(mime)}`;
       await rename(temporary, path.join(this.directory, storedName));
+      await this.#syncDirectory();
       return { id, storedName, mime, size: inspector.size, sha256: inspector.digest() };
     } catch (error) {
       await handle.close().catch(() => {});
@@ -147,9 +165,48 @@ export class AttachmentStorage {
     await rm(this.pathOf(storedName), { force: true });
   }
 
+  /**
+   * Removes what a crash left: `.upload-*` temporaries and attachment files that no
+   * row names (`isRecorded` says which are). Only files last written before `before`
+   * (the process's start) are touched: an upload still running in this process (an
+   * old instance serving during a reload) has a younger file, and its row may follow.
+   */
+  async sweep(isRecorded: (storedName: string) => boolean, before: Date): Promise<SweepResult> {
+    const result: SweepResult = { temporaries: 0, orphans: 0 };
+    let names: string[];
+    try {
+      names = await readdir(this.directory);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return result;
+      throw error;
+    }
+    for (const name of names) {
+      const temporary = name.startsWith(TEMPORARY_PREFIX);
+      if (!temporary && (!STORED_NAME.test(name) || isRecorded(name))) continue;
+      const file = path.join(this.directory, name);
+      const { mtime } = await stat(file);
+      if (mtime >= before) continue;
+      await rm(file, { force: true });
+      if (temporary) result.temporaries += 1;
+      else result.orphans += 1;
+    }
+    return result;
+  }
+
+  /** Makes a rename in the directory durable (a no-op where directories cannot be synced). */
+  async #syncDirectory(): Promise<void> {
+    if (process.platform === "win32") return;
+    const directory = await open(this.directory, "r");
+    try {
+      await directory.sync();
+    } finally {
+      await directory.close();
+    }
+  }
+
   private pathOf(storedName: string): string {
     // Stored names are ours (uuid.ext); refuse anything else rather than trust the row.
-    if (!/^[0-9a-f-]{36}\.(jpg|png|pdf)$/.test(storedName)) {
+    if (!STORED_NAME.test(storedName)) {
       throw new Error(`Not a stored attachment name: ${storedName}`);
     }
     return path.join(this.directory, storedName);

@@ -3,10 +3,12 @@
  * of the workspace. The kernel loads the BUILT plugin (dist/), which `pnpm test`
  * builds before vitest runs.
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { PassThrough } from "node:stream";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import sharp from "sharp";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   inject,
   startTestKernel,
@@ -16,6 +18,8 @@ import { CreateReceipts1764100000000 } from "./migrations/1764100000000-create-r
 import { DraftsAwaitingOcr1764200000000 } from "./migrations/1764200000000-drafts-awaiting-ocr.js";
 import { HistoryNotes1764400000000 } from "./migrations/1764400000000-history-notes.js";
 import { ReceiptsInLei1764900000000 } from "./migrations/1764900000000-receipts-in-lei.js";
+import { type DataEntryServices, SERVICES_KEY } from "./services.js";
+import { pdf } from "./test/pdf-files.js";
 
 // The multipart parser's own limit is fixed when the plugin module is imported, from
 // the process environment; the route's limit comes from the kernel's settings. The
@@ -35,6 +39,7 @@ const api = manifest.prefix;
 type Who = "admin" | "clerk" | "approver" | "reader" | "other";
 let t: TestKernel;
 const tokens = {} as Record<Who, string>;
+const userIds = {} as Record<Exclude<Who, "admin">, number>;
 const as = (who: Who) => ({ authorization: `Bearer ${tokens[who]}` });
 
 beforeAll(async () => {
@@ -47,7 +52,11 @@ beforeAll(async () => {
   }
   t = await startTestKernel({
     pluginDirs: [path.dirname(packageRoot)],
-    env: { DATA_ENTRY_MAX_UPLOAD_BYTES: "60000" },
+    env: {
+      DATA_ENTRY_MAX_UPLOAD_BYTES: "60000",
+      DATA_ENTRY_MAX_ATTACHMENTS: "4",
+      DATA_ENTRY_UPLOADS_PER_USER: "2",
+    },
   });
   const record = t.kernel.plugins.get(manifest.name);
   if (record?.state !== "enabled") {
@@ -63,7 +72,13 @@ beforeAll(async () => {
     ["other", ["data-entry:read", "data-entry:write"], [2]],
   ];
   for (const [username, permissions, companies] of users) {
-    await t.kernel.users.create({ username, password: `${username}-pass`, permissions, companies });
+    const created = await t.kernel.users.create({
+      username,
+      password: `${username}-pass`,
+      permissions,
+      companies,
+    });
+    userIds[username] = created.id;
     tokens[username] = await t.login(username, `${username}-pass`);
   }
 });
@@ -133,15 +148,19 @@ function upload(receiptId: number, filename: string, content: Buffer, who: Who =
   });
 }
 
-const JPEG = Buffer.concat([
-  Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]),
-  Buffer.alloc(64, 7),
-]);
-const PNG = Buffer.concat([
-  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-  Buffer.alloc(64, 3),
-]);
-const PDF = Buffer.from("%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n");
+// Real files: an upload must decode (or, for a PDF, have a PDF's structure) to be kept.
+const image = () =>
+  sharp({ create: { width: 24, height: 16, channels: 3, background: { r: 30, g: 90, b: 200 } } });
+const JPEG = await image().jpeg().toBuffer();
+const PNG = await image().png().toBuffer();
+const PDF = await pdf((document) => {
+  document.text("Factura 12", 60, 60);
+});
+const services = () => {
+  const context = t.kernel.plugins.get(manifest.name)?.instance?.context;
+  if (!context) throw new Error("data-entry is not running");
+  return context.resolve<DataEntryServices>(SERVICES_KEY);
+};
 const attachmentsDir = () => path.join(t.dataDir, "plugins", manifest.name, "attachments");
 
 describe("starting", () => {
@@ -463,6 +482,9 @@ describe("workflow", () => {
     const receipt = (await call("reader", "GET", `/receipts/${id}`)).json();
     expect(receipt.status).toBe("APPROVED");
     expect(receipt.allowed_transitions).toEqual([]);
+    const again = await call("approver", "POST", `/receipts/${id}/approve`);
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error.message).toBe("An approved receipt cannot be approved again");
     expect(
       receipt.history.map((step: { from: string; to: string; by: string }) => [
         step.from,
@@ -584,20 +606,91 @@ describe("workflow", () => {
   });
 });
 
+describe("segregation of duties (DATA_ENTRY_APPROVER_NOT_CREATOR)", () => {
+  it("is off unless set outside production: one person may create, submit and approve", async () => {
+    const { id } = await createReceipt({}, "admin");
+    expect((await call("admin", "POST", `/receipts/${id}/entries/propose`, {})).statusCode).toBe(
+      200,
+    );
+    expect((await call("admin", "POST", `/receipts/${id}/submit`)).statusCode).toBe(200);
+    expect((await call("admin", "GET", `/receipts/${id}`)).json().review_blocked).toBeNull();
+    expect((await call("admin", "POST", `/receipts/${id}/approve`)).statusCode).toBe(200);
+  });
+
+  describe("when on", () => {
+    let strict: TestKernel;
+    const strictTokens: Record<string, string> = {};
+    const strictCall = (who: string, method: "GET" | "POST", url: string, payload?: object) =>
+      inject(strict.kernel, {
+        method,
+        url: `${api}${url}`,
+        headers: { authorization: `Bearer ${strictTokens[who]}` },
+        payload,
+      });
+
+    beforeAll(async () => {
+      strict = await startTestKernel({
+        pluginDirs: [path.dirname(packageRoot)],
+        env: { DATA_ENTRY_APPROVER_NOT_CREATOR: "true" },
+      });
+      strictTokens.admin = await strict.login();
+      for (const username of ["maker", "checker"]) {
+        await strict.kernel.users.create({
+          username,
+          password: `${username}-pass`,
+          permissions: ["data-entry:read", "data-entry:write", "data-entry:approve"],
+          companies: [1],
+        });
+        strictTokens[username] = await strict.login(username, `${username}-pass`);
+      }
+    });
+    afterAll(async () => strict?.close());
+
+    it("refuses approve and reject to the creator and the submitter (403), not to a third person", async () => {
+      const created = await strictCall("maker", "POST", "/receipts", receiptBody);
+      expect(created.statusCode, created.body).toBe(201);
+      const id = created.json().id;
+      await strictCall("maker", "POST", `/receipts/${id}/entries/propose`, {});
+      expect((await strictCall("checker", "POST", `/receipts/${id}/submit`)).statusCode).toBe(200);
+      for (const [who, role] of [
+        ["maker", "creator"],
+        ["checker", "submitter"],
+      ] as const) {
+        expect((await strictCall(who, "GET", `/receipts/${id}`)).json().review_blocked).toBe(role);
+        for (const action of ["approve", "reject"] as const) {
+          const refused = await strictCall(who, "POST", `/receipts/${id}/${action}`, {
+            reason: "x",
+          });
+          expect(refused.statusCode, `${who} ${action}`).toBe(403);
+          expect(refused.json().error).toMatchObject({
+            code: "FORBIDDEN",
+            details: { reason: "DATA_ENTRY_REVIEWER_IS_AUTHOR", role, action },
+          });
+        }
+      }
+      expect((await strictCall("admin", "GET", `/receipts/${id}`)).json()).toMatchObject({
+        status: "PENDING",
+        review_blocked: null,
+      });
+      expect((await strictCall("admin", "POST", `/receipts/${id}/approve`)).statusCode).toBe(200);
+    });
+  });
+});
+
 describe("attachments", () => {
   it("accepts JPEG, PNG and PDF by their content and streams them back", async () => {
     const { id } = await createReceipt();
-    for (const [name, content, mime] of [
-      ["bon.jpg", JPEG, "image/jpeg"],
-      ["scan.bin", PNG, "image/png"],
-      ["factura.pdf", PDF, "application/pdf"],
+    for (const [name, content, mime, shownAs] of [
+      ["bon.jpg", JPEG, "image/jpeg", "bon.jpg"],
+      ["scan.bin", PNG, "image/png", "scan.png"],
+      ["factura.pdf", PDF, "application/pdf", "factura.pdf"],
     ] as const) {
       const response = await upload(id, name, content);
       expect(response.statusCode, response.body).toBe(201);
       const attachment = response.json();
       expect(attachment).toMatchObject({
         receipt_id: id,
-        display_name: name,
+        display_name: shownAs,
         mime,
         size: content.length,
       });
@@ -628,6 +721,90 @@ describe("attachments", () => {
     expect(response.json().error.code).toBe("PAYLOAD_TOO_LARGE");
     expect(readdirSync(attachmentsDir())).toEqual(before);
     expect((await call("clerk", "GET", `/receipts/${id}`)).json().attachments).toEqual([]);
+  });
+
+  it("names a file after what it is: a JPEG sent as x.html is stored and downloads as x.jpg", async () => {
+    const { id } = await createReceipt();
+    const response = await upload(id, "x.html", JPEG);
+    expect(response.statusCode, response.body).toBe(201);
+    const attachment = response.json();
+    expect(attachment).toMatchObject({ display_name: "x.jpg", mime: "image/jpeg" });
+    expect(readdirSync(attachmentsDir())).toContain(`${attachment.id}.jpg`);
+    const download = await call("reader", "GET", `/attachments/${attachment.id}`);
+    expect(download.headers["content-type"]).toBe("image/jpeg");
+    expect(download.headers["content-disposition"]).toBe(
+      `inline; filename="x.jpg"; filename*=UTF-8''x.jpg`,
+    );
+  });
+
+  it("refuses a file that starts like a JPEG, PNG or PDF but is not one (400), storing nothing", async () => {
+    const { id } = await createReceipt();
+    const before = readdirSync(attachmentsDir());
+    for (const [name, content] of [
+      ["three-bytes.jpg", Buffer.from([0xff, 0xd8, 0xff])],
+      ["noise.jpg", Buffer.concat([JPEG.subarray(0, 24), Buffer.alloc(500, 7)])],
+      ["cut.png", PNG.subarray(0, PNG.length - 16)],
+      ["empty.pdf", Buffer.from("%PDF-1.4\n%%EOF\n")],
+    ] as const) {
+      const response = await upload(id, name, content);
+      expect(response.statusCode, name).toBe(400);
+      expect(response.json().error).toMatchObject({
+        code: "BAD_REQUEST",
+        details: { reason: "DATA_ENTRY_ATTACHMENT_DAMAGED" },
+      });
+    }
+    expect(readdirSync(attachmentsDir())).toEqual(before);
+    expect((await call("clerk", "GET", `/receipts/${id}`)).json().attachments).toEqual([]);
+  });
+
+  it("keeps at most DATA_ENTRY_MAX_ATTACHMENTS (4 here) per receipt (409 beyond)", async () => {
+    const { id } = await createReceipt();
+    for (let index = 0; index < 4; index++) {
+      expect((await upload(id, `bon-${index}.png`, PNG)).statusCode).toBe(201);
+    }
+    const before = readdirSync(attachmentsDir());
+    const fifth = await upload(id, "bon-5.png", PNG);
+    expect(fifth.statusCode).toBe(409);
+    expect(fifth.json().error.details).toMatchObject({
+      reason: "DATA_ENTRY_TOO_MANY_ATTACHMENTS",
+      max: 4,
+    });
+    expect(readdirSync(attachmentsDir())).toEqual(before);
+    expect((await call("clerk", "GET", `/receipts/${id}`)).json().attachments).toHaveLength(4);
+  });
+
+  it("lets a user have DATA_ENTRY_UPLOADS_PER_USER (2 here) uploads in flight: 429 beyond", async () => {
+    const { id } = await createReceipt();
+    const body = multipart("bon.jpg", JPEG);
+    // Two uploads whose bodies have not finished arriving.
+    const held = [new PassThrough(), new PassThrough()];
+    const pending = held.map((stream) => {
+      stream.write(body.payload.subarray(0, 100));
+      return inject(t.kernel, {
+        method: "POST",
+        url: `${api}/receipts/${id}/attachments`,
+        headers: { ...as("clerk"), ...body.headers },
+        payload: stream,
+      });
+    });
+    const slots = services().uploadSlots;
+    try {
+      await vi.waitFor(() => expect(slots.inFlight(userIds.clerk)).toBe(2));
+      const third = await upload(id, "bon.jpg", JPEG);
+      expect(third.statusCode).toBe(429);
+      expect(third.headers["retry-after"]).toBe("2");
+      expect(third.json().error).toMatchObject({
+        code: "TOO_MANY_REQUESTS",
+        details: { reason: "DATA_ENTRY_TOO_MANY_UPLOADS", max: 2 },
+      });
+      // Someone else's uploads are not held up by the clerk's.
+      expect((await upload(id, "other.jpg", JPEG, "admin")).statusCode).toBe(201);
+    } finally {
+      for (const stream of held) stream.end(body.payload.subarray(100));
+    }
+    expect((await Promise.all(pending)).map((response) => response.statusCode)).toEqual([201, 201]);
+    expect(slots.inFlight(userIds.clerk)).toBe(0);
+    expect((await upload(id, "after.jpg", JPEG)).statusCode).toBe(201);
   });
 
   it("stores a path-traversal file name safely, under a server-chosen name", async () => {
@@ -857,6 +1034,32 @@ describe("nomenclature", () => {
 });
 
 describe("reloading", () => {
+  it("sweeps what a crash left in the attachments folder at start, and nothing else", async () => {
+    const { id } = await createReceipt();
+    const kept = (await upload(id, "bon.png", PNG)).json();
+    const folder = attachmentsDir();
+    // A temporary of an upload cut by a crash, and a file renamed into place whose row
+    // was never inserted; both written by an earlier process (older than this one).
+    const temporary = path.join(folder, ".upload-0d9a4c1e-3b1f-4d7a-9c55-6c0e2f1b8a77");
+    const orphan = path.join(folder, "7f1e2d3c-4b5a-4c6d-8e9f-0a1b2c3d4e5f.jpg");
+    writeFileSync(temporary, JPEG.subarray(0, 10));
+    writeFileSync(orphan, JPEG);
+    const earlier = new Date(Date.now() - process.uptime() * 1000 - 60_000);
+    for (const file of [temporary, orphan, path.join(folder, `${kept.id}.png`)]) {
+      utimesSync(file, earlier, earlier);
+    }
+    const reload = await inject(t.kernel, {
+      method: "POST",
+      url: `/api/kernel/plugins/${manifest.name}/reload`,
+      headers: as("admin"),
+    });
+    expect(reload.statusCode, reload.body).toBe(200);
+    expect(existsSync(temporary)).toBe(false);
+    expect(existsSync(orphan)).toBe(false);
+    // A file with its row stays, however old.
+    expect((await call("clerk", "GET", `/attachments/${kept.id}`)).rawPayload).toEqual(PNG);
+  });
+
   it("keeps its receipts and files across a reload", async () => {
     const { id } = await createReceipt();
     const attachment = (await upload(id, "bon.jpg", JPEG)).json();

@@ -21,10 +21,14 @@ import { syntheticReceipt } from "./test/synthetic-receipt.js";
 
 const packageRoot = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
 const api = "/api/data-entry";
-const PNG = Buffer.concat([
-  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-  Buffer.alloc(64, 3),
-]);
+const PNG = await sharp({
+  create: { width: 24, height: 16, channels: 3, background: { r: 240, g: 240, b: 240 } },
+})
+  .png()
+  .toBuffer();
+// A PDF's header and trailer around damage: kept as an attachment (its structure is
+// a PDF's), refused by pdfjs when OCR reads it.
+const DAMAGED_PDF = Buffer.from(`%PDF-1.4\n${"damaged ".repeat(50)}\nstartxref\n9\n%%EOF\n`);
 let t: TestKernel;
 let token = "";
 let otherToken = "";
@@ -448,7 +452,7 @@ describe("PDF receipts", () => {
   it("ends the job failed with the reason for a damaged PDF or one with nothing to read", async () => {
     const damaged = await fromImage([
       ["company_id", "1"],
-      ["file", Buffer.from("%PDF-1.4\n%%EOF\n"), "f.pdf"],
+      ["file", DAMAGED_PDF, "f.pdf"],
     ]);
     expect(damaged.statusCode).toBe(201);
     expect((await settled(damaged.json().ocr_job_id))?.error).toEqual({
@@ -477,7 +481,7 @@ describe("PDF receipts", () => {
   });
 
   it("answers 400 when OCR is asked of a damaged or password-protected PDF", async () => {
-    const damaged = await receiptWithFile(Buffer.from("%PDF-1.4\n%%EOF\n"), "f.pdf");
+    const damaged = await receiptWithFile(DAMAGED_PDF, "f.pdf");
     const plain = await inject(t.kernel, {
       method: "POST",
       url: `${api}/ocr`,

@@ -10,6 +10,12 @@ import {
   UnsupportedMediaTypeError,
   ValidationError,
 } from "@roa2web/plugin-sdk";
+import {
+  type ReceiptStatus,
+  type ReviewConflict,
+  refusalMessage,
+  type WorkflowAction,
+} from "./workflow.js";
 
 export class DataEntryError extends Error {
   readonly code: string;
@@ -160,13 +166,26 @@ export class ReceiptLockedError extends ConflictError {
 export class TransitionNotAllowedError extends ConflictError {
   constructor(
     id: number,
-    status: string,
-    action: string,
+    status: ReceiptStatus,
+    action: WorkflowAction,
     allowed: ReadonlyArray<{ action: string; to: string }>,
   ) {
-    super(`A ${status} receipt cannot be ${action === "submit" ? "submitted" : `${action}ed`}`, {
-      details: { id, status, action, allowed },
-    });
+    super(
+      refusalMessage(status, action) ?? `Receipt ${id} is ${status}: ${action} is not possible`,
+      {
+        details: { id, status, action, allowed },
+      },
+    );
+  }
+}
+
+/** DATA_ENTRY_APPROVER_NOT_CREATOR: the caller created or submitted the receipt. */
+export class ReviewerIsAuthorError extends ForbiddenError {
+  constructor(id: number, action: WorkflowAction, role: ReviewConflict) {
+    super(
+      `You ${role === "creator" ? "created" : "submitted"} receipt ${id}: another person must ${action === "reject" ? "reject" : "approve"} it`,
+      { details: { id, action, role, reason: "DATA_ENTRY_REVIEWER_IS_AUTHOR" } },
+    );
   }
 }
 
@@ -194,6 +213,15 @@ export class UnknownAccountsError extends ValidationError {
   constructor(companyId: number, accounts: readonly string[]) {
     super(`The ERP chart of company ${companyId} has no account ${accounts.join(", ")}`, {
       details: { field: "entries", accounts },
+    });
+  }
+}
+
+/** The receipt already has DATA_ENTRY_MAX_ATTACHMENTS attachments. */
+export class TooManyAttachmentsError extends ConflictError {
+  constructor(id: number, max: number) {
+    super(`Receipt ${id} already has ${max} attachments, the most one receipt may have`, {
+      details: { id, max, reason: "DATA_ENTRY_TOO_MANY_ATTACHMENTS" },
     });
   }
 }

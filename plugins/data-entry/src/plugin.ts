@@ -3,7 +3,7 @@
  * receipts with their entries, workflow and attachments in the plugin's own SQLite, and
  * the `data-entry.receipts` service for other plugins (the Telegram bot).
  */
-import { definePlugin } from "@roa2web/plugin-sdk";
+import { definePlugin, type PluginContext } from "@roa2web/plugin-sdk";
 import type {} from "./contract.js";
 import { ENTITIES } from "./entities.js";
 import { CreateReceipts1764100000000 } from "./migrations/1764100000000-create-receipts.js";
@@ -11,8 +11,23 @@ import { DraftsAwaitingOcr1764200000000 } from "./migrations/1764200000000-draft
 import { HistoryNotes1764400000000 } from "./migrations/1764400000000-history-notes.js";
 import { ReceiptsInLei1764900000000 } from "./migrations/1764900000000-receipts-in-lei.js";
 import { receiptsService } from "./receipts-service.js";
-import { createServices, SERVICES_KEY, servicesOf } from "./services.js";
+import { createServices, type DataEntryServices, SERVICES_KEY, servicesOf } from "./services.js";
 import { uploadCeiling } from "./settings.js";
+
+/** When this process started: files older than that were left by an earlier one. */
+const PROCESS_STARTED = new Date(Date.now() - process.uptime() * 1000);
+
+/** Removes what a crash left in the attachments folder (see AttachmentStorage.sweep). */
+async function sweepAttachments(ctx: PluginContext, services: DataEntryServices): Promise<void> {
+  const recorded = await services.store.attachmentFileNames();
+  const removed = await services.storage.sweep((name) => recorded.has(name), PROCESS_STARTED);
+  if (removed.temporaries + removed.orphans > 0) {
+    ctx.logger.warn(
+      { ...removed, attachments: services.storage.directory },
+      "Removed attachment files left by an interrupted upload or delete",
+    );
+  }
+}
 
 export default definePlugin({
   // Resolved against this built file: dist/routes/.
@@ -28,10 +43,11 @@ export default definePlugin({
   },
   // Fixed at import (see uploadCeiling); the route also enforces DATA_ENTRY_MAX_UPLOAD_BYTES.
   uploads: { maxFileBytes: uploadCeiling(process.env), maxFiles: 1 },
-  start(ctx) {
+  async start(ctx) {
     // Settings are read here so a malformed DATA_ENTRY_* value fails the start, named.
     const services = createServices(ctx);
     ctx.register(SERVICES_KEY, services);
+    await sweepAttachments(ctx, services);
     ctx.services.provide("data-entry.receipts", receiptsService(ctx, services));
     // Workers load in the background; jobs submitted before they are ready wait in the queue.
     services.ocr?.pool.start();

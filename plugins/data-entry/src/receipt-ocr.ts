@@ -110,7 +110,7 @@ export class ReceiptOcr {
     const attachment: Omit<Attachment, "receiptId"> = {
       id: stored.id,
       storedName: stored.storedName,
-      displayName: sanitiseDisplayName(input.fileName),
+      displayName: sanitiseDisplayName(input.fileName, stored.mime),
       mime: stored.mime,
       size: stored.size,
       sha256: stored.sha256,

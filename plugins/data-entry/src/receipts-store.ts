@@ -15,6 +15,7 @@ import {
   ReceiptTransitionEntity,
 } from "./entities.js";
 import type { EntryLine } from "./entries.js";
+import { TooManyAttachmentsError } from "./errors.js";
 import type { HistoryNote } from "./ocr-fill.js";
 import type { DraftFields } from "./receipt-rules.js";
 import type { ReceiptStatus, Transition } from "./workflow.js";
@@ -297,11 +298,30 @@ export class ReceiptsStore {
     return this.dataSource.getRepository(AttachmentEntity).findOneBy({ id });
   }
 
-  /** Records an attachment whose file is already in place, if the receipt is still as read. */
-  async addAttachment(receipt: Receipt, attachment: Attachment): Promise<void> {
+  /** The stored file names of every attachment row (to find files a crash left without one). */
+  async attachmentFileNames(): Promise<Set<string>> {
+    const rows = await this.dataSource
+      .getRepository(AttachmentEntity)
+      .find({ select: { id: true, storedName: true } });
+    return new Set(rows.map((row) => row.storedName));
+  }
+
+  /**
+   * Records an attachment whose file is already in place, if the receipt is still as
+   * read and has fewer than `maxPerReceipt` attachments.
+   */
+  async addAttachment(
+    receipt: Receipt,
+    attachment: Attachment,
+    maxPerReceipt = Number.POSITIVE_INFINITY,
+  ): Promise<void> {
     await this.write(async (manager) => {
+      const attachments = manager.getRepository(AttachmentEntity);
+      if ((await attachments.countBy({ receiptId: receipt.id })) >= maxPerReceipt) {
+        throw new TooManyAttachmentsError(receipt.id, maxPerReceipt);
+      }
       await this.touch(manager, receipt, { updatedAt: attachment.createdAt });
-      await manager.getRepository(AttachmentEntity).insert(attachment);
+      await attachments.insert(attachment);
     });
   }
 

@@ -2,7 +2,12 @@
  * JSON schemas of every route: Fastify validates requests and serialises answers with
  * them (properties not listed are dropped), and /api/docs shows them.
  */
-import { errorResponseSchema, MAX_PAGE_SIZE } from "@roa2web/plugin-sdk";
+import {
+  errorResponseSchema,
+  MAX_PAGE_SIZE,
+  multiLineText,
+  singleLineText,
+} from "@roa2web/plugin-sdk";
 import { ATTACHMENT_TYPES } from "./attachment-rules.js";
 import { ENTRY_SIDES, PAYMENT_METHODS } from "./entries.js";
 import { MERCHANT_MAX_LENGTH, NOTES_MAX_LENGTH, TAX_ID_MAX_LENGTH } from "./receipt-rules.js";
@@ -32,10 +37,9 @@ const dateString = { type: "string", pattern: "^\\d{4}-\\d{2}-\\d{2}$" } as cons
 const accountCode = { type: "string", pattern: "^\\s*\\d{3,4}(\\.[0-9A-Za-z]+)?\\s*$" } as const;
 
 const receiptFieldProperties = {
-  merchant: { type: "string", minLength: 1, maxLength: MERCHANT_MAX_LENGTH },
+  merchant: singleLineText({ minLength: 1, maxLength: MERCHANT_MAX_LENGTH }),
   tax_id: {
-    type: "string",
-    maxLength: TAX_ID_MAX_LENGTH,
+    ...singleLineText({ maxLength: TAX_ID_MAX_LENGTH }),
     description:
       "Empty, a Romanian CUI with a valid control digit (RO optional) or a foreign VAT id with its country prefix",
   },
@@ -47,7 +51,7 @@ const receiptFieldProperties = {
     pattern: "^\\s*[A-Za-z]{3}\\s*$",
     description: "An ISO 4217 code, e.g. RON or EUR (case does not matter; stored upper-case)",
   },
-  notes: { type: ["string", "null"], maxLength: NOTES_MAX_LENGTH },
+  notes: { ...multiLineText({ maxLength: NOTES_MAX_LENGTH }), type: ["string", "null"] },
 } as const;
 
 const transitionChoice = {
@@ -188,6 +192,12 @@ export const receiptDetailSchema = {
       description:
         "The receipt's date is in an accounting period the ERP has closed: it cannot be approved (409)",
     },
+    review_blocked: {
+      type: ["string", "null"],
+      enum: ["creator", "submitter", null],
+      description:
+        "Why the caller may not approve or reject this receipt (DATA_ENTRY_APPROVER_NOT_CREATOR: they created or submitted it); null when they may",
+    },
   },
 } as const;
 
@@ -199,7 +209,7 @@ const entryLineSchema = {
     account: { ...accountCode, description: "An account of the company's ERP chart" },
     side: { type: "string", enum: ENTRY_SIDES },
     amount: { ...money, description: "In lei" },
-    explanation: { type: "string", maxLength: 300, default: "" },
+    explanation: { ...singleLineText({ maxLength: 300 }), default: "" },
     currency_amount: {
       type: ["number", "null"],
       description: "The amount in the receipt's currency, when it is not RON",
@@ -327,7 +337,7 @@ export function transitionRouteSchema(summary: string, needsReason: boolean) {
             type: "object",
             required: ["reason"],
             additionalProperties: false,
-            properties: { reason: { type: "string", minLength: 1, maxLength: 1000 } },
+            properties: { reason: multiLineText({ minLength: 1, maxLength: 1000 }) },
           },
         }
       : {}),

@@ -8,6 +8,7 @@ import type { AuthUser, ErpClient, PluginContext } from "@roa2web/plugin-sdk";
 import { canSeeCompany } from "@roa2web/plugin-sdk";
 import { assertCanSeeCompany } from "./access.js";
 import { AttachmentStorage } from "./attachment-storage.js";
+import { UploadSlots } from "./attachment-upload-slots.js";
 import type { Receipt } from "./entities.js";
 import { ReceiptLockedError, ReceiptNotFoundError, UnknownCompanyError } from "./errors.js";
 import { ExchangeRates } from "./exchange-rates.js";
@@ -26,6 +27,8 @@ export interface DataEntryServices {
   settings: DataEntrySettings;
   store: ReceiptsStore;
   storage: AttachmentStorage;
+  /** Uploads in flight per user (DATA_ENTRY_UPLOADS_PER_USER). */
+  uploadSlots: UploadSlots;
   nomenclature: Nomenclature;
   /** BNR rates from the ERP's read model, for receipts not in lei. */
   rates: ExchangeRates;
@@ -37,7 +40,7 @@ export interface DataEntryServices {
 
 /** Builds the instance's services; the OCR pool is created here and started by `start`. */
 export function createServices(context: PluginContext): DataEntryServices {
-  const settings = readDataEntrySettings(context.settings);
+  const settings = readDataEntrySettings(context.settings, context.kernel.environment);
   let ocr: DataEntryServices["ocr"] = null;
   if (settings.ocr.enabled) {
     const pool = new OcrPool({
@@ -59,6 +62,7 @@ export function createServices(context: PluginContext): DataEntryServices {
     settings,
     store,
     storage,
+    uploadSlots: new UploadSlots(settings.uploadsPerUser),
     nomenclature: new Nomenclature(context.erp, context.cache, settings.nomenclatureTtlMs),
     rates: new ExchangeRates(context.erp),
     receiptOcr: new ReceiptOcr({

@@ -17,6 +17,9 @@ describe("settings", () => {
   it("has defaults fit for development", () => {
     expect(readDataEntrySettings(settingsOf({}))).toEqual({
       maxUploadBytes: 20 * 1024 * 1024,
+      maxAttachmentsPerReceipt: 20,
+      uploadsPerUser: 2,
+      approverNotCreator: false,
       defaultPageSize: 20,
       timeZone: "Europe/Bucharest",
       accounts: { expense: "6022", vat: "4426", supplier: "401", cash: "5311", foreignVat: null },
@@ -77,8 +80,26 @@ describe("settings", () => {
     });
   });
 
+  it("reads the attachment limits", () => {
+    expect(
+      readDataEntrySettings(settingsOf({ MAX_ATTACHMENTS: "5", UPLOADS_PER_USER: "1" })),
+    ).toMatchObject({ maxAttachmentsPerReceipt: 5, uploadsPerUser: 1 });
+  });
+
+  it("keeps approvers apart from creators by default in production only", () => {
+    const by = (environment: "development" | "test" | "production", values = {}) =>
+      readDataEntrySettings(settingsOf(values), environment).approverNotCreator;
+    expect(by("production")).toBe(true);
+    expect(by("development")).toBe(false);
+    expect(by("test")).toBe(false);
+    expect(by("production", { APPROVER_NOT_CREATOR: "false" })).toBe(false);
+    expect(by("development", { APPROVER_NOT_CREATOR: "true" })).toBe(true);
+  });
+
   it.each([
     [{ MAX_UPLOAD_BYTES: "0" }, "DATA_ENTRY_MAX_UPLOAD_BYTES"],
+    [{ MAX_ATTACHMENTS: "0" }, "DATA_ENTRY_MAX_ATTACHMENTS"],
+    [{ UPLOADS_PER_USER: "many" }, "DATA_ENTRY_UPLOADS_PER_USER"],
     [{ DEFAULT_PAGE_SIZE: "500" }, "DATA_ENTRY_DEFAULT_PAGE_SIZE"],
     [{ EXPENSE_ACCOUNT: "expenses" }, "DATA_ENTRY_EXPENSE_ACCOUNT"],
     [{ TIME_ZONE: "Mars/Olympus" }, "DATA_ENTRY_TIME_ZONE"],

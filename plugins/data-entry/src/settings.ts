@@ -2,6 +2,7 @@
 import os from "node:os";
 import {
   DEFAULT_PAGE_SIZE,
+  type KernelInfo,
   MAX_PAGE_SIZE,
   type PluginSettings,
   ValidationError,
@@ -17,6 +18,15 @@ export const DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
 export interface DataEntrySettings {
   /** DATA_ENTRY_MAX_UPLOAD_BYTES: the largest attachment accepted (413 beyond it). */
   maxUploadBytes: number;
+  /** DATA_ENTRY_MAX_ATTACHMENTS: attachments one receipt may have (default 20; 409 beyond). */
+  maxAttachmentsPerReceipt: number;
+  /** DATA_ENTRY_UPLOADS_PER_USER: uploads one user may have in flight at once (default 2; 429 beyond). */
+  uploadsPerUser: number;
+  /**
+   * DATA_ENTRY_APPROVER_NOT_CREATOR: whoever created or submitted a receipt may not
+   * approve or reject it (segregation of duties). Default on in production, off elsewhere.
+   */
+  approverNotCreator: boolean;
   /** DATA_ENTRY_DEFAULT_PAGE_SIZE */
   defaultPageSize: number;
   /** DATA_ENTRY_TIME_ZONE: where "today" is, for "not in the future". */
@@ -79,7 +89,10 @@ function account(settings: PluginSettings, key: string, fallback: string): strin
   return value;
 }
 
-export function readDataEntrySettings(settings: PluginSettings): DataEntrySettings {
+export function readDataEntrySettings(
+  settings: PluginSettings,
+  environment: KernelInfo["environment"] = "development",
+): DataEntrySettings {
   const timeZone = settings.string("TIME_ZONE", "Europe/Bucharest");
   try {
     new Intl.DateTimeFormat("en-CA", { timeZone });
@@ -96,6 +109,9 @@ export function readDataEntrySettings(settings: PluginSettings): DataEntrySettin
   }
   return {
     maxUploadBytes: wholeNumber(settings, "MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES, 2 ** 31),
+    maxAttachmentsPerReceipt: wholeNumber(settings, "MAX_ATTACHMENTS", 20, 1000),
+    uploadsPerUser: wholeNumber(settings, "UPLOADS_PER_USER", 2, 100),
+    approverNotCreator: settings.boolean("APPROVER_NOT_CREATOR", environment === "production"),
     defaultPageSize: wholeNumber(settings, "DEFAULT_PAGE_SIZE", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE),
     timeZone,
     accounts: {

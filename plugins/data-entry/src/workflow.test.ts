@@ -4,6 +4,7 @@ import {
   isEditable,
   permissionFor,
   RECEIPT_STATUSES,
+  refusalMessage,
   transitionFor,
   WORKFLOW_ACTIONS,
 } from "./workflow.js";
@@ -53,5 +54,32 @@ describe("receipt workflow", () => {
 
   it("freezes PENDING and APPROVED receipts", () => {
     expect(RECEIPT_STATUSES.filter(isEditable)).toEqual(["DRAFT", "REJECTED"]);
+  });
+
+  it("says why an action is refused in words that fit the status and the action", () => {
+    expect(refusalMessage("APPROVED", "approve")).toBe(
+      "An approved receipt cannot be approved again",
+    );
+    expect(refusalMessage("PENDING", "submit")).toBe(
+      "A receipt awaiting approval cannot be submitted again",
+    );
+    expect(refusalMessage("DRAFT", "approve")).toBe(
+      "A draft receipt cannot be approved: it must be submitted first",
+    );
+    expect(refusalMessage("REJECTED", "reject")).toBe(
+      "A rejected receipt cannot be rejected again",
+    );
+    for (const status of RECEIPT_STATUSES) {
+      for (const action of WORKFLOW_ACTIONS) {
+        const message = refusalMessage(status, action);
+        if (transitionFor(status, action)) {
+          expect(message, `${status} ${action}`).toBeUndefined();
+          continue;
+        }
+        expect(message, `${status} ${action}`).toMatch(/^(A|An) [a-z]/);
+        // Neither the status code shouting nor a verb made by gluing "ed" on.
+        expect(message).not.toMatch(/[A-Z]{3}|approveed|submited|\bA a|\bA approved/);
+      }
+    }
   });
 });

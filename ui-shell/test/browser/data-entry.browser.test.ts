@@ -402,7 +402,9 @@ describeBrowser("data-entry UI", () => {
     // with the fields typed; the currency was never typed, so it is missing.
     await page.locator("data-entry-attachments .drop").evaluate((zone) => {
       const data = new DataTransfer();
-      data.items.add(new File(["%PDF-1.4\n"], "factura.pdf", { type: "application/pdf" }));
+      // A PDF's header and trailer: enough for the upload to keep it as a PDF.
+      const content = "%PDF-1.4\nstartxref\n9\n%%EOF\n";
+      data.items.add(new File([content], "factura.pdf", { type: "application/pdf" }));
       zone.dispatchEvent(
         new DragEvent("drop", { dataTransfer: data, bubbles: true, cancelable: true }),
       );
@@ -467,5 +469,44 @@ describeBrowser("data-entry UI", () => {
     );
     expect(overflow).toBeLessThanOrEqual(0);
     await screenshot(page, "data-entry-form-phone");
+  }, 60_000);
+});
+
+describeBrowser("data-entry UI with DATA_ENTRY_APPROVER_NOT_CREATOR", () => {
+  let strict: BrowserEnv;
+  beforeAll(async () => {
+    strict = await startBrowserEnv({
+      withFixtures: false,
+      env: { DATA_ENTRY_APPROVER_NOT_CREATOR: "true" },
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await strict?.close();
+  });
+
+  // Off (the suite above), the same person rejects what they submitted; on, the buttons
+  // stay in sight, disabled, with the reason, instead of a click that fails with a 403.
+  it("shows Approve and Reject disabled, with the reason, to whoever created the receipt", async () => {
+    const page = await strict.newPage();
+    await signIn(page, "/data-entry/new");
+    await page.getByRole("heading", { name: "Bon nou" }).waitFor();
+    await fillReceiptForm(page, {
+      merchant: "Librăria Mihai",
+      date: "2026-01-10",
+      total: "11,90",
+      vat: "1,90",
+    });
+    await page.getByRole("button", { name: "Salvează bonul" }).click();
+    await page.getByRole("heading", { name: /^Bonul nr\. \d+$/ }).waitFor();
+    await proposeAndSubmit(page);
+    await waitForText(
+      page.getByTestId("review-blocked"),
+      "Ați creat acest bon: o altă persoană trebuie să-l aprobe sau să-l respingă.",
+    );
+    expect(await page.getByRole("button", { name: "Aprobă" }).isDisabled()).toBe(true);
+    expect(await page.getByRole("button", { name: "Respinge", exact: true }).isDisabled()).toBe(
+      true,
+    );
   }, 60_000);
 });

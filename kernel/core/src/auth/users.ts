@@ -1,9 +1,16 @@
 /** Local users in the kernel's database. User names are compared case-insensitively. */
 
-import { type AuthUser, isPermission, type Permission } from "@roa2web/plugin-sdk";
+import {
+  type AuthUser,
+  isPermission,
+  type Permission,
+  SINGLE_LINE_TEXT_PATTERN,
+} from "@roa2web/plugin-sdk";
 import type { DataSource, Repository } from "typeorm";
 import { UserEntity, type UserRecord } from "../database/kernel-entities.js";
 import { hashPassword } from "./passwords.js";
+
+const SINGLE_LINE = new RegExp(SINGLE_LINE_TEXT_PATTERN, "u");
 
 export interface NewUser {
   username: string;
@@ -37,9 +44,22 @@ export class Users {
     const invalid = user.permissions.filter((permission) => !isPermission(permission));
     if (invalid.length > 0) throw new Error(`Not permissions: ${invalid.join(", ")}`);
     const username = user.username.trim().toLowerCase();
+    const displayName = user.displayName ?? user.username.trim();
+    // The sign-in schema's rule (singleLineText): a name with a control, bidi or lone
+    // surrogate character could not sign in, and would show other than it is.
+    for (const [what, value] of [
+      ["user name", username],
+      ["display name", displayName],
+    ] as const) {
+      if (value === "" || !SINGLE_LINE.test(value)) {
+        throw new Error(
+          `The ${what} must be one line without control, bidi or lone surrogate characters`,
+        );
+      }
+    }
     return this.repository.save({
       username,
-      displayName: user.displayName ?? user.username.trim(),
+      displayName,
       passwordHash: user.password === undefined ? null : await hashPassword(user.password),
       permissions: user.permissions,
       companies: user.companies,

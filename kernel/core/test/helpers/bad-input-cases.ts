@@ -129,6 +129,19 @@ const LONG = 10_000;
 const NUL = "\u0000";
 const CONTROL = "\u0001\u001f\u007f";
 const UNICODE = "\u2603\u{1F600}\u202E";
+/**
+ * Characters no text field takes (issue 14: the SDK's singleLineText/multiLineText): a
+ * C0 and a C1 control, bidi overrides, isolates and marks, a lone surrogate. Sent in
+ * every string of every JSON body, each must be a 4xx whatever the field is.
+ */
+const REFUSED_IN_TEXT: Array<[string, string]> = [
+  ["C0 control", "\u0001"],
+  ["C1 control", "\u0085"],
+  ["bidi override", "\u202e"],
+  ["bidi isolate", "\u2066"],
+  ["bidi mark", "\u200f"],
+  ["lone surrogate", "\ud800"],
+];
 
 /** Values for a path or query parameter, as the raw text that reaches the server. */
 function parameterValues(schema: JsonSchema): Array<[string, string]> {
@@ -409,7 +422,18 @@ export function casesFor(
         },
       });
     }
+    // `type` may be a list (["string", "null"]) although JsonSchema declares one name.
+    const isText = (property: JsonSchema) => {
+      const type: unknown = property.type;
+      return type === "string" || (Array.isArray(type) && type.includes("string"));
+    };
     for (const [key, propertySchema] of Object.entries(schema.properties ?? {})) {
+      if (isText(propertySchema)) {
+        for (const [label, character] of REFUSED_IN_TEXT) {
+          const changed = { ...valid, [key]: `a${character}b` };
+          json(`${key}: text with a ${label}`, JSON.stringify(changed), "reject");
+        }
+      }
       for (const [label, value] of wrongValues(propertySchema)) {
         const changed = { ...valid, [key]: value };
         json(`${key}: ${label}`, JSON.stringify(changed), verdict(changed));
@@ -418,6 +442,16 @@ export function casesFor(
         const item = Array.isArray(valid[key]) ? (valid[key] as unknown[])[0] : undefined;
         if (isRecord(item)) {
           for (const [itemKey, itemSchema] of Object.entries(propertySchema.items.properties)) {
+            if (isText(itemSchema)) {
+              for (const [label, character] of REFUSED_IN_TEXT) {
+                const changed = { ...valid, [key]: [{ ...item, [itemKey]: `a${character}b` }] };
+                json(
+                  `${key}[0].${itemKey}: text with a ${label}`,
+                  JSON.stringify(changed),
+                  "reject",
+                );
+              }
+            }
             for (const [label, value] of wrongValues(itemSchema)) {
               const changed = { ...valid, [key]: [{ ...item, [itemKey]: value }] };
               json(`${key}[0].${itemKey}: ${label}`, JSON.stringify(changed), verdict(changed));

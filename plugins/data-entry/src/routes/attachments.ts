@@ -1,63 +1,75 @@
 /**
- * Attachments: upload (multipart field `file`, type recognised from the content) and
- * download (streamed with the type recognised at upload).
+ * Attachments: upload (multipart field `file`, type recognised from the content and
+ * verified, at most DATA_ENTRY_MAX_ATTACHMENTS per receipt and
+ * DATA_ENTRY_UPLOADS_PER_USER at once) and download (streamed with the type
+ * recognised at upload, named with its extension).
  */
 import { BadRequestError, canSeeCompany, defineRoutes, uploadsOf } from "@roa2web/plugin-sdk";
 import { signedInUser } from "../access.js";
 import { contentDisposition, sanitiseDisplayName } from "../attachment-rules.js";
+import { inUploadSlot } from "../attachment-upload-slots.js";
 import type { Attachment } from "../entities.js";
-import { AttachmentNotFoundError } from "../errors.js";
+import { AttachmentNotFoundError, TooManyAttachmentsError } from "../errors.js";
 import { downloadAttachmentSchema, uploadAttachmentSchema } from "../schemas.js";
 import { assertEditable, servicesOf, visibleReceipt } from "../services.js";
 import { toAttachmentView } from "../views.js";
 
 export default defineRoutes(async (app, { plugin }) => {
-  const { settings, store, storage } = servicesOf(plugin);
+  const { settings, store, storage, uploadSlots } = servicesOf(plugin);
 
   app.post<{ Params: { id: number } }>(
     "/receipts/:id/attachments",
     { config: { access: "data-entry:write" }, schema: uploadAttachmentSchema },
-    async (request, reply) => {
-      const receipt = await visibleReceipt(store, signedInUser(request), request.params.id);
-      assertEditable(receipt);
-      const multipart = uploadsOf(request);
-      if (!multipart.isMultipart()) {
-        throw new BadRequestError("Send the file as multipart/form-data in the field `file`", {
-          details: { field: "file" },
-        });
-      }
-      const part = await multipart.file();
-      if (part?.fieldname !== "file") {
-        part?.file.resume();
-        throw new BadRequestError("body.file is required", { details: { field: "file" } });
-      }
-      const stored = await storage.save(part.file, settings.maxUploadBytes);
-      const attachment: Attachment = {
-        id: stored.id,
-        receiptId: receipt.id,
-        storedName: stored.storedName,
-        displayName: sanitiseDisplayName(part.filename),
-        mime: stored.mime,
-        size: stored.size,
-        sha256: stored.sha256,
-        createdAt: new Date(),
-      };
-      try {
-        await store.addAttachment(receipt, attachment);
-      } catch (error) {
-        await storage.remove(stored.storedName);
-        throw error;
-      }
-      plugin.logger.info(
-        {
-          reqId: request.id,
+    (request, reply) => {
+      const user = signedInUser(request);
+      return inUploadSlot(uploadSlots, user.id, reply, async () => {
+        const receipt = await visibleReceipt(store, user, request.params.id);
+        assertEditable(receipt);
+        // Before the bytes are read: a full receipt need not cost a 20 MB upload.
+        // addAttachment checks again in its transaction (two uploads may race).
+        const count = (await store.attachments(receipt.id)).length;
+        if (count >= settings.maxAttachmentsPerReceipt) {
+          throw new TooManyAttachmentsError(receipt.id, settings.maxAttachmentsPerReceipt);
+        }
+        const multipart = uploadsOf(request);
+        if (!multipart.isMultipart()) {
+          throw new BadRequestError("Send the file as multipart/form-data in the field `file`", {
+            details: { field: "file" },
+          });
+        }
+        const part = await multipart.file();
+        if (part?.fieldname !== "file") {
+          part?.file.resume();
+          throw new BadRequestError("body.file is required", { details: { field: "file" } });
+        }
+        const stored = await storage.save(part.file, settings.maxUploadBytes);
+        const attachment: Attachment = {
+          id: stored.id,
           receiptId: receipt.id,
-          attachmentId: attachment.id,
+          storedName: stored.storedName,
+          displayName: sanitiseDisplayName(part.filename, stored.mime),
+          mime: stored.mime,
           size: stored.size,
-        },
-        "Attachment stored",
-      );
-      return reply.status(201).send(toAttachmentView(attachment));
+          sha256: stored.sha256,
+          createdAt: new Date(),
+        };
+        try {
+          await store.addAttachment(receipt, attachment, settings.maxAttachmentsPerReceipt);
+        } catch (error) {
+          await storage.remove(stored.storedName);
+          throw error;
+        }
+        plugin.logger.info(
+          {
+            reqId: request.id,
+            receiptId: receipt.id,
+            attachmentId: attachment.id,
+            size: stored.size,
+          },
+          "Attachment stored",
+        );
+        return reply.status(201).send(toAttachmentView(attachment));
+      });
     },
   );
 
@@ -71,13 +83,19 @@ export default defineRoutes(async (app, { plugin }) => {
       if (!attachment || !receipt || !canSeeCompany(user, receipt.companyId)) {
         throw new AttachmentNotFoundError(request.params.id);
       }
-      return reply
-        .type(attachment.mime)
-        .header("content-length", attachment.size)
-        .header("content-disposition", contentDisposition(attachment.displayName))
-        .header("x-content-type-options", "nosniff")
-        .header("cache-control", "private, no-store")
-        .send(storage.open(attachment.storedName));
+      return (
+        reply
+          .type(attachment.mime)
+          .header("content-length", attachment.size)
+          // Sanitised again: a row stored before names took the sniffed type's extension.
+          .header(
+            "content-disposition",
+            contentDisposition(sanitiseDisplayName(attachment.displayName, attachment.mime)),
+          )
+          .header("x-content-type-options", "nosniff")
+          .header("cache-control", "private, no-store")
+          .send(storage.open(attachment.storedName))
+      );
     },
   );
 });

@@ -14,6 +14,7 @@ import {
 } from "@roa2web/plugin-sdk";
 import { signedInUser } from "../access.js";
 import { readUpload } from "../attachment-storage.js";
+import { inUploadSlot } from "../attachment-upload-slots.js";
 import { AttachmentNotFoundError, UnreadablePdfError } from "../errors.js";
 import { EventStream } from "../event-stream.js";
 import { companyOfForm } from "../form-company.js";
@@ -102,8 +103,11 @@ export default defineRoutes(async (app, { plugin }) => {
       const user = signedInUser(request);
       const multipart = uploadsOf(request);
       let job: OcrJob;
-      if (multipart.isMultipart()) job = await startForUpload(user, multipart);
-      else if (request.body?.attachment_id !== undefined) {
+      if (multipart.isMultipart()) {
+        job = await inUploadSlot(services.uploadSlots, user.id, reply, () =>
+          startForUpload(user, multipart),
+        );
+      } else if (request.body?.attachment_id !== undefined) {
         job = await startForAttachment(user, request.body.attachment_id);
       } else {
         throw new BadRequestError(

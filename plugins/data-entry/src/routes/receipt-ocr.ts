@@ -4,6 +4,7 @@
  */
 import { BadRequestError, defineRoutes, uploadsOf } from "@roa2web/plugin-sdk";
 import { signedInUser } from "../access.js";
+import { inUploadSlot } from "../attachment-upload-slots.js";
 import { AttachmentNotFoundError, UnreadablePdfError } from "../errors.js";
 import { companyOfForm } from "../form-company.js";
 import { receiptFromImageSchema, receiptOcrSchema } from "../schemas.js";
@@ -11,7 +12,7 @@ import { assertEditable, servicesOf, visibleReceipt } from "../services.js";
 import { toAttachmentView, toReceiptView, toTransitionView } from "../views.js";
 
 export default defineRoutes(async (app, { plugin }) => {
-  const { settings, store, receiptOcr } = servicesOf(plugin);
+  const { settings, store, receiptOcr, uploadSlots } = servicesOf(plugin);
 
   app.post<{ Params: { id: number }; Body: { attachment_id: string; overwrite?: boolean } }>(
     "/receipts/:id/ocr",
@@ -60,13 +61,15 @@ export default defineRoutes(async (app, { plugin }) => {
       }
       // The file is streamed to disk as it arrives, so the company must be known first.
       const companyId = await companyOfForm(part, user, plugin.erp, { required: true });
-      const created = await receiptOcr.createFromImage({
-        companyId,
-        by: user.username,
-        fileName: part.filename,
-        upload: part.file,
-        maxBytes: settings.maxUploadBytes,
-      });
+      const created = await inUploadSlot(uploadSlots, user.id, reply, () =>
+        receiptOcr.createFromImage({
+          companyId,
+          by: user.username,
+          fileName: part.filename,
+          upload: part.file,
+          maxBytes: settings.maxUploadBytes,
+        }),
+      );
       plugin.logger.info(
         {
           reqId: request.id,

@@ -27,7 +27,7 @@ import {
   visibleReceipt,
 } from "../services.js";
 import { receiptWarnings, toAttachmentView, toReceiptView, toTransitionView } from "../views.js";
-import type { ReceiptStatus } from "../workflow.js";
+import { type ReceiptStatus, reviewConflict } from "../workflow.js";
 
 interface ListQuery {
   company: number;
@@ -112,7 +112,8 @@ export default defineRoutes(async (app, { plugin }) => {
     "/receipts/:id",
     { config: { access: "data-entry:read" }, schema: getReceiptSchema },
     async (request) => {
-      const receipt = await visibleReceipt(store, signedInUser(request), request.params.id);
+      const user = signedInUser(request);
+      const receipt = await visibleReceipt(store, user, request.params.id);
       const [history, attachments, booking, closedPeriod] = await Promise.all([
         store.history(receipt.id),
         store.attachments(receipt.id),
@@ -134,6 +135,10 @@ export default defineRoutes(async (app, { plugin }) => {
         supplier: supplierView(booking.supplier),
         notices: booking.notices,
         period_closed: closedPeriod !== null,
+        // So the UI can say why approve and reject are not offered to this user.
+        review_blocked: settings.approverNotCreator
+          ? reviewConflict(receipt.createdBy, history, user.username)
+          : null,
       };
     },
   );

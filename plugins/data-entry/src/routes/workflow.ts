@@ -1,6 +1,8 @@
 /**
  * The workflow: POST /receipts/:id/submit | approve | reject | reopen. The transition
- * table (workflow.ts) decides what each action may do; every move is recorded.
+ * table (workflow.ts) decides what each action may do; every move is recorded. With
+ * DATA_ENTRY_APPROVER_NOT_CREATOR, whoever created or submitted a receipt may not
+ * approve or reject it (403).
  */
 import { defineRoutes } from "@roa2web/plugin-sdk";
 import { signedInUser } from "../access.js";
@@ -13,6 +15,7 @@ import {
   InvalidFieldError,
   NoExchangeRateError,
   PeriodClosedError,
+  ReviewerIsAuthorError,
   TransitionNotAllowedError,
   UnbalancedEntriesError,
 } from "../errors.js";
@@ -22,7 +25,9 @@ import { closedPeriodOf, servicesOf, visibleReceipt } from "../services.js";
 import { toReceiptView } from "../views.js";
 import {
   allowedTransitions,
+  isReview,
   permissionFor,
+  reviewConflict,
   TRANSITIONS,
   transitionFor,
   type WorkflowAction,
@@ -36,7 +41,7 @@ const SUMMARIES: Record<WorkflowAction, string> = {
 };
 
 export default defineRoutes(async (app, { plugin }) => {
-  const { store, rates } = servicesOf(plugin);
+  const { settings, store, rates } = servicesOf(plugin);
 
   /** A receipt not in lei is submitted only with entries proposed at its date's BNR rate. */
   async function assertBookedInLei(receipt: Receipt): Promise<void> {
@@ -69,6 +74,14 @@ export default defineRoutes(async (app, { plugin }) => {
             action,
             allowedTransitions(receipt.status),
           );
+        }
+        if (settings.approverNotCreator && isReview(action)) {
+          const role = reviewConflict(
+            receipt.createdBy,
+            await store.history(receipt.id),
+            user.username,
+          );
+          if (role) throw new ReviewerIsAuthorError(receipt.id, action, role);
         }
         if (action === "submit") await assertBookedInLei(receipt);
         let reason: string | null = null;

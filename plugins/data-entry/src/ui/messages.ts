@@ -195,6 +195,18 @@ export const messages = {
     "data-entry.workflow.deleteText":
       "Bonul, notele contabile și atașamentele lui se șterg definitiv.",
     "data-entry.workflow.confirmDelete": "Șterge definitiv",
+    "data-entry.workflow.reviewBlocked.creator":
+      "Ați creat acest bon: o altă persoană trebuie să-l aprobe sau să-l respingă.",
+    "data-entry.workflow.reviewBlocked.submitter":
+      "Ați trimis acest bon spre aprobare: o altă persoană trebuie să-l aprobe sau să-l respingă.",
+    "data-entry.error.DATA_ENTRY_REVIEWER_IS_AUTHOR":
+      "Nu puteți aproba sau respinge un bon creat sau trimis de dumneavoastră.",
+    "data-entry.error.DATA_ENTRY_ATTACHMENT_DAMAGED":
+      "Fișierul pare o imagine sau un PDF, dar este deteriorat sau incomplet și nu a fost păstrat.",
+    "data-entry.error.DATA_ENTRY_TOO_MANY_ATTACHMENTS":
+      "Bonul are deja numărul maxim de atașamente.",
+    "data-entry.error.DATA_ENTRY_TOO_MANY_UPLOADS":
+      "Aveți deja încărcări în curs. Așteptați să se termine și încercați din nou.",
     "data-entry.history.title": "Istoric",
     "data-entry.history.empty": "Fără modificări de stare.",
     "data-entry.history.created": "Creat",
@@ -403,6 +415,18 @@ export const messages = {
     "data-entry.workflow.deleteText":
       "The receipt, its entries and its attachments are deleted for good.",
     "data-entry.workflow.confirmDelete": "Delete for good",
+    "data-entry.workflow.reviewBlocked.creator":
+      "You created this receipt: another person must approve or reject it.",
+    "data-entry.workflow.reviewBlocked.submitter":
+      "You submitted this receipt for approval: another person must approve or reject it.",
+    "data-entry.error.DATA_ENTRY_REVIEWER_IS_AUTHOR":
+      "You cannot approve or reject a receipt you created or submitted.",
+    "data-entry.error.DATA_ENTRY_ATTACHMENT_DAMAGED":
+      "The file looks like an image or a PDF but is damaged or incomplete, and was not kept.",
+    "data-entry.error.DATA_ENTRY_TOO_MANY_ATTACHMENTS":
+      "The receipt already has the most attachments allowed.",
+    "data-entry.error.DATA_ENTRY_TOO_MANY_UPLOADS":
+      "You already have uploads in progress. Wait for them to finish and try again.",
     "data-entry.history.title": "History",
     "data-entry.history.empty": "No status changes.",
     "data-entry.history.created": "Created",

@@ -1351,6 +1351,9 @@ export class DataEntryReceipt extends LitElement {
     const actions = receipt.allowed_transitions.filter((choice) =>
       shellState.can(ACTION_PERMISSION[choice.action]),
     );
+    // Segregation of duties: shown disabled, with the reason below, rather than hidden.
+    const reviewBlocked = receipt.review_blocked ?? null;
+    const isReview = (action: WorkflowAction) => action === "approve" || action === "reject";
     const canDelete =
       shellState.can("data-entry:write") &&
       (receipt.status === "DRAFT" || receipt.status === "REJECTED");
@@ -1368,7 +1371,7 @@ export class DataEntryReceipt extends LitElement {
             return html`<button
               type="button"
               class="danger"
-              ?disabled=${busy}
+              ?disabled=${busy || reviewBlocked !== null}
               @click=${() => {
                 if (this.#reason.value) {
                   this.#reason.value.value = "";
@@ -1380,7 +1383,9 @@ export class DataEntryReceipt extends LitElement {
               ${t("data-entry.workflow.reject")}
             </button>`;
           }
-          const blocked = choice.action === "submit" && submitBlocked;
+          const blocked =
+            (choice.action === "submit" && submitBlocked) ||
+            (isReview(choice.action) && reviewBlocked !== null);
           return html`<button
             type="button"
             class=${choice.action === "approve" || choice.action === "submit" ? "primary" : ""}
@@ -1398,6 +1403,13 @@ export class DataEntryReceipt extends LitElement {
             : nothing
         }
       </div>
+      ${
+        reviewBlocked !== null && actions.some((choice) => isReview(choice.action))
+          ? html`<p class="muted" data-testid="review-blocked">${t(
+              `data-entry.workflow.reviewBlocked.${reviewBlocked}`,
+            )}</p>`
+          : nothing
+      }
       ${
         actions.some((choice) => choice.action === "submit") && submitBlocked
           ? html`<p class="muted" data-testid="submit-blocked">${

@@ -83,6 +83,8 @@ export interface ReceiptDetail extends Receipt {
   notices: BookingNotice[];
   /** Dated in an accounting period the ERP has closed: it cannot be approved. */
   period_closed?: boolean;
+  /** Why this user may not approve or reject it (they created or submitted it); null when they may. */
+  review_blocked?: "creator" | "submitter" | null;
 }
 
 export interface ReceiptPage {

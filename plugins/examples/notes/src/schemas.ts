@@ -2,7 +2,12 @@
  * JSON schemas of the notes routes: Fastify validates requests and serialises answers
  * with them, and the kernel's OpenAPI document (/api/docs) shows them.
  */
-import { errorResponseSchema, MAX_PAGE_SIZE } from "@roa2web/plugin-sdk";
+import {
+  errorResponseSchema,
+  MAX_PAGE_SIZE,
+  multiLineText,
+  singleLineText,
+} from "@roa2web/plugin-sdk";
 import { BODY_MAX_LENGTH, TITLE_MAX_LENGTH } from "./note-rules.js";
 
 /** The kernel's error shape, for every error status a route documents. */
@@ -57,8 +62,8 @@ export const newNoteSchema = {
   additionalProperties: false,
   properties: {
     company_id: { type: "integer", minimum: 1 },
-    title: { type: "string", minLength: 1, maxLength: TITLE_MAX_LENGTH },
-    body: { type: "string", maxLength: BODY_MAX_LENGTH },
+    title: singleLineText({ minLength: 1, maxLength: TITLE_MAX_LENGTH }),
+    body: multiLineText({ maxLength: BODY_MAX_LENGTH }),
   },
 } as const;
 

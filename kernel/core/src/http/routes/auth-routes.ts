@@ -13,7 +13,7 @@
  * `details.retry_after_seconds`.
  */
 
-import { TooManyRequestsError, UnauthorizedError } from "@roa2web/plugin-sdk";
+import { singleLineText, TooManyRequestsError, UnauthorizedError } from "@roa2web/plugin-sdk";
 import { parseCookie, stringifySetCookie } from "cookie";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { TokenPair } from "../../auth/auth-service.js";
@@ -46,7 +46,7 @@ const refreshBody = {
   type: ["object", "null"],
   additionalProperties: false,
   description: "`refresh_token` may be left out when the browser sends the refresh cookie",
-  properties: { refresh_token: { type: "string", minLength: 1, maxLength: 200 } },
+  properties: { refresh_token: singleLineText({ minLength: 1, maxLength: 200 }) },
 } as const;
 
 /** The cookie holding the refresh token for browsers; only sent to `/api/auth/*`. */
@@ -115,8 +115,10 @@ export async function authRoutes(app: FastifyInstance, deps: HttpDependencies): 
           required: ["username", "password"],
           additionalProperties: false,
           properties: {
-            username: { type: "string", minLength: 1, maxLength: 100 },
-            password: { type: "string", minLength: 1, maxLength: 200 },
+            username: singleLineText({ minLength: 1, maxLength: 100 }),
+            // Controls, bidi marks and lone surrogates are not printable (ASVS allows
+            // any printable character), and a lone surrogate has no UTF-8 to hash.
+            password: singleLineText({ minLength: 1, maxLength: 200 }),
             refresh_token_in_body: {
               type: "boolean",
               default: false,
