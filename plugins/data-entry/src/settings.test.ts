@@ -38,7 +38,6 @@ describe("settings", () => {
         recycleAfterJobs: 50,
         threadNice: 10,
       },
-      recordsLanguage: "ro",
     });
   });
 
