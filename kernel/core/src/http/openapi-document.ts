@@ -105,9 +105,15 @@ function sameShape(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-/** The error schema as @fastify/swagger writes it into a response (unchanged). */
+/**
+ * The error schema as @fastify/swagger writes it into a response (unchanged, or with a
+ * `description` of why the route gives that answer).
+ */
 function isErrorSchema(schema: unknown): boolean {
-  return sameShape(schema, errorResponseSchema);
+  if (!isSchema(schema)) return false;
+  const { description: _why, ...shape } = schema;
+  const { description: _general, ...error } = errorResponseSchema as Schema;
+  return sameShape(shape, error);
 }
 
 /** `{items, total, page, page_size, pages}`: a list page. */
@@ -147,11 +153,16 @@ function documentResponses(operation: Schema): void {
   for (const [status, answer] of Object.entries(responses)) {
     if (!isSchema(answer) || !isSchema(answer.content)) continue;
     const media = Object.values(answer.content).filter(isSchema);
-    if (media.some((entry) => isErrorSchema(entry.schema))) {
+    const error = media.find((entry) => isErrorSchema(entry.schema));
+    if (error) {
       // Errors are JSON from the one error handler, whatever the route produces (an
-      // event stream's route lists its own type).
+      // event stream's route lists its own type). A route's own word on why it gives
+      // this answer is kept as the answer's description.
+      const own = isSchema(error.schema) ? error.schema.description : undefined;
+      const why = own === (errorResponseSchema as Schema).description ? undefined : own;
       answer.content = { "application/json": { schema: ERROR_REF } };
-      answer.description = ERROR_DESCRIPTIONS[status] ?? answer.description;
+      answer.description =
+        typeof why === "string" ? why : (ERROR_DESCRIPTIONS[status] ?? answer.description);
       continue;
     }
     for (const entry of media) {
