@@ -35,6 +35,7 @@ import { healthRoutes } from "./routes/health-routes.js";
 import { pluginAdminRoutes } from "./routes/plugin-admin-routes.js";
 import { apiSecurityHeaderList, HSTS_VALUE } from "./security-headers.js";
 import { isApiRequest, switchboardRequestId } from "./switchboard.js";
+import { validationSchemaController } from "./validation.js";
 
 const API_HEADERS = apiSecurityHeaderList();
 
@@ -75,17 +76,8 @@ export function fastifyOptions(deps: HttpDependencies) {
     // The switchboard fixes the id before routing; inject() in tests bypasses it, so
     // the same rule runs then.
     genReqId: switchboardRequestId,
-    ajv: {
-      customOptions: {
-        allErrors: false,
-        removeAdditional: false,
-        coerceTypes: "array" as const,
-        useDefaults: true,
-        // Ajv's default (true) skips `minimum`/`maximum` for a number it coerced from
-        // "Infinity"; off, those checks run, and bounded-numbers.ts bounds every number.
-        strictNumbers: false,
-      },
-    },
+    // JSON bodies are validated without type coercion, the other parts with it.
+    schemaController: validationSchemaController(),
     // A URL the router cannot decode (`%`, `%E0%A4%A`) or a path segment over its
     // length limit is answered by Fastify before any hook or error handler, in its own
     // shape; these answer like every other error instead.
