@@ -552,9 +552,52 @@ describe("companies and calendar", () => {
 });
 
 describe("health", () => {
-  it("reports the kernel services and every plugin with its state", async () => {
+  it("tells anyone the overall status and each component's status, and nothing else", async () => {
     const response = await inject(t.kernel, { method: "GET", url: "/health" });
     expect(response.statusCode).toBe(200);
+    const body = response.json();
+    expect(Object.keys(body).sort()).toEqual(["checks", "plugins", "status"]);
+    expect(body.status).toBe("degraded");
+    for (const part of [...body.checks, ...body.plugins]) {
+      expect(Object.keys(part).sort(), part.name).toEqual(["name", "status"]);
+    }
+    expect(body.checks).toContainEqual({ name: "erp", status: "up" });
+    expect(body.plugins).toContainEqual({ name: "throws-on-start", status: "down" });
+    // No version, path, count or error text anywhere in the public answer.
+    expect(response.body).not.toContain("1.2.3");
+    expect(response.body).not.toContain("cannot reach the printer");
+    expect(response.body).not.toContain(t.dataDir);
+  });
+
+  it("gives the details only to a signed-in administrator", async () => {
+    const anonymous = await inject(t.kernel, { method: "GET", url: "/health?details=1" });
+    expect(anonymous.statusCode).toBe(401);
+    expect(anonymous.json().error.code).toBe("UNAUTHORIZED");
+    const forged = await inject(t.kernel, {
+      method: "GET",
+      url: "/health?details=1",
+      headers: { authorization: "Bearer not.a.token" },
+    });
+    expect(forged.statusCode).toBe(401);
+    const reader = await t.createUser({ permissions: ["reports:read"] });
+    const forbidden = await inject(t.kernel, {
+      method: "GET",
+      url: "/health?details=1",
+      headers: { authorization: `Bearer ${reader.token}` },
+    });
+    expect(forbidden.statusCode).toBe(403);
+    expect(forbidden.json().error.code).toBe("FORBIDDEN");
+    expect(forbidden.body).not.toContain("1.2.3");
+  });
+
+  it("reports the kernel services and every plugin with its state to an administrator", async () => {
+    const response = await inject(t.kernel, {
+      method: "GET",
+      url: "/health?details=1",
+      headers: auth(),
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.json().version).toEqual(expect.any(String));
     const body = response.json();
     expect(body.status).toBe("degraded"); // fixtures include failing plugins
     expect(body.checks.find((check: { name: string }) => check.name === "erp")).toMatchObject({
