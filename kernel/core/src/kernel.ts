@@ -3,7 +3,6 @@
  * root container, discovers and starts plugins, builds the first route generation
  * and listens. `stop()` reverses it: stop accepting, drain, stop plugins, close pools.
  */
-import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { KernelUsersService } from "@roa2web/plugin-sdk";
 import { type AwilixContainer, asValue, createContainer, InjectionMode } from "awilix";
@@ -18,7 +17,9 @@ import type { KernelSettings } from "./config/settings.js";
 import { RefreshTokenEntity, UserEntity } from "./database/kernel-entities.js";
 import { KernelInit1763856000000 } from "./database/migrations/0001-kernel-init.js";
 import { RevokedAccessTokens1764950400000 } from "./database/migrations/0002-revoked-access-tokens.js";
+import { HealthHeartbeat1765036800000 } from "./database/migrations/0003-health-heartbeat.js";
 import { openSqliteDataSource } from "./database/sqlite-data-source.js";
+import { assertWritableDirectory } from "./database/writable-storage.js";
 import { createErp, type ErpService } from "./erp/create-erp.js";
 import { HealthRegistry } from "./health/health-registry.js";
 import { installAccessControl } from "./http/access-control.js";
@@ -73,7 +74,8 @@ export async function createKernel(
     { version: KERNEL_VERSION, environment: settings.environment, dataDir: settings.dataDir },
     "roa2web kernel starting",
   );
-  mkdirSync(settings.dataDir, { recursive: true });
+  // Refused by name before anything opens (main.ts exits 78): see writable-storage.ts.
+  assertWritableDirectory(settings.dataDir);
 
   // Shared resources open in parallel; if one fails, the ones that opened are closed again.
   const opening = await Promise.allSettled([
@@ -82,7 +84,11 @@ export async function createKernel(
       openSqliteDataSource({
         file: path.join(settings.dataDir, "kernel.db"),
         entities: [UserEntity, RefreshTokenEntity],
-        migrations: [KernelInit1763856000000, RevokedAccessTokens1764950400000],
+        migrations: [
+          KernelInit1763856000000,
+          RevokedAccessTokens1764950400000,
+          HealthHeartbeat1765036800000,
+        ],
         logger: rootLogger.child({ module: "kernel-db" }),
       }),
     ),
@@ -118,14 +124,22 @@ export async function createKernel(
     critical: true,
     timeoutMs: settings.erp.healthTimeoutMs + 100,
   });
-  health.register("kernel-database", async () => {
-    await kernelDb.dataSource.query("SELECT 1");
-    return { status: "up" };
-  });
-  health.register("cache", async () => {
-    const stats = await cache.stats();
-    return { status: "up", data: { l1: stats.l1, l2: stats.l2 } };
-  });
+  // A committed write, not a read: a database that stops accepting writes is down
+  // (sign-in writes), and the whole node with it (503, out of the load balancer).
+  health.register(
+    "kernel-database",
+    async () => {
+      await kernelDb.dataSource.query(
+        `INSERT INTO health_heartbeat (id, written_at_ms) VALUES (1, ?)
+         ON CONFLICT (id) DO UPDATE SET written_at_ms = excluded.written_at_ms`,
+        [Date.now()],
+      );
+      return { status: "up" };
+    },
+    { critical: true },
+  );
+  // L1 keeps serving when L2 fails: degraded, never down.
+  health.register("cache", () => cache.health());
 
   const accessTokens = new AccessTokens(
     {
