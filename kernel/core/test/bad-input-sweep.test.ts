@@ -431,6 +431,11 @@ describe("bad input, for every operation of the OpenAPI document", () => {
       ["space in the URL", "GET /api/a b HTTP/1.1\r\nHost: x\r\n\r\n"],
       ["NUL in a header", "GET /health HTTP/1.1\r\nHost: x\r\nX-A: a\u0000b\r\n\r\n"],
       ["header without a colon", "GET /health HTTP/1.1\r\nHost: x\r\nnocolon\r\n\r\n"],
+      ["no Host header (HTTP/1.1)", "GET /health HTTP/1.1\r\n\r\n"],
+      [
+        "no Host header, with a body",
+        post("Content-Length: 2\r\n", "{}").replace("Host: x\r\n", ""),
+      ],
       [
         "headers over 16 KiB",
         `GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`,

@@ -135,6 +135,7 @@ describe("kernel HTTP surface", () => {
       });
     for (const [text, status, code] of [
       ["NOT HTTP AT ALL\r\n\r\n", 400, "BAD_REQUEST"],
+      ["GET /health HTTP/1.1\r\n\r\n", 400, "BAD_REQUEST"], // HTTP/1.1 without Host
       [
         `GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`,
         431,
