@@ -552,6 +552,70 @@ describe("companies and calendar", () => {
   });
 });
 
+describe("OpenAPI document and UI (OPENAPI_DOCS)", () => {
+  it("serves both to anyone when public (development and test), without a redirect loop", async () => {
+    expect((await inject(t.kernel, { method: "GET", url: "/api/docs/json" })).statusCode).toBe(200);
+    // The UI's own redirect pointed at itself when the URL had a query string.
+    let url = "/api/docs/static/index.html?x";
+    const seen: string[] = [];
+    for (let hop = 0; hop < 5; hop++) {
+      const answer = await inject(t.kernel, { method: "GET", url });
+      if (answer.statusCode !== 302) {
+        expect(answer.statusCode, seen.join(" → ")).toBe(200);
+        expect(answer.headers["content-type"]).toContain("text/html");
+        break;
+      }
+      seen.push(url);
+      url = String(answer.headers.location);
+      expect(seen, `redirects to itself: ${seen.join(" → ")}`).not.toContain(url);
+    }
+  });
+
+  it("gives the document to a signed-in caller only, and no UI, when signed-in", async () => {
+    const docs = await startTestKernel({ env: { OPENAPI_DOCS: "signed-in" } });
+    try {
+      const anonymous = await inject(docs.kernel, { method: "GET", url: "/api/docs/json" });
+      expect(anonymous.statusCode).toBe(401);
+      expect(anonymous.json().error.code).toBe("UNAUTHORIZED");
+      expect(anonymous.body).not.toContain("/api/auth/login");
+      const signedIn = await inject(docs.kernel, {
+        method: "GET",
+        url: "/api/docs/json",
+        headers: { authorization: `Bearer ${await docs.login()}` },
+      });
+      expect(signedIn.statusCode).toBe(200);
+      expect(Object.keys(signedIn.json().paths)).toContain("/api/auth/login");
+      for (const url of [
+        "/api/docs",
+        "/api/docs/",
+        "/api/docs/yaml",
+        "/api/docs/static/index.html",
+      ]) {
+        expect((await inject(docs.kernel, { method: "GET", url })).statusCode, url).toBe(404);
+      }
+    } finally {
+      await docs.close();
+    }
+  });
+
+  it("registers neither when off", async () => {
+    const docs = await startTestKernel({ env: { OPENAPI_DOCS: "off" } });
+    try {
+      const token = await docs.login();
+      for (const url of ["/api/docs/json", "/api/docs", "/api/docs/static/index.html"]) {
+        const answer = await inject(docs.kernel, {
+          method: "GET",
+          url,
+          headers: { authorization: `Bearer ${token}` },
+        });
+        expect(answer.statusCode, url).toBe(404);
+      }
+    } finally {
+      await docs.close();
+    }
+  });
+});
+
 describe("health", () => {
   it("tells anyone the overall status and each component's status, and nothing else", async () => {
     const response = await inject(t.kernel, { method: "GET", url: "/health" });

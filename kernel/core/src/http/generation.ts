@@ -54,6 +54,23 @@ function addApiHeaders(request: FastifyRequest, reply: FastifyReply): void {
   reply.header("x-request-id", request.id);
 }
 
+/**
+ * @fastify/swagger-ui sends /api/docs/static/index.html to /api/docs/ with a pattern
+ * anchored at the end of the URL: with a query string it redirects to itself, for
+ * ever. Any query there goes to the UI's page, as without one.
+ */
+function breakDocsRedirectLoop(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  done: (error?: Error) => void,
+): void {
+  if (request.url.startsWith("/api/docs/static/index.html?")) {
+    void reply.redirect("/api/docs/");
+    return;
+  }
+  done();
+}
+
 /** Fastify settings of a route generation. */
 export function fastifyOptions(deps: HttpDependencies) {
   const root = deps.logger as FastifyBaseLogger;
@@ -183,24 +200,33 @@ export async function buildGeneration(
     });
   }
   await app.register(rateLimit, { global: false, store: deps.rateLimitStore });
-  await app.register(swagger, {
-    openapi: {
-      info: {
-        title: "roa2web API",
-        version: deps.kernelVersion,
-        description: "The kernel's and every running plugin's routes.",
+  const docs = settings.http.openApiDocs;
+  if (docs !== "off") {
+    await app.register(swagger, {
+      openapi: {
+        info: {
+          title: "roa2web API",
+          version: deps.kernelVersion,
+          description: "The kernel's and every running plugin's routes.",
+        },
+        components: {
+          securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
+        },
+        security: [{ bearer: [] }],
       },
-      components: {
-        securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
-      },
-      security: [{ bearer: [] }],
-    },
-    // Upload routes state their form in `multipartBody` (see openapi-multipart.ts).
-    transform: documentMultipartBody,
-    // A body that may be left out (logout, refresh) is documented as not required.
-    transformObject: markOptionalBodies,
-  });
-  await app.register(swaggerUi, { routePrefix: "/api/docs", staticCSP: true });
+      // Upload routes state their form in `multipartBody` (see openapi-multipart.ts).
+      transform: documentMultipartBody,
+      // A body that may be left out (logout, refresh) is documented as not required.
+      transformObject: markOptionalBodies,
+    });
+  }
+  if (docs === "public") {
+    await app.register(swaggerUi, {
+      routePrefix: "/api/docs",
+      staticCSP: true,
+      uiHooks: { onRequest: breakDocsRedirectLoop },
+    });
+  }
 
   installAccessControl(app, deps.accessTokens);
   if (hasShell && deps.settings.uiShellDir) {
@@ -222,6 +248,15 @@ export async function buildGeneration(
           .send(
             `<!doctype html><title>roa2web</title><h1>roa2web ${deps.kernelVersion}</h1><p>The web shell is not built. API docs: <a href="/api/docs">/api/docs</a>, health: <a href="/health">/health</a>.</p>`,
           ),
+    );
+  }
+
+  if (docs === "signed-in") {
+    // The document only (the UI page cannot send a token when it loads it).
+    app.get(
+      "/api/docs/json",
+      { config: { access: "authenticated" }, schema: { hide: true } },
+      async () => app.swagger(),
     );
   }
 
