@@ -7,7 +7,7 @@
  * The oracle is the operation's own contract: a value its schema forbids must be
  * refused with a 4xx; a value it allows may be served (2xx) or refused for a reason the
  * schema cannot express (4xx: an unknown id, a date that does not exist). Never a 5xx.
- * Validity is decided by Ajv with the options the kernel gives Fastify (generation.ts).
+ * Validity is decided by Ajv with the options the kernel gives Fastify (http/validation.ts).
  */
 import { Ajv, type ValidateFunction } from "ajv";
 import formats from "ajv-formats";
