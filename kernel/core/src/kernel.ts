@@ -3,7 +3,6 @@
  * root container, discovers and starts plugins, builds the first route generation
  * and listens. `stop()` reverses it: stop accepting, drain, stop plugins, close pools.
  */
-import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { KernelUsersService } from "@roa2web/plugin-sdk";
 import { type AwilixContainer, asValue, createContainer, InjectionMode } from "awilix";
@@ -21,6 +20,7 @@ import type { KernelSettings } from "./config/settings.js";
 import { RefreshTokenEntity, UserEntity } from "./database/kernel-entities.js";
 import { KERNEL_MIGRATIONS } from "./database/kernel-migrations.js";
 import { openSqliteDataSource } from "./database/sqlite-data-source.js";
+import { assertWritableDirectory } from "./database/writable-storage.js";
 import { createErp, type ErpService } from "./erp/create-erp.js";
 import { HealthRegistry } from "./health/health-registry.js";
 import { LoopWatch } from "./health/loop-watch.js";
@@ -78,7 +78,8 @@ export async function createKernel(
     { version: KERNEL_VERSION, environment: settings.environment, dataDir: settings.dataDir },
     "roa2web kernel starting",
   );
-  mkdirSync(settings.dataDir, { recursive: true });
+  // Refused by name before anything opens (main.ts exits 78): see writable-storage.ts.
+  assertWritableDirectory(settings.dataDir);
   const { trustProxy } = settings.http;
   if (trustProxy === true || typeof trustProxy === "number") {
     logger.warn(
@@ -130,14 +131,22 @@ export async function createKernel(
     critical: true,
     timeoutMs: settings.erp.healthTimeoutMs + 100,
   });
-  health.register("kernel-database", async () => {
-    await kernelDb.dataSource.query("SELECT 1");
-    return { status: "up" };
-  });
-  health.register("cache", async () => {
-    const stats = await cache.stats();
-    return { status: "up", data: { l1: stats.l1, l2: stats.l2 } };
-  });
+  // A committed write, not a read: a database that stops accepting writes is down
+  // (sign-in writes), and the whole node with it (503, out of the load balancer).
+  health.register(
+    "kernel-database",
+    async () => {
+      await kernelDb.dataSource.query(
+        `INSERT INTO health_heartbeat (id, written_at_ms) VALUES (1, ?)
+         ON CONFLICT (id) DO UPDATE SET written_at_ms = excluded.written_at_ms`,
+        [Date.now()],
+      );
+      return { status: "up" };
+    },
+    { critical: true },
+  );
+  // L1 keeps serving when L2 fails: degraded, never down.
+  health.register("cache", () => cache.health());
 
   const loopWatch = new LoopWatch(settings.log.loopBlockMs, logger);
   health.register("event-loop", async () => loopWatch.health());

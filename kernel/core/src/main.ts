@@ -9,6 +9,7 @@ import closeWithGrace from "close-with-grace";
 import { runUsersCommand } from "./cli/users-command.js";
 import { loadConfig } from "./config/load-config.js";
 import { ConfigError } from "./config/parse.js";
+import { StorageNotWritableError } from "./database/writable-storage.js";
 import { createKernel } from "./kernel.js";
 import { installFaultGuard } from "./plugins/fault-guard.js";
 
@@ -33,7 +34,17 @@ async function main(): Promise<void> {
       process.exit(1);
     }
   }
-  const kernel = await createKernel(settings);
+  let kernel: Awaited<ReturnType<typeof createKernel>>;
+  try {
+    kernel = await createKernel(settings);
+  } catch (error) {
+    if (error instanceof StorageNotWritableError) {
+      // A setting or a volume to fix, like a configuration error: the same exit code.
+      process.stderr.write(`roa2web cannot start.\n${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
   const grace = closeWithGrace(
     // Uncaught errors go to the fault guard below, not straight to a shutdown.
     {

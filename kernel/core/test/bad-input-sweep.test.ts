@@ -343,11 +343,11 @@ afterAll(async () => {
 
 describe("bad input, for every operation of the OpenAPI document", () => {
   it("answers each malformed request with a 4xx JSON error (or an allowed 2xx), never a 5xx or a leak, and changes nothing when it refuses", async () => {
-    const valid = contractValidator();
     const options: CaseOptions = {
       bodyLimitBytes: BODY_LIMIT,
       uploadLimitBytes: UPLOAD_LIMIT,
-      valid,
+      valid: contractValidator("text"),
+      validBody: contractValidator("body"),
     };
     const statesBefore = t.kernel.plugins.list().map((record) => `${record.name}:${record.state}`);
     const problems: string[] = [];
@@ -461,6 +461,11 @@ describe("bad input, for every operation of the OpenAPI document", () => {
       ["space in the URL", "GET /api/a b HTTP/1.1\r\nHost: x\r\n\r\n"],
       ["NUL in a header", "GET /health HTTP/1.1\r\nHost: x\r\nX-A: a\u0000b\r\n\r\n"],
       ["header without a colon", "GET /health HTTP/1.1\r\nHost: x\r\nnocolon\r\n\r\n"],
+      ["no Host header (HTTP/1.1)", "GET /health HTTP/1.1\r\n\r\n"],
+      [
+        "no Host header, with a body",
+        post("Content-Length: 2\r\n", "{}").replace("Host: x\r\n", ""),
+      ],
       [
         "headers over 16 KiB",
         `GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`,

@@ -135,6 +135,7 @@ describe("kernel HTTP surface", () => {
       });
     for (const [text, status, code] of [
       ["NOT HTTP AT ALL\r\n\r\n", 400, "BAD_REQUEST"],
+      ["GET /health HTTP/1.1\r\n\r\n", 400, "BAD_REQUEST"], // HTTP/1.1 without Host
       [
         `GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`,
         431,
@@ -551,10 +552,117 @@ describe("companies and calendar", () => {
   });
 });
 
+describe("OpenAPI document and UI (OPENAPI_DOCS)", () => {
+  it("serves both to anyone when public (development and test), without a redirect loop", async () => {
+    expect((await inject(t.kernel, { method: "GET", url: "/api/docs/json" })).statusCode).toBe(200);
+    // The UI's own redirect pointed at itself when the URL had a query string.
+    let url = "/api/docs/static/index.html?x";
+    const seen: string[] = [];
+    for (let hop = 0; hop < 5; hop++) {
+      const answer = await inject(t.kernel, { method: "GET", url });
+      if (answer.statusCode !== 302) {
+        expect(answer.statusCode, seen.join(" → ")).toBe(200);
+        expect(answer.headers["content-type"]).toContain("text/html");
+        break;
+      }
+      seen.push(url);
+      url = String(answer.headers.location);
+      expect(seen, `redirects to itself: ${seen.join(" → ")}`).not.toContain(url);
+    }
+  });
+
+  it("gives the document to a signed-in caller only, and no UI, when signed-in", async () => {
+    const docs = await startTestKernel({ env: { OPENAPI_DOCS: "signed-in" } });
+    try {
+      const anonymous = await inject(docs.kernel, { method: "GET", url: "/api/docs/json" });
+      expect(anonymous.statusCode).toBe(401);
+      expect(anonymous.json().error.code).toBe("UNAUTHORIZED");
+      expect(anonymous.body).not.toContain("/api/auth/login");
+      const signedIn = await inject(docs.kernel, {
+        method: "GET",
+        url: "/api/docs/json",
+        headers: { authorization: `Bearer ${await docs.login()}` },
+      });
+      expect(signedIn.statusCode).toBe(200);
+      expect(Object.keys(signedIn.json().paths)).toContain("/api/auth/login");
+      for (const url of [
+        "/api/docs",
+        "/api/docs/",
+        "/api/docs/yaml",
+        "/api/docs/static/index.html",
+      ]) {
+        expect((await inject(docs.kernel, { method: "GET", url })).statusCode, url).toBe(404);
+      }
+    } finally {
+      await docs.close();
+    }
+  });
+
+  it("registers neither when off", async () => {
+    const docs = await startTestKernel({ env: { OPENAPI_DOCS: "off" } });
+    try {
+      const token = await docs.login();
+      for (const url of ["/api/docs/json", "/api/docs", "/api/docs/static/index.html"]) {
+        const answer = await inject(docs.kernel, {
+          method: "GET",
+          url,
+          headers: { authorization: `Bearer ${token}` },
+        });
+        expect(answer.statusCode, url).toBe(404);
+      }
+    } finally {
+      await docs.close();
+    }
+  });
+});
+
 describe("health", () => {
-  it("reports the kernel services and every plugin with its state", async () => {
+  it("tells anyone the overall status and each component's status, and nothing else", async () => {
     const response = await inject(t.kernel, { method: "GET", url: "/health" });
     expect(response.statusCode).toBe(200);
+    const body = response.json();
+    expect(Object.keys(body).sort()).toEqual(["checks", "plugins", "status"]);
+    expect(body.status).toBe("degraded");
+    for (const part of [...body.checks, ...body.plugins]) {
+      expect(Object.keys(part).sort(), part.name).toEqual(["name", "status"]);
+    }
+    expect(body.checks).toContainEqual({ name: "erp", status: "up" });
+    expect(body.plugins).toContainEqual({ name: "throws-on-start", status: "down" });
+    // No version, path, count or error text anywhere in the public answer.
+    expect(response.body).not.toContain("1.2.3");
+    expect(response.body).not.toContain("cannot reach the printer");
+    expect(response.body).not.toContain(t.dataDir);
+  });
+
+  it("gives the details only to a signed-in administrator", async () => {
+    const anonymous = await inject(t.kernel, { method: "GET", url: "/health?details=1" });
+    expect(anonymous.statusCode).toBe(401);
+    expect(anonymous.json().error.code).toBe("UNAUTHORIZED");
+    const forged = await inject(t.kernel, {
+      method: "GET",
+      url: "/health?details=1",
+      headers: { authorization: "Bearer not.a.token" },
+    });
+    expect(forged.statusCode).toBe(401);
+    const reader = await t.createUser({ permissions: ["reports:read"] });
+    const forbidden = await inject(t.kernel, {
+      method: "GET",
+      url: "/health?details=1",
+      headers: { authorization: `Bearer ${reader.token}` },
+    });
+    expect(forbidden.statusCode).toBe(403);
+    expect(forbidden.json().error.code).toBe("FORBIDDEN");
+    expect(forbidden.body).not.toContain("1.2.3");
+  });
+
+  it("reports the kernel services and every plugin with its state to an administrator", async () => {
+    const response = await inject(t.kernel, {
+      method: "GET",
+      url: "/health?details=1",
+      headers: auth(),
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.json().version).toEqual(expect.any(String));
     const body = response.json();
     expect(body.status).toBe("degraded"); // fixtures include failing plugins
     expect(body.checks.find((check: { name: string }) => check.name === "erp")).toMatchObject({

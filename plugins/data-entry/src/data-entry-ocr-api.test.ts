@@ -106,11 +106,7 @@ describe("OCR jobs", () => {
       },
     });
 
-    const health = await inject(t.kernel, { method: "GET", url: "/health" });
-    const plugin = (health.json().plugins as Array<Record<string, unknown>>).find(
-      (candidate) => candidate.name === "data-entry",
-    );
-    expect(plugin).toMatchObject({ status: "up", data: { ocr: "ready" } });
+    expect(await t.health("data-entry")).toMatchObject({ status: "up", data: { ocr: "ready" } });
   });
 
   it("reads a scan saved as PDF with the real pool", async () => {

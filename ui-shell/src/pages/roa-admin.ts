@@ -1,12 +1,14 @@
 /**
  * <roa-admin>: for users with `kernel:admin`. Every plugin with its state, version and
- * last failure, with enable / disable / reload; and `/health` at a glance.
+ * last failure, with enable / disable / reload; and `/health` with its details.
  */
 import { css, html, LitElement, nothing } from "lit";
 import { toast, toastError } from "../components/roa-toast.js";
+import { ApiError } from "../core/api-error.js";
 import { formatDateTime } from "../core/format.js";
 import { api } from "../core/http.js";
 import { locale, t } from "../core/i18n.js";
+import { session } from "../core/session.js";
 import { type PluginInfo, pluginTitle, shellState } from "../core/shell-state.js";
 import { sharedStyles } from "../core/styles.js";
 import "../components/roa-error-card.js";
@@ -87,18 +89,30 @@ export class RoaAdmin extends LitElement {
 
   async #load(): Promise<void> {
     try {
-      const [plugins, health] = await Promise.all([
-        api.get<{ items: PluginInfo[] }>("/api/kernel/plugins"),
-        fetch("/health", { headers: { accept: "application/json" } }).then(
-          (response) => response.json() as Promise<Health>,
-        ),
-      ]);
+      // First through `api`, which renews an expired token, so the health request
+      // below carries a valid one.
+      const plugins = await api.get<{ items: PluginInfo[] }>("/api/kernel/plugins");
       this.plugins = plugins.items;
-      this.health = health;
+      this.health = await this.#healthDetails();
       this.error = undefined;
     } catch (error) {
       this.error = error;
     }
+  }
+
+  /**
+   * `/health?details=1` (versions, counts, error details) needs an administrator's
+   * token. Read with fetch, not `api`: a 503 (a critical service down) still carries
+   * the report this page exists to show.
+   */
+  async #healthDetails(): Promise<Health> {
+    const headers: Record<string, string> = { accept: "application/json" };
+    if (session.accessToken) headers.authorization = `Bearer ${session.accessToken}`;
+    const response = await fetch("/health?details=1", { headers, credentials: "same-origin" });
+    if (response.status !== 200 && response.status !== 503) {
+      throw await ApiError.fromResponse(response);
+    }
+    return (await response.json()) as Health;
   }
 
   override render() {

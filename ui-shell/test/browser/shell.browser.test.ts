@@ -162,6 +162,11 @@ describeBrowser("web shell", { timeout: 90_000 }, () => {
     await row.getByRole("button", { name: "Activează" }).waitFor();
     await nav(page).getByRole("link", { name: "Telegram" }).waitFor({ state: "detached" });
     await page.getByRole("heading", { name: "Stare sistem" }).waitFor();
+    // The details only an administrator gets from /health?details=1 (the cache's counts).
+    await page
+      .locator("section[aria-labelledby=health-heading]")
+      .getByText(/"maxEntries"/)
+      .waitFor();
     await screenshot(page, "shell-admin");
 
     // A deep link to the disabled plugin says so instead of breaking.

@@ -91,6 +91,71 @@ describe("sqlite://", () => {
     );
   });
 
+  it("moves a file that is not a database aside and starts with an empty cache", async () => {
+    const file = path.join(dir, "cache.db");
+    const garbage = Buffer.from("this is not SQLite at all, just bytes ".repeat(200));
+    fs.writeFileSync(file, garbage);
+    const warnings: Array<{ object: Record<string, unknown>; message?: string }> = [];
+    const cache = await createCache({
+      url: `sqlite://${file}`,
+      logger: { warn: (object, message) => warnings.push({ object: { ...object }, message }) },
+    });
+    opened.push(cache);
+
+    const aside = fs.readdirSync(dir).filter((name) => name.startsWith("cache.db.corrupt-"));
+    expect(aside).toHaveLength(1);
+    expect(fs.readFileSync(path.join(dir, aside[0] as string))).toEqual(garbage);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]?.object).toMatchObject({
+      file,
+      movedTo: path.join(dir, aside[0] as string),
+      problem: "SQLITE_NOTADB",
+    });
+    // The new file is a working L2.
+    await cache.set("reports:x", 1);
+    cache.clearL1();
+    expect(await cache.get("reports:x")).toMatchObject({ value: 1, source: "HIT-L2" });
+    expect(countRows(file)).toBe(1);
+  });
+
+  it("moves a file cut short aside (a full disk, a copy interrupted)", async () => {
+    const file = path.join(dir, "cache.db");
+    const first = await open(`sqlite://${file}`);
+    for (let i = 0; i < 200; i++) await first.set(`reports:${i}`, "x".repeat(500));
+    await first.close();
+    const size = fs.statSync(file).size;
+    expect(size).toBeGreaterThan(64 * 1024);
+    fs.truncateSync(file, Math.floor(size / 2));
+
+    const warnings: unknown[] = [];
+    const second = await createCache({
+      url: `sqlite://${file}`,
+      logger: { warn: (object) => warnings.push(object) },
+    });
+    opened.push(second);
+    expect(warnings).toHaveLength(1);
+    expect(fs.readdirSync(dir).some((name) => name.startsWith("cache.db.corrupt-"))).toBe(true);
+    expect(await second.get("reports:1")).toBeUndefined();
+    await second.set("reports:1", "fresh");
+    expect(countRows(file)).toBe(1);
+  });
+
+  it("keeps a healthy file, and says nothing", async () => {
+    const file = path.join(dir, "cache.db");
+    const first = await open(`sqlite://${file}`);
+    await first.set("reports:kept", 1);
+    await first.close();
+    const warnings: unknown[] = [];
+    const second = await createCache({
+      url: `sqlite://${file}`,
+      logger: { warn: (object) => warnings.push(object) },
+    });
+    opened.push(second);
+    expect(await second.get("reports:kept")).toMatchObject({ value: 1, source: "HIT-L2" });
+    expect(warnings).toEqual([]);
+    expect(fs.readdirSync(dir).filter((name) => name.includes("corrupt"))).toEqual([]);
+  });
+
   it("needs a path", async () => {
     await expect(createCache({ url: "sqlite://" })).rejects.toThrow(/needs a file path/);
   });

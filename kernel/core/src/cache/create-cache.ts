@@ -2,10 +2,12 @@
  * Opens the cache chosen by `CACHE_URL`. The only module that knows keyv adapters:
  * another store (Redis) is one more entry in ADAPTERS, and no caller changes.
  */
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync } from "node:fs";
 import path from "node:path";
 import KeyvSqlite from "@keyv/sqlite";
+import Database from "better-sqlite3";
 import Keyv from "keyv";
+import { assertWritableDatabase } from "../database/writable-storage.js";
 import { type CacheLogger, TwoLevelCache } from "./two-level-cache.js";
 
 export interface CreateCacheOptions {
@@ -33,8 +35,11 @@ interface OpenedStore {
   storeName: string;
 }
 
-/** Keyed by URL scheme; each gets what follows `scheme://`. */
-const ADAPTERS: Record<string, (location: string) => Promise<OpenedStore>> = {
+/** Keyed by URL scheme; each gets what follows `scheme://` (and the logger). */
+const ADAPTERS: Record<
+  string,
+  (location: string, logger: CacheLogger | undefined) => Promise<OpenedStore>
+> = {
   sqlite: openSqlite,
   memory: openMemory,
 };
@@ -51,7 +56,7 @@ export async function createCache(options: CreateCacheOptions): Promise<TwoLevel
       `Unsupported CACHE_URL scheme "${scheme}://"; accepted: ${acceptedSchemes()}`,
     );
   }
-  const { keyv, storeName } = await open(location);
+  const { keyv, storeName } = await open(location, options.logger);
   try {
     const cache = new TwoLevelCache({
       l2: keyv,
@@ -88,7 +93,7 @@ function acceptedSchemes(): string {
  * The path is taken as written (no percent-decoding), so any file name works.
  * `sqlite:///C:/data/cache.db` becomes `C:/data/cache.db` on Windows.
  */
-async function openSqlite(location: string): Promise<OpenedStore> {
+async function openSqlite(location: string, logger?: CacheLogger): Promise<OpenedStore> {
   const file = /^\/[A-Za-z]:[\\/]/.test(location) ? location.slice(1) : location;
   if (file === "") {
     throw new CacheConfigurationError(
@@ -102,6 +107,7 @@ async function openSqlite(location: string): Promise<OpenedStore> {
       cause: error,
     });
   }
+  if (file !== ":memory:") setAsideIfCorrupt(file, logger);
   // The adapter opens the file in its constructor, hence the folder first.
   const store = new KeyvSqlite({ uri: `sqlite://${file}`, busyTimeout: SQLITE_BUSY_TIMEOUT_MS });
   try {
@@ -112,9 +118,55 @@ async function openSqlite(location: string): Promise<OpenedStore> {
     await store.query("PRAGMA journal_mode = WAL");
     await store.query("PRAGMA synchronous = NORMAL");
   } catch (error) {
+    await store.disconnect().catch(() => undefined);
     throw new CacheConfigurationError(`Cannot open the cache database ${file}`, { cause: error });
   }
+  try {
+    // A cache file the server cannot write is refused at startup, as the databases are.
+    if (file !== ":memory:") await assertWritableDatabase(store, file);
+  } catch (error) {
+    await store.disconnect().catch(() => undefined);
+    throw error;
+  }
   return { keyv: new Keyv(store, noKeyvNamespace), storeName: "sqlite" };
+}
+
+/** SQLite's answers for a file that is not a database, or a damaged one. */
+const CORRUPT_CODES = new Set(["SQLITE_NOTADB", "SQLITE_CORRUPT"]);
+
+/**
+ * The cache holds nothing that cannot be computed again, so a damaged file (garbage
+ * bytes, a file cut short by a full disk) must not stop the server: it is renamed to
+ * `<file>.corrupt-<time>` (kept for a post-mortem, with its -wal and -shm) and an
+ * empty one takes its place. Checked with better-sqlite3, which can be closed before
+ * the rename (Windows cannot rename an open file); `quick_check` reads every page,
+ * which a cut-short file fails. A file that cannot be opened for another reason (no
+ * permission) is left for the opening below to report.
+ */
+function setAsideIfCorrupt(file: string, logger: CacheLogger | undefined): void {
+  if (!existsSync(file)) return;
+  let problem: string | undefined;
+  let database: Database.Database | undefined;
+  try {
+    database = new Database(file, { fileMustExist: true });
+    const verdict = database.pragma("quick_check", { simple: true });
+    if (verdict !== "ok") problem = String(verdict);
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === undefined || !CORRUPT_CODES.has(code)) return;
+    problem = code;
+  } finally {
+    database?.close();
+  }
+  if (problem === undefined) return;
+  const aside = `${file}.corrupt-${new Date().toISOString().replace(/[:.]/g, "-")}`;
+  for (const suffix of ["", "-wal", "-shm"]) {
+    if (existsSync(file + suffix)) renameSync(file + suffix, aside + suffix);
+  }
+  (logger ?? { warn: (object: object, message?: string) => console.warn(message, object) }).warn(
+    { file, movedTo: aside, problem },
+    "The cache database was damaged: moved aside, starting with an empty cache",
+  );
 }
 
 async function openMemory(): Promise<OpenedStore> {

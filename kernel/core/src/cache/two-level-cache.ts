@@ -11,6 +11,7 @@ import type {
   CacheSetOptions,
   CacheStats,
   CacheWrapResult,
+  HealthStatus,
 } from "@roa2web/plugin-sdk";
 import type Keyv from "keyv";
 import { LRUCache } from "lru-cache";
@@ -57,6 +58,8 @@ interface Computation {
 
 const DEFAULT_L1_MAX_ENTRIES = 1000;
 const DEFAULT_TTL_MS = 5 * 60 * 1000;
+/** The L2 key `/health` writes and deletes; no plugin namespace starts with "kernel.". */
+const HEALTH_PROBE_KEY = "kernel.health-probe";
 /** A dead L2 fails every request; one warning per interval is enough to notice. */
 const WARN_INTERVAL_MS = 10_000;
 
@@ -221,6 +224,31 @@ export class TwoLevelCache implements CacheService {
     });
     this.computations.set(key, { promise, state });
     return promise as Promise<CacheWrapResult<T>>;
+  }
+
+  /**
+   * For `/health`: writes, reads and deletes one row in L2. A store that fails (disk
+   * full, I/O error, a read-only file) makes the cache `degraded`, not down: L1 keeps
+   * serving and requests carry on (see warnL2).
+   */
+  async health(): Promise<HealthStatus> {
+    let failure: unknown;
+    try {
+      await this.l2.set(HEALTH_PROBE_KEY, Date.now(), 60_000);
+      await this.l2.get(HEALTH_PROBE_KEY);
+      await this.l2.delete(HEALTH_PROBE_KEY);
+    } catch (error) {
+      failure = error;
+      this.warnL2(error, "health");
+    }
+    const stats = await this.stats();
+    const data = { l1: stats.l1, l2: stats.l2 };
+    if (failure === undefined) return { status: "up", data };
+    return {
+      status: "degraded",
+      detail: `The L2 store fails (${describeFailure(failure)}); serving from L1 only`,
+      data,
+    };
   }
 
   async stats(): Promise<TwoLevelCacheStats> {
@@ -431,6 +459,11 @@ export class TwoLevelCache implements CacheService {
     this.lastWarningAt = at;
     this.suppressedWarnings = 0;
   }
+}
+
+function describeFailure(error: unknown): string {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return typeof code === "string" ? code : String(message ?? error);
 }
 
 /** A TTL is a positive number of ms; 0 would mean "forever" to both lru-cache and keyv. */

@@ -166,6 +166,23 @@ describe("loadConfig", () => {
     expect(settings.erp.oracle).toMatchObject({ poolMin: 2, poolMax: 10 });
   });
 
+  it("puts the OpenAPI docs behind sign-in in production, public elsewhere, as OPENAPI_DOCS says", () => {
+    const production = {
+      ROA2WEB_ENV: "production",
+      JWT_SECRET: "Qm9vdHN0cmFwLXRlc3Qtc2VjcmV0LWZvci1vcGVuYXBpLWRvY3M=",
+      ALLOW_DEMO_ERP_IN_PRODUCTION: "true",
+    };
+    expect(loadConfig({ root: root(), env: production }).http.openApiDocs).toBe("signed-in");
+    expect(loadConfig({ root: root(), env: {} }).http.openApiDocs).toBe("public");
+    expect(
+      loadConfig({ root: root(), env: { ...production, OPENAPI_DOCS: "off" } }).http.openApiDocs,
+    ).toBe("off");
+    const problems = problemsOf(() =>
+      loadConfig({ root: root(), env: { OPENAPI_DOCS: "private" } }),
+    );
+    expect(problems.join("\n")).toContain("OPENAPI_DOCS");
+  });
+
   it("names the missing Oracle variables when Oracle is partly configured", () => {
     const problems = problemsOf(() => loadConfig({ root: root(), env: { ORACLE_USER: "u" } }));
     expect(problems[0]).toContain("ORACLE_PASSWORD, ORACLE_CONNECT_STRING");

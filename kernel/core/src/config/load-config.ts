@@ -131,6 +131,12 @@ export function loadConfig(options: LoadConfigOptions = {}): KernelSettings {
       drainTimeoutMs: read.integer("HTTP_DRAIN_TIMEOUT_MS", 10_000, 0),
       corsOrigins: read.list("CORS_ORIGINS", []),
       trustProxy: readTrustProxy(read),
+      // The whole API described is a map for an attacker: not public in production.
+      openApiDocs: read.oneOf(
+        "OPENAPI_DOCS",
+        ["public", "signed-in", "off"] as const,
+        production ? "signed-in" : "public",
+      ),
     },
     auth: {
       provider: authProvider,

@@ -3,6 +3,7 @@
  * refuses to start without its secrets (see `validateForEnvironment`).
  */
 export type Environment = "development" | "test" | "production";
+export type OpenApiDocs = "public" | "signed-in" | "off";
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 
 export interface OracleSettings {
@@ -49,6 +50,12 @@ export interface KernelSettings {
      * a hop count, or addresses/CIDR ranges. `true` (everybody) only when written out.
      */
     trustProxy: boolean | number | string[];
+    /**
+     * The OpenAPI document and its UI at /api/docs: `public` (both, to anyone),
+     * `signed-in` (the document to a valid access token; no UI, which cannot send
+     * one), `off` (neither).
+     */
+    openApiDocs: OpenApiDocs;
   };
   auth: {
     provider: "local" | "oracle";

@@ -4,6 +4,7 @@
  */
 import { KernelInit1763856000000 } from "./migrations/0001-kernel-init.js";
 import { RevokedAccessTokens1764950400000 } from "./migrations/0002-revoked-access-tokens.js";
+import { HealthHeartbeat1765036800000 } from "./migrations/0003-health-heartbeat.js";
 import { PluginStates1765000000000 } from "./migrations/0003-plugin-states.js";
 import { UserSessionCutoffs1765065600000 } from "./migrations/0004-user-session-cutoffs.js";
 
@@ -11,5 +12,6 @@ export const KERNEL_MIGRATIONS = [
   KernelInit1763856000000,
   RevokedAccessTokens1764950400000,
   PluginStates1765000000000,
+  HealthHeartbeat1765036800000,
   UserSessionCutoffs1765065600000,
 ];

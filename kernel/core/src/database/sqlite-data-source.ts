@@ -1,12 +1,13 @@
 /**
  * Opens a TypeORM data source on a SQLite file (better-sqlite3, WAL, busy timeout)
  * and applies its pending migrations in one transaction: a failing migration
- * leaves the database exactly as it was. Used for the kernel's own database and
- * for each plugin's.
+ * leaves the database exactly as it was. A folder or file that cannot be written is
+ * refused here (StorageNotWritableError), before anything depends on it. Used for the
+ * kernel's own database and for each plugin's.
  */
-import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { DataSource, type EntitySchema, type MixedList } from "typeorm";
+import { assertWritableDatabase, assertWritableDirectory } from "./writable-storage.js";
 
 export interface SqliteDataSourceOptions {
   file: string;
@@ -48,7 +49,7 @@ export interface OpenedDataSource {
 export async function openSqliteDataSource(
   options: SqliteDataSourceOptions,
 ): Promise<OpenedDataSource> {
-  mkdirSync(path.dirname(options.file), { recursive: true });
+  assertWritableDirectory(path.dirname(options.file), "The folder of the database");
   const dataSource = new DataSource({
     type: "better-sqlite3",
     database: options.file,
@@ -68,6 +69,7 @@ export async function openSqliteDataSource(
   await dataSource.initialize();
   serialiseTransactions(dataSource);
   try {
+    await assertWritableDatabase(dataSource, options.file);
     const applied = await dataSource.runMigrations({ transaction: "all" });
     return { dataSource, appliedMigrations: applied.map((migration) => migration.name) };
   } catch (error) {

@@ -4,7 +4,7 @@
  * itself. Ajv coerces the query text "Infinity" (or 400 digits) to `Infinity`, which
  * then passes as an integer: with Ajv's default `strictNumbers` it even skips
  * `minimum`/`maximum` for it (they assume a finite number), so the kernel turns
- * `strictNumbers` off (generation.ts) and bounds numbers here instead. Unbounded, the
+ * `strictNumbers` off (validation.ts) and bounds numbers here instead. Unbounded, the
  * value reached the database (TypeORM wrote `WHERE id = Infinity`: "no such column",
  * a 500), and numbers past 2^53 are silently rounded. Bounded, Ajv answers 400.
  */

@@ -38,6 +38,7 @@ import { apiSecurityHeaderList, HSTS_VALUE } from "./security-headers.js";
 import { isApiRequest, switchboardRequestId } from "./switchboard.js";
 import { compilePeerTrust } from "./trust-proxy.js";
 import { registerUnavailablePluginRoutes } from "./unavailable-plugin-routes.js";
+import { validationSchemaController } from "./validation.js";
 
 const API_HEADERS = apiSecurityHeaderList();
 
@@ -68,6 +69,23 @@ function fastifyTrustProxy(
   return (_address, hop) => hop < setting;
 }
 
+/**
+ * @fastify/swagger-ui sends /api/docs/static/index.html to /api/docs/ with a pattern
+ * anchored at the end of the URL: with a query string it redirects to itself, for
+ * ever. Any query there goes to the UI's page, as without one.
+ */
+function breakDocsRedirectLoop(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  done: (error?: Error) => void,
+): void {
+  if (request.url.startsWith("/api/docs/static/index.html?")) {
+    void reply.redirect("/api/docs/");
+    return;
+  }
+  done();
+}
+
 /** Fastify settings of a route generation. */
 export function fastifyOptions(deps: HttpDependencies) {
   const root = deps.logger as FastifyBaseLogger;
@@ -91,17 +109,8 @@ export function fastifyOptions(deps: HttpDependencies) {
     // The switchboard fixes the id before routing; inject() in tests bypasses it, so
     // the same rule runs then.
     genReqId: (request: IncomingMessage) => switchboardRequestId(request, trustsPeer),
-    ajv: {
-      customOptions: {
-        allErrors: false,
-        removeAdditional: false,
-        coerceTypes: "array" as const,
-        useDefaults: true,
-        // Ajv's default (true) skips `minimum`/`maximum` for a number it coerced from
-        // "Infinity"; off, those checks run, and bounded-numbers.ts bounds every number.
-        strictNumbers: false,
-      },
-    },
+    // JSON bodies are validated without type coercion, the other parts with it.
+    schemaController: validationSchemaController(),
     // A URL the router cannot decode (`%`, `%E0%A4%A`) or a path segment over its
     // length limit is answered by Fastify before any hook or error handler, in its own
     // shape; these answer like every other error instead.
@@ -209,28 +218,34 @@ export async function buildGeneration(
     });
   }
   await app.register(rateLimit, { global: false, store: deps.rateLimitStore });
-  await app.register(swagger, {
-    openapi: {
-      info: {
-        title: "roa2web API",
-        version: deps.kernelVersion,
-        description: "The kernel's and every running plugin's routes.",
+  const docs = settings.http.openApiDocs;
+  if (docs !== "off") {
+    await app.register(swagger, {
+      openapi: {
+        info: {
+          title: "roa2web API",
+          version: deps.kernelVersion,
+          description: "The kernel's and every running plugin's routes.",
+        },
+        components: {
+          securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
+        },
+        security: [{ bearer: [] }],
       },
-      components: {
-        securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
-      },
-      security: [{ bearer: [] }],
-    },
-    // Upload forms, no lock on public routes, the errors each route can answer; named
-    // shared shapes, file answers, optional bodies (see openapi-document.ts).
-    transform: documentRoute,
-    transformObject: documentObject,
-  });
-  await app.register(swaggerUi, {
-    routePrefix: "/api/docs",
-    staticCSP: true,
-    transformStaticCSP: docsPageCsp,
-  });
+      // Upload forms, no lock on public routes, the errors each route can answer; named
+      // shared shapes, file answers, optional bodies (see openapi-document.ts).
+      transform: documentRoute,
+      transformObject: documentObject,
+    });
+  }
+  if (docs === "public") {
+    await app.register(swaggerUi, {
+      routePrefix: "/api/docs",
+      staticCSP: true,
+      transformStaticCSP: docsPageCsp,
+      uiHooks: { onRequest: breakDocsRedirectLoop },
+    });
+  }
 
   installAccessControl(app, deps.accessTokens);
   if (hasShell && deps.settings.uiShellDir) {
@@ -252,6 +267,15 @@ export async function buildGeneration(
           .send(
             `<!doctype html><title>roa2web</title><h1>roa2web ${deps.kernelVersion}</h1><p>The web shell is not built. API docs: <a href="/api/docs">/api/docs</a>, health: <a href="/health">/health</a>.</p>`,
           ),
+    );
+  }
+
+  if (docs === "signed-in") {
+    // The document only (the UI page cannot send a token when it loads it).
+    app.get(
+      "/api/docs/json",
+      { config: { access: "authenticated" }, schema: { hide: true } },
+      async () => app.swagger(),
     );
   }
 

@@ -191,13 +191,46 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
   );
 }
 
+/**
+ * HTTP/1.1 requires `Host` (RFC 9112 §3.2). Node refuses a request without it with a
+ * bare 400 before any handler runs; the server lets it through (requireHostHeader off)
+ * and refuses it here, in the API's error shape, like other requests the parser takes
+ * badly. HTTP/1.0 has no such rule.
+ */
+function lacksRequiredHost(request: http.IncomingMessage): boolean {
+  return (
+    request.headers.host === undefined &&
+    request.httpVersionMajor === 1 &&
+    request.httpVersionMinor >= 1
+  );
+}
+
+function answerMissingHost(response: http.ServerResponse, id: string): void {
+  const body = JSON.stringify({
+    error: {
+      code: "BAD_REQUEST",
+      message: "An HTTP/1.1 request needs a Host header",
+      request_id: id,
+    },
+  });
+  response.shouldKeepAlive = false;
+  response.writeHead(400, {
+    ...Object.fromEntries(apiSecurityHeaderList()),
+    "content-type": "application/json; charset=utf-8",
+    "content-length": Buffer.byteLength(body),
+    "x-request-id": id,
+    connection: "close",
+  });
+  response.end(body);
+}
+
 export class Switchboard {
   readonly server: http.Server;
   private current: Generation | undefined;
   private generationCount = 0;
 
   constructor(private readonly options: SwitchboardOptions) {
-    this.server = http.createServer(this.handle);
+    this.server = http.createServer({ requireHostHeader: false }, this.handle);
     this.server.requestTimeout = options.requestTimeoutMs;
     this.server.headersTimeout = Math.min(60_000, options.requestTimeoutMs);
     this.server.keepAliveTimeout = options.keepAliveTimeoutMs;
@@ -214,6 +247,10 @@ export class Switchboard {
   ): void => {
     const started = performance.now();
     const id = requestIdOf(request, this.options.trustsPeer ?? TRUST_NOBODY);
+    if (lacksRequiredHost(request)) {
+      answerMissingHost(response, id);
+      return;
+    }
     const generation = this.current;
     if (!generation) {
       response.writeHead(503, {

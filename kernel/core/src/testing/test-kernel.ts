@@ -66,7 +66,7 @@ export interface CreatedTestUser {
   token: string;
 }
 
-/** A plugin's entry in `GET /health`. */
+/** A plugin's entry in `GET /health?details=1` (what an administrator sees). */
 export interface PluginHealthEntry {
   name: string;
   version: string | null;
@@ -90,7 +90,7 @@ export interface TestKernel {
   inject(options: TestInjectOptions): Promise<LightMyRequestResponse>;
   /** Creates a local user with exactly these grants and signs them in. */
   createUser(user: TestUser): Promise<CreatedTestUser>;
-  /** The plugin's entry in `GET /health` (state, status, your `health()` data). */
+  /** The plugin's entry in `GET /health?details=1`, as the demo user (state, status, your `health()` data). */
   health(pluginName: string): Promise<PluginHealthEntry>;
   /** The plugin's record: state, failure (step and message), manifest. */
   plugin(pluginName: string): PluginRecord;
@@ -265,7 +265,12 @@ function wrap(kernel: Kernel, temp: string, dataDir: string): TestKernel {
       };
     },
     async health(pluginName) {
-      const response = await app().inject({ method: "GET", url: "/health" });
+      // The details (version, data) are for administrators: demo has every permission.
+      const response = await app().inject({
+        method: "GET",
+        url: "/health?details=1",
+        headers: { authorization: `Bearer ${await login()}` },
+      });
       const entries = response.json().plugins as PluginHealthEntry[];
       const entry = entries.find((candidate) => candidate.name === pluginName);
       if (!entry) throw new Error(`/health lists no plugin named "${pluginName}"`);

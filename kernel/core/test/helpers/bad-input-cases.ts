@@ -7,7 +7,7 @@
  * The oracle is the operation's own contract: a value its schema forbids must be
  * refused with a 4xx; a value it allows may be served (2xx) or refused for a reason the
  * schema cannot express (4xx: an unknown id, a date that does not exist). Never a 5xx.
- * Validity is decided by Ajv with the options the kernel gives Fastify (generation.ts).
+ * Validity is decided by Ajv with the options the kernel gives Fastify (http/validation.ts).
  */
 import { Ajv, type ValidateFunction } from "ajv";
 import formats from "ajv-formats";
@@ -101,10 +101,15 @@ export interface BaseRequest {
   form?: Record<string, string>;
 }
 
-/** The Ajv settings Fastify compiles route schemas with in the kernel (generation.ts). */
-export function contractValidator(): (schema: JsonSchema, data: unknown) => boolean {
+/**
+ * The Ajv settings Fastify compiles route schemas with in the kernel (http/validation.ts):
+ * text parts (path, query, headers) are coerced to their types, JSON bodies are not.
+ */
+export function contractValidator(
+  part: "text" | "body" = "text",
+): (schema: JsonSchema, data: unknown) => boolean {
   const ajv = new Ajv({
-    coerceTypes: "array",
+    coerceTypes: part === "body" ? false : "array",
     useDefaults: true,
     removeAdditional: false,
     allErrors: false,
@@ -229,6 +234,9 @@ function wrongValues(schema: JsonSchema): Array<[string, unknown]> {
     ["beyond safe integer", 2 ** 64],
     ["fraction", 0.000001],
     ["numeric text", "1e20"],
+    // A JSON body is not coerced: a number given as text or as a boolean is refused.
+    ["number as text", "10"],
+    ["false", false],
     ["NaN text", "NaN"],
     ["empty text", ""],
     ["blank text", "   "],
@@ -246,7 +254,10 @@ export interface CaseOptions {
   bodyLimitBytes: number;
   /** Bytes just above the largest upload a multipart operation accepts. */
   uploadLimitBytes: number;
+  /** Whether path, query or header values satisfy a schema (coerced from text). */
   valid: (schema: JsonSchema, data: unknown) => boolean;
+  /** Whether a JSON body satisfies its schema (not coerced). */
+  validBody: (schema: JsonSchema, data: unknown) => boolean;
 }
 
 const JSON_TYPE = { "content-type": "application/json" };
@@ -370,7 +381,7 @@ export function casesFor(
   // Bodies. `schema` is the body contract, or none (then any body is ignored or refused).
   const schema = operation.body;
   const verdict = (value: unknown): Expectation =>
-    schema ? (options.valid(schema, value) ? "any" : "reject") : "any";
+    schema ? (options.validBody(schema, value) ? "any" : "reject") : "any";
   const json = (label: string, text: string | Buffer, expect: Expectation) =>
     add(`body: ${label}`, expect, {
       headers: { ...headers, ...JSON_TYPE },

@@ -1,8 +1,21 @@
-/** `GET /health`: kernel services and every plugin, answered in bounded time. */
+/**
+ * `GET /health`: kernel services and every plugin, answered in bounded time. Anyone
+ * (a load balancer, a monitor) gets the overall status and each component's status;
+ * versions, counts and error details (`?details=1`) only a signed-in administrator:
+ * they tell an attacker what runs here and what is failing. The HTTP status (200, or
+ * 503 when a critical component is down) is the same for both.
+ */
 
-import type { HealthStatus } from "@roa2web/plugin-sdk";
-import type { FastifyInstance } from "fastify";
+import {
+  ForbiddenError,
+  type HealthStatus,
+  hasPermission,
+  UnauthorizedError,
+} from "@roa2web/plugin-sdk";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { bearerTokenOf } from "../access-control.js";
 import type { HttpDependencies } from "../http-dependencies.js";
+import { ADMIN_PERMISSION } from "./plugin-admin-routes.js";
 
 const PLUGIN_HEALTH_TIMEOUT_MS = 300;
 
@@ -23,6 +36,23 @@ async function boundedHealth(check: () => Promise<HealthStatus>): Promise<Health
     return { status: "down", detail: error instanceof Error ? error.message : String(error) };
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/** Details are for administrators only: 401 without a valid token, 403 without the permission. */
+function requireAdministrator(request: FastifyRequest, deps: HttpDependencies): void {
+  const token = bearerTokenOf(request);
+  if (token === undefined) {
+    throw new UnauthorizedError(
+      "Health details need a signed-in administrator: send Authorization: Bearer <access token>",
+      { details: { reason: "missing_token" } },
+    );
+  }
+  const { user } = deps.accessTokens.verify(token);
+  if (!hasPermission(user.permissions, ADMIN_PERMISSION)) {
+    throw new ForbiddenError(`Health details need the permission ${ADMIN_PERMISSION}`, {
+      details: { permission: ADMIN_PERMISSION },
+    });
   }
 }
 
@@ -62,17 +92,27 @@ export async function healthRoutes(app: FastifyInstance, deps: HttpDependencies)
     },
   } as const;
 
-  app.get(
+  app.get<{ Querystring: { details?: "1" | "true" | "0" | "false" } }>(
     "/health",
     {
       config: { access: "public" },
       schema: {
         tags: ["kernel"],
-        summary: "Health of the kernel services and every plugin (503 when the ERP is down)",
+        summary:
+          "Health of the kernel services and every plugin (503 when a critical one is down); details=1 for administrators",
+        description:
+          "Without `details`: the overall status and each component's status only. With `details=1` (needs `kernel:admin`): versions, durations, counts and error details.",
+        querystring: {
+          type: "object",
+          // Ajv turns only "true"/"false" into a boolean; `details=1` is what people type.
+          properties: { details: { type: "string", enum: ["1", "true", "0", "false"] } },
+        },
         response: { 200: body, 503: body },
       },
     },
-    async (_request, reply) => {
+    async (request, reply) => {
+      const details = request.query.details === "1" || request.query.details === "true";
+      if (details) requireAdministrator(request, deps);
       const [kernel, plugins] = await Promise.all([
         deps.health.run(),
         Promise.all(
@@ -105,7 +145,15 @@ export async function healthRoutes(app: FastifyInstance, deps: HttpDependencies)
           : kernel.status === "degraded" || pluginTrouble
             ? "degraded"
             : "ok";
-      return reply.status(status === "down" ? 503 : 200).send({
+      const httpStatus = status === "down" ? 503 : 200;
+      if (!details) {
+        return reply.status(httpStatus).send({
+          status,
+          checks: kernel.checks.map((entry) => ({ name: entry.name, status: entry.status })),
+          plugins: plugins.map((plugin) => ({ name: plugin.name, status: plugin.status })),
+        });
+      }
+      return reply.status(httpStatus).send({
         status,
         version: deps.kernelVersion,
         environment: deps.settings.environment,
