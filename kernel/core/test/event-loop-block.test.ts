@@ -22,7 +22,7 @@ describe("a route that holds the event loop", () => {
     const loopCheck = async () => {
       const response = await inject(t.kernel, {
         method: "GET",
-        url: "/health",
+        url: "/health?details=1",
         headers: { authorization: `Bearer ${await t.login()}` },
       });
       const checks = response.json().checks as Array<{

@@ -7,9 +7,14 @@ import { toast, toastError } from "../components/roa-toast.js";
 import { ApiError } from "../core/api-error.js";
 import { formatDateTime } from "../core/format.js";
 import { api } from "../core/http.js";
-import { locale, t } from "../core/i18n.js";
+import { locale, lookupMessage, t } from "../core/i18n.js";
 import { session } from "../core/session.js";
-import { type PluginInfo, pluginTitle, shellState } from "../core/shell-state.js";
+import {
+  type PluginInfo,
+  pluginDescription,
+  pluginTitle,
+  shellState,
+} from "../core/shell-state.js";
 import { sharedStyles } from "../core/styles.js";
 import "../components/roa-error-card.js";
 import "../components/roa-table-scroll.js";
@@ -19,6 +24,31 @@ interface HealthPart {
   status: string;
   detail?: string;
   data?: Record<string, unknown>;
+}
+
+/** A check's name as people say it; a plugin's by its title; unknown ones as sent. */
+function componentLabel(name: string, plugins: readonly PluginInfo[]): string {
+  const plugin = plugins.find((candidate) => candidate.name === name);
+  if (plugin) return t("admin.plugin", { name: pluginTitle(plugin, locale()) });
+  return lookupMessage(locale(), `admin.check.${name}`) ?? name;
+}
+
+/**
+ * A check's data as "key: value" lines (nested objects as `l2.entries`), not JSON: the
+ * numbers an operator looks for, readable on a phone.
+ */
+export function healthFacts(data: Record<string, unknown>, prefix = ""): Array<[string, string]> {
+  const facts: Array<[string, string]> = [];
+  for (const [key, value] of Object.entries(data)) {
+    const name = prefix ? `${prefix}.${key}` : key;
+    if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+      facts.push(...healthFacts(value as Record<string, unknown>, name));
+    } else {
+      const text = Array.isArray(value) ? value.join(", ") : String(value ?? "—");
+      facts.push([name, typeof value === "number" ? value.toLocaleString(locale()) : text]);
+    }
+  }
+  return facts;
 }
 
 interface Health {
@@ -62,11 +92,31 @@ export class RoaAdmin extends LitElement {
         gap: var(--roa-space-1);
         flex-wrap: wrap;
       }
-      pre {
+      .buttons {
+        display: flex;
+        gap: var(--roa-space-1);
+        flex-wrap: wrap;
+      }
+      .facts {
+        margin: var(--roa-space-1) 0 0;
+        display: grid;
+        gap: 0.1rem;
+        font-size: 0.9em;
+      }
+      .facts div {
+        display: flex;
+        gap: var(--roa-space-1);
+        flex-wrap: wrap;
+      }
+      .facts dt {
+        color: var(--roa-text-muted);
+      }
+      .facts dt::after {
+        content: ":";
+      }
+      .facts dd {
         margin: 0;
-        white-space: pre-wrap;
         overflow-wrap: anywhere;
-        font-size: 0.8rem;
       }
     `,
   ];
@@ -124,7 +174,10 @@ export class RoaAdmin extends LitElement {
       <section class="card" aria-labelledby="plugins-heading">
         <div class="toolbar">
           <h2 id="plugins-heading">${t("admin.plugins")}</h2>
-          <button type="button" @click=${this.#load}>${t("admin.refresh")}</button>
+          <span class="buttons">
+            <button type="button" ?disabled=${this.busy !== ""} @click=${this.#rescan}>${t("admin.rescan")}</button>
+            <button type="button" @click=${this.#load}>${t("admin.refresh")}</button>
+          </span>
         </div>
         <roa-table-scroll>
           <table>
@@ -151,8 +204,15 @@ export class RoaAdmin extends LitElement {
     return html`<tr data-plugin=${plugin.name}>
       <td>
         <strong>${pluginTitle(plugin, locale())}</strong>
-        <div class="muted">${plugin.name}${plugin.description ? ` — ${plugin.description}` : ""}</div>
-        ${plugin.failure ? html`<div class="error-text">${plugin.failure.step}: ${plugin.failure.message}</div>` : nothing}
+        <div class="muted">${plugin.name}${pluginDescription(plugin, locale()) ? ` — ${pluginDescription(plugin, locale())}` : ""}</div>
+        ${
+          plugin.failure
+            ? html`<div class="error-text">${t("admin.failedAt", {
+                step: t(`admin.step.${plugin.failure.step}`),
+                message: plugin.failure.message,
+              })}</div>`
+            : nothing
+        }
       </td>
       <td>${plugin.version ?? "—"}</td>
       <td>
@@ -197,11 +257,17 @@ export class RoaAdmin extends LitElement {
           <tbody>
             ${parts.map(
               (part) => html`<tr>
-                <td>${part.name}</td>
+                <td>${componentLabel(part.name, this.plugins ?? [])}</td>
                 <td><span class="state ${part.status}">${t(`state.${part.status}`)}</span></td>
                 <td>
                   ${part.detail ?? ""}
-                  ${part.data ? html`<pre>${JSON.stringify(part.data)}</pre>` : nothing}
+                  ${
+                    part.data
+                      ? html`<dl class="facts">
+                          ${healthFacts(part.data).map(([key, value]) => html`<div><dt>${key}</dt><dd>${value}</dd></div>`)}
+                        </dl>`
+                      : nothing
+                  }
                 </td>
               </tr>`,
             )}
@@ -210,6 +276,30 @@ export class RoaAdmin extends LitElement {
       </roa-table-scroll>
     </section>`;
   }
+
+  /** Asks the kernel to read the plugin folders again (new, fixed or removed plugins). */
+  #rescan = async (): Promise<void> => {
+    this.busy = "*rescan";
+    try {
+      const result = await api.post<{ added: string[]; retried: string[]; removed: string[] }>(
+        "/api/kernel/plugins/rescan",
+      );
+      const names = (list: string[]) => (list.length > 0 ? list.join(", ") : t("admin.none"));
+      toast(
+        t("admin.rescanned", {
+          added: names(result.added),
+          retried: names(result.retried),
+          removed: names(result.removed),
+        }),
+        { kind: "success" },
+      );
+    } catch (error) {
+      toastError(error);
+    } finally {
+      this.busy = "";
+      await Promise.all([this.#load(), shellState.refreshPlugins().catch(() => false)]);
+    }
+  };
 
   async #act(plugin: PluginInfo, action: "enable" | "disable" | "reload"): Promise<void> {
     const name = pluginTitle(plugin, locale());

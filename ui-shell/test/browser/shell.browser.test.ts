@@ -162,12 +162,19 @@ describeBrowser("web shell", { timeout: 90_000 }, () => {
     await row.getByRole("button", { name: "Activează" }).waitFor();
     await nav(page).getByRole("link", { name: "Telegram" }).waitFor({ state: "detached" });
     await page.getByRole("heading", { name: "Stare sistem" }).waitFor();
-    // The details only an administrator gets from /health?details=1 (the cache's counts).
-    await page
-      .locator("section[aria-labelledby=health-heading]")
-      .getByText(/"maxEntries"/)
-      .waitFor();
+    // The details only an administrator gets from /health?details=1 (the cache's counts),
+    // as words in the user's language: named components, "key: value" lines, no JSON.
+    const healthSection = page.locator("section[aria-labelledby=health-heading]");
+    await healthSection.getByText("l1.maxEntries", { exact: true }).waitFor();
+    await healthSection.getByText("Baza de date a nucleului").waitFor();
+    expect(await healthSection.textContent()).not.toContain('{"');
+    // Plugin descriptions in Romanian (the manifest's ui.descriptions), not the English one.
+    const reportsRow = await page.locator("tr[data-plugin=reports]").textContent();
+    expect(reportsRow).not.toContain("Dashboard, client and supplier invoices");
     await screenshot(page, "shell-admin");
+    // Looking for new modules finds none here, and says so.
+    await page.getByRole("button", { name: "Caută module noi" }).click();
+    await page.getByText(/Module noi: niciunul/).waitFor();
 
     // A deep link to the disabled plugin says so instead of breaking.
     await page.goto("/telegram");
