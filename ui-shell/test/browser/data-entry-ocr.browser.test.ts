@@ -129,24 +129,20 @@ if (!HAVE_RECEIPTS) console.warn(`[data-entry UI with OCR] ${NO_RECEIPTS}`);
         );
       }
       // The scan is from 2020, a period the ERP has closed: the page warns (approval
-      // would be refused); the clerk books it in the open month instead.
+      // would be refused). Saved, it is in euro before the ERP's BNR rates: said, not
+      // guessed.
       await page.getByTestId("period-closed").waitFor();
-      const now = new Date();
-      await page
-        .getByLabel("Data", { exact: true })
-        .fill(`${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, "0")}-01`);
       await page.getByRole("button", { name: "Salvează modificările" }).click();
       await page.getByText("Modificările au fost salvate.").waitFor();
-      await page.getByTestId("period-closed").waitFor({ state: "detached" });
-      expect(await page.getByTestId("missing-fields").count()).toBe(0);
-      expect(await page.getByLabel("Total", { exact: true }).inputValue()).toBe(total);
-
-      // The scan is from 2020, before the ERP's BNR rates: said, not guessed. Dated
-      // inside them, the entries are proposed in lei at the rate, both amounts shown.
       await page.getByTestId("notice-NO_EXCHANGE_RATE").waitFor();
+      // The clerk books it on a recent day: an open period, with a rate. The entries are
+      // then proposed in lei at that rate, both amounts shown.
       await page.getByLabel("Data", { exact: true }).fill(recentWeekday());
       await page.getByRole("button", { name: "Salvează modificările" }).click();
+      await page.getByTestId("period-closed").waitFor({ state: "detached" });
       await page.getByTestId("notice-NO_EXCHANGE_RATE").waitFor({ state: "detached" });
+      expect(await page.getByTestId("missing-fields").count()).toBe(0);
+      expect(await page.getByLabel("Total", { exact: true }).inputValue()).toBe(total);
       await page.getByRole("button", { name: "Propune" }).click();
       await waitForText(page.getByRole("status"), "Debit = credit");
       const lei = await page.getByTestId("credit-total").textContent();
