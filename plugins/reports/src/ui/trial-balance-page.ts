@@ -17,6 +17,7 @@ import {
   sharedStyles,
   t,
 } from "@roa2web/ui-shell/api";
+import { TRIAL_BALANCE_COLUMNS } from "../trial-balance-rules.js";
 import "./export-buttons.js";
 import { LatestRequest } from "./latest-request.js";
 import { type PeriodView, pageStyles, ReportPage, reportQuery, tCount } from "./report-page.js";
@@ -30,16 +31,8 @@ import {
   trialBalanceReportFilters,
 } from "./report-query.js";
 
-const COLUMNS = [
-  "opening_debit",
-  "opening_credit",
-  "period_debit",
-  "period_credit",
-  "total_debit",
-  "total_credit",
-  "closing_debit",
-  "closing_credit",
-] as const;
+// One list for the report, its files and this page (a pure module, bundled here).
+const COLUMNS = TRIAL_BALANCE_COLUMNS;
 type Amounts = Record<(typeof COLUMNS)[number], number>;
 
 interface Line extends Amounts {
