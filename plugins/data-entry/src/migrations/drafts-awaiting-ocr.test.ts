@@ -1,38 +1,18 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { DataSource } from "typeorm";
 import { afterEach, describe, expect, it } from "vitest";
+import {
+  migrationDatabaseFile,
+  openMigrated,
+  removeMigrationFolders,
+} from "../test/migration-database.js";
 import { CreateReceipts1764100000000 } from "./1764100000000-create-receipts.js";
 import { DraftsAwaitingOcr1764200000000 } from "./1764200000000-drafts-awaiting-ocr.js";
 
-const folders: string[] = [];
-afterEach(() => {
-  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
-});
-
-/** Opens the file as the kernel does: foreign keys on, migrations in one transaction. */
-async function open(file: string, migrations: Array<new () => object>): Promise<DataSource> {
-  const dataSource = new DataSource({
-    type: "better-sqlite3",
-    database: file,
-    migrations: migrations as never,
-    migrationsTransactionMode: "all",
-    prepareDatabase: (db: { pragma(sql: string): unknown }) => {
-      db.pragma("foreign_keys = ON");
-    },
-  });
-  await dataSource.initialize();
-  await dataSource.runMigrations({ transaction: "all" });
-  return dataSource;
-}
+afterEach(removeMigrationFolders);
 
 describe("migration DraftsAwaitingOcr1764200000000", () => {
   it("keeps every receipt with its entries, history and attachments, and their cascade", async () => {
-    const folder = mkdtempSync(path.join(os.tmpdir(), "data-entry-migration-"));
-    folders.push(folder);
-    const file = path.join(folder, "data-entry.db");
-    const before = await open(file, [CreateReceipts1764100000000]);
+    const file = migrationDatabaseFile();
+    const before = await openMigrated(file, [CreateReceipts1764100000000]);
     await before.query(
       `INSERT INTO receipts VALUES (7, 1, 'APPROVED', 'OMV', 'RO1', '2026-01-15', 121, 21, 'RON', NULL, 'clerk', '2026-01-15', '2026-01-15', NULL)`,
     );
@@ -47,7 +27,10 @@ describe("migration DraftsAwaitingOcr1764200000000", () => {
     );
     await before.destroy();
 
-    const after = await open(file, [CreateReceipts1764100000000, DraftsAwaitingOcr1764200000000]);
+    const after = await openMigrated(file, [
+      CreateReceipts1764100000000,
+      DraftsAwaitingOcr1764200000000,
+    ]);
     const count = async (table: string) =>
       Number((await after.query(`SELECT COUNT(*) AS n FROM ${table}`))[0].n);
     expect(await count("receipts")).toBe(1);

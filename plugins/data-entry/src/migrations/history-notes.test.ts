@@ -1,36 +1,20 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { DataSource } from "typeorm";
 import { afterEach, describe, expect, it } from "vitest";
+import {
+  migrationDatabaseFile,
+  openMigrated,
+  removeMigrationFolders,
+} from "../test/migration-database.js";
 import { CreateReceipts1764100000000 } from "./1764100000000-create-receipts.js";
 import { DraftsAwaitingOcr1764200000000 } from "./1764200000000-drafts-awaiting-ocr.js";
 import { HistoryNotes1764400000000 } from "./1764400000000-history-notes.js";
 
-const folders: string[] = [];
-afterEach(() => {
-  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
-});
-
-async function open(file: string, migrations: Array<new () => object>): Promise<DataSource> {
-  const dataSource = new DataSource({
-    type: "better-sqlite3",
-    database: file,
-    migrations: migrations as never,
-    migrationsTransactionMode: "all",
-  });
-  await dataSource.initialize();
-  await dataSource.runMigrations({ transaction: "all" });
-  return dataSource;
-}
+afterEach(removeMigrationFolders);
 
 describe("migration HistoryNotes1764400000000", () => {
   it("turns the English OCR notes already stored into codes, and leaves moves alone", async () => {
-    const folder = mkdtempSync(path.join(os.tmpdir(), "data-entry-migration-"));
-    folders.push(folder);
-    const file = path.join(folder, "data-entry.db");
+    const file = migrationDatabaseFile();
     const earlier = [CreateReceipts1764100000000, DraftsAwaitingOcr1764200000000];
-    const before = await open(file, earlier);
+    const before = await openMigrated(file, earlier);
     await before.query(
       `INSERT INTO receipts VALUES (7, 1, 'REJECTED', 'OMV', 'RO1', '2026-01-15', 121, 21, 'RON', NULL, 'clerk', '2026-01-15', '2026-01-15', 'Filled by OCR (confidence 0.5): x', 'done', NULL)`,
     );
@@ -43,7 +27,7 @@ describe("migration HistoryNotes1764400000000", () => {
     );
     await before.destroy();
 
-    const after = await open(file, [...earlier, HistoryNotes1764400000000]);
+    const after = await openMigrated(file, [...earlier, HistoryNotes1764400000000]);
     const rows: Array<{ note_code: string | null; note_params: string | null; reason: string }> =
       await after.query(
         `SELECT note_code, note_params, reason FROM receipt_transitions ORDER BY id`,

@@ -1,40 +1,20 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { DataSource } from "typeorm";
 import { afterEach, describe, expect, it } from "vitest";
+import {
+  migrationDatabaseFile,
+  openMigrated,
+  removeMigrationFolders,
+} from "../test/migration-database.js";
 import { CreateReceipts1764100000000 } from "./1764100000000-create-receipts.js";
 import { DraftsAwaitingOcr1764200000000 } from "./1764200000000-drafts-awaiting-ocr.js";
 import { ReceiptsInLei1764900000000 } from "./1764900000000-receipts-in-lei.js";
 
-const folders: string[] = [];
-afterEach(() => {
-  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
-});
-
-/** Opens the file as the kernel does: foreign keys on, migrations in one transaction. */
-async function open(file: string, migrations: Array<new () => object>): Promise<DataSource> {
-  const dataSource = new DataSource({
-    type: "better-sqlite3",
-    database: file,
-    migrations: migrations as never,
-    migrationsTransactionMode: "all",
-    prepareDatabase: (db: { pragma(sql: string): unknown }) => {
-      db.pragma("foreign_keys = ON");
-    },
-  });
-  await dataSource.initialize();
-  await dataSource.runMigrations({ transaction: "all" });
-  return dataSource;
-}
+afterEach(removeMigrationFolders);
 
 describe("migration ReceiptsInLei1764900000000", () => {
   it("adds the rate and the currency amounts, keeping receipts and entries as they were", async () => {
-    const folder = mkdtempSync(path.join(os.tmpdir(), "data-entry-migration-"));
-    folders.push(folder);
-    const file = path.join(folder, "data-entry.db");
+    const file = migrationDatabaseFile();
     const earlier = [CreateReceipts1764100000000, DraftsAwaitingOcr1764200000000];
-    const before = await open(file, earlier);
+    const before = await openMigrated(file, earlier);
     await before.query(
       `INSERT INTO receipts (id, company_id, status, merchant, tax_id, date, total, vat, currency, created_by, created_at, updated_at) VALUES (7, 1, 'APPROVED', 'OMV', 'RO1590082', '2026-01-15', 121, 21, 'RON', 'clerk', '2026-01-15', '2026-01-15')`,
     );
@@ -43,7 +23,7 @@ describe("migration ReceiptsInLei1764900000000", () => {
     );
     await before.destroy();
 
-    const after = await open(file, [...earlier, ReceiptsInLei1764900000000]);
+    const after = await openMigrated(file, [...earlier, ReceiptsInLei1764900000000]);
     const [receipt] = await after.query("SELECT * FROM receipts");
     expect(receipt).toMatchObject({
       id: 7,
