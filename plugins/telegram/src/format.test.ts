@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { commandArgument, pickPeriod, visibleCompanies } from "./bot.js";
+import { visibleCompanies } from "./bot/accounts.js";
+import { commandArgument } from "./bot/linking.js";
+import { pickPeriod } from "./bot/report-commands.js";
 import {
   type DashboardView,
   escapeHtml,

@@ -5,11 +5,13 @@
  * get 409 Conflict).
  */
 import { definePlugin, type HealthStatus, type PluginContext } from "@roa2web/plugin-sdk";
-import { BOT, botOf, TelegramBot } from "./bot.js";
+import { BOT, botOf, TelegramBot } from "./bot/telegram-bot.js";
 import { LinkCodeEntity, LinkEntity, PendingPhotoEntity } from "./entities.js";
 import { CODE_PURGE_INTERVAL_MS, LinkStore } from "./link-store.js";
 import { CreateTelegram1764100000000 } from "./migrations/1764100000000-create-telegram.js";
 import { PendingPhotos1764300000000 } from "./migrations/1764300000000-pending-photos.js";
+import { type DataEntryReceipts, RECEIPTS_SERVICE } from "./receipts-contract.js";
+import type { ReportsLookup } from "./reports-contract.js";
 import { readTelegramSettings } from "./settings.js";
 
 /**
@@ -55,7 +57,11 @@ export default definePlugin({
       maxPhotoBytes: settings.maxPhotoBytes,
       store: LinkStore.of(ctx),
       erp: ctx.erp,
-      services: ctx.services,
+      services: {
+        grantsOf: (userId) => ctx.services.require("kernel.users").grantsOf(userId),
+        reports: () => ctx.services.get("reports.queries") as ReportsLookup | undefined,
+        receipts: () => ctx.services.get(RECEIPTS_SERVICE) as DataEntryReceipts | undefined,
+      },
       logger: ctx.logger,
     });
     ctx.register(BOT, bot);

@@ -10,7 +10,7 @@ import {
   UnauthorizedError,
 } from "@roa2web/plugin-sdk";
 import type { Update } from "telegraf/types";
-import { botOf } from "../bot.js";
+import { botOf } from "../bot/telegram-bot.js";
 import { webhookSchema } from "../schemas.js";
 import { SECRET_HEADER, secretMatches } from "../webhook.js";
 

@@ -1,6 +1,6 @@
 /** /api/telegram/auth/*: link codes, link status, unlink from the web. */
 import { defineRoutes, requireUser } from "@roa2web/plugin-sdk";
-import { botOf } from "../../bot.js";
+import { botOf } from "../../bot/telegram-bot.js";
 import { BotNotConfiguredError } from "../../errors.js";
 import { LinkStore } from "../../link-store.js";
 import { createCodeSchema, linkStatusSchema, unlinkSchema } from "../../schemas.js";

@@ -1,0 +1,78 @@
+/**
+ * Who is writing and what they may do now: the link of a Telegram user, the linked
+ * roa2web user's current grants (read from the kernel at every command, so a revoked
+ * grant takes effect at once) and the companies they may see. Shared by every part
+ * of the bot.
+ */
+import { type ErpClient, hasPermission } from "@roa2web/plugin-sdk";
+import type { Context } from "telegraf";
+import type { CompanyGrant, Link } from "../entities.js";
+import { MESSAGES } from "../format.js";
+import type { LinkStore } from "../link-store.js";
+import type { BotServices } from "./services.js";
+
+export interface CompanyRow {
+  id: number;
+  code: string;
+  name: string;
+  currency: string;
+}
+
+/** What a linked user may do and see, as the bot checks it. */
+export interface Grants {
+  userId: number;
+  username: string;
+  permissions: readonly string[];
+  companies: CompanyGrant;
+}
+
+export const HTML = { parse_mode: "HTML" } as const;
+
+export function visibleCompanies(all: CompanyRow[], grant: CompanyGrant): CompanyRow[] {
+  return grant === "*" ? all : all.filter((company) => grant.includes(company.id));
+}
+
+export class Accounts {
+  constructor(
+    readonly store: LinkStore,
+    private readonly erp: ErpClient,
+    private readonly services: BotServices,
+  ) {}
+
+  /** The sender's link; tells them how to link (and returns null) when there is none. */
+  async linkOf(ctx: Context): Promise<Link | null> {
+    const from = ctx.from;
+    if (from === undefined) return null;
+    const link = await this.store.findByTelegramUser(from.id);
+    if (link === null) await ctx.reply(MESSAGES.notLinked, HTML);
+    return link;
+  }
+
+  /**
+   * The linked user's grants as the kernel holds them now, read for every command and
+   * every page. Undefined when the account is gone or disabled, or no longer holds
+   * telegram:link (the permission to use the bot at all).
+   */
+  async grantsOf(userId: number): Promise<Grants | undefined> {
+    const grants = await this.services.grantsOf(userId);
+    if (grants === undefined || !hasPermission(grants.permissions, "telegram:link")) {
+      return undefined;
+    }
+    return {
+      userId,
+      username: grants.username,
+      permissions: grants.permissions,
+      companies: grants.companies,
+    };
+  }
+
+  allCompanies(): Promise<CompanyRow[]> {
+    return this.erp.query<CompanyRow & Record<string, unknown>>(
+      "SELECT id, code, name, currency FROM companies ORDER BY id",
+    );
+  }
+
+  async companiesOf(grants: Grants): Promise<CompanyRow[]> {
+    return visibleCompanies(await this.allCompanies(), grants.companies);
+  }
+}

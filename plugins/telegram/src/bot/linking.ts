@@ -1,0 +1,74 @@
+/**
+ * Linking a chat to a roa2web account: `/link CODE` (or `/start CODE` from a
+ * t.me/<bot>?start=CODE link) redeems a single-use code, with failed attempts
+ * counted per Telegram user; `/unlink` removes the link.
+ */
+import type { Logger } from "@roa2web/plugin-sdk";
+import type { Context } from "telegraf";
+import { AttemptLimiter } from "../attempts.js";
+import { looksLikeCode } from "../codes.js";
+import { linkedMessage, MESSAGES } from "../format.js";
+import { type Accounts, HTML } from "./accounts.js";
+
+/** Text after the command: "/link ABCD-2345" → "ABCD-2345". */
+export function commandArgument(text: string | undefined): string {
+  if (text === undefined) return "";
+  return text.trim().split(/\s+/).slice(1).join(" ");
+}
+
+export class Linking {
+  private readonly limiter = new AttemptLimiter();
+
+  constructor(
+    private readonly accounts: Accounts,
+    private readonly logger: Logger,
+  ) {}
+
+  async link(ctx: Context): Promise<void> {
+    const from = ctx.from;
+    const chat = ctx.chat;
+    if (from === undefined || chat === undefined) return;
+    const store = this.accounts.store;
+    const text = ctx.message !== undefined && "text" in ctx.message ? ctx.message.text : undefined;
+    const code = commandArgument(text);
+    if (code === "") {
+      const existing = await store.findByTelegramUser(from.id);
+      await ctx.reply(existing === null ? `${MESSAGES.notLinked}` : MESSAGES.help, HTML);
+      return;
+    }
+    if (!this.limiter.allowed(from.id)) {
+      await ctx.reply(MESSAGES.tooManyAttempts, HTML);
+      return;
+    }
+    const result = looksLikeCode(code)
+      ? await store.redeem(code, { userId: from.id, chatId: chat.id })
+      : ({ ok: false, problem: "unknown" } as const);
+    if (!result.ok) {
+      this.limiter.fail(from.id);
+      const message =
+        result.problem === "expired"
+          ? MESSAGES.codeExpired
+          : result.problem === "used"
+            ? MESSAGES.codeUsed
+            : MESSAGES.codeUnknown;
+      await ctx.reply(message, HTML);
+      return;
+    }
+    this.limiter.reset(from.id);
+    const grants = await this.accounts.grantsOf(result.link.userId);
+    const companies = grants === undefined ? [] : await this.accounts.companiesOf(grants);
+    const first = companies[0];
+    if (first !== undefined) await store.setCurrentCompany(from.id, first.id);
+    this.logger.info(
+      { userId: result.link.userId, telegramUserId: from.id },
+      "Telegram account linked",
+    );
+    await ctx.reply(linkedMessage(result.link.displayName, first?.name ?? null), HTML);
+  }
+
+  async unlink(ctx: Context): Promise<void> {
+    if (ctx.from === undefined) return;
+    const removed = await this.accounts.store.unlinkTelegramUser(ctx.from.id);
+    await ctx.reply(removed ? MESSAGES.unlinked : MESSAGES.notLinked, HTML);
+  }
+}

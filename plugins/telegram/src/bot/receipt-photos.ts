@@ -1,0 +1,265 @@
+/**
+ * Receipts sent as photos: a photo or image file from a linked user becomes a DRAFT
+ * receipt in data-entry (downloaded within the size limit), of the chat's current
+ * company or of the one the user picks from buttons, and what OCR read follows in a
+ * second message.
+ */
+import { readFile, stat } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { hasPermission, isRoaError, type Logger } from "@roa2web/plugin-sdk";
+import { type Context, Markup, type Telegram } from "telegraf";
+import type { Link } from "../entities.js";
+import {
+  draftCreated,
+  escapeHtml,
+  formatOcr,
+  MESSAGES,
+  NOTICES,
+  photoTooLarge,
+  plainText,
+  receiptUnreadable,
+} from "../format.js";
+import {
+  decodeReceiptCompany,
+  encodeReceiptCompany,
+  type IncomingImage,
+  imageOf,
+  readLimited,
+  type StoredPendingImages,
+} from "../photos.js";
+import type { DataEntryReceipts } from "../receipts-contract.js";
+import { type Accounts, type CompanyRow, type Grants, HTML } from "./accounts.js";
+import type { BotServices } from "./services.js";
+
+interface ReceiptScope {
+  grants: Grants;
+  receipts: DataEntryReceipts;
+}
+
+export interface ReceiptPhotosOptions {
+  /** The largest receipt image downloaded from Telegram. */
+  maxPhotoBytes: number;
+  logger: Logger;
+}
+
+export class ReceiptPhotos {
+  private pendingStore: StoredPendingImages | undefined;
+
+  constructor(
+    private readonly accounts: Accounts,
+    private readonly services: BotServices,
+    private readonly telegram: Telegram,
+    private readonly options: ReceiptPhotosOptions,
+  ) {}
+
+  /** Photos waiting for the company question, in the plugin's SQLite. */
+  private get pendingImages(): StoredPendingImages {
+    this.pendingStore ??= this.accounts.store.pendingPhotos();
+    return this.pendingStore;
+  }
+
+  /**
+   * A photo or image file from a linked user: checks the grant and that data-entry
+   * runs, then makes it a DRAFT receipt of the chat's current company (or the user's
+   * only one), or asks which one with buttons when neither settles it.
+   */
+  async receiveImage(ctx: Context): Promise<void> {
+    const link = await this.accounts.linkOf(ctx);
+    if (link === null || ctx.from === undefined || ctx.chat === undefined) return;
+    const reply = (text: string) => ctx.reply(text, HTML);
+    const image = imageOf((ctx.message ?? {}) as Parameters<typeof imageOf>[0]);
+    if (image === undefined) {
+      await reply(MESSAGES.notAnImage);
+      return;
+    }
+    const scope = await this.receiptScope(link, reply);
+    if (scope === undefined) return;
+    if (image.size !== undefined && image.size > this.options.maxPhotoBytes) {
+      await reply(photoTooLarge(this.options.maxPhotoBytes));
+      return;
+    }
+    const companies = await this.accounts.companiesOf(scope.grants);
+    // The chat's current company (chosen with /companies) when the user still sees it,
+    // else the only one; the question only when neither settles it.
+    const current = companies.find((company) => company.id === link.currentCompanyId);
+    const settled = current ?? (companies.length === 1 ? companies[0] : undefined);
+    if (settled !== undefined) {
+      await this.createReceipt(link, scope, image, settled, reply);
+      return;
+    }
+    if (companies.length === 0) {
+      await reply(MESSAGES.noCompanies);
+      return;
+    }
+    const token = await this.pendingImages.add({
+      ...image,
+      owner: ctx.from.id,
+      chatId: ctx.chat.id,
+    });
+    const buttons = companies.map((company) => [
+      Markup.button.callback(
+        `${company.id === link.currentCompanyId ? "✓ " : ""}${company.name}`,
+        encodeReceiptCompany(company.id, token),
+      ),
+    ]);
+    await ctx.reply(MESSAGES.whichCompany, { ...HTML, ...Markup.inlineKeyboard(buttons) });
+  }
+
+  /** The answer to "which company is this receipt for?". */
+  async chooseReceiptCompany(ctx: Context): Promise<void> {
+    const query = ctx.callbackQuery;
+    const choice =
+      query !== undefined && "data" in query ? decodeReceiptCompany(query.data) : undefined;
+    if (choice === undefined || ctx.from === undefined) {
+      await ctx.answerCbQuery(NOTICES.staleButton);
+      return;
+    }
+    const pending = await this.pendingImages.peek(choice.token);
+    if (pending === undefined) {
+      await ctx.answerCbQuery(NOTICES.photoGone);
+      return;
+    }
+    if (pending.owner !== ctx.from.id) {
+      await ctx.answerCbQuery(NOTICES.foreignList);
+      return;
+    }
+    const link = await this.accounts.store.findByTelegramUser(ctx.from.id);
+    if (link === null) {
+      await ctx.answerCbQuery(NOTICES.notLinked);
+      return;
+    }
+    let notice = "";
+    const scope = await this.receiptScope(link, async (text) => {
+      notice = plainText(text);
+    });
+    if (scope === undefined) {
+      await ctx.answerCbQuery(notice);
+      return;
+    }
+    const company = (await this.accounts.companiesOf(scope.grants)).find(
+      (row) => row.id === choice.companyId,
+    );
+    if (company === undefined) {
+      await ctx.answerCbQuery(NOTICES.companyNotVisible);
+      return;
+    }
+    if ((await this.pendingImages.take(choice.token)) === undefined) {
+      // Pressed twice: the first press is already creating the receipt.
+      await ctx.answerCbQuery(NOTICES.photoGone);
+      return;
+    }
+    await ctx.answerCbQuery();
+    await ctx.editMessageText(`Receipt for <b>${escapeHtml(company.name)}</b>.`, HTML);
+    await this.createReceipt(link, scope, pending, company, (text) =>
+      this.telegram.sendMessage(pending.chatId, text, HTML),
+    );
+  }
+
+  /**
+   * What a receipt needs: current grants, data-entry:write, and the data-entry plugin
+   * running (its service looked up now). Undefined after `refuse` was told why not.
+   */
+  private async receiptScope(
+    link: Link,
+    refuse: (html: string) => Promise<unknown>,
+  ): Promise<ReceiptScope | undefined> {
+    const grants = await this.accounts.grantsOf(link.userId);
+    if (grants === undefined) {
+      await refuse(MESSAGES.accountGone);
+      return undefined;
+    }
+    if (!hasPermission(grants.permissions, "data-entry:write")) {
+      await refuse(MESSAGES.noReceiptPermission);
+      return undefined;
+    }
+    const receipts = this.services.receipts();
+    if (receipts === undefined) {
+      await refuse(MESSAGES.receiptsOff);
+      return undefined;
+    }
+    return { grants, receipts };
+  }
+
+  /**
+   * Downloads the image, hands it to data-entry as a DRAFT receipt, says so, and
+   * sends what OCR read when it is done (without holding up the update).
+   */
+  private async createReceipt(
+    link: Link,
+    scope: ReceiptScope,
+    image: IncomingImage,
+    company: CompanyRow,
+    reply: (html: string) => Promise<unknown>,
+  ): Promise<void> {
+    const logger = this.options.logger;
+    let bytes: Buffer | "too-large";
+    try {
+      bytes = await this.download(image);
+    } catch (error) {
+      logger.warn({ err: error, fileId: image.fileId }, "Telegram file download failed");
+      await reply(MESSAGES.downloadFailed);
+      return;
+    }
+    if (bytes === "too-large") {
+      await reply(photoTooLarge(this.options.maxPhotoBytes));
+      return;
+    }
+    let created: Awaited<ReturnType<DataEntryReceipts["createDraftFromImage"]>>;
+    try {
+      created = await scope.receipts.createDraftFromImage({
+        userId: link.userId,
+        companyId: company.id,
+        fileName: image.fileName,
+        bytes,
+        caller: { companies: scope.grants.companies, permissions: scope.grants.permissions },
+      });
+    } catch (error) {
+      if (isRoaError(error) && error.statusCode < 500) {
+        await reply(`Could not create the receipt: ${escapeHtml(error.message)}`);
+        return;
+      }
+      throw error;
+    }
+    const receiptId = created.receipt.id;
+    logger.info(
+      { userId: link.userId, companyId: company.id, receiptId },
+      "Draft receipt created from a Telegram photo",
+    );
+    await reply(draftCreated(receiptId));
+    void created.ocr
+      .then(
+        (fields) =>
+          fields === null
+            ? receiptUnreadable(receiptId)
+            : formatOcr(receiptId, fields, company.currency),
+        (error: unknown) => {
+          logger.warn({ err: error, receiptId }, "OCR of a Telegram receipt failed");
+          return receiptUnreadable(receiptId);
+        },
+      )
+      .then((text) => reply(text))
+      .catch((error: unknown) =>
+        logger.warn({ err: error, receiptId }, "Could not send the OCR result"),
+      );
+  }
+
+  /**
+   * The file's bytes from the Bot API, at most maxPhotoBytes: checked against the
+   * size getFile reports and again while reading. The URL holds the token: never log it.
+   */
+  private async download(image: IncomingImage): Promise<Buffer | "too-large"> {
+    const max = this.options.maxPhotoBytes;
+    const file = await this.telegram.getFile(image.fileId);
+    if (file.file_size !== undefined && file.file_size > max) return "too-large";
+    const url = await this.telegram.getFileLink(file);
+    if (url.protocol === "file:") {
+      // A local Bot API server (--local) answers with a path on this machine.
+      const path = fileURLToPath(url);
+      if ((await stat(path)).size > max) return "too-large";
+      return readFile(path);
+    }
+    const response = await fetch(url, { signal: AbortSignal.timeout(30_000) });
+    if (!response.ok) throw new Error(`Telegram file download answered HTTP ${response.status}`);
+    return readLimited(response.body, max);
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * The Telegram bot of one plugin instance: puts the parts together and says which
+ * update goes to which part. Each part has one job: `transport` (polling or webhook,
+ * stop, health), `accounts` (link and current grants), `linking` (/link, /unlink),
+ * `reports` (/companies, /dashboard, /invoices, /treasury and their pages), `photos`
+ * (receipt photos → drafts). The texts are in ../format.ts.
+ */
+import type { ErpClient, Logger } from "@roa2web/plugin-sdk";
+import { message } from "telegraf/filters";
+import type { Update } from "telegraf/types";
+import { MESSAGES, NOTICES } from "../format.js";
+import type { LinkStore } from "../link-store.js";
+import { PAGE_LABEL_DATA } from "../paging.js";
+import type { WebhookSettings } from "../settings.js";
+import { Accounts, HTML } from "./accounts.js";
+import { Linking } from "./linking.js";
+import { ReceiptPhotos } from "./receipt-photos.js";
+import { ReportCommands } from "./report-commands.js";
+import type { BotServices } from "./services.js";
+import { BotTransport, type TransportHealth } from "./transport.js";
+
+export interface BotOptions {
+  token: string;
+  apiRoot: string;
+  handlerTimeoutMs: number;
+  /** Rows per page of a list (invoices, treasury accounts, companies). */
+  pageSize: number;
+  /** The largest receipt image downloaded from Telegram. */
+  maxPhotoBytes: number;
+  /** Webhook mode when set; long polling otherwise. */
+  webhook?: WebhookSettings | undefined;
+  store: LinkStore;
+  erp: ErpClient;
+  services: BotServices;
+  logger: Logger;
+}
+
+export class TelegramBot {
+  private readonly transport: BotTransport;
+
+  constructor(options: BotOptions) {
+    const { logger, store, erp, services } = options;
+    this.transport = new BotTransport(options);
+    const accounts = new Accounts(store, erp, services);
+    const linking = new Linking(accounts, logger);
+    const reports = new ReportCommands(accounts, services, erp, options.pageSize);
+    const photos = new ReceiptPhotos(accounts, services, this.transport.telegraf.telegram, {
+      maxPhotoBytes: options.maxPhotoBytes,
+      logger,
+    });
+
+    const bot = this.transport.telegraf;
+    bot.start((ctx) => linking.link(ctx));
+    bot.command("link", (ctx) => linking.link(ctx));
+    bot.help((ctx) => ctx.reply(MESSAGES.help, HTML));
+    bot.command("unlink", (ctx) => linking.unlink(ctx));
+    bot.command("companies", (ctx) => reports.showList(ctx, "companies"));
+    bot.command("dashboard", (ctx) => reports.dashboard(ctx));
+    bot.command("invoices", (ctx) => reports.showList(ctx, "invoices"));
+    bot.command("treasury", (ctx) => reports.showList(ctx, "treasury"));
+    bot.action(/^company:(\d+)$/, (ctx) => reports.chooseCompany(ctx, Number(ctx.match[1])));
+    bot.on(message("photo"), (ctx) => photos.receiveImage(ctx));
+    bot.on(message("document"), (ctx) => photos.receiveImage(ctx));
+    bot.action(/^rc:/, (ctx) => photos.chooseReceiptCompany(ctx));
+    bot.action(PAGE_LABEL_DATA, (ctx) => ctx.answerCbQuery());
+    bot.action(/^pg:/, (ctx) => reports.turnPage(ctx));
+    // Buttons of an older version of the bot, or data that is not ours.
+    bot.on("callback_query", (ctx) => ctx.answerCbQuery(NOTICES.staleButton));
+    bot.on("message", (ctx) => ctx.reply(MESSAGES.help, HTML));
+  }
+
+  /** The webhook settings in webhook mode; undefined while polling. */
+  get webhook(): WebhookSettings | undefined {
+    return this.transport.webhook;
+  }
+
+  /** Starts polling or registers the webhook, in the background. */
+  start(signal: AbortSignal): void {
+    this.transport.start(signal);
+  }
+
+  /** One webhook update, handled without waiting; false when not taken. */
+  receive(update: Update): boolean {
+    return this.transport.receive(update);
+  }
+
+  stop(timeoutMs?: number): Promise<void> {
+    return this.transport.stop(timeoutMs);
+  }
+
+  health(): TransportHealth {
+    return this.transport.health();
+  }
+}
+
+/** The name under which `start` registers the bot in the instance's container. */
+export const BOT = "telegram.bot";
+
+/** The running bot of a plugin instance, or undefined (no token, or not started). */
+export function botOf(context: { resolve(name: string): unknown }): TelegramBot | undefined {
+  try {
+    return context.resolve(BOT) as TelegramBot | undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,236 @@
+/**
+ * How updates reach the bot and how it is stopped: telegraf with long polling, or a
+ * webhook. Polling: `launch()` is never awaited (it resolves only when polling ends);
+ * `stop()` waits for launch to get far enough to be stoppable, then for polling to
+ * end, so a disabled plugin leaves no poller behind. Webhook: `start` registers the URL
+ * and secret with setWebhook; the plugin's route hands each update to `receive`.
+ * Every handler error is caught by `bot.catch`. What the bot *does* with an update is
+ * registered on `telegraf` by the parts (see telegram-bot.ts).
+ */
+import type { Logger } from "@roa2web/plugin-sdk";
+import { Telegraf } from "telegraf";
+import type { Update } from "telegraf/types";
+import type { WebhookSettings } from "../settings.js";
+import { RecentUpdates } from "../webhook.js";
+
+export interface TransportOptions {
+  token: string;
+  apiRoot: string;
+  handlerTimeoutMs: number;
+  /** Webhook mode when set; long polling otherwise. */
+  webhook?: WebhookSettings | undefined;
+  logger: Logger;
+}
+
+export type TransportHealth = {
+  mode: "polling" | "webhook";
+  connected: boolean;
+  last_update_at: string | null;
+  last_error: string | null;
+};
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class BotTransport {
+  /** The telegraf instance: the parts register their handlers on it. */
+  readonly telegraf: Telegraf;
+  private launching: Promise<void> | undefined;
+  private launchSettled = false;
+  private stopping = false;
+  private readonly stopped = new AbortController();
+  private connected = false;
+  private lastUpdateAt: Date | null = null;
+  private lastError: string | null = null;
+  private webhookSet = false;
+  private readonly recentUpdates = new RecentUpdates();
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  constructor(private readonly options: TransportOptions) {
+    this.telegraf = new Telegraf(options.token, {
+      handlerTimeout: options.handlerTimeoutMs,
+      telegram: { apiRoot: options.apiRoot },
+    });
+    this.telegraf.use(async (_ctx, next) => {
+      this.lastUpdateAt = new Date();
+      await next();
+    });
+    this.telegraf.catch((error, ctx) => {
+      this.options.logger.error(
+        { err: error, updateId: ctx.update.update_id },
+        "Telegram update failed",
+      );
+    });
+  }
+
+  /** The webhook settings in webhook mode; undefined while polling. */
+  get webhook(): WebhookSettings | undefined {
+    return this.options.webhook;
+  }
+
+  /** Whether `stop` was called: work started now would outlive the instance. */
+  get isStopping(): boolean {
+    return this.stopping;
+  }
+
+  /**
+   * Starts in the background: long polling, or registering the webhook. Either
+   * retries with a growing delay while the Bot API cannot be reached.
+   */
+  start(signal: AbortSignal): void {
+    const webhook = this.options.webhook;
+    if (webhook !== undefined) {
+      this.launching = this.registerWebhook(webhook, signal).finally(() => {
+        this.launchSettled = true;
+      });
+      return;
+    }
+    this.launching = this.poll(signal).finally(() => {
+      this.launchSettled = true;
+      this.connected = false;
+    });
+  }
+
+  private async poll(signal: AbortSignal): Promise<void> {
+    let delay = 1000;
+    while (!this.stopping && !signal.aborted) {
+      try {
+        // Resolves when polling ends (stop), never while it runs.
+        await this.telegraf.launch({ dropPendingUpdates: false }, () => {
+          this.connected = true;
+          this.lastError = null;
+          this.options.logger.info(
+            { bot: this.telegraf.botInfo?.username },
+            "Telegram bot polling",
+          );
+        });
+        return;
+      } catch (error) {
+        this.failed(error, "Telegram bot could not poll; retrying");
+        // A failed launch leaves telegraf's polling object behind; a new launch replaces it.
+        await this.pause(delay, signal);
+        delay = Math.min(delay * 2, 60_000);
+      }
+    }
+  }
+
+  private async registerWebhook(webhook: WebhookSettings, signal: AbortSignal): Promise<void> {
+    let delay = 1000;
+    while (!this.stopping && !signal.aborted) {
+      try {
+        // handleUpdate would otherwise call getMe on the first update.
+        this.telegraf.botInfo ??= await this.telegraf.telegram.getMe();
+        // Pending updates are kept: Telegram delivers them to the new URL.
+        await this.telegraf.telegram.setWebhook(webhook.url, {
+          secret_token: webhook.secret,
+          drop_pending_updates: false,
+        });
+        if (this.stopping) return;
+        this.webhookSet = true;
+        this.connected = true;
+        this.lastError = null;
+        this.options.logger.info(
+          { bot: this.telegraf.botInfo.username, url: webhook.url },
+          "Telegram webhook set",
+        );
+        return;
+      } catch (error) {
+        this.failed(error, "Telegram webhook could not be set; retrying");
+        await this.pause(delay, signal);
+        delay = Math.min(delay * 2, 60_000);
+      }
+    }
+  }
+
+  private failed(error: unknown, message: string): void {
+    this.connected = false;
+    this.lastError = error instanceof Error ? error.message : String(error);
+    this.options.logger.warn({ err: error }, message);
+  }
+
+  /**
+   * Hands one webhook update to telegraf without waiting for it: the route answers
+   * Telegram at once, the handling goes on (bounded by handlerTimeout, errors to
+   * `bot.catch`). A redelivered update id is ignored. False when not taken.
+   */
+  receive(update: Update): boolean {
+    if (this.stopping || !this.recentUpdates.add(update.update_id)) return false;
+    this.track(
+      this.telegraf.handleUpdate(update).catch((error: unknown) => {
+        // handleUpdate catches handler errors itself; this is getMe failing.
+        this.options.logger.error(
+          { err: error, updateId: update.update_id },
+          "Telegram update failed",
+        );
+      }),
+    );
+    return true;
+  }
+
+  /** Work started outside an update (a notification): `stop` waits for it, bounded. */
+  track(work: Promise<unknown>): void {
+    const tracked = work.finally(() => this.inFlight.delete(tracked));
+    this.inFlight.add(tracked);
+  }
+
+  /**
+   * Stops polling and waits (bounded) until the last getUpdates call has ended; in
+   * webhook mode deletes the webhook if configured to; then waits for the updates and
+   * notifications being handled.
+   */
+  async stop(timeoutMs = 8000): Promise<void> {
+    this.stopping = true;
+    this.stopped.abort();
+    const deadline = Date.now() + timeoutMs;
+    const remaining = () => sleep(Math.max(0, deadline - Date.now()));
+    while (this.options.webhook === undefined && !this.launchSettled && Date.now() < deadline) {
+      try {
+        this.telegraf.stop("plugin stopping");
+        break;
+      } catch {
+        // "Bot is not running!": launch has not reached polling yet (getMe or
+        // deleteWebhook in flight). Try again shortly; `stopping` ends the retry loop.
+        await sleep(25);
+      }
+    }
+    if (this.launching !== undefined) await Promise.race([this.launching, remaining()]);
+    if (this.webhookSet && this.options.webhook?.deleteOnStop === true) {
+      try {
+        await Promise.race([
+          this.telegraf.telegram.deleteWebhook({ drop_pending_updates: false }),
+          remaining(),
+        ]);
+        this.options.logger.info("Telegram webhook deleted");
+      } catch (error) {
+        this.options.logger.warn({ err: error }, "Telegram webhook could not be deleted");
+      }
+    }
+    this.webhookSet = false;
+    this.connected = this.options.webhook === undefined ? this.connected : false;
+    if (this.inFlight.size > 0)
+      await Promise.race([Promise.allSettled(this.inFlight), remaining()]);
+  }
+
+  /** Waits `ms`, or less when the bot or the plugin instance stops. */
+  private pause(ms: number, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener("abort", done);
+        this.stopped.signal.removeEventListener("abort", done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal.addEventListener("abort", done, { once: true });
+      this.stopped.signal.addEventListener("abort", done, { once: true });
+    });
+  }
+
+  health(): TransportHealth {
+    return {
+      mode: this.options.webhook === undefined ? "polling" : "webhook",
+      connected: this.connected,
+      last_update_at: this.lastUpdateAt?.toISOString() ?? null,
+      last_error: this.lastError,
+    };
+  }
+}
