@@ -1,4 +1,4 @@
-/** The plugin's two tables as TypeORM EntitySchemas. */
+/** The plugin's tables as TypeORM EntitySchemas. */
 import { EntitySchema } from "typeorm";
 
 export type CompanyGrant = readonly number[] | "*";
@@ -34,6 +34,8 @@ export interface Link {
   permissions: string[];
   currentCompanyId: number | null;
   linkedAt: Date;
+  /** The chat's language (`ro`/`en`) as Telegram last reported it; null before it did. */
+  language: string | null;
 }
 
 export const LinkCodeEntity = new EntitySchema<LinkCode>({
@@ -68,6 +70,31 @@ export const LinkEntity = new EntitySchema<Link>({
     permissions: { type: "simple-json" },
     currentCompanyId: { name: "current_company_id", type: "integer", nullable: true },
     linkedAt: { name: "linked_at", type: "datetime" },
+    language: { type: "varchar", length: 8, nullable: true },
+  },
+});
+
+/** Which receipt notifications a Telegram user wants (see Notifications1764400000000). */
+export interface NotificationSettingsRow {
+  telegramUserId: number;
+  approvals: boolean;
+  outcomes: boolean;
+  updatedAt: Date;
+}
+
+export const NotificationSettingsEntity = new EntitySchema<NotificationSettingsRow>({
+  name: "TelegramNotificationSettings",
+  tableName: "notification_settings",
+  columns: {
+    telegramUserId: {
+      name: "telegram_user_id",
+      type: "bigint",
+      primary: true,
+      transformer: { to: (v: number) => v, from: (v: unknown) => Number(v) },
+    },
+    approvals: { type: "boolean", default: true },
+    outcomes: { type: "boolean", default: true },
+    updatedAt: { name: "updated_at", type: "datetime" },
   },
 });
 

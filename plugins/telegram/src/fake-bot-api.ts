@@ -18,6 +18,18 @@ export interface ApiCall {
 export interface TestUser {
   id: number;
   first_name: string;
+  /** The Telegram client's language (IETF tag), as Telegram sends it in `from`. */
+  language_code?: string;
+}
+
+/** The `from` of an update sent by a test user. */
+function fromOf(user: TestUser): Record<string, unknown> {
+  return {
+    id: user.id,
+    is_bot: false,
+    first_name: user.first_name,
+    ...(user.language_code === undefined ? {} : { language_code: user.language_code }),
+  };
 }
 
 export class FakeBotApi {
@@ -29,6 +41,10 @@ export class FakeBotApi {
   private waiters: Array<() => void> = [];
   /** Files the bot may download, by file_id; `size` is what getFile reports. */
   private readonly files = new Map<string, { bytes: Buffer; size: number | undefined }>();
+  /** Chats whose sendMessage fails, with Telegram's error (a user who blocked the bot: 403). */
+  private readonly failingChats = new Map<number, { code: number; description: string }>();
+  /** Button URLs sendMessage refuses (Telegram refuses localhost and bare hosts). */
+  private refusedButtonUrl: RegExp | undefined;
   url = "";
 
   constructor(private readonly pollWaitMs = 150) {
@@ -80,7 +96,7 @@ export class FakeBotApi {
         message_id: this.nextMessageId++,
         date: Math.floor(Date.now() / 1000),
         chat: { id: user.id, type: "private", first_name: user.first_name },
-        from: { id: user.id, is_bot: false, first_name: user.first_name },
+        from: fromOf(user),
         text,
         ...(command
           ? { entities: [{ type: "bot_command", offset: 0, length: command[0].length }] }
@@ -92,6 +108,19 @@ export class FakeBotApi {
   /** Makes a file downloadable; getFile reports `reportedSize` (default its length; null: no size). */
   addFile(fileId: string, bytes: Buffer, reportedSize: number | null = bytes.length): void {
     this.files.set(fileId, { bytes, size: reportedSize ?? undefined });
+  }
+
+  /** Makes every sendMessage to the chat fail with this error (default: the bot was blocked). */
+  failSendTo(
+    chatId: number,
+    error = { code: 403, description: "Forbidden: bot was blocked by the user" },
+  ): void {
+    this.failingChats.set(chatId, error);
+  }
+
+  /** Makes sendMessage refuse messages with a URL button matching the pattern (400). */
+  refuseButtonUrls(pattern: RegExp | undefined): void {
+    this.refusedButtonUrl = pattern;
   }
 
   /** Queues a photo message; `sizes` as Telegram sends them (smallest first). */
@@ -122,7 +151,7 @@ export class FakeBotApi {
         message_id: this.nextMessageId++,
         date: Math.floor(Date.now() / 1000),
         chat: { id: user.id, type: "private", first_name: user.first_name },
-        from: { id: user.id, is_bot: false, first_name: user.first_name },
+        from: fromOf(user),
         ...content,
       },
     });
@@ -136,7 +165,7 @@ export class FakeBotApi {
       update_id: this.nextUpdateId++,
       callback_query: {
         id,
-        from: { id: user.id, is_bot: false, first_name: user.first_name },
+        from: fromOf(user),
         chat_instance: "1",
         data,
         message: {
@@ -177,6 +206,11 @@ export class FakeBotApi {
     const method = match?.[1] ?? "unknown";
     const call: ApiCall = { method, body, at: Date.now() };
     this.calls.push(call);
+    const fail = (code: number, description: string) => {
+      call.result = { ok: false, error_code: code, description };
+      response.writeHead(code, { "content-type": "application/json" });
+      response.end(JSON.stringify({ ok: false, error_code: code, description }));
+    };
     const ok = (result: unknown) => {
       call.result = result;
       if (response.writableEnded || response.destroyed) return;
@@ -227,13 +261,24 @@ export class FakeBotApi {
         });
       }
       case "sendMessage":
-      case "editMessageText":
+      case "editMessageText": {
+        const failing =
+          method === "sendMessage" ? this.failingChats.get(Number(body.chat_id)) : undefined;
+        if (failing !== undefined) return fail(failing.code, failing.description);
+        const urls = JSON.stringify(body.reply_markup ?? {}).match(/"url":"[^"]*"/g) ?? [];
+        if (
+          this.refusedButtonUrl !== undefined &&
+          urls.some((url) => this.refusedButtonUrl?.test(url))
+        ) {
+          return fail(400, "Bad Request: BUTTON_URL_INVALID");
+        }
         return ok({
           message_id: this.nextMessageId++,
           date: Math.floor(Date.now() / 1000),
           chat: { id: body.chat_id, type: "private" },
           text: body.text,
         });
+      }
       default:
         response.writeHead(404, { "content-type": "application/json" });
         response.end(JSON.stringify({ ok: false, error_code: 404, description: "Not Found" }));

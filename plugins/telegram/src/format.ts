@@ -61,6 +61,7 @@ export const MESSAGES = {
     "/invoices – its overdue client invoices",
     "/treasury – its cash and bank balances",
     "Send a photo of a receipt – it becomes a draft receipt in roa2web, read by OCR",
+    "/notifications (/notificari) – receipt notifications on or off",
     "/unlink – unlink this Telegram account",
     "/help – this list",
   ].join("\n"),

@@ -9,6 +9,7 @@ import { openSqliteDataSource } from "../../../kernel/core/src/database/sqlite-d
 import { LinkCodeEntity, LinkEntity } from "./entities.js";
 import { CODE_PURGE_GRACE_MS, LinkStore } from "./link-store.js";
 import { CreateTelegram1764100000000 } from "./migrations/1764100000000-create-telegram.js";
+import { Notifications1764400000000 } from "./migrations/1764400000000-notifications.js";
 
 const user: AuthUser = {
   id: 7,
@@ -27,7 +28,7 @@ beforeAll(async () => {
     await openSqliteDataSource({
       file: path.join(directory, "telegram.db"),
       entities: [LinkCodeEntity, LinkEntity],
-      migrations: [CreateTelegram1764100000000],
+      migrations: [CreateTelegram1764100000000, Notifications1764400000000],
     })
   ).dataSource;
 });

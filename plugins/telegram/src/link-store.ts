@@ -3,6 +3,7 @@ import type { AuthUser, PluginContext } from "@roa2web/plugin-sdk";
 import { type DataSource, LessThan } from "typeorm";
 import { type CodeProblem, codeExpiry, codeProblem, generateCode, hashCode } from "./codes.js";
 import { type Link, type LinkCode, LinkCodeEntity, LinkEntity } from "./entities.js";
+import { NotificationPreferences } from "./notifications/preferences.js";
 import { StoredPendingImages } from "./photos.js";
 
 /** How long an expired code is kept before it is deleted. */
@@ -22,6 +23,11 @@ export class LinkStore {
   /** The photos waiting for the company question, in the same database. */
   pendingPhotos(): StoredPendingImages {
     return new StoredPendingImages(this.database);
+  }
+
+  /** Which receipt notifications each Telegram user wants, in the same database. */
+  notificationPreferences(): NotificationPreferences {
+    return new NotificationPreferences(this.database);
   }
 
   /** A new single-use code for this user, with a snapshot of their grants. */
@@ -49,7 +55,7 @@ export class LinkStore {
   /** Redeems a code for a Telegram user, in one transaction (single use). */
   redeem(
     code: string,
-    telegram: { userId: number; chatId: number },
+    telegram: { userId: number; chatId: number; language?: string | null },
     now = new Date(),
   ): Promise<RedeemResult> {
     return this.database.transaction(async (manager) => {
@@ -72,6 +78,7 @@ export class LinkStore {
           permissions: row.permissions,
           currentCompanyId: null,
           linkedAt: now,
+          language: telegram.language ?? null,
         }),
       );
       return { ok: true, link };
@@ -99,6 +106,15 @@ export class LinkStore {
 
   findByUser(userId: number): Promise<Link[]> {
     return this.database.getRepository(LinkEntity).findBy({ userId });
+  }
+
+  /** Every link: whom a notification may go to (few rows: one per linked chat). */
+  allLinks(): Promise<Link[]> {
+    return this.database.getRepository(LinkEntity).find({ order: { id: "ASC" } });
+  }
+
+  async setLanguage(telegramUserId: number, language: string): Promise<void> {
+    await this.database.getRepository(LinkEntity).update({ telegramUserId }, { language });
   }
 
   async setCurrentCompany(telegramUserId: number, companyId: number): Promise<void> {

@@ -6,10 +6,24 @@
  */
 import { definePlugin, type HealthStatus, type PluginContext } from "@roa2web/plugin-sdk";
 import { BOT, botOf, TelegramBot } from "./bot/telegram-bot.js";
-import { LinkCodeEntity, LinkEntity, PendingPhotoEntity } from "./entities.js";
+import {
+  LinkCodeEntity,
+  LinkEntity,
+  NotificationSettingsEntity,
+  PendingPhotoEntity,
+} from "./entities.js";
 import { CODE_PURGE_INTERVAL_MS, LinkStore } from "./link-store.js";
 import { CreateTelegram1764100000000 } from "./migrations/1764100000000-create-telegram.js";
 import { PendingPhotos1764300000000 } from "./migrations/1764300000000-pending-photos.js";
+import { Notifications1764400000000 } from "./migrations/1764400000000-notifications.js";
+import {
+  RECEIPT_APPROVED,
+  RECEIPT_REJECTED,
+  RECEIPT_SUBMITTED,
+  type ReceiptApproved,
+  type ReceiptRejected,
+  type ReceiptSubmitted,
+} from "./receipt-events.js";
 import { type DataEntryReceipts, RECEIPTS_SERVICE } from "./receipts-contract.js";
 import type { ReportsLookup } from "./reports-contract.js";
 import { readTelegramSettings } from "./settings.js";
@@ -38,8 +52,12 @@ export default definePlugin({
   exclusive: true,
   routes: new URL("./routes", import.meta.url),
   database: {
-    entities: [LinkCodeEntity, LinkEntity, PendingPhotoEntity],
-    migrations: [CreateTelegram1764100000000, PendingPhotos1764300000000],
+    entities: [LinkCodeEntity, LinkEntity, PendingPhotoEntity, NotificationSettingsEntity],
+    migrations: [
+      CreateTelegram1764100000000,
+      PendingPhotos1764300000000,
+      Notifications1764400000000,
+    ],
   },
   start(ctx) {
     const settings = readTelegramSettings(ctx.settings);
@@ -62,9 +80,14 @@ export default definePlugin({
         reports: () => ctx.services.get("reports.queries") as ReportsLookup | undefined,
         receipts: () => ctx.services.get(RECEIPTS_SERVICE) as DataEntryReceipts | undefined,
       },
+      webUrl: settings.webUrl,
       logger: ctx.logger,
     });
     ctx.register(BOT, bot);
+    // Receipt events → notifications; the bot decides who is told (ReceiptNotifier).
+    ctx.events.on(RECEIPT_SUBMITTED, (event) => bot.receiptSubmitted(event as ReceiptSubmitted));
+    ctx.events.on(RECEIPT_APPROVED, (event) => bot.receiptApproved(event as ReceiptApproved));
+    ctx.events.on(RECEIPT_REJECTED, (event) => bot.receiptRejected(event as ReceiptRejected));
     bot.start(ctx.signal);
   },
   async stop(ctx) {

@@ -90,4 +90,16 @@ describe("readTelegramSettings", () => {
       /TELEGRAM_MAX_PHOTO_BYTES must be a whole number from 1024 to 20971520/,
     );
   });
+
+  it("takes the web app's address for notification buttons, and refuses one that is not http(s)", () => {
+    expect(readTelegramSettings(settingsOf({})).webUrl).toBeUndefined();
+    expect(
+      readTelegramSettings(settingsOf({ WEB_URL: "https://erp.example.com/roa//" })).webUrl,
+    ).toBe("https://erp.example.com/roa");
+    for (const bad of ["erp.example.com", "ftp://erp.example.com", "https://x.example/?a=1"]) {
+      expect(() => readTelegramSettings(settingsOf({ WEB_URL: bad }))).toThrow(
+        /TELEGRAM_WEB_URL must be the http\(s\) address/,
+      );
+    }
+  });
 });

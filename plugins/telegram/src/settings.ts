@@ -39,6 +39,11 @@ export interface TelegramSettings {
    * 20 MiB, the Bot API's own limit; default 10 MiB).
    */
   maxPhotoBytes: number;
+  /**
+   * TELEGRAM_WEB_URL: the web shell's public address (`https://erp.example.com`), for
+   * the button of a notification that opens the receipt. Unset: no button.
+   */
+  webUrl: string | undefined;
 }
 
 export function readTelegramSettings(settings: PluginSettings): TelegramSettings {
@@ -84,6 +89,7 @@ export function readTelegramSettings(settings: PluginSettings): TelegramSettings
   }
   return {
     botToken,
+    webUrl: readWebUrl(settings),
     listPageSize,
     maxPhotoBytes,
     apiRoot,
@@ -119,4 +125,25 @@ function readWebhookSettings(settings: PluginSettings): WebhookSettings | undefi
     );
   }
   return { url, secret, deleteOnStop: settings.boolean("WEBHOOK_DELETE_ON_STOP", false) };
+}
+
+function readWebUrl(settings: PluginSettings): string | undefined {
+  const url = settings.optionalString("WEB_URL");
+  if (url === undefined || url === "") return undefined;
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    // reported below
+  }
+  if (
+    (parsed?.protocol !== "http:" && parsed?.protocol !== "https:") ||
+    parsed.search !== "" ||
+    parsed.hash !== ""
+  ) {
+    throw new ValidationError(
+      `Setting ${settings.prefix}WEB_URL must be the http(s) address of the web app, without ? or # (got "${url}")`,
+    );
+  }
+  return url.replace(/\/+$/, "");
 }

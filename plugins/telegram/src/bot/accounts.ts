@@ -9,6 +9,7 @@ import type { Context } from "telegraf";
 import type { CompanyGrant, Link } from "../entities.js";
 import { MESSAGES } from "../format.js";
 import type { LinkStore } from "../link-store.js";
+import { languageOf } from "../notifications/messages.js";
 import type { BotServices } from "./services.js";
 
 export interface CompanyRow {
@@ -44,7 +45,18 @@ export class Accounts {
     const from = ctx.from;
     if (from === undefined) return null;
     const link = await this.store.findByTelegramUser(from.id);
-    if (link === null) await ctx.reply(MESSAGES.notLinked, HTML);
+    if (link === null) {
+      await ctx.reply(MESSAGES.notLinked, HTML);
+      return null;
+    }
+    // Kept for messages sent without an update to answer (notifications).
+    if (from.language_code !== undefined) {
+      const language = languageOf(from.language_code);
+      if (language !== link.language) {
+        await this.store.setLanguage(from.id, language);
+        link.language = language;
+      }
+    }
     return link;
   }
 

@@ -8,6 +8,7 @@ import type { Context } from "telegraf";
 import { AttemptLimiter } from "../attempts.js";
 import { looksLikeCode } from "../codes.js";
 import { linkedMessage, MESSAGES } from "../format.js";
+import { languageOf } from "../notifications/messages.js";
 import { type Accounts, HTML } from "./accounts.js";
 
 /** Text after the command: "/link ABCD-2345" → "ABCD-2345". */
@@ -41,7 +42,11 @@ export class Linking {
       return;
     }
     const result = looksLikeCode(code)
-      ? await store.redeem(code, { userId: from.id, chatId: chat.id })
+      ? await store.redeem(code, {
+          userId: from.id,
+          chatId: chat.id,
+          language: from.language_code === undefined ? null : languageOf(from.language_code),
+        })
       : ({ ok: false, problem: "unknown" } as const);
     if (!result.ok) {
       this.limiter.fail(from.id);

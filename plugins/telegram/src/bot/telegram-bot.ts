@@ -3,17 +3,23 @@
  * update goes to which part. Each part has one job: `transport` (polling or webhook,
  * stop, health), `accounts` (link and current grants), `linking` (/link, /unlink),
  * `reports` (/companies, /dashboard, /invoices, /treasury and their pages), `photos`
- * (receipt photos → drafts). The texts are in ../format.ts.
+ * (receipt photos → drafts), `notificationSettings` (/notifications) and `notifier`
+ * (receipt events → messages to approvers and submitters). The texts are in
+ * ../format.ts and ../notifications/messages.ts.
  */
 import type { ErpClient, Logger } from "@roa2web/plugin-sdk";
 import { message } from "telegraf/filters";
 import type { Update } from "telegraf/types";
 import { MESSAGES, NOTICES } from "../format.js";
 import type { LinkStore } from "../link-store.js";
+import { createDeliver } from "../notifications/deliver.js";
+import { ReceiptNotifier } from "../notifications/receipt-notifier.js";
 import { PAGE_LABEL_DATA } from "../paging.js";
+import type { ReceiptApproved, ReceiptRejected, ReceiptSubmitted } from "../receipt-events.js";
 import type { WebhookSettings } from "../settings.js";
 import { Accounts, HTML } from "./accounts.js";
 import { Linking } from "./linking.js";
+import { NotificationSettings } from "./notification-settings.js";
 import { ReceiptPhotos } from "./receipt-photos.js";
 import { ReportCommands } from "./report-commands.js";
 import type { BotServices } from "./services.js";
@@ -32,20 +38,33 @@ export interface BotOptions {
   store: LinkStore;
   erp: ErpClient;
   services: BotServices;
+  /** The web shell's public address, for the buttons of notifications. */
+  webUrl?: string | undefined;
   logger: Logger;
 }
 
 export class TelegramBot {
   private readonly transport: BotTransport;
+  private readonly notifier: ReceiptNotifier;
+
+  private readonly logger: Logger;
 
   constructor(options: BotOptions) {
     const { logger, store, erp, services } = options;
+    this.logger = logger;
     this.transport = new BotTransport(options);
     const accounts = new Accounts(store, erp, services);
     const linking = new Linking(accounts, logger);
     const reports = new ReportCommands(accounts, services, erp, options.pageSize);
     const photos = new ReceiptPhotos(accounts, services, this.transport.telegraf.telegram, {
       maxPhotoBytes: options.maxPhotoBytes,
+      logger,
+    });
+    const notificationSettings = new NotificationSettings(accounts);
+    this.notifier = new ReceiptNotifier({
+      accounts,
+      deliver: createDeliver(this.transport.telegraf.telegram, logger),
+      webUrl: options.webUrl,
       logger,
     });
 
@@ -58,6 +77,8 @@ export class TelegramBot {
     bot.command("dashboard", (ctx) => reports.dashboard(ctx));
     bot.command("invoices", (ctx) => reports.showList(ctx, "invoices"));
     bot.command("treasury", (ctx) => reports.showList(ctx, "treasury"));
+    bot.command(["notifications", "notificari"], (ctx) => notificationSettings.show(ctx));
+    bot.action(/^nt:/, (ctx) => notificationSettings.choose(ctx));
     bot.action(/^company:(\d+)$/, (ctx) => reports.chooseCompany(ctx, Number(ctx.match[1])));
     bot.on(message("photo"), (ctx) => photos.receiveImage(ctx));
     bot.on(message("document"), (ctx) => photos.receiveImage(ctx));
@@ -90,6 +111,34 @@ export class TelegramBot {
 
   health(): TransportHealth {
     return this.transport.health();
+  }
+
+  /** Tells the company's linked approvers that a receipt waits (see ReceiptNotifier). */
+  receiptSubmitted(event: ReceiptSubmitted): void {
+    this.inBackground("submitted", () => this.notifier.submitted(event));
+  }
+
+  /** Tells the submitter that their receipt was approved. */
+  receiptApproved(event: ReceiptApproved): void {
+    this.inBackground("approved", () => this.notifier.approved(event));
+  }
+
+  /** Tells the submitter that their receipt was rejected, and why. */
+  receiptRejected(event: ReceiptRejected): void {
+    this.inBackground("rejected", () => this.notifier.rejected(event));
+  }
+
+  /**
+   * Notifies without making the emitter wait for Telegram; `stop` waits (bounded) for
+   * what is being sent; whatever fails is logged here and goes no further.
+   */
+  private inBackground(event: string, work: () => Promise<unknown>): void {
+    if (this.transport.isStopping) return;
+    this.transport.track(
+      work().catch((error: unknown) =>
+        this.logger.error({ err: error, event }, "Telegram receipt notification failed"),
+      ),
+    );
   }
 }
 
