@@ -1,5 +1,5 @@
 /** The plugin's database: link codes and links. The only code that touches it. */
-import type { AuthUser, PluginContext } from "@roa2web/plugin-sdk";
+import type { AuthUser } from "@roa2web/plugin-sdk";
 import { type DataSource, LessThan } from "typeorm";
 import { type CodeProblem, codeExpiry, codeProblem, generateCode, hashCode } from "./codes.js";
 import { type Link, type LinkCode, LinkCodeEntity, LinkEntity } from "./entities.js";
@@ -15,10 +15,6 @@ export type RedeemResult = { ok: true; link: Link } | { ok: false; problem: Code
 
 export class LinkStore {
   constructor(private readonly database: DataSource) {}
-
-  static of(context: PluginContext): LinkStore {
-    return new LinkStore(context.database());
-  }
 
   /** The photos waiting for the company question, in the same database. */
   pendingPhotos(): StoredPendingImages {

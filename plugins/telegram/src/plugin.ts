@@ -1,11 +1,18 @@
 /**
  * The Telegram plugin's code half (the static half is `roa2web` in package.json):
- * link codes over HTTP and a bot that polls or takes a webhook. `exclusive` so a
- * reload stops the old poller before the new one starts (two pollers on one token
- * get 409 Conflict).
+ * link codes over HTTP, a bot that polls or takes a webhook, and receipt notifications.
+ * `exclusive` so a reload stops the old poller before the new one starts (two pollers
+ * on one token get 409 Conflict).
  */
-import { definePlugin, type HealthStatus, type PluginContext } from "@roa2web/plugin-sdk";
-import { BOT, botOf, TelegramBot } from "./bot/telegram-bot.js";
+import {
+  dataEntryReceipts,
+  receiptApproved,
+  receiptRejected,
+  receiptSubmitted,
+} from "@roa2web/data-entry-contract";
+import { coreServices, definePlugin, type HealthStatus, type Logger } from "@roa2web/plugin-sdk";
+import { reportsQueries } from "@roa2web/reports-contract";
+import { TelegramBot } from "./bot/telegram-bot.js";
 import {
   LinkCodeEntity,
   LinkEntity,
@@ -16,39 +23,35 @@ import { CODE_PURGE_INTERVAL_MS, LinkStore } from "./link-store.js";
 import { CreateTelegram1764100000000 } from "./migrations/1764100000000-create-telegram.js";
 import { PendingPhotos1764300000000 } from "./migrations/1764300000000-pending-photos.js";
 import { Notifications1764400000000 } from "./migrations/1764400000000-notifications.js";
-import {
-  RECEIPT_APPROVED,
-  RECEIPT_REJECTED,
-  RECEIPT_SUBMITTED,
-  type ReceiptApproved,
-  type ReceiptRejected,
-  type ReceiptSubmitted,
-} from "./receipt-events.js";
-import { type DataEntryReceipts, RECEIPTS_SERVICE } from "./receipts-contract.js";
-import type { ReportsLookup } from "./reports-contract.js";
 import { readTelegramSettings } from "./settings.js";
 
 /**
  * Deletes expired link codes now and every CODE_PURGE_INTERVAL_MS while the instance
  * runs (codes are made over HTTP, with or without a bot).
  */
-function schedulePurge(ctx: PluginContext): void {
-  const store = LinkStore.of(ctx);
+function schedulePurge(store: LinkStore, logger: Logger, signal: AbortSignal): void {
   const purge = async () => {
     try {
       const removed = await store.purgeExpiredCodes();
-      if (removed > 0) ctx.logger.info({ removed }, "Expired Telegram link codes deleted");
+      if (removed > 0) logger.info({ removed }, "Expired Telegram link codes deleted");
     } catch (error) {
-      ctx.logger.warn({ err: error }, "Expired Telegram link codes could not be deleted");
+      logger.warn({ err: error }, "Expired Telegram link codes could not be deleted");
     }
   };
   void purge();
   const timer = setInterval(() => void purge(), CODE_PURGE_INTERVAL_MS);
   timer.unref();
-  ctx.signal.addEventListener("abort", () => clearInterval(timer), { once: true });
+  signal.addEventListener("abort", () => clearInterval(timer), { once: true });
 }
 
-export default definePlugin({
+/** What `start` hands to `stop`, `health` and the routes. */
+export interface TelegramState {
+  store: LinkStore;
+  /** The running bot; undefined without TELEGRAM_BOT_TOKEN. */
+  bot: TelegramBot | undefined;
+}
+
+export const plugin = definePlugin({
   exclusive: true,
   routes: new URL("./routes", import.meta.url),
   database: {
@@ -59,12 +62,22 @@ export default definePlugin({
       Notifications1764400000000,
     ],
   },
-  start(ctx) {
-    const settings = readTelegramSettings(ctx.settings);
-    schedulePurge(ctx);
+  deps: {
+    logger: coreServices.logger,
+    settings: coreServices.settings,
+    erp: coreServices.erp,
+    users: coreServices.users,
+    reports: reportsQueries,
+    receipts: dataEntryReceipts,
+  },
+  start(deps, { database, events, signal }): TelegramState {
+    const { logger, erp, users, reports, receipts } = deps;
+    const settings = readTelegramSettings(deps.settings);
+    const store = new LinkStore(database());
+    schedulePurge(store, logger, signal);
     if (settings.botToken === undefined) {
-      ctx.logger.info("TELEGRAM_BOT_TOKEN is not set: the bot does not start");
-      return;
+      logger.info("TELEGRAM_BOT_TOKEN is not set: the bot does not start");
+      return { store, bot: undefined };
     }
     const bot = new TelegramBot({
       token: settings.botToken,
@@ -73,33 +86,28 @@ export default definePlugin({
       webhook: settings.webhook,
       pageSize: settings.listPageSize,
       maxPhotoBytes: settings.maxPhotoBytes,
-      store: LinkStore.of(ctx),
-      erp: ctx.erp,
-      services: {
-        grantsOf: (userId) => ctx.services.require("kernel.users").grantsOf(userId),
-        reports: () => ctx.services.get("reports.queries") as ReportsLookup | undefined,
-        receipts: () => ctx.services.get(RECEIPTS_SERVICE) as DataEntryReceipts | undefined,
-      },
+      store,
+      erp,
+      services: { users, reports, receipts },
       webUrl: settings.webUrl,
-      logger: ctx.logger,
+      logger,
     });
-    ctx.register(BOT, bot);
     // Receipt events → notifications; the bot decides who is told (ReceiptNotifier).
-    ctx.events.on(RECEIPT_SUBMITTED, (event) => bot.receiptSubmitted(event as ReceiptSubmitted));
-    ctx.events.on(RECEIPT_APPROVED, (event) => bot.receiptApproved(event as ReceiptApproved));
-    ctx.events.on(RECEIPT_REJECTED, (event) => bot.receiptRejected(event as ReceiptRejected));
-    bot.start(ctx.signal);
+    events.on(receiptSubmitted, (event) => bot.receiptSubmitted(event));
+    events.on(receiptApproved, (event) => bot.receiptApproved(event));
+    events.on(receiptRejected, (event) => bot.receiptRejected(event));
+    bot.start(signal);
+    return { store, bot };
   },
-  async stop(ctx) {
-    await botOf(ctx)?.stop();
+  async stop({ bot }) {
+    await bot?.stop();
   },
-  health(ctx): HealthStatus {
-    const settings = readTelegramSettings(ctx.settings);
-    const bot = botOf(ctx);
-    if (settings.botToken === undefined || bot === undefined) {
+  health({ bot }): HealthStatus {
+    if (bot === undefined) {
       return { status: "not-configured", detail: "TELEGRAM_BOT_TOKEN is not set" };
     }
     const data = bot.health();
     return { status: data.connected ? "up" : "degraded", data };
   },
 });
+export default plugin;

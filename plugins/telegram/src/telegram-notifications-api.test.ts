@@ -8,6 +8,11 @@
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import type {
+  ReceiptApproved,
+  ReceiptRejected,
+  ReceiptSubmitted,
+} from "@roa2web/data-entry-contract";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   inject,
@@ -15,7 +20,6 @@ import {
   type TestKernel,
 } from "../../../kernel/core/test/helpers/test-kernel.js";
 import { FakeBotApi, type TestUser, waitFor } from "./fake-bot-api.js";
-import type { ReceiptApproved, ReceiptRejected, ReceiptSubmitted } from "./receipt-events.js";
 
 const packageRoot = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
 const WEB_URL = "https://erp.example.com/roa";

@@ -1,13 +1,20 @@
 /**
  * Photo → DRAFT receipt in a real kernel (the BUILT plugin) against a fake Bot API,
- * with a fake `data-entry.receipts` service registered in the kernel's service
- * directory (the real data-entry plugin is switched off here): the happy path with
+ * with a fake `data-entry.receipts` provider registered in the kernel's service
+ * directory as data-entry registers it (a factory called with the caller the kernel
+ * built; the real data-entry plugin is switched off here): the happy path with
  * one company and with the company question, OCR that reads nothing, no permission,
  * the service absent, and images too large.
  */
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import type {
+  DataEntryReceipts,
+  DraftFromImageInput,
+  OcrReading,
+} from "@roa2web/data-entry-contract";
+import type { Caller } from "@roa2web/plugin-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   inject,
@@ -16,7 +23,6 @@ import {
 } from "../../../kernel/core/test/helpers/test-kernel.js";
 import { FakeBotApi, waitFor } from "./fake-bot-api.js";
 import { draftCreated, MESSAGES, NOTICES, photoTooLarge, receiptUnreadable } from "./format.js";
-import type { DataEntryReceipts, DraftFromImageInput, OcrFields } from "./receipts-contract.js";
 
 const packageRoot = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
 const MAX_PHOTO_BYTES = 4096;
@@ -68,23 +74,36 @@ function lastQuestionTo(user: { id: number }): {
 }
 
 interface ServiceDirectory {
-  provide(provider: string, name: string, implementation: unknown): void;
+  provideFactory(
+    provider: string,
+    name: string,
+    version: string,
+    factory: (caller: Caller) => unknown,
+  ): void;
   withdraw(provider: string, name: string, implementation: unknown): void;
 }
 
 /** A stand-in for data-entry's service: records each call; OCR settles when told. */
-class FakeReceipts implements DataEntryReceipts {
-  readonly inputs: DraftFromImageInput[] = [];
-  private readonly ocrResults: Array<(fields: OcrFields | null) => void> = [];
+class FakeReceipts {
+  /** Each call: what was asked, and for whom (the caller the kernel built). */
+  readonly inputs: Array<DraftFromImageInput & { caller: Caller }> = [];
+  private readonly ocrResults: Array<(fields: OcrReading | null) => void> = [];
   private nextId = 41;
 
-  async createDraftFromImage(input: DraftFromImageInput) {
-    this.inputs.push(input);
-    const ocr = new Promise<OcrFields | null>((resolve) => this.ocrResults.push(resolve));
-    return { receipt: { id: this.nextId++, status: "DRAFT" }, ocr };
-  }
+  /** The provider's factory: the service as it acts for one caller. */
+  readonly factory = (caller: Caller): DataEntryReceipts => ({
+    createDraftFromImage: async (input) => {
+      this.inputs.push({ ...input, caller });
+      const ocr = new Promise<OcrReading | null>((resolve) => this.ocrResults.push(resolve));
+      const id = this.nextId++;
+      return {
+        receipt: { id, status: "DRAFT", company_id: input.companyId, ocr_job_id: null },
+        ocr,
+      };
+    },
+  });
 
-  finishOcr(index: number, fields: OcrFields | null): void {
+  finishOcr(index: number, fields: OcrReading | null): void {
     this.ocrResults[index]?.(fields);
   }
 }
@@ -133,7 +152,7 @@ beforeAll(async () => {
     );
   }
   services = t.kernel.container.resolve<ServiceDirectory>("services");
-  services.provide("data-entry", "data-entry.receipts", receipts);
+  services.provideFactory("data-entry", "data-entry.receipts", "1.0.0", receipts.factory);
 
   for (const [username, permissions, companies] of [
     ["anna", ["telegram:link", "data-entry:write"], [2]],
@@ -172,7 +191,16 @@ describe("photo → draft receipt", () => {
     expect(input).toMatchObject({
       companyId: 2,
       fileName: "telegram-u-anna-large.jpg",
-      caller: { companies: [2], permissions: ["telegram:link", "data-entry:write"] },
+      // For Anna, with her grants as the kernel holds them now, via this plugin.
+      caller: {
+        kind: "user",
+        via: "telegram",
+        user: {
+          username: "anna",
+          companies: [2],
+          permissions: ["telegram:link", "data-entry:write"],
+        },
+      },
     });
     expect(input?.bytes.equals(large)).toBe(true);
     expect(api.callsOf("getFile").map((call) => call.body.file_id)).toEqual(["anna-large"]);
@@ -184,6 +212,8 @@ describe("photo → draft receipt", () => {
       vat: 197.1,
       currency: null,
       confidence: 0.82,
+      tax_id: null,
+      applied: ["merchant", "date", "total", "vat"],
     });
     const [ocr] = await repliesTo(anna, before + 1);
     expect(ocr).toContain("<b>Receipt #41</b> read (confidence 82%)");
@@ -273,7 +303,7 @@ describe("photo → draft receipt", () => {
   });
 
   it("says receipts are not available while the data-entry service is absent", async () => {
-    services.withdraw("data-entry", "data-entry.receipts", receipts);
+    services.withdraw("data-entry", "data-entry.receipts", receipts.factory);
     try {
       api.addFile("anna-later", Buffer.alloc(500));
       const before = api.textsTo(anna.id).length;
@@ -281,7 +311,7 @@ describe("photo → draft receipt", () => {
       expect(await repliesTo(anna, before)).toEqual([MESSAGES.receiptsOff]);
       expect(receipts.inputs).toHaveLength(2);
     } finally {
-      services.provide("data-entry", "data-entry.receipts", receipts);
+      services.provideFactory("data-entry", "data-entry.receipts", "1.0.0", receipts.factory);
     }
   });
   it("files a photo under the chat's current company without asking", async () => {

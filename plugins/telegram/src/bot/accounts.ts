@@ -4,7 +4,7 @@
  * grant takes effect at once) and the companies they may see. Shared by every part
  * of the bot.
  */
-import { type ErpClient, hasPermission } from "@roa2web/plugin-sdk";
+import { type AuthUser, type ErpClient, hasPermission, isPermission } from "@roa2web/plugin-sdk";
 import type { Context } from "telegraf";
 import type { CompanyGrant, Link } from "../entities.js";
 import { MESSAGES } from "../format.js";
@@ -21,10 +21,10 @@ export interface CompanyRow {
 
 /** What a linked user may do and see, as the bot checks it. */
 export interface Grants {
-  userId: number;
-  username: string;
   permissions: readonly string[];
   companies: CompanyGrant;
+  /** The same grants as the user a service call is made for (`handle.for(user)`). */
+  user: AuthUser;
 }
 
 export const HTML = { parse_mode: "HTML" } as const;
@@ -65,16 +65,21 @@ export class Accounts {
    * every page. Undefined when the account is gone or disabled, or no longer holds
    * telegram:link (the permission to use the bot at all).
    */
-  async grantsOf(userId: number): Promise<Grants | undefined> {
-    const grants = await this.services.grantsOf(userId);
+  async grantsOf(link: Link): Promise<Grants | undefined> {
+    const grants = await this.services.users.grantsOf(link.userId);
     if (grants === undefined || !hasPermission(grants.permissions, "telegram:link")) {
       return undefined;
     }
     return {
-      userId,
-      username: grants.username,
       permissions: grants.permissions,
       companies: grants.companies,
+      user: {
+        id: link.userId,
+        username: grants.username,
+        displayName: link.displayName,
+        permissions: grants.permissions.filter(isPermission),
+        companies: grants.companies,
+      },
     };
   }
 

@@ -60,7 +60,7 @@ export class Linking {
       return;
     }
     this.limiter.reset(from.id);
-    const grants = await this.accounts.grantsOf(result.link.userId);
+    const grants = await this.accounts.grantsOf(result.link);
     const companies = grants === undefined ? [] : await this.accounts.companiesOf(grants);
     const first = companies[0];
     if (first !== undefined) await store.setCurrentCompany(from.id, first.id);

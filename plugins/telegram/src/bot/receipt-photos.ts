@@ -6,6 +6,7 @@
  */
 import { readFile, stat } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
+import type { DataEntryReceipts } from "@roa2web/data-entry-contract";
 import { hasPermission, isRoaError, type Logger } from "@roa2web/plugin-sdk";
 import { type Context, Markup, type Telegram } from "telegraf";
 import type { Link } from "../entities.js";
@@ -27,12 +28,12 @@ import {
   readLimited,
   type StoredPendingImages,
 } from "../photos.js";
-import type { DataEntryReceipts } from "../receipts-contract.js";
 import { type Accounts, type CompanyRow, type Grants, HTML } from "./accounts.js";
 import type { BotServices } from "./services.js";
 
 interface ReceiptScope {
   grants: Grants;
+  /** The receipts service acting for the linked user (the draft is theirs). */
   receipts: DataEntryReceipts;
 }
 
@@ -163,7 +164,7 @@ export class ReceiptPhotos {
     link: Link,
     refuse: (html: string) => Promise<unknown>,
   ): Promise<ReceiptScope | undefined> {
-    const grants = await this.accounts.grantsOf(link.userId);
+    const grants = await this.accounts.grantsOf(link);
     if (grants === undefined) {
       await refuse(MESSAGES.accountGone);
       return undefined;
@@ -172,12 +173,11 @@ export class ReceiptPhotos {
       await refuse(MESSAGES.noReceiptPermission);
       return undefined;
     }
-    const receipts = this.services.receipts();
-    if (receipts === undefined) {
+    if (!this.services.receipts.available()) {
       await refuse(MESSAGES.receiptsOff);
       return undefined;
     }
-    return { grants, receipts };
+    return { grants, receipts: this.services.receipts.for(grants.user) };
   }
 
   /**
@@ -207,11 +207,9 @@ export class ReceiptPhotos {
     let created: Awaited<ReturnType<DataEntryReceipts["createDraftFromImage"]>>;
     try {
       created = await scope.receipts.createDraftFromImage({
-        userId: link.userId,
         companyId: company.id,
         fileName: image.fileName,
         bytes,
-        caller: { companies: scope.grants.companies, permissions: scope.grants.permissions },
       });
     } catch (error) {
       if (isRoaError(error) && error.statusCode < 500) {

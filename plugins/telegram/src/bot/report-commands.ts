@@ -4,6 +4,7 @@
  * buttons of a long list, each drawn again with the grants the user holds now.
  */
 import { type ErpClient, hasPermission, isRoaError } from "@roa2web/plugin-sdk";
+import type { ReportQueries } from "@roa2web/reports-contract";
 import { type Context, Markup } from "telegraf";
 import type { Link } from "../entities.js";
 import {
@@ -26,7 +27,6 @@ import {
   pagerRow,
   slicePage,
 } from "../paging.js";
-import type { ReportsLookup } from "../reports-contract.js";
 import { type Accounts, type CompanyRow, type Grants, HTML } from "./accounts.js";
 import type { BotServices } from "./services.js";
 
@@ -62,9 +62,9 @@ interface ListView {
 }
 
 interface ReportScope {
-  reports: ReportsLookup;
+  /** The reports service acting for the linked user (it checks their grants again). */
+  reports: ReportQueries;
   params: { company: number; period: string | undefined };
-  caller: { companies: Grants["companies"] };
   company: CompanyRow;
 }
 
@@ -145,7 +145,7 @@ export class ReportCommands {
     link: Link,
     refuse: Refuse,
   ): Promise<ListView | undefined> {
-    const grants = await this.accounts.grantsOf(link.userId);
+    const grants = await this.accounts.grantsOf(link);
     if (grants === undefined) {
       await refuse(MESSAGES.accountGone);
       return undefined;
@@ -153,7 +153,7 @@ export class ReportCommands {
     if (ref.kind === "companies") return this.companiesView(ref, link, grants, refuse);
     const scope = await this.reportScope(link, grants, ref.company, refuse);
     if (scope === undefined) return undefined;
-    const { reports, params, caller, company } = scope;
+    const { reports, params, company } = scope;
     const pageRef = { ...ref, company: company.id };
     const pageSize = this.pageSize;
     try {
@@ -166,10 +166,10 @@ export class ReportCommands {
           direction: "desc",
           page_size: pageSize,
         } as const;
-        let { report } = await reports.invoices({ ...query, page: ref.page }, caller);
+        let { report } = await reports.invoices({ ...query, page: ref.page });
         if (report.pages > 0 && ref.page > report.pages) {
           // The list shrank since the buttons were drawn: show its last page.
-          report = (await reports.invoices({ ...query, page: report.pages }, caller)).report;
+          report = (await reports.invoices({ ...query, page: report.pages })).report;
         }
         const page = { ...pageRef, page: clampPage(report.page, report.pages) };
         // The first page also says what falls due this week (issue #6: overdue and
@@ -177,19 +177,16 @@ export class ReportCommands {
         let dueSoon = "";
         const asOf = report.period.as_of;
         if (page.page === 1 && asOf !== undefined) {
-          const soon = await reports.invoices(
-            {
-              ...params,
-              type: "client",
-              status: "unpaid",
-              due_from: asOf,
-              due_to: addDaysIso(asOf, DUE_SOON_DAYS),
-              sort: "due_date",
-              direction: "asc",
-              page_size: 5,
-            },
-            caller,
-          );
+          const soon = await reports.invoices({
+            ...params,
+            type: "client",
+            status: "unpaid",
+            due_from: asOf,
+            due_to: addDaysIso(asOf, DUE_SOON_DAYS),
+            sort: "due_date",
+            direction: "asc",
+            page_size: 5,
+          });
           dueSoon = formatDueSoon(soon.report, company);
         }
         return {
@@ -197,7 +194,7 @@ export class ReportCommands {
           rows: rowsOf(pagerRow(page, report.pages)),
         };
       }
-      const { report } = await reports.treasury({ ...params, page_size: 1 }, caller);
+      const { report } = await reports.treasury({ ...params, page_size: 1 });
       const accounts = slicePage(report.accounts, ref.page, pageSize);
       return {
         text: formatTreasury(report, company, accounts),
@@ -249,7 +246,7 @@ export class ReportCommands {
       await ctx.answerCbQuery(NOTICES.notLinked);
       return;
     }
-    const grants = await this.accounts.grantsOf(link.userId);
+    const grants = await this.accounts.grantsOf(link);
     const company =
       grants === undefined
         ? undefined
@@ -267,7 +264,7 @@ export class ReportCommands {
     const link = await this.accounts.linkOf(ctx);
     if (link === null) return;
     const refuse = (text: string) => ctx.reply(text, HTML);
-    const grants = await this.accounts.grantsOf(link.userId);
+    const grants = await this.accounts.grantsOf(link);
     if (grants === undefined) {
       await refuse(MESSAGES.accountGone);
       return;
@@ -275,7 +272,7 @@ export class ReportCommands {
     const scope = await this.reportScope(link, grants, undefined, refuse);
     if (scope === undefined) return;
     try {
-      const { report } = await scope.reports.dashboard(scope.params, scope.caller);
+      const { report } = await scope.reports.dashboard(scope.params);
       await ctx.reply(formatDashboard(report, scope.company), HTML);
     } catch (error) {
       if (isRoaError(error) && error.statusCode < 500) {
@@ -302,8 +299,7 @@ export class ReportCommands {
       return undefined;
     }
     // Looked up on every call: the reports plugin may be disabled or reloaded.
-    const reports = this.services.reports();
-    if (reports === undefined) {
+    if (!this.services.reports.available()) {
       await refuse(MESSAGES.reportsOff);
       return undefined;
     }
@@ -321,9 +317,8 @@ export class ReportCommands {
       { company: company.id },
     );
     return {
-      reports,
+      reports: this.services.reports.for(grants.user),
       params: { company: company.id, period: pickPeriod(periods, new Date()) },
-      caller: { companies: grants.companies },
       company,
     };
   }

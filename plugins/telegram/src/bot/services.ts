@@ -1,24 +1,16 @@
 /**
- * The other plugins' services and the kernel's users as the bot reaches them: one
- * narrow door, built by plugin.ts, so the bot's parts do not know how the kernel
- * hands services over. Each lookup happens at call time: a provider may be disabled
- * or reloaded while the bot runs.
+ * What the bot uses of the kernel and of other plugins, as plugin.ts's `deps` resolve
+ * them: the kernel's users (current grants) and the reports and data-entry services as
+ * handles, called `.for(user)` with the linked user's current grants so each provider
+ * checks that user's permissions and companies itself. A handle looks its provider up
+ * at every call: the provider may be disabled or reloaded while the bot runs.
  */
-import type { DataEntryReceipts } from "../receipts-contract.js";
-import type { ReportsLookup } from "../reports-contract.js";
+import type { DataEntryReceipts } from "@roa2web/data-entry-contract";
+import type { KernelUsersService, ServiceHandle } from "@roa2web/plugin-sdk";
+import type { ReportQueries } from "@roa2web/reports-contract";
 
 export interface BotServices {
-  /** A user's current grants; undefined for an unknown or disabled account. */
-  grantsOf(userId: number): Promise<
-    | {
-        username: string;
-        permissions: readonly string[];
-        companies: readonly number[] | "*";
-      }
-    | undefined
-  >;
-  /** The reports plugin's queries, or undefined while it is switched off. */
-  reports(): ReportsLookup | undefined;
-  /** The data-entry plugin's receipts, or undefined while it is switched off. */
-  receipts(): DataEntryReceipts | undefined;
+  users: KernelUsersService;
+  reports: ServiceHandle<ReportQueries>;
+  receipts: ServiceHandle<DataEntryReceipts>;
 }

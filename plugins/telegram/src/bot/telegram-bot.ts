@@ -7,6 +7,11 @@
  * (receipt events → messages to approvers and submitters). The texts are in
  * ../format.ts and ../notifications/messages.ts.
  */
+import type {
+  ReceiptApproved,
+  ReceiptRejected,
+  ReceiptSubmitted,
+} from "@roa2web/data-entry-contract";
 import type { ErpClient, Logger } from "@roa2web/plugin-sdk";
 import { message } from "telegraf/filters";
 import type { Update } from "telegraf/types";
@@ -15,7 +20,6 @@ import type { LinkStore } from "../link-store.js";
 import { createDeliver } from "../notifications/deliver.js";
 import { ReceiptNotifier } from "../notifications/receipt-notifier.js";
 import { PAGE_LABEL_DATA } from "../paging.js";
-import type { ReceiptApproved, ReceiptRejected, ReceiptSubmitted } from "../receipt-events.js";
 import type { WebhookSettings } from "../settings.js";
 import { Accounts, HTML } from "./accounts.js";
 import { Linking } from "./linking.js";
@@ -139,17 +143,5 @@ export class TelegramBot {
         this.logger.error({ err: error, event }, "Telegram receipt notification failed"),
       ),
     );
-  }
-}
-
-/** The name under which `start` registers the bot in the instance's container. */
-export const BOT = "telegram.bot";
-
-/** The running bot of a plugin instance, or undefined (no token, or not started). */
-export function botOf(context: { resolve(name: string): unknown }): TelegramBot | undefined {
-  try {
-    return context.resolve(BOT) as TelegramBot | undefined;
-  } catch {
-    return undefined;
   }
 }

@@ -3,8 +3,8 @@
  * (HTML parse mode, every piece of data escaped). The language is the chat's, from
  * the language Telegram reports for the user.
  */
+import type { ReceiptEvent, ReceiptPerson } from "@roa2web/data-entry-contract";
 import { escapeHtml, formatAmount } from "../format.js";
-import type { ReceiptEvent, ReceiptPerson } from "../receipt-events.js";
 
 export type Language = "ro" | "en";
 

@@ -7,16 +7,16 @@
  * off, in its language, with a button that opens the receipt in the web shell when
  * the shell's public address is known.
  */
-import { canSeeCompany, hasPermission, type Logger } from "@roa2web/plugin-sdk";
-import type { Accounts, Grants } from "../bot/accounts.js";
-import type { Link } from "../entities.js";
 import {
   APPROVE_PERMISSION,
   type ReceiptApproved,
   type ReceiptEvent,
   type ReceiptRejected,
   type ReceiptSubmitted,
-} from "../receipt-events.js";
+} from "@roa2web/data-entry-contract";
+import { canSeeCompany, hasPermission, type Logger } from "@roa2web/plugin-sdk";
+import type { Accounts, Grants } from "../bot/accounts.js";
+import type { Link } from "../entities.js";
 import type { Deliver } from "./deliver.js";
 import {
   type Language,
@@ -54,7 +54,8 @@ export class ReceiptNotifier {
     for (const [userId, userLinks] of byUser) {
       // Segregation of duties: the submitter is not the one to approve.
       if (userId === event.submittedBy.userId) continue;
-      const grants = await accounts.grantsOf(userId);
+      const [first] = userLinks;
+      const grants = first === undefined ? undefined : await accounts.grantsOf(first);
       if (grants === undefined || !isApproverOf(grants, event.companyId)) continue;
       told += await this.tell(userLinks, "approvals", event, receiptWaiting);
     }
@@ -81,8 +82,9 @@ export class ReceiptNotifier {
     const userId = event.submittedBy.userId;
     const links = await accounts.store.findByUser(userId);
     let told = 0;
-    if (links.length > 0) {
-      const grants = await accounts.grantsOf(userId);
+    const [first] = links;
+    if (first !== undefined) {
+      const grants = await accounts.grantsOf(first);
       // Someone who may no longer see the company learns nothing more about its books.
       if (grants !== undefined && canSeeCompany(grants.companies, event.companyId)) {
         told = await this.tell(links, "outcomes", event, text);

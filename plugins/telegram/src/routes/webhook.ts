@@ -10,18 +10,19 @@ import {
   UnauthorizedError,
 } from "@roa2web/plugin-sdk";
 import type { Update } from "telegraf/types";
-import { botOf } from "../bot/telegram-bot.js";
+import type { plugin } from "../plugin.js";
 import { webhookSchema } from "../schemas.js";
 import { SECRET_HEADER, secretMatches } from "../webhook.js";
 
-export default defineRoutes(async (app, { plugin }) => {
+export default defineRoutes<typeof plugin>(async (app, { deps, state }) => {
+  const { bot } = state;
   app.post<{ Body: Update }>(
     "/webhook",
     {
       config: { access: "public" },
       schema: webhookSchema,
       onRequest: async (request) => {
-        const webhook = botOf(plugin)?.webhook;
+        const webhook = bot?.webhook;
         if (webhook === undefined) {
           throw new NotFoundError("The Telegram bot is not in webhook mode");
         }
@@ -30,13 +31,12 @@ export default defineRoutes(async (app, { plugin }) => {
           throw new UnauthorizedError("The X-Telegram-Bot-Api-Secret-Token header is missing");
         }
         if (!secretMatches(webhook.secret, presented)) {
-          plugin.logger.warn({ reqId: request.id }, "Telegram webhook called with a wrong secret");
+          deps.logger.warn({ reqId: request.id }, "Telegram webhook called with a wrong secret");
           throw new ForbiddenError("The X-Telegram-Bot-Api-Secret-Token header is wrong");
         }
       },
     },
     async (request) => {
-      const bot = botOf(plugin);
       if (bot === undefined) throw new NotFoundError("The Telegram bot is not running");
       // A redelivered update is not handled again, but still acknowledged.
       bot.receive(request.body);

@@ -1,20 +1,20 @@
 /** /api/telegram/auth/*: link codes, link status, unlink from the web. */
 import { defineRoutes, requireUser } from "@roa2web/plugin-sdk";
-import { botOf } from "../../bot/telegram-bot.js";
 import { BotNotConfiguredError } from "../../errors.js";
-import { LinkStore } from "../../link-store.js";
+import type { plugin } from "../../plugin.js";
 import { createCodeSchema, linkStatusSchema, unlinkSchema } from "../../schemas.js";
 
-export default defineRoutes(async (app, { plugin }) => {
+export default defineRoutes<typeof plugin>(async (app, { deps, state }) => {
+  const { store, bot } = state;
   app.post(
     "/codes",
     { config: { access: "telegram:link" }, schema: createCodeSchema },
     async (request, reply) => {
       const user = requireUser(request);
       // No bot runs without a token: a code would be for a bot that does not exist.
-      if (botOf(plugin) === undefined) throw new BotNotConfiguredError();
-      const { code, expiresAt } = await LinkStore.of(plugin).createCode(user);
-      plugin.logger.info({ reqId: request.id, userId: user.id }, "Telegram link code created");
+      if (bot === undefined) throw new BotNotConfiguredError();
+      const { code, expiresAt } = await store.createCode(user);
+      deps.logger.info({ reqId: request.id, userId: user.id }, "Telegram link code created");
       reply.code(201);
       return { code, expires_at: expiresAt.toISOString() };
     },
@@ -25,9 +25,9 @@ export default defineRoutes(async (app, { plugin }) => {
     { config: { access: "authenticated" }, schema: linkStatusSchema },
     async (request) => {
       const user = requireUser(request);
-      const links = await LinkStore.of(plugin).findByUser(user.id);
+      const links = await store.findByUser(user.id);
       return {
-        bot_configured: botOf(plugin) !== undefined,
+        bot_configured: bot !== undefined,
         linked: links.length > 0,
         links: links.map((link) => ({
           telegram_user_id: Number(link.telegramUserId),
@@ -43,8 +43,8 @@ export default defineRoutes(async (app, { plugin }) => {
     { config: { access: "authenticated" }, schema: unlinkSchema },
     async (request) => {
       const user = requireUser(request);
-      const removed = await LinkStore.of(plugin).unlinkUser(user.id);
-      plugin.logger.info({ reqId: request.id, userId: user.id, removed }, "Telegram unlinked");
+      const removed = await store.unlinkUser(user.id);
+      deps.logger.info({ reqId: request.id, userId: user.id, removed }, "Telegram unlinked");
       return { removed };
     },
   );

@@ -6,21 +6,19 @@
  * holding `telegram:verify-user`. The in-process bot does not need it.
  */
 import { defineRoutes, NotFoundError } from "@roa2web/plugin-sdk";
-import { LinkStore } from "../../link-store.js";
+import type { plugin } from "../../plugin.js";
 import { verifyUserSchema } from "../../schemas.js";
 
-export default defineRoutes(async (app, { plugin }) => {
+export default defineRoutes<typeof plugin>(async (app, { deps, state }) => {
   app.post<{ Body: { telegram_user_id: number } }>(
     "/verify-user",
     { config: { access: "telegram:verify-user" }, schema: verifyUserSchema },
     async (request) => {
       const telegramUserId = request.body.telegram_user_id;
-      const link = await LinkStore.of(plugin).findByTelegramUser(telegramUserId);
+      const link = await state.store.findByTelegramUser(telegramUserId);
       // Grants as they are now, not as they were at linking: a revoked company or a
       // disabled account shows at once.
-      const grants = link
-        ? await plugin.services.require("kernel.users").grantsOf(link.userId)
-        : undefined;
+      const grants = link ? await deps.users.grantsOf(link.userId) : undefined;
       if (!link || !grants) {
         throw new NotFoundError(
           `Telegram user ${telegramUserId} is not linked to an active account`,
