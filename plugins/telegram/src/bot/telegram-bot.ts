@@ -50,7 +50,6 @@ export interface BotOptions {
 export class TelegramBot {
   private readonly transport: BotTransport;
   private readonly notifier: ReceiptNotifier;
-
   private readonly logger: Logger;
 
   constructor(options: BotOptions) {
