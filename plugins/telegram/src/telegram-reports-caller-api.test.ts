@@ -1,0 +1,133 @@
+/**
+ * The report commands call `reports.queries` for the linked user: a stand-in provider
+ * registered as a contract v2 provider registers (a factory called with the caller the
+ * kernel built) records who each call is for. The real reports plugin is switched off;
+ * telegram-api.test.ts runs the commands against it.
+ */
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Caller } from "@roa2web/plugin-sdk";
+import type { DashboardReport, ReportQueries } from "@roa2web/reports-contract";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  inject,
+  startTestKernel,
+  type TestKernel,
+} from "../../../kernel/core/test/helpers/test-kernel.js";
+import { FakeBotApi, waitFor } from "./fake-bot-api.js";
+import { MESSAGES } from "./format.js";
+
+const packageRoot = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
+const rita = { id: 6001, first_name: "Rita" };
+
+interface ServiceDirectory {
+  provideFactory(
+    provider: string,
+    name: string,
+    version: string,
+    factory: (caller: Caller) => unknown,
+  ): void;
+  withdraw(provider: string, name: string, implementation: unknown): void;
+}
+
+let t: TestKernel;
+let api: FakeBotApi;
+let services: ServiceDirectory;
+let ritaId = 0;
+const callers: Caller[] = [];
+
+const dashboard = (company: number): DashboardReport => ({
+  company_id: company,
+  period: {
+    from: "2026-11-01",
+    to: "2026-11-30",
+    label: "11.2026",
+    as_of: "2026-11-30",
+    closed: false,
+  },
+  revenue: 1500,
+  expenses: 500,
+  result: 1000,
+  cash: 10,
+  bank: 20,
+  receivables: { total: 0, overdue: 0 },
+  payables: { total: 0, overdue: 0 },
+  series: [],
+});
+
+/** The provider's factory: only `dashboard` is asked for here. */
+const factory = (caller: Caller): Pick<ReportQueries, "dashboard"> => ({
+  dashboard: async (params) => {
+    callers.push(caller);
+    return { report: dashboard(params.company), source: "origin", storedAt: Date.now() };
+  },
+});
+
+async function say(text: string): Promise<string | undefined> {
+  const before = api.textsTo(rita.id).length;
+  api.pushText(rita, text);
+  await waitFor(() => api.textsTo(rita.id).length > before, `the reply to ${text}`);
+  return api.textsTo(rita.id).at(-1);
+}
+
+beforeAll(async () => {
+  api = new FakeBotApi();
+  t = await startTestKernel({
+    pluginDirs: [path.dirname(packageRoot)],
+    env: {
+      TELEGRAM_BOT_TOKEN: "123:abc",
+      TELEGRAM_API_ROOT: await api.start(),
+      MODULE_DATA_ENTRY_ENABLED: "false",
+      MODULE_REPORTS_ENABLED: "false",
+    },
+  });
+  services = t.kernel.container.resolve<ServiceDirectory>("services");
+  services.provideFactory("reports", "reports.queries", "1.0.0", factory);
+  ritaId = (
+    await t.kernel.users.create({
+      username: "rita",
+      password: "rita-pass",
+      permissions: ["telegram:link", "reports:read"],
+      companies: [2],
+    })
+  ).id;
+  const response = await inject(t.kernel, {
+    method: "POST",
+    url: "/api/telegram/auth/codes",
+    headers: { authorization: `Bearer ${await t.login("rita", "rita-pass")}` },
+  });
+  const { code } = response.json() as { code: string };
+  expect(await say(`/link ${code}`)).toContain("Linked");
+});
+afterAll(async () => {
+  await t?.close();
+  await api?.close();
+});
+
+describe("report commands", () => {
+  it("ask reports.queries for the linked user, with the grants the kernel holds now", async () => {
+    const text = await say("/dashboard");
+    expect(text).toContain("Revenue: <b>1.500,00 RON</b>");
+    expect(callers).toHaveLength(1);
+    expect(callers[0]).toMatchObject({
+      kind: "user",
+      via: "telegram",
+      user: {
+        id: ritaId,
+        username: "rita",
+        companies: [2],
+        permissions: ["telegram:link", "reports:read"],
+      },
+    });
+  });
+
+  it("say the reports module is off while nobody provides the service", async () => {
+    services.withdraw("reports", "reports.queries", factory);
+    try {
+      expect(await say("/dashboard")).toBe(MESSAGES.reportsOff);
+      expect(callers).toHaveLength(1);
+    } finally {
+      services.provideFactory("reports", "reports.queries", "1.0.0", factory);
+    }
+  });
+});
