@@ -3,8 +3,8 @@ import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { ensureDemoErp } from "./create-erp.js";
-import { DEMO_ERP_BOOKS_VERSION } from "./demo/generate.js";
+import { ensureDemoErp } from "./ensure-demo-erp.js";
+import { DEMO_ERP_BOOKS_VERSION } from "./generator/generate.js";
 
 const quiet = { info: () => undefined, warn: () => undefined };
 
