@@ -137,6 +137,6 @@ describe("pnpm start's build step", { timeout: 120_000 }, () => {
     expect(names.indexOf("@roa2web/ui-shell")).toBeLessThan(
       names.indexOf("@roa2web/plugin-reports"),
     );
-    expect(names).toHaveLength(8);
+    expect(names).toHaveLength(10);
   });
 });
