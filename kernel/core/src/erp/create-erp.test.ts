@@ -35,8 +35,8 @@ async function problemsOf(opening: Promise<unknown>): Promise<string[]> {
 }
 
 /**
- * An adapter module outside the workspace: answers from memory and records what the
- * kernel handed it, so the test sees the context an outside adapter would get.
+ * An adapter module outside the workspace: answers every query with the context the
+ * kernel opened it with, so the test sees what an outside adapter would get.
  */
 const RECORDING_ADAPTER = `
 export default {
@@ -61,6 +61,7 @@ export default {
   },
 };
 `;
+
 describe("createErp: the ERP adapter the settings name", () => {
   it("opens the demo ERP package when nothing is configured (generated into DATA_DIR)", async () => {
     const dir = project();
