@@ -23,8 +23,12 @@ export type { Column, SortChange } from "../components/roa-data-table.js";
 export type { ToastKind } from "../components/roa-toast.js";
 export { toast, toastError } from "../components/roa-toast.js";
 export { ApiError } from "../core/api-error.js";
-export type { DescribeOptions, ErrorDescription } from "../core/describe-error.js";
-export { describeError, errorDetailLine } from "../core/describe-error.js";
+export type {
+  DescribeOptions,
+  ErrorDescription,
+  FieldErrorDescription,
+} from "../core/describe-error.js";
+export { describeError, describeFieldError, errorDetailLine } from "../core/describe-error.js";
 export {
   formatDate,
   formatDateTime,
@@ -36,7 +40,14 @@ export {
 export type { Query, RequestOptions } from "../core/http.js";
 export { api, readEvents, withQuery } from "../core/http.js";
 export type { Locale } from "../core/i18n.js";
-export { locale, localeTag, onLocaleChange, registerMessages, t } from "../core/i18n.js";
+export {
+  locale,
+  localeTag,
+  onLocaleChange,
+  pluralCategory,
+  registerMessages,
+  t,
+} from "../core/i18n.js";
 export { announcePageTitle } from "../core/page-title.js";
 export { currentQuery, navigate, PluginElement, setQuery } from "../core/plugin-element.js";
 export type { Company, CurrentUser, PluginInfo } from "../core/shell-state.js";

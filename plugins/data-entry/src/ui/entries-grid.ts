@@ -322,6 +322,7 @@ export class DataEntryEntries extends LitElement {
   override render() {
     if (this.error) {
       return html`<roa-error-card
+        plugin="data-entry"
         retryable
         .heading=${t("data-entry.entries.loadFailed")}
         .error=${this.error}

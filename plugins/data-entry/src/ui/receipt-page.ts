@@ -17,6 +17,9 @@ import {
   createRef,
   css,
   describeError,
+  describeFieldError,
+  type ErrorDescription,
+  errorDetailLine,
   formatDate,
   formatDateTime,
   formatMoney,
@@ -38,8 +41,6 @@ import {
 import { isReadableByOcr } from "./attachments.js";
 import { decimalSeparator, type EntriesState } from "./entries-grid.js";
 import {
-  fieldMessage,
-  fieldOfError,
   localToday,
   MERCHANT_MAX_LENGTH,
   NOTES_MAX_LENGTH,
@@ -58,7 +59,6 @@ import {
 import {
   followOcrJob,
   OcrDisabledError,
-  OcrFailedError,
   type OcrProgress,
   type OcrTransport,
   proposedFields,
@@ -98,7 +98,10 @@ type OcrView =
       filled: string[];
       applyError: string | null;
     }
-  | { phase: "failed"; attachment: Attachment | undefined; message: string };
+  | { phase: "failed"; attachment: Attachment | undefined; error: ErrorDescription };
+
+/** A field's problem: a rule checked here (already in the user's words), or the server's refusal. */
+type FieldProblem = string | ErrorDescription;
 
 const FIELD_KEY: Record<ReceiptField, string> = {
   merchant: "data-entry.field.merchant",
@@ -109,14 +112,6 @@ const FIELD_KEY: Record<ReceiptField, string> = {
   currency: "data-entry.field.currency",
   notes: "data-entry.field.notes",
 };
-
-/** A failed job's error in the user's words when its code has a text, else as the server put it. */
-function ocrFailureMessage(error: OcrFailedError): string {
-  if (!error.code) return error.message;
-  const key = `data-entry.error.${error.code}`;
-  const worded = t(key);
-  return worded === key ? error.message : worded;
-}
 
 function fieldLabels(fields: readonly string[]): string {
   return fields
@@ -225,6 +220,11 @@ export class DataEntryReceipt extends LitElement {
         color: var(--roa-danger);
         font-size: 0.85rem;
       }
+      .error-detail {
+        display: block;
+        color: var(--roa-text-muted);
+        overflow-wrap: anywhere;
+      }
       .actions {
         display: flex;
         flex-wrap: wrap;
@@ -330,8 +330,8 @@ export class DataEntryReceipt extends LitElement {
   declare company: number | undefined;
   declare receipt: ReceiptDetail | undefined;
   declare values: ReceiptFormValues;
-  /** Field -> message (already translated, or the server's text). */
-  declare errors: Partial<Record<ReceiptField, string>>;
+  /** Field -> what is wrong with it, in the user's words. */
+  declare errors: Partial<Record<ReceiptField, FieldProblem>>;
   declare touched: boolean;
   declare loading: boolean;
   declare loadError: unknown;
@@ -558,15 +558,13 @@ export class DataEntryReceipt extends LitElement {
   }
 
   #showSaveError(error: unknown): void {
-    if (error instanceof ApiError) {
-      const field = fieldOfError(error);
-      if (field) {
-        this.errors = { ...this.errors, [field]: fieldMessage(error.message) };
-        void this.updateComplete.then(() =>
-          this.renderRoot.querySelector<HTMLElement>(`[name="${field}"]`)?.focus(),
-        );
-        return;
-      }
+    const problem = describeFieldError(error, RECEIPT_FIELDS, undefined, { plugin: "data-entry" });
+    if (problem) {
+      this.errors = { ...this.errors, [problem.field]: problem };
+      void this.updateComplete.then(() =>
+        this.renderRoot.querySelector<HTMLElement>(`[name="${problem.field}"]`)?.focus(),
+      );
+      return;
     }
     toastError(error, { plugin: "data-entry" });
   }
@@ -711,12 +709,7 @@ export class DataEntryReceipt extends LitElement {
       this.ocr = {
         phase: "failed",
         attachment,
-        message:
-          error instanceof ApiError
-            ? describeError(error, undefined, { plugin: "data-entry" }).headline
-            : error instanceof Error
-              ? error.message
-              : String(error),
+        error: describeError(error, undefined, { plugin: "data-entry" }),
       };
       return;
     }
@@ -746,13 +739,13 @@ export class DataEntryReceipt extends LitElement {
         this.ocr = { phase: "idle" };
         return;
       }
-      const message =
-        error instanceof OcrFailedError
-          ? ocrFailureMessage(error)
-          : error instanceof Error
-            ? error.message
-            : String(error);
-      this.ocr = { phase: "failed", attachment, message };
+      // A job that ended `failed` (its code worded by this plugin's texts), or a
+      // failed call while following it: the shell says which in the user's words.
+      this.ocr = {
+        phase: "failed",
+        attachment,
+        error: describeError(error, undefined, { plugin: "data-entry" }),
+      };
     }
   }
 
@@ -888,6 +881,7 @@ export class DataEntryReceipt extends LitElement {
       const missing = this.loadError instanceof ApiError && this.loadError.status === 404;
       return html`<a class="back" href="/data-entry">← ${t("data-entry.list.title")}</a>
         <roa-error-card
+          plugin="data-entry"
           ?retryable=${!missing}
           .heading=${missing ? t("data-entry.form.notFound") : t("data-entry.form.loadFailed")}
           .error=${this.loadError}
@@ -963,7 +957,9 @@ export class DataEntryReceipt extends LitElement {
     input: (invalid: boolean, describedBy: string) => unknown,
     wide = false,
   ) {
-    const error = this.errors[field];
+    const problem = this.errors[field];
+    const error = typeof problem === "string" ? problem : problem?.headline;
+    const errorDetail = typeof problem === "object" ? errorDetailLine(problem) : "";
     const errorId = `${field}-error`;
     const noteId = `${field}-note`;
     const byOcr = this.ocrFilled.includes(field);
@@ -985,7 +981,13 @@ export class DataEntryReceipt extends LitElement {
     >
       <label>${label} ${input(Boolean(error), describedBy)}</label>
       ${note}
-      ${error ? html`<span class="field-error" id=${errorId}>${error}</span>` : nothing}
+      ${
+        error
+          ? html`<span class="field-error" id=${errorId}
+              >${error}${errorDetail ? html` <small class="error-detail">${errorDetail}</small>` : nothing}</span
+            >`
+          : nothing
+      }
     </div>`;
   }
 
@@ -1165,7 +1167,8 @@ export class DataEntryReceipt extends LitElement {
     if (ocr.phase === "failed") {
       return html`<section class="card ocr" role="alert">
         <h2>${t("data-entry.ocr.title")}</h2>
-        <p class="error-text">${t("data-entry.ocr.failed", { message: ocr.message })}</p>
+        <p class="error-text">${t("data-entry.ocr.failed", { message: ocr.error.headline })}</p>
+        ${errorDetailLine(ocr.error) ? html`<p class="muted error-detail">${errorDetailLine(ocr.error)}</p>` : nothing}
         <div class="actions">
           ${
             this.#retryAttachment(ocr.attachment)

@@ -262,6 +262,7 @@ export class DataEntryReceipts extends LitElement {
       ${
         this.error
           ? html`<roa-error-card
+              plugin="data-entry"
               retryable
               .heading=${t("data-entry.list.loadFailed")}
               .error=${this.error}
