@@ -12,7 +12,12 @@ import "../components/roa-data-table.js";
 import "../components/roa-table-scroll.js";
 import "../components/roa-selectors.js";
 
-export type { PropertyValues, TemplateResult } from "lit";
+export type {
+  PropertyValues,
+  ReactiveController,
+  ReactiveControllerHost,
+  TemplateResult,
+} from "lit";
 export { css, html, LitElement, nothing, svg, unsafeCSS } from "lit";
 export { classMap } from "lit/directives/class-map.js";
 export { ifDefined } from "lit/directives/if-defined.js";
