@@ -34,6 +34,7 @@ export type {
   FieldErrorDescription,
 } from "../core/describe-error.js";
 export { describeError, describeFieldError, errorDetailLine } from "../core/describe-error.js";
+export { FollowLocale } from "../core/follow-locale.js";
 export {
   formatDate,
   formatDateTime,

@@ -20,6 +20,7 @@ import {
   api,
   css,
   describeFieldError,
+  FollowLocale,
   html,
   LitElement,
   live,
@@ -45,7 +46,6 @@ import {
 } from "./form-rules.js";
 import { proposedFields } from "./ocr-progress.js";
 import "./receipt/booking-notes.js";
-import { FollowLocale } from "./receipt/follow-locale.js";
 import type { OcrProposal } from "./receipt/ocr-panel.js";
 import "./receipt/ocr-panel.js";
 import { ReceiptOcr } from "./receipt/ocr-reading.js";

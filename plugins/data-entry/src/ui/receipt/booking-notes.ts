@@ -6,6 +6,7 @@
  */
 import {
   css,
+  FollowLocale,
   formatDate,
   formatMoney,
   formatNumber,
@@ -16,7 +17,6 @@ import {
   t,
 } from "@roa2web/ui-shell/api";
 import type { ReceiptDetail } from "../types.js";
-import { FollowLocale } from "./follow-locale.js";
 import { partStyles } from "./styles.js";
 
 export class DataEntryBookingNotes extends LitElement {

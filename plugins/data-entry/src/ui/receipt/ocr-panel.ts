@@ -7,6 +7,7 @@
 import {
   css,
   errorDetailLine,
+  FollowLocale,
   html,
   LitElement,
   nothing,
@@ -17,7 +18,6 @@ import { decimalSeparator } from "../entries-grid.js";
 import type { ReceiptFormValues } from "../form-rules.js";
 import { proposedFields } from "../ocr-progress.js";
 import type { Attachment } from "../types.js";
-import { FollowLocale } from "./follow-locale.js";
 import type { OcrView } from "./ocr-reading.js";
 import { partStyles } from "./styles.js";
 import { fieldLabel, fieldLabels } from "./texts.js";

@@ -11,6 +11,7 @@ import {
   css,
   type ErrorDescription,
   errorDetailLine,
+  FollowLocale,
   html,
   LitElement,
   live,
@@ -31,7 +32,6 @@ import {
 } from "../form-rules.js";
 import { statusLabel } from "../status-badge.js";
 import type { ReceiptStatus } from "../types.js";
-import { FollowLocale } from "./follow-locale.js";
 import { partStyles } from "./styles.js";
 import { fieldLabels } from "./texts.js";
 

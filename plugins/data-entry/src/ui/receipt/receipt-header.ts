@@ -5,6 +5,7 @@
  */
 import {
   css,
+  FollowLocale,
   formatDate,
   html,
   LitElement,
@@ -15,7 +16,6 @@ import {
 } from "@roa2web/ui-shell/api";
 import { statusBadge } from "../status-badge.js";
 import type { ReceiptDetail } from "../types.js";
-import { FollowLocale } from "./follow-locale.js";
 import { partStyles } from "./styles.js";
 
 export class DataEntryReceiptHeader extends LitElement {

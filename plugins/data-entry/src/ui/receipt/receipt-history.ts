@@ -4,6 +4,7 @@
  */
 import {
   css,
+  FollowLocale,
   formatDateTime,
   formatNumber,
   html,
@@ -14,7 +15,6 @@ import {
 } from "@roa2web/ui-shell/api";
 import { statusLabel } from "../status-badge.js";
 import type { ReceiptDetail, Transition } from "../types.js";
-import { FollowLocale } from "./follow-locale.js";
 import { partStyles } from "./styles.js";
 import { fieldLabels } from "./texts.js";
 

@@ -9,6 +9,7 @@ import {
   api,
   createRef,
   css,
+  FollowLocale,
   html,
   LitElement,
   navigate,
@@ -22,7 +23,6 @@ import {
 } from "@roa2web/ui-shell/api";
 import type { EntriesState } from "../entries-grid.js";
 import type { Receipt, ReceiptDetail, WorkflowAction } from "../types.js";
-import { FollowLocale } from "./follow-locale.js";
 import { partStyles } from "./styles.js";
 import { fieldLabels } from "./texts.js";
 

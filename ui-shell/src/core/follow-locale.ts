@@ -1,13 +1,10 @@
 /**
- * Re-renders an element when the user picks another language. The shell passes
- * `locale` only to a plugin's root element; the receipt page's parts are deeper, and a
- * part whose properties did not change would otherwise keep its old texts.
+ * `new FollowLocale(this)` in an element's constructor re-renders it when the user
+ * picks another language. The shell sets `locale` only on a plugin's root element; an
+ * element deeper down whose properties did not change would keep its old texts.
  */
-import {
-  onLocaleChange,
-  type ReactiveController,
-  type ReactiveControllerHost,
-} from "@roa2web/ui-shell/api";
+import type { ReactiveController, ReactiveControllerHost } from "lit";
+import { onLocaleChange } from "./i18n.js";
 
 export class FollowLocale implements ReactiveController {
   #off: (() => void) | undefined;
