@@ -21,6 +21,9 @@ import {
 } from "../ocr-progress.js";
 import type { Attachment, OcrFields, OcrJob } from "../types.js";
 
+/** Failures are worded with this plugin's texts for its codes. */
+const OPTIONS = { plugin: "data-entry" };
+
 const transport: OcrTransport = {
   get: (path, options) => api.get(path, options),
   post: (path, body) => api.post(path, body),
@@ -76,8 +79,6 @@ export class ReceiptOcr implements ReactiveController {
     this.show({ phase: "idle" });
   }
 
-  hostConnected(): void {}
-
   hostDisconnected(): void {
     this.#controller?.abort();
   }
@@ -130,5 +131,3 @@ export class ReceiptOcr implements ReactiveController {
     }
   }
 }
-
-const OPTIONS = { plugin: "data-entry" };
