@@ -2,7 +2,7 @@
 // HTTP, so the machine's noise does not drown a microsecond: the earlier route (an
 // async handler awaiting the service's async method, whose cache `wrap` resolves a
 // promise even on an L1 hit) against the shared `cachedReportHandler` (a synchronous
-// `peek…` answering from the memo and the cache's L1). Both send through
+// `peek` answering from the memo and the cache's L1). Both send through
 // `withCacheHeaders` to a reply that only records. Run on demand:
 //   npx -y pnpm@10.34.9 exec vitest bench --run bench/report-hit-in-process.bench.ts
 import type { ErpClient } from "@roa2web/plugin-sdk";
@@ -12,8 +12,9 @@ import { callerOf } from "../plugins/reports/src/access.js";
 import { withCacheHeaders } from "../plugins/reports/src/cache-headers.js";
 import { DEFAULT_TTLS } from "../plugins/reports/src/cache-policy.js";
 import type { PeriodParams } from "../plugins/reports/src/contract.js";
+import { ReportCache } from "../plugins/reports/src/report-cache.js";
 import { cachedReportHandler } from "../plugins/reports/src/report-handler.js";
-import { ReportService } from "../plugins/reports/src/report-service.js";
+import { dashboardReport } from "../plugins/reports/src/reports/dashboard.js";
 
 /** Company 1 exists, nothing is closed, the books are empty: enough for a dashboard. */
 const erp = {
@@ -32,7 +33,7 @@ const erp = {
 } as unknown as ErpClient;
 
 const cache = await createCache({ url: "memory://" });
-const reports = new ReportService({ erp, cache: cache.namespaced("reports"), ttls: DEFAULT_TTLS });
+const reports = new ReportCache({ erp, cache: cache.namespaced("reports"), ttls: DEFAULT_TTLS });
 const request = {
   query: { company: 1, period: new Date().toISOString().slice(0, 7) } as PeriodParams,
   user: Object.freeze({ companies: Object.freeze([1, 2]) }) as never,
@@ -46,11 +47,8 @@ const reply = {
 };
 
 const asyncRoute = async (req: typeof request, rep: typeof reply) =>
-  withCacheHeaders(req, rep, await reports.dashboard(req.query, callerOf(req)));
-const sharedHandler = cachedReportHandler(
-  (query: PeriodParams, caller) => reports.peekDashboard(query, caller),
-  (query, caller) => reports.dashboard(query, caller),
-);
+  withCacheHeaders(req, rep, await reports.serve(dashboardReport, req.query, callerOf(req)));
+const sharedHandler = cachedReportHandler(reports, dashboardReport);
 await asyncRoute(request, reply); // MISS: computes and caches
 const warm = sharedHandler(request, reply);
 if (!Buffer.isBuffer(warm))

@@ -7,7 +7,8 @@ import { definePlugin } from "@roa2web/plugin-sdk";
 import type {} from "./contract.js";
 import { loadPdfFonts } from "./export/pdf-writer.js";
 import { EXPORTS_SERVICE, ReportExports } from "./export/report-exports.js";
-import { REPORT_SERVICE, ReportService } from "./report-service.js";
+import { REPORT_CACHE, ReportCache } from "./report-cache.js";
+import { reportQueries } from "./report-queries.js";
 import { readReportsSettings } from "./settings.js";
 
 export default definePlugin({
@@ -16,20 +17,14 @@ export default definePlugin({
   start(ctx) {
     // Read once here so a malformed REPORTS_* value fails the plugin at start, named.
     const settings = readReportsSettings(ctx.settings);
-    const reports = new ReportService({ erp: ctx.erp, cache: ctx.cache, ttls: settings.ttls });
-    ctx.register(REPORT_SERVICE, reports);
+    const reports = new ReportCache({ erp: ctx.erp, cache: ctx.cache, ttls: settings.ttls });
+    ctx.register(REPORT_CACHE, reports);
     // The PDF font is read here, once: a missing font package fails the plugin at start.
     ctx.register(
       EXPORTS_SERVICE,
       new ReportExports({ erp: ctx.erp, reports, fonts: loadPdfFonts() }),
     );
-    ctx.services.provide("reports.queries", {
-      dashboard: (params, caller) => reports.dashboard(params, caller),
-      invoices: (params, caller) => reports.invoices(params, caller),
-      aging: (params, caller) => reports.aging(params, caller),
-      treasury: (params, caller) => reports.treasury(params, caller),
-      trialBalance: (params, caller) => reports.trialBalance(params, caller),
-    });
+    ctx.services.provide("reports.queries", reportQueries(reports));
     ctx.logger.info({ ttls: settings.ttls }, "Reports plugin started");
   },
 });

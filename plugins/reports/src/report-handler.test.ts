@@ -6,7 +6,34 @@
 import { describe, expect, it } from "vitest";
 import type { CachedReport, ReportCaller } from "./contract.js";
 import { CompanyNotGrantedError } from "./errors.js";
-import { cachedReportHandler } from "./report-handler.js";
+import { cachedReportHandler, type ReportSource } from "./report-handler.js";
+import { defineReport } from "./reports/definition.js";
+
+type Query = { company: number };
+type Peek = (query: Query, caller: ReportCaller) => CachedReport<{ total: number }> | undefined;
+type Serve = (query: Query, caller: ReportCaller) => Promise<CachedReport<{ total: number }>>;
+
+const definition = defineReport<Query, undefined, { total: number }>({
+  name: "dashboard",
+  span: "period",
+  filters: () => undefined,
+  keyFilters: () => ({}),
+  load: async () => ({ total: 7 }),
+});
+
+/** The report cache's two paths, as the handler calls them for `definition`. */
+function source(peek: Peek, serve: Serve): ReportSource {
+  return {
+    peek: (report, query, caller) => {
+      expect(report).toBe(definition);
+      return peek(query as Query, caller) as never;
+    },
+    serve: (report, query, caller) => {
+      expect(report).toBe(definition);
+      return serve(query as Query, caller) as never;
+    },
+  };
+}
 
 const report: CachedReport<{ total: number }> = Object.freeze({
   report: Object.freeze({ total: 7 }),
@@ -44,14 +71,17 @@ describe("cachedReportHandler", () => {
     const calls: string[] = [];
     let inMemory = false;
     const handler = cachedReportHandler(
-      (query: { company: number }, caller: ReportCaller) => {
-        calls.push(`peek ${query.company} ${String(caller.companies)}`);
-        return inMemory ? report : undefined;
-      },
-      async (query, caller) => {
-        calls.push(`serve ${query.company} ${String(caller.companies)}`);
-        return report;
-      },
+      source(
+        (query, caller) => {
+          calls.push(`peek ${query.company} ${String(caller.companies)}`);
+          return inMemory ? report : undefined;
+        },
+        async (query, caller) => {
+          calls.push(`serve ${query.company} ${String(caller.companies)}`);
+          return report;
+        },
+      ),
+      definition,
     );
 
     const missReply = fakeReply();
@@ -73,8 +103,11 @@ describe("cachedReportHandler", () => {
 
   it("answers 304 on the synchronous path to a client that holds the version", () => {
     const handler = cachedReportHandler(
-      () => report,
-      async () => report,
+      source(
+        () => report,
+        async () => report,
+      ),
+      definition,
     );
     const first = fakeReply();
     handler(request(), first);
@@ -85,10 +118,13 @@ describe("cachedReportHandler", () => {
 
   it("throws what the peek throws (a 403) for Fastify's error handler", () => {
     const handler = cachedReportHandler(
-      () => {
-        throw new CompanyNotGrantedError(1);
-      },
-      async () => report,
+      source(
+        () => {
+          throw new CompanyNotGrantedError(1);
+        },
+        async () => report,
+      ),
+      definition,
     );
     expect(() => handler(request(), fakeReply())).toThrow(CompanyNotGrantedError);
   });

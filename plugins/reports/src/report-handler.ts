@@ -1,15 +1,17 @@
 /**
- * The handler every cached report route shares. An L1 hit (the period in the report
- * service's memo, the report in the kernel cache's L1) is answered synchronously: the
- * handler returns the body and Fastify sends a returned non-promise value at once
- * (handle-request.js), so a hit costs no promise, microtask or async frame. Anything
- * else (a new period, an L1 miss, L2, a computation) takes the report's async method.
+ * The handler every cached report route shares, made from the report's definition. An
+ * L1 hit (the period remembered, the report in the kernel cache's L1) is answered
+ * synchronously: the handler returns the body and Fastify sends a returned non-promise
+ * value at once (handle-request.js), so a hit costs no promise, microtask or async
+ * frame. Anything else (a new period, an L1 miss, L2, a computation) takes `serve`.
  * Both paths check the caller's grant, key by the caller's scope and send the same
  * headers and body through `withCacheHeaders`.
  */
 import { callerOf } from "./access.js";
 import { type ReportReply, withCacheHeaders } from "./cache-headers.js";
-import type { CachedReport, ReportCaller } from "./contract.js";
+import type { PeriodParams } from "./contract.js";
+import type { ReportCache } from "./report-cache.js";
+import type { ReportDefinition } from "./reports/definition.js";
 
 export interface ReportRequest<Query> {
   query: Query;
@@ -17,11 +19,11 @@ export interface ReportRequest<Query> {
   headers: Record<string, string | string[] | undefined>;
 }
 
-export function cachedReportHandler<Query, T>(
-  /** The report from memory without awaiting, or `undefined`. */
-  peek: (query: Query, caller: ReportCaller) => CachedReport<T> | undefined,
-  /** The report by the async path: resolves, reads L2 or computes. */
-  serve: (query: Query, caller: ReportCaller) => Promise<CachedReport<T>>,
+export type ReportSource = Pick<ReportCache, "peek" | "serve">;
+
+export function cachedReportHandler<Query extends PeriodParams, Filters, Report>(
+  reports: ReportSource,
+  report: ReportDefinition<Query, Filters, Report>,
 ): (
   request: ReportRequest<Query>,
   reply: ReportReply,
@@ -29,16 +31,12 @@ export function cachedReportHandler<Query, T>(
   const served = async (
     request: ReportRequest<Query>,
     reply: ReportReply,
-    caller: ReportCaller,
   ): Promise<Buffer | string> =>
-    withCacheHeaders(request, reply, await serve(request.query, caller));
+    withCacheHeaders(request, reply, await reports.serve(report, request.query, callerOf(request)));
   // Not async: what peek throws (a 400 or 403) reaches Fastify's try/catch around the
   // handler, which sends it through the error handler as a rejection would be.
   return (request, reply) => {
-    const caller = callerOf(request);
-    const hit = peek(request.query, caller);
-    return hit === undefined
-      ? served(request, reply, caller)
-      : withCacheHeaders(request, reply, hit);
+    const hit = reports.peek(report, request.query, callerOf(request));
+    return hit === undefined ? served(request, reply) : withCacheHeaders(request, reply, hit);
   };
 }

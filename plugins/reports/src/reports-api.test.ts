@@ -21,7 +21,7 @@ import type {
   TreasuryReport,
   TrialBalanceReport,
 } from "./contract.js";
-import { REPORT_SERVICE, type ReportService } from "./report-service.js";
+import { REPORT_CACHE, type ReportCache } from "./report-cache.js";
 
 const packageRoot = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
 const packageJson = JSON.parse(readFileSync(path.join(packageRoot, "package.json"), "utf8")) as {
@@ -582,10 +582,10 @@ describe("cache", () => {
   it("answers an L1 hit without the async path, alike, and not after an invalidation", async () => {
     const service = t.kernel.plugins
       .get(manifest.name)
-      ?.instance?.context.resolve<ReportService>(REPORT_SERVICE);
+      ?.instance?.context.resolve<ReportCache>(REPORT_CACHE);
     if (!service) throw new Error("no report service");
-    const asyncPath = vi.spyOn(service, "dashboard");
-    const syncPath = vi.spyOn(service, "peekDashboard");
+    const asyncPath = vi.spyOn(service, "serve");
+    const syncPath = vi.spyOn(service, "peek");
     try {
       const url = `/dashboard?company=1&from=${closedPeriod}-01&to=${closedPeriod}-20`;
       const first = await get(url);

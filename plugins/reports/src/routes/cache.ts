@@ -1,7 +1,7 @@
 /** GET /api/reports/cache/stats and POST /api/reports/cache/invalidate (reports:cache-admin). */
 import { defineRoutes } from "@roa2web/plugin-sdk";
 import { invalidationPrefixes, type ReportName } from "../cache-policy.js";
-import { REPORT_SERVICE, type ReportService } from "../report-service.js";
+import { REPORT_CACHE, type ReportCache } from "../report-cache.js";
 import { cacheInvalidateSchema, cacheStatsSchema } from "../schemas.js";
 import { readReportsSettings } from "../settings.js";
 
@@ -12,7 +12,7 @@ interface InvalidateBody {
 
 export default defineRoutes(async (app, { plugin }) => {
   const { ttls } = readReportsSettings(plugin.settings);
-  const reports = plugin.resolve<ReportService>(REPORT_SERVICE);
+  const reports = plugin.resolve<ReportCache>(REPORT_CACHE);
 
   app.get(
     "/cache/stats",

@@ -2,25 +2,23 @@
 import { defineRoutes } from "@roa2web/plugin-sdk";
 import type { PeriodParams } from "../contract.js";
 import { EXPORTS_SERVICE, type ReportExports } from "../export/report-exports.js";
+import { REPORT_CACHE, type ReportCache } from "../report-cache.js";
 import { cachedReportHandler } from "../report-handler.js";
 import { type ReportFormatParam, reportOrFile } from "../report-or-file.js";
-import { REPORT_SERVICE, type ReportService } from "../report-service.js";
+import { dashboardReport } from "../reports/dashboard.js";
 import { dashboardSchema } from "../schemas.js";
 
 type Query = PeriodParams & ReportFormatParam;
 
 export default defineRoutes(async (app, { plugin }) => {
-  const reports = plugin.resolve<ReportService>(REPORT_SERVICE);
+  const reports = plugin.resolve<ReportCache>(REPORT_CACHE);
   const exports = plugin.resolve<ReportExports>(EXPORTS_SERVICE);
 
   app.get<{ Querystring: Query }>(
     "/dashboard",
     { config: { access: "reports:read" }, schema: dashboardSchema },
-    reportOrFile(
-      cachedReportHandler(
-        (query: Query, caller) => reports.peekDashboard(query, caller),
-        (query, caller) => reports.dashboard(query, caller),
-      ),
+    reportOrFile<Query>(
+      cachedReportHandler(reports, dashboardReport),
       (query, caller) => exports.dashboard(query, caller),
       { logger: plugin.logger, report: "dashboard" },
     ),

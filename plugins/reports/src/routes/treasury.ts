@@ -2,25 +2,23 @@
 import { defineRoutes } from "@roa2web/plugin-sdk";
 import type { TreasuryParams } from "../contract.js";
 import { EXPORTS_SERVICE, type ReportExports } from "../export/report-exports.js";
+import { REPORT_CACHE, type ReportCache } from "../report-cache.js";
 import { cachedReportHandler } from "../report-handler.js";
 import { type ReportFormatParam, reportOrFile } from "../report-or-file.js";
-import { REPORT_SERVICE, type ReportService } from "../report-service.js";
+import { treasuryReport } from "../reports/treasury.js";
 import { treasurySchema } from "../schemas.js";
 
 type Query = TreasuryParams & ReportFormatParam;
 
 export default defineRoutes(async (app, { plugin }) => {
-  const reports = plugin.resolve<ReportService>(REPORT_SERVICE);
+  const reports = plugin.resolve<ReportCache>(REPORT_CACHE);
   const exports = plugin.resolve<ReportExports>(EXPORTS_SERVICE);
 
   app.get<{ Querystring: Query }>(
     "/treasury",
     { config: { access: "reports:read" }, schema: treasurySchema },
-    reportOrFile(
-      cachedReportHandler(
-        (query: Query, caller) => reports.peekTreasury(query, caller),
-        (query, caller) => reports.treasury(query, caller),
-      ),
+    reportOrFile<Query>(
+      cachedReportHandler(reports, treasuryReport),
       (query, caller) => exports.treasury(query, caller),
       { logger: plugin.logger, report: "treasury" },
     ),

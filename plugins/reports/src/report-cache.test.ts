@@ -1,5 +1,5 @@
 /**
- * The report service's remembered period resolutions, over the kernel's real cache and
+ * The report cache's remembered period resolutions, over the kernel's real cache and
  * a fake ERP that answers only the company/period facts: what a cached report may take
  * from the memo (dates, company, closed state) and what it never may (the caller's
  * grant), and when the memo lets go (the facts' minute, a new day, an invalidation).
@@ -10,7 +10,13 @@ import { createCache } from "../../../kernel/core/src/cache/create-cache.js";
 import type { TwoLevelCache } from "../../../kernel/core/src/cache/two-level-cache.js";
 import { DEFAULT_TTLS } from "./cache-policy.js";
 import { CompanyNotGrantedError, InvalidParameterError, UnknownCompanyError } from "./errors.js";
-import { PERIOD_FACTS_TTL_MS, ReportService } from "./report-service.js";
+import { PERIOD_FACTS_TTL_MS } from "./period-resolver.js";
+import { ReportCache } from "./report-cache.js";
+import { agingReport } from "./reports/aging.js";
+import { dashboardReport } from "./reports/dashboard.js";
+import { invoicesReport } from "./reports/invoices.js";
+import { treasuryReport } from "./reports/treasury.js";
+import { trialBalanceReport } from "./reports/trial-balance.js";
 
 const START = Date.parse("2025-07-10T12:00:00Z");
 
@@ -47,14 +53,14 @@ class FakeErp implements ErpClient {
 
 let cache: TwoLevelCache;
 let erp: FakeErp;
-let reports: ReportService;
+let reports: ReportCache;
 
 beforeEach(async () => {
   vi.useFakeTimers({ toFake: ["Date"] });
   vi.setSystemTime(START);
   cache = await createCache({ url: "memory://" });
   erp = new FakeErp();
-  reports = new ReportService({ erp, cache: cache.namespaced("reports"), ttls: DEFAULT_TTLS });
+  reports = new ReportCache({ erp, cache: cache.namespaced("reports"), ttls: DEFAULT_TTLS });
 });
 afterEach(async () => {
   await cache.close();
@@ -187,7 +193,7 @@ describe("answering a cached report without awaiting (peek…)", () => {
     // One closed month: every report of June is closed (a day's TTL) but the dashboard,
     // whose 12-month span is open (a minute).
     books.companies.set(1, { code: "NORD", name: "Nord SRL", closedMonths: 1 });
-    reports = new ReportService({
+    reports = new ReportCache({
       erp: books,
       cache: cache.namespaced("reports"),
       ttls: DEFAULT_TTLS,
@@ -199,28 +205,28 @@ describe("answering a cached report without awaiting (peek…)", () => {
   const pairs = [
     [
       "dashboard",
-      () => reports.dashboard(june, everyCompany),
-      () => reports.peekDashboard(june, everyCompany),
+      () => reports.serve(dashboardReport, june, everyCompany),
+      () => reports.peek(dashboardReport, june, everyCompany),
     ],
     [
       "invoices",
-      () => reports.invoices({ ...june, type: "client" }, everyCompany),
-      () => reports.peekInvoices({ ...june, type: "client" }, everyCompany),
+      () => reports.serve(invoicesReport, { ...june, type: "client" }, everyCompany),
+      () => reports.peek(invoicesReport, { ...june, type: "client" }, everyCompany),
     ],
     [
       "aging",
-      () => reports.aging({ ...june, type: "supplier" }, everyCompany),
-      () => reports.peekAging({ ...june, type: "supplier" }, everyCompany),
+      () => reports.serve(agingReport, { ...june, type: "supplier" }, everyCompany),
+      () => reports.peek(agingReport, { ...june, type: "supplier" }, everyCompany),
     ],
     [
       "treasury",
-      () => reports.treasury({ ...june, page: 2 }, everyCompany),
-      () => reports.peekTreasury({ ...june, page: 2 }, everyCompany),
+      () => reports.serve(treasuryReport, { ...june, page: 2 }, everyCompany),
+      () => reports.peek(treasuryReport, { ...june, page: 2 }, everyCompany),
     ],
     [
       "trial balance",
-      () => reports.trialBalance(june, everyCompany),
-      () => reports.peekTrialBalance(june, everyCompany),
+      () => reports.serve(trialBalanceReport, june, everyCompany),
+      () => reports.peek(trialBalanceReport, june, everyCompany),
     ],
   ] as const;
 
@@ -240,56 +246,66 @@ describe("answering a cached report without awaiting (peek…)", () => {
   );
 
   it("checks the grant and keeps callers' scopes apart, as the async path does", async () => {
-    await reports.dashboard(june, everyCompany);
-    expect(() => reports.peekDashboard(june, { companies: [2] })).toThrow(CompanyNotGrantedError);
+    await reports.serve(dashboardReport, june, everyCompany);
+    expect(() => reports.peek(dashboardReport, june, { companies: [2] })).toThrow(
+      CompanyNotGrantedError,
+    );
     // Granted, but another scope: another cache entry, not there yet.
-    expect(reports.peekDashboard(june, { companies: [1] })).toBeUndefined();
-    await reports.dashboard(june, { companies: [1] });
-    expect(reports.peekDashboard(june, { companies: [1] })?.source).toBe("HIT-L1");
+    expect(reports.peek(dashboardReport, june, { companies: [1] })).toBeUndefined();
+    await reports.serve(dashboardReport, june, { companies: [1] });
+    expect(reports.peek(dashboardReport, june, { companies: [1] })?.source).toBe("HIT-L1");
   });
 
   it("refuses bad filters first, remembered period or not", async () => {
-    await reports.invoices({ ...june, type: "client" }, everyCompany);
+    await reports.serve(invoicesReport, { ...june, type: "client" }, everyCompany);
     expect(() =>
-      reports.peekInvoices({ ...june, type: "other" as "client" }, everyCompany),
+      reports.peek(invoicesReport, { ...june, type: "other" as "client" }, everyCompany),
     ).toThrow(InvalidParameterError);
-    expect(() => reports.peekAging({ ...june, type: "other" as "client" }, everyCompany)).toThrow(
-      InvalidParameterError,
-    );
-    expect(() => reports.peekTreasury({ ...june, page_size: 0 }, everyCompany)).toThrow(
+    expect(() =>
+      reports.peek(agingReport, { ...june, type: "other" as "client" }, everyCompany),
+    ).toThrow(InvalidParameterError);
+    expect(() => reports.peek(treasuryReport, { ...june, page_size: 0 }, everyCompany)).toThrow(
       InvalidParameterError,
     );
     expect(() =>
-      reports.peekTrialBalance({ ...june, level: "middle" as "analytic" }, everyCompany),
+      reports.peek(trialBalanceReport, { ...june, level: "middle" as "analytic" }, everyCompany),
     ).toThrow(InvalidParameterError);
     // Other filters are another entry.
-    expect(reports.peekInvoices({ ...june, type: "supplier" }, everyCompany)).toBeUndefined();
+    expect(
+      reports.peek(invoicesReport, { ...june, type: "supplier" }, everyCompany),
+    ).toBeUndefined();
   });
 
   it("is not taken after an invalidation, with or without the memo", async () => {
-    await reports.trialBalance(june, everyCompany);
+    await reports.serve(trialBalanceReport, june, everyCompany);
     await cache.invalidatePrefix("reports:trial-balance:");
     // The period is still remembered, the report is gone from L1.
-    expect(reports.peekTrialBalance(june, everyCompany)).toBeUndefined();
-    await reports.trialBalance(june, everyCompany);
+    expect(reports.peek(trialBalanceReport, june, everyCompany)).toBeUndefined();
+    await reports.serve(trialBalanceReport, june, everyCompany);
     reports.forgetResolutions();
     // The report is in L1, the period is forgotten.
-    expect(reports.peekTrialBalance(june, everyCompany)).toBeUndefined();
-    expect((await reports.trialBalance(june, everyCompany)).source).toBe("HIT-L1");
-    expect(reports.peekTrialBalance(june, everyCompany)?.source).toBe("HIT-L1");
+    expect(reports.peek(trialBalanceReport, june, everyCompany)).toBeUndefined();
+    expect((await reports.serve(trialBalanceReport, june, everyCompany)).source).toBe("HIT-L1");
+    expect(reports.peek(trialBalanceReport, june, everyCompany)?.source).toBe("HIT-L1");
   });
 
   it("is not taken once the remembered period or the report expires", async () => {
-    await reports.aging({ ...june, type: "client" }, everyCompany);
+    await reports.serve(agingReport, { ...june, type: "client" }, everyCompany);
     vi.setSystemTime(START + PERIOD_FACTS_TTL_MS + 1);
     // A closed period's report lives a day, but its resolution only the facts' minute.
-    expect(reports.peekAging({ ...june, type: "client" }, everyCompany)).toBeUndefined();
-    expect((await reports.aging({ ...june, type: "client" }, everyCompany)).source).toBe("HIT-L1");
+    expect(reports.peek(agingReport, { ...june, type: "client" }, everyCompany)).toBeUndefined();
+    expect(
+      (await reports.serve(agingReport, { ...june, type: "client" }, everyCompany)).source,
+    ).toBe("HIT-L1");
     expect(books.factQueries).toBe(2);
-    expect(reports.peekAging({ ...june, type: "client" }, everyCompany)?.source).toBe("HIT-L1");
+    expect(reports.peek(agingReport, { ...june, type: "client" }, everyCompany)?.source).toBe(
+      "HIT-L1",
+    );
 
     vi.setSystemTime(START + DEFAULT_TTLS.closedMs + 1);
-    expect(reports.peekAging({ ...june, type: "client" }, everyCompany)).toBeUndefined();
-    expect((await reports.aging({ ...june, type: "client" }, everyCompany)).source).toBe("MISS");
+    expect(reports.peek(agingReport, { ...june, type: "client" }, everyCompany)).toBeUndefined();
+    expect(
+      (await reports.serve(agingReport, { ...june, type: "client" }, everyCompany)).source,
+    ).toBe("MISS");
   });
 });
