@@ -1,8 +1,9 @@
 /**
  * Serves any report definition through the kernel cache: the report's own checks
  * (400), the period resolution (403 without the grant, 404 for an unknown company),
- * the cache key and TTL, and the report's `load` on a miss. `peek` answers the same
- * question synchronously when both the period and the report are in memory.
+ * the cache key and TTL, and the report's `load` on a miss. `prepare` answers
+ * synchronously when the period is remembered, so the kernel can answer an L1 hit
+ * without a promise (a cached report route is a `defineCachedReport` declaration).
  */
 import type { CacheService, ErpClient } from "@roa2web/plugin-sdk";
 import { type CacheTtls, reportCacheKey, scopeKey } from "./cache-policy.js";
@@ -60,43 +61,63 @@ export class ReportCache {
     this.#periods.forget();
   }
 
-  /** The report from the cache, or loaded and stored. */
+  /**
+   * A request checked and keyed: the report's filters (400), the period (403 without
+   * the grant, 404 for an unknown company), the cache key. Synchronous when the period
+   * is remembered, so a cached hit is answered without a promise; a promise otherwise.
+   */
+  prepare<Params extends PeriodParams, Filters, Report>(
+    report: ReportDefinition<Params, Filters, Report>,
+    params: Params,
+    caller: ReportCaller,
+  ): PreparedReport<Filters> | Promise<PreparedReport<Filters>> {
+    const filters = report.filters(params);
+    const resolved = this.#periods.remembered(params, caller, report.span);
+    if (resolved !== undefined) return prepared(report, params, caller, filters, resolved);
+    return this.#periods
+      .resolve(params, caller, report.span)
+      .then((fresh) => prepared(report, params, caller, filters, fresh));
+  }
+
+  /** The report from the ERP, for a prepared request (on a cache miss). */
+  load<Params extends PeriodParams, Filters, Report>(
+    report: ReportDefinition<Params, Filters, Report>,
+    params: Params,
+    { filters, resolved }: PreparedReport<Filters>,
+  ): Promise<Report> {
+    return report.load(this.#erp, params, filters, resolved);
+  }
+
+  /** The report from the cache, or loaded and stored (the `reports.queries` service). */
   async serve<Params extends PeriodParams, Filters, Report>(
     report: ReportDefinition<Params, Filters, Report>,
     params: Params,
     caller: ReportCaller,
   ): Promise<CachedReport<Report>> {
-    const filters = report.filters(params);
-    const resolved = await this.#periods.resolve(params, caller, report.span);
-    const key = cacheKeyOf(report, params, caller, resolved, report.keyFilters(params, filters));
-    const result = await this.#cache.wrap(
-      key,
-      () => report.load(this.#erp, params, filters, resolved),
-      { ttlMs: resolved.ttlMs },
-    );
+    const ready = await this.prepare(report, params, caller);
+    const result = await this.#cache.wrap(ready.key, () => this.load(report, params, ready), {
+      ttlMs: ready.resolved.ttlMs,
+    });
     return { report: result.value, source: result.source, storedAt: result.storedAt };
   }
+}
 
-  /**
-   * The answer `serve` would give, when it is already at hand: the period remembered and
-   * the report in the cache's L1. Synchronous, so an L1 hit costs no promise;
-   * `undefined` otherwise (nothing is read or computed: the caller takes `serve`).
-   * Refuses what `serve` refuses first (400 for bad filters, 403 for a remembered
-   * period without the grant), and keys alike.
-   */
-  peek<Params extends PeriodParams, Filters, Report>(
-    report: ReportDefinition<Params, Filters, Report>,
-    params: Params,
-    caller: ReportCaller,
-  ): CachedReport<Report> | undefined {
-    const filters = report.filters(params);
-    const resolved = this.#periods.remembered(params, caller, report.span);
-    if (resolved === undefined) return undefined;
-    const hit = this.#cache.peekL1<Report>(
-      cacheKeyOf(report, params, caller, resolved, report.keyFilters(params, filters)),
-    );
-    return hit && { report: hit.value, source: hit.source, storedAt: hit.storedAt };
-  }
+/** A report request that passed every check, with its cache key. */
+export interface PreparedReport<Filters> {
+  filters: Filters;
+  resolved: ResolvedReport;
+  key: string;
+}
+
+function prepared<Params extends PeriodParams, Filters>(
+  report: ReportDefinition<Params, Filters, unknown>,
+  params: Params,
+  caller: ReportCaller,
+  filters: Filters,
+  resolved: ResolvedReport,
+): PreparedReport<Filters> {
+  const key = cacheKeyOf(report, params, caller, resolved, report.keyFilters(params, filters));
+  return { filters, resolved, key };
 }
 
 /**

@@ -584,19 +584,19 @@ describe("cache", () => {
       .get(manifest.name)
       ?.instance?.context.resolve<ReportCache>(REPORT_CACHE);
     if (!service) throw new Error("no report service");
-    const asyncPath = vi.spyOn(service, "serve");
-    const syncPath = vi.spyOn(service, "peek");
+    const asyncPath = vi.spyOn(service, "load");
+    const syncPath = vi.spyOn(service, "prepare");
     try {
       const url = `/dashboard?company=1&from=${closedPeriod}-01&to=${closedPeriod}-20`;
       const first = await get(url);
       expect(first.headers["x-cache"]).toBe("MISS");
       expect(asyncPath).toHaveBeenCalledTimes(1);
-      expect(syncPath).toHaveLastReturnedWith(undefined);
+      expect(syncPath.mock.results.at(-1)?.value).toBeInstanceOf(Promise);
 
       const hit = await get(url);
       expect(hit.headers["x-cache"]).toBe("HIT-L1");
-      expect(asyncPath).toHaveBeenCalledTimes(1); // answered by the peek alone
-      expect(syncPath.mock.results.at(-1)?.value).toMatchObject({ source: "HIT-L1" });
+      expect(asyncPath).toHaveBeenCalledTimes(1); // answered from L1, nothing loaded
+      expect(syncPath.mock.results.at(-1)?.value).not.toBeInstanceOf(Promise);
       expect(hit.body).toBe(first.body);
       expect(hit.headers.etag).toBe(first.headers.etag);
       expect(hit.headers["content-type"]).toBe(first.headers["content-type"]);

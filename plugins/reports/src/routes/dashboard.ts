@@ -3,8 +3,8 @@ import { defineRoutes } from "@roa2web/plugin-sdk";
 import type { PeriodParams } from "../contract.js";
 import { EXPORTS_SERVICE, type ReportExports } from "../export/report-exports.js";
 import { REPORT_CACHE, type ReportCache } from "../report-cache.js";
-import { cachedReportHandler } from "../report-handler.js";
-import { type ReportFormatParam, reportOrFile } from "../report-or-file.js";
+import type { ReportFormatParam } from "../report-or-file.js";
+import { reportRoute } from "../report-route.js";
 import { dashboardReport } from "../reports/dashboard.js";
 import { dashboardSchema } from "../schemas.js";
 
@@ -17,10 +17,11 @@ export default defineRoutes(async (app, { plugin }) => {
   app.get<{ Querystring: Query }>(
     "/dashboard",
     { config: { access: "reports:read" }, schema: dashboardSchema },
-    reportOrFile<Query>(
-      cachedReportHandler(reports, dashboardReport),
+    reportRoute(
+      reports,
+      dashboardReport,
       (query, caller) => exports.dashboard(query, caller),
-      { logger: plugin.logger, report: "dashboard" },
+      plugin.logger,
     ),
   );
 });

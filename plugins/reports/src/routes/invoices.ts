@@ -3,8 +3,8 @@ import { defineRoutes } from "@roa2web/plugin-sdk";
 import type { AgingParams, InvoiceParams } from "../contract.js";
 import { EXPORTS_SERVICE, type ReportExports } from "../export/report-exports.js";
 import { REPORT_CACHE, type ReportCache } from "../report-cache.js";
-import { cachedReportHandler } from "../report-handler.js";
-import { type ReportFormatParam, reportOrFile } from "../report-or-file.js";
+import type { ReportFormatParam } from "../report-or-file.js";
+import { reportRoute } from "../report-route.js";
 import { agingReport } from "../reports/aging.js";
 import { invoicesReport } from "../reports/invoices.js";
 import { agingSchema, invoicesSchema } from "../schemas.js";
@@ -19,20 +19,22 @@ export default defineRoutes(async (app, { plugin }) => {
   app.get<{ Querystring: InvoicesQuery }>(
     "/invoices",
     { config: { access: "reports:read" }, schema: invoicesSchema },
-    reportOrFile<InvoicesQuery>(
-      cachedReportHandler(reports, invoicesReport),
+    reportRoute(
+      reports,
+      invoicesReport,
       (query, caller) => exports.invoices(query, caller),
-      { logger: plugin.logger, report: "invoices" },
+      plugin.logger,
     ),
   );
 
   app.get<{ Querystring: AgingQuery }>(
     "/invoices/aging",
     { config: { access: "reports:read" }, schema: agingSchema },
-    reportOrFile<AgingQuery>(
-      cachedReportHandler(reports, agingReport),
+    reportRoute(
+      reports,
+      agingReport,
       (query, caller) => exports.aging(query, caller),
-      { logger: plugin.logger, report: "aging" },
+      plugin.logger,
     ),
   );
 });

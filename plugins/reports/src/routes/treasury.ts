@@ -3,8 +3,8 @@ import { defineRoutes } from "@roa2web/plugin-sdk";
 import type { TreasuryParams } from "../contract.js";
 import { EXPORTS_SERVICE, type ReportExports } from "../export/report-exports.js";
 import { REPORT_CACHE, type ReportCache } from "../report-cache.js";
-import { cachedReportHandler } from "../report-handler.js";
-import { type ReportFormatParam, reportOrFile } from "../report-or-file.js";
+import type { ReportFormatParam } from "../report-or-file.js";
+import { reportRoute } from "../report-route.js";
 import { treasuryReport } from "../reports/treasury.js";
 import { treasurySchema } from "../schemas.js";
 
@@ -17,10 +17,11 @@ export default defineRoutes(async (app, { plugin }) => {
   app.get<{ Querystring: Query }>(
     "/treasury",
     { config: { access: "reports:read" }, schema: treasurySchema },
-    reportOrFile<Query>(
-      cachedReportHandler(reports, treasuryReport),
+    reportRoute(
+      reports,
+      treasuryReport,
       (query, caller) => exports.treasury(query, caller),
-      { logger: plugin.logger, report: "treasury" },
+      plugin.logger,
     ),
   );
 });

@@ -3,8 +3,8 @@ import { defineRoutes } from "@roa2web/plugin-sdk";
 import type { TrialBalanceParams } from "../contract.js";
 import { EXPORTS_SERVICE, type ReportExports } from "../export/report-exports.js";
 import { REPORT_CACHE, type ReportCache } from "../report-cache.js";
-import { cachedReportHandler } from "../report-handler.js";
-import { type ReportFormatParam, reportOrFile } from "../report-or-file.js";
+import type { ReportFormatParam } from "../report-or-file.js";
+import { reportRoute } from "../report-route.js";
 import { trialBalanceReport } from "../reports/trial-balance.js";
 import { trialBalanceSchema } from "../schemas.js";
 
@@ -17,10 +17,11 @@ export default defineRoutes(async (app, { plugin }) => {
   app.get<{ Querystring: Query }>(
     "/trial-balance",
     { config: { access: "reports:read" }, schema: trialBalanceSchema },
-    reportOrFile<Query>(
-      cachedReportHandler(reports, trialBalanceReport),
+    reportRoute(
+      reports,
+      trialBalanceReport,
       (query, caller) => exports.trialBalance(query, caller),
-      { logger: plugin.logger, report: "trial-balance" },
+      plugin.logger,
     ),
   );
 });
