@@ -309,3 +309,40 @@ describe("preparing a cached report without awaiting (what the kernel's L1 hit n
     expect((await reports.serve(agingReport, aging, everyCompany)).source).toBe("MISS");
   });
 });
+
+describe("dropping one company's cached figures", () => {
+  it("recomputes that company's reports, and keeps the other companies'", async () => {
+    const books = new EmptyBooksErp();
+    reports = new ReportCache({
+      erp: books,
+      cache: cache.namespaced("reports"),
+      ttls: DEFAULT_TTLS,
+    });
+    const june = { period: "2025-06" };
+    await reports.serve(dashboardReport, { company: 1, ...june }, everyCompany);
+    await reports.serve(
+      invoicesReport,
+      { company: 1, ...june, type: "client" },
+      { companies: [1] },
+    );
+    await reports.serve(dashboardReport, { company: 2, ...june }, everyCompany);
+    const loads = books.reportQueries;
+
+    expect(await reports.dropCompany(1)).toBe(2);
+    const again = await reports.serve(dashboardReport, { company: 1, ...june }, everyCompany);
+    expect(again.source).toBe("MISS");
+    expect(books.reportQueries).toBeGreaterThan(loads);
+    expect(
+      (
+        await reports.serve(
+          invoicesReport,
+          { company: 1, ...june, type: "client" },
+          { companies: [1] },
+        )
+      ).source,
+    ).toBe("MISS");
+    expect(
+      (await reports.serve(dashboardReport, { company: 2, ...june }, everyCompany)).source,
+    ).toBe("HIT-L1");
+  });
+});

@@ -6,7 +6,7 @@
  * without a promise (a cached report route is a `defineCachedReport` declaration).
  */
 import type { CacheService, ErpClient } from "@roa2web/plugin-sdk";
-import { type CacheTtls, reportCacheKey, scopeKey } from "./cache-policy.js";
+import { type CacheTtls, invalidationPrefixes, reportCacheKey, scopeKey } from "./cache-policy.js";
 import type { CachedReport, PeriodParams, ReportCaller } from "./contract.js";
 import { todayUtcClock } from "./period.js";
 import { PeriodResolver, type PeriodSpan, type ResolvedReport } from "./period-resolver.js";
@@ -59,6 +59,19 @@ export class ReportCache {
   /** Forgets every resolved period (after a cache invalidation: the facts may be gone too). */
   forgetResolutions(): void {
     this.#periods.forget();
+  }
+
+  /**
+   * Drops every cached report of one company (every report, period, filter and scope:
+   * the keys start `<report>:<company>:`), e.g. when a receipt of it is approved; the
+   * next request computes afresh. Answers how many entries went.
+   */
+  async dropCompany(company: number): Promise<number> {
+    let removed = 0;
+    for (const prefix of invalidationPrefixes(undefined, company)) {
+      removed += await this.#cache.invalidatePrefix(prefix);
+    }
+    return removed;
   }
 
   /**
