@@ -1,7 +1,11 @@
 /** Who calls a report, and whether they may see the company they ask about. */
 import { type AuthUser, UnauthorizedError } from "@roa2web/plugin-sdk";
-import type { ReportCaller } from "./contract.js";
 import { CompanyNotGrantedError } from "./errors.js";
+
+/** Whose data scope a report is read in: the companies the caller may see (a signed-in user is one). */
+export interface ReportCaller {
+  companies: readonly number[] | "*";
+}
 
 /**
  * The signed-in caller of a route that declares a permission. The kernel has checked

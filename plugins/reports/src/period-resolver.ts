@@ -6,9 +6,9 @@
  * facts are cached, so a cached report neither re-parses dates nor re-reads the facts.
  */
 import type { CacheService, ErpClient } from "@roa2web/plugin-sdk";
-import { checkGrant } from "./access.js";
+import type { PeriodParams, ReportPeriodView } from "@roa2web/reports-contract";
+import { checkGrant, type ReportCaller } from "./access.js";
 import { type CacheTtls, chooseTtl } from "./cache-policy.js";
-import type { PeriodParams, ReportCaller, ReportPeriodView } from "./contract.js";
 import { UnknownCompanyError } from "./errors.js";
 import { addDays, addMonths, asOfDate, parsePeriod, type ReportPeriod } from "./period.js";
 import { companyPeriodFacts } from "./queries/company.js";

@@ -6,8 +6,9 @@
  * without a promise (a cached report route is a `defineCachedReport` declaration).
  */
 import type { CacheService, ErpClient } from "@roa2web/plugin-sdk";
+import type { CachedReport, PeriodParams } from "@roa2web/reports-contract";
+import type { ReportCaller } from "./access.js";
 import { type CacheTtls, invalidationPrefixes, reportCacheKey, scopeKey } from "./cache-policy.js";
-import type { CachedReport, PeriodParams, ReportCaller } from "./contract.js";
 import { todayUtcClock } from "./period.js";
 import { PeriodResolver, type PeriodSpan, type ResolvedReport } from "./period-resolver.js";
 import type { KeyFilters, ReportDefinition } from "./reports/definition.js";
@@ -154,6 +155,3 @@ function cacheKeyOf(
     scope: scopeKey(caller.companies),
   });
 }
-
-/** The name under which `start` registers the report cache for the route modules. */
-export const REPORT_CACHE = "reportCache";

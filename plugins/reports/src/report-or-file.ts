@@ -5,8 +5,7 @@
  * the cached JSON report (the hot path pays one comparison).
  */
 import { type AuthUser, ForbiddenError, hasPermission, type Logger } from "@roa2web/plugin-sdk";
-import { callerOf } from "./access.js";
-import type { ReportCaller } from "./contract.js";
+import { callerOf, type ReportCaller } from "./access.js";
 import type { ExportParams, StartedExport } from "./export/report-exports.js";
 import { type ExportReply, sendExport } from "./export/send.js";
 import type { TableFormat } from "./export/table.js";

@@ -5,7 +5,7 @@
  * report's file (with the reports:export permission) instead of the JSON.
  */
 import { type CachedReportRoute, defineCachedReport, type Logger } from "@roa2web/plugin-sdk";
-import type { PeriodParams } from "./contract.js";
+import type { PeriodParams } from "@roa2web/reports-contract";
 import type { PreparedReport, ReportCache } from "./report-cache.js";
 import { type ReportFile, type ReportFormatParam, reportFileOrNot } from "./report-or-file.js";
 import type { ReportDefinition } from "./reports/definition.js";

@@ -7,6 +7,14 @@
  */
 import type { Readable } from "node:stream";
 import type { ErpClient } from "@roa2web/plugin-sdk";
+import type {
+  AgingParams,
+  InvoiceParams,
+  PeriodParams,
+  TreasuryParams,
+  TrialBalanceParams,
+} from "@roa2web/reports-contract";
+import type { ReportCaller } from "../access.js";
 import {
   AGING_BUCKETS,
   type AgingBucketKey,
@@ -15,14 +23,6 @@ import {
   fromBani,
   toBani,
 } from "../aging.js";
-import type {
-  AgingParams,
-  InvoiceParams,
-  PeriodParams,
-  ReportCaller,
-  TreasuryParams,
-  TrialBalanceParams,
-} from "../contract.js";
 import { pageRequest } from "../pagination.js";
 import type { ResolvedReport } from "../period-resolver.js";
 import {
@@ -531,6 +531,3 @@ export function exportFilename(parts: readonly NamePart[], format: TableFormat):
 export function attachmentDisposition(name: ExportName): string {
   return `attachment; filename="${name.ascii}"; filename*=UTF-8''${encodeURIComponent(name.utf8)}`;
 }
-
-/** The name under which `start` registers the exporter for the route modules. */
-export const EXPORTS_SERVICE = "reportExports";

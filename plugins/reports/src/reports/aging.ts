@@ -1,6 +1,7 @@
 /** Open client or supplier invoices by how long they are overdue, at the period's as-of date. */
+
+import type { AgingParams, AgingReport } from "@roa2web/reports-contract";
 import { ageOutstanding } from "../aging.js";
-import type { AgingParams, AgingReport } from "../contract.js";
 import { openInvoicesByDueDate } from "../queries/invoices.js";
 import { assertOneOf, defineReport } from "./definition.js";
 import { INVOICE_TYPES } from "./invoices.js";

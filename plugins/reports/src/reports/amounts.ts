@@ -1,6 +1,7 @@
 /** Sums and differences of amounts, in bani so floating point never drifts by a ban. */
+
+import type { TreasuryFigures } from "@roa2web/reports-contract";
 import { fromBani, toBani } from "../aging.js";
-import type { TreasuryFigures } from "../contract.js";
 
 export function difference(a: number, b: number): number {
   return fromBani(toBani(a) - toBani(b));

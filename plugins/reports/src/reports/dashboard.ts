@@ -1,6 +1,7 @@
 /** The dashboard: the period's figures and the 12 months ending with it. */
+
+import type { DashboardReport, PeriodParams } from "@roa2web/reports-contract";
 import { ageOutstanding } from "../aging.js";
-import type { DashboardReport, PeriodParams } from "../contract.js";
 import { monthsEndingWith } from "../period.js";
 import { SERIES_MONTHS } from "../period-resolver.js";
 import { monthlyTurnover, periodTurnover, treasuryBalances } from "../queries/dashboard.js";

@@ -5,8 +5,8 @@
  * report is a definition, not plumbing of its own.
  */
 import type { ErpClient } from "@roa2web/plugin-sdk";
+import type { PeriodParams } from "@roa2web/reports-contract";
 import type { ReportName } from "../cache-policy.js";
-import type { PeriodParams } from "../contract.js";
 import { InvalidParameterError } from "../errors.js";
 import type { PeriodSpan, ResolvedReport } from "../period-resolver.js";
 

@@ -1,5 +1,5 @@
 /** The client or supplier invoice list: filters, sort, one page, and the totals of every page. */
-import type { InvoiceItem, InvoiceList, InvoiceParams } from "../contract.js";
+import type { InvoiceItem, InvoiceList, InvoiceParams } from "@roa2web/reports-contract";
 import { InvalidParameterError } from "../errors.js";
 import { pageInfo, pageRequest, pageWindow } from "../pagination.js";
 import { addDays, checkDate, daysBetween } from "../period.js";

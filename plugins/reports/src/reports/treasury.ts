@@ -1,6 +1,7 @@
 /** Cash and bank accounts over the period (opening, receipts, payments, closing) and a page of movements. */
+
+import type { TreasuryParams, TreasuryReport } from "@roa2web/reports-contract";
 import { fromBani, toBani } from "../aging.js";
-import type { TreasuryParams, TreasuryReport } from "../contract.js";
 import { type PageRequest, pageInfo, pageRequest, pageWindow } from "../pagination.js";
 import { treasuryAccounts, treasuryMovementPage } from "../queries/treasury.js";
 import { sumFigures } from "./amounts.js";

@@ -1,5 +1,5 @@
 /** The trial balance of the period, analytic or synthetic, optionally of one account class. */
-import type { TrialBalanceParams, TrialBalanceReport } from "../contract.js";
+import type { TrialBalanceParams, TrialBalanceReport } from "@roa2web/reports-contract";
 import { InvalidParameterError } from "../errors.js";
 import { accountNames, accountTurnovers } from "../queries/trial-balance.js";
 import { buildTrialBalance } from "../trial-balance-rules.js";

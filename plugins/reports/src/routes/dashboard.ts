@@ -1,8 +1,7 @@
 /** GET /api/reports/dashboard (JSON, or `format=xlsx|pdf` for the file) */
 import { defineRoutes } from "@roa2web/plugin-sdk";
-import type { PeriodParams } from "../contract.js";
-import { EXPORTS_SERVICE, type ReportExports } from "../export/report-exports.js";
-import { REPORT_CACHE, type ReportCache } from "../report-cache.js";
+import type { PeriodParams } from "@roa2web/reports-contract";
+import type { plugin } from "../plugin.js";
 import type { ReportFormatParam } from "../report-or-file.js";
 import { reportRoute } from "../report-route.js";
 import { dashboardReport } from "../reports/dashboard.js";
@@ -10,18 +9,15 @@ import { dashboardSchema } from "../schemas.js";
 
 type Query = PeriodParams & ReportFormatParam;
 
-export default defineRoutes(async (app, { plugin }) => {
-  const reports = plugin.resolve<ReportCache>(REPORT_CACHE);
-  const exports = plugin.resolve<ReportExports>(EXPORTS_SERVICE);
-
+export default defineRoutes<typeof plugin>(async (app, { deps, state }) => {
   app.get<{ Querystring: Query }>(
     "/dashboard",
     { config: { access: "reports:read" }, schema: dashboardSchema },
     reportRoute(
-      reports,
+      state.reports,
       dashboardReport,
-      (query, caller) => exports.dashboard(query, caller),
-      plugin.logger,
+      (query, caller) => state.exports.dashboard(query, caller),
+      deps.logger,
     ),
   );
 });

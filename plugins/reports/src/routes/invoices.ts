@@ -1,8 +1,7 @@
 /** GET /api/reports/invoices and /api/reports/invoices/aging (JSON, or `format=xlsx|pdf`) */
 import { defineRoutes } from "@roa2web/plugin-sdk";
-import type { AgingParams, InvoiceParams } from "../contract.js";
-import { EXPORTS_SERVICE, type ReportExports } from "../export/report-exports.js";
-import { REPORT_CACHE, type ReportCache } from "../report-cache.js";
+import type { AgingParams, InvoiceParams } from "@roa2web/reports-contract";
+import type { plugin } from "../plugin.js";
 import type { ReportFormatParam } from "../report-or-file.js";
 import { reportRoute } from "../report-route.js";
 import { agingReport } from "../reports/aging.js";
@@ -12,18 +11,15 @@ import { agingSchema, invoicesSchema } from "../schemas.js";
 type InvoicesQuery = InvoiceParams & ReportFormatParam;
 type AgingQuery = AgingParams & ReportFormatParam;
 
-export default defineRoutes(async (app, { plugin }) => {
-  const reports = plugin.resolve<ReportCache>(REPORT_CACHE);
-  const exports = plugin.resolve<ReportExports>(EXPORTS_SERVICE);
-
+export default defineRoutes<typeof plugin>(async (app, { deps, state }) => {
   app.get<{ Querystring: InvoicesQuery }>(
     "/invoices",
     { config: { access: "reports:read" }, schema: invoicesSchema },
     reportRoute(
-      reports,
+      state.reports,
       invoicesReport,
-      (query, caller) => exports.invoices(query, caller),
-      plugin.logger,
+      (query, caller) => state.exports.invoices(query, caller),
+      deps.logger,
     ),
   );
 
@@ -31,10 +27,10 @@ export default defineRoutes(async (app, { plugin }) => {
     "/invoices/aging",
     { config: { access: "reports:read" }, schema: agingSchema },
     reportRoute(
-      reports,
+      state.reports,
       agingReport,
-      (query, caller) => exports.aging(query, caller),
-      plugin.logger,
+      (query, caller) => state.exports.aging(query, caller),
+      deps.logger,
     ),
   );
 });

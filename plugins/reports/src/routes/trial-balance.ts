@@ -1,8 +1,7 @@
 /** GET /api/reports/trial-balance (JSON, or `format=xlsx|pdf` for the file) */
 import { defineRoutes } from "@roa2web/plugin-sdk";
-import type { TrialBalanceParams } from "../contract.js";
-import { EXPORTS_SERVICE, type ReportExports } from "../export/report-exports.js";
-import { REPORT_CACHE, type ReportCache } from "../report-cache.js";
+import type { TrialBalanceParams } from "@roa2web/reports-contract";
+import type { plugin } from "../plugin.js";
 import type { ReportFormatParam } from "../report-or-file.js";
 import { reportRoute } from "../report-route.js";
 import { trialBalanceReport } from "../reports/trial-balance.js";
@@ -10,18 +9,15 @@ import { trialBalanceSchema } from "../schemas.js";
 
 type Query = TrialBalanceParams & ReportFormatParam;
 
-export default defineRoutes(async (app, { plugin }) => {
-  const reports = plugin.resolve<ReportCache>(REPORT_CACHE);
-  const exports = plugin.resolve<ReportExports>(EXPORTS_SERVICE);
-
+export default defineRoutes<typeof plugin>(async (app, { deps, state }) => {
   app.get<{ Querystring: Query }>(
     "/trial-balance",
     { config: { access: "reports:read" }, schema: trialBalanceSchema },
     reportRoute(
-      reports,
+      state.reports,
       trialBalanceReport,
-      (query, caller) => exports.trialBalance(query, caller),
-      plugin.logger,
+      (query, caller) => state.exports.trialBalance(query, caller),
+      deps.logger,
     ),
   );
 });
