@@ -126,6 +126,8 @@ describe("create-plugin.mjs", () => {
       false,
     );
     expect(files).not.toContain(path.join("src", "scaffold.test.ts"));
+    // The caller and company checks come from the SDK: the copy has no helper of its own.
+    expect(files).not.toContain(path.join("src", "access.ts"));
     // Only the new README names the example it came from. Paths back into this
     // checkout (to the kernel's test helper, to ui-shell) cross folders that may be
     // named anything, so they are left out of the check.
@@ -146,6 +148,12 @@ describe("create-plugin.mjs", () => {
     expect(entity).toContain('tableName: "stock_count"');
     const settings = readFileSync(path.join(target, "src", "settings.ts"), "utf8");
     expect(settings).toContain("STOCK_COUNT_DEFAULT_PAGE_SIZE");
+    expect(settings).toContain("integerSetting(settings,");
+    const routes = readFileSync(path.join(target, "src", "routes", "stock-count.ts"), "utf8");
+    const sdkImport = /import \{([^}]*)\} from "@roa2web\/plugin-sdk";/.exec(routes)?.[1] ?? "";
+    expect(sdkImport).toMatch(/\bsignedInUser\b/);
+    expect(sdkImport).toMatch(/\bassertCanSeeCompany\b/);
+    expect(routes).not.toMatch(/from "\.\.\/access\.js"/);
     // The web UI: its tags, message keys, permission, API path and the file Vite
     // writes carry the new name.
     const ui = readFileSync(path.join(target, "src", "ui", "index.ts"), "utf8");

@@ -4,8 +4,14 @@
  * as `plugin`. Every route declares `config.access` and JSON schemas for its input
  * and output.
  */
-import { canSeeCompany, defineRoutes, pageWindow, toPage } from "@roa2web/plugin-sdk";
-import { assertCanSeeCompany, signedInUser } from "../access.js";
+import {
+  assertCanSeeCompany,
+  canSeeCompany,
+  defineRoutes,
+  pageWindow,
+  signedInUser,
+  toPage,
+} from "@roa2web/plugin-sdk";
 import { NoteNotFoundError, UnknownCompanyError } from "../errors.js";
 import { type NewNoteBody, normaliseNewNote, toNoteView } from "../note-rules.js";
 import { NotesStore } from "../notes-store.js";
