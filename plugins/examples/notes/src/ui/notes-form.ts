@@ -16,7 +16,7 @@ import {
   toast,
 } from "@roa2web/ui-shell/api";
 import { BODY_MAX_LENGTH, TITLE_MAX_LENGTH } from "../note-limits.js";
-import type { NoteView } from "../note-rules.js";
+import type { NoteView } from "../schemas.js";
 import { fieldOfError, type NoteField } from "./view-rules.js";
 
 /** What went wrong with the last attempt: per field, or for the whole form. */
