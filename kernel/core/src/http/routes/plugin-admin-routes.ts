@@ -5,8 +5,8 @@
 import path from "node:path";
 import { hasPermission } from "@roa2web/plugin-sdk";
 import type { FastifyInstance } from "fastify";
+import type { KernelCradle } from "../../kernel-cradle.js";
 import type { PluginRecord } from "../../plugins/plugin-manager.js";
-import type { HttpDependencies } from "../http-dependencies.js";
 import { Switchboard } from "../switchboard.js";
 import { errorsAnswered } from "./schemas.js";
 
@@ -84,10 +84,7 @@ function view(record: PluginRecord, admin: boolean) {
   };
 }
 
-export async function pluginAdminRoutes(
-  app: FastifyInstance,
-  deps: HttpDependencies,
-): Promise<void> {
+export async function pluginAdminRoutes(app: FastifyInstance, kernel: KernelCradle): Promise<void> {
   app.get(
     "/api/kernel/plugins",
     {
@@ -103,7 +100,7 @@ export async function pluginAdminRoutes(
     },
     async (request) => {
       const admin = hasPermission(request.user?.permissions ?? [], ADMIN_PERMISSION);
-      const records = deps.plugins.list().filter((record) => admin || record.state === "enabled");
+      const records = kernel.plugins.list().filter((record) => admin || record.state === "enabled");
       return { items: records.map((record) => view(record, admin)) };
     },
   );
@@ -131,9 +128,9 @@ export async function pluginAdminRoutes(
     },
     async (request) => {
       Switchboard.excludeFromDrain(request.raw);
-      const result = await deps.plugins.rescan();
+      const result = await kernel.plugins.rescan();
       request.log.info({ ...result, by: request.user?.username }, "Plugin rescan requested");
-      return { ...result, items: deps.plugins.list().map((record) => view(record, true)) };
+      return { ...result, items: kernel.plugins.list().map((record) => view(record, true)) };
     },
   );
 
@@ -142,11 +139,11 @@ export async function pluginAdminRoutes(
   // the plugin running.
   const actions = {
     enable: {
-      run: (name: string, by?: string) => deps.plugins.enable(name, by),
+      run: (name: string, by?: string) => kernel.plugins.enable(name, by),
       errors: [409, 503],
     },
-    disable: { run: (name: string, by?: string) => deps.plugins.disable(name, by), errors: [] },
-    reload: { run: (name: string) => deps.plugins.reload(name), errors: [409] },
+    disable: { run: (name: string, by?: string) => kernel.plugins.disable(name, by), errors: [] },
+    reload: { run: (name: string) => kernel.plugins.reload(name), errors: [409] },
   } as const;
   for (const [action, { run, errors }] of Object.entries(actions)) {
     app.post<{ Params: { name: string } }>(
