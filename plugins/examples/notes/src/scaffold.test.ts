@@ -98,6 +98,8 @@ describe("create-plugin.mjs", () => {
         "stock-count:read": expect.any(String),
         "stock-count:write": expect.any(String),
       },
+      provides: { "stock-count.count": "1.0.0" },
+      emits: ["stock-count.created"],
       ui: { tag: "stock-count-app", module: "dist/ui/stock-count-app.js" },
     });
     // Outside the workspace the SDK comes from the registry, with the toolchain.
@@ -143,7 +145,12 @@ describe("create-plugin.mjs", () => {
 
     const plugin = readFileSync(path.join(target, "src", "plugin.ts"), "utf8");
     expect(plugin).toContain("CreateStockCount1763900000000");
-    expect(plugin).toContain('provide("stock-count.count"');
+    // Contract v2: deps by reference, the service provided through its reference.
+    expect(plugin).toContain("deps: {");
+    expect(plugin).toContain("runtime.provide(noteCount,");
+    const contract = readFileSync(path.join(target, "src", "contract.ts"), "utf8");
+    expect(contract).toContain('createServiceRef<StockCountCount>({ id: "stock-count.count"');
+    expect(contract).toContain('createEventRef<NoteCreated>({ id: "stock-count.created"');
     const entity = readFileSync(path.join(target, "src", "note-entity.ts"), "utf8");
     expect(entity).toContain('tableName: "stock_count"');
     const settings = readFileSync(path.join(target, "src", "settings.ts"), "utf8");
