@@ -100,6 +100,27 @@ describe("what the manifest does not declare", () => {
   });
 });
 
+describe("the administrators' plugin list", () => {
+  it("shows what each plugin declares and what this kernel cannot satisfy", async () => {
+    const response = await t.inject({ url: "/api/kernel/plugins", token: await t.login() });
+    const items = response.json().items as Array<{ name: string; contract: unknown }>;
+    expect(items.find((item) => item.name === "alpha")?.contract).toEqual({
+      provides: { "alpha.figures": "1.2.0" },
+      consumes: {},
+      emits: ["alpha.counted"],
+      subscribes: [],
+      problems: [],
+    });
+    const gamma = items.find((item) => item.name === "gamma")?.contract as { problems: string[] };
+    expect(gamma.problems).toEqual([
+      expect.stringContaining('subscribes to "alpha.countd"'),
+      expect.stringContaining(
+        'consumes "alpha.figures" ^2.0.0, but plugin "alpha" provides version 1.2.0',
+      ),
+    ]);
+  });
+});
+
 describe("events between plugins", () => {
   it("deliver declared events with the sender the kernel knows", async () => {
     const token = await t.login();

@@ -44,6 +44,18 @@ const pluginView = {
       nullable: true,
       properties: { step: { type: "string" }, message: { type: "string" }, at: { type: "string" } },
     },
+    contract: {
+      type: "object",
+      description:
+        "What the manifest declares between plugins (ADR 0015), and what this kernel cannot satisfy",
+      properties: {
+        provides: { type: "object", additionalProperties: { type: "string" } },
+        consumes: { type: "object", additionalProperties: { type: "string" } },
+        emits: { type: "array", items: { type: "string" } },
+        subscribes: { type: "array", items: { type: "string" } },
+        problems: { type: "array", items: { type: "string" } },
+      },
+    },
   },
 } as const;
 
@@ -53,7 +65,7 @@ export function uiUrl(record: PluginRecord): string | undefined {
   return ui ? `/plugins/${record.name}/ui/${path.basename(ui.module)}` : undefined;
 }
 
-function view(record: PluginRecord, admin: boolean) {
+function view(record: PluginRecord, admin: boolean, problems: ReadonlyMap<string, string[]>) {
   const manifest = record.manifest;
   const url = uiUrl(record);
   const base = {
@@ -81,7 +93,23 @@ function view(record: PluginRecord, admin: boolean) {
     enabled_at_start: record.enabledAtStart,
     permissions: manifest?.permissions ?? {},
     failure: record.failure ?? null,
+    contract: {
+      provides: manifest?.provides ?? {},
+      consumes: manifest?.consumes ?? {},
+      emits: manifest?.emits ?? [],
+      subscribes: manifest?.subscribes ?? [],
+      problems: problems.get(record.name) ?? [],
+    },
   };
+}
+
+/** The kernel's contract warnings, per plugin. */
+function problemsByPlugin(kernel: KernelCradle): Map<string, string[]> {
+  const byPlugin = new Map<string, string[]>();
+  for (const { plugin, problem } of kernel.plugins.contractProblems()) {
+    byPlugin.set(plugin, [...(byPlugin.get(plugin) ?? []), problem]);
+  }
+  return byPlugin;
 }
 
 export async function pluginAdminRoutes(app: FastifyInstance, kernel: KernelCradle): Promise<void> {
@@ -101,7 +129,8 @@ export async function pluginAdminRoutes(app: FastifyInstance, kernel: KernelCrad
     async (request) => {
       const admin = hasPermission(request.user?.permissions ?? [], ADMIN_PERMISSION);
       const records = kernel.plugins.list().filter((record) => admin || record.state === "enabled");
-      return { items: records.map((record) => view(record, admin)) };
+      const problems = admin ? problemsByPlugin(kernel) : new Map<string, string[]>();
+      return { items: records.map((record) => view(record, admin, problems)) };
     },
   );
 
@@ -130,7 +159,11 @@ export async function pluginAdminRoutes(app: FastifyInstance, kernel: KernelCrad
       Switchboard.excludeFromDrain(request.raw);
       const result = await kernel.plugins.rescan();
       request.log.info({ ...result, by: request.user?.username }, "Plugin rescan requested");
-      return { ...result, items: kernel.plugins.list().map((record) => view(record, true)) };
+      const problems = problemsByPlugin(kernel);
+      return {
+        ...result,
+        items: kernel.plugins.list().map((record) => view(record, true, problems)),
+      };
     },
   );
 
@@ -168,7 +201,7 @@ export async function pluginAdminRoutes(app: FastifyInstance, kernel: KernelCrad
           { plugin: record.name, action, state: record.state, by: request.user?.username },
           `Plugin ${action} requested`,
         );
-        return view(record, true);
+        return view(record, true, problemsByPlugin(kernel));
       },
     );
   }
