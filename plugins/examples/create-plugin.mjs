@@ -161,6 +161,17 @@ function rewritePackageJson(text, forms, target, inWorkspace) {
     [`${forms.kebab}:write`]: `Change ${forms.title}`,
   };
   manifest.ui = { tag: `${forms.kebab}-app`, module: `dist/ui/${forms.kebab}-app.js` };
+  // Service and event ids start with the plugin's name (the kernel refuses others).
+  for (const key of ["provides", "consumes"]) {
+    if (manifest[key]) {
+      manifest[key] = Object.fromEntries(
+        Object.entries(manifest[key]).map(([id, version]) => [rewriteText(id, forms), version]),
+      );
+    }
+  }
+  for (const key of ["emits", "subscribes"]) {
+    if (manifest[key]) manifest[key] = manifest[key].map((id) => rewriteText(id, forms));
+  }
   if (!inWorkspace) {
     // Outside this workspace there is no workspace: protocol and no root toolchain.
     const versionOf = (folder) =>

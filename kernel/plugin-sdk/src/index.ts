@@ -2,8 +2,10 @@
  * @roa2web/plugin-sdk — everything a plugin may rely on. A plugin imports this
  * package only: never the kernel's source, never another plugin.
  */
+export * from "./access.js";
 export * from "./auth.js";
 export type * from "./cache.js";
+export * from "./cached-report.js";
 export type * from "./context.js";
 export type * from "./erp.js";
 export * from "./errors.js";
@@ -14,10 +16,13 @@ export * from "./pagination.js";
 export * from "./permissions.js";
 export * from "./plugin.js";
 export * from "./refs.js";
+export * from "./response-schemas.js";
 export * from "./routes.js";
 export type * from "./services.js";
+export * from "./setting-readers.js";
 export type * from "./settings.js";
 export * from "./text.js";
+export * from "./typebox.js";
 export * from "./uploads.js";
 
 /** The plugin contract's version; bumped with the SDK package. */

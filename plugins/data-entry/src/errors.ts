@@ -127,12 +127,6 @@ export class AttachmentNotFoundError extends NotFoundError {
   }
 }
 
-export class CompanyNotAllowedError extends ForbiddenError {
-  constructor(companyId: number) {
-    super(`You may not see company ${companyId}`, { details: { company: companyId } });
-  }
-}
-
 /** A company the ERP does not have: 404 wherever it is named, like the kernel's /api/calendar. */
 export class UnknownCompanyError extends NotFoundError {
   constructor(companyId: number) {

@@ -3,8 +3,13 @@
  * streamed as it arrives, so the company is checked first. Shared by the routes that
  * take a file and a company (POST /receipts/from-image, POST /ocr).
  */
-import { type AuthUser, type ErpClient, formField, type UploadedFile } from "@roa2web/plugin-sdk";
-import { assertCanSeeCompany } from "./access.js";
+import {
+  type AuthUser,
+  assertCanSeeCompany,
+  type ErpClient,
+  formField,
+  type UploadedFile,
+} from "@roa2web/plugin-sdk";
 import { InvalidFieldError } from "./errors.js";
 import { assertCompanyExists } from "./services.js";
 

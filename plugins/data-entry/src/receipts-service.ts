@@ -1,13 +1,13 @@
 /** The `data-entry.receipts` service: what other plugins (the Telegram bot) may do with receipts. */
 import { Readable } from "node:stream";
 import {
+  CompanyNotAllowedError,
   canSeeCompany,
   ForbiddenError,
   hasPermission,
   type PluginContext,
 } from "@roa2web/plugin-sdk";
 import type { DataEntryReceipts, OcrReading } from "./contract.js";
-import { CompanyNotAllowedError } from "./errors.js";
 import { overallConfidence } from "./ocr-fill.js";
 import type { OcrJob } from "./ocr-jobs.js";
 import { assertCompanyExists, type DataEntryServices } from "./services.js";

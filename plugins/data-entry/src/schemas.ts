@@ -3,9 +3,12 @@
  * them (properties not listed are dropped), and /api/docs shows them.
  */
 import {
+  errorResponses as errorAnswers,
   errorResponseSchema,
   MAX_PAGE_SIZE,
   multiLineText,
+  pageQuery as pageQueryOf,
+  pageSchema,
   singleLineText,
 } from "@roa2web/plugin-sdk";
 import { ATTACHMENT_TYPES } from "./attachment-rules.js";
@@ -13,13 +16,8 @@ import { ENTRY_SIDES, PAYMENT_METHODS } from "./entries.js";
 import { MERCHANT_MAX_LENGTH, NOTES_MAX_LENGTH, TAX_ID_MAX_LENGTH } from "./receipt-rules.js";
 import { RECEIPT_STATUSES, WORKFLOW_ACTIONS } from "./workflow.js";
 
-const errorResponses = {
-  400: errorResponseSchema,
-  401: errorResponseSchema,
-  403: errorResponseSchema,
-  404: errorResponseSchema,
-} as const;
-const withConflict = { ...errorResponses, 409: errorResponseSchema } as const;
+const errorResponses = errorAnswers(400, 401, 403, 404);
+const withConflict = errorAnswers(400, 401, 403, 404, 409);
 
 const TAGS = ["data-entry"];
 
@@ -562,10 +560,7 @@ export const getOcrSchema = {
   response: { 200: ocrJobSchema, ...errorResponses },
 };
 
-const pageQuery = {
-  page: { type: "integer", minimum: 1, maximum: 1_000_000 },
-  page_size: { type: "integer", minimum: 1, maximum: MAX_PAGE_SIZE },
-} as const;
+const pageQuery = pageQueryOf();
 
 const searchQuery = {
   type: "string",
@@ -573,19 +568,7 @@ const searchQuery = {
   description: "Search text; empty lists everything",
 } as const;
 
-function pageOf(item: object) {
-  return {
-    type: "object",
-    required: ["items", "total", "page", "page_size", "pages"],
-    properties: {
-      items: { type: "array", items: item },
-      total: { type: "integer", description: "Matches on every page" },
-      page: { type: "integer" },
-      page_size: { type: "integer" },
-      pages: { type: "integer" },
-    },
-  } as const;
-}
+const pageOf = pageSchema;
 
 export const accountsSchema = {
   tags: TAGS,

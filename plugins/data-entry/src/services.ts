@@ -5,8 +5,7 @@
 
 import path from "node:path";
 import type { AuthUser, ErpClient, PluginContext } from "@roa2web/plugin-sdk";
-import { canSeeCompany } from "@roa2web/plugin-sdk";
-import { assertCanSeeCompany } from "./access.js";
+import { assertCanSeeCompany, canSeeCompany } from "@roa2web/plugin-sdk";
 import { AttachmentStorage } from "./attachment-storage.js";
 import { UploadSlots } from "./attachment-upload-slots.js";
 import type { Receipt } from "./entities.js";

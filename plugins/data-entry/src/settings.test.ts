@@ -115,8 +115,18 @@ describe("settings", () => {
     [{ NOMENCLATURE_TTL_MS: "0" }, "DATA_ENTRY_NOMENCLATURE_TTL_MS"],
     [{ FOREIGN_VAT_ACCOUNT: "TVA" }, "DATA_ENTRY_FOREIGN_VAT_ACCOUNT"],
     [{ RECORDS_LANGUAGE: "de" }, "DATA_ENTRY_RECORDS_LANGUAGE"],
+    [{ MAX_ATTACHMENTS: "1e1" }, "DATA_ENTRY_MAX_ATTACHMENTS"],
+    [{ OCR_JOB_TIMEOUT_MS: "2h" }, "DATA_ENTRY_OCR_JOB_TIMEOUT_MS"],
   ])("names the variable of a bad value %o", (values, name) => {
     expect(() => readDataEntrySettings(settingsOf(values))).toThrow(name);
+  });
+
+  it("reads durations in milliseconds or with a unit", () => {
+    const settings = readDataEntrySettings(
+      settingsOf({ OCR_JOB_TIMEOUT_MS: "2m", NOMENCLATURE_TTL_MS: "90000" }),
+    );
+    expect(settings.ocr.jobTimeoutMs).toBe(120_000);
+    expect(settings.nomenclatureTtlMs).toBe(90_000);
   });
 
   it("takes the parser's ceiling from the process environment, else 20 MiB", () => {

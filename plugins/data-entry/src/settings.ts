@@ -1,7 +1,11 @@
 /** The plugin's settings: environment variables under its namespace (DATA_ENTRY_*). */
 import os from "node:os";
 import {
+  booleanSetting,
+  choiceSetting,
   DEFAULT_PAGE_SIZE,
+  durationSetting,
+  integerSetting,
   type KernelInfo,
   MAX_PAGE_SIZE,
   type PluginSettings,
@@ -70,13 +74,7 @@ export interface OcrSettings {
 const ACCOUNT_PATTERN = /^\d{3,4}(\.[0-9A-Za-z]+)?$/;
 
 function wholeNumber(settings: PluginSettings, key: string, fallback: number, max: number): number {
-  const value = settings.number(key, fallback);
-  if (!Number.isSafeInteger(value) || value < 1 || value > max) {
-    throw new ValidationError(
-      `Setting ${settings.prefix}${key} must be a whole number from 1 to ${max} (got "${value}")`,
-    );
-  }
-  return value;
+  return integerSetting(settings, key, { default: fallback, min: 1, max });
 }
 
 function account(settings: PluginSettings, key: string, fallback: string): string {
@@ -101,17 +99,16 @@ export function readDataEntrySettings(
       `Setting ${settings.prefix}TIME_ZONE must be an IANA time zone such as Europe/Bucharest (got "${timeZone}")`,
     );
   }
-  const defaultPayment = settings.string("DEFAULT_PAYMENT", "supplier");
-  if (!(PAYMENT_METHODS as readonly string[]).includes(defaultPayment)) {
-    throw new ValidationError(
-      `Setting ${settings.prefix}DEFAULT_PAYMENT must be supplier or cash (got "${defaultPayment}")`,
-    );
-  }
+  const defaultPayment = choiceSetting(settings, "DEFAULT_PAYMENT", PAYMENT_METHODS, "supplier");
   return {
     maxUploadBytes: wholeNumber(settings, "MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES, 2 ** 31),
     maxAttachmentsPerReceipt: wholeNumber(settings, "MAX_ATTACHMENTS", 20, 1000),
     uploadsPerUser: wholeNumber(settings, "UPLOADS_PER_USER", 2, 100),
-    approverNotCreator: settings.boolean("APPROVER_NOT_CREATOR", environment === "production"),
+    approverNotCreator: booleanSetting(
+      settings,
+      "APPROVER_NOT_CREATOR",
+      environment === "production",
+    ),
     defaultPageSize: wholeNumber(settings, "DEFAULT_PAGE_SIZE", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE),
     timeZone,
     accounts: {
@@ -126,8 +123,12 @@ export function readDataEntrySettings(
           : account(settings, "FOREIGN_VAT_ACCOUNT", "635"),
     },
     recordsLanguage: readRecordsLanguage(settings),
-    defaultPayment: defaultPayment as PaymentMethod,
-    nomenclatureTtlMs: wholeNumber(settings, "NOMENCLATURE_TTL_MS", 600_000, 86_400_000),
+    defaultPayment,
+    nomenclatureTtlMs: durationSetting(settings, "NOMENCLATURE_TTL_MS", {
+      default: 600_000,
+      min: 1,
+      max: 86_400_000,
+    }),
     vatSchedule: readVatSchedule(settings),
     ocr: readOcrSettings(settings),
   };
@@ -169,23 +170,21 @@ function readOcrSettings(settings: PluginSettings): OcrSettings {
     );
   }
   return {
-    enabled: settings.boolean("OCR_ENABLED", true),
+    enabled: booleanSetting(settings, "OCR_ENABLED", true),
     workers: wholeNumber(settings, "OCR_WORKERS", Math.max(1, os.availableParallelism() - 1), 64),
     languages: [...new Set(languages)] as OcrLanguage[],
-    jobTimeoutMs: wholeNumber(settings, "OCR_JOB_TIMEOUT_MS", 60_000, 3_600_000),
+    jobTimeoutMs: durationSetting(settings, "OCR_JOB_TIMEOUT_MS", {
+      default: 60_000,
+      min: 1,
+      max: 3_600_000,
+    }),
     recycleAfterJobs: wholeNumber(settings, "OCR_RECYCLE_AFTER", 50, 100_000),
     threadNice: niceValue(settings),
   };
 }
 
 function niceValue(settings: PluginSettings): number {
-  const value = settings.number("OCR_NICE", 10);
-  if (!Number.isSafeInteger(value) || value < 0 || value > MAX_THREAD_NICE) {
-    throw new ValidationError(
-      `Setting ${settings.prefix}OCR_NICE must be a whole number from 0 to ${MAX_THREAD_NICE} (got "${value}")`,
-    );
-  }
-  return value;
+  return integerSetting(settings, "OCR_NICE", { default: 10, min: 0, max: MAX_THREAD_NICE });
 }
 
 /**

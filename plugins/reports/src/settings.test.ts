@@ -25,4 +25,14 @@ describe("readReportsSettings", () => {
       /REPORTS_CACHE_CLOSED_TTL_MS/,
     );
   });
+
+  it("takes a duration with a unit, within a month", () => {
+    const ttls = readReportsSettings(
+      settingsOf({ CACHE_OPEN_TTL_MS: "10m", CACHE_CLOSED_TTL_MS: "2d" }),
+    ).ttls;
+    expect(ttls).toEqual({ openMs: 600_000, closedMs: 2 * 86_400_000 });
+    expect(() => readReportsSettings(settingsOf({ CACHE_CLOSED_TTL_MS: "31d" }))).toThrow(
+      /REPORTS_CACHE_CLOSED_TTL_MS must be a duration from 1ms to 30d/,
+    );
+  });
 });

@@ -102,4 +102,14 @@ describe("readTelegramSettings", () => {
       );
     }
   });
+
+  it("reads the timeout as a duration and refuses what is not a whole number", () => {
+    expect(readTelegramSettings(settingsOf({ HANDLER_TIMEOUT_MS: "45s" })).handlerTimeoutMs).toBe(
+      45_000,
+    );
+    // Number("1e1") is 10: it was taken as a page size.
+    expect(() => readTelegramSettings(settingsOf({ LIST_PAGE_SIZE: "1e1" }))).toThrow(
+      'Setting TELEGRAM_LIST_PAGE_SIZE must be a whole number from 2 to 30 (got "1e1")',
+    );
+  });
 });

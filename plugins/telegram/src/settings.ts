@@ -1,5 +1,11 @@
 /** The plugin's settings: environment variables under TELEGRAM_*. */
-import { type PluginSettings, ValidationError } from "@roa2web/plugin-sdk";
+import {
+  booleanSetting,
+  durationSetting,
+  integerSetting,
+  type PluginSettings,
+  ValidationError,
+} from "@roa2web/plugin-sdk";
 import { BOT_API_MAX_DOWNLOAD_BYTES } from "./photos.js";
 
 export const DEFAULT_API_ROOT = "https://api.telegram.org";
@@ -30,7 +36,7 @@ export interface TelegramSettings {
    * long polling.
    */
   webhook: WebhookSettings | undefined;
-  /** TELEGRAM_HANDLER_TIMEOUT_MS: how long one update may be handled before polling moves on. */
+  /** TELEGRAM_HANDLER_TIMEOUT_MS: how long one update may be handled before polling moves on (1s–90s). */
   handlerTimeoutMs: number;
   /** TELEGRAM_LIST_PAGE_SIZE: rows per message of a long list (2–30, default 10). */
   listPageSize: number;
@@ -65,28 +71,21 @@ export function readTelegramSettings(settings: PluginSettings): TelegramSettings
       `Setting ${settings.prefix}API_ROOT must be an http(s) URL (got "${apiRoot}")`,
     );
   }
-  const handlerTimeoutMs = settings.number("HANDLER_TIMEOUT_MS", DEFAULT_HANDLER_TIMEOUT_MS);
-  if (!Number.isInteger(handlerTimeoutMs) || handlerTimeoutMs < 1000 || handlerTimeoutMs > 90_000) {
-    throw new ValidationError(
-      `Setting ${settings.prefix}HANDLER_TIMEOUT_MS must be a whole number from 1000 to 90000 (got "${handlerTimeoutMs}")`,
-    );
-  }
-  const listPageSize = settings.number("LIST_PAGE_SIZE", DEFAULT_LIST_PAGE_SIZE);
-  if (!Number.isInteger(listPageSize) || listPageSize < 2 || listPageSize > 30) {
-    throw new ValidationError(
-      `Setting ${settings.prefix}LIST_PAGE_SIZE must be a whole number from 2 to 30 (got "${listPageSize}")`,
-    );
-  }
-  const maxPhotoBytes = settings.number("MAX_PHOTO_BYTES", DEFAULT_MAX_PHOTO_BYTES);
-  if (
-    !Number.isInteger(maxPhotoBytes) ||
-    maxPhotoBytes < 1024 ||
-    maxPhotoBytes > BOT_API_MAX_DOWNLOAD_BYTES
-  ) {
-    throw new ValidationError(
-      `Setting ${settings.prefix}MAX_PHOTO_BYTES must be a whole number from 1024 to ${BOT_API_MAX_DOWNLOAD_BYTES} (got "${maxPhotoBytes}")`,
-    );
-  }
+  const handlerTimeoutMs = durationSetting(settings, "HANDLER_TIMEOUT_MS", {
+    default: DEFAULT_HANDLER_TIMEOUT_MS,
+    min: 1000,
+    max: 90_000,
+  });
+  const listPageSize = integerSetting(settings, "LIST_PAGE_SIZE", {
+    default: DEFAULT_LIST_PAGE_SIZE,
+    min: 2,
+    max: 30,
+  });
+  const maxPhotoBytes = integerSetting(settings, "MAX_PHOTO_BYTES", {
+    default: DEFAULT_MAX_PHOTO_BYTES,
+    min: 1024,
+    max: BOT_API_MAX_DOWNLOAD_BYTES,
+  });
   return {
     botToken,
     webUrl: readWebUrl(settings),
@@ -124,7 +123,7 @@ function readWebhookSettings(settings: PluginSettings): WebhookSettings | undefi
       `Setting ${settings.prefix}WEBHOOK_SECRET must be 16–256 characters of A-Z a-z 0-9 _ - (Telegram's secret_token alphabet)`,
     );
   }
-  return { url, secret, deleteOnStop: settings.boolean("WEBHOOK_DELETE_ON_STOP", false) };
+  return { url, secret, deleteOnStop: booleanSetting(settings, "WEBHOOK_DELETE_ON_STOP", false) };
 }
 
 function readWebUrl(settings: PluginSettings): string | undefined {

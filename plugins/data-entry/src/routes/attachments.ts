@@ -4,8 +4,13 @@
  * DATA_ENTRY_UPLOADS_PER_USER at once) and download (streamed with the type
  * recognised at upload, named with its extension).
  */
-import { BadRequestError, canSeeCompany, defineRoutes, uploadsOf } from "@roa2web/plugin-sdk";
-import { signedInUser } from "../access.js";
+import {
+  BadRequestError,
+  canSeeCompany,
+  defineRoutes,
+  signedInUser,
+  uploadsOf,
+} from "@roa2web/plugin-sdk";
 import { contentDisposition, sanitiseDisplayName } from "../attachment-rules.js";
 import { inUploadSlot } from "../attachment-upload-slots.js";
 import type { Attachment } from "../entities.js";

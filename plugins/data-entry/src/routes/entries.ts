@@ -1,6 +1,5 @@
 /** A receipt's accounting entries: read, replace, or replace with a proposal. */
-import { defineRoutes } from "@roa2web/plugin-sdk";
-import { signedInUser } from "../access.js";
+import { defineRoutes, signedInUser } from "@roa2web/plugin-sdk";
 import { bookingOf } from "../booking.js";
 import { BOOKS_CURRENCY } from "../currencies.js";
 import type { Receipt } from "../entities.js";

@@ -1,6 +1,12 @@
 /** What the receipt form looks up: accounts and partners from the ERP (cached), VAT rates. */
-import { defineRoutes, NotFoundError, pageWindow, toPage } from "@roa2web/plugin-sdk";
-import { assertCanSeeCompany, signedInUser } from "../access.js";
+import {
+  assertCanSeeCompany,
+  defineRoutes,
+  NotFoundError,
+  pageWindow,
+  signedInUser,
+  toPage,
+} from "@roa2web/plugin-sdk";
 import { InvalidFieldError } from "../errors.js";
 import type { CachedList } from "../nomenclature.js";
 import {

@@ -9,10 +9,10 @@ import {
   defineRoutes,
   NotFoundError,
   ServiceUnavailableError,
+  signedInUser,
   type UploadRequest,
   uploadsOf,
 } from "@roa2web/plugin-sdk";
-import { signedInUser } from "../access.js";
 import { readUpload } from "../attachment-storage.js";
 import { inUploadSlot } from "../attachment-upload-slots.js";
 import { AttachmentNotFoundError, UnreadablePdfError } from "../errors.js";

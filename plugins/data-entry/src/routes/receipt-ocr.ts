@@ -2,8 +2,7 @@
  * OCR into receipts: POST /receipts/:id/ocr (read an attachment, fill the empty
  * fields) and POST /receipts/from-image (a new DRAFT from a photo, filled by OCR).
  */
-import { BadRequestError, defineRoutes, uploadsOf } from "@roa2web/plugin-sdk";
-import { signedInUser } from "../access.js";
+import { BadRequestError, defineRoutes, signedInUser, uploadsOf } from "@roa2web/plugin-sdk";
 import { inUploadSlot } from "../attachment-upload-slots.js";
 import { AttachmentNotFoundError, UnreadablePdfError } from "../errors.js";
 import { companyOfForm } from "../form-company.js";

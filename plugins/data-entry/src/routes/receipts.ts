@@ -1,6 +1,11 @@
 /** Receipts: list, create, read (with history and attachments), change, delete. */
-import { defineRoutes, pageWindow, toPage } from "@roa2web/plugin-sdk";
-import { assertCanSeeCompany, signedInUser } from "../access.js";
+import {
+  assertCanSeeCompany,
+  defineRoutes,
+  pageWindow,
+  signedInUser,
+  toPage,
+} from "@roa2web/plugin-sdk";
 import { type BookingNotice, bookingOf, supplierView } from "../booking.js";
 import { InvalidFieldError } from "../errors.js";
 import {

@@ -4,8 +4,7 @@
  * DATA_ENTRY_APPROVER_NOT_CREATOR, whoever created or submitted a receipt may not
  * approve or reject it (403).
  */
-import { defineRoutes } from "@roa2web/plugin-sdk";
-import { signedInUser } from "../access.js";
+import { defineRoutes, signedInUser } from "@roa2web/plugin-sdk";
 import { BOOKS_CURRENCY } from "../currencies.js";
 import type { Receipt } from "../entities.js";
 import { balanceOf } from "../entries.js";

@@ -3,17 +3,11 @@
  * class's stable code and HTTP status; the kernel's error handler turns it into
  * `{error: {code, message, request_id, details}}`.
  */
-import { ForbiddenError, NotFoundError, ValidationError } from "@roa2web/plugin-sdk";
+import { NotFoundError, ValidationError } from "@roa2web/plugin-sdk";
 
 export class NoteNotFoundError extends NotFoundError {
   constructor(id: number) {
     super(`No note with id ${id}`, { details: { id } });
-  }
-}
-
-export class CompanyNotAllowedError extends ForbiddenError {
-  constructor(companyId: number) {
-    super(`You may not see company ${companyId}`, { details: { company: companyId } });
   }
 }
 

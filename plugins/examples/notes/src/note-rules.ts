@@ -2,30 +2,14 @@
 import { ValidationError } from "@roa2web/plugin-sdk";
 import type { Note } from "./note-entity.js";
 import { BODY_MAX_LENGTH, TITLE_MAX_LENGTH } from "./note-limits.js";
+import type { NewNoteBody, NoteView } from "./schemas.js";
 
 export { BODY_MAX_LENGTH, TITLE_MAX_LENGTH };
-
-/** The request body of `POST /api/notes`, after JSON schema validation. */
-export interface NewNoteBody {
-  company_id: number;
-  title: string;
-  body?: string;
-}
 
 export interface NewNote {
   companyId: number;
   title: string;
   body: string;
-}
-
-/** A note as the API returns it. */
-export interface NoteView {
-  id: number;
-  company_id: number;
-  title: string;
-  body: string;
-  created_by: string;
-  created_at: string;
 }
 
 /**

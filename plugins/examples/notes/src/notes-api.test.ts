@@ -7,8 +7,9 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startTestKernel, type TestKernel } from "@roa2web/kernel/testing";
+import type { AuthUser, Permission } from "@roa2web/plugin-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { NoteCreated, NotesCount } from "./contract.js";
+import { type NoteCreated, noteCount, noteCreated } from "./contract.js";
 import { CreateNotes1763900000000 } from "./migrations/1763900000000-create-notes.js";
 
 const packageRoot = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
@@ -19,8 +20,18 @@ const packageJson = JSON.parse(readFileSync(path.join(packageRoot, "package.json
 };
 const manifest = packageJson.roa2web;
 const api = manifest.prefix;
-const read = `${manifest.name}:read`;
-const write = `${manifest.name}:write`;
+const read = `${manifest.name}:read` as Permission;
+const write = `${manifest.name}:write` as Permission;
+
+/** A signed-in user as another plugin's service call carries it. */
+const userWith = (permissions: Permission[], companies: AuthUser["companies"]): AuthUser => ({
+  id: 900,
+  username: "consumer-user",
+  displayName: "Consumer User",
+  permissions,
+  companies,
+});
+const everything = userWith(["*:*"], "*");
 
 let t: TestKernel;
 const tokens: Record<"admin" | "reader" | "writer", string> = { admin: "", reader: "", writer: "" };
@@ -139,21 +150,42 @@ describe("create, list and paginate", () => {
     expect((await list("company=2")).json()).toMatchObject({ page: 1, page_size: 20 });
   });
 
-  it("provides its count as a service and emits an event for each new note", async () => {
-    // The names come from package.json (so a scaffolded copy keeps working): type them here.
-    const counter = t.services.require(`${manifest.name}.count`) as NotesCount;
-    expect(await counter.count(2)).toBe(4);
-    const seen: NoteCreated[] = [];
-    const unsubscribe = t.events.on(`${manifest.name}.created`, (payload) => {
-      seen.push(payload as NoteCreated);
+  it("provides its count to callers and emits an event, sent in its name, for each new note", async () => {
+    const counter = t.service(noteCount);
+    expect(counter.available()).toBe(true);
+    expect(await counter.for(everything).count(2)).toBe(4);
+    const seen: { payload: NoteCreated; sender: string }[] = [];
+    const unsubscribe = t.on(noteCreated, (payload, meta) => {
+      seen.push({ payload, sender: meta.sender });
     });
     const response = await create({ company_id: 2, title: "Evented" });
     await new Promise((resolve) => setTimeout(resolve, 10));
     unsubscribe();
     expect(seen).toEqual([
-      { id: response.json().id, company_id: 2, title: "Evented", created_by: "demo" },
+      {
+        payload: { id: response.json().id, company_id: 2, title: "Evented", created_by: "demo" },
+        sender: manifest.name,
+      },
     ]);
-    expect(await counter.count(2)).toBe(5);
+    expect(await counter.for(everything).count(2)).toBe(5);
+  });
+
+  it("counts only for a user granted its read permission and the company, never as a system", async () => {
+    const counter = t.service(noteCount);
+    expect(await counter.for(userWith([read], [2])).count(2)).toBeGreaterThan(0);
+    await expect(counter.for(userWith([], "*")).count(2)).rejects.toMatchObject({
+      code: "FORBIDDEN",
+      statusCode: 403,
+      details: { permission: read },
+    });
+    await expect(counter.for(userWith([read], [1])).count(2)).rejects.toMatchObject({
+      code: "FORBIDDEN",
+      details: { company: 2 },
+    });
+    await expect(counter.asSystem("nightly digest").count(2)).rejects.toMatchObject({
+      code: "FORBIDDEN",
+      statusCode: 403,
+    });
   });
 });
 
@@ -251,22 +283,28 @@ describe("disable, enable and reload while the process runs", () => {
       url: `/api/kernel/plugins/${manifest.name}/${action}`,
       token: tokens.admin,
     });
-  const service = () => t.services.get(`${manifest.name}.count`) as NotesCount | undefined;
+  // Made after the kernel starts: a handle looks its provider up at every call.
+  const counter = () => t.service(noteCount);
 
   it("keeps its data and its service across a reload (a new instance, same code)", async () => {
-    const before = await service()?.count(2);
+    const before = await counter().for(everything).count(2);
     const reloaded = await admin("reload");
     expect(reloaded.json()).toMatchObject({ name: manifest.name, state: "enabled" });
-    expect(await service()?.count(2)).toBe(before);
+    expect(await counter().for(everything).count(2)).toBe(before);
     expect((await list("company=2")).json().total).toBe(before);
   });
 
   it("withdraws its routes and service while disabled, and brings them back", async () => {
     await admin("disable");
     expect((await list("company=1")).statusCode).toBe(404);
-    expect(service()).toBeUndefined();
+    expect(counter().available()).toBe(false);
+    // The handle answers 503 naming the service (a consumer can say why), however it fails.
+    await expect(async () => counter().for(everything).count(1)).rejects.toMatchObject({
+      code: "SERVICE_UNAVAILABLE",
+      statusCode: 503,
+    });
     await admin("enable");
     expect((await list("company=1")).statusCode).toBe(200);
-    expect(service()).toBeDefined();
+    expect(counter().available()).toBe(true);
   });
 });

@@ -1,16 +1,11 @@
 /** The notes table, through TypeORM: the only code that touches the plugin's database. */
-import type { PageWindow, PluginContext } from "@roa2web/plugin-sdk";
+import type { PageWindow } from "@roa2web/plugin-sdk";
 import type { Repository } from "typeorm";
-import { type Note, NoteEntity } from "./note-entity.js";
+import type { Note } from "./note-entity.js";
 import type { NewNote } from "./note-rules.js";
 
 export class NotesStore {
   constructor(private readonly repository: Repository<Note>) {}
-
-  /** The store on a plugin instance's database (open and migrated once `start` runs). */
-  static of(context: PluginContext): NotesStore {
-    return new NotesStore(context.database().getRepository(NoteEntity));
-  }
 
   /** One company's notes, newest first. */
   async page(companyId: number, window: PageWindow): Promise<{ items: Note[]; total: number }> {

@@ -98,6 +98,8 @@ describe("create-plugin.mjs", () => {
         "stock-count:read": expect.any(String),
         "stock-count:write": expect.any(String),
       },
+      provides: { "stock-count.count": "1.0.0" },
+      emits: ["stock-count.created"],
       ui: { tag: "stock-count-app", module: "dist/ui/stock-count-app.js" },
     });
     // Outside the workspace the SDK comes from the registry, with the toolchain.
@@ -126,6 +128,8 @@ describe("create-plugin.mjs", () => {
       false,
     );
     expect(files).not.toContain(path.join("src", "scaffold.test.ts"));
+    // The caller and company checks come from the SDK: the copy has no helper of its own.
+    expect(files).not.toContain(path.join("src", "access.ts"));
     // Only the new README names the example it came from. Paths back into this
     // checkout (to the kernel's test helper, to ui-shell) cross folders that may be
     // named anything, so they are left out of the check.
@@ -141,11 +145,22 @@ describe("create-plugin.mjs", () => {
 
     const plugin = readFileSync(path.join(target, "src", "plugin.ts"), "utf8");
     expect(plugin).toContain("CreateStockCount1763900000000");
-    expect(plugin).toContain('provide("stock-count.count"');
+    // Contract v2: deps by reference, the service provided through its reference.
+    expect(plugin).toContain("deps: {");
+    expect(plugin).toContain("runtime.provide(noteCount,");
+    const contract = readFileSync(path.join(target, "src", "contract.ts"), "utf8");
+    expect(contract).toContain('createServiceRef<StockCountCount>({ id: "stock-count.count"');
+    expect(contract).toContain('createEventRef<NoteCreated>({ id: "stock-count.created"');
     const entity = readFileSync(path.join(target, "src", "note-entity.ts"), "utf8");
     expect(entity).toContain('tableName: "stock_count"');
     const settings = readFileSync(path.join(target, "src", "settings.ts"), "utf8");
     expect(settings).toContain("STOCK_COUNT_DEFAULT_PAGE_SIZE");
+    expect(settings).toContain("integerSetting(settings,");
+    const routes = readFileSync(path.join(target, "src", "routes", "stock-count.ts"), "utf8");
+    const sdkImport = /import \{([^}]*)\} from "@roa2web\/plugin-sdk";/.exec(routes)?.[1] ?? "";
+    expect(sdkImport).toMatch(/\bsignedInUser\b/);
+    expect(sdkImport).toMatch(/\bassertCanSeeCompany\b/);
+    expect(routes).not.toMatch(/from "\.\.\/access\.js"/);
     // The web UI: its tags, message keys, permission, API path and the file Vite
     // writes carry the new name.
     const ui = readFileSync(path.join(target, "src", "ui", "index.ts"), "utf8");

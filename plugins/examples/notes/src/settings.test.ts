@@ -24,9 +24,12 @@ describe("readNotesSettings", () => {
     expect(readNotesSettings(settingsOf({ DEFAULT_PAGE_SIZE: "50" })).defaultPageSize).toBe(50);
   });
 
-  it.each(["0", String(MAX_PAGE_SIZE + 1), "2.5"])("refuses %s and names the variable", (value) => {
-    expect(() => readNotesSettings(settingsOf({ DEFAULT_PAGE_SIZE: value }))).toThrow(
-      "Setting NOTES_DEFAULT_PAGE_SIZE must be a whole number",
-    );
-  });
+  it.each(["0", String(MAX_PAGE_SIZE + 1), "2.5", "1e1", "0x10"])(
+    "refuses %s and names the variable",
+    (value) => {
+      expect(() => readNotesSettings(settingsOf({ DEFAULT_PAGE_SIZE: value }))).toThrow(
+        "Setting NOTES_DEFAULT_PAGE_SIZE must be a whole number",
+      );
+    },
+  );
 });

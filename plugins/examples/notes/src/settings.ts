@@ -1,9 +1,9 @@
 /** The plugin's settings: environment variables under its namespace (NOTES_*). */
 import {
   DEFAULT_PAGE_SIZE,
+  integerSetting,
   MAX_PAGE_SIZE,
   type PluginSettings,
-  ValidationError,
 } from "@roa2web/plugin-sdk";
 
 export interface NotesSettings {
@@ -11,16 +11,13 @@ export interface NotesSettings {
   defaultPageSize: number;
 }
 
+/** Throws InvalidSettingError naming the variable and its range when a value is malformed. */
 export function readNotesSettings(settings: PluginSettings): NotesSettings {
-  const defaultPageSize = settings.number("DEFAULT_PAGE_SIZE", DEFAULT_PAGE_SIZE);
-  if (
-    !Number.isInteger(defaultPageSize) ||
-    defaultPageSize < 1 ||
-    defaultPageSize > MAX_PAGE_SIZE
-  ) {
-    throw new ValidationError(
-      `Setting ${settings.prefix}DEFAULT_PAGE_SIZE must be a whole number from 1 to ${MAX_PAGE_SIZE} (got "${defaultPageSize}")`,
-    );
-  }
-  return { defaultPageSize };
+  return {
+    defaultPageSize: integerSetting(settings, "DEFAULT_PAGE_SIZE", {
+      default: DEFAULT_PAGE_SIZE,
+      min: 1,
+      max: MAX_PAGE_SIZE,
+    }),
+  };
 }

@@ -1,28 +1,32 @@
 /**
  * The notes API under the plugin's prefix (/api/notes). The kernel loads this file
- * with @fastify/autoload for each plugin instance and passes the instance's context
- * as `plugin`. Every route declares `config.access` and JSON schemas for its input
- * and output.
+ * with @fastify/autoload for each plugin instance and passes what the instance has:
+ * its `deps`, the `state` its `start` returned, and its runtime (`plugin`: events).
+ * Every route declares `config.access` and JSON schemas for its input and output; the
+ * TypeBox type provider types each handler's request and answer from those schemas,
+ * so there is no interface to keep in step with them.
  */
-import { canSeeCompany, defineRoutes, pageWindow, toPage } from "@roa2web/plugin-sdk";
-import { assertCanSeeCompany, signedInUser } from "../access.js";
+import {
+  assertCanSeeCompany,
+  canSeeCompany,
+  defineRoutes,
+  pageWindow,
+  signedInUser,
+  type TypeBoxTypeProvider,
+  toPage,
+} from "@roa2web/plugin-sdk";
+import { noteCreated } from "../contract.js";
 import { NoteNotFoundError, UnknownCompanyError } from "../errors.js";
-import { type NewNoteBody, normaliseNewNote, toNoteView } from "../note-rules.js";
-import { NotesStore } from "../notes-store.js";
+import { normaliseNewNote, toNoteView } from "../note-rules.js";
+import type { plugin as definition } from "../plugin.js";
 import { createNoteSchema, deleteNoteSchema, getNoteSchema, listNotesSchema } from "../schemas.js";
-import { readNotesSettings } from "../settings.js";
 
-interface ListQuery {
-  company: number;
-  page?: number;
-  page_size?: number;
-}
+export default defineRoutes<typeof definition>(async (fastify, { deps, state, plugin }) => {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const { erp, logger } = deps;
+  const { store, settings } = state;
 
-export default defineRoutes(async (app, { plugin }) => {
-  const store = NotesStore.of(plugin);
-  const settings = readNotesSettings(plugin.settings);
-
-  app.get<{ Querystring: ListQuery }>(
+  app.get(
     "/",
     {
       config: { access: "notes:read" },
@@ -38,7 +42,7 @@ export default defineRoutes(async (app, { plugin }) => {
     },
   );
 
-  app.post<{ Body: NewNoteBody }>(
+  app.post(
     "/",
     {
       config: { access: "notes:write" },
@@ -49,16 +53,16 @@ export default defineRoutes(async (app, { plugin }) => {
       const input = normaliseNewNote(request.body);
       assertCanSeeCompany(user, input.companyId);
       // The ERP is the authority on companies; the same SQL runs on SQLite and Oracle.
-      const company = await plugin.erp.queryOne("SELECT id FROM companies WHERE id = :company", {
+      const company = await erp.queryOne("SELECT id FROM companies WHERE id = :company", {
         company: input.companyId,
       });
       if (!company) throw new UnknownCompanyError(input.companyId);
       const note = await store.create(input, user.username);
-      plugin.logger.info(
+      logger.info(
         { reqId: request.id, noteId: note.id, companyId: note.companyId },
         "Note created",
       );
-      plugin.events.emit("notes.created", {
+      plugin.events.emit(noteCreated, {
         id: note.id,
         company_id: note.companyId,
         title: note.title,
@@ -68,7 +72,7 @@ export default defineRoutes(async (app, { plugin }) => {
     },
   );
 
-  app.get<{ Params: { id: number } }>(
+  app.get(
     "/:id",
     {
       config: { access: "notes:read" },
@@ -84,7 +88,7 @@ export default defineRoutes(async (app, { plugin }) => {
     },
   );
 
-  app.delete<{ Params: { id: number } }>(
+  app.delete(
     "/:id",
     {
       config: { access: "notes:write" },
@@ -96,8 +100,9 @@ export default defineRoutes(async (app, { plugin }) => {
       if (!note || !canSeeCompany(user, note.companyId))
         throw new NoteNotFoundError(request.params.id);
       await store.remove(note.id);
-      plugin.logger.info({ reqId: request.id, noteId: note.id }, "Note deleted");
-      return reply.status(204).send();
+      logger.info({ reqId: request.id, noteId: note.id }, "Note deleted");
+      // 204 has no body: Fastify sends none, whatever is passed.
+      return reply.status(204).send(null);
     },
   );
 });

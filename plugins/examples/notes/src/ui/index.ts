@@ -21,7 +21,7 @@ import {
   toast,
   toastError,
 } from "@roa2web/ui-shell/api";
-import type { NoteView } from "../note-rules.js";
+import type { NoteView } from "../schemas.js";
 import "./messages.js";
 import "./notes-form.js";
 import { pageFromQuery, pageInRange, pageToQuery } from "./view-rules.js";

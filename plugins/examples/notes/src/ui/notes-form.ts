@@ -20,7 +20,7 @@ import {
   toast,
 } from "@roa2web/ui-shell/api";
 import { BODY_MAX_LENGTH, TITLE_MAX_LENGTH } from "../note-limits.js";
-import type { NoteView } from "../note-rules.js";
+import type { NoteView } from "../schemas.js";
 
 /** The form fields a validation error can point at. */
 const FIELDS = ["title", "body"] as const;
