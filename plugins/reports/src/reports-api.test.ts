@@ -6,13 +6,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { startTestKernel, type TestKernel } from "@roa2web/kernel/testing";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import {
-  inject,
-  startTestKernel,
-  type TestKernel,
-} from "../../../kernel/core/test/helpers/test-kernel.js";
 import type {
   AgingReport,
   DashboardReport,
@@ -46,7 +42,7 @@ beforeAll(async () => {
       );
     }
   }
-  t = await startTestKernel({ pluginDirs: [path.dirname(packageRoot)] });
+  t = await startTestKernel({ plugins: [packageRoot] });
   const record = t.kernel.plugins.get(manifest.name);
   if (record?.state !== "enabled") {
     throw new Error(
@@ -78,7 +74,7 @@ afterAll(async () => {
 });
 
 function get(url: string, who: keyof typeof tokens = "admin") {
-  return inject(t.kernel, {
+  return t.inject({
     method: "GET",
     url: `${api}${url}`,
     headers: { authorization: `Bearer ${tokens[who]}` },
@@ -441,7 +437,7 @@ describe("bad input", () => {
   });
 
   it("needs a token", async () => {
-    const response = await inject(t.kernel, {
+    const response = await t.inject({
       method: "GET",
       url: `${api}/dashboard?company=1&period=2025-01`,
     });
@@ -462,7 +458,7 @@ describe("cache", () => {
     // Other filters are another question.
     expect((await get(`${url}&account_class=4`)).headers["x-cache"]).toBe("MISS");
 
-    const invalidate = await inject(t.kernel, {
+    const invalidate = await t.inject({
       method: "POST",
       url: `${api}/cache/invalidate`,
       headers: { authorization: `Bearer ${tokens.admin}` },
@@ -487,14 +483,14 @@ describe("cache", () => {
     expect(hit.headers.etag).toBe(etag);
     expect(hit.body).toBe(first.body);
 
-    const held = await inject(t.kernel, {
+    const held = await t.inject({
       method: "GET",
       url: `${api}${url}`,
       headers: { authorization: `Bearer ${tokens.admin}`, "if-none-match": `"other", ${etag}` },
     });
     expect(held.statusCode).toBe(304);
     expect(held.body).toBe("");
-    const stale = await inject(t.kernel, {
+    const stale = await t.inject({
       method: "GET",
       url: `${api}${url}`,
       headers: { authorization: `Bearer ${tokens.admin}`, "if-none-match": '"other"' },
@@ -518,7 +514,7 @@ describe("cache", () => {
     const agingUrl = `/invoices/aging?company=3&period=${closedPeriod}&type=client`;
     await get(dashboardUrl);
     await get(agingUrl);
-    const response = await inject(t.kernel, {
+    const response = await t.inject({
       method: "POST",
       url: `${api}/cache/invalidate`,
       headers: { authorization: `Bearer ${tokens.admin}` },
@@ -535,14 +531,14 @@ describe("cache", () => {
     expect(stats.json().l1.hits).toBeGreaterThan(0);
     expect(stats.json().ttl_ms).toEqual({ closed: 86_400_000, open: 60_000 });
     expect((await get("/cache/stats", "reader")).statusCode).toBe(403);
-    const invalidate = await inject(t.kernel, {
+    const invalidate = await t.inject({
       method: "POST",
       url: `${api}/cache/invalidate`,
       headers: { authorization: `Bearer ${tokens.reader}` },
       payload: {},
     });
     expect(invalidate.statusCode).toBe(403);
-    const unknown = await inject(t.kernel, {
+    const unknown = await t.inject({
       method: "POST",
       url: `${api}/cache/invalidate`,
       headers: { authorization: `Bearer ${tokens.admin}` },
@@ -559,7 +555,7 @@ describe("cache", () => {
       "UPDATE periods SET closed = :closed WHERE company_id = 3 AND year = :year AND month = :month",
     );
     const invalidateAll = () =>
-      inject(t.kernel, {
+      t.inject({
         method: "POST",
         url: `${api}/cache/invalidate`,
         headers: { authorization: `Bearer ${tokens.admin}` },
@@ -600,7 +596,7 @@ describe("cache", () => {
       expect(hit.body).toBe(first.body);
       expect(hit.headers.etag).toBe(first.headers.etag);
       expect(hit.headers["content-type"]).toBe(first.headers["content-type"]);
-      const held = await inject(t.kernel, {
+      const held = await t.inject({
         method: "GET",
         url: `${api}${url}`,
         headers: {
@@ -614,7 +610,7 @@ describe("cache", () => {
       expect(forbidden.statusCode).toBe(403);
       expect(asyncPath).toHaveBeenCalledTimes(1);
 
-      const invalidate = await inject(t.kernel, {
+      const invalidate = await t.inject({
         method: "POST",
         url: `${api}/cache/invalidate`,
         headers: { authorization: `Bearer ${tokens.admin}` },
@@ -657,7 +653,7 @@ describe("the reports.queries service and the UI", () => {
   });
 
   it("serves the web component", async () => {
-    const response = await inject(t.kernel, {
+    const response = await t.inject({
       method: "GET",
       url: `/plugins/${manifest.name}/ui/reports-app.js`,
     });
