@@ -4,12 +4,19 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { createEventRef, createServiceRef } from "@roa2web/plugin-sdk";
 import type { MigrationInterface, QueryRunner } from "typeorm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestCache, openPluginDatabase, startTestKernel, type TestKernel } from "./index.js";
 
 const FIXTURES = fileURLToPath(new URL("../../test/fixtures/plugins", import.meta.url));
 const good = path.join(FIXTURES, "good");
+// The good fixture's contract, as a test imports it from a contract package.
+const counter = createServiceRef<{ instance: number; count(): number }>({
+  id: "good.counter",
+  version: "1.0.0",
+});
+const pinged = createEventRef<{ from: string }>({ id: "good.pinged", version: "1.0.0" });
 
 describe("a kernel with one plugin", () => {
   let t: TestKernel;
@@ -50,7 +57,7 @@ describe("a kernel with one plugin", () => {
     const allowed = await t.inject({ method: "GET", url: "/api/good/ping", token: reader.token });
     expect(allowed.json()).toMatchObject({ user: "reader" });
     expect(await t.login("reader", "Reader-password")).toEqual(expect.any(String));
-    const grants = await t.services.require("kernel.users").grantsOf(writer.id);
+    const grants = await t.kernel.container.cradle["core.users"].grantsOf(writer.id);
     expect(grants).toEqual({
       username: writer.username,
       permissions: ["good:write"],
@@ -69,13 +76,13 @@ describe("a kernel with one plugin", () => {
     const tables = await t.database("good").query("SELECT name FROM migrations");
     expect(tables).toHaveLength(1);
     expect(existsSync(path.join(t.dataDir, "plugins", "good", "good.db"))).toBe(true);
-    expect(t.services.providerOf("good.counter")).toBe("good");
+    expect(t.service(counter).asSystem("a test").count()).toBeGreaterThan(0);
     const seen: unknown[] = [];
-    t.events.on("fixture.ping", (payload) => void seen.push(payload));
+    t.on(pinged, (payload, { sender }) => void seen.push({ payload, sender }));
     const token = await t.login();
     await t.inject({ method: "POST", url: "/api/good/emit", token });
     await new Promise((resolve) => setImmediate(resolve));
-    expect(seen).toEqual([{ from: "good" }]);
+    expect(seen).toEqual([{ payload: { from: "good" }, sender: "good" }]);
   });
 
   it("listens on a loopback port when asked", async () => {
