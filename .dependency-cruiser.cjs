@@ -61,6 +61,14 @@ module.exports = {
       to: { path: PLUGIN },
     },
     {
+      name: "contract-imports-plugin-or-kernel",
+      comment:
+        "A contract package holds types and references only, for providers and consumers alike: it builds on the SDK, never on a plugin or the kernel.",
+      severity: "error",
+      from: { path: "^contracts/" },
+      to: { path: [PLUGIN, KERNEL] },
+    },
+    {
       name: "relative-import-leaves-package",
       comment:
         "A relative import stays inside its own package; another package is imported by its name and through its public entry.",

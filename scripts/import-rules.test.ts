@@ -120,6 +120,7 @@ function workspace(root: string): void {
     link(root, plugin, "@roa2web/kernel", "kernel/core");
   }
   link(root, "plugins/telegram", "@roa2web/reports-contract", "contracts/reports");
+  link(root, "contracts/reports", "@roa2web/kernel", "kernel/core");
   link(root, "plugins/telegram", "@roa2web/plugin-reports", "plugins/reports");
   link(root, "ui-shell", "@roa2web/kernel", "kernel/core");
 }
@@ -207,10 +208,11 @@ beforeAll(() => {
       "export const used = [startTestKernel, inject];",
       "",
     ].join("\n"),
-    // A contract reaching into a plugin.
+    // A contract reaching into a plugin, and into the kernel.
     "contracts/reports/src/queries.ts": [
       'import type { ReportService } from "../../../plugins/reports/src/report-service.js";',
-      "export type Queries = ReportService;",
+      'import type { kernel } from "@roa2web/kernel";',
+      "export type Queries = ReportService | typeof kernel;",
       "",
     ].join("\n"),
   });
@@ -268,6 +270,13 @@ describe("pnpm lint's import rules", () => {
     ]);
   });
 
+  it("a contract package builds on the SDK only, never on a plugin or the kernel", () => {
+    expect(brokenBy("contract-imports-plugin-or-kernel")).toEqual([
+      "contracts/reports/src/queries.ts → kernel/core/dist/index.d.ts",
+      "contracts/reports/src/queries.ts → plugins/reports/src/report-service.ts",
+    ]);
+  });
+
   it("no relative import climbs out of its package", () => {
     expect(brokenBy("relative-import-leaves-package")).toEqual([
       "contracts/reports/src/queries.ts → plugins/reports/src/report-service.ts",
@@ -293,7 +302,7 @@ describe("pnpm lint's import rules", () => {
     );
     expect(allowed).toEqual([]);
     // Nothing is flagged beyond what the rules above list, one line per rule broken.
-    expect(result.violations).toHaveLength(2 + 4 + 3 + 2 + 2 + 9);
+    expect(result.violations).toHaveLength(2 + 4 + 3 + 2 + 2 + 2 + 9);
   });
 
   it("holds before a build too, when a package name resolves to no file yet", () => {
