@@ -185,14 +185,24 @@ describe("kernel HTTP surface", () => {
     expect(JSON.stringify(line)).toContain("secret internal detail");
   });
 
-  it("gives a plugin's scope its own settings and registrations, never the kernel's internals", async () => {
+  it("gives a plugin exactly the deps it declared, its own settings and its state, never the kernel's internals", async () => {
     const response = await inject(t.kernel, { method: "GET", url: "/api/good/isolation" });
     expect(response.json()).toEqual({
-      config: "GOOD_",
+      deps: ["erp", "logger", "settings", "users"],
+      settings: "GOOD_",
       greeting: expect.stringMatching(/^hello from instance \d+$/),
-      auth: "blocked",
-      health: "blocked",
       erpDialect: "sqlite",
+      runtime: [
+        "dataDir",
+        "database",
+        "events",
+        "kernel",
+        "name",
+        "provide",
+        "reportHealth",
+        "signal",
+        "version",
+      ],
     });
   });
 

@@ -7,13 +7,9 @@ import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from
 import path from "node:path";
 import { PassThrough } from "node:stream";
 import { fileURLToPath } from "node:url";
+import { startTestKernel, type TestKernel } from "@roa2web/kernel/testing";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import {
-  inject,
-  startTestKernel,
-  type TestKernel,
-} from "../../../kernel/core/test/helpers/test-kernel.js";
 import { CreateReceipts1764100000000 } from "./migrations/1764100000000-create-receipts.js";
 import { DraftsAwaitingOcr1764200000000 } from "./migrations/1764200000000-drafts-awaiting-ocr.js";
 import { HistoryNotes1764400000000 } from "./migrations/1764400000000-history-notes.js";
@@ -51,8 +47,9 @@ beforeAll(async () => {
     }
   }
   t = await startTestKernel({
-    pluginDirs: [path.dirname(packageRoot)],
+    plugins: [packageRoot],
     env: {
+      DATA_ENTRY_OCR_ENABLED: "false",
       DATA_ENTRY_MAX_UPLOAD_BYTES: "60000",
       DATA_ENTRY_MAX_ATTACHMENTS: "4",
       DATA_ENTRY_UPLOADS_PER_USER: "2",
@@ -101,7 +98,7 @@ function call(
   url: string,
   payload?: object,
 ) {
-  return inject(t.kernel, { method, url: `${api}${url}`, headers: as(who), payload });
+  return t.inject({ method, url: `${api}${url}`, headers: as(who), payload });
 }
 
 async function createReceipt(change: Record<string, unknown> = {}, who: Who = "clerk") {
@@ -140,7 +137,7 @@ function multipart(filename: string, content: Buffer, field = "file") {
 
 function upload(receiptId: number, filename: string, content: Buffer, who: Who = "clerk") {
   const body = multipart(filename, content);
-  return inject(t.kernel, {
+  return t.inject({
     method: "POST",
     url: `${api}/receipts/${receiptId}/attachments`,
     headers: { ...as(who), ...body.headers },
@@ -173,7 +170,7 @@ describe("starting", () => {
       new HistoryNotes1764400000000().name,
       new ReceiptsInLei1764900000000().name,
     ]);
-    const health = await inject(t.kernel, { method: "GET", url: "/health" });
+    const health = await t.inject({ method: "GET", url: "/health" });
     const plugin = (health.json().plugins as Array<{ name: string; status: string }>).find(
       (candidate) => candidate.name === manifest.name,
     );
@@ -260,7 +257,7 @@ describe("receipts", () => {
     expect(readerWrites.statusCode).toBe(403);
     expect(readerWrites.json().error.details).toEqual({ permission: "data-entry:write" });
     expect((await call("clerk", "GET", "/receipts?company=2")).statusCode).toBe(403);
-    const noToken = await inject(t.kernel, { method: "GET", url: `${api}/receipts?company=1` });
+    const noToken = await t.inject({ method: "GET", url: `${api}/receipts?company=1` });
     expect(noToken.statusCode).toBe(401);
   });
 
@@ -323,7 +320,7 @@ describe("receipts", () => {
     await createReceipt({ company_id: 2, date: "2025-11-30" }, "admin");
     await createReceipt({ company_id: 2, date: "2020-11-15" }, "admin");
     const body = multipart("scan.pdf", PDF);
-    const undated = await inject(t.kernel, {
+    const undated = await t.inject({
       method: "POST",
       url: `${api}/receipts/from-image`,
       headers: { ...as("admin"), ...body.headers },
@@ -385,7 +382,7 @@ describe("receipts", () => {
       ),
       body.payload,
     ]);
-    const created = await inject(t.kernel, {
+    const created = await t.inject({
       method: "POST",
       url: `${api}/receipts/from-image`,
       headers: { ...as("admin"), ...body.headers },
@@ -621,7 +618,7 @@ describe("segregation of duties (DATA_ENTRY_APPROVER_NOT_CREATOR)", () => {
     let strict: TestKernel;
     const strictTokens: Record<string, string> = {};
     const strictCall = (who: string, method: "GET" | "POST", url: string, payload?: object) =>
-      inject(strict.kernel, {
+      strict.inject({
         method,
         url: `${api}${url}`,
         headers: { authorization: `Bearer ${strictTokens[who]}` },
@@ -630,8 +627,8 @@ describe("segregation of duties (DATA_ENTRY_APPROVER_NOT_CREATOR)", () => {
 
     beforeAll(async () => {
       strict = await startTestKernel({
-        pluginDirs: [path.dirname(packageRoot)],
-        env: { DATA_ENTRY_APPROVER_NOT_CREATOR: "true" },
+        plugins: [packageRoot],
+        env: { DATA_ENTRY_OCR_ENABLED: "false", DATA_ENTRY_APPROVER_NOT_CREATOR: "true" },
       });
       strictTokens.admin = await strict.login();
       for (const username of ["maker", "checker"]) {
@@ -780,7 +777,7 @@ describe("attachments", () => {
     const held = [new PassThrough(), new PassThrough()];
     const pending = held.map((stream) => {
       stream.write(body.payload.subarray(0, 100));
-      return inject(t.kernel, {
+      return t.inject({
         method: "POST",
         url: `${api}/receipts/${id}/attachments`,
         headers: { ...as("clerk"), ...body.headers },
@@ -847,7 +844,7 @@ describe("attachments", () => {
     const json = await call("clerk", "POST", `/receipts/${id}/attachments`, { file: "x" });
     expect(json.statusCode).toBe(400);
     const body = multipart("bon.jpg", JPEG, "photo");
-    const wrongField = await inject(t.kernel, {
+    const wrongField = await t.inject({
       method: "POST",
       url: `${api}/receipts/${id}/attachments`,
       headers: { ...as("clerk"), ...body.headers },
@@ -872,7 +869,7 @@ describe("attachments", () => {
       const urls = [`${api}/receipts/${id}/attachments`, `${api}/ocr`];
       if (label === "no boundary") urls.push(`${api}/receipts/from-image`);
       for (const url of urls) {
-        const response = await inject(t.kernel, {
+        const response = await t.inject({
           method: "POST",
           url,
           headers: { ...as("clerk"), ...headers },
@@ -888,7 +885,7 @@ describe("attachments", () => {
   it("refuses multipart on a route that reads JSON (415) instead of ignoring the body", async () => {
     const { id } = await createReceipt();
     const body = multipart("bon.jpg", JPEG);
-    const response = await inject(t.kernel, {
+    const response = await t.inject({
       method: "POST",
       url: `${api}/receipts/${id}/entries/propose`,
       headers: { ...as("clerk"), ...body.headers },
@@ -901,7 +898,7 @@ describe("attachments", () => {
 
   it("says what is wrong with an upload to OCR before that OCR is off (415, not 503)", async () => {
     const body = multipart("bon.jpg", Buffer.from("not an image at all"));
-    const response = await inject(t.kernel, {
+    const response = await t.inject({
       method: "POST",
       url: `${api}/ocr`,
       headers: { ...as("clerk"), ...body.headers },
@@ -923,7 +920,7 @@ describe("attachments", () => {
   });
 
   it("documents its upload forms in the OpenAPI document, company_id before file", async () => {
-    const document = (await inject(t.kernel, { method: "GET", url: "/api/docs/json" })).json();
+    const document = (await t.inject({ method: "GET", url: "/api/docs/json" })).json();
     const formOf = (route: string) =>
       document.paths[`${api}${route}`].post.requestBody.content["multipart/form-data"].schema;
     const attachment = formOf("/receipts/{id}/attachments");
@@ -1048,7 +1045,7 @@ describe("reloading", () => {
     for (const file of [temporary, orphan, path.join(folder, `${kept.id}.png`)]) {
       utimesSync(file, earlier, earlier);
     }
-    const reload = await inject(t.kernel, {
+    const reload = await t.inject({
       method: "POST",
       url: `/api/kernel/plugins/${manifest.name}/reload`,
       headers: as("admin"),
@@ -1063,7 +1060,7 @@ describe("reloading", () => {
   it("keeps its receipts and files across a reload", async () => {
     const { id } = await createReceipt();
     const attachment = (await upload(id, "bon.jpg", JPEG)).json();
-    const reload = await inject(t.kernel, {
+    const reload = await t.inject({
       method: "POST",
       url: `/api/kernel/plugins/${manifest.name}/reload`,
       headers: as("admin"),

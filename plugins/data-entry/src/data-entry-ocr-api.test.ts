@@ -4,12 +4,8 @@
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { startTestKernel, type TestKernel } from "@roa2web/kernel/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  inject,
-  startTestKernel,
-  type TestKernel,
-} from "../../../kernel/core/test/helpers/test-kernel.js";
 import { scanPdf } from "./test/pdf-files.js";
 import { syntheticReceipt } from "./test/synthetic-receipt.js";
 
@@ -21,7 +17,7 @@ const headers = () => ({ authorization: `Bearer ${token}` });
 
 beforeAll(async () => {
   t = await startTestKernel({
-    pluginDirs: [path.dirname(packageRoot)],
+    plugins: [packageRoot],
     env: {
       DATA_ENTRY_OCR_ENABLED: "true",
       DATA_ENTRY_OCR_WORKERS: "1",
@@ -44,7 +40,7 @@ async function uploadImage(receiptId: number, image: Buffer, filename: string) {
     image,
     Buffer.from(`\r\n--${boundary}--\r\n`),
   ]);
-  const response = await inject(t.kernel, {
+  const response = await t.inject({
     method: "POST",
     url: `${api}/receipts/${receiptId}/attachments`,
     headers: { ...headers(), "content-type": `multipart/form-data; boundary=${boundary}` },
@@ -56,7 +52,7 @@ async function uploadImage(receiptId: number, image: Buffer, filename: string) {
 
 describe("OCR jobs", () => {
   it("reads an uploaded receipt in the background and reports progress and fields", async () => {
-    const created = await inject(t.kernel, {
+    const created = await t.inject({
       method: "POST",
       url: `${api}/receipts`,
       headers: headers(),
@@ -73,7 +69,7 @@ describe("OCR jobs", () => {
     const receiptId = created.json().id as number;
     const attachmentId = await uploadImage(receiptId, await syntheticReceipt(), "bon.png");
 
-    const started = await inject(t.kernel, {
+    const started = await t.inject({
       method: "POST",
       url: `${api}/ocr`,
       headers: headers(),
@@ -87,7 +83,7 @@ describe("OCR jobs", () => {
     while ((job.state === "queued" || job.state === "running") && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 100));
       job = (
-        await inject(t.kernel, { method: "GET", url: `${api}/ocr/${jobId}`, headers: headers() })
+        await t.inject({ method: "GET", url: `${api}/ocr/${jobId}`, headers: headers() })
       ).json();
       expect(job.progress).toBeGreaterThanOrEqual(0);
     }
@@ -110,7 +106,7 @@ describe("OCR jobs", () => {
   });
 
   it("reads a scan saved as PDF with the real pool", async () => {
-    const created = await inject(t.kernel, {
+    const created = await t.inject({
       method: "POST",
       url: `${api}/receipts`,
       headers: headers(),
@@ -129,7 +125,7 @@ describe("OCR jobs", () => {
       await scanPdf(await syntheticReceipt()),
       "scan.pdf",
     );
-    const started = await inject(t.kernel, {
+    const started = await t.inject({
       method: "POST",
       url: `${api}/ocr`,
       headers: headers(),
@@ -142,7 +138,7 @@ describe("OCR jobs", () => {
     while (job.state !== "done" && job.state !== "failed" && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 100));
       job = (
-        await inject(t.kernel, { method: "GET", url: `${api}/ocr/${jobId}`, headers: headers() })
+        await t.inject({ method: "GET", url: `${api}/ocr/${jobId}`, headers: headers() })
       ).json();
     }
     expect(job).toMatchObject({
@@ -154,7 +150,7 @@ describe("OCR jobs", () => {
 
   it("creates a receipt from a photo that the real pool fills in", async () => {
     const boundary = "----from-image-real";
-    const created = await inject(t.kernel, {
+    const created = await t.inject({
       method: "POST",
       url: `${api}/receipts/from-image`,
       headers: { ...headers(), "content-type": `multipart/form-data; boundary=${boundary}` },
@@ -173,7 +169,7 @@ describe("OCR jobs", () => {
     while (receipt.ocr_status === "pending" && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 100));
       receipt = (
-        await inject(t.kernel, { method: "GET", url: `${api}/receipts/${id}`, headers: headers() })
+        await t.inject({ method: "GET", url: `${api}/receipts/${id}`, headers: headers() })
       ).json();
     }
     expect(receipt).toMatchObject({

@@ -5,13 +5,9 @@
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { startTestKernel, type TestKernel } from "@roa2web/kernel/testing";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  inject,
-  startTestKernel,
-  type TestKernel,
-} from "../../../kernel/core/test/helpers/test-kernel.js";
 import type { DataEntryReceipts } from "./contract.js";
 import type { OcrJobs } from "./ocr-jobs.js";
 import { type DataEntryServices, SERVICES_KEY } from "./services.js";
@@ -36,7 +32,11 @@ let recognizer: ControlledRecognizer;
 let jobs: OcrJobs;
 
 beforeAll(async () => {
-  t = await startTestKernel({ pluginDirs: [path.dirname(packageRoot)], listen: true });
+  t = await startTestKernel({
+    plugins: [packageRoot],
+    listen: true,
+    env: { DATA_ENTRY_OCR_ENABLED: "false" },
+  });
   if (t.kernel.plugins.get("data-entry")?.state !== "enabled") throw new Error("not started");
   recognizer = new ControlledRecognizer();
   jobs = installFakeOcr(t.kernel, recognizer);
@@ -55,7 +55,7 @@ const auth = (bearer = token) => ({ authorization: `Bearer ${bearer}` });
 
 /** A receipt of company 1 with an image attachment, and an OCR job started on it. */
 async function startJob(): Promise<string> {
-  const created = await inject(t.kernel, {
+  const created = await t.inject({
     method: "POST",
     url: `${api}/receipts`,
     headers: auth(),
@@ -70,7 +70,7 @@ async function startJob(): Promise<string> {
     },
   });
   const boundary = "----sse-test";
-  const uploaded = await inject(t.kernel, {
+  const uploaded = await t.inject({
     method: "POST",
     url: `${api}/receipts/${created.json().id}/attachments`,
     headers: { ...auth(), "content-type": `multipart/form-data; boundary=${boundary}` },
@@ -82,7 +82,7 @@ async function startJob(): Promise<string> {
       Buffer.from(`\r\n--${boundary}--\r\n`),
     ]),
   });
-  const started = await inject(t.kernel, {
+  const started = await t.inject({
     method: "POST",
     url: `${api}/ocr`,
     headers: auth(),
@@ -173,7 +173,7 @@ describe("OCR job events", () => {
     while (jobs.get(jobId)?.finishedAt === null) await new Promise((r) => setImmediate(r));
     expect(jobs.get(jobId)?.state).toBe("failed");
     // inject() returns once the stream has ended: it did end by itself.
-    const response = await inject(t.kernel, {
+    const response = await t.inject({
       method: "GET",
       url: `${api}/ocr/${jobId}/events`,
       headers: auth(),
@@ -242,7 +242,7 @@ function formWith(parts: Array<[string, string | Buffer, string?]>) {
 
 function fromImage(parts: Array<[string, string | Buffer, string?]>, bearer = token) {
   const form = formWith(parts);
-  return inject(t.kernel, {
+  return t.inject({
     method: "POST",
     url: `${api}/receipts/from-image`,
     headers: { ...auth(bearer), ...form.headers },
@@ -256,7 +256,7 @@ async function settled(jobId: string) {
 }
 
 const getReceipt = async (id: number) =>
-  (await inject(t.kernel, { method: "GET", url: `${api}/receipts/${id}`, headers: auth() })).json();
+  (await t.inject({ method: "GET", url: `${api}/receipts/${id}`, headers: auth() })).json();
 
 describe("a receipt from a photo", () => {
   it("creates a DRAFT with the attachment at once, and OCR fills it in", async () => {
@@ -281,14 +281,14 @@ describe("a receipt from a photo", () => {
     expect(receipt.ocr_job_id).toMatch(/^[0-9a-f-]{36}$/);
 
     // Incomplete: no proposal, no submit, while OCR runs.
-    const propose = await inject(t.kernel, {
+    const propose = await t.inject({
       method: "POST",
       url: `${api}/receipts/${receipt.id}/entries/propose`,
       headers: auth(),
       payload: {},
     });
     expect(propose.statusCode).toBe(409);
-    const submit = await inject(t.kernel, {
+    const submit = await t.inject({
       method: "POST",
       url: `${api}/receipts/${receipt.id}/submit`,
       headers: auth(),
@@ -364,7 +364,7 @@ describe("PDF receipts", () => {
   ];
 
   async function receiptWithFile(file: Buffer, name: string) {
-    const created = await inject(t.kernel, {
+    const created = await t.inject({
       method: "POST",
       url: `${api}/receipts`,
       headers: auth(),
@@ -380,7 +380,7 @@ describe("PDF receipts", () => {
     });
     const id = created.json().id as number;
     const form = formWith([["file", file, name]]);
-    const uploaded = await inject(t.kernel, {
+    const uploaded = await t.inject({
       method: "POST",
       url: `${api}/receipts/${id}/attachments`,
       headers: { ...auth(), ...form.headers },
@@ -412,7 +412,7 @@ describe("PDF receipts", () => {
       ocr_status: "done",
       missing_fields: [],
     });
-    const view = await inject(t.kernel, {
+    const view = await t.inject({
       method: "GET",
       url: `${api}/ocr/${created.json().ocr_job_id}`,
       headers: auth(),
@@ -436,7 +436,7 @@ describe("PDF receipts", () => {
         .then(({ width, height }) => ({ format: "png", width, height })),
     );
     recognition.progress(0.5);
-    const running = await inject(t.kernel, {
+    const running = await t.inject({
       method: "GET",
       url: `${api}/ocr/${jobId}`,
       headers: auth(),
@@ -467,7 +467,7 @@ describe("PDF receipts", () => {
       }),
       "blank.pdf",
     );
-    const started = await inject(t.kernel, {
+    const started = await t.inject({
       method: "POST",
       url: `${api}/ocr`,
       headers: auth(),
@@ -482,7 +482,7 @@ describe("PDF receipts", () => {
 
   it("answers 400 when OCR is asked of a damaged or password-protected PDF", async () => {
     const damaged = await receiptWithFile(DAMAGED_PDF, "f.pdf");
-    const plain = await inject(t.kernel, {
+    const plain = await t.inject({
       method: "POST",
       url: `${api}/ocr`,
       headers: auth(),
@@ -499,7 +499,7 @@ describe("PDF receipts", () => {
       await textReceiptPdf(E_INVOICE, { userPassword: "secret" }),
       "locked.pdf",
     );
-    const intoReceipt = await inject(t.kernel, {
+    const intoReceipt = await t.inject({
       method: "POST",
       url: `${api}/receipts/${locked.id}/ocr`,
       headers: auth(),
@@ -518,7 +518,7 @@ describe("PDF receipts", () => {
       await textReceiptPdf(E_INVOICE),
       "rechnung.pdf",
     );
-    const started = await inject(t.kernel, {
+    const started = await t.inject({
       method: "POST",
       url: `${api}/receipts/${id}/ocr`,
       headers: auth(),
@@ -536,7 +536,7 @@ describe("PDF receipts", () => {
 
 describe("OCR into an existing receipt", () => {
   async function typedReceiptWithImage() {
-    const created = await inject(t.kernel, {
+    const created = await t.inject({
       method: "POST",
       url: `${api}/receipts`,
       headers: auth(),
@@ -552,7 +552,7 @@ describe("OCR into an existing receipt", () => {
     });
     const id = created.json().id as number;
     const form = formWith([["file", PNG, "b.png"]]);
-    const uploaded = await inject(t.kernel, {
+    const uploaded = await t.inject({
       method: "POST",
       url: `${api}/receipts/${id}/attachments`,
       headers: { ...auth(), ...form.headers },
@@ -562,7 +562,7 @@ describe("OCR into an existing receipt", () => {
   }
 
   function runOcr(id: number, body: object, bearer = token) {
-    return inject(t.kernel, {
+    return t.inject({
       method: "POST",
       url: `${api}/receipts/${id}/ocr`,
       headers: auth(bearer),
@@ -609,7 +609,7 @@ describe("OCR into an existing receipt", () => {
     expect(flagged.notices).toContain("TAX_ID_INVALID");
     // Other fields can still be saved; typing the same wrong id is refused.
     const patch = (payload: object) =>
-      inject(t.kernel, {
+      t.inject({
         method: "PATCH",
         url: `${api}/receipts/${id}`,
         headers: auth(),
@@ -631,13 +631,13 @@ describe("OCR into an existing receipt", () => {
 
     const late = await runOcr(id, { attachment_id: attachmentId, overwrite: true });
     const recognition = await recognizer.next();
-    await inject(t.kernel, {
+    await t.inject({
       method: "POST",
       url: `${api}/receipts/${id}/entries/propose`,
       headers: auth(),
       payload: {},
     });
-    const submitted = await inject(t.kernel, {
+    const submitted = await t.inject({
       method: "POST",
       url: `${api}/receipts/${id}/submit`,
       headers: auth(),
@@ -723,7 +723,7 @@ describe("the data-entry.receipts service", () => {
 describe("an image posted to POST /ocr on its own", () => {
   function postOcr(parts: Array<[string, string | Buffer, string?]>, bearer = token) {
     const form = formWith(parts);
-    return inject(t.kernel, {
+    return t.inject({
       method: "POST",
       url: `${api}/ocr`,
       headers: { ...auth(bearer), ...form.headers },
@@ -731,7 +731,7 @@ describe("an image posted to POST /ocr on its own", () => {
     });
   }
   const getJob = (jobId: string, bearer = token) =>
-    inject(t.kernel, { method: "GET", url: `${api}/ocr/${jobId}`, headers: auth(bearer) });
+    t.inject({ method: "GET", url: `${api}/ocr/${jobId}`, headers: auth(bearer) });
 
   it("reads the uploaded bytes and shows the job only to the user who sent it", async () => {
     const started = await postOcr([["file", PNG, "bon.png"]]);
@@ -788,9 +788,9 @@ describe("an image posted to POST /ocr on its own", () => {
     const noFile = await postOcr([["company_id", "1"]]);
     expect(noFile.statusCode).toBe(400);
     expect(noFile.json().error.message).toContain("file");
-    const empty = await inject(t.kernel, { method: "POST", url: `${api}/ocr`, headers: auth() });
+    const empty = await t.inject({ method: "POST", url: `${api}/ocr`, headers: auth() });
     expect(empty.statusCode).toBe(400);
-    const wrongJson = await inject(t.kernel, {
+    const wrongJson = await t.inject({
       method: "POST",
       url: `${api}/ocr`,
       headers: auth(),

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { startTestKernel, type TestKernel } from "@roa2web/kernel/testing";
 import type {
   AgingReport,
   DashboardReport,
@@ -16,11 +17,6 @@ import type {
 } from "@roa2web/reports-contract";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  inject,
-  startTestKernel,
-  type TestKernel,
-} from "../../../kernel/core/test/helpers/test-kernel.js";
 import { readPdf, sheetRows, unzip } from "./export/read-back.test-helper.js";
 
 const packageRoot = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
@@ -42,7 +38,7 @@ beforeAll(async () => {
   if (!existsSync(path.join(packageRoot, packageJson.roa2web.entry))) {
     throw new Error(`Run \`pnpm --filter ${packageJson.name} run build\` first.`);
   }
-  t = await startTestKernel({ pluginDirs: [path.dirname(packageRoot)], listen: true, logLines });
+  t = await startTestKernel({ plugins: [packageRoot], listen: true, logLines });
   tokens.admin = await t.login();
   await t.kernel.users.create({
     username: "reader",
@@ -80,7 +76,7 @@ afterAll(async () => {
 });
 
 function get(url: string, who: keyof typeof tokens = "admin") {
-  return inject(t.kernel, {
+  return t.inject({
     method: "GET",
     url: `${api}${url}`,
     headers: { authorization: `Bearer ${tokens[who]}` },
@@ -369,7 +365,7 @@ describe("export access and input", () => {
     expect(unknown.json().error.code).toBe("NOT_FOUND");
     const granted = await get(`/invoices/export?company=2&${query}`, "exporter");
     expect(granted.statusCode).toBe(200);
-    const anonymous = await inject(t.kernel, {
+    const anonymous = await t.inject({
       method: "GET",
       url: `${api}/invoices/export?company=1&${query}`,
     });
@@ -410,7 +406,7 @@ describe("a client that leaves", () => {
   const bigLog: Array<Record<string, unknown>> = [];
   beforeAll(async () => {
     big = await startTestKernel({
-      pluginDirs: [path.dirname(packageRoot)],
+      plugins: [packageRoot],
       listen: true,
       logLines: bigLog,
       env: { ERP_DEMO_SCALE: "8" },
@@ -450,7 +446,7 @@ describe("a client that leaves", () => {
     expect(ended()?.msg, JSON.stringify(ended())).toBe(
       "Report export stopped: the client went away",
     );
-    const list = await inject(big.kernel, {
+    const list = await big.inject({
       method: "GET",
       url: `${api}/invoices?company=1&from=${books.from}&to=${books.to}&type=client&page_size=1`,
       headers: { authorization: `Bearer ${token}` },

@@ -4,10 +4,9 @@
  * from the memo (dates, company, closed state) and what it never may (the caller's
  * grant), and when the memo lets go (the facts' minute, a new day, an invalidation).
  */
+import { createTestCache, type TestCache } from "@roa2web/kernel/testing";
 import type { CacheService, ErpClient } from "@roa2web/plugin-sdk";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createCache } from "../../../kernel/core/src/cache/create-cache.js";
-import type { TwoLevelCache } from "../../../kernel/core/src/cache/two-level-cache.js";
 import { DEFAULT_TTLS } from "./cache-policy.js";
 import { CompanyNotGrantedError, InvalidParameterError, UnknownCompanyError } from "./errors.js";
 import { PERIOD_FACTS_TTL_MS } from "./period-resolver.js";
@@ -51,14 +50,14 @@ class FakeErp implements ErpClient {
   }
 }
 
-let cache: TwoLevelCache;
+let cache: TestCache;
 let erp: FakeErp;
 let reports: ReportCache;
 
 beforeEach(async () => {
   vi.useFakeTimers({ toFake: ["Date"] });
   vi.setSystemTime(START);
-  cache = await createCache({ url: "memory://" });
+  cache = await createTestCache();
   erp = new FakeErp();
   reports = new ReportCache({ erp, cache: cache.namespaced("reports"), ttls: DEFAULT_TTLS });
 });

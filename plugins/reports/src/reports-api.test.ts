@@ -7,7 +7,8 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type ReceiptApproved, receiptApproved } from "@roa2web/data-entry-contract";
-import type { AuthUser } from "@roa2web/plugin-sdk";
+import { startTestKernel, type TestKernel } from "@roa2web/kernel/testing";
+import type { AuthUser, Permission } from "@roa2web/plugin-sdk";
 import {
   type AgingReport,
   type DashboardReport,
@@ -18,11 +19,6 @@ import {
 } from "@roa2web/reports-contract";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import {
-  inject,
-  startTestKernel,
-  type TestKernel,
-} from "../../../kernel/core/test/helpers/test-kernel.js";
 
 const packageRoot = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
 const packageJson = JSON.parse(readFileSync(path.join(packageRoot, "package.json"), "utf8")) as {
@@ -47,7 +43,7 @@ beforeAll(async () => {
       );
     }
   }
-  t = await startTestKernel({ pluginDirs: [path.dirname(packageRoot)] });
+  t = await startTestKernel({ plugins: [packageRoot] });
   const record = t.kernel.plugins.get(manifest.name);
   if (record?.state !== "enabled") {
     throw new Error(
@@ -79,7 +75,7 @@ afterAll(async () => {
 });
 
 function get(url: string, who: keyof typeof tokens = "admin") {
-  return inject(t.kernel, {
+  return t.inject({
     method: "GET",
     url: `${api}${url}`,
     headers: { authorization: `Bearer ${tokens[who]}` },
@@ -442,7 +438,7 @@ describe("bad input", () => {
   });
 
   it("needs a token", async () => {
-    const response = await inject(t.kernel, {
+    const response = await t.inject({
       method: "GET",
       url: `${api}/dashboard?company=1&period=2025-01`,
     });
@@ -463,7 +459,7 @@ describe("cache", () => {
     // Other filters are another question.
     expect((await get(`${url}&account_class=4`)).headers["x-cache"]).toBe("MISS");
 
-    const invalidate = await inject(t.kernel, {
+    const invalidate = await t.inject({
       method: "POST",
       url: `${api}/cache/invalidate`,
       headers: { authorization: `Bearer ${tokens.admin}` },
@@ -488,14 +484,14 @@ describe("cache", () => {
     expect(hit.headers.etag).toBe(etag);
     expect(hit.body).toBe(first.body);
 
-    const held = await inject(t.kernel, {
+    const held = await t.inject({
       method: "GET",
       url: `${api}${url}`,
       headers: { authorization: `Bearer ${tokens.admin}`, "if-none-match": `"other", ${etag}` },
     });
     expect(held.statusCode).toBe(304);
     expect(held.body).toBe("");
-    const stale = await inject(t.kernel, {
+    const stale = await t.inject({
       method: "GET",
       url: `${api}${url}`,
       headers: { authorization: `Bearer ${tokens.admin}`, "if-none-match": '"other"' },
@@ -519,7 +515,7 @@ describe("cache", () => {
     const agingUrl = `/invoices/aging?company=3&period=${closedPeriod}&type=client`;
     await get(dashboardUrl);
     await get(agingUrl);
-    const response = await inject(t.kernel, {
+    const response = await t.inject({
       method: "POST",
       url: `${api}/cache/invalidate`,
       headers: { authorization: `Bearer ${tokens.admin}` },
@@ -536,14 +532,14 @@ describe("cache", () => {
     expect(stats.json().l1.hits).toBeGreaterThan(0);
     expect(stats.json().ttl_ms).toEqual({ closed: 86_400_000, open: 60_000 });
     expect((await get("/cache/stats", "reader")).statusCode).toBe(403);
-    const invalidate = await inject(t.kernel, {
+    const invalidate = await t.inject({
       method: "POST",
       url: `${api}/cache/invalidate`,
       headers: { authorization: `Bearer ${tokens.reader}` },
       payload: {},
     });
     expect(invalidate.statusCode).toBe(403);
-    const unknown = await inject(t.kernel, {
+    const unknown = await t.inject({
       method: "POST",
       url: `${api}/cache/invalidate`,
       headers: { authorization: `Bearer ${tokens.admin}` },
@@ -560,7 +556,7 @@ describe("cache", () => {
       "UPDATE periods SET closed = :closed WHERE company_id = 3 AND year = :year AND month = :month",
     );
     const invalidateAll = () =>
-      inject(t.kernel, {
+      t.inject({
         method: "POST",
         url: `${api}/cache/invalidate`,
         headers: { authorization: `Bearer ${tokens.admin}` },
@@ -590,7 +586,7 @@ describe("cache", () => {
     expect(hit.headers.etag).toBe(first.headers.etag);
     expect(hit.headers["content-type"]).toBe(first.headers["content-type"]);
     expect(hit.headers["cache-control"]).toBe("private, no-cache");
-    const held = await inject(t.kernel, {
+    const held = await t.inject({
       method: "GET",
       url: `${api}${url}`,
       headers: {
@@ -602,7 +598,7 @@ describe("cache", () => {
     // A caller without the grant is refused on this path too.
     expect((await get(url, "reader")).statusCode).toBe(403);
 
-    const invalidate = await inject(t.kernel, {
+    const invalidate = await t.inject({
       method: "POST",
       url: `${api}/cache/invalidate`,
       headers: { authorization: `Bearer ${tokens.admin}` },
@@ -625,7 +621,7 @@ describe("cache", () => {
 });
 
 /** A signed-in user as the kernel hands it to a consumer plugin's route. */
-function userWith(permissions: string[], companies: number[]): AuthUser {
+function userWith(permissions: Permission[], companies: number[]): AuthUser {
   return { id: 900, username: "someone", displayName: "Someone", permissions, companies };
 }
 
@@ -655,7 +651,7 @@ describe("the reports.queries service and the UI", () => {
   });
 
   it("serves the web component", async () => {
-    const response = await inject(t.kernel, {
+    const response = await t.inject({
       method: "GET",
       url: `/plugins/${manifest.name}/ui/reports-app.js`,
     });
@@ -702,7 +698,7 @@ describe("a receipt approved in data entry", () => {
     } finally {
       books.prepare("DELETE FROM ledger_entries WHERE id = ?").run(booked.lastInsertRowid);
       books.close();
-      await inject(t.kernel, {
+      await t.inject({
         method: "POST",
         url: `${api}/cache/invalidate`,
         headers: { authorization: `Bearer ${tokens.admin}` },

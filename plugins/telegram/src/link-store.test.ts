@@ -2,10 +2,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { openPluginDatabase } from "@roa2web/kernel/testing";
 import type { AuthUser } from "@roa2web/plugin-sdk";
 import type { DataSource } from "typeorm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openSqliteDataSource } from "../../../kernel/core/src/database/sqlite-data-source.js";
 import { LinkCodeEntity, LinkEntity } from "./entities.js";
 import { CODE_PURGE_GRACE_MS, LinkStore } from "./link-store.js";
 import { CreateTelegram1764100000000 } from "./migrations/1764100000000-create-telegram.js";
@@ -25,7 +25,7 @@ let database: DataSource;
 beforeAll(async () => {
   directory = mkdtempSync(path.join(os.tmpdir(), "telegram-store-"));
   database = (
-    await openSqliteDataSource({
+    await openPluginDatabase({
       file: path.join(directory, "telegram.db"),
       entities: [LinkCodeEntity, LinkEntity],
       migrations: [CreateTelegram1764100000000, Notifications1764400000000],

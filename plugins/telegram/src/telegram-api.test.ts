@@ -7,12 +7,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { startTestKernel, type TestKernel } from "@roa2web/kernel/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  inject,
-  startTestKernel,
-  type TestKernel,
-} from "../../../kernel/core/test/helpers/test-kernel.js";
 import { FakeBotApi, waitFor } from "./fake-bot-api.js";
 import { MESSAGES, NOTICES } from "./format.js";
 import { decodePage, MAX_CALLBACK_BYTES, PAGE_LABEL_DATA } from "./paging.js";
@@ -45,7 +41,8 @@ beforeAll(async () => {
   api = new FakeBotApi();
   const apiRoot = await api.start();
   t = await startTestKernel({
-    pluginDirs: [path.dirname(packageRoot)],
+    // The reports plugin too: the bot's reports come from its reports.queries service.
+    plugins: [packageRoot, path.join(path.dirname(packageRoot), "reports")],
     env: {
       TELEGRAM_BOT_TOKEN: "123:abc",
       TELEGRAM_API_ROOT: apiRoot,
@@ -67,7 +64,7 @@ afterAll(async () => {
 });
 
 function call(method: string, url: string, bearer = token) {
-  return inject(t.kernel, { method, url, headers: { authorization: `Bearer ${bearer}` } } as never);
+  return t.inject({ method, url, headers: { authorization: `Bearer ${bearer}` } } as never);
 }
 
 async function createCode(bearer = token): Promise<string> {
@@ -129,7 +126,7 @@ describe("telegram plugin", () => {
     const health = await pluginHealth("telegram");
     expect(health).toMatchObject({ status: "up", data: { mode: "polling", connected: true } });
     expect(api.callsOf("setWebhook")).toHaveLength(0);
-    const webhook = await inject(t.kernel, {
+    const webhook = await t.inject({
       method: "POST",
       url: "/api/telegram/webhook",
       headers: { "x-telegram-bot-api-secret-token": "anything-anything" },
@@ -175,7 +172,7 @@ describe("telegram plugin", () => {
 
   it("tells a service account which roa2web user a Telegram account is (verify-user)", async () => {
     const verify = (bearer: string, payload: unknown) =>
-      inject(t.kernel, {
+      t.inject({
         method: "POST",
         url: "/api/telegram/auth/verify-user",
         headers: { authorization: `Bearer ${bearer}` },

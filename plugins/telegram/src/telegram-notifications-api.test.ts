@@ -13,12 +13,8 @@ import type {
   ReceiptRejected,
   ReceiptSubmitted,
 } from "@roa2web/data-entry-contract";
+import { startTestKernel, type TestKernel } from "@roa2web/kernel/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  inject,
-  startTestKernel,
-  type TestKernel,
-} from "../../../kernel/core/test/helpers/test-kernel.js";
 import { FakeBotApi, type TestUser, waitFor } from "./fake-bot-api.js";
 
 const packageRoot = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
@@ -53,7 +49,7 @@ function userStore() {
 }
 
 async function linkAs(user: TestUser, bearer: string): Promise<void> {
-  const response = await inject(t.kernel, {
+  const response = await t.inject({
     method: "POST",
     url: "/api/telegram/auth/codes",
     headers: { authorization: `Bearer ${bearer}` },
@@ -130,14 +126,12 @@ beforeAll(async () => {
   api = new FakeBotApi();
   const apiRoot = await api.start();
   t = await startTestKernel({
-    pluginDirs: [path.dirname(packageRoot)],
+    plugins: [packageRoot],
     logLines,
     env: {
       TELEGRAM_BOT_TOKEN: "123:abc",
       TELEGRAM_API_ROOT: apiRoot,
       TELEGRAM_WEB_URL: `${WEB_URL}/`,
-      MODULE_DATA_ENTRY_ENABLED: "false",
-      MODULE_REPORTS_ENABLED: "false",
     },
   });
   const record = t.kernel.plugins.get("telegram");

@@ -7,12 +7,8 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { receiptApproved, receiptRejected, receiptSubmitted } from "@roa2web/data-entry-contract";
+import { startTestKernel, type TestKernel } from "@roa2web/kernel/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  inject,
-  startTestKernel,
-  type TestKernel,
-} from "../../../kernel/core/test/helpers/test-kernel.js";
 import { FakeBotApi, type TestUser, waitFor } from "./fake-bot-api.js";
 
 const packageRoot = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
@@ -27,7 +23,7 @@ const heard: string[] = [];
 const today = new Date().toISOString().slice(0, 10);
 
 async function linkAs(user: TestUser, bearer: string): Promise<void> {
-  const response = await inject(t.kernel, {
+  const response = await t.inject({
     method: "POST",
     url: "/api/telegram/auth/codes",
     headers: { authorization: `Bearer ${bearer}` },
@@ -39,7 +35,7 @@ async function linkAs(user: TestUser, bearer: string): Promise<void> {
 }
 
 async function call(who: string, url: string, payload: object = {}) {
-  const response = await inject(t.kernel, {
+  const response = await t.inject({
     method: "POST",
     url: `/api/data-entry${url}`,
     headers: { authorization: `Bearer ${tokens[who]}` },
@@ -58,12 +54,11 @@ async function nextTo(user: TestUser, before: number): Promise<string> {
 beforeAll(async () => {
   api = new FakeBotApi();
   t = await startTestKernel({
-    pluginDirs: [path.dirname(packageRoot)],
+    plugins: [packageRoot, path.resolve(packageRoot, "../data-entry")],
     env: {
       TELEGRAM_BOT_TOKEN: "123:abc",
       TELEGRAM_API_ROOT: await api.start(),
       TELEGRAM_WEB_URL: "https://erp.example.com",
-      MODULE_REPORTS_ENABLED: "false",
     },
   });
   for (const name of ["telegram", "data-entry"]) {
@@ -71,7 +66,7 @@ beforeAll(async () => {
     if (state !== "enabled") throw new Error(`${name} did not start (${state}): build it first`);
   }
   for (const ref of [receiptSubmitted, receiptApproved, receiptRejected]) {
-    t.on(ref, (_payload, { event }) => void heard.push(event));
+    t.on<unknown>(ref, (_payload, { event }) => void heard.push(event));
   }
   for (const [user, username, permissions] of [
     [clerk, "clerk", ["telegram:link", "data-entry:read", "data-entry:write"]],

@@ -14,13 +14,9 @@ import type {
   DraftFromImageInput,
   OcrReading,
 } from "@roa2web/data-entry-contract";
+import { startTestKernel, type TestKernel } from "@roa2web/kernel/testing";
 import type { Caller } from "@roa2web/plugin-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  inject,
-  startTestKernel,
-  type TestKernel,
-} from "../../../kernel/core/test/helpers/test-kernel.js";
 import { FakeBotApi, waitFor } from "./fake-bot-api.js";
 import { draftCreated, MESSAGES, NOTICES, photoTooLarge, receiptUnreadable } from "./format.js";
 
@@ -114,7 +110,7 @@ let services: ServiceDirectory;
 const receipts = new FakeReceipts();
 
 async function linkAs(user: typeof anna, bearer: string): Promise<void> {
-  const response = await inject(t.kernel, {
+  const response = await t.inject({
     method: "POST",
     url: "/api/telegram/auth/codes",
     headers: { authorization: `Bearer ${bearer}` },
@@ -136,13 +132,11 @@ beforeAll(async () => {
   api = new FakeBotApi();
   const apiRoot = await api.start();
   t = await startTestKernel({
-    pluginDirs: [path.dirname(packageRoot)],
+    plugins: [packageRoot],
     env: {
       TELEGRAM_BOT_TOKEN: "123:abc",
       TELEGRAM_API_ROOT: apiRoot,
       TELEGRAM_MAX_PHOTO_BYTES: String(MAX_PHOTO_BYTES),
-      MODULE_DATA_ENTRY_ENABLED: "false",
-      MODULE_REPORTS_ENABLED: "false",
     },
   });
   const record = t.kernel.plugins.get("telegram");
@@ -336,7 +330,7 @@ describe("photo → draft receipt", () => {
     const second = keyboard[1]?.[0]?.callback_data ?? "";
 
     // A new bot instance, as after a restart: the question can still be answered.
-    const reload = await inject(t.kernel, {
+    const reload = await t.inject({
       method: "POST",
       url: "/api/kernel/plugins/telegram/reload",
       headers: { authorization: `Bearer ${await t.login()}` },

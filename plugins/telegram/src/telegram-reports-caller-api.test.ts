@@ -6,14 +6,10 @@
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { startTestKernel, type TestKernel } from "@roa2web/kernel/testing";
 import type { Caller } from "@roa2web/plugin-sdk";
 import type { DashboardReport, ReportQueries } from "@roa2web/reports-contract";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  inject,
-  startTestKernel,
-  type TestKernel,
-} from "../../../kernel/core/test/helpers/test-kernel.js";
 import { FakeBotApi, waitFor } from "./fake-bot-api.js";
 import { MESSAGES } from "./format.js";
 
@@ -59,7 +55,7 @@ const dashboard = (company: number): DashboardReport => ({
 const factory = (caller: Caller): Pick<ReportQueries, "dashboard"> => ({
   dashboard: async (params) => {
     callers.push(caller);
-    return { report: dashboard(params.company), source: "origin", storedAt: Date.now() };
+    return { report: dashboard(params.company), source: "MISS", storedAt: Date.now() };
   },
 });
 
@@ -73,12 +69,10 @@ async function say(text: string): Promise<string | undefined> {
 beforeAll(async () => {
   api = new FakeBotApi();
   t = await startTestKernel({
-    pluginDirs: [path.dirname(packageRoot)],
+    plugins: [packageRoot],
     env: {
       TELEGRAM_BOT_TOKEN: "123:abc",
       TELEGRAM_API_ROOT: await api.start(),
-      MODULE_DATA_ENTRY_ENABLED: "false",
-      MODULE_REPORTS_ENABLED: "false",
     },
   });
   services = t.kernel.container.resolve<ServiceDirectory>("services");
@@ -91,7 +85,7 @@ beforeAll(async () => {
       companies: [2],
     })
   ).id;
-  const response = await inject(t.kernel, {
+  const response = await t.inject({
     method: "POST",
     url: "/api/telegram/auth/codes",
     headers: { authorization: `Bearer ${await t.login("rita", "rita-pass")}` },

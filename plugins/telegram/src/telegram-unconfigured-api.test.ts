@@ -1,18 +1,14 @@
 /** Without TELEGRAM_BOT_TOKEN the plugin is up, "not-configured", and never calls Telegram. */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { startTestKernel, type TestKernel } from "@roa2web/kernel/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  inject,
-  startTestKernel,
-  type TestKernel,
-} from "../../../kernel/core/test/helpers/test-kernel.js";
 
 const packageRoot = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
 let t: TestKernel;
 
 beforeAll(async () => {
-  t = await startTestKernel({ pluginDirs: [path.dirname(packageRoot)] });
+  t = await startTestKernel({ plugins: [packageRoot] });
 });
 afterAll(async () => {
   await t?.close();
@@ -21,14 +17,14 @@ afterAll(async () => {
 describe("telegram plugin without a token", () => {
   it("stays enabled, reports not-configured, and makes no link code for a bot that does not exist", async () => {
     expect(t.kernel.plugins.get("telegram")?.state).toBe("enabled");
-    const health = (await inject(t.kernel, { method: "GET", url: "/health" })).json() as {
+    const health = (await t.inject({ method: "GET", url: "/health" })).json() as {
       plugins: Array<{ name: string; status: string }>;
     };
     expect(health.plugins.find((plugin) => plugin.name === "telegram")).toMatchObject({
       status: "not-configured",
     });
     const token = await t.login();
-    const response = await inject(t.kernel, {
+    const response = await t.inject({
       method: "POST",
       url: "/api/telegram/auth/codes",
       headers: { authorization: `Bearer ${token}` },
@@ -39,7 +35,7 @@ describe("telegram plugin without a token", () => {
       details: { setting: "TELEGRAM_BOT_TOKEN" },
     });
     expect(response.json().error.message).toContain("TELEGRAM_BOT_TOKEN");
-    const status = await inject(t.kernel, {
+    const status = await t.inject({
       method: "GET",
       url: "/api/telegram/auth/status",
       headers: { authorization: `Bearer ${token}` },
@@ -49,7 +45,7 @@ describe("telegram plugin without a token", () => {
 
   it("declares its page for telegram:link, so the shell lists it only for those users", async () => {
     const token = await t.login();
-    const plugins = await inject(t.kernel, {
+    const plugins = await t.inject({
       method: "GET",
       url: "/api/kernel/plugins",
       headers: { authorization: `Bearer ${token}` },

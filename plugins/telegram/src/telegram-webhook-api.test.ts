@@ -6,17 +6,12 @@
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { startTestKernel, type TestKernel } from "@roa2web/kernel/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  inject,
-  startTestKernel,
-  type TestKernel,
-} from "../../../kernel/core/test/helpers/test-kernel.js";
 import { FakeBotApi, waitFor } from "./fake-bot-api.js";
 import { MESSAGES } from "./format.js";
 
 const packageRoot = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
-const pluginsDir = path.dirname(packageRoot);
 const WEBHOOK_URL = "https://bot.example.test/api/telegram/webhook";
 const SECRET = "webhook-secret-0123456789";
 const carol = { id: 2001, first_name: "Carol" };
@@ -29,14 +24,13 @@ beforeAll(async () => {
   api = new FakeBotApi();
   const apiRoot = await api.start();
   t = await startTestKernel({
-    pluginDirs: [pluginsDir],
+    plugins: [packageRoot],
     env: {
       TELEGRAM_BOT_TOKEN: "123:abc",
       TELEGRAM_API_ROOT: apiRoot,
       TELEGRAM_WEBHOOK_URL: WEBHOOK_URL,
       TELEGRAM_WEBHOOK_SECRET: SECRET,
       TELEGRAM_WEBHOOK_DELETE_ON_STOP: "true",
-      MODULE_DATA_ENTRY_ENABLED: "false",
     },
   });
   const record = t.kernel.plugins.get("telegram");
@@ -53,7 +47,7 @@ afterAll(async () => {
 });
 
 function post(update: unknown, secret?: string) {
-  return inject(t.kernel, {
+  return t.inject({
     method: "POST",
     url: "/api/telegram/webhook",
     headers: secret === undefined ? {} : { "x-telegram-bot-api-secret-token": secret },
@@ -113,7 +107,7 @@ describe("telegram plugin in webhook mode", () => {
 
   it("deletes the webhook when disabled, as configured, and sets it again on enable", async () => {
     const headers = { authorization: `Bearer ${admin}` };
-    const disabled = await inject(t.kernel, {
+    const disabled = await t.inject({
       method: "POST",
       url: "/api/kernel/plugins/telegram/disable",
       headers,
@@ -122,7 +116,7 @@ describe("telegram plugin in webhook mode", () => {
     expect(api.callsOf("deleteWebhook")).toHaveLength(1);
     expect((await post(api.textUpdate(carol, "/help"), SECRET)).statusCode).toBe(404);
 
-    const enabled = await inject(t.kernel, {
+    const enabled = await t.inject({
       method: "POST",
       url: "/api/kernel/plugins/telegram/enable",
       headers,
@@ -136,13 +130,12 @@ describe("telegram plugin in webhook mode", () => {
 describe("telegram plugin with a webhook URL but no secret", () => {
   it("refuses to start and names the missing setting", async () => {
     const other = await startTestKernel({
-      pluginDirs: [pluginsDir],
+      plugins: [packageRoot],
+      requireStarted: false,
       env: {
         TELEGRAM_BOT_TOKEN: "123:abc",
         TELEGRAM_API_ROOT: api.url,
         TELEGRAM_WEBHOOK_URL: WEBHOOK_URL,
-        MODULE_DATA_ENTRY_ENABLED: "false",
-        MODULE_REPORTS_ENABLED: "false",
       },
     });
     try {

@@ -6,7 +6,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import type { Locator, Page } from "playwright-core";
-import { REPO_ROOT } from "../../../kernel/core/test/helpers/test-kernel.js";
+import { REPO_ROOT } from "./harness.js";
 
 export const RECEIPTS_DIR =
   process.env.ROA2WEB_RECEIPTS_DIR ?? path.join(REPO_ROOT, "..", "shared", "data", "receipts");

@@ -9,7 +9,6 @@
  */
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { inject } from "../../../kernel/core/test/helpers/test-kernel.js";
 import {
   fillReceiptForm,
   HAVE_RECEIPTS,
@@ -41,7 +40,7 @@ function thisMonth(day = "01"): string {
 /** A receipt made through the API (as the demo user), for pages that read it. */
 async function apiReceipt(body: Record<string, unknown>): Promise<number> {
   const token = await env.kernel.login();
-  const response = await inject(env.kernel.kernel, {
+  const response = await env.kernel.inject({
     method: "POST",
     url: "/api/data-entry/receipts",
     headers: { authorization: `Bearer ${token}` },
@@ -53,7 +52,7 @@ async function apiReceipt(body: Record<string, unknown>): Promise<number> {
 
 async function companyNames(): Promise<Map<number, string>> {
   const token = await env.kernel.login();
-  const response = await inject(env.kernel.kernel, {
+  const response = await env.kernel.inject({
     method: "GET",
     url: "/api/companies",
     headers: { authorization: `Bearer ${token}` },
@@ -306,7 +305,7 @@ describeBrowser("data-entry UI", () => {
     });
     const token = await env.kernel.login();
     for (const step of ["entries/propose", "submit", "approve"]) {
-      const response = await inject(env.kernel.kernel, {
+      const response = await env.kernel.inject({
         method: "POST",
         url: `/api/data-entry/receipts/${approved}/${step}`,
         headers: { authorization: `Bearer ${token}` },

@@ -6,14 +6,12 @@
 import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { startTestKernel, type TestKernel } from "@roa2web/kernel/testing";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { describe } from "vitest";
-import {
-  REPO_ROOT,
-  startTestKernel,
-  type TestKernel,
-} from "../../../kernel/core/test/helpers/test-kernel.js";
 
+/** This checkout: the workspace plugins, the built shell, and the screenshots folder. */
+export const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 export const UI_FIXTURE_PLUGINS = fileURLToPath(new URL("../fixtures/plugins", import.meta.url));
 export const SCREENSHOTS = path.join(REPO_ROOT, "test-artifacts", "screenshots");
 const SHELL_DIST = path.join(REPO_ROOT, "ui-shell", "dist");
@@ -61,19 +59,27 @@ export interface BrowserEnv {
 }
 
 export async function startBrowserEnv(
-  options: { env?: Record<string, string>; withFixtures?: boolean } = {},
+  options: {
+    env?: Record<string, string>;
+    withFixtures?: boolean;
+    /** More folders of plugins to load, such as plugins/examples. */
+    pluginFolders?: string[];
+  } = {},
 ): Promise<BrowserEnv> {
   if (!existsSync(path.join(SHELL_DIST, "index.html"))) {
     throw new Error("ui-shell/dist is missing: run the build first (pnpm build)");
   }
   const kernel = await startTestKernel({
     listen: true,
-    pluginDirs: [
+    pluginFolders: [
       path.join(REPO_ROOT, "plugins"),
       ...(options.withFixtures === false ? [] : [UI_FIXTURE_PLUGINS]),
+      ...(options.pluginFolders ?? []),
     ],
     env: {
       UI_SHELL_DIR: SHELL_DIST,
+      // No OCR worker threads unless a test asks for them.
+      DATA_ENTRY_OCR_ENABLED: "false",
       LOGIN_RATE_LIMIT_MAX: "1000",
       ...options.env,
     },

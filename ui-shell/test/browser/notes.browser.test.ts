@@ -9,10 +9,10 @@
 import path from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { inject, REPO_ROOT } from "../../../kernel/core/test/helpers/test-kernel.js";
 import {
   type BrowserEnv,
   describeBrowser,
+  REPO_ROOT,
   screenshot,
   signIn,
   startBrowserEnv,
@@ -30,7 +30,7 @@ const nav = (page: Page) => page.getByRole("navigation", { name: "Module" });
 
 async function callApi(method: "GET" | "POST" | "DELETE", url: string, payload?: object) {
   const token = await env.kernel.login();
-  return inject(env.kernel.kernel, {
+  return env.kernel.inject({
     method,
     url,
     headers: { authorization: `Bearer ${token}` },
@@ -48,7 +48,9 @@ describeBrowser("notes example plugin UI", { timeout: 60_000 }, () => {
   beforeAll(async () => {
     // Pages of 5 notes, so a second page takes six.
     env = await startBrowserEnv({
-      env: { PLUGINS_DIR: EXAMPLES, NOTES_DEFAULT_PAGE_SIZE: String(PAGE_SIZE) },
+      withFixtures: false,
+      pluginFolders: [EXAMPLES],
+      env: { NOTES_DEFAULT_PAGE_SIZE: String(PAGE_SIZE) },
     });
     const notes = env.kernel.kernel.plugins.get("notes");
     if (notes?.state !== "enabled") {

@@ -9,11 +9,11 @@
 import path from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { inject, REPO_ROOT } from "../../../kernel/core/test/helpers/test-kernel.js";
 import { recentWeekday } from "./data-entry-helpers.js";
 import {
   type BrowserEnv,
   describeBrowser,
+  REPO_ROOT,
   screenshot,
   signIn,
   startBrowserEnv,
@@ -148,7 +148,7 @@ const VISITS: Visit[] = [
 ];
 
 async function callApi(token: string, method: "POST", url: string, payload?: object) {
-  const response = await inject(env.kernel.kernel, {
+  const response = await env.kernel.inject({
     method,
     url,
     headers: { authorization: `Bearer ${token}` },
@@ -240,8 +240,8 @@ async function signInIn(page: Page, locale: Locale): Promise<void> {
 
 describeBrowser("every page on a phone", () => {
   beforeAll(async () => {
-    env = await startBrowserEnv({ withFixtures: false, env: { PLUGINS_DIR: EXAMPLES } });
-    const me = await inject(env.kernel.kernel, {
+    env = await startBrowserEnv({ withFixtures: false, pluginFolders: [EXAMPLES] });
+    const me = await env.kernel.inject({
       method: "GET",
       url: "/api/auth/me",
       headers: { authorization: `Bearer ${await env.kernel.login()}` },

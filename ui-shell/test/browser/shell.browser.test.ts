@@ -4,7 +4,6 @@
  * a plugin off and on, and an expired session.
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { inject } from "../../../kernel/core/test/helpers/test-kernel.js";
 import {
   type BrowserEnv,
   describeBrowser,
@@ -193,7 +192,7 @@ describeBrowser("web shell", { timeout: 90_000 }, () => {
     await signIn(page, "/telegram");
     await page.getByRole("heading", { name: "Telegram" }).waitFor();
     const token = await env.kernel.login();
-    const off = await inject(env.kernel.kernel, {
+    const off = await env.kernel.inject({
       method: "POST",
       url: "/api/kernel/plugins/telegram/disable",
       headers: { authorization: `Bearer ${token}` },
@@ -203,7 +202,7 @@ describeBrowser("web shell", { timeout: 90_000 }, () => {
       await nav(page).getByRole("link", { name: "Acasă" }).click();
       await nav(page).getByRole("link", { name: "Telegram" }).waitFor({ state: "detached" });
     } finally {
-      await inject(env.kernel.kernel, {
+      await env.kernel.inject({
         method: "POST",
         url: "/api/kernel/plugins/telegram/enable",
         headers: { authorization: `Bearer ${token}` },
@@ -220,7 +219,7 @@ describeBrowser("web shell", { timeout: 90_000 }, () => {
     // The access token went along and no longer works (not only the refresh cookie).
     const sent = (await logout).headers().authorization;
     expect(sent).toMatch(/^Bearer /);
-    const stale = await inject(env.kernel.kernel, {
+    const stale = await env.kernel.inject({
       method: "GET",
       url: "/api/auth/me",
       headers: { authorization: sent as string },

@@ -12,3 +12,11 @@ export {
   type TestKernel,
   type TestUser,
 } from "./test-kernel.js";
+export {
+  type CreateTestCacheOptions,
+  createTestCache,
+  type OpenedPluginDatabase,
+  type OpenPluginDatabaseOptions,
+  openPluginDatabase,
+  type TestCache,
+} from "./units.js";

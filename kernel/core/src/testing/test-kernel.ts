@@ -39,6 +39,13 @@ export interface StartTestKernelOptions {
    * must reach `enabled` or `startTestKernel` throws with the step and the reason.
    */
   plugins?: readonly string[];
+  /**
+   * Folders whose sub-folders are plugin packages, scanned as the kernel scans
+   * `PLUGINS_DIR` (for a test of the whole set, such as the web shell's): each plugin
+   * found keeps its own default (on, unless its manifest says `enabledByDefault: false`
+   * or `env` switches it) and need not start.
+   */
+  pluginFolders?: readonly string[];
   /** Settings, as environment variables (the process environment is not read). */
   env?: Readonly<Record<string, string>>;
   /** Listen on a free loopback port (`url`), for tests that need real HTTP (fetch, streams). */
@@ -158,6 +165,9 @@ function readPluginPackage(folder: string): PluginPackage {
 
 export async function startTestKernel(options: StartTestKernelOptions = {}): Promise<TestKernel> {
   const packages = (options.plugins ?? []).map(readPluginPackage);
+  const folders = (options.pluginFolders ?? []).map((folder) => path.resolve(folder));
+  const listed = folders.find((folder) => folder.includes(","));
+  if (listed) throw new Error(`startTestKernel: a plugin folder cannot contain a comma: ${listed}`);
   const temp = mkdtempSync(path.join(os.tmpdir(), "roa2web-test-"));
   try {
     const dataDir = path.join(temp, "data");
@@ -182,7 +192,7 @@ export async function startTestKernel(options: StartTestKernelOptions = {}): Pro
         LOGIN_RATE_LIMIT_MAX,
         LOGIN_ACCOUNT_FREE_ATTEMPTS,
         PLUGINS_WORKSPACE_DIR: links,
-        PLUGINS_DIR: "",
+        PLUGINS_DIR: folders.join(","),
         UI_SHELL_DIR: path.join(dataDir, "no-shell"),
         HTTP_DRAIN_TIMEOUT_MS: "5000",
         ...switches,

@@ -1,7 +1,8 @@
 /**
- * The kernel's own tests (and the workspace plugins' older ones) boot the kernel through
- * `@roa2web/kernel/testing` (src/testing/) with whole folders scanned for plugins, as
- * `PLUGINS_WORKSPACE_DIR` and `PLUGINS_DIR` do, and this checkout's config/test.env.
+ * The kernel's own tests boot the kernel through `@roa2web/kernel/testing` (src/testing/)
+ * with whole folders scanned for plugins, as `PLUGINS_WORKSPACE_DIR` and `PLUGINS_DIR`
+ * do, and this checkout's config/test.env. Kernel-only: plugin and shell tests use the
+ * public kit, and `pnpm lint` refuses an import of this file from outside the kernel.
  */
 import { fileURLToPath } from "node:url";
 import type { InjectOptions, LightMyRequestResponse } from "fastify";

@@ -1,0 +1,99 @@
+/**
+ * The import rules between roa2web's packages, checked by `pnpm lint` (ADR 0019).
+ * dependency-cruiser resolves every import to a file first, so a rule holds whether the
+ * import names a package (`@roa2web/kernel`) or climbs there by a relative path
+ * (`../../../kernel/core/src/…`). A workspace package resolves to its real folder
+ * (`kernel/core/dist/…`); before a build, when there is no `dist/` yet, it stays its
+ * name, so each rule matches both spellings.
+ */
+
+/** The kernel package, as a folder or by name (not the SDK: plugins build on that). */
+const KERNEL = "^(kernel/core/|@roa2web/kernel(/|$))";
+/** The kernel's public test kit, `@roa2web/kernel/testing`, built or not. */
+const TEST_KIT = "^(kernel/core/dist/testing\\.|@roa2web/kernel/testing$)";
+/** A plugin package, as a folder or by name. */
+const PLUGIN = "^(plugins/|@roa2web/plugin-(?!sdk(/|$)))";
+/** Test code: test files, their helpers, and whatever sits in a `test/` folder. */
+const TEST = "(/test/|\\.test(-helper)?\\.[cm]?[jt]s$)";
+/** Each package's own folder, captured as $1 (plugins/examples/<name> is one package). */
+const PACKAGE = "^((?:plugins/examples|plugins|kernel|contracts)/[^/]+|ui-shell)/";
+
+module.exports = {
+  forbidden: [
+    {
+      name: "plugin-imports-kernel",
+      comment:
+        "A plugin builds on @roa2web/plugin-sdk and reaches the kernel only through what start() is given: never @roa2web/kernel or its source.",
+      severity: "error",
+      from: { path: "^plugins/", pathNot: TEST },
+      to: { path: KERNEL },
+    },
+    {
+      name: "test-imports-kernel-internals",
+      comment:
+        "Plugin and shell tests boot the kernel through its public test kit, @roa2web/kernel/testing, never through its source or its own test helpers.",
+      severity: "error",
+      from: { path: `^(?=(plugins|ui-shell)/).*${TEST}` },
+      to: { path: KERNEL, pathNot: TEST_KIT },
+    },
+    {
+      name: "plugin-imports-plugin",
+      comment:
+        "Plugins meet through declared services and events, with shared shapes in a contract package (@roa2web/*-contract): never another plugin's package or files.",
+      severity: "error",
+      from: { path: "^plugins/((?:examples/)?[^/]+)/" },
+      to: { path: PLUGIN, pathNot: "^plugins/$1/" },
+    },
+    {
+      name: "kernel-imports-plugin",
+      comment:
+        "The kernel knows plugins only through their manifests, found at run time: it never imports one by name or path.",
+      severity: "error",
+      from: { path: "^kernel/" },
+      to: { path: PLUGIN },
+    },
+    {
+      name: "shell-imports-plugin",
+      comment:
+        "The shell mounts plugin UIs from the list the server sends, by URL at run time: it never imports one.",
+      severity: "error",
+      from: { path: "^ui-shell/src/" },
+      to: { path: PLUGIN },
+    },
+    {
+      name: "contract-imports-plugin-or-kernel",
+      comment:
+        "A contract package holds types and references only, for providers and consumers alike: it builds on the SDK, never on a plugin or the kernel.",
+      severity: "error",
+      from: { path: "^contracts/" },
+      to: { path: [PLUGIN, KERNEL] },
+    },
+    {
+      name: "relative-import-leaves-package",
+      comment:
+        "A relative import stays inside its own package; another package is imported by its name and through its public entry.",
+      severity: "error",
+      from: { path: PACKAGE },
+      to: {
+        dependencyTypes: ["local"],
+        path: "^(kernel|plugins|contracts|ui-shell)/",
+        pathNot: "^$1/",
+      },
+    },
+  ],
+  options: {
+    // Built files and installed packages are where an import lands, not where one starts:
+    // kept as leaves (so `@roa2web/kernel` → kernel/core/dist/… is seen), never read.
+    doNotFollow: { path: "(^|/)(node_modules|dist)/" },
+    exclude: { path: "(^|/)(data|test-artifacts|coverage)/" },
+    // `import type` counts: a type from kernel source couples a plugin to it all the same.
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: "tsconfig.base.json" },
+    enhancedResolveOptions: {
+      exportsFields: ["exports"],
+      conditionNames: ["types", "import", "default"],
+      mainFields: ["types", "module", "main"],
+      extensions: [".ts", ".mts", ".js", ".mjs", ".cjs", ".d.ts"],
+    },
+  },
+};
