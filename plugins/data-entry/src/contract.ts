@@ -53,8 +53,59 @@ export interface DataEntryReceipts {
   createDraftFromImage(input: DraftFromImageInput): Promise<DraftFromImageResult>;
 }
 
+/** A user who moved a receipt: the kernel user id (null on moves older than ids) and name. */
+export interface ReceiptActor {
+  id: number | null;
+  username: string;
+}
+
+/**
+ * What every receipt event carries: the receipt as it was when the move committed.
+ * Amounts are in the receipt's currency; `total_lei`/`vat_lei` in lei (the same for a
+ * receipt in lei, at the BNR rate its entries were proposed with otherwise; null
+ * while no rate is recorded).
+ */
+export interface ReceiptEvent {
+  receipt_id: number;
+  company_id: number;
+  /** From the ERP; null if it could not be read at the time. */
+  company_name: string | null;
+  status: "PENDING" | "APPROVED" | "REJECTED";
+  /** The document's date, YYYY-MM-DD. */
+  date: string | null;
+  /** The supplier: its name and tax id (CUI or VAT id) as on the receipt. */
+  partner: { name: string | null; tax_id: string | null };
+  amounts: {
+    total: number | null;
+    vat: number | null;
+    currency: string | null;
+    total_lei: number | null;
+    vat_lei: number | null;
+  };
+  /** Who sent it for approval (the last time). */
+  submitted_by: ReceiptActor;
+  /** When the move was recorded (ISO 8601). */
+  at: string;
+}
+
+/** `data-entry.receipt.submitted`: a receipt waits for approval. */
+export type ReceiptSubmitted = ReceiptEvent & { status: "PENDING" };
+
+/** `data-entry.receipt.approved` and `data-entry.receipt.rejected`: the decision. */
+export type ReceiptDecision = ReceiptEvent & {
+  status: "APPROVED" | "REJECTED";
+  decided_by: ReceiptActor;
+  /** Why it was rejected; null when approved. */
+  rejection_reason: string | null;
+};
+
 declare module "@roa2web/plugin-sdk" {
   interface ServiceMap {
     "data-entry.receipts": DataEntryReceipts;
+  }
+  interface EventMap {
+    "data-entry.receipt.submitted": ReceiptSubmitted;
+    "data-entry.receipt.approved": ReceiptDecision;
+    "data-entry.receipt.rejected": ReceiptDecision;
   }
 }

@@ -18,6 +18,7 @@ import { CreateReceipts1764100000000 } from "./migrations/1764100000000-create-r
 import { DraftsAwaitingOcr1764200000000 } from "./migrations/1764200000000-drafts-awaiting-ocr.js";
 import { HistoryNotes1764400000000 } from "./migrations/1764400000000-history-notes.js";
 import { ReceiptsInLei1764900000000 } from "./migrations/1764900000000-receipts-in-lei.js";
+import { TransitionUserIds1765100000000 } from "./migrations/1765100000000-transition-user-ids.js";
 import { type DataEntryServices, SERVICES_KEY } from "./services.js";
 import { pdf } from "./test/pdf-files.js";
 
@@ -172,6 +173,7 @@ describe("starting", () => {
       new DraftsAwaitingOcr1764200000000().name,
       new HistoryNotes1764400000000().name,
       new ReceiptsInLei1764900000000().name,
+      new TransitionUserIds1765100000000().name,
     ]);
     const health = await inject(t.kernel, { method: "GET", url: "/health" });
     const plugin = (health.json().plugins as Array<{ name: string; status: string }>).find(

@@ -10,6 +10,7 @@ import { CreateReceipts1764100000000 } from "./migrations/1764100000000-create-r
 import { DraftsAwaitingOcr1764200000000 } from "./migrations/1764200000000-drafts-awaiting-ocr.js";
 import { HistoryNotes1764400000000 } from "./migrations/1764400000000-history-notes.js";
 import { ReceiptsInLei1764900000000 } from "./migrations/1764900000000-receipts-in-lei.js";
+import { TransitionUserIds1765100000000 } from "./migrations/1765100000000-transition-user-ids.js";
 import { receiptsService } from "./receipts-service.js";
 import { createServices, type DataEntryServices, SERVICES_KEY, servicesOf } from "./services.js";
 import { uploadCeiling } from "./settings.js";
@@ -39,6 +40,7 @@ export default definePlugin({
       DraftsAwaitingOcr1764200000000,
       HistoryNotes1764400000000,
       ReceiptsInLei1764900000000,
+      TransitionUserIds1765100000000,
     ],
   },
   // Fixed at import (see uploadCeiling); the route also enforces DATA_ENTRY_MAX_UPLOAD_BYTES.

@@ -16,6 +16,7 @@ import { Nomenclature } from "./nomenclature.js";
 import { OcrPool } from "./ocr/ocr-pool.js";
 import { PdfReader } from "./ocr/pdf-source.js";
 import { OcrJobs } from "./ocr-jobs.js";
+import { type PublishReceiptEvent, ReceiptEvents } from "./receipt-events.js";
 import { ReceiptOcr } from "./receipt-ocr.js";
 import { ReceiptsStore } from "./receipts-store.js";
 import { type DataEntrySettings, readDataEntrySettings } from "./settings.js";
@@ -34,6 +35,8 @@ export interface DataEntryServices {
   rates: ExchangeRates;
   /** OCR that writes into receipts (routes and the data-entry.receipts service). */
   receiptOcr: ReceiptOcr;
+  /** Tells other plugins that a receipt was submitted, approved or rejected. */
+  receiptEvents: ReceiptEvents;
   /** null when DATA_ENTRY_OCR_ENABLED is false. */
   ocr: { pool: OcrPool; jobs: OcrJobs } | null;
 }
@@ -57,6 +60,10 @@ export function createServices(context: PluginContext): DataEntryServices {
     ocr = { pool, jobs: new OcrJobs(pool, { pdf: new PdfReader() }) };
   }
   const store = ReceiptsStore.of(context);
+  const publish: PublishReceiptEvent = (announcement) =>
+    announcement.event === "data-entry.receipt.submitted"
+      ? context.events.emit(announcement.event, announcement.payload)
+      : context.events.emit(announcement.event, announcement.payload);
   const storage = AttachmentStorage.of(context.dataDir);
   const services: DataEntryServices = {
     settings,
@@ -74,6 +81,7 @@ export function createServices(context: PluginContext): DataEntryServices {
       recordsLanguage: settings.recordsLanguage,
       logger: context.logger,
     }),
+    receiptEvents: new ReceiptEvents({ publish, erp: context.erp, logger: context.logger }),
     ocr,
   };
   return services;

@@ -41,7 +41,7 @@ const SUMMARIES: Record<WorkflowAction, string> = {
 };
 
 export default defineRoutes(async (app, { plugin }) => {
-  const { settings, store, rates } = servicesOf(plugin);
+  const { settings, store, rates, receiptEvents } = servicesOf(plugin);
 
   /** A receipt not in lei is submitted only with entries proposed at its date's BNR rate. */
   async function assertBookedInLei(receipt: Receipt): Promise<void> {
@@ -95,26 +95,23 @@ export default defineRoutes(async (app, { plugin }) => {
           const closed = await closedPeriodOf(plugin.erp, receipt.companyId, receipt.date);
           if (closed) throw new PeriodClosedError(receipt.id, closed);
         }
-        const moved = await store.transition(
-          receipt,
-          transition,
-          user.username,
-          reason,
-          (entries) => {
-            if (action !== "submit") return;
-            const missing = missingFields(receipt);
-            if (missing.length > 0) throw new IncompleteReceiptError(receipt.id, missing);
-            const balance = balanceOf(entries);
-            if (!balance.balanced) {
-              throw new UnbalancedEntriesError(balance.debit, balance.credit, balance.lines);
-            }
-          },
-        );
+        const mover = { id: user.id, username: user.username };
+        const moved = await store.transition(receipt, transition, mover, reason, (entries) => {
+          if (action !== "submit") return;
+          const missing = missingFields(receipt);
+          if (missing.length > 0) throw new IncompleteReceiptError(receipt.id, missing);
+          const balance = balanceOf(entries);
+          if (!balance.balanced) {
+            throw new UnbalancedEntriesError(balance.debit, balance.credit, balance.lines);
+          }
+        });
         plugin.logger.info(
           { reqId: request.id, receiptId: receipt.id, from: transition.from, to: transition.to },
           "Receipt moved",
         );
-        return toReceiptView(moved);
+        // Committed: only now may other plugins hear of it.
+        await receiptEvents.announce(action, moved, mover);
+        return toReceiptView(moved.receipt);
       },
     );
   }

@@ -1,0 +1,249 @@
+/**
+ * The receipt events as another plugin hears them: one per committed move of the
+ * workflow, with the receipt's company, people and amounts, and none for a move that
+ * was refused or rolled back. Served by a real kernel loading the BUILT plugin.
+ */
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  inject,
+  startTestKernel,
+  type TestKernel,
+} from "../../../kernel/core/test/helpers/test-kernel.js";
+import type { ReceiptDecision, ReceiptSubmitted } from "./contract.js";
+
+const packageRoot = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
+const api = "/api/data-entry";
+const EVENTS = [
+  "data-entry.receipt.submitted",
+  "data-entry.receipt.approved",
+  "data-entry.receipt.rejected",
+] as const;
+
+type Heard = { event: (typeof EVENTS)[number]; payload: ReceiptSubmitted | ReceiptDecision };
+type Who = "clerk" | "approver" | "admin";
+
+let t: TestKernel;
+const tokens = {} as Record<Who, string>;
+const ids = {} as Record<Exclude<Who, "admin">, number>;
+let companyName: string;
+
+/** Every event heard, in order, and a way to wait for the next ones (no timers). */
+const heard: Heard[] = [];
+let wake: (() => void) | null = null;
+async function hearUntil(count: number): Promise<Heard[]> {
+  while (heard.length < count) await new Promise<void>((resolve) => (wake = resolve));
+  return heard.splice(0, count);
+}
+
+beforeAll(async () => {
+  t = await startTestKernel({ pluginDirs: [path.dirname(packageRoot)] });
+  if (t.kernel.plugins.get("data-entry")?.state !== "enabled") {
+    throw new Error("data-entry did not start: build it first (pnpm --filter … build)");
+  }
+  for (const event of EVENTS) {
+    t.events.on(event, (payload) => {
+      heard.push({ event, payload: payload as Heard["payload"] });
+      wake?.();
+    });
+  }
+  tokens.admin = await t.login();
+  const grants: Array<[Exclude<Who, "admin">, string[]]> = [
+    ["clerk", ["data-entry:read", "data-entry:write"]],
+    ["approver", ["data-entry:read", "data-entry:approve"]],
+  ];
+  for (const [username, permissions] of grants) {
+    const created = await t.kernel.users.create({
+      username,
+      password: `${username}-pass`,
+      permissions,
+      companies: [1],
+    });
+    ids[username] = created.id;
+    tokens[username] = await t.login(username, `${username}-pass`);
+  }
+  const companies = await inject(t.kernel, {
+    method: "GET",
+    url: "/api/companies",
+    headers: { authorization: `Bearer ${tokens.admin}` },
+  });
+  companyName = (companies.json().items as Array<{ id: number; name: string }>).find(
+    (company) => company.id === 1,
+  )?.name as string;
+  expect(companyName).toBeTruthy();
+});
+afterAll(async () => t?.close());
+
+function call(who: Who, url: string, payload?: object, method: "POST" | "GET" | "PUT" = "POST") {
+  return inject(t.kernel, {
+    method,
+    url: `${api}${url}`,
+    headers: { authorization: `Bearer ${tokens[who]}` },
+    payload,
+  });
+}
+
+const today = new Date().toISOString().slice(0, 10);
+
+/** A DRAFT receipt with balanced entries, ready to submit. */
+async function draft(change: Record<string, unknown> = {}): Promise<number> {
+  const created = await call("clerk", "/receipts", {
+    company_id: 1,
+    merchant: "OMV Petrom",
+    tax_id: "RO1590082",
+    date: today,
+    total: 121,
+    vat: 21,
+    currency: "RON",
+    ...change,
+  });
+  expect(created.statusCode, created.body).toBe(201);
+  const id = created.json().id as number;
+  const proposed = await call("clerk", `/receipts/${id}/entries/propose`, {});
+  expect(proposed.statusCode, proposed.body).toBe(200);
+  return id;
+}
+
+async function move(who: Who, id: number, action: string, body?: object, status = 200) {
+  const response = await call(who, `/receipts/${id}/${action}`, body);
+  expect(response.statusCode, `${action} ${id}: ${response.body}`).toBe(status);
+  return response;
+}
+
+describe("receipt events", () => {
+  it("announces a submission with the company, the submitter and the amounts", async () => {
+    const id = await draft();
+    await move("clerk", id, "submit");
+    const [submitted] = await hearUntil(1);
+    expect(submitted).toEqual({
+      event: "data-entry.receipt.submitted",
+      payload: {
+        receipt_id: id,
+        company_id: 1,
+        company_name: companyName,
+        status: "PENDING",
+        date: today,
+        partner: { name: "OMV Petrom", tax_id: "RO1590082" },
+        amounts: { total: 121, vat: 21, currency: "RON", total_lei: 121, vat_lei: 21 },
+        submitted_by: { id: ids.clerk, username: "clerk" },
+        at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      },
+    });
+  });
+
+  it("announces an approval and a rejection with who decided, who submitted and why", async () => {
+    const approved = await draft();
+    const rejected = await draft({ merchant: "Lukoil", tax_id: "" });
+    await move("clerk", approved, "submit");
+    await move("clerk", rejected, "submit");
+    await hearUntil(2);
+    await move("approver", approved, "approve");
+    await move("approver", rejected, "reject", { reason: "  Wrong date " });
+    const [approval, rejection] = await hearUntil(2);
+    expect(approval?.event).toBe("data-entry.receipt.approved");
+    expect(approval?.payload).toMatchObject({
+      receipt_id: approved,
+      company_name: companyName,
+      status: "APPROVED",
+      submitted_by: { id: ids.clerk, username: "clerk" },
+      decided_by: { id: ids.approver, username: "approver" },
+      rejection_reason: null,
+      amounts: { total: 121, total_lei: 121 },
+    });
+    expect(rejection?.event).toBe("data-entry.receipt.rejected");
+    expect(rejection?.payload).toMatchObject({
+      receipt_id: rejected,
+      status: "REJECTED",
+      partner: { name: "Lukoil", tax_id: null },
+      submitted_by: { id: ids.clerk, username: "clerk" },
+      decided_by: { id: ids.approver, username: "approver" },
+      rejection_reason: "Wrong date",
+    });
+  });
+
+  it("gives a foreign-currency receipt's amounts in lei at the rate its entries used", async () => {
+    // A weekday two months back: inside the demo ERP's rates, in an open or closed
+    // period alike (only approving cares).
+    const day = new Date();
+    day.setUTCDate(day.getUTCDate() - 60);
+    day.setUTCDate(day.getUTCDate() - ((day.getUTCDay() + 3) % 7));
+    const id = await draft({
+      date: day.toISOString().slice(0, 10),
+      currency: "EUR",
+      total: 15.69,
+      vat: 0.62,
+    });
+    const { exchange } = (await call("clerk", `/receipts/${id}`, undefined, "GET")).json();
+    expect(exchange.total_ron).toBeGreaterThan(15.69);
+    await move("clerk", id, "submit");
+    const [submitted] = await hearUntil(1);
+    expect(submitted?.payload.amounts).toEqual({
+      total: 15.69,
+      vat: 0.62,
+      currency: "EUR",
+      total_lei: exchange.total_ron,
+      vat_lei: exchange.vat_ron,
+    });
+  });
+
+  it("announces nothing for a refused or rolled-back move, nor for reopening", async () => {
+    const pending = await draft();
+    await move("clerk", pending, "submit");
+    await hearUntil(1);
+    // Refused before any write: not allowed from the status, no permission, no reason.
+    await move("approver", pending, "submit", undefined, 403);
+    await move("admin", pending, "submit", undefined, 409);
+    await move("approver", pending, "reject", { reason: " " }, 400);
+    // Refused inside the transaction (rolled back): entries that do not balance.
+    const unbalanced = await draft();
+    const replaced = await call(
+      "clerk",
+      `/receipts/${unbalanced}/entries`,
+      {
+        entries: [
+          { account: "604", side: "debit", amount: 100 },
+          { account: "401", side: "credit", amount: 99.99 },
+        ],
+      },
+      "PUT",
+    );
+    expect(replaced.statusCode, replaced.body).toBe(200);
+    await move("clerk", unbalanced, "submit", undefined, 409);
+    // Refused by the ERP's closed period (the demo ERP closes all but its last two months).
+    const closed = await draft({ date: "2025-01-20" });
+    await move("clerk", closed, "submit");
+    expect((await hearUntil(1))[0]?.payload.receipt_id).toBe(closed);
+    await move("approver", closed, "approve", undefined, 409);
+    // Reopening a rejected receipt is a move, but nobody needs telling.
+    await move("approver", closed, "reject", { reason: "Closed month" });
+    expect((await hearUntil(1))[0]?.event).toBe("data-entry.receipt.rejected");
+    await move("clerk", closed, "reopen");
+    // A move that is announced, after all of them: it must be the only one heard.
+    await move("approver", pending, "approve");
+    expect((await hearUntil(1))[0]).toMatchObject({
+      event: "data-entry.receipt.approved",
+      payload: { receipt_id: pending },
+    });
+    expect(heard).toEqual([]);
+  });
+
+  it("announces a receipt approved twice at once only for the approval that won", async () => {
+    const id = await draft();
+    await move("clerk", id, "submit");
+    await hearUntil(1);
+    const answers = await Promise.all([
+      call("approver", `/receipts/${id}/approve`),
+      call("admin", `/receipts/${id}/approve`),
+    ]);
+    expect(answers.map((answer) => answer.statusCode).sort()).toEqual([200, 409]);
+    const barrier = await draft();
+    await move("clerk", barrier, "submit");
+    const events = await hearUntil(2);
+    expect(events.map(({ event, payload }) => [event, payload.receipt_id])).toEqual([
+      ["data-entry.receipt.approved", id],
+      ["data-entry.receipt.submitted", barrier],
+    ]);
+    expect(heard).toEqual([]);
+  });
+});
