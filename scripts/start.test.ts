@@ -134,6 +134,13 @@ describe("pnpm start's build step", { timeout: 120_000 }, () => {
     expect(names.indexOf("@roa2web/ui-shell")).toBeLessThan(
       names.indexOf("@roa2web/plugin-reports"),
     );
-    expect(names).toHaveLength(7);
+    // A contract package builds after the SDK it imports and before the plugins that use it.
+    expect(names.indexOf("@roa2web/plugin-sdk")).toBeLessThan(
+      names.indexOf("@roa2web/reports-contract"),
+    );
+    expect(names).toEqual(
+      expect.arrayContaining(["@roa2web/reports-contract", "@roa2web/data-entry-contract"]),
+    );
+    expect(names).toHaveLength(9);
   });
 });

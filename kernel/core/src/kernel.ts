@@ -5,7 +5,7 @@
  */
 import path from "node:path";
 import type { KernelUsersService } from "@roa2web/plugin-sdk";
-import { type AwilixContainer, asValue, createContainer, InjectionMode } from "awilix";
+import { asValue, createContainer, InjectionMode } from "awilix";
 import type { DataSource } from "typeorm";
 import { AccessTokens } from "./auth/access-tokens.js";
 import { AuthService } from "./auth/auth-service.js";
@@ -26,12 +26,12 @@ import { HealthRegistry } from "./health/health-registry.js";
 import { LoopWatch } from "./health/loop-watch.js";
 import { installAccessControl } from "./http/access-control.js";
 import { buildGeneration } from "./http/generation.js";
-import type { HttpDependencies } from "./http/http-dependencies.js";
 import { probePluginRoutes } from "./http/plugin-routes.js";
 import { createSharedRateLimitStore, MemoryLoginAttemptStore } from "./http/rate-limit-store.js";
 import { createDocumentHeaders } from "./http/security-headers.js";
 import { Switchboard } from "./http/switchboard.js";
 import { compilePeerTrust } from "./http/trust-proxy.js";
+import type { KernelContainer, KernelCradle } from "./kernel-cradle.js";
 import { createLogger, type KernelLogger } from "./logging/create-logger.js";
 import { EventHub } from "./plugins/event-hub.js";
 import { PluginManager } from "./plugins/plugin-manager.js";
@@ -47,7 +47,7 @@ export interface KernelOptions {
 export interface Kernel {
   readonly settings: KernelSettings;
   readonly logger: KernelLogger;
-  readonly container: AwilixContainer;
+  readonly container: KernelContainer;
   readonly plugins: PluginManager;
   readonly switchboard: Switchboard;
   readonly auth: AuthService;
@@ -196,7 +196,7 @@ export async function createKernel(
 
   const services = new ServiceDirectory();
   // Plugins may read a user's current grants (never passwords or tokens).
-  services.provide("kernel", "kernel.users", {
+  const kernelUsers: KernelUsersService = {
     async grantsOf(userId: number) {
       const record = await users.findById(userId);
       if (!record || record.disabled) return undefined;
@@ -206,36 +206,10 @@ export async function createKernel(
         companies: record.companies,
       };
     },
-  } satisfies KernelUsersService);
+  };
+  // Contract v1 plugins still look it up by name (removed with contract v1).
+  services.provide("kernel", "kernel.users", kernelUsers);
   const events = new EventHub(logger);
-  const container = createContainer({ injectionMode: InjectionMode.PROXY, strict: true });
-  container.register({
-    config: asValue(settings),
-    logger: asValue(logger),
-    erp: asValue(erp.client),
-    auth: asValue(auth),
-    cache: asValue(cache),
-    health: asValue(health),
-    services: asValue(services),
-    events: asValue(events),
-  });
-
-  const plugins = new PluginManager(
-    {
-      container,
-      settings,
-      kernelVersion: KERNEL_VERSION,
-      logger: rootLogger,
-      erp: erp.client,
-      cache,
-      services,
-      events,
-    },
-    {
-      states: new SqlitePluginStateStore(kernelDb.dataSource),
-      readEnvironment: () => readEnvironment(settings.envSources),
-    },
-  );
   const switchboard = new Switchboard({
     requestTimeoutMs: settings.http.requestTimeoutMs,
     keepAliveTimeoutMs: settings.http.keepAliveTimeoutMs,
@@ -249,28 +223,45 @@ export async function createKernel(
       logger: rootLogger,
     },
   });
-  const deps: HttpDependencies = {
-    settings,
-    logger: rootLogger,
-    kernelVersion: KERNEL_VERSION,
-    startedAt,
-    auth,
-    accessTokens,
-    erp: erp.client,
-    health,
-    plugins,
-    rateLimitStore: createSharedRateLimitStore(),
-    loopWatch,
-    loginThrottle: new LoginThrottle(new MemoryLoginAttemptStore(), {
-      address: settings.auth.loginRateLimit,
-      account: settings.auth.loginAccountBackoff,
-    }),
-    currentGeneration: () => switchboard.generation,
-  };
+  const container: KernelContainer = createContainer<KernelCradle>({
+    injectionMode: InjectionMode.PROXY,
+    strict: true,
+  });
+  container.register({
+    settings: asValue(settings),
+    kernelVersion: asValue(KERNEL_VERSION),
+    startedAt: asValue(startedAt),
+    logger: asValue(rootLogger),
+    erp: asValue(erp.client),
+    cache: asValue(cache),
+    health: asValue(health),
+    auth: asValue(auth),
+    accessTokens: asValue(accessTokens),
+    users: asValue(users),
+    loginThrottle: asValue(
+      new LoginThrottle(new MemoryLoginAttemptStore(), {
+        address: settings.auth.loginRateLimit,
+        account: settings.auth.loginAccountBackoff,
+      }),
+    ),
+    rateLimitStore: asValue(createSharedRateLimitStore()),
+    loopWatch: asValue(loopWatch),
+    services: asValue(services),
+    events: asValue(events),
+    currentGeneration: asValue(() => switchboard.generation),
+    "core.erp": asValue(erp.client),
+    "core.users": asValue(kernelUsers),
+  });
+  const plugins = new PluginManager(container, {
+    states: new SqlitePluginStateStore(kernelDb.dataSource),
+    readEnvironment: () => readEnvironment(settings.envSources),
+  });
+  container.register({ plugins: asValue(plugins) });
+  const kernel = container.cradle;
   plugins.attachHttp(
     async (running, unavailable) => {
       const started = performance.now();
-      const app = await buildGeneration(deps, running, unavailable);
+      const app = await buildGeneration(kernel, running, unavailable);
       await switchboard.swap(app);
       logger.info(
         {
@@ -287,7 +278,7 @@ export async function createKernel(
 
   await timed(logger, "discover plugins", () => plugins.discover());
   await timed(logger, "start plugins", () => plugins.startEnabled());
-  if (switchboard.generation === 0) await switchboard.swap(await buildGeneration(deps, []));
+  if (switchboard.generation === 0) await switchboard.swap(await buildGeneration(kernel, []));
   logger.info(
     {
       ms: Math.round(performance.now() - bootStarted),

@@ -13,6 +13,7 @@ export * from "./manifest.js";
 export * from "./pagination.js";
 export * from "./permissions.js";
 export * from "./plugin.js";
+export * from "./refs.js";
 export * from "./routes.js";
 export type * from "./services.js";
 export type * from "./settings.js";

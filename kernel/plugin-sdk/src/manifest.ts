@@ -33,6 +33,17 @@ export interface PluginManifest {
      */
     permission?: Permission;
   };
+  /**
+   * Services this plugin provides, each `<name>.*`, with the version of the contract it
+   * implements: `{ "reports.queries": "1.0.0" }` (ADR 0015).
+   */
+  provides?: Record<string, string>;
+  /** Other plugins' services it uses, with the contract range it was built against: `{ "reports.queries": "^1.0.0" }`. */
+  consumes?: Record<string, string>;
+  /** Events it emits, each `<name>.*`. */
+  emits?: string[];
+  /** Events of other plugins (or the kernel) it subscribes to. */
+  subscribes?: string[];
   /** Whether the plugin starts when MODULE_<NAME>_ENABLED is not set (default true). */
   enabledByDefault?: boolean;
 }

@@ -1,5 +1,6 @@
-import type { PluginContext } from "./context.js";
+import type { PluginContext, PluginRuntime } from "./context.js";
 import type { HealthStatus } from "./health.js";
+import type { DependencyRefs, ResolvedDeps } from "./refs.js";
 
 /** A TypeORM migration class (`implements MigrationInterface`). */
 export type MigrationClass = new (
@@ -53,13 +54,48 @@ export interface PluginDefinition {
   health?(context: PluginContext): HealthStatus | Promise<HealthStatus>;
 }
 
+/**
+ * Contract v2 (ADR 0015): the plugin names what it needs in `deps` — kernel services
+ * from `coreServices`, other plugins' services by their contract references — and gets
+ * exactly those, typed. What `start` returns is the plugin's state: `stop`, `health`
+ * and every route module (`defineRoutes<typeof plugin>`) receive it.
+ */
+export interface PluginDefinitionV2<Deps extends DependencyRefs = DependencyRefs, State = unknown>
+  extends Omit<PluginDefinition, "start" | "stop" | "health"> {
+  deps: Deps;
+  /** Runs after migrations, before the routes are served; returns the state routes get. */
+  start?(deps: ResolvedDeps<Deps>, plugin: PluginRuntime): State | Promise<State>;
+  /** Runs after the routes stopped being served and in-flight requests finished. */
+  stop?(state: State, deps: ResolvedDeps<Deps>, plugin: PluginRuntime): void | Promise<void>;
+  /** Polled by `/health` (with a time limit) while the plugin runs. */
+  health?(
+    state: State,
+    deps: ResolvedDeps<Deps>,
+    plugin: PluginRuntime,
+  ): HealthStatus | Promise<HealthStatus>;
+}
+
 const DEFINITION_BRAND = Symbol.for("roa2web.plugin-definition");
 
-export function definePlugin(definition: PluginDefinition): PluginDefinition {
+export function definePlugin<Deps extends DependencyRefs, State = undefined>(
+  definition: PluginDefinitionV2<Deps, State>,
+): PluginDefinitionV2<Deps, State>;
+/** @deprecated The contract v1 shape (`start(ctx)` with `ctx.register/resolve`): name `deps` instead. */
+export function definePlugin(definition: PluginDefinition): PluginDefinition;
+export function definePlugin(
+  definition: PluginDefinition | PluginDefinitionV2,
+): PluginDefinition | PluginDefinitionV2 {
   return Object.freeze({ ...definition, [DEFINITION_BRAND]: true });
 }
 
-export function isPluginDefinition(value: unknown): value is PluginDefinition {
+/** Whether a definition uses contract v2 (`deps`). */
+export function isV2Definition(
+  definition: PluginDefinition | PluginDefinitionV2,
+): definition is PluginDefinitionV2 {
+  return "deps" in definition && typeof definition.deps === "object" && definition.deps !== null;
+}
+
+export function isPluginDefinition(value: unknown): value is PluginDefinition | PluginDefinitionV2 {
   return (
     typeof value === "object" &&
     value !== null &&

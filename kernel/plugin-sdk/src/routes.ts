@@ -1,8 +1,10 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from "fastify";
 import type { AuthUser } from "./auth.js";
-import type { PluginContext } from "./context.js";
+import type { PluginContext, PluginRuntime } from "./context.js";
 import { UnauthorizedError } from "./errors.js";
 import type { RouteAccess } from "./permissions.js";
+import type { PluginDefinitionV2 } from "./plugin.js";
+import type { ResolvedDeps } from "./refs.js";
 
 declare module "fastify" {
   interface FastifyContextConfig {
@@ -19,19 +21,33 @@ declare module "fastify" {
   }
 }
 
-/** Options every route module receives from the kernel's autoload. */
+/** Options every route module of a contract v1 plugin receives (deprecated). */
 export interface PluginRouteOptions {
   plugin: PluginContext;
+}
+
+/** What every route module of a contract v2 plugin receives: its deps and the state `start` returned. */
+export interface RouteOptionsOf<P> {
+  plugin: PluginRuntime;
+  deps: P extends PluginDefinitionV2<infer D, unknown> ? ResolvedDeps<D> : never;
+  // biome-ignore lint/suspicious/noExplicitAny: any Deps, only the state is read here
+  state: P extends PluginDefinitionV2<any, infer S> ? S : never;
 }
 
 /** The type of a route module's default export. */
 export type PluginRoutes = FastifyPluginAsync<PluginRouteOptions>;
 
-/** Identity helper that types a route module: `export default defineRoutes(async (app, { plugin }) => {…})`. */
-export function defineRoutes(
-  routes: (app: FastifyInstance, options: PluginRouteOptions) => Promise<void>,
+/**
+ * Types a route module: `export default defineRoutes<typeof plugin>(async (app, { deps, state }) => {…})`,
+ * where `plugin` is the plugin's `definePlugin(...)` (import it with `import type`).
+ */
+export function defineRoutes<P = never>(
+  routes: (
+    app: FastifyInstance,
+    options: [P] extends [never] ? PluginRouteOptions : RouteOptionsOf<P>,
+  ) => Promise<void>,
 ): PluginRoutes {
-  return routes as PluginRoutes;
+  return routes as unknown as PluginRoutes;
 }
 
 /**

@@ -20,12 +20,12 @@ import Fastify, {
   type FastifyRequest,
   LogController,
 } from "fastify";
+import type { KernelCradle } from "../kernel-cradle.js";
 import type { PluginInstance } from "../plugins/plugin-instance.js";
 import type { UnavailablePlugin } from "../plugins/plugin-manager.js";
 import { installAccessControl } from "./access-control.js";
 import { boundRouteNumbers } from "./bounded-numbers.js";
 import { errorBody, installErrorHandling, urlErrorBody } from "./error-handler.js";
-import type { HttpDependencies } from "./http-dependencies.js";
 import { installStrictJsonParser } from "./json-body.js";
 import { lazyChildLogger } from "./lazy-logger.js";
 import { docsPageCsp, documentObject, documentRoute } from "./openapi-document.js";
@@ -87,9 +87,9 @@ function breakDocsRedirectLoop(
 }
 
 /** Fastify settings of a route generation. */
-export function fastifyOptions(deps: HttpDependencies) {
-  const root = deps.logger as FastifyBaseLogger;
-  const trustsPeer = compilePeerTrust(deps.settings.http.trustProxy);
+export function fastifyOptions(kernel: KernelCradle) {
+  const root = kernel.logger as FastifyBaseLogger;
+  const trustsPeer = compilePeerTrust(kernel.settings.http.trustProxy);
   return {
     // Fastify gets no logger of its own: with one, it adds 'finish' and 'error'
     // listeners, two clock reads and a closure to every response only to time its
@@ -103,8 +103,8 @@ export function fastifyOptions(deps: HttpDependencies) {
     // Kernel routes log as "http"; each plugin's context sets its own name (plugin-routes.ts).
     childLoggerFactory: (_fastifyLogger: FastifyBaseLogger, bindings: Record<string, unknown>) =>
       lazyChildLogger(root, "http", bindings),
-    bodyLimit: deps.settings.http.bodyLimitBytes,
-    trustProxy: fastifyTrustProxy(deps.settings.http.trustProxy),
+    bodyLimit: kernel.settings.http.bodyLimitBytes,
+    trustProxy: fastifyTrustProxy(kernel.settings.http.trustProxy),
     requestIdHeader: false as const,
     // The switchboard fixes the id before routing; inject() in tests bypasses it, so
     // the same rule runs then.
@@ -147,13 +147,13 @@ function pluginUiCacheHeaders(reply: FastifyReply, file: string): void {
 }
 
 export async function buildGeneration(
-  deps: HttpDependencies,
+  kernel: KernelCradle,
   plugins: readonly PluginInstance[],
   /** Plugins that should run but failed: their prefix answers 503 with the reason. */
   unavailable: readonly UnavailablePlugin[] = [],
 ): Promise<FastifyInstance> {
-  const app: FastifyInstance = Fastify(fastifyOptions(deps));
-  const { settings } = deps;
+  const app: FastifyInstance = Fastify(fastifyOptions(kernel));
+  const { settings } = kernel;
 
   // Before any route is added: kernel and plugin routes alike (see bounded-numbers.ts).
   app.addHook("onRoute", boundRouteNumbers);
@@ -167,8 +167,8 @@ export async function buildGeneration(
   });
   // Before any library registers its routes: a child context copies the error handler
   // it sees when it is created (the CORS preflight route answered in Fastify's shape).
-  const shellIndex = deps.settings.uiShellDir
-    ? path.join(deps.settings.uiShellDir, "index.html")
+  const shellIndex = kernel.settings.uiShellDir
+    ? path.join(kernel.settings.uiShellDir, "index.html")
     : undefined;
   const hasShell = shellIndex !== undefined && existsSync(shellIndex);
   installErrorHandling(app, {
@@ -217,14 +217,14 @@ export async function buildGeneration(
       exposedHeaders: ["x-request-id", "x-cache", "age", "content-disposition", "retry-after"],
     });
   }
-  await app.register(rateLimit, { global: false, store: deps.rateLimitStore });
+  await app.register(rateLimit, { global: false, store: kernel.rateLimitStore });
   const docs = settings.http.openApiDocs;
   if (docs !== "off") {
     await app.register(swagger, {
       openapi: {
         info: {
           title: "roa2web API",
-          version: deps.kernelVersion,
+          version: kernel.kernelVersion,
           description: "The kernel's and every running plugin's routes.",
         },
         components: {
@@ -247,10 +247,10 @@ export async function buildGeneration(
     });
   }
 
-  installAccessControl(app, deps.accessTokens);
-  if (hasShell && deps.settings.uiShellDir) {
+  installAccessControl(app, kernel.accessTokens);
+  if (hasShell && kernel.settings.uiShellDir) {
     await app.register(fastifyStatic, {
-      root: deps.settings.uiShellDir,
+      root: kernel.settings.uiShellDir,
       prefix: "/",
       wildcard: false,
       index: ["index.html"],
@@ -265,7 +265,7 @@ export async function buildGeneration(
         reply
           .type("text/html")
           .send(
-            `<!doctype html><title>roa2web</title><h1>roa2web ${deps.kernelVersion}</h1><p>The web shell is not built. API docs: <a href="/api/docs">/api/docs</a>, health: <a href="/health">/health</a>.</p>`,
+            `<!doctype html><title>roa2web</title><h1>roa2web ${kernel.kernelVersion}</h1><p>The web shell is not built. API docs: <a href="/api/docs">/api/docs</a>, health: <a href="/health">/health</a>.</p>`,
           ),
     );
   }
@@ -279,11 +279,11 @@ export async function buildGeneration(
     );
   }
 
-  await app.register(async (kernel) => {
-    await healthRoutes(kernel, deps);
-    await authRoutes(kernel, deps);
-    await companiesRoutes(kernel, deps);
-    await pluginAdminRoutes(kernel, deps);
+  await app.register(async (scope) => {
+    await healthRoutes(scope, kernel);
+    await authRoutes(scope, kernel);
+    await companiesRoutes(scope, kernel);
+    await pluginAdminRoutes(scope, kernel);
   });
 
   for (const instance of plugins) {
@@ -297,7 +297,7 @@ export async function buildGeneration(
         setHeaders: pluginUiCacheHeaders,
       });
     }
-    await registerPluginRoutes(app, instance, deps.logger as FastifyBaseLogger, deps.loopWatch);
+    await registerPluginRoutes(app, instance, kernel.logger as FastifyBaseLogger, kernel.loopWatch);
   }
   registerUnavailablePluginRoutes(app, unavailable);
 

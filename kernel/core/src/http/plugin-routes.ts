@@ -84,7 +84,7 @@ export async function registerPluginRoutes(
       );
       await scope.register(autoload, {
         dir,
-        options: { plugin: instance.context },
+        options: instance.routeOptions,
         // Only the plugin's own compiled route modules.
         ignorePattern: /(^|[\\/])(.*\.(test|spec)\.[cm]?js|.*\.map|.*\.d\.ts)$/,
         forceESM: true,

@@ -48,6 +48,21 @@ describe("readManifest", () => {
     [{ ...valid, prefix: "/api/auth" }, "belongs to the kernel"],
     [{ ...valid, prefix: "/api/kernel/x" }, "belongs to the kernel"],
     [{ ...valid, permissions: { "reports:read": "x" } }, 'must start with "stock:"'],
+    [
+      { ...valid, provides: { "reports.queries": "1.0.0" } },
+      'provides "reports.queries": a plugin may only provide services named "stock.*"',
+    ],
+    [
+      { ...valid, provides: { "stock.levels": "^1.0.0" } },
+      "roa2web.provides.stock.levels must match",
+    ],
+    [
+      { ...valid, emits: ["data-entry.receipt.approved"] },
+      'emits "data-entry.receipt.approved": a plugin may only emit events named "stock.*"',
+    ],
+    [{ ...valid, consumes: { "reports.queries": "one" } }, '"one" is not a semver range'],
+    [{ ...valid, consumes: { "stock.levels": "^1.0.0" } }, "which is its own service"],
+    [{ ...valid, subscribes: ["Receipt Approved"] }, "roa2web.subscribes.0 must match pattern"],
     [{ ...valid, ui: { tag: "reports-app", module: "ui/index.js" } }, 'must start with "stock-"'],
     [{ ...valid, entry: "../outside.js" }, "entry must be inside the package"],
     [{ ...valid, unknown: true }, "must NOT have additional properties"],

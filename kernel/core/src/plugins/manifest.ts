@@ -19,6 +19,9 @@ export const RESERVED_PREFIXES = [
   "/health",
 ];
 
+/** Service and event ids: `<plugin>.<name>`, lower-case words joined by dashes. */
+const CONTRACT_ID = "^[a-z][a-z0-9]*(-[a-z0-9]+)*(\\.[a-z][a-z0-9]*(-[a-z0-9]+)*)+$";
+
 const manifestSchema = {
   type: "object",
   required: ["name", "entry", "kernel", "prefix", "permissions"],
@@ -56,6 +59,22 @@ const manifestSchema = {
       },
     },
     enabledByDefault: { type: "boolean" },
+    provides: {
+      type: "object",
+      propertyNames: { pattern: CONTRACT_ID },
+      additionalProperties: { type: "string", pattern: "^\\d+\\.\\d+\\.\\d+$" },
+    },
+    consumes: {
+      type: "object",
+      propertyNames: { pattern: CONTRACT_ID },
+      additionalProperties: { type: "string", minLength: 1 },
+    },
+    emits: { type: "array", uniqueItems: true, items: { type: "string", pattern: CONTRACT_ID } },
+    subscribes: {
+      type: "array",
+      uniqueItems: true,
+      items: { type: "string", pattern: CONTRACT_ID },
+    },
   },
 } as const;
 
@@ -144,6 +163,7 @@ export function readManifest(root: string, kernelVersion: string): ResolvedPlugi
       manifest.name,
     );
   }
+  checkContracts(root, manifest);
   const entry = path.resolve(root, manifest.entry);
   if (!entry.startsWith(root + path.sep))
     throw new ManifestError(root, "entry must be inside the package", manifest.name);
@@ -167,4 +187,42 @@ export function readManifest(root: string, kernelVersion: string): ResolvedPlugi
     }
   }
   return { ...manifest, version: pkg.version, packageName: pkg.name, root };
+}
+
+/** A plugin provides and emits only under its own name; consumed ranges are semver ranges. */
+function checkContracts(
+  root: string,
+  manifest: Omit<ResolvedPluginManifest, "version" | "packageName" | "root">,
+): void {
+  const own = `${manifest.name}.`;
+  for (const id of Object.keys(manifest.provides ?? {})) {
+    if (!id.startsWith(own)) {
+      throw new ManifestError(
+        root,
+        `provides "${id}": a plugin may only provide services named "${own}*"`,
+        manifest.name,
+      );
+    }
+  }
+  for (const id of manifest.emits ?? []) {
+    if (!id.startsWith(own)) {
+      throw new ManifestError(
+        root,
+        `emits "${id}": a plugin may only emit events named "${own}*"`,
+        manifest.name,
+      );
+    }
+  }
+  for (const [id, range] of Object.entries(manifest.consumes ?? {})) {
+    if (id.startsWith(own)) {
+      throw new ManifestError(root, `consumes "${id}", which is its own service`, manifest.name);
+    }
+    if (!semver.validRange(range)) {
+      throw new ManifestError(
+        root,
+        `consumes "${id}": "${range}" is not a semver range (write "^1.0.0")`,
+        manifest.name,
+      );
+    }
+  }
 }

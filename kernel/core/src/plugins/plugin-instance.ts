@@ -7,24 +7,26 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type {
-  CacheService,
-  ErpClient,
-  HealthStatus,
-  PluginContext,
-  PluginDefinition,
-  ResolvedPluginManifest,
+import {
+  type DependencyRefs,
+  type HealthStatus,
+  isServiceRef,
+  isV2Definition,
+  type PluginContext,
+  type PluginDefinition,
+  type PluginDefinitionV2,
+  type PluginRuntime,
+  type ResolvedPluginManifest,
+  type ServiceFactory,
+  type ServiceRef,
 } from "@roa2web/plugin-sdk";
 import { type AwilixContainer, asValue } from "awilix";
 import type { DataSource } from "typeorm";
 import { createPluginSettings } from "../config/plugin-settings.js";
-import type { KernelSettings } from "../config/settings.js";
 import { openSqliteDataSource } from "../database/sqlite-data-source.js";
-import type { KernelLogger } from "../logging/create-logger.js";
-import type { EventHub } from "./event-hub.js";
-import type { ServiceDirectory } from "./service-registry.js";
+import type { KernelContainer, KernelCradle } from "../kernel-cradle.js";
 
-/** Kernel services a plugin may resolve by name (all shadowed in its scope). */
+/** Kernel services a contract v1 plugin may resolve by name (all shadowed in its scope). */
 const SHARED_NAMES = new Set([
   "logger",
   "settings",
@@ -35,6 +37,9 @@ const SHARED_NAMES = new Set([
   "events",
   "pluginContext",
 ]);
+
+/** The `coreServices` ids a contract v2 plugin may name in `deps`. */
+const CORE_IDS = new Set(["core.logger", "core.settings", "core.erp", "core.cache", "core.users"]);
 
 /** The failing step, so `/health` can say "failed while migrating: …". */
 export type PluginStep = "manifest" | "load" | "migrate" | "start" | "routes" | "run" | "stop";
@@ -49,16 +54,12 @@ export class PluginStepError extends Error {
   }
 }
 
-/** What the kernel's root container holds for plugins to share. */
-export interface KernelShared {
-  container: AwilixContainer;
-  settings: KernelSettings;
-  kernelVersion: string;
-  logger: KernelLogger;
-  erp: ErpClient;
-  cache: { namespaced(prefix: string): CacheService };
-  services: ServiceDirectory;
-  events: EventHub;
+/** What a plugin instance's scope adds to the kernel's cradle. */
+interface PluginScope {
+  "core.logger": unknown;
+  "core.settings": unknown;
+  "core.cache": unknown;
+  [serviceId: string]: unknown;
 }
 
 export class PluginInstance {
@@ -67,45 +68,69 @@ export class PluginInstance {
   private reported: HealthStatus | undefined;
   private disposers: Array<() => void> = [];
   private readonly ownNames = new Set<string>();
+  /** The v1 context; v2 plugins get `runtime`, `deps` and `state` instead. */
   readonly context: PluginContext;
-  readonly scope: AwilixContainer;
+  readonly runtime: PluginRuntime;
+  readonly scope: AwilixContainer<KernelCradle & PluginScope>;
   readonly startedAt = new Date();
+  /** Contract v2: what `deps` resolved to, and what `start` returned. */
+  private deps: Record<string, unknown> = {};
+  private state: unknown;
 
   private constructor(
     readonly manifest: ResolvedPluginManifest,
-    readonly definition: PluginDefinition,
-    shared: KernelShared,
+    readonly definition: PluginDefinition | PluginDefinitionV2,
+    kernel: KernelContainer,
     env: Readonly<Record<string, string>>,
   ) {
     const { name, version } = manifest;
-    const logger = shared.logger.child({ module: name, pluginVersion: version });
-    const services = shared.services.scoped(name);
-    const events = shared.events.scoped(name);
-    this.disposers.push(services.dispose, events.dispose);
-    const dataDir = path.join(shared.settings.dataDir, "plugins", name);
-    this.scope = shared.container.createScope();
+    const {
+      settings: kernelSettings,
+      kernelVersion,
+      services: directory,
+      events: hub,
+    } = kernel.cradle;
+    const logger = kernel.cradle.logger.child({ module: name, pluginVersion: version });
+    const erp = kernel.cradle.erp;
+    const cache = kernel.cradle.cache.namespaced(name);
+    const services = directory.scoped(name);
+    const events = hub.scoped(name);
+    const declaredEvents = hub.declared(name, {
+      emits: manifest.emits ?? [],
+      subscribes: manifest.subscribes ?? [],
+    });
+    const provided: Array<{ id: string; factory: ServiceFactory<unknown> }> = [];
+    this.disposers.push(services.dispose, events.dispose, declaredEvents.dispose, () => {
+      for (const { id, factory } of provided) directory.withdraw(name, id, factory);
+    });
+    const dataDir = path.join(kernelSettings.dataDir, "plugins", name);
+    const pluginSettings = createPluginSettings(name, env);
+    const kernelInfo = Object.freeze({
+      version: kernelVersion,
+      environment: kernelSettings.environment,
+    });
+    const database = () => {
+      if (!this.dataSource)
+        throw new Error(`Plugin "${name}" declared no database in definePlugin({ database })`);
+      return this.dataSource;
+    };
+    const reportHealth = (status: HealthStatus) => {
+      this.reported = status;
+    };
+    this.scope = kernel.createScope<PluginScope>();
     const context: PluginContext = {
       name,
       version,
-      kernel: Object.freeze({
-        version: shared.kernelVersion,
-        environment: shared.settings.environment,
-      }),
+      kernel: kernelInfo,
       logger,
-      settings: createPluginSettings(name, env),
-      erp: shared.erp,
-      cache: shared.cache.namespaced(name),
+      settings: pluginSettings,
+      erp,
+      cache,
       services,
       events,
       dataDir,
-      database: () => {
-        if (!this.dataSource)
-          throw new Error(`Plugin "${name}" declared no database in definePlugin({ database })`);
-        return this.dataSource;
-      },
-      reportHealth: (status) => {
-        this.reported = status;
-      },
+      database,
+      reportHealth,
       register: (key: string, value: unknown) => {
         if (SHARED_NAMES.has(key))
           throw new Error(`"${key}" is a kernel service name; pick another`);
@@ -118,38 +143,116 @@ export class PluginInstance {
             `Plugin "${name}" cannot resolve "${key}": register it first, or use one of ${[...SHARED_NAMES].join(", ")}`,
           );
         }
-        return this.scope.resolve<T>(key);
+        return this.scope.resolve<T>(key as never);
       },
       signal: this.abort.signal,
     };
     this.context = Object.freeze(context);
-    // Shadow every root registration a plugin may name, so the scope never falls back
-    // to the kernel's own (its configuration holds secrets; its registries are unscoped).
+    this.runtime = Object.freeze({
+      name,
+      version,
+      kernel: kernelInfo,
+      dataDir,
+      signal: this.abort.signal,
+      events: declaredEvents,
+      database,
+      reportHealth,
+      provide: <T>(ref: ServiceRef<T, "plugin">, factory: ServiceFactory<T>) => {
+        const declared = manifest.provides?.[ref.id];
+        if (declared === undefined) {
+          throw new Error(
+            `Plugin "${name}" provides "${ref.id}", which its manifest does not list in roa2web.provides`,
+          );
+        }
+        if (declared !== ref.version) {
+          throw new Error(
+            `Plugin "${name}" provides "${ref.id}" ${ref.version} (the contract it was built with), but its manifest says ${declared}`,
+          );
+        }
+        directory.provideFactory(name, ref.id, ref.version, factory as ServiceFactory<unknown>);
+        provided.push({ id: ref.id, factory: factory as ServiceFactory<unknown> });
+      },
+    });
+    // Shadow every root registration a v1 plugin may name, so the scope never falls back
+    // to the kernel's own (its configuration holds secrets; its registries are unscoped);
+    // and register the plugin-scoped `core.*` services v2 plugins name in `deps`.
     this.scope.register({
       logger: asValue(logger),
-      settings: asValue(context.settings),
-      config: asValue(context.settings),
-      erp: asValue(shared.erp),
-      cache: asValue(context.cache),
+      settings: asValue(pluginSettings),
+      config: asValue(pluginSettings),
+      erp: asValue(erp),
+      cache: asValue(cache),
       services: asValue(services),
       events: asValue(events),
       pluginContext: asValue(this.context),
-    });
+      "core.logger": asValue(logger),
+      "core.settings": asValue(pluginSettings),
+      "core.cache": asValue(cache),
+    } as never);
+  }
+
+  /**
+   * Contract v2: resolves `deps` from this instance's scope — kernel services by their
+   * `core.*` id, other plugins' services as handles — refusing anything the manifest
+   * does not declare.
+   */
+  private resolveDeps(deps: DependencyRefs, kernel: KernelContainer): Record<string, unknown> {
+    const { name, consumes = {} } = this.manifest;
+    const resolved: Record<string, unknown> = {};
+    for (const [key, ref] of Object.entries(deps)) {
+      if (!isServiceRef(ref)) {
+        throw new Error(
+          `deps.${key} is not a service reference (use coreServices.* or a contract's ref)`,
+        );
+      }
+      if (ref.scope === "kernel") {
+        if (!CORE_IDS.has(ref.id))
+          throw new Error(`deps.${key}: "${ref.id}" is not a kernel service`);
+      } else {
+        const range = consumes[ref.id];
+        if (range === undefined) {
+          throw new Error(
+            `deps.${key} names the "${ref.id}" service, which the manifest of "${name}" does not list in roa2web.consumes`,
+          );
+        }
+        if (!this.scope.hasRegistration(ref.id)) {
+          this.scope.register(
+            ref.id,
+            asValue(
+              kernel.cradle.services.handle(name, ref as ServiceRef<unknown, "plugin">, range),
+            ),
+          );
+        }
+      }
+      resolved[key] = this.scope.resolve(ref.id);
+    }
+    return Object.freeze(resolved);
+  }
+
+  /** What every route module of this instance receives from autoload. */
+  get routeOptions(): Record<string, unknown> {
+    if (!isV2Definition(this.definition)) return { plugin: this.context };
+    return { plugin: this.runtime, deps: this.deps, state: this.state };
   }
 
   /** Migrates the plugin's database, then runs its start hook. Throws PluginStepError. */
   static async start(
     manifest: ResolvedPluginManifest,
-    definition: PluginDefinition,
-    shared: KernelShared,
+    definition: PluginDefinition | PluginDefinitionV2,
+    kernel: KernelContainer,
     /** The environment its settings come from (read again at each enable and reload). */
-    env: Readonly<Record<string, string>> = shared.settings.env,
+    env: Readonly<Record<string, string>> = kernel.cradle.settings.env,
   ): Promise<PluginInstance> {
-    const instance = new PluginInstance(manifest, definition, shared, env);
+    const instance = new PluginInstance(manifest, definition, kernel, env);
     try {
       await instance.openDatabase();
       try {
-        await definition.start?.(instance.context);
+        if (isV2Definition(definition)) {
+          instance.deps = instance.resolveDeps(definition.deps, kernel);
+          instance.state = await definition.start?.(instance.deps as never, instance.runtime);
+        } else {
+          await definition.start?.(instance.context);
+        }
       } catch (error) {
         throw new PluginStepError("start", error);
       }
@@ -194,8 +297,21 @@ export class PluginInstance {
   }
 
   async health(): Promise<HealthStatus> {
-    if (this.definition.health) return this.definition.health(this.context);
+    const definition = this.definition;
+    if (isV2Definition(definition)) {
+      if (definition.health) return definition.health(this.state, this.deps as never, this.runtime);
+    } else if (definition.health) {
+      return definition.health(this.context);
+    }
     return this.reported ?? { status: "up" };
+  }
+
+  /** Runs the definition's stop hook with what its contract passes. */
+  private runStopHook(): void | Promise<void> {
+    const definition = this.definition;
+    if (isV2Definition(definition))
+      return definition.stop?.(this.state, this.deps as never, this.runtime);
+    return definition.stop?.(this.context);
   }
 
   /** Runs the stop hook, then releases everything; never throws (failures are logged). */
@@ -205,7 +321,7 @@ export class PluginInstance {
       let timer: NodeJS.Timeout | undefined;
       try {
         await Promise.race([
-          Promise.resolve().then(() => this.definition.stop?.(this.context)),
+          Promise.resolve().then(() => this.runStopHook()),
           new Promise((_, reject) => {
             timer = setTimeout(
               () => reject(new Error(`stop hook did not finish within ${timeoutMs} ms`)),

@@ -15,17 +15,16 @@ import {
   isPluginDefinition,
   NotFoundError,
   type PluginDefinition,
+  type PluginDefinitionV2,
   type ResolvedPluginManifest,
   RoaError,
 } from "@roa2web/plugin-sdk";
+import semver from "semver";
+import type { KernelContainer } from "../kernel-cradle.js";
+import type { KernelLogger } from "../logging/create-logger.js";
 import { discoverPluginRoots } from "./discover.js";
 import { ManifestError, readManifest } from "./manifest.js";
-import {
-  type KernelShared,
-  PluginInstance,
-  type PluginStep,
-  PluginStepError,
-} from "./plugin-instance.js";
+import { PluginInstance, type PluginStep, PluginStepError } from "./plugin-instance.js";
 import type { PluginStateStore } from "./plugin-state-store.js";
 
 export type PluginState = "disabled" | "starting" | "enabled" | "stopping" | "failed";
@@ -43,7 +42,7 @@ export interface PluginRecord {
   manifest: ResolvedPluginManifest | undefined;
   state: PluginState;
   failure: PluginFailure | undefined;
-  definition: PluginDefinition | undefined;
+  definition: PluginDefinition | PluginDefinitionV2 | undefined;
   instance: PluginInstance | undefined;
   /** What the stored choice, else MODULE_<NAME>_ENABLED (or the manifest default), asked for at start. */
   enabledAtStart: boolean;
@@ -105,13 +104,13 @@ export class PluginManager {
   private checkRoutes: RouteCheck = async () => undefined;
 
   /** The manager's own lines are the kernel's; plugins get children of the root logger. */
-  private readonly log: KernelShared["logger"];
+  private readonly log: KernelLogger;
 
   constructor(
-    private readonly shared: KernelShared,
+    private readonly kernel: KernelContainer,
     private readonly options: PluginManagerOptions = {},
   ) {
-    this.log = shared.logger.child({ module: "kernel" });
+    this.log = kernel.cradle.logger.child({ module: "kernel" });
   }
 
   /** Wires the HTTP layer in (the manager does not know about Fastify). */
@@ -123,8 +122,60 @@ export class PluginManager {
   /** Reads every manifest (no plugin code is imported here). */
   async discover(): Promise<void> {
     const stored = (await this.options.states?.load()) ?? new Map<string, boolean>();
-    for (const root of discoverPluginRoots(this.shared.settings.plugins.directories)) {
+    for (const root of discoverPluginRoots(this.kernel.cradle.settings.plugins.directories)) {
       this.readRecord(root, stored);
+    }
+    this.warnAboutContracts();
+  }
+
+  /**
+   * Declared services and events that nothing on this kernel can satisfy: an event
+   * subscribed to that no discovered plugin emits, a service consumed that none
+   * provides, or provided in a version outside the consumer's range. Warnings, not
+   * failures: the consumer still runs (its calls answer 503 until it is satisfied).
+   */
+  contractProblems(): Array<{ plugin: string; problem: string }> {
+    const manifests = [...this.records.values()]
+      .map((record) => record.manifest)
+      .filter((manifest): manifest is ResolvedPluginManifest => manifest !== undefined);
+    const emitted = new Set(["kernel.plugin.enabled", "kernel.plugin.disabled"]);
+    const provided = new Map<string, { plugin: string; version: string }>();
+    for (const manifest of manifests) {
+      for (const id of manifest.emits ?? []) emitted.add(id);
+      for (const [id, version] of Object.entries(manifest.provides ?? {}))
+        provided.set(id, { plugin: manifest.name, version });
+    }
+    const problems: Array<{ plugin: string; problem: string }> = [];
+    for (const manifest of manifests) {
+      for (const id of manifest.subscribes ?? []) {
+        if (!emitted.has(id)) {
+          problems.push({
+            plugin: manifest.name,
+            problem: `subscribes to "${id}", which no installed plugin declares in roa2web.emits (misspelt, or its plugin is not installed)`,
+          });
+        }
+      }
+      for (const [id, range] of Object.entries(manifest.consumes ?? {})) {
+        const provider = provided.get(id);
+        if (!provider) {
+          problems.push({
+            plugin: manifest.name,
+            problem: `consumes "${id}" ${range}, which no installed plugin provides`,
+          });
+        } else if (!semver.satisfies(provider.version, range)) {
+          problems.push({
+            plugin: manifest.name,
+            problem: `consumes "${id}" ${range}, but plugin "${provider.plugin}" provides version ${provider.version}: calls will answer 503 until one of them is upgraded`,
+          });
+        }
+      }
+    }
+    return problems;
+  }
+
+  private warnAboutContracts(): void {
+    for (const { plugin, problem } of this.contractProblems()) {
+      this.log.warn({ plugin }, `Plugin "${plugin}" ${problem}`);
     }
   }
 
@@ -136,7 +187,7 @@ export class PluginManager {
     const folder = root.split(/[\\/]/).pop() ?? root;
     let manifest: ResolvedPluginManifest;
     try {
-      manifest = readManifest(root, this.shared.kernelVersion);
+      manifest = readManifest(root, this.kernel.cradle.kernelVersion);
       const clash = this.clashOf(manifest);
       if (clash) throw new ManifestError(root, clash, manifest.name);
     } catch (error) {
@@ -148,7 +199,7 @@ export class PluginManager {
     }
     const enabledAtStart =
       stored.get(manifest.name) ??
-      this.shared.settings.plugins.switches[envNamespace(manifest.name)] ??
+      this.kernel.cradle.settings.plugins.switches[envNamespace(manifest.name)] ??
       manifest.enabledByDefault ??
       true;
     const record: PluginRecord = {
@@ -355,7 +406,7 @@ export class PluginManager {
       const result: RescanResult = { added: [], retried: [], removed: [] };
       const stored = (await this.options.states?.load()) ?? new Map<string, boolean>();
       this.importGeneration += 1;
-      const roots = discoverPluginRoots(this.shared.settings.plugins.directories);
+      const roots = discoverPluginRoots(this.kernel.cradle.settings.plugins.directories);
       for (const record of this.list()) {
         if (record.instance || roots.includes(record.root)) continue;
         this.records.delete(record.name);
@@ -391,6 +442,7 @@ export class PluginManager {
       for (const record of toStart)
         if (record.state === "enabled") this.announce(record, "plugin.enabled");
       this.log.info(result, "Plugin folders rescanned");
+      this.warnAboutContracts();
       return result;
     });
   }
@@ -444,10 +496,10 @@ export class PluginManager {
   /** A new instance, with the plugin's settings read again from the environment. */
   private startInstance(
     manifest: ResolvedPluginManifest,
-    definition: PluginDefinition,
+    definition: PluginDefinition | PluginDefinitionV2,
   ): Promise<PluginInstance> {
-    const env = this.options.readEnvironment?.() ?? this.shared.settings.env;
-    return PluginInstance.start(manifest, definition, this.shared, env);
+    const env = this.options.readEnvironment?.() ?? this.kernel.cradle.settings.env;
+    return PluginInstance.start(manifest, definition, this.kernel, env);
   }
 
   private async verifyRoutes(instance: PluginInstance): Promise<void> {
@@ -459,7 +511,9 @@ export class PluginManager {
   }
 
   /** Imports the plugin's entry once; later reloads reuse the definition (ES modules cannot be unloaded). */
-  private async load(manifest: ResolvedPluginManifest): Promise<PluginDefinition> {
+  private async load(
+    manifest: ResolvedPluginManifest,
+  ): Promise<PluginDefinition | PluginDefinitionV2> {
     let module: { default?: unknown };
     const url = pathToFileURL(`${manifest.root}/${manifest.entry}`);
     // A module that failed to import stays failed under its URL: after a rescan, import
@@ -489,11 +543,10 @@ export class PluginManager {
   }
 
   private announce(record: PluginRecord, event: "plugin.enabled" | "plugin.disabled"): void {
-    if (record.manifest)
-      this.shared.events.emit("kernel", event, {
-        name: record.name,
-        version: record.manifest.version,
-      });
+    if (!record.manifest) return;
+    const payload = { name: record.name, version: record.manifest.version };
+    this.kernel.cradle.events.emit("kernel", event, payload);
+    this.kernel.cradle.events.emit("kernel", `kernel.${event}`, payload);
   }
 
   private require(name: string): PluginRecord {

@@ -14,15 +14,22 @@ import {
 } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { type EventBus, envNamespace, type ServiceRegistry } from "@roa2web/plugin-sdk";
+import {
+  type EventBus,
+  type EventMeta,
+  type EventRef,
+  envNamespace,
+  type ServiceFactory,
+  type ServiceHandle,
+  type ServiceRef,
+  type ServiceRegistry,
+} from "@roa2web/plugin-sdk";
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from "fastify";
 import { pino } from "pino";
 import type { DataSource } from "typeorm";
 import { loadConfig } from "../config/load-config.js";
 import { createKernel, type Kernel } from "../kernel.js";
-import type { EventHub } from "../plugins/event-hub.js";
 import type { PluginRecord } from "../plugins/plugin-manager.js";
-import type { ServiceDirectory } from "../plugins/service-registry.js";
 
 export interface StartTestKernelOptions {
   /**
@@ -96,10 +103,22 @@ export interface TestKernel {
   plugin(pluginName: string): PluginRecord;
   /** The running plugin's own database (migrated), as its `ctx.database()` returns it. */
   database(pluginName: string): DataSource;
-  /** Look up (or provide stand-ins for) services, as a plugin named "test" would. */
+  /** Look up (or provide stand-ins for) services, as a plugin named "test" would (contract v1). */
   services: ServiceRegistry;
-  /** Subscribe to (or emit) events, as a plugin named "test" would. */
+  /** Subscribe to (or emit) events, as a plugin named "test" would (contract v1). */
   events: EventBus;
+  /**
+   * A stand-in provider for another plugin's service while the test runs (the real
+   * provider need not be installed); the factory gets the caller the kernel built.
+   * Returns a function that withdraws it.
+   */
+  provide<T>(ref: ServiceRef<T, "plugin">, factory: ServiceFactory<T>): () => void;
+  /** A plugin's service as a consumer named "test" holds it: `.for(user)`, `.asSystem(reason)`. */
+  service<T>(ref: ServiceRef<T, "plugin">): ServiceHandle<T>;
+  /** Emits an event as if the plugin `as` (default: the event id's first part) sent it. */
+  emit<P>(ref: EventRef<P>, payload: P, options?: { as?: string }): void;
+  /** Subscribes as "test" until the kernel closes (or the returned function is called). */
+  on<P>(ref: EventRef<P>, handler: (payload: P, meta: EventMeta) => void): () => void;
   /** Stops the kernel and deletes the temporary folder. */
   close(): Promise<void>;
 }
@@ -214,8 +233,11 @@ function wrap(kernel: Kernel, temp: string, dataDir: string): TestKernel {
     if (!active) throw new Error("startTestKernel: the kernel serves no route generation");
     return active;
   };
-  const services = kernel.container.resolve<ServiceDirectory>("services").scoped("test");
-  const events = kernel.container.resolve<EventHub>("events").scoped("test");
+  const directory = kernel.container.cradle.services;
+  const hub = kernel.container.cradle.events;
+  const services = directory.scoped("test");
+  const events = hub.scoped("test");
+  const undo = new Set<() => void>();
   let usersMade = 0;
   let closing: Promise<void> | undefined;
 
@@ -285,10 +307,28 @@ function wrap(kernel: Kernel, temp: string, dataDir: string): TestKernel {
     },
     services,
     events,
+    provide(ref, factory) {
+      directory.provideFactory("test", ref.id, ref.version, factory as ServiceFactory<unknown>);
+      const withdraw = () => directory.withdraw("test", ref.id, factory);
+      undo.add(withdraw);
+      return withdraw;
+    },
+    service(ref) {
+      return directory.handle("test", ref, `^${ref.version}`);
+    },
+    emit(ref, payload, options = {}) {
+      hub.emit(options.as ?? ref.id.split(".")[0] ?? "test", ref.id, payload);
+    },
+    on(ref, handler) {
+      const unsubscribe = hub.subscribe("test", ref.id, handler as never);
+      undo.add(unsubscribe);
+      return unsubscribe;
+    },
     close() {
       closing ??= (async () => {
         services.dispose();
         events.dispose();
+        for (const step of undo) step();
         try {
           await kernel.stop();
         } finally {

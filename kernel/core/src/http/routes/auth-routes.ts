@@ -18,8 +18,8 @@ import { parseCookie, stringifySetCookie } from "cookie";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { TokenPair } from "../../auth/auth-service.js";
 import type { LoginAttempt } from "../../auth/login-throttle.js";
+import type { KernelCradle } from "../../kernel-cradle.js";
 import { bearerTokenOf } from "../access-control.js";
-import type { HttpDependencies } from "../http-dependencies.js";
 import { clientAddressKey } from "../trust-proxy.js";
 import { visibleCompanies } from "./companies-routes.js";
 import { companySchema, errorsAnswered } from "./schemas.js";
@@ -100,8 +100,8 @@ function clearRefreshCookie(request: FastifyRequest, reply: FastifyReply): void 
   );
 }
 
-export async function authRoutes(app: FastifyInstance, deps: HttpDependencies): Promise<void> {
-  const { auth } = deps;
+export async function authRoutes(app: FastifyInstance, kernel: KernelCradle): Promise<void> {
+  const { auth } = kernel;
 
   app.post<{ Body: { username: string; password: string; refresh_token_in_body?: boolean } }>(
     "/api/auth/login",
@@ -136,7 +136,7 @@ export async function authRoutes(app: FastifyInstance, deps: HttpDependencies): 
       let attempt: LoginAttempt;
       try {
         // request.ip: the client as the trusted proxies (TRUST_PROXY) tell it, else the peer.
-        attempt = await deps.loginThrottle.begin(clientAddressKey(request.ip), username);
+        attempt = await kernel.loginThrottle.begin(clientAddressKey(request.ip), username);
       } catch (error) {
         if (error instanceof TooManyRequestsError) {
           reply.header("retry-after", String(error.details?.retry_after_seconds ?? 1));
@@ -198,7 +198,7 @@ export async function authRoutes(app: FastifyInstance, deps: HttpDependencies): 
       const token = refreshTokenOf(request);
       if (token) await auth.logout(token);
       const bearer = bearerTokenOf(request);
-      if (bearer) await deps.accessTokens.revoke(bearer);
+      if (bearer) await kernel.accessTokens.revoke(bearer);
       clearRefreshCookie(request, reply);
       return reply.status(204).send();
     },
@@ -238,7 +238,7 @@ export async function authRoutes(app: FastifyInstance, deps: HttpDependencies): 
       return {
         user: { id: user.id, username: user.username, display_name: user.displayName },
         permissions: user.permissions,
-        companies: await visibleCompanies(deps, user),
+        companies: await visibleCompanies(kernel, user),
       };
     },
   );

@@ -2,7 +2,7 @@
 
 import { type AuthUser, canSeeCompany, ForbiddenError, NotFoundError } from "@roa2web/plugin-sdk";
 import type { FastifyInstance } from "fastify";
-import type { HttpDependencies } from "../http-dependencies.js";
+import type { KernelCradle } from "../../kernel-cradle.js";
 import { companySchema, errorsAnswered } from "./schemas.js";
 
 interface CompanyRow {
@@ -15,10 +15,10 @@ interface CompanyRow {
 }
 
 export async function visibleCompanies(
-  deps: HttpDependencies,
+  kernel: KernelCradle,
   user: AuthUser,
 ): Promise<CompanyRow[]> {
-  const rows = await deps.erp.query<CompanyRow>(
+  const rows = await kernel.erp.query<CompanyRow>(
     "SELECT id, code, name, tax_id, currency FROM companies ORDER BY name",
   );
   return rows
@@ -26,7 +26,7 @@ export async function visibleCompanies(
     .map((row) => ({ ...row, id: Number(row.id) }));
 }
 
-export async function companiesRoutes(app: FastifyInstance, deps: HttpDependencies): Promise<void> {
+export async function companiesRoutes(app: FastifyInstance, kernel: KernelCradle): Promise<void> {
   app.get(
     "/api/companies",
     {
@@ -40,7 +40,7 @@ export async function companiesRoutes(app: FastifyInstance, deps: HttpDependenci
       },
     },
     // biome-ignore lint/style/noNonNullAssertion: the access hook guarantees a user here
-    async (request) => ({ items: await visibleCompanies(deps, request.user!) }),
+    async (request) => ({ items: await visibleCompanies(kernel, request.user!) }),
   );
 
   app.get<{ Querystring: { company: number } }>(
@@ -100,12 +100,12 @@ export async function companiesRoutes(app: FastifyInstance, deps: HttpDependenci
           details: { company: companyId },
         });
       }
-      const rows = await deps.erp.query<{ year: number; month: number; closed: number }>(
+      const rows = await kernel.erp.query<{ year: number; month: number; closed: number }>(
         "SELECT year, month, closed FROM periods WHERE company_id = :company ORDER BY year DESC, month DESC",
         { company: companyId },
       );
       if (rows.length === 0) {
-        const exists = await deps.erp.queryOne("SELECT id FROM companies WHERE id = :company", {
+        const exists = await kernel.erp.queryOne("SELECT id FROM companies WHERE id = :company", {
           company: companyId,
         });
         if (!exists) throw new NotFoundError(`No company with id ${companyId}`);

@@ -13,8 +13,8 @@ import {
   UnauthorizedError,
 } from "@roa2web/plugin-sdk";
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { KernelCradle } from "../../kernel-cradle.js";
 import { bearerTokenOf } from "../access-control.js";
-import type { HttpDependencies } from "../http-dependencies.js";
 import { ADMIN_PERMISSION } from "./plugin-admin-routes.js";
 
 const PLUGIN_HEALTH_TIMEOUT_MS = 300;
@@ -40,7 +40,7 @@ async function boundedHealth(check: () => Promise<HealthStatus>): Promise<Health
 }
 
 /** Details are for administrators only: 401 without a valid token, 403 without the permission. */
-function requireAdministrator(request: FastifyRequest, deps: HttpDependencies): void {
+function requireAdministrator(request: FastifyRequest, kernel: KernelCradle): void {
   const token = bearerTokenOf(request);
   if (token === undefined) {
     throw new UnauthorizedError(
@@ -48,7 +48,7 @@ function requireAdministrator(request: FastifyRequest, deps: HttpDependencies): 
       { details: { reason: "missing_token" } },
     );
   }
-  const { user } = deps.accessTokens.verify(token);
+  const { user } = kernel.accessTokens.verify(token);
   if (!hasPermission(user.permissions, ADMIN_PERMISSION)) {
     throw new ForbiddenError(`Health details need the permission ${ADMIN_PERMISSION}`, {
       details: { permission: ADMIN_PERMISSION },
@@ -56,7 +56,7 @@ function requireAdministrator(request: FastifyRequest, deps: HttpDependencies): 
   }
 }
 
-export async function healthRoutes(app: FastifyInstance, deps: HttpDependencies): Promise<void> {
+export async function healthRoutes(app: FastifyInstance, kernel: KernelCradle): Promise<void> {
   const check = {
     type: "object",
     properties: {
@@ -112,11 +112,11 @@ export async function healthRoutes(app: FastifyInstance, deps: HttpDependencies)
     },
     async (request, reply) => {
       const details = request.query.details === "1" || request.query.details === "true";
-      if (details) requireAdministrator(request, deps);
-      const [kernel, plugins] = await Promise.all([
-        deps.health.run(),
+      if (details) requireAdministrator(request, kernel);
+      const [kernelHealth, plugins] = await Promise.all([
+        kernel.health.run(),
         Promise.all(
-          deps.plugins.list().map(async (record) => {
+          kernel.plugins.list().map(async (record) => {
             const base = {
               name: record.name,
               version: record.manifest?.version ?? null,
@@ -140,26 +140,26 @@ export async function healthRoutes(app: FastifyInstance, deps: HttpDependencies)
         (plugin) => plugin.status === "down" || plugin.status === "degraded",
       );
       const status =
-        kernel.status === "down"
+        kernelHealth.status === "down"
           ? "down"
-          : kernel.status === "degraded" || pluginTrouble
+          : kernelHealth.status === "degraded" || pluginTrouble
             ? "degraded"
             : "ok";
       const httpStatus = status === "down" ? 503 : 200;
       if (!details) {
         return reply.status(httpStatus).send({
           status,
-          checks: kernel.checks.map((entry) => ({ name: entry.name, status: entry.status })),
+          checks: kernelHealth.checks.map((entry) => ({ name: entry.name, status: entry.status })),
           plugins: plugins.map((plugin) => ({ name: plugin.name, status: plugin.status })),
         });
       }
       return reply.status(httpStatus).send({
         status,
-        version: deps.kernelVersion,
-        environment: deps.settings.environment,
-        uptime_seconds: Math.round((Date.now() - deps.startedAt.getTime()) / 1000),
-        generation: deps.currentGeneration(),
-        checks: kernel.checks.map(({ durationMs, ...entry }) => ({
+        version: kernel.kernelVersion,
+        environment: kernel.settings.environment,
+        uptime_seconds: Math.round((Date.now() - kernel.startedAt.getTime()) / 1000),
+        generation: kernel.currentGeneration(),
+        checks: kernelHealth.checks.map(({ durationMs, ...entry }) => ({
           ...entry,
           duration_ms: durationMs,
         })),

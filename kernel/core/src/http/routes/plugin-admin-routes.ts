@@ -5,8 +5,8 @@
 import path from "node:path";
 import { hasPermission } from "@roa2web/plugin-sdk";
 import type { FastifyInstance } from "fastify";
+import type { KernelCradle } from "../../kernel-cradle.js";
 import type { PluginRecord } from "../../plugins/plugin-manager.js";
-import type { HttpDependencies } from "../http-dependencies.js";
 import { Switchboard } from "../switchboard.js";
 import { errorsAnswered } from "./schemas.js";
 
@@ -44,6 +44,18 @@ const pluginView = {
       nullable: true,
       properties: { step: { type: "string" }, message: { type: "string" }, at: { type: "string" } },
     },
+    contract: {
+      type: "object",
+      description:
+        "What the manifest declares between plugins (ADR 0015), and what this kernel cannot satisfy",
+      properties: {
+        provides: { type: "object", additionalProperties: { type: "string" } },
+        consumes: { type: "object", additionalProperties: { type: "string" } },
+        emits: { type: "array", items: { type: "string" } },
+        subscribes: { type: "array", items: { type: "string" } },
+        problems: { type: "array", items: { type: "string" } },
+      },
+    },
   },
 } as const;
 
@@ -53,7 +65,7 @@ export function uiUrl(record: PluginRecord): string | undefined {
   return ui ? `/plugins/${record.name}/ui/${path.basename(ui.module)}` : undefined;
 }
 
-function view(record: PluginRecord, admin: boolean) {
+function view(record: PluginRecord, admin: boolean, problems: ReadonlyMap<string, string[]>) {
   const manifest = record.manifest;
   const url = uiUrl(record);
   const base = {
@@ -81,13 +93,26 @@ function view(record: PluginRecord, admin: boolean) {
     enabled_at_start: record.enabledAtStart,
     permissions: manifest?.permissions ?? {},
     failure: record.failure ?? null,
+    contract: {
+      provides: manifest?.provides ?? {},
+      consumes: manifest?.consumes ?? {},
+      emits: manifest?.emits ?? [],
+      subscribes: manifest?.subscribes ?? [],
+      problems: problems.get(record.name) ?? [],
+    },
   };
 }
 
-export async function pluginAdminRoutes(
-  app: FastifyInstance,
-  deps: HttpDependencies,
-): Promise<void> {
+/** The kernel's contract warnings, per plugin. */
+function problemsByPlugin(kernel: KernelCradle): Map<string, string[]> {
+  const byPlugin = new Map<string, string[]>();
+  for (const { plugin, problem } of kernel.plugins.contractProblems()) {
+    byPlugin.set(plugin, [...(byPlugin.get(plugin) ?? []), problem]);
+  }
+  return byPlugin;
+}
+
+export async function pluginAdminRoutes(app: FastifyInstance, kernel: KernelCradle): Promise<void> {
   app.get(
     "/api/kernel/plugins",
     {
@@ -103,8 +128,9 @@ export async function pluginAdminRoutes(
     },
     async (request) => {
       const admin = hasPermission(request.user?.permissions ?? [], ADMIN_PERMISSION);
-      const records = deps.plugins.list().filter((record) => admin || record.state === "enabled");
-      return { items: records.map((record) => view(record, admin)) };
+      const records = kernel.plugins.list().filter((record) => admin || record.state === "enabled");
+      const problems = admin ? problemsByPlugin(kernel) : new Map<string, string[]>();
+      return { items: records.map((record) => view(record, admin, problems)) };
     },
   );
 
@@ -131,9 +157,13 @@ export async function pluginAdminRoutes(
     },
     async (request) => {
       Switchboard.excludeFromDrain(request.raw);
-      const result = await deps.plugins.rescan();
+      const result = await kernel.plugins.rescan();
       request.log.info({ ...result, by: request.user?.username }, "Plugin rescan requested");
-      return { ...result, items: deps.plugins.list().map((record) => view(record, true)) };
+      const problems = problemsByPlugin(kernel);
+      return {
+        ...result,
+        items: kernel.plugins.list().map((record) => view(record, true, problems)),
+      };
     },
   );
 
@@ -142,11 +172,11 @@ export async function pluginAdminRoutes(
   // the plugin running.
   const actions = {
     enable: {
-      run: (name: string, by?: string) => deps.plugins.enable(name, by),
+      run: (name: string, by?: string) => kernel.plugins.enable(name, by),
       errors: [409, 503],
     },
-    disable: { run: (name: string, by?: string) => deps.plugins.disable(name, by), errors: [] },
-    reload: { run: (name: string) => deps.plugins.reload(name), errors: [409] },
+    disable: { run: (name: string, by?: string) => kernel.plugins.disable(name, by), errors: [] },
+    reload: { run: (name: string) => kernel.plugins.reload(name), errors: [409] },
   } as const;
   for (const [action, { run, errors }] of Object.entries(actions)) {
     app.post<{ Params: { name: string } }>(
@@ -171,7 +201,7 @@ export async function pluginAdminRoutes(
           { plugin: record.name, action, state: record.state, by: request.user?.username },
           `Plugin ${action} requested`,
         );
-        return view(record, true);
+        return view(record, true, problemsByPlugin(kernel));
       },
     );
   }

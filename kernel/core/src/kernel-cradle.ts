@@ -1,0 +1,51 @@
+/**
+ * What the kernel's root Awilix container holds, typed (ADR 0015). The kernel's own
+ * code (HTTP layer, plugin manager) reads it through `container.cradle`; plugins never
+ * see it: each plugin instance gets a scope in which only the `core.*` services it
+ * declared in `deps` are resolved, scoped to it.
+ */
+import type { ErpClient, KernelUsersService } from "@roa2web/plugin-sdk";
+import type { AwilixContainer } from "awilix";
+import type { AccessTokens } from "./auth/access-tokens.js";
+import type { AuthService } from "./auth/auth-service.js";
+import type { LoginThrottle } from "./auth/login-throttle.js";
+import type { Users } from "./auth/users.js";
+import type { TwoLevelCache } from "./cache/index.js";
+import type { KernelSettings } from "./config/settings.js";
+import type { HealthRegistry } from "./health/health-registry.js";
+import type { LoopWatch } from "./health/loop-watch.js";
+import type { createSharedRateLimitStore } from "./http/rate-limit-store.js";
+import type { KernelLogger } from "./logging/create-logger.js";
+import type { EventHub } from "./plugins/event-hub.js";
+import type { PluginManager } from "./plugins/plugin-manager.js";
+import type { ServiceDirectory } from "./plugins/service-registry.js";
+
+export interface KernelCradle {
+  settings: KernelSettings;
+  kernelVersion: string;
+  startedAt: Date;
+  /** The root logger (request loggers and plugin loggers are its children). */
+  logger: KernelLogger;
+  erp: ErpClient;
+  cache: TwoLevelCache;
+  health: HealthRegistry;
+  auth: AuthService;
+  accessTokens: AccessTokens;
+  users: Users;
+  /** Failed sign-ins per client address and per account; outlives route generations. */
+  loginThrottle: LoginThrottle;
+  rateLimitStore: ReturnType<typeof createSharedRateLimitStore>;
+  /** Names a plugin route that holds the event loop. */
+  loopWatch: LoopWatch | undefined;
+  services: ServiceDirectory;
+  events: EventHub;
+  plugins: PluginManager;
+  /** The id of the route generation serving now (for operators). */
+  currentGeneration: () => number;
+  /** `coreServices.erp`, as plugins name it. */
+  "core.erp": ErpClient;
+  /** `coreServices.users`, as plugins name it. */
+  "core.users": KernelUsersService;
+}
+
+export type KernelContainer = AwilixContainer<KernelCradle>;
