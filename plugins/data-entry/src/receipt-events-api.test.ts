@@ -5,23 +5,30 @@
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import {
+  type ReceiptApproved,
+  type ReceiptRejected,
+  type ReceiptSubmitted,
+  receiptApproved,
+  receiptRejected,
+  receiptSubmitted,
+} from "@roa2web/data-entry-contract";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   inject,
   startTestKernel,
   type TestKernel,
 } from "../../../kernel/core/test/helpers/test-kernel.js";
-import type { ReceiptDecision, ReceiptSubmitted } from "./contract.js";
 
 const packageRoot = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
 const api = "/api/data-entry";
-const EVENTS = [
-  "data-entry.receipt.submitted",
-  "data-entry.receipt.approved",
-  "data-entry.receipt.rejected",
-] as const;
+const EVENTS = [receiptSubmitted, receiptApproved, receiptRejected];
 
-type Heard = { event: (typeof EVENTS)[number]; payload: ReceiptSubmitted | ReceiptDecision };
+type Heard = {
+  event: string;
+  sender: string;
+  payload: ReceiptSubmitted & Partial<ReceiptApproved & ReceiptRejected>;
+};
 type Who = "clerk" | "approver" | "admin";
 
 let t: TestKernel;
@@ -42,9 +49,9 @@ beforeAll(async () => {
   if (t.kernel.plugins.get("data-entry")?.state !== "enabled") {
     throw new Error("data-entry did not start: build it first (pnpm --filter … build)");
   }
-  for (const event of EVENTS) {
-    t.events.on(event, (payload) => {
-      heard.push({ event, payload: payload as Heard["payload"] });
+  for (const ref of EVENTS) {
+    t.on(ref, (payload: Heard["payload"], { sender, event }) => {
+      heard.push({ event, sender, payload });
       wake?.();
     });
   }
@@ -56,6 +63,7 @@ beforeAll(async () => {
   for (const [username, permissions] of grants) {
     const created = await t.kernel.users.create({
       username,
+      displayName: `${username[0]?.toUpperCase()}${username.slice(1)} Popescu`,
       password: `${username}-pass`,
       permissions,
       companies: [1],
@@ -118,16 +126,16 @@ describe("receipt events", () => {
     const [submitted] = await hearUntil(1);
     expect(submitted).toEqual({
       event: "data-entry.receipt.submitted",
+      sender: "data-entry",
       payload: {
-        receipt_id: id,
-        company_id: 1,
-        company_name: companyName,
-        status: "PENDING",
-        date: today,
-        partner: { name: "OMV Petrom", tax_id: "RO1590082" },
-        amounts: { total: 121, vat: 21, currency: "RON", total_lei: 121, vat_lei: 21 },
-        submitted_by: { id: ids.clerk, username: "clerk" },
-        at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        receiptId: id,
+        companyId: 1,
+        companyName,
+        submittedBy: { userId: ids.clerk, name: "Clerk Popescu" },
+        documentNumber: null,
+        documentDate: today,
+        partner: "OMV Petrom",
+        amounts: { total: 121, vat: 21, currency: "RON", totalLei: 121 },
       },
     });
   });
@@ -142,38 +150,35 @@ describe("receipt events", () => {
     await move("approver", rejected, "reject", { reason: "  Wrong date " });
     const [approval, rejection] = await hearUntil(2);
     expect(approval?.event).toBe("data-entry.receipt.approved");
-    expect(approval?.payload).toMatchObject({
-      receipt_id: approved,
-      company_name: companyName,
-      status: "APPROVED",
-      submitted_by: { id: ids.clerk, username: "clerk" },
-      decided_by: { id: ids.approver, username: "approver" },
-      rejection_reason: null,
-      amounts: { total: 121, total_lei: 121 },
+    expect(approval?.payload).toEqual({
+      receiptId: approved,
+      companyId: 1,
+      companyName,
+      // The history keeps the user name; the display name is only known while they act.
+      submittedBy: { userId: ids.clerk, name: "clerk" },
+      decidedBy: { userId: ids.approver, name: "Approver Popescu" },
+      documentNumber: null,
+      documentDate: today,
+      partner: "OMV Petrom",
+      amounts: { total: 121, vat: 21, currency: "RON", totalLei: 121 },
     });
     expect(rejection?.event).toBe("data-entry.receipt.rejected");
     expect(rejection?.payload).toMatchObject({
-      receipt_id: rejected,
-      status: "REJECTED",
-      partner: { name: "Lukoil", tax_id: null },
-      submitted_by: { id: ids.clerk, username: "clerk" },
-      decided_by: { id: ids.approver, username: "approver" },
-      rejection_reason: "Wrong date",
+      receiptId: rejected,
+      partner: "Lukoil",
+      submittedBy: { userId: ids.clerk, name: "clerk" },
+      decidedBy: { userId: ids.approver, name: "Approver Popescu" },
+      reason: "Wrong date",
     });
   });
 
-  it("gives a foreign-currency receipt's amounts in lei at the rate its entries used", async () => {
-    // A weekday two months back: inside the demo ERP's rates, in an open or closed
-    // period alike (only approving cares).
+  it("gives a foreign-currency receipt's total in lei at the rate its entries used", async () => {
+    // A Thursday two months back: inside the demo ERP's rates.
     const day = new Date();
     day.setUTCDate(day.getUTCDate() - 60);
     day.setUTCDate(day.getUTCDate() - ((day.getUTCDay() + 3) % 7));
-    const id = await draft({
-      date: day.toISOString().slice(0, 10),
-      currency: "EUR",
-      total: 15.69,
-      vat: 0.62,
-    });
+    const date = day.toISOString().slice(0, 10);
+    const id = await draft({ date, currency: "EUR", total: 15.69, vat: 0.62 });
     const { exchange } = (await call("clerk", `/receipts/${id}`, undefined, "GET")).json();
     expect(exchange.total_ron).toBeGreaterThan(15.69);
     await move("clerk", id, "submit");
@@ -182,8 +187,7 @@ describe("receipt events", () => {
       total: 15.69,
       vat: 0.62,
       currency: "EUR",
-      total_lei: exchange.total_ron,
-      vat_lei: exchange.vat_ron,
+      totalLei: exchange.total_ron,
     });
   });
 
@@ -213,7 +217,7 @@ describe("receipt events", () => {
     // Refused by the ERP's closed period (the demo ERP closes all but its last two months).
     const closed = await draft({ date: "2025-01-20" });
     await move("clerk", closed, "submit");
-    expect((await hearUntil(1))[0]?.payload.receipt_id).toBe(closed);
+    expect((await hearUntil(1))[0]?.payload.receiptId).toBe(closed);
     await move("approver", closed, "approve", undefined, 409);
     // Reopening a rejected receipt is a move, but nobody needs telling.
     await move("approver", closed, "reject", { reason: "Closed month" });
@@ -223,7 +227,7 @@ describe("receipt events", () => {
     await move("approver", pending, "approve");
     expect((await hearUntil(1))[0]).toMatchObject({
       event: "data-entry.receipt.approved",
-      payload: { receipt_id: pending },
+      payload: { receiptId: pending },
     });
     expect(heard).toEqual([]);
   });
@@ -240,7 +244,7 @@ describe("receipt events", () => {
     const barrier = await draft();
     await move("clerk", barrier, "submit");
     const events = await hearUntil(2);
-    expect(events.map(({ event, payload }) => [event, payload.receipt_id])).toEqual([
+    expect(events.map(({ event, payload }) => [event, payload.receiptId])).toEqual([
       ["data-entry.receipt.approved", id],
       ["data-entry.receipt.submitted", barrier],
     ]);

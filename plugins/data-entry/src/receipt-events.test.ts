@@ -33,22 +33,22 @@ function moved(change: Partial<Receipt>, submittedBy: MovedReceipt["submittedBy"
   };
 }
 
-const approver = { id: 9, username: "boss" };
+const clerk = { id: 3, username: "clerk", displayName: "Ana Clerk" };
+const boss = { id: 9, username: "boss", displayName: "" };
 
 describe("receiptAnnouncement", () => {
-  it("converts the amounts to lei at the rate the entries used (per 100 for HUF)", () => {
+  it("gives the total in lei at the rate the entries used (per 100 for HUF)", () => {
     const eur = receiptAnnouncement(
       "submit",
       moved({}, { id: 3, username: "clerk" }),
-      approver,
+      clerk,
       "Alfa",
     );
     expect(eur?.payload.amounts).toEqual({
       total: 15.69,
       vat: 0.62,
       currency: "EUR",
-      total_lei: 78.03,
-      vat_lei: 3.08,
+      totalLei: 78.03,
     });
     const huf = receiptAnnouncement(
       "submit",
@@ -56,63 +56,73 @@ describe("receiptAnnouncement", () => {
         { currency: "HUF", total: 12990, vat: 2762, exchangeRate: 1.2912, rateMultiplier: 100 },
         { id: 3, username: "clerk" },
       ),
-      approver,
+      clerk,
       null,
     );
-    expect(huf?.payload.amounts).toMatchObject({ total_lei: 167.73, vat_lei: 35.66 });
+    expect(huf?.payload.amounts.totalLei).toBe(167.73);
   });
 
-  it("leaves the lei amounts null while no rate is recorded, and passes lei through", () => {
+  it("leaves the total in lei null while no rate is recorded, and passes lei through", () => {
     const unrated = moved({ exchangeRate: null, rateMultiplier: null, rateDate: null }, null);
-    expect(receiptAnnouncement("submit", unrated, approver, null)?.payload.amounts).toMatchObject({
-      total_lei: null,
-      vat_lei: null,
-    });
+    expect(
+      receiptAnnouncement("submit", unrated, clerk, null)?.payload.amounts.totalLei,
+    ).toBeNull();
     const lei = moved({ currency: "RON", exchangeRate: null, rateMultiplier: null }, null);
-    expect(receiptAnnouncement("submit", lei, approver, null)?.payload.amounts).toMatchObject({
-      total_lei: 15.69,
-      vat_lei: 0.62,
-    });
+    expect(receiptAnnouncement("submit", lei, clerk, null)?.payload.amounts.totalLei).toBe(15.69);
   });
 
-  it("names the decider and the reason on a rejection; the submitter as recorded", () => {
-    const rejected = receiptAnnouncement(
-      "reject",
-      moved(
-        { status: "REJECTED", rejectionReason: "Blurry", taxId: "" },
-        { id: null, username: "old-clerk" },
-      ),
-      approver,
+  it("names the submitter on a submission by the user acting, with their display name", () => {
+    const submitted = receiptAnnouncement(
+      "submit",
+      moved({}, { id: 3, username: "clerk" }),
+      clerk,
       "Alfa",
     );
-    expect(rejected).toEqual({
-      event: "data-entry.receipt.rejected",
+    expect(submitted).toEqual({
+      kind: "submitted",
       payload: {
-        receipt_id: 7,
-        company_id: 2,
-        company_name: "Alfa",
-        status: "REJECTED",
-        date: "2026-02-26",
-        partner: { name: "Aral", tax_id: null },
-        amounts: expect.any(Object),
-        submitted_by: { id: null, username: "old-clerk" },
-        decided_by: { id: 9, username: "boss" },
-        rejection_reason: "Blurry",
-        at: "2026-03-02T10:00:00.000Z",
+        receiptId: 7,
+        companyId: 2,
+        companyName: "Alfa",
+        submittedBy: { userId: 3, name: "Ana Clerk" },
+        documentNumber: null,
+        documentDate: "2026-02-26",
+        partner: "Aral",
+        amounts: { total: 15.69, vat: 0.62, currency: "EUR", totalLei: 78.03 },
       },
+    });
+  });
+
+  it("names the decider and the reason on a rejection; the submitter as the history recorded them", () => {
+    const rejected = receiptAnnouncement(
+      "reject",
+      moved({ status: "REJECTED", rejectionReason: "Blurry" }, { id: null, username: "old-clerk" }),
+      boss,
+      "Alfa",
+    );
+    expect(rejected?.kind).toBe("rejected");
+    expect(rejected?.payload).toMatchObject({
+      submittedBy: { userId: null, name: "old-clerk" },
+      // No display name: the user name.
+      decidedBy: { userId: 9, name: "boss" },
+      reason: "Blurry",
     });
     const approved = receiptAnnouncement(
       "approve",
       moved({ status: "APPROVED" }, { id: 3, username: "clerk" }),
-      approver,
+      boss,
       "Alfa",
     );
-    expect(approved?.event).toBe("data-entry.receipt.approved");
-    expect(approved?.payload).toMatchObject({ rejection_reason: null, decided_by: approver });
+    expect(approved?.kind).toBe("approved");
+    expect(approved?.payload).toMatchObject({
+      submittedBy: { userId: 3, name: "clerk" },
+      decidedBy: { userId: 9, name: "boss" },
+    });
+    expect(approved?.payload).not.toHaveProperty("reason");
   });
 
   it("announces nothing on reopening", () => {
     const reopened = moved({ status: "DRAFT" }, { id: 3, username: "clerk" });
-    expect(receiptAnnouncement("reopen", reopened, approver, "Alfa")).toBeNull();
+    expect(receiptAnnouncement("reopen", reopened, clerk, "Alfa")).toBeNull();
   });
 });

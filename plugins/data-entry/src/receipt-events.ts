@@ -1,99 +1,126 @@
 /**
  * The receipt events: what a move along the workflow tells other plugins (the Telegram
  * bot tells approvers and submitters, reports drops a company's cached figures). Built
- * from the receipt as the move committed it and published only after the commit, once
- * per move; a refused or failed move publishes nothing.
+ * from the receipt as the move committed it and emitted only after the commit, once
+ * per move; a refused or failed move emits nothing.
  */
-import type { ErpClient, Logger } from "@roa2web/plugin-sdk";
-import type { ReceiptActor, ReceiptDecision, ReceiptEvent, ReceiptSubmitted } from "./contract.js";
+import {
+  type ReceiptApproved,
+  type ReceiptEvent,
+  type ReceiptPerson,
+  type ReceiptRejected,
+  type ReceiptSubmitted,
+  receiptApproved,
+  receiptRejected,
+  receiptSubmitted,
+} from "@roa2web/data-entry-contract";
+import type { AuthUser, ErpClient, Logger, PluginEvents } from "@roa2web/plugin-sdk";
 import { BOOKS_CURRENCY } from "./currencies.js";
 import type { Receipt } from "./entities.js";
 import { toLei } from "./exchange-rates.js";
-import type { MovedReceipt, Mover } from "./receipts-store.js";
+import type { MovedReceipt } from "./receipts-store.js";
 import type { WorkflowAction } from "./workflow.js";
 
-export const RECEIPT_SUBMITTED = "data-entry.receipt.submitted";
-export const RECEIPT_APPROVED = "data-entry.receipt.approved";
-export const RECEIPT_REJECTED = "data-entry.receipt.rejected";
-
-/** One event to publish: its name and its payload, typed together. */
+/** One event to emit: which one and its payload, typed together. */
 export type ReceiptAnnouncement =
-  | { event: typeof RECEIPT_SUBMITTED; payload: ReceiptSubmitted }
-  | { event: typeof RECEIPT_APPROVED | typeof RECEIPT_REJECTED; payload: ReceiptDecision };
+  | { kind: "submitted"; payload: ReceiptSubmitted }
+  | { kind: "approved"; payload: ReceiptApproved }
+  | { kind: "rejected"; payload: ReceiptRejected };
 
-/** Hands an event to the kernel's event bus (the plugin wires it at start). */
-export type PublishReceiptEvent = (announcement: ReceiptAnnouncement) => void;
+/** Who acts now: as the request's user carries them. */
+export type Decider = Pick<AuthUser, "id" | "username" | "displayName">;
 
-/** The amounts in lei: as they are for a receipt in lei, else at the rate its entries used. */
-function amountsOf(receipt: Receipt): ReceiptEvent["amounts"] {
-  const { total, vat, currency, exchangeRate: rate, rateMultiplier: multiplier } = receipt;
-  let lei: (amount: number | null) => number | null = () => null;
-  if (currency === BOOKS_CURRENCY) lei = (amount) => amount;
-  else if (rate !== null && multiplier !== null) {
-    lei = (amount) => (amount === null ? null : toLei(amount, { rate, multiplier }));
-  }
-  return { total, vat, currency, total_lei: lei(total), vat_lei: lei(vat) };
+function personOf(user: Decider): ReceiptPerson {
+  return { userId: user.id, name: user.displayName || user.username };
+}
+
+/** The total in lei: as it is for a receipt in lei, else at the rate its entries used. */
+function totalInLei(receipt: Receipt, total: number): number | null {
+  const { currency, exchangeRate: rate, rateMultiplier: multiplier } = receipt;
+  if (currency === BOOKS_CURRENCY) return total;
+  return rate !== null && multiplier !== null ? toLei(total, { rate, multiplier }) : null;
 }
 
 /**
  * The event a move announces, or null for a move that announces none (reopen). Pure:
- * `companyName` is read by the caller, `moved` is what the store's transaction returned.
+ * `companyName` is read by the caller, `moved` is what the store's transaction returned,
+ * `actor` the user who made the move.
  */
 export function receiptAnnouncement(
   action: WorkflowAction,
   moved: MovedReceipt,
-  decider: Mover,
+  actor: Decider,
   companyName: string | null,
 ): ReceiptAnnouncement | null {
-  const { receipt } = moved;
   if (action === "reopen") return null;
-  const base = {
-    receipt_id: receipt.id,
-    company_id: receipt.companyId,
-    company_name: companyName,
-    date: receipt.date,
-    partner: { name: receipt.merchant, tax_id: receipt.taxId === "" ? null : receipt.taxId },
-    amounts: amountsOf(receipt),
-    // Every PENDING receipt went through submit, which records its mover; the creator
-    // stands in only for history that lost that line.
-    submitted_by: moved.submittedBy ?? ({ id: null, username: receipt.createdBy } as ReceiptActor),
-    at: receipt.updatedAt.toISOString(),
-  };
-  if (action === "submit") {
-    return { event: RECEIPT_SUBMITTED, payload: { ...base, status: "PENDING" } };
+  const { receipt } = moved;
+  const { total, currency } = receipt;
+  // Submit refuses a receipt without them (missingFields), and a PENDING one is frozen.
+  if (total === null || currency === null) {
+    throw new Error(`Receipt ${receipt.id} moved on without a total or a currency`);
   }
-  const decided_by: ReceiptActor = { id: decider.id, username: decider.username };
+  const submitter: ReceiptPerson =
+    action === "submit"
+      ? personOf(actor)
+      : // Every PENDING receipt went through submit, which records its mover; the
+        // creator stands in only for a history that lost that line.
+        {
+          userId: moved.submittedBy?.id ?? null,
+          name: moved.submittedBy?.username ?? receipt.createdBy,
+        };
+  const event: ReceiptEvent = {
+    receiptId: receipt.id,
+    companyId: receipt.companyId,
+    companyName,
+    submittedBy: submitter,
+    documentNumber: null,
+    documentDate: receipt.date,
+    partner: receipt.merchant,
+    amounts: { total, vat: receipt.vat, currency, totalLei: totalInLei(receipt, total) },
+  };
+  if (action === "submit") return { kind: "submitted", payload: event };
   if (action === "approve") {
-    return {
-      event: RECEIPT_APPROVED,
-      payload: { ...base, status: "APPROVED", decided_by, rejection_reason: null },
-    };
+    return { kind: "approved", payload: { ...event, decidedBy: personOf(actor) } };
   }
   return {
-    event: RECEIPT_REJECTED,
-    payload: { ...base, status: "REJECTED", decided_by, rejection_reason: receipt.rejectionReason },
+    kind: "rejected",
+    payload: { ...event, decidedBy: personOf(actor), reason: receipt.rejectionReason ?? "" },
   };
 }
 
 type CompanyRow = { name: unknown };
 
-/** Publishes a committed move's event; never throws (the move stands either way). */
+/** Emits a committed move's event; never throws (the move stands either way). */
 export class ReceiptEvents {
-  constructor(
-    private readonly deps: { publish: PublishReceiptEvent; erp: ErpClient; logger: Logger },
-  ) {}
+  constructor(private readonly deps: { events: PluginEvents; erp: ErpClient; logger: Logger }) {}
 
-  async announce(action: WorkflowAction, moved: MovedReceipt, decider: Mover): Promise<void> {
+  async announce(action: WorkflowAction, moved: MovedReceipt, actor: Decider): Promise<void> {
     if (action === "reopen") return;
     try {
       const companyName = await this.companyName(moved.receipt.companyId);
-      const announcement = receiptAnnouncement(action, moved, decider, companyName);
-      if (announcement) this.deps.publish(announcement);
+      const announcement = receiptAnnouncement(action, moved, actor, companyName);
+      if (announcement) this.emit(announcement);
     } catch (error) {
       this.deps.logger.error(
         { err: error, receiptId: moved.receipt.id, action },
-        "Could not publish the receipt event",
+        "Could not emit the receipt event",
       );
+    }
+  }
+
+  private emit(announcement: ReceiptAnnouncement): void {
+    const { events } = this.deps;
+    // One branch per reference, so each payload is checked against its own type.
+    switch (announcement.kind) {
+      case "submitted":
+        events.emit(receiptSubmitted, announcement.payload);
+        return;
+      case "approved":
+        events.emit(receiptApproved, announcement.payload);
+        return;
+      case "rejected":
+        events.emit(receiptRejected, announcement.payload);
+        return;
     }
   }
 

@@ -1,7 +1,7 @@
 /** The plugin's database, through TypeORM: the only code that runs its queries. */
 
 import type { PageWindow } from "@roa2web/plugin-sdk";
-import { ConflictError, type PluginContext } from "@roa2web/plugin-sdk";
+import { ConflictError } from "@roa2web/plugin-sdk";
 import { Brackets, type DataSource, type EntityManager } from "typeorm";
 import {
   type Attachment,
@@ -67,10 +67,6 @@ export class ReceiptsStore {
     const run = this.#writes.then(() => this.dataSource.transaction(work));
     this.#writes = run.catch(() => {});
     return run;
-  }
-
-  static of(context: PluginContext): ReceiptsStore {
-    return new ReceiptsStore(context.database());
   }
 
   /**

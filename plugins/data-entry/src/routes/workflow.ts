@@ -19,9 +19,10 @@ import {
   TransitionNotAllowedError,
   UnbalancedEntriesError,
 } from "../errors.js";
+import type { plugin } from "../plugin.js";
 import { missingFields } from "../receipt-rules.js";
 import { transitionRouteSchema } from "../schemas.js";
-import { closedPeriodOf, servicesOf, visibleReceipt } from "../services.js";
+import { closedPeriodOf, visibleReceipt } from "../services.js";
 import { toReceiptView } from "../views.js";
 import {
   allowedTransitions,
@@ -40,8 +41,8 @@ const SUMMARIES: Record<WorkflowAction, string> = {
   reopen: "Take a REJECTED receipt back to DRAFT to correct it",
 };
 
-export default defineRoutes(async (app, { plugin }) => {
-  const { settings, store, rates, receiptEvents } = servicesOf(plugin);
+export default defineRoutes<typeof plugin>(async (app, { deps, state }) => {
+  const { settings, store, rates, receiptEvents } = state;
 
   /** A receipt not in lei is submitted only with entries proposed at its date's BNR rate. */
   async function assertBookedInLei(receipt: Receipt): Promise<void> {
@@ -92,7 +93,7 @@ export default defineRoutes(async (app, { plugin }) => {
         // Approving books the receipt: not into a month the ERP has closed. Submitting
         // is still allowed (the page warns), so an approver can decide the date with the clerk.
         if (action === "approve" && receipt.date) {
-          const closed = await closedPeriodOf(plugin.erp, receipt.companyId, receipt.date);
+          const closed = await closedPeriodOf(deps.erp, receipt.companyId, receipt.date);
           if (closed) throw new PeriodClosedError(receipt.id, closed);
         }
         const mover = { id: user.id, username: user.username };
@@ -105,12 +106,12 @@ export default defineRoutes(async (app, { plugin }) => {
             throw new UnbalancedEntriesError(balance.debit, balance.credit, balance.lines);
           }
         });
-        plugin.logger.info(
+        deps.logger.info(
           { reqId: request.id, receiptId: receipt.id, from: transition.from, to: transition.to },
           "Receipt moved",
         );
         // Committed: only now may other plugins hear of it.
-        await receiptEvents.announce(action, moved, mover);
+        await receiptEvents.announce(action, moved, user);
         return toReceiptView(moved.receipt);
       },
     );
