@@ -131,6 +131,9 @@ describe("pnpm start's build step", { timeout: 120_000 }, () => {
   it("knows this repository's packages, in an order that builds", () => {
     const names = workspacePackages(repoRoot).map((entry: { name: string }) => entry.name);
     expect(names.indexOf("@roa2web/plugin-sdk")).toBeLessThan(names.indexOf("@roa2web/kernel"));
+    // The kernel loads the demo ERP by name at run time: it must be built first.
+    expect(names.indexOf("@roa2web/plugin-sdk")).toBeLessThan(names.indexOf("@roa2web/demo-erp"));
+    expect(names.indexOf("@roa2web/demo-erp")).toBeLessThan(names.indexOf("@roa2web/kernel"));
     expect(names.indexOf("@roa2web/ui-shell")).toBeLessThan(
       names.indexOf("@roa2web/plugin-reports"),
     );
@@ -141,6 +144,6 @@ describe("pnpm start's build step", { timeout: 120_000 }, () => {
     expect(names).toEqual(
       expect.arrayContaining(["@roa2web/reports-contract", "@roa2web/data-entry-contract"]),
     );
-    expect(names).toHaveLength(9);
+    expect(names).toHaveLength(10);
   });
 });

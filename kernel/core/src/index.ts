@@ -6,8 +6,6 @@
 export { findProjectRoot, type LoadConfigOptions, loadConfig } from "./config/load-config.js";
 export { ConfigError } from "./config/parse.js";
 export type { Environment, KernelSettings } from "./config/settings.js";
-export { ensureDemoErp } from "./erp/create-erp.js";
-export { type DemoErpOptions, generateDemoErp } from "./erp/demo/generate.js";
 export { createKernel, type Kernel, type KernelOptions } from "./kernel.js";
 export type { PluginRecord, PluginState } from "./plugins/plugin-manager.js";
 export { KERNEL_VERSION } from "./version.js";

@@ -38,6 +38,13 @@ async function main(): Promise<void> {
   try {
     kernel = await createKernel(settings);
   } catch (error) {
+    // The ERP adapter's own settings are checked as it opens: reported like the kernel's.
+    if (error instanceof ConfigError) {
+      process.stderr.write(
+        `roa2web cannot start.\n${error.message}\nSee .env.example for every setting.\n`,
+      );
+      process.exit(78); // EX_CONFIG
+    }
     if (error instanceof StorageNotWritableError) {
       // A setting or a volume to fix, like a configuration error: the same exit code.
       process.stderr.write(`roa2web cannot start.\n${error.message}\n`);

@@ -12,7 +12,12 @@ import "../components/roa-data-table.js";
 import "../components/roa-table-scroll.js";
 import "../components/roa-selectors.js";
 
-export type { PropertyValues, TemplateResult } from "lit";
+export type {
+  PropertyValues,
+  ReactiveController,
+  ReactiveControllerHost,
+  TemplateResult,
+} from "lit";
 export { css, html, LitElement, nothing, svg, unsafeCSS } from "lit";
 export { classMap } from "lit/directives/class-map.js";
 export { ifDefined } from "lit/directives/if-defined.js";
@@ -23,8 +28,13 @@ export type { Column, SortChange } from "../components/roa-data-table.js";
 export type { ToastKind } from "../components/roa-toast.js";
 export { toast, toastError } from "../components/roa-toast.js";
 export { ApiError } from "../core/api-error.js";
-export type { DescribeOptions, ErrorDescription } from "../core/describe-error.js";
-export { describeError, errorDetailLine } from "../core/describe-error.js";
+export type {
+  DescribeOptions,
+  ErrorDescription,
+  FieldErrorDescription,
+} from "../core/describe-error.js";
+export { describeError, describeFieldError, errorDetailLine } from "../core/describe-error.js";
+export { FollowLocale } from "../core/follow-locale.js";
 export {
   formatDate,
   formatDateTime,
@@ -36,7 +46,14 @@ export {
 export type { Query, RequestOptions } from "../core/http.js";
 export { api, readEvents, withQuery } from "../core/http.js";
 export type { Locale } from "../core/i18n.js";
-export { locale, localeTag, onLocaleChange, registerMessages, t } from "../core/i18n.js";
+export {
+  locale,
+  localeTag,
+  onLocaleChange,
+  pluralCategory,
+  registerMessages,
+  t,
+} from "../core/i18n.js";
 export { announcePageTitle } from "../core/page-title.js";
 export { currentQuery, navigate, PluginElement, setQuery } from "../core/plugin-element.js";
 export type { Company, CurrentUser, PluginInfo } from "../core/shell-state.js";

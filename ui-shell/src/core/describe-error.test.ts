@@ -2,7 +2,13 @@ import * as sdk from "@roa2web/plugin-sdk";
 import { describe, expect, it } from "vitest";
 import { errorMessages } from "../i18n/error-messages.js";
 import { ApiError, retryAfterSeconds } from "./api-error.js";
-import { describeError, errorDetailLine, formatBytes, formatWait } from "./describe-error.js";
+import {
+  describeError,
+  describeFieldError,
+  errorDetailLine,
+  formatBytes,
+  formatWait,
+} from "./describe-error.js";
 import { registerMessages } from "./i18n.js";
 
 /** Every error class the SDK exports (they carry a static `code` and `statusCode`). */
@@ -235,5 +241,95 @@ describe("describeError: fallbacks", () => {
       status: 0,
     });
     expect(describeError(undefined, "ro").detail).toBeUndefined();
+  });
+});
+
+describe("describeError: failures reported inside an answer", () => {
+  registerMessages({
+    ro: { "ocrtest.error.OCRTEST_TIMEOUT": "Citirea a durat prea mult." },
+    en: { "ocrtest.error.OCRTEST_TIMEOUT": "Reading took too long." },
+  });
+  // An OCR job that ended `failed` with `{code, message}`: no HTTP status, but a code.
+  const failed = Object.assign(new Error("OCR took longer than 60 s"), { code: "OCRTEST_TIMEOUT" });
+
+  it("words a coded failure with the plugin's text, keeping the server's message as detail", () => {
+    expect(describeError(failed, "ro", { plugin: "ocrtest" })).toEqual({
+      headline: "Citirea a durat prea mult.",
+      detail: "OCR took longer than 60 s",
+      code: "OCRTEST_TIMEOUT",
+      status: 0,
+    });
+    expect(describeError(failed, "en", { plugin: "ocrtest" }).headline).toBe(
+      "Reading took too long.",
+    );
+    // A plain `{code, message}` object (a job's `error` as it came) reads the same.
+    expect(
+      describeError({ code: "OCRTEST_TIMEOUT", message: "slow" }, "ro", { plugin: "ocrtest" })
+        .headline,
+    ).toBe("Citirea a durat prea mult.");
+  });
+
+  it("uses the catalogue's text for a catalogue code, and the generic one for unknown codes", () => {
+    const internal = Object.assign(new Error("engine crashed"), { code: "INTERNAL" });
+    expect(describeError(internal, "ro").headline).toBe("A apărut o eroare pe server.");
+    expect(describeError(failed, "ro").headline).toBe("Ceva nu a funcționat.");
+    expect(describeError(failed, "ro").detail).toBe("OCR took longer than 60 s");
+    // A DOMException's numeric code is not an error code.
+    const aborted = new DOMException("The operation was aborted.", "AbortError");
+    expect(describeError(aborted, "en")).toMatchObject({
+      headline: "Something did not work.",
+      code: "UNKNOWN",
+    });
+  });
+});
+
+describe("describeFieldError", () => {
+  registerMessages({
+    ro: { "formtest.field.title": "Titlu", "formtest.field.taxId": "Cod fiscal" },
+    en: { "formtest.field.title": "Title", "formtest.field.taxId": "Tax id" },
+  });
+  const FIELDS = ["title", "body", "tax_id"] as const;
+  const invalid = (message: string, details?: unknown) =>
+    new ApiError(400, "VALIDATION_FAILED", message, "req-9", details);
+
+  it("finds the field the schema's message starts with, and words it in the user's language", () => {
+    const described = describeFieldError(invalid("body.title must not be blank"), FIELDS, "ro", {
+      plugin: "formtest",
+    });
+    expect(described).toEqual({
+      field: "title",
+      headline: "Câmpul „Titlu” nu este completat corect.",
+      detail: "body.title must not be blank",
+      requestId: "req-9",
+      code: "VALIDATION_FAILED",
+      status: 400,
+    });
+    expect(errorDetailLine(described as NonNullable<typeof described>, "ro")).toBe(
+      "Detalii: body.title must not be blank · Cod cerere: req-9",
+    );
+  });
+
+  it("finds the field the plugin's own check names in details.field, with or without body.", () => {
+    const error = invalid("the tax id fails its check digit", { field: "body.tax_id" });
+    expect(describeFieldError(error, FIELDS, "en", { plugin: "formtest" })).toMatchObject({
+      field: "tax_id",
+      headline: "The field “Tax id” is not filled in correctly.",
+    });
+    expect(describeFieldError(invalid("too long", { field: "body" }), FIELDS, "en")?.field).toBe(
+      "body",
+    );
+  });
+
+  it("leaves everything else to a toast or a card", () => {
+    // A field the form does not have.
+    expect(describeFieldError(invalid("body.company_id is required"), FIELDS)).toBeUndefined();
+    // No field named at all.
+    expect(describeFieldError(invalid("body must be object"), FIELDS)).toBeUndefined();
+    // Another code, even when the message starts like a field's.
+    const conflict = new ApiError(409, "CONFLICT", "body.title is frozen", "req-1");
+    expect(describeFieldError(conflict, FIELDS)).toBeUndefined();
+    // Not a failed call.
+    expect(describeFieldError(new Error("body.title must not be blank"), FIELDS)).toBeUndefined();
+    expect(describeFieldError(undefined, FIELDS)).toBeUndefined();
   });
 });

@@ -191,15 +191,7 @@ export function describeError(
   language: Locale = currentLocale(),
   options: DescribeOptions = {},
 ): ErrorDescription {
-  if (!(error instanceof ApiError)) {
-    const message = error instanceof Error ? error.message : error ? String(error) : "";
-    return {
-      headline: text(language, "error.status.other"),
-      ...(message ? { detail: message } : {}),
-      code: "UNKNOWN",
-      status: 0,
-    };
-  }
+  if (!(error instanceof ApiError)) return describeOther(error, language, options);
   const code = CODE_ALIASES[error.code] ?? error.code;
   const params = { status: error.status };
   // A catalogue error whose `details.reason` is the plugin's own code (a 400 for a
@@ -222,6 +214,64 @@ export function describeError(
     code: error.code,
     status: error.status,
   };
+}
+
+/**
+ * Something other than a failed call: a thrown `Error`, or a failure the server
+ * reported inside an answer (an OCR job's `{code, message}`). With a string `code`,
+ * the plugin's `<plugin>.error.<CODE>` or the catalogue's text for it is the headline;
+ * otherwise the generic "something did not work". The message stays as the detail.
+ */
+function describeOther(
+  error: unknown,
+  language: Locale,
+  options: DescribeOptions,
+): ErrorDescription {
+  const fields = record(error);
+  const message =
+    typeof fields.message === "string"
+      ? fields.message
+      : error === undefined || error === null || typeof error === "object"
+        ? ""
+        : String(error);
+  const code = typeof fields.code === "string" && fields.code ? fields.code : undefined;
+  const catalogueKey = code && `error.code.${CODE_ALIASES[code] ?? code}`;
+  const headline =
+    (code && options.plugin && lookupMessage(language, `${options.plugin}.error.${code}`)) ||
+    (catalogueKey && catalogueKey in errorMessages[language]
+      ? text(language, catalogueKey as MessageKey)
+      : text(language, "error.status.other"));
+  return {
+    headline,
+    ...(message ? { detail: message } : {}),
+    code: code ?? "UNKNOWN",
+    status: 0,
+  };
+}
+
+/** A validation error about one of a form's fields, described for a person. */
+export interface FieldErrorDescription<Field extends string> extends ErrorDescription {
+  /** The field to mark (`aria-invalid`) and to show `headline` and the detail line next to. */
+  field: Field;
+}
+
+/**
+ * When `error` is a VALIDATION_FAILED about one of `fields` (named in `details.field`
+ * by the plugin's own checks, or at the start of the schema's message:
+ * `body.title must not be blank`), that field with the error described in the
+ * user's language; undefined for any other error, which belongs in a toast or a card.
+ */
+export function describeFieldError<Field extends string>(
+  error: unknown,
+  fields: readonly Field[],
+  language: Locale = currentLocale(),
+  options: DescribeOptions = {},
+): FieldErrorDescription<Field> | undefined {
+  if (!(error instanceof ApiError)) return undefined;
+  if ((CODE_ALIASES[error.code] ?? error.code) !== "VALIDATION_FAILED") return undefined;
+  const named = fieldOf(error.message, record(error.details));
+  const field = fields.find((candidate) => candidate === named);
+  return field === undefined ? undefined : { ...describeError(error, language, options), field };
 }
 
 /** The secondary line: the server's message and the request id, in `language`. */

@@ -34,8 +34,8 @@ export function locale(): Locale {
 }
 
 /** The BCP 47 tag for Intl formatting. */
-export function localeTag(): string {
-  return current === "ro" ? "ro-RO" : "en-GB";
+export function localeTag(language: Locale = current): string {
+  return language === "ro" ? "ro-RO" : "en-GB";
 }
 
 export function setLocale(next: Locale): void {
@@ -56,32 +56,66 @@ export function onLocaleChange(listener: (locale: Locale) => void): () => void {
 }
 
 const pluralRules = new Map<Locale, Intl.PluralRules>();
+const countFormats = new Map<Locale, Intl.NumberFormat>();
 
-/** The plural category of `count` in the current language (`one`, `few`, `other`). */
-function pluralOf(count: number): string {
-  let rules = pluralRules.get(current);
+/**
+ * The plural category of `count` in `language` (the current one by default): the
+ * suffix `t` tries for a message with a count. Romanian has three: `one` (1 chitanță),
+ * `few` (0, 2–19 and 101–119…: 5 chitanțe) and `other` (20 and up, with "de": 25 de
+ * chitanțe); English has `one` and `other`.
+ */
+export function pluralCategory(count: number, language: Locale = current): Intl.LDMLPluralRule {
+  let rules = pluralRules.get(language);
   if (!rules) {
-    rules = new Intl.PluralRules(current);
-    pluralRules.set(current, rules);
+    rules = new Intl.PluralRules(localeTag(language));
+    pluralRules.set(language, rules);
   }
   return rules.select(count);
+}
+
+/** A count as people write it in `language`: 1.250 in Romanian, 1,250 in English. */
+function formatCount(count: number, language: Locale): string {
+  let format = countFormats.get(language);
+  if (!format) {
+    format = new Intl.NumberFormat(localeTag(language), {
+      maximumFractionDigits: 2,
+    });
+    countFormats.set(language, format);
+  }
+  return format.format(count);
 }
 
 /**
  * The text for `key` in the current language, with `{name}` placeholders filled.
  * With a numeric `count` parameter, `key.one` / `key.few` / `key.other` (the
- * language's plural categories) are tried first: "1 înregistrare", "3 înregistrări".
+ * language's plural categories, see `pluralCategory`) are tried first, then `key`
+ * itself; `{count}` is written with the language's digit grouping:
+ * "1 chitanță", "3 chitanțe", "1.250 de chitanțe".
  */
 export function t(key: string, params?: Record<string, string | number>): string {
   const count = params?.count;
-  const plural = typeof count === "number" ? `${key}.${pluralOf(count)}` : undefined;
-  const template =
-    (plural && (catalogues[current][plural] ?? catalogues[current][`${key}.other`])) ??
-    catalogues[current][key] ??
-    (plural && (catalogues.en[plural] ?? catalogues.en[`${key}.other`])) ??
-    catalogues.en[key] ??
-    key;
-  return fill(template, params);
+  if (typeof count !== "number") return fill(lookup(current, key) ?? key, params);
+  const counted = { ...params, count: formatCount(count, current) };
+  const own = lookupCounted(current, key, count);
+  if (own !== undefined) return fill(own, counted);
+  // English fallback: its own plural category, and its own way of writing the number.
+  const english = lookupCounted("en", key, count);
+  return english === undefined
+    ? fill(key, params)
+    : fill(english, { ...params, count: formatCount(count, "en") });
+}
+
+function lookup(language: Locale, key: string): string | undefined {
+  return catalogues[language][key] ?? (language === "en" ? undefined : catalogues.en[key]);
+}
+
+function lookupCounted(language: Locale, key: string, count: number): string | undefined {
+  const catalogue = catalogues[language];
+  return (
+    catalogue[`${key}.${pluralCategory(count, language)}`] ??
+    catalogue[`${key}.other`] ??
+    catalogue[key]
+  );
 }
 
 /**

@@ -394,7 +394,12 @@ describeBrowser("data-entry UI", () => {
       vat: "0",
     });
     await page.getByRole("button", { name: "Salvează bonul" }).click();
-    await page.getByText("must not be in the future (today is 2026-01-09)").waitFor();
+    // In the user's words next to the field; the server's rule and the request id below.
+    const problem = page.locator("data-entry-receipt #date-error");
+    await problem.filter({ hasText: "Câmpul „Data” nu este completat corect." }).waitFor();
+    expect(await problem.textContent()).toContain(
+      "Detalii: body.date must not be in the future (today is 2026-01-09) · Cod cerere: req-1",
+    );
     const date = page.locator("data-entry-receipt input[name=date]");
     expect(await date.getAttribute("aria-invalid")).toBe("true");
     expect(await deepFocused(page)).toBe("input[name=date]");

@@ -72,7 +72,12 @@ describeBrowser("notes example plugin UI", { timeout: 60_000 }, () => {
     const title = page.getByLabel("Titlu");
     await title.fill("   ");
     await page.getByRole("button", { name: "Adaugă notița" }).click();
-    await page.getByText("body.title must not be blank").waitFor();
+    // In the user's language, with the server's rule and the request id for support.
+    const problem = page.locator("notes-form #title-problem");
+    await problem.filter({ hasText: "Câmpul „Titlu” nu este completat corect." }).waitFor();
+    expect(await problem.textContent()).toMatch(
+      /Detalii: body\.title must not be blank · Cod cerere: \S+/,
+    );
     await expect(title.getAttribute("aria-invalid")).resolves.toBe("true");
 
     await title.fill(TITLE);

@@ -4,10 +4,10 @@
  */
 import { existsSync, mkdirSync, renameSync } from "node:fs";
 import path from "node:path";
-import KeyvSqlite from "@keyv/sqlite";
 import Database from "better-sqlite3";
 import Keyv from "keyv";
 import { assertWritableDatabase } from "../database/writable-storage.js";
+import { SqliteStore } from "./sqlite-store.js";
 import { type CacheLogger, TwoLevelCache } from "./two-level-cache.js";
 
 export interface CreateCacheOptions {
@@ -44,8 +44,12 @@ const ADAPTERS: Record<
   memory: openMemory,
 };
 
-/** How long SQLite waits on a locked file before SQLITE_BUSY (a second process, a long sweep). */
-const SQLITE_BUSY_TIMEOUT_MS = 5000;
+/**
+ * How long SQLite waits on a file another process holds locked before SQLITE_BUSY. The
+ * driver is synchronous, so the wait holds the event loop: short, since a cache write
+ * that fails is only logged (L1 keeps the value). WAL readers never wait on writers.
+ */
+const SQLITE_BUSY_TIMEOUT_MS = 250;
 
 export async function createCache(options: CreateCacheOptions): Promise<TwoLevelCache> {
   const { scheme, location } = parseUrl(options.url);
@@ -108,24 +112,24 @@ async function openSqlite(location: string, logger?: CacheLogger): Promise<Opene
     });
   }
   if (file !== ":memory:") setAsideIfCorrupt(file, logger);
-  // The adapter opens the file in its constructor, hence the folder first.
-  const store = new KeyvSqlite({ uri: `sqlite://${file}`, busyTimeout: SQLITE_BUSY_TIMEOUT_MS });
+  let database: Database.Database | undefined;
+  let store: SqliteStore;
   try {
-    // Also the first query: it surfaces an unopenable file here, at startup. Left
-    // unqueried, @keyv/sqlite's failed connection is an unhandled rejection.
+    database = new Database(file, { timeout: SQLITE_BUSY_TIMEOUT_MS });
     // WAL lets readers and the writer work at once; NORMAL sync can lose the last
     // commits on power loss, which a cache can afford.
-    await store.query("PRAGMA journal_mode = WAL");
-    await store.query("PRAGMA synchronous = NORMAL");
+    database.pragma("journal_mode = WAL");
+    database.pragma("synchronous = NORMAL");
+    store = new SqliteStore(database);
   } catch (error) {
-    await store.disconnect().catch(() => undefined);
+    database?.close();
     throw new CacheConfigurationError(`Cannot open the cache database ${file}`, { cause: error });
   }
   try {
     // A cache file the server cannot write is refused at startup, as the databases are.
-    if (file !== ":memory:") await assertWritableDatabase(store, file);
+    if (file !== ":memory:") await assertWritableDatabase(sqlRunner(database), file);
   } catch (error) {
-    await store.disconnect().catch(() => undefined);
+    await store.disconnect();
     throw error;
   }
   return { keyv: new Keyv(store, noKeyvNamespace), storeName: "sqlite" };
@@ -167,6 +171,16 @@ function setAsideIfCorrupt(file: string, logger: CacheLogger | undefined): void 
     { file, movedTo: aside, problem },
     "The cache database was damaged: moved aside, starting with an empty cache",
   );
+}
+
+/** `query` as assertWritableDatabase runs it: rows for a statement that returns some. */
+function sqlRunner(database: Database.Database): { query(sql: string): Promise<unknown> } {
+  return {
+    query: async (sql) => {
+      const statement = database.prepare(sql);
+      return statement.reader ? statement.all() : statement.run();
+    },
+  };
 }
 
 async function openMemory(): Promise<OpenedStore> {

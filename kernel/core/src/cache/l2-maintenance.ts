@@ -1,11 +1,13 @@
 /**
  * Operations keyv has no API for — delete by key prefix, delete expired rows, count
- * live rows — done the best way the L2 store allows. Chosen by the store's shape, so
- * the cache never imports an adapter: SQLite gets single SQL statements, a Map or any
- * adapter with an iterator (Redis, Postgres…) gets a scan.
+ * live rows — done the best way the L2 store allows. The kernel's own SQLite store
+ * gets single prepared statements; a Map or any other adapter with an iterator (Redis,
+ * Postgres…) gets a scan, so another keyv store needs no change here.
  */
+import type Database from "better-sqlite3";
 import type Keyv from "keyv";
 import { isCacheEntry } from "./cache-entry.js";
+import { SqliteStore } from "./sqlite-store.js";
 
 /** Two clocks: the cache's (its own expiry) and the wall clock keyv uses for `expires`. */
 export interface Clocks {
@@ -24,7 +26,7 @@ export interface L2Maintenance {
 
 export function maintenanceFor(l2: Keyv): L2Maintenance {
   const store: unknown = l2.store;
-  if (isSqliteStore(store)) return new SqliteMaintenance(store);
+  if (store instanceof SqliteStore) return new SqliteMaintenance(store);
   if (store instanceof Map) {
     return new ScanMaintenance(
       l2,
@@ -49,21 +51,6 @@ export function maintenanceFor(l2: Keyv): L2Maintenance {
   return new UnsupportedMaintenance();
 }
 
-interface SqliteStore {
-  query(sql: string, ...parameters: unknown[]): Promise<Array<Record<string, unknown>>>;
-  opts: { dialect: "sqlite"; table: string };
-}
-
-function isSqliteStore(store: unknown): store is SqliteStore {
-  const candidate = store as Partial<SqliteStore> | null;
-  return (
-    typeof candidate?.query === "function" &&
-    candidate.opts?.dialect === "sqlite" &&
-    // The table name is interpolated into SQL: accept only a plain identifier.
-    /^[A-Za-z_][A-Za-z0-9_]*$/.test(String(candidate.opts.table))
-  );
-}
-
 /**
  * A row is live unless our entry's `expiresAt` or keyv's `expires` has passed. Rows
  * that are not JSON (a custom serializer) are left alone and counted as live.
@@ -79,38 +66,46 @@ const LIVE = `CASE WHEN json_valid(value) THEN
  * scans the table; invalidation is rare and the table is a cache, so that is fine.
  */
 class SqliteMaintenance implements L2Maintenance {
-  private readonly table: string;
+  private readonly deletePrefixStatement: Database.Statement;
+  private readonly deleteExpiredStatement: Database.Statement;
+  private readonly countStatement: Database.Statement;
 
-  constructor(private readonly store: SqliteStore) {
-    this.table = store.opts.table;
+  constructor(store: SqliteStore) {
+    const { database, opts } = store;
+    const table = opts.table; // checked to be a plain identifier by the store
+    // RETURNING tells which removed rows were still live, in the same statement.
+    this.deletePrefixStatement = database.prepare(
+      `DELETE FROM ${table} WHERE substr(key, 1, length($prefix)) = $prefix RETURNING key, ${LIVE} AS live`,
+    );
+    this.deleteExpiredStatement = database.prepare(
+      `DELETE FROM ${table} WHERE json_valid(value)
+         AND (json_extract(value, '$.value.expiresAt') < $now OR json_extract(value, '$.expires') < $wall)`,
+    );
+    this.countStatement = database.prepare(
+      `SELECT count(*) AS n FROM ${table} WHERE substr(key, 1, length($prefix)) = $prefix AND ${LIVE}`,
+    );
   }
 
   async deletePrefix(rawPrefix: string, clocks: Clocks): Promise<string[]> {
-    // RETURNING gives the count in the same statement; @keyv/sqlite's query() is
-    // sqlite3's all(), which does not expose changes().
-    const rows = await this.store.query(
-      `DELETE FROM ${this.table} WHERE substr(key, 1, length($prefix)) = $prefix RETURNING key, ${LIVE} AS live`,
-      { $prefix: rawPrefix, $now: clocks.now, $wall: clocks.wallNow },
-    );
+    const rows = this.deletePrefixStatement.all({
+      prefix: rawPrefix,
+      now: clocks.now,
+      wall: clocks.wallNow,
+    }) as Array<{ key: string; live: number }>;
     return rows.filter((row) => row.live === 1).map((row) => String(row.key));
   }
 
   async deleteExpired(clocks: Clocks): Promise<number> {
-    const rows = await this.store.query(
-      `DELETE FROM ${this.table} WHERE json_valid(value)
-         AND (json_extract(value, '$.value.expiresAt') < $now OR json_extract(value, '$.expires') < $wall)
-       RETURNING 1 AS gone`,
-      { $now: clocks.now, $wall: clocks.wallNow },
-    );
-    return rows.length;
+    return this.deleteExpiredStatement.run({ now: clocks.now, wall: clocks.wallNow }).changes;
   }
 
   async count(rawPrefix: string, clocks: Clocks): Promise<number> {
-    const rows = await this.store.query(
-      `SELECT count(*) AS n FROM ${this.table} WHERE substr(key, 1, length($prefix)) = $prefix AND ${LIVE}`,
-      { $prefix: rawPrefix, $now: clocks.now, $wall: clocks.wallNow },
-    );
-    return Number(rows[0]?.n ?? 0);
+    const row = this.countStatement.get({
+      prefix: rawPrefix,
+      now: clocks.now,
+      wall: clocks.wallNow,
+    }) as { n: number } | undefined;
+    return Number(row?.n ?? 0);
   }
 }
 

@@ -38,8 +38,7 @@ describe("loadConfig", () => {
       port: 8000,
       dataDir: path.join(dir, "data"),
     });
-    expect(settings.erp.kind).toBe("demo");
-    expect(settings.erp.demoFile).toBe(path.join(dir, "data", "demo-erp.db"));
+    expect(settings.erp.adapter).toBe("@roa2web/demo-erp");
     expect(settings.cache.url).toBe(`sqlite://${path.join(dir, "data", "cache.db")}`);
     expect(settings.auth.createDemoUser).toBe(true);
   });
@@ -162,7 +161,7 @@ describe("loadConfig", () => {
       },
     });
     expect(settings.auth.createDemoUser).toBe(false);
-    expect(settings.erp.kind).toBe("oracle");
+    expect(settings.erp.adapter).toBe("oracle");
     expect(settings.erp.oracle).toMatchObject({ poolMin: 2, poolMax: 10 });
   });
 
@@ -181,6 +180,38 @@ describe("loadConfig", () => {
       loadConfig({ root: root(), env: { OPENAPI_DOCS: "private" } }),
     );
     expect(problems.join("\n")).toContain("OPENAPI_DOCS");
+  });
+
+  it("chooses the ERP adapter: ERP_ADAPTER when set, a file path from the project root", () => {
+    const dir = root();
+    const oracle = {
+      ORACLE_USER: "contafin_oracle",
+      ORACLE_PASSWORD: "secret",
+      ORACLE_CONNECT_STRING: "db:1521/ROA",
+    };
+    expect(loadConfig({ root: dir, env: oracle }).erp.adapter).toBe("oracle");
+    expect(
+      loadConfig({ root: dir, env: { ...oracle, ERP_ADAPTER: "@acme/roa-erp-replica" } }).erp
+        .adapter,
+    ).toBe("@acme/roa-erp-replica");
+    expect(
+      loadConfig({ root: dir, env: { ERP_ADAPTER: "./adapters/replica.mjs" } }).erp.adapter,
+    ).toBe(path.join(dir, "adapters", "replica.mjs"));
+    expect(
+      problemsOf(() => loadConfig({ root: dir, env: { ERP_ADAPTER: "oracle" } })).join("\n"),
+    ).toContain("ERP_ADAPTER=oracle needs ORACLE_USER, ORACLE_PASSWORD and ORACLE_CONNECT_STRING");
+  });
+
+  it("lets production name its own ERP adapter without allowing the demo ERP", () => {
+    const settings = loadConfig({
+      root: root(),
+      env: {
+        ROA2WEB_ENV: "production",
+        JWT_SECRET: STRONG_SECRET,
+        ERP_ADAPTER: "@acme/roa-erp-replica",
+      },
+    });
+    expect(settings.erp.adapter).toBe("@acme/roa-erp-replica");
   });
 
   it("names the missing Oracle variables when Oracle is partly configured", () => {

@@ -94,9 +94,10 @@ export function loadConfig(options: LoadConfigOptions = {}): KernelSettings {
   }
 
   const oracle = readOracle(read);
-  const erpKind = oracle ? "oracle" : "demo";
+  const chosenAdapter = read.raw("ERP_ADAPTER");
+  const erpAdapter = readErpAdapter(chosenAdapter, oracle, resolvePath, read);
   const authProvider = read.oneOf("AUTH_PROVIDER", ["local", "oracle"] as const, "local");
-  if (authProvider === "oracle" && !oracle) {
+  if (authProvider === "oracle" && erpAdapter !== "oracle") {
     read.problems.push(
       "AUTH_PROVIDER=oracle needs the ERP on Oracle: set ORACLE_USER, ORACLE_PASSWORD and ORACLE_CONNECT_STRING",
     );
@@ -110,6 +111,7 @@ export function loadConfig(options: LoadConfigOptions = {}): KernelSettings {
 
   const settings: KernelSettings = {
     environment,
+    root,
     host: read.string("HOST", production ? "0.0.0.0" : "127.0.0.1"),
     port: read.integer("PORT", 8000, 0, 65535),
     dataDir,
@@ -163,10 +165,7 @@ export function loadConfig(options: LoadConfigOptions = {}): KernelSettings {
       oracleDefaultPermissions: read.list("AUTH_ORACLE_DEFAULT_PERMISSIONS", ["reports:read"]),
     },
     erp: {
-      kind: erpKind,
-      demoFile: resolvePath(read.string("ERP_DEMO_FILE", path.join(dataDir, "demo-erp.db"))),
-      demoScale: read.integer("ERP_DEMO_SCALE", 1, 1, 10_000),
-      demoSeed: read.integer("ERP_DEMO_SEED", 42),
+      adapter: erpAdapter,
       oracle,
       healthTimeoutMs: read.integer("ERP_HEALTH_TIMEOUT_MS", 300, 10, 5000),
     },
@@ -200,7 +199,7 @@ export function loadConfig(options: LoadConfigOptions = {}): KernelSettings {
         read.problems.push(`JWT_SECRET ${weakness}: make one with \`openssl rand -base64 48\``);
       }
     }
-    if (!oracle && !read.boolean("ALLOW_DEMO_ERP_IN_PRODUCTION", false)) {
+    if (!chosenAdapter && !oracle && !read.boolean("ALLOW_DEMO_ERP_IN_PRODUCTION", false)) {
       read.problems.push(
         "ORACLE_USER, ORACLE_PASSWORD and ORACLE_CONNECT_STRING are required in production (or set ALLOW_DEMO_ERP_IN_PRODUCTION=true)",
       );
@@ -234,6 +233,28 @@ function readTrustProxy(read: EnvReader): boolean | number | string[] {
     return false;
   }
   return entries;
+}
+
+/**
+ * The demo ERP's package, by name only: the kernel never imports it, and a deployment
+ * that does not install it names another adapter or configures Oracle (ADR 0017).
+ */
+export const DEFAULT_ERP_ADAPTER = "@roa2web/demo-erp";
+
+function readErpAdapter(
+  chosen: string | undefined,
+  oracle: OracleSettings | undefined,
+  resolvePath: (value: string) => string,
+  read: EnvReader,
+): string {
+  if (chosen === undefined) return oracle ? "oracle" : DEFAULT_ERP_ADAPTER;
+  if (chosen === "oracle" && !oracle) {
+    read.problems.push(
+      "ERP_ADAPTER=oracle needs ORACLE_USER, ORACLE_PASSWORD and ORACLE_CONNECT_STRING",
+    );
+  }
+  // A file path is taken from the project root, like DATA_DIR; a package name is imported as is.
+  return chosen.startsWith(".") || path.isAbsolute(chosen) ? resolvePath(chosen) : chosen;
 }
 
 function readOracle(read: EnvReader): OracleSettings | undefined {

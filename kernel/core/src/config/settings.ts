@@ -24,6 +24,8 @@ export interface OracleSettings {
 
 export interface KernelSettings {
   environment: Environment;
+  /** The project root: `config/` and `.env` are read there, relative paths resolve against it. */
+  root: string;
   host: string;
   port: number;
   dataDir: string;
@@ -84,11 +86,12 @@ export interface KernelSettings {
     oracleDefaultPermissions: string[];
   };
   erp: {
-    kind: "demo" | "oracle";
-    /** SQLite file of the demo ERP. */
-    demoFile: string;
-    demoScale: number;
-    demoSeed: number;
+    /**
+     * Which ERP adapter opens the books (`ERP_ADAPTER`, ADR 0017): `oracle` (built in), a
+     * package name, or an absolute file path of a module whose default export is an
+     * `ErpAdapter`. Unset: `oracle` when ORACLE_* is set, else the demo ERP package.
+     */
+    adapter: string;
     oracle: OracleSettings | undefined;
     /** ms /health waits for the ERP before calling it down. */
     healthTimeoutMs: number;

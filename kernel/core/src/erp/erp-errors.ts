@@ -1,5 +1,5 @@
 /**
- * Database errors must not leak SQL or schema to clients: they become a 500 (a bug in
+ * Oracle errors must not leak SQL or schema to clients: they become a 500 (a bug in
  * a query) or a 503 (the ERP is unreachable), with the cause kept for the log.
  */
 import { InternalError, isRoaError, ServiceUnavailableError } from "@roa2web/plugin-sdk";
@@ -17,8 +17,6 @@ const UNAVAILABLE_CODES = new Set([
   "ORA-12170",
   "ORA-12514",
   "ORA-12541",
-  "SQLITE_CANTOPEN",
-  "SQLITE_BUSY",
 ]);
 
 export function toErpError(error: unknown, sql?: string): Error {

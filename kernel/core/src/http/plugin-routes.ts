@@ -20,6 +20,7 @@ import { accessOf } from "./access-control.js";
 import { lazyChildLogger } from "./lazy-logger.js";
 import { MULTIPART } from "./openapi-multipart.js";
 import { ADMIN_PERMISSION } from "./routes/plugin-admin-routes.js";
+import { validationSchemaController } from "./validation.js";
 
 export async function registerPluginRoutes(
   app: FastifyInstance,
@@ -123,7 +124,9 @@ export async function probePluginRoutes(
   instance: PluginInstance,
   prepare: (app: FastifyInstance) => void,
 ): Promise<void> {
-  const scratch = Fastify({ logger: false });
+  // The generation's compilers: the probe validates as the live routes will, and what
+  // it compiles is reused when the routes go live.
+  const scratch = Fastify({ logger: false, schemaController: validationSchemaController() });
   try {
     prepare(scratch);
     await registerPluginRoutes(scratch, instance);

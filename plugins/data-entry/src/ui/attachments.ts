@@ -7,11 +7,11 @@
 import {
   api,
   css,
+  FollowLocale,
   formatNumber,
   html,
   LitElement,
   nothing,
-  onLocaleChange,
   sharedStyles,
   t,
   toast,
@@ -154,10 +154,10 @@ export class DataEntryAttachments extends LitElement {
   #loadingThumbs = new Set<string>();
   #pendingUrls = new Map<File, string>();
 
-  /** Texts follow a language change (the shell only re-renders the root element). */
-  #offLocale: (() => void) | undefined;
   constructor() {
     super();
+    // Texts follow a language change (the shell sets `locale` on the root element only).
+    new FollowLocale(this);
     this.attachments = [];
     this.pending = [];
     this.editable = false;
@@ -167,14 +167,8 @@ export class DataEntryAttachments extends LitElement {
     this.thumbnails = new Map();
   }
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.#offLocale = onLocaleChange(() => this.requestUpdate());
-  }
-
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.#offLocale?.();
     for (const url of this.thumbnails.values()) URL.revokeObjectURL(url);
     for (const url of this.#pendingUrls.values()) URL.revokeObjectURL(url);
     this.thumbnails = new Map();

@@ -12,13 +12,13 @@ import {
   ApiError,
   api,
   css,
+  FollowLocale,
   formatMoney,
   html,
   LitElement,
   live,
   locale,
   nothing,
-  onLocaleChange,
   repeat,
   sharedStyles,
   t,
@@ -140,10 +140,10 @@ export class DataEntryEntries extends LitElement {
   #lookupTimer: ReturnType<typeof setTimeout> | undefined;
   #lookupController: AbortController | undefined;
 
-  /** Texts follow a language change (the shell only re-renders the root element). */
-  #offLocale: (() => void) | undefined;
   constructor() {
     super();
+    // Texts follow a language change (the shell sets `locale` on the root element only).
+    new FollowLocale(this);
     this.receiptId = 0;
     this.currency = "RON";
     this.editable = false;
@@ -155,14 +155,8 @@ export class DataEntryEntries extends LitElement {
     this.accounts = [];
   }
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.#offLocale = onLocaleChange(() => this.requestUpdate());
-  }
-
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.#offLocale?.();
     clearTimeout(this.#lookupTimer);
     this.#lookupController?.abort();
   }
@@ -322,6 +316,7 @@ export class DataEntryEntries extends LitElement {
   override render() {
     if (this.error) {
       return html`<roa-error-card
+        plugin="data-entry"
         retryable
         .heading=${t("data-entry.entries.loadFailed")}
         .error=${this.error}

@@ -2,8 +2,6 @@ import { describe, expect, it } from "vitest";
 import {
   amountText,
   entryTotals,
-  fieldMessage,
-  fieldOfError,
   filterFromQuery,
   filterToQuery,
   parseAmount,
@@ -173,26 +171,6 @@ describe("nomenclature answers", () => {
     expect(options).toEqual([{ name: "OMV Petrom SA", tax_id: "RO1590082" }]);
     expect(partnerNamed(options, " omv  petrom sa ")?.tax_id).toBe("RO1590082");
     expect(partnerNamed(options, "OMV")).toBeUndefined();
-  });
-});
-
-describe("fieldOfError", () => {
-  it("finds the field in details or in a schema message", () => {
-    expect(
-      fieldOfError({
-        code: "VALIDATION_FAILED",
-        message: "body.date must not be in the future (today is 2026-01-01)",
-        details: { field: "body.date" },
-      }),
-    ).toBe("date");
-    expect(
-      fieldOfError({ code: "VALIDATION_FAILED", message: "body.currency has an invalid format" }),
-    ).toBe("currency");
-    expect(fieldOfError({ code: "CONFLICT", message: "body.total is frozen" })).toBeUndefined();
-    expect(
-      fieldOfError({ code: "VALIDATION_FAILED", message: "body.company_id is required" }),
-    ).toBe(undefined);
-    expect(fieldMessage("body.total must be greater than 0")).toBe("must be greater than 0");
   });
 });
 

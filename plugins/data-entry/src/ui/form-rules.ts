@@ -1,7 +1,7 @@
 /**
  * The UI's pure logic, kept free of the DOM and of the shell so it is unit-tested in
- * node: the receipt form's checks (mirroring `receipt-rules.ts` on the server), which
- * field a server error names, the list filters <-> URL query, and the entries' totals.
+ * node: the receipt form's checks (mirroring `receipt-rules.ts` on the server), the
+ * list filters <-> URL query, and the entries' totals.
  * Messages are returned as catalogue keys; the components translate them.
  */
 import { RECEIPT_STATUSES, type ReceiptStatus } from "./types.js";
@@ -226,28 +226,6 @@ export function amountText(
   const group = decimal === "," ? "." : ",";
   const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, group);
   return `${value < 0 ? "-" : ""}${grouped}${decimal}${fraction}`;
-}
-
-/**
- * The form field a VALIDATION_FAILED error names: `details.field` (the plugin's own
- * checks) or the message's `body.<field>` (the JSON schema's). Undefined otherwise.
- */
-export function fieldOfError(error: {
-  code?: string;
-  message: string;
-  details?: unknown;
-}): ReceiptField | undefined {
-  if (error.code !== undefined && error.code !== "VALIDATION_FAILED") return undefined;
-  const details = error.details as { field?: unknown } | undefined;
-  const named =
-    typeof details?.field === "string" ? details.field : /\bbody\.(\w+)/.exec(error.message)?.[0];
-  const field = named?.replace(/^body\./, "");
-  return RECEIPT_FIELDS.find((candidate) => candidate === field);
-}
-
-/** The server's message without the `body.total ` prefix it starts with. */
-export function fieldMessage(message: string): string {
-  return message.replace(/^body\.\w+\s+/, "");
 }
 
 export interface ListFilter {

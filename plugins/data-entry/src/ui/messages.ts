@@ -83,7 +83,9 @@ export const messages = {
     "data-entry.attachments.afterSave":
       "Fișierele se încarcă după ce salvați bonul; imaginile sunt apoi citite automat (OCR).",
     "data-entry.attachments.remove": "Elimină",
-    "data-entry.attachments.uploaded": "Fișiere încărcate: {count}.",
+    "data-entry.attachments.uploaded.one": "Un fișier încărcat.",
+    "data-entry.attachments.uploaded.few": "{count} fișiere încărcate.",
+    "data-entry.attachments.uploaded.other": "{count} de fișiere încărcate.",
     "data-entry.attachments.failed": "„{name}” nu s-a încărcat: {message}",
     "data-entry.attachments.wrongType": "Se acceptă doar JPEG, PNG sau PDF: {names}",
     "data-entry.ocr.title": "Citire automată (OCR)",
@@ -168,8 +170,12 @@ export const messages = {
     "data-entry.error.ENTRIES_NOT_IN_LEI":
       "Data sau moneda bonului s-a schimbat: propuneți din nou notele, ca să fie în lei la cursul BNR al datei.",
     "data-entry.entries.noLines": "Nicio înregistrare",
-    "data-entry.entries.invalidLines":
-      "Rânduri incomplete: {count} (cont și o singură sumă, debit sau credit)",
+    "data-entry.entries.invalidLines.one":
+      "Un rând incomplet (cont și o singură sumă, debit sau credit)",
+    "data-entry.entries.invalidLines.few":
+      "{count} rânduri incomplete (cont și o singură sumă, debit sau credit)",
+    "data-entry.entries.invalidLines.other":
+      "{count} de rânduri incomplete (cont și o singură sumă, debit sau credit)",
     "data-entry.entries.unknownAccounts": "Conturi inexistente în planul de conturi: {accounts}",
     "data-entry.entries.loadFailed": "Notele contabile nu s-au putut încărca",
     "data-entry.workflow.title": "Aprobare",
@@ -306,7 +312,8 @@ export const messages = {
     "data-entry.attachments.afterSave":
       "Files are uploaded once you save the receipt; images are then read automatically (OCR).",
     "data-entry.attachments.remove": "Remove",
-    "data-entry.attachments.uploaded": "Files uploaded: {count}.",
+    "data-entry.attachments.uploaded.one": "One file uploaded.",
+    "data-entry.attachments.uploaded.other": "{count} files uploaded.",
     "data-entry.attachments.failed": "“{name}” was not uploaded: {message}",
     "data-entry.attachments.wrongType": "Only JPEG, PNG or PDF files are accepted: {names}",
     "data-entry.ocr.title": "Automatic reading (OCR)",
@@ -389,8 +396,10 @@ export const messages = {
     "data-entry.error.ENTRIES_NOT_IN_LEI":
       "The receipt's date or currency changed: propose the entries again, in lei at the BNR rate of its date.",
     "data-entry.entries.noLines": "No lines",
-    "data-entry.entries.invalidLines":
-      "Incomplete lines: {count} (an account and one amount, debit or credit)",
+    "data-entry.entries.invalidLines.one":
+      "One incomplete line (an account and one amount, debit or credit)",
+    "data-entry.entries.invalidLines.other":
+      "{count} incomplete lines (an account and one amount, debit or credit)",
     "data-entry.entries.unknownAccounts": "Accounts not in the chart of accounts: {accounts}",
     "data-entry.entries.loadFailed": "The entries could not be loaded",
     "data-entry.workflow.title": "Approval",

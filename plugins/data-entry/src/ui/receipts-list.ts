@@ -9,13 +9,13 @@ import {
   type Column,
   css,
   currentQuery,
+  FollowLocale,
   formatDate,
   formatMoney,
   formatPeriod,
   html,
   LitElement,
   nothing,
-  onLocaleChange,
   setQuery,
   sharedStyles,
   shellState,
@@ -81,10 +81,10 @@ export class DataEntryReceipts extends LitElement {
   declare error: unknown;
   #controller: AbortController | undefined;
 
-  /** Texts follow a language change (the shell only re-renders the root element). */
-  #offLocale: (() => void) | undefined;
   constructor() {
     super();
+    // Texts follow a language change (the shell sets `locale` on the root element only).
+    new FollowLocale(this);
     this.filter = filterFromQuery(currentQuery());
     this.allPeriods = currentQuery().get("periods") === "all";
     this.loading = false;
@@ -92,14 +92,12 @@ export class DataEntryReceipts extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.#offLocale = onLocaleChange(() => this.requestUpdate());
     window.addEventListener("popstate", this.#onPopState);
     this.filter = filterFromQuery(currentQuery());
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.#offLocale?.();
     window.removeEventListener("popstate", this.#onPopState);
     this.#controller?.abort();
   }
@@ -262,6 +260,7 @@ export class DataEntryReceipts extends LitElement {
       ${
         this.error
           ? html`<roa-error-card
+              plugin="data-entry"
               retryable
               .heading=${t("data-entry.list.loadFailed")}
               .error=${this.error}

@@ -18,7 +18,7 @@ import {
 } from "@roa2web/ui-shell/api";
 import "./export-buttons.js";
 import { LatestRequest } from "./latest-request.js";
-import { type PeriodView, ReportPage, reportQuery, tCount } from "./report-page.js";
+import { type PeriodView, ReportPage, reportQuery } from "./report-page.js";
 import {
   DEFAULT_INVOICE_FILTERS,
   INVOICE_STATUSES,
@@ -258,7 +258,7 @@ export class ReportsInvoices extends ReportPage {
         totals && data.total > 0
           ? html`<roa-table-scroll class="scroll">
             <table>
-              <caption>${tCount("reports.invoices.totals", data.total)}</caption>
+              <caption>${t("reports.invoices.totals", { count: data.total })}</caption>
               <thead>
                 <tr>
                   <th scope="col" class="num">${t("reports.invoices.totalAmount")}</th>
@@ -341,7 +341,7 @@ export class ReportsInvoices extends ReportPage {
           html`${t(`reports.invoices.state.${row.status}`)}${
             row.overdue
               ? html`<br /><span class="error-text"
-                  >${tCount("reports.invoices.daysOverdue", row.days_overdue)}</span
+                  >${t("reports.invoices.daysOverdue", { count: row.days_overdue })}</span
                 >`
               : nothing
           }`,

@@ -10,7 +10,6 @@ import {
   formatPeriod,
   html,
   LitElement,
-  localeTag,
   nothing,
   type PropertyValues,
   sharedStyles,
@@ -252,6 +251,7 @@ export class ReportPage extends LitElement {
     if (this.company === undefined) return html`<p class="status">${t("reports.noCompany")}</p>`;
     if (request.error) {
       return html`<roa-error-card
+        plugin="reports"
         retryable
         .heading=${t("reports.loadFailed")}
         .error=${request.error}
@@ -271,13 +271,4 @@ export function reportQuery(page: ReportPage, filters: Record<string, unknown> =
     string,
     string | number | undefined
   >;
-}
-
-/**
- * A message with a count, in the language's plural form: `<key>.one|few|other`
- * (Romanian: 1 factură, 5 facturi, 25 de facturi; English: one|other).
- */
-export function tCount(key: string, count: number, params: Record<string, string | number> = {}) {
-  const form = new Intl.PluralRules(localeTag()).select(count);
-  return t(`${key}.${form}`, { count, ...params });
 }

@@ -20,7 +20,7 @@ import {
 import { TRIAL_BALANCE_COLUMNS } from "../trial-balance-rules.js";
 import "./export-buttons.js";
 import { LatestRequest } from "./latest-request.js";
-import { type PeriodView, pageStyles, ReportPage, reportQuery, tCount } from "./report-page.js";
+import { type PeriodView, pageStyles, ReportPage, reportQuery } from "./report-page.js";
 import {
   LEVELS,
   type Level,
@@ -174,7 +174,7 @@ export class ReportsTrialBalance extends ReportPage {
       COLUMNS.map((column) => html`<td class="num">${formatMoney(values[column])}</td>`);
     return html`<div class=${loading ? "loading-data" : ""} aria-busy=${loading ? "true" : "false"}>
       <p class="muted">
-        ${tCount("reports.trialBalance.accounts", data.lines.length)} ·
+        ${t("reports.trialBalance.accounts", { count: data.lines.length })} ·
         ${t("reports.amountsIn", { currency: this.currency })}
         ${
           data.account_class == null

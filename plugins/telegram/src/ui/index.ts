@@ -154,7 +154,7 @@ export class TelegramApp extends PluginElement {
   override render() {
     return html`<h1>${t("telegram.title")}</h1>
       <p class="muted">${t("telegram.intro")}</p>
-      ${this.error ? html`<roa-error-card retryable .error=${this.error} @retry=${this.#load}></roa-error-card>` : nothing}
+      ${this.error ? html`<roa-error-card retryable plugin="telegram" .error=${this.error} @retry=${this.#load}></roa-error-card>` : nothing}
       ${this.status ? this.#statusCard(this.status) : html`<p class="muted">…</p>`}`;
   }
 
@@ -241,4 +241,4 @@ export class TelegramApp extends PluginElement {
   }
 }
 
-customElements.define("telegram-app", TelegramApp);
+if (!customElements.get("telegram-app")) customElements.define("telegram-app", TelegramApp);

@@ -148,6 +148,7 @@ export class NotesApp extends PluginElement {
   #list(canWrite: boolean) {
     if (this.error) {
       return html`<roa-error-card
+        plugin="notes"
         retryable
         .heading=${t("notes.loadFailed")}
         .error=${this.error}

@@ -1,12 +1,16 @@
 /**
  * <notes-form>: writes a new note for a company. The server decides what is valid:
- * its validation message is shown under the field it names (or above the button when
- * it names none). A saved note bubbles up as `note-created` with the note as detail.
+ * its refusal is shown in the user's language under the field it names (or above the
+ * button when it names none), with the server's message and the request id below.
+ * A saved note bubbles up as `note-created` with the note as detail.
  */
 import {
   api,
   css,
   describeError,
+  describeFieldError,
+  type ErrorDescription,
+  errorDetailLine,
   html,
   LitElement,
   live,
@@ -17,10 +21,19 @@ import {
 } from "@roa2web/ui-shell/api";
 import { BODY_MAX_LENGTH, TITLE_MAX_LENGTH } from "../note-limits.js";
 import type { NoteView } from "../note-rules.js";
-import { fieldOfError, type NoteField } from "./view-rules.js";
+
+/** The form fields a validation error can point at. */
+const FIELDS = ["title", "body"] as const;
+type NoteField = (typeof FIELDS)[number];
 
 /** What went wrong with the last attempt: per field, or for the whole form. */
-type Problems = Partial<Record<NoteField | "form", string>>;
+type Problems = Partial<Record<NoteField | "form", ErrorDescription>>;
+
+/** The refusal in the user's words, then the server's message and request id, smaller. */
+function problemText(problem: ErrorDescription) {
+  const detail = errorDetailLine(problem);
+  return html`${problem.headline}${detail ? html` <small class="detail">${detail}</small>` : nothing}`;
+}
 
 export class NotesForm extends LitElement {
   static override properties = {
@@ -60,6 +73,11 @@ export class NotesForm extends LitElement {
       .error-text {
         margin: 0;
         font-size: 0.9rem;
+      }
+      .error-text .detail {
+        display: block;
+        color: var(--roa-text-muted);
+        overflow-wrap: anywhere;
       }
       .actions {
         display: flex;
@@ -105,7 +123,7 @@ export class NotesForm extends LitElement {
           }}
         />
       </label>
-      ${problems.title ? html`<p id="title-problem" class="error-text">${problems.title}</p>` : nothing}
+      ${problems.title ? html`<p id="title-problem" class="error-text">${problemText(problems.title)}</p>` : nothing}
       <label>
         ${t("notes.bodyLabel")}
         <textarea
@@ -119,10 +137,10 @@ export class NotesForm extends LitElement {
           }}
         ></textarea>
       </label>
-      ${problems.body ? html`<p id="body-problem" class="error-text">${problems.body}</p>` : nothing}
+      ${problems.body ? html`<p id="body-problem" class="error-text">${problemText(problems.body)}</p>` : nothing}
       ${
         problems.form
-          ? html`<p class="error-text" role="alert">${t("notes.saveFailed")} ${problems.form}</p>`
+          ? html`<p class="error-text" role="alert">${t("notes.saveFailed")} ${problemText(problems.form)}</p>`
           : nothing
       }
       <div class="actions">
@@ -151,16 +169,17 @@ export class NotesForm extends LitElement {
         new CustomEvent<NoteView>("note-created", { detail: note, bubbles: true, composed: true }),
       );
     } catch (error) {
-      // Next to a field: the server's rule ("must not be blank"); above the button:
-      // what the shell makes of the refusal, in the user's language.
-      const field = fieldOfError(error);
-      this.problems = field
-        ? { [field]: error instanceof Error ? error.message : String(error) }
-        : { form: describeError(error, undefined, { plugin: "notes" }).headline };
-      if (field) {
+      // Next to the field it names, else above the button: the shell words the
+      // refusal in the user's language and keeps the server's rule for the detail line.
+      const options = { plugin: "notes" };
+      const onField = describeFieldError(error, FIELDS, undefined, options);
+      this.problems = onField
+        ? { [onField.field]: onField }
+        : { form: describeError(error, undefined, options) };
+      if (onField) {
         // Take the keyboard to the field to correct.
         await this.updateComplete;
-        this.renderRoot.querySelector<HTMLElement>(`[name=${field}]`)?.focus();
+        this.renderRoot.querySelector<HTMLElement>(`[name=${onField.field}]`)?.focus();
       }
     } finally {
       this.saving = false;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fieldOfError, pageFromQuery, pageInRange, pageToQuery } from "./view-rules.js";
+import { pageFromQuery, pageInRange, pageToQuery } from "./view-rules.js";
 
 describe("pageFromQuery", () => {
   it.each([
@@ -31,38 +31,5 @@ describe("pageInRange", () => {
   it("keeps a page that exists, and the first page of an empty list", () => {
     expect(pageInRange({ page: 2, pages: 2, total: 40 })).toBeUndefined();
     expect(pageInRange({ page: 1, pages: 0, total: 0 })).toBeUndefined();
-  });
-});
-
-describe("fieldOfError", () => {
-  it("takes the field the plugin's own validation names", () => {
-    const error = {
-      code: "VALIDATION_FAILED",
-      message: "body.title must not be blank",
-      details: { field: "title" },
-    };
-    expect(fieldOfError(error)).toBe("title");
-  });
-
-  it("reads the field from a schema validation message", () => {
-    expect(
-      fieldOfError({
-        code: "VALIDATION_FAILED",
-        message: "body.body must NOT have more than 10000 characters",
-      }),
-    ).toBe("body");
-  });
-
-  it("points at no field for other errors", () => {
-    expect(
-      fieldOfError({
-        code: "VALIDATION_FAILED",
-        message: "body.company_id: the ERP has no company 9",
-        details: { field: "company_id" },
-      }),
-    ).toBeUndefined();
-    expect(fieldOfError({ code: "FORBIDDEN", message: "body.title" })).toBeUndefined();
-    expect(fieldOfError(new Error("network"))).toBeUndefined();
-    expect(fieldOfError(undefined)).toBeUndefined();
   });
 });

@@ -1,10 +1,8 @@
 /**
  * The plain rules behind the notes UI, apart from the DOM so vitest runs them in Node:
- * which page the address asks for, and which form field a server error is about.
+ * which page the address asks for. (Which form field a server error is about is the
+ * shell's `describeFieldError`.)
  */
-
-/** The form fields a validation error can point at. */
-export type NoteField = "title" | "body";
 
 /** `?page=3` → 3; anything that is not a whole number from 1 → the first page. */
 export function pageFromQuery(query: URLSearchParams): number {
@@ -29,23 +27,4 @@ export function pageInRange(page: {
   total: number;
 }): number | undefined {
   return page.total > 0 && page.page > page.pages ? page.pages : undefined;
-}
-
-/**
- * The field a failed request's error is about. The plugin's own checks name it in
- * `details.field`; the kernel's schema validation names it at the start of the
- * message (`body.title must NOT have more than 200 characters`).
- */
-export function fieldOfError(error: unknown): NoteField | undefined {
-  if (typeof error !== "object" || error === null) return undefined;
-  const { code, details, message } = error as {
-    code?: unknown;
-    details?: unknown;
-    message?: unknown;
-  };
-  if (code !== "VALIDATION_FAILED") return undefined;
-  const field = (details as { field?: unknown } | undefined)?.field;
-  if (field === "title" || field === "body") return field;
-  const named = typeof message === "string" ? /^body\.(title|body)\b/.exec(message) : null;
-  return (named?.[1] as NoteField | undefined) ?? undefined;
 }

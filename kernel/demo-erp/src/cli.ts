@@ -1,10 +1,11 @@
+#!/usr/bin/env node
 // Command line: writes a demo ERP database file, e.g. to regenerate data/demo-erp.db or to measure.
-// Usage: node <built cli> --out data/demo-erp.db [--seed 42] [--companies 3] [--months 24]
+// Usage: node kernel/demo-erp/dist/cli.js --out data/demo-erp.db [--seed 42] [--companies 3] [--months 24]
 //        [--end-date YYYY-MM-DD] [--scale 1]
 import { existsSync, renameSync, rmSync } from "node:fs";
 import { parseArgs } from "node:util";
 import Database from "better-sqlite3";
-import { generateDemoErp } from "./generate.js";
+import { generateDemoErp } from "./generator/generate.js";
 
 const { values } = parseArgs({
   options: {

@@ -2,7 +2,7 @@ import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureDemoErp } from "./create-erp.js";
+import { ensureDemoErp } from "./ensure-demo-erp.js";
 import { SqliteErpClient } from "./sqlite-erp.js";
 
 let client: SqliteErpClient;
