@@ -9,7 +9,7 @@
 // one file per entry point plus shared chunks, as an outside author would ship it).
 // Every other plugin is switched off. Each cycle runs the actions, then one GET route
 // of the plugin.
-import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -67,6 +67,19 @@ const TARGETS = {
 const target = TARGETS[values.plugin];
 if (!target) throw new Error(`--plugin must be one of ${Object.keys(TARGETS).join(", ")}`);
 
+let bundleMb;
+
+/** Bytes of the .js files under a folder (the server code of a bundle, not its UI). */
+function jsBytes(folder) {
+  let total = 0;
+  for (const entry of readdirSync(folder, { withFileTypes: true })) {
+    const file = path.join(folder, entry.name);
+    if (entry.isDirectory()) total += entry.name === "ui" ? 0 : jsBytes(file);
+    else if (entry.name.endsWith(".js")) total += statSync(file).size;
+  }
+  return total;
+}
+
 /** The reports plugin's dist, bundled with its npm dependencies, in a folder of its own. */
 function bundleReports() {
   const source = `${ROOT}plugins/reports`;
@@ -113,6 +126,7 @@ function bundleReports() {
     createRequire(`${source}/package.json`).resolve("dejavu-fonts-ttf/package.json"),
   );
   cpSync(fonts, path.join(root, "node_modules/dejavu-fonts-ttf"), { recursive: true });
+  bundleMb = jsBytes(path.join(root, "dist")) / 2 ** 20;
   return outside;
 }
 
@@ -242,6 +256,7 @@ swapTimes.sort((a, b) => a - b);
 const result = {
   node: process.version,
   plugin: values.plugin,
+  ...(bundleMb === undefined ? {} : { bundleMb: Math.round(bundleMb * 10) / 10 }),
   actions,
   cycles,
   warmupCycles,

@@ -1,19 +1,19 @@
 // The reports plugin's own share of a cached dashboard request (an L1 hit), without
-// HTTP, so the machine's noise does not drown a microsecond: the earlier route (an
-// async handler awaiting the service's async method, whose cache `wrap` resolves a
-// promise even on an L1 hit) against the shared `cachedReportHandler` (a synchronous
-// `peek…` answering from the memo and the cache's L1). Both send through
-// `withCacheHeaders` to a reply that only records. Run on demand:
+// HTTP, so the machine's noise does not drown a microsecond: the service's async path
+// (`ReportCache.serve`, whose cache `wrap` resolves a promise even on an L1 hit)
+// against the kernel serving the route's `defineCachedReport` declaration (a
+// synchronous `prepare` from the remembered period and an L1 peek, headers and the
+// kept body included) on a reply that only records. Run on demand:
 //   npx -y pnpm@10.34.9 exec vitest bench --run bench/report-hit-in-process.bench.ts
-import type { ErpClient } from "@roa2web/plugin-sdk";
+import { cachedReportDeclarationOf, type ErpClient } from "@roa2web/plugin-sdk";
 import { bench, describe } from "vitest";
 import { createCache } from "../kernel/core/src/cache/create-cache.js";
-import { callerOf } from "../plugins/reports/src/access.js";
-import { withCacheHeaders } from "../plugins/reports/src/cache-headers.js";
+import { serveCachedReport } from "../kernel/core/src/http/cached-report-route.js";
 import { DEFAULT_TTLS } from "../plugins/reports/src/cache-policy.js";
 import type { PeriodParams } from "../plugins/reports/src/contract.js";
-import { cachedReportHandler } from "../plugins/reports/src/report-handler.js";
-import { ReportService } from "../plugins/reports/src/report-service.js";
+import { ReportCache } from "../plugins/reports/src/report-cache.js";
+import { reportRoute } from "../plugins/reports/src/report-route.js";
+import { dashboardReport } from "../plugins/reports/src/reports/dashboard.js";
 
 /** Company 1 exists, nothing is closed, the books are empty: enough for a dashboard. */
 const erp = {
@@ -32,11 +32,13 @@ const erp = {
 } as unknown as ErpClient;
 
 const cache = await createCache({ url: "memory://" });
-const reports = new ReportService({ erp, cache: cache.namespaced("reports"), ttls: DEFAULT_TTLS });
+const namespaced = cache.namespaced("reports");
+const reports = new ReportCache({ erp, cache: namespaced, ttls: DEFAULT_TTLS });
 const request = {
   query: { company: 1, period: new Date().toISOString().slice(0, 7) } as PeriodParams,
   user: Object.freeze({ companies: Object.freeze([1, 2]) }) as never,
   headers: {},
+  id: "bench",
 };
 const reply = {
   header: () => reply,
@@ -45,31 +47,37 @@ const reply = {
   serialize: (payload: unknown) => JSON.stringify(payload),
 };
 
-const asyncRoute = async (req: typeof request, rep: typeof reply) =>
-  withCacheHeaders(req, rep, await reports.dashboard(req.query, callerOf(req)));
-const sharedHandler = cachedReportHandler(
-  (query: PeriodParams, caller) => reports.peekDashboard(query, caller),
-  (query, caller) => reports.dashboard(query, caller),
+const asyncPath = (req: typeof request) => reports.serve(dashboardReport, req.query, req.user);
+const declaration = cachedReportDeclarationOf(
+  reportRoute(
+    reports,
+    dashboardReport,
+    () => {
+      throw new Error("no files here");
+    },
+    console as never,
+  ),
 );
-await asyncRoute(request, reply); // MISS: computes and caches
-const warm = sharedHandler(request, reply);
-if (!Buffer.isBuffer(warm))
-  throw new Error("the shared handler did not answer the hit synchronously");
+if (!declaration) throw new Error("the dashboard route is not a cached report declaration");
+const served = serveCachedReport(declaration, namespaced);
+await asyncPath(request); // MISS: computes and caches
+if (!Buffer.isBuffer(served(request, reply)))
+  throw new Error("the kernel did not answer the hit synchronously");
 
 // Long runs: other work on the machine shifts a short one by tens of percent.
 const options = { time: 3000, warmupTime: 500 };
 describe("cached dashboard, L1 hit, plugin only", () => {
   bench(
-    "async route (await wrap)",
+    "ReportCache.serve (await wrap, no headers)",
     async () => {
-      await asyncRoute(request, reply);
+      await asyncPath(request);
     },
     options,
   );
   bench(
-    "cachedReportHandler (sync peek)",
+    "kernel-served declaration (sync L1 hit, with headers)",
     () => {
-      sharedHandler(request, reply);
+      served(request, reply);
     },
     options,
   );

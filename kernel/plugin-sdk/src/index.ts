@@ -4,6 +4,7 @@
  */
 export * from "./auth.js";
 export type * from "./cache.js";
+export * from "./cached-report.js";
 export type * from "./context.js";
 export type * from "./erp.js";
 export * from "./errors.js";

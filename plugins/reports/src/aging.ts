@@ -1,5 +1,8 @@
 /** Aging of outstanding invoices: which bucket an amount falls in, and the bucket totals. */
+import type { AgingBucketKey } from "@roa2web/reports-contract";
 import { daysBetween } from "./period.js";
+
+export type { AgingBucketKey } from "@roa2web/reports-contract";
 
 export const AGING_BUCKETS = [
   { key: "not_due", label: "Not due", minDays: Number.NEGATIVE_INFINITY, maxDays: 0 },
@@ -7,9 +10,12 @@ export const AGING_BUCKETS = [
   { key: "31_60", label: "31–60 days", minDays: 31, maxDays: 60 },
   { key: "61_90", label: "61–90 days", minDays: 61, maxDays: 90 },
   { key: "over_90", label: "Over 90 days", minDays: 91, maxDays: Number.POSITIVE_INFINITY },
-] as const;
-
-export type AgingBucketKey = (typeof AGING_BUCKETS)[number]["key"];
+] as const satisfies ReadonlyArray<{
+  key: AgingBucketKey;
+  label: string;
+  minDays: number;
+  maxDays: number;
+}>;
 
 /** Days past due at `asOf`: 0 or less means not yet due (due today is not overdue). */
 export function daysOverdue(dueDate: string, asOf: string): number {

@@ -7,6 +7,13 @@ import { existsSync, readFileSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import type {
+  AgingReport,
+  DashboardReport,
+  InvoiceList,
+  TreasuryReport,
+  TrialBalanceReport,
+} from "@roa2web/reports-contract";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -14,13 +21,6 @@ import {
   startTestKernel,
   type TestKernel,
 } from "../../../kernel/core/test/helpers/test-kernel.js";
-import type {
-  AgingReport,
-  DashboardReport,
-  InvoiceList,
-  TreasuryReport,
-  TrialBalanceReport,
-} from "./contract.js";
 import { readPdf, sheetRows, unzip } from "./export/read-back.test-helper.js";
 
 const packageRoot = path.resolve(fileURLToPath(new URL("..", import.meta.url)));

@@ -1,35 +1,45 @@
 /**
  * The reports plugin's code half (the static half is `roa2web` in package.json):
- * read-only reports over the kernel's `erp`, served through the kernel cache, and
- * the `reports.queries` service for other plugins (the Telegram bot).
+ * read-only reports over the kernel's `erp`, served through the kernel cache, the
+ * `reports.queries` service for other plugins (the Telegram bot), and a company's
+ * cached figures dropped when one of its receipts is approved in data entry.
  */
-import { definePlugin } from "@roa2web/plugin-sdk";
-import type {} from "./contract.js";
+import { receiptApproved } from "@roa2web/data-entry-contract";
+import { coreServices, definePlugin } from "@roa2web/plugin-sdk";
+import { reportsQueries } from "@roa2web/reports-contract";
 import { loadPdfFonts } from "./export/pdf-writer.js";
-import { EXPORTS_SERVICE, ReportExports } from "./export/report-exports.js";
-import { REPORT_SERVICE, ReportService } from "./report-service.js";
+import { ReportExports } from "./export/report-exports.js";
+import { ReportCache } from "./report-cache.js";
+import { reportQueriesFor } from "./report-queries.js";
 import { readReportsSettings } from "./settings.js";
 
-export default definePlugin({
+export const plugin = definePlugin({
+  deps: {
+    erp: coreServices.erp,
+    cache: coreServices.cache,
+    logger: coreServices.logger,
+    settings: coreServices.settings,
+  },
   // Resolved against this built file: dist/routes/.
   routes: new URL("./routes", import.meta.url),
-  start(ctx) {
-    // Read once here so a malformed REPORTS_* value fails the plugin at start, named.
-    const settings = readReportsSettings(ctx.settings);
-    const reports = new ReportService({ erp: ctx.erp, cache: ctx.cache, ttls: settings.ttls });
-    ctx.register(REPORT_SERVICE, reports);
+  start({ erp, cache, logger, settings }, { provide, events }) {
+    // Read here so a malformed REPORTS_* value fails the plugin at start, named.
+    const { ttls } = readReportsSettings(settings);
+    const reports = new ReportCache({ erp, cache, ttls });
     // The PDF font is read here, once: a missing font package fails the plugin at start.
-    ctx.register(
-      EXPORTS_SERVICE,
-      new ReportExports({ erp: ctx.erp, reports, fonts: loadPdfFonts() }),
-    );
-    ctx.services.provide("reports.queries", {
-      dashboard: (params, caller) => reports.dashboard(params, caller),
-      invoices: (params, caller) => reports.invoices(params, caller),
-      aging: (params, caller) => reports.aging(params, caller),
-      treasury: (params, caller) => reports.treasury(params, caller),
-      trialBalance: (params, caller) => reports.trialBalance(params, caller),
+    const exports = new ReportExports({ erp, reports, fonts: loadPdfFonts() });
+    provide(reportsQueries, (caller) => reportQueriesFor(reports, caller));
+    // An approved receipt is booked in the ERP: that company's cached figures are stale.
+    events.on(receiptApproved, async ({ companyId, receiptId }, { sender }) => {
+      const removed = await reports.dropCompany(companyId);
+      logger.info(
+        { company: companyId, receipt: receiptId, sender, removed },
+        "Cached reports of the company dropped after a receipt approval",
+      );
     });
-    ctx.logger.info({ ttls: settings.ttls }, "Reports plugin started");
+    logger.info({ ttls }, "Reports plugin started");
+    return { reports, exports, ttls };
   },
 });
+
+export default plugin;

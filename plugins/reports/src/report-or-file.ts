@@ -1,17 +1,14 @@
 /**
  * Reports as files, for the routes: `fileHandler` answers a report's `/export` URL, and
- * `reportOrFile` lets `?format=xlsx|pdf` on the report's own URL answer the same file
- * with the same permission (reports:export); `format=json`, or none, goes to the JSON
- * handler untouched (the cached hot path pays one comparison).
+ * `reportFileOrNot` lets `?format=xlsx|pdf` on the report's own URL answer the same
+ * file with the same permission (reports:export); `format=json`, or none, is left to
+ * the cached JSON report (the hot path pays one comparison).
  */
 import { type AuthUser, ForbiddenError, hasPermission, type Logger } from "@roa2web/plugin-sdk";
-import { callerOf } from "./access.js";
-import type { ReportReply } from "./cache-headers.js";
-import type { ReportCaller } from "./contract.js";
+import { callerOf, type ReportCaller } from "./access.js";
 import type { ExportParams, StartedExport } from "./export/report-exports.js";
 import { type ExportReply, sendExport } from "./export/send.js";
 import type { TableFormat } from "./export/table.js";
-import type { ReportRequest } from "./report-handler.js";
 
 export const EXPORT_PERMISSION = "reports:export";
 
@@ -20,7 +17,7 @@ export interface ReportFormatParam {
   format?: "json" | TableFormat | undefined;
 }
 
-type ReportFile<Query> = (
+export type ReportFile<Query> = (
   query: ExportParams<Query>,
   caller: ReportCaller,
 ) => Promise<StartedExport>;
@@ -54,30 +51,22 @@ export function fileHandler<Query>(
   return (request, reply) => sendFile(file, log, request.query, request, reply);
 }
 
-export function reportOrFile<Query extends ReportFormatParam>(
-  json: (
-    request: ReportRequest<Query>,
-    reply: ReportReply,
-  ) => Buffer | string | Promise<Buffer | string>,
+/**
+ * For a report's own URL: the file when `format` is xlsx or pdf (refused without
+ * reports:export), `undefined` (the JSON report) otherwise.
+ */
+export function reportFileOrNot<Query extends ReportFormatParam>(
   file: ReportFile<Query>,
   log: FileLog,
-): (request: ReportRequest<Query> & Caller, reply: ReportReply & ExportReply) => unknown {
-  const asFile = async (
-    request: ReportRequest<Query> & Caller,
-    reply: ExportReply,
-    format: TableFormat,
-  ) => {
+): (request: Caller & { query: Query }, reply: ExportReply) => Promise<unknown> | undefined {
+  return (request, reply) => {
+    const format = request.query.format;
+    if (format !== "xlsx" && format !== "pdf") return undefined;
     if (!hasPermission(request.user?.permissions ?? [], EXPORT_PERMISSION)) {
       throw new ForbiddenError(`This needs the permission ${EXPORT_PERMISSION}`, {
         details: { permission: EXPORT_PERMISSION },
       });
     }
     return sendFile(file, log, { ...request.query, format }, request, reply);
-  };
-  return (request, reply) => {
-    const format = request.query.format;
-    return format === "xlsx" || format === "pdf"
-      ? asFile(request, reply, format)
-      : json(request, reply);
   };
 }

@@ -6,6 +6,16 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { type ReceiptApproved, receiptApproved } from "@roa2web/data-entry-contract";
+import type { AuthUser } from "@roa2web/plugin-sdk";
+import {
+  type AgingReport,
+  type DashboardReport,
+  type InvoiceList,
+  reportsQueries,
+  type TreasuryReport,
+  type TrialBalanceReport,
+} from "@roa2web/reports-contract";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
@@ -13,15 +23,6 @@ import {
   startTestKernel,
   type TestKernel,
 } from "../../../kernel/core/test/helpers/test-kernel.js";
-import type {
-  AgingReport,
-  DashboardReport,
-  InvoiceList,
-  ReportQueries,
-  TreasuryReport,
-  TrialBalanceReport,
-} from "./contract.js";
-import { REPORT_SERVICE, type ReportService } from "./report-service.js";
 
 const packageRoot = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
 const packageJson = JSON.parse(readFileSync(path.join(packageRoot, "package.json"), "utf8")) as {
@@ -579,56 +580,38 @@ describe("cache", () => {
     }
   });
 
-  it("answers an L1 hit without the async path, alike, and not after an invalidation", async () => {
-    const service = t.kernel.plugins
-      .get(manifest.name)
-      ?.instance?.context.resolve<ReportService>(REPORT_SERVICE);
-    if (!service) throw new Error("no report service");
-    const asyncPath = vi.spyOn(service, "dashboard");
-    const syncPath = vi.spyOn(service, "peekDashboard");
-    try {
-      const url = `/dashboard?company=1&from=${closedPeriod}-01&to=${closedPeriod}-20`;
-      const first = await get(url);
-      expect(first.headers["x-cache"]).toBe("MISS");
-      expect(asyncPath).toHaveBeenCalledTimes(1);
-      expect(syncPath).toHaveLastReturnedWith(undefined);
+  it("answers an L1 hit with the miss's bytes and headers, 304 when held, and not after an invalidation", async () => {
+    const url = `/dashboard?company=1&from=${closedPeriod}-01&to=${closedPeriod}-20`;
+    const first = await get(url);
+    expect(first.headers["x-cache"]).toBe("MISS");
+    const hit = await get(url);
+    expect(hit.headers["x-cache"]).toBe("HIT-L1");
+    expect(hit.body).toBe(first.body);
+    expect(hit.headers.etag).toBe(first.headers.etag);
+    expect(hit.headers["content-type"]).toBe(first.headers["content-type"]);
+    expect(hit.headers["cache-control"]).toBe("private, no-cache");
+    const held = await inject(t.kernel, {
+      method: "GET",
+      url: `${api}${url}`,
+      headers: {
+        authorization: `Bearer ${tokens.admin}`,
+        "if-none-match": first.headers.etag as string,
+      },
+    });
+    expect(held.statusCode).toBe(304);
+    // A caller without the grant is refused on this path too.
+    expect((await get(url, "reader")).statusCode).toBe(403);
 
-      const hit = await get(url);
-      expect(hit.headers["x-cache"]).toBe("HIT-L1");
-      expect(asyncPath).toHaveBeenCalledTimes(1); // answered by the peek alone
-      expect(syncPath.mock.results.at(-1)?.value).toMatchObject({ source: "HIT-L1" });
-      expect(hit.body).toBe(first.body);
-      expect(hit.headers.etag).toBe(first.headers.etag);
-      expect(hit.headers["content-type"]).toBe(first.headers["content-type"]);
-      const held = await inject(t.kernel, {
-        method: "GET",
-        url: `${api}${url}`,
-        headers: {
-          authorization: `Bearer ${tokens.admin}`,
-          "if-none-match": first.headers.etag as string,
-        },
-      });
-      expect(held.statusCode).toBe(304);
-      // A caller without the grant is refused on this path too, and never served.
-      const forbidden = await get(url, "reader");
-      expect(forbidden.statusCode).toBe(403);
-      expect(asyncPath).toHaveBeenCalledTimes(1);
-
-      const invalidate = await inject(t.kernel, {
-        method: "POST",
-        url: `${api}/cache/invalidate`,
-        headers: { authorization: `Bearer ${tokens.admin}` },
-        payload: { report: "dashboard", company: 1 },
-      });
-      expect(invalidate.statusCode).toBe(200);
-      const after = await get(url);
-      expect(after.headers["x-cache"]).toBe("MISS");
-      expect(asyncPath).toHaveBeenCalledTimes(2);
-      expect(after.body).toBe(first.body);
-    } finally {
-      asyncPath.mockRestore();
-      syncPath.mockRestore();
-    }
+    const invalidate = await inject(t.kernel, {
+      method: "POST",
+      url: `${api}/cache/invalidate`,
+      headers: { authorization: `Bearer ${tokens.admin}` },
+      payload: { report: "dashboard", company: 1 },
+    });
+    expect(invalidate.statusCode).toBe(200);
+    const after = await get(url);
+    expect(after.headers["x-cache"]).toBe("MISS");
+    expect(after.body).toBe(first.body);
   });
 
   it("tells closed periods from open ones", async () => {
@@ -641,18 +624,33 @@ describe("cache", () => {
   });
 });
 
+/** A signed-in user as the kernel hands it to a consumer plugin's route. */
+function userWith(permissions: string[], companies: number[]): AuthUser {
+  return { id: 900, username: "someone", displayName: "Someone", permissions, companies };
+}
+
 describe("the reports.queries service and the UI", () => {
-  it("answers other plugins in the caller's scope", async () => {
-    const services = t.kernel.plugins.get(manifest.name)?.instance?.context.services;
-    const queries = services?.get("reports.queries") as ReportQueries;
-    const answer = await queries.dashboard(
-      { company: 2, period: closedPeriod },
-      { companies: [2] },
-    );
+  it("answers another plugin for a user with reports:read, in that user's scope", async () => {
+    const queries = t.service(reportsQueries).for(userWith(["reports:read"], [2]));
+    const answer = await queries.dashboard({ company: 2, period: closedPeriod });
     const overHttp = await json<DashboardReport>(`/dashboard?company=2&period=${closedPeriod}`);
     expect(answer.report.revenue).toBe(overHttp.revenue);
     await expect(
-      queries.invoices({ company: 1, period: closedPeriod, type: "client" }, { companies: [2] }),
+      queries.invoices({ company: 1, period: closedPeriod, type: "client" }),
+    ).rejects.toMatchObject({ statusCode: 403, details: { company: 1 } });
+  });
+
+  it("refuses a user without reports:read (a cashbox reader) and a plugin acting on its own", async () => {
+    const cashier = t.service(reportsQueries).for(userWith(["cashbox:read"], [2]));
+    await expect(cashier.treasury({ company: 2, period: closedPeriod })).rejects.toMatchObject({
+      statusCode: 403,
+      details: { permission: "reports:read" },
+    });
+    await expect(
+      t
+        .service(reportsQueries)
+        .asSystem("nightly digest")
+        .dashboard({ company: 2, period: closedPeriod }),
     ).rejects.toMatchObject({ statusCode: 403 });
   });
 
@@ -666,3 +664,65 @@ describe("the reports.queries service and the UI", () => {
     expect(response.body).toMatch(/customElements\.define\(["'`]reports-app["'`]/);
   });
 });
+
+describe("a receipt approved in data entry", () => {
+  it("drops that company's cached figures: the dashboard is recomputed with the booked receipt", async () => {
+    const url = `/dashboard?company=1&period=${openPeriod}`;
+    const other = `/dashboard?company=3&period=${openPeriod}`;
+    const before = await json<DashboardReport>(url);
+    await json<DashboardReport>(other);
+    expect((await get(url)).headers["x-cache"]).toBe("HIT-L1");
+
+    // What approving a cash receipt books in the ERP: an expense paid from the cash desk.
+    const books = new Database(path.join(t.dataDir, "demo-erp.db"));
+    const booked = books
+      .prepare(
+        `INSERT INTO ledger_entries (company_id, date, document_type, document_id, document_number,
+                                     debit_account, credit_account, amount, explanation)
+         VALUES (1, :date, 'BON', 990001, 'BF-990001', '6022', '5311', 123.45, 'Approved receipt')`,
+      )
+      .run({ date: `${openPeriod}-01` });
+    try {
+      // Still the cached figures: nothing told the reports yet.
+      expect((await json<DashboardReport>(url)).expenses).toBe(before.expenses);
+
+      t.emit(receiptApproved, approval(1));
+      await vi.waitFor(
+        async () => {
+          const response = await get(url);
+          expect(response.headers["x-cache"]).toBe("MISS");
+        },
+        { timeout: 10_000, interval: 20 },
+      );
+      const after = await json<DashboardReport>(url);
+      expect(after.expenses).toBeCloseTo(before.expenses + 123.45, 2);
+      expect(after.cash).toBeCloseTo(before.cash - 123.45, 2);
+      // Another company's cached figures stay.
+      expect((await get(other)).headers["x-cache"]).toBe("HIT-L1");
+    } finally {
+      books.prepare("DELETE FROM ledger_entries WHERE id = ?").run(booked.lastInsertRowid);
+      books.close();
+      await inject(t.kernel, {
+        method: "POST",
+        url: `${api}/cache/invalidate`,
+        headers: { authorization: `Bearer ${tokens.admin}` },
+        payload: {},
+      });
+    }
+  });
+});
+
+function approval(companyId: number): ReceiptApproved {
+  const person = { userId: 1, name: "demo" };
+  return {
+    receiptId: 990001,
+    companyId,
+    companyName: null,
+    submittedBy: person,
+    decidedBy: person,
+    documentNumber: "BF-990001",
+    documentDate: `${openPeriod}-01`,
+    partner: "Benzinăria Nord",
+    amounts: { total: 123.45, vat: null, currency: "RON", totalLei: 123.45 },
+  };
+}

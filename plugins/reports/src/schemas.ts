@@ -3,6 +3,22 @@
  * answer with them, and the kernel's OpenAPI document (/api/docs) shows them.
  */
 import { errorResponseSchema } from "@roa2web/plugin-sdk";
+import type {
+  AgingReport,
+  DashboardReport,
+  InvoiceItem,
+  InvoiceList,
+  MonthFigures,
+  OpenAmounts,
+  ReportPeriodView,
+  TreasuryAccountView,
+  TreasuryFigures,
+  TreasuryMovement,
+  TreasuryReport,
+  TrialBalanceLine,
+  TrialBalanceReport,
+  TrialBalanceTotals,
+} from "@roa2web/reports-contract";
 import { AGING_BUCKETS } from "./aging.js";
 import { REPORT_NAMES } from "./cache-policy.js";
 import { MAX_PAGE_SIZE } from "./pagination.js";
@@ -14,6 +30,18 @@ const errorResponses = {
   403: errorResponseSchema,
   404: errorResponseSchema,
 } as const;
+
+/**
+ * The `properties` of an answer's object, checked against its type in the contract
+ * package: every field of `T` and no other. The serialiser drops what a response schema
+ * does not list, so a field added to the contract but not here would silently vanish
+ * from the answers; this makes it a compile error instead.
+ */
+function propertiesOf<T>() {
+  return <P extends Record<keyof T, unknown>>(
+    properties: P & Record<Exclude<keyof P, keyof T>, never>,
+  ): P => properties;
+}
 
 const amount = { type: "number" } as const;
 const date = { type: "string", description: "YYYY-MM-DD" } as const;
@@ -53,7 +81,7 @@ function querystring(properties: Record<string, unknown>) {
 const periodView = {
   type: "object",
   required: ["from", "to", "label", "as_of", "closed"],
-  properties: {
+  properties: propertiesOf<ReportPeriodView>()({
     from: date,
     to: date,
     label: { type: "string" },
@@ -62,13 +90,13 @@ const periodView = {
       description: "Where overdue and balances are measured: to, or today if earlier",
     },
     closed: { type: "boolean", description: "Every month of the period is closed" },
-  },
+  }),
 } as const;
 
 const openAmounts = {
   type: "object",
   required: ["total", "overdue"],
-  properties: { total: amount, overdue: amount },
+  properties: propertiesOf<OpenAmounts>()({ total: amount, overdue: amount }),
 } as const;
 
 const invoiceType = { type: "string", enum: ["client", "supplier"] } as const;
@@ -81,7 +109,7 @@ export const dashboardSchema = {
     200: {
       type: "object",
       required: ["company_id", "period", "revenue", "expenses", "result", "cash", "bank"],
-      properties: {
+      properties: propertiesOf<DashboardReport>()({
         company_id: { type: "integer" },
         period: periodView,
         revenue: amount,
@@ -95,15 +123,15 @@ export const dashboardSchema = {
           type: "array",
           items: {
             type: "object",
-            properties: {
+            properties: propertiesOf<MonthFigures>()({
               month: { type: "string" },
               revenue: amount,
               expenses: amount,
               result: amount,
-            },
+            }),
           },
         },
-      },
+      }),
     },
     ...errorResponses,
   },
@@ -128,7 +156,7 @@ export const invoicesSchema = {
     200: {
       type: "object",
       required: ["company_id", "period", "type", "items", "total", "page", "page_size", "pages"],
-      properties: {
+      properties: propertiesOf<InvoiceList>()({
         company_id: { type: "integer" },
         period: periodView,
         type: { type: "string" },
@@ -136,7 +164,7 @@ export const invoicesSchema = {
           type: "array",
           items: {
             type: "object",
-            properties: {
+            properties: propertiesOf<InvoiceItem>()({
               id: { type: "integer" },
               number: { type: "string" },
               partner_id: { type: "integer" },
@@ -149,7 +177,7 @@ export const invoicesSchema = {
               status: { type: "string", enum: ["paid", "partly_paid", "unpaid"] },
               overdue: { type: "boolean" },
               days_overdue: { type: "integer" },
-            },
+            }),
           },
         },
         total: { type: "integer", description: "Invoices matching, on every page" },
@@ -158,9 +186,13 @@ export const invoicesSchema = {
         pages: { type: "integer" },
         totals: {
           type: "object",
-          properties: { total_amount: amount, paid_amount: amount, outstanding: amount },
+          properties: propertiesOf<InvoiceList["totals"]>()({
+            total_amount: amount,
+            paid_amount: amount,
+            outstanding: amount,
+          }),
         },
-      },
+      }),
     },
     ...errorResponses,
   },
@@ -177,7 +209,7 @@ export const agingSchema = {
     200: {
       type: "object",
       required: ["company_id", "period", "type", "total", "buckets"],
-      properties: {
+      properties: propertiesOf<AgingReport>()({
         company_id: { type: "integer" },
         period: periodView,
         type: { type: "string" },
@@ -188,15 +220,15 @@ export const agingSchema = {
           type: "array",
           items: {
             type: "object",
-            properties: {
+            properties: propertiesOf<AgingReport["buckets"][number]>()({
               key: { type: "string", enum: AGING_BUCKETS.map((bucket) => bucket.key) },
               label: { type: "string" },
               amount,
               invoices: { type: "integer" },
-            },
+            }),
           },
         },
-      },
+      }),
     },
     ...errorResponses,
   },
@@ -204,7 +236,12 @@ export const agingSchema = {
 
 const treasuryFigures = {
   type: "object",
-  properties: { opening: amount, receipts: amount, payments: amount, closing: amount },
+  properties: propertiesOf<TreasuryFigures>()({
+    opening: amount,
+    receipts: amount,
+    payments: amount,
+    closing: amount,
+  }),
 } as const;
 
 export const treasurySchema = {
@@ -218,30 +255,36 @@ export const treasurySchema = {
     200: {
       type: "object",
       required: ["company_id", "period", "accounts", "totals", "movements"],
-      properties: {
+      properties: propertiesOf<TreasuryReport>()({
         company_id: { type: "integer" },
         period: periodView,
         accounts: {
           type: "array",
           items: {
             type: "object",
-            properties: {
+            properties: propertiesOf<TreasuryAccountView>()({
               code: { type: "string" },
               name: { type: "string" },
               kind: { type: "string", enum: ["cash", "bank"] },
               ...treasuryFigures.properties,
-            },
+            }),
           },
         },
-        totals: { type: "object", properties: { cash: treasuryFigures, bank: treasuryFigures } },
+        totals: {
+          type: "object",
+          properties: propertiesOf<TreasuryReport["totals"]>()({
+            cash: treasuryFigures,
+            bank: treasuryFigures,
+          }),
+        },
         movements: {
           type: "object",
-          properties: {
+          properties: propertiesOf<TreasuryReport["movements"]>()({
             items: {
               type: "array",
               items: {
                 type: "object",
-                properties: {
+                properties: propertiesOf<TreasuryMovement>()({
                   id: { type: "integer" },
                   account_code: { type: "string" },
                   date,
@@ -251,22 +294,22 @@ export const treasurySchema = {
                   partner_id: { type: "integer", nullable: true },
                   receipt: amount,
                   payment: amount,
-                },
+                }),
               },
             },
             total: { type: "integer" },
             page: { type: "integer" },
             page_size: { type: "integer" },
             pages: { type: "integer" },
-          },
+          }),
         },
-      },
+      }),
     },
     ...errorResponses,
   },
 };
 
-const trialBalanceColumns = {
+const trialBalanceColumns = propertiesOf<TrialBalanceTotals>()({
   opening_debit: amount,
   opening_credit: amount,
   period_debit: amount,
@@ -275,7 +318,7 @@ const trialBalanceColumns = {
   total_credit: amount,
   closing_debit: amount,
   closing_credit: amount,
-} as const;
+});
 
 export const trialBalanceSchema = {
   tags: ["reports"],
@@ -289,7 +332,7 @@ export const trialBalanceSchema = {
     200: {
       type: "object",
       required: ["company_id", "period", "level", "lines", "totals"],
-      properties: {
+      properties: propertiesOf<TrialBalanceReport>()({
         company_id: { type: "integer" },
         period: periodView,
         level: { type: "string" },
@@ -298,16 +341,16 @@ export const trialBalanceSchema = {
           type: "array",
           items: {
             type: "object",
-            properties: {
+            properties: propertiesOf<TrialBalanceLine>()({
               account: { type: "string" },
               name: { type: "string", nullable: true },
               account_class: { type: "integer" },
               ...trialBalanceColumns,
-            },
+            }),
           },
         },
         totals: { type: "object", properties: trialBalanceColumns },
-      },
+      }),
     },
     ...errorResponses,
   },

@@ -6,9 +6,14 @@
  * side (a debit balance in the debit column), so each level's debit and credit totals
  * are equal.
  */
+import type { AccountLevel, TrialBalanceLine, TrialBalanceTotals } from "@roa2web/reports-contract";
 import { fromBani, toBani } from "./aging.js";
 
-export type AccountLevel = "analytic" | "synthetic";
+export type {
+  AccountLevel,
+  TrialBalanceLine,
+  TrialBalanceTotals,
+} from "@roa2web/reports-contract";
 
 /** Turnovers of one posted account: before the period, and within it. */
 export interface AccountTurnover {
@@ -17,21 +22,6 @@ export interface AccountTurnover {
   before_credit: number;
   period_debit: number;
   period_credit: number;
-}
-
-export interface TrialBalanceLine {
-  account: string;
-  name: string | null;
-  account_class: number;
-  opening_debit: number;
-  opening_credit: number;
-  period_debit: number;
-  period_credit: number;
-  /** "Total sume": the opening balance plus the period's turnover, per side. */
-  total_debit: number;
-  total_credit: number;
-  closing_debit: number;
-  closing_credit: number;
 }
 
 /** The amount columns of a line, in the order the report, the UI and the files show them. */
@@ -45,8 +35,6 @@ export const TRIAL_BALANCE_COLUMNS = [
   "closing_debit",
   "closing_credit",
 ] as const satisfies ReadonlyArray<keyof TrialBalanceLine>;
-
-export type TrialBalanceTotals = Omit<TrialBalanceLine, "account" | "name" | "account_class">;
 
 /** `4111.00003` → `4111`, `5121.01` → `5121`; a synthetic code stays as it is. */
 export function syntheticOf(account: string): string {

@@ -6,7 +6,7 @@
  */
 import autoload from "@fastify/autoload";
 import multipart from "@fastify/multipart";
-import { UnsupportedMediaTypeError } from "@roa2web/plugin-sdk";
+import { cachedReportDeclarationOf, UnsupportedMediaTypeError } from "@roa2web/plugin-sdk";
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
@@ -17,6 +17,7 @@ import Fastify, {
 import type { LoopWatch } from "../health/loop-watch.js";
 import type { PluginInstance } from "../plugins/plugin-instance.js";
 import { accessOf } from "./access-control.js";
+import { serveCachedReport } from "./cached-report-route.js";
 import { lazyChildLogger } from "./lazy-logger.js";
 import { MULTIPART } from "./openapi-multipart.js";
 import { ADMIN_PERMISSION } from "./routes/plugin-admin-routes.js";
@@ -42,6 +43,11 @@ export async function registerPluginRoutes(
           throw new Error(
             `Route ${String(route.method)} ${route.url} documents an upload form (multipartBody), but "${name}" does not declare \`uploads\` in definePlugin`,
           );
+        }
+        // A cached report declaration (defineCachedReport) is served by the kernel.
+        const cachedReport = cachedReportDeclarationOf(route.handler);
+        if (cachedReport !== undefined) {
+          route.handler = serveCachedReport(cachedReport, instance.context.cache) as never;
         }
         if (loopWatch) {
           const label = `${String(route.method)} ${route.url}`;

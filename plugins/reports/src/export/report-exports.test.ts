@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ResolvedReport } from "../report-service.js";
+import type { ResolvedReport } from "../period-resolver.js";
 import { attachmentDisposition, exportFilename } from "./report-exports.js";
 
 function resolved(code: string, label: string): ResolvedReport {

@@ -7,6 +7,14 @@
  */
 import type { Readable } from "node:stream";
 import type { ErpClient } from "@roa2web/plugin-sdk";
+import type {
+  AgingParams,
+  InvoiceParams,
+  PeriodParams,
+  TreasuryParams,
+  TrialBalanceParams,
+} from "@roa2web/reports-contract";
+import type { ReportCaller } from "../access.js";
 import {
   AGING_BUCKETS,
   type AgingBucketKey,
@@ -15,15 +23,8 @@ import {
   fromBani,
   toBani,
 } from "../aging.js";
-import type {
-  AgingParams,
-  InvoiceParams,
-  PeriodParams,
-  ReportCaller,
-  TreasuryParams,
-  TrialBalanceParams,
-} from "../contract.js";
 import { pageRequest } from "../pagination.js";
+import type { ResolvedReport } from "../period-resolver.js";
 import {
   invoiceRows,
   invoiceSummary,
@@ -32,15 +33,11 @@ import {
 } from "../queries/invoices.js";
 import { toTreasuryMovement, treasuryAccounts, treasuryMovementRows } from "../queries/treasury.js";
 import { accountNames, accountTurnoverRows } from "../queries/trial-balance.js";
-import {
-  checkInvoiceType,
-  invoiceFilters,
-  invoiceQuery,
-  type ReportService,
-  type ResolvedReport,
-  toInvoiceItem,
-  trialBalanceFilters,
-} from "../report-service.js";
+import type { ReportCache } from "../report-cache.js";
+import { checkInvoiceType } from "../reports/aging.js";
+import { dashboardReport } from "../reports/dashboard.js";
+import { invoiceFilters, invoiceQuery, toInvoiceItem } from "../reports/invoices.js";
+import { trialBalanceFilters } from "../reports/trial-balance.js";
 import { treasuryDocumentName } from "../treasury-documents.js";
 import { TRIAL_BALANCE_COLUMNS, TrialBalanceFolder } from "../trial-balance-rules.js";
 import { createPdfWriter, type PdfFonts } from "./pdf-writer.js";
@@ -70,7 +67,7 @@ export interface StartedExport {
 
 export interface ReportExportsOptions {
   erp: ErpClient;
-  reports: ReportService;
+  reports: ReportCache;
   fonts: PdfFonts;
   /** The "generated at" clock; replaceable in tests. */
   now?: () => Date;
@@ -88,7 +85,7 @@ const AGING_LABELS: Record<AgingBucketKey, string> = {
 
 export class ReportExports {
   readonly #erp: ErpClient;
-  readonly #reports: ReportService;
+  readonly #reports: ReportCache;
   readonly #fonts: PdfFonts;
   readonly #now: () => Date;
 
@@ -109,7 +106,7 @@ export class ReportExports {
     caller: ReportCaller,
   ): Promise<StartedExport> {
     const resolved = await this.#reports.resolve(params, caller);
-    const { report } = await this.#reports.dashboard(params, caller);
+    const { report } = await this.#reports.serve(dashboardReport, params, caller);
     const columns: Column[] = [
       { header: "Luna", kind: "text", width: 12 },
       { header: "Venituri", kind: "amount", width: 18 },
@@ -534,6 +531,3 @@ export function exportFilename(parts: readonly NamePart[], format: TableFormat):
 export function attachmentDisposition(name: ExportName): string {
   return `attachment; filename="${name.ascii}"; filename*=UTF-8''${encodeURIComponent(name.utf8)}`;
 }
-
-/** The name under which `start` registers the exporter for the route modules. */
-export const EXPORTS_SERVICE = "reportExports";

@@ -4,8 +4,8 @@
  * date, so a past period shows what was open then.
  */
 import type { Binds, BindValue, ErpClient, Row } from "@roa2web/plugin-sdk";
+import type { InvoiceStatusFilter, InvoiceType } from "@roa2web/reports-contract";
 import type { OpenByDueDate } from "../aging.js";
-import type { InvoiceStatusFilter, InvoiceType } from "../contract.js";
 import type { PageWindow } from "../pagination.js";
 import { type SqlDialect, sqlDialect } from "../sql-dialect.js";
 

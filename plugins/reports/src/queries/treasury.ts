@@ -1,6 +1,6 @@
 /** Treasury: per cash register and bank account, opening, receipts, payments; and the movements. */
 import type { BindValue, ErpClient, Row } from "@roa2web/plugin-sdk";
-import type { TreasuryMovement } from "../contract.js";
+import type { TreasuryMovement } from "@roa2web/reports-contract";
 import type { PageWindow } from "../pagination.js";
 import { sqlDialect } from "../sql-dialect.js";
 

@@ -1,25 +1,21 @@
 /** GET /api/reports/cache/stats and POST /api/reports/cache/invalidate (reports:cache-admin). */
 import { defineRoutes } from "@roa2web/plugin-sdk";
 import { invalidationPrefixes, type ReportName } from "../cache-policy.js";
-import { REPORT_SERVICE, type ReportService } from "../report-service.js";
+import type { plugin } from "../plugin.js";
 import { cacheInvalidateSchema, cacheStatsSchema } from "../schemas.js";
-import { readReportsSettings } from "../settings.js";
 
 interface InvalidateBody {
   report?: ReportName;
   company?: number;
 }
 
-export default defineRoutes(async (app, { plugin }) => {
-  const { ttls } = readReportsSettings(plugin.settings);
-  const reports = plugin.resolve<ReportService>(REPORT_SERVICE);
-
+export default defineRoutes<typeof plugin>(async (app, { deps, state }) => {
   app.get(
     "/cache/stats",
     { config: { access: "reports:cache-admin" }, schema: cacheStatsSchema },
     async () => ({
-      ...(await plugin.cache.stats()),
-      ttl_ms: { closed: ttls.closedMs, open: ttls.openMs },
+      ...(await deps.cache.stats()),
+      ttl_ms: { closed: state.ttls.closedMs, open: state.ttls.openMs },
     }),
   );
 
@@ -30,12 +26,12 @@ export default defineRoutes(async (app, { plugin }) => {
       const { report, company } = request.body ?? {};
       let removed = 0;
       for (const prefix of invalidationPrefixes(report, company)) {
-        removed += await plugin.cache.invalidatePrefix(prefix);
+        removed += await deps.cache.invalidatePrefix(prefix);
       }
       // Resolved periods come from the company's period facts, which an invalidation of
       // everything drops too: forget them on any invalidation, so none outlives its facts.
-      reports.forgetResolutions();
-      plugin.logger.info(
+      state.reports.forgetResolutions();
+      deps.logger.info(
         { reqId: request.id, report, company, removed, by: request.user?.username },
         "Report cache invalidated",
       );

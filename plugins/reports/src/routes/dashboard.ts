@@ -1,28 +1,23 @@
 /** GET /api/reports/dashboard (JSON, or `format=xlsx|pdf` for the file) */
 import { defineRoutes } from "@roa2web/plugin-sdk";
-import type { PeriodParams } from "../contract.js";
-import { EXPORTS_SERVICE, type ReportExports } from "../export/report-exports.js";
-import { cachedReportHandler } from "../report-handler.js";
-import { type ReportFormatParam, reportOrFile } from "../report-or-file.js";
-import { REPORT_SERVICE, type ReportService } from "../report-service.js";
+import type { PeriodParams } from "@roa2web/reports-contract";
+import type { plugin } from "../plugin.js";
+import type { ReportFormatParam } from "../report-or-file.js";
+import { reportRoute } from "../report-route.js";
+import { dashboardReport } from "../reports/dashboard.js";
 import { dashboardSchema } from "../schemas.js";
 
 type Query = PeriodParams & ReportFormatParam;
 
-export default defineRoutes(async (app, { plugin }) => {
-  const reports = plugin.resolve<ReportService>(REPORT_SERVICE);
-  const exports = plugin.resolve<ReportExports>(EXPORTS_SERVICE);
-
+export default defineRoutes<typeof plugin>(async (app, { deps, state }) => {
   app.get<{ Querystring: Query }>(
     "/dashboard",
     { config: { access: "reports:read" }, schema: dashboardSchema },
-    reportOrFile(
-      cachedReportHandler(
-        (query: Query, caller) => reports.peekDashboard(query, caller),
-        (query, caller) => reports.dashboard(query, caller),
-      ),
-      (query, caller) => exports.dashboard(query, caller),
-      { logger: plugin.logger, report: "dashboard" },
+    reportRoute(
+      state.reports,
+      dashboardReport,
+      (query, caller) => state.exports.dashboard(query, caller),
+      deps.logger,
     ),
   );
 });

@@ -2,7 +2,7 @@
  * GET /api/reports/<report>/export?format=xlsx|pdf&<the report's own query>: the
  * dashboard, invoices, aging, treasury and trial-balance reports as streamed files
  * (reports:export). The report's own URL with `format=xlsx|pdf` answers the same file
- * (report-or-file.ts). See docs/plugins/reports.md#exports.
+ * (report-or-file.ts). See docs/plugins/reports.md#state.exports.
  */
 import { defineRoutes } from "@roa2web/plugin-sdk";
 import type {
@@ -11,12 +11,9 @@ import type {
   PeriodParams,
   TreasuryParams,
   TrialBalanceParams,
-} from "../contract.js";
-import {
-  EXPORTS_SERVICE,
-  type ExportParams,
-  type ReportExports,
-} from "../export/report-exports.js";
+} from "@roa2web/reports-contract";
+import type { ExportParams } from "../export/report-exports.js";
+import type { plugin } from "../plugin.js";
 import { fileHandler } from "../report-or-file.js";
 import {
   agingExportSchema,
@@ -26,14 +23,12 @@ import {
   trialBalanceExportSchema,
 } from "../schemas.js";
 
-export default defineRoutes(async (app, { plugin }) => {
-  const exports = plugin.resolve<ReportExports>(EXPORTS_SERVICE);
-
+export default defineRoutes<typeof plugin>(async (app, { deps, state }) => {
   app.get<{ Querystring: ExportParams<PeriodParams> }>(
     "/dashboard/export",
     { config: { access: "reports:export" }, schema: dashboardExportSchema },
-    fileHandler((query, caller) => exports.dashboard(query, caller), {
-      logger: plugin.logger,
+    fileHandler((query, caller) => state.exports.dashboard(query, caller), {
+      logger: deps.logger,
       report: "dashboard",
     }),
   );
@@ -41,8 +36,8 @@ export default defineRoutes(async (app, { plugin }) => {
   app.get<{ Querystring: ExportParams<InvoiceParams> }>(
     "/invoices/export",
     { config: { access: "reports:export" }, schema: invoicesExportSchema },
-    fileHandler((query, caller) => exports.invoices(query, caller), {
-      logger: plugin.logger,
+    fileHandler((query, caller) => state.exports.invoices(query, caller), {
+      logger: deps.logger,
       report: "invoices",
     }),
   );
@@ -50,8 +45,8 @@ export default defineRoutes(async (app, { plugin }) => {
   app.get<{ Querystring: ExportParams<AgingParams> }>(
     "/invoices/aging/export",
     { config: { access: "reports:export" }, schema: agingExportSchema },
-    fileHandler((query, caller) => exports.aging(query, caller), {
-      logger: plugin.logger,
+    fileHandler((query, caller) => state.exports.aging(query, caller), {
+      logger: deps.logger,
       report: "aging",
     }),
   );
@@ -59,8 +54,8 @@ export default defineRoutes(async (app, { plugin }) => {
   app.get<{ Querystring: ExportParams<TreasuryParams> }>(
     "/treasury/export",
     { config: { access: "reports:export" }, schema: treasuryExportSchema },
-    fileHandler((query, caller) => exports.treasury(query, caller), {
-      logger: plugin.logger,
+    fileHandler((query, caller) => state.exports.treasury(query, caller), {
+      logger: deps.logger,
       report: "treasury",
     }),
   );
@@ -68,8 +63,8 @@ export default defineRoutes(async (app, { plugin }) => {
   app.get<{ Querystring: ExportParams<TrialBalanceParams> }>(
     "/trial-balance/export",
     { config: { access: "reports:export" }, schema: trialBalanceExportSchema },
-    fileHandler((query, caller) => exports.trialBalance(query, caller), {
-      logger: plugin.logger,
+    fileHandler((query, caller) => state.exports.trialBalance(query, caller), {
+      logger: deps.logger,
       report: "trial-balance",
     }),
   );

@@ -1,28 +1,23 @@
 /** GET /api/reports/treasury (JSON, or `format=xlsx|pdf` for the file) */
 import { defineRoutes } from "@roa2web/plugin-sdk";
-import type { TreasuryParams } from "../contract.js";
-import { EXPORTS_SERVICE, type ReportExports } from "../export/report-exports.js";
-import { cachedReportHandler } from "../report-handler.js";
-import { type ReportFormatParam, reportOrFile } from "../report-or-file.js";
-import { REPORT_SERVICE, type ReportService } from "../report-service.js";
+import type { TreasuryParams } from "@roa2web/reports-contract";
+import type { plugin } from "../plugin.js";
+import type { ReportFormatParam } from "../report-or-file.js";
+import { reportRoute } from "../report-route.js";
+import { treasuryReport } from "../reports/treasury.js";
 import { treasurySchema } from "../schemas.js";
 
 type Query = TreasuryParams & ReportFormatParam;
 
-export default defineRoutes(async (app, { plugin }) => {
-  const reports = plugin.resolve<ReportService>(REPORT_SERVICE);
-  const exports = plugin.resolve<ReportExports>(EXPORTS_SERVICE);
-
+export default defineRoutes<typeof plugin>(async (app, { deps, state }) => {
   app.get<{ Querystring: Query }>(
     "/treasury",
     { config: { access: "reports:read" }, schema: treasurySchema },
-    reportOrFile(
-      cachedReportHandler(
-        (query: Query, caller) => reports.peekTreasury(query, caller),
-        (query, caller) => reports.treasury(query, caller),
-      ),
-      (query, caller) => exports.treasury(query, caller),
-      { logger: plugin.logger, report: "treasury" },
+    reportRoute(
+      state.reports,
+      treasuryReport,
+      (query, caller) => state.exports.treasury(query, caller),
+      deps.logger,
     ),
   );
 });

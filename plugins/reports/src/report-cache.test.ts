@@ -1,16 +1,22 @@
 /**
- * The report service's remembered period resolutions, over the kernel's real cache and
+ * The report cache's remembered period resolutions, over the kernel's real cache and
  * a fake ERP that answers only the company/period facts: what a cached report may take
  * from the memo (dates, company, closed state) and what it never may (the caller's
  * grant), and when the memo lets go (the facts' minute, a new day, an invalidation).
  */
-import type { ErpClient } from "@roa2web/plugin-sdk";
+import type { CacheService, ErpClient } from "@roa2web/plugin-sdk";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createCache } from "../../../kernel/core/src/cache/create-cache.js";
 import type { TwoLevelCache } from "../../../kernel/core/src/cache/two-level-cache.js";
 import { DEFAULT_TTLS } from "./cache-policy.js";
 import { CompanyNotGrantedError, InvalidParameterError, UnknownCompanyError } from "./errors.js";
-import { PERIOD_FACTS_TTL_MS, ReportService } from "./report-service.js";
+import { PERIOD_FACTS_TTL_MS } from "./period-resolver.js";
+import { ReportCache } from "./report-cache.js";
+import { agingReport } from "./reports/aging.js";
+import { dashboardReport } from "./reports/dashboard.js";
+import { invoicesReport } from "./reports/invoices.js";
+import { treasuryReport } from "./reports/treasury.js";
+import { trialBalanceReport } from "./reports/trial-balance.js";
 
 const START = Date.parse("2025-07-10T12:00:00Z");
 
@@ -47,14 +53,14 @@ class FakeErp implements ErpClient {
 
 let cache: TwoLevelCache;
 let erp: FakeErp;
-let reports: ReportService;
+let reports: ReportCache;
 
 beforeEach(async () => {
   vi.useFakeTimers({ toFake: ["Date"] });
   vi.setSystemTime(START);
   cache = await createCache({ url: "memory://" });
   erp = new FakeErp();
-  reports = new ReportService({ erp, cache: cache.namespaced("reports"), ttls: DEFAULT_TTLS });
+  reports = new ReportCache({ erp, cache: cache.namespaced("reports"), ttls: DEFAULT_TTLS });
 });
 afterEach(async () => {
   await cache.close();
@@ -180,116 +186,163 @@ class EmptyBooksErp extends FakeErp {
   }
 }
 
-describe("answering a cached report without awaiting (peek…)", () => {
+describe("preparing a cached report without awaiting (what the kernel's L1 hit needs)", () => {
   let books: EmptyBooksErp;
+  let namespaced: CacheService;
   beforeEach(() => {
     books = new EmptyBooksErp();
     // One closed month: every report of June is closed (a day's TTL) but the dashboard,
     // whose 12-month span is open (a minute).
     books.companies.set(1, { code: "NORD", name: "Nord SRL", closedMonths: 1 });
-    reports = new ReportService({
-      erp: books,
-      cache: cache.namespaced("reports"),
-      ttls: DEFAULT_TTLS,
-    });
+    namespaced = cache.namespaced("reports");
+    reports = new ReportCache({ erp: books, cache: namespaced, ttls: DEFAULT_TTLS });
   });
 
   const june = { company: 1, period: "2025-06" };
-  // Each report's async method and its peek, over the same (defaulted) filters.
+  /** What `prepare` answered, when it answered at once. */
+  function ready<T>(value: T | Promise<T>): T {
+    if (value instanceof Promise) throw new Error("prepare answered a promise");
+    return value;
+  }
+  // Each report's async path and its preparation, over the same (defaulted) filters.
   const pairs = [
     [
       "dashboard",
-      () => reports.dashboard(june, everyCompany),
-      () => reports.peekDashboard(june, everyCompany),
+      () => reports.serve(dashboardReport, june, everyCompany),
+      () => reports.prepare(dashboardReport, june, everyCompany),
     ],
     [
       "invoices",
-      () => reports.invoices({ ...june, type: "client" }, everyCompany),
-      () => reports.peekInvoices({ ...june, type: "client" }, everyCompany),
+      () => reports.serve(invoicesReport, { ...june, type: "client" }, everyCompany),
+      () => reports.prepare(invoicesReport, { ...june, type: "client" }, everyCompany),
     ],
     [
       "aging",
-      () => reports.aging({ ...june, type: "supplier" }, everyCompany),
-      () => reports.peekAging({ ...june, type: "supplier" }, everyCompany),
+      () => reports.serve(agingReport, { ...june, type: "supplier" }, everyCompany),
+      () => reports.prepare(agingReport, { ...june, type: "supplier" }, everyCompany),
     ],
     [
       "treasury",
-      () => reports.treasury({ ...june, page: 2 }, everyCompany),
-      () => reports.peekTreasury({ ...june, page: 2 }, everyCompany),
+      () => reports.serve(treasuryReport, { ...june, page: 2 }, everyCompany),
+      () => reports.prepare(treasuryReport, { ...june, page: 2 }, everyCompany),
     ],
     [
       "trial balance",
-      () => reports.trialBalance(june, everyCompany),
-      () => reports.peekTrialBalance(june, everyCompany),
+      () => reports.serve(trialBalanceReport, june, everyCompany),
+      () => reports.prepare(trialBalanceReport, june, everyCompany),
     ],
   ] as const;
 
   it.each(pairs)(
-    "%s: nothing before the first answer, then the async path's L1 hit",
-    async (_name, serve, peek) => {
-      expect(peek()).toBeUndefined();
-      expect(books.factQueries + books.reportQueries).toBe(0); // a peek never reads
+    "%s: a promise before the period is known, then at once, keyed as the async path stored it",
+    async (_name, serve, prepare) => {
+      const first = prepare();
+      expect(first).toBeInstanceOf(Promise);
       const miss = await serve();
       expect(miss.source).toBe("MISS");
-      const peeked = peek();
-      expect(peeked).toEqual({ report: miss.report, source: "HIT-L1", storedAt: miss.storedAt });
-      expect(peeked?.report).toBe(miss.report); // the very same frozen value
-      expect(await serve()).toEqual(peeked);
+      const prepared = ready(prepare());
+      expect(prepared.key).toBe((await first).key);
+      const hit = namespaced.peekL1(prepared.key);
+      expect(hit?.value).toBe(miss.report); // the very same frozen value
+      expect(await serve()).toEqual({
+        report: miss.report,
+        source: "HIT-L1",
+        storedAt: miss.storedAt,
+      });
       expect(books.factQueries).toBe(1);
     },
   );
 
   it("checks the grant and keeps callers' scopes apart, as the async path does", async () => {
-    await reports.dashboard(june, everyCompany);
-    expect(() => reports.peekDashboard(june, { companies: [2] })).toThrow(CompanyNotGrantedError);
+    await reports.serve(dashboardReport, june, everyCompany);
+    expect(() => reports.prepare(dashboardReport, june, { companies: [2] })).toThrow(
+      CompanyNotGrantedError,
+    );
     // Granted, but another scope: another cache entry, not there yet.
-    expect(reports.peekDashboard(june, { companies: [1] })).toBeUndefined();
-    await reports.dashboard(june, { companies: [1] });
-    expect(reports.peekDashboard(june, { companies: [1] })?.source).toBe("HIT-L1");
+    const scoped = ready(reports.prepare(dashboardReport, june, { companies: [1] }));
+    expect(scoped.key).not.toBe(ready(reports.prepare(dashboardReport, june, everyCompany)).key);
+    expect(namespaced.peekL1(scoped.key)).toBeUndefined();
+    await reports.serve(dashboardReport, june, { companies: [1] });
+    expect(namespaced.peekL1(scoped.key)?.source).toBe("HIT-L1");
   });
 
   it("refuses bad filters first, remembered period or not", async () => {
-    await reports.invoices({ ...june, type: "client" }, everyCompany);
+    await reports.serve(invoicesReport, { ...june, type: "client" }, everyCompany);
     expect(() =>
-      reports.peekInvoices({ ...june, type: "other" as "client" }, everyCompany),
+      reports.prepare(invoicesReport, { ...june, type: "other" as "client" }, everyCompany),
     ).toThrow(InvalidParameterError);
-    expect(() => reports.peekAging({ ...june, type: "other" as "client" }, everyCompany)).toThrow(
+    expect(() =>
+      reports.prepare(agingReport, { ...june, type: "other" as "client" }, everyCompany),
+    ).toThrow(InvalidParameterError);
+    expect(() => reports.prepare(treasuryReport, { ...june, page_size: 0 }, everyCompany)).toThrow(
       InvalidParameterError,
     );
-    expect(() => reports.peekTreasury({ ...june, page_size: 0 }, everyCompany)).toThrow(
-      InvalidParameterError,
-    );
     expect(() =>
-      reports.peekTrialBalance({ ...june, level: "middle" as "analytic" }, everyCompany),
+      reports.prepare(trialBalanceReport, { ...june, level: "middle" as "analytic" }, everyCompany),
     ).toThrow(InvalidParameterError);
-    // Other filters are another entry.
-    expect(reports.peekInvoices({ ...june, type: "supplier" }, everyCompany)).toBeUndefined();
   });
 
-  it("is not taken after an invalidation, with or without the memo", async () => {
-    await reports.trialBalance(june, everyCompany);
+  it("is not answered from L1 after an invalidation, and needs the period again once forgotten", async () => {
+    await reports.serve(trialBalanceReport, june, everyCompany);
     await cache.invalidatePrefix("reports:trial-balance:");
     // The period is still remembered, the report is gone from L1.
-    expect(reports.peekTrialBalance(june, everyCompany)).toBeUndefined();
-    await reports.trialBalance(june, everyCompany);
+    const prepared = ready(reports.prepare(trialBalanceReport, june, everyCompany));
+    expect(namespaced.peekL1(prepared.key)).toBeUndefined();
+    await reports.serve(trialBalanceReport, june, everyCompany);
     reports.forgetResolutions();
-    // The report is in L1, the period is forgotten.
-    expect(reports.peekTrialBalance(june, everyCompany)).toBeUndefined();
-    expect((await reports.trialBalance(june, everyCompany)).source).toBe("HIT-L1");
-    expect(reports.peekTrialBalance(june, everyCompany)?.source).toBe("HIT-L1");
+    expect(reports.prepare(trialBalanceReport, june, everyCompany)).toBeInstanceOf(Promise);
+    expect((await reports.serve(trialBalanceReport, june, everyCompany)).source).toBe("HIT-L1");
   });
 
-  it("is not taken once the remembered period or the report expires", async () => {
-    await reports.aging({ ...june, type: "client" }, everyCompany);
+  it("needs the period again once the remembered one expires", async () => {
+    const aging = { ...june, type: "client" as const };
+    await reports.serve(agingReport, aging, everyCompany);
     vi.setSystemTime(START + PERIOD_FACTS_TTL_MS + 1);
     // A closed period's report lives a day, but its resolution only the facts' minute.
-    expect(reports.peekAging({ ...june, type: "client" }, everyCompany)).toBeUndefined();
-    expect((await reports.aging({ ...june, type: "client" }, everyCompany)).source).toBe("HIT-L1");
+    expect(reports.prepare(agingReport, aging, everyCompany)).toBeInstanceOf(Promise);
+    expect((await reports.serve(agingReport, aging, everyCompany)).source).toBe("HIT-L1");
     expect(books.factQueries).toBe(2);
-    expect(reports.peekAging({ ...june, type: "client" }, everyCompany)?.source).toBe("HIT-L1");
+    const prepared = ready(reports.prepare(agingReport, aging, everyCompany));
+    expect(namespaced.peekL1(prepared.key)?.source).toBe("HIT-L1");
 
     vi.setSystemTime(START + DEFAULT_TTLS.closedMs + 1);
-    expect(reports.peekAging({ ...june, type: "client" }, everyCompany)).toBeUndefined();
-    expect((await reports.aging({ ...june, type: "client" }, everyCompany)).source).toBe("MISS");
+    expect((await reports.serve(agingReport, aging, everyCompany)).source).toBe("MISS");
+  });
+});
+
+describe("dropping one company's cached figures", () => {
+  it("recomputes that company's reports, and keeps the other companies'", async () => {
+    const books = new EmptyBooksErp();
+    reports = new ReportCache({
+      erp: books,
+      cache: cache.namespaced("reports"),
+      ttls: DEFAULT_TTLS,
+    });
+    const june = { period: "2025-06" };
+    await reports.serve(dashboardReport, { company: 1, ...june }, everyCompany);
+    await reports.serve(
+      invoicesReport,
+      { company: 1, ...june, type: "client" },
+      { companies: [1] },
+    );
+    await reports.serve(dashboardReport, { company: 2, ...june }, everyCompany);
+    const loads = books.reportQueries;
+
+    expect(await reports.dropCompany(1)).toBe(2);
+    const again = await reports.serve(dashboardReport, { company: 1, ...june }, everyCompany);
+    expect(again.source).toBe("MISS");
+    expect(books.reportQueries).toBeGreaterThan(loads);
+    expect(
+      (
+        await reports.serve(
+          invoicesReport,
+          { company: 1, ...june, type: "client" },
+          { companies: [1] },
+        )
+      ).source,
+    ).toBe("MISS");
+    expect(
+      (await reports.serve(dashboardReport, { company: 2, ...june }, everyCompany)).source,
+    ).toBe("HIT-L1");
   });
 });
