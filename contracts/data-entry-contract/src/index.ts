@@ -53,8 +53,12 @@ export const dataEntryReceipts = createServiceRef<DataEntryReceipts>({
 
 /** A person in the receipt workflow, as the kernel knows them. */
 export interface ReceiptPerson {
-  userId: number;
-  /** Display name (falls back to the user name). */
+  /**
+   * The kernel user id. Null only for a submitter recorded before data-entry kept user
+   * ids in a receipt's history (submitted before migration TransitionUserIds1765100000000).
+   */
+  userId: number | null;
+  /** Display name where the event knows it (the user acting now), else the user name. */
   name: string;
 }
 
@@ -64,9 +68,9 @@ export interface ReceiptEvent {
   companyId: number;
   /** The company's name in the ERP, when known. */
   companyName: string | null;
-  /** Who recorded and submitted the receipt. */
+  /** Who sent the receipt for approval (the last time). */
   submittedBy: ReceiptPerson;
-  /** The receipt's document number and date (`YYYY-MM-DD`), as entered. */
+  /** The receipt's document number (receipts have none yet: null) and date (`YYYY-MM-DD`). */
   documentNumber: string | null;
   documentDate: string | null;
   /** The merchant / partner name. */

@@ -14,8 +14,9 @@ import { CreateReceipts1764100000000 } from "./migrations/1764100000000-create-r
 import { DraftsAwaitingOcr1764200000000 } from "./migrations/1764200000000-drafts-awaiting-ocr.js";
 import { HistoryNotes1764400000000 } from "./migrations/1764400000000-history-notes.js";
 import { ReceiptsInLei1764900000000 } from "./migrations/1764900000000-receipts-in-lei.js";
-import { type DataEntryServices, SERVICES_KEY } from "./services.js";
+import { TransitionUserIds1765100000000 } from "./migrations/1765100000000-transition-user-ids.js";
 import { pdf } from "./test/pdf-files.js";
+import { runningState } from "./test/running-state.js";
 
 // The multipart parser's own limit is fixed when the plugin module is imported, from
 // the process environment; the route's limit comes from the kernel's settings. The
@@ -153,22 +154,20 @@ const PNG = await image().png().toBuffer();
 const PDF = await pdf((document) => {
   document.text("Factura 12", 60, 60);
 });
-const services = () => {
-  const context = t.kernel.plugins.get(manifest.name)?.instance?.context;
-  if (!context) throw new Error("data-entry is not running");
-  return context.resolve<DataEntryServices>(SERVICES_KEY);
-};
+const state = () => runningState(t.kernel);
 const attachmentsDir = () => path.join(t.dataDir, "plugins", manifest.name, "attachments");
 
 describe("starting", () => {
   it("records its migration in its own database and reports its counts in /health", async () => {
-    const database = t.kernel.plugins.get(manifest.name)?.instance?.context.database();
-    const rows = (await database?.query("SELECT name FROM migrations")) as Array<{ name: string }>;
+    const rows = (await t.database(manifest.name).query("SELECT name FROM migrations")) as Array<{
+      name: string;
+    }>;
     expect(rows.map((row) => row.name)).toEqual([
       new CreateReceipts1764100000000().name,
       new DraftsAwaitingOcr1764200000000().name,
       new HistoryNotes1764400000000().name,
       new ReceiptsInLei1764900000000().name,
+      new TransitionUserIds1765100000000().name,
     ]);
     const health = await t.inject({ method: "GET", url: "/health" });
     const plugin = (health.json().plugins as Array<{ name: string; status: string }>).find(
@@ -784,7 +783,7 @@ describe("attachments", () => {
         payload: stream,
       });
     });
-    const slots = services().uploadSlots;
+    const slots = state().uploadSlots;
     try {
       await vi.waitFor(() => expect(slots.inFlight(userIds.clerk)).toBe(2));
       const third = await upload(id, "bon.jpg", JPEG);
@@ -1091,9 +1090,7 @@ describe("receipts in another currency, and their supplier", () => {
     return date.toISOString().slice(0, 10);
   })();
   const erp = () => {
-    const context = t.kernel.plugins.get(manifest.name)?.instance?.context;
-    if (!context) throw new Error("the plugin has no context");
-    return context.erp;
+    return t.kernel.container.cradle.erp;
   };
   /** The demo ERP's rate for a day, straight from its table. */
   async function bnr(currency: string, day: string) {

@@ -5,14 +5,15 @@
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { dataEntryReceipts } from "@roa2web/data-entry-contract";
 import { startTestKernel, type TestKernel } from "@roa2web/kernel/testing";
+import type { AuthUser, Permission } from "@roa2web/plugin-sdk";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DataEntryReceipts } from "./contract.js";
 import type { OcrJobs } from "./ocr-jobs.js";
-import { type DataEntryServices, SERVICES_KEY } from "./services.js";
 import { ControlledRecognizer, installFakeOcr } from "./test/fake-ocr.js";
 import { pdf, scanPdf, textReceiptPdf } from "./test/pdf-files.js";
+import { runningState } from "./test/running-state.js";
 import { syntheticReceipt } from "./test/synthetic-receipt.js";
 
 const packageRoot = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
@@ -660,24 +661,22 @@ describe("OCR into an existing receipt", () => {
 });
 
 describe("the data-entry.receipts service", () => {
-  const service = () => {
-    const services = t.kernel.plugins.get("data-entry")?.instance?.context.services;
-    const receipts = services?.get<"data-entry.receipts">("data-entry.receipts") as
-      | DataEntryReceipts
-      | undefined;
-    if (!receipts) throw new Error("data-entry.receipts is not provided");
-    return receipts;
-  };
-  const caller = { companies: [1], permissions: ["data-entry:write"] };
+  /** A user as a consumer (the Telegram bot) passes it to `.for(user)`. */
+  const user = (permissions: Permission[], companies: number[]): AuthUser => ({
+    id: 41,
+    username: "telegram-clerk",
+    displayName: "Telegram Clerk",
+    permissions,
+    companies,
+  });
+  const writer = user(["data-entry:read", "data-entry:write"], [1]);
+  const receipts = () => t.service(dataEntryReceipts);
+  const input = { companyId: 1, fileName: "x.png", bytes: PNG };
 
-  it("creates a DRAFT from a photo and resolves with what OCR read once it is applied", async () => {
-    const result = await service().createDraftFromImage({
-      userId: 1,
-      companyId: 1,
-      fileName: "telegram-photo.png",
-      bytes: PNG,
-      caller,
-    });
+  it("creates a DRAFT from a photo for the user, and resolves with what OCR read once it is applied", async () => {
+    const result = await receipts()
+      .for(writer)
+      .createDraftFromImage({ ...input, fileName: "telegram-photo.png" });
     expect(result.receipt).toMatchObject({ status: "DRAFT", company_id: 1 });
     (await recognizer.next()).finish({ text: TEXT });
     const reading = await result.ocr;
@@ -690,33 +689,47 @@ describe("the data-entry.receipts service", () => {
     });
     expect(reading?.confidence).toBeGreaterThan(0);
     const receipt = await getReceipt(result.receipt.id);
-    expect(receipt).toMatchObject({ total: 5.59, created_by: "demo", ocr_status: "done" });
+    expect(receipt).toMatchObject({
+      total: 5.59,
+      created_by: "telegram-clerk",
+      ocr_status: "done",
+    });
     expect(receipt.attachments[0].display_name).toBe("telegram-photo.png");
   });
 
-  it("resolves null when OCR fails, and checks the caller's rights", async () => {
-    const result = await service().createDraftFromImage({
-      userId: 1,
-      companyId: 1,
-      fileName: "x.png",
-      bytes: PNG,
-      caller,
-    });
+  it("resolves null when OCR fails", async () => {
+    const result = await receipts().for(writer).createDraftFromImage(input);
     (await recognizer.next()).fail(new Error("engine"));
     expect(await result.ocr).toBeNull();
-    const input = { userId: 1, companyId: 1, fileName: "x.png", bytes: PNG };
+  });
+
+  it("checks the caller's permission and company on every call (403), and the file (415)", async () => {
+    const count = async () =>
+      (await t.database("data-entry").query("SELECT id FROM receipts")).length;
+    const before = await count();
     await expect(
-      service().createDraftFromImage({
-        ...input,
-        caller: { companies: [1], permissions: ["data-entry:read"] },
-      }),
-    ).rejects.toMatchObject({ statusCode: 403, details: { permission: "data-entry:write" } });
+      receipts()
+        .for(user(["data-entry:read"], [1]))
+        .createDraftFromImage(input),
+    ).rejects.toMatchObject({
+      statusCode: 403,
+      details: { permission: "data-entry:write", via: "test" },
+    });
     await expect(
-      service().createDraftFromImage({ ...input, caller: { ...caller, companies: [2] } }),
-    ).rejects.toMatchObject({ statusCode: 403 });
+      receipts()
+        .for(user(["data-entry:write"], [2]))
+        .createDraftFromImage(input),
+    ).rejects.toMatchObject({ statusCode: 403, details: { company: 1, via: "test" } });
+    // A receipt is somebody's: a plugin acting on its own may not make one.
     await expect(
-      service().createDraftFromImage({ ...input, bytes: Buffer.from("text"), caller }),
+      receipts().asSystem("a scheduled import").createDraftFromImage(input),
+    ).rejects.toMatchObject({ statusCode: 403, details: { via: "test" } });
+    await expect(
+      receipts()
+        .for(writer)
+        .createDraftFromImage({ ...input, bytes: Buffer.from("text") }),
     ).rejects.toMatchObject({ statusCode: 415 });
+    expect(await count()).toBe(before);
   });
 });
 
@@ -807,11 +820,7 @@ describe("an image posted to POST /ocr on its own", () => {
 });
 
 describe("OCR interrupted by a stop", () => {
-  const services = () => {
-    const context = t.kernel.plugins.get("data-entry")?.instance?.context;
-    if (!context) throw new Error("data-entry is not running");
-    return context.resolve<DataEntryServices>(SERVICES_KEY);
-  };
+  const state = () => runningState(t.kernel);
 
   it("reads the photo again at the next start, and fails what it cannot resume", async () => {
     const created = await fromImage([
@@ -824,7 +833,7 @@ describe("OCR interrupted by a stop", () => {
     jobs = installFakeOcr(t.kernel, recognizer);
     expect((await getReceipt(receipt.id)).ocr_status).toBe("pending");
 
-    expect(await services().receiptOcr.resumeInterrupted()).toEqual({ resumed: 1, failed: 0 });
+    expect(await state().receiptOcr.resumeInterrupted()).toEqual({ resumed: 1, failed: 0 });
     const again = await recognizer.next();
     expect(again.image.equals(PNG)).toBe(true);
     again.finish({ text: TEXT });
@@ -845,12 +854,12 @@ describe("OCR interrupted by a stop", () => {
       ])
     ).json();
     await recognizer.next();
-    const ocr = services().ocr;
-    services().ocr = null;
+    const ocr = state().ocr;
+    state().ocr = null;
     try {
-      expect(await services().receiptOcr.resumeInterrupted()).toEqual({ resumed: 0, failed: 1 });
+      expect(await state().receiptOcr.resumeInterrupted()).toEqual({ resumed: 0, failed: 1 });
     } finally {
-      services().ocr = ocr;
+      state().ocr = ocr;
     }
     expect((await getReceipt(second.id)).ocr_status).toBe("failed");
     jobs = installFakeOcr(t.kernel, recognizer);
@@ -864,17 +873,17 @@ describe("OCR interrupted by a stop", () => {
       ])
     ).json();
     const recognition = await recognizer.next();
-    const ocr = services().ocr;
+    const ocr = state().ocr;
     if (!ocr) throw new Error("OCR is off");
     const closedPool = { ...ocr.pool, status: () => ({ ...ocr.pool.status(), state: "closed" }) };
-    services().ocr = { ...ocr, pool: closedPool as typeof ocr.pool };
+    state().ocr = { ...ocr, pool: closedPool as typeof ocr.pool };
     try {
       recognition.fail(new Error("OCR unavailable: the pool was closed"));
       await settled(third.ocr_job_id);
       await new Promise((resolve) => setTimeout(resolve, 20));
       expect((await getReceipt(third.id)).ocr_status).toBe("pending");
     } finally {
-      services().ocr = ocr;
+      state().ocr = ocr;
     }
   });
 });

@@ -63,6 +63,8 @@ export interface ReceiptTransition {
   from: ReceiptStatus | null;
   to: ReceiptStatus;
   by: string;
+  /** The kernel user id of `by`, for moves along the workflow; null for other lines and older ones. */
+  byId: number | null;
   at: Date;
   reason: string | null;
   /** A line that records a note, not a move (`from` = `to`): its code, e.g. `ocr_filled`. */
@@ -149,6 +151,7 @@ export const ReceiptTransitionEntity = new EntitySchema<ReceiptTransition>({
     from: { type: "varchar", length: 10, nullable: true },
     to: { type: "varchar", length: 10 },
     by: { type: "varchar", length: 100 },
+    byId: { name: "by_id", type: "integer", nullable: true },
     at: { type: "datetime" },
     reason: { type: "text", nullable: true },
     noteCode: { name: "note_code", type: "varchar", length: 40, nullable: true },

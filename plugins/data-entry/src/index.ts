@@ -1,13 +1,7 @@
-// The public API of @roa2web/plugin-data-entry: the contract of the `data-entry.receipts`
-// service (types other plugins copy), the OCR worker pool and the receipt field
-// extraction. The plugin itself (routes, workflow, UI) is dist/plugin.js.
-export type {
-  DataEntryCaller,
-  DataEntryReceipts,
-  DraftFromImageInput,
-  DraftFromImageResult,
-  OcrReading,
-} from "./contract.js";
+// The public API of @roa2web/plugin-data-entry: the OCR worker pool and the receipt
+// field extraction. The plugin itself (routes, workflow, UI) is dist/plugin.js; what
+// other plugins use (the `data-entry.receipts` service, the receipt events) is in
+// @roa2web/data-entry-contract.
 export {
   DataEntryError,
   OcrInputTooLargeError,

@@ -1,16 +1,13 @@
-/** The `data-entry.receipts` service: what other plugins (the Telegram bot) may do with receipts. */
+/**
+ * The `data-entry.receipts` service: what other plugins (the Telegram bot) may do with
+ * receipts, always for a signed-in user whose grants are checked here, on every call.
+ */
 import { Readable } from "node:stream";
-import {
-  CompanyNotAllowedError,
-  canSeeCompany,
-  ForbiddenError,
-  hasPermission,
-  type PluginContext,
-} from "@roa2web/plugin-sdk";
-import type { DataEntryReceipts, OcrReading } from "./contract.js";
+import type { DataEntryReceipts, OcrReading } from "@roa2web/data-entry-contract";
+import { assertCaller, type Caller, type ErpClient, type Logger } from "@roa2web/plugin-sdk";
 import { overallConfidence } from "./ocr-fill.js";
 import type { OcrJob } from "./ocr-jobs.js";
-import { assertCompanyExists, type DataEntryServices } from "./services.js";
+import { assertCompanyExists, type DataEntryState } from "./services.js";
 
 export const WRITE_PERMISSION = "data-entry:write";
 
@@ -29,36 +26,36 @@ function readingOf(job: OcrJob): OcrReading | null {
   };
 }
 
-export function receiptsService(
-  context: PluginContext,
-  services: DataEntryServices,
+/**
+ * The service as one caller sees it (the kernel builds the caller for every call). A
+ * receipt is somebody's: a plugin acting on its own (`asSystem`) is refused (403).
+ */
+export function receiptsServiceFor(
+  caller: Caller,
+  state: DataEntryState,
+  deps: { erp: ErpClient; logger: Logger },
 ): DataEntryReceipts {
   return {
     async createDraftFromImage(input) {
-      if (!hasPermission(input.caller.permissions, WRITE_PERMISSION)) {
-        throw new ForbiddenError(`This needs the permission ${WRITE_PERMISSION}`, {
-          details: { permission: WRITE_PERMISSION },
-        });
-      }
-      if (!canSeeCompany(input.caller.companies, input.companyId)) {
-        throw new CompanyNotAllowedError(input.companyId);
-      }
-      await assertCompanyExists(context.erp, input.companyId);
-      // created_by holds a user name, as for receipts typed in the web UI.
-      const user = await context.services.get("kernel.users")?.grantsOf(input.userId);
-      const by = user?.username ?? `user#${input.userId}`;
-      const created = await services.receiptOcr.createFromImage({
+      assertCaller(caller, { permission: WRITE_PERMISSION, company: input.companyId });
+      // assertCaller refuses a system caller; this narrows the type to the user.
+      if (caller.kind !== "user") throw new Error("unreachable: a system caller was let through");
+      await assertCompanyExists(deps.erp, input.companyId);
+      const { user } = caller;
+      const created = await state.receiptOcr.createFromImage({
         companyId: input.companyId,
-        by,
+        // created_by holds a user name, as for receipts typed in the web UI.
+        by: user.username,
         fileName: input.fileName,
         upload: Readable.from([input.bytes]),
-        maxBytes: services.settings.maxUploadBytes,
+        maxBytes: state.settings.maxUploadBytes,
       });
-      context.logger.info(
+      deps.logger.info(
         {
           receiptId: created.receipt.id,
           companyId: input.companyId,
-          userId: input.userId,
+          userId: user.id,
+          via: caller.via,
           jobId: created.ocr?.job.id ?? null,
         },
         "Receipt created from an image (service)",

@@ -1,7 +1,7 @@
 /** The plugin's database, through TypeORM: the only code that runs its queries. */
 
 import type { PageWindow } from "@roa2web/plugin-sdk";
-import { ConflictError, type PluginContext } from "@roa2web/plugin-sdk";
+import { ConflictError } from "@roa2web/plugin-sdk";
 import { Brackets, type DataSource, type EntityManager } from "typeorm";
 import {
   type Attachment,
@@ -30,6 +30,21 @@ export interface ReceiptFilter {
   undated?: boolean;
 }
 
+/** Who moves a receipt along the workflow. */
+export interface Mover {
+  id: number;
+  username: string;
+}
+
+export interface MovedReceipt {
+  receipt: Receipt;
+  /**
+   * Who last sent it for approval (id null for a move recorded before ids were kept),
+   * or null if it never was (a draft).
+   */
+  submittedBy: { id: number | null; username: string } | null;
+}
+
 /** Another request changed the receipt between our read and our write. */
 class ReceiptChangedError extends ConflictError {
   constructor(id: number) {
@@ -52,10 +67,6 @@ export class ReceiptsStore {
     const run = this.#writes.then(() => this.dataSource.transaction(work));
     this.#writes = run.catch(() => {});
     return run;
-  }
-
-  static of(context: PluginContext): ReceiptsStore {
-    return new ReceiptsStore(context.database());
   }
 
   /**
@@ -243,16 +254,18 @@ export class ReceiptsStore {
   /**
    * Moves the receipt along the workflow and records who, when and why, in one
    * transaction; fails if another request moved it first. `check` runs inside the
-   * transaction (submit checks the entries' balance there).
+   * transaction (submit checks the entries' balance there). Also gives who sent the
+   * receipt for approval the last time, read in the same transaction (the receipt
+   * events name them).
    */
   async transition(
     receipt: Receipt,
     transition: Transition,
-    by: string,
+    by: Mover,
     reason: string | null,
     check: (entries: ReceiptEntry[]) => void = () => {},
     now = new Date(),
-  ): Promise<Receipt> {
+  ): Promise<MovedReceipt> {
     return this.write(async (manager) => {
       check(
         await manager
@@ -270,15 +283,25 @@ export class ReceiptsStore {
         updatedAt: now,
         rejectionReason,
       });
-      await manager.getRepository(ReceiptTransitionEntity).insert({
+      const history = manager.getRepository(ReceiptTransitionEntity);
+      await history.insert({
         receiptId: receipt.id,
         from: transition.from,
         to: transition.to,
-        by,
+        by: by.username,
+        byId: by.id,
         at: now,
         reason,
       });
-      return { ...receipt, status: transition.to, updatedAt: now, rejectionReason };
+      const submission = await history.findOne({
+        // A move, never a note (a note keeps the status: from = to).
+        where: { receiptId: receipt.id, from: "DRAFT", to: "PENDING" },
+        order: { id: "DESC" },
+      });
+      return {
+        receipt: { ...receipt, status: transition.to, updatedAt: now, rejectionReason },
+        submittedBy: submission ? { id: submission.byId, username: submission.by } : null,
+      };
     });
   }
 

@@ -1,11 +1,20 @@
 /**
- * What `start` builds once per instance and registers in the instance's container,
- * and what route modules resolve from it, under one name so both sides agree.
+ * What `start` builds once per instance (the plugin's state, which `stop`, `health` and
+ * every route module receive), and the checks routes share.
  */
 
 import path from "node:path";
-import type { AuthUser, ErpClient, PluginContext } from "@roa2web/plugin-sdk";
+import type {
+  AuthUser,
+  CacheService,
+  ErpClient,
+  KernelInfo,
+  Logger,
+  PluginEvents,
+  PluginSettings,
+} from "@roa2web/plugin-sdk";
 import { assertCanSeeCompany, canSeeCompany } from "@roa2web/plugin-sdk";
+import type { DataSource } from "typeorm";
 import { AttachmentStorage } from "./attachment-storage.js";
 import { UploadSlots } from "./attachment-upload-slots.js";
 import type { Receipt } from "./entities.js";
@@ -15,14 +24,13 @@ import { Nomenclature } from "./nomenclature.js";
 import { OcrPool } from "./ocr/ocr-pool.js";
 import { PdfReader } from "./ocr/pdf-source.js";
 import { OcrJobs } from "./ocr-jobs.js";
+import { ReceiptEvents } from "./receipt-events.js";
 import { ReceiptOcr } from "./receipt-ocr.js";
 import { ReceiptsStore } from "./receipts-store.js";
 import { type DataEntrySettings, readDataEntrySettings } from "./settings.js";
 import { isEditable } from "./workflow.js";
 
-export const SERVICES_KEY = "dataEntry";
-
-export interface DataEntryServices {
+export interface DataEntryState {
   settings: DataEntrySettings;
   store: ReceiptsStore;
   storage: AttachmentStorage;
@@ -33,14 +41,29 @@ export interface DataEntryServices {
   rates: ExchangeRates;
   /** OCR that writes into receipts (routes and the data-entry.receipts service). */
   receiptOcr: ReceiptOcr;
+  /** Tells other plugins that a receipt was submitted, approved or rejected. */
+  receiptEvents: ReceiptEvents;
   /** null when DATA_ENTRY_OCR_ENABLED is false. */
   ocr: { pool: OcrPool; jobs: OcrJobs } | null;
 }
 
-/** Builds the instance's services; the OCR pool is created here and started by `start`. */
-export function createServices(context: PluginContext): DataEntryServices {
-  const settings = readDataEntrySettings(context.settings, context.kernel.environment);
-  let ocr: DataEntryServices["ocr"] = null;
+/** What the state is built from: the plugin's deps and parts of its runtime. */
+export interface StateSources {
+  settings: PluginSettings;
+  environment: KernelInfo["environment"];
+  logger: Logger;
+  erp: ErpClient;
+  cache: CacheService;
+  dataDir: string;
+  database: DataSource;
+  events: PluginEvents;
+}
+
+/** Builds the instance's state; the OCR pool is created here and started by `start`. */
+export function createState(sources: StateSources): DataEntryState {
+  const { logger, erp } = sources;
+  const settings = readDataEntrySettings(sources.settings, sources.environment);
+  let ocr: DataEntryState["ocr"] = null;
   if (settings.ocr.enabled) {
     const pool = new OcrPool({
       size: settings.ocr.workers,
@@ -49,37 +72,34 @@ export function createServices(context: PluginContext): DataEntryServices {
       recycleAfterJobs: settings.ocr.recycleAfterJobs,
       threadNice: settings.ocr.threadNice,
       maxBytes: settings.maxUploadBytes,
-      cacheDir: path.join(context.dataDir, "ocr-cache"),
-      logger: context.logger,
+      cacheDir: path.join(sources.dataDir, "ocr-cache"),
+      logger,
     });
     // PDFs: first 3 pages, images capped like photos, 30 s per file (pdf-source.ts).
     ocr = { pool, jobs: new OcrJobs(pool, { pdf: new PdfReader() }) };
   }
-  const store = ReceiptsStore.of(context);
-  const storage = AttachmentStorage.of(context.dataDir);
-  const services: DataEntryServices = {
+  const store = new ReceiptsStore(sources.database);
+  const storage = AttachmentStorage.of(sources.dataDir);
+  const state: DataEntryState = {
     settings,
     store,
     storage,
     uploadSlots: new UploadSlots(settings.uploadsPerUser),
-    nomenclature: new Nomenclature(context.erp, context.cache, settings.nomenclatureTtlMs),
-    rates: new ExchangeRates(context.erp),
+    nomenclature: new Nomenclature(erp, sources.cache, settings.nomenclatureTtlMs),
+    rates: new ExchangeRates(erp),
     receiptOcr: new ReceiptOcr({
       store,
       storage,
-      // Read at each call, so whatever `services.ocr` holds now is used.
-      ocr: () => services.ocr,
+      // Read at each call, so whatever `state.ocr` holds now is used.
+      ocr: () => state.ocr,
       timeZone: settings.timeZone,
       recordsLanguage: settings.recordsLanguage,
-      logger: context.logger,
+      logger,
     }),
+    receiptEvents: new ReceiptEvents({ events: sources.events, erp, logger }),
     ocr,
   };
-  return services;
-}
-
-export function servicesOf(context: PluginContext): DataEntryServices {
-  return context.resolve<DataEntryServices>(SERVICES_KEY);
+  return state;
 }
 
 /** The receipt, if the caller may see its company; otherwise it does not exist for them. */

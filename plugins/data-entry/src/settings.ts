@@ -189,9 +189,9 @@ function niceValue(settings: PluginSettings): number {
 
 /**
  * The multipart parser's own limit, fixed when the plugin module is imported (the
- * SDK's `uploads` is static, before any `ctx.settings` exists): the process's
+ * SDK's `uploads` is static, before the plugin's settings exist): the process's
  * DATA_ENTRY_MAX_UPLOAD_BYTES if it is a positive whole number, else 20 MiB. The
- * route enforces the setting read through `ctx.settings` as well, so a value given
+ * route enforces the setting read through the plugin's settings as well, so a value given
  * only in `.env` or `config/*.env` still applies (up to this ceiling).
  */
 export function uploadCeiling(env: Readonly<Record<string, string | undefined>>): number {

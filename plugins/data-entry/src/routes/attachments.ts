@@ -15,12 +15,13 @@ import { contentDisposition, sanitiseDisplayName } from "../attachment-rules.js"
 import { inUploadSlot } from "../attachment-upload-slots.js";
 import type { Attachment } from "../entities.js";
 import { AttachmentNotFoundError, TooManyAttachmentsError } from "../errors.js";
+import type { plugin } from "../plugin.js";
 import { downloadAttachmentSchema, uploadAttachmentSchema } from "../schemas.js";
-import { assertEditable, servicesOf, visibleReceipt } from "../services.js";
+import { assertEditable, visibleReceipt } from "../services.js";
 import { toAttachmentView } from "../views.js";
 
-export default defineRoutes(async (app, { plugin }) => {
-  const { settings, store, storage, uploadSlots } = servicesOf(plugin);
+export default defineRoutes<typeof plugin>(async (app, { deps, state }) => {
+  const { settings, store, storage, uploadSlots } = state;
 
   app.post<{ Params: { id: number } }>(
     "/receipts/:id/attachments",
@@ -64,7 +65,7 @@ export default defineRoutes(async (app, { plugin }) => {
           await storage.remove(stored.storedName);
           throw error;
         }
-        plugin.logger.info(
+        deps.logger.info(
           {
             reqId: request.id,
             receiptId: receipt.id,

@@ -11,9 +11,10 @@ import {
   proposeEntries,
 } from "../entries.js";
 import { IncompleteReceiptError, NoExchangeRateError, UnknownAccountsError } from "../errors.js";
+import type { plugin } from "../plugin.js";
 import { missingFields } from "../receipt-rules.js";
 import { getEntriesSchema, proposeEntriesSchema, putEntriesSchema } from "../schemas.js";
-import { assertEditable, missingAccounts, servicesOf, visibleReceipt } from "../services.js";
+import { assertEditable, missingAccounts, visibleReceipt } from "../services.js";
 import { toEntriesView } from "../views.js";
 
 interface EntriesBody {
@@ -30,16 +31,15 @@ interface ProposeBody {
   expense_account?: string;
 }
 
-export default defineRoutes(async (app, { plugin }) => {
-  const services = servicesOf(plugin);
-  const { settings, store } = services;
+export default defineRoutes<typeof plugin>(async (app, { deps, state }) => {
+  const { settings, store } = state;
 
   async function replace(
     receipt: Receipt,
     lines: EntryLine[],
     rate?: Pick<Receipt, "exchangeRate" | "rateMultiplier" | "rateDate">,
   ) {
-    const missing = await missingAccounts(plugin.erp, receipt.companyId, accountsOf(lines));
+    const missing = await missingAccounts(deps.erp, receipt.companyId, accountsOf(lines));
     if (missing.length > 0) throw new UnknownAccountsError(receipt.companyId, missing);
     return toEntriesView(receipt.id, await store.replaceEntries(receipt, lines, new Date(), rate));
   }
@@ -63,7 +63,7 @@ export default defineRoutes(async (app, { plugin }) => {
         request.body.entries.map((line) => ({ ...line, explanation: line.explanation ?? "" })),
       );
       const view = await replace(receipt, lines);
-      plugin.logger.info(
+      deps.logger.info(
         { reqId: request.id, receiptId: receipt.id, lines: lines.length },
         "Receipt entries replaced",
       );
@@ -89,7 +89,7 @@ export default defineRoutes(async (app, { plugin }) => {
       ) {
         throw new IncompleteReceiptError(receipt.id, missingFields(receipt));
       }
-      const booking = await bookingOf(receipt, services, settings.accounts.supplier);
+      const booking = await bookingOf(receipt, state, settings.accounts.supplier);
       const foreign = currency !== BOOKS_CURRENCY;
       if (foreign && booking.rate === null) throw new NoExchangeRateError(currency, date);
       const lines = proposeEntries({ merchant, date, total, vat, currency }, settings.accounts, {
@@ -104,7 +104,7 @@ export default defineRoutes(async (app, { plugin }) => {
         rateMultiplier: booking.rate?.multiplier ?? null,
         rateDate: booking.rate?.date ?? null,
       });
-      plugin.logger.info(
+      deps.logger.info(
         {
           reqId: request.id,
           receiptId: receipt.id,

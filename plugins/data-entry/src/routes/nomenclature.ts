@@ -15,9 +15,10 @@ import {
   searchPartners,
   vatRatesOn,
 } from "../nomenclature-rules.js";
+import type { plugin } from "../plugin.js";
 import { isCalendarDate, todayIn } from "../receipt-rules.js";
 import { accountsSchema, partnersSchema, vatRatesSchema } from "../schemas.js";
-import { assertCompanyExists, servicesOf } from "../services.js";
+import { assertCompanyExists } from "../services.js";
 
 interface SearchQuery {
   company: number;
@@ -38,8 +39,8 @@ function cacheHeaders(
   );
 }
 
-export default defineRoutes(async (app, { plugin }) => {
-  const { settings, nomenclature } = servicesOf(plugin);
+export default defineRoutes<typeof plugin>(async (app, { deps, state }) => {
+  const { settings, nomenclature } = state;
 
   const pageRequestOf = (query: SearchQuery) => ({
     page: query.page ?? 1,
@@ -59,7 +60,7 @@ export default defineRoutes(async (app, { plugin }) => {
       assertCanSeeCompany(signedInUser(request), request.query.company);
       const list = await nomenclature.accounts(request.query.company);
       // An empty list may be a company the ERP does not have: that is a 404.
-      if (list.items.length === 0) await assertCompanyExists(plugin.erp, request.query.company);
+      if (list.items.length === 0) await assertCompanyExists(deps.erp, request.query.company);
       cacheHeaders(reply, list);
       return onePage(searchAccounts(list.items, request.query.q), request.query);
     },
@@ -72,7 +73,7 @@ export default defineRoutes(async (app, { plugin }) => {
       assertCanSeeCompany(signedInUser(request), request.query.company);
       const list = await nomenclature.partners(request.query.company);
       // An empty list may be a company the ERP does not have: that is a 404.
-      if (list.items.length === 0) await assertCompanyExists(plugin.erp, request.query.company);
+      if (list.items.length === 0) await assertCompanyExists(deps.erp, request.query.company);
       cacheHeaders(reply, list);
       return onePage(
         searchPartners(list.items, request.query.q, request.query.kind),

@@ -19,19 +19,18 @@ import { AttachmentNotFoundError, UnreadablePdfError } from "../errors.js";
 import { EventStream } from "../event-stream.js";
 import { companyOfForm } from "../form-company.js";
 import type { OcrJob, OcrJobs } from "../ocr-jobs.js";
+import type { plugin } from "../plugin.js";
 import { getOcrSchema, ocrEventsSchema, startOcrSchema } from "../schemas.js";
-import { servicesOf } from "../services.js";
 import { ocrJobEvent, toOcrJobView } from "../views.js";
 
-export default defineRoutes(async (app, { plugin }) => {
-  // `services.ocr` is read per request (tests put a fake recogniser there).
-  const services = servicesOf(plugin);
-  const { store, storage, settings } = services;
+export default defineRoutes<typeof plugin>(async (app, { deps, state, plugin: runtime }) => {
+  // `state.ocr` is read per request (tests put a fake recogniser there).
+  const { store, storage, settings } = state;
 
   /** The job, if the caller may see it (its company, or their own); otherwise it does not exist for them. */
   function visibleJob(request: { user: Parameters<typeof signedInUser>[0]["user"] }, id: string) {
     const user = signedInUser(request);
-    const job = services.ocr?.jobs.get(id);
+    const job = state.ocr?.jobs.get(id);
     const visible =
       job !== undefined &&
       (job.companyId === null ? job.owner === user.username : canSeeCompany(user, job.companyId));
@@ -42,7 +41,7 @@ export default defineRoutes(async (app, { plugin }) => {
   }
 
   function ocrPool() {
-    const ocr = services.ocr;
+    const ocr = state.ocr;
     if (!ocr) {
       throw new ServiceUnavailableError("OCR is switched off (DATA_ENTRY_OCR_ENABLED=false)");
     }
@@ -88,7 +87,7 @@ export default defineRoutes(async (app, { plugin }) => {
         details: { field: "file" },
       });
     }
-    const companyId = (await companyOfForm(part, user, plugin.erp, { required: false })) ?? null;
+    const companyId = (await companyOfForm(part, user, deps.erp, { required: false })) ?? null;
     // The upload is checked (size 413, type 415, a body cut short 400) before whether OCR
     // runs at all: a bad request says what is wrong with it even when OCR is off.
     const { bytes } = await readUpload(part.file, settings.maxUploadBytes);
@@ -104,7 +103,7 @@ export default defineRoutes(async (app, { plugin }) => {
       const multipart = uploadsOf(request);
       let job: OcrJob;
       if (multipart.isMultipart()) {
-        job = await inUploadSlot(services.uploadSlots, user.id, reply, () =>
+        job = await inUploadSlot(state.uploadSlots, user.id, reply, () =>
           startForUpload(user, multipart),
         );
       } else if (request.body?.attachment_id !== undefined) {
@@ -115,7 +114,7 @@ export default defineRoutes(async (app, { plugin }) => {
           { details: { field: "file" } },
         );
       }
-      plugin.logger.info(
+      deps.logger.info(
         { reqId: request.id, jobId: job.id, attachmentId: job.attachmentId },
         "OCR job started",
       );
@@ -135,7 +134,7 @@ export default defineRoutes(async (app, { plugin }) => {
     async (request, reply) => {
       // Checked before the stream opens, so refusals are ordinary JSON errors.
       const job: OcrJob = visibleJob(request, request.params.job_id);
-      const jobs = services.ocr?.jobs;
+      const jobs = state.ocr?.jobs;
       // From here on the raw response is ours: no serialiser, no buffering.
       reply.hijack();
       const stream = new EventStream(reply.raw, reply.getHeaders());
@@ -149,8 +148,8 @@ export default defineRoutes(async (app, { plugin }) => {
       stream.onClose(jobs.subscribe(job.id, tell));
       // A plugin that stops (reload, disable) ends its streams rather than hold the old routes.
       const onStop = () => stream.close();
-      plugin.signal.addEventListener("abort", onStop, { once: true });
-      stream.onClose(() => plugin.signal.removeEventListener("abort", onStop));
+      runtime.signal.addEventListener("abort", onStop, { once: true });
+      stream.onClose(() => runtime.signal.removeEventListener("abort", onStop));
     },
   );
 });

@@ -6,12 +6,13 @@ import { BadRequestError, defineRoutes, signedInUser, uploadsOf } from "@roa2web
 import { inUploadSlot } from "../attachment-upload-slots.js";
 import { AttachmentNotFoundError, UnreadablePdfError } from "../errors.js";
 import { companyOfForm } from "../form-company.js";
+import type { plugin } from "../plugin.js";
 import { receiptFromImageSchema, receiptOcrSchema } from "../schemas.js";
-import { assertEditable, servicesOf, visibleReceipt } from "../services.js";
+import { assertEditable, visibleReceipt } from "../services.js";
 import { toAttachmentView, toReceiptView, toTransitionView } from "../views.js";
 
-export default defineRoutes(async (app, { plugin }) => {
-  const { settings, store, receiptOcr, uploadSlots } = servicesOf(plugin);
+export default defineRoutes<typeof plugin>(async (app, { deps, state }) => {
+  const { settings, store, receiptOcr, uploadSlots } = state;
 
   app.post<{ Params: { id: number }; Body: { attachment_id: string; overwrite?: boolean } }>(
     "/receipts/:id/ocr",
@@ -33,7 +34,7 @@ export default defineRoutes(async (app, { plugin }) => {
       // A damaged or locked PDF: 400 now (the job and the receipt's ocr_status say failed).
       const unreadable = await opened;
       if (unreadable) throw new UnreadablePdfError(unreadable);
-      plugin.logger.info(
+      deps.logger.info(
         { reqId: request.id, receiptId: receipt.id, jobId: job.id, attachmentId: attachment.id },
         "Receipt OCR started",
       );
@@ -59,7 +60,7 @@ export default defineRoutes(async (app, { plugin }) => {
         throw new BadRequestError("body.file is required", { details: { field: "file" } });
       }
       // The file is streamed to disk as it arrives, so the company must be known first.
-      const companyId = await companyOfForm(part, user, plugin.erp, { required: true });
+      const companyId = await companyOfForm(part, user, deps.erp, { required: true });
       const created = await inUploadSlot(uploadSlots, user.id, reply, () =>
         receiptOcr.createFromImage({
           companyId,
@@ -69,7 +70,7 @@ export default defineRoutes(async (app, { plugin }) => {
           maxBytes: settings.maxUploadBytes,
         }),
       );
-      plugin.logger.info(
+      deps.logger.info(
         {
           reqId: request.id,
           receiptId: created.receipt.id,

@@ -8,6 +8,7 @@ import {
 } from "@roa2web/plugin-sdk";
 import { type BookingNotice, bookingOf, supplierView } from "../booking.js";
 import { InvalidFieldError } from "../errors.js";
+import type { plugin } from "../plugin.js";
 import {
   type NewReceiptBody,
   newReceiptFields,
@@ -28,7 +29,6 @@ import {
   assertCompanyUsable,
   assertEditable,
   closedPeriodOf,
-  servicesOf,
   visibleReceipt,
 } from "../services.js";
 import { receiptWarnings, toAttachmentView, toReceiptView, toTransitionView } from "../views.js";
@@ -69,16 +69,15 @@ function listDates(query: ListQuery): Pick<ReceiptFilter, "dateFrom" | "dateTo" 
   };
 }
 
-export default defineRoutes(async (app, { plugin }) => {
-  const services = servicesOf(plugin);
-  const { settings, store, storage } = services;
+export default defineRoutes<typeof plugin>(async (app, { deps, state }) => {
+  const { settings, store, storage } = state;
 
   app.get<{ Querystring: ListQuery }>(
     "/receipts",
     { config: { access: "data-entry:read" }, schema: listReceiptsSchema },
     async (request) => {
       const query = request.query;
-      await assertCompanyUsable(plugin.erp, signedInUser(request), query.company);
+      await assertCompanyUsable(deps.erp, signedInUser(request), query.company);
       const dates = listDates(query);
       const pageRequest = {
         page: query.page ?? 1,
@@ -103,9 +102,9 @@ export default defineRoutes(async (app, { plugin }) => {
       const user = signedInUser(request);
       assertCanSeeCompany(user, request.body.company_id);
       const fields = newReceiptFields(request.body, todayIn(settings.timeZone));
-      await assertCompanyExists(plugin.erp, request.body.company_id);
+      await assertCompanyExists(deps.erp, request.body.company_id);
       const receipt = await store.create(request.body.company_id, fields, user.username);
-      plugin.logger.info(
+      deps.logger.info(
         { reqId: request.id, receiptId: receipt.id, companyId: receipt.companyId },
         "Receipt created",
       );
@@ -124,14 +123,14 @@ export default defineRoutes(async (app, { plugin }) => {
         store.attachments(receipt.id),
         // The page still opens when the ERP cannot answer (down, or no exchange_rates view
         // yet): without the supplier and rate notes, which propose and submit check anyway.
-        bookingOf(receipt, services, settings.accounts.supplier).catch((error: unknown) => {
-          plugin.logger.warn(
+        bookingOf(receipt, state, settings.accounts.supplier).catch((error: unknown) => {
+          deps.logger.warn(
             { err: error, reqId: request.id, receiptId: receipt.id },
             "Could not read the receipt's supplier or exchange rate from the ERP",
           );
           return { supplier: null, notices: receiptWarnings(receipt) as BookingNotice[] };
         }),
-        receipt.date ? closedPeriodOf(plugin.erp, receipt.companyId, receipt.date) : null,
+        receipt.date ? closedPeriodOf(deps.erp, receipt.companyId, receipt.date) : null,
       ]);
       return {
         ...toReceiptView(receipt),
@@ -163,7 +162,7 @@ export default defineRoutes(async (app, { plugin }) => {
           ? { ...fields, exchangeRate: null, rateMultiplier: null, rateDate: null }
           : fields,
       );
-      plugin.logger.info({ reqId: request.id, receiptId: receipt.id }, "Receipt changed");
+      deps.logger.info({ reqId: request.id, receiptId: receipt.id }, "Receipt changed");
       return toReceiptView(updated);
     },
   );
@@ -178,10 +177,10 @@ export default defineRoutes(async (app, { plugin }) => {
       // The rows are gone; a file that cannot be removed now is only disk space.
       for (const file of files) {
         await storage.remove(file).catch((error: unknown) => {
-          plugin.logger.warn({ err: error, file }, "Could not remove an attachment file");
+          deps.logger.warn({ err: error, file }, "Could not remove an attachment file");
         });
       }
-      plugin.logger.info({ reqId: request.id, receiptId: receipt.id }, "Receipt deleted");
+      deps.logger.info({ reqId: request.id, receiptId: receipt.id }, "Receipt deleted");
       return reply.status(204).send();
     },
   );

@@ -18,9 +18,10 @@ import {
   TransitionNotAllowedError,
   UnbalancedEntriesError,
 } from "../errors.js";
+import type { plugin } from "../plugin.js";
 import { missingFields } from "../receipt-rules.js";
 import { transitionRouteSchema } from "../schemas.js";
-import { closedPeriodOf, servicesOf, visibleReceipt } from "../services.js";
+import { closedPeriodOf, visibleReceipt } from "../services.js";
 import { toReceiptView } from "../views.js";
 import {
   allowedTransitions,
@@ -39,8 +40,8 @@ const SUMMARIES: Record<WorkflowAction, string> = {
   reopen: "Take a REJECTED receipt back to DRAFT to correct it",
 };
 
-export default defineRoutes(async (app, { plugin }) => {
-  const { settings, store, rates } = servicesOf(plugin);
+export default defineRoutes<typeof plugin>(async (app, { deps, state }) => {
+  const { settings, store, rates, receiptEvents } = state;
 
   /** A receipt not in lei is submitted only with entries proposed at its date's BNR rate. */
   async function assertBookedInLei(receipt: Receipt): Promise<void> {
@@ -91,29 +92,26 @@ export default defineRoutes(async (app, { plugin }) => {
         // Approving books the receipt: not into a month the ERP has closed. Submitting
         // is still allowed (the page warns), so an approver can decide the date with the clerk.
         if (action === "approve" && receipt.date) {
-          const closed = await closedPeriodOf(plugin.erp, receipt.companyId, receipt.date);
+          const closed = await closedPeriodOf(deps.erp, receipt.companyId, receipt.date);
           if (closed) throw new PeriodClosedError(receipt.id, closed);
         }
-        const moved = await store.transition(
-          receipt,
-          transition,
-          user.username,
-          reason,
-          (entries) => {
-            if (action !== "submit") return;
-            const missing = missingFields(receipt);
-            if (missing.length > 0) throw new IncompleteReceiptError(receipt.id, missing);
-            const balance = balanceOf(entries);
-            if (!balance.balanced) {
-              throw new UnbalancedEntriesError(balance.debit, balance.credit, balance.lines);
-            }
-          },
-        );
-        plugin.logger.info(
+        const mover = { id: user.id, username: user.username };
+        const moved = await store.transition(receipt, transition, mover, reason, (entries) => {
+          if (action !== "submit") return;
+          const missing = missingFields(receipt);
+          if (missing.length > 0) throw new IncompleteReceiptError(receipt.id, missing);
+          const balance = balanceOf(entries);
+          if (!balance.balanced) {
+            throw new UnbalancedEntriesError(balance.debit, balance.credit, balance.lines);
+          }
+        });
+        deps.logger.info(
           { reqId: request.id, receiptId: receipt.id, from: transition.from, to: transition.to },
           "Receipt moved",
         );
-        return toReceiptView(moved);
+        // Committed: only now may other plugins hear of it.
+        await receiptEvents.announce(action, moved, user);
+        return toReceiptView(moved.receipt);
       },
     );
   }

@@ -3,11 +3,10 @@
  * running kernel's data-entry instance in place of the tesseract pool, so API tests
  * of OCR flows run in milliseconds and decide when each step happens.
  */
-import type { PluginContext } from "@roa2web/plugin-sdk";
 import type { OcrPool } from "../ocr/ocr-pool.js";
 import type { OcrResult } from "../ocr/types.js";
 import { OcrJobs, type Recognizer } from "../ocr-jobs.js";
-import { type DataEntryServices, SERVICES_KEY } from "../services.js";
+import { type RunningKernel, runningState } from "./running-state.js";
 
 export interface Recognition {
   image: Buffer;
@@ -61,17 +60,9 @@ const readyPool = {
   }),
 } as unknown as OcrPool;
 
-/** The part of the test kernel used here (its type lives in kernel source, outside this package). */
-interface RunningKernel {
-  plugins: { get(name: string): { instance?: { context: PluginContext } | undefined } | undefined };
-}
-
 /** Puts OCR jobs over `recognizer` into the running data-entry instance; returns them. */
 export function installFakeOcr(kernel: RunningKernel, recognizer: Recognizer): OcrJobs {
-  const context = kernel.plugins.get("data-entry")?.instance?.context;
-  if (!context) throw new Error("data-entry is not running");
-  const services = context.resolve<DataEntryServices>(SERVICES_KEY);
   const jobs = new OcrJobs(recognizer);
-  services.ocr = { pool: readyPool, jobs };
+  runningState(kernel).ocr = { pool: readyPool, jobs };
   return jobs;
 }
