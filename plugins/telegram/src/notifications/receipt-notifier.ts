@@ -80,7 +80,8 @@ export class ReceiptNotifier {
   ): Promise<number> {
     const { accounts } = this.options;
     const userId = event.submittedBy.userId;
-    const links = await accounts.store.findByUser(userId);
+    // A receipt submitted before data-entry kept user ids names nobody to tell.
+    const links = userId === null ? [] : await accounts.store.findByUser(userId);
     let told = 0;
     const [first] = links;
     if (first !== undefined) {
