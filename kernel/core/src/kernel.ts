@@ -207,8 +207,6 @@ export async function createKernel(
       };
     },
   };
-  // Contract v1 plugins still look it up by name (removed with contract v1).
-  services.provide("kernel", "kernel.users", kernelUsers);
   const events = new EventHub(logger);
   const switchboard = new Switchboard({
     requestTimeoutMs: settings.http.requestTimeoutMs,

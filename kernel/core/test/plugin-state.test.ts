@@ -182,7 +182,7 @@ describe("reload", () => {
       expect(response.json().error.message).toContain("route rebuild failed");
       expect(record?.instance).toBe(old);
       expect(record?.state).toBe("enabled");
-      expect(old?.context.signal.aborted).toBe(false);
+      expect(old?.runtime.signal.aborted).toBe(false);
       // The new instance was stopped; the old one was not.
       expect(globalThis.__goodFixtureStops).toBe(stopsBefore + 1);
     } finally {

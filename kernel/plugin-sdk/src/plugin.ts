@@ -1,4 +1,4 @@
-import type { PluginContext, PluginRuntime } from "./context.js";
+import type { PluginRuntime } from "./context.js";
 import type { HealthStatus } from "./health.js";
 import type { DependencyRefs, ResolvedDeps } from "./refs.js";
 
@@ -19,12 +19,21 @@ export interface PluginDatabase {
 }
 
 /**
- * The code side of a plugin: the package's entry module default-exports
- * `definePlugin({...})`. The static side (name, version, kernel range, prefix,
- * permissions, UI) lives in package.json under `roa2web`, so the kernel can refuse
- * an incompatible plugin before running any of its code.
+ * The code side of a plugin (contract v2, ADR 0015): the package's entry module
+ * default-exports `definePlugin({...})`. The static side (name, version, kernel range,
+ * prefix, permissions, what it provides, consumes, emits and subscribes to, UI) lives in
+ * package.json under `roa2web`, so the kernel can refuse an incompatible plugin before
+ * running any of its code.
+ *
+ * The plugin names what it needs in `deps` — kernel services from `coreServices`, other
+ * plugins' services by the references their contract packages export — and gets exactly
+ * those, typed. What `start` returns is the plugin's state: `stop`, `health` and every
+ * route module (`defineRoutes<typeof plugin>`) receive it.
  */
-export interface PluginDefinition {
+// biome-ignore lint/complexity/noBannedTypes: no dependencies is the empty object
+export interface PluginDefinition<Deps extends DependencyRefs = {}, State = unknown> {
+  /** What the plugin uses: `{ erp: coreServices.erp, reports: reportsQueries }`. */
+  deps?: Deps;
   /** Folder of route modules, loaded with @fastify/autoload under the plugin's prefix. */
   routes?: string | URL;
   database?: PluginDatabase;
@@ -46,23 +55,6 @@ export interface PluginDefinition {
    * instance first, and its routes answer 404 for that moment.
    */
   exclusive?: boolean;
-  /** Runs after migrations, before the routes are served: provide services, subscribe to events. */
-  start?(context: PluginContext): void | Promise<void>;
-  /** Runs after the routes stopped being served and in-flight requests finished. */
-  stop?(context: PluginContext): void | Promise<void>;
-  /** Polled by `/health` (with a time limit) while the plugin runs. */
-  health?(context: PluginContext): HealthStatus | Promise<HealthStatus>;
-}
-
-/**
- * Contract v2 (ADR 0015): the plugin names what it needs in `deps` — kernel services
- * from `coreServices`, other plugins' services by their contract references — and gets
- * exactly those, typed. What `start` returns is the plugin's state: `stop`, `health`
- * and every route module (`defineRoutes<typeof plugin>`) receive it.
- */
-export interface PluginDefinitionV2<Deps extends DependencyRefs = DependencyRefs, State = unknown>
-  extends Omit<PluginDefinition, "start" | "stop" | "health"> {
-  deps: Deps;
   /** Runs after migrations, before the routes are served; returns the state routes get. */
   start?(deps: ResolvedDeps<Deps>, plugin: PluginRuntime): State | Promise<State>;
   /** Runs after the routes stopped being served and in-flight requests finished. */
@@ -75,27 +67,20 @@ export interface PluginDefinitionV2<Deps extends DependencyRefs = DependencyRefs
   ): HealthStatus | Promise<HealthStatus>;
 }
 
+/** Any plugin's definition, as the kernel holds it. */
+// biome-ignore lint/suspicious/noExplicitAny: any deps and state
+export type AnyPluginDefinition = PluginDefinition<any, any>;
+
 const DEFINITION_BRAND = Symbol.for("roa2web.plugin-definition");
 
-export function definePlugin<Deps extends DependencyRefs, State = undefined>(
-  definition: PluginDefinitionV2<Deps, State>,
-): PluginDefinitionV2<Deps, State>;
-/** @deprecated The contract v1 shape (`start(ctx)` with `ctx.register/resolve`): name `deps` instead. */
-export function definePlugin(definition: PluginDefinition): PluginDefinition;
-export function definePlugin(
-  definition: PluginDefinition | PluginDefinitionV2,
-): PluginDefinition | PluginDefinitionV2 {
+// biome-ignore lint/complexity/noBannedTypes: no dependencies is the empty object
+export function definePlugin<Deps extends DependencyRefs = {}, State = undefined>(
+  definition: PluginDefinition<Deps, State>,
+): PluginDefinition<Deps, State> {
   return Object.freeze({ ...definition, [DEFINITION_BRAND]: true });
 }
 
-/** Whether a definition uses contract v2 (`deps`). */
-export function isV2Definition(
-  definition: PluginDefinition | PluginDefinitionV2,
-): definition is PluginDefinitionV2 {
-  return "deps" in definition && typeof definition.deps === "object" && definition.deps !== null;
-}
-
-export function isPluginDefinition(value: unknown): value is PluginDefinition | PluginDefinitionV2 {
+export function isPluginDefinition(value: unknown): value is AnyPluginDefinition {
   return (
     typeof value === "object" &&
     value !== null &&

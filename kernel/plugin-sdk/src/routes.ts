@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from "fastify";
 import type { AuthUser } from "./auth.js";
-import type { PluginContext, PluginRuntime } from "./context.js";
+import type { PluginRuntime } from "./context.js";
 import { UnauthorizedError } from "./errors.js";
 import type { RouteAccess } from "./permissions.js";
-import type { PluginDefinitionV2 } from "./plugin.js";
+import type { AnyPluginDefinition, PluginDefinition } from "./plugin.js";
 import type { ResolvedDeps } from "./refs.js";
 
 declare module "fastify" {
@@ -21,18 +21,17 @@ declare module "fastify" {
   }
 }
 
-/** Options every route module of a contract v1 plugin receives (deprecated). */
-export interface PluginRouteOptions {
-  plugin: PluginContext;
-}
-
-/** What every route module of a contract v2 plugin receives: its deps and the state `start` returned. */
+/** What every route module receives: the plugin's runtime, its deps and the state `start` returned. */
 export interface RouteOptionsOf<P> {
   plugin: PluginRuntime;
-  deps: P extends PluginDefinitionV2<infer D, unknown> ? ResolvedDeps<D> : never;
-  // biome-ignore lint/suspicious/noExplicitAny: any Deps, only the state is read here
-  state: P extends PluginDefinitionV2<any, infer S> ? S : never;
+  // biome-ignore lint/suspicious/noExplicitAny: any state, only the deps are read here
+  deps: P extends PluginDefinition<infer D, any> ? ResolvedDeps<D> : never;
+  // biome-ignore lint/suspicious/noExplicitAny: any deps, only the state is read here
+  state: P extends PluginDefinition<any, infer S> ? S : never;
 }
+
+/** Route options of a module that does not name its plugin's type. */
+export type PluginRouteOptions = RouteOptionsOf<AnyPluginDefinition>;
 
 /** The type of a route module's default export. */
 export type PluginRoutes = FastifyPluginAsync<PluginRouteOptions>;

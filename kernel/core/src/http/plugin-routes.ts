@@ -47,7 +47,7 @@ export async function registerPluginRoutes(
         // A cached report declaration (defineCachedReport) is served by the kernel.
         const cachedReport = cachedReportDeclarationOf(route.handler);
         if (cachedReport !== undefined) {
-          route.handler = serveCachedReport(cachedReport, instance.context.cache) as never;
+          route.handler = serveCachedReport(cachedReport, instance.cache) as never;
         }
         if (loopWatch) {
           const label = `${String(route.method)} ${route.url}`;

@@ -2,14 +2,7 @@
  * Events between plugins. Delivery is asynchronous and isolated: a handler that
  * throws or rejects is logged with its plugin's name and never reaches the emitter.
  */
-import type {
-  EventBus,
-  EventMeta,
-  EventName,
-  EventPayload,
-  EventRef,
-  PluginEvents,
-} from "@roa2web/plugin-sdk";
+import type { EventMeta, EventRef, PluginEvents } from "@roa2web/plugin-sdk";
 
 type Handler = (payload: unknown, meta: EventMeta) => void | Promise<void>;
 
@@ -61,7 +54,7 @@ export class EventHub {
   }
 
   /**
-   * Contract v2: the events of one plugin instance, limited to what its manifest
+   * The events of one plugin instance, limited to what its manifest
    * declares (`emits`, `subscribes`); `dispose()` drops its subscriptions.
    */
   declared(
@@ -93,29 +86,6 @@ export class EventHub {
         }
         this.emit(name, ref.id, payload);
       },
-      dispose: () => {
-        for (const unsubscribe of unsubscribers) unsubscribe();
-        unsubscribers.clear();
-      },
-    };
-  }
-
-  /** The bus handed to one plugin instance; `dispose()` drops its subscriptions. */
-  scoped(name: string): EventBus & { dispose(): void } {
-    const unsubscribers = new Set<() => void>();
-    return {
-      on: <K extends EventName>(
-        event: K,
-        handler: (payload: EventPayload<K>) => void | Promise<void>,
-      ) => {
-        const unsubscribe = this.subscribe(name, event, handler as Handler);
-        unsubscribers.add(unsubscribe);
-        return () => {
-          unsubscribe();
-          unsubscribers.delete(unsubscribe);
-        };
-      },
-      emit: (event, payload) => this.emit(name, event, payload),
       dispose: () => {
         for (const unsubscribe of unsubscribers) unsubscribe();
         unsubscribers.clear();

@@ -1,5 +1,5 @@
 /**
- * One running instance of a plugin: its scoped container, its context, its own
+ * One running instance of a plugin: its scoped container, its runtime, its own
  * database (migrated before start) and the hooks the plugin defined. Reload makes a
  * new instance from the same loaded definition; stop undoes everything the
  * instance registered.
@@ -8,13 +8,12 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import {
+  type AnyPluginDefinition,
+  type CacheService,
   type DependencyRefs,
   type HealthStatus,
   isServiceRef,
-  isV2Definition,
-  type PluginContext,
-  type PluginDefinition,
-  type PluginDefinitionV2,
+  type Logger,
   type PluginRuntime,
   type ResolvedPluginManifest,
   type ServiceFactory,
@@ -25,18 +24,6 @@ import type { DataSource } from "typeorm";
 import { createPluginSettings } from "../config/plugin-settings.js";
 import { openSqliteDataSource } from "../database/sqlite-data-source.js";
 import type { KernelContainer, KernelCradle } from "../kernel-cradle.js";
-
-/** Kernel services a contract v1 plugin may resolve by name (all shadowed in its scope). */
-const SHARED_NAMES = new Set([
-  "logger",
-  "settings",
-  "config",
-  "erp",
-  "cache",
-  "services",
-  "events",
-  "pluginContext",
-]);
 
 /** The `coreServices` ids a contract v2 plugin may name in `deps`. */
 const CORE_IDS = new Set(["core.logger", "core.settings", "core.erp", "core.cache", "core.users"]);
@@ -67,19 +54,19 @@ export class PluginInstance {
   private readonly abort = new AbortController();
   private reported: HealthStatus | undefined;
   private disposers: Array<() => void> = [];
-  private readonly ownNames = new Set<string>();
-  /** The v1 context; v2 plugins get `runtime`, `deps` and `state` instead. */
-  readonly context: PluginContext;
   readonly runtime: PluginRuntime;
+  /** The kernel cache, namespaced to this plugin (what `coreServices.cache` resolves to). */
+  readonly cache: CacheService;
+  private readonly logger: Logger;
   readonly scope: AwilixContainer<KernelCradle & PluginScope>;
   readonly startedAt = new Date();
-  /** Contract v2: what `deps` resolved to, and what `start` returned. */
+  /** What `deps` resolved to, and what `start` returned. */
   private deps: Record<string, unknown> = {};
   private state: unknown;
 
   private constructor(
     readonly manifest: ResolvedPluginManifest,
-    readonly definition: PluginDefinition | PluginDefinitionV2,
+    readonly definition: AnyPluginDefinition,
     kernel: KernelContainer,
     env: Readonly<Record<string, string>>,
   ) {
@@ -91,16 +78,15 @@ export class PluginInstance {
       events: hub,
     } = kernel.cradle;
     const logger = kernel.cradle.logger.child({ module: name, pluginVersion: version });
-    const erp = kernel.cradle.erp;
+    this.logger = logger;
     const cache = kernel.cradle.cache.namespaced(name);
-    const services = directory.scoped(name);
-    const events = hub.scoped(name);
+    this.cache = cache;
     const declaredEvents = hub.declared(name, {
       emits: manifest.emits ?? [],
       subscribes: manifest.subscribes ?? [],
     });
     const provided: Array<{ id: string; factory: ServiceFactory<unknown> }> = [];
-    this.disposers.push(services.dispose, events.dispose, declaredEvents.dispose, () => {
+    this.disposers.push(declaredEvents.dispose, () => {
       for (const { id, factory } of provided) directory.withdraw(name, id, factory);
     });
     const dataDir = path.join(kernelSettings.dataDir, "plugins", name);
@@ -118,36 +104,6 @@ export class PluginInstance {
       this.reported = status;
     };
     this.scope = kernel.createScope<PluginScope>();
-    const context: PluginContext = {
-      name,
-      version,
-      kernel: kernelInfo,
-      logger,
-      settings: pluginSettings,
-      erp,
-      cache,
-      services,
-      events,
-      dataDir,
-      database,
-      reportHealth,
-      register: (key: string, value: unknown) => {
-        if (SHARED_NAMES.has(key))
-          throw new Error(`"${key}" is a kernel service name; pick another`);
-        this.scope.register(key, asValue(value));
-        this.ownNames.add(key);
-      },
-      resolve: <T>(key: string) => {
-        if (!SHARED_NAMES.has(key) && !this.ownNames.has(key)) {
-          throw new Error(
-            `Plugin "${name}" cannot resolve "${key}": register it first, or use one of ${[...SHARED_NAMES].join(", ")}`,
-          );
-        }
-        return this.scope.resolve<T>(key as never);
-      },
-      signal: this.abort.signal,
-    };
-    this.context = Object.freeze(context);
     this.runtime = Object.freeze({
       name,
       version,
@@ -173,18 +129,9 @@ export class PluginInstance {
         provided.push({ id: ref.id, factory: factory as ServiceFactory<unknown> });
       },
     });
-    // Shadow every root registration a v1 plugin may name, so the scope never falls back
-    // to the kernel's own (its configuration holds secrets; its registries are unscoped);
-    // and register the plugin-scoped `core.*` services v2 plugins name in `deps`.
+    // The plugin-scoped `core.*` services plugins name in `deps` (ADR 0015); the other
+    // `core.*` services are the root's, and nothing else can be named.
     this.scope.register({
-      logger: asValue(logger),
-      settings: asValue(pluginSettings),
-      config: asValue(pluginSettings),
-      erp: asValue(erp),
-      cache: asValue(cache),
-      services: asValue(services),
-      events: asValue(events),
-      pluginContext: asValue(this.context),
       "core.logger": asValue(logger),
       "core.settings": asValue(pluginSettings),
       "core.cache": asValue(cache),
@@ -231,14 +178,13 @@ export class PluginInstance {
 
   /** What every route module of this instance receives from autoload. */
   get routeOptions(): Record<string, unknown> {
-    if (!isV2Definition(this.definition)) return { plugin: this.context };
     return { plugin: this.runtime, deps: this.deps, state: this.state };
   }
 
   /** Migrates the plugin's database, then runs its start hook. Throws PluginStepError. */
   static async start(
     manifest: ResolvedPluginManifest,
-    definition: PluginDefinition | PluginDefinitionV2,
+    definition: AnyPluginDefinition,
     kernel: KernelContainer,
     /** The environment its settings come from (read again at each enable and reload). */
     env: Readonly<Record<string, string>> = kernel.cradle.settings.env,
@@ -247,12 +193,8 @@ export class PluginInstance {
     try {
       await instance.openDatabase();
       try {
-        if (isV2Definition(definition)) {
-          instance.deps = instance.resolveDeps(definition.deps, kernel);
-          instance.state = await definition.start?.(instance.deps as never, instance.runtime);
-        } else {
-          await definition.start?.(instance.context);
-        }
+        instance.deps = instance.resolveDeps(definition.deps ?? {}, kernel);
+        instance.state = await definition.start?.(instance.deps as never, instance.runtime);
       } catch (error) {
         throw new PluginStepError("start", error);
       }
@@ -264,20 +206,20 @@ export class PluginInstance {
   }
 
   private async openDatabase(): Promise<void> {
-    mkdirSync(this.context.dataDir, { recursive: true });
+    mkdirSync(this.runtime.dataDir, { recursive: true });
     const database = this.definition.database;
     if (!database) return;
     const started = performance.now();
     try {
       const opened = await openSqliteDataSource({
-        file: path.join(this.context.dataDir, `${this.manifest.name}.db`),
+        file: path.join(this.runtime.dataDir, `${this.manifest.name}.db`),
         entities: database.entities as never,
         migrations: database.migrations,
-        logger: this.context.logger,
+        logger: this.logger,
       });
       this.dataSource = opened.dataSource;
       if (opened.appliedMigrations.length > 0) {
-        this.context.logger.info(
+        this.logger.info(
           { migrations: opened.appliedMigrations, ms: Math.round(performance.now() - started) },
           "Applied migrations",
         );
@@ -297,21 +239,14 @@ export class PluginInstance {
   }
 
   async health(): Promise<HealthStatus> {
-    const definition = this.definition;
-    if (isV2Definition(definition)) {
-      if (definition.health) return definition.health(this.state, this.deps as never, this.runtime);
-    } else if (definition.health) {
-      return definition.health(this.context);
-    }
+    const { health } = this.definition;
+    if (health) return health(this.state, this.deps as never, this.runtime);
     return this.reported ?? { status: "up" };
   }
 
   /** Runs the definition's stop hook with what its contract passes. */
   private runStopHook(): void | Promise<void> {
-    const definition = this.definition;
-    if (isV2Definition(definition))
-      return definition.stop?.(this.state, this.deps as never, this.runtime);
-    return definition.stop?.(this.context);
+    return this.definition.stop?.(this.state, this.deps as never, this.runtime);
   }
 
   /** Runs the stop hook, then releases everything; never throws (failures are logged). */
@@ -330,7 +265,7 @@ export class PluginInstance {
           }),
         ]);
       } catch (error) {
-        this.context.logger.error({ err: error }, "The plugin's stop hook failed");
+        this.logger.error({ err: error }, "The plugin's stop hook failed");
       } finally {
         clearTimeout(timer);
       }
@@ -346,7 +281,7 @@ export class PluginInstance {
       await this.dataSource
         .destroy()
         .catch((error: unknown) =>
-          this.context.logger.warn({ err: error }, "Closing the plugin database failed"),
+          this.logger.warn({ err: error }, "Closing the plugin database failed"),
         );
     }
     this.dataSource = undefined;

@@ -10,12 +10,11 @@
  */
 import { pathToFileURL } from "node:url";
 import {
+  type AnyPluginDefinition,
   ConflictError,
   envNamespace,
   isPluginDefinition,
   NotFoundError,
-  type PluginDefinition,
-  type PluginDefinitionV2,
   type ResolvedPluginManifest,
   RoaError,
 } from "@roa2web/plugin-sdk";
@@ -42,7 +41,7 @@ export interface PluginRecord {
   manifest: ResolvedPluginManifest | undefined;
   state: PluginState;
   failure: PluginFailure | undefined;
-  definition: PluginDefinition | PluginDefinitionV2 | undefined;
+  definition: AnyPluginDefinition | undefined;
   instance: PluginInstance | undefined;
   /** What the stored choice, else MODULE_<NAME>_ENABLED (or the manifest default), asked for at start. */
   enabledAtStart: boolean;
@@ -496,7 +495,7 @@ export class PluginManager {
   /** A new instance, with the plugin's settings read again from the environment. */
   private startInstance(
     manifest: ResolvedPluginManifest,
-    definition: PluginDefinition | PluginDefinitionV2,
+    definition: AnyPluginDefinition,
   ): Promise<PluginInstance> {
     const env = this.options.readEnvironment?.() ?? this.kernel.cradle.settings.env;
     return PluginInstance.start(manifest, definition, this.kernel, env);
@@ -511,9 +510,7 @@ export class PluginManager {
   }
 
   /** Imports the plugin's entry once; later reloads reuse the definition (ES modules cannot be unloaded). */
-  private async load(
-    manifest: ResolvedPluginManifest,
-  ): Promise<PluginDefinition | PluginDefinitionV2> {
+  private async load(manifest: ResolvedPluginManifest): Promise<AnyPluginDefinition> {
     let module: { default?: unknown };
     const url = pathToFileURL(`${manifest.root}/${manifest.entry}`);
     // A module that failed to import stays failed under its URL: after a rescan, import
@@ -545,7 +542,6 @@ export class PluginManager {
   private announce(record: PluginRecord, event: "plugin.enabled" | "plugin.disabled"): void {
     if (!record.manifest) return;
     const payload = { name: record.name, version: record.manifest.version };
-    this.kernel.cradle.events.emit("kernel", event, payload);
     this.kernel.cradle.events.emit("kernel", `kernel.${event}`, payload);
   }
 

@@ -15,14 +15,12 @@ import {
 import os from "node:os";
 import path from "node:path";
 import {
-  type EventBus,
   type EventMeta,
   type EventRef,
   envNamespace,
   type ServiceFactory,
   type ServiceHandle,
   type ServiceRef,
-  type ServiceRegistry,
 } from "@roa2web/plugin-sdk";
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from "fastify";
 import { pino } from "pino";
@@ -110,10 +108,6 @@ export interface TestKernel {
   plugin(pluginName: string): PluginRecord;
   /** The running plugin's own database (migrated), as its `ctx.database()` returns it. */
   database(pluginName: string): DataSource;
-  /** Look up (or provide stand-ins for) services, as a plugin named "test" would (contract v1). */
-  services: ServiceRegistry;
-  /** Subscribe to (or emit) events, as a plugin named "test" would (contract v1). */
-  events: EventBus;
   /**
    * A stand-in provider for another plugin's service while the test runs (the real
    * provider need not be installed); the factory gets the caller the kernel built.
@@ -245,8 +239,6 @@ function wrap(kernel: Kernel, temp: string, dataDir: string): TestKernel {
   };
   const directory = kernel.container.cradle.services;
   const hub = kernel.container.cradle.events;
-  const services = directory.scoped("test");
-  const events = hub.scoped("test");
   const undo = new Set<() => void>();
   let usersMade = 0;
   let closing: Promise<void> | undefined;
@@ -313,10 +305,8 @@ function wrap(kernel: Kernel, temp: string, dataDir: string): TestKernel {
       const record = plugin(pluginName);
       if (!record.instance)
         throw new Error(`plugin "${pluginName}" is ${record.state}: it has no open database`);
-      return record.instance.context.database();
+      return record.instance.runtime.database();
     },
-    services,
-    events,
     provide(ref, factory) {
       directory.provideFactory("test", ref.id, ref.version, factory as ServiceFactory<unknown>);
       const withdraw = () => directory.withdraw("test", ref.id, factory);
@@ -336,8 +326,6 @@ function wrap(kernel: Kernel, temp: string, dataDir: string): TestKernel {
     },
     close() {
       closing ??= (async () => {
-        services.dispose();
-        events.dispose();
         for (const step of undo) step();
         try {
           await kernel.stop();
