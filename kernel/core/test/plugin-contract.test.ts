@@ -95,6 +95,10 @@ describe("what the manifest does not declare", () => {
     expect(t.plugin("epsilon").failure?.message).toContain(
       'provides "epsilon.tally", which its manifest does not list in roa2web.provides',
     );
+    // A plugin still written for contract v1 is told so, not left with a bare TypeError.
+    expect(t.plugin("zeta").failure?.message).toContain(
+      "looks written for plugin contract v1 (start(ctx) with ctx.register/resolve/services/events)",
+    );
     expect(t.plugin("alpha").state).toBe("enabled");
     expect(t.plugin("beta").state).toBe("enabled");
   });

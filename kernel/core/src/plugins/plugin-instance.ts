@@ -196,7 +196,7 @@ export class PluginInstance {
         instance.deps = instance.resolveDeps(definition.deps ?? {}, kernel);
         instance.state = await definition.start?.(instance.deps as never, instance.runtime);
       } catch (error) {
-        throw new PluginStepError("start", error);
+        throw new PluginStepError("start", explainContractV1(definition, error));
       }
       return instance;
     } catch (error) {
@@ -287,4 +287,16 @@ export class PluginInstance {
     this.dataSource = undefined;
     await this.scope.dispose().catch(() => undefined);
   }
+}
+
+/**
+ * A plugin written for contract v1 (`start(ctx)` calling `ctx.register`, `ctx.services`…)
+ * fails with a TypeError on the runtime it now gets: say why instead.
+ */
+function explainContractV1(definition: AnyPluginDefinition, error: unknown): unknown {
+  if (definition.deps !== undefined || !(error instanceof TypeError)) return error;
+  return new Error(
+    `${error.message} — this plugin looks written for plugin contract v1 (start(ctx) with ctx.register/resolve/services/events), which this kernel no longer has: name what it uses in \`deps\` (docs/plugin-authoring.md, ADR 0015)`,
+    { cause: error },
+  );
 }
