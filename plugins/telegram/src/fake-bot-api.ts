@@ -286,6 +286,37 @@ export class FakeBotApi {
   }
 }
 
+/** What `linkChat` needs of a test kernel: `inject` with a bearer token. */
+interface Injects {
+  inject(options: {
+    method: "POST";
+    url: string;
+    headers: Record<string, string>;
+  }): Promise<{ json(): unknown }>;
+}
+
+/**
+ * Links a Telegram user's chat to the roa2web account `bearer` signs in as: a link code
+ * over HTTP, `/link <code>` in the chat, and the bot's reply awaited. Returns the reply.
+ */
+export async function linkChat(
+  t: Injects,
+  api: FakeBotApi,
+  user: TestUser,
+  bearer: string,
+): Promise<string | undefined> {
+  const response = await t.inject({
+    method: "POST",
+    url: "/api/telegram/auth/codes",
+    headers: { authorization: `Bearer ${bearer}` },
+  });
+  const { code } = response.json() as { code: string };
+  const before = api.textsTo(user.id).length;
+  api.pushText(user, `/link ${code}`);
+  await waitFor(() => api.textsTo(user.id).length > before, "the link reply");
+  return api.textsTo(user.id).at(-1);
+}
+
 /** Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
 export async function waitFor<T>(
   check: () => T | undefined | false | Promise<T | undefined | false>,

@@ -1,6 +1,6 @@
 /**
  * Receipt notifications in a real kernel (the BUILT plugin) against a fake Bot API:
- * data-entry's receipt events, emitted into the kernel's event hub as data-entry would,
+ * data-entry's receipt events, emitted through the test kit as data-entry would,
  * reach each linked approver of the receipt's company (current grants, in their
  * language, with a button to the receipt) and the submitter (approved / rejected with
  * the reason); /notifications turns each kind off and on; a chat that blocked the bot
@@ -8,14 +8,18 @@
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type {
-  ReceiptApproved,
-  ReceiptRejected,
-  ReceiptSubmitted,
+import {
+  type ReceiptApproved,
+  type ReceiptRejected,
+  type ReceiptSubmitted,
+  receiptApproved,
+  receiptRejected,
+  receiptSubmitted,
 } from "@roa2web/data-entry-contract";
 import { startTestKernel, type TestKernel } from "@roa2web/kernel/testing";
+import type { EventRef } from "@roa2web/plugin-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FakeBotApi, type TestUser, waitFor } from "./fake-bot-api.js";
+import { FakeBotApi, linkChat, type TestUser, waitFor } from "./fake-bot-api.js";
 
 const packageRoot = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
 const WEB_URL = "https://erp.example.com/roa";
@@ -34,11 +38,6 @@ let api: FakeBotApi;
 const logLines: Array<Record<string, unknown>> = [];
 const accounts = new Map<string, number>();
 
-interface EventHubLike {
-  emit(source: string, event: string, payload: unknown): void;
-}
-let hub: EventHubLike;
-
 /** The kernel's user store (it has no user-admin API yet): grants changed directly. */
 function userStore() {
   return (
@@ -49,16 +48,7 @@ function userStore() {
 }
 
 async function linkAs(user: TestUser, bearer: string): Promise<void> {
-  const response = await t.inject({
-    method: "POST",
-    url: "/api/telegram/auth/codes",
-    headers: { authorization: `Bearer ${bearer}` },
-  });
-  const { code } = response.json() as { code: string };
-  const before = api.textsTo(user.id).length;
-  api.pushText(user, `/link ${code}`);
-  await waitFor(() => api.textsTo(user.id).length > before, "the link reply");
-  expect(api.textsTo(user.id).at(-1)).toContain("Linked");
+  expect(await linkChat(t, api, user, bearer)).toContain("Linked");
 }
 
 const submitted = (receiptId: number, companyId = 2): ReceiptSubmitted => ({
@@ -76,9 +66,9 @@ const submitted = (receiptId: number, companyId = 2): ReceiptSubmitted => ({
  * Emits as data-entry does and waits for the notifier's summary line for that receipt
  * (so "not told" is checked after the notifier has finished, not by a timeout).
  */
-async function emit(event: string, payload: ReceiptSubmitted, summary: string) {
+async function emit<P extends ReceiptSubmitted>(event: EventRef<P>, payload: P, summary: string) {
   const seen = logLines.length;
-  hub.emit("data-entry", event, payload);
+  t.emit(event, payload);
   return waitFor(
     () =>
       logLines
@@ -140,7 +130,6 @@ beforeAll(async () => {
       `the plugin did not start: ${JSON.stringify(record?.failure ?? record?.state)}`,
     );
   }
-  hub = t.kernel.container.resolve<EventHubLike>("events");
   const people: Array<[TestUser, string, string[], number[]]> = [
     [vera, "vera", ["telegram:link", "data-entry:read", "data-entry:approve"], [2]],
     [otto, "otto", ["telegram:link", "data-entry:*"], [3]],
@@ -170,7 +159,7 @@ afterAll(async () => {
 describe("a receipt submitted", () => {
   it("tells each linked approver of its company, in their language, with a button to it", async () => {
     const from = api.calls.length;
-    const done = await emit("data-entry.receipt.submitted", submitted(77), WAITS);
+    const done = await emit(receiptSubmitted, submitted(77), WAITS);
     expect(done.chats).toBe(3);
 
     const [toVera] = sentTo(vera, from);
@@ -205,7 +194,7 @@ describe("a receipt submitted", () => {
   it("logs a chat that blocked the bot and still tells the others", async () => {
     const from = api.calls.length;
     const seen = logLines.length;
-    await emit("data-entry.receipt.submitted", submitted(78), WAITS);
+    await emit(receiptSubmitted, submitted(78), WAITS);
     expect(sentTo(blocky, from)).toHaveLength(1);
     expect(sentTo(vera, from)).toHaveLength(1);
     const refused = logLines
@@ -224,13 +213,13 @@ describe("a receipt submitted", () => {
     await userStore().update({ id: veraId }, { companies: [3] });
     try {
       const from = api.calls.length;
-      await emit("data-entry.receipt.submitted", submitted(79), WAITS);
+      await emit(receiptSubmitted, submitted(79), WAITS);
       expect(sentTo(vera, from)).toEqual([]);
       expect(sentTo(quinn, from)).toHaveLength(1);
 
       // For company 3 now: Vera and Otto, not Quinn.
       const next = api.calls.length;
-      await emit("data-entry.receipt.submitted", submitted(80, 3), WAITS);
+      await emit(receiptSubmitted, submitted(80, 3), WAITS);
       expect(sentTo(vera, next)).toHaveLength(1);
       expect(sentTo(otto, next)).toHaveLength(1);
       expect(sentTo(quinn, next)).toEqual([]);
@@ -243,7 +232,7 @@ describe("a receipt submitted", () => {
     api.refuseButtonUrls(/erp\.example\.com/);
     try {
       const from = api.calls.length;
-      await emit("data-entry.receipt.submitted", submitted(81), WAITS);
+      await emit(receiptSubmitted, submitted(81), WAITS);
       const toVera = sentTo(vera, from);
       expect(toVera).toHaveLength(2);
       expect(toVera[1]?.body.reply_markup).toBeUndefined();
@@ -274,7 +263,7 @@ describe("/notifications", () => {
     expect(edited?.body.text).toContain("The answer to receipts I submitted: <b>✅ on</b>");
 
     let from = api.calls.length;
-    await emit("data-entry.receipt.submitted", submitted(82), WAITS);
+    await emit(receiptSubmitted, submitted(82), WAITS);
     expect(sentTo(quinn, from)).toEqual([]);
     expect(sentTo(vera, from)).toHaveLength(1);
 
@@ -282,7 +271,7 @@ describe("/notifications", () => {
     expect(await press(quinn, "nt:a:0", messageId)).toBe("Saved.");
     expect(await press(quinn, "nt:a:1", messageId)).toBe("Saved.");
     from = api.calls.length;
-    await emit("data-entry.receipt.submitted", submitted(83), WAITS);
+    await emit(receiptSubmitted, submitted(83), WAITS);
     expect(sentTo(quinn, from)).toHaveLength(1);
   });
 
@@ -302,7 +291,7 @@ describe("a receipt decided", () => {
   it("tells the submitter it was approved", async () => {
     const from = api.calls.length;
     const approved: ReceiptApproved = decided(77);
-    const done = await emit("data-entry.receipt.approved", approved, DECIDED);
+    const done = await emit(receiptApproved, approved, DECIDED);
     expect(done.chats).toBe(1);
     const [toClara] = sentTo(clara, from);
     expect(toClara?.body.text).toContain("✅ <b>Receipt #77 was approved</b> by Vera Ionescu.");
@@ -316,7 +305,7 @@ describe("a receipt decided", () => {
   it("tells the submitter it was rejected, with the reason", async () => {
     const from = api.calls.length;
     const rejected: ReceiptRejected = { ...decided(78), reason: "Lipsește <CUI>-ul furnizorului" };
-    await emit("data-entry.receipt.rejected", rejected, DECIDED);
+    await emit(receiptRejected, rejected, DECIDED);
     const [toClara] = sentTo(clara, from);
     expect(toClara?.body.text).toContain("❌ <b>Receipt #78 was rejected</b> by Vera Ionescu.");
     expect(toClara?.body.text).toContain("Reason: Lipsește &lt;CUI&gt;-ul furnizorului");
@@ -326,7 +315,7 @@ describe("a receipt decided", () => {
     const { messageId } = await openSettings(clara);
     expect(await press(clara, "nt:o:0", messageId)).toBe("Saved.");
     let from = api.calls.length;
-    const done = await emit("data-entry.receipt.approved", decided(83), DECIDED);
+    const done = await emit(receiptApproved, decided(83), DECIDED);
     expect(done.chats).toBe(0);
     expect(sentTo(clara, from)).toEqual([]);
 
@@ -335,7 +324,7 @@ describe("a receipt decided", () => {
     await userStore().update({ id: claraId }, { companies: [1] });
     try {
       from = api.calls.length;
-      expect((await emit("data-entry.receipt.approved", decided(84), DECIDED)).chats).toBe(0);
+      expect((await emit(receiptApproved, decided(84), DECIDED)).chats).toBe(0);
       expect(sentTo(clara, from)).toEqual([]);
     } finally {
       await userStore().update({ id: claraId }, { companies: [2] });

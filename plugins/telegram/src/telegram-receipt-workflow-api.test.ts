@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { receiptApproved, receiptRejected, receiptSubmitted } from "@roa2web/data-entry-contract";
 import { startTestKernel, type TestKernel } from "@roa2web/kernel/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FakeBotApi, type TestUser, waitFor } from "./fake-bot-api.js";
+import { FakeBotApi, linkChat, type TestUser, waitFor } from "./fake-bot-api.js";
 
 const packageRoot = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
 const clerk = { id: 7001, first_name: "Clerk", language_code: "en" };
@@ -23,15 +23,7 @@ const heard: string[] = [];
 const today = new Date().toISOString().slice(0, 10);
 
 async function linkAs(user: TestUser, bearer: string): Promise<void> {
-  const response = await t.inject({
-    method: "POST",
-    url: "/api/telegram/auth/codes",
-    headers: { authorization: `Bearer ${bearer}` },
-  });
-  const { code } = response.json() as { code: string };
-  const before = api.textsTo(user.id).length;
-  api.pushText(user, `/link ${code}`);
-  await waitFor(() => api.textsTo(user.id).length > before, "the link reply");
+  await linkChat(t, api, user, bearer);
 }
 
 async function call(who: string, url: string, payload: object = {}) {

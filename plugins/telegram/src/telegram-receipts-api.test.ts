@@ -1,23 +1,24 @@
 /**
  * Photo → DRAFT receipt in a real kernel (the BUILT plugin) against a fake Bot API,
- * with a fake `data-entry.receipts` provider registered in the kernel's service
- * directory as data-entry registers it (a factory called with the caller the kernel
- * built; the real data-entry plugin is switched off here): the happy path with
+ * with a stand-in `data-entry.receipts` provider registered through the test kit's
+ * `t.provide` (a factory called with the caller the kernel built; the real data-entry
+ * plugin is switched off here): the happy path with
  * one company and with the company question, OCR that reads nothing, no permission,
  * the service absent, and images too large.
  */
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type {
-  DataEntryReceipts,
-  DraftFromImageInput,
-  OcrReading,
+import {
+  type DataEntryReceipts,
+  type DraftFromImageInput,
+  dataEntryReceipts,
+  type OcrReading,
 } from "@roa2web/data-entry-contract";
 import { startTestKernel, type TestKernel } from "@roa2web/kernel/testing";
 import type { Caller } from "@roa2web/plugin-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FakeBotApi, waitFor } from "./fake-bot-api.js";
+import { FakeBotApi, linkChat, waitFor } from "./fake-bot-api.js";
 import { draftCreated, MESSAGES, NOTICES, photoTooLarge, receiptUnreadable } from "./format.js";
 
 const packageRoot = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
@@ -69,16 +70,6 @@ function lastQuestionTo(user: { id: number }): {
   };
 }
 
-interface ServiceDirectory {
-  provideFactory(
-    provider: string,
-    name: string,
-    version: string,
-    factory: (caller: Caller) => unknown,
-  ): void;
-  withdraw(provider: string, name: string, implementation: unknown): void;
-}
-
 /** A stand-in for data-entry's service: records each call; OCR settles when told. */
 class FakeReceipts {
   /** Each call: what was asked, and for whom (the caller the kernel built). */
@@ -106,20 +97,12 @@ class FakeReceipts {
 
 let t: TestKernel;
 let api: FakeBotApi;
-let services: ServiceDirectory;
+/** Withdraws the stand-in receipts service (data-entry switched off). */
+let withdrawReceipts: () => void;
 const receipts = new FakeReceipts();
 
 async function linkAs(user: typeof anna, bearer: string): Promise<void> {
-  const response = await t.inject({
-    method: "POST",
-    url: "/api/telegram/auth/codes",
-    headers: { authorization: `Bearer ${bearer}` },
-  });
-  const { code } = response.json() as { code: string };
-  const before = api.textsTo(user.id).length;
-  api.pushText(user, `/link ${code}`);
-  await waitFor(() => api.textsTo(user.id).length > before, "the link reply");
-  expect(api.textsTo(user.id).at(-1)).toContain("Linked");
+  expect(await linkChat(t, api, user, bearer)).toContain("Linked");
 }
 
 /** Waits for the n-th new message to a user after `before`, and returns the new ones. */
@@ -145,8 +128,7 @@ beforeAll(async () => {
       `the plugin did not start: ${JSON.stringify(record?.failure ?? record?.state)}`,
     );
   }
-  services = t.kernel.container.resolve<ServiceDirectory>("services");
-  services.provideFactory("data-entry", "data-entry.receipts", "1.0.0", receipts.factory);
+  withdrawReceipts = t.provide(dataEntryReceipts, receipts.factory);
 
   for (const [username, permissions, companies] of [
     ["anna", ["telegram:link", "data-entry:write"], [2]],
@@ -297,7 +279,7 @@ describe("photo → draft receipt", () => {
   });
 
   it("says receipts are not available while the data-entry service is absent", async () => {
-    services.withdraw("data-entry", "data-entry.receipts", receipts.factory);
+    withdrawReceipts();
     try {
       api.addFile("anna-later", Buffer.alloc(500));
       const before = api.textsTo(anna.id).length;
@@ -305,7 +287,7 @@ describe("photo → draft receipt", () => {
       expect(await repliesTo(anna, before)).toEqual([MESSAGES.receiptsOff]);
       expect(receipts.inputs).toHaveLength(2);
     } finally {
-      services.provideFactory("data-entry", "data-entry.receipts", "1.0.0", receipts.factory);
+      withdrawReceipts = t.provide(dataEntryReceipts, receipts.factory);
     }
   });
   it("files a photo under the chat's current company without asking", async () => {
