@@ -1,6 +1,6 @@
 /**
  * The report commands call `reports.queries` for the linked user: a stand-in provider
- * registered as a contract v2 provider registers (a factory called with the caller the
+ * registered through the test kit's `t.provide` (a factory called with the caller the
  * kernel built) records who each call is for. The real reports plugin is switched off;
  * telegram-api.test.ts runs the commands against it.
  */
@@ -8,27 +8,22 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startTestKernel, type TestKernel } from "@roa2web/kernel/testing";
 import type { Caller } from "@roa2web/plugin-sdk";
-import type { DashboardReport, ReportQueries } from "@roa2web/reports-contract";
+import {
+  type DashboardReport,
+  type ReportQueries,
+  reportsQueries,
+} from "@roa2web/reports-contract";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FakeBotApi, waitFor } from "./fake-bot-api.js";
+import { FakeBotApi, linkChat, waitFor } from "./fake-bot-api.js";
 import { MESSAGES } from "./format.js";
 
 const packageRoot = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
 const rita = { id: 6001, first_name: "Rita" };
 
-interface ServiceDirectory {
-  provideFactory(
-    provider: string,
-    name: string,
-    version: string,
-    factory: (caller: Caller) => unknown,
-  ): void;
-  withdraw(provider: string, name: string, implementation: unknown): void;
-}
-
 let t: TestKernel;
 let api: FakeBotApi;
-let services: ServiceDirectory;
+/** Withdraws the stand-in reports service (the reports plugin switched off). */
+let withdrawReports: () => void;
 let ritaId = 0;
 const callers: Caller[] = [];
 
@@ -51,12 +46,20 @@ const dashboard = (company: number): DashboardReport => ({
   series: [],
 });
 
+const notAskedHere = async (): Promise<never> => {
+  throw new Error("only the dashboard is asked for in this test");
+};
+
 /** The provider's factory: only `dashboard` is asked for here. */
-const factory = (caller: Caller): Pick<ReportQueries, "dashboard"> => ({
+const factory = (caller: Caller): ReportQueries => ({
   dashboard: async (params) => {
     callers.push(caller);
     return { report: dashboard(params.company), source: "MISS", storedAt: Date.now() };
   },
+  invoices: notAskedHere,
+  aging: notAskedHere,
+  treasury: notAskedHere,
+  trialBalance: notAskedHere,
 });
 
 async function say(text: string): Promise<string | undefined> {
@@ -75,8 +78,7 @@ beforeAll(async () => {
       TELEGRAM_API_ROOT: await api.start(),
     },
   });
-  services = t.kernel.container.resolve<ServiceDirectory>("services");
-  services.provideFactory("reports", "reports.queries", "1.0.0", factory);
+  withdrawReports = t.provide(reportsQueries, factory);
   ritaId = (
     await t.kernel.users.create({
       username: "rita",
@@ -85,13 +87,7 @@ beforeAll(async () => {
       companies: [2],
     })
   ).id;
-  const response = await t.inject({
-    method: "POST",
-    url: "/api/telegram/auth/codes",
-    headers: { authorization: `Bearer ${await t.login("rita", "rita-pass")}` },
-  });
-  const { code } = response.json() as { code: string };
-  expect(await say(`/link ${code}`)).toContain("Linked");
+  expect(await linkChat(t, api, rita, await t.login("rita", "rita-pass"))).toContain("Linked");
 });
 afterAll(async () => {
   await t?.close();
@@ -116,12 +112,12 @@ describe("report commands", () => {
   });
 
   it("say the reports module is off while nobody provides the service", async () => {
-    services.withdraw("reports", "reports.queries", factory);
+    withdrawReports();
     try {
       expect(await say("/dashboard")).toBe(MESSAGES.reportsOff);
       expect(callers).toHaveLength(1);
     } finally {
-      services.provideFactory("reports", "reports.queries", "1.0.0", factory);
+      withdrawReports = t.provide(reportsQueries, factory);
     }
   });
 });
