@@ -6,6 +6,7 @@
  * kernel's own database and for each plugin's.
  */
 import path from "node:path";
+import Database from "better-sqlite3";
 import { DataSource, type EntitySchema, type MixedList } from "typeorm";
 import { assertWritableDatabase, assertWritableDirectory } from "./writable-storage.js";
 
@@ -52,6 +53,9 @@ export async function openSqliteDataSource(
   assertWritableDirectory(path.dirname(options.file), "The folder of the database");
   const dataSource = new DataSource({
     type: "better-sqlite3",
+    // The kernel's own driver: TypeORM is a peer the plugins share, and where it is
+    // installed (beside a plugin outside this repository) better-sqlite3 may not be.
+    driver: Database,
     database: options.file,
     entities: options.entities,
     migrations: options.migrations,

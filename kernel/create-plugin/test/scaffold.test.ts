@@ -1,4 +1,4 @@
-/** The scaffold (plugins/examples/create-plugin.mjs), run as authors run it. */
+/** The scaffold (bin/create-plugin.mjs), run from this checkout as authors run it. */
 import { spawnSync } from "node:child_process";
 import {
   existsSync,
@@ -6,7 +6,6 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
-  realpathSync,
   rmSync,
   symlinkSync,
 } from "node:fs";
@@ -15,10 +14,10 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-const script = fileURLToPath(new URL("../../create-plugin.mjs", import.meta.url));
-const repoRoot = fileURLToPath(new URL("../../../../", import.meta.url));
-const packageRoot = fileURLToPath(new URL("..", import.meta.url));
-const exampleModules = path.join(packageRoot, "node_modules");
+const script = fileURLToPath(new URL("../bin/create-plugin.mjs", import.meta.url));
+const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
+const exampleRoot = path.join(repoRoot, "plugins", "examples", "notes");
+const exampleModules = path.join(exampleRoot, "node_modules");
 let temp: string;
 
 function scaffold(...args: string[]) {
@@ -73,20 +72,25 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
-describe("create-plugin.mjs", () => {
+describe("create-plugin", () => {
   it("copies the example into a package whose manifest carries the new name", () => {
     const target = path.join(temp, "stock-count");
     const result = scaffold("stock-count", target);
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
-    expect(result.stdout).toContain("Created @roa2web/plugin-stock-count");
+    expect(result.stdout).toContain("Created roa2web-plugin-stock-count");
+    // The steps it prints work where the package is: no workspace filter, no checkout path.
+    expect(result.stdout).toContain("pnpm test");
+    expect(result.stdout).not.toContain("--filter");
 
     const pkg = JSON.parse(readFileSync(path.join(target, "package.json"), "utf8"));
+    // Outside the workspace the @roa2web scope is not the author's to publish under.
     expect(pkg).toMatchObject({
-      name: "@roa2web/plugin-stock-count",
+      name: "roa2web-plugin-stock-count",
       version: "0.1.0",
       type: "module",
     });
+    expect(pkg.private).toBeUndefined();
     expect(pkg.roa2web).toEqual({
       name: "stock-count",
       displayName: "Stock Count",
@@ -100,20 +104,32 @@ describe("create-plugin.mjs", () => {
       },
       provides: { "stock-count.count": "1.0.0" },
       emits: ["stock-count.created"],
-      ui: { tag: "stock-count-app", module: "dist/ui/stock-count-app.js" },
+      ui: {
+        tag: "stock-count-app",
+        module: "dist/ui/stock-count-app.js",
+        titles: { ro: "Stock Count", en: "Stock Count" },
+      },
     });
-    // Outside the workspace the SDK comes from the registry, with the toolchain.
-    expect(pkg.dependencies["@roa2web/plugin-sdk"]).toMatch(/^\^\d+\.\d+\.\d+$/);
-    expect(pkg.devDependencies).toHaveProperty("tsup");
-    // The web UI builds with Vite and the shell's preset, which is not published: the
-    // copy points at this checkout's ui-shell.
-    expect(pkg.scripts.build).toBe("tsup && vite build");
+    // Outside the workspace every @roa2web package comes from the registry, at the
+    // version this checkout would publish, with the toolchain beside it.
+    const version = (folder: string) =>
+      JSON.parse(readFileSync(path.join(repoRoot, folder, "package.json"), "utf8")).version;
+    expect(pkg.dependencies["@roa2web/plugin-sdk"]).toBe(`^${version("kernel/plugin-sdk")}`);
+    expect(pkg.devDependencies["@roa2web/kernel"]).toBe(`^${version("kernel/core")}`);
+    expect(pkg.devDependencies["@roa2web/ui-shell"]).toBe(`^${version("ui-shell")}`);
+    for (const tool of ["tsup", "typescript", "vitest", "@types/node", "fastify"]) {
+      expect(pkg.devDependencies).toHaveProperty([tool]);
+    }
+    const ranges = JSON.stringify({ ...pkg.dependencies, ...pkg.devDependencies });
+    expect(ranges).not.toMatch(/workspace:|file:|link:/);
     expect(pkg.devDependencies.vite).toMatch(/^\^8\./);
-    const uiShell = String(pkg.devDependencies["@roa2web/ui-shell"]);
-    expect(uiShell).toMatch(/^file:/);
-    expect(realpathSync(path.resolve(target, uiShell.slice("file:".length)))).toBe(
-      realpathSync(path.join(repoRoot, "ui-shell")),
-    );
+    expect(pkg.scripts).toEqual({
+      build: "tsup && vite build",
+      typecheck: "tsc --noEmit",
+      test: "pnpm run build && vitest run",
+    });
+    // pnpm runs no install script it is not told to: the kit's SQLite driver needs one.
+    expect(pkg.pnpm.onlyBuiltDependencies).toContain("better-sqlite3");
   });
 
   it("renames files, classes, names and settings, and leaves no build output behind", () => {
@@ -124,34 +140,50 @@ describe("create-plugin.mjs", () => {
     expect(files).toContain("vite.config.ts");
     expect(files).toContain(path.join("src", "stock-count-store.ts"));
     expect(files).toContain(path.join("src", "migrations", "1763900000000-create-stock-count.ts"));
+    // The singular: "stock-count" is no plural, so one record is a "stock-count-item".
+    expect(files).toContain(path.join("src", "stock-count-item-entity.ts"));
+    expect(files).toContain(path.join("src", "stock-count-item-rules.ts"));
+    expect(files).toContain("vitest.config.ts");
     expect(files.some((file) => file.startsWith("dist") || file.includes("node_modules"))).toBe(
       false,
     );
-    expect(files).not.toContain(path.join("src", "scaffold.test.ts"));
     // The caller and company checks come from the SDK: the copy has no helper of its own.
     expect(files).not.toContain(path.join("src", "access.ts"));
-    // Only the new README names the example it came from. Paths back into this
-    // checkout (to the kernel's test helper, to ui-shell) cross folders that may be
-    // named anything, so they are left out of the check.
-    const sources = files.filter((file) => file !== "README.md");
-    const everything = sources
-      .map((file) => {
-        const text = readFileSync(path.join(target, file), "utf8");
-        const intoCheckout = path.relative(path.dirname(path.join(target, file)), repoRoot);
-        return text.replaceAll(intoCheckout.split(path.sep).join("/"), "<checkout>");
-      })
+    // Only the new README names the example it came from.
+    const everything = files
+      .filter((file) => file !== "README.md")
+      .map((file) => readFileSync(path.join(target, file), "utf8"))
       .join("\n");
     expect(everything).not.toMatch(/notes|Notes|NOTES/);
+    // Nothing leads back into this checkout.
+    expect(everything).not.toContain(repoRoot.replace(/[\\/]$/, ""));
+    expect(everything).not.toMatch(/\.\.\/\.\.\//);
+    // In code the singular is renamed too; sentences (comments, texts with a space) keep
+    // "a note", which the author rewrites.
+    const code = files
+      .filter((file) => file.endsWith(".ts"))
+      .map((file) => readFileSync(path.join(target, file), "utf8"))
+      .join("\n")
+      .replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, "")
+      .replace(/"(?:[^"\\\n]|\\.)*"/g, (text) => (/\s/.test(text) ? '""' : text))
+      .replace(/`[^`]*`/g, (text) =>
+        [...text.matchAll(/\$\{([^}]*)\}/g)].map((m) => m[1]).join(" "),
+      );
+    expect(code.match(/\b\w*(?<![A-Za-z])note\w*|\w*Note(?![a-z])\w*/g) ?? []).toEqual([]);
 
     const plugin = readFileSync(path.join(target, "src", "plugin.ts"), "utf8");
     expect(plugin).toContain("CreateStockCount1763900000000");
     // Contract v2: deps by reference, the service provided through its reference.
     expect(plugin).toContain("deps: {");
-    expect(plugin).toContain("runtime.provide(noteCount,");
+    expect(plugin).toContain("runtime.provide(stockCountItemCount,");
+    expect(plugin).toContain('from "./stock-count-item-entity.js"');
     const contract = readFileSync(path.join(target, "src", "contract.ts"), "utf8");
     expect(contract).toContain('createServiceRef<StockCountCount>({ id: "stock-count.count"');
-    expect(contract).toContain('createEventRef<NoteCreated>({ id: "stock-count.created"');
-    const entity = readFileSync(path.join(target, "src", "note-entity.ts"), "utf8");
+    expect(contract).toContain('createEventRef<StockCountItemCreated>({ id: "stock-count.created"');
+    const entity = readFileSync(path.join(target, "src", "stock-count-item-entity.ts"), "utf8");
+    expect(entity).toContain(
+      "export const StockCountItemEntity = new EntitySchema<StockCountItem>(",
+    );
     expect(entity).toContain('tableName: "stock_count"');
     const settings = readFileSync(path.join(target, "src", "settings.ts"), "utf8");
     expect(settings).toContain("STOCK_COUNT_DEFAULT_PAGE_SIZE");
@@ -171,8 +203,11 @@ describe("create-plugin.mjs", () => {
     expect(ui).toContain('"/api/stock-count"');
     const form = readFileSync(path.join(target, "src", "ui", "stock-count-form.ts"), "utf8");
     expect(form).toContain('customElements.define("stock-count-form", StockCountForm)');
+    expect(form).toContain('"stock-count-item-created"');
     const messages = readFileSync(path.join(target, "src", "ui", "messages.ts"), "utf8");
     expect(messages).toContain('"stock-count.title": "Notițe"');
+    // Keys are code, texts are sentences.
+    expect(messages).toContain('"stock-count.newStockCountItem": "New note"');
     const viteConfig = readFileSync(path.join(target, "vite.config.ts"), "utf8");
     expect(viteConfig).toContain(
       'pluginUiConfig({ entry: "src/ui/index.ts", fileName: "stock-count-app.js" })',
@@ -184,12 +219,14 @@ describe("create-plugin.mjs", () => {
     const tsconfig = JSON.parse(readFileSync(path.join(target, "tsconfig.json"), "utf8"));
     expect(tsconfig.extends).toBeUndefined();
     expect(tsconfig.compilerOptions.strict).toBe(true);
+    // It type-checks; tsup builds. Declarations would name types inside node_modules.
+    expect(tsconfig.compilerOptions.declaration).toBe(false);
   });
 
   it("gives the copy a web UI that Vite builds into the module its manifest names", () => {
     const target = path.join(temp, "stock-count");
     lendPackages(target);
-    const vite = path.join(packageRoot, "node_modules", "vite", "bin", "vite.js");
+    const vite = path.join(exampleRoot, "node_modules", "vite", "bin", "vite.js");
     const result = spawnSync(process.execPath, [vite, "build", "--logLevel", "error"], {
       cwd: target,
       encoding: "utf8",
@@ -244,6 +281,32 @@ describe("create-plugin.mjs", () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(message);
     expect(existsSync(path.join(temp, "refused"))).toBe(false);
+  });
+
+  it("takes the singular from a plural name, or from --singular", () => {
+    const invoices = path.join(temp, "invoices");
+    expect(scaffold("invoices", invoices).status).toBe(0);
+    expect(filesUnder(invoices)).toContain(path.join("src", "invoice-entity.ts"));
+    const contract = readFileSync(path.join(invoices, "src", "contract.ts"), "utf8");
+    expect(contract).toContain("export interface InvoiceCreated {");
+    expect(contract).toContain("export const invoiceCount = createServiceRef<InvoicesCount>(");
+
+    const counts = path.join(temp, "counts");
+    expect(scaffold("stock", counts, "--singular", "count-line").status).toBe(0);
+    expect(filesUnder(counts)).toContain(path.join("src", "count-line-rules.ts"));
+    const rules = readFileSync(path.join(counts, "src", "count-line-rules.ts"), "utf8");
+    expect(rules).toContain("export function normaliseNewCountLine(");
+    expect(rules).toContain("export function toCountLineView(countLine: CountLine)");
+  });
+
+  it.each([
+    [["stock", "--singular", "stock"], "The singular must differ"],
+    [["stock", "--singular", "Bad Word"], "is not a valid plugin name"],
+    [["stock", "--plural", "x"], "Unknown option --plural"],
+  ])("refuses the arguments %j with a clear message", (args, message) => {
+    const result = scaffold(...args);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(message);
   });
 
   it("refuses a target folder that exists", () => {
