@@ -487,7 +487,8 @@ export function createPlugin(name, targetDir, options = {}) {
       `The singular must differ from the name "${name}" (a list and one item get different identifiers).`,
     );
   }
-  const cwd = options.cwd ?? process.cwd();
+  // `pnpm create-plugin` runs in the workspace root; INIT_CWD is where it was typed.
+  const cwd = options.cwd ?? process.env.INIT_CWD ?? process.cwd();
   const defaultTarget = IN_CHECKOUT ? path.join(REPO_ROOT, "plugins", name) : path.join(cwd, name);
   const target = path.resolve(cwd, targetDir ?? defaultTarget);
   if (existsSync(target)) {
@@ -554,7 +555,7 @@ function nextSteps({ target, forms, inWorkspace }) {
     );
   } else {
     lines.push(
-      `  cd ${path.relative(process.cwd(), target) || "."}`,
+      `  cd ${path.relative(process.env.INIT_CWD ?? process.cwd(), target) || "."}`,
       "  pnpm install",
       "  pnpm typecheck",
       "  pnpm test      (builds, then tests it against a real kernel)",
