@@ -281,6 +281,20 @@ describe.skipIf(!verdaccio)("a plugin authored outside the repository", () => {
       const pkg = JSON.parse(readFileSync(path.join(plugin, "package.json"), "utf8"));
       expect(pkg.dependencies["@roa2web/plugin-sdk"]).toMatch(/^\^\d/);
       writeFileSync(path.join(plugin, ".npmrc"), `@roa2web:registry=${registry}\n`);
+      // pnpm's spelling of the same (pnpm create @roa2web/plugin → @roa2web/create-plugin),
+      // with a cache of its own for the same reason as npx's.
+      const viaPnpmCreate = run(
+        "npx",
+        [...PNPM, "create", "@roa2web/plugin", "invoices"],
+        author,
+        cleanEnv({ npm_config_cache_dir: path.join(temp, "pnpm-cache") }),
+      );
+      expectSuccess(viaPnpmCreate);
+      const invoices = JSON.parse(
+        readFileSync(path.join(author, "invoices", "package.json"), "utf8"),
+      );
+      expect(invoices.roa2web.name).toBe("invoices");
+      expect(existsSync(path.join(author, "invoices", "src", "invoice-entity.ts"))).toBe(true);
 
       // 3. The author's commands, each as the README says.
       const pnpm = (...args: string[]) => run("npx", [...PNPM, ...args], plugin, authorEnv);
