@@ -1,9 +1,8 @@
 /** JSON schemas of the HTTP routes (kept as constants: `tags`/`summary` are not in the SDK's types). */
-import { errorResponseSchema as errorSchema } from "@roa2web/plugin-sdk";
+import { errorResponseSchema, errorResponses } from "@roa2web/plugin-sdk";
 
-const errorResponses = { 401: errorSchema, 403: errorSchema };
 const notConfigured = {
-  ...errorSchema,
+  ...errorResponseSchema,
   description:
     "TELEGRAM_NOT_CONFIGURED: no bot runs (TELEGRAM_BOT_TOKEN unset), so no link code is made",
 };
@@ -17,7 +16,7 @@ export const createCodeSchema = {
       required: ["code", "expires_at"],
       properties: { code: { type: "string" }, expires_at: { type: "string" } },
     },
-    ...errorResponses,
+    ...errorResponses(401, 403),
     409: notConfigured,
   },
 };
@@ -48,7 +47,7 @@ export const linkStatusSchema = {
         },
       },
     },
-    ...errorResponses,
+    ...errorResponses(401, 403),
   },
 };
 
@@ -61,7 +60,7 @@ export const unlinkSchema = {
       required: ["removed"],
       properties: { removed: { type: "integer" } },
     },
-    ...errorResponses,
+    ...errorResponses(401, 403),
   },
 };
 
@@ -81,8 +80,7 @@ export const webhookSchema = {
       required: ["ok"],
       properties: { ok: { type: "boolean" } },
     },
-    ...errorResponses,
-    404: errorSchema,
+    ...errorResponses(401, 403, 404),
   },
 };
 
@@ -121,6 +119,6 @@ export const verifyUserSchema = {
         linked_at: { type: "string" },
       },
     },
-    ...errorResponses,
+    ...errorResponses(401, 403),
   },
 };
