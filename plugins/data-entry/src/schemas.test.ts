@@ -1,0 +1,44 @@
+/**
+ * The route schemas' derived types (what the handlers and rules are checked against,
+ * by `tsc`) and the JSON they stay: a nullable object is typed `T | null` while the
+ * schema Fastify and /api/docs see keeps its `["object", "null"]` type list.
+ */
+import { describe, expect, expectTypeOf, it } from "vitest";
+import {
+  type ListReceiptsQuery,
+  type NewReceiptBody,
+  type ReasonBody,
+  type ReceiptView,
+  receiptDetailSchema,
+  receiptSchema,
+} from "./schemas.js";
+
+describe("data-entry route schemas", () => {
+  it("keep a nullable object a JSON-schema type list, typed with its null", () => {
+    // As Fastify, Ajv and the OpenAPI document read them.
+    const receipt = JSON.parse(JSON.stringify(receiptSchema));
+    const detail = JSON.parse(JSON.stringify(receiptDetailSchema));
+    expect(receipt.properties.exchange.type).toEqual(["object", "null"]);
+    expect(receipt.properties.exchange.anyOf).toBeUndefined();
+    expect(receipt.properties.exchange.required).toContain("rate");
+    expect(detail.properties.supplier.type).toEqual(["object", "null"]);
+    expectTypeOf<ReceiptView["exchange"]>().toEqualTypeOf<{
+      currency: string;
+      rate: number;
+      multiplier: number;
+      rate_date: string;
+      total_ron: number | null;
+      vat_ron: number | null;
+    } | null>();
+  });
+
+  it("derive the request types from the schemas", () => {
+    expectTypeOf<NewReceiptBody["company_id"]>().toEqualTypeOf<number>();
+    expectTypeOf<NewReceiptBody["notes"]>().toEqualTypeOf<string | null | undefined>();
+    expectTypeOf<ListReceiptsQuery["status"]>().toEqualTypeOf<
+      "DRAFT" | "PENDING" | "APPROVED" | "REJECTED" | undefined
+    >();
+    expectTypeOf<ReasonBody>().toEqualTypeOf<{ reason: string }>();
+    expectTypeOf<ReceiptView["warnings"]>().toEqualTypeOf<"TAX_ID_INVALID"[]>();
+  });
+});
