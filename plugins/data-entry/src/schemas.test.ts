@@ -3,15 +3,19 @@
  * by `tsc`) and the JSON they stay: a nullable object is typed `T | null` while the
  * schema Fastify and /api/docs see keeps its `["object", "null"]` type list.
  */
+import type { Static } from "@roa2web/plugin-sdk";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import {
+  type attachmentSchema,
   type ListReceiptsQuery,
   type NewReceiptBody,
   type ReasonBody,
   type ReceiptView,
   receiptDetailSchema,
   receiptSchema,
+  type TransitionView,
 } from "./schemas.js";
+import type { Attachment, Receipt, Transition } from "./ui/types.js";
 
 describe("data-entry route schemas", () => {
   it("keep a nullable object a JSON-schema type list, typed with its null", () => {
@@ -22,14 +26,15 @@ describe("data-entry route schemas", () => {
     expect(receipt.properties.exchange.anyOf).toBeUndefined();
     expect(receipt.properties.exchange.required).toContain("rate");
     expect(detail.properties.supplier.type).toEqual(["object", "null"]);
-    expectTypeOf<ReceiptView["exchange"]>().toEqualTypeOf<{
-      currency: string;
-      rate: number;
-      multiplier: number;
-      rate_date: string;
-      total_ron: number | null;
-      vat_ron: number | null;
-    } | null>();
+    // The UI's copy of the shape (ui/types.ts) reads what the schema types.
+    expectTypeOf<ReceiptView["exchange"]>().toEqualTypeOf<Receipt["exchange"]>();
+  });
+
+  it("answer what the UI reads (its types must accept every answer the schemas allow)", () => {
+    expectTypeOf<Static<typeof attachmentSchema>>().toExtend<Attachment>();
+    // Not yet for the history: its schema types `from`/`to` as any string, the UI as a status.
+    expectTypeOf<TransitionView["note"]>().toExtend<Transition["note"]>();
+    expectTypeOf<ReceiptView["allowed_transitions"]>().toExtend<Receipt["allowed_transitions"]>();
   });
 
   it("derive the request types from the schemas", () => {

@@ -33,18 +33,19 @@ describe("escapeHtml", () => {
   });
 });
 
-describe("messages", () => {
-  const report: DashboardView = {
-    period: { label: "June 2025", as_of: "2025-06-15", closed: false },
-    revenue: 1234567.5,
-    expenses: 1000,
-    result: 1233567.5,
-    cash: 10,
-    bank: 20000,
-    receivables: { total: 300, overdue: 100 },
-    payables: { total: 400, overdue: 0 },
-  };
+/** A dashboard with amounts that need grouping, for both languages. */
+const report: DashboardView = {
+  period: { label: "June 2025", as_of: "2025-06-15", closed: false },
+  revenue: 1234567.5,
+  expenses: 1000,
+  result: 1233567.5,
+  cash: 10,
+  bank: 20000,
+  receivables: { total: 300, overdue: 100 },
+  payables: { total: 400, overdue: 0 },
+};
 
+describe("messages", () => {
   it("formats the dashboard with escaped names and formatted amounts", () => {
     const text = formatDashboard(report, { name: "Tom & <Jerry> SRL", currency: "RON" }, "en");
     expect(text).toContain("<b>Tom &amp; &lt;Jerry&gt; SRL</b>");
@@ -216,23 +217,13 @@ describe("in Romanian and English", () => {
   const company = { name: "Ana SRL", currency: "RON" };
 
   it("formats the reports and the OCR result in the reader's language", () => {
-    const report: DashboardView = {
-      period: { label: "2025-06", as_of: "2025-06-15", closed: false },
-      revenue: 1000,
-      expenses: 400,
-      result: 600,
-      cash: 10,
-      bank: 20,
-      receivables: { total: 300, overdue: 100 },
-      payables: { total: 400, overdue: 0 },
-    };
     const ro = formatDashboard(report, company, "ro");
-    expect(ro).toContain("Tablou de bord 2025-06 (deschisă, la 2025-06-15)");
-    expect(ro).toContain("Venituri: <b>1.000,00 RON</b>");
+    expect(ro).toContain("Tablou de bord June 2025 (deschisă, la 2025-06-15)");
+    expect(ro).toContain("Venituri: <b>1.234.567,50 RON</b>");
     expect(ro).toContain("Creanțe: 300,00 RON (restante 100,00 RON)");
     expect(
       formatDashboard({ ...report, period: { ...report.period, closed: true } }, company, "en"),
-    ).toContain("Dashboard 2025-06 (closed)");
+    ).toContain("Dashboard June 2025 (closed)");
     const invoices = formatOverdueInvoices(
       {
         period: { label: "2025-06" },
