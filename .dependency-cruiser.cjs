@@ -17,6 +17,13 @@ const PLUGIN = "^(plugins/|@roa2web/plugin-(?!sdk(/|$)))";
 const TEST = "(/test/|\\.test(-helper)?\\.[cm]?[jt]s$)";
 /** Each package's own folder, captured as $1 (plugins/examples/<name> is one package). */
 const PACKAGE = "^((?:plugins/examples|plugins|kernel|contracts)/[^/]+|ui-shell)/";
+/** A package's source, as opposed to its built `dist/` (what a package name resolves to). */
+const PACKAGE_SOURCE =
+  "^(kernel/[^/]+/src/|plugins/(?:examples/)?[^/]+/src/|contracts/[^/]+/src/|ui-shell/src/)";
+/** A package's test code: its test helpers and fixtures. */
+const PACKAGE_TEST = "^(kernel|plugins|contracts|ui-shell)/.*/test/";
+/** A plugin the kernel's tests load from a fixture folder, captured as $1. */
+const KERNEL_FIXTURE_PLUGIN = "^kernel/core/test/fixtures/([^/]+/[^/]+)/";
 
 module.exports = {
   forbidden: [
@@ -79,6 +86,70 @@ module.exports = {
         path: "^(kernel|plugins|contracts|ui-shell)/",
         pathNot: "^$1/",
       },
+    },
+    {
+      name: "fixture-plugin-imports-kernel",
+      comment:
+        "A test fixture plugin is written as an outside author writes one: it builds on @roa2web/plugin-sdk, never on the kernel that loads it (its source, its dist or its test helpers).",
+      severity: "error",
+      from: { path: [KERNEL_FIXTURE_PLUGIN, "^bench/fixtures/plugins/"] },
+      to: { path: KERNEL, pathNot: "^kernel/core/test/fixtures/" },
+    },
+    {
+      name: "fixture-plugin-imports-plugin",
+      comment:
+        "A test fixture plugin imports no workspace plugin, and of another fixture only its refs.js: the fixtures' stand-in for a contract package.",
+      severity: "error",
+      from: { path: KERNEL_FIXTURE_PLUGIN },
+      to: {
+        path: [PLUGIN, "^kernel/core/test/fixtures/"],
+        pathNot: [
+          "^kernel/core/test/fixtures/$1/",
+          "^kernel/core/test/fixtures/[^/]+/[^/]+/refs\\.(d\\.ts|js)$",
+        ],
+      },
+    },
+    {
+      name: "bench-imports-source",
+      comment:
+        "A process-level benchmark (bench/*.mjs, its servers and fixtures) runs the built system: packages by name (their dist: @roa2web/kernel, @roa2web/kernel/testing, the SDK), third-party packages and bench's own helpers; never a package's source. Only an in-process benchmark (bench/*.bench.ts) reads source, like a unit test.",
+      severity: "error",
+      from: { path: "^bench/", pathNot: "\\.bench\\.ts$" },
+      to: { path: PACKAGE_SOURCE },
+    },
+    {
+      name: "bench-imports-test-code",
+      comment:
+        "A benchmark sets up what it measures itself (or through @roa2web/kernel/testing): never through a package's test helpers or fixtures, which change with the tests.",
+      severity: "error",
+      from: { path: "^bench/" },
+      to: { path: PACKAGE_TEST },
+    },
+    {
+      name: "scripts-import-source",
+      comment:
+        "Repository tooling (scripts/) runs the built packages, by name or their dist/: never their source or test code.",
+      severity: "error",
+      from: { path: "^scripts/", pathNot: TEST },
+      to: { path: [PACKAGE_SOURCE, PACKAGE_TEST] },
+    },
+    {
+      name: "imports-bench",
+      comment:
+        "Benchmarks are leaves: no package, test or script imports from bench/ (it is not built, published or kept stable).",
+      severity: "error",
+      from: { path: "^(kernel|plugins|contracts|ui-shell|scripts)/" },
+      to: { path: "^bench/" },
+    },
+    {
+      name: "bench-or-script-import-unresolvable",
+      comment:
+        "A relative import in bench/ or scripts/ that resolves to no file: nothing else type-checks or builds these folders, so a moved or deleted file would only show when someone runs them.",
+      severity: "error",
+      from: { path: "^(bench|scripts)/" },
+      // Relative paths only: a benchmark may load a package another workspace package
+      // installed (sharp, keyv) through that package's folder at run time.
+      to: { couldNotResolve: true, path: "^\\.\\.?/" },
     },
   ],
   options: {

@@ -7,10 +7,10 @@
 //   npx -y pnpm@10.34.9 exec vitest bench --run bench/report-hit-in-process.bench.ts
 import { cachedReportDeclarationOf, type ErpClient } from "@roa2web/plugin-sdk";
 import { bench, describe } from "vitest";
+import type { PeriodParams } from "../contracts/reports-contract/src/index.js";
 import { createCache } from "../kernel/core/src/cache/create-cache.js";
 import { serveCachedReport } from "../kernel/core/src/http/cached-report-route.js";
 import { DEFAULT_TTLS } from "../plugins/reports/src/cache-policy.js";
-import type { PeriodParams } from "../plugins/reports/src/contract.js";
 import { ReportCache } from "../plugins/reports/src/report-cache.js";
 import { reportRoute } from "../plugins/reports/src/report-route.js";
 import { dashboardReport } from "../plugins/reports/src/reports/dashboard.js";

@@ -337,3 +337,127 @@ describe("pnpm lint's import rules", () => {
     }
   });
 });
+
+describe("pnpm lint's import rules outside the packages: bench, scripts, test fixtures", () => {
+  let outside = "";
+  let cruised: Cruise;
+  const broken = (rule: string) =>
+    cruised.violations
+      .filter((violation) => violation.rule === rule)
+      .map((violation) => `${violation.from} → ${violation.to}`)
+      .sort();
+
+  beforeAll(() => {
+    outside = mkdtempSync(path.join(os.tmpdir(), "roa2web-import-rules-outside-"));
+    workspace(outside);
+    // The repository root resolves @roa2web/* as pnpm links them for bench/ and scripts/.
+    link(outside, "", "@roa2web/kernel", "kernel/core");
+    link(outside, "", "@roa2web/plugin-sdk", "kernel/plugin-sdk");
+    link(outside, "kernel/core", "@roa2web/plugin-sdk", "kernel/plugin-sdk");
+    write(outside, {
+      "kernel/core/src/kernel.ts": "export const kernel = 1;\n",
+      "bench/lib.mjs": "export const ROOT = '.';\n",
+      // A process-level benchmark: the built kernel by name and its own helpers, yes;
+      // the kernel's source or test helpers, or a file that is not there, no.
+      "bench/report-hot-path.mjs": [
+        'import { kernel } from "@roa2web/kernel";',
+        'import { startTestKernel } from "@roa2web/kernel/testing";',
+        'import { ROOT } from "./lib.mjs";',
+        'import { createCache } from "../kernel/core/src/cache/create-cache.js";',
+        'import { inject } from "../kernel/core/test/helpers/test-kernel.js";',
+        'import { gone } from "./moved-away.mjs";',
+        "export const used = [kernel, startTestKernel, ROOT, createCache, inject, gone];",
+        "",
+      ].join("\n"),
+      // An in-process benchmark reads the source it measures, like a unit test; still
+      // not the tests' own helpers.
+      "bench/cache.bench.ts": [
+        'import { createCache } from "../kernel/core/src/cache/create-cache.js";',
+        'import { inject } from "../kernel/core/test/helpers/test-kernel.js";',
+        "export const used = [createCache, inject];",
+        "",
+      ].join("\n"),
+      // The benchmarks' fixture plugin: the SDK, never the kernel.
+      "bench/fixtures/plugins/bench/plugin.js": [
+        'import { definePlugin } from "@roa2web/plugin-sdk";',
+        'import { kernel } from "@roa2web/kernel";',
+        "export default definePlugin({ kernel });",
+        "",
+      ].join("\n"),
+      // The kernel tests' fixture plugins: the SDK, their own files and another
+      // fixture's refs.js (their contract) — not the kernel, not another fixture's code.
+      "kernel/core/test/fixtures/plugins/good/refs.js": "export const greeter = {};\n",
+      "kernel/core/test/fixtures/plugins/good/store.js": "export const store = {};\n",
+      "kernel/core/test/fixtures/plugins/good/plugin.js": [
+        'import { definePlugin } from "@roa2web/plugin-sdk";',
+        'import { greeter } from "./refs.js";',
+        'import { store } from "./store.js";',
+        'import { kernel } from "../../../../src/kernel.js";',
+        "export default definePlugin({ greeter, store, kernel });",
+        "",
+      ].join("\n"),
+      "kernel/core/test/fixtures/plugins/consumer/plugin.js": [
+        'import { definePlugin } from "@roa2web/plugin-sdk";',
+        'import { greeter } from "../good/refs.js";',
+        'import { store } from "../good/store.js";',
+        "export default definePlugin({ greeter, store });",
+        "",
+      ].join("\n"),
+      // Repository tooling: the built packages only, and never a benchmark.
+      "scripts/release.mjs": [
+        'import { kernel } from "@roa2web/kernel";',
+        'import { createCache } from "../kernel/core/src/cache/create-cache.js";',
+        'import { ROOT } from "../bench/lib.mjs";',
+        'import { gone } from "./renamed.mjs";',
+        "export const used = [kernel, createCache, ROOT, gone];",
+        "",
+      ].join("\n"),
+    });
+    cruised = cruise(outside, ["bench", "scripts", "kernel"]);
+  }, 60_000);
+
+  afterAll(() => {
+    if (outside) rmSync(outside, { recursive: true, force: true });
+  });
+
+  it("a process-level benchmark runs the built packages, never their source", () => {
+    expect(broken("bench-imports-source")).toEqual([
+      "bench/report-hot-path.mjs → kernel/core/src/cache/create-cache.ts",
+    ]);
+  });
+
+  it("no benchmark leans on a package's test helpers", () => {
+    expect(broken("bench-imports-test-code")).toEqual([
+      "bench/cache.bench.ts → kernel/core/test/helpers/test-kernel.ts",
+      "bench/report-hot-path.mjs → kernel/core/test/helpers/test-kernel.ts",
+    ]);
+  });
+
+  it("a fixture plugin builds on the SDK, and of another fixture reads only its refs", () => {
+    expect(broken("fixture-plugin-imports-kernel")).toEqual([
+      "bench/fixtures/plugins/bench/plugin.js → kernel/core/dist/index.d.ts",
+      "kernel/core/test/fixtures/plugins/good/plugin.js → kernel/core/src/kernel.ts",
+    ]);
+    expect(broken("fixture-plugin-imports-plugin")).toEqual([
+      "kernel/core/test/fixtures/plugins/consumer/plugin.js → kernel/core/test/fixtures/plugins/good/store.js",
+    ]);
+  });
+
+  it("scripts run the built packages, and nothing imports a benchmark", () => {
+    expect(broken("scripts-import-source")).toEqual([
+      "scripts/release.mjs → kernel/core/src/cache/create-cache.ts",
+    ]);
+    expect(broken("imports-bench")).toEqual(["scripts/release.mjs → bench/lib.mjs"]);
+  });
+
+  it("a relative import in bench/ or scripts/ that points at nothing fails", () => {
+    expect(broken("bench-or-script-import-unresolvable")).toEqual([
+      "bench/report-hot-path.mjs → ./moved-away.mjs",
+      "scripts/release.mjs → ./renamed.mjs",
+    ]);
+  });
+
+  it("leaves the rest alone: packages by name, bench's helpers, a fixture's own files", () => {
+    expect(cruised.violations).toHaveLength(1 + 2 + 2 + 1 + 1 + 1 + 2);
+  });
+});

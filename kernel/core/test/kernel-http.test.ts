@@ -526,7 +526,12 @@ describe("companies and calendar", () => {
       headers: { authorization: `Bearer ${viewer}` },
     });
     expect(other.statusCode).toBe(403);
-    expect(other.json().error.code).toBe("FORBIDDEN");
+    // Worded as the plugins word it (the SDK's CompanyNotAllowedError).
+    expect(other.json().error).toMatchObject({
+      code: "FORBIDDEN",
+      message: "You may not see company 1",
+      details: { company: 1 },
+    });
   });
 
   it("returns at least 24 months of periods, newest first, with open and closed ones", async () => {

@@ -138,10 +138,8 @@ describe.skipIf(!canTest)("/health when storage stops accepting writes", () => {
   });
 
   it("reports the cache degraded when its L2 store fails, while L1 keeps serving", async () => {
-    const cache = t.kernel.container.resolve<{
-      set(key: string, value: unknown): Promise<void>;
-      get(key: string): Promise<{ value: unknown; source: string } | undefined>;
-    }>("cache");
+    // The kernel's own cache, typed through the container's cradle (no name, no cast).
+    const { cache } = t.kernel.container.cradle;
     expect((await health()).check("cache")).toBe("up");
     await cache.set("test:kept", "in L1");
 

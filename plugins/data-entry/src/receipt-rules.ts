@@ -5,28 +5,12 @@
 import { normaliseCurrency } from "./currencies.js";
 import { InvalidFieldError } from "./errors.js";
 import { hasAtMostTwoDecimals } from "./money.js";
+import type { NewReceiptBody, ReceiptPatchBody } from "./schemas.js";
 import { normaliseTaxId } from "./tax-ids.js";
 
 export const MERCHANT_MAX_LENGTH = 200;
 export const TAX_ID_MAX_LENGTH = 32;
 export const NOTES_MAX_LENGTH = 2000;
-
-/** The editable fields, as the API names them. */
-export interface ReceiptFieldsBody {
-  merchant: string;
-  tax_id: string;
-  date: string;
-  total: number;
-  vat: number;
-  currency: string;
-  notes?: string | null;
-}
-
-export interface NewReceiptBody extends ReceiptFieldsBody {
-  company_id: number;
-}
-
-export type ReceiptPatchBody = Partial<ReceiptFieldsBody>;
 
 /** The fields as stored. */
 export interface ReceiptFields {

@@ -1,6 +1,10 @@
 /**
  * JSON schemas of every route: Fastify validates requests and serialises answers with
- * them (properties not listed are dropped), and /api/docs shows them.
+ * them (properties not listed are dropped), and /api/docs shows them. Each is written
+ * once, `as const`: the routes take their request and answer types from them through
+ * the TypeBox type provider (TypeBox's `Static` reads a plain JSON schema too, ADR
+ * 0022), and the bodies' types below are derived the same way, so a shape and its
+ * type cannot drift apart.
  */
 import {
   errorResponses as errorAnswers,
@@ -9,6 +13,7 @@ import {
   multiLineText,
   pageQuery as pageQueryOf,
   pageSchema,
+  type Static,
   singleLineText,
 } from "@roa2web/plugin-sdk";
 import { ATTACHMENT_TYPES } from "./attachment-rules.js";
@@ -19,7 +24,19 @@ import { RECEIPT_STATUSES, WORKFLOW_ACTIONS } from "./workflow.js";
 const errorResponses = errorAnswers(400, 401, 403, 404);
 const withConflict = errorAnswers(400, 401, 403, 404, 409);
 
-const TAGS = ["data-entry"];
+/**
+ * A JSON-schema object that may also be `null`, as one `type` list (`["object", "null"]`,
+ * what the answers always said). TypeBox's `Static` reads a `type` list of primitives but
+ * drops the `null` of an object's, so the constant is typed as the equivalent
+ * `anyOf [object, null]`, which it reads as `T | null`; the value is the schema as it was.
+ */
+function nullable<const S extends { type: "object" }>(schema: S) {
+  return { ...schema, type: ["object", "null"] } as unknown as {
+    readonly anyOf: readonly [S, { readonly type: "null" }];
+  };
+}
+
+const TAGS = ["data-entry"] as const;
 
 /** The upload forms' fields, for /api/docs (`multipartBody` is documented, never validated). */
 const uploadedFile = (what: string) =>
@@ -84,8 +101,8 @@ const receiptProperties = {
   ocr_status: { type: ["string", "null"], enum: ["pending", "done", "failed", null] },
   ocr_job_id: { type: ["string", "null"] },
   allowed_transitions: { type: "array", items: transitionChoice },
-  exchange: {
-    type: ["object", "null"],
+  exchange: nullable({
+    type: "object",
     description:
       "The BNR rate the entries of a receipt not in lei were proposed with (null: in lei, or not proposed since the date or currency changed)",
     required: ["currency", "rate", "multiplier", "rate_date", "total_ron", "vat_ron"],
@@ -97,7 +114,7 @@ const receiptProperties = {
       total_ron: { type: ["number", "null"] },
       vat_ron: { type: ["number", "null"] },
     },
-  },
+  }),
   warnings: {
     type: "array",
     items: { type: "string", enum: ["TAX_ID_INVALID"] },
@@ -106,7 +123,10 @@ const receiptProperties = {
   },
 } as const;
 
-const receiptRequired = Object.keys(receiptProperties);
+/** Every field of a receipt is always in the answer (null when empty). */
+const receiptRequired = Object.keys(receiptProperties) as unknown as readonly [
+  keyof typeof receiptProperties,
+];
 
 export const receiptSchema = {
   type: "object",
@@ -131,15 +151,15 @@ const transitionSchema = {
       type: ["string", "null"],
       description: "The reason given, or a note's text in DATA_ENTRY_RECORDS_LANGUAGE",
     },
-    note: {
-      type: ["object", "null"],
+    note: nullable({
+      type: "object",
       description: "A note as a code and its parameters, e.g. ocr_filled {confidence, fields}",
       required: ["code", "params"],
       properties: {
         code: { type: "string" },
         params: { type: "object", additionalProperties: true },
       },
-    },
+    }),
   },
 } as const;
 
@@ -164,8 +184,8 @@ export const receiptDetailSchema = {
     ...receiptProperties,
     history: { type: "array", items: transitionSchema },
     attachments: { type: "array", items: attachmentSchema },
-    supplier: {
-      type: ["object", "null"],
+    supplier: nullable({
+      type: "object",
       description:
         "The ERP partner the receipt's tax id (or name) matches, with the account the proposal credits; null without a tax id or merchant",
       required: ["partner_id", "name", "tax_id", "account", "matched_by"],
@@ -176,7 +196,7 @@ export const receiptDetailSchema = {
         account: { type: "string", description: "401.<partner> or the generic supplier account" },
         matched_by: { type: ["string", "null"], enum: ["tax_id", "name", null] },
       },
-    },
+    }),
     notices: {
       type: "array",
       items: {
@@ -283,7 +303,7 @@ export const listReceiptsSchema = {
     },
     ...errorResponses,
   },
-};
+} as const;
 
 export const createReceiptSchema = {
   tags: TAGS,
@@ -295,14 +315,14 @@ export const createReceiptSchema = {
     properties: { company_id: { type: "integer", minimum: 1 }, ...receiptFieldProperties },
   },
   response: { 201: receiptSchema, ...errorResponses },
-};
+} as const;
 
 export const getReceiptSchema = {
   tags: TAGS,
   summary: "One receipt with its history and attachments",
   params: idParams,
   response: { 200: receiptDetailSchema, ...errorResponses },
-};
+} as const;
 
 export const patchReceiptSchema = {
   tags: TAGS,
@@ -315,32 +335,31 @@ export const patchReceiptSchema = {
     properties: receiptFieldProperties,
   },
   response: { 200: receiptSchema, ...withConflict },
-};
+} as const;
 
 export const deleteReceiptSchema = {
   tags: TAGS,
   summary: "Delete a DRAFT or REJECTED receipt with its entries and attachments",
   params: idParams,
   response: { 204: { type: "null", description: "Deleted" }, ...withConflict },
-};
+} as const;
+
+/** The body of a move that needs a reason (reject). */
+const reasonBody = {
+  type: "object",
+  required: ["reason"],
+  additionalProperties: false,
+  properties: { reason: multiLineText({ minLength: 1, maxLength: 1000 }) },
+} as const;
 
 export function transitionRouteSchema(summary: string, needsReason: boolean) {
   return {
     tags: TAGS,
     summary,
     params: idParams,
-    ...(needsReason
-      ? {
-          body: {
-            type: "object",
-            required: ["reason"],
-            additionalProperties: false,
-            properties: { reason: multiLineText({ minLength: 1, maxLength: 1000 }) },
-          },
-        }
-      : {}),
+    ...(needsReason ? { body: reasonBody } : {}),
     response: { 200: receiptSchema, ...withConflict },
-  };
+  } as const;
 }
 
 export const getEntriesSchema = {
@@ -348,7 +367,7 @@ export const getEntriesSchema = {
   summary: "A receipt's accounting entries and their balance",
   params: idParams,
   response: { 200: entriesSchema, ...errorResponses },
-};
+} as const;
 
 export const putEntriesSchema = {
   tags: TAGS,
@@ -361,23 +380,23 @@ export const putEntriesSchema = {
     properties: { entries: { type: "array", maxItems: 100, items: entryLineSchema } },
   },
   response: { 200: entriesSchema, ...withConflict },
-};
+} as const;
 
 export const proposeEntriesSchema = {
   tags: TAGS,
   summary:
     "Replace a receipt's entries with the ones proposed from its totals, in lei (at the BNR rate of its date) and on its supplier's account",
   params: idParams,
-  body: {
-    type: ["object", "null"],
+  body: nullable({
+    type: "object",
     additionalProperties: false,
     properties: {
       payment: { type: "string", enum: PAYMENT_METHODS },
       expense_account: accountCode,
     },
-  },
+  }),
   response: { 200: entriesSchema, ...withConflict },
-};
+} as const;
 
 export const uploadAttachmentSchema = {
   tags: TAGS,
@@ -394,7 +413,7 @@ export const uploadAttachmentSchema = {
     413: errorResponseSchema,
     415: errorResponseSchema,
   },
-};
+} as const;
 
 export const downloadAttachmentSchema = {
   tags: TAGS,
@@ -409,7 +428,7 @@ export const downloadAttachmentSchema = {
     200: { description: "The file", type: "string", format: "binary" },
     ...errorResponses,
   },
-};
+} as const;
 
 const nullableNumber = { type: ["number", "null"] } as const;
 
@@ -436,8 +455,8 @@ const ocrJobSchema = {
       enum: ["queued", "recognizing", "extracting", "applying", "done", "failed"],
     },
     progress: { type: "number", minimum: 0, maximum: 1 },
-    fields: {
-      type: ["object", "null"],
+    fields: nullable({
+      type: "object",
       description: "What the OCR read, once done; null fields were not found",
       properties: {
         merchant: { type: ["string", "null"] },
@@ -459,25 +478,25 @@ const ocrJobSchema = {
           },
         },
       },
-    },
+    }),
     source: {
       type: ["string", "null"],
       enum: ["image", "pdf_text", "pdf_scan", "pdf_mixed", null],
       description:
         "Where the text came from: OCR of an image, a PDF's text layer (no OCR), OCR of a PDF's scanned pages, or both; null while a PDF is not read yet",
     },
-    applied: {
-      type: ["object", "null"],
+    applied: nullable({
+      type: "object",
       description: "For a receipt's OCR: the receipt fields written (null for a plain OCR job)",
       properties: {
         fields: { type: "array", items: { type: "string" } },
         error: { type: ["string", "null"] },
       },
-    },
-    error: {
-      type: ["object", "null"],
+    }),
+    error: nullable({
+      type: "object",
       properties: { code: { type: "string" }, message: { type: "string" } },
-    },
+    }),
   },
 } as const;
 
@@ -525,7 +544,7 @@ export const startOcrSchema = {
     415: errorResponseSchema,
     503: errorResponseSchema,
   },
-};
+} as const;
 
 const jobIdParams = {
   type: "object",
@@ -546,7 +565,7 @@ export const ocrEventsSchema = {
     200: { description: "The event stream", type: "string" },
     ...errorResponses,
   },
-};
+} as const;
 
 export const getOcrSchema = {
   tags: TAGS,
@@ -558,7 +577,7 @@ export const getOcrSchema = {
     properties: { job_id: { type: "string", format: "uuid" } },
   },
   response: { 200: ocrJobSchema, ...errorResponses },
-};
+} as const;
 
 const pageQuery = pageQueryOf();
 
@@ -592,12 +611,12 @@ export const accountsSchema = {
           level: { type: "string", enum: ["synthetic1", "synthetic2", "analytic"] },
           parent_code: { type: ["string", "null"] },
         },
-      }),
+      } as const),
       description: "One page; X-Cache (HIT-L1, HIT-L2, MISS) and Age say where the list came from",
     },
     ...errorResponses,
   },
-};
+} as const;
 
 export const partnersSchema = {
   tags: TAGS,
@@ -625,12 +644,12 @@ export const partnersSchema = {
           kind: { type: "string", enum: ["client", "supplier"] },
           city: { type: ["string", "null"] },
         },
-      }),
+      } as const),
       description: "One page; X-Cache (HIT-L1, HIT-L2, MISS) and Age say where the list came from",
     },
     ...errorResponses,
   },
-};
+} as const;
 
 export const vatRatesSchema = {
   tags: TAGS,
@@ -663,7 +682,7 @@ export const vatRatesSchema = {
     },
     ...errorResponses,
   },
-};
+} as const;
 
 export const receiptOcrSchema = {
   tags: TAGS,
@@ -693,7 +712,7 @@ export const receiptOcrSchema = {
     415: errorResponseSchema,
     503: errorResponseSchema,
   },
-};
+} as const;
 
 export const receiptFromImageSchema = {
   tags: TAGS,
@@ -715,4 +734,27 @@ export const receiptFromImageSchema = {
     413: errorResponseSchema,
     415: errorResponseSchema,
   },
-};
+} as const;
+
+// The bodies and queries the rules take, derived from the schemas above.
+
+/** The body of `POST /receipts`. */
+export type NewReceiptBody = Static<typeof createReceiptSchema.body>;
+/** The body of `PATCH /receipts/:id`: any of the editable fields. */
+export type ReceiptPatchBody = Static<typeof patchReceiptSchema.body>;
+/** The query of `GET /receipts`. */
+export type ListReceiptsQuery = Static<typeof listReceiptsSchema.querystring>;
+/** The page and search of the nomenclature lists. */
+export type SearchQuery = Static<typeof accountsSchema.querystring>;
+/** A receipt as every answer shows it. */
+export type ReceiptView = Static<typeof receiptSchema>;
+/** The JSON body of `POST /ocr` (a multipart one is read by the route). */
+export type StartOcrBody = Static<
+  (typeof startOcrSchema.body.content)["application/json"]["schema"]
+>;
+/** A receipt's id in the path. */
+export type IdParams = Static<typeof idParams>;
+/** The body of a move that needs a reason; the other moves take none. */
+export type ReasonBody = Static<typeof reasonBody>;
+/** One line of a receipt's history. */
+export type TransitionView = Static<typeof transitionSchema>;

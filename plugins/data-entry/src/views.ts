@@ -6,6 +6,7 @@ import { balanceOf } from "./entries.js";
 import { toLei } from "./exchange-rates.js";
 import type { OcrJob } from "./ocr-jobs.js";
 import { missingFields } from "./receipt-rules.js";
+import type { ReceiptView, TransitionView } from "./schemas.js";
 import { taxIdNeedsAttention } from "./tax-ids.js";
 import { allowedTransitions } from "./workflow.js";
 
@@ -52,7 +53,7 @@ function exchangeView(receipt: Receipt) {
 }
 
 /** What needs the user's eye and can be told from the receipt alone (OCR fills without refusing). */
-export function receiptWarnings(receipt: Pick<Receipt, "taxId">): string[] {
+export function receiptWarnings(receipt: Pick<Receipt, "taxId">): ReceiptView["warnings"] {
   return taxIdNeedsAttention(receipt.taxId) ? ["TAX_ID_INVALID"] : [];
 }
 
@@ -61,7 +62,7 @@ export function receiptWarnings(receipt: Pick<Receipt, "taxId">): string[] {
  * move from a status to the same status; a note comes as a code and its parameters
  * (`note`), which the UI words in the reader's language.
  */
-export function toTransitionView(transition: ReceiptTransition) {
+export function toTransitionView(transition: ReceiptTransition): TransitionView {
   const event =
     transition.from === null ? "created" : transition.from === transition.to ? "note" : "status";
   return {

@@ -1,14 +1,9 @@
 /**
  * This plugin's errors, each a subclass of the SDK catalogue (stable code and HTTP
- * status); the kernel's error handler turns them into `{error: {...}}` answers.
+ * status); the kernel's error handler turns them into `{error: {...}}` answers. A
+ * company the caller is not granted is the SDK's `CompanyNotAllowedError`.
  */
-import { ForbiddenError, NotFoundError, ValidationError } from "@roa2web/plugin-sdk";
-
-export class CompanyNotGrantedError extends ForbiddenError {
-  constructor(companyId: number) {
-    super(`You are not granted company ${companyId}`, { details: { company: companyId } });
-  }
-}
+import { NotFoundError, ValidationError } from "@roa2web/plugin-sdk";
 
 export class UnknownCompanyError extends NotFoundError {
   constructor(companyId: number) {

@@ -360,6 +360,12 @@ describe("export access and input", () => {
     const otherCompany = await get(`/invoices/export?company=1&${query}`, "exporter");
     expect(otherCompany.statusCode).toBe(403);
     expect(otherCompany.headers["content-type"]).toMatch(/application\/json/);
+    // The SDK's refusal, worded as every plugin and the kernel word it.
+    expect(otherCompany.json().error).toMatchObject({
+      code: "FORBIDDEN",
+      message: "You may not see company 1",
+      details: { company: 1 },
+    });
     const unknown = await get(`/invoices/export?company=999&${query}`);
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json().error.code).toBe("NOT_FOUND");

@@ -5,9 +5,13 @@
  * ids) and the company (404). Remembered per input for as long as the company's period
  * facts are cached, so a cached report neither re-parses dates nor re-reads the facts.
  */
-import type { CacheService, ErpClient } from "@roa2web/plugin-sdk";
+import {
+  type AuthUser,
+  assertCanSeeCompany,
+  type CacheService,
+  type ErpClient,
+} from "@roa2web/plugin-sdk";
 import type { PeriodParams, ReportPeriodView } from "@roa2web/reports-contract";
-import { checkGrant, type ReportCaller } from "./access.js";
 import { type CacheTtls, chooseTtl } from "./cache-policy.js";
 import { UnknownCompanyError } from "./errors.js";
 import { addDays, addMonths, asOfDate, parsePeriod, type ReportPeriod } from "./period.js";
@@ -15,6 +19,12 @@ import { companyPeriodFacts } from "./queries/company.js";
 import { type PeriodSpan, ResolutionMemo } from "./resolution-memo.js";
 
 export type { PeriodSpan } from "./resolution-memo.js";
+
+/**
+ * Whose data scope a report is read in: the companies the caller may see. A signed-in
+ * user is one (no object per request); so is a service caller's user.
+ */
+export type ReportCaller = Pick<AuthUser, "companies">;
 
 /** A report request that passed validation, the grant and the company checks. */
 export interface ResolvedReport {
@@ -91,7 +101,7 @@ export class PeriodResolver {
     span: PeriodSpan = "period",
   ): ResolvedReport | undefined {
     const resolved = this.#memo.get(params, span, this.#today(), this.#now());
-    if (resolved !== undefined) checkGrant(caller, params.company);
+    if (resolved !== undefined) assertCanSeeCompany(caller.companies, params.company);
     return resolved;
   }
 
@@ -106,7 +116,7 @@ export class PeriodResolver {
     span: PeriodSpan,
   ): Promise<ResolvedReport> {
     const period = parsePeriod(params);
-    checkGrant(caller, params.company);
+    assertCanSeeCompany(caller.companies, params.company);
     const first = (span === "series" ? seriesStart(period) : period.from).slice(0, 7);
     const last = period.to.slice(0, 7);
     const monthCount = monthIndex(last) - monthIndex(first) + 1;

@@ -5,10 +5,10 @@
  * grant), and when the memo lets go (the facts' minute, a new day, an invalidation).
  */
 import { createTestCache, type TestCache } from "@roa2web/kernel/testing";
-import type { CacheService, ErpClient } from "@roa2web/plugin-sdk";
+import { type CacheService, CompanyNotAllowedError, type ErpClient } from "@roa2web/plugin-sdk";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { DEFAULT_TTLS } from "./cache-policy.js";
-import { CompanyNotGrantedError, InvalidParameterError, UnknownCompanyError } from "./errors.js";
+import { InvalidParameterError, UnknownCompanyError } from "./errors.js";
 import { PERIOD_FACTS_TTL_MS } from "./period-resolver.js";
 import { ReportCache } from "./report-cache.js";
 import { agingReport } from "./reports/aging.js";
@@ -89,7 +89,7 @@ describe("remembered period resolutions", () => {
     await reports.resolve({ company: 1, period: "2025-06" }, everyCompany);
     await expect(
       reports.resolve({ company: 1, period: "2025-06" }, { companies: [2] }),
-    ).rejects.toBeInstanceOf(CompanyNotGrantedError);
+    ).rejects.toBeInstanceOf(CompanyNotAllowedError);
     await expect(
       reports.resolve({ company: 1, period: "2025-06" }, { companies: [1] }),
     ).resolves.toMatchObject({ company: { id: 1 } });
@@ -255,7 +255,7 @@ describe("preparing a cached report without awaiting (what the kernel's L1 hit n
   it("checks the grant and keeps callers' scopes apart, as the async path does", async () => {
     await reports.serve(dashboardReport, june, everyCompany);
     expect(() => reports.prepare(dashboardReport, june, { companies: [2] })).toThrow(
-      CompanyNotGrantedError,
+      CompanyNotAllowedError,
     );
     // Granted, but another scope: another cache entry, not there yet.
     const scoped = ready(reports.prepare(dashboardReport, june, { companies: [1] }));

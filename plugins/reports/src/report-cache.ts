@@ -7,10 +7,14 @@
  */
 import type { CacheService, ErpClient } from "@roa2web/plugin-sdk";
 import type { CachedReport, PeriodParams } from "@roa2web/reports-contract";
-import type { ReportCaller } from "./access.js";
 import { type CacheTtls, invalidationPrefixes, reportCacheKey, scopeKey } from "./cache-policy.js";
 import { todayUtcClock } from "./period.js";
-import { PeriodResolver, type PeriodSpan, type ResolvedReport } from "./period-resolver.js";
+import {
+  PeriodResolver,
+  type PeriodSpan,
+  type ReportCaller,
+  type ResolvedReport,
+} from "./period-resolver.js";
 import type { KeyFilters, ReportDefinition } from "./reports/definition.js";
 
 export interface ReportCacheOptions {

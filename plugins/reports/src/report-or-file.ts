@@ -4,11 +4,17 @@
  * file with the same permission (reports:export); `format=json`, or none, is left to
  * the cached JSON report (the hot path pays one comparison).
  */
-import { type AuthUser, ForbiddenError, hasPermission, type Logger } from "@roa2web/plugin-sdk";
-import { callerOf, type ReportCaller } from "./access.js";
+import {
+  type AuthUser,
+  ForbiddenError,
+  hasPermission,
+  type Logger,
+  signedInUser,
+} from "@roa2web/plugin-sdk";
 import type { ExportParams, StartedExport } from "./export/report-exports.js";
 import { type ExportReply, sendExport } from "./export/send.js";
 import type { TableFormat } from "./export/table.js";
+import type { ReportCaller } from "./period-resolver.js";
 
 export const EXPORT_PERMISSION = "reports:export";
 
@@ -39,7 +45,7 @@ async function sendFile<Query>(
   request: Caller,
   reply: ExportReply,
 ): Promise<unknown> {
-  const started = await file(query, callerOf(request));
+  const started = await file(query, signedInUser(request));
   return sendExport(reply, started, { logger: log.logger, reqId: request.id, report: log.report });
 }
 

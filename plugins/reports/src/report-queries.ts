@@ -6,7 +6,7 @@
  */
 import { assertCaller, type Caller } from "@roa2web/plugin-sdk";
 import type { PeriodParams, ReportQueries } from "@roa2web/reports-contract";
-import type { ReportCaller } from "./access.js";
+import type { ReportCaller } from "./period-resolver.js";
 import type { ReportCache } from "./report-cache.js";
 import { agingReport } from "./reports/aging.js";
 import { dashboardReport } from "./reports/dashboard.js";

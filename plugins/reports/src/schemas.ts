@@ -2,7 +2,7 @@
  * JSON schemas of the report routes: Fastify validates the query and serialises the
  * answer with them, and the kernel's OpenAPI document (/api/docs) shows them.
  */
-import { errorResponseSchema } from "@roa2web/plugin-sdk";
+import { errorResponses, pageSchema } from "@roa2web/plugin-sdk";
 import type {
   AgingReport,
   DashboardReport,
@@ -24,12 +24,8 @@ import { REPORT_NAMES } from "./cache-policy.js";
 import { MAX_PAGE_SIZE } from "./pagination.js";
 import { INVOICE_SORT_COLUMNS } from "./queries/invoices.js";
 
-const errorResponses = {
-  400: errorResponseSchema,
-  401: errorResponseSchema,
-  403: errorResponseSchema,
-  404: errorResponseSchema,
-} as const;
+/** Every report route may answer these (bad query, no token, no grant, unknown company). */
+const reportErrors = errorResponses(400, 401, 403, 404);
 
 /**
  * The `properties` of an answer's object, checked against its type in the contract
@@ -133,9 +129,27 @@ export const dashboardSchema = {
         },
       }),
     },
-    ...errorResponses,
+    ...reportErrors,
   },
 };
+
+const invoicePage = pageSchema({
+  type: "object",
+  properties: propertiesOf<InvoiceItem>()({
+    id: { type: "integer" },
+    number: { type: "string" },
+    partner_id: { type: "integer" },
+    partner_name: { type: "string" },
+    issue_date: date,
+    due_date: date,
+    total_amount: amount,
+    paid_amount: amount,
+    outstanding: amount,
+    status: { type: "string", enum: ["paid", "partly_paid", "unpaid"] },
+    overdue: { type: "boolean" },
+    days_overdue: { type: "integer" },
+  }),
+});
 
 export const invoicesSchema = {
   tags: ["reports"],
@@ -155,35 +169,12 @@ export const invoicesSchema = {
   response: {
     200: {
       type: "object",
-      required: ["company_id", "period", "type", "items", "total", "page", "page_size", "pages"],
+      required: ["company_id", "period", "type", ...invoicePage.required],
       properties: propertiesOf<InvoiceList>()({
         company_id: { type: "integer" },
         period: periodView,
         type: { type: "string" },
-        items: {
-          type: "array",
-          items: {
-            type: "object",
-            properties: propertiesOf<InvoiceItem>()({
-              id: { type: "integer" },
-              number: { type: "string" },
-              partner_id: { type: "integer" },
-              partner_name: { type: "string" },
-              issue_date: date,
-              due_date: date,
-              total_amount: amount,
-              paid_amount: amount,
-              outstanding: amount,
-              status: { type: "string", enum: ["paid", "partly_paid", "unpaid"] },
-              overdue: { type: "boolean" },
-              days_overdue: { type: "integer" },
-            }),
-          },
-        },
-        total: { type: "integer", description: "Invoices matching, on every page" },
-        page: { type: "integer" },
-        page_size: { type: "integer" },
-        pages: { type: "integer" },
+        ...invoicePage.properties,
         totals: {
           type: "object",
           properties: propertiesOf<InvoiceList["totals"]>()({
@@ -194,7 +185,7 @@ export const invoicesSchema = {
         },
       }),
     },
-    ...errorResponses,
+    ...reportErrors,
   },
 };
 
@@ -230,7 +221,7 @@ export const agingSchema = {
         },
       }),
     },
-    ...errorResponses,
+    ...reportErrors,
   },
 };
 
@@ -243,6 +234,22 @@ const treasuryFigures = {
     closing: amount,
   }),
 } as const;
+
+/** One page of the period's movements (the report's `movements`). */
+const movementPage = pageSchema({
+  type: "object",
+  properties: propertiesOf<TreasuryMovement>()({
+    id: { type: "integer" },
+    account_code: { type: "string" },
+    date,
+    document_type: { type: "string" },
+    document_number: { type: "string" },
+    description: { type: "string" },
+    partner_id: { type: "integer", nullable: true },
+    receipt: amount,
+    payment: amount,
+  }),
+});
 
 export const treasurySchema = {
   tags: ["reports"],
@@ -277,35 +284,10 @@ export const treasurySchema = {
             bank: treasuryFigures,
           }),
         },
-        movements: {
-          type: "object",
-          properties: propertiesOf<TreasuryReport["movements"]>()({
-            items: {
-              type: "array",
-              items: {
-                type: "object",
-                properties: propertiesOf<TreasuryMovement>()({
-                  id: { type: "integer" },
-                  account_code: { type: "string" },
-                  date,
-                  document_type: { type: "string" },
-                  document_number: { type: "string" },
-                  description: { type: "string" },
-                  partner_id: { type: "integer", nullable: true },
-                  receipt: amount,
-                  payment: amount,
-                }),
-              },
-            },
-            total: { type: "integer" },
-            page: { type: "integer" },
-            page_size: { type: "integer" },
-            pages: { type: "integer" },
-          }),
-        },
+        movements: movementPage,
       }),
     },
-    ...errorResponses,
+    ...reportErrors,
   },
 };
 
@@ -352,7 +334,7 @@ export const trialBalanceSchema = {
         totals: { type: "object", properties: trialBalanceColumns },
       }),
     },
-    ...errorResponses,
+    ...reportErrors,
   },
 };
 
@@ -379,7 +361,7 @@ export const cacheStatsSchema = {
         },
       },
     },
-    ...errorResponses,
+    ...reportErrors,
   },
 };
 
@@ -400,7 +382,7 @@ export const cacheInvalidateSchema = {
       required: ["removed"],
       properties: { removed: { type: "integer", description: "Cached answers removed" } },
     },
-    ...errorResponses,
+    ...reportErrors,
   },
 };
 
@@ -433,7 +415,7 @@ function exportSchema(
     },
     response: {
       200: { description: "The file, streamed", type: "string", format: "binary" },
-      ...errorResponses,
+      ...reportErrors,
     },
   };
 }

@@ -8,11 +8,13 @@ import {
   formatAmount,
   formatDashboard,
   formatDueSoon,
+  formatOcr,
   formatOverdueInvoices,
   formatTreasury,
   linkedMessage,
   plainText,
 } from "./format.js";
+import { type BotTexts, botTexts } from "./texts.js";
 
 describe("formatAmount", () => {
   it("groups thousands, keeps two decimals and names the currency", () => {
@@ -31,20 +33,21 @@ describe("escapeHtml", () => {
   });
 });
 
-describe("messages", () => {
-  const report: DashboardView = {
-    period: { label: "June 2025", as_of: "2025-06-15", closed: false },
-    revenue: 1234567.5,
-    expenses: 1000,
-    result: 1233567.5,
-    cash: 10,
-    bank: 20000,
-    receivables: { total: 300, overdue: 100 },
-    payables: { total: 400, overdue: 0 },
-  };
+/** A dashboard with amounts that need grouping, for both languages. */
+const report: DashboardView = {
+  period: { label: "June 2025", as_of: "2025-06-15", closed: false },
+  revenue: 1234567.5,
+  expenses: 1000,
+  result: 1233567.5,
+  cash: 10,
+  bank: 20000,
+  receivables: { total: 300, overdue: 100 },
+  payables: { total: 400, overdue: 0 },
+};
 
+describe("messages", () => {
   it("formats the dashboard with escaped names and formatted amounts", () => {
-    const text = formatDashboard(report, { name: "Tom & <Jerry> SRL", currency: "RON" });
+    const text = formatDashboard(report, { name: "Tom & <Jerry> SRL", currency: "RON" }, "en");
     expect(text).toContain("<b>Tom &amp; &lt;Jerry&gt; SRL</b>");
     expect(text).toContain("Revenue: <b>1.234.567,50 RON</b>");
     expect(text).toContain("Bank: 20.000,00 RON");
@@ -53,8 +56,8 @@ describe("messages", () => {
   });
 
   it("escapes the user's name in the link confirmation", () => {
-    expect(linkedMessage("<Demo>", "A&B")).toContain("&lt;Demo&gt;");
-    expect(linkedMessage("<Demo>", "A&B")).toContain("A&amp;B");
+    expect(linkedMessage("<Demo>", "A&B", "en")).toContain("&lt;Demo&gt;");
+    expect(linkedMessage("<Demo>", "A&B", "en")).toContain("A&amp;B");
   });
 
   it("reads command arguments and filters companies by grant", () => {
@@ -107,6 +110,7 @@ describe("invoice and treasury messages", () => {
         totals: { outstanding: 4500 },
       },
       company,
+      "en",
     );
     expect(text).toContain("3. F&lt;1&gt; · A &amp; B · 1.500,50 RON (45 days)");
     expect(text).toContain("outstanding <b>4.500,00 RON</b>");
@@ -122,6 +126,7 @@ describe("invoice and treasury messages", () => {
         totals: { outstanding: 0 },
       },
       company,
+      "en",
     );
     expect(empty).toContain("No overdue client invoices.");
     expect(empty).not.toContain("Page");
@@ -135,6 +140,7 @@ describe("invoice and treasury messages", () => {
         totals: { cash: { closing: 1234 }, bank: { closing: 2000000 } },
       },
       company,
+      "en",
     );
     expect(text).toContain("5311 Casa în lei: 1.234,00 RON");
     expect(text).toContain("Bank: <b>2.000.000,00 RON</b>");
@@ -153,6 +159,7 @@ describe("invoice and treasury messages", () => {
         totals: { cash: { closing: 5 }, bank: { closing: 10 } },
       },
       company,
+      "en",
       { items: accounts.slice(1), page: 2, pages: 2 },
     );
     expect(text).not.toContain("Bank A");
@@ -192,6 +199,7 @@ describe("formatDueSoon", () => {
         7,
       ),
       { currency: "RON" },
+      "en",
     );
     expect(text).toContain("<b>Due in the next 7 days</b>: 7");
     expect(text).toContain("• 2026-11-24 · F1 · Ana &amp; Co · 1.000,00 RON");
@@ -199,6 +207,83 @@ describe("formatDueSoon", () => {
   });
 
   it("says when nothing falls due", () => {
-    expect(formatDueSoon(list([]), { currency: "RON" })).toContain("Nothing falls due this week.");
+    expect(formatDueSoon(list([]), { currency: "RON" }, "en")).toContain(
+      "Nothing falls due this week.",
+    );
+  });
+});
+
+describe("in Romanian and English", () => {
+  const company = { name: "Ana SRL", currency: "RON" };
+
+  it("formats the reports and the OCR result in the reader's language", () => {
+    const ro = formatDashboard(report, company, "ro");
+    expect(ro).toContain("Tablou de bord June 2025 (deschisă, la 2025-06-15)");
+    expect(ro).toContain("Venituri: <b>1.234.567,50 RON</b>");
+    expect(ro).toContain("Creanțe: 300,00 RON (restante 100,00 RON)");
+    expect(
+      formatDashboard({ ...report, period: { ...report.period, closed: true } }, company, "en"),
+    ).toContain("Dashboard June 2025 (closed)");
+    const invoices = formatOverdueInvoices(
+      {
+        period: { label: "2025-06" },
+        total: 3,
+        page: 2,
+        page_size: 2,
+        pages: 2,
+        items: [
+          {
+            number: "F1",
+            partner_name: "B",
+            due_date: "2025-05-01",
+            outstanding: 5,
+            days_overdue: 1,
+          },
+        ],
+        totals: { outstanding: 15 },
+      },
+      company,
+      "ro",
+    );
+    expect(invoices).toContain(
+      "Facturi restante de la clienți, 2025-06: 3, de încasat <b>15,00 RON</b>",
+    );
+    expect(invoices).toContain("3. F1 · B · 5,00 RON (1 zi)");
+    expect(invoices.endsWith("Pagina 2 din 2")).toBe(true);
+    const ocr = {
+      merchant: "Lidl",
+      date: null,
+      total: 12.5,
+      vat: null,
+      currency: null,
+      confidence: 0.8,
+    };
+    expect(formatOcr(7, ocr, "RON", "ro")).toContain("<b>Bonul nr. 7</b> citit (încredere 80%):");
+    expect(formatOcr(7, ocr, "RON", "en")).toContain("Merchant: Lidl");
+    expect(linkedMessage("Ana", null, "ro")).toBe(
+      "Legat de roa2web ca <b>Ana</b>.\nTrimiteți /dashboard sau /help.",
+    );
+  });
+
+  it("has every text in both languages, none left in English in the Romanian set", () => {
+    // Each leaf of the texts, with functions called on sample arguments.
+    const leaves = (texts: BotTexts): Map<string, string> => {
+      const found = new Map<string, string>();
+      const walk = (value: unknown, path: string) => {
+        if (typeof value === "string") found.set(path, value);
+        else if (typeof value === "function") found.set(path, String(value(2, 3, "x")));
+        else if (value !== null && typeof value === "object") {
+          for (const [key, inner] of Object.entries(value)) walk(inner, `${path}.${key}`);
+        }
+      };
+      walk(texts, "");
+      return found;
+    };
+    const ro = leaves(botTexts("ro"));
+    const en = leaves(botTexts("en"));
+    expect([...ro.keys()]).toEqual([...en.keys()]);
+    // The same in both: words that are the same in Romanian ("Total").
+    const same = [...ro].filter(([key, text]) => en.get(key) === text).map(([key]) => key);
+    expect(same).toEqual([".ocr.total"]);
   });
 });

@@ -1,4 +1,9 @@
-/** Bot messages: HTML parse mode, with every piece of data escaped. */
+/**
+ * The bot's report and receipt messages, in the reader's language (texts.ts): HTML
+ * parse mode, with every piece of data escaped.
+ */
+import type { Language } from "./notifications/messages.js";
+import { botTexts } from "./texts.js";
 
 /** Escapes text for Telegram's HTML parse mode (the three characters it requires). */
 export function escapeHtml(text: string): string {
@@ -34,81 +39,26 @@ export interface DashboardView {
 export function formatDashboard(
   report: DashboardView,
   company: { name: string; currency: string },
+  language: Language,
 ): string {
+  const text = botTexts(language).dashboard;
   const money = (value: number) => escapeHtml(formatAmount(value, company.currency));
-  const state = report.period.closed ? "closed" : `open, as of ${report.period.as_of}`;
+  const state = report.period.closed ? text.closed : text.openAsOf(report.period.as_of);
+  const open = (label: string, amounts: { total: number; overdue: number }) =>
+    `${label}: ${money(amounts.total)} (${text.overdue} ${money(amounts.overdue)})`;
   return [
     `<b>${escapeHtml(company.name)}</b>`,
-    `Dashboard ${escapeHtml(report.period.label)} (${escapeHtml(state)})`,
+    escapeHtml(text.title(report.period.label, state)),
     "",
-    `Revenue: <b>${money(report.revenue)}</b>`,
-    `Expenses: <b>${money(report.expenses)}</b>`,
-    `Result: <b>${money(report.result)}</b>`,
+    `${text.revenue}: <b>${money(report.revenue)}</b>`,
+    `${text.expenses}: <b>${money(report.expenses)}</b>`,
+    `${text.result}: <b>${money(report.result)}</b>`,
     "",
-    `Cash: ${money(report.cash)}`,
-    `Bank: ${money(report.bank)}`,
-    `Receivables: ${money(report.receivables.total)} (overdue ${money(report.receivables.overdue)})`,
-    `Payables: ${money(report.payables.total)} (overdue ${money(report.payables.overdue)})`,
+    `${text.cash}: ${money(report.cash)}`,
+    `${text.bank}: ${money(report.bank)}`,
+    open(text.receivables, report.receivables),
+    open(text.payables, report.payables),
   ].join("\n");
-}
-
-export const MESSAGES = {
-  help: [
-    "<b>roa2web bot</b>",
-    "/link CODE – link this chat to your roa2web account (create the code in roa2web → Telegram)",
-    "/companies – choose the company you work on",
-    "/dashboard – the current month's dashboard of that company",
-    "/invoices – its overdue client invoices",
-    "/treasury – its cash and bank balances",
-    "Send a photo of a receipt – it becomes a draft receipt in roa2web, read by OCR",
-    "/notifications (/notificari) – receipt notifications on or off",
-    "/unlink – unlink this Telegram account",
-    "/help – this list",
-  ].join("\n"),
-  notLinked:
-    "This Telegram account is not linked to roa2web yet. Sign in to roa2web, open Telegram, create a link code and send <code>/link CODE</code> here.",
-  linkUsage: "Send <code>/link CODE</code> with the 8-character code from roa2web.",
-  tooManyAttempts: "Too many wrong codes. Wait 10 minutes, then create a new code in roa2web.",
-  codeUnknown: "This code is not valid. Check it, or create a new one in roa2web.",
-  codeExpired:
-    "This code has expired (codes are valid for 10 minutes). Create a new one in roa2web.",
-  codeUsed: "This code has already been used. Create a new one in roa2web.",
-  unlinked: "This Telegram account is no longer linked to roa2web.",
-  reportsOff: "The reports module is switched off. Ask an administrator to enable it.",
-  noCompanies: "Your roa2web account may not see any company.",
-  chooseCompany: "Choose the company:",
-  companyNotVisible: "You may not see this company (any more).",
-  noReportsPermission: "Your roa2web account may not read reports (reports:read).",
-  receiptsOff:
-    "Receipts are not available: the data-entry module is switched off. Ask an administrator to enable it.",
-  noReceiptPermission: "Your roa2web account may not enter receipts (data-entry:write).",
-  notAnImage: "Send the receipt as a photo, or as a JPEG or PNG file.",
-  whichCompany: "Which company is this receipt for?",
-  downloadFailed: "Could not download the image from Telegram. Send it again.",
-  accountGone:
-    "Your roa2web account is disabled, no longer exists, or may no longer use the bot (telegram:link). Ask an administrator, or /unlink.",
-} as const;
-
-/** Short answers to a pressed button (plain text, at most 200 characters). */
-export const NOTICES = {
-  staleButton: "This button is no longer valid: send the command again.",
-  foreignList: "This list was shown to someone else: send the command yourself.",
-  notLinked: "Not linked: send /link CODE first.",
-  companyNotVisible: MESSAGES.companyNotVisible,
-  photoGone: "This photo is no longer waiting: send it again.",
-} as const;
-
-export function photoTooLarge(maxBytes: number): string {
-  const megabytes = (maxBytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, "");
-  return `This image is too large: the limit is ${megabytes} MB. Send a smaller photo.`;
-}
-
-export function draftCreated(receiptId: number): string {
-  return `Draft receipt #${receiptId} created, reading it…`;
-}
-
-export function receiptUnreadable(receiptId: number): string {
-  return `Could not read receipt #${receiptId}; complete it in the web app.`;
 }
 
 /** What OCR read from a receipt. */
@@ -121,20 +71,26 @@ export interface OcrView {
   confidence: number;
 }
 
-export function formatOcr(receiptId: number, fields: OcrView, fallbackCurrency: string): string {
+export function formatOcr(
+  receiptId: number,
+  fields: OcrView,
+  fallbackCurrency: string,
+  language: Language,
+): string {
+  const labels = botTexts(language).ocr;
   const currency = fields.currency ?? fallbackCurrency;
   const text = (value: string | null) => (value === null ? "—" : escapeHtml(value));
   const money = (value: number | null) =>
     value === null ? "—" : escapeHtml(formatAmount(value, currency));
   const confidence = Math.round(Math.max(0, Math.min(1, fields.confidence)) * 100);
   return [
-    `<b>Receipt #${receiptId}</b> read (confidence ${confidence}%):`,
-    `Merchant: ${text(fields.merchant)}`,
-    `Date: ${text(fields.date)}`,
-    `Total: <b>${money(fields.total)}</b>`,
-    `VAT: ${money(fields.vat)}`,
+    labels.title(receiptId, confidence),
+    `${labels.merchant}: ${text(fields.merchant)}`,
+    `${labels.date}: ${text(fields.date)}`,
+    `${labels.total}: <b>${money(fields.total)}</b>`,
+    `${labels.vat}: ${money(fields.vat)}`,
     "",
-    "Check it and complete it in roa2web.",
+    labels.check,
   ].join("\n");
 }
 
@@ -149,14 +105,19 @@ export function plainText(html: string): string {
 }
 
 /** "Page 2 of 5" under a list that has more than one page; nothing otherwise. */
-function pageLine(page: number, pages: number): string[] {
-  return pages > 1 ? ["", `Page ${page} of ${pages}`] : [];
+function pageLine(page: number, pages: number, language: Language): string[] {
+  return pages > 1 ? ["", botTexts(language).page(page, pages)] : [];
 }
 
-export function linkedMessage(displayName: string, companyName: string | null): string {
+export function linkedMessage(
+  displayName: string,
+  companyName: string | null,
+  language: Language,
+): string {
+  const text = botTexts(language);
   const company =
-    companyName === null ? "" : `\nCurrent company: <b>${escapeHtml(companyName)}</b>.`;
-  return `Linked to roa2web as <b>${escapeHtml(displayName)}</b>.${company}\nSend /dashboard or /help.`;
+    companyName === null ? "" : `\n${text.currentCompany}: <b>${escapeHtml(companyName)}</b>.`;
+  return `${text.linked(escapeHtml(displayName))}${company}\n${text.linkedNext}`;
 }
 
 /** The slice of the reports plugin's InvoiceList this bot shows. */
@@ -179,23 +140,24 @@ export interface InvoiceListView {
 export function formatOverdueInvoices(
   list: InvoiceListView,
   company: { name: string; currency: string },
+  language: Language,
   /** A block shown under the list, above the page line (what falls due soon). */
   appendix?: string,
 ): string {
+  const text = botTexts(language).invoices;
   const money = (value: number) => escapeHtml(formatAmount(value, company.currency));
   const head = [
     `<b>${escapeHtml(company.name)}</b>`,
-    `Overdue client invoices, ${escapeHtml(list.period.label)}: ${list.total}, outstanding <b>${money(list.totals.outstanding)}</b>`,
+    text.title(escapeHtml(list.period.label), list.total, money(list.totals.outstanding)),
   ];
   const tail = appendix ? ["", appendix] : [];
-  if (list.items.length === 0)
-    return [...head, "", "No overdue client invoices.", ...tail].join("\n");
+  if (list.items.length === 0) return [...head, "", text.none, ...tail].join("\n");
   const first = (list.page - 1) * list.page_size;
   const lines = list.items.map(
     (item, index) =>
-      `${first + index + 1}. ${escapeHtml(item.number)} · ${escapeHtml(item.partner_name)} · ${money(item.outstanding)} (${item.days_overdue} days)`,
+      `${first + index + 1}. ${escapeHtml(item.number)} · ${escapeHtml(item.partner_name)} · ${money(item.outstanding)} (${text.days(item.days_overdue)})`,
   );
-  return [...head, "", ...lines, ...tail, ...pageLine(list.page, list.pages)].join("\n");
+  return [...head, "", ...lines, ...tail, ...pageLine(list.page, list.pages, language)].join("\n");
 }
 
 /** How far ahead /invoices looks for client invoices falling due. */
@@ -208,11 +170,13 @@ export const DUE_SOON_DAYS = 7;
 export function formatDueSoon(
   list: InvoiceListView,
   company: { currency: string },
+  language: Language,
   shown = 5,
 ): string {
+  const text = botTexts(language).invoices;
   const money = (value: number) => escapeHtml(formatAmount(value, company.currency));
-  const head = `<b>Due in the next ${DUE_SOON_DAYS} days</b>: ${list.total}, outstanding <b>${money(list.totals.outstanding)}</b>`;
-  if (list.items.length === 0) return `${head}\nNothing falls due this week.`;
+  const head = text.dueSoon(DUE_SOON_DAYS, list.total, money(list.totals.outstanding));
+  if (list.items.length === 0) return `${head}\n${text.nothingDue}`;
   const lines = list.items
     .slice(0, shown)
     .map(
@@ -220,7 +184,7 @@ export function formatDueSoon(
         `• ${escapeHtml(item.due_date)} · ${escapeHtml(item.number)} · ${escapeHtml(item.partner_name)} · ${money(item.outstanding)}`,
     );
   const listed = Math.min(shown, list.items.length);
-  const more = list.total > listed ? [`… and ${list.total - listed} more`] : [];
+  const more = list.total > listed ? [text.more(list.total - listed)] : [];
   return [head, ...lines, ...more].join("\n");
 }
 
@@ -238,24 +202,26 @@ export interface TreasuryView {
 export function formatTreasury(
   report: TreasuryView,
   company: { name: string; currency: string },
+  language: Language,
   accounts: { items: TreasuryView["accounts"]; page: number; pages: number } = {
     items: report.accounts,
     page: 1,
     pages: 1,
   },
 ): string {
+  const text = botTexts(language).treasury;
   const money = (value: number) => escapeHtml(formatAmount(value, company.currency));
   return [
     `<b>${escapeHtml(company.name)}</b>`,
-    `Treasury, ${escapeHtml(report.period.label)} (closing balances)`,
+    escapeHtml(text.title(report.period.label)),
     "",
     ...accounts.items.map(
       (account) =>
         `${escapeHtml(account.code)} ${escapeHtml(account.name)}: ${money(account.closing)}`,
     ),
     "",
-    `Cash: <b>${money(report.totals.cash.closing)}</b>`,
-    `Bank: <b>${money(report.totals.bank.closing)}</b>`,
-    ...pageLine(accounts.page, accounts.pages),
+    `${text.cash}: <b>${money(report.totals.cash.closing)}</b>`,
+    `${text.bank}: <b>${money(report.totals.bank.closing)}</b>`,
+    ...pageLine(accounts.page, accounts.pages, language),
   ].join("\n");
 }

@@ -1,9 +1,16 @@
-/** JSON schemas of the HTTP routes (kept as constants: `tags`/`summary` are not in the SDK's types). */
-import { errorResponseSchema as errorSchema } from "@roa2web/plugin-sdk";
+/**
+ * JSON schemas of the HTTP routes, written once with TypeBox: Fastify validates and
+ * serialises with them, /api/docs shows them, and the routes' request and answer types
+ * are derived from them (the TypeBox type provider), so the two cannot drift apart.
+ * Kept as constants: `tags`/`summary` are not in the SDK's types.
+ */
+import { errorResponseSchema, errorResponses, type Static, Type } from "@roa2web/plugin-sdk";
 
-const errorResponses = { 401: errorSchema, 403: errorSchema };
+/** `integer` or `null`, as one JSON-schema `type` list (what the answers always said). */
+const nullableInteger = Type.Unsafe<number | null>({ type: ["integer", "null"] });
+
 const notConfigured = {
-  ...errorSchema,
+  ...errorResponseSchema,
   description:
     "TELEGRAM_NOT_CONFIGURED: no bot runs (TELEGRAM_BOT_TOKEN unset), so no link code is made",
 };
@@ -12,43 +19,32 @@ export const createCodeSchema = {
   tags: ["telegram"],
   summary: "Create a single-use code (8 characters, valid 10 minutes) to link a Telegram account",
   response: {
-    201: {
-      type: "object",
-      required: ["code", "expires_at"],
-      properties: { code: { type: "string" }, expires_at: { type: "string" } },
-    },
-    ...errorResponses,
+    201: Type.Object({ code: Type.String(), expires_at: Type.String() }),
+    ...errorResponses(401, 403),
     409: notConfigured,
   },
 };
+
+/** One Telegram account linked to the caller, as the status lists it. */
+const linkView = Type.Object({
+  telegram_user_id: Type.Optional(Type.Number()),
+  current_company_id: Type.Optional(nullableInteger),
+  linked_at: Type.Optional(Type.String()),
+});
+export type LinkView = Static<typeof linkView>;
 
 export const linkStatusSchema = {
   tags: ["telegram"],
   summary: "Whether the caller has linked a Telegram account",
   response: {
-    200: {
-      type: "object",
-      required: ["bot_configured", "linked", "links"],
-      properties: {
-        bot_configured: {
-          type: "boolean",
-          description: "false while TELEGRAM_BOT_TOKEN is unset: no bot to link to",
-        },
-        linked: { type: "boolean" },
-        links: {
-          type: "array",
-          items: {
-            type: "object",
-            properties: {
-              telegram_user_id: { type: "number" },
-              current_company_id: { type: ["integer", "null"] },
-              linked_at: { type: "string" },
-            },
-          },
-        },
-      },
-    },
-    ...errorResponses,
+    200: Type.Object({
+      bot_configured: Type.Boolean({
+        description: "false while TELEGRAM_BOT_TOKEN is unset: no bot to link to",
+      }),
+      linked: Type.Boolean(),
+      links: Type.Array(linkView),
+    }),
+    ...errorResponses(401, 403),
   },
 };
 
@@ -56,12 +52,8 @@ export const unlinkSchema = {
   tags: ["telegram"],
   summary: "Unlink every Telegram account of the caller",
   response: {
-    200: {
-      type: "object",
-      required: ["removed"],
-      properties: { removed: { type: "integer" } },
-    },
-    ...errorResponses,
+    200: Type.Object({ removed: Type.Integer() }),
+    ...errorResponses(401, 403),
   },
 };
 
@@ -69,58 +61,37 @@ export const webhookSchema = {
   tags: ["telegram"],
   summary:
     "Telegram posts bot updates here in webhook mode; X-Telegram-Bot-Api-Secret-Token must carry TELEGRAM_WEBHOOK_SECRET",
-  body: {
-    type: "object",
-    required: ["update_id"],
-    properties: { update_id: { type: "integer", minimum: 0 } },
-    additionalProperties: true,
-  },
+  // Only `update_id` is checked here; the rest is Telegram's `Update`, read by the bot.
+  body: Type.Object({ update_id: Type.Integer({ minimum: 0 }) }, { additionalProperties: true }),
   response: {
-    200: {
-      type: "object",
-      required: ["ok"],
-      properties: { ok: { type: "boolean" } },
-    },
-    ...errorResponses,
-    404: errorSchema,
+    200: Type.Object({ ok: Type.Boolean() }),
+    ...errorResponses(401, 403, 404),
   },
 };
 
 export const verifyUserSchema = {
   tags: ["telegram"],
   summary: "Which roa2web user a Telegram account is linked to (for a bot outside the process)",
-  body: {
-    type: "object",
-    required: ["telegram_user_id"],
-    additionalProperties: false,
-    properties: { telegram_user_id: { type: "integer", minimum: 1 } },
-  },
+  body: Type.Object(
+    { telegram_user_id: Type.Integer({ minimum: 1 }) },
+    { additionalProperties: false },
+  ),
   response: {
-    200: {
-      type: "object",
-      required: ["linked", "user", "permissions", "companies"],
-      properties: {
-        linked: { type: "boolean" },
-        user: {
-          type: "object",
-          properties: {
-            id: { type: "integer" },
-            username: { type: "string" },
-            display_name: { type: "string" },
-          },
-        },
-        permissions: { type: "array", items: { type: "string" } },
-        companies: {
-          description: 'The company ids the user may see, or "*" for every company',
-          anyOf: [
-            { type: "array", items: { type: "integer" } },
-            { type: "string", enum: ["*"] },
-          ],
-        },
-        current_company_id: { type: ["integer", "null"] },
-        linked_at: { type: "string" },
-      },
-    },
-    ...errorResponses,
+    200: Type.Object({
+      linked: Type.Boolean(),
+      user: Type.Object({
+        id: Type.Optional(Type.Integer()),
+        username: Type.Optional(Type.String()),
+        display_name: Type.Optional(Type.String()),
+      }),
+      permissions: Type.Array(Type.String()),
+      companies: Type.Union(
+        [Type.Array(Type.Integer()), Type.Unsafe<"*">({ type: "string", enum: ["*"] })],
+        { description: 'The company ids the user may see, or "*" for every company' },
+      ),
+      current_company_id: Type.Optional(nullableInteger),
+      linked_at: Type.Optional(Type.String()),
+    }),
+    ...errorResponses(401, 403),
   },
 };

@@ -10,8 +10,12 @@ import { fileURLToPath } from "node:url";
 import { startTestKernel, type TestKernel } from "@roa2web/kernel/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeBotApi, waitFor } from "./fake-bot-api.js";
-import { MESSAGES, NOTICES } from "./format.js";
 import { decodePage, MAX_CALLBACK_BYTES, PAGE_LABEL_DATA } from "./paging.js";
+import { botTexts } from "./texts.js";
+
+/** What the bot says to a Telegram client in English (or in no language it reads). */
+const EN = botTexts("en");
+const RO = botTexts("ro");
 
 const packageRoot = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
 const packageJson = JSON.parse(readFileSync(path.join(packageRoot, "package.json"), "utf8")) as {
@@ -23,6 +27,7 @@ const manifest = packageJson.roa2web;
 const alice = { id: 1001, first_name: "Alice" };
 const bob = { id: 1002, first_name: "Bob" };
 const mallory = { id: 1003, first_name: "Mallory" };
+const ioana = { id: 1006, first_name: "Ioana", language_code: "ro" }; // a Romanian client
 const dave = { id: 1004, first_name: "Dave" };
 const AMOUNT = /\d{1,3}(\.\d{3})*,\d{2} RON/;
 
@@ -152,7 +157,7 @@ describe("telegram plugin", () => {
 
   it("tells an unlinked user how to link", async () => {
     const [reply] = await say(bob, "/dashboard");
-    expect(reply).toBe(MESSAGES.notLinked);
+    expect(reply).toBe(EN.notLinked);
   });
 
   it("links with /start CODE and shows the dashboard with formatted amounts", async () => {
@@ -210,6 +215,29 @@ describe("telegram plugin", () => {
     const [treasury] = await say(alice, "/treasury");
     expect(treasury).toContain("Treasury");
     expect(treasury).toMatch(/Bank: <b>-?\d{1,3}(\.\d{3})*,\d{2} RON<\/b>/);
+  });
+
+  it("answers in Romanian a Telegram client set to Romanian, before and after linking", async () => {
+    expect(await say(ioana, "/help")).toEqual([RO.help]);
+    expect(await say(ioana, "/dashboard")).toEqual([RO.notLinked]);
+    expect(await say(ioana, "/link ZZZZ2222")).toEqual([RO.codeUnknown]);
+    const [confirmation] = await say(ioana, `/link ${await createCode()}`);
+    expect(confirmation).toContain("Legat de roa2web ca <b>");
+    expect(confirmation).toContain("Firma curentă: <b>");
+    const [dashboard] = await say(ioana, "/dashboard");
+    expect(dashboard).toContain("Venituri: <b>");
+    expect(dashboard).toMatch(/Creanțe: .* \(restante /);
+    const [invoices] = await say(ioana, "/invoices");
+    expect(invoices).toContain("Facturi restante de la clienți");
+    expect(invoices).toMatch(/<b>Scadente în următoarele 7 zile<\/b>: \d+, de încasat <b>/);
+    const [treasury] = await say(ioana, "/treasury");
+    expect(treasury).toMatch(/Bancă: <b>-?\d{1,3}(\.\d{3})*,\d{2} RON<\/b>/);
+    // A button pressed by someone else is refused in the presser's language.
+    const sent = lastSent(ioana);
+    const next = sent.keyboard.at(-1)?.at(-1)?.callback_data ?? "";
+    expect(await press(mallory, next, sent.messageId)).toBe(EN.notices.foreignList);
+    expect(await press(ioana, "pg:z:1:1:1", sent.messageId)).toBe(RO.notices.staleButton);
+    expect(await say(ioana, "/unlink")).toEqual([RO.unlinked]);
   });
 
   it("chooses the company with an inline keyboard", async () => {
@@ -274,7 +302,7 @@ describe("telegram plugin", () => {
 
     await say(alice, "/companies");
     const companies = lastSent(alice);
-    expect(companies.text).toBe(`${MESSAGES.chooseCompany} (page 1 of 2)`);
+    expect(companies.text).toBe(EN.chooseCompanyPage(1, 2));
     expect(companies.keyboard.map((row) => row[0]?.callback_data)).toEqual([
       "company:1",
       "company:2",
@@ -293,13 +321,13 @@ describe("telegram plugin", () => {
     const sent = lastSent(alice);
     const next = sent.keyboard.at(-1)?.at(-1)?.callback_data ?? "";
     const edits = api.callsOf("editMessageText").length;
-    expect(await press(mallory, next, sent.messageId)).toBe(NOTICES.foreignList);
-    expect(await press(alice, "pg:z:1:1:1", sent.messageId)).toBe(NOTICES.staleButton);
-    expect(await press(alice, "report:old-style", sent.messageId)).toBe(NOTICES.staleButton);
+    expect(await press(mallory, next, sent.messageId)).toBe(EN.notices.foreignList);
+    expect(await press(alice, "pg:z:1:1:1", sent.messageId)).toBe(EN.notices.staleButton);
+    expect(await press(alice, "report:old-style", sent.messageId)).toBe(EN.notices.staleButton);
     // A company that the user may not see (here: that does not exist).
     const owner = alice.id.toString(36);
     expect(await press(alice, `pg:i:zz:1:${owner}`, sent.messageId)).toBe(
-      NOTICES.companyNotVisible,
+      EN.notices.companyNotVisible,
     );
     expect(api.callsOf("editMessageText")).toHaveLength(edits);
   });
@@ -326,39 +354,39 @@ describe("telegram plugin", () => {
 
     await users.update({ id: user.id }, { companies: [2] });
     const edits = api.callsOf("editMessageText").length;
-    expect(await press(dave, next, list.messageId)).toBe(NOTICES.companyNotVisible);
+    expect(await press(dave, next, list.messageId)).toBe(EN.notices.companyNotVisible);
     expect(api.callsOf("editMessageText")).toHaveLength(edits);
     await say(dave, "/companies");
     expect(lastSent(dave).keyboard.map((row) => row[0]?.callback_data)).toEqual(["company:2"]);
 
     await users.update({ id: user.id }, { permissions: ["telegram:link"] });
-    expect(await say(dave, "/dashboard")).toEqual([MESSAGES.noReportsPermission]);
+    expect(await say(dave, "/dashboard")).toEqual([EN.noReportsPermission]);
     await users.update({ id: user.id }, { permissions: ["reports:read"] });
-    expect(await say(dave, "/dashboard")).toEqual([MESSAGES.accountGone]);
+    expect(await say(dave, "/dashboard")).toEqual([EN.accountGone]);
     await users.update({ id: user.id }, { permissions: ["*:*"], disabled: true });
-    expect(await say(dave, "/treasury")).toEqual([MESSAGES.accountGone]);
+    expect(await say(dave, "/treasury")).toEqual([EN.accountGone]);
     await users.update({ id: user.id }, { disabled: false });
     expect((await say(dave, "/dashboard"))[0]).toMatch(AMOUNT);
   });
 
   it("refuses wrong, used and too many codes with clear messages", async () => {
     const code = await createCode();
-    expect(await say(bob, "/link ZZZZ2222")).toEqual([MESSAGES.codeUnknown]);
-    expect(await say(bob, "/link hello")).toEqual([MESSAGES.codeUnknown]);
+    expect(await say(bob, "/link ZZZZ2222")).toEqual([EN.codeUnknown]);
+    expect(await say(bob, "/link hello")).toEqual([EN.codeUnknown]);
     expect((await say(bob, `/link ${code}`))[0]).toContain("Linked");
-    expect(await say(mallory, `/link ${code}`)).toEqual([MESSAGES.codeUsed]);
+    expect(await say(mallory, `/link ${code}`)).toEqual([EN.codeUsed]);
     for (let i = 0; i < 4; i += 1) await say(mallory, "/link ZZZZ3333");
     const fresh = await createCode();
-    expect(await say(mallory, `/link ${fresh}`)).toEqual([MESSAGES.tooManyAttempts]);
-    expect(await say(bob, "/unlink")).toEqual([MESSAGES.unlinked]);
-    expect(await say(bob, "/dashboard")).toEqual([MESSAGES.notLinked]);
+    expect(await say(mallory, `/link ${fresh}`)).toEqual([EN.tooManyAttempts]);
+    expect(await say(bob, "/unlink")).toEqual([EN.unlinked]);
+    expect(await say(bob, "/dashboard")).toEqual([EN.notLinked]);
   });
 
   it("says so when the reports plugin is switched off", async () => {
     const disabled = await call("POST", "/api/kernel/plugins/reports/disable");
     expect(disabled.statusCode).toBe(200);
     try {
-      expect(await say(alice, "/dashboard")).toEqual([MESSAGES.reportsOff]);
+      expect(await say(alice, "/dashboard")).toEqual([EN.reportsOff]);
     } finally {
       expect((await call("POST", "/api/kernel/plugins/reports/enable")).statusCode).toBe(200);
     }
@@ -381,7 +409,7 @@ describe("telegram plugin", () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     const replies = api.textsTo(alice.id).slice(before);
     expect(replies).toHaveLength(2);
-    expect(replies[0]).toBe(MESSAGES.help);
+    expect(replies[0]).toBe(EN.help);
     expect(replies[1]).toMatch(AMOUNT);
   });
 
@@ -389,7 +417,7 @@ describe("telegram plugin", () => {
     const response = await call("DELETE", "/api/telegram/auth/link");
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ removed: 1 });
-    expect(await say(alice, "/dashboard")).toEqual([MESSAGES.notLinked]);
+    expect(await say(alice, "/dashboard")).toEqual([EN.notLinked]);
   });
 
   it("reloads without running two pollers", async () => {

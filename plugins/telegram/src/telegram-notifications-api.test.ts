@@ -48,7 +48,10 @@ function userStore() {
 }
 
 async function linkAs(user: TestUser, bearer: string): Promise<void> {
-  expect(await linkChat(t, api, user, bearer)).toContain("Linked");
+  // Confirmed in the chat's language (Vera's and the boss's Telegram are Romanian).
+  expect(await linkChat(t, api, user, bearer)).toMatch(
+    user.language_code?.startsWith("ro") ? /^Legat de roa2web ca / : /^Linked to roa2web as /,
+  );
 }
 
 const submitted = (receiptId: number, companyId = 2): ReceiptSubmitted => ({

@@ -19,7 +19,10 @@ import { startTestKernel, type TestKernel } from "@roa2web/kernel/testing";
 import type { Caller } from "@roa2web/plugin-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeBotApi, linkChat, waitFor } from "./fake-bot-api.js";
-import { draftCreated, MESSAGES, NOTICES, photoTooLarge, receiptUnreadable } from "./format.js";
+import { botTexts } from "./texts.js";
+
+/** What the bot says to a Telegram client in English (or in no language it reads). */
+const EN = botTexts("en");
 
 const packageRoot = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
 const MAX_PHOTO_BYTES = 4096;
@@ -161,7 +164,7 @@ describe("photo → draft receipt", () => {
       { file_id: "anna-small", width: 90, height: 120, file_size: 100 },
       { file_id: "anna-large", width: 960, height: 1280, file_size: 3000 },
     ]);
-    expect(await repliesTo(anna, before)).toEqual([draftCreated(41)]);
+    expect(await repliesTo(anna, before)).toEqual([EN.draftCreated(41)]);
     expect(receipts.inputs).toHaveLength(1);
     const input = receipts.inputs[0];
     expect(input).toMatchObject({
@@ -205,7 +208,7 @@ describe("photo → draft receipt", () => {
     api.addFile("boss-png", Buffer.alloc(2000, 9));
     const before = api.textsTo(boss.id).length;
     api.pushDocument(boss, { file_id: "boss-png", mime_type: "image/png", file_name: "bon.png" });
-    expect(await repliesTo(boss, before)).toEqual([MESSAGES.whichCompany]);
+    expect(await repliesTo(boss, before)).toEqual([EN.whichCompany]);
     const { keyboard, messageId } = lastQuestionTo(boss);
     expect(keyboard).toHaveLength(3);
     const third = keyboard[2]?.[0]?.callback_data ?? "";
@@ -221,11 +224,11 @@ describe("photo → draft receipt", () => {
     expect(
       api.callsOf("answerCallbackQuery").find((call) => call.body.callback_query_id === foreign)
         ?.body.text,
-    ).toBe(NOTICES.foreignList);
+    ).toBe(EN.notices.foreignList);
     api.pushCallback(boss, third, messageId);
     const replies = await repliesTo(boss, before + 1, 2);
     expect(replies[0]).toMatch(/^Receipt for <b>.+<\/b>\.$/);
-    expect(replies[1]).toBe(draftCreated(42));
+    expect(replies[1]).toBe(EN.draftCreated(42));
     expect(receipts.inputs.at(-1)).toMatchObject({ companyId: 3, fileName: "bon.png" });
 
     // The same button again: the photo is no longer waiting.
@@ -235,18 +238,18 @@ describe("photo → draft receipt", () => {
         api.callsOf("answerCallbackQuery").find((call) => call.body.callback_query_id === again),
       "the second answer",
     );
-    expect(answer.body.text).toBe(NOTICES.photoGone);
+    expect(answer.body.text).toBe(EN.notices.photoGone);
     expect(receipts.inputs).toHaveLength(2);
 
     receipts.finishOcr(1, null);
-    expect((await repliesTo(boss, before + 3))[0]).toBe(receiptUnreadable(42));
+    expect((await repliesTo(boss, before + 3))[0]).toBe(EN.receiptUnreadable(42));
   });
 
   it("refuses a user without data-entry:write, downloading nothing", async () => {
     api.addFile("carl-photo", Buffer.alloc(1000));
     const before = api.textsTo(carl.id).length;
     api.pushPhoto(carl, [{ file_id: "carl-photo", width: 800, height: 600, file_size: 1000 }]);
-    expect(await repliesTo(carl, before)).toEqual([MESSAGES.noReceiptPermission]);
+    expect(await repliesTo(carl, before)).toEqual([EN.noReceiptPermission]);
     expect(api.callsOf("getFile").filter((call) => call.body.file_id === "carl-photo")).toEqual([]);
     expect(receipts.inputs).toHaveLength(2);
   });
@@ -257,13 +260,13 @@ describe("photo → draft receipt", () => {
     api.pushPhoto(anna, [
       { file_id: "big", width: 4000, height: 3000, file_size: MAX_PHOTO_BYTES + 1 },
     ]);
-    expect(await repliesTo(anna, before)).toEqual([photoTooLarge(MAX_PHOTO_BYTES)]);
+    expect(await repliesTo(anna, before)).toEqual([EN.photoTooLarge(MAX_PHOTO_BYTES)]);
     expect(api.callsOf("getFile").filter((call) => call.body.file_id === "big")).toEqual([]);
 
     // Telegram may not say the size: the download is cut at the limit.
     api.addFile("quiet-big", Buffer.alloc(MAX_PHOTO_BYTES * 4), null);
     api.pushDocument(anna, { file_id: "quiet-big", mime_type: "image/jpeg", file_name: "a.jpg" });
-    expect(await repliesTo(anna, before + 1)).toEqual([photoTooLarge(MAX_PHOTO_BYTES)]);
+    expect(await repliesTo(anna, before + 1)).toEqual([EN.photoTooLarge(MAX_PHOTO_BYTES)]);
     expect(api.callsOf("download").some((call) => call.body.file_id === "quiet-big")).toBe(true);
     expect(receipts.inputs).toHaveLength(2);
   });
@@ -275,7 +278,7 @@ describe("photo → draft receipt", () => {
       mime_type: "application/pdf",
       file_name: "invoice.pdf",
     });
-    expect(await repliesTo(anna, before)).toEqual([MESSAGES.notAnImage]);
+    expect(await repliesTo(anna, before)).toEqual([EN.notAnImage]);
   });
 
   it("says receipts are not available while the data-entry service is absent", async () => {
@@ -284,7 +287,7 @@ describe("photo → draft receipt", () => {
       api.addFile("anna-later", Buffer.alloc(500));
       const before = api.textsTo(anna.id).length;
       api.pushPhoto(anna, [{ file_id: "anna-later", width: 800, height: 600, file_size: 500 }]);
-      expect(await repliesTo(anna, before)).toEqual([MESSAGES.receiptsOff]);
+      expect(await repliesTo(anna, before)).toEqual([EN.receiptsOff]);
       expect(receipts.inputs).toHaveLength(2);
     } finally {
       withdrawReceipts = t.provide(dataEntryReceipts, receipts.factory);
@@ -298,7 +301,7 @@ describe("photo → draft receipt", () => {
     api.pushDocument(boss, { file_id: "boss-current", mime_type: "image/png", file_name: "a.png" });
     const [created] = await repliesTo(boss, before);
     expect(created).toMatch(/^Draft receipt #\d+ created/);
-    expect(api.textsTo(boss.id).slice(before)).not.toContain(MESSAGES.whichCompany);
+    expect(api.textsTo(boss.id).slice(before)).not.toContain(EN.whichCompany);
     expect(receipts.inputs).toHaveLength(made + 1);
     expect(receipts.inputs.at(-1)).toMatchObject({ companyId: 2, fileName: "a.png" });
   });
@@ -307,7 +310,7 @@ describe("photo → draft receipt", () => {
     api.addFile("boss-reload", Buffer.alloc(2000, 5));
     const before = api.textsTo(boss.id).length;
     api.pushDocument(boss, { file_id: "boss-reload", mime_type: "image/png", file_name: "r.png" });
-    expect(await repliesTo(boss, before)).toEqual([MESSAGES.whichCompany]);
+    expect(await repliesTo(boss, before)).toEqual([EN.whichCompany]);
     const { keyboard, messageId } = lastQuestionTo(boss);
     const second = keyboard[1]?.[0]?.callback_data ?? "";
 

@@ -15,7 +15,10 @@ import {
 } from "@roa2web/reports-contract";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeBotApi, linkChat, waitFor } from "./fake-bot-api.js";
-import { MESSAGES } from "./format.js";
+import { botTexts } from "./texts.js";
+
+/** What the bot says to a Telegram client in English (or in no language it reads). */
+const EN = botTexts("en");
 
 const packageRoot = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
 const rita = { id: 6001, first_name: "Rita" };
@@ -114,7 +117,7 @@ describe("report commands", () => {
   it("say the reports module is off while nobody provides the service", async () => {
     withdrawReports();
     try {
-      expect(await say("/dashboard")).toBe(MESSAGES.reportsOff);
+      expect(await say("/dashboard")).toBe(EN.reportsOff);
       expect(callers).toHaveLength(1);
     } finally {
       withdrawReports = t.provide(reportsQueries, factory);

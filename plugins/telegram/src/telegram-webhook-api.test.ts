@@ -9,7 +9,10 @@ import { fileURLToPath } from "node:url";
 import { startTestKernel, type TestKernel } from "@roa2web/kernel/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeBotApi, waitFor } from "./fake-bot-api.js";
-import { MESSAGES } from "./format.js";
+import { botTexts } from "./texts.js";
+
+/** What the bot says to a Telegram client in English (or in no language it reads). */
+const EN = botTexts("en");
 
 const packageRoot = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
 const WEBHOOK_URL = "https://bot.example.test/api/telegram/webhook";
@@ -90,14 +93,14 @@ describe("telegram plugin in webhook mode", () => {
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ ok: true });
     await waitFor(() => api.textsTo(carol.id).length > 0, "the /help reply");
-    expect(api.textsTo(carol.id)).toEqual([MESSAGES.help]);
+    expect(api.textsTo(carol.id)).toEqual([EN.help]);
 
     // Telegram redelivers an update whose answer it missed: acknowledged, not handled again.
     expect((await post(update, SECRET)).statusCode).toBe(200);
     const next = api.textUpdate(carol, "/dashboard");
     expect((await post(next, SECRET)).statusCode).toBe(200);
     await waitFor(() => api.textsTo(carol.id).length > 1, "the /dashboard reply");
-    expect(api.textsTo(carol.id)).toEqual([MESSAGES.help, MESSAGES.notLinked]);
+    expect(api.textsTo(carol.id)).toEqual([EN.help, EN.notLinked]);
   });
 
   it("refuses a body that is not an update", async () => {

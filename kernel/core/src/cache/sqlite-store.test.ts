@@ -1,50 +1,17 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import Database from "better-sqlite3";
-import Keyv from "keyv";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { SqliteStore } from "./sqlite-store.js";
+import { describe, expect, it } from "vitest";
+import { useCacheFile } from "./cache-file.test-helper.js";
+import type { SqliteStore } from "./sqlite-store.js";
 
-let dir: string;
-let file: string;
-const opened: Keyv[] = [];
-
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "roa2web-sqlite-store-"));
-  file = path.join(dir, "cache.db");
-});
-
-afterEach(async () => {
-  for (const keyv of opened.splice(0)) await keyv.disconnect();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-function open(namespace?: string): Keyv {
-  const database = new Database(file);
-  database.pragma("journal_mode = WAL"); // as createCache opens it; a sync per write is slow
-  database.pragma("synchronous = NORMAL");
-  const keyv = new Keyv(new SqliteStore(database), { namespace });
-  opened.push(keyv);
-  return keyv;
-}
-
-function rowKeys(): string[] {
-  const db = new Database(file, { readonly: true });
-  try {
-    return (db.prepare("SELECT key FROM keyv ORDER BY key").all() as Array<{ key: string }>).map(
-      (row) => row.key,
-    );
-  } finally {
-    db.close();
-  }
-}
+const cacheFile = useCacheFile();
+const open = (namespace?: string) => cacheFile.keyv(namespace);
+const rowKeys = () => cacheFile.rowKeys();
 
 describe("SqliteStore under keyv", () => {
   it("reads a cache.db that @keyv/sqlite wrote, in its table and format", async () => {
     // The exact statement and row format @keyv/sqlite 4 used: a server upgraded in
     // place keeps its L2 entries.
-    const old = new Database(file);
+    const old = new Database(cacheFile.path);
     old.exec("CREATE TABLE IF NOT EXISTS keyv(key VARCHAR(255) PRIMARY KEY, value TEXT )");
     old
       .prepare("INSERT INTO keyv (key, value) VALUES (?, ?)")

@@ -1,33 +1,22 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import Database from "better-sqlite3";
 import Keyv from "keyv";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { SqliteStore } from "./sqlite-store.js";
+import { useCacheFile } from "./cache-file.test-helper.js";
+import type { SqliteStore } from "./sqlite-store.js";
 import { type CacheLogger, TwoLevelCache, type TwoLevelCacheOptions } from "./two-level-cache.js";
 
-let dir: string;
-let file: string;
+const cacheFile = useCacheFile();
+const sqliteKeyv = (namespace?: string) => cacheFile.keyv(namespace);
+const rowKeys = () => cacheFile.rowKeys();
 let clock: { ms: number };
-const opened: TwoLevelCache[] = [];
 const quietLogger: CacheLogger = { warn: () => undefined };
 
 beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "roa2web-cache-"));
-  file = path.join(dir, "cache.db");
   clock = { ms: Date.now() };
 });
 
-afterEach(async () => {
-  for (const cache of opened.splice(0)) await cache.close();
+afterEach(() => {
   vi.useRealTimers();
-  fs.rmSync(dir, { recursive: true, force: true });
 });
-
-function sqliteKeyv(namespace?: string): Keyv {
-  return new Keyv(new SqliteStore(new Database(file, { timeout: 5000 })), { namespace });
-}
 
 function makeCache(options: Partial<TwoLevelCacheOptions> = {}): TwoLevelCache {
   const cache = new TwoLevelCache({
@@ -37,20 +26,8 @@ function makeCache(options: Partial<TwoLevelCacheOptions> = {}): TwoLevelCache {
     ...options,
     l2: options.l2 ?? sqliteKeyv(), // only when needed: an unclosed connection outlives the temp dir
   });
-  opened.push(cache);
+  cacheFile.closeAfter(() => cache.close());
   return cache;
-}
-
-/** The L2 rows as the SQLite file holds them, read by a second driver. */
-function rowKeys(): string[] {
-  const db = new Database(file, { readonly: true });
-  try {
-    return (db.prepare("SELECT key FROM keyv ORDER BY key").all() as Array<{ key: string }>).map(
-      (row) => row.key,
-    );
-  } finally {
-    db.close();
-  }
 }
 
 function deferred<T>(): {

@@ -14,7 +14,7 @@ import {
   type CachedReportRequest,
   type CacheService,
   type CacheSource,
-  ForbiddenError,
+  CompanyNotAllowedError,
   UnauthorizedError,
 } from "@roa2web/plugin-sdk";
 
@@ -84,9 +84,7 @@ export function serveCachedReport(
     if (user === null) throw new UnauthorizedError();
     const companyId = company(request.query);
     if (user.companies !== "*" && !user.companies.includes(companyId)) {
-      throw new ForbiddenError(`You are not granted company ${companyId}`, {
-        details: { company: companyId },
-      });
+      throw new CompanyNotAllowedError(companyId);
     }
     const report: CachedReportRequest<unknown> = { query: request.query, user };
     const context = prepare(report);

@@ -8,7 +8,9 @@ import {
   BadRequestError,
   canSeeCompany,
   defineRoutes,
+  type Static,
   signedInUser,
+  type TypeBoxTypeProvider,
   uploadsOf,
 } from "@roa2web/plugin-sdk";
 import { contentDisposition, sanitiseDisplayName } from "../attachment-rules.js";
@@ -20,10 +22,12 @@ import { downloadAttachmentSchema, uploadAttachmentSchema } from "../schemas.js"
 import { assertEditable, visibleReceipt } from "../services.js";
 import { toAttachmentView } from "../views.js";
 
-export default defineRoutes<typeof plugin>(async (app, { deps, state }) => {
+export default defineRoutes<typeof plugin>(async (fastify, { deps, state }) => {
+  // Request and answer types come from the schemas (schemas.ts).
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { settings, store, storage, uploadSlots } = state;
 
-  app.post<{ Params: { id: number } }>(
+  app.post(
     "/receipts/:id/attachments",
     { config: { access: "data-entry:write" }, schema: uploadAttachmentSchema },
     (request, reply) => {
@@ -79,7 +83,8 @@ export default defineRoutes<typeof plugin>(async (app, { deps, state }) => {
     },
   );
 
-  app.get<{ Params: { id: string } }>(
+  // The answer is the file's stream, not JSON: this route is typed by its params only.
+  fastify.get<{ Params: Static<typeof downloadAttachmentSchema.params> }>(
     "/attachments/:id",
     { config: { access: "data-entry:read" }, schema: downloadAttachmentSchema },
     async (request, reply) => {

@@ -1,15 +1,9 @@
 /** A receipt's accounting entries: read, replace, or replace with a proposal. */
-import { defineRoutes, signedInUser } from "@roa2web/plugin-sdk";
+import { defineRoutes, signedInUser, type TypeBoxTypeProvider } from "@roa2web/plugin-sdk";
 import { bookingOf } from "../booking.js";
 import { BOOKS_CURRENCY } from "../currencies.js";
 import type { Receipt } from "../entities.js";
-import {
-  accountsOf,
-  type EntryLine,
-  normaliseEntryLines,
-  type PaymentMethod,
-  proposeEntries,
-} from "../entries.js";
+import { accountsOf, type EntryLine, normaliseEntryLines, proposeEntries } from "../entries.js";
 import { IncompleteReceiptError, NoExchangeRateError, UnknownAccountsError } from "../errors.js";
 import type { plugin } from "../plugin.js";
 import { missingFields } from "../receipt-rules.js";
@@ -17,21 +11,9 @@ import { getEntriesSchema, proposeEntriesSchema, putEntriesSchema } from "../sch
 import { assertEditable, missingAccounts, visibleReceipt } from "../services.js";
 import { toEntriesView } from "../views.js";
 
-interface EntriesBody {
-  entries: Array<
-    Omit<EntryLine, "explanation" | "currencyAmount"> & {
-      explanation?: string;
-      currency_amount?: number | null;
-    }
-  >;
-}
-
-interface ProposeBody {
-  payment?: PaymentMethod;
-  expense_account?: string;
-}
-
-export default defineRoutes<typeof plugin>(async (app, { deps, state }) => {
+export default defineRoutes<typeof plugin>(async (fastify, { deps, state }) => {
+  // Request and answer types come from the schemas (schemas.ts).
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { settings, store } = state;
 
   async function replace(
@@ -44,7 +26,7 @@ export default defineRoutes<typeof plugin>(async (app, { deps, state }) => {
     return toEntriesView(receipt.id, await store.replaceEntries(receipt, lines, new Date(), rate));
   }
 
-  app.get<{ Params: { id: number } }>(
+  app.get(
     "/receipts/:id/entries",
     { config: { access: "data-entry:read" }, schema: getEntriesSchema },
     async (request) => {
@@ -53,7 +35,7 @@ export default defineRoutes<typeof plugin>(async (app, { deps, state }) => {
     },
   );
 
-  app.put<{ Params: { id: number }; Body: EntriesBody }>(
+  app.put(
     "/receipts/:id/entries",
     { config: { access: "data-entry:write" }, schema: putEntriesSchema },
     async (request) => {
@@ -71,7 +53,7 @@ export default defineRoutes<typeof plugin>(async (app, { deps, state }) => {
     },
   );
 
-  app.post<{ Params: { id: number }; Body: ProposeBody | null | undefined }>(
+  app.post(
     "/receipts/:id/entries/propose",
     { config: { access: "data-entry:write" }, schema: proposeEntriesSchema },
     async (request) => {

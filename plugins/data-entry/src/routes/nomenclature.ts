@@ -5,27 +5,16 @@ import {
   NotFoundError,
   pageWindow,
   signedInUser,
+  type TypeBoxTypeProvider,
   toPage,
 } from "@roa2web/plugin-sdk";
 import { InvalidFieldError } from "../errors.js";
 import type { CachedList } from "../nomenclature.js";
-import {
-  type PartnerKind,
-  searchAccounts,
-  searchPartners,
-  vatRatesOn,
-} from "../nomenclature-rules.js";
+import { searchAccounts, searchPartners, vatRatesOn } from "../nomenclature-rules.js";
 import type { plugin } from "../plugin.js";
 import { isCalendarDate, todayIn } from "../receipt-rules.js";
-import { accountsSchema, partnersSchema, vatRatesSchema } from "../schemas.js";
+import { accountsSchema, partnersSchema, type SearchQuery, vatRatesSchema } from "../schemas.js";
 import { assertCompanyExists } from "../services.js";
-
-interface SearchQuery {
-  company: number;
-  q?: string;
-  page?: number;
-  page_size?: number;
-}
 
 /** `X-Cache` and `Age` as the reports plugin sends them (docs/cache.md). */
 function cacheHeaders(
@@ -39,7 +28,9 @@ function cacheHeaders(
   );
 }
 
-export default defineRoutes<typeof plugin>(async (app, { deps, state }) => {
+export default defineRoutes<typeof plugin>(async (fastify, { deps, state }) => {
+  // Request and answer types come from the schemas (schemas.ts).
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { settings, nomenclature } = state;
 
   const pageRequestOf = (query: SearchQuery) => ({
@@ -53,7 +44,7 @@ export default defineRoutes<typeof plugin>(async (app, { deps, state }) => {
     return toPage(matches.slice(skip, skip + take), matches.length, request);
   }
 
-  app.get<{ Querystring: SearchQuery }>(
+  app.get(
     "/nomenclature/accounts",
     { config: { access: "data-entry:read" }, schema: accountsSchema },
     async (request, reply) => {
@@ -66,7 +57,7 @@ export default defineRoutes<typeof plugin>(async (app, { deps, state }) => {
     },
   );
 
-  app.get<{ Querystring: SearchQuery & { kind?: PartnerKind } }>(
+  app.get(
     "/nomenclature/partners",
     { config: { access: "data-entry:read" }, schema: partnersSchema },
     async (request, reply) => {
@@ -82,7 +73,7 @@ export default defineRoutes<typeof plugin>(async (app, { deps, state }) => {
     },
   );
 
-  app.get<{ Querystring: { date?: string } }>(
+  app.get(
     "/nomenclature/vat-rates",
     { config: { access: "data-entry:read" }, schema: vatRatesSchema },
     async (request) => {

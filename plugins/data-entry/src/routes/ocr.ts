@@ -10,6 +10,7 @@ import {
   NotFoundError,
   ServiceUnavailableError,
   signedInUser,
+  type TypeBoxTypeProvider,
   type UploadRequest,
   uploadsOf,
 } from "@roa2web/plugin-sdk";
@@ -20,10 +21,12 @@ import { EventStream } from "../event-stream.js";
 import { companyOfForm } from "../form-company.js";
 import type { OcrJob, OcrJobs } from "../ocr-jobs.js";
 import type { plugin } from "../plugin.js";
-import { getOcrSchema, ocrEventsSchema, startOcrSchema } from "../schemas.js";
+import { getOcrSchema, ocrEventsSchema, type StartOcrBody, startOcrSchema } from "../schemas.js";
 import { ocrJobEvent, toOcrJobView } from "../views.js";
 
-export default defineRoutes<typeof plugin>(async (app, { deps, state, plugin: runtime }) => {
+export default defineRoutes<typeof plugin>(async (fastify, { deps, state, plugin: runtime }) => {
+  // Request and answer types come from the schemas (schemas.ts).
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   // `state.ocr` is read per request (tests put a fake recogniser there).
   const { store, storage, settings } = state;
 
@@ -95,7 +98,8 @@ export default defineRoutes<typeof plugin>(async (app, { deps, state, plugin: ru
     return submit(bytes, { attachmentId: null, receiptId: null, companyId, owner: user.username });
   }
 
-  app.post<{ Body: { attachment_id: string } | undefined }>(
+  // JSON or multipart (the schema's `content`): the JSON body's type, or none.
+  app.post<{ Body: StartOcrBody | undefined }>(
     "/ocr",
     { config: { access: "data-entry:write" }, schema: startOcrSchema },
     async (request, reply) => {
@@ -122,13 +126,13 @@ export default defineRoutes<typeof plugin>(async (app, { deps, state, plugin: ru
     },
   );
 
-  app.get<{ Params: { job_id: string } }>(
+  app.get(
     "/ocr/:job_id",
     { config: { access: "data-entry:read" }, schema: getOcrSchema },
     async (request) => toOcrJobView(visibleJob(request, request.params.job_id)),
   );
 
-  app.get<{ Params: { job_id: string } }>(
+  app.get(
     "/ocr/:job_id/events",
     { config: { access: "data-entry:read" }, schema: ocrEventsSchema },
     async (request, reply) => {

@@ -2,7 +2,13 @@
  * OCR into receipts: POST /receipts/:id/ocr (read an attachment, fill the empty
  * fields) and POST /receipts/from-image (a new DRAFT from a photo, filled by OCR).
  */
-import { BadRequestError, defineRoutes, signedInUser, uploadsOf } from "@roa2web/plugin-sdk";
+import {
+  BadRequestError,
+  defineRoutes,
+  signedInUser,
+  type TypeBoxTypeProvider,
+  uploadsOf,
+} from "@roa2web/plugin-sdk";
 import { inUploadSlot } from "../attachment-upload-slots.js";
 import { AttachmentNotFoundError, UnreadablePdfError } from "../errors.js";
 import { companyOfForm } from "../form-company.js";
@@ -11,10 +17,12 @@ import { receiptFromImageSchema, receiptOcrSchema } from "../schemas.js";
 import { assertEditable, visibleReceipt } from "../services.js";
 import { toAttachmentView, toReceiptView, toTransitionView } from "../views.js";
 
-export default defineRoutes<typeof plugin>(async (app, { deps, state }) => {
+export default defineRoutes<typeof plugin>(async (fastify, { deps, state }) => {
+  // Request and answer types come from the schemas (schemas.ts).
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { settings, store, receiptOcr, uploadSlots } = state;
 
-  app.post<{ Params: { id: number }; Body: { attachment_id: string; overwrite?: boolean } }>(
+  app.post(
     "/receipts/:id/ocr",
     { config: { access: "data-entry:write" }, schema: receiptOcrSchema },
     async (request, reply) => {

@@ -4,23 +4,19 @@ import {
   defineRoutes,
   pageWindow,
   signedInUser,
+  type TypeBoxTypeProvider,
   toPage,
 } from "@roa2web/plugin-sdk";
 import { type BookingNotice, bookingOf, supplierView } from "../booking.js";
 import { InvalidFieldError } from "../errors.js";
 import type { plugin } from "../plugin.js";
-import {
-  type NewReceiptBody,
-  newReceiptFields,
-  patchedReceiptFields,
-  type ReceiptPatchBody,
-  todayIn,
-} from "../receipt-rules.js";
+import { newReceiptFields, patchedReceiptFields, todayIn } from "../receipt-rules.js";
 import type { ReceiptFilter } from "../receipts-store.js";
 import {
   createReceiptSchema,
   deleteReceiptSchema,
   getReceiptSchema,
+  type ListReceiptsQuery,
   listReceiptsSchema,
   patchReceiptSchema,
 } from "../schemas.js";
@@ -32,17 +28,7 @@ import {
   visibleReceipt,
 } from "../services.js";
 import { receiptWarnings, toAttachmentView, toReceiptView, toTransitionView } from "../views.js";
-import { type ReceiptStatus, reviewConflict } from "../workflow.js";
-
-interface ListQuery {
-  company: number;
-  status?: ReceiptStatus;
-  period?: string;
-  date_from?: string;
-  date_to?: string;
-  page?: number;
-  page_size?: number;
-}
+import { reviewConflict } from "../workflow.js";
 
 /** The first and last day of a `YYYY-MM` month. */
 function periodDays(period: string): { first: string; last: string } {
@@ -52,7 +38,9 @@ function periodDays(period: string): { first: string; last: string } {
 }
 
 /** The list's date window: a period narrows date_from/date_to; from after to is refused. */
-function listDates(query: ListQuery): Pick<ReceiptFilter, "dateFrom" | "dateTo" | "undated"> {
+function listDates(
+  query: ListReceiptsQuery,
+): Pick<ReceiptFilter, "dateFrom" | "dateTo" | "undated"> {
   if (query.date_from && query.date_to && query.date_from > query.date_to) {
     throw new InvalidFieldError(
       "querystring.date_from",
@@ -69,10 +57,12 @@ function listDates(query: ListQuery): Pick<ReceiptFilter, "dateFrom" | "dateTo" 
   };
 }
 
-export default defineRoutes<typeof plugin>(async (app, { deps, state }) => {
+export default defineRoutes<typeof plugin>(async (fastify, { deps, state }) => {
+  // Request and answer types come from the schemas (schemas.ts).
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { settings, store, storage } = state;
 
-  app.get<{ Querystring: ListQuery }>(
+  app.get(
     "/receipts",
     { config: { access: "data-entry:read" }, schema: listReceiptsSchema },
     async (request) => {
@@ -95,7 +85,7 @@ export default defineRoutes<typeof plugin>(async (app, { deps, state }) => {
     },
   );
 
-  app.post<{ Body: NewReceiptBody }>(
+  app.post(
     "/receipts",
     { config: { access: "data-entry:write" }, schema: createReceiptSchema },
     async (request, reply) => {
@@ -112,7 +102,7 @@ export default defineRoutes<typeof plugin>(async (app, { deps, state }) => {
     },
   );
 
-  app.get<{ Params: { id: number } }>(
+  app.get(
     "/receipts/:id",
     { config: { access: "data-entry:read" }, schema: getReceiptSchema },
     async (request) => {
@@ -147,7 +137,7 @@ export default defineRoutes<typeof plugin>(async (app, { deps, state }) => {
     },
   );
 
-  app.patch<{ Params: { id: number }; Body: ReceiptPatchBody }>(
+  app.patch(
     "/receipts/:id",
     { config: { access: "data-entry:write" }, schema: patchReceiptSchema },
     async (request) => {
@@ -167,7 +157,7 @@ export default defineRoutes<typeof plugin>(async (app, { deps, state }) => {
     },
   );
 
-  app.delete<{ Params: { id: number } }>(
+  app.delete(
     "/receipts/:id",
     { config: { access: "data-entry:write" }, schema: deleteReceiptSchema },
     async (request, reply) => {
@@ -181,7 +171,7 @@ export default defineRoutes<typeof plugin>(async (app, { deps, state }) => {
         });
       }
       deps.logger.info({ reqId: request.id, receiptId: receipt.id }, "Receipt deleted");
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 });

@@ -4,7 +4,7 @@
  * DATA_ENTRY_APPROVER_NOT_CREATOR, whoever created or submitted a receipt may not
  * approve or reject it (403).
  */
-import { defineRoutes, signedInUser } from "@roa2web/plugin-sdk";
+import { defineRoutes, signedInUser, type TypeBoxTypeProvider } from "@roa2web/plugin-sdk";
 import { BOOKS_CURRENCY } from "../currencies.js";
 import type { Receipt } from "../entities.js";
 import { balanceOf } from "../entries.js";
@@ -20,7 +20,7 @@ import {
 } from "../errors.js";
 import type { plugin } from "../plugin.js";
 import { missingFields } from "../receipt-rules.js";
-import { transitionRouteSchema } from "../schemas.js";
+import { type IdParams, type ReasonBody, transitionRouteSchema } from "../schemas.js";
 import { closedPeriodOf, visibleReceipt } from "../services.js";
 import { toReceiptView } from "../views.js";
 import {
@@ -40,7 +40,9 @@ const SUMMARIES: Record<WorkflowAction, string> = {
   reopen: "Take a REJECTED receipt back to DRAFT to correct it",
 };
 
-export default defineRoutes<typeof plugin>(async (app, { deps, state }) => {
+export default defineRoutes<typeof plugin>(async (fastify, { deps, state }) => {
+  // Request and answer types come from the schemas (schemas.ts).
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { settings, store, rates, receiptEvents } = state;
 
   /** A receipt not in lei is submitted only with entries proposed at its date's BNR rate. */
@@ -57,7 +59,8 @@ export default defineRoutes<typeof plugin>(async (app, { deps, state }) => {
 
   for (const action of actions) {
     const needsReason = TRANSITIONS.some((t) => t.action === action && t.needsReason);
-    app.post<{ Params: { id: number }; Body: { reason?: string } | undefined }>(
+    // One schema per move, with a body only for those that need a reason.
+    app.post<{ Params: IdParams; Body: ReasonBody | undefined }>(
       `/receipts/:id/${action}`,
       {
         config: { access: permissionFor(action) },

@@ -14,7 +14,6 @@ import type {
   TreasuryParams,
   TrialBalanceParams,
 } from "@roa2web/reports-contract";
-import type { ReportCaller } from "../access.js";
 import {
   AGING_BUCKETS,
   type AgingBucketKey,
@@ -24,7 +23,7 @@ import {
   toBani,
 } from "../aging.js";
 import { pageRequest } from "../pagination.js";
-import type { ResolvedReport } from "../period-resolver.js";
+import type { ReportCaller, ResolvedReport } from "../period-resolver.js";
 import {
   invoiceRows,
   invoiceSummary,

@@ -2,6 +2,7 @@
  * <reports-aging>: what clients still owe (or what is owed to suppliers) at the
  * as-of date, in buckets of days past due, with each bucket's share.
  */
+import type { AgingReport } from "@roa2web/reports-contract";
 import {
   api,
   css,
@@ -16,7 +17,7 @@ import {
 } from "@roa2web/ui-shell/api";
 import "./export-buttons.js";
 import { LatestRequest } from "./latest-request.js";
-import { type PeriodView, pageStyles, ReportPage, reportQuery } from "./report-page.js";
+import { pageStyles, ReportPage, reportQuery } from "./report-page.js";
 import {
   type AgingFilters,
   agingFiltersFromQuery,
@@ -27,15 +28,6 @@ import {
   invoiceFiltersToQuery,
   queryString,
 } from "./report-query.js";
-
-export interface Aging {
-  period: PeriodView;
-  type: string;
-  total: number;
-  overdue?: number;
-  invoices?: number;
-  buckets: Array<{ key: string; label: string; amount: number; invoices: number }>;
-}
 
 export class ReportsAging extends ReportPage {
   static override properties = { ...ReportPage.properties, filters: { state: true } };
@@ -104,7 +96,7 @@ export class ReportsAging extends ReportPage {
   ];
 
   declare filters: AgingFilters;
-  readonly #request = new LatestRequest<Aging>(this);
+  readonly #request = new LatestRequest<AgingReport>(this);
 
   constructor() {
     super();
@@ -115,7 +107,7 @@ export class ReportsAging extends ReportPage {
     if (this.company === undefined) return;
     const query = reportQuery(this, agingReportFilters(this.filters));
     void this.#request.run(JSON.stringify(query), (signal) =>
-      api.get<Aging>("/api/reports/invoices/aging", { query, signal }),
+      api.get<AgingReport>("/api/reports/invoices/aging", { query, signal }),
     );
   }
 
@@ -146,10 +138,10 @@ export class ReportsAging extends ReportPage {
           )}
         </div>
       </div>
-      ${this.requestState(this.#request) ?? this.#content(data as Aging)}`;
+      ${this.requestState(this.#request) ?? this.#content(data as AgingReport)}`;
   }
 
-  #content(data: Aging) {
+  #content(data: AgingReport) {
     const type = this.filters.type;
     const overdueLink = `/reports/invoices${queryString(
       invoiceFiltersToQuery({

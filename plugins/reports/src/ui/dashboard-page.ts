@@ -2,6 +2,7 @@
  * <reports-dashboard>: the company's key figures for the period as tiles, and the
  * last 12 months as charts (the chart code loads after the tiles show).
  */
+import type { DashboardReport, OpenAmounts } from "@roa2web/reports-contract";
 import {
   api,
   css,
@@ -15,27 +16,9 @@ import {
 } from "@roa2web/ui-shell/api";
 import { LatestRequest } from "./latest-request.js";
 import "./export-buttons.js";
-import { type PeriodView, pageStyles, ReportPage, reportQuery } from "./report-page.js";
+import { pageStyles, ReportPage, reportQuery } from "./report-page.js";
 import type { ChartSeries, PartialMonth } from "./reports-chart.js";
 import "./reports-chart.js";
-
-interface OpenAmounts {
-  total: number;
-  overdue: number;
-}
-
-export interface Dashboard {
-  company_id: number;
-  period: PeriodView;
-  revenue: number;
-  expenses: number;
-  result: number;
-  cash: number;
-  bank: number;
-  receivables?: OpenAmounts;
-  payables?: OpenAmounts;
-  series?: Array<{ month: string; revenue: number; expenses: number; result: number }>;
-}
 
 /** `2025-06` → `iun. 25` / `Jun 25`: short enough for 12 labels on a phone. */
 function monthLabel(month: string): string {
@@ -123,11 +106,11 @@ export class ReportsDashboard extends ReportPage {
     `,
   ];
 
-  readonly #request = new LatestRequest<Dashboard>(this);
+  readonly #request = new LatestRequest<DashboardReport>(this);
   /** The charts' inputs, rebuilt only for new data or another language. */
   #charts:
     | {
-        data: Dashboard;
+        data: DashboardReport;
         locale: string;
         labels: string[];
         bars: ChartSeries[];
@@ -142,7 +125,7 @@ export class ReportsDashboard extends ReportPage {
     if (this.company === undefined) return;
     const query = reportQuery(this);
     void this.#request.run(JSON.stringify(query), (signal) =>
-      api.get<Dashboard>("/api/reports/dashboard", { query, signal }),
+      api.get<DashboardReport>("/api/reports/dashboard", { query, signal }),
     );
   }
 
@@ -153,10 +136,10 @@ export class ReportsDashboard extends ReportPage {
       data?.period,
       html`<reports-export report="dashboard" .filters=${reportQuery(this)} .locale=${this.locale}></reports-export>`,
     )}
-      ${this.requestState(this.#request) ?? this.#content(data as Dashboard)}`;
+      ${this.requestState(this.#request) ?? this.#content(data as DashboardReport)}`;
   }
 
-  #content(data: Dashboard) {
+  #content(data: DashboardReport) {
     const currency = this.currency;
     const money = (value: number | undefined) => formatMoney(value, currency);
     const tile = (key: string, value: number | undefined, extra: unknown = nothing) =>
@@ -219,7 +202,7 @@ export class ReportsDashboard extends ReportPage {
       }`;
   }
 
-  #chartInputs(data: Dashboard) {
+  #chartInputs(data: DashboardReport) {
     if (this.#charts?.data !== data || this.#charts.locale !== this.locale) {
       const series = data.series ?? [];
       this.#charts = {

@@ -3,6 +3,7 @@
  * issue date, sorted and paged by the server. Every filter lives in the address, so a
  * reload or a shared link opens the same list.
  */
+import type { InvoiceItem, InvoiceList } from "@roa2web/reports-contract";
 import {
   api,
   type Column,
@@ -18,7 +19,7 @@ import {
 } from "@roa2web/ui-shell/api";
 import "./export-buttons.js";
 import { LatestRequest } from "./latest-request.js";
-import { type PeriodView, ReportPage, reportQuery } from "./report-page.js";
+import { ReportPage, reportQuery } from "./report-page.js";
 import {
   DEFAULT_INVOICE_FILTERS,
   INVOICE_STATUSES,
@@ -26,7 +27,6 @@ import {
   type InvoiceFilters,
   type InvoiceSort,
   type InvoiceStatus,
-  type InvoiceType,
   invoiceApiQuery,
   invoiceFiltersFromQuery,
   invoiceFiltersToQuery,
@@ -34,32 +34,6 @@ import {
   PAGE_SIZES,
   queryString,
 } from "./report-query.js";
-
-export interface Invoice {
-  id: number;
-  number: string;
-  partner_id: number;
-  partner_name: string;
-  issue_date: string;
-  due_date: string;
-  total_amount: number;
-  paid_amount: number;
-  outstanding: number;
-  status: "paid" | "partly_paid" | "unpaid";
-  overdue: boolean;
-  days_overdue: number;
-}
-
-export interface InvoicePage {
-  period: PeriodView;
-  type: InvoiceType;
-  items: Invoice[];
-  total: number;
-  page: number;
-  page_size: number;
-  pages: number;
-  totals?: { total_amount: number; paid_amount: number; outstanding: number };
-}
 
 export class ReportsInvoices extends ReportPage {
   static override properties = {
@@ -70,7 +44,7 @@ export class ReportsInvoices extends ReportPage {
   declare filters: InvoiceFilters;
   /** The partner filter's name, remembered from the row it was picked in. */
   #partnerName: string | undefined;
-  readonly #request = new LatestRequest<InvoicePage>(this);
+  readonly #request = new LatestRequest<InvoiceList>(this);
 
   constructor() {
     super();
@@ -90,7 +64,7 @@ export class ReportsInvoices extends ReportPage {
     if (this.company === undefined) return;
     const query = reportQuery(this, invoiceApiQuery(this.filters));
     void this.#request.run(JSON.stringify(query), (signal) =>
-      api.get<InvoicePage>("/api/reports/invoices", { query, signal }),
+      api.get<InvoiceList>("/api/reports/invoices", { query, signal }),
     );
   }
 
@@ -117,10 +91,10 @@ export class ReportsInvoices extends ReportPage {
       html`<reports-export report="invoices" .filters=${exportFilters} .locale=${this.locale}></reports-export>`,
     )}
       ${this.#toolbar(data)}
-      ${this.requestState(this.#request) ?? this.#table(data as InvoicePage)}`;
+      ${this.requestState(this.#request) ?? this.#table(data as InvoiceList)}`;
   }
 
-  #toolbar(data: InvoicePage | undefined) {
+  #toolbar(data: InvoiceList | undefined) {
     const filters = this.filters;
     const partnerName =
       this.#partnerName ??
@@ -223,7 +197,7 @@ export class ReportsInvoices extends ReportPage {
     </div>`;
   }
 
-  #table(data: InvoicePage) {
+  #table(data: InvoiceList) {
     const filters = this.filters;
     const open = filters.status === "unpaid" || filters.status === "overdue";
     const totals = data.totals;
@@ -279,7 +253,7 @@ export class ReportsInvoices extends ReportPage {
       }`;
   }
 
-  #columns(): Column<Invoice>[] {
+  #columns(): Column<InvoiceItem>[] {
     return [
       { key: "number", label: t("reports.invoices.number"), sortable: true },
       {

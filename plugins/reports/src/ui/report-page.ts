@@ -3,6 +3,7 @@
  * element passes down, the page styles, the heading with company and period, and
  * the loading and error states.
  */
+import type { ReportPeriodView } from "@roa2web/reports-contract";
 import {
   announcePageTitle,
   css,
@@ -17,15 +18,6 @@ import {
   t,
 } from "@roa2web/ui-shell/api";
 import type { LatestRequest } from "./latest-request.js";
-
-/** The `period` object every report answers with. */
-export interface PeriodView {
-  from: string;
-  to: string;
-  label: string;
-  as_of: string;
-  closed: boolean;
-}
 
 export const pageStyles = css`
   :host {
@@ -223,7 +215,7 @@ export class ReportPage extends LitElement {
   #heading: string | undefined;
 
   /** `<h1>` with the company, the period and, once known, the as-of date. */
-  pageHeader(title: string, period: PeriodView | undefined, actions: unknown = nothing) {
+  pageHeader(title: string, period: ReportPeriodView | undefined, actions: unknown = nothing) {
     this.#heading = title;
     const company = shellState.companies.find((candidate) => candidate.id === this.company);
     return html`<header class="page">

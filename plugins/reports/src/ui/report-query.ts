@@ -4,17 +4,17 @@
  * API) so they are unit-tested in Node.
  */
 
-export type InvoiceType = "client" | "supplier";
-export type InvoiceStatus = "paid" | "unpaid" | "overdue";
-export type InvoiceSort =
-  | "issue_date"
-  | "due_date"
-  | "number"
-  | "partner"
-  | "total"
-  | "outstanding";
+import type {
+  AccountLevel,
+  InvoiceSort,
+  InvoiceStatusFilter,
+  InvoiceType,
+} from "@roa2web/reports-contract";
+
+export type { InvoiceSort, InvoiceType };
+export type InvoiceStatus = InvoiceStatusFilter;
+export type Level = AccountLevel;
 export type Direction = "asc" | "desc";
-export type Level = "analytic" | "synthetic";
 
 /** A flat query: empty values are left out when it becomes a URL. */
 export type QueryValues = Record<string, string | number | undefined>;

@@ -4,6 +4,12 @@
  * totals; below, the movements, paged by the server and narrowed to one account on
  * request.
  */
+import type {
+  TreasuryAccountView,
+  TreasuryFigures,
+  TreasuryMovement,
+  TreasuryReport,
+} from "@roa2web/reports-contract";
 import {
   api,
   type Column,
@@ -19,7 +25,7 @@ import {
 import { treasuryDocumentName } from "../treasury-documents.js";
 import "./export-buttons.js";
 import { LatestRequest } from "./latest-request.js";
-import { type PeriodView, ReportPage, reportQuery } from "./report-page.js";
+import { ReportPage, reportQuery } from "./report-page.js";
 import {
   sumMoney,
   type TreasuryFilters,
@@ -29,44 +35,13 @@ import {
   treasuryReportFilters,
 } from "./report-query.js";
 
-interface Figures {
-  opening: number;
-  receipts: number;
-  payments: number;
-  closing: number;
-}
-
-interface TreasuryAccount extends Figures {
-  code: string;
-  name: string;
-  kind: "cash" | "bank";
-}
-
-interface Movement {
-  id: number;
-  account_code: string;
-  date: string;
-  document_type: string;
-  document_number: string;
-  description: string;
-  receipt: number;
-  payment: number;
-}
-
-export interface Treasury {
-  period: PeriodView;
-  accounts: TreasuryAccount[];
-  totals: { cash?: Figures; bank?: Figures };
-  movements: { items: Movement[]; total: number; page: number; page_size: number; pages: number };
-}
-
 const FIGURES = ["opening", "receipts", "payments", "closing"] as const;
 
 export class ReportsTreasury extends ReportPage {
   static override properties = { ...ReportPage.properties, filters: { state: true } };
 
   declare filters: TreasuryFilters;
-  readonly #request = new LatestRequest<Treasury>(this);
+  readonly #request = new LatestRequest<TreasuryReport>(this);
   /** Every account of the company seen so far, for the account filter's list. */
   #known = new Map<string, string>();
   #knownFor: number | undefined;
@@ -95,7 +70,7 @@ export class ReportsTreasury extends ReportPage {
     }
     const query = reportQuery(this, treasuryApiQuery(this.filters));
     void this.#request.run(JSON.stringify(query), (signal) =>
-      api.get<Treasury>("/api/reports/treasury", { query, signal }),
+      api.get<TreasuryReport>("/api/reports/treasury", { query, signal }),
     );
   }
 
@@ -114,7 +89,7 @@ export class ReportsTreasury extends ReportPage {
       html`<reports-export report="treasury" .filters=${exportFilters} .locale=${this.locale}></reports-export>`,
     )}
       ${this.#toolbar()}
-      ${this.requestState(this.#request) ?? this.#content(data as Treasury)}`;
+      ${this.requestState(this.#request) ?? this.#content(data as TreasuryReport)}`;
   }
 
   #toolbar() {
@@ -140,7 +115,7 @@ export class ReportsTreasury extends ReportPage {
     </div>`;
   }
 
-  #content(data: Treasury) {
+  #content(data: TreasuryReport) {
     const loading = this.#request.loading;
     const cash = data.accounts.filter((account) => account.kind === "cash");
     const bank = data.accounts.filter((account) => account.kind === "bank");
@@ -149,8 +124,8 @@ export class ReportsTreasury extends ReportPage {
         figure,
         sumMoney([data.totals.cash?.[figure] ?? 0, data.totals.bank?.[figure] ?? 0]),
       ]),
-    ) as unknown as Figures;
-    const row = (account: TreasuryAccount) =>
+    ) as unknown as TreasuryFigures;
+    const row = (account: TreasuryAccountView) =>
       html`<tr>
         <th scope="row">
           <button
@@ -165,7 +140,7 @@ export class ReportsTreasury extends ReportPage {
         <td>${account.name}</td>
         ${FIGURES.map((figure) => html`<td class="num">${formatMoney(account[figure])}</td>`)}
       </tr>`;
-    const subtotal = (label: string, figures: Figures | undefined, testId: string) =>
+    const subtotal = (label: string, figures: TreasuryFigures | undefined, testId: string) =>
       figures
         ? html`<tr class="subtotal" data-testid=${testId}>
             <th scope="row" colspan="2">${label}</th>
@@ -215,7 +190,7 @@ export class ReportsTreasury extends ReportPage {
       </section>`;
   }
 
-  #columns(): Column<Movement>[] {
+  #columns(): Column<TreasuryMovement>[] {
     return [
       {
         key: "date",

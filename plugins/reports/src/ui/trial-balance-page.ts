@@ -5,6 +5,7 @@
  * with a subtotal per account class and the grand total (whose debits equal its
  * credits when every class is shown).
  */
+import type { TrialBalanceLine, TrialBalanceReport } from "@roa2web/reports-contract";
 import {
   api,
   css,
@@ -20,7 +21,7 @@ import {
 import { TRIAL_BALANCE_COLUMNS } from "../trial-balance-rules.js";
 import "./export-buttons.js";
 import { LatestRequest } from "./latest-request.js";
-import { type PeriodView, pageStyles, ReportPage, reportQuery } from "./report-page.js";
+import { pageStyles, ReportPage, reportQuery } from "./report-page.js";
 import {
   LEVELS,
   type Level,
@@ -35,23 +36,9 @@ import {
 const COLUMNS = TRIAL_BALANCE_COLUMNS;
 type Amounts = Record<(typeof COLUMNS)[number], number>;
 
-interface Line extends Amounts {
-  account: string;
-  name: string | null;
-  account_class: number;
-}
-
-export interface TrialBalance {
-  period: PeriodView;
-  level: Level;
-  account_class?: number | null;
-  lines: Line[];
-  totals: Amounts;
-}
-
 const CLASSES = [1, 2, 3, 4, 5, 6, 7, 8, 9];
 
-function sumLines(lines: readonly Line[]): Amounts {
+function sumLines(lines: readonly TrialBalanceLine[]): Amounts {
   return Object.fromEntries(
     COLUMNS.map((column) => [column, sumMoney(lines.map((line) => line[column]))]),
   ) as Amounts;
@@ -87,7 +74,7 @@ export class ReportsTrialBalance extends ReportPage {
   ];
 
   declare filters: TrialBalanceFilters;
-  readonly #request = new LatestRequest<TrialBalance>(this);
+  readonly #request = new LatestRequest<TrialBalanceReport>(this);
 
   constructor() {
     super();
@@ -98,7 +85,7 @@ export class ReportsTrialBalance extends ReportPage {
     if (this.company === undefined) return;
     const query = reportQuery(this, trialBalanceReportFilters(this.filters));
     void this.#request.run(JSON.stringify(query), (signal) =>
-      api.get<TrialBalance>("/api/reports/trial-balance", { query, signal }),
+      api.get<TrialBalanceReport>("/api/reports/trial-balance", { query, signal }),
     );
   }
 
@@ -116,7 +103,7 @@ export class ReportsTrialBalance extends ReportPage {
       html`<reports-export report="trial-balance" .filters=${exportFilters} .locale=${this.locale}></reports-export>`,
     )}
       ${this.#toolbar()}
-      ${this.requestState(this.#request) ?? this.#content(data as TrialBalance)}`;
+      ${this.requestState(this.#request) ?? this.#content(data as TrialBalanceReport)}`;
   }
 
   #toolbar() {
@@ -156,7 +143,7 @@ export class ReportsTrialBalance extends ReportPage {
     </div>`;
   }
 
-  #content(data: TrialBalance) {
+  #content(data: TrialBalanceReport) {
     const loading = this.#request.loading;
     if (data.lines.length === 0) {
       return html`<p class="status">${t("reports.trialBalance.empty")}</p>`;

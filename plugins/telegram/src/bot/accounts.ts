@@ -7,9 +7,9 @@
 import { type AuthUser, type ErpClient, hasPermission, isPermission } from "@roa2web/plugin-sdk";
 import type { Context } from "telegraf";
 import type { CompanyGrant, Link } from "../entities.js";
-import { MESSAGES } from "../format.js";
 import type { LinkStore } from "../link-store.js";
-import { languageOf } from "../notifications/messages.js";
+import { type Language, languageOf } from "../notifications/messages.js";
+import { botTexts } from "../texts.js";
 import type { BotServices } from "./services.js";
 
 export interface CompanyRow {
@@ -29,6 +29,14 @@ export interface Grants {
 
 export const HTML = { parse_mode: "HTML" } as const;
 
+/**
+ * The language to answer an update in: what Telegram says the sender uses now, else
+ * what it said last for this link (kept for notifications), else English.
+ */
+export function languageOfUpdate(ctx: Context, link?: Link | null): Language {
+  return languageOf(ctx.from?.language_code ?? link?.language);
+}
+
 export function visibleCompanies(all: CompanyRow[], grant: CompanyGrant): CompanyRow[] {
   return grant === "*" ? all : all.filter((company) => grant.includes(company.id));
 }
@@ -46,7 +54,7 @@ export class Accounts {
     if (from === undefined) return null;
     const link = await this.store.findByTelegramUser(from.id);
     if (link === null) {
-      await ctx.reply(MESSAGES.notLinked, HTML);
+      await ctx.reply(botTexts(languageOfUpdate(ctx)).notLinked, HTML);
       return null;
     }
     // Kept for messages sent without an update to answer (notifications).

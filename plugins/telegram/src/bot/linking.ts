@@ -7,9 +7,10 @@ import type { Logger } from "@roa2web/plugin-sdk";
 import type { Context } from "telegraf";
 import { AttemptLimiter } from "../attempts.js";
 import { looksLikeCode } from "../codes.js";
-import { linkedMessage, MESSAGES } from "../format.js";
+import { linkedMessage } from "../format.js";
 import { languageOf } from "../notifications/messages.js";
-import { type Accounts, HTML } from "./accounts.js";
+import { botTexts } from "../texts.js";
+import { type Accounts, HTML, languageOfUpdate } from "./accounts.js";
 
 /** Text after the command: "/link ABCD-2345" → "ABCD-2345". */
 export function commandArgument(text: string | undefined): string {
@@ -32,13 +33,15 @@ export class Linking {
     const store = this.accounts.store;
     const text = ctx.message !== undefined && "text" in ctx.message ? ctx.message.text : undefined;
     const code = commandArgument(text);
+    const language = languageOfUpdate(ctx);
+    const texts = botTexts(language);
     if (code === "") {
       const existing = await store.findByTelegramUser(from.id);
-      await ctx.reply(existing === null ? `${MESSAGES.notLinked}` : MESSAGES.help, HTML);
+      await ctx.reply(existing === null ? texts.notLinked : texts.help, HTML);
       return;
     }
     if (!this.limiter.allowed(from.id)) {
-      await ctx.reply(MESSAGES.tooManyAttempts, HTML);
+      await ctx.reply(texts.tooManyAttempts, HTML);
       return;
     }
     const result = looksLikeCode(code)
@@ -52,10 +55,10 @@ export class Linking {
       this.limiter.fail(from.id);
       const message =
         result.problem === "expired"
-          ? MESSAGES.codeExpired
+          ? texts.codeExpired
           : result.problem === "used"
-            ? MESSAGES.codeUsed
-            : MESSAGES.codeUnknown;
+            ? texts.codeUsed
+            : texts.codeUnknown;
       await ctx.reply(message, HTML);
       return;
     }
@@ -68,12 +71,13 @@ export class Linking {
       { userId: result.link.userId, telegramUserId: from.id },
       "Telegram account linked",
     );
-    await ctx.reply(linkedMessage(result.link.displayName, first?.name ?? null), HTML);
+    await ctx.reply(linkedMessage(result.link.displayName, first?.name ?? null, language), HTML);
   }
 
   async unlink(ctx: Context): Promise<void> {
     if (ctx.from === undefined) return;
     const removed = await this.accounts.store.unlinkTelegramUser(ctx.from.id);
-    await ctx.reply(removed ? MESSAGES.unlinked : MESSAGES.notLinked, HTML);
+    const texts = botTexts(languageOfUpdate(ctx));
+    await ctx.reply(removed ? texts.unlinked : texts.notLinked, HTML);
   }
 }

@@ -3,22 +3,14 @@
  * with a button per kind that turns it on or off; the message is redrawn in place.
  */
 import type { Context } from "telegraf";
-import type { Link } from "../entities.js";
-import { NOTICES } from "../format.js";
 import type { NotificationChoices } from "../notifications/messages.js";
 import {
   decodeNotificationChoice,
-  type Language,
-  languageOf,
   notificationSettings,
   savedNotice,
 } from "../notifications/messages.js";
-import { type Accounts, HTML } from "./accounts.js";
-
-/** The chat's language: what Telegram says now, else what it said last. */
-function languageOfChat(ctx: Context, link: Link): Language {
-  return languageOf(ctx.from?.language_code ?? link.language);
-}
+import { botTexts } from "../texts.js";
+import { type Accounts, HTML, languageOfUpdate } from "./accounts.js";
 
 function keyboard(view: ReturnType<typeof notificationSettings>) {
   return {
@@ -35,7 +27,7 @@ export class NotificationSettings {
     const link = await this.accounts.linkOf(ctx);
     if (link === null || ctx.from === undefined) return;
     const choices = await this.accounts.store.notificationPreferences().of(ctx.from.id);
-    const view = notificationSettings(choices, languageOfChat(ctx, link));
+    const view = notificationSettings(choices, languageOfUpdate(ctx, link));
     await ctx.reply(view.text, { ...HTML, reply_markup: keyboard(view) });
   }
 
@@ -45,18 +37,18 @@ export class NotificationSettings {
     const choice =
       query !== undefined && "data" in query ? decodeNotificationChoice(query.data) : undefined;
     if (choice === undefined || ctx.from === undefined) {
-      await ctx.answerCbQuery(NOTICES.staleButton);
+      await ctx.answerCbQuery(botTexts(languageOfUpdate(ctx)).notices.staleButton);
       return;
     }
     const link = await this.accounts.store.findByTelegramUser(ctx.from.id);
     if (link === null) {
-      await ctx.answerCbQuery(NOTICES.notLinked);
+      await ctx.answerCbQuery(botTexts(languageOfUpdate(ctx)).notices.notLinked);
       return;
     }
     const choices: NotificationChoices = await this.accounts.store
       .notificationPreferences()
       .set(ctx.from.id, choice.kind, choice.on);
-    const language = languageOfChat(ctx, link);
+    const language = languageOfUpdate(ctx, link);
     await ctx.answerCbQuery(savedNotice(language));
     const view = notificationSettings(choices, language);
     try {

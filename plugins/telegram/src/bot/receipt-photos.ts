@@ -10,16 +10,8 @@ import type { DataEntryReceipts } from "@roa2web/data-entry-contract";
 import { hasPermission, isRoaError, type Logger } from "@roa2web/plugin-sdk";
 import { type Context, Markup, type Telegram } from "telegraf";
 import type { Link } from "../entities.js";
-import {
-  draftCreated,
-  escapeHtml,
-  formatOcr,
-  MESSAGES,
-  NOTICES,
-  photoTooLarge,
-  plainText,
-  receiptUnreadable,
-} from "../format.js";
+import { escapeHtml, formatOcr, plainText } from "../format.js";
+import type { Language } from "../notifications/messages.js";
 import {
   decodeReceiptCompany,
   encodeReceiptCompany,
@@ -28,7 +20,8 @@ import {
   readLimited,
   type StoredPendingImages,
 } from "../photos.js";
-import { type Accounts, type CompanyRow, type Grants, HTML } from "./accounts.js";
+import { botTexts } from "../texts.js";
+import { type Accounts, type CompanyRow, type Grants, HTML, languageOfUpdate } from "./accounts.js";
 import type { BotServices } from "./services.js";
 
 interface ReceiptScope {
@@ -68,15 +61,17 @@ export class ReceiptPhotos {
     const link = await this.accounts.linkOf(ctx);
     if (link === null || ctx.from === undefined || ctx.chat === undefined) return;
     const reply = (text: string) => ctx.reply(text, HTML);
+    const language = languageOfUpdate(ctx, link);
+    const texts = botTexts(language);
     const image = imageOf((ctx.message ?? {}) as Parameters<typeof imageOf>[0]);
     if (image === undefined) {
-      await reply(MESSAGES.notAnImage);
+      await reply(texts.notAnImage);
       return;
     }
-    const scope = await this.receiptScope(link, reply);
+    const scope = await this.receiptScope(link, language, reply);
     if (scope === undefined) return;
     if (image.size !== undefined && image.size > this.options.maxPhotoBytes) {
-      await reply(photoTooLarge(this.options.maxPhotoBytes));
+      await reply(texts.photoTooLarge(this.options.maxPhotoBytes));
       return;
     }
     const companies = await this.accounts.companiesOf(scope.grants);
@@ -85,11 +80,11 @@ export class ReceiptPhotos {
     const current = companies.find((company) => company.id === link.currentCompanyId);
     const settled = current ?? (companies.length === 1 ? companies[0] : undefined);
     if (settled !== undefined) {
-      await this.createReceipt(link, scope, image, settled, reply);
+      await this.createReceipt(link, scope, image, settled, language, reply);
       return;
     }
     if (companies.length === 0) {
-      await reply(MESSAGES.noCompanies);
+      await reply(texts.noCompanies);
       return;
     }
     const token = await this.pendingImages.add({
@@ -103,7 +98,7 @@ export class ReceiptPhotos {
         encodeReceiptCompany(company.id, token),
       ),
     ]);
-    await ctx.reply(MESSAGES.whichCompany, { ...HTML, ...Markup.inlineKeyboard(buttons) });
+    await ctx.reply(texts.whichCompany, { ...HTML, ...Markup.inlineKeyboard(buttons) });
   }
 
   /** The answer to "which company is this receipt for?". */
@@ -111,26 +106,29 @@ export class ReceiptPhotos {
     const query = ctx.callbackQuery;
     const choice =
       query !== undefined && "data" in query ? decodeReceiptCompany(query.data) : undefined;
+    const language = languageOfUpdate(ctx);
+    const texts = botTexts(language);
+    const notices = texts.notices;
     if (choice === undefined || ctx.from === undefined) {
-      await ctx.answerCbQuery(NOTICES.staleButton);
+      await ctx.answerCbQuery(notices.staleButton);
       return;
     }
     const pending = await this.pendingImages.peek(choice.token);
     if (pending === undefined) {
-      await ctx.answerCbQuery(NOTICES.photoGone);
+      await ctx.answerCbQuery(notices.photoGone);
       return;
     }
     if (pending.owner !== ctx.from.id) {
-      await ctx.answerCbQuery(NOTICES.foreignList);
+      await ctx.answerCbQuery(notices.foreignList);
       return;
     }
     const link = await this.accounts.store.findByTelegramUser(ctx.from.id);
     if (link === null) {
-      await ctx.answerCbQuery(NOTICES.notLinked);
+      await ctx.answerCbQuery(notices.notLinked);
       return;
     }
     let notice = "";
-    const scope = await this.receiptScope(link, async (text) => {
+    const scope = await this.receiptScope(link, language, async (text) => {
       notice = plainText(text);
     });
     if (scope === undefined) {
@@ -141,17 +139,17 @@ export class ReceiptPhotos {
       (row) => row.id === choice.companyId,
     );
     if (company === undefined) {
-      await ctx.answerCbQuery(NOTICES.companyNotVisible);
+      await ctx.answerCbQuery(notices.companyNotVisible);
       return;
     }
     if ((await this.pendingImages.take(choice.token)) === undefined) {
       // Pressed twice: the first press is already creating the receipt.
-      await ctx.answerCbQuery(NOTICES.photoGone);
+      await ctx.answerCbQuery(notices.photoGone);
       return;
     }
     await ctx.answerCbQuery();
-    await ctx.editMessageText(`Receipt for <b>${escapeHtml(company.name)}</b>.`, HTML);
-    await this.createReceipt(link, scope, pending, company, (text) =>
+    await ctx.editMessageText(texts.receiptFor(escapeHtml(company.name)), HTML);
+    await this.createReceipt(link, scope, pending, company, language, (text) =>
       this.telegram.sendMessage(pending.chatId, text, HTML),
     );
   }
@@ -162,19 +160,21 @@ export class ReceiptPhotos {
    */
   private async receiptScope(
     link: Link,
+    language: Language,
     refuse: (html: string) => Promise<unknown>,
   ): Promise<ReceiptScope | undefined> {
+    const texts = botTexts(language);
     const grants = await this.accounts.grantsOf(link);
     if (grants === undefined) {
-      await refuse(MESSAGES.accountGone);
+      await refuse(texts.accountGone);
       return undefined;
     }
     if (!hasPermission(grants.permissions, "data-entry:write")) {
-      await refuse(MESSAGES.noReceiptPermission);
+      await refuse(texts.noReceiptPermission);
       return undefined;
     }
     if (!this.services.receipts.available()) {
-      await refuse(MESSAGES.receiptsOff);
+      await refuse(texts.receiptsOff);
       return undefined;
     }
     return { grants, receipts: this.services.receipts.for(grants.user) };
@@ -189,19 +189,21 @@ export class ReceiptPhotos {
     scope: ReceiptScope,
     image: IncomingImage,
     company: CompanyRow,
+    language: Language,
     reply: (html: string) => Promise<unknown>,
   ): Promise<void> {
     const logger = this.options.logger;
+    const texts = botTexts(language);
     let bytes: Buffer | "too-large";
     try {
       bytes = await this.download(image);
     } catch (error) {
       logger.warn({ err: error, fileId: image.fileId }, "Telegram file download failed");
-      await reply(MESSAGES.downloadFailed);
+      await reply(texts.downloadFailed);
       return;
     }
     if (bytes === "too-large") {
-      await reply(photoTooLarge(this.options.maxPhotoBytes));
+      await reply(texts.photoTooLarge(this.options.maxPhotoBytes));
       return;
     }
     let created: Awaited<ReturnType<DataEntryReceipts["createDraftFromImage"]>>;
@@ -213,7 +215,7 @@ export class ReceiptPhotos {
       });
     } catch (error) {
       if (isRoaError(error) && error.statusCode < 500) {
-        await reply(`Could not create the receipt: ${escapeHtml(error.message)}`);
+        await reply(texts.couldNotCreateReceipt(escapeHtml(error.message)));
         return;
       }
       throw error;
@@ -223,16 +225,16 @@ export class ReceiptPhotos {
       { userId: link.userId, companyId: company.id, receiptId },
       "Draft receipt created from a Telegram photo",
     );
-    await reply(draftCreated(receiptId));
+    await reply(texts.draftCreated(receiptId));
     void created.ocr
       .then(
         (fields) =>
           fields === null
-            ? receiptUnreadable(receiptId)
-            : formatOcr(receiptId, fields, company.currency),
+            ? texts.receiptUnreadable(receiptId)
+            : formatOcr(receiptId, fields, company.currency, language),
         (error: unknown) => {
           logger.warn({ err: error, receiptId }, "OCR of a Telegram receipt failed");
-          return receiptUnreadable(receiptId);
+          return texts.receiptUnreadable(receiptId);
         },
       )
       .then((text) => reply(text))

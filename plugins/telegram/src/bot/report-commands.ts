@@ -14,10 +14,9 @@ import {
   formatDueSoon,
   formatOverdueInvoices,
   formatTreasury,
-  MESSAGES,
-  NOTICES,
   plainText,
 } from "../format.js";
+import type { Language } from "../notifications/messages.js";
 import {
   clampPage,
   decodePage,
@@ -27,7 +26,8 @@ import {
   pagerRow,
   slicePage,
 } from "../paging.js";
-import { type Accounts, type CompanyRow, type Grants, HTML } from "./accounts.js";
+import { botTexts, type ReportName } from "../texts.js";
+import { type Accounts, type CompanyRow, type Grants, HTML, languageOfUpdate } from "./accounts.js";
 import type { BotServices } from "./services.js";
 
 /**
@@ -85,7 +85,8 @@ export class ReportCommands {
     const link = await this.accounts.linkOf(ctx);
     if (link === null || ctx.from === undefined) return;
     const ref = { kind, company: undefined, page: 1, owner: ctx.from.id };
-    const view = await this.listView(ref, link, (text) => ctx.reply(text, HTML));
+    const language = languageOfUpdate(ctx, link);
+    const view = await this.listView(ref, link, language, (text) => ctx.reply(text, HTML));
     if (view !== undefined) {
       await ctx.reply(view.text, { ...HTML, reply_markup: { inline_keyboard: view.rows } });
     }
@@ -99,23 +100,25 @@ export class ReportCommands {
   async turnPage(ctx: Context): Promise<void> {
     const query = ctx.callbackQuery;
     const ref = query !== undefined && "data" in query ? decodePage(query.data) : undefined;
+    const notices = botTexts(languageOfUpdate(ctx)).notices;
     if (ref === undefined || ctx.from === undefined) {
-      await ctx.answerCbQuery(NOTICES.staleButton);
+      await ctx.answerCbQuery(notices.staleButton);
       return;
     }
     if (ref.owner !== ctx.from.id) {
-      await ctx.answerCbQuery(NOTICES.foreignList);
+      await ctx.answerCbQuery(notices.foreignList);
       return;
     }
     const link = await this.accounts.store.findByTelegramUser(ctx.from.id);
     if (link === null) {
-      await ctx.answerCbQuery(NOTICES.notLinked);
+      await ctx.answerCbQuery(notices.notLinked);
       return;
     }
     let notice = "";
     const view = await this.listView(
       { ...ref, company: ref.kind === "companies" ? undefined : ref.company },
       link,
+      languageOfUpdate(ctx, link),
       async (text) => {
         notice = plainText(text);
       },
@@ -143,15 +146,17 @@ export class ReportCommands {
   private async listView(
     ref: Omit<PageRef, "company"> & { company: number | undefined },
     link: Link,
+    language: Language,
     refuse: Refuse,
   ): Promise<ListView | undefined> {
+    const texts = botTexts(language);
     const grants = await this.accounts.grantsOf(link);
     if (grants === undefined) {
-      await refuse(MESSAGES.accountGone);
+      await refuse(texts.accountGone);
       return undefined;
     }
-    if (ref.kind === "companies") return this.companiesView(ref, link, grants, refuse);
-    const scope = await this.reportScope(link, grants, ref.company, refuse);
+    if (ref.kind === "companies") return this.companiesView(ref, link, grants, language, refuse);
+    const scope = await this.reportScope(link, grants, ref.company, language, refuse);
     if (scope === undefined) return undefined;
     const { reports, params, company } = scope;
     const pageRef = { ...ref, company: company.id };
@@ -187,23 +192,23 @@ export class ReportCommands {
             direction: "asc",
             page_size: 5,
           });
-          dueSoon = formatDueSoon(soon.report, company);
+          dueSoon = formatDueSoon(soon.report, company, language);
         }
         return {
-          text: formatOverdueInvoices(report, company, dueSoon || undefined),
+          text: formatOverdueInvoices(report, company, language, dueSoon || undefined),
           rows: rowsOf(pagerRow(page, report.pages)),
         };
       }
       const { report } = await reports.treasury({ ...params, page_size: 1 });
       const accounts = slicePage(report.accounts, ref.page, pageSize);
       return {
-        text: formatTreasury(report, company, accounts),
+        text: formatTreasury(report, company, language, accounts),
         rows: rowsOf(pagerRow({ ...pageRef, page: accounts.page }, accounts.pages)),
       };
     } catch (error) {
       if (isRoaError(error) && error.statusCode < 500) {
-        const what = ref.kind === "invoices" ? "overdue invoices" : "treasury";
-        await refuse(`Could not load the ${what}: ${escapeHtml(error.message)}`);
+        const report: ReportName = ref.kind === "invoices" ? "invoices" : "treasury";
+        await refuse(texts.couldNotLoad(report, escapeHtml(error.message)));
         return undefined;
       }
       throw error;
@@ -214,11 +219,13 @@ export class ReportCommands {
     ref: Omit<PageRef, "company">,
     link: Link,
     grants: Grants,
+    language: Language,
     refuse: Refuse,
   ): Promise<ListView | undefined> {
+    const texts = botTexts(language);
     const companies = await this.accounts.companiesOf(grants);
     if (companies.length === 0) {
-      await refuse(MESSAGES.noCompanies);
+      await refuse(texts.noCompanies);
       return undefined;
     }
     const page = slicePage(companies, ref.page, this.pageSize);
@@ -230,10 +237,7 @@ export class ReportCommands {
     ]);
     const pager = pagerRow({ ...ref, company: 0, page: page.page }, page.pages);
     return {
-      text:
-        page.pages > 1
-          ? `${MESSAGES.chooseCompany} (page ${page.page} of ${page.pages})`
-          : MESSAGES.chooseCompany,
+      text: page.pages > 1 ? texts.chooseCompanyPage(page.page, page.pages) : texts.chooseCompany,
       rows: [...buttons, ...rowsOf(pager)],
     };
   }
@@ -242,8 +246,9 @@ export class ReportCommands {
     const from = ctx.from;
     const store = this.accounts.store;
     const link = from === undefined ? null : await store.findByTelegramUser(from.id);
+    const texts = botTexts(languageOfUpdate(ctx, link));
     if (from === undefined || link === null) {
-      await ctx.answerCbQuery(NOTICES.notLinked);
+      await ctx.answerCbQuery(texts.notices.notLinked);
       return;
     }
     const grants = await this.accounts.grantsOf(link);
@@ -252,31 +257,33 @@ export class ReportCommands {
         ? undefined
         : (await this.accounts.companiesOf(grants)).find((row) => row.id === companyId);
     if (company === undefined) {
-      await ctx.answerCbQuery(NOTICES.companyNotVisible);
+      await ctx.answerCbQuery(texts.notices.companyNotVisible);
       return;
     }
     await store.setCurrentCompany(from.id, companyId);
-    await ctx.answerCbQuery(`Current company: ${company.name}`);
-    await ctx.editMessageText(`Current company: <b>${escapeHtml(company.name)}</b>`, HTML);
+    await ctx.answerCbQuery(`${texts.currentCompany}: ${company.name}`);
+    await ctx.editMessageText(`${texts.currentCompany}: <b>${escapeHtml(company.name)}</b>`, HTML);
   }
 
   async dashboard(ctx: Context): Promise<void> {
     const link = await this.accounts.linkOf(ctx);
     if (link === null) return;
+    const language = languageOfUpdate(ctx, link);
+    const texts = botTexts(language);
     const refuse = (text: string) => ctx.reply(text, HTML);
     const grants = await this.accounts.grantsOf(link);
     if (grants === undefined) {
-      await refuse(MESSAGES.accountGone);
+      await refuse(texts.accountGone);
       return;
     }
-    const scope = await this.reportScope(link, grants, undefined, refuse);
+    const scope = await this.reportScope(link, grants, undefined, language, refuse);
     if (scope === undefined) return;
     try {
       const { report } = await scope.reports.dashboard(scope.params);
-      await ctx.reply(formatDashboard(report, scope.company), HTML);
+      await ctx.reply(formatDashboard(report, scope.company, language), HTML);
     } catch (error) {
       if (isRoaError(error) && error.statusCode < 500) {
-        await refuse(`Could not load the dashboard: ${escapeHtml(error.message)}`);
+        await refuse(texts.couldNotLoad("dashboard", escapeHtml(error.message)));
         return;
       }
       throw error;
@@ -292,15 +299,17 @@ export class ReportCommands {
     link: Link,
     grants: Grants,
     companyId: number | undefined,
+    language: Language,
     refuse: Refuse,
   ): Promise<ReportScope | undefined> {
+    const texts = botTexts(language);
     if (!hasPermission(grants.permissions, "reports:read")) {
-      await refuse(MESSAGES.noReportsPermission);
+      await refuse(texts.noReportsPermission);
       return undefined;
     }
     // Looked up on every call: the reports plugin may be disabled or reloaded.
     if (!this.services.reports.available()) {
-      await refuse(MESSAGES.reportsOff);
+      await refuse(texts.reportsOff);
       return undefined;
     }
     const companies = await this.accounts.companiesOf(grants);
@@ -309,7 +318,7 @@ export class ReportCommands {
         ? (companies.find((row) => row.id === link.currentCompanyId) ?? companies[0])
         : companies.find((row) => row.id === companyId);
     if (company === undefined) {
-      await refuse(companyId === undefined ? MESSAGES.noCompanies : MESSAGES.companyNotVisible);
+      await refuse(companyId === undefined ? texts.noCompanies : texts.companyNotVisible);
       return undefined;
     }
     const periods = await this.erp.query<{ year: number; month: number }>(

@@ -13,15 +13,16 @@ import type {
   ReceiptSubmitted,
 } from "@roa2web/data-entry-contract";
 import type { ErpClient, Logger } from "@roa2web/plugin-sdk";
+import type { Context } from "telegraf";
 import { message } from "telegraf/filters";
 import type { Update } from "telegraf/types";
-import { MESSAGES, NOTICES } from "../format.js";
 import type { LinkStore } from "../link-store.js";
 import { createDeliver } from "../notifications/deliver.js";
 import { ReceiptNotifier } from "../notifications/receipt-notifier.js";
 import { PAGE_LABEL_DATA } from "../paging.js";
 import type { WebhookSettings } from "../settings.js";
-import { Accounts, HTML } from "./accounts.js";
+import { botTexts } from "../texts.js";
+import { Accounts, HTML, languageOfUpdate } from "./accounts.js";
 import { Linking } from "./linking.js";
 import { NotificationSettings } from "./notification-settings.js";
 import { ReceiptPhotos } from "./receipt-photos.js";
@@ -74,7 +75,8 @@ export class TelegramBot {
     const bot = this.transport.telegraf;
     bot.start((ctx) => linking.link(ctx));
     bot.command("link", (ctx) => linking.link(ctx));
-    bot.help((ctx) => ctx.reply(MESSAGES.help, HTML));
+    const help = (ctx: Context) => ctx.reply(botTexts(languageOfUpdate(ctx)).help, HTML);
+    bot.help(help);
     bot.command("unlink", (ctx) => linking.unlink(ctx));
     bot.command("companies", (ctx) => reports.showList(ctx, "companies"));
     bot.command("dashboard", (ctx) => reports.dashboard(ctx));
@@ -89,8 +91,10 @@ export class TelegramBot {
     bot.action(PAGE_LABEL_DATA, (ctx) => ctx.answerCbQuery());
     bot.action(/^pg:/, (ctx) => reports.turnPage(ctx));
     // Buttons of an older version of the bot, or data that is not ours.
-    bot.on("callback_query", (ctx) => ctx.answerCbQuery(NOTICES.staleButton));
-    bot.on("message", (ctx) => ctx.reply(MESSAGES.help, HTML));
+    bot.on("callback_query", (ctx) =>
+      ctx.answerCbQuery(botTexts(languageOfUpdate(ctx)).notices.staleButton),
+    );
+    bot.on("message", help);
   }
 
   /** The webhook settings in webhook mode; undefined while polling. */

@@ -1,6 +1,11 @@
 /** `/api/companies` and `/api/calendar`: what every plugin's selectors are built from. */
 
-import { type AuthUser, canSeeCompany, ForbiddenError, NotFoundError } from "@roa2web/plugin-sdk";
+import {
+  type AuthUser,
+  assertCanSeeCompany,
+  canSeeCompany,
+  NotFoundError,
+} from "@roa2web/plugin-sdk";
 import type { FastifyInstance } from "fastify";
 import type { KernelCradle } from "../../kernel-cradle.js";
 import { companySchema, errorsAnswered } from "./schemas.js";
@@ -95,11 +100,7 @@ export async function companiesRoutes(app: FastifyInstance, kernel: KernelCradle
     async (request) => {
       const companyId = request.query.company;
       // biome-ignore lint/style/noNonNullAssertion: the access hook guarantees a user here
-      if (!canSeeCompany(request.user!, companyId)) {
-        throw new ForbiddenError(`You are not granted company ${companyId}`, {
-          details: { company: companyId },
-        });
-      }
+      assertCanSeeCompany(request.user!, companyId);
       const rows = await kernel.erp.query<{ year: number; month: number; closed: number }>(
         "SELECT year, month, closed FROM periods WHERE company_id = :company ORDER BY year DESC, month DESC",
         { company: companyId },

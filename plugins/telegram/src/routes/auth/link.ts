@@ -1,10 +1,12 @@
 /** /api/telegram/auth/*: link codes, link status, unlink from the web. */
-import { defineRoutes, requireUser } from "@roa2web/plugin-sdk";
+import { defineRoutes, requireUser, type TypeBoxTypeProvider } from "@roa2web/plugin-sdk";
 import { BotNotConfiguredError } from "../../errors.js";
 import type { plugin } from "../../plugin.js";
 import { createCodeSchema, linkStatusSchema, unlinkSchema } from "../../schemas.js";
 
-export default defineRoutes<typeof plugin>(async (app, { deps, state }) => {
+export default defineRoutes<typeof plugin>(async (fastify, { deps, state }) => {
+  // Request and answer types come from the schemas (schemas.ts).
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { store, bot } = state;
   app.post(
     "/codes",

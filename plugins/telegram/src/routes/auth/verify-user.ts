@@ -5,12 +5,14 @@
  * still runs outside the process: it calls with the token of a service account
  * holding `telegram:verify-user`. The in-process bot does not need it.
  */
-import { defineRoutes, NotFoundError } from "@roa2web/plugin-sdk";
+import { defineRoutes, NotFoundError, type TypeBoxTypeProvider } from "@roa2web/plugin-sdk";
 import type { plugin } from "../../plugin.js";
 import { verifyUserSchema } from "../../schemas.js";
 
-export default defineRoutes<typeof plugin>(async (app, { deps, state }) => {
-  app.post<{ Body: { telegram_user_id: number } }>(
+export default defineRoutes<typeof plugin>(async (fastify, { deps, state }) => {
+  // Request and answer types come from the schema (schemas.ts).
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  app.post(
     "/verify-user",
     { config: { access: "telegram:verify-user" }, schema: verifyUserSchema },
     async (request) => {
@@ -31,8 +33,8 @@ export default defineRoutes<typeof plugin>(async (app, { deps, state }) => {
       return {
         linked: true,
         user: { id: link.userId, username: grants.username, display_name: link.displayName },
-        permissions: grants.permissions,
-        companies: grants.companies,
+        permissions: [...grants.permissions],
+        companies: grants.companies === "*" ? ("*" as const) : [...grants.companies],
         current_company_id: link.currentCompanyId,
         linked_at: link.linkedAt.toISOString(),
       };
