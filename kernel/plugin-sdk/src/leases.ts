@@ -9,7 +9,7 @@
 
 /** Who holds a lease, as last seen by this kernel. */
 export interface LeaseHolder {
-  /** The holding kernel: `host:pid:boot`. */
+  /** The holding kernel and run: `host:pid:boot#run`. */
   readonly id: string;
   /** Whether it is this kernel. */
   readonly mine: boolean;

@@ -74,14 +74,14 @@ describe("KernelLeases", () => {
     await sleep(TIMING.ttlMs * 2);
     expect(onA.held).toBe(true);
     expect(onB.held).toBe(false);
-    expect(onB.holder()).toMatchObject({ id: "host:1:a", mine: false });
+    expect(onB.holder()).toMatchObject({ id: "host:1:a#1", mine: false });
     expect(log).toEqual(["a start"]);
 
     await onA.stop();
     await until(() => onB.held, "b to take the lease");
     // a's work ended before b's began: never two at once.
     expect(log).toEqual(["a start", "a end", "b start"]);
-    expect(onB.holder()).toMatchObject({ id: "host:2:b", mine: true });
+    expect(onB.holder()).toMatchObject({ id: "host:2:b#1", mine: true });
   });
 
   it("takes over a lease whose holder died only once it lapsed", async () => {
@@ -106,7 +106,7 @@ describe("KernelLeases", () => {
     runs.push(onA);
     await until(() => onA.held, "a to hold the lease");
     // As if a's renewals had stalled past the expiry and b had taken it meanwhile.
-    await a.store.release("jobs.nightly", "host:1:a");
+    await a.store.release("jobs.nightly", "host:1:a#1");
     await store.acquire("jobs.nightly", b.holderId, 60_000, Date.now());
     await until(() => log.includes("a end"), "a's work to stop");
     expect(onA.held).toBe(false);
@@ -125,6 +125,23 @@ describe("KernelLeases", () => {
     expect(await store.list()).toEqual([]);
   });
 
+  it("makes a second run of one lease in the same kernel (a reloading plugin) wait for the first", async () => {
+    const { a } = await twoKernels();
+    const log: string[] = [];
+    const old = a.scoped("telegram", silent);
+    const oldRun = old.run("poller", tracked("old", log));
+    await until(() => oldRun.held, "the old instance to hold the lease");
+    const fresh = a.scoped("telegram", silent);
+    const freshRun = fresh.run("poller", tracked("new", log));
+    runs.push(freshRun);
+    await sleep(TIMING.ttlMs);
+    expect(freshRun.held).toBe(false);
+    expect(freshRun.holder()).toMatchObject({ mine: true });
+    await old.stop();
+    await until(() => freshRun.held, "the new instance to take the lease");
+    expect(log).toEqual(["old start", "old end", "new start"]);
+  });
+
   it("shows each live lease and its holder for /health, and refuses a bad or doubled name", async () => {
     const { a, b } = await twoKernels();
     const onA = a.run("telegram.poller", tracked("a", []));
@@ -135,11 +152,10 @@ describe("KernelLeases", () => {
       status: "up",
       data: {
         kernel: "host:2:b",
-        leases: { "telegram.poller": { holder: "host:1:a", this_kernel: false } },
+        leases: { "telegram.poller": { holder: "host:1:a#1", this_kernel: false } },
       },
     });
     expect(() => a.run("Telegram Poller", async () => undefined)).toThrow(/lower-case/);
-    expect(() => a.run("telegram.poller", async () => undefined)).toThrow(/already/);
     const scoped = b.scoped("telegram", silent);
     const viaPlugin = scoped.run("poller", async () => undefined);
     expect(viaPlugin.name).toBe("telegram.poller");

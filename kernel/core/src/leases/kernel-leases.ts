@@ -52,6 +52,8 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 class LeaseRun implements LeasedWork {
+  /** This run, as the lease row names its holder: the kernel's id and the run's number. */
+  readonly holderId: string;
   #held = false;
   #last: LeaseRecord | undefined;
   readonly #stopped = new AbortController();
@@ -62,7 +64,9 @@ class LeaseRun implements LeasedWork {
     private readonly work: (signal: AbortSignal) => Promise<void>,
     private readonly owner: KernelLeases,
     private readonly logger: Logger,
+    sequence: number,
   ) {
+    this.holderId = `${owner.holderId}#${sequence}`;
     this.#loop = this.#main();
   }
 
@@ -83,7 +87,8 @@ class LeaseRun implements LeasedWork {
   }
 
   async #main(): Promise<void> {
-    const { store, holderId, timing } = this.owner;
+    const { store, timing } = this.owner;
+    const { holderId } = this;
     const stopped = this.#stopped.signal;
     let waitingLogged = false;
     while (!stopped.aborted) {
@@ -123,7 +128,8 @@ class LeaseRun implements LeasedWork {
 
   /** Runs the work while the lease is renewed; returns once the work has ended. */
   async #hold(taken: LeaseRecord): Promise<void> {
-    const { store, holderId, timing } = this.owner;
+    const { store, timing } = this.owner;
+    const { holderId } = this;
     const lost = new AbortController();
     const stopWork = () => lost.abort();
     this.#stopped.signal.addEventListener("abort", stopWork, { once: true });
@@ -173,6 +179,7 @@ class LeaseRun implements LeasedWork {
 
 export class KernelLeases {
   readonly #runs = new Set<LeaseRun>();
+  #sequence = 0;
 
   constructor(
     readonly store: LeaseStore,
@@ -193,12 +200,10 @@ export class KernelLeases {
         `Lease name "${name}" must be lower-case words (letters, digits, dashes) joined by dots`,
       );
     }
-    for (const running of this.#runs) {
-      if (running.name === name) {
-        throw new Error(`Lease "${name}" is already run by this kernel; stop that run first`);
-      }
-    }
-    const run = new LeaseRun(name, work, this, logger);
+    // Two runs of one name in this kernel (a plugin reloading: old and new instance) are
+    // two holders like any others: the new one waits until the old one released it.
+    this.#sequence += 1;
+    const run = new LeaseRun(name, work, this, logger, this.#sequence);
     this.#runs.add(run);
     const stop = run.stop.bind(run);
     run.stop = async () => {
@@ -229,7 +234,7 @@ export class KernelLeases {
   describe(record: LeaseRecord): LeaseHolder {
     return {
       id: record.holder,
-      mine: record.holder === this.holderId,
+      mine: record.holder.startsWith(`${this.holderId}#`),
       since: new Date(record.acquiredAtMs).toISOString(),
       expiresAt: new Date(record.expiresAtMs).toISOString(),
     };
