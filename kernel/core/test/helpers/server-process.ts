@@ -64,10 +64,17 @@ export async function startServerProcess(
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
   };
-  const listening = await waitForLine(
-    (line) => String(line.msg).startsWith("Listening on"),
-    startTimeoutMs,
-  );
+  let listening: LogLine;
+  try {
+    listening = await waitForLine(
+      (line) => String(line.msg).startsWith("Listening on"),
+      startTimeoutMs,
+    );
+  } catch (error) {
+    // Never leave a server behind that the test cannot reach to stop.
+    child.kill("SIGKILL");
+    throw error;
+  }
   const base = `http://127.0.0.1:${listening.port}`;
   const login = async () => {
     const response = await fetch(`${base}/api/auth/login`, {
