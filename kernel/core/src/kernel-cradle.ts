@@ -15,6 +15,7 @@ import type { KernelSettings } from "./config/settings.js";
 import type { HealthRegistry } from "./health/health-registry.js";
 import type { LoopWatch } from "./health/loop-watch.js";
 import type { createSharedRateLimitStore } from "./http/rate-limit-store.js";
+import type { KernelLeases } from "./leases/kernel-leases.js";
 import type { KernelLogger } from "./logging/create-logger.js";
 import type { EventHub } from "./plugins/event-hub.js";
 import type { PluginManager } from "./plugins/plugin-manager.js";
@@ -46,6 +47,8 @@ export interface KernelCradle {
   "core.erp": ErpClient;
   /** `coreServices.users`, as plugins name it. */
   "core.users": KernelUsersService;
+  /** Leases shared with the other kernels on this DATA_DIR; plugins get `scoped` ones. */
+  leases: KernelLeases;
 }
 
 export type KernelContainer = AwilixContainer<KernelCradle>;

@@ -32,6 +32,8 @@ import { createDocumentHeaders } from "./http/security-headers.js";
 import { Switchboard } from "./http/switchboard.js";
 import { compilePeerTrust } from "./http/trust-proxy.js";
 import type { KernelContainer, KernelCradle } from "./kernel-cradle.js";
+import { KernelLeases } from "./leases/kernel-leases.js";
+import { SqliteLeaseStore } from "./leases/lease-store.js";
 import { createLogger, type KernelLogger } from "./logging/create-logger.js";
 import { EventHub } from "./plugins/event-hub.js";
 import { PluginManager } from "./plugins/plugin-manager.js";
@@ -148,6 +150,13 @@ export async function createKernel(
   // L1 keeps serving when L2 fails: degraded, never down.
   health.register("cache", () => cache.health());
 
+  // "Exactly one kernel does X" among the kernels sharing DATA_DIR (ADR 0026).
+  const leases = new KernelLeases(
+    new SqliteLeaseStore(kernelDb.dataSource),
+    rootLogger.child({ module: "leases" }),
+  );
+  health.register("leases", () => leases.health());
+
   const loopWatch = new LoopWatch(settings.log.loopBlockMs, logger);
   health.register("event-loop", async () => loopWatch.health());
 
@@ -249,6 +258,7 @@ export async function createKernel(
     currentGeneration: asValue(() => switchboard.generation),
     "core.erp": asValue(erp.client),
     "core.users": asValue(kernelUsers),
+    leases: asValue(leases),
   });
   const plugins = new PluginManager(container, {
     states: new SqlitePluginStateStore(kernelDb.dataSource),
@@ -295,6 +305,8 @@ export async function createKernel(
       await switchboard.close();
       loopWatch.stop();
       await plugins.stopAll();
+      // Released now, so a kernel standing by takes each lease within a second.
+      await leases.stopAll();
       await Promise.allSettled([
         Promise.resolve(erp.close()),
         kernelDb.dataSource.destroy(),

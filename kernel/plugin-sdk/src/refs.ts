@@ -7,6 +7,7 @@ import { type AuthUser, canSeeCompany } from "./auth.js";
 import type { CacheService } from "./cache.js";
 import type { ErpClient } from "./erp.js";
 import { ForbiddenError } from "./errors.js";
+import type { LeaseService } from "./leases.js";
 import type { Logger } from "./logger.js";
 import { hasPermission, type Permission } from "./permissions.js";
 import type { KernelUsersService } from "./services.js";
@@ -103,6 +104,8 @@ export const coreServices = Object.freeze({
   cache: coreRef<CacheService>("cache"),
   /** A user's current grants (never passwords or tokens). */
   users: coreRef<KernelUsersService>("users"),
+  /** "Exactly one kernel does this" across kernels sharing the data (a poller, a job). */
+  leases: coreRef<LeaseService>("leases"),
 });
 
 /** What the kernel itself emits (subscribe with these; list their ids in `subscribes`). */

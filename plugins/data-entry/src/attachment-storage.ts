@@ -28,6 +28,14 @@ import { UnsupportedAttachmentError } from "./errors.js";
 const TEMPORARY_PREFIX = ".upload-";
 const STORED_NAME = /^[0-9a-f-]{36}\.(jpg|png|pdf)$/;
 
+/**
+ * How long an upload may have been silent before a start treats its file as a crash's
+ * leftover. Another kernel on the same DATA_DIR (a hand-over, #18) may have an upload
+ * in flight whose file is older than this process: an upload is one request, bounded by
+ * HTTP_REQUEST_TIMEOUT_MS (2 min by default), and its file is written as bytes arrive.
+ */
+export const SWEEP_MIN_AGE_MS = 60 * 60 * 1000;
+
 /** What `sweep` removed. */
 export interface SweepResult {
   temporaries: number;

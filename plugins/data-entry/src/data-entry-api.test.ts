@@ -10,11 +10,13 @@ import { fileURLToPath } from "node:url";
 import { startTestKernel, type TestKernel } from "@roa2web/kernel/testing";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { SWEEP_MIN_AGE_MS } from "./attachment-storage.js";
 import { CreateReceipts1764100000000 } from "./migrations/1764100000000-create-receipts.js";
 import { DraftsAwaitingOcr1764200000000 } from "./migrations/1764200000000-drafts-awaiting-ocr.js";
 import { HistoryNotes1764400000000 } from "./migrations/1764400000000-history-notes.js";
 import { ReceiptsInLei1764900000000 } from "./migrations/1764900000000-receipts-in-lei.js";
 import { TransitionUserIds1765100000000 } from "./migrations/1765100000000-transition-user-ids.js";
+import { OcrClaims1765200000000 } from "./migrations/1765200000000-ocr-claims.js";
 import { pdf } from "./test/pdf-files.js";
 import { runningState } from "./test/running-state.js";
 
@@ -168,6 +170,7 @@ describe("starting", () => {
       new HistoryNotes1764400000000().name,
       new ReceiptsInLei1764900000000().name,
       new TransitionUserIds1765100000000().name,
+      new OcrClaims1765200000000().name,
     ]);
     const health = await t.inject({ method: "GET", url: "/health" });
     const plugin = (health.json().plugins as Array<{ name: string; status: string }>).find(
@@ -1040,10 +1043,16 @@ describe("reloading", () => {
     const orphan = path.join(folder, "7f1e2d3c-4b5a-4c6d-8e9f-0a1b2c3d4e5f.jpg");
     writeFileSync(temporary, JPEG.subarray(0, 10));
     writeFileSync(orphan, JPEG);
-    const earlier = new Date(Date.now() - process.uptime() * 1000 - 60_000);
+    const earlier = new Date(Date.now() - SWEEP_MIN_AGE_MS - 60_000);
     for (const file of [temporary, orphan, path.join(folder, `${kept.id}.png`)]) {
       utimesSync(file, earlier, earlier);
     }
+    // Older than this process but recent: another kernel on the same DATA_DIR may still
+    // be receiving it (a hand-over), so it is not this start's to remove.
+    const inFlight = path.join(folder, ".upload-5b0e6f7a-1c2d-4e3f-8a9b-0c1d2e3f4a5b");
+    writeFileSync(inFlight, JPEG.subarray(0, 10));
+    const beforeThisProcess = new Date(Date.now() - process.uptime() * 1000 - 60_000);
+    utimesSync(inFlight, beforeThisProcess, beforeThisProcess);
     const reload = await t.inject({
       method: "POST",
       url: `/api/kernel/plugins/${manifest.name}/reload`,
@@ -1052,6 +1061,7 @@ describe("reloading", () => {
     expect(reload.statusCode, reload.body).toBe(200);
     expect(existsSync(temporary)).toBe(false);
     expect(existsSync(orphan)).toBe(false);
+    expect(existsSync(inFlight)).toBe(true);
     // A file with its row stays, however old.
     expect((await call("clerk", "GET", `/attachments/${kept.id}`)).rawPayload).toEqual(PNG);
   });

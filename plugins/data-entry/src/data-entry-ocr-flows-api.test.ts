@@ -829,8 +829,10 @@ describe("OCR interrupted by a stop", () => {
     ]);
     const receipt = created.json();
     await recognizer.next(); // taken by the engine, never finished: the process "dies"
-    // A new process: new jobs, the old job forgotten, the receipt still "pending".
+    // A new process: new jobs, the old job forgotten, the receipt still "pending", and
+    // the dead process's claim on it gone (released at a stop, lapsed after a crash).
     jobs = installFakeOcr(t.kernel, recognizer);
+    await state().receiptOcr.releaseClaims();
     expect((await getReceipt(receipt.id)).ocr_status).toBe("pending");
 
     expect(await state().receiptOcr.resumeInterrupted()).toEqual({ resumed: 1, failed: 0 });
@@ -854,6 +856,7 @@ describe("OCR interrupted by a stop", () => {
       ])
     ).json();
     await recognizer.next();
+    await state().receiptOcr.releaseClaims();
     const ocr = state().ocr;
     state().ocr = null;
     try {
@@ -863,6 +866,46 @@ describe("OCR interrupted by a stop", () => {
     }
     expect((await getReceipt(second.id)).ocr_status).toBe("failed");
     jobs = installFakeOcr(t.kernel, recognizer);
+  });
+
+  it("reads a receipt claimed by another kernel only once that kernel's claim lapsed", async () => {
+    const created = (
+      await fromImage([
+        ["company_id", "1"],
+        ["file", PNG, "bon.png"],
+      ])
+    ).json();
+    await recognizer.next(); // this kernel's job, never finished
+    jobs = installFakeOcr(t.kernel, recognizer);
+    await state().receiptOcr.releaseClaims();
+    // Another kernel on the same DATA_DIR (a hand-over) took it up and is reading it.
+    const store = state().store;
+    expect(
+      await store.claimOcr(
+        created.id,
+        { holder: "other", expiresMs: Date.now() + 60_000 },
+        Date.now(),
+      ),
+    ).toBe(true);
+    expect(await state().receiptOcr.resumeInterrupted()).toEqual({ resumed: 0, failed: 0 });
+    // That kernel died: its claim lapsed (written here as lapsed a minute from now). This
+    // kernel reads the receipt, exactly once however many looks run at the same time.
+    expect(
+      await store.claimOcr(
+        created.id,
+        { holder: "other", expiresMs: Date.now() - 1 },
+        Date.now() + 61_000,
+      ),
+    ).toBe(true);
+    const [first, second] = await Promise.all([
+      state().receiptOcr.resumeInterrupted(),
+      state().receiptOcr.resumeInterrupted(),
+    ]);
+    expect(first.resumed + second.resumed).toBe(1);
+    const again = await recognizer.next();
+    again.finish({ text: TEXT });
+    await settled((await getReceipt(created.id)).ocr_job_id);
+    expect((await getReceipt(created.id)).ocr_status).toBe("done");
   });
 
   it("leaves a receipt pending when its job ends because the pool closed (a stop)", async () => {

@@ -52,6 +52,29 @@ describe("event stream", () => {
     stream.close();
   });
 
+  it("tells the client to reconnect when the instance stops, and writes nothing after", () => {
+    const { response, stream } = open();
+    stream.reconnect("plugin-stopping");
+    expect(response.chunks).toEqual([
+      'retry: 1000\nevent: reconnect\ndata: {"reason":"plugin-stopping","retry_ms":1000}\n\n',
+    ]);
+    expect(response.writableEnded).toBe(true);
+    expect(stream.closed).toBe(true);
+    stream.send("progress", { progress: 0.9 });
+    expect(response.chunks).toHaveLength(1);
+  });
+
+  it("writes nothing once the kernel ended the response (its reconnect event on a stop)", () => {
+    const { response, stream } = open();
+    // The switchboard ends open event streams itself when the kernel stops.
+    response.end();
+    stream.send("progress", { progress: 0.9 });
+    stream.comment("heartbeat");
+    expect(response.chunks).toEqual([]);
+    expect(stream.closed).toBe(true);
+    stream.close();
+  });
+
   it("writes a heartbeat comment on the interval and stops it when closed", () => {
     vi.useFakeTimers();
     const { response, stream } = open(15_000);

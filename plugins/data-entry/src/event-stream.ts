@@ -2,9 +2,12 @@
  * Server-sent events on a raw Node response that Fastify has handed over
  * (`reply.hijack()`): nothing buffers or serialises the stream, and each event is
  * written as soon as it happens. A comment line every `heartbeatMs` keeps proxies
- * from closing an idle stream.
+ * from closing an idle stream. A stream cut short by a stop ends with the SDK's
+ * `reconnect` event (`reconnect()` here for a plugin instance that stops; the kernel's
+ * switchboard writes the same when the kernel stops).
  */
 import type { ServerResponse } from "node:http";
+import { type SseReconnectReason, sseReconnectEvent } from "@roa2web/plugin-sdk";
 
 export const HEARTBEAT_MS = 15_000;
 
@@ -40,18 +43,19 @@ export class EventStream {
     response.on("close", () => this.close());
   }
 
+  /** Closed here, or ended by the kernel (its reconnect event on a stop). */
   get closed(): boolean {
-    return this.#closed;
+    return this.#closed || this.response.writableEnded;
   }
 
   /** One event: `event: <name>` and its JSON data on one line. */
   send(event: string, data: unknown): void {
-    if (this.#closed) return;
+    if (this.closed) return;
     this.response.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   }
 
   comment(text: string): void {
-    if (this.#closed) return;
+    if (this.closed) return;
     this.response.write(`: ${text}\n\n`);
   }
 
@@ -59,6 +63,13 @@ export class EventStream {
   onClose(cleanup: () => void): void {
     if (this.#closed) cleanup();
     else this.#onClose.push(cleanup);
+  }
+
+  /** Tells the client to open the stream again (the stop of this instance), then closes. */
+  reconnect(reason: SseReconnectReason): void {
+    if (this.closed) return;
+    this.response.write(sseReconnectEvent(reason));
+    this.close();
   }
 
   /** Ends the response (if still open) and runs the clean-ups; safe to call twice. */

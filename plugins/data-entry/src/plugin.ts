@@ -6,12 +6,14 @@
  */
 import { dataEntryReceipts } from "@roa2web/data-entry-contract";
 import { coreServices, definePlugin, type Logger } from "@roa2web/plugin-sdk";
+import { SWEEP_MIN_AGE_MS } from "./attachment-storage.js";
 import { ENTITIES } from "./entities.js";
 import { CreateReceipts1764100000000 } from "./migrations/1764100000000-create-receipts.js";
 import { DraftsAwaitingOcr1764200000000 } from "./migrations/1764200000000-drafts-awaiting-ocr.js";
 import { HistoryNotes1764400000000 } from "./migrations/1764400000000-history-notes.js";
 import { ReceiptsInLei1764900000000 } from "./migrations/1764900000000-receipts-in-lei.js";
 import { TransitionUserIds1765100000000 } from "./migrations/1765100000000-transition-user-ids.js";
+import { OcrClaims1765200000000 } from "./migrations/1765200000000-ocr-claims.js";
 import { receiptsServiceFor } from "./receipts-service.js";
 import { createState, type DataEntryState } from "./services.js";
 import { uploadCeiling } from "./settings.js";
@@ -22,7 +24,8 @@ const PROCESS_STARTED = new Date(Date.now() - process.uptime() * 1000);
 /** Removes what a crash left in the attachments folder (see AttachmentStorage.sweep). */
 async function sweepAttachments(logger: Logger, state: DataEntryState): Promise<void> {
   const recorded = await state.store.attachmentFileNames();
-  const removed = await state.storage.sweep((name) => recorded.has(name), PROCESS_STARTED);
+  const before = new Date(Math.min(PROCESS_STARTED.getTime(), Date.now() - SWEEP_MIN_AGE_MS));
+  const removed = await state.storage.sweep((name) => recorded.has(name), before);
   if (removed.temporaries + removed.orphans > 0) {
     logger.warn(
       { ...removed, attachments: state.storage.directory },
@@ -48,6 +51,7 @@ export const plugin = definePlugin({
       HistoryNotes1764400000000,
       ReceiptsInLei1764900000000,
       TransitionUserIds1765100000000,
+      OcrClaims1765200000000,
     ],
   },
   // Fixed at import (see uploadCeiling); the route also enforces DATA_ENTRY_MAX_UPLOAD_BYTES.
@@ -68,10 +72,9 @@ export const plugin = definePlugin({
     );
     // Workers load in the background; jobs submitted before they are ready wait in the queue.
     state.ocr?.pool.start();
-    // In the background: a start never waits on it, and a failure is only logged.
-    state.receiptOcr.resumeInterrupted().catch((error: unknown) => {
-      logger.error({ err: error }, "Could not look for receipts whose OCR was interrupted");
-    });
+    // In the background: a start never waits on it, and a failure is only logged. Claimed
+    // receipt by receipt, so a kernel running beside this one never reads the same twice.
+    state.receiptOcr.keepClaims(runtime.signal);
     logger.info(
       {
         maxUploadBytes: state.settings.maxUploadBytes,
@@ -83,8 +86,10 @@ export const plugin = definePlugin({
     );
     return state;
   },
-  async stop({ ocr }) {
+  async stop({ ocr, receiptOcr }) {
     await Promise.all([ocr?.pool.close(), ocr?.jobs.close()]);
+    // The receipts whose reading was cut short go to the next kernel or instance at once.
+    await receiptOcr.releaseClaims();
   },
   async health({ store, ocr }) {
     const receipts = await store.counts();

@@ -4,6 +4,7 @@
  * and record it in the history. Also a receipt created from a photo in one go. The
  * HTTP routes and the `data-entry.receipts` service both come through here.
  */
+import { randomUUID } from "node:crypto";
 import { type Logger, ServiceUnavailableError } from "@roa2web/plugin-sdk";
 import { sanitiseDisplayName } from "./attachment-rules.js";
 import type { AttachmentStorage, UploadStream } from "./attachment-storage.js";
@@ -14,7 +15,7 @@ import type { OcrPool } from "./ocr/ocr-pool.js";
 import { fillFromOcr, ocrFilledNote, overallConfidence } from "./ocr-fill.js";
 import type { AppliedFields, OcrJob, OcrJobs } from "./ocr-jobs.js";
 import { todayIn } from "./receipt-rules.js";
-import type { ReceiptsStore } from "./receipts-store.js";
+import type { OcrClaim, ReceiptsStore } from "./receipts-store.js";
 import type { RecordsLanguage } from "./settings.js";
 import { isEditable } from "./workflow.js";
 
@@ -37,8 +38,56 @@ export interface StartedOcr {
   opened: Promise<DataEntryError | null>;
 }
 
+/**
+ * How long a claim on a receipt's OCR lasts unless renewed: the time after which a
+ * receipt whose kernel died is read by another kernel. Renewed, and unclaimed receipts
+ * looked for, every OCR_CLAIM_CHECK_MS.
+ */
+export const OCR_CLAIM_TTL_MS = 30_000;
+export const OCR_CLAIM_CHECK_MS = 5_000;
+
 export class ReceiptOcr {
+  /** This instance, as receipt claims name it: a kernel during a hand-over runs two. */
+  readonly claimHolder = randomUUID();
+  #checking: Promise<unknown> | undefined;
+
   constructor(private readonly deps: ReceiptOcrDependencies) {}
+
+  #claim(now = Date.now()): OcrClaim {
+    return { holder: this.claimHolder, expiresMs: now + OCR_CLAIM_TTL_MS };
+  }
+
+  /**
+   * While the instance runs: takes up receipts whose OCR was interrupted (now, and every
+   * OCR_CLAIM_CHECK_MS, so a receipt whose kernel died is read once its claim lapsed),
+   * and renews the claims of the jobs running here.
+   */
+  keepClaims(signal: AbortSignal): void {
+    const check = () => {
+      this.#checking ??= this.deps.store
+        .renewOcrClaims(this.claimHolder, Date.now() + OCR_CLAIM_TTL_MS)
+        .then(() => this.resumeInterrupted())
+        .catch((error: unknown) => {
+          this.deps.logger.error(
+            { err: error },
+            "Could not look for receipts whose OCR was interrupted",
+          );
+        })
+        .finally(() => {
+          this.#checking = undefined;
+        });
+    };
+    check();
+    const timer = setInterval(check, OCR_CLAIM_CHECK_MS);
+    timer.unref();
+    signal.addEventListener("abort", () => clearInterval(timer), { once: true });
+  }
+
+  /** Gives up this instance's claims (its stop): a kernel standing by takes them up. */
+  async releaseClaims(): Promise<void> {
+    await this.#checking;
+    await this.deps.store.releaseOcrClaims(this.claimHolder);
+  }
 
   get enabled(): boolean {
     return this.deps.ocr() !== null;
@@ -69,7 +118,7 @@ export class ReceiptOcr {
       },
       { apply: (fields) => this.#apply(receipt.id, fields, by, overwrite) },
     );
-    await this.deps.store.setOcr(receipt.id, "pending", job.id);
+    await this.deps.store.setOcr(receipt.id, "pending", job.id, this.#claim());
     const settled = finished.then(async (ended) => {
       // Cut short because the plugin is stopping (the pool closed): the receipt stays
       // "pending" and the next start reads it again (resumeInterrupted).
@@ -150,16 +199,19 @@ export class ReceiptOcr {
   }
 
   /**
-   * At start: receipts still "pending" lost their job when the process stopped (a
-   * crash, a restart, a reload). Their file is stored, so OCR reads it again (filling
-   * only empty fields, in the name of who created the receipt); when it cannot (OCR off,
-   * no file left, the receipt no longer editable) the receipt is marked "failed", so
-   * nobody waits for a job that will never end.
+   * Receipts still "pending" that no kernel reads lost their job when the process or
+   * instance that ran it stopped (a crash, a restart, a reload, a hand-over). Each is
+   * claimed first (so of two kernels only one reads it); its file is stored, so OCR
+   * reads it again (filling only empty fields, in the name of who created the receipt);
+   * when it cannot (OCR off, no file left, the receipt no longer editable) the receipt is
+   * marked "failed", so nobody waits for a job that will never end.
    */
   async resumeInterrupted(): Promise<{ resumed: number; failed: number }> {
     let resumed = 0;
     let failed = 0;
-    for (const receipt of await this.deps.store.awaitingOcr()) {
+    const now = Date.now();
+    for (const receipt of await this.deps.store.awaitingOcr(now)) {
+      if (!(await this.deps.store.claimOcr(receipt.id, this.#claim(now), now))) continue;
       const file =
         this.enabled && isEditable(receipt.status)
           ? (await this.deps.store.attachments(receipt.id)).at(-1)

@@ -20,6 +20,13 @@ import type { HistoryNote } from "./ocr-fill.js";
 import type { DraftFields } from "./receipt-rules.js";
 import type { ReceiptStatus, Transition } from "./workflow.js";
 
+/** A kernel's claim on a receipt awaiting OCR (see the OcrClaims migration). */
+export interface OcrClaim {
+  /** The claiming plugin instance (its kernel), unique per start. */
+  holder: string;
+  expiresMs: number;
+}
+
 export interface ReceiptFilter {
   companyId: number;
   status?: ReceiptStatus;
@@ -111,9 +118,58 @@ export class ReceiptsStore {
   }
 
   /** Notes that an OCR job runs (or ended) for the receipt; its status is left as it is. */
-  async setOcr(receiptId: number, ocrStatus: OcrStatus, ocrJobId: string | null): Promise<void> {
+  /** Records the OCR's state; `claim` (with "pending") says which kernel reads it, together. */
+  async setOcr(
+    receiptId: number,
+    ocrStatus: OcrStatus,
+    ocrJobId: string | null,
+    claim?: OcrClaim,
+  ): Promise<void> {
     await this.write(async (manager) => {
       await manager.getRepository(ReceiptEntity).update({ id: receiptId }, { ocrStatus, ocrJobId });
+      if (claim !== undefined) {
+        await manager.query(
+          `UPDATE "receipts" SET "ocr_claimed_by" = ?, "ocr_claim_expires_ms" = ? WHERE "id" = ?`,
+          [claim.holder, claim.expiresMs, receiptId],
+        );
+      }
+    });
+  }
+
+  /**
+   * Takes a receipt awaiting OCR that nobody reads (no claim, or a lapsed one): one
+   * statement, so of two kernels trying at once exactly one gets it. True when taken.
+   */
+  async claimOcr(receiptId: number, claim: OcrClaim, now: number): Promise<boolean> {
+    return this.write(async (manager) => {
+      const taken = (await manager.query(
+        `UPDATE "receipts" SET "ocr_claimed_by" = ?, "ocr_claim_expires_ms" = ?
+         WHERE "id" = ? AND "ocr_status" = 'pending'
+           AND ("ocr_claimed_by" IS NULL OR "ocr_claim_expires_ms" <= ?)
+         RETURNING "id"`,
+        [claim.holder, claim.expiresMs, receiptId, now],
+      )) as unknown[];
+      return taken.length === 1;
+    });
+  }
+
+  /** Extends every claim of `holder` on receipts still awaiting OCR. */
+  async renewOcrClaims(holder: string, expiresMs: number): Promise<void> {
+    await this.write(async (manager) => {
+      await manager.query(
+        `UPDATE "receipts" SET "ocr_claim_expires_ms" = ? WHERE "ocr_claimed_by" = ? AND "ocr_status" = 'pending'`,
+        [expiresMs, holder],
+      );
+    });
+  }
+
+  /** Gives up every claim of `holder` (a stop): another kernel may take them at once. */
+  async releaseOcrClaims(holder: string): Promise<void> {
+    await this.write(async (manager) => {
+      await manager.query(
+        `UPDATE "receipts" SET "ocr_claimed_by" = NULL, "ocr_claim_expires_ms" = NULL WHERE "ocr_claimed_by" = ?`,
+        [holder],
+      );
     });
   }
 
@@ -185,11 +241,19 @@ export class ReceiptsStore {
     return { items, total };
   }
 
-  /** Receipts whose OCR was still running when the plugin last stopped (oldest first). */
-  awaitingOcr(limit = 500): Promise<Receipt[]> {
+  /**
+   * Receipts awaiting OCR that no kernel reads now (oldest first): their OCR stopped
+   * with the plugin instance or the process that ran it (no claim, or a lapsed one).
+   */
+  awaitingOcr(now = Date.now(), limit = 500): Promise<Receipt[]> {
     return this.dataSource
       .getRepository(ReceiptEntity)
-      .find({ where: { ocrStatus: "pending" }, order: { id: "ASC" }, take: limit });
+      .createQueryBuilder("receipt")
+      .where("receipt.ocr_status = 'pending'")
+      .andWhere("(receipt.ocr_claimed_by IS NULL OR receipt.ocr_claim_expires_ms <= :now)", { now })
+      .orderBy("receipt.id", "ASC")
+      .take(limit)
+      .getMany();
   }
 
   find(id: number): Promise<Receipt | null> {

@@ -46,6 +46,9 @@ export class FakeBotApi {
   /** Button URLs sendMessage refuses (Telegram refuses localhost and bare hosts). */
   private refusedButtonUrl: RegExp | undefined;
   url = "";
+  /** getUpdates calls open now, and the most ever open at once (Telegram allows one: 409). */
+  private pollsOpen = 0;
+  maxConcurrentPolls = 0;
 
   constructor(private readonly pollWaitMs = 150) {
     this.server = createServer((request, response) => void this.handle(request, response));
@@ -225,6 +228,12 @@ export class FakeBotApi {
       case "answerCallbackQuery":
         return ok(true);
       case "getUpdates": {
+        // Counted until the caller has its answer or went away (a poller that stopped).
+        this.pollsOpen += 1;
+        this.maxConcurrentPolls = Math.max(this.maxConcurrentPolls, this.pollsOpen);
+        response.once("close", () => {
+          this.pollsOpen -= 1;
+        });
         const offset = Number(body.offset ?? 0);
         this.queue = this.queue.filter((update) => update.update_id >= offset);
         if (this.queue.length === 0 && body.limit === undefined) {

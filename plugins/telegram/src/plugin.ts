@@ -2,7 +2,8 @@
  * The Telegram plugin's code half (the static half is `roa2web` in package.json):
  * link codes over HTTP, a bot that polls or takes a webhook, and receipt notifications.
  * `exclusive` so a reload stops the old poller before the new one starts (two pollers
- * on one token get 409 Conflict).
+ * on one token get 409 Conflict); across kernels sharing DATA_DIR (a hand-over, #18)
+ * only the holder of the lease `telegram.poller` polls, the others stand by.
  */
 import {
   dataEntryReceipts,
@@ -10,7 +11,13 @@ import {
   receiptRejected,
   receiptSubmitted,
 } from "@roa2web/data-entry-contract";
-import { coreServices, definePlugin, type HealthStatus, type Logger } from "@roa2web/plugin-sdk";
+import {
+  coreServices,
+  definePlugin,
+  type HealthStatus,
+  type LeasedWork,
+  type Logger,
+} from "@roa2web/plugin-sdk";
 import { reportsQueries } from "@roa2web/reports-contract";
 import { TelegramBot } from "./bot/telegram-bot.js";
 import {
@@ -49,6 +56,8 @@ export interface TelegramState {
   store: LinkStore;
   /** The running bot; undefined without TELEGRAM_BOT_TOKEN. */
   bot: TelegramBot | undefined;
+  /** Long polling's lease (one poller among all kernels); undefined in webhook mode. */
+  poller: LeasedWork | undefined;
 }
 
 export const plugin = definePlugin({
@@ -67,17 +76,18 @@ export const plugin = definePlugin({
     settings: coreServices.settings,
     erp: coreServices.erp,
     users: coreServices.users,
+    leases: coreServices.leases,
     reports: reportsQueries,
     receipts: dataEntryReceipts,
   },
   start(deps, { database, events, signal }): TelegramState {
-    const { logger, erp, users, reports, receipts } = deps;
+    const { logger, erp, users, leases, reports, receipts } = deps;
     const settings = readTelegramSettings(deps.settings);
     const store = new LinkStore(database());
     schedulePurge(store, logger, signal);
     if (settings.botToken === undefined) {
       logger.info("TELEGRAM_BOT_TOKEN is not set: the bot does not start");
-      return { store, bot: undefined };
+      return { store, bot: undefined, poller: undefined };
     }
     const bot = new TelegramBot({
       token: settings.botToken,
@@ -96,18 +106,36 @@ export const plugin = definePlugin({
     events.on(receiptSubmitted, (event) => bot.receiptSubmitted(event));
     events.on(receiptApproved, (event) => bot.receiptApproved(event));
     events.on(receiptRejected, (event) => bot.receiptRejected(event));
-    bot.start(signal);
-    return { store, bot };
+    if (settings.webhook !== undefined) {
+      // Any kernel may take a webhook update: no lease.
+      bot.start(signal);
+      return { store, bot, poller: undefined };
+    }
+    // Telegram allows one getUpdates caller per token: poll only while holding the lease.
+    const poller = leases.run("poller", (held) => bot.pollWhile(held));
+    return { store, bot, poller };
   },
-  async stop({ bot }) {
+  async stop({ bot, poller }) {
     await bot?.stop();
+    // Polling has ended: the lease goes to a kernel standing by at once.
+    await poller?.stop();
   },
-  health({ bot }): HealthStatus {
+  health({ bot, poller }): HealthStatus {
     if (bot === undefined) {
       return { status: "not-configured", detail: "TELEGRAM_BOT_TOKEN is not set" };
     }
     const data = bot.health();
-    return { status: data.connected ? "up" : "degraded", data };
+    if (poller !== undefined && !poller.held) {
+      // Another kernel polls (a hand-over, or several kernels): this one is ready to take over.
+      const holder = poller.holder();
+      return {
+        status: "up",
+        detail: "standing by: another kernel polls",
+        data: { ...data, poller: "standby", lease_holder: holder?.id ?? null },
+      };
+    }
+    const polling = poller === undefined ? {} : { poller: "this kernel" };
+    return { status: data.connected ? "up" : "degraded", data: { ...data, ...polling } };
   },
 });
 export default plugin;

@@ -64,13 +64,22 @@ export class AuthService {
   /** Creates demo/demo with every permission when allowed and no user exists yet. */
   async ensureDemoUser(): Promise<boolean> {
     if (!this.settings.createDemoUser || (await this.users.count()) > 0) return false;
-    await this.users.create({
-      username: "demo",
-      displayName: "Demo User",
-      password: "demo",
-      permissions: ["*:*"],
-      companies: "*",
-    });
+    try {
+      await this.users.create({
+        username: "demo",
+        displayName: "Demo User",
+        password: "demo",
+        permissions: ["*:*"],
+        companies: "*",
+      });
+    } catch (error) {
+      // Another kernel starting on the same fresh DATA_DIR (a hand-over) created it first.
+      const code = (error as { driverError?: { code?: unknown } }).driverError?.code;
+      if (code === "SQLITE_CONSTRAINT_UNIQUE" && (await this.users.findByUsername("demo"))) {
+        return false;
+      }
+      throw error;
+    }
     this.logger.warn(
       { username: "demo" },
       "Created the development user demo / demo with every permission (never done in production)",

@@ -1,7 +1,10 @@
 /**
  * Opens a TypeORM data source on a SQLite file (better-sqlite3, WAL, busy timeout)
  * and applies its pending migrations in one transaction: a failing migration
- * leaves the database exactly as it was. A folder or file that cannot be written is
+ * leaves the database exactly as it was. That transaction holds SQLite's write lock
+ * from its first statement, so two processes opening the same file at once (two
+ * kernels during a hand-over, a kernel and the `users` command) migrate one after the
+ * other: the second finds nothing left to do. A folder or file that cannot be written is
  * refused here (StorageNotWritableError), before anything depends on it. Used for the
  * kernel's own database and for each plugin's.
  */
@@ -74,11 +77,60 @@ export async function openSqliteDataSource(
   serialiseTransactions(dataSource);
   try {
     await assertWritableDatabase(dataSource, options.file);
-    const applied = await dataSource.runMigrations({ transaction: "all" });
+    const applied = await migrateExclusively(dataSource, options.logger);
     return { dataSource, appliedMigrations: applied.map((migration) => migration.name) };
   } catch (error) {
     await dataSource.destroy().catch(() => undefined);
     throw error;
+  }
+}
+
+/** How long a start waits for another process's migrations before it gives up. */
+const MIGRATION_WAIT_MS = 120_000;
+
+function isBusy(error: unknown): boolean {
+  const { code, driverError } = error as { code?: unknown; driverError?: { code?: unknown } };
+  const found = String(driverError?.code ?? code ?? "");
+  return found.startsWith("SQLITE_BUSY") || found.startsWith("SQLITE_LOCKED");
+}
+
+/**
+ * TypeORM's own "all" transaction starts deferred (`BEGIN`) and only after it has read
+ * which migrations are pending, so two processes both read "none applied" and the
+ * second fails on "table already exists". Here the pending list is read inside
+ * `BEGIN IMMEDIATE` (SQLite's write lock, waited for with the busy timeout and then
+ * again up to MIGRATION_WAIT_MS): whoever comes second reads the first one's result.
+ * Foreign keys are off while migrating, as TypeORM's `beforeMigration` does.
+ */
+async function migrateExclusively(
+  dataSource: DataSource,
+  logger: SqliteDataSourceOptions["logger"],
+): Promise<Array<{ name: string }>> {
+  const deadline = Date.now() + MIGRATION_WAIT_MS;
+  await dataSource.query("PRAGMA foreign_keys = OFF");
+  try {
+    for (let logged = false; ; ) {
+      try {
+        await dataSource.query("BEGIN IMMEDIATE");
+        break;
+      } catch (error) {
+        if (!isBusy(error) || Date.now() > deadline) throw error;
+        if (!logged) {
+          logger?.info({}, "Another process is writing this database (migrating?): waiting");
+          logged = true;
+        }
+      }
+    }
+    try {
+      const applied = await dataSource.runMigrations({ transaction: "none" });
+      await dataSource.query("COMMIT");
+      return applied;
+    } catch (error) {
+      await dataSource.query("ROLLBACK").catch(() => undefined);
+      throw error;
+    }
+  } finally {
+    await dataSource.query("PRAGMA foreign_keys = ON");
   }
 }
 

@@ -4,6 +4,7 @@
  * report healthy, and then answer every sign-in with a 500. Both checks really write:
  * permission bits say nothing to root, to ACLs or to a read-only mount.
  */
+import { randomUUID } from "node:crypto";
 import { closeSync, fsyncSync, mkdirSync, openSync, unlinkSync, writeSync } from "node:fs";
 import path from "node:path";
 
@@ -29,7 +30,9 @@ function reason(error: unknown): string {
 
 /** Creates the folder if needed, then writes, syncs and removes a small file in it. */
 export function assertWritableDirectory(directory: string, what = "The data directory"): void {
-  const probe = path.join(directory, `.roa2web-write-probe-${process.pid}`);
+  // Unique per call: two kernels on one DATA_DIR (a hand-over; containers where both are
+  // pid 1) must never remove each other's probe.
+  const probe = path.join(directory, `.roa2web-write-probe-${process.pid}-${randomUUID()}`);
   try {
     mkdirSync(directory, { recursive: true });
     const descriptor = openSync(probe, "w");

@@ -9,6 +9,7 @@ import { randomBytes } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
+import { sseReconnectEvent } from "@roa2web/plugin-sdk";
 import type { FastifyInstance } from "fastify";
 import { apiSecurityHeaderList, type HeaderSetter, isApiUrl } from "./security-headers.js";
 
@@ -228,6 +229,8 @@ export class Switchboard {
   readonly server: http.Server;
   private current: Generation | undefined;
   private generationCount = 0;
+  /** Open Server-Sent Events responses: ended with a reconnect event when the kernel stops. */
+  private readonly eventStreams = new Set<http.ServerResponse>();
 
   constructor(private readonly options: SwitchboardOptions) {
     this.server = http.createServer({ requireHostHeader: false }, this.handle);
@@ -263,8 +266,13 @@ export class Switchboard {
     }
     // An event stream (Server-Sent Events) stays open for minutes: it does not hold up
     // a generation swap. The plugin serving it closes its streams when it stops.
-    const counted = isEventStream(request) ? undefined : generation;
+    const stream = isEventStream(request);
+    const counted = stream ? undefined : generation;
     if (counted) counted.inFlight += 1;
+    if (stream) {
+      this.eventStreams.add(response);
+      response.once("close", () => this.eventStreams.delete(response));
+    }
     // Fastify's genReqId reads the id from here, so logs, errors and the header agree.
     const api = isApiUrl(request.url);
     const state: RequestState = {
@@ -361,6 +369,20 @@ export class Switchboard {
     return this.server.address() as AddressInfo;
   }
 
+  /**
+   * Ends every open event stream with a `reconnect` event (ADR 0026): a stream never
+   * drains by itself, and cutting its connection would look like an error to the
+   * client. Done first, so the last bytes leave before the connections are closed.
+   */
+  private endEventStreams(): void {
+    for (const response of this.eventStreams) {
+      // A refusal (401, 404) to an event-stream request is an ordinary JSON answer.
+      if (!response.headersSent || response.writableEnded || response.statusCode !== 200) continue;
+      response.end(sseReconnectEvent("server-stopping"));
+    }
+    this.eventStreams.clear();
+  }
+
   /** Stops accepting connections and waits for in-flight requests (bounded). */
   async close(): Promise<void> {
     const closed = new Promise<void>((resolve) => {
@@ -368,6 +390,7 @@ export class Switchboard {
       this.server.close(() => resolve());
     });
     this.server.closeIdleConnections();
+    this.endEventStreams();
     const generation = this.current;
     if (generation) {
       await this.closeGeneration(generation);

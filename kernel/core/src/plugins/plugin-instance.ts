@@ -13,6 +13,7 @@ import {
   type DependencyRefs,
   type HealthStatus,
   isServiceRef,
+  type LeaseService,
   type Logger,
   type PluginRuntime,
   type ResolvedPluginManifest,
@@ -26,7 +27,14 @@ import { openSqliteDataSource } from "../database/sqlite-data-source.js";
 import type { KernelContainer, KernelCradle } from "../kernel-cradle.js";
 
 /** The `coreServices` ids a contract v2 plugin may name in `deps`. */
-const CORE_IDS = new Set(["core.logger", "core.settings", "core.erp", "core.cache", "core.users"]);
+const CORE_IDS = new Set([
+  "core.logger",
+  "core.settings",
+  "core.erp",
+  "core.cache",
+  "core.users",
+  "core.leases",
+]);
 
 /** The failing step, so `/health` can say "failed while migrating: …". */
 export type PluginStep = "manifest" | "load" | "migrate" | "start" | "routes" | "run" | "stop";
@@ -46,6 +54,7 @@ interface PluginScope {
   "core.logger": unknown;
   "core.settings": unknown;
   "core.cache": unknown;
+  "core.leases": unknown;
   [serviceId: string]: unknown;
 }
 
@@ -57,6 +66,8 @@ export class PluginInstance {
   readonly runtime: PluginRuntime;
   /** The kernel cache, namespaced to this plugin (what `coreServices.cache` resolves to). */
   readonly cache: CacheService;
+  /** The kernel's leases, prefixed with this plugin's name (`coreServices.leases`). */
+  private readonly leases: LeaseService & { stop(): Promise<void> };
   private readonly logger: Logger;
   readonly scope: AwilixContainer<KernelCradle & PluginScope>;
   readonly startedAt = new Date();
@@ -81,6 +92,7 @@ export class PluginInstance {
     this.logger = logger;
     const cache = kernel.cradle.cache.namespaced(name);
     this.cache = cache;
+    this.leases = kernel.cradle.leases.scoped(name, logger);
     const declaredEvents = hub.declared(name, {
       emits: manifest.emits ?? [],
       subscribes: manifest.subscribes ?? [],
@@ -135,6 +147,7 @@ export class PluginInstance {
       "core.logger": asValue(logger),
       "core.settings": asValue(pluginSettings),
       "core.cache": asValue(cache),
+      "core.leases": asValue(this.leases),
     } as never);
   }
 
@@ -277,6 +290,8 @@ export class PluginInstance {
     if (!this.abort.signal.aborted) this.abort.abort(new Error("plugin stopping"));
     for (const dispose of this.disposers) dispose();
     this.disposers = [];
+    // Its work has ended (the signal aborted): the leases go to a kernel standing by.
+    await this.leases.stop();
     if (this.dataSource?.isInitialized) {
       await this.dataSource
         .destroy()

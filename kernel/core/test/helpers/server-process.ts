@@ -26,7 +26,11 @@ export interface ServerProcess {
   login(): Promise<string>;
 }
 
-export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+export async function startServerProcess(
+  env: Record<string, string>,
+  /** How long to wait for "Listening on" (several kernels starting at once take longer). */
+  startTimeoutMs = 20_000,
+): Promise<ServerProcess> {
   if (!existsSync(MAIN)) throw new Error("build first: pnpm build (pnpm test does)");
   const child = spawn(process.execPath, [MAIN], {
     cwd: REPO_ROOT,
@@ -60,7 +64,17 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
   };
-  const listening = await waitForLine((line) => String(line.msg).startsWith("Listening on"));
+  let listening: LogLine;
+  try {
+    listening = await waitForLine(
+      (line) => String(line.msg).startsWith("Listening on"),
+      startTimeoutMs,
+    );
+  } catch (error) {
+    // Never leave a server behind that the test cannot reach to stop.
+    child.kill("SIGKILL");
+    throw error;
+  }
   const base = `http://127.0.0.1:${listening.port}`;
   const login = async () => {
     const response = await fetch(`${base}/api/auth/login`, {

@@ -150,8 +150,9 @@ export default defineRoutes<typeof plugin>(async (fastify, { deps, state, plugin
       tell(job);
       if (stream.closed || !jobs) return;
       stream.onClose(jobs.subscribe(job.id, tell));
-      // A plugin that stops (reload, disable) ends its streams rather than hold the old routes.
-      const onStop = () => stream.close();
+      // A plugin that stops (reload, disable) ends its streams rather than hold the old
+      // routes, telling the client to reconnect (to the next instance).
+      const onStop = () => stream.reconnect("plugin-stopping");
       runtime.signal.addEventListener("abort", onStop, { once: true });
       stream.onClose(() => runtime.signal.removeEventListener("abort", onStop));
     },

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   followOcrJob,
   OcrDisabledError,
+  OcrJobLostError,
   type OcrProgress,
   type OcrTransport,
   proposedFields,
@@ -138,6 +139,63 @@ describe("followOcrJob", () => {
         onProgress: () => undefined,
       }),
     ).rejects.toThrow("ended before the job did");
+  });
+
+  it("opens the stream again after a reconnect event and follows the job to its end", async () => {
+    // The first kernel stops mid-job (a hand-over): its last event says reconnect.
+    const streams = [
+      (onEvent: (event: { event: string; data: unknown }) => void) => {
+        onEvent({ event: "progress", data: { job_id: "j1", status: "running", progress: 0.3 } });
+        onEvent({ event: "reconnect", data: { reason: "server-stopping", retry_ms: 1000 } });
+      },
+      (onEvent: (event: { event: string; data: unknown }) => void) => {
+        onEvent({ event: "done", data: { job_id: "j1", state: "done", fields } });
+      },
+    ];
+    const waited: number[] = [];
+    const { transport, calls } = scripted({
+      events: async (onEvent) => streams.shift()?.(onEvent),
+    });
+    transport.sleep = async (ms) => {
+      waited.push(ms);
+    };
+    const seen: OcrProgress[] = [];
+    const job = await followOcrJob("j1", {
+      transport,
+      signal: new AbortController().signal,
+      onProgress: (progress) => seen.push(progress),
+    });
+    expect(job.fields).toEqual(fields);
+    expect(waited).toEqual([1000]);
+    expect(calls).toEqual([
+      "EVENTS /api/data-entry/ocr/j1/events",
+      "EVENTS /api/data-entry/ocr/j1/events",
+    ]);
+    expect(seen).toEqual([{ state: "running", progress: 0.3, stage: undefined }]);
+  });
+
+  it("retries a reconnect the server cannot answer yet, and says when the job is gone", async () => {
+    let attempt = 0;
+    const { transport } = scripted({
+      events: async (onEvent) => {
+        attempt += 1;
+        if (attempt === 1) {
+          onEvent({ event: "reconnect", data: { reason: "server-stopping", retry_ms: 500 } });
+          return;
+        }
+        // A moment with no server, then a kernel that never ran this job.
+        if (attempt === 2) throw new TypeError("fetch failed");
+        throw new HttpError(404);
+      },
+    });
+    await expect(
+      followOcrJob("j1", {
+        transport,
+        signal: new AbortController().signal,
+        onProgress: () => undefined,
+      }),
+    ).rejects.toBeInstanceOf(OcrJobLostError);
+    expect(attempt).toBe(3);
   });
 
   it("polls when the events endpoint answers 404", async () => {

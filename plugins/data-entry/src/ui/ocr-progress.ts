@@ -6,6 +6,10 @@
  * `done` (the job as `GET /ocr/:job_id` answers it: fields, applied, …) and `failed`
  * {job_id, error: {code, message}}. Only when the events endpoint answers 404 (a
  * server without it) does it poll `GET /api/data-entry/ocr/:job_id` every 700 ms.
+ * A `reconnect` event (the serving kernel or plugin instance stops: a hand-over, a
+ * reload) ends the stream on purpose: it opens the stream again after `retry_ms`, and
+ * if the job is then unknown (it ran in the kernel that stopped) says so with
+ * OcrJobLostError, so the page can reload the receipt instead of showing an error.
  * Everything stops on done, failed, or the caller's abort signal (the element left
  * the page).
  *
@@ -59,6 +63,17 @@ export class OcrFailedError extends Error {
   }
 }
 
+/**
+ * After a reconnect the job is unknown: it was held by a kernel (or plugin instance)
+ * that stopped. Not a failure of the reading: the receipt says what happens next.
+ */
+export class OcrJobLostError extends Error {
+  override readonly name = "OcrJobLostError";
+}
+
+/** Reconnect attempts in a row that may fail (no server answering for a moment). */
+export const RECONNECT_ATTEMPTS = 10;
+
 /** Starting answered that OCR is switched off on this server (503 SERVICE_UNAVAILABLE). */
 export class OcrDisabledError extends Error {
   override readonly name = "OcrDisabledError";
@@ -67,6 +82,10 @@ export class OcrDisabledError extends Error {
 function statusOf(error: unknown): number | undefined {
   const status = (error as { status?: unknown } | null)?.status;
   return typeof status === "number" ? status : undefined;
+}
+
+function isAbort(error: unknown): boolean {
+  return (error as { name?: unknown } | null)?.name === "AbortError";
 }
 
 function abortError(): Error {
@@ -125,7 +144,8 @@ function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
 type StreamOutcome =
   | { kind: "done"; job: OcrJob }
   | { kind: "failed"; error: OcrFailedError }
-  | { kind: "fallback" };
+  | { kind: "fallback" }
+  | { kind: "reconnect"; afterMs: number };
 
 async function viaEvents(
   jobId: string,
@@ -158,6 +178,9 @@ async function viaEvents(
             error: OcrFailedError.of((data as { error?: unknown })?.error),
           };
           stop.abort();
+        } else if (event === "reconnect") {
+          const retry = (data as { retry_ms?: unknown } | null)?.retry_ms;
+          outcome = { kind: "reconnect", afterMs: typeof retry === "number" ? retry : 1000 };
         }
       },
       stop.signal,
@@ -211,7 +234,34 @@ export async function followOcrJob(
   },
 ): Promise<OcrJob> {
   const { transport, onProgress, signal } = options;
-  const streamed = await viaEvents(jobId, transport, onProgress, signal);
+  const sleep = transport.sleep ?? defaultSleep;
+  let streamed: StreamOutcome | undefined;
+  let reconnecting = false;
+  for (let failures = 0; ; ) {
+    let outcome: StreamOutcome;
+    try {
+      outcome = await viaEvents(jobId, transport, onProgress, signal);
+    } catch (error) {
+      // Between two kernels (a hand-over) the server may not answer for a moment.
+      if (!reconnecting || isAbort(error) || failures >= RECONNECT_ATTEMPTS) throw error;
+      failures += 1;
+      await sleep(1000, signal);
+      continue;
+    }
+    if (outcome.kind === "reconnect") {
+      reconnecting = true;
+      failures = 0;
+      await sleep(outcome.afterMs, signal);
+      if (signal.aborted) throw abortError();
+      continue;
+    }
+    // The kernel (or instance) that ran the job stopped and the next one does not know it.
+    if (outcome.kind === "fallback" && reconnecting) {
+      throw new OcrJobLostError(`OCR job ${jobId} ended with the server that ran it`);
+    }
+    streamed = outcome;
+    break;
+  }
   if (streamed.kind === "failed") throw streamed.error;
   if (streamed.kind === "done") return streamed.job;
   return viaPolling(

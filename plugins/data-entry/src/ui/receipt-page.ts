@@ -211,7 +211,7 @@ export class DataEntryReceipt extends LitElement {
       this.loadError = undefined;
       // Opened (or reloaded) while its OCR still runs: follow it from where it is.
       if (receipt.ocr_status === "pending" && receipt.ocr_job_id && !this.#ocr.running) {
-        void this.#ocr.follow(receipt.ocr_job_id, undefined);
+        void this.#ocr.follow(receipt.ocr_job_id, undefined, receipt.id);
       }
     } catch (error) {
       if (id === this.receiptId) this.loadError = error;
@@ -344,7 +344,7 @@ export class DataEntryReceipt extends LitElement {
     toast(t("data-entry.form.createdFromImage"), { kind: "success" });
     navigate(`/data-entry/receipts/${created.id}`, { replace: true });
     if (created.ocr_job_id) {
-      void this.#ocr.follow(created.ocr_job_id, created.attachments[0]);
+      void this.#ocr.follow(created.ocr_job_id, created.attachments[0], created.id);
     } else if (isReadableByOcr(created.attachments[0]?.mime ?? "")) {
       ReceiptOcr.switchedOff = true; // a readable file and no job: this server has OCR off
     }

@@ -102,9 +102,14 @@ export class TelegramBot {
     return this.transport.webhook;
   }
 
-  /** Starts polling or registers the webhook, in the background. */
+  /** Webhook mode: registers the webhook, in the background. */
   start(signal: AbortSignal): void {
     this.transport.start(signal);
+  }
+
+  /** Long polling while `signal` is not aborted (the poller lease); see BotTransport. */
+  pollWhile(signal: AbortSignal): Promise<void> {
+    return this.transport.pollWhile(signal);
   }
 
   /** One webhook update, handled without waiting; false when not taken. */

@@ -1,8 +1,10 @@
 /**
  * How updates reach the bot and how it is stopped: telegraf with long polling, or a
- * webhook. Polling: `launch()` is never awaited (it resolves only when polling ends);
- * `stop()` waits for launch to get far enough to be stoppable, then for polling to
- * end, so a disabled plugin leaves no poller behind. Webhook: `start` registers the URL
+ * webhook. Polling runs only while this kernel holds the plugin's poller lease (the
+ * plugin passes its signal to `pollWhile`): `launch()` is never awaited (it resolves
+ * only when polling ends); ending polling waits for launch to get far enough to be
+ * stoppable, then for the last getUpdates to end, so a lost lease, a disabled plugin or
+ * a stopped kernel leaves no poller behind. Webhook: `start` registers the URL
  * and secret with setWebhook; the plugin's route hands each update to `receive`.
  * Every handler error is caught by `bot.catch`. What the bot *does* with an update is
  * registered on `telegraf` by the parts (see telegram-bot.ts).
@@ -35,7 +37,7 @@ export class BotTransport {
   /** The telegraf instance: the parts register their handlers on it. */
   readonly telegraf: Telegraf;
   private launching: Promise<void> | undefined;
-  private launchSettled = false;
+  private launchSettled = true;
   private stopping = false;
   private readonly stopped = new AbortController();
   private connected = false;
@@ -73,21 +75,53 @@ export class BotTransport {
   }
 
   /**
-   * Starts in the background: long polling, or registering the webhook. Either
-   * retries with a growing delay while the Bot API cannot be reached.
+   * Webhook mode: registers the webhook in the background, retrying with a growing
+   * delay while the Bot API cannot be reached. (Polling starts with `pollWhile`.)
    */
   start(signal: AbortSignal): void {
     const webhook = this.options.webhook;
-    if (webhook !== undefined) {
-      this.launching = this.registerWebhook(webhook, signal).finally(() => {
-        this.launchSettled = true;
-      });
-      return;
-    }
-    this.launching = this.poll(signal).finally(() => {
+    if (webhook === undefined) return;
+    this.launching = this.registerWebhook(webhook, signal).finally(() => {
+      this.launchSettled = true;
+    });
+  }
+
+  /**
+   * Long polling until `signal` aborts (the poller lease is lost or released, the
+   * instance stops) or `stop`; resolves once the last getUpdates call has ended, so the
+   * next poller (on this kernel or another) never overlaps with this one.
+   */
+  async pollWhile(signal: AbortSignal): Promise<void> {
+    if (this.stopping || signal.aborted || this.options.webhook !== undefined) return;
+    this.launchSettled = false;
+    const polling = this.poll(signal).finally(() => {
       this.launchSettled = true;
       this.connected = false;
     });
+    this.launching = polling;
+    const end = () => void this.endPolling(Date.now() + 8000);
+    signal.addEventListener("abort", end, { once: true });
+    try {
+      await polling;
+    } finally {
+      signal.removeEventListener("abort", end);
+    }
+  }
+
+  /**
+   * Stops telegraf's polling, again and again until the launch settles: while launch is
+   * still in getMe or deleteWebhook, `stop()` throws ("Bot is not running!") or stops
+   * the previous round's polling object, and the new one starts after.
+   */
+  private async endPolling(deadline: number): Promise<void> {
+    while (!this.launchSettled && Date.now() < deadline) {
+      try {
+        this.telegraf.stop("polling ends");
+      } catch {
+        // not polling yet: try again shortly
+      }
+      await Promise.race([this.launching, sleep(25)]);
+    }
   }
 
   private async poll(signal: AbortSignal): Promise<void> {
@@ -182,16 +216,7 @@ export class BotTransport {
     this.stopped.abort();
     const deadline = Date.now() + timeoutMs;
     const remaining = () => sleep(Math.max(0, deadline - Date.now()));
-    while (this.options.webhook === undefined && !this.launchSettled && Date.now() < deadline) {
-      try {
-        this.telegraf.stop("plugin stopping");
-        break;
-      } catch {
-        // "Bot is not running!": launch has not reached polling yet (getMe or
-        // deleteWebhook in flight). Try again shortly; `stopping` ends the retry loop.
-        await sleep(25);
-      }
-    }
+    if (this.options.webhook === undefined) await this.endPolling(deadline);
     if (this.launching !== undefined) await Promise.race([this.launching, remaining()]);
     if (this.webhookSet && this.options.webhook?.deleteOnStop === true) {
       try {

@@ -15,11 +15,17 @@ import {
 import {
   followOcrJob,
   OcrDisabledError,
+  OcrJobLostError,
   type OcrProgress,
   type OcrTransport,
+  RECEIPTS_BASE,
   startReceiptOcr,
 } from "../ocr-progress.js";
-import type { Attachment, OcrFields, OcrJob } from "../types.js";
+import type { Attachment, OcrFields, OcrJob, ReceiptDetail } from "../types.js";
+
+/** How often, and how many times, a receipt whose job was lost is read again. */
+const LOST_JOB_CHECK_MS = 1000;
+const LOST_JOB_CHECKS = 120;
 
 /** Failures are worded with this plugin's texts for its codes. */
 const OPTIONS = { plugin: "data-entry" };
@@ -79,6 +85,23 @@ export class ReceiptOcr implements ReactiveController {
     this.show({ phase: "idle" });
   }
 
+  /** The receipt's OCR job once it is another than `lost` (undefined if none comes). */
+  async #jobAfter(
+    receiptId: number,
+    lost: string,
+    signal: AbortSignal,
+  ): Promise<string | undefined> {
+    for (let check = 0; check < LOST_JOB_CHECKS && !signal.aborted; check += 1) {
+      const receipt = await transport.get<ReceiptDetail>(`${RECEIPTS_BASE}/${receiptId}`, {
+        signal,
+      });
+      if (receipt.ocr_job_id !== null && receipt.ocr_job_id !== lost) return receipt.ocr_job_id;
+      if (receipt.ocr_status !== "pending") return undefined;
+      await new Promise((resolve) => setTimeout(resolve, LOST_JOB_CHECK_MS));
+    }
+    return undefined;
+  }
+
   hostDisconnected(): void {
     this.#controller?.abort();
   }
@@ -99,11 +122,19 @@ export class ReceiptOcr implements ReactiveController {
       this.show({ phase: "failed", attachment, error: describeError(error, undefined, OPTIONS) });
       return;
     }
-    await this.follow(jobId, attachment);
+    await this.follow(jobId, attachment, receiptId);
   }
 
-  /** Shows a job's progress live, then hands the finished job to the page. */
-  async follow(jobId: string, attachment: Attachment | undefined): Promise<void> {
+  /**
+   * Shows a job's progress live, then hands the finished job to the page. A job lost
+   * with the kernel that ran it (a hand-over) is not an error: the receipt is read again
+   * until another kernel has taken its OCR up (a new job id), which is followed.
+   */
+  async follow(
+    jobId: string,
+    attachment: Attachment | undefined,
+    receiptId?: number,
+  ): Promise<void> {
     this.#controller?.abort();
     const controller = new AbortController();
     this.#controller = controller;
@@ -124,6 +155,13 @@ export class ReceiptOcr implements ReactiveController {
         ReceiptOcr.switchedOff = true;
         this.show({ phase: "idle" });
         return;
+      }
+      if (error instanceof OcrJobLostError && receiptId !== undefined) {
+        const next = await this.#jobAfter(receiptId, jobId, controller.signal).catch(
+          () => undefined,
+        );
+        if (controller.signal.aborted) return;
+        if (next !== undefined) return this.follow(next, attachment, receiptId);
       }
       // A job that ended `failed` (its code worded by this plugin's texts), or a failed
       // call while following it: the shell says which in the user's words.

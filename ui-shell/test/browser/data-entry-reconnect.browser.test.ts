@@ -1,0 +1,91 @@
+/**
+ * A receipt page following an OCR reading while the data-entry plugin reloads (as during
+ * a hand-over to a new kernel process, ADR 0026): the stream ends with a reconnect event,
+ * the page opens it again, finds the job gone with the old instance, waits for the new
+ * instance to take the receipt up (its claim released at the old one's stop) and shows
+ * the fields read — never an error. Real tesseract.js (German data) on a synthetic
+ * receipt, so it runs without the scans in ../shared.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { syntheticReceipt } from "../../../plugins/data-entry/src/test/synthetic-receipt.js";
+import { openDataEntry } from "./data-entry-helpers.js";
+import { type BrowserEnv, describeBrowser, signIn, startBrowserEnv } from "./harness.js";
+
+let env: BrowserEnv | undefined;
+const folder = mkdtempSync(path.join(os.tmpdir(), "roa2web-reconnect-"));
+
+describeBrowser("data-entry UI across a reload of the plugin", () => {
+  beforeAll(async () => {
+    env = await startBrowserEnv({
+      withFixtures: false,
+      env: {
+        DATA_ENTRY_OCR_ENABLED: "true",
+        DATA_ENTRY_OCR_WORKERS: "1",
+        DATA_ENTRY_OCR_LANGUAGES: "deu",
+      },
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await env?.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it("keeps following a receipt's reading when the plugin reloads mid-way, without an error", async () => {
+    if (!env) throw new Error("no browser environment");
+    const image = await syntheticReceipt();
+    const file = path.join(folder, "bon.png");
+    writeFileSync(file, image);
+    const token = await env.kernel.login();
+    // Another reading first, so the receipt's own job is still waiting when the reload comes.
+    const boundary = "roa2web-reconnect";
+    const before = await env.kernel.inject({
+      method: "POST",
+      url: "/api/data-entry/ocr",
+      token,
+      headers: { "content-type": `multipart/form-data; boundary=${boundary}` },
+      payload: Buffer.concat([
+        Buffer.from(
+          `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="bon.png"\r\nContent-Type: image/png\r\n\r\n`,
+        ),
+        image,
+        Buffer.from(`\r\n--${boundary}--\r\n`),
+      ]),
+    });
+    expect(before.statusCode, before.body).toBe(202);
+
+    const page = await env.newPage();
+    const streams: string[] = [];
+    page.on("request", (request) => {
+      if (request.url().endsWith("/events")) streams.push(request.url());
+    });
+    await signIn(page);
+    await openDataEntry(page);
+    await page.getByRole("link", { name: "Bon nou" }).click();
+    await page.getByRole("heading", { name: "Bon nou" }).waitFor();
+    await page.locator("data-entry-attachments input.picker").setInputFiles(file);
+    await page.getByRole("heading", { name: /^Bonul nr\. \d+$/ }).waitFor();
+    await page.getByRole("progressbar", { name: "Progresul citirii" }).waitFor();
+    const firstJob = streams.at(-1);
+
+    const reload = await env.kernel.inject({
+      method: "POST",
+      url: "/api/kernel/plugins/data-entry/reload",
+      token,
+    });
+    expect(reload.statusCode, reload.body).toBe(200);
+
+    // The new instance reads the receipt again; the page follows that job to its end.
+    await page
+      .getByRole("heading", { name: "Câmpuri citite de pe bon" })
+      .waitFor({ timeout: 90_000 });
+    expect(await page.getByLabel("Total", { exact: true }).inputValue()).toBe("5,59");
+    expect(await page.getByText(/Citirea nu a reușit/).count()).toBe(0);
+    // It did reconnect: the first job's stream was opened again, then the new job's.
+    expect(streams.filter((url) => url === firstJob).length).toBeGreaterThanOrEqual(2);
+    expect(streams.at(-1)).not.toBe(firstJob);
+  }, 180_000);
+});
