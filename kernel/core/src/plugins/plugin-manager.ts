@@ -23,7 +23,12 @@ import type { KernelContainer } from "../kernel-cradle.js";
 import type { KernelLogger } from "../logging/create-logger.js";
 import { discoverPluginRoots } from "./discover.js";
 import { ManifestError, readManifest } from "./manifest.js";
-import { PluginInstance, type PluginStep, PluginStepError } from "./plugin-instance.js";
+import {
+  fixRouteFiles,
+  PluginInstance,
+  type PluginStep,
+  PluginStepError,
+} from "./plugin-instance.js";
 import type { PluginStateStore } from "./plugin-state-store.js";
 
 export type PluginState = "disabled" | "starting" | "enabled" | "stopping" | "failed";
@@ -527,6 +532,7 @@ export class PluginManager {
         new Error(`${manifest.entry} must default-export definePlugin({...})`),
       );
     }
+    fixRouteFiles(module.default, manifest.root);
     return module.default;
   }
 
