@@ -34,6 +34,9 @@ import { compilePeerTrust } from "./http/trust-proxy.js";
 import type { KernelContainer, KernelCradle } from "./kernel-cradle.js";
 import { createLogger, type KernelLogger } from "./logging/create-logger.js";
 import { EventHub } from "./plugins/event-hub.js";
+import { inProcessActivator, PackageInstaller } from "./plugins/package-installer.js";
+import { openPackageFor } from "./plugins/package-opener.js";
+import { PackageStore } from "./plugins/package-store.js";
 import { PluginManager } from "./plugins/plugin-manager.js";
 import { SqlitePluginStateStore } from "./plugins/plugin-state-store.js";
 import { ServiceDirectory } from "./plugins/service-registry.js";
@@ -250,11 +253,29 @@ export async function createKernel(
     "core.erp": asValue(erp.client),
     "core.users": asValue(kernelUsers),
   });
+  const packageStore = new PackageStore(kernelDb.dataSource, settings.plugins.packagesDir);
   const plugins = new PluginManager(container, {
     states: new SqlitePluginStateStore(kernelDb.dataSource),
     readEnvironment: () => readEnvironment(settings.envSources),
+    packageRoots: () => packageStore.activeFolders(),
   });
-  container.register({ plugins: asValue(plugins) });
+  const packages = new PackageInstaller({
+    store: packageStore,
+    plugins,
+    activator: inProcessActivator(plugins),
+    open: openPackageFor(settings),
+    production: settings.environment === "production",
+    kernelVersion: KERNEL_VERSION,
+    dataDir: settings.dataDir,
+    logger,
+  });
+  container.register({ plugins: asValue(plugins), packages: asValue(packages) });
+  if (await packageStore.hasAny()) {
+    packageStore.prepare();
+    const swept = await packageStore.sweep();
+    if (swept.length > 0)
+      logger.warn({ folders: swept }, "Deleted plugin package folders no install finished");
+  }
   const kernel = container.cradle;
   plugins.attachHttp(
     async (running, unavailable) => {

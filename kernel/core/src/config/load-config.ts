@@ -181,6 +181,16 @@ export function loadConfig(options: LoadConfigOptions = {}): KernelSettings {
         ...read.list("PLUGINS_DIR", []).map(resolvePath),
       ],
       switches,
+      packagesDir: resolvePath(
+        read.string("PLUGIN_PACKAGES_DIR", path.join(dataDir, "plugin-packages")),
+      ),
+      trustedKeys: read.list("PLUGIN_TRUSTED_KEYS", []),
+      maxPackageBytes: read.integer(
+        "PLUGIN_PACKAGE_MAX_BYTES",
+        50 * 1024 * 1024,
+        1024,
+        1024 * 1024 * 1024,
+      ),
     },
     uiShellDir: resolvePath(read.string("UI_SHELL_DIR", "./ui-shell/dist")),
     env: Object.freeze({ ...merged }),

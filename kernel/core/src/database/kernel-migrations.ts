@@ -7,6 +7,7 @@ import { RevokedAccessTokens1764950400000 } from "./migrations/0002-revoked-acce
 import { HealthHeartbeat1765036800000 } from "./migrations/0003-health-heartbeat.js";
 import { PluginStates1765000000000 } from "./migrations/0003-plugin-states.js";
 import { UserSessionCutoffs1765065600000 } from "./migrations/0004-user-session-cutoffs.js";
+import { PluginPackages1765300000000 } from "./migrations/0005-plugin-packages.js";
 
 export const KERNEL_MIGRATIONS = [
   KernelInit1763856000000,
@@ -14,4 +15,5 @@ export const KERNEL_MIGRATIONS = [
   PluginStates1765000000000,
   HealthHeartbeat1765036800000,
   UserSessionCutoffs1765065600000,
+  PluginPackages1765300000000,
 ];
