@@ -46,6 +46,11 @@ export interface PluginManifest {
   subscribes?: string[];
   /** Whether the plugin starts when MODULE_<NAME>_ENABLED is not set (default true). */
   enabledByDefault?: boolean;
+  /**
+   * npm packages with native code (a `.node` addon) the plugin depends on. `roa2web plugin
+   * pack` refuses native code that is not named here, and ships what is (ADR 0023).
+   */
+  native?: string[];
 }
 
 /** The manifest with what the kernel learnt while discovering the package. */

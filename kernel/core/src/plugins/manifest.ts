@@ -59,6 +59,12 @@ const manifestSchema = {
       },
     },
     enabledByDefault: { type: "boolean" },
+    // npm packages with native code the plugin ships (ADR 0023); anything else native is refused.
+    native: {
+      type: "array",
+      uniqueItems: true,
+      items: { type: "string", pattern: "^(@[a-z0-9][a-z0-9._-]*/)?[a-z0-9][a-z0-9._-]*$" },
+    },
     provides: {
       type: "object",
       propertyNames: { pattern: CONTRACT_ID },

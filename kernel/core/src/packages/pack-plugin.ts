@@ -1,0 +1,446 @@
+/**
+ * `roa2web plugin pack`: a built plugin folder → one package archive (ADR 0023). The
+ * server code is re-bundled with esbuild so the package carries its own dependencies,
+ * except what the kernel provides (one copy of fastify, TypeORM, the SDK in the process);
+ * the built UI, a `migrations/` folder and the README are copied as they are; declared
+ * native modules are copied under `node_modules/`, undeclared native code is refused.
+ */
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import {
+  copyFile,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  realpath,
+  rm,
+  writeFile,
+} from "node:fs/promises";
+import { builtinModules } from "node:module";
+import os from "node:os";
+import path from "node:path";
+import type { ResolvedPluginManifest } from "@roa2web/plugin-sdk";
+import { ManifestError, readManifest } from "../plugins/manifest.js";
+import { KERNEL_VERSION } from "../version.js";
+import { writeArchive } from "./archive.js";
+import { PackageError } from "./errors.js";
+import {
+  INDEX_FILE,
+  PACKAGE_FORMAT,
+  PACKAGE_ROOT,
+  type PackageIndex,
+  type PackageSignature,
+  packageFileName,
+  SIGNATURE_FILE,
+} from "./format.js";
+import { parseSigningKey, signBytes } from "./keys.js";
+
+/**
+ * Packages a plugin imports from the kernel process instead of carrying them: the SDK
+ * (its references must be the kernel's), the HTTP server and the database layer (one
+ * copy, the kernel's connections and entity metadata), and the native SQLite driver.
+ * Each is a dependency of @roa2web/kernel, so it resolves from where the kernel runs.
+ */
+export const KERNEL_PROVIDED_PACKAGES: readonly string[] = [
+  "@roa2web/plugin-sdk",
+  "fastify",
+  "fastify-plugin",
+  "typeorm",
+  "better-sqlite3",
+  "reflect-metadata",
+  "pino",
+  "oracledb",
+];
+
+export interface PackPluginOptions {
+  outDir: string;
+  /** Signs the package as it is made (PKCS#8 PEM); otherwise it is unsigned. */
+  privateKeyPem?: string;
+  log?: (line: string) => void;
+}
+
+const BUILTINS = new Set(builtinModules);
+
+export async function packPlugin(
+  pluginDir: string,
+  options: PackPluginOptions,
+): Promise<{ file: string; index: PackageIndex }> {
+  const log = options.log ?? (() => {});
+  const source = path.resolve(pluginDir);
+  const signingKey =
+    options.privateKeyPem === undefined ? undefined : parseSigningKey(options.privateKeyPem);
+  let manifest: ResolvedPluginManifest;
+  try {
+    manifest = readManifest(source, KERNEL_VERSION);
+  } catch (error) {
+    if (!(error instanceof ManifestError)) throw error;
+    throw new PackageError(
+      "PACKAGE_BAD_MANIFEST",
+      `${source}: ${error.message} — fix package.json's roa2web manifest and build the plugin first`,
+      { file: "package.json" },
+    );
+  }
+  const pkg = JSON.parse(await readFile(path.join(source, "package.json"), "utf8")) as Record<
+    string,
+    unknown
+  >;
+  const declaredNative = manifest.native ?? [];
+  const serverRoot = manifest.entry.replace(/^\.\//, "").split("/")[0] as string;
+  if (serverRoot === manifest.entry.replace(/^\.\//, "")) {
+    throw new PackageError(
+      "PACKAGE_BAD_MANIFEST",
+      `roa2web.entry "${manifest.entry}" must be inside a build folder such as dist/ (the folder is packed)`,
+      { file: "package.json" },
+    );
+  }
+  const uiDir = manifest.ui
+    ? path.posix.dirname(manifest.ui.module.replace(/^\.\//, ""))
+    : undefined;
+
+  const staging = await mkdtemp(path.join(os.tmpdir(), "roa2web-pack-"));
+  const root = path.join(staging, PACKAGE_ROOT);
+  try {
+    await mkdir(root);
+    // 1. The server folder: JavaScript to bundle, the UI and other files to copy.
+    const entryPoints: string[] = [];
+    for (const file of await listFiles(source, serverRoot)) {
+      const inUi = uiDir !== undefined && (file === uiDir || file.startsWith(`${uiDir}/`));
+      if (file.toLowerCase().endsWith(".node")) {
+        throw nativeRefused(
+          `${file} is a native addon`,
+          "ship native code as an npm dependency named in roa2web.native",
+        );
+      }
+      if (!inUi && /\.(m?js)$/.test(file)) entryPoints.push(path.join(source, file));
+      else if (!inUi && /\.(m?js\.map|d\.m?ts|d\.m?ts\.map)$/.test(file)) {
+        // Rebuilt by the bundle (maps) or of no use at run time (declarations).
+      } else await copyInto(source, root, file);
+    }
+    if (uiDir !== undefined && !uiDir.startsWith(`${serverRoot}/`) && uiDir !== serverRoot) {
+      for (const file of await listFiles(source, uiDir)) {
+        if (file.toLowerCase().endsWith(".node")) {
+          throw nativeRefused(`${file} is a native addon`, "a UI folder holds web files only");
+        }
+        await copyInto(source, root, file);
+      }
+    }
+    // 2. Migrations kept as files, and the README.
+    if (existsSync(path.join(source, "migrations"))) {
+      for (const file of await listFiles(source, "migrations")) await copyInto(source, root, file);
+    }
+    for (const name of ["README.md", "LICENSE", "LICENSE.md"]) {
+      if (existsSync(path.join(source, name))) await copyInto(source, root, name);
+    }
+
+    // 3. The server code, bundled.
+    const bundle = await bundleServer(source, serverRoot, entryPoints, root, declaredNative);
+    log(
+      `bundled ${entryPoints.length} module(s)` +
+        (bundle.bundled.length > 0 ? ` with ${bundle.bundled.join(", ")}` : "") +
+        `; from the kernel: ${bundle.external.join(", ") || "nothing"}`,
+    );
+
+    // 4. Declared native modules, as they are installed, with their own dependencies.
+    const native = await copyNativeModules(source, root, declaredNative, bundle.external);
+    for (const line of native.logs) log(line);
+
+    // 5. package.json: the plugin's, its dependencies narrowed to what stays outside.
+    const { devDependencies: _dev, scripts: _scripts, ...kept } = pkg;
+    const dependencies: Record<string, string> = {};
+    for (const name of [...bundle.external, ...native.shipped.map((entry) => entry.name)].sort()) {
+      dependencies[name] = await dependencyRange(source, pkg, name);
+    }
+    await writeFile(
+      path.join(root, "package.json"),
+      `${JSON.stringify({ ...kept, dependencies }, null, 2)}\n`,
+    );
+
+    // 6. The index (every file's SHA-256) and the signature.
+    const files: Record<string, string> = {};
+    for (const file of (await listFiles(root, "")).sort()) {
+      files[file] = createHash("sha256")
+        .update(await readFile(path.join(root, file)))
+        .digest("hex");
+    }
+    const index: PackageIndex = {
+      format: PACKAGE_FORMAT,
+      name: manifest.name,
+      version: manifest.version,
+      kernel: manifest.kernel,
+      files,
+      external: bundle.external,
+      bundled: bundle.bundled,
+      native: native.shipped.map((entry) => entry.name),
+      createdAt: new Date().toISOString(),
+    };
+    const indexBytes = Buffer.from(`${JSON.stringify(index, null, 2)}\n`);
+    await writeFile(path.join(root, INDEX_FILE), indexBytes);
+    if (signingKey) {
+      const signature: PackageSignature = {
+        algorithm: "ed25519",
+        keyId: signingKey.keyId,
+        signature: signBytes(indexBytes, signingKey),
+      };
+      await writeFile(path.join(root, SIGNATURE_FILE), `${JSON.stringify(signature, null, 2)}\n`);
+    }
+    // The packed manifest is checked as the kernel will check it.
+    try {
+      readManifest(root, KERNEL_VERSION);
+    } catch (error) {
+      if (!(error instanceof ManifestError)) throw error;
+      throw new PackageError(
+        "PACKAGE_BUILD_FAILED",
+        `the packed plugin would not load: ${error.message}`,
+      );
+    }
+    await mkdir(options.outDir, { recursive: true });
+    const file = path.resolve(options.outDir, packageFileName(manifest.name, manifest.version));
+    await writeArchive(staging, Object.keys(files), signingKey !== undefined, file);
+    log(
+      `${file}: ${Object.keys(files).length} files, ${signingKey ? `signed by key ${signingKey.keyId}` : "unsigned"}`,
+    );
+    return { file, index };
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+}
+
+function nativeRefused(what: string, todo: string): PackageError {
+  return new PackageError(
+    "PACKAGE_NATIVE_MODULE",
+    `${what}: native code is refused unless declared — ${todo} (ADR 0023)`,
+  );
+}
+
+/** Every plain file under `base/relative` as a `/`-separated path from `base`; symbolic links are refused. */
+async function listFiles(base: string, relative: string): Promise<string[]> {
+  const found: string[] = [];
+  const walk = async (folder: string) => {
+    const absolute = path.join(base, folder);
+    for (const entry of await readdir(absolute, { withFileTypes: true })) {
+      const child = folder === "" ? entry.name : `${folder}/${entry.name}`;
+      if (entry.isDirectory()) await walk(child);
+      else if (entry.isFile()) found.push(child);
+      else {
+        throw new PackageError(
+          "PACKAGE_UNSAFE_PATH",
+          `${path.join(base, child)} is not a plain file (a link or a device); a package holds plain files only`,
+          { file: child },
+        );
+      }
+    }
+  };
+  await walk(relative);
+  return found;
+}
+
+async function copyInto(from: string, root: string, file: string): Promise<void> {
+  const target = path.join(root, file);
+  await mkdir(path.dirname(target), { recursive: true });
+  await copyFile(path.join(from, file), target);
+}
+
+interface BundleResult {
+  external: string[];
+  bundled: string[];
+}
+
+/** The package an import specifier or a node_modules path names: `@scope/name` or `name`. */
+function packageOf(specifier: string): string {
+  const parts = specifier.split("/");
+  return specifier.startsWith("@") ? parts.slice(0, 2).join("/") : (parts[0] as string);
+}
+
+async function bundleServer(
+  source: string,
+  serverRoot: string,
+  entryPoints: string[],
+  root: string,
+  declaredNative: readonly string[],
+): Promise<BundleResult> {
+  const esbuild = await import("esbuild");
+  const external = [...KERNEL_PROVIDED_PACKAGES, ...declaredNative];
+  let result: Awaited<ReturnType<typeof esbuild.build>>;
+  try {
+    result = await esbuild.build({
+      absWorkingDir: source,
+      entryPoints,
+      outbase: path.join(source, serverRoot),
+      outdir: path.join(root, serverRoot),
+      bundle: true,
+      splitting: true,
+      format: "esm",
+      platform: "node",
+      target: "node20",
+      // A subpath (typeorm/…) of an external package is external too.
+      external: external.flatMap((name) => [name, `${name}/*`]),
+      // Shared code lands outside routes/, which the kernel loads file by file.
+      chunkNames: "_chunks/[name]-[hash]",
+      sourcemap: "linked",
+      metafile: true,
+      logLevel: "silent",
+      // CommonJS dependencies call require(); an ES module has none of its own.
+      banner: {
+        js: 'import { createRequire as __roa2webCreateRequire } from "node:module"; const require = __roa2webCreateRequire(import.meta.url);',
+      },
+    });
+  } catch (error) {
+    const failures = (error as { errors?: { text: string; location?: { file: string } | null }[] })
+      .errors;
+    const native = failures?.find((failure) => /\.node\b/.test(failure.text));
+    if (native) {
+      throw nativeRefused(
+        `${native.location?.file ?? "the server code"} loads a native addon (${native.text})`,
+        "name its package in roa2web.native",
+      );
+    }
+    const text =
+      failures?.map((failure) => `${failure.location?.file ?? ""}: ${failure.text}`).join("; ") ??
+      (error as Error).message;
+    throw new PackageError(
+      "PACKAGE_BUILD_FAILED",
+      `bundling the server code failed: ${text} — a dependency the plugin imports must be installed (pnpm install) before packing`,
+    );
+  }
+  const metafile = result.metafile as NonNullable<typeof result.metafile>;
+  const externalUsed = new Set<string>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const imported of output.imports) {
+      if (!imported.external) continue;
+      const name = imported.path.startsWith("node:") ? undefined : packageOf(imported.path);
+      if (name && !BUILTINS.has(name) && !declaredNative.includes(name)) externalUsed.add(name);
+    }
+  }
+  const bundled = new Map<string, string>();
+  for (const input of Object.keys(metafile.inputs)) {
+    const marker = input.lastIndexOf("node_modules/");
+    if (marker < 0) continue;
+    const name = packageOf(input.slice(marker + "node_modules/".length));
+    const folder = path.resolve(source, input.slice(0, marker), "node_modules", name);
+    const info = await readPackageJson(folder);
+    if (isNative(folder, info)) {
+      throw nativeRefused(
+        `the dependency ${name} has native code (binding.gyp, gypfile or an install script)`,
+        `name it in roa2web.native to ship it as it is installed, or use a pure JavaScript package`,
+      );
+    }
+    bundled.set(name, `${name}@${String(info?.version ?? "unknown")}`);
+  }
+  return { external: [...externalUsed].sort(), bundled: [...bundled.values()].sort() };
+}
+
+async function readPackageJson(folder: string): Promise<Record<string, unknown> | undefined> {
+  try {
+    return JSON.parse(await readFile(path.join(folder, "package.json"), "utf8"));
+  } catch {
+    return undefined;
+  }
+}
+
+/** A package is native if it builds with node-gyp or runs an install script (where addons are made or fetched). */
+function isNative(folder: string, info: Record<string, unknown> | undefined): boolean {
+  const scripts = (info?.scripts ?? {}) as Record<string, unknown>;
+  return (
+    existsSync(path.join(folder, "binding.gyp")) ||
+    info?.gypfile === true ||
+    ["preinstall", "install", "postinstall"].some((script) => script in scripts)
+  );
+}
+
+/** Finds an installed package the way node does from `from`: the nearest node_modules/<name>. */
+async function findInstalled(from: string, name: string): Promise<string | undefined> {
+  let folder = from;
+  for (;;) {
+    const candidate = path.join(folder, "node_modules", name);
+    if (existsSync(path.join(candidate, "package.json"))) return realpath(candidate);
+    const parent = path.dirname(folder);
+    if (parent === folder) return undefined;
+    folder = parent;
+  }
+}
+
+/**
+ * Copies each declared native module, as installed, to `node_modules/<name>` with the
+ * dependencies it needs at run time (flat; those the kernel provides stay outside).
+ */
+async function copyNativeModules(
+  source: string,
+  root: string,
+  declared: readonly string[],
+  kernelProvided: readonly string[],
+): Promise<{ shipped: { name: string; version: string }[]; logs: string[] }> {
+  const shipped: { name: string; version: string }[] = [];
+  const logs: string[] = [];
+  const copied = new Map<string, string>();
+  const copy = async (name: string, from: string, needer: string) => {
+    if (KERNEL_PROVIDED_PACKAGES.includes(name) || kernelProvided.includes(name)) return;
+    const folder = await findInstalled(from, name);
+    if (!folder) {
+      throw new PackageError(
+        "PACKAGE_BUILD_FAILED",
+        `${needer} needs ${name}, which is not installed: run pnpm install in the plugin before packing`,
+      );
+    }
+    const info = (await readPackageJson(folder)) ?? {};
+    const version = String(info.version ?? "unknown");
+    const previous = copied.get(name);
+    if (previous !== undefined) {
+      if (previous !== version) {
+        throw new PackageError(
+          "PACKAGE_BUILD_FAILED",
+          `native modules need ${name} in two versions (${previous} and ${version}); a package ships one`,
+        );
+      }
+      return;
+    }
+    if (!declared.includes(name) && isNative(folder, info)) {
+      throw nativeRefused(
+        `${needer} depends on ${name}, which has native code`,
+        `name ${name} in roa2web.native too`,
+      );
+    }
+    copied.set(name, version);
+    for (const file of await listFiles(folder, "")) {
+      if (file.startsWith("node_modules/")) continue;
+      const target = path.join(root, "node_modules", name, file);
+      await mkdir(path.dirname(target), { recursive: true });
+      await copyFile(path.join(folder, file), target);
+    }
+    if (declared.includes(name)) shipped.push({ name, version });
+    logs.push(
+      `shipped ${name}@${version} as installed${declared.includes(name) ? " (native)" : ""}`,
+    );
+    for (const dependency of Object.keys((info.dependencies ?? {}) as Record<string, string>)) {
+      await copy(dependency, folder, name);
+    }
+  };
+  for (const name of declared) {
+    await copy(name, source, "roa2web.native");
+    const folder = path.join(root, "node_modules", name);
+    if (!existsSync(folder)) {
+      throw new PackageError(
+        "PACKAGE_BAD_MANIFEST",
+        `roa2web.native names ${name}, which the kernel already provides: remove it`,
+      );
+    }
+  }
+  shipped.sort((a, b) => a.name.localeCompare(b.name));
+  return { shipped, logs };
+}
+
+/** The range the packed package.json gives a dependency that stays outside. */
+async function dependencyRange(
+  source: string,
+  pkg: Record<string, unknown>,
+  name: string,
+): Promise<string> {
+  for (const field of ["dependencies", "peerDependencies"]) {
+    const range = ((pkg[field] ?? {}) as Record<string, string>)[name];
+    if (range !== undefined && !/^(workspace|link|file):/.test(range)) return range;
+  }
+  // A workspace or local link means nothing outside this repository: the installed version.
+  const folder = await findInstalled(source, name);
+  const version = folder ? (await readPackageJson(folder))?.version : undefined;
+  return typeof version === "string" ? `^${version}` : "*";
+}
