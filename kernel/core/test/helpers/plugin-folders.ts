@@ -1,6 +1,6 @@
 /**
  * Writes small plugin packages for the install and upgrade tests: one folder each
- * (package.json with the manifest, plugin.js, routes/, migrations in plugin.js), in a
+ * (package.json with the manifest, dist/plugin.js with its migrations, dist/routes/), in a
  * temporary folder whose `node_modules` links to the kernel's, so the SDK resolves as
  * it does for an installed package.
  */
@@ -36,7 +36,7 @@ export function temporaryPluginHome(): { dir: string; remove(): void } {
 
 export function writeRoute(folder: string, route: string): void {
   writeFileSync(
-    path.join(folder, "routes", `${route}.js`),
+    path.join(folder, "dist", "routes", `${route}.js`),
     `import { defineRoutes } from "@roa2web/plugin-sdk";
 export default defineRoutes(async (app, { plugin }) => {
   app.get("/${route}", { config: { access: "public" } }, async () => {
@@ -55,7 +55,7 @@ export default defineRoutes(async (app, { plugin }) => {
 /** Writes the plugin's folder (`<parent>/<name>-<version>` unless `folder` is given). */
 export function writePluginFolder(parent: string, spec: PluginSpec, folder?: string): string {
   const root = folder ?? path.join(parent, `${spec.name}-${spec.version}`);
-  mkdirSync(path.join(root, "routes"), { recursive: true });
+  mkdirSync(path.join(root, "dist", "routes"), { recursive: true });
   const tables = spec.tables ?? [];
   writeFileSync(
     path.join(root, "package.json"),
@@ -67,7 +67,7 @@ export function writePluginFolder(parent: string, spec: PluginSpec, folder?: str
         private: true,
         roa2web: {
           name: spec.name,
-          entry: "plugin.js",
+          entry: "dist/plugin.js",
           kernel: spec.kernel ?? "^0.1.0",
           prefix: spec.prefix ?? `/api/${spec.name}`,
           permissions: spec.permissions ?? {},
@@ -88,7 +88,7 @@ export function writePluginFolder(parent: string, spec: PluginSpec, folder?: str
   );
   const classes = tables.map((_, index) => `Create${index}${1700000000000 + index}`);
   writeFileSync(
-    path.join(root, "plugin.js"),
+    path.join(root, "dist", "plugin.js"),
     `import { definePlugin } from "@roa2web/plugin-sdk";
 ${migrations.join("\n")}
 export default definePlugin({
