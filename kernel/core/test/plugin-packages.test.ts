@@ -95,7 +95,7 @@ function client(t: TestKernel, token: string) {
       const form = new FormData();
       if (force) form.append("force", "true");
       const bytes = typeof archive === "string" ? readFileSync(archive) : archive;
-      form.append("package", new Blob([bytes]), "package.roa2web.tgz");
+      form.append("file", new Blob([bytes]), "package.roa2web.tgz");
       return call("POST", "/api/kernel/plugins/packages", form);
     },
     get: (url: string) => call("GET", url),

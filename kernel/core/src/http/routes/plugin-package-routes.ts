@@ -10,6 +10,7 @@ import {
   formField,
   type MultipartBodySchema,
   PayloadTooLargeError,
+  UnsupportedMediaTypeError,
   uploadsOf,
 } from "@roa2web/plugin-sdk";
 import type { FastifyInstance } from "fastify";
@@ -27,14 +28,14 @@ import { errorsAnswered } from "./schemas.js";
 
 const uploadForm: MultipartBodySchema = {
   description:
-    "A package made by `roa2web plugin pack` (`<name>-<version>.roa2web.tgz`). Send `force` before `package`.",
-  required: ["package"],
+    "A package made by `roa2web plugin pack` (`<name>-<version>.roa2web.tgz`). Send `force` before `file`.",
+  required: ["file"],
   properties: {
     force: {
       type: "boolean",
       description: "`true` to install a version older than the installed one (a downgrade)",
     },
-    package: { type: "string", format: "binary", description: "The package archive" },
+    file: { type: "string", format: "binary", description: "The package archive" },
   },
 };
 
@@ -140,7 +141,9 @@ export async function pluginPackageRoutes(
     },
   );
 
-  // The upload needs a multipart parser, and only this route: its own context.
+  // The upload needs a multipart parser, and only this route: its own context. The
+  // archive's size is capped by the parser's file limit (PLUGIN_PACKAGE_MAX_BYTES);
+  // Fastify's body limit applies only to bodies it reads itself (JSON).
   await app.register(async (scope) => {
     await scope.register(multipart, {
       limits: {
@@ -154,7 +157,6 @@ export async function pluginPackageRoutes(
       "/api/kernel/plugins/packages",
       {
         config: { access: ADMIN_PERMISSION },
-        bodyLimit: kernel.settings.plugins.maxPackageBytes + 64 * 1024,
         schema: {
           tags: ["kernel"],
           summary:
@@ -192,10 +194,15 @@ export async function pluginPackageRoutes(
       },
       async (request) => {
         Switchboard.excludeFromDrain(request.raw);
-        const file = await uploadsOf(request).file();
-        if (file?.fieldname !== "package")
-          throw new BadRequestError("Send the package archive in the form field `package`", {
-            details: { field: "package", location: "body" },
+        const uploads = uploadsOf(request);
+        if (!uploads.isMultipart())
+          throw new UnsupportedMediaTypeError(
+            "Send the package as multipart/form-data, the archive in the field `file`",
+          );
+        const file = await uploads.file();
+        if (file?.fieldname !== "file")
+          throw new BadRequestError("Send the package archive in the form field `file`", {
+            details: { field: "file", location: "body" },
           });
         const force = formField(file.fields, "force");
         if (force !== undefined && force !== "true" && force !== "false")
