@@ -83,11 +83,7 @@ export function verifyPackage(
       { keyId: opened.signature?.keyId },
     );
   }
-  if (!opened.signature) warnings.push("unsigned package (allowed outside production)");
-  else if (!opened.signature.trusted)
-    warnings.push(
-      `signed by key ${opened.signature.keyId}, which is not in PLUGIN_TRUSTED_KEYS (allowed outside production)`,
-    );
+  // openPackage's warnings already say "unsigned" or "not trusted" outside production.
   if (manifest.name !== name || manifest.version !== version) {
     throw new PackageRefusedError(
       "PACKAGE_BAD_MANIFEST",
