@@ -11,6 +11,7 @@ import { generatePackageKeyPair, parseTrustedKey, type TrustedKey } from "../pac
 import { openPackage } from "../packages/open-package.js";
 import { packPlugin } from "../packages/pack-plugin.js";
 import { signPackage } from "../packages/sign-package.js";
+import { installSubcommands } from "./plugin-install-commands.js";
 
 export interface CommandIo {
   out(text: string): void;
@@ -157,8 +158,14 @@ const verify: PluginSubcommand = {
   },
 };
 
-/** Subcommands by name; the installer's commands are added here. */
-export const pluginSubcommands: Record<string, PluginSubcommand> = { keygen, pack, sign, verify };
+/** Subcommands by name: the package tools, then the installer's (they talk to a running server). */
+export const pluginSubcommands: Record<string, PluginSubcommand> = {
+  keygen,
+  pack,
+  sign,
+  verify,
+  ...installSubcommands,
+};
 
 export function pluginUsage(): string {
   const lines = Object.values(pluginSubcommands).map(
