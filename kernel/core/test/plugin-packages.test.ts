@@ -266,6 +266,71 @@ describe("plugin packages in a running kernel (development)", () => {
     expect((await api.get("/api/shop/extra")).status).toBe(404);
   });
 
+  it("upgrades an exclusive plugin by stopping it first, and starts the old code again when the new fails", async () => {
+    const v1 = await pack({ name: "solo", version: "1.0.0", exclusive: true });
+    const broken = await pack({
+      name: "solo",
+      version: "1.1.0",
+      exclusive: true,
+      throwsOnStart: "port taken",
+    });
+    const v2 = await pack({
+      name: "solo",
+      version: "2.0.0",
+      routes: ["hello", "two"],
+      exclusive: true,
+    });
+    expect((await api.install(v1)).status).toBe(200);
+    const failed = await api.install(broken);
+    expect(failed.status).toBe(422);
+    expect(failed.body.error.details).toMatchObject({ step: "start", serving: "1.0.0" });
+    expect(await api.get("/api/solo/hello")).toMatchObject({
+      status: 200,
+      body: { version: "1.0.0" },
+    });
+    expect(await api.plugin("solo")).toMatchObject({ state: "enabled", version: "1.0.0" });
+    expect((await api.install(v2)).status).toBe(200);
+    expect(await api.get("/api/solo/two")).toMatchObject({
+      status: 200,
+      body: { version: "2.0.0" },
+    });
+  });
+
+  it("gives a plugin an administrator switched off the new code without starting it", async () => {
+    expect((await api.install(await pack({ name: "idle", version: "1.0.0" }))).status).toBe(200);
+    expect((await api.call("POST", "/api/kernel/plugins/idle/disable")).status).toBe(200);
+    const upgraded = await api.install(await pack({ name: "idle", version: "1.1.0" }));
+    expect(upgraded.status).toBe(200);
+    expect(upgraded.body.plugin).toMatchObject({ state: "disabled", version: "1.1.0" });
+    expect((await api.get("/api/idle/hello")).status).toBe(404);
+    expect((await api.call("POST", "/api/kernel/plugins/idle/enable")).status).toBe(200);
+    expect((await api.get("/api/idle/hello")).body.version).toBe("1.1.0");
+  });
+
+  it("answers every request while a plugin is upgraded again and again", async () => {
+    const versions = ["1.0.0", "1.1.0", "1.2.0", "1.3.0"];
+    const files = [];
+    for (const version of versions) files.push(await pack({ name: "busy", version }));
+    expect((await api.install(files[0] as string)).status).toBe(200);
+    let upgrading = true;
+    const statuses = new Map<number, number>();
+    const seen = new Set<string>();
+    const worker = async () => {
+      while (upgrading) {
+        const response = await fetch(`${t.url}/api/busy/hello`);
+        statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+        if (response.ok) seen.add(((await response.json()) as { version: string }).version);
+        else await response.text();
+      }
+    };
+    const workers = Array.from({ length: 4 }, worker);
+    for (const file of files.slice(1)) expect((await api.install(file)).status).toBe(200);
+    upgrading = false;
+    await Promise.all(workers);
+    expect([...statuses.keys()]).toEqual([200]);
+    expect(seen).toContain("1.3.0");
+  });
+
   it("refuses to remove a workspace plugin as a package", async () => {
     const answer = await api.call("DELETE", "/api/kernel/plugins/resident/package");
     expect(answer.status).toBe(409);

@@ -412,6 +412,7 @@ export class PluginManager {
         existing.definition = definition;
       };
       const restoreCode = () => {
+        existing.wanted = before.wanted;
         existing.root = before.root;
         existing.source = before.source;
         existing.manifest = before.manifest;
@@ -420,6 +421,8 @@ export class PluginManager {
       const running = existing.state === "enabled" && existing.instance;
       if (!running) {
         switchCode();
+        // A version whose manifest this kernel refused never had a wish of its own.
+        if (!before.manifest) existing.wanted = true;
         if (!existing.wanted) return { record: existing, previous };
         await this.startRecord(existing);
         await this.publishRunning();

@@ -21,6 +21,8 @@ export interface PluginSpec {
   permissions?: Record<string, string>;
   /** `start` throws this message. */
   throwsOnStart?: string;
+  /** `exclusive: true` (never two instances at once). */
+  exclusive?: boolean;
   kernel?: string;
   provides?: Record<string, string>;
   consumes?: Record<string, string>;
@@ -94,6 +96,7 @@ ${migrations.join("\n")}
 export default definePlugin({
   deps: {},
   routes: new URL("./routes", import.meta.url),
+  ${spec.exclusive ? "exclusive: true," : ""}
   ${tables.length > 0 ? `database: { entities: [], migrations: [${classes.join(", ")}] },` : ""}
   async start() {
     ${spec.throwsOnStart ? `throw new Error(${JSON.stringify(spec.throwsOnStart)});` : "return {};"}
