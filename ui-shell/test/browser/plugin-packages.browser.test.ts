@@ -3,10 +3,10 @@
  * notes example is uploaded through the form, shows up with its source, signature and
  * (new) permissions, opens in the navigation, and is removed again — on a phone too.
  */
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { packPlugin } from "@roa2web/kernel";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import {
   type BrowserEnv,
@@ -23,9 +23,19 @@ const out = mkdtempSync(path.join(os.tmpdir(), "roa2web-ui-package-"));
 
 describeBrowser("plugin packages on the admin page", { timeout: 120_000 }, () => {
   beforeAll(async () => {
-    ({ file: packageFile } = await packPlugin(path.join(REPO_ROOT, "plugins/examples/notes"), {
-      outDir: out,
-    }));
+    // Packed as an author does, with the command line (it prints the file).
+    packageFile = execFileSync(
+      process.execPath,
+      [
+        path.join(REPO_ROOT, "kernel/core/dist/main.js"),
+        "plugin",
+        "pack",
+        path.join(REPO_ROOT, "plugins/examples/notes"),
+        "--out",
+        out,
+      ],
+      { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] },
+    ).trim();
     env = await startBrowserEnv({ withFixtures: false });
   }, 180_000);
   afterAll(async () => {
