@@ -20,6 +20,7 @@ import { ManifestError, readManifest } from "../plugins/manifest.js";
 import { KERNEL_VERSION } from "../version.js";
 import { PackageError } from "./errors.js";
 import {
+  currentPlatform,
   INDEX_FILE,
   PACKAGE_ROOT,
   type PackageIndex,
@@ -469,6 +470,17 @@ function checkManifest(root: string, index: PackageIndex): ResolvedPluginManifes
         "PACKAGE_NATIVE_MODULE",
         `${index.name}@${index.version} ships the native module ${name}, which its manifest does not declare in roa2web.native`,
         { ...about, file: `node_modules/${name}` },
+      );
+    }
+  }
+  if (index.platform && index.native.length > 0) {
+    const here = currentPlatform();
+    const built = index.platform;
+    if (built.os !== here.os || built.arch !== here.arch || built.abi !== here.abi) {
+      throw new PackageError(
+        "PACKAGE_NATIVE_MODULE",
+        `${index.name}@${index.version} ships native modules (${index.native.join(", ")}) built for ${built.os}-${built.arch}, Node ABI ${built.abi}; this server is ${here.os}-${here.arch}, Node ABI ${here.abi}: pack it on a machine like the servers`,
+        { name: index.name, version: index.version },
       );
     }
   }

@@ -9,6 +9,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestKernel } from "../testing/index.js";
+import { writeArchive } from "./archive.js";
 import { PackageError } from "./errors.js";
 import { openPackage } from "./open-package.js";
 import { packPlugin } from "./pack-plugin.js";
@@ -198,8 +199,27 @@ export default defineRoutes(async (app) => {
         "node_modules/node-gyp-build/index.js",
       ]),
     );
+    expect(index.platform).toEqual({
+      os: process.platform,
+      arch: process.arch,
+      abi: process.versions.modules,
+    });
     const opened = await openPackage(file, { trustedKeys: [], requireSignature: false });
     expect(opened.index.native).toEqual(["fast-native"]);
-    await opened.dispose();
+
+    // The same package as if packed on another machine: refused here, whatever else is right.
+    const copy = await mkdtemp(path.join(work, "foreign-"));
+    await opened.extractTo(path.join(copy, "package"));
+    const indexFile = path.join(copy, "package", "roa2web-package.json");
+    const foreign = { ...index, platform: { os: "aix", arch: "ppc64", abi: "1" } };
+    await writeFile(indexFile, JSON.stringify(foreign));
+    const foreignFile = path.join(work, "foreign.roa2web.tgz");
+    await writeArchive(copy, Object.keys(index.files), false, foreignFile);
+    await expect(
+      openPackage(foreignFile, { trustedKeys: [], requireSignature: false }),
+    ).rejects.toMatchObject({
+      code: "PACKAGE_NATIVE_MODULE",
+      message: expect.stringContaining("built for aix-ppc64, Node ABI 1"),
+    });
   });
 });

@@ -26,6 +26,7 @@ import { KERNEL_VERSION } from "../version.js";
 import { writeArchive } from "./archive.js";
 import { PackageError } from "./errors.js";
 import {
+  currentPlatform,
   INDEX_FILE,
   PACKAGE_FORMAT,
   PACKAGE_ROOT,
@@ -172,6 +173,7 @@ export async function packPlugin(
       external: bundle.external,
       bundled: bundle.bundled,
       native: native.shipped.map((entry) => entry.name),
+      ...(native.shipped.length > 0 ? { platform: currentPlatform() } : {}),
       createdAt: new Date().toISOString(),
     };
     const indexBytes = Buffer.from(`${JSON.stringify(index, null, 2)}\n`);
