@@ -26,6 +26,11 @@ export interface PackageIndex {
   bundled: string[];
   /** Native modules the manifest declares (`roa2web.native`), shipped under `node_modules/`. */
   native: string[];
+  /**
+   * Pure JavaScript packages the manifest ships as installed (`roa2web.unbundled`), under
+   * `node_modules/`: they read their own files at run time. Absent means none.
+   */
+  unbundled?: string[];
   /** Where the native modules were built (present when `native` is not empty): they load only there. */
   platform?: PackagePlatform;
   createdAt: string;
@@ -84,6 +89,9 @@ export function parseIndex(bytes: Buffer): PackageIndex {
     }
     for (const key of ["external", "bundled", "native"]) {
       if (!isStringList(index[key])) problems.push(`${key} is not a list of strings`);
+    }
+    if (index.unbundled !== undefined && !isStringList(index.unbundled)) {
+      problems.push("unbundled is not a list of strings");
     }
     if (Array.isArray(index.native) && index.native.length > 0) {
       const platform = index.platform as Record<string, unknown> | undefined;

@@ -133,6 +133,53 @@ describe("a packed plugin in a kernel", () => {
   });
 });
 
+describe("a dependency that reads its own files at run time", () => {
+  it("ships as installed when roa2web.unbundled names it, and runs from there", async () => {
+    const source = await writeFiles(
+      path.join(work, "fonts"),
+      greeterPlugin({
+        manifest: { unbundled: ["font-data"] },
+        files: {
+          "dist/routes/hello.js": `import { defineRoutes } from "@roa2web/plugin-sdk";
+import { fontName } from "font-data";
+export default defineRoutes(async (app) => {
+  app.get("/hello", { config: { access: "public" } }, async () => ({ font: fontName() }));
+});
+`,
+          "node_modules/font-data/package.json": JSON.stringify({
+            name: "font-data",
+            version: "2.37.0",
+            main: "index.js",
+            dependencies: { "tiny-greeting": "^1.0.0" },
+          }),
+          "node_modules/font-data/index.js": `const fs = require("node:fs");
+const { greet } = require("tiny-greeting");
+exports.fontName = () => fs.readFileSync(__dirname + "/fonts/name.txt", "utf8").trim() + " / " + greet("font");
+`,
+          "node_modules/font-data/fonts/name.txt": "DejaVu Sans Condensed\n",
+        },
+      }),
+    );
+    const { file, index } = await packPlugin(source, { outDir: path.join(work, "out") });
+    expect(index.unbundled).toEqual(["font-data"]);
+    expect(index.native).toEqual([]);
+    expect(index.bundled).toEqual([]);
+    expect(Object.keys(index.files)).toEqual(
+      expect.arrayContaining([
+        "node_modules/font-data/fonts/name.txt",
+        "node_modules/tiny-greeting/index.js",
+      ]),
+    );
+    const t = await startTestKernel({ plugins: [await unpackForKernel(file, "greeter")] });
+    try {
+      const response = await t.inject({ method: "GET", url: "/api/greeter/hello" });
+      expect(response.json()).toEqual({ font: "DejaVu Sans Condensed / Salut, font (b.txt)" });
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe("native code", () => {
   const nativeDependency = {
     "dist/routes/hello.js": `import { defineRoutes } from "@roa2web/plugin-sdk";
