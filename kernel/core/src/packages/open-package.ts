@@ -175,6 +175,7 @@ async function extract(
   const directories = new Set<string>();
   const writes: Promise<void>[] = [];
   const outputs = new Set<ReturnType<typeof createWriteStream>>();
+  const created = new Set<string>();
   let failure: Error | undefined;
   const fail = (error: Error) => {
     failure ??= error;
@@ -269,7 +270,11 @@ async function extract(
       directories.add(segments.slice(0, depth).join("/").toLowerCase());
     }
     const target = path.join(root, ...segments);
-    await mkdir(path.dirname(target), { recursive: true });
+    const parent = path.dirname(target);
+    if (!created.has(parent)) {
+      await mkdir(parent, { recursive: true });
+      created.add(parent);
+    }
     if (failure) return;
     const hash = createHash("sha256");
     // "wx": never follow or overwrite something already there.

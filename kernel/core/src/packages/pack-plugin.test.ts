@@ -134,16 +134,17 @@ describe("a packed plugin in a kernel", () => {
 });
 
 describe("a dependency that reads its own files at run time", () => {
-  it("ships as installed when roa2web.unbundled names it, and runs from there", async () => {
+  it("ships as installed when roa2web.unbundled names it, two versions of a dependency included, and runs from there", async () => {
     const source = await writeFiles(
       path.join(work, "fonts"),
       greeterPlugin({
-        manifest: { unbundled: ["font-data"] },
+        manifest: { unbundled: ["font-data", "old-fonts"] },
         files: {
           "dist/routes/hello.js": `import { defineRoutes } from "@roa2web/plugin-sdk";
 import { fontName } from "font-data";
+import { oldFontName } from "old-fonts";
 export default defineRoutes(async (app) => {
-  app.get("/hello", { config: { access: "public" } }, async () => ({ font: fontName() }));
+  app.get("/hello", { config: { access: "public" } }, async () => ({ font: fontName(), old: oldFontName() }));
 });
 `,
           "node_modules/font-data/package.json": JSON.stringify({
@@ -157,23 +158,43 @@ const { greet } = require("tiny-greeting");
 exports.fontName = () => fs.readFileSync(__dirname + "/fonts/name.txt", "utf8").trim() + " / " + greet("font");
 `,
           "node_modules/font-data/fonts/name.txt": "DejaVu Sans Condensed\n",
+          // Another shipped package needs another version of tiny-greeting: nested, as npm would.
+          "node_modules/old-fonts/package.json": JSON.stringify({
+            name: "old-fonts",
+            version: "1.0.0",
+            main: "index.js",
+            dependencies: { "tiny-greeting": "^0.9.0" },
+          }),
+          "node_modules/old-fonts/index.js":
+            'exports.oldFontName = () => require("tiny-greeting").greet("old");\n',
+          "node_modules/old-fonts/node_modules/tiny-greeting/package.json": JSON.stringify({
+            name: "tiny-greeting",
+            version: "0.9.0",
+            main: "index.js",
+          }),
+          "node_modules/old-fonts/node_modules/tiny-greeting/index.js":
+            'exports.greet = (name) => "Hello, " + name;\n',
         },
       }),
     );
     const { file, index } = await packPlugin(source, { outDir: path.join(work, "out") });
-    expect(index.unbundled).toEqual(["font-data"]);
+    expect(index.unbundled).toEqual(["font-data", "old-fonts"]);
     expect(index.native).toEqual([]);
     expect(index.bundled).toEqual([]);
     expect(Object.keys(index.files)).toEqual(
       expect.arrayContaining([
         "node_modules/font-data/fonts/name.txt",
         "node_modules/tiny-greeting/index.js",
+        "node_modules/old-fonts/node_modules/tiny-greeting/index.js",
       ]),
     );
     const t = await startTestKernel({ plugins: [await unpackForKernel(file, "greeter")] });
     try {
       const response = await t.inject({ method: "GET", url: "/api/greeter/hello" });
-      expect(response.json()).toEqual({ font: "DejaVu Sans Condensed / Salut, font (b.txt)" });
+      expect(response.json()).toEqual({
+        font: "DejaVu Sans Condensed / Salut, font (b.txt)",
+        old: "Hello, old",
+      });
     } finally {
       await t.close();
     }

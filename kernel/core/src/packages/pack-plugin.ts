@@ -377,9 +377,10 @@ async function findInstalled(from: string, name: string): Promise<string | undef
 }
 
 /**
- * Copies each package the manifest ships as installed (`native`, `unbundled`) to
- * `node_modules/<name>` with the dependencies it needs at run time (flat; those the
- * kernel provides stay outside). Native code is refused in any other package.
+ * Copies each package the manifest ships as installed (`native`, `unbundled`) under
+ * `node_modules/` with the dependencies it needs at run time (those the kernel provides
+ * stay outside), laid out as npm does: hoisted to the top, nested under the package that
+ * needs another version. Native code is refused in any package not declared native.
  */
 async function copyInstalledPackages(
   source: string,
@@ -387,8 +388,13 @@ async function copyInstalledPackages(
   declared: { native: readonly string[]; unbundled: readonly string[] },
 ): Promise<{ native: string[]; unbundled: string[]; logs: string[] }> {
   const logs: string[] = [];
-  const copied = new Map<string, string>();
-  const copy = async (name: string, from: string, needer: string) => {
+  /** Folder in the package → version copied there. */
+  const placed = new Map<string, string>();
+  /**
+   * `name` as `needer` (installed at `from`, copied to `neederTarget`) resolves it: the
+   * nearest copy up the folders wins, as in node's resolution.
+   */
+  const copy = async (name: string, from: string, neederTarget: string, needer: string) => {
     if (KERNEL_PROVIDED_PACKAGES.includes(name)) return;
     const folder = await findInstalled(from, name);
     if (!folder) {
@@ -399,15 +405,26 @@ async function copyInstalledPackages(
     }
     const info = (await readPackageJson(folder)) ?? {};
     const version = String(info.version ?? "unknown");
-    const previous = copied.get(name);
-    if (previous !== undefined) {
-      if (previous !== version) {
-        throw new PackageError(
-          "PACKAGE_BUILD_FAILED",
-          `the packages shipped as installed need ${name} in two versions (${previous} and ${version}); a package ships one`,
-        );
+    let visible: string | undefined;
+    for (let dir = neederTarget; ; dir = path.dirname(dir)) {
+      const candidate = path.join(dir, "node_modules", name);
+      if (placed.has(candidate)) {
+        visible = candidate;
+        break;
       }
-      return;
+      if (dir === root || !dir.startsWith(root)) break;
+    }
+    if (visible !== undefined && placed.get(visible) === version) return;
+    // Another version is what the needer would see: nest this one under the needer.
+    const target =
+      visible === undefined
+        ? path.join(root, "node_modules", name)
+        : path.join(neederTarget, "node_modules", name);
+    if (placed.has(target)) {
+      throw new PackageError(
+        "PACKAGE_BUILD_FAILED",
+        `${needer} needs ${name}@${version} where ${name}@${placed.get(target)} is already shipped`,
+      );
     }
     const native = declared.native.includes(name);
     if (!native && isNative(folder, info)) {
@@ -416,16 +433,15 @@ async function copyInstalledPackages(
         `name ${name} in roa2web.native`,
       );
     }
-    copied.set(name, version);
-    const files = await listFiles(folder, "", (child) => child === "node_modules");
-    for (const file of files) {
-      const target = path.join(root, "node_modules", name, file);
-      await mkdir(path.dirname(target), { recursive: true });
-      await copyFile(path.join(folder, file), target);
+    placed.set(target, version);
+    for (const file of await listFiles(folder, "", (child) => child === "node_modules")) {
+      await mkdir(path.dirname(path.join(target, file)), { recursive: true });
+      await copyFile(path.join(folder, file), path.join(target, file));
     }
-    logs.push(`shipped ${name}@${version} as installed${native ? " (native)" : ""}`);
+    const where = path.relative(root, target).split(path.sep).join("/");
+    logs.push(`shipped ${name}@${version} as installed in ${where}${native ? " (native)" : ""}`);
     for (const dependency of Object.keys((info.dependencies ?? {}) as Record<string, string>)) {
-      await copy(dependency, folder, name);
+      await copy(dependency, folder, target, name);
     }
   };
   for (const [key, names] of Object.entries(declared)) {
@@ -437,7 +453,7 @@ async function copyInstalledPackages(
           { file: "package.json" },
         );
       }
-      await copy(name, source, `roa2web.${key}`);
+      await copy(name, source, root, `roa2web.${key}`);
     }
   }
   return { native: [...declared.native].sort(), unbundled: [...declared.unbundled].sort(), logs };
