@@ -51,6 +51,11 @@ export interface PluginManifest {
    * pack` refuses native code that is not named here, and ships what is (ADR 0023).
    */
   native?: string[];
+  /**
+   * npm packages shipped as installed instead of bundled, because they read their own
+   * files at run time (fonts, WebAssembly, worker scripts, `require.resolve`).
+   */
+  unbundled?: string[];
 }
 
 /** The manifest with what the kernel learnt while discovering the package. */

@@ -26,7 +26,27 @@ export interface PackageIndex {
   bundled: string[];
   /** Native modules the manifest declares (`roa2web.native`), shipped under `node_modules/`. */
   native: string[];
+  /**
+   * Pure JavaScript packages the manifest ships as installed (`roa2web.unbundled`), under
+   * `node_modules/`: they read their own files at run time. Absent means none.
+   */
+  unbundled?: string[];
+  /** Where the native modules were built (present when `native` is not empty): they load only there. */
+  platform?: PackagePlatform;
   createdAt: string;
+}
+
+export interface PackagePlatform {
+  /** `process.platform`: linux, win32, darwin. */
+  os: string;
+  /** `process.arch`: x64, arm64. */
+  arch: string;
+  /** `process.versions.modules`: the Node ABI (115 for Node 20). */
+  abi: string;
+}
+
+export function currentPlatform(): PackagePlatform {
+  return { os: process.platform, arch: process.arch, abi: process.versions.modules };
 }
 
 export interface PackageSignature {
@@ -69,6 +89,19 @@ export function parseIndex(bytes: Buffer): PackageIndex {
     }
     for (const key of ["external", "bundled", "native"]) {
       if (!isStringList(index[key])) problems.push(`${key} is not a list of strings`);
+    }
+    if (index.unbundled !== undefined && !isStringList(index.unbundled)) {
+      problems.push("unbundled is not a list of strings");
+    }
+    if (Array.isArray(index.native) && index.native.length > 0) {
+      const platform = index.platform as Record<string, unknown> | undefined;
+      if (
+        typeof platform !== "object" ||
+        platform === null ||
+        !["os", "arch", "abi"].every((key) => typeof platform[key] === "string")
+      ) {
+        problems.push("native modules without the platform they were built for");
+      }
     }
     const files = index.files;
     if (typeof files !== "object" || files === null || Array.isArray(files)) {

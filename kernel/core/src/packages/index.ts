@@ -5,6 +5,7 @@ export {
   PACKAGE_FORMAT,
   PACKAGE_SUFFIX,
   type PackageIndex,
+  type PackagePlatform,
   type PackageSignature,
   packageFileName,
   SIGNATURE_FILE,

@@ -20,6 +20,7 @@ import { ManifestError, readManifest } from "../plugins/manifest.js";
 import { KERNEL_VERSION } from "../version.js";
 import { PackageError } from "./errors.js";
 import {
+  currentPlatform,
   INDEX_FILE,
   PACKAGE_ROOT,
   type PackageIndex,
@@ -174,6 +175,7 @@ async function extract(
   const directories = new Set<string>();
   const writes: Promise<void>[] = [];
   const outputs = new Set<ReturnType<typeof createWriteStream>>();
+  const created = new Set<string>();
   let failure: Error | undefined;
   const fail = (error: Error) => {
     failure ??= error;
@@ -268,7 +270,11 @@ async function extract(
       directories.add(segments.slice(0, depth).join("/").toLowerCase());
     }
     const target = path.join(root, ...segments);
-    await mkdir(path.dirname(target), { recursive: true });
+    const parent = path.dirname(target);
+    if (!created.has(parent)) {
+      await mkdir(parent, { recursive: true });
+      created.add(parent);
+    }
     if (failure) return;
     const hash = createHash("sha256");
     // "wx": never follow or overwrite something already there.
@@ -469,6 +475,17 @@ function checkManifest(root: string, index: PackageIndex): ResolvedPluginManifes
         "PACKAGE_NATIVE_MODULE",
         `${index.name}@${index.version} ships the native module ${name}, which its manifest does not declare in roa2web.native`,
         { ...about, file: `node_modules/${name}` },
+      );
+    }
+  }
+  if (index.platform && index.native.length > 0) {
+    const here = currentPlatform();
+    const built = index.platform;
+    if (built.os !== here.os || built.arch !== here.arch || built.abi !== here.abi) {
+      throw new PackageError(
+        "PACKAGE_NATIVE_MODULE",
+        `${index.name}@${index.version} ships native modules (${index.native.join(", ")}) built for ${built.os}-${built.arch}, Node ABI ${built.abi}; this server is ${here.os}-${here.arch}, Node ABI ${here.abi}: pack it on a machine like the servers`,
+        { name: index.name, version: index.version },
       );
     }
   }

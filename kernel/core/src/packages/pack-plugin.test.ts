@@ -9,6 +9,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestKernel } from "../testing/index.js";
+import { writeArchive } from "./archive.js";
 import { PackageError } from "./errors.js";
 import { openPackage } from "./open-package.js";
 import { packPlugin } from "./pack-plugin.js";
@@ -132,6 +133,74 @@ describe("a packed plugin in a kernel", () => {
   });
 });
 
+describe("a dependency that reads its own files at run time", () => {
+  it("ships as installed when roa2web.unbundled names it, two versions of a dependency included, and runs from there", async () => {
+    const source = await writeFiles(
+      path.join(work, "fonts"),
+      greeterPlugin({
+        manifest: { unbundled: ["font-data", "old-fonts"] },
+        files: {
+          "dist/routes/hello.js": `import { defineRoutes } from "@roa2web/plugin-sdk";
+import { fontName } from "font-data";
+import { oldFontName } from "old-fonts";
+export default defineRoutes(async (app) => {
+  app.get("/hello", { config: { access: "public" } }, async () => ({ font: fontName(), old: oldFontName() }));
+});
+`,
+          "node_modules/font-data/package.json": JSON.stringify({
+            name: "font-data",
+            version: "2.37.0",
+            main: "index.js",
+            dependencies: { "tiny-greeting": "^1.0.0" },
+          }),
+          "node_modules/font-data/index.js": `const fs = require("node:fs");
+const { greet } = require("tiny-greeting");
+exports.fontName = () => fs.readFileSync(__dirname + "/fonts/name.txt", "utf8").trim() + " / " + greet("font");
+`,
+          "node_modules/font-data/fonts/name.txt": "DejaVu Sans Condensed\n",
+          // Another shipped package needs another version of tiny-greeting: nested, as npm would.
+          "node_modules/old-fonts/package.json": JSON.stringify({
+            name: "old-fonts",
+            version: "1.0.0",
+            main: "index.js",
+            dependencies: { "tiny-greeting": "^0.9.0" },
+          }),
+          "node_modules/old-fonts/index.js":
+            'exports.oldFontName = () => require("tiny-greeting").greet("old");\n',
+          "node_modules/old-fonts/node_modules/tiny-greeting/package.json": JSON.stringify({
+            name: "tiny-greeting",
+            version: "0.9.0",
+            main: "index.js",
+          }),
+          "node_modules/old-fonts/node_modules/tiny-greeting/index.js":
+            'exports.greet = (name) => "Hello, " + name;\n',
+        },
+      }),
+    );
+    const { file, index } = await packPlugin(source, { outDir: path.join(work, "out") });
+    expect(index.unbundled).toEqual(["font-data", "old-fonts"]);
+    expect(index.native).toEqual([]);
+    expect(index.bundled).toEqual([]);
+    expect(Object.keys(index.files)).toEqual(
+      expect.arrayContaining([
+        "node_modules/font-data/fonts/name.txt",
+        "node_modules/tiny-greeting/index.js",
+        "node_modules/old-fonts/node_modules/tiny-greeting/index.js",
+      ]),
+    );
+    const t = await startTestKernel({ plugins: [await unpackForKernel(file, "greeter")] });
+    try {
+      const response = await t.inject({ method: "GET", url: "/api/greeter/hello" });
+      expect(response.json()).toEqual({
+        font: "DejaVu Sans Condensed / Salut, font (b.txt)",
+        old: "Hello, old",
+      });
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe("native code", () => {
   const nativeDependency = {
     "dist/routes/hello.js": `import { defineRoutes } from "@roa2web/plugin-sdk";
@@ -198,8 +267,27 @@ export default defineRoutes(async (app) => {
         "node_modules/node-gyp-build/index.js",
       ]),
     );
+    expect(index.platform).toEqual({
+      os: process.platform,
+      arch: process.arch,
+      abi: process.versions.modules,
+    });
     const opened = await openPackage(file, { trustedKeys: [], requireSignature: false });
     expect(opened.index.native).toEqual(["fast-native"]);
-    await opened.dispose();
+
+    // The same package as if packed on another machine: refused here, whatever else is right.
+    const copy = await mkdtemp(path.join(work, "foreign-"));
+    await opened.extractTo(path.join(copy, "package"));
+    const indexFile = path.join(copy, "package", "roa2web-package.json");
+    const foreign = { ...index, platform: { os: "aix", arch: "ppc64", abi: "1" } };
+    await writeFile(indexFile, JSON.stringify(foreign));
+    const foreignFile = path.join(work, "foreign.roa2web.tgz");
+    await writeArchive(copy, Object.keys(index.files), false, foreignFile);
+    await expect(
+      openPackage(foreignFile, { trustedKeys: [], requireSignature: false }),
+    ).rejects.toMatchObject({
+      code: "PACKAGE_NATIVE_MODULE",
+      message: expect.stringContaining("built for aix-ppc64, Node ABI 1"),
+    });
   });
 });

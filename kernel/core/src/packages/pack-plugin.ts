@@ -2,8 +2,9 @@
  * `roa2web plugin pack`: a built plugin folder → one package archive (ADR 0023). The
  * server code is re-bundled with esbuild so the package carries its own dependencies,
  * except what the kernel provides (one copy of fastify, TypeORM, the SDK in the process);
- * the built UI, a `migrations/` folder and the README are copied as they are; declared
- * native modules are copied under `node_modules/`, undeclared native code is refused.
+ * the built UI, a `migrations/` folder and the README are copied as they are; packages
+ * the manifest ships as installed (`native`, `unbundled`) are copied under
+ * `node_modules/`, and undeclared native code is refused.
  */
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
@@ -26,6 +27,7 @@ import { KERNEL_VERSION } from "../version.js";
 import { writeArchive } from "./archive.js";
 import { PackageError } from "./errors.js";
 import {
+  currentPlatform,
   INDEX_FILE,
   PACKAGE_FORMAT,
   PACKAGE_ROOT,
@@ -86,6 +88,7 @@ export async function packPlugin(
     unknown
   >;
   const declaredNative = manifest.native ?? [];
+  const declaredUnbundled = manifest.unbundled ?? [];
   const serverRoot = manifest.entry.replace(/^\.\//, "").split("/")[0] as string;
   if (serverRoot === manifest.entry.replace(/^\.\//, "")) {
     throw new PackageError(
@@ -134,21 +137,27 @@ export async function packPlugin(
     }
 
     // 3. The server code, bundled.
-    const bundle = await bundleServer(source, serverRoot, entryPoints, root, declaredNative);
+    const bundle = await bundleServer(source, serverRoot, entryPoints, root, [
+      ...declaredNative,
+      ...declaredUnbundled,
+    ]);
     log(
       `bundled ${entryPoints.length} module(s)` +
         (bundle.bundled.length > 0 ? ` with ${bundle.bundled.join(", ")}` : "") +
         `; from the kernel: ${bundle.external.join(", ") || "nothing"}`,
     );
 
-    // 4. Declared native modules, as they are installed, with their own dependencies.
-    const native = await copyNativeModules(source, root, declaredNative, bundle.external);
-    for (const line of native.logs) log(line);
+    // 4. Packages shipped as installed, with their own dependencies.
+    const installed = await copyInstalledPackages(source, root, {
+      native: declaredNative,
+      unbundled: declaredUnbundled,
+    });
+    for (const line of installed.logs) log(line);
 
     // 5. package.json: the plugin's, its dependencies narrowed to what stays outside.
     const { devDependencies: _dev, scripts: _scripts, ...kept } = pkg;
     const dependencies: Record<string, string> = {};
-    for (const name of [...bundle.external, ...native.shipped.map((entry) => entry.name)].sort()) {
+    for (const name of [...bundle.external, ...installed.native, ...installed.unbundled].sort()) {
       dependencies[name] = await dependencyRange(source, pkg, name);
     }
     await writeFile(
@@ -171,7 +180,9 @@ export async function packPlugin(
       files,
       external: bundle.external,
       bundled: bundle.bundled,
-      native: native.shipped.map((entry) => entry.name),
+      native: installed.native,
+      unbundled: installed.unbundled,
+      ...(installed.native.length > 0 ? { platform: currentPlatform() } : {}),
       createdAt: new Date().toISOString(),
     };
     const indexBytes = Buffer.from(`${JSON.stringify(index, null, 2)}\n`);
@@ -214,14 +225,19 @@ function nativeRefused(what: string, todo: string): PackageError {
 }
 
 /** Every plain file under `base/relative` as a `/`-separated path from `base`; symbolic links are refused. */
-async function listFiles(base: string, relative: string): Promise<string[]> {
+async function listFiles(
+  base: string,
+  relative: string,
+  skipFolder: (folder: string) => boolean = () => false,
+): Promise<string[]> {
   const found: string[] = [];
   const walk = async (folder: string) => {
     const absolute = path.join(base, folder);
     for (const entry of await readdir(absolute, { withFileTypes: true })) {
       const child = folder === "" ? entry.name : `${folder}/${entry.name}`;
-      if (entry.isDirectory()) await walk(child);
-      else if (entry.isFile()) found.push(child);
+      if (entry.isDirectory()) {
+        if (!skipFolder(child)) await walk(child);
+      } else if (entry.isFile()) found.push(child);
       else {
         throw new PackageError(
           "PACKAGE_UNSAFE_PATH",
@@ -257,10 +273,10 @@ async function bundleServer(
   serverRoot: string,
   entryPoints: string[],
   root: string,
-  declaredNative: readonly string[],
+  shippedInstalled: readonly string[],
 ): Promise<BundleResult> {
   const esbuild = await import("esbuild");
-  const external = [...KERNEL_PROVIDED_PACKAGES, ...declaredNative];
+  const external = [...KERNEL_PROVIDED_PACKAGES, ...shippedInstalled];
   let result: Awaited<ReturnType<typeof esbuild.build>>;
   try {
     result = await esbuild.build({
@@ -309,7 +325,7 @@ async function bundleServer(
     for (const imported of output.imports) {
       if (!imported.external) continue;
       const name = imported.path.startsWith("node:") ? undefined : packageOf(imported.path);
-      if (name && !BUILTINS.has(name) && !declaredNative.includes(name)) externalUsed.add(name);
+      if (name && !BUILTINS.has(name) && !shippedInstalled.includes(name)) externalUsed.add(name);
     }
   }
   const bundled = new Map<string, string>();
@@ -361,20 +377,25 @@ async function findInstalled(from: string, name: string): Promise<string | undef
 }
 
 /**
- * Copies each declared native module, as installed, to `node_modules/<name>` with the
- * dependencies it needs at run time (flat; those the kernel provides stay outside).
+ * Copies each package the manifest ships as installed (`native`, `unbundled`) under
+ * `node_modules/` with the dependencies it needs at run time (those the kernel provides
+ * stay outside), laid out as npm does: hoisted to the top, nested under the package that
+ * needs another version. Native code is refused in any package not declared native.
  */
-async function copyNativeModules(
+async function copyInstalledPackages(
   source: string,
   root: string,
-  declared: readonly string[],
-  kernelProvided: readonly string[],
-): Promise<{ shipped: { name: string; version: string }[]; logs: string[] }> {
-  const shipped: { name: string; version: string }[] = [];
+  declared: { native: readonly string[]; unbundled: readonly string[] },
+): Promise<{ native: string[]; unbundled: string[]; logs: string[] }> {
   const logs: string[] = [];
-  const copied = new Map<string, string>();
-  const copy = async (name: string, from: string, needer: string) => {
-    if (KERNEL_PROVIDED_PACKAGES.includes(name) || kernelProvided.includes(name)) return;
+  /** Folder in the package → version copied there. */
+  const placed = new Map<string, string>();
+  /**
+   * `name` as `needer` (installed at `from`, copied to `neederTarget`) resolves it: the
+   * nearest copy up the folders wins, as in node's resolution.
+   */
+  const copy = async (name: string, from: string, neederTarget: string, needer: string) => {
+    if (KERNEL_PROVIDED_PACKAGES.includes(name)) return;
     const folder = await findInstalled(from, name);
     if (!folder) {
       throw new PackageError(
@@ -384,49 +405,58 @@ async function copyNativeModules(
     }
     const info = (await readPackageJson(folder)) ?? {};
     const version = String(info.version ?? "unknown");
-    const previous = copied.get(name);
-    if (previous !== undefined) {
-      if (previous !== version) {
-        throw new PackageError(
-          "PACKAGE_BUILD_FAILED",
-          `native modules need ${name} in two versions (${previous} and ${version}); a package ships one`,
-        );
+    let visible: string | undefined;
+    for (let dir = neederTarget; ; dir = path.dirname(dir)) {
+      const candidate = path.join(dir, "node_modules", name);
+      if (placed.has(candidate)) {
+        visible = candidate;
+        break;
       }
-      return;
+      if (dir === root || !dir.startsWith(root)) break;
     }
-    if (!declared.includes(name) && isNative(folder, info)) {
-      throw nativeRefused(
-        `${needer} depends on ${name}, which has native code`,
-        `name ${name} in roa2web.native too`,
+    if (visible !== undefined && placed.get(visible) === version) return;
+    // Another version is what the needer would see: nest this one under the needer.
+    const target =
+      visible === undefined
+        ? path.join(root, "node_modules", name)
+        : path.join(neederTarget, "node_modules", name);
+    if (placed.has(target)) {
+      throw new PackageError(
+        "PACKAGE_BUILD_FAILED",
+        `${needer} needs ${name}@${version} where ${name}@${placed.get(target)} is already shipped`,
       );
     }
-    copied.set(name, version);
-    for (const file of await listFiles(folder, "")) {
-      if (file.startsWith("node_modules/")) continue;
-      const target = path.join(root, "node_modules", name, file);
-      await mkdir(path.dirname(target), { recursive: true });
-      await copyFile(path.join(folder, file), target);
+    const native = declared.native.includes(name);
+    if (!native && isNative(folder, info)) {
+      throw nativeRefused(
+        `${needer} depends on ${name}, which has native code (binding.gyp, gypfile or an install script)`,
+        `name ${name} in roa2web.native`,
+      );
     }
-    if (declared.includes(name)) shipped.push({ name, version });
-    logs.push(
-      `shipped ${name}@${version} as installed${declared.includes(name) ? " (native)" : ""}`,
-    );
+    placed.set(target, version);
+    for (const file of await listFiles(folder, "", (child) => child === "node_modules")) {
+      await mkdir(path.dirname(path.join(target, file)), { recursive: true });
+      await copyFile(path.join(folder, file), path.join(target, file));
+    }
+    const where = path.relative(root, target).split(path.sep).join("/");
+    logs.push(`shipped ${name}@${version} as installed in ${where}${native ? " (native)" : ""}`);
     for (const dependency of Object.keys((info.dependencies ?? {}) as Record<string, string>)) {
-      await copy(dependency, folder, name);
+      await copy(dependency, folder, target, name);
     }
   };
-  for (const name of declared) {
-    await copy(name, source, "roa2web.native");
-    const folder = path.join(root, "node_modules", name);
-    if (!existsSync(folder)) {
-      throw new PackageError(
-        "PACKAGE_BAD_MANIFEST",
-        `roa2web.native names ${name}, which the kernel already provides: remove it`,
-      );
+  for (const [key, names] of Object.entries(declared)) {
+    for (const name of names) {
+      if (KERNEL_PROVIDED_PACKAGES.includes(name)) {
+        throw new PackageError(
+          "PACKAGE_BAD_MANIFEST",
+          `roa2web.${key} names ${name}, which the kernel provides: remove it`,
+          { file: "package.json" },
+        );
+      }
+      await copy(name, source, root, `roa2web.${key}`);
     }
   }
-  shipped.sort((a, b) => a.name.localeCompare(b.name));
-  return { shipped, logs };
+  return { native: [...declared.native].sort(), unbundled: [...declared.unbundled].sort(), logs };
 }
 
 /** The range the packed package.json gives a dependency that stays outside. */
