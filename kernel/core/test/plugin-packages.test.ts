@@ -365,7 +365,12 @@ describe("plugin packages in production", () => {
     } finally {
       await first.t.close();
     }
+    // A folder no install finished (a crash between unpacking and recording) goes at start.
+    const stray = path.join(dataDir, "plugin-packages", "till", "9.9.9");
+    mkdirSync(stray, { recursive: true });
     const second = await kernelOn(dataDir, production);
+    expect(existsSync(stray)).toBe(false);
+    expect(existsSync(path.join(dataDir, "plugin-packages", "till", "1.0.0"))).toBe(true);
     try {
       const api = client(second.t, second.token);
       expect(await api.get("/api/till/hello")).toMatchObject({
