@@ -238,6 +238,19 @@ describe("plugin packages in a running kernel (development)", () => {
     expect((await api.get("/api/shop/extra")).status).toBe(404);
   });
 
+  it("installs a package whose consumed service nothing provides, and says so", async () => {
+    const answer = await api.install(
+      await pack({ name: "needy", version: "1.0.0", consumes: { "ledger.totals": "^2.0.0" } }),
+    );
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    expect(answer.body.warnings).toContain(
+      'consumes "ledger.totals" ^2.0.0, which no installed plugin provides',
+    );
+    expect((await api.plugin("needy")).contract.problems).toEqual([
+      'consumes "ledger.totals" ^2.0.0, which no installed plugin provides',
+    ]);
+  });
+
   it("refuses a package named like a workspace plugin", async () => {
     const answer = await api.install(await pack({ name: "resident", version: "2.0.0" }));
     expect(answer.status).toBe(409);
@@ -254,7 +267,9 @@ describe("plugin packages in a running kernel (development)", () => {
     expect(await api.plugin("shop")).toBeUndefined();
     expect(existsSync(path.join(packagesDir, "shop"))).toBe(false);
     expect(existsSync(database)).toBe(true);
-    expect(await api.packages()).toEqual([]);
+    expect((await api.packages()).filter((row: { name: string }) => row.name === "shop")).toEqual(
+      [],
+    );
 
     // Installed again (its 1.1.0 folder was used by this process: unpacked elsewhere).
     const again = await api.install(files.v11 as string);
