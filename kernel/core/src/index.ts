@@ -7,5 +7,6 @@ export { findProjectRoot, type LoadConfigOptions, loadConfig } from "./config/lo
 export { ConfigError } from "./config/parse.js";
 export type { Environment, KernelSettings } from "./config/settings.js";
 export { createKernel, type Kernel, type KernelOptions } from "./kernel.js";
+export * from "./packages/index.js";
 export type { PluginRecord, PluginState } from "./plugins/plugin-manager.js";
 export { KERNEL_VERSION } from "./version.js";

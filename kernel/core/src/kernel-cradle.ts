@@ -18,6 +18,7 @@ import type { createSharedRateLimitStore } from "./http/rate-limit-store.js";
 import type { KernelLeases } from "./leases/kernel-leases.js";
 import type { KernelLogger } from "./logging/create-logger.js";
 import type { EventHub } from "./plugins/event-hub.js";
+import type { PackageInstaller } from "./plugins/package-installer.js";
 import type { PluginManager } from "./plugins/plugin-manager.js";
 import type { ServiceDirectory } from "./plugins/service-registry.js";
 
@@ -41,6 +42,8 @@ export interface KernelCradle {
   services: ServiceDirectory;
   events: EventHub;
   plugins: PluginManager;
+  /** Installs, upgrades and removes plugin packages at run time (ADR 0024). */
+  packages: PackageInstaller;
   /** The id of the route generation serving now (for operators). */
   currentGeneration: () => number;
   /** `coreServices.erp`, as plugins name it. */

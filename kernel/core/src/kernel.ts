@@ -36,6 +36,9 @@ import { KernelLeases } from "./leases/kernel-leases.js";
 import { SqliteLeaseStore } from "./leases/lease-store.js";
 import { createLogger, type KernelLogger } from "./logging/create-logger.js";
 import { EventHub } from "./plugins/event-hub.js";
+import { inProcessActivator, PackageInstaller } from "./plugins/package-installer.js";
+import { openPackageFor } from "./plugins/package-opener.js";
+import { PackageStore } from "./plugins/package-store.js";
 import { PluginManager } from "./plugins/plugin-manager.js";
 import { SqlitePluginStateStore } from "./plugins/plugin-state-store.js";
 import { ServiceDirectory } from "./plugins/service-registry.js";
@@ -260,11 +263,29 @@ export async function createKernel(
     "core.users": asValue(kernelUsers),
     leases: asValue(leases),
   });
+  const packageStore = new PackageStore(kernelDb.dataSource, settings.plugins.packagesDir);
   const plugins = new PluginManager(container, {
     states: new SqlitePluginStateStore(kernelDb.dataSource),
     readEnvironment: () => readEnvironment(settings.envSources),
+    packageRoots: () => packageStore.activeFolders(),
   });
-  container.register({ plugins: asValue(plugins) });
+  const packages = new PackageInstaller({
+    store: packageStore,
+    plugins,
+    activator: inProcessActivator(plugins),
+    open: openPackageFor(settings),
+    production: settings.environment === "production",
+    kernelVersion: KERNEL_VERSION,
+    dataDir: settings.dataDir,
+    logger,
+  });
+  container.register({ plugins: asValue(plugins), packages: asValue(packages) });
+  if (await packageStore.hasAny()) {
+    packageStore.prepare();
+    const swept = await packageStore.sweep();
+    if (swept.length > 0)
+      logger.warn({ folders: swept }, "Deleted plugin package folders no install finished");
+  }
   const kernel = container.cradle;
   plugins.attachHttp(
     async (running, unavailable) => {

@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 /**
  * The roa2web server: `node kernel/core/dist/main.js` (what `pnpm start` runs), and
- * `node kernel/core/dist/main.js users …` to manage local users.
+ * `node kernel/core/dist/main.js users …` to manage local users, and
+ * `node kernel/core/dist/main.js plugin …` to pack, sign and verify plugin packages.
  * SIGINT/SIGTERM stop it gracefully; a second signal, or a stop that takes longer
  * than the grace period, ends it at once.
  */
 import closeWithGrace from "close-with-grace";
+import { runPluginCommand } from "./cli/plugin-command.js";
 import { runUsersCommand } from "./cli/users-command.js";
 import { loadConfig } from "./config/load-config.js";
 import { ConfigError } from "./config/parse.js";
@@ -14,6 +16,8 @@ import { createKernel } from "./kernel.js";
 import { installFaultGuard } from "./plugins/fault-guard.js";
 
 async function main(): Promise<void> {
+  // Packing and signing need no server configuration: dispatched before it is read.
+  if (process.argv[2] === "plugin") process.exit(await runPluginCommand(process.argv.slice(3)));
   let settings: ReturnType<typeof loadConfig>;
   try {
     settings = loadConfig();

@@ -327,6 +327,7 @@ beforeAll(async () => {
     env: {
       HTTP_BODY_LIMIT_BYTES: String(BODY_LIMIT),
       DATA_ENTRY_MAX_UPLOAD_BYTES: String(UPLOAD_LIMIT),
+      PLUGIN_PACKAGE_MAX_BYTES: String(UPLOAD_LIMIT),
       LOGIN_RATE_LIMIT_MAX: "100000",
     },
   });
@@ -410,9 +411,11 @@ describe("bad input, for every operation of the OpenAPI document", () => {
       "POST /api/data-entry/ocr",
       "POST /api/data-entry/receipts/from-image",
       "POST /api/data-entry/receipts/{id}/attachments",
+      "POST /api/kernel/plugins/packages",
     ]);
-    // attachments: file; ocr: file, company_id a number; from-image: both, and the number.
-    expect(formCases).toBe(6);
+    // attachments: file; ocr: file, company_id a number; from-image: both, and the
+    // number; a plugin package: file.
+    expect(formCases).toBe(7);
     if (process.env.SWEEP_SUMMARY) {
       console.info(
         JSON.stringify({ operations: operations.length, sent, perOperation: [...perOperation] }),

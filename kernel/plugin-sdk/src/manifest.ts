@@ -46,6 +46,16 @@ export interface PluginManifest {
   subscribes?: string[];
   /** Whether the plugin starts when MODULE_<NAME>_ENABLED is not set (default true). */
   enabledByDefault?: boolean;
+  /**
+   * npm packages with native code (a `.node` addon) the plugin depends on. `roa2web plugin
+   * pack` refuses native code that is not named here, and ships what is (ADR 0023).
+   */
+  native?: string[];
+  /**
+   * npm packages shipped as installed instead of bundled, because they read their own
+   * files at run time (fonts, WebAssembly, worker scripts, `require.resolve`).
+   */
+  unbundled?: string[];
 }
 
 /** The manifest with what the kernel learnt while discovering the package. */

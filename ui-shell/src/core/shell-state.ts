@@ -34,6 +34,25 @@ export interface PluginInfo {
   enabled_at_start?: boolean;
   permissions?: Record<string, string>;
   since?: string;
+  /** Administrators only: where the plugin's folder comes from (ADR 0024). */
+  source?: "workspace" | "plugins-dir" | "package";
+  /** Administrators only, for an installed package: its active version's record. */
+  package?: {
+    version: string;
+    signer_key_id: string | null;
+    trusted: boolean;
+    installed_by: string | null;
+    installed_at: string;
+    previous_version: string | null;
+  } | null;
+  /** Administrators only: what it declares between plugins, and what is not satisfied. */
+  contract?: {
+    provides: Record<string, string>;
+    consumes: Record<string, string>;
+    emits: string[];
+    subscribes: string[];
+    problems: string[];
+  };
 }
 
 export interface CurrentUser {

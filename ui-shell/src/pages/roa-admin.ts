@@ -1,6 +1,8 @@
 /**
- * <roa-admin>: for users with `kernel:admin`. Every plugin with its state, version and
- * last failure, with enable / disable / reload; and `/health` with its details.
+ * <roa-admin>: for users with `kernel:admin`. Every plugin with its state, version,
+ * source, signature, permissions, services, events and last failure, with enable /
+ * disable / reload, upgrade and remove for installed packages; a package upload; and
+ * `/health` with its details.
  */
 import { css, html, LitElement, nothing } from "lit";
 import { toast, toastError } from "../components/roa-toast.js";
@@ -51,6 +53,25 @@ export function healthFacts(data: Record<string, unknown>, prefix = ""): Array<[
   return facts;
 }
 
+/** The answer to a package upload (POST /api/kernel/plugins/packages). */
+interface InstallAnswer {
+  kind: "install" | "upgrade" | "downgrade" | "rollback";
+  name: string;
+  version: string;
+  new_permissions: Record<string, string>;
+  warnings: string[];
+}
+
+/** "semnat de cheia 1a2b… (de încredere)" / "nesemnat" / "—" for a plugin that is not a package. */
+export function signatureLabel(plugin: PluginInfo): string {
+  const record = plugin.package;
+  if (!record) return t("admin.signature.none");
+  if (!record.signer_key_id) return t("admin.signature.unsigned");
+  return t(record.trusted ? "admin.signature.trusted" : "admin.signature.untrusted", {
+    key: record.signer_key_id,
+  });
+}
+
 interface Health {
   status: string;
   checks?: HealthPart[];
@@ -63,6 +84,7 @@ export class RoaAdmin extends LitElement {
     health: { state: true },
     error: { state: true },
     busy: { state: true },
+    lastInstall: { state: true },
   };
   static override styles = [
     sharedStyles,
@@ -118,6 +140,40 @@ export class RoaAdmin extends LitElement {
         margin: 0;
         overflow-wrap: anywhere;
       }
+      .upload {
+        display: flex;
+        flex-wrap: wrap;
+        gap: var(--roa-space-2);
+        align-items: end;
+      }
+      .upload label {
+        display: grid;
+        gap: 0.2rem;
+        max-width: 100%;
+      }
+      .upload input[type="file"] {
+        max-width: 100%;
+      }
+      .upload .check {
+        display: flex;
+        gap: var(--roa-space-1);
+        align-items: center;
+      }
+      .new {
+        font-weight: 600;
+        color: var(--roa-warning);
+      }
+      .warning-text {
+        color: var(--roa-warning);
+      }
+      details summary {
+        cursor: pointer;
+      }
+      details ul {
+        margin: var(--roa-space-1) 0;
+        padding-inline-start: 1.2em;
+        overflow-wrap: anywhere;
+      }
     `,
   ];
 
@@ -125,6 +181,8 @@ export class RoaAdmin extends LitElement {
   declare health: Health | undefined;
   declare error: unknown;
   declare busy: string;
+  /** The last upload's answer: its new permissions are highlighted until the page reloads. */
+  declare lastInstall: InstallAnswer | undefined;
 
   constructor() {
     super();
@@ -171,6 +229,7 @@ export class RoaAdmin extends LitElement {
     }
     return html`<h1>${t("admin.title")}</h1>
       ${this.error ? html`<roa-error-card retryable .error=${this.error} @retry=${this.#load}></roa-error-card>` : nothing}
+      ${this.#uploadSection()}
       <section class="card" aria-labelledby="plugins-heading">
         <div class="toolbar">
           <h2 id="plugins-heading">${t("admin.plugins")}</h2>
@@ -185,6 +244,7 @@ export class RoaAdmin extends LitElement {
               <tr>
                 <th scope="col">${t("admin.name")}</th>
                 <th scope="col">${t("admin.version")}</th>
+                <th scope="col">${t("admin.source")}</th>
                 <th scope="col">${t("admin.state")}</th>
                 <th scope="col">${t("admin.actions")}</th>
               </tr>
@@ -213,8 +273,26 @@ export class RoaAdmin extends LitElement {
               })}</div>`
             : nothing
         }
+        ${this.#pluginDetails(plugin)}
       </td>
       <td>${plugin.version ?? "—"}</td>
+      <td>
+        ${plugin.source ? t(`admin.source.${plugin.source}`) : "—"}
+        <div class="muted">${signatureLabel(plugin)}</div>
+        ${
+          plugin.package
+            ? html`<div class="muted">${t("admin.installedBy", {
+                user: plugin.package.installed_by ?? "—",
+                at: formatDateTime(plugin.package.installed_at),
+              })}</div>
+              ${
+                plugin.package.previous_version
+                  ? html`<div class="muted">${t("admin.previousVersion", { version: plugin.package.previous_version })}</div>`
+                  : nothing
+              }`
+            : nothing
+        }
+      </td>
       <td>
         <span class="state ${plugin.state}">${t(`state.${plugin.state}`)}</span>
         ${plugin.since ? html`<div class="muted">${formatDateTime(plugin.since)}</div>` : nothing}
@@ -232,8 +310,168 @@ export class RoaAdmin extends LitElement {
                 ${t("admin.enable")}
               </button>`
         }
+        ${
+          plugin.source === "package"
+            ? html`<button type="button" ?disabled=${busy} @click=${() => this.#pickUpgrade(plugin)}>
+                  ${t("admin.upgrade")}
+                </button>
+                <button type="button" class="danger" ?disabled=${busy} @click=${() => this.#remove(plugin)}>
+                  ${t("admin.remove")}
+                </button>`
+            : nothing
+        }
       </td>
     </tr>`;
+  }
+
+  /** Permissions (the last upload's new ones marked), services, events and contract problems. */
+  #pluginDetails(plugin: PluginInfo) {
+    const permissions = Object.entries(plugin.permissions ?? {});
+    const contract = plugin.contract;
+    const added =
+      this.lastInstall?.name === plugin.name ? this.lastInstall.new_permissions : undefined;
+    const list = (heading: string, items: string[]) =>
+      items.length > 0
+        ? html`<div><strong>${heading}</strong><ul>${items.map((item) => html`<li>${item}</li>`)}</ul></div>`
+        : nothing;
+    if (permissions.length === 0 && !contract) return nothing;
+    const problems = contract?.problems ?? [];
+    return html`<details ?open=${problems.length > 0 || added !== undefined}>
+      <summary>${t("admin.details")}</summary>
+      ${
+        permissions.length > 0
+          ? html`<div><strong>${t("admin.permissions")}</strong><ul>
+              ${permissions.map(
+                ([
+                  permission,
+                  description,
+                ]) => html`<li class=${added && permission in added ? "new" : ""}>
+                  <code>${permission}</code> — ${description}
+                  ${added && permission in added ? html` (${t("admin.permissionNew")})` : nothing}
+                </li>`,
+              )}
+            </ul></div>`
+          : nothing
+      }
+      ${
+        contract
+          ? html`${list(
+              t("admin.provides"),
+              Object.entries(contract.provides).map(([id, version]) => `${id} ${version}`),
+            )}
+            ${list(
+              t("admin.consumes"),
+              Object.entries(contract.consumes).map(([id, range]) => `${id} ${range}`),
+            )}
+            ${list(t("admin.emits"), contract.emits)}
+            ${list(t("admin.subscribes"), contract.subscribes)}
+            ${
+              problems.length > 0
+                ? html`<div class="warning-text"><strong>${t("admin.problems")}</strong><ul>
+                    ${problems.map((problem) => html`<li>${problem}</li>`)}
+                  </ul></div>`
+                : nothing
+            }`
+          : nothing
+      }
+    </details>`;
+  }
+
+  #uploadSection() {
+    return html`<section class="card" aria-labelledby="packages-heading">
+      <h2 id="packages-heading">${t("admin.packages")}</h2>
+      <form class="upload" @submit=${this.#submitUpload}>
+        <label>
+          ${t("admin.packageFile")}
+          <input type="file" name="package" accept=".tgz,application/gzip" />
+        </label>
+        <label class="check"><input type="checkbox" name="force" /> ${t("admin.force")}</label>
+        <button type="submit" class="primary" ?disabled=${this.busy !== ""}>${t("admin.install")}</button>
+      </form>
+    </section>`;
+  }
+
+  #submitUpload = async (event: SubmitEvent): Promise<void> => {
+    event.preventDefault();
+    const form = event.currentTarget as HTMLFormElement;
+    const input = form.querySelector<HTMLInputElement>('input[name="package"]');
+    const file = input?.files?.[0];
+    if (!file) {
+      toast(t("admin.chooseFile"), { kind: "error" });
+      return;
+    }
+    if (!confirm(t("admin.confirmInstall", { file: file.name }))) return;
+    const force = form.querySelector<HTMLInputElement>('input[name="force"]')?.checked ?? false;
+    if ((await this.#install(file, force)) && input) input.value = "";
+  };
+
+  /** Upgrade: pick a file, confirm, send it. */
+  #pickUpgrade(plugin: PluginInfo): void {
+    const input = document.createElement("input");
+    input.type = "file";
+    input.accept = ".tgz,application/gzip";
+    input.addEventListener("change", () => {
+      const file = input.files?.[0];
+      if (!file) return;
+      const name = pluginTitle(plugin, locale());
+      if (!confirm(t("admin.confirmUpgrade", { name, file: file.name }))) return;
+      void this.#install(file, false);
+    });
+    input.click();
+  }
+
+  async #install(file: File, force: boolean): Promise<boolean> {
+    this.busy = "*install";
+    const form = new FormData();
+    // The kernel reads plain fields that come before the file.
+    if (force) form.append("force", "true");
+    form.append("file", file, file.name);
+    try {
+      const answer = await api.upload<InstallAnswer>("/api/kernel/plugins/packages", form);
+      this.lastInstall = answer;
+      toast(
+        t("admin.installed", {
+          name: answer.name,
+          version: answer.version,
+          kind: t(`admin.kind.${answer.kind}`),
+        }),
+        { kind: "success" },
+      );
+      const added = Object.keys(answer.new_permissions);
+      if (added.length > 0)
+        toast(t("admin.newPermissions", { permissions: added.join(", ") }), {
+          kind: "info",
+          timeoutMs: 15_000,
+        });
+      if (answer.warnings.length > 0)
+        toast(t("admin.warnings", { warnings: answer.warnings.join("; ") }), {
+          kind: "info",
+          timeoutMs: 15_000,
+        });
+      return true;
+    } catch (error) {
+      toastError(error, { plugin: "kernel" });
+      return false;
+    } finally {
+      this.busy = "";
+      await Promise.all([this.#load(), shellState.refreshPlugins().catch(() => false)]);
+    }
+  }
+
+  async #remove(plugin: PluginInfo): Promise<void> {
+    const name = pluginTitle(plugin, locale());
+    if (!confirm(t("admin.confirmRemove", { name }))) return;
+    const purge = confirm(t("admin.confirmPurge", { name }));
+    this.busy = plugin.name;
+    try {
+      await api.delete(`/api/kernel/plugins/${plugin.name}/package${purge ? "?purge=true" : ""}`);
+      toast(t("admin.removed", { name }), { kind: "success" });
+    } catch (error) {
+      toastError(error, { plugin: "kernel" });
+    } finally {
+      this.busy = "";
+      await Promise.all([this.#load(), shellState.refreshPlugins().catch(() => false)]);
+    }
   }
 
   #healthSection() {

@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { generatePackageKeyPair } from "../packages/keys.js";
 import { loadConfig } from "./load-config.js";
 import { ConfigError } from "./parse.js";
 import { createPluginSettings } from "./plugin-settings.js";
@@ -146,6 +147,18 @@ describe("loadConfig", () => {
     ).join("\n");
     expect(problems).toContain('"proxy.local" is not an IP address');
     expect(problems).toContain('"10.0.0.0/40" has a prefix length outside 0–32');
+  });
+
+  it("refuses a malformed PLUGIN_TRUSTED_KEYS entry at start, and keeps the packages under DATA_DIR", () => {
+    const dir = root();
+    const good = generatePackageKeyPair().publicKey;
+    const problems = problemsOf(() =>
+      loadConfig({ root: dir, env: { PLUGIN_TRUSTED_KEYS: `${good},ed25519:not-a-key` } }),
+    );
+    expect(problems).toEqual([expect.stringMatching(/^PLUGIN_TRUSTED_KEYS: .*ed25519:not-a-key/)]);
+    const settings = loadConfig({ root: dir, env: { PLUGIN_TRUSTED_KEYS: good, DATA_DIR: "./d" } });
+    expect(settings.plugins.trustedKeys).toEqual([good]);
+    expect(settings.plugins.packagesDir).toBe(path.join(dir, "d", "plugin-packages"));
   });
 
   it("never creates the demo user in production", () => {

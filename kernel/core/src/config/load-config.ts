@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parse as parseDotenv } from "dotenv";
 import { trustEntryProblem } from "../http/trust-proxy.js";
+import { parseTrustedKey } from "../packages/keys.js";
 import { ConfigError, EnvReader } from "./parse.js";
 import { DEVELOPMENT_JWT_SECRET, secretWeakness } from "./secret-strength.js";
 import type {
@@ -181,6 +182,16 @@ export function loadConfig(options: LoadConfigOptions = {}): KernelSettings {
         ...read.list("PLUGINS_DIR", []).map(resolvePath),
       ],
       switches,
+      packagesDir: resolvePath(
+        read.string("PLUGIN_PACKAGES_DIR", path.join(dataDir, "plugin-packages")),
+      ),
+      trustedKeys: read.list("PLUGIN_TRUSTED_KEYS", []),
+      maxPackageBytes: read.integer(
+        "PLUGIN_PACKAGE_MAX_BYTES",
+        50 * 1024 * 1024,
+        1024,
+        1024 * 1024 * 1024,
+      ),
     },
     uiShellDir: resolvePath(read.string("UI_SHELL_DIR", "./ui-shell/dist")),
     env: Object.freeze({ ...merged }),
@@ -203,6 +214,13 @@ export function loadConfig(options: LoadConfigOptions = {}): KernelSettings {
       read.problems.push(
         "ORACLE_USER, ORACLE_PASSWORD and ORACLE_CONNECT_STRING are required in production (or set ALLOW_DEMO_ERP_IN_PRODUCTION=true)",
       );
+    }
+  }
+  for (const key of settings.plugins.trustedKeys) {
+    try {
+      parseTrustedKey(key);
+    } catch (error) {
+      read.problems.push(`PLUGIN_TRUSTED_KEYS: ${(error as Error).message}`);
     }
   }
   if (read.problems.length > 0) throw new ConfigError(read.problems);

@@ -107,6 +107,12 @@ export interface KernelSettings {
     directories: string[];
     /** MODULE_<NAME>_ENABLED values, keyed by the upper-case namespace. */
     switches: Record<string, boolean>;
+    /** Where installed plugin packages unpack, one folder per name and version (`PLUGIN_PACKAGES_DIR`). */
+    packagesDir: string;
+    /** Public keys whose signature makes a package trusted (`PLUGIN_TRUSTED_KEYS`, `ed25519:<base64>` each). */
+    trustedKeys: string[];
+    /** Largest package archive an upload may send (`PLUGIN_PACKAGE_MAX_BYTES`). */
+    maxPackageBytes: number;
   };
   /** Folder of the built web shell, served at `/`. */
   uiShellDir: string | undefined;

@@ -8,6 +8,7 @@ import { HealthHeartbeat1765036800000 } from "./migrations/0003-health-heartbeat
 import { PluginStates1765000000000 } from "./migrations/0003-plugin-states.js";
 import { UserSessionCutoffs1765065600000 } from "./migrations/0004-user-session-cutoffs.js";
 import { KernelLeases1765152000000 } from "./migrations/0005-kernel-leases.js";
+import { PluginPackages1765300000000 } from "./migrations/0006-plugin-packages.js";
 
 export const KERNEL_MIGRATIONS = [
   KernelInit1763856000000,
@@ -16,4 +17,5 @@ export const KERNEL_MIGRATIONS = [
   HealthHeartbeat1765036800000,
   UserSessionCutoffs1765065600000,
   KernelLeases1765152000000,
+  PluginPackages1765300000000,
 ];

@@ -34,6 +34,7 @@ import { authRoutes } from "./routes/auth-routes.js";
 import { companiesRoutes } from "./routes/companies-routes.js";
 import { healthRoutes } from "./routes/health-routes.js";
 import { pluginAdminRoutes } from "./routes/plugin-admin-routes.js";
+import { pluginPackageRoutes } from "./routes/plugin-package-routes.js";
 import { apiSecurityHeaderList, HSTS_VALUE } from "./security-headers.js";
 import { isApiRequest, switchboardRequestId } from "./switchboard.js";
 import { compilePeerTrust } from "./trust-proxy.js";
@@ -284,6 +285,7 @@ export async function buildGeneration(
     await authRoutes(scope, kernel);
     await companiesRoutes(scope, kernel);
     await pluginAdminRoutes(scope, kernel);
+    await pluginPackageRoutes(scope, kernel);
   });
 
   for (const instance of plugins) {

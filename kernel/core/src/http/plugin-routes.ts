@@ -89,9 +89,12 @@ export async function registerPluginRoutes(
       scope.setChildLoggerFactory((fastifyLogger, bindings) =>
         lazyChildLogger(rootLogger ?? fastifyLogger, name, bindings),
       );
+      const routeFiles = instance.routeFiles;
       await scope.register(autoload, {
         dir,
         options: instance.routeOptions,
+        // Only the files that were there when this code loaded (plugin-instance.ts).
+        matchFilter: (file: string) => routeFiles.has(file),
         // Only the plugin's own compiled route modules.
         ignorePattern: /(^|[\\/])(.*\.(test|spec)\.[cm]?js|.*\.map|.*\.d\.ts)$/,
         forceESM: true,

@@ -22,6 +22,11 @@ export const RESERVED_PREFIXES = [
 /** Service and event ids: `<plugin>.<name>`, lower-case words joined by dashes. */
 const CONTRACT_ID = "^[a-z][a-z0-9]*(-[a-z0-9]+)*(\\.[a-z][a-z0-9]*(-[a-z0-9]+)*)+$";
 
+const NPM_NAME = {
+  type: "string",
+  pattern: "^(@[a-z0-9][a-z0-9._-]*/)?[a-z0-9][a-z0-9._-]*$",
+} as const;
+
 const manifestSchema = {
   type: "object",
   required: ["name", "entry", "kernel", "prefix", "permissions"],
@@ -59,6 +64,10 @@ const manifestSchema = {
       },
     },
     enabledByDefault: { type: "boolean" },
+    // npm packages the plugin ships as installed instead of bundled (ADR 0023): with native
+    // code (anything else native is refused), or reading their own files at run time.
+    native: { type: "array", uniqueItems: true, items: NPM_NAME },
+    unbundled: { type: "array", uniqueItems: true, items: NPM_NAME },
     provides: {
       type: "object",
       propertyNames: { pattern: CONTRACT_ID },

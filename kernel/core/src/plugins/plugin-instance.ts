@@ -4,7 +4,7 @@
  * new instance from the same loaded definition; stop undoes everything the
  * instance registered.
  */
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import {
@@ -244,11 +244,17 @@ export class PluginInstance {
 
   /** The folder autoload reads route modules from, if the plugin has routes. */
   get routesDir(): string | undefined {
-    const routes = this.definition.routes;
-    if (routes === undefined) return undefined;
-    if (routes instanceof URL || (typeof routes === "string" && routes.startsWith("file:")))
-      return fileURLToPath(routes);
-    return path.resolve(this.manifest.root, routes);
+    return routesDirOf(this.definition, this.manifest.root);
+  }
+
+  /**
+   * The route files of this code, as autoload names them (`/notes.js`): listed once
+   * when the code was loaded, so a file added to the folder later (a rebuild in place)
+   * never goes live beside the old code, on a reload of this plugin or a rebuild of
+   * the routes for another.
+   */
+  get routeFiles(): ReadonlySet<string> {
+    return fixRouteFiles(this.definition, this.manifest.root);
   }
 
   async health(): Promise<HealthStatus> {
@@ -302,6 +308,39 @@ export class PluginInstance {
     this.dataSource = undefined;
     await this.scope.dispose().catch(() => undefined);
   }
+}
+
+function routesDirOf(definition: AnyPluginDefinition, root: string): string | undefined {
+  const routes = definition.routes;
+  if (routes === undefined) return undefined;
+  if (routes instanceof URL || (typeof routes === "string" && routes.startsWith("file:")))
+    return fileURLToPath(routes);
+  return path.resolve(root, routes);
+}
+
+const routeFilesByDefinition = new WeakMap<AnyPluginDefinition, ReadonlySet<string>>();
+
+/**
+ * Lists the files of a definition's routes folder the first time it is asked (the
+ * plugin manager asks right after it imports the code) and returns that list ever
+ * after. Paths are relative to the folder, with a leading `/` and forward slashes
+ * (what autoload hands its `matchFilter`).
+ */
+export function fixRouteFiles(definition: AnyPluginDefinition, root: string): ReadonlySet<string> {
+  const known = routeFilesByDefinition.get(definition);
+  if (known) return known;
+  const dir = routesDirOf(definition, root);
+  const files = new Set<string>();
+  if (dir && existsSync(dir)) {
+    for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile()) continue;
+      const relative = path.relative(dir, path.join(entry.parentPath, entry.name));
+      files.add(`/${relative.split(path.sep).join("/")}`);
+    }
+  }
+  const fixed = Object.freeze(files) as ReadonlySet<string>;
+  routeFilesByDefinition.set(definition, fixed);
+  return fixed;
 }
 
 /**

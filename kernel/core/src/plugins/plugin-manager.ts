@@ -23,10 +23,18 @@ import type { KernelContainer } from "../kernel-cradle.js";
 import type { KernelLogger } from "../logging/create-logger.js";
 import { discoverPluginRoots } from "./discover.js";
 import { ManifestError, readManifest } from "./manifest.js";
-import { PluginInstance, type PluginStep, PluginStepError } from "./plugin-instance.js";
+import {
+  fixRouteFiles,
+  PluginInstance,
+  type PluginStep,
+  PluginStepError,
+} from "./plugin-instance.js";
 import type { PluginStateStore } from "./plugin-state-store.js";
 
 export type PluginState = "disabled" | "starting" | "enabled" | "stopping" | "failed";
+
+/** Where a plugin's folder came from: the workspace's plugins, PLUGINS_DIR, or an installed package. */
+export type PluginSource = "workspace" | "plugins-dir" | "package";
 
 export interface PluginFailure {
   step: PluginStep;
@@ -38,6 +46,7 @@ export interface PluginRecord {
   /** Plugin name, or the folder when the manifest could not be read. */
   name: string;
   root: string;
+  source: PluginSource;
   manifest: ResolvedPluginManifest | undefined;
   state: PluginState;
   failure: PluginFailure | undefined;
@@ -81,6 +90,15 @@ export interface PluginManagerOptions {
   states?: PluginStateStore;
   /** Reads the environment again, so that enable and reload pick up changed plugin settings. */
   readEnvironment?: () => Readonly<Record<string, string>>;
+  /** The folders of the installed packages' active versions (read at discovery and each rescan). */
+  packageRoots?: () => Promise<string[]>;
+}
+
+/** What switching a plugin to a new folder did. */
+export interface ActivatedPlugin {
+  record: PluginRecord;
+  /** The manifest of the version that served before, if any. */
+  previous: ResolvedPluginManifest | undefined;
 }
 
 /** What a rescan changed. */
@@ -121,10 +139,22 @@ export class PluginManager {
   /** Reads every manifest (no plugin code is imported here). */
   async discover(): Promise<void> {
     const stored = (await this.options.states?.load()) ?? new Map<string, boolean>();
-    for (const root of discoverPluginRoots(this.kernel.cradle.settings.plugins.directories)) {
-      this.readRecord(root, stored);
-    }
+    for (const { root, source } of await this.roots()) this.readRecord(root, stored, source);
     this.warnAboutContracts();
+  }
+
+  /** Every plugin folder with where it came from: the workspace's first, then PLUGINS_DIR, then packages. */
+  private async roots(): Promise<Array<{ root: string; source: PluginSource }>> {
+    const [workspace, ...others] = this.kernel.cradle.settings.plugins.directories;
+    const packages = (await this.options.packageRoots?.()) ?? [];
+    return [
+      ...discoverPluginRoots(workspace ? [workspace] : []).map((root) => ({
+        root,
+        source: "workspace" as const,
+      })),
+      ...discoverPluginRoots(others).map((root) => ({ root, source: "plugins-dir" as const })),
+      ...packages.map((root) => ({ root, source: "package" as const })),
+    ];
   }
 
   /**
@@ -134,42 +164,11 @@ export class PluginManager {
    * failures: the consumer still runs (its calls answer 503 until it is satisfied).
    */
   contractProblems(): Array<{ plugin: string; problem: string }> {
-    const manifests = [...this.records.values()]
-      .map((record) => record.manifest)
-      .filter((manifest): manifest is ResolvedPluginManifest => manifest !== undefined);
-    const emitted = new Set(["kernel.plugin.enabled", "kernel.plugin.disabled"]);
-    const provided = new Map<string, { plugin: string; version: string }>();
-    for (const manifest of manifests) {
-      for (const id of manifest.emits ?? []) emitted.add(id);
-      for (const [id, version] of Object.entries(manifest.provides ?? {}))
-        provided.set(id, { plugin: manifest.name, version });
-    }
-    const problems: Array<{ plugin: string; problem: string }> = [];
-    for (const manifest of manifests) {
-      for (const id of manifest.subscribes ?? []) {
-        if (!emitted.has(id)) {
-          problems.push({
-            plugin: manifest.name,
-            problem: `subscribes to "${id}", which no installed plugin declares in roa2web.emits (misspelt, or its plugin is not installed)`,
-          });
-        }
-      }
-      for (const [id, range] of Object.entries(manifest.consumes ?? {})) {
-        const provider = provided.get(id);
-        if (!provider) {
-          problems.push({
-            plugin: manifest.name,
-            problem: `consumes "${id}" ${range}, which no installed plugin provides`,
-          });
-        } else if (!semver.satisfies(provider.version, range)) {
-          problems.push({
-            plugin: manifest.name,
-            problem: `consumes "${id}" ${range}, but plugin "${provider.plugin}" provides version ${provider.version}: calls will answer 503 until one of them is upgraded`,
-          });
-        }
-      }
-    }
-    return problems;
+    return contractProblemsOf(
+      [...this.records.values()]
+        .map((record) => record.manifest)
+        .filter((manifest): manifest is ResolvedPluginManifest => manifest !== undefined),
+    );
   }
 
   private warnAboutContracts(): void {
@@ -182,8 +181,14 @@ export class PluginManager {
    * Reads one plugin folder's manifest into a record (a failed one when the manifest
    * is invalid or clashes with another plugin's name, prefix or UI tag).
    */
-  private readRecord(root: string, stored: ReadonlyMap<string, boolean>): PluginRecord {
-    const folder = root.split(/[\\/]/).pop() ?? root;
+  private readRecord(
+    root: string,
+    stored: ReadonlyMap<string, boolean>,
+    source: PluginSource,
+  ): PluginRecord {
+    // An installed package's folder is its version: it is named by the folder above.
+    const parts = root.split(/[\\/]/);
+    const folder = (source === "package" ? parts.at(-2) : parts.at(-1)) ?? root;
     let manifest: ResolvedPluginManifest;
     try {
       manifest = readManifest(root, this.kernel.cradle.kernelVersion);
@@ -194,7 +199,7 @@ export class PluginManager {
         error instanceof ManifestError && error.pluginName && !this.records.has(error.pluginName)
           ? error.pluginName
           : folder;
-      return this.addFailed(name, root, "manifest", error);
+      return this.addFailed(name, root, source, "manifest", error);
     }
     const enabledAtStart =
       stored.get(manifest.name) ??
@@ -204,6 +209,7 @@ export class PluginManager {
     const record: PluginRecord = {
       name: manifest.name,
       root,
+      source,
       manifest,
       state: "disabled",
       failure: undefined,
@@ -218,9 +224,9 @@ export class PluginManager {
   }
 
   /** Why a manifest cannot join the plugins already known (name, prefix, UI tag), or undefined. */
-  private clashOf(manifest: ResolvedPluginManifest): string | undefined {
+  clashOf(manifest: ResolvedPluginManifest, except?: string): string | undefined {
     for (const other of this.records.values()) {
-      if (!other.manifest) continue;
+      if (!other.manifest || other.name === except) continue;
       if (other.name === manifest.name) return `another plugin is already named "${manifest.name}"`;
       if (other.manifest.prefix === manifest.prefix)
         return `prefix ${manifest.prefix} is taken by "${other.name}"`;
@@ -373,6 +379,169 @@ export class PluginManager {
   }
 
   /**
+   * Switches a plugin to the code in another folder (an installed package's new
+   * version), or adds it when no plugin has its name: reads the manifest, imports the
+   * code (a new folder is a new module URL), runs its migrations, starts it and checks
+   * its routes, and only then switches routes, UI and services to it and stops the old
+   * instance, as `reload` does. An exclusive plugin is stopped first. Any failure
+   * leaves the old version as it was (serving, if it was) and throws a PluginStepError
+   * naming the step. A plugin an administrator switched off gets the new code without
+   * being started.
+   */
+  activate(root: string, source: PluginSource = "package"): Promise<ActivatedPlugin> {
+    return this.exclusive(async () => {
+      let manifest: ResolvedPluginManifest;
+      try {
+        manifest = readManifest(root, this.kernel.cradle.kernelVersion);
+        const clash = this.clashOf(manifest, manifest.name);
+        if (clash) throw new ManifestError(root, clash, manifest.name);
+      } catch (error) {
+        throw new PluginStepError("manifest", error);
+      }
+      const definition = await this.load(manifest);
+      const existing = this.records.get(manifest.name);
+      if (!existing)
+        return {
+          record: await this.addStarted(root, source, manifest, definition),
+          previous: undefined,
+        };
+      const previous = existing.manifest;
+      const before = { ...existing };
+      const switchCode = () => {
+        existing.root = root;
+        existing.source = source;
+        existing.manifest = manifest;
+        existing.definition = definition;
+      };
+      const restoreCode = () => {
+        existing.wanted = before.wanted;
+        existing.root = before.root;
+        existing.source = before.source;
+        existing.manifest = before.manifest;
+        existing.definition = before.definition;
+      };
+      const running = existing.state === "enabled" && existing.instance;
+      if (!running) {
+        switchCode();
+        // A version whose manifest this kernel refused never had a wish of its own.
+        if (!before.manifest) existing.wanted = true;
+        if (!existing.wanted) return { record: existing, previous };
+        await this.startRecord(existing);
+        await this.publishRunning();
+        if ((existing.state as PluginState) !== "enabled") {
+          const failure = existing.failure;
+          restoreCode();
+          existing.failure = before.failure;
+          this.setState(existing, before.state);
+          await this.publishRunning();
+          throw new PluginStepError(failure?.step ?? "start", new Error(failure?.message));
+        }
+        this.announce(existing, "plugin.enabled");
+        return { record: existing, previous };
+      }
+      const old = existing.instance as PluginInstance;
+      if (definition.exclusive || before.definition?.exclusive) {
+        // Never two instances at once: off, old stopped, new started; the old again on failure.
+        this.setState(existing, "stopping");
+        await this.publishRunning();
+        await old.stop();
+        existing.instance = undefined;
+        switchCode();
+        await this.startRecord(existing);
+        if ((existing.state as PluginState) !== "enabled") {
+          const failure = existing.failure;
+          restoreCode();
+          await this.startRecord(existing);
+          await this.publishRunning();
+          throw new PluginStepError(failure?.step ?? "start", new Error(failure?.message));
+        }
+        await this.publishRunning();
+        return { record: existing, previous };
+      }
+      let fresh: PluginInstance | undefined;
+      try {
+        fresh = await this.startInstance(manifest, definition);
+        await this.verifyRoutes(fresh);
+        switchCode();
+        existing.instance = fresh;
+        await this.publishRunning();
+      } catch (error) {
+        restoreCode();
+        existing.instance = old;
+        await fresh?.stop();
+        this.log.error(
+          { plugin: manifest.name, version: manifest.version, err: error },
+          "Plugin upgrade failed; the running version stays",
+        );
+        throw error instanceof PluginStepError ? error : new PluginStepError("routes", error);
+      }
+      await old.stop();
+      existing.failure = undefined;
+      this.setState(existing, "enabled");
+      this.log.info(
+        { plugin: manifest.name, from: previous?.version, to: manifest.version },
+        "Plugin switched to a new version",
+      );
+      return { record: existing, previous };
+    });
+  }
+
+  /** A plugin new to this kernel, started at once (installing it says it is wanted). */
+  private async addStarted(
+    root: string,
+    source: PluginSource,
+    manifest: ResolvedPluginManifest,
+    definition: AnyPluginDefinition,
+  ): Promise<PluginRecord> {
+    const record: PluginRecord = {
+      name: manifest.name,
+      root,
+      source,
+      manifest,
+      state: "disabled",
+      failure: undefined,
+      definition,
+      instance: undefined,
+      enabledAtStart: true,
+      wanted: true,
+      stateSince: new Date(),
+    };
+    this.records.set(manifest.name, record);
+    await this.startRecord(record);
+    if ((record.state as PluginState) !== "enabled") {
+      this.records.delete(manifest.name);
+      const failure = record.failure;
+      throw new PluginStepError(failure?.step ?? "start", new Error(failure?.message));
+    }
+    await this.publishRunning();
+    this.announce(record, "plugin.enabled");
+    return record;
+  }
+
+  /**
+   * Takes a plugin away: its routes, UI and services go (and its 503 when it had
+   * failed), its instance stops, and the kernel forgets it. Its data is not touched.
+   */
+  remove(name: string): Promise<PluginRecord> {
+    return this.exclusive(async () => {
+      const record = this.require(name);
+      const instance = record.instance;
+      this.records.delete(name);
+      await this.publishRunning();
+      if (instance) {
+        this.setState(record, "stopping");
+        await instance.stop();
+        record.instance = undefined;
+        this.announce(record, "plugin.disabled");
+      }
+      this.setState(record, "disabled");
+      this.log.info({ plugin: name, root: record.root }, "Plugin removed");
+      this.warnAboutContracts();
+      return record;
+    });
+  }
+
+  /**
    * A fault in a running plugin's own code outside a request (a timer that threw, a
    * promise it started that nobody caught): the plugin is marked failed, its routes
    * answer 503 with the reason, its instance is stopped, and the rest carries on.
@@ -405,19 +574,20 @@ export class PluginManager {
       const result: RescanResult = { added: [], retried: [], removed: [] };
       const stored = (await this.options.states?.load()) ?? new Map<string, boolean>();
       this.importGeneration += 1;
-      const roots = discoverPluginRoots(this.kernel.cradle.settings.plugins.directories);
+      const found = await this.roots();
+      const roots = found.map((entry) => entry.root);
       for (const record of this.list()) {
         if (record.instance || roots.includes(record.root)) continue;
         this.records.delete(record.name);
         result.removed.push(record.name);
       }
       const toStart: PluginRecord[] = [];
-      for (const root of roots) {
+      for (const { root, source } of found) {
         const known = this.list().find((record) => record.root === root);
         if (known && known.state !== "failed") continue;
         if (known) {
           this.records.delete(known.name);
-          const record = this.readRecord(root, stored);
+          const record = this.readRecord(root, stored, source);
           if (record.manifest) {
             // A plugin whose manifest was unreadable never had a wish of its own.
             if (known.failure?.step !== "manifest") record.wanted = known.wanted;
@@ -431,7 +601,7 @@ export class PluginManager {
           }
           result.retried.push(record.name);
         } else {
-          const record = this.readRecord(root, stored);
+          const record = this.readRecord(root, stored, source);
           result.added.push(record.name);
           if (record.manifest && record.wanted) toStart.push(record);
         }
@@ -527,6 +697,7 @@ export class PluginManager {
         new Error(`${manifest.entry} must default-export definePlugin({...})`),
       );
     }
+    fixRouteFiles(module.default, manifest.root);
     return module.default;
   }
 
@@ -551,10 +722,17 @@ export class PluginManager {
     return record;
   }
 
-  private addFailed(name: string, root: string, step: PluginStep, error: unknown): PluginRecord {
+  private addFailed(
+    name: string,
+    root: string,
+    source: PluginSource,
+    step: PluginStep,
+    error: unknown,
+  ): PluginRecord {
     const record: PluginRecord = {
       name,
       root,
+      source,
       manifest: undefined,
       state: "failed",
       failure: undefined,
@@ -591,4 +769,43 @@ export class PluginManager {
     this.queue = result.catch(() => undefined);
     return result;
   }
+}
+
+/** The contract warnings among a set of manifests (see `PluginManager.contractProblems`). */
+export function contractProblemsOf(
+  manifests: readonly ResolvedPluginManifest[],
+): Array<{ plugin: string; problem: string }> {
+  const emitted = new Set(["kernel.plugin.enabled", "kernel.plugin.disabled"]);
+  const provided = new Map<string, { plugin: string; version: string }>();
+  for (const manifest of manifests) {
+    for (const id of manifest.emits ?? []) emitted.add(id);
+    for (const [id, version] of Object.entries(manifest.provides ?? {}))
+      provided.set(id, { plugin: manifest.name, version });
+  }
+  const problems: Array<{ plugin: string; problem: string }> = [];
+  for (const manifest of manifests) {
+    for (const id of manifest.subscribes ?? []) {
+      if (!emitted.has(id)) {
+        problems.push({
+          plugin: manifest.name,
+          problem: `subscribes to "${id}", which no installed plugin declares in roa2web.emits (misspelt, or its plugin is not installed)`,
+        });
+      }
+    }
+    for (const [id, range] of Object.entries(manifest.consumes ?? {})) {
+      const provider = provided.get(id);
+      if (!provider) {
+        problems.push({
+          plugin: manifest.name,
+          problem: `consumes "${id}" ${range}, which no installed plugin provides`,
+        });
+      } else if (!semver.satisfies(provider.version, range)) {
+        problems.push({
+          plugin: manifest.name,
+          problem: `consumes "${id}" ${range}, but plugin "${provider.plugin}" provides version ${provider.version}: calls will answer 503 until one of them is upgraded`,
+        });
+      }
+    }
+  }
+  return problems;
 }

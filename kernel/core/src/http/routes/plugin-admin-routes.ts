@@ -6,13 +6,14 @@ import path from "node:path";
 import { hasPermission } from "@roa2web/plugin-sdk";
 import type { FastifyInstance } from "fastify";
 import type { KernelCradle } from "../../kernel-cradle.js";
+import type { InstalledPackage } from "../../plugins/package-store.js";
 import type { PluginRecord } from "../../plugins/plugin-manager.js";
 import { Switchboard } from "../switchboard.js";
 import { errorsAnswered } from "./schemas.js";
 
 export const ADMIN_PERMISSION = "kernel:admin";
 
-const pluginView = {
+export const pluginView = {
   type: "object",
   properties: {
     name: { type: "string" },
@@ -23,6 +24,26 @@ const pluginView = {
     since: { type: "string", format: "date-time" },
     prefix: { type: "string", nullable: true },
     enabled_at_start: { type: "boolean" },
+    source: {
+      type: "string",
+      enum: ["workspace", "plugins-dir", "package"],
+      description:
+        "Where its folder comes from: the workspace's plugins, PLUGINS_DIR, or an installed package",
+    },
+    package: {
+      type: "object",
+      nullable: true,
+      description: "For an installed package: the active version's record (ADR 0024)",
+      properties: {
+        version: { type: "string" },
+        sha256: { type: "string" },
+        signer_key_id: { type: "string", nullable: true },
+        trusted: { type: "boolean" },
+        installed_by: { type: "string", nullable: true },
+        installed_at: { type: "string", format: "date-time" },
+        previous_version: { type: "string", nullable: true },
+      },
+    },
     ui: {
       type: "object",
       nullable: true,
@@ -65,7 +86,27 @@ export function uiUrl(record: PluginRecord): string | undefined {
   return ui ? `/plugins/${record.name}/ui/${path.basename(ui.module)}` : undefined;
 }
 
-function view(record: PluginRecord, admin: boolean, problems: ReadonlyMap<string, string[]>) {
+/** What an administrator sees of an installed package's versions: the active one, and the one kept for rollback. */
+export function packageView(versions: readonly InstalledPackage[]) {
+  const active = versions.find((row) => row.status === "active");
+  if (!active) return null;
+  return {
+    version: active.version,
+    sha256: active.sha256,
+    signer_key_id: active.signerKeyId ?? null,
+    trusted: active.trusted,
+    installed_by: active.installedBy ?? null,
+    installed_at: active.installedAt,
+    previous_version: versions.find((row) => row.status === "previous")?.version ?? null,
+  };
+}
+
+export function view(
+  record: PluginRecord,
+  admin: boolean,
+  problems: ReadonlyMap<string, string[]>,
+  packages: ReadonlyMap<string, InstalledPackage[]> = new Map(),
+) {
   const manifest = record.manifest;
   const url = uiUrl(record);
   const base = {
@@ -91,6 +132,8 @@ function view(record: PluginRecord, admin: boolean, problems: ReadonlyMap<string
     ...base,
     since: record.stateSince.toISOString(),
     enabled_at_start: record.enabledAtStart,
+    source: record.source,
+    package: record.source === "package" ? packageView(packages.get(record.name) ?? []) : null,
     permissions: manifest?.permissions ?? {},
     failure: record.failure ?? null,
     contract: {
@@ -103,8 +146,18 @@ function view(record: PluginRecord, admin: boolean, problems: ReadonlyMap<string
   };
 }
 
+/** The installed packages' versions, per plugin name. */
+export async function packagesByPlugin(
+  kernel: KernelCradle,
+): Promise<Map<string, InstalledPackage[]>> {
+  const byPlugin = new Map<string, InstalledPackage[]>();
+  for (const row of await kernel.packages.list())
+    byPlugin.set(row.name, [...(byPlugin.get(row.name) ?? []), row]);
+  return byPlugin;
+}
+
 /** The kernel's contract warnings, per plugin. */
-function problemsByPlugin(kernel: KernelCradle): Map<string, string[]> {
+export function problemsByPlugin(kernel: KernelCradle): Map<string, string[]> {
   const byPlugin = new Map<string, string[]>();
   for (const { plugin, problem } of kernel.plugins.contractProblems()) {
     byPlugin.set(plugin, [...(byPlugin.get(plugin) ?? []), problem]);
@@ -130,7 +183,8 @@ export async function pluginAdminRoutes(app: FastifyInstance, kernel: KernelCrad
       const admin = hasPermission(request.user?.permissions ?? [], ADMIN_PERMISSION);
       const records = kernel.plugins.list().filter((record) => admin || record.state === "enabled");
       const problems = admin ? problemsByPlugin(kernel) : new Map<string, string[]>();
-      return { items: records.map((record) => view(record, admin, problems)) };
+      const packages = admin ? await packagesByPlugin(kernel) : undefined;
+      return { items: records.map((record) => view(record, admin, problems, packages)) };
     },
   );
 
@@ -160,9 +214,10 @@ export async function pluginAdminRoutes(app: FastifyInstance, kernel: KernelCrad
       const result = await kernel.plugins.rescan();
       request.log.info({ ...result, by: request.user?.username }, "Plugin rescan requested");
       const problems = problemsByPlugin(kernel);
+      const packages = await packagesByPlugin(kernel);
       return {
         ...result,
-        items: kernel.plugins.list().map((record) => view(record, true, problems)),
+        items: kernel.plugins.list().map((record) => view(record, true, problems, packages)),
       };
     },
   );
@@ -201,7 +256,7 @@ export async function pluginAdminRoutes(app: FastifyInstance, kernel: KernelCrad
           { plugin: record.name, action, state: record.state, by: request.user?.username },
           `Plugin ${action} requested`,
         );
-        return view(record, true, problemsByPlugin(kernel));
+        return view(record, true, problemsByPlugin(kernel), await packagesByPlugin(kernel));
       },
     );
   }

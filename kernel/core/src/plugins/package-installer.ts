@@ -1,0 +1,271 @@
+/**
+ * Installs, upgrades and removes plugin packages while the kernel runs: open and
+ * verify the archive (package-verification.ts), unpack it into its versioned folder,
+ * hand the plan to the activator, record the outcome. A failure at any step leaves
+ * the version that served before serving, removes the new folder and records why
+ * (ADR 0024).
+ */
+import { createHash } from "node:crypto";
+import { existsSync, rmSync } from "node:fs";
+import path from "node:path";
+import type { ResolvedPluginManifest } from "@roa2web/plugin-sdk";
+import { ConflictError, NotFoundError, RoaError } from "@roa2web/plugin-sdk";
+import type { KernelLogger } from "../logging/create-logger.js";
+import type { InstalledPackage, PackageStore } from "./package-store.js";
+import {
+  type OpenedPluginPackage,
+  PackageRefusedError,
+  type VerifiedPackage,
+  verifyPackage,
+} from "./package-verification.js";
+import { PluginStepError } from "./plugin-instance.js";
+import type { PluginManager, PluginRecord } from "./plugin-manager.js";
+
+/** What the activator is asked to do: make `root` the code of plugin `name`. */
+export interface ActivationPlan {
+  name: string;
+  version: string;
+  /** The unpacked, verified folder of the new version. */
+  root: string;
+  /** The version serving now, if any (its folder stays until the switch succeeded). */
+  previousVersion: string | undefined;
+  kind: VerifiedPackage["kind"];
+}
+
+/**
+ * Makes a verified version serve. In-process this session (the plugin manager imports
+ * the new folder and swaps it in); the supervisor will implement it as a hand-over to
+ * a fresh process with the new plugin set. Throws a PluginStepError naming the step
+ * that failed, and leaves the previous version serving.
+ */
+export interface PackageActivator {
+  activate(plan: ActivationPlan): Promise<{ record: PluginRecord }>;
+  /** Takes the plugin away (routes, UI, services) and stops it. */
+  deactivate(name: string): Promise<void>;
+}
+
+export function inProcessActivator(plugins: PluginManager): PackageActivator {
+  return {
+    activate: (plan) => plugins.activate(plan.root, "package"),
+    deactivate: async (name) => {
+      await plugins.remove(name);
+    },
+  };
+}
+
+/** Opens and verifies an archive's hashes and signature (s9-pack's `openPackage`, bound to the kernel's keys). */
+export type PackageOpener = (archive: Buffer) => Promise<OpenedPluginPackage>;
+
+export interface InstallResult extends VerifiedPackage {
+  plugin: PluginRecord;
+  signature: { keyId: string; trusted: boolean } | undefined;
+  sha256: string;
+  /** Folders of versions deleted now that this one serves (older than the previous). */
+  deletedVersions: string[];
+}
+
+export interface PackageInstallerOptions {
+  store: PackageStore;
+  plugins: PluginManager;
+  activator: PackageActivator;
+  open: PackageOpener;
+  production: boolean;
+  kernelVersion: string;
+  dataDir: string;
+  logger: KernelLogger;
+}
+
+export class PackageInstaller {
+  private queue: Promise<unknown> = Promise.resolve();
+  /** Folders whose code was imported in this process: a retry of the version unpacks elsewhere. */
+  private readonly usedFolders = new Set<string>();
+
+  constructor(private readonly options: PackageInstallerOptions) {}
+
+  install(archive: Buffer, request: { force?: boolean; by?: string } = {}): Promise<InstallResult> {
+    return this.exclusive(() => this.installNow(archive, request));
+  }
+
+  private async installNow(
+    archive: Buffer,
+    { force = false, by }: { force?: boolean; by?: string },
+  ): Promise<InstallResult> {
+    const { store, plugins, logger } = this.options;
+    const sha256 = createHash("sha256").update(archive).digest("hex");
+    const opened = await this.options.open(archive).catch((error: unknown) => {
+      throw refusalOf(error);
+    });
+    let folder: string | undefined;
+    let unpacked = false;
+    let serving = false;
+    try {
+      const installed = await store.versionsOf(opened.name);
+      const verified = verifyPackage(opened, {
+        production: this.options.production,
+        kernelVersion: this.options.kernelVersion,
+        plugins: plugins.list(),
+        clashOf: (manifest: ResolvedPluginManifest, except: string) =>
+          plugins.clashOf(manifest, except),
+        installed,
+        sha256,
+        force,
+      });
+      const kept = installed.find(
+        (row) => row.version === opened.version && row.status === "previous",
+      );
+      folder = kept?.folder ?? this.freshFolder(opened.name, opened.version, sha256);
+      if (!kept) {
+        store.prepare();
+        await opened.extractTo(folder);
+        unpacked = true;
+      }
+      const row = {
+        name: opened.name,
+        version: opened.version,
+        folder,
+        sha256,
+        signerKeyId: opened.signature?.keyId,
+        trusted: opened.signature?.trusted ?? false,
+        installedBy: by,
+        installedAt: new Date().toISOString(),
+      };
+      let record: PluginRecord;
+      try {
+        this.usedFolders.add(folder);
+        ({ record } = await this.options.activator.activate({
+          name: opened.name,
+          version: opened.version,
+          root: folder,
+          previousVersion: verified.previousVersion,
+          kind: verified.kind,
+        }));
+      } catch (error) {
+        const step = error instanceof PluginStepError ? error.step : "start";
+        const reason =
+          error instanceof PluginStepError ? messageOf(error.original) : messageOf(error);
+        if (unpacked) rmSync(folder, { recursive: true, force: true });
+        await store.failed(row, `${step}: ${reason}`);
+        logger.error(
+          { plugin: opened.name, version: opened.version, step, reason, by },
+          "Plugin package did not activate; the version before keeps serving",
+        );
+        throw new RoaError(
+          "PACKAGE_ACTIVATION_FAILED",
+          422,
+          `${opened.name}@${opened.version} failed at step "${step}": ${reason}. ${verified.previousVersion ? `Version ${verified.previousVersion} keeps serving.` : "Nothing was installed."} Fix the package and install it again.`,
+          {
+            details: {
+              plugin: opened.name,
+              version: opened.version,
+              step,
+              reason,
+              serving: verified.previousVersion ?? null,
+            },
+          },
+        );
+      }
+      serving = true;
+      const deletedVersions = await store.activated(row);
+      logger.info(
+        {
+          plugin: opened.name,
+          version: opened.version,
+          kind: verified.kind,
+          from: verified.previousVersion,
+          signer: opened.signature?.keyId,
+          trusted: opened.signature?.trusted ?? false,
+          newPermissions: Object.keys(verified.newPermissions),
+          warnings: verified.warnings,
+          by,
+        },
+        "Plugin package activated",
+      );
+      return {
+        ...verified,
+        plugin: record,
+        signature: opened.signature,
+        sha256,
+        deletedVersions,
+      };
+    } catch (error) {
+      // Unpacked but never activated (extraction failed): nothing runs from it. Once
+      // the version serves, its folder stays whatever went wrong after.
+      if (folder && unpacked && !serving && existsSync(folder) && !(error instanceof RoaError)) {
+        rmSync(folder, { recursive: true, force: true });
+      }
+      throw error;
+    } finally {
+      await opened.dispose().catch(() => undefined);
+    }
+  }
+
+  /**
+   * Removes an installed package: the plugin stops and its routes, UI and services go;
+   * its folders and records are deleted; its data stays unless `purge`.
+   */
+  uninstall(
+    name: string,
+    { purge = false, by }: { purge?: boolean; by?: string } = {},
+  ): Promise<{ name: string; versions: string[]; purged: boolean }> {
+    return this.exclusive(async () => {
+      const { store, plugins, logger } = this.options;
+      const installed = await store.versionsOf(name);
+      const record = plugins.get(name);
+      if (installed.length === 0) {
+        if (record)
+          throw new ConflictError(
+            `Plugin "${name}" is not an installed package (it comes from ${record.source === "workspace" ? "the workspace" : "PLUGINS_DIR"}): remove its folder instead`,
+            { details: { plugin: name, source: record.source } },
+          );
+        throw new NotFoundError(`No installed plugin package named "${name}"`);
+      }
+      if (record && record.source === "package") await this.options.activator.deactivate(name);
+      await store.forget(name);
+      if (purge)
+        rmSync(path.join(this.options.dataDir, "plugins", name), { recursive: true, force: true });
+      const versions = installed.map((row) => row.version);
+      logger.info({ plugin: name, versions, purge, by }, "Plugin package removed");
+      return { name, versions, purged: purge };
+    });
+  }
+
+  list(): Promise<InstalledPackage[]> {
+    return this.options.store.list();
+  }
+
+  private freshFolder(name: string, version: string, sha256: string): string {
+    const plain = this.options.store.folderOf(name, version);
+    if (!this.usedFolders.has(plain) && !existsSync(plain)) return plain;
+    // Code imported from a folder stays cached under its URL for the life of the process.
+    return `${plain}~${sha256.slice(0, 12)}-${Date.now().toString(36)}`;
+  }
+
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(work, work);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** HTTP status of each refusal code of `openPackage` (PackageError, ADR 0023). */
+const OPEN_STATUS: Record<string, number> = {
+  PACKAGE_TOO_LARGE: 413,
+  PACKAGE_UNSIGNED: 403,
+  PACKAGE_BAD_SIGNATURE: 403,
+  PACKAGE_UNTRUSTED_KEY: 403,
+};
+
+/** An error of `openPackage` as a 4xx answer with its code; anything else passes through. */
+function refusalOf(error: unknown): unknown {
+  if (error instanceof RoaError) return error;
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code === "string" && code.startsWith("PACKAGE_")) {
+    const details = (error as { details?: Record<string, unknown> }).details;
+    return new PackageRefusedError(code, OPEN_STATUS[code] ?? 400, messageOf(error), details);
+  }
+  return error;
+}

@@ -1,0 +1,222 @@
+/**
+ * Where installed plugin packages live: unpacked into `<packagesDir>/<name>/<version>/`
+ * and recorded in the kernel database (`plugin_packages`). The active version's folder
+ * is a plugin root like a PLUGINS_DIR sub-folder; the previous one is kept for a
+ * rollback, older ones are deleted (ADR 0024).
+ */
+import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { DataSource } from "typeorm";
+
+export type PackageStatus = "active" | "previous" | "failed";
+
+export interface InstalledPackage {
+  name: string;
+  version: string;
+  folder: string;
+  sha256: string;
+  signerKeyId: string | undefined;
+  trusted: boolean;
+  status: PackageStatus;
+  /** Why the attempt failed (status `failed`): the step and the reason. */
+  failure: string | undefined;
+  installedBy: string | undefined;
+  installedAt: string;
+}
+
+interface Row {
+  name: string;
+  version: string;
+  folder: string;
+  sha256: string;
+  signer_key_id: string | null;
+  trusted: number;
+  status: PackageStatus;
+  failure: string | null;
+  installed_by: string | null;
+  installed_at: string;
+}
+
+function fromRow(row: Row): InstalledPackage {
+  return {
+    name: row.name,
+    version: row.version,
+    folder: row.folder,
+    sha256: row.sha256,
+    signerKeyId: row.signer_key_id ?? undefined,
+    trusted: row.trusted === 1,
+    status: row.status,
+    failure: row.failure ?? undefined,
+    installedBy: row.installed_by ?? undefined,
+    installedAt: row.installed_at,
+  };
+}
+
+export class PackageStore {
+  constructor(
+    private readonly dataSource: DataSource,
+    /** `PLUGIN_PACKAGES_DIR`. */
+    readonly directory: string,
+  ) {}
+
+  /** The folder a version unpacks into. Names and versions are checked before they get here. */
+  folderOf(name: string, version: string): string {
+    return path.join(this.directory, name, version);
+  }
+
+  async hasAny(): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query("SELECT 1 FROM plugin_packages LIMIT 1");
+    return rows.length > 0 || existsSync(this.directory);
+  }
+
+  async list(): Promise<InstalledPackage[]> {
+    const rows: Row[] = await this.dataSource.query(
+      "SELECT * FROM plugin_packages ORDER BY name, installed_at",
+    );
+    return rows.map(fromRow);
+  }
+
+  async versionsOf(name: string): Promise<InstalledPackage[]> {
+    const rows: Row[] = await this.dataSource.query(
+      "SELECT * FROM plugin_packages WHERE name = ? ORDER BY installed_at",
+      [name],
+    );
+    return rows.map(fromRow);
+  }
+
+  async activeOf(name: string): Promise<InstalledPackage | undefined> {
+    return (await this.versionsOf(name)).find((row) => row.status === "active");
+  }
+
+  /** The active version of every installed package: what a start adds to the plugin roots. */
+  async activeFolders(): Promise<string[]> {
+    const rows: Array<{ folder: string }> = await this.dataSource.query(
+      "SELECT folder FROM plugin_packages WHERE status = 'active' ORDER BY name",
+    );
+    return rows.map((row) => row.folder).filter((folder) => existsSync(folder));
+  }
+
+  /**
+   * Records a version that now serves: it becomes active, the one it replaced becomes
+   * `previous`, and any older version (row and folder) is deleted. One transaction.
+   */
+  async activated(record: Omit<InstalledPackage, "status" | "failure">): Promise<string[]> {
+    const dropped: string[] = [];
+    await this.dataSource.transaction(async (manager) => {
+      const rows: Row[] = await manager.query("SELECT * FROM plugin_packages WHERE name = ?", [
+        record.name,
+      ]);
+      for (const row of rows) {
+        if (row.version === record.version) continue;
+        if (row.status === "active") {
+          await manager.query(
+            "UPDATE plugin_packages SET status = 'previous', failure = NULL WHERE name = ? AND version = ?",
+            [row.name, row.version],
+          );
+        } else {
+          await manager.query("DELETE FROM plugin_packages WHERE name = ? AND version = ?", [
+            row.name,
+            row.version,
+          ]);
+          if (row.status === "previous") dropped.push(row.folder);
+        }
+      }
+      await manager.query(
+        `INSERT INTO plugin_packages (name, version, folder, sha256, signer_key_id, trusted, status,
+           failure, installed_by, installed_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'active', NULL, ?, ?)
+         ON CONFLICT (name, version) DO UPDATE SET folder = excluded.folder, sha256 = excluded.sha256,
+           signer_key_id = excluded.signer_key_id, trusted = excluded.trusted, status = 'active',
+           failure = NULL, installed_by = excluded.installed_by, installed_at = excluded.installed_at`,
+        [
+          record.name,
+          record.version,
+          record.folder,
+          record.sha256,
+          record.signerKeyId ?? null,
+          record.trusted ? 1 : 0,
+          record.installedBy ?? null,
+          record.installedAt,
+        ],
+      );
+    });
+    for (const folder of dropped) rmSync(folder, { recursive: true, force: true });
+    return dropped;
+  }
+
+  /** Records an attempt that did not end with the version serving (its folder is already gone). */
+  async failed(record: Omit<InstalledPackage, "status" | "failure">, why: string): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO plugin_packages (name, version, folder, sha256, signer_key_id, trusted, status,
+         failure, installed_by, installed_at)
+       VALUES (?, ?, ?, ?, ?, ?, 'failed', ?, ?, ?)
+       ON CONFLICT (name, version) DO UPDATE SET status = 'failed', failure = excluded.failure,
+         sha256 = excluded.sha256, installed_by = excluded.installed_by,
+         installed_at = excluded.installed_at
+       WHERE plugin_packages.status = 'failed'`,
+      [
+        record.name,
+        record.version,
+        record.folder,
+        record.sha256,
+        record.signerKeyId ?? null,
+        record.trusted ? 1 : 0,
+        why,
+        record.installedBy ?? null,
+        record.installedAt,
+      ],
+    );
+  }
+
+  /** Forgets every version of a package and deletes its folders. */
+  async forget(name: string): Promise<void> {
+    await this.dataSource.query("DELETE FROM plugin_packages WHERE name = ?", [name]);
+    rmSync(path.join(this.directory, name), { recursive: true, force: true });
+  }
+
+  /**
+   * Creates the packages folder, and in it a `node_modules` link to the folder the
+   * kernel resolves its own dependencies from: a package's externals (the SDK,
+   * fastify, typeorm — ADR 0023) then resolve to the kernel's one copy, as Node walks
+   * up from `<name>/<version>/dist/` looking for `node_modules`.
+   */
+  prepare(): void {
+    mkdirSync(this.directory, { recursive: true });
+    const link = path.join(this.directory, "node_modules");
+    if (existsSync(link)) return;
+    const target = kernelNodeModules();
+    if (target) symlinkSync(target, link, "junction");
+  }
+
+  /** Leftover folders of versions no row names (a crash mid-install): deleted at start. */
+  async sweep(): Promise<string[]> {
+    if (!existsSync(this.directory)) return [];
+    const known = new Set((await this.list()).map((row) => row.folder));
+    const removed: string[] = [];
+    for (const name of readdirSync(this.directory, { withFileTypes: true })) {
+      if (!name.isDirectory() || name.name === "node_modules" || name.name.startsWith("."))
+        continue;
+      const parent = path.join(this.directory, name.name);
+      for (const version of readdirSync(parent)) {
+        const folder = path.join(parent, version);
+        if (known.has(folder)) continue;
+        rmSync(folder, { recursive: true, force: true });
+        removed.push(folder);
+      }
+    }
+    return removed;
+  }
+}
+
+/** The nearest `node_modules` above the kernel's own code that holds the plugin SDK. */
+function kernelNodeModules(): string | undefined {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = path.join(dir, "node_modules");
+    if (existsSync(path.join(candidate, "@roa2web", "plugin-sdk"))) return candidate;
+    const parent = path.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
