@@ -19,7 +19,8 @@
 // (its Authorization header) and sending the same headers (and for the dashboard the
 // same bytes) with no auth. Needs `valgrind` (Debian package) and a build.
 //   node bench/hot-path-instructions.mjs [--requests 5000] [--warmup 15000]
-//     [--earlier-kernel <dist folder>]   (also counts that build's two routes)
+//     [--earlier-kernel <dist folder>]   (also counts that build's two routes; a copy
+//     of an earlier kernel/core/dist under kernel/core, e.g. kernel/core/.earlier/dist)
 // One run takes ~10 minutes on two busy cores (valgrind is slow), more with
 // --earlier-kernel.
 import { execFileSync, spawn, spawnSync } from "node:child_process";

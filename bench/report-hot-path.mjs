@@ -20,10 +20,11 @@
 // earlier commit: a folder directly under the repository, so the copy's node_modules
 // links still resolve), and its cached dashboard and invoices page are measured in the
 // same rounds.
-// --earlier-kernel: a second kernel runs from that build folder (say, `cp -a
-// kernel/core/dist kernel/core/dist-before` before a change, then build: a folder beside
-// dist, so its imports resolve the same), and its trivial route and cached dashboard
-// are measured in the same rounds: a kernel change's A/B on the same machine state.
+// --earlier-kernel: a second kernel runs from that build folder (say, `mkdir -p
+// kernel/core/.earlier && cp -a kernel/core/dist kernel/core/.earlier/` before a change,
+// then build, and pass kernel/core/.earlier/dist: under kernel/core its imports resolve
+// the same, and git ignores any dist/), and its trivial route and cached dashboard are
+// measured in the same rounds: a kernel change's A/B on the same machine state.
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
