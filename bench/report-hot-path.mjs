@@ -3,18 +3,28 @@
 //  - bare Fastify `{ ok: true }` (the target's baseline);
 //  - bare Fastify sending the cached dashboard's very bytes (~2 KB), so the cost of a
 //    bigger answer is told apart from the cost of the plugin;
+//  - the floor of issue #16's target: the same bare server sending those bytes with the
+//    very headers the kernel's answer carries (the API's security set, X-Cache, Age,
+//    ETag, Cache-Control and a fresh X-Request-Id) and receiving the same request (its
+//    Authorization header): what a cached hit would cost if the kernel's own work were
+//    free;
 //  - the kernel's trivial authenticated plugin route (bench/fixtures/plugins/bench,
 //    `bench:read`): everything the kernel does for any API request;
 //  - the cached dashboard and a cached small invoices page (L1 hits), same kernel.
 // Besides req/s, the server's CPU time per request (from /proc/<pid>/stat, Linux) is
 // reported: it moves less than req/s when other work shares the two cores.
 //   node bench/report-hot-path.mjs [--rounds 3] [--duration 8] [--connections 50]
-//     [--earlier-plugins <folder>]
+//     [--earlier-plugins <folder>] [--earlier-kernel <dist folder>]
 // --earlier-plugins: a second kernel loads the plugins of that folder instead of the
 // workspace's plugins/ (say, `cp -a plugins/reports .earlier-plugins/` after building an
 // earlier commit: a folder directly under the repository, so the copy's node_modules
 // links still resolve), and its cached dashboard and invoices page are measured in the
 // same rounds.
+// --earlier-kernel: a second kernel runs from that build folder (say, `mkdir -p
+// kernel/core/.earlier && cp -a kernel/core/dist kernel/core/.earlier/` before a change,
+// then build, and pass kernel/core/.earlier/dist: under kernel/core its imports resolve
+// the same, and git ignores any dist/), and its trivial route and cached dashboard are
+// measured in the same rounds: a kernel change's A/B on the same machine state.
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -37,15 +47,16 @@ const { values } = parseArgs({
     duration: { type: "string", default: "8" },
     connections: { type: "string", default: "50" },
     "earlier-plugins": { type: "string" },
+    "earlier-kernel": { type: "string" },
   },
 });
 const rounds = Number(values.rounds);
 const duration = Number(values.duration);
 const connections = Number(values.connections);
 
-function startKernel(pluginsFolder) {
+function startKernel(pluginsFolder, kernelDist = `${ROOT}kernel/core/dist`) {
   return startServer(
-    `${ROOT}kernel/core/dist/main.js`,
+    `${path.resolve(kernelDist)}/main.js`,
     kernelEnv({
       // The reports plugin (from the workspace unless told), plus the one-route bench plugin.
       ...(pluginsFolder ? { PLUGINS_WORKSPACE_DIR: path.resolve(pluginsFolder) } : {}),
@@ -61,6 +72,10 @@ const earlier = values["earlier-plugins"]
   ? await startKernel(values["earlier-plugins"])
   : undefined;
 process.on("exit", () => earlier?.child.kill());
+const earlierKernel = values["earlier-kernel"]
+  ? await startKernel(undefined, values["earlier-kernel"])
+  : undefined;
+process.on("exit", () => earlierKernel?.child.kill());
 const base = `http://127.0.0.1:${kernel.port}`;
 const headers = { authorization: `Bearer ${await login(kernel.port)}` };
 
@@ -71,6 +86,17 @@ const invoicesPath = `/api/reports/invoices?company=1&period=${period}&type=clie
 const dashboardUrl = `${base}${dashboardPath}`;
 const invoicesUrl = `${base}${invoicesPath}`;
 
+/** The answer's headers the bare server writes itself (its own values or a fresh id). */
+const OWN_HEADERS = new Set([
+  "connection",
+  "content-length",
+  "content-type",
+  "date",
+  "keep-alive",
+  "x-request-id",
+]);
+let dashboardHeaders;
+
 /** Fetches twice (a miss, then a hit) and answers the hit's body after checking it is from L1. */
 async function cachedBody(url, requestHeaders = headers) {
   await fetch(url, { headers: requestHeaders });
@@ -79,6 +105,9 @@ async function cachedBody(url, requestHeaders = headers) {
   if (response.status !== 200 || response.headers.get("x-cache") !== "HIT-L1") {
     throw new Error(`${url}: ${response.status} ${response.headers.get("x-cache")} ${body}`);
   }
+  dashboardHeaders ??= Object.fromEntries(
+    [...response.headers].filter(([name]) => !OWN_HEADERS.has(name)),
+  );
   return body;
 }
 const dashboardBody = await cachedBody(dashboardUrl);
@@ -98,10 +127,10 @@ async function measure(server, url, requestHeaders = {}) {
   return { rate, cpuPerRequest };
 }
 
-async function bare(env = {}) {
+async function bare(env = {}, requestHeaders = {}) {
   const server = await startServer(`${ROOT}bench/servers/bare-fastify.mjs`, env);
   try {
-    return await measure(server, `http://127.0.0.1:${server.port}/ping`);
+    return await measure(server, `http://127.0.0.1:${server.port}/ping`, requestHeaders);
   } finally {
     await stopServer(server);
   }
@@ -110,6 +139,11 @@ async function bare(env = {}) {
 const targets = {
   bare: () => bare(),
   bareSameBytes: () => bare({ BARE_PAYLOAD_FILE: payloadFile }),
+  floor: () =>
+    bare(
+      { BARE_PAYLOAD_FILE: payloadFile, BARE_HEADERS: JSON.stringify(dashboardHeaders) },
+      headers,
+    ),
   kernelTrivial: () => measure(kernel, `${base}/api/bench/ping`, headers),
   cachedDashboard: () => measure(kernel, dashboardUrl, headers),
   cachedInvoices: () => measure(kernel, invoicesUrl, headers),
@@ -123,6 +157,16 @@ if (earlier) {
   targets.earlierDashboard = () =>
     measure(earlier, `${earlierBase}${dashboardPath}`, earlierHeaders);
   targets.earlierInvoices = () => measure(earlier, `${earlierBase}${invoicesPath}`, earlierHeaders);
+}
+if (earlierKernel) {
+  const earlierBase = `http://127.0.0.1:${earlierKernel.port}`;
+  const earlierHeaders = { authorization: `Bearer ${await login(earlierKernel.port)}` };
+  const earlierDashboard = await cachedBody(`${earlierBase}${dashboardPath}`, earlierHeaders);
+  if (earlierDashboard !== dashboardBody) throw new Error("the earlier kernel answers otherwise");
+  targets.earlierKernelTrivial = () =>
+    measure(earlierKernel, `${earlierBase}/api/bench/ping`, earlierHeaders);
+  targets.earlierKernelDashboard = () =>
+    measure(earlierKernel, `${earlierBase}${dashboardPath}`, earlierHeaders);
 }
 const results = Object.fromEntries(Object.keys(targets).map((name) => [name, []]));
 for (let round = 1; round <= rounds; round++) {
@@ -139,6 +183,7 @@ for (let round = 1; round <= rounds; round++) {
 }
 await stopServer(kernel);
 if (earlier) await stopServer(earlier);
+if (earlierKernel) await stopServer(earlierKernel);
 
 const round2 = (value) => Math.round(value * 100) / 100;
 const rate = Object.fromEntries(
@@ -165,10 +210,28 @@ const summary = {
   ),
   ratioToKernelTrivial: Object.fromEntries(
     Object.keys(rate)
-      .filter((name) => !["bare", "bareSameBytes", "kernelTrivial"].includes(name))
+      .filter((name) => !["bare", "bareSameBytes", "floor", "kernelTrivial"].includes(name))
       .map((name) => [name, round2(rate[name] / rate.kernelTrivial)]),
   ),
   dashboardToBareSameBytes: round2(rate.cachedDashboard / rate.bareSameBytes),
+  // Issue #16's target (>= 0.85x): medians of the per-round ratios, by req/s and by the
+  // server CPU per request (the steadier figure on a shared machine). The trivial
+  // route's own floor is in bench/auth-hot-path.mjs (other bytes and headers).
+  toFloor: Object.fromEntries(
+    ["cachedDashboard", "earlierKernelDashboard"]
+      .filter((name) => results[name])
+      .map((name) => [
+        name,
+        {
+          requestsPerSecond: round2(
+            median(results[name].map((r, i) => r.rate / results.floor[i].rate)),
+          ),
+          cpuPerRequest: round2(
+            median(results[name].map((r, i) => results.floor[i].cpuPerRequest / r.cpuPerRequest)),
+          ),
+        },
+      ]),
+  ),
 };
 console.log(JSON.stringify(summary, null, 2));
 console.log(
