@@ -10,6 +10,7 @@ const benches = [
   [`${ROOT}bench/report-hot-path.mjs`],
   [`${ROOT}bench/shell-size.mjs`],
   [`${ROOT}bench/report-exports.mjs`],
+  ["--expose-gc", `${ROOT}bench/plugin-packages.mjs`],
 ];
 let failed = false;
 for (const args of benches) {
