@@ -19,6 +19,7 @@ import type { KernelLogger } from "./logging/create-logger.js";
 import type { EventHub } from "./plugins/event-hub.js";
 import type { PluginManager } from "./plugins/plugin-manager.js";
 import type { ServiceDirectory } from "./plugins/service-registry.js";
+import type { KernelSupervisor } from "./supervisor/protocol.js";
 
 export interface KernelCradle {
   settings: KernelSettings;
@@ -40,6 +41,8 @@ export interface KernelCradle {
   services: ServiceDirectory;
   events: EventHub;
   plugins: PluginManager;
+  /** The process supervisor, when there is one: hand-overs to a fresh kernel process (ADR 0025). */
+  supervisor: KernelSupervisor;
   /** The id of the route generation serving now (for operators). */
   currentGeneration: () => number;
   /** `coreServices.erp`, as plugins name it. */

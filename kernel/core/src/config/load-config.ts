@@ -181,6 +181,7 @@ export function loadConfig(options: LoadConfigOptions = {}): KernelSettings {
         ...read.list("PLUGINS_DIR", []).map(resolvePath),
       ],
       switches,
+      reload: read.oneOf("PLUGIN_RELOAD", ["handover", "in-process"] as const, "handover"),
     },
     uiShellDir: resolvePath(read.string("UI_SHELL_DIR", "./ui-shell/dist")),
     env: Object.freeze({ ...merged }),

@@ -107,6 +107,12 @@ export interface KernelSettings {
     directories: string[];
     /** MODULE_<NAME>_ENABLED values, keyed by the upper-case namespace. */
     switches: Record<string, boolean>;
+    /**
+     * PLUGIN_RELOAD: `handover` (a reload starts a fresh kernel process and hands the
+     * socket over, so replaced code is dropped; only under the supervisor) or
+     * `in-process` (a new instance from the code already loaded).
+     */
+    reload: "handover" | "in-process";
   };
   /** Folder of the built web shell, served at `/`. */
   uiShellDir: string | undefined;

@@ -1,6 +1,7 @@
 /**
- * Runs the built server as a user would (`node dist/main.js`) with its log as JSON
- * lines, for tests of what only a whole process shows: signals, uncaught errors.
+ * Runs the built server as a user would (`node dist/main.js`: the supervisor and its
+ * kernel process, unless ROA2WEB_SUPERVISOR=off) with its log as JSON lines, for tests
+ * of what only a whole process shows: signals, uncaught errors, hand-overs.
  */
 import { type ChildProcessByStdio, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -26,10 +27,13 @@ export interface ServerProcess {
   login(): Promise<string>;
 }
 
-export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+export async function startServerProcess(
+  env: Record<string, string>,
+  options: { cwd?: string } = {},
+): Promise<ServerProcess> {
   if (!existsSync(MAIN)) throw new Error("build first: pnpm build (pnpm test does)");
   const child = spawn(process.execPath, [MAIN], {
-    cwd: REPO_ROOT,
+    cwd: options.cwd ?? REPO_ROOT,
     env: { ...process.env, ROA2WEB_ENV: "development", LOG_PRETTY: "false", PORT: "0", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -60,7 +64,11 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
   };
-  const listening = await waitForLine((line) => String(line.msg).startsWith("Listening on"));
+  // A busy machine boots the kernel in seconds; the supervisor adds a process start.
+  const listening = await waitForLine(
+    (line) => String(line.msg).startsWith("Listening on"),
+    60_000,
+  );
   const base = `http://127.0.0.1:${listening.port}`;
   const login = async () => {
     const response = await fetch(`${base}/api/auth/login`, {
