@@ -5,6 +5,7 @@ import { ROOT } from "./lib.mjs";
 const benches = [
   ["--expose-gc", `${ROOT}bench/plugin-cycles.mjs`],
   ["--expose-gc", `${ROOT}bench/plugin-cycles.mjs`, "--plugin", "reports", "--actions", "reload"],
+  [`${ROOT}bench/plugin-handover.mjs`],
   [`${ROOT}bench/auth-hot-path.mjs`],
   [`${ROOT}bench/report-hot-path.mjs`],
   [`${ROOT}bench/shell-size.mjs`],

@@ -16,6 +16,7 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { lookup } from "node:dns/promises";
 import net from "node:net";
+import { fileURLToPath } from "node:url";
 import { getSystemErrorName } from "node:util";
 import { loadConfig } from "../config/load-config.js";
 import { ConfigError } from "../config/parse.js";
@@ -28,6 +29,12 @@ import {
   type ReportedPlugin,
   type SupervisorMessage,
 } from "./protocol.js";
+
+/**
+ * Every kernel process runs the built entry point beside this module (dist/main.js),
+ * also when the supervisor was started through scripts/start.mjs.
+ */
+const MAIN = fileURLToPath(new URL("./main.js", import.meta.url));
 
 /** A kernel that has not reported `ready` by then is stopped (a hand-over aborts). */
 const BOOT_TIMEOUT_MS = 120_000;
@@ -168,7 +175,7 @@ export async function runSupervisor(): Promise<void> {
   function spawnKernel(): KernelProcess {
     generations += 1;
     const generation = generations;
-    const child = fork(process.argv[1] as string, process.argv.slice(2), {
+    const child = fork(MAIN, process.argv.slice(2), {
       execArgv: process.execArgv,
       env: { ...process.env, [GENERATION_VARIABLE]: String(generation) },
       stdio: ["inherit", "inherit", "pipe", "ipc"],
