@@ -114,6 +114,8 @@ export async function runKernel(generation: number | undefined): Promise<void> {
       link.abandonAll();
       if (kernel === undefined) process.exit(1);
       kernel.logger.warn("The supervisor is gone; stopping");
+      // Nobody would kill a stop that hangs: this process must not outlive its supervisor.
+      setTimeout(() => process.exit(1), settings.http.drainTimeoutMs + 10_000).unref();
       kernel.stop().finally(() => process.exit(0));
     });
   }
