@@ -6,6 +6,7 @@ const benches = [
   ["--expose-gc", `${ROOT}bench/plugin-cycles.mjs`],
   ["--expose-gc", `${ROOT}bench/plugin-cycles.mjs`, "--plugin", "reports", "--actions", "reload"],
   ["--expose-gc", `${ROOT}bench/package-upgrades.mjs`],
+  [`${ROOT}bench/plugin-handover.mjs`],
   [`${ROOT}bench/auth-hot-path.mjs`],
   [`${ROOT}bench/report-hot-path.mjs`],
   [`${ROOT}bench/shell-size.mjs`],

@@ -256,7 +256,8 @@ if (invokedDirectly) {
       process.stderr.write(`[start] ${error.message}\n`);
       process.exit(1);
     }
-    // The server in this process (signals reach it as they would `node …/main.js`).
+    // The server in this process: the supervisor, which forks each kernel process from
+    // dist/main.js (signals reach it as they would `node …/main.js`).
     await import(pathToFileURL(path.join(root, "kernel", "core", "dist", "main.js")).href);
   }
 }

@@ -18,8 +18,13 @@ nssm set $ServiceName AppStdout "$Root\logs\roa2web.log"
 nssm set $ServiceName AppStderr "$Root\logs\roa2web.log"
 nssm set $ServiceName AppRotateFiles 1
 nssm set $ServiceName AppRotateBytes 52428800
-# SIGINT-like stop: NSSM sends Ctrl+C first, the kernel drains requests and stops plugins.
+# The service's process is the supervisor (ADR 0025), with the kernel as its child.
+# SIGINT-like stop: NSSM sends Ctrl+C first; the supervisor stops the kernel (drain
+# requests, stop plugins) and exits. Anything left after that is killed with the tree.
 nssm set $ServiceName AppStopMethodConsole 20000
+nssm set $ServiceName AppKillProcessTree 1
+# Windows has no SIGHUP: a hand-over to a fresh kernel process (new code, .env read
+# again) is POST /api/kernel/handover with an administrator's token.
 nssm set $ServiceName Start SERVICE_AUTO_START
 New-Item -ItemType Directory -Force "$Root\logs" | Out-Null
 nssm start $ServiceName

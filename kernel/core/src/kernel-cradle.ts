@@ -21,6 +21,7 @@ import type { EventHub } from "./plugins/event-hub.js";
 import type { PackageInstaller } from "./plugins/package-installer.js";
 import type { PluginManager } from "./plugins/plugin-manager.js";
 import type { ServiceDirectory } from "./plugins/service-registry.js";
+import type { KernelSupervisor } from "./supervisor/protocol.js";
 
 export interface KernelCradle {
   settings: KernelSettings;
@@ -44,6 +45,8 @@ export interface KernelCradle {
   plugins: PluginManager;
   /** Installs, upgrades and removes plugin packages at run time (ADR 0024). */
   packages: PackageInstaller;
+  /** The process supervisor, when there is one: hand-overs to a fresh kernel process (ADR 0025). */
+  supervisor: KernelSupervisor;
   /** The id of the route generation serving now (for operators). */
   currentGeneration: () => number;
   /** `coreServices.erp`, as plugins name it. */

@@ -42,11 +42,14 @@ import { PackageStore } from "./plugins/package-store.js";
 import { PluginManager } from "./plugins/plugin-manager.js";
 import { SqlitePluginStateStore } from "./plugins/plugin-state-store.js";
 import { ServiceDirectory } from "./plugins/service-registry.js";
+import { type KernelSupervisor, UNSUPERVISED } from "./supervisor/protocol.js";
 import { KERNEL_VERSION } from "./version.js";
 
 export interface KernelOptions {
-  /** A logger to use instead of one built from settings (tests). */
+  /** A logger to use instead of one built from settings (tests, a supervised process). */
   logger?: KernelLogger;
+  /** The supervisor this kernel process runs under (main.ts); none by default. */
+  supervisor?: KernelSupervisor;
 }
 
 export interface Kernel {
@@ -57,8 +60,11 @@ export interface Kernel {
   readonly switchboard: Switchboard;
   readonly auth: AuthService;
   readonly users: Users;
-  /** Starts listening on settings.port/host; returns the bound address. */
-  listen(): Promise<{ port: number; host: string; url: string }>;
+  /**
+   * Starts listening on settings.port/host, or on a socket the supervisor bound
+   * (`handle`); returns the bound address.
+   */
+  listen(handle?: object): Promise<{ port: number; host: string; url: string }>;
   /** Graceful stop: stop accepting, drain, stop plugins, close resources. Idempotent. */
   stop(): Promise<void>;
 }
@@ -258,6 +264,7 @@ export async function createKernel(
     loopWatch: asValue(loopWatch),
     services: asValue(services),
     events: asValue(events),
+    supervisor: asValue(options.supervisor ?? UNSUPERVISED),
     currentGeneration: asValue(() => switchboard.generation),
     "core.erp": asValue(erp.client),
     "core.users": asValue(kernelUsers),
@@ -347,8 +354,10 @@ export async function createKernel(
     switchboard,
     auth,
     users,
-    async listen() {
-      const address = await switchboard.listen(settings.port, settings.host);
+    async listen(handle?: object) {
+      const address = handle
+        ? await switchboard.listenOn(handle)
+        : await switchboard.listen(settings.port, settings.host);
       const host = address.address.includes(":") ? `[${address.address}]` : address.address;
       const url = `http://${host === "0.0.0.0" || host === "[::]" ? "localhost" : host}:${address.port}`;
       logger.info({ url, port: address.port }, `Listening on ${url}`);

@@ -1,105 +1,29 @@
 #!/usr/bin/env node
 /**
- * The roa2web server: `node kernel/core/dist/main.js` (what `pnpm start` runs), and
- * `node kernel/core/dist/main.js users …` to manage local users, and
- * `node kernel/core/dist/main.js plugin …` to pack, sign and verify plugin packages.
- * SIGINT/SIGTERM stop it gracefully; a second signal, or a stop that takes longer
- * than the grace period, ends it at once.
+ * The roa2web server: `node kernel/core/dist/main.js` (what `pnpm start` and the
+ * services run), `node kernel/core/dist/main.js users …` to manage local users, and
+ * `node kernel/core/dist/main.js plugin …` to pack, sign, verify and install plugin packages.
+ *
+ * By default this process is the supervisor (ADR 0025): it binds the port and runs one
+ * kernel process at a time, handing the socket over to a fresh one on SIGHUP, on
+ * `POST /api/kernel/handover` and on a plugin reload. `ROA2WEB_SUPERVISOR=off` runs the
+ * kernel in this process, as before. Each mode is imported on its own, so the
+ * supervisor never loads Fastify or plugin code.
  */
-import closeWithGrace from "close-with-grace";
-import { runPluginCommand } from "./cli/plugin-command.js";
-import { runUsersCommand } from "./cli/users-command.js";
-import { loadConfig } from "./config/load-config.js";
-import { ConfigError } from "./config/parse.js";
-import { StorageNotWritableError } from "./database/writable-storage.js";
-import { createKernel } from "./kernel.js";
-import { installFaultGuard } from "./plugins/fault-guard.js";
+import { GENERATION_VARIABLE, SUPERVISOR_VARIABLE } from "./supervisor/protocol.js";
 
-async function main(): Promise<void> {
+const generation = Number(process.env[GENERATION_VARIABLE]);
+if (process.argv[2] === "plugin") {
   // Packing and signing need no server configuration: dispatched before it is read.
-  if (process.argv[2] === "plugin") process.exit(await runPluginCommand(process.argv.slice(3)));
-  let settings: ReturnType<typeof loadConfig>;
-  try {
-    settings = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(
-        `roa2web cannot start.\n${error.message}\nSee .env.example for every setting.\n`,
-      );
-      process.exit(78); // EX_CONFIG
-    }
-    throw error;
-  }
-  if (process.argv[2] === "users") {
-    try {
-      process.exit(await runUsersCommand(settings, process.argv.slice(3)));
-    } catch (error) {
-      process.stderr.write(`roa2web users: ${(error as Error).message}\n`);
-      process.exit(1);
-    }
-  }
-  let kernel: Awaited<ReturnType<typeof createKernel>>;
-  try {
-    kernel = await createKernel(settings);
-  } catch (error) {
-    // The ERP adapter's own settings are checked as it opens: reported like the kernel's.
-    if (error instanceof ConfigError) {
-      process.stderr.write(
-        `roa2web cannot start.\n${error.message}\nSee .env.example for every setting.\n`,
-      );
-      process.exit(78); // EX_CONFIG
-    }
-    if (error instanceof StorageNotWritableError) {
-      // A setting or a volume to fix, like a configuration error: the same exit code.
-      process.stderr.write(`roa2web cannot start.\n${error.message}\n`);
-      process.exit(78); // EX_CONFIG
-    }
-    throw error;
-  }
-  const grace = closeWithGrace(
-    // Uncaught errors go to the fault guard below, not straight to a shutdown.
-    {
-      delay: settings.http.drainTimeoutMs + 10_000,
-      skip: ["uncaughtException", "unhandledRejection"],
-    },
-    async ({ signal }) => {
-      if (signal) kernel.logger.info({ signal }, "Stop requested");
-      await kernel.stop();
-    },
-  );
-  // A fault in one plugin's code fails that plugin; any other uncaught error stops the
-  // process gracefully (exit 1), since the kernel's own state can no longer be trusted.
-  let fatal = false;
-  installFaultGuard({
-    roots: () => kernel.plugins.list().flatMap((record) => (record.manifest ? [record] : [])),
-    onPluginFault: (plugin, error, origin) => {
-      kernel.plugins
-        .faulted(plugin, error, origin)
-        .catch((failure: unknown) =>
-          kernel.logger.error({ plugin, err: failure }, "Stopping a faulty plugin failed"),
-        );
-    },
-    onKernelFault: (error, origin) => {
-      kernel.logger.fatal({ err: error, origin }, "Stopping after an uncaught error");
-      if (fatal) process.exit(1);
-      fatal = true;
-      grace.uninstall();
-      setTimeout(() => process.exit(1), settings.http.drainTimeoutMs + 10_000);
-      kernel.stop().finally(() => process.exit(1));
-    },
-  });
-  try {
-    await kernel.listen();
-  } catch (error) {
-    kernel.logger.fatal({ err: error, port: settings.port, host: settings.host }, "Cannot listen");
-    await kernel.stop();
-    process.exit(1);
-  }
+  const { runPluginCommand } = await import("./cli/plugin-command.js");
+  process.exit(await runPluginCommand(process.argv.slice(3)));
+} else if (process.argv[2] === "users" || process.env[SUPERVISOR_VARIABLE] === "off") {
+  const { runKernel } = await import("./kernel-main.js");
+  await runKernel(undefined);
+} else if (Number.isInteger(generation) && generation > 0 && process.send !== undefined) {
+  const { runKernel } = await import("./kernel-main.js");
+  await runKernel(generation);
+} else {
+  const { runSupervisor } = await import("./supervisor/supervisor.js");
+  await runSupervisor();
 }
-
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `roa2web failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
-  process.exit(1);
-});

@@ -696,6 +696,44 @@ describe("health", () => {
     expect(byName["undeclared-uploads"]).toMatchObject({ state: "failed", status: "down" });
     expect(byName["undeclared-uploads"].detail).toContain("does not declare `uploads`");
     expect(byName["bad-migration"]).toMatchObject({ state: "disabled" });
+    // The kernel process answering: here the test's own, without a supervisor.
+    expect(body.process).toEqual({ pid: process.pid, kernel_generation: 0, supervised: false });
+  });
+});
+
+describe("hand-over without the supervisor", () => {
+  it("answers 409 saying there is no supervisor, and a reload stays in this process", async () => {
+    const refused = await inject(t.kernel, {
+      method: "POST",
+      url: "/api/kernel/handover",
+      headers: auth(),
+    });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error.message).toContain("ROA2WEB_SUPERVISOR=off");
+    const reloaded = await inject(t.kernel, {
+      method: "POST",
+      url: "/api/kernel/plugins/good/reload",
+      headers: auth(),
+    });
+    expect(reloaded.statusCode).toBe(200);
+    expect(reloaded.json()).toMatchObject({ name: "good", state: "enabled" });
+  });
+
+  it("refuses a hand-over request it cannot read, and one from a user without kernel:admin", async () => {
+    const bad = await inject(t.kernel, {
+      method: "POST",
+      url: "/api/kernel/handover",
+      headers: { ...auth(), "content-type": "application/json" },
+      payload: { expect: { plugin: "../etc" } },
+    });
+    expect(bad.statusCode).toBe(400);
+    const reader = await t.createUser({ permissions: ["reports:read"] });
+    const forbidden = await inject(t.kernel, {
+      method: "POST",
+      url: "/api/kernel/handover",
+      headers: { authorization: `Bearer ${reader.token}` },
+    });
+    expect(forbidden.statusCode).toBe(403);
   });
 });
 

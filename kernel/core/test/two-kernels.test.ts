@@ -35,7 +35,11 @@ function freshDataDir(): string {
 }
 
 async function start(env: Record<string, string>): Promise<ServerProcess> {
-  const server = await startServerProcess(env, 90_000);
+  // Plain kernels (no supervisor): what a hand-over overlaps, and what SIGKILL must hit.
+  const server = await startServerProcess(
+    { ROA2WEB_SUPERVISOR: "off", ...env },
+    { startTimeoutMs: 90_000 },
+  );
   running.push(server);
   return server;
 }

@@ -192,6 +192,7 @@ export function loadConfig(options: LoadConfigOptions = {}): KernelSettings {
         1024,
         1024 * 1024 * 1024,
       ),
+      reload: read.oneOf("PLUGIN_RELOAD", ["handover", "in-process"] as const, "handover"),
     },
     uiShellDir: resolvePath(read.string("UI_SHELL_DIR", "./ui-shell/dist")),
     env: Object.freeze({ ...merged }),

@@ -113,6 +113,12 @@ export interface KernelSettings {
     trustedKeys: string[];
     /** Largest package archive an upload may send (`PLUGIN_PACKAGE_MAX_BYTES`). */
     maxPackageBytes: number;
+    /**
+     * PLUGIN_RELOAD: `handover` (a reload starts a fresh kernel process and hands the
+     * socket over, so replaced code is dropped; only under the supervisor) or
+     * `in-process` (a new instance from the code already loaded).
+     */
+    reload: "handover" | "in-process";
   };
   /** Folder of the built web shell, served at `/`. */
   uiShellDir: string | undefined;

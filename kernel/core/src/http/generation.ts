@@ -32,6 +32,7 @@ import { docsPageCsp, documentObject, documentRoute } from "./openapi-document.j
 import { registerPluginRoutes } from "./plugin-routes.js";
 import { authRoutes } from "./routes/auth-routes.js";
 import { companiesRoutes } from "./routes/companies-routes.js";
+import { handoverRoutes } from "./routes/handover-routes.js";
 import { healthRoutes } from "./routes/health-routes.js";
 import { pluginAdminRoutes } from "./routes/plugin-admin-routes.js";
 import { pluginPackageRoutes } from "./routes/plugin-package-routes.js";
@@ -286,6 +287,7 @@ export async function buildGeneration(
     await companiesRoutes(scope, kernel);
     await pluginAdminRoutes(scope, kernel);
     await pluginPackageRoutes(scope, kernel);
+    await handoverRoutes(scope, kernel);
   });
 
   for (const instance of plugins) {

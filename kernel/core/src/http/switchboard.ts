@@ -7,7 +7,7 @@
  */
 import { randomBytes } from "node:crypto";
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import net, { type AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { sseReconnectEvent } from "@roa2web/plugin-sdk";
 import type { FastifyInstance } from "fastify";
@@ -225,12 +225,44 @@ function answerMissingHost(response: http.ServerResponse, id: string): void {
   response.end(body);
 }
 
+/** A connection that carries an event stream: a drain does not wait for it (see drain()). */
+const EVENT_STREAM = Symbol("roa2web.eventStream");
+/** A connection being passed to another process. */
+const PASSING = Symbol("roa2web.passing");
+type TrackedSocket = net.Socket & {
+  [EVENT_STREAM]?: true;
+  [PASSING]?: true;
+  /** Node's current response on this connection (long-standing, undocumented). */
+  _httpMessage?: http.ServerResponse | null;
+  _handle?: { readStop(): number; reading?: boolean } | null;
+};
+
+/** Hands an idle connection's handle to the process that serves next; resolves once sent. */
+export type PassConnection = (handle: object) => Promise<void>;
+
+/**
+ * Node's own list of the server's connections with their HTTP parsers (Node ≥ 18.2):
+ * the only exact answer to "has a byte of the next request arrived on this connection".
+ */
+function idleByParser(server: http.Server): Set<net.Socket> | undefined {
+  const key = Object.getOwnPropertySymbols(server).find(
+    (symbol) => symbol.description === "http.server.connections",
+  );
+  const list = key ? (server as unknown as Record<symbol, unknown>)[key] : undefined;
+  if (!list || typeof (list as { idle?: unknown }).idle !== "function") return undefined;
+  const parsers = (list as { idle(): { socket?: net.Socket }[] }).idle();
+  return new Set(parsers.flatMap((parser) => (parser.socket ? [parser.socket] : [])));
+}
+
 export class Switchboard {
   readonly server: http.Server;
   private current: Generation | undefined;
   private generationCount = 0;
   /** Open Server-Sent Events responses: ended with a reconnect event when the kernel stops. */
   private readonly eventStreams = new Set<http.ServerResponse>();
+  /** Open connections (also the ones another process passed on): a drain waits for them. */
+  private readonly connections = new Set<TrackedSocket>();
+  private draining: { pass: PassConnection; settled: () => void } | undefined;
 
   constructor(private readonly options: SwitchboardOptions) {
     this.server = http.createServer({ requireHostHeader: false }, this.handle);
@@ -238,6 +270,13 @@ export class Switchboard {
     this.server.headersTimeout = Math.min(60_000, options.requestTimeoutMs);
     this.server.keepAliveTimeout = options.keepAliveTimeoutMs;
     this.server.on("clientError", answerClientError);
+    this.server.on("connection", (socket: TrackedSocket) => {
+      this.connections.add(socket);
+      socket.once("close", () => {
+        this.connections.delete(socket);
+        this.draining?.settled();
+      });
+    });
   }
 
   /**
@@ -269,10 +308,13 @@ export class Switchboard {
     const stream = isEventStream(request);
     const counted = stream ? undefined : generation;
     if (counted) counted.inFlight += 1;
+    else (request.socket as TrackedSocket)[EVENT_STREAM] = true;
     if (stream) {
       this.eventStreams.add(response);
       response.once("close", () => this.eventStreams.delete(response));
     }
+    // Replaced by a new kernel: this connection moves to it once this answer is sent.
+    if (this.draining) this.passAfter(response, request.socket);
     // Fastify's genReqId reads the id from here, so logs, errors and the header agree.
     const api = isApiUrl(request.url);
     const state: RequestState = {
@@ -356,6 +398,101 @@ export class Switchboard {
       );
     }
     await generation.app.close();
+  }
+
+  /**
+   * Passes a connection on once its current answer is sent (while draining). Node's
+   * own finish handler runs first and detaches the response: the socket is captured.
+   */
+  private passAfter(response: http.ServerResponse, socket: net.Socket): void {
+    const marked = response as http.ServerResponse & { [PASSING]?: true };
+    if (marked[PASSING]) return;
+    marked[PASSING] = true;
+    response.once("finish", () => this.passOn(socket));
+  }
+
+  /**
+   * Moves an idle connection to the process serving next: reading stops first, so a
+   * request the client is sending stays in the socket's buffer and is read by the next
+   * process — never lost, never answered by a closed socket. A connection with an
+   * answer under way, or a request partly received, moves after its answer.
+   */
+  private passOn(socket: TrackedSocket, idle = idleByParser(this.server)): void {
+    const draining = this.draining;
+    if (!draining || socket.destroyed || socket[PASSING] || socket[EVENT_STREAM]) return;
+    const answering = socket._httpMessage;
+    if (answering) {
+      this.passAfter(answering, socket);
+      return;
+    }
+    // Bytes of a request arrived but not all of it: its handler will pass it on.
+    if (idle !== undefined && !idle.has(socket)) return;
+    const handle = socket._handle;
+    if (!handle) return;
+    socket[PASSING] = true;
+    handle.reading = false;
+    handle.readStop();
+    draining.pass(handle).then(
+      () => socket.destroy(),
+      (error: unknown) => {
+        this.options.logger.warn({ err: error }, "Could not pass a connection on; closing it");
+        socket.destroy();
+      },
+    );
+  }
+
+  /**
+   * Replaced by a new kernel process that accepts on the same socket: stop accepting
+   * (without closing idle connections, as `server.close()` would), pass every
+   * keep-alive connection to the new process once it is idle, and resolve when only
+   * event streams are left (they end when the plugins stop) or after the drain timeout.
+   */
+  drain(pass: PassConnection): Promise<boolean> {
+    if (this.server.listening) net.Server.prototype.close.call(this.server);
+    return new Promise((resolve) => {
+      const remaining = () => [...this.connections].filter((socket) => !socket[EVENT_STREAM]);
+      let timer: NodeJS.Timeout | undefined;
+      const settled = () => {
+        if (remaining().length > 0) return;
+        clearTimeout(timer);
+        resolve(true);
+      };
+      timer = setTimeout(() => {
+        this.options.logger.warn(
+          { connections: remaining().length, drainTimeoutMs: this.options.drainTimeoutMs },
+          "Connections still busy after the drain timeout; closing them",
+        );
+        resolve(false);
+      }, this.options.drainTimeoutMs);
+      timer.unref();
+      this.draining = { pass, settled };
+      const idle = idleByParser(this.server);
+      for (const socket of [...this.connections]) this.passOn(socket, idle);
+      settled();
+    });
+  }
+
+  /** Serves a connection another process passed on (a raw TCP handle). */
+  adopt(handle: object): void {
+    const socket = new net.Socket({
+      handle,
+      readable: true,
+      writable: true,
+    } as net.SocketConstructorOpts);
+    socket.setNoDelay(true);
+    this.server.emit("connection", socket);
+  }
+
+  /** Listens on a socket another process bound (the supervisor's). */
+  async listenOn(handle: object): Promise<AddressInfo> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once("error", reject);
+      this.server.listen(handle, () => {
+        this.server.off("error", reject);
+        resolve();
+      });
+    });
+    return this.server.address() as AddressInfo;
   }
 
   async listen(port: number, host: string): Promise<AddressInfo> {

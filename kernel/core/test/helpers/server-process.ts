@@ -1,6 +1,7 @@
 /**
- * Runs the built server as a user would (`node dist/main.js`) with its log as JSON
- * lines, for tests of what only a whole process shows: signals, uncaught errors.
+ * Runs the built server as a user would (`node dist/main.js`: the supervisor and its
+ * kernel process, unless ROA2WEB_SUPERVISOR=off) with its log as JSON lines, for tests
+ * of what only a whole process shows: signals, uncaught errors, hand-overs.
  */
 import { type ChildProcessByStdio, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -28,12 +29,15 @@ export interface ServerProcess {
 
 export async function startServerProcess(
   env: Record<string, string>,
-  /** How long to wait for "Listening on" (several kernels starting at once take longer). */
-  startTimeoutMs = 20_000,
+  options: {
+    cwd?: string;
+    /** How long to wait for "Listening on" (several kernels starting at once take longer). */
+    startTimeoutMs?: number;
+  } = {},
 ): Promise<ServerProcess> {
   if (!existsSync(MAIN)) throw new Error("build first: pnpm build (pnpm test does)");
   const child = spawn(process.execPath, [MAIN], {
-    cwd: REPO_ROOT,
+    cwd: options.cwd ?? REPO_ROOT,
     env: { ...process.env, ROA2WEB_ENV: "development", LOG_PRETTY: "false", PORT: "0", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -68,7 +72,8 @@ export async function startServerProcess(
   try {
     listening = await waitForLine(
       (line) => String(line.msg).startsWith("Listening on"),
-      startTimeoutMs,
+      // A busy machine boots the kernel in seconds; the supervisor adds a process start.
+      options.startTimeoutMs ?? 60_000,
     );
   } catch (error) {
     // Never leave a server behind that the test cannot reach to stop.

@@ -87,6 +87,19 @@ export async function healthRoutes(app: FastifyInstance, kernel: KernelCradle): 
       environment: { type: "string" },
       uptime_seconds: { type: "number" },
       generation: { type: "integer" },
+      process: {
+        type: "object",
+        description: "The kernel process answering (ADR 0025)",
+        properties: {
+          pid: { type: "integer" },
+          kernel_generation: {
+            type: "integer",
+            description:
+              "1 for the supervisor's first kernel, +1 per hand-over or restart; 0 unsupervised",
+          },
+          supervised: { type: "boolean" },
+        },
+      },
       checks: { type: "array", items: check },
       plugins: { type: "array", items: plugin },
     },
@@ -159,6 +172,11 @@ export async function healthRoutes(app: FastifyInstance, kernel: KernelCradle): 
         environment: kernel.settings.environment,
         uptime_seconds: Math.round((Date.now() - kernel.startedAt.getTime()) / 1000),
         generation: kernel.currentGeneration(),
+        process: {
+          pid: process.pid,
+          kernel_generation: kernel.supervisor.generation,
+          supervised: kernel.supervisor.supervised,
+        },
         checks: kernelHealth.checks.map(({ durationMs, ...entry }) => ({
           ...entry,
           duration_ms: durationMs,

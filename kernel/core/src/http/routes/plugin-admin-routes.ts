@@ -3,7 +3,7 @@
  * administrators (`kernel:admin`) see every plugin and enable, disable or reload them.
  */
 import path from "node:path";
-import { hasPermission } from "@roa2web/plugin-sdk";
+import { ConflictError, hasPermission } from "@roa2web/plugin-sdk";
 import type { FastifyInstance } from "fastify";
 import type { KernelCradle } from "../../kernel-cradle.js";
 import type { InstalledPackage } from "../../plugins/package-store.js";
@@ -165,6 +165,12 @@ export function problemsByPlugin(kernel: KernelCradle): Map<string, string[]> {
   return byPlugin;
 }
 
+/** Every plugin as an administrator sees it (what a new kernel reports to the supervisor). */
+export function pluginViews(kernel: KernelCradle) {
+  const problems = problemsByPlugin(kernel);
+  return kernel.plugins.list().map((record) => view(record, true, problems));
+}
+
 export async function pluginAdminRoutes(app: FastifyInstance, kernel: KernelCradle): Promise<void> {
   app.get(
     "/api/kernel/plugins",
@@ -233,6 +239,28 @@ export async function pluginAdminRoutes(app: FastifyInstance, kernel: KernelCrad
     disable: { run: (name: string, by?: string) => kernel.plugins.disable(name, by), errors: [] },
     reload: { run: (name: string) => kernel.plugins.reload(name), errors: [409] },
   } as const;
+
+  /**
+   * Under the supervisor (PLUGIN_RELOAD=handover), a reload of a running plugin is a
+   * hand-over to a fresh kernel process: the plugin's new code is imported there and
+   * the replaced code is dropped with this process (ES modules cannot be unloaded).
+   * The answer is the new kernel's view of the plugin, as an in-process reload's.
+   */
+  async function reloadByHandOver(name: string, by: string | undefined) {
+    const record = kernel.plugins.list().find((entry) => entry.name === name);
+    // Unknown or not running: the in-process reload answers that (404, 409).
+    if (record?.state !== "enabled") return undefined;
+    const result = await kernel.supervisor.handOver({
+      reason: `reload of ${name}${by ? ` by ${by}` : ""}`,
+      expect: { plugin: name },
+    });
+    if (!result.ok) {
+      throw new ConflictError(`Reload of "${name}" failed: ${result.reason}`, {
+        details: { plugin: name, reason: result.reason },
+      });
+    }
+    return result.plugins.find((entry) => entry.name === name);
+  }
   for (const [action, { run, errors }] of Object.entries(actions)) {
     app.post<{ Params: { name: string } }>(
       `/api/kernel/plugins/:name/${action}`,
@@ -251,6 +279,20 @@ export async function pluginAdminRoutes(app: FastifyInstance, kernel: KernelCrad
       },
       async (request) => {
         Switchboard.excludeFromDrain(request.raw);
+        if (
+          action === "reload" &&
+          kernel.supervisor.supervised &&
+          kernel.settings.plugins.reload === "handover"
+        ) {
+          const reported = await reloadByHandOver(request.params.name, request.user?.username);
+          if (reported) {
+            request.log.info(
+              { plugin: reported.name, action, state: reported.state, by: request.user?.username },
+              "Plugin reload requested: handed over to a fresh kernel process",
+            );
+            return reported;
+          }
+        }
         const record = await run(request.params.name, request.user?.username);
         request.log.info(
           { plugin: record.name, action, state: record.state, by: request.user?.username },
