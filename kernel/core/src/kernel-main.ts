@@ -188,8 +188,14 @@ export async function runKernel(generation: number | undefined): Promise<void> {
   onMessage = (message, handle) => {
     switch (message.type) {
       case "listen":
-        running
-          .listen(handle as object)
+        // Committed: tokens the old kernel signed out while this one booted are refused
+        // from the first request on, not only at the next periodic recheck.
+        running.container.cradle.accessTokens
+          .recheckSessions()
+          .catch((error: unknown) =>
+            running.logger.error({ err: error }, "Could not re-read signed-out tokens"),
+          )
+          .then(() => running.listen(handle as object))
           .then((address) => send({ type: "serving", port: address.port }))
           .catch((error: unknown) => {
             running.logger.fatal({ err: error }, "Cannot listen on the supervisor's socket");

@@ -227,11 +227,28 @@ export class AccessTokens {
   }
 
   /**
-   * Re-reads whose sessions ended (see session-cutoffs.ts); when that changed, forgets
-   * every cached verification so the next request of each token is checked afresh.
+   * Re-reads whose sessions ended (see session-cutoffs.ts) and which tokens another
+   * process signed out (a kernel handing over to this one, or a neighbour on the same
+   * database); when either changed, forgets every cached verification so the next
+   * request of each token is checked afresh.
    */
   async recheckSessions(): Promise<void> {
-    if (this.sessionCutoffs && (await this.sessionCutoffs.reload())) this.clearCache();
+    const signedOutElsewhere = await this.readNewRevocations();
+    const sessionsEnded = this.sessionCutoffs ? await this.sessionCutoffs.reload() : false;
+    if (signedOutElsewhere || sessionsEnded) this.clearCache();
+  }
+
+  /** Adds the stored revocations this process has not seen; true when there were any. */
+  private async readNewRevocations(): Promise<boolean> {
+    if (!this.store) return false;
+    const now = Date.now();
+    let added = false;
+    for (const [hash, expiresAtMs] of await this.store.load(now)) {
+      if (expiresAtMs <= now || this.revoked.has(hash)) continue;
+      this.revoked.set(hash, expiresAtMs);
+      added = true;
+    }
+    return added;
   }
 
   /** Forgets cached verifications (after a user's grants change). */

@@ -66,6 +66,22 @@ describe("revoked access tokens", () => {
     expect(stored[0]?.signature_hash).not.toContain(signature);
   });
 
+  it("reach a process that was already running at its next session recheck", async () => {
+    // A hand-over: the new kernel booted (and restored revocations) before the old one
+    // signed this token out.
+    const revocations = await store();
+    const oldKernel = new AccessTokens(settings, revocations);
+    const newKernel = new AccessTokens(settings, revocations);
+    await newKernel.restoreRevocations();
+    const signedOut = oldKernel.issue(user);
+    expect(newKernel.authenticate(signedOut).username).toBe("ana"); // now cached
+    await oldKernel.revoke(signedOut);
+
+    await newKernel.recheckSessions();
+    expect(() => newKernel.authenticate(signedOut)).toThrow(/revoked/);
+    expect(newKernel.authenticate(newKernel.issue(user)).username).toBe("ana");
+  });
+
   it("forgets revocations once the token would have expired anyway", async () => {
     const revocations = await store();
     const now = Date.now();
