@@ -36,7 +36,11 @@ import { KernelLeases } from "./leases/kernel-leases.js";
 import { SqliteLeaseStore } from "./leases/lease-store.js";
 import { createLogger, type KernelLogger } from "./logging/create-logger.js";
 import { EventHub } from "./plugins/event-hub.js";
-import { inProcessActivator, PackageInstaller } from "./plugins/package-installer.js";
+import {
+  handOverActivator,
+  inProcessActivator,
+  PackageInstaller,
+} from "./plugins/package-installer.js";
 import { openPackageFor } from "./plugins/package-opener.js";
 import { PackageStore } from "./plugins/package-store.js";
 import { PluginManager } from "./plugins/plugin-manager.js";
@@ -279,7 +283,12 @@ export async function createKernel(
   const packages = new PackageInstaller({
     store: packageStore,
     plugins,
-    activator: inProcessActivator(plugins),
+    // Under the supervisor new code arrives in a fresh process (ES modules cannot be
+    // unloaded), as a reload does; PLUGIN_RELOAD=in-process keeps it in this one.
+    activator:
+      options.supervisor?.supervised && settings.plugins.reload === "handover"
+        ? handOverActivator(options.supervisor, plugins)
+        : inProcessActivator(plugins),
     open: openPackageFor(settings),
     production: settings.environment === "production",
     kernelVersion: KERNEL_VERSION,

@@ -2,11 +2,17 @@
 // runs the kernel in a child process; SIGHUP, POST /api/kernel/handover and a plugin
 // reload hand the socket over to a fresh kernel process without failing a request.
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { packPlugin } from "../src/packages/index.js";
+import {
+  type PluginSpec,
+  temporaryPluginHome,
+  writePluginFolder,
+} from "./helpers/plugin-folders.js";
 import { type ServerProcess, startServerProcess } from "./helpers/server-process.js";
 import { FIXTURE_PLUGINS, REPO_ROOT } from "./helpers/test-kernel.js";
 
@@ -27,9 +33,20 @@ afterEach(async () => {
     }
   }
 });
+const pluginHome = temporaryPluginHome();
 afterAll(() => {
   for (const dir of roots) rmSync(dir, { recursive: true, force: true });
+  pluginHome.remove();
 });
+
+/** Packs a small plugin (unsigned: the servers here run in development). */
+async function packed(spec: PluginSpec): Promise<Buffer> {
+  const folder = writePluginFolder(path.join(pluginHome.dir, "sources"), spec);
+  const { file } = await packPlugin(folder, {
+    outDir: path.join(pluginHome.dir, "packages", `${spec.name}-${spec.version}`),
+  });
+  return readFileSync(file);
+}
 
 async function start(env: Record<string, string> = {}, cwd?: string): Promise<ServerProcess> {
   const server = await startServerProcess(
@@ -77,6 +94,14 @@ function get(agent: http.Agent, url: string, token?: string): Promise<number | s
     );
     request.on("error", (error: NodeJS.ErrnoException) => resolve(error.code ?? "error"));
   });
+}
+
+interface InstallAnswer {
+  kind?: string;
+  version?: string;
+  previous_version?: string | null;
+  plugin?: { name: string; state: string };
+  error?: { code: string; details: { serving: string | null } };
 }
 
 const msg = (text: string) => (line: Record<string, unknown>) => line.msg === text;
@@ -189,6 +214,68 @@ describe("the supervisor", () => {
       ((await expectMissing.json()) as { error: { message: string } }).error.message,
     ).toContain('has no plugin "nowhere"');
     expect((await kernelProcess(server, token)).pid).toBe(after.pid);
+  }, 240_000);
+
+  it("installs and upgrades a package by hand-over: the new version serves from a fresh process, and one that fails to start leaves the old process and version serving", async () => {
+    const server = await start();
+    const token = await server.login();
+    const install = async (archive: Buffer) => {
+      const form = new FormData();
+      form.append("file", new Blob([archive]), "package.roa2web.tgz");
+      const response = await fetch(`${server.base}/api/kernel/plugins/packages`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}` },
+        body: form,
+      });
+      return { status: response.status, body: (await response.json()) as InstallAnswer };
+    };
+    const answer = async (url: string) => {
+      const response = await fetch(`${server.base}${url}`);
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    const first = await kernelProcess(server, token);
+
+    const installed = await install(
+      await packed({ name: "shipped", version: "1.0.0", routes: ["hello"] }),
+    );
+    expect(installed.status).toBe(200);
+    expect(installed.body).toMatchObject({ kind: "install", version: "1.0.0" });
+    expect(installed.body.plugin).toMatchObject({ name: "shipped", state: "enabled" });
+    const second = await kernelProcess(server, token);
+    expect(second.pid).not.toBe(first.pid);
+    expect((await answer("/api/shipped/hello")).body).toMatchObject({ version: "1.0.0" });
+
+    const upgraded = await install(
+      await packed({ name: "shipped", version: "1.1.0", routes: ["hello", "added"] }),
+    );
+    expect(upgraded.status).toBe(200);
+    expect(upgraded.body).toMatchObject({ kind: "upgrade", previous_version: "1.0.0" });
+    const third = await kernelProcess(server, token);
+    expect(third.pid).not.toBe(second.pid);
+    expect((await answer("/api/shipped/added")).body).toMatchObject({ version: "1.1.0" });
+
+    const broken = await install(
+      await packed({
+        name: "shipped",
+        version: "1.2.0",
+        routes: ["hello"],
+        throwsOnStart: "no licence file",
+      }),
+    );
+    expect(broken.status).toBe(422);
+    expect(broken.body.error?.code).toBe("PACKAGE_ACTIVATION_FAILED");
+    expect(broken.body.error?.details.serving).toBe("1.1.0");
+    // The process that served 1.1.0 still does, and the record says so: a restart or the
+    // next hand-over starts 1.1.0, not the version that failed.
+    expect(await kernelProcess(server, token)).toEqual(third);
+    expect((await answer("/api/shipped/added")).body).toMatchObject({ version: "1.1.0" });
+    const packages = await fetch(`${server.base}/api/kernel/plugins/packages`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const rows = ((await packages.json()) as { items: Array<Record<string, unknown>> }).items;
+    const statusOf = (version: string) => rows.find((row) => row.version === version)?.status;
+    expect(statusOf("1.1.0")).toBe("active");
+    expect(statusOf("1.2.0")).toBe("failed");
   }, 240_000);
 
   it("restarts a kernel process that was killed, and on SIGTERM stops it and exits 0 with no process left", async () => {

@@ -20,6 +20,7 @@ import {
 } from "./package-verification.js";
 import { PluginStepError } from "./plugin-instance.js";
 import type { PluginManager, PluginRecord } from "./plugin-manager.js";
+import type { KernelSupervisor, ReportedPlugin } from "../supervisor/protocol.js";
 
 /** What the activator is asked to do: make `root` the code of plugin `name`. */
 export interface ActivationPlan {
@@ -33,20 +34,74 @@ export interface ActivationPlan {
 }
 
 /**
- * Makes a verified version serve. In-process this session (the plugin manager imports
- * the new folder and swaps it in); the supervisor will implement it as a hand-over to
- * a fresh process with the new plugin set. Throws a PluginStepError naming the step
- * that failed, and leaves the previous version serving.
+ * Records the outcome in the package store; the activator decides when: after the
+ * switch in-process, before the hand-over (the new kernel process reads what is
+ * active when it starts).
+ */
+export interface ActivationRecord {
+  /** The new version becomes active, the serving one previous; returns folders deleted. */
+  record(): Promise<string[]>;
+  /** Undoes `record` after a hand-over that was not committed: the version before is active again. */
+  revert(): Promise<void>;
+}
+
+export interface ActivationOutcome {
+  /** In-process: the plugin's record in this kernel. */
+  record?: PluginRecord;
+  /** Handed over: the new kernel process's view of the plugin (its admin API's). */
+  reported?: ReportedPlugin;
+  deletedVersions: string[];
+}
+
+/**
+ * Makes a verified version serve: in-process (the plugin manager imports the new folder
+ * and swaps it in) or, under the supervisor, as a hand-over to a fresh kernel process
+ * that starts with the new version (ADR 0025), so replaced code is dropped with the old
+ * process. Throws a PluginStepError naming the step that failed, and leaves the
+ * previous version serving.
  */
 export interface PackageActivator {
-  activate(plan: ActivationPlan): Promise<{ record: PluginRecord }>;
+  activate(plan: ActivationPlan, outcome: ActivationRecord): Promise<ActivationOutcome>;
   /** Takes the plugin away (routes, UI, services) and stops it. */
   deactivate(name: string): Promise<void>;
 }
 
 export function inProcessActivator(plugins: PluginManager): PackageActivator {
   return {
-    activate: (plan) => plugins.activate(plan.root, "package"),
+    async activate(plan, outcome) {
+      const { record } = await plugins.activate(plan.root, "package");
+      return { record, deletedVersions: await outcome.record() };
+    },
+    deactivate: async (name) => {
+      await plugins.remove(name);
+    },
+  };
+}
+
+/**
+ * Under the supervisor: the new version is recorded as active, then a fresh kernel
+ * process starts with it and is committed only if the plugin runs there at that
+ * version; otherwise the record is undone and this process keeps serving the version
+ * before. Removal stays in-process (it loads no code).
+ */
+export function handOverActivator(
+  supervisor: KernelSupervisor,
+  plugins: PluginManager,
+): PackageActivator {
+  return {
+    async activate(plan, outcome) {
+      const deletedVersions = await outcome.record();
+      const result = await supervisor.handOver({
+        reason: `${plan.kind} of ${plan.name} to ${plan.version}`,
+        expect: { plugin: plan.name, version: plan.version },
+      });
+      if (!result.ok) {
+        await outcome.revert();
+        throw new PluginStepError("start", new Error(result.reason));
+      }
+      const reported = result.plugins.find((entry) => entry.name === plan.name);
+      return { reported, deletedVersions };
+    },
     deactivate: async (name) => {
       await plugins.remove(name);
     },
@@ -57,7 +112,10 @@ export function inProcessActivator(plugins: PluginManager): PackageActivator {
 export type PackageOpener = (archive: Buffer) => Promise<OpenedPluginPackage>;
 
 export interface InstallResult extends VerifiedPackage {
-  plugin: PluginRecord;
+  /** The plugin in this kernel (in-process activation). */
+  plugin: PluginRecord | undefined;
+  /** The new kernel process's view of the plugin (activated by a hand-over). */
+  reported: ReportedPlugin | undefined;
   signature: { keyId: string; trusted: boolean } | undefined;
   sha256: string;
   /** Folders of versions deleted now that this one serves (older than the previous). */
@@ -129,16 +187,22 @@ export class PackageInstaller {
         installedBy: by,
         installedAt: new Date().toISOString(),
       };
-      let record: PluginRecord;
+      let activated: ActivationOutcome;
       try {
         this.usedFolders.add(folder);
-        ({ record } = await this.options.activator.activate({
-          name: opened.name,
-          version: opened.version,
-          root: folder,
-          previousVersion: verified.previousVersion,
-          kind: verified.kind,
-        }));
+        activated = await this.options.activator.activate(
+          {
+            name: opened.name,
+            version: opened.version,
+            root: folder,
+            previousVersion: verified.previousVersion,
+            kind: verified.kind,
+          },
+          {
+            record: () => store.activated(row),
+            revert: () => store.reverted(row, verified.previousVersion),
+          },
+        );
       } catch (error) {
         const step = error instanceof PluginStepError ? error.step : "start";
         const reason =
@@ -165,7 +229,7 @@ export class PackageInstaller {
         );
       }
       serving = true;
-      const deletedVersions = await store.activated(row);
+      const { deletedVersions } = activated;
       logger.info(
         {
           plugin: opened.name,
@@ -182,7 +246,8 @@ export class PackageInstaller {
       );
       return {
         ...verified,
-        plugin: record,
+        plugin: activated.record,
+        reported: activated.reported,
         signature: opened.signature,
         sha256,
         deletedVersions,

@@ -145,6 +145,28 @@ export class PackageStore {
     return dropped;
   }
 
+  /**
+   * Undoes `activated` for a version that did not end up serving (a hand-over that was
+   * not committed): it is marked failed and the version before it is active again.
+   * A version older than that one, deleted by `activated`, stays deleted.
+   */
+  async reverted(
+    record: Pick<InstalledPackage, "name" | "version">,
+    previousVersion: string | undefined,
+  ): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(
+        "UPDATE plugin_packages SET status = 'failed' WHERE name = ? AND version = ?",
+        [record.name, record.version],
+      );
+      if (previousVersion !== undefined)
+        await manager.query(
+          "UPDATE plugin_packages SET status = 'active', failure = NULL WHERE name = ? AND version = ?",
+          [record.name, previousVersion],
+        );
+    });
+  }
+
   /** Records an attempt that did not end with the version serving (its folder is already gone). */
   async failed(record: Omit<InstalledPackage, "status" | "failure">, why: string): Promise<void> {
     await this.dataSource.query(

@@ -225,12 +225,10 @@ export async function pluginPackageRoutes(
             ? { key_id: result.signature.keyId, trusted: result.signature.trusted }
             : null,
           sha256: result.sha256,
-          plugin: view(
-            result.plugin,
-            true,
-            problemsByPlugin(kernel),
-            await packagesByPlugin(kernel),
-          ),
+          plugin:
+            result.reported ??
+            (result.plugin &&
+              view(result.plugin, true, problemsByPlugin(kernel), await packagesByPlugin(kernel))),
         };
       },
     );
