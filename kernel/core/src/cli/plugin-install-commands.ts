@@ -27,7 +27,7 @@ const connectionOptions = {
   user: { type: "string" },
 } as const;
 
-class CliError extends Error {
+export class CliError extends Error {
   constructor(
     message: string,
     readonly exitCode = 1,
@@ -143,7 +143,7 @@ interface ErrorBody {
   error?: { code?: string; message?: string; details?: Record<string, unknown> };
 }
 
-class AdminClient {
+export class AdminClient {
   private token: string | undefined;
 
   constructor(
