@@ -1,10 +1,12 @@
 // `roa2web plugin dev` against a running kernel over real HTTP: a copy of the notes
 // example OUTSIDE the workspace is built, installed, edited and installed again.
 import {
+  appendFileSync,
   cpSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  renameSync,
   rmSync,
   symlinkSync,
   writeFileSync,
@@ -105,11 +107,13 @@ describe("roa2web plugin dev", () => {
       expect(await missingNoteMessage()).toBe("No note with id 999999");
       expect(t.plugin("notes")).toMatchObject({ state: "enabled", source: "package" });
 
-      // A save: the route's answer changes in the running kernel.
+      // A save as many editors make it (a new file renamed over the old one): the
+      // route's answer changes in the running kernel.
       writeFileSync(
-        errors,
+        `${errors}.tmp`,
         readFileSync(errors, "utf8").replace("No note with id", "Nothing filed under id"),
       );
+      renameSync(`${errors}.tmp`, errors);
       await vi.waitFor(() => expect(count(loop.output.out, /serving notes/)).toBe(2), {
         timeout: 90_000,
         interval: 100,
@@ -119,8 +123,8 @@ describe("roa2web plugin dev", () => {
       expect(await missingNoteMessage()).toBe("Nothing filed under id 999999");
       const serving = t.plugin("notes").manifest?.version;
 
-      // A save that does not compile: printed, and the version before keeps serving.
-      writeFileSync(errors, `${readFileSync(errors, "utf8")}\nexport const broken = ;\n`);
+      // A save in place that does not compile: printed, and the version before keeps serving.
+      appendFileSync(errors, "\nexport const broken = ;\n");
       await vi.waitFor(() => expect(loop.output.err).toContain("build failed"), {
         timeout: 90_000,
         interval: 100,

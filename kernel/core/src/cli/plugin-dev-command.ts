@@ -7,11 +7,12 @@
  */
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, type FSWatcher, watch } from "node:fs";
+import { existsSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import chokidar from "chokidar";
 import semver from "semver";
 import { packPlugin } from "../packages/pack-plugin.js";
 import {
@@ -170,27 +171,28 @@ class DevLoop {
       process.once("SIGINT", stop);
       process.once("SIGTERM", stop);
     }
-    const watchers: FSWatcher[] = [];
+    const watched = [...WATCHED, "package.json"].filter((entry) =>
+      existsSync(path.join(this.dir, entry)),
+    );
+    // chokidar, not fs.watch: Node 20's recursive fs.watch on Linux loses a file that an
+    // editor saves by writing a new file and renaming it over the old one (vim, sed -i).
+    const watcher = chokidar.watch(
+      watched.map((entry) => path.join(this.dir, entry)),
+      { ignoreInitial: true, ignored: (file) => IGNORED.test(this.relative(file)) },
+    );
     try {
-      for (const folder of WATCHED) {
-        const absolute = path.join(this.dir, folder);
-        if (!existsSync(absolute)) continue;
-        watchers.push(
-          watch(absolute, { recursive: true }, (_event, file) => {
-            if (file) this.onChange(`${folder}/${String(file).split(path.sep).join("/")}`);
-          }),
-        );
-      }
-      watchers.push(
-        watch(path.join(this.dir, "package.json"), () => this.onChange("package.json")),
-      );
-      io.out(
-        `watching ${[...WATCHED.filter((f) => existsSync(path.join(this.dir, f))), "package.json"].join(", ")}\n`,
-      );
+      watcher.on("all", (_event, file) => {
+        this.onChange(this.relative(file));
+      });
+      await new Promise<void>((resolve, reject) => {
+        watcher.once("ready", resolve);
+        watcher.once("error", reject);
+      });
+      io.out(`watching ${watched.join(", ")}\n`);
       this.start(["(first build)"], Date.now());
       await stopped;
     } finally {
-      for (const watcher of watchers) watcher.close();
+      await watcher.close();
       clearTimeout(this.timer);
       if (!io.signal) {
         process.off("SIGINT", stop);
@@ -204,6 +206,11 @@ class DevLoop {
       `dev loop stopped; ${this.serving ? `${name} ${this.serving} stays installed` : "nothing was installed"}\n`,
     );
     return 0;
+  }
+
+  /** A watched path as the output shows it: from the plugin folder, with `/`. */
+  private relative(file: string): string {
+    return path.relative(this.dir, file).split(path.sep).join("/");
   }
 
   private onChange(file: string): void {
