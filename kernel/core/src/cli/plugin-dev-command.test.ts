@@ -119,7 +119,7 @@ describe("roa2web plugin dev", () => {
         interval: 100,
       });
       expect(loop.output.out).toContain("changed: src/errors.ts");
-      expect(loop.output.out).toMatch(/\(upgrade from 0\.1\.1-dev\.\d+\)/);
+      expect(loop.output.out).toMatch(/install [\d.]+ s; upgrade from 0\.1\.1-dev\.\d+\)/);
       expect(await missingNoteMessage()).toBe("Nothing filed under id 999999");
       const serving = t.plugin("notes").manifest?.version;
 

@@ -247,6 +247,7 @@ class DevLoop {
     const name = this.pkg.roa2web?.name as string;
     io.out(`\nchanged: ${files.join(", ")}\n`);
     const keeps = this.serving ? `${name} ${this.serving} keeps serving` : "nothing installed yet";
+    const builtFrom = Date.now();
     const build = await runBuild(this.dir, this.pkg.scripts?.build as string, io.env);
     if (build.code !== 0) {
       io.err(`${build.output.trimEnd()}\nbuild failed (exit ${build.code}): ${keeps}\n`);
@@ -258,11 +259,13 @@ class DevLoop {
       ) as PluginPackageJson;
       const { version, n } = devVersion(pkg.version, this.previousN);
       await rm(this.outDir, { recursive: true, force: true });
+      const packedFrom = Date.now();
       const { file } = await packPlugin(this.dir, { outDir: this.outDir, version });
       this.previousN = n;
       const form = new FormData();
       if (this.force) form.append("force", "true");
       form.append("file", new Blob([await readFile(file)]), path.basename(file));
+      const sentFrom = Date.now();
       const answer = (await this.client.request("POST", "/api/kernel/plugins/packages", {
         form,
       })) as {
@@ -273,9 +276,11 @@ class DevLoop {
         new_permissions: Record<string, string>;
       };
       this.serving = answer.version;
-      const seconds = ((Date.now() - savedAt) / 1000).toFixed(1);
+      const now = Date.now();
+      const seconds = (ms: number) => (ms / 1000).toFixed(1);
+      const steps = `build ${seconds(packedFrom - builtFrom)} s, pack ${seconds(sentFrom - packedFrom)} s, install ${seconds(now - sentFrom)} s`;
       io.out(
-        `serving ${name} ${answer.version} ${seconds} s after the save (${answer.kind}${answer.previous_version ? ` from ${answer.previous_version}` : ""})\n`,
+        `serving ${name} ${answer.version} ${seconds(now - savedAt)} s after the save (${steps}; ${answer.kind}${answer.previous_version ? ` from ${answer.previous_version}` : ""})\n`,
       );
       for (const [permission, description] of Object.entries(answer.new_permissions)) {
         io.out(`new permission (granted to nobody yet): ${permission}  ${description}\n`);
