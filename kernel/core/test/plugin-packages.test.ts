@@ -4,7 +4,7 @@
  * code runs, switched in as reload does, the old version serving after any failure,
  * data kept unless purged, and what was installed still there after a restart.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
@@ -238,6 +238,19 @@ describe("plugin packages in a running kernel (development)", () => {
     expect((await api.get("/api/shop/extra")).status).toBe(404);
   });
 
+  it("installs a package whose consumed service nothing provides, and says so", async () => {
+    const answer = await api.install(
+      await pack({ name: "needy", version: "1.0.0", consumes: { "ledger.totals": "^2.0.0" } }),
+    );
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    expect(answer.body.warnings).toContain(
+      'consumes "ledger.totals" ^2.0.0, which no installed plugin provides',
+    );
+    expect((await api.plugin("needy")).contract.problems).toEqual([
+      'consumes "ledger.totals" ^2.0.0, which no installed plugin provides',
+    ]);
+  });
+
   it("refuses a package named like a workspace plugin", async () => {
     const answer = await api.install(await pack({ name: "resident", version: "2.0.0" }));
     expect(answer.status).toBe(409);
@@ -254,7 +267,9 @@ describe("plugin packages in a running kernel (development)", () => {
     expect(await api.plugin("shop")).toBeUndefined();
     expect(existsSync(path.join(packagesDir, "shop"))).toBe(false);
     expect(existsSync(database)).toBe(true);
-    expect(await api.packages()).toEqual([]);
+    expect((await api.packages()).filter((row: { name: string }) => row.name === "shop")).toEqual(
+      [],
+    );
 
     // Installed again (its 1.1.0 folder was used by this process: unpacked elsewhere).
     const again = await api.install(files.v11 as string);
@@ -380,6 +395,37 @@ describe("plugin packages in production", () => {
       expect(await api.plugin("till")).toMatchObject({ source: "package", state: "enabled" });
     } finally {
       await second.t.close();
+    }
+    // The installed version no longer suits this kernel (as after a kernel upgrade): it
+    // is listed as failed under its name, and installing a fixed version starts it.
+    const installedManifest = path.join(
+      dataDir,
+      "plugin-packages",
+      "till",
+      "1.0.0",
+      "package.json",
+    );
+    const pkg = JSON.parse(readFileSync(installedManifest, "utf8"));
+    writeFileSync(
+      installedManifest,
+      JSON.stringify({ ...pkg, roa2web: { ...pkg.roa2web, kernel: "^99.0.0" } }),
+    );
+    const third = await kernelOn(dataDir, production);
+    try {
+      const api = client(third.t, third.token);
+      expect(await api.plugin("till")).toMatchObject({
+        state: "failed",
+        source: "package",
+        failure: { step: "manifest" },
+      });
+      const fixed = await api.install(await pack({ name: "till", version: "1.0.1" }));
+      expect(fixed.status, JSON.stringify(fixed.body)).toBe(200);
+      expect(await api.get("/api/till/hello")).toMatchObject({
+        status: 200,
+        body: { version: "1.0.1" },
+      });
+    } finally {
+      await third.t.close();
     }
   }, 120_000);
 });

@@ -98,7 +98,7 @@ export const shellMessages = {
     "admin.packageFile": "Pachet (.roa2web.tgz)",
     "admin.force": "Permite o versiune mai veche (revenire)",
     "admin.install": "Instalează",
-    "admin.upgrade": "Actualizează",
+    "admin.upgrade": "Versiune nouă",
     "admin.remove": "Elimină",
     "admin.chooseFile": "Alegeți întâi fișierul pachetului.",
     "admin.confirmInstall":

@@ -4,7 +4,7 @@
  * (new) permissions, opens in the navigation, and is removed again — on a phone too.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -19,23 +19,31 @@ import {
 
 let env: BrowserEnv;
 let packageFile: string;
+let upgradeFile: string;
 const out = mkdtempSync(path.join(os.tmpdir(), "roa2web-ui-package-"));
+const NOTES = path.join(REPO_ROOT, "plugins/examples/notes");
+
+/** `roa2web plugin pack <dir>`, as an author runs it; the package's path. */
+function pack(dir: string): string {
+  return execFileSync(
+    process.execPath,
+    [path.join(REPO_ROOT, "kernel/core/dist/main.js"), "plugin", "pack", dir, "--out", out],
+    { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] },
+  ).trim();
+}
 
 describeBrowser("plugin packages on the admin page", { timeout: 120_000 }, () => {
   beforeAll(async () => {
-    // Packed as an author does, with the command line (it prints the file).
-    packageFile = execFileSync(
-      process.execPath,
-      [
-        path.join(REPO_ROOT, "kernel/core/dist/main.js"),
-        "plugin",
-        "pack",
-        path.join(REPO_ROOT, "plugins/examples/notes"),
-        "--out",
-        out,
-      ],
-      { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] },
-    ).trim();
+    packageFile = pack(NOTES);
+    // The same build as version 0.2.0 (a copy of its package.json and dist).
+    const copy = path.join(out, "notes-0.2.0");
+    cpSync(path.join(NOTES, "dist"), path.join(copy, "dist"), { recursive: true });
+    const manifest = JSON.parse(readFileSync(path.join(NOTES, "package.json"), "utf8"));
+    writeFileSync(
+      path.join(copy, "package.json"),
+      JSON.stringify({ ...manifest, version: "0.2.0" }),
+    );
+    upgradeFile = pack(copy);
     env = await startBrowserEnv({ withFixtures: false });
   }, 180_000);
   afterAll(async () => {
@@ -80,6 +88,14 @@ describeBrowser("plugin packages on the admin page", { timeout: 120_000 }, () =>
       headers: { authorization: `Bearer ${token}` },
     });
     expect(notes.status).not.toBe(404);
+
+    // Upgrade from the row: pick the file, confirm; the row shows the new version.
+    const chooser = page.waitForEvent("filechooser");
+    await row.getByRole("button", { name: "Versiune nouă" }).click();
+    await (await chooser).setFiles(upgradeFile);
+    await page.getByText("notes 0.2.0: actualizat").waitFor();
+    await row.getByText("versiunea păstrată pentru revenire: 0.1.0").waitFor();
+    expect(dialogs.some((message) => message.includes("Actualizați modulul „Notițe”"))).toBe(true);
 
     await row.getByRole("button", { name: "Elimină" }).click();
     await page.getByText("Modulul „Notițe” a fost eliminat.").waitFor();

@@ -253,6 +253,55 @@ export default defineRoutes(async (app) => {
     });
   });
 
+  it("a prebuilt addon in a per-platform optional package is native too; a thank-you install script is not", async () => {
+    const prebuilt = {
+      "dist/routes/hello.js": `import { defineRoutes } from "@roa2web/plugin-sdk";
+import { resize } from "fast-images";
+import { greet } from "tiny-greeting";
+export default defineRoutes(async (app) => {
+  app.get("/hello", { config: { access: "public" } }, async () => ({ size: resize(), text: greet("x") }));
+});
+`,
+      "node_modules/fast-images/package.json": JSON.stringify({
+        name: "fast-images",
+        version: "0.34.0",
+        main: "index.js",
+        scripts: { install: "node install/check.js" },
+        optionalDependencies: { "@img/fast-images-linux-x64": "0.34.0" },
+      }),
+      "node_modules/fast-images/index.js":
+        // As sharp does: the addon's package is named at run time, so no bundler sees it.
+        'exports.resize = () => require("@img/fast-images-" + process.platform + "-" + process.arch + "/fast.node");\n',
+      "node_modules/@img/fast-images-linux-x64/package.json": JSON.stringify({
+        name: "@img/fast-images-linux-x64",
+        version: "0.34.0",
+      }),
+      "node_modules/@img/fast-images-linux-x64/fast.node": "\u007fELF pretend addon",
+      "node_modules/tiny-greeting/package.json": JSON.stringify({
+        name: "tiny-greeting",
+        version: "1.4.2",
+        main: "index.js",
+        scripts: { postinstall: "opencollective-postinstall || true" },
+      }),
+    };
+    const source = await writeFiles(
+      path.join(work, "prebuilt"),
+      greeterPlugin({ files: prebuilt }),
+    );
+    await expect(packPlugin(source, { outDir: path.join(work, "out") })).rejects.toMatchObject({
+      code: "PACKAGE_NATIVE_MODULE",
+      message: expect.stringContaining("the dependency fast-images has native code"),
+    });
+    const declared = await writeFiles(
+      path.join(work, "prebuilt-declared"),
+      greeterPlugin({ manifest: { native: ["fast-images"] }, files: prebuilt }),
+    );
+    const { index } = await packPlugin(declared, { outDir: path.join(work, "out") });
+    expect(index.bundled).toEqual(["tiny-greeting@1.4.2"]);
+    expect(index.native).toEqual(["fast-images"]);
+    expect(Object.keys(index.files)).toContain("node_modules/@img/fast-images-linux-x64/fast.node");
+  });
+
   it("a declared native module ships as installed, with its dependencies, and the package opens", async () => {
     const source = await writeFiles(
       path.join(work, "declared"),

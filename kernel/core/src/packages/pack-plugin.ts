@@ -341,15 +341,18 @@ async function bundleServer(
     }
   }
   const bundled = new Map<string, string>();
+  const checked = new Set<string>();
   for (const input of Object.keys(metafile.inputs)) {
     const marker = input.lastIndexOf("node_modules/");
     if (marker < 0) continue;
     const name = packageOf(input.slice(marker + "node_modules/".length));
     const folder = path.resolve(source, input.slice(0, marker), "node_modules", name);
+    if (checked.has(folder)) continue;
+    checked.add(folder);
     const info = await readPackageJson(folder);
-    if (isNative(folder, info)) {
+    if (await isNative(folder, info)) {
       throw nativeRefused(
-        `the dependency ${name} has native code (binding.gyp, gypfile or an install script)`,
+        `the dependency ${name} has native code (a .node file, binding.gyp, gypfile or an install script that builds one)`,
         `name it in roa2web.native to ship it as it is installed, or use a pure JavaScript package`,
       );
     }
@@ -366,14 +369,42 @@ async function readPackageJson(folder: string): Promise<Record<string, unknown> 
   }
 }
 
-/** A package is native if it builds with node-gyp or runs an install script (where addons are made or fetched). */
-function isNative(folder: string, info: Record<string, unknown> | undefined): boolean {
+const isNodeModules = (folder: string) =>
+  folder === "node_modules" || folder.endsWith("/node_modules");
+
+/** Install scripts that build or fetch an addon (others, such as a thank-you banner, do not count). */
+const NATIVE_BUILD =
+  /\b(node-gyp|node-gyp-build|prebuild-install|node-pre-gyp|cmake-js|napi-build)\b/;
+
+/**
+ * A package is native if it holds a `.node` file, builds with node-gyp (`binding.gyp`,
+ * `gypfile`), has an install script that builds or fetches an addon, or has an optional
+ * dependency holding a `.node` file (prebuilt addons per platform).
+ */
+async function isNative(
+  folder: string,
+  info: Record<string, unknown> | undefined,
+): Promise<boolean> {
   const scripts = (info?.scripts ?? {}) as Record<string, unknown>;
-  return (
+  if (
     existsSync(path.join(folder, "binding.gyp")) ||
     info?.gypfile === true ||
-    ["preinstall", "install", "postinstall"].some((script) => script in scripts)
-  );
+    ["preinstall", "install", "postinstall"].some((script) =>
+      NATIVE_BUILD.test(String(scripts[script] ?? "")),
+    )
+  ) {
+    return true;
+  }
+  const files = await listFiles(folder, "", isNodeModules);
+  if (files.some((file) => file.toLowerCase().endsWith(".node"))) return true;
+  // Prebuilt addons come as one optional package per platform (sharp's @img/sharp-linux-x64).
+  for (const optional of Object.keys((info?.optionalDependencies ?? {}) as object)) {
+    const installed = await findInstalled(folder, optional);
+    if (!installed) continue;
+    const nested = await listFiles(installed, "", isNodeModules);
+    if (nested.some((file) => file.toLowerCase().endsWith(".node"))) return true;
+  }
+  return false;
 }
 
 /** Finds an installed package the way node does from `from`: the nearest node_modules/<name>. */
@@ -406,7 +437,14 @@ async function copyInstalledPackages(
    * `name` as `needer` (installed at `from`, copied to `neederTarget`) resolves it: the
    * nearest copy up the folders wins, as in node's resolution.
    */
-  const copy = async (name: string, from: string, neederTarget: string, needer: string) => {
+  const copy = async (
+    name: string,
+    from: string,
+    neederTarget: string,
+    needer: string,
+    /** Inside a declared native module: its own dependencies may hold its addon. */
+    inNative: boolean,
+  ) => {
     if (KERNEL_PROVIDED_PACKAGES.includes(name)) return;
     const folder = await findInstalled(from, name);
     if (!folder) {
@@ -439,21 +477,27 @@ async function copyInstalledPackages(
       );
     }
     const native = declared.native.includes(name);
-    if (!native && isNative(folder, info)) {
+    if (!native && !inNative && (await isNative(folder, info))) {
       throw nativeRefused(
-        `${needer} depends on ${name}, which has native code (binding.gyp, gypfile or an install script)`,
+        `${needer} depends on ${name}, which has native code (a .node file, binding.gyp, gypfile or an install script that builds one)`,
         `name ${name} in roa2web.native`,
       );
     }
     placed.set(target, version);
-    for (const file of await listFiles(folder, "", (child) => child === "node_modules")) {
+    for (const file of await listFiles(folder, "", isNodeModules)) {
       await mkdir(path.dirname(path.join(target, file)), { recursive: true });
       await copyFile(path.join(folder, file), path.join(target, file));
     }
     const where = path.relative(root, target).split(path.sep).join("/");
     logs.push(`shipped ${name}@${version} as installed in ${where}${native ? " (native)" : ""}`);
     for (const dependency of Object.keys((info.dependencies ?? {}) as Record<string, string>)) {
-      await copy(dependency, folder, target, name);
+      await copy(dependency, folder, target, name, native || inNative);
+    }
+    // Optional ones as installed here (a prebuilt addon for this platform, say).
+    for (const optional of Object.keys((info.optionalDependencies ?? {}) as object)) {
+      if (await findInstalled(folder, optional)) {
+        await copy(optional, folder, target, name, native || inNative);
+      }
     }
   };
   for (const [key, names] of Object.entries(declared)) {
@@ -465,7 +509,7 @@ async function copyInstalledPackages(
           { file: "package.json" },
         );
       }
-      await copy(name, source, root, `roa2web.${key}`);
+      await copy(name, source, root, `roa2web.${key}`, false);
     }
   }
   return { native: [...declared.native].sort(), unbundled: [...declared.unbundled].sort(), logs };

@@ -97,6 +97,7 @@ export class PackageInstaller {
     });
     let folder: string | undefined;
     let unpacked = false;
+    let serving = false;
     try {
       const installed = await store.versionsOf(opened.name);
       const verified = verifyPackage(opened, {
@@ -163,6 +164,7 @@ export class PackageInstaller {
           },
         );
       }
+      serving = true;
       const deletedVersions = await store.activated(row);
       logger.info(
         {
@@ -186,7 +188,9 @@ export class PackageInstaller {
         deletedVersions,
       };
     } catch (error) {
-      if (folder && unpacked && existsSync(folder) && !(error instanceof RoaError)) {
+      // Unpacked but never activated (extraction failed): nothing runs from it. Once
+      // the version serves, its folder stays whatever went wrong after.
+      if (folder && unpacked && !serving && existsSync(folder) && !(error instanceof RoaError)) {
         rmSync(folder, { recursive: true, force: true });
       }
       throw error;

@@ -186,7 +186,9 @@ export class PluginManager {
     stored: ReadonlyMap<string, boolean>,
     source: PluginSource,
   ): PluginRecord {
-    const folder = root.split(/[\\/]/).pop() ?? root;
+    // An installed package's folder is its version: it is named by the folder above.
+    const parts = root.split(/[\\/]/);
+    const folder = (source === "package" ? parts.at(-2) : parts.at(-1)) ?? root;
     let manifest: ResolvedPluginManifest;
     try {
       manifest = readManifest(root, this.kernel.cradle.kernelVersion);
