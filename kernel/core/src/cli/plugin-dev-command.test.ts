@@ -15,6 +15,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { openPackage, packPlugin } from "../packages/index.js";
 import { startTestKernel, type TestKernel } from "../testing/index.js";
 import { runPluginCommand } from "./plugin-command.js";
 import { devVersion } from "./plugin-dev-command.js";
@@ -97,7 +98,7 @@ async function missingNoteMessage(): Promise<string> {
 const count = (text: string, what: RegExp) => text.match(new RegExp(what, "g"))?.length ?? 0;
 
 describe("roa2web plugin dev", () => {
-  it("installs the plugin, reinstalls it on each save, and keeps the old version serving after a broken save", async () => {
+  it("installs the plugin, reinstalls it on each save of a route or the UI, and keeps the old version serving after a broken save", async () => {
     const loop = startDevLoop(t.url);
     try {
       await vi.waitFor(() => expect(loop.output.out).toMatch(/serving notes 0\.1\.1-dev\.\d+/), {
@@ -121,6 +122,22 @@ describe("roa2web plugin dev", () => {
       expect(loop.output.out).toContain("changed: src/errors.ts");
       expect(loop.output.out).toMatch(/install [\d.]+ s; upgrade from 0\.1\.1-dev\.\d+\)/);
       expect(await missingNoteMessage()).toBe("Nothing filed under id 999999");
+
+      // A save of the UI's texts: the server serves the new module, and the loop says
+      // to reload the page (a loaded module cannot be replaced in it).
+      const messages = path.join(plugin, "src/ui/messages.ts");
+      writeFileSync(
+        messages,
+        readFileSync(messages, "utf8").replace("Notițe scurte", "Notițe foarte scurte"),
+      );
+      await vi.waitFor(() => expect(count(loop.output.out, /serving notes/)).toBe(3), {
+        timeout: 90_000,
+        interval: 100,
+      });
+      expect(loop.output.out).toContain("changed: src/ui/messages.ts");
+      expect(loop.output.out).toContain("the UI changed: reload the page in the browser");
+      const ui = await fetch(`${t.url}/plugins/notes/ui/notes-app.js`);
+      expect(await ui.text()).toContain("Notițe foarte scurte");
       const serving = t.plugin("notes").manifest?.version;
 
       // A save in place that does not compile: printed, and the version before keeps serving.
@@ -130,7 +147,7 @@ describe("roa2web plugin dev", () => {
         interval: 100,
       });
       expect(loop.output.err).toContain(`notes ${serving} keeps serving`);
-      expect(count(loop.output.out, /serving notes/)).toBe(2);
+      expect(count(loop.output.out, /serving notes/)).toBe(3);
       expect(await missingNoteMessage()).toBe("Nothing filed under id 999999");
       expect(t.plugin("notes").manifest?.version).toBe(serving);
     } finally {
@@ -172,6 +189,24 @@ describe("roa2web plugin dev", () => {
     } finally {
       await production.close();
     }
+  });
+});
+
+describe("packPlugin with a version", () => {
+  it("packs the build under that version, which the package opens with, and refuses one that is not semver", async () => {
+    const outDir = path.join(work, "versioned");
+    const { file, index } = await packPlugin(NOTES, { outDir, version: "0.1.1-dev.42" });
+    expect(path.basename(file)).toBe("notes-0.1.1-dev.42.roa2web.tgz");
+    expect(index.version).toBe("0.1.1-dev.42");
+    const opened = await openPackage(file, { trustedKeys: [], requireSignature: false });
+    try {
+      expect(opened.manifest.version).toBe("0.1.1-dev.42");
+    } finally {
+      await opened.dispose();
+    }
+    await expect(packPlugin(NOTES, { outDir, version: "next" })).rejects.toThrow(
+      '"next" is not a semver version',
+    );
   });
 });
 
