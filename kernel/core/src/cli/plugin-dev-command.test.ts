@@ -1,5 +1,7 @@
 // `roa2web plugin dev` against a running kernel over real HTTP: a copy of the notes
 // example OUTSIDE the workspace is built, installed, edited and installed again.
+
+import { spawnSync } from "node:child_process";
 import {
   appendFileSync,
   cpSync,
@@ -63,7 +65,8 @@ let token: string;
 beforeAll(async () => {
   authorsCopy();
   // No plugin folders: notes arrives only through the dev loop.
-  t = await startTestKernel({ listen: true });
+  // Ended sessions are re-read every 50 ms (instead of 5 s), for the expired-token step.
+  t = await startTestKernel({ listen: true, env: { AUTH_SESSION_RECHECK_MS: "50" } });
   token = await t.login("demo", "demo");
 }, 120_000);
 afterAll(async () => {
@@ -107,6 +110,25 @@ describe("roa2web plugin dev", () => {
       });
       expect(await missingNoteMessage()).toBe("No note with id 999999");
       expect(t.plugin("notes")).toMatchObject({ state: "enabled", source: "package" });
+
+      // The loop's access token stops working (here: `roa2web users revoke`, as an expiry
+      // after 15 minutes does): the next install signs in again.
+      const revoke = spawnSync(
+        process.execPath,
+        [path.join(REPO, "kernel/core/dist/main.js"), "users", "revoke", "demo"],
+        { cwd: REPO, env: { ...process.env, DATA_DIR: t.dataDir }, encoding: "utf8" },
+      );
+      expect(revoke.status, revoke.stderr).toBe(0);
+      const ended = token;
+      await vi.waitFor(
+        async () =>
+          expect(
+            (await fetch(`${t.url}/api/notes/1`, { headers: { authorization: `Bearer ${ended}` } }))
+              .status,
+          ).toBe(401),
+        { timeout: 30_000, interval: 50 },
+      );
+      token = await t.login("demo", "demo");
 
       // A save as many editors make it (a new file renamed over the old one): the
       // route's answer changes in the running kernel.

@@ -19,6 +19,7 @@ import {
   AdminClient,
   CliError,
   type InstallCommandIo,
+  promptHidden,
   serverUrl,
 } from "./plugin-install-commands.js";
 
@@ -110,6 +111,7 @@ class DevLoop {
     private readonly dir: string,
     private readonly pkg: PluginPackageJson,
     private readonly client: AdminClient,
+    private readonly user: string | undefined,
     private readonly outDir: string,
     private readonly force: boolean,
     private readonly io: DevCommandIo,
@@ -138,11 +140,25 @@ class DevLoop {
         EXIT_USAGE,
       );
     }
-    const client = new AdminClient(serverUrl(options.server, io.env), io);
+    // The password is asked once: the loop signs in again when its access token expires.
+    let password: Promise<string | undefined> | undefined;
+    const ask = io.askPassword ?? promptHidden;
+    const client = new AdminClient(serverUrl(options.server, io.env), {
+      ...io,
+      askPassword: (prompt) => {
+        const asked = password ?? ask(prompt);
+        password = asked;
+        return asked;
+      },
+    });
     await client.signIn(options.user);
-    const health = (await client.request("GET", "/health?details=1")) as {
-      environment?: string;
-    };
+    let health: { environment?: string } = {};
+    try {
+      health = (await client.request("GET", "/health?details=1")) as typeof health;
+    } catch (error) {
+      // 503: something the server needs is down; it still runs, and still checks signatures.
+      if (!(error instanceof CliError && error.message.startsWith("refused (503"))) throw error;
+    }
     if (health.environment === "production") {
       throw new CliError(
         `${client.server} runs in production: it installs only packages signed by a trusted key, and the dev loop's builds are unsigned. ` +
@@ -151,7 +167,7 @@ class DevLoop {
       );
     }
     const outDir = await mkdtemp(path.join(os.tmpdir(), "roa2web-plugin-dev-"));
-    return new DevLoop(dir, pkg, client, outDir, options.force === true, io);
+    return new DevLoop(dir, pkg, client, options.user, outDir, options.force === true, io);
   }
 
   async run(): Promise<number> {
@@ -241,6 +257,18 @@ class DevLoop {
     });
   }
 
+  /** Sends the package; an access token that expired (15 minutes by default) is renewed once. */
+  private async upload(form: FormData): Promise<unknown> {
+    const send = () => this.client.request("POST", "/api/kernel/plugins/packages", { form });
+    try {
+      return await send();
+    } catch (error) {
+      if (!(error instanceof CliError && error.message.startsWith("refused (401"))) throw error;
+      await this.client.signIn(this.user);
+      return await send();
+    }
+  }
+
   /** One build → pack → install; never throws (a failure is printed, the old version serves). */
   private async cycle(files: string[], savedAt: number): Promise<void> {
     const { io } = this;
@@ -266,9 +294,7 @@ class DevLoop {
       if (this.force) form.append("force", "true");
       form.append("file", new Blob([await readFile(file)]), path.basename(file));
       const sentFrom = Date.now();
-      const answer = (await this.client.request("POST", "/api/kernel/plugins/packages", {
-        form,
-      })) as {
+      const answer = (await this.upload(form)) as {
         kind: string;
         version: string;
         previous_version: string | null;

@@ -334,7 +334,7 @@ async function list(
 }
 
 /** Reads a password from the terminal without echoing it; undefined when stdin is not a terminal. */
-async function promptHidden(prompt: string): Promise<string | undefined> {
+export async function promptHidden(prompt: string): Promise<string | undefined> {
   const input = process.stdin;
   if (!input.isTTY) return undefined;
   process.stderr.write(prompt);
