@@ -11,6 +11,7 @@ import { generatePackageKeyPair, parseTrustedKey, type TrustedKey } from "../pac
 import { openPackage } from "../packages/open-package.js";
 import { packPlugin } from "../packages/pack-plugin.js";
 import { signPackage } from "../packages/sign-package.js";
+import { devSummary, devUsage, runDevCommand } from "./plugin-dev-command.js";
 import { installSubcommands } from "./plugin-install-commands.js";
 
 export interface CommandIo {
@@ -165,6 +166,7 @@ export const pluginSubcommands: Record<string, PluginSubcommand> = {
   sign,
   verify,
   ...installSubcommands,
+  dev: { usage: devUsage, summary: devSummary, run: runDevCommand },
 };
 
 export function pluginUsage(): string {

@@ -27,7 +27,7 @@ const connectionOptions = {
   user: { type: "string" },
 } as const;
 
-class CliError extends Error {
+export class CliError extends Error {
   constructor(
     message: string,
     readonly exitCode = 1,
@@ -143,7 +143,7 @@ interface ErrorBody {
   error?: { code?: string; message?: string; details?: Record<string, unknown> };
 }
 
-class AdminClient {
+export class AdminClient {
   private token: string | undefined;
 
   constructor(
@@ -334,7 +334,7 @@ async function list(
 }
 
 /** Reads a password from the terminal without echoing it; undefined when stdin is not a terminal. */
-async function promptHidden(prompt: string): Promise<string | undefined> {
+export async function promptHidden(prompt: string): Promise<string | undefined> {
   const input = process.stdin;
   if (!input.isTTY) return undefined;
   process.stderr.write(prompt);

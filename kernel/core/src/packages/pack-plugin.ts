@@ -22,6 +22,7 @@ import { builtinModules } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import type { ResolvedPluginManifest } from "@roa2web/plugin-sdk";
+import semver from "semver";
 import { ManifestError, readManifest } from "../plugins/manifest.js";
 import { KERNEL_VERSION } from "../version.js";
 import { writeArchive } from "./archive.js";
@@ -59,6 +60,8 @@ export interface PackPluginOptions {
   outDir: string;
   /** Signs the package as it is made (PKCS#8 PEM); otherwise it is unsigned. */
   privateKeyPem?: string;
+  /** Packs under this version instead of package.json's (the dev loop's `-dev.<n>` builds). */
+  version?: string;
   log?: (line: string) => void;
 }
 
@@ -75,6 +78,15 @@ export async function packPlugin(
   let manifest: ResolvedPluginManifest;
   try {
     manifest = readManifest(source, KERNEL_VERSION);
+    if (options.version !== undefined) {
+      if (!semver.valid(options.version)) {
+        throw new PackageError(
+          "PACKAGE_BAD_MANIFEST",
+          `"${options.version}" is not a semver version`,
+        );
+      }
+      manifest = { ...manifest, version: options.version };
+    }
   } catch (error) {
     if (!(error instanceof ManifestError)) throw error;
     throw new PackageError(
@@ -162,7 +174,7 @@ export async function packPlugin(
     }
     await writeFile(
       path.join(root, "package.json"),
-      `${JSON.stringify({ ...kept, dependencies }, null, 2)}\n`,
+      `${JSON.stringify({ ...kept, version: manifest.version, dependencies }, null, 2)}\n`,
     );
 
     // 6. The index (every file's SHA-256) and the signature.
