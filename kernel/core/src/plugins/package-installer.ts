@@ -11,6 +11,7 @@ import path from "node:path";
 import type { ResolvedPluginManifest } from "@roa2web/plugin-sdk";
 import { ConflictError, NotFoundError, RoaError } from "@roa2web/plugin-sdk";
 import type { KernelLogger } from "../logging/create-logger.js";
+import type { KernelSupervisor, ReportedPlugin } from "../supervisor/protocol.js";
 import type { InstalledPackage, PackageStore } from "./package-store.js";
 import {
   type OpenedPluginPackage,
@@ -20,7 +21,6 @@ import {
 } from "./package-verification.js";
 import { PluginStepError } from "./plugin-instance.js";
 import type { PluginManager, PluginRecord } from "./plugin-manager.js";
-import type { KernelSupervisor, ReportedPlugin } from "../supervisor/protocol.js";
 
 /** What the activator is asked to do: make `root` the code of plugin `name`. */
 export interface ActivationPlan {
