@@ -1,7 +1,8 @@
 // A plugin's fault outside its requests (a timer that throws, a promise nobody
 // catches) fails that plugin only: its routes answer 503 with the reason, the kernel and
 // the other plugins carry on, and an administrator can start it again. A fault nobody
-// can attribute still stops the process gracefully. Only a whole process shows this.
+// can attribute still stops the kernel process gracefully (the supervisor then starts a
+// fresh one). Only a whole process shows this.
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -98,11 +99,19 @@ describe("a plugin that calls process.exit()", () => {
 });
 
 describe("a fault no plugin's code is on", () => {
-  it("stops the process gracefully with exit code 1", async () => {
+  it("stops that kernel process gracefully with exit code 1, and the supervisor starts a fresh one", async () => {
     expect((await post("/api/faulty/reject-with-text")).status).toBe(200);
-    expect(await server.exited).toBe(1);
+    const exited = await server.waitForLine(
+      (line) => line.msg === "Kernel process exited" && line.kernelGeneration === 1,
+      60_000,
+    );
+    expect(exited).toMatchObject({ code: 1, signal: null });
     const messages = server.lines.map((line) => line.msg);
     expect(messages).toContain("Stopping after an uncaught error");
     expect(messages).toContain("Shutdown complete");
-  });
+    await server.waitForLine((line) => line.msg === "Kernel restarted and serving", 90_000);
+    // The kernel's own state could not be trusted: a fresh process serves, the same port.
+    expect((await get("/api/good/ping")).status).toBe(200);
+    expect(server.child.exitCode).toBeNull();
+  }, 180_000);
 });
