@@ -22,6 +22,13 @@ const PACKAGE_SOURCE =
   "^(kernel/[^/]+/src/|plugins/(?:examples/)?[^/]+/src/|contracts/[^/]+/src/|ui-shell/src/)";
 /** A package's test code: its test helpers and fixtures. */
 const PACKAGE_TEST = "^(kernel|plugins|contracts|ui-shell)/.*/test/";
+/**
+ * A plugin's test support — its `src/test/` helpers and its `fake-*` stand-ins (a fake
+ * Telegram Bot API) — that tests running the kernel and real plugins together (two
+ * kernel processes, a browser on the shell) reuse rather than copy. Test code only:
+ * production code reaching them is still caught by the kernel/shell/plugin rules.
+ */
+const PLUGIN_TEST_SUPPORT = "^plugins/(?:examples/)?[^/]+/src/(test/|fake-[^/]+$)";
 /** A plugin the kernel's tests load from a fixture folder, captured as $1. */
 const KERNEL_FIXTURE_PLUGIN = "^kernel/core/test/fixtures/([^/]+/[^/]+)/";
 
@@ -56,8 +63,16 @@ module.exports = {
       comment:
         "The kernel knows plugins only through their manifests, found at run time: it never imports one by name or path.",
       severity: "error",
-      from: { path: "^kernel/" },
+      from: { path: "^kernel/", pathNot: TEST },
       to: { path: PLUGIN },
+    },
+    {
+      name: "kernel-test-imports-plugin",
+      comment:
+        "A kernel test runs plugins as the kernel does, from their folders; it may reuse a plugin's test support (src/test/, fake-*), nothing else of it.",
+      severity: "error",
+      from: { path: `^kernel/.*${TEST}` },
+      to: { path: PLUGIN, pathNot: PLUGIN_TEST_SUPPORT },
     },
     {
       name: "shell-imports-plugin",
@@ -84,7 +99,9 @@ module.exports = {
       to: {
         dependencyTypes: ["local"],
         path: "^(kernel|plugins|contracts|ui-shell)/",
-        pathNot: "^$1/",
+        // A plugin's test support may be reused by other packages' tests (the rules
+        // above keep production code away from it).
+        pathNot: ["^$1/", PLUGIN_TEST_SUPPORT],
       },
     },
     {
