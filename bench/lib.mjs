@@ -82,6 +82,9 @@ export function kernelEnv(extra = {}) {
     // As in production behind the proxy: same-origin only. (development.env allows the
     // Vite dev server's origin, which puts @fastify/cors on every request.)
     CORS_ORIGINS: "",
+    // The kernel in the process the bench starts, so its CPU time (and callgrind's
+    // count) is the kernel's, not an idle supervisor's. The hand-over bench turns it on.
+    ROA2WEB_SUPERVISOR: "off",
     DATA_DIR: temporaryDir(),
     ...extra,
   };

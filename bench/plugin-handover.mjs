@@ -65,7 +65,11 @@ const supervisor = spawn(process.execPath, [`${ROOT}kernel/core/dist/main.js`], 
   cwd: ROOT,
   env: {
     ...process.env,
-    ...kernelEnv({ PORT: values.port, PLUGINS_WORKSPACE_DIR: `${ROOT}plugins` }),
+    ...kernelEnv({
+      PORT: values.port,
+      PLUGINS_WORKSPACE_DIR: `${ROOT}plugins`,
+      ROA2WEB_SUPERVISOR: "on",
+    }),
     // One kernel process at a time here: no Telegram poller, no demo users' chats.
     MODULE_TELEGRAM_ENABLED: "false",
     // 100 hand-overs on a busy machine outlast the default 15 minutes of one token.
