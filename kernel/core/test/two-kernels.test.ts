@@ -11,7 +11,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { syntheticReceipt } from "../../../plugins/data-entry/src/test/synthetic-receipt.js";
-import { FakeBotApi } from "../../../plugins/telegram/src/fake-bot-api.js";
+import { FakeBotApi, waitFor } from "../../../plugins/telegram/src/fake-bot-api.js";
 import { type ServerProcess, startServerProcess } from "./helpers/server-process.js";
 
 const folders: string[] = [];
@@ -42,20 +42,6 @@ async function start(env: Record<string, string>): Promise<ServerProcess> {
   );
   running.push(server);
   return server;
-}
-
-async function until<T>(
-  check: () => T | undefined | false | Promise<T | undefined | false>,
-  what: string,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 interface HealthBody {
@@ -168,9 +154,13 @@ describe("two kernels over one DATA_DIR", () => {
       await pollerRole(a, tokens.get(a) ?? ""),
       await pollerRole(b, tokens.get(b) ?? ""),
     ];
-    await until(async () => (await roles()).includes("this kernel"), "one kernel to poll");
+    await waitFor(
+      async () => (await roles()).includes("this kernel"),
+      "one kernel to poll",
+      15_000,
+    );
     expect((await roles()).sort()).toEqual(["standby", "this kernel"]);
-    await until(() => api.callsOf("getUpdates").length > 0, "getUpdates");
+    await waitFor(() => api.callsOf("getUpdates").length > 0, "getUpdates", 15_000);
     // Both kernels name the same holder in /health.
     const leaseOf = async (server: ServerProcess) =>
       (
@@ -189,12 +179,12 @@ describe("two kernels over one DATA_DIR", () => {
     const before = api.callsOf("getUpdates").length;
     const stoppedAt = Date.now();
     expect(await stopped(holder, "SIGTERM")).toBe(0);
-    await until(
+    await waitFor(
       async () => (await pollerRole(standby, tokens.get(standby) ?? "")) === "this kernel",
       "the standby to poll",
       3000,
     );
-    await until(
+    await waitFor(
       () => api.callsOf("getUpdates").length > before,
       "getUpdates from the new poller",
       3000,
@@ -207,7 +197,7 @@ describe("two kernels over one DATA_DIR", () => {
     const cToken = await c.login();
     expect(await pollerRole(c, cToken)).toBe("standby");
     expect(await stopped(standby, "SIGKILL")).toBe(null);
-    await until(
+    await waitFor(
       async () => (await pollerRole(c, cToken)) === "this kernel",
       "the third kernel to poll",
       15_000,
@@ -248,11 +238,12 @@ describe("two kernels over one DATA_DIR", () => {
       inFlight = request;
     });
     const attachments = path.join(dataDir, "plugins", "data-entry", "attachments");
-    await until(
+    await waitFor(
       () =>
         existsSync(attachments) &&
         readdirSync(attachments).some((name) => name.startsWith(".upload-")),
       "the upload's temporary file",
+      15_000,
     );
     // …while B starts on the same DATA_DIR and sweeps what a crash would have left.
     const b = await start(env);
@@ -298,7 +289,7 @@ describe("two kernels over one DATA_DIR", () => {
           })
         ).json()) as { ocr_status: string }
       ).ocr_status;
-    await until(async () => (await read()) !== "pending", "the receipt's OCR", 180_000);
+    await waitFor(async () => (await read()) !== "pending", "the receipt's OCR", 180_000);
     expect(await read()).toBe("done");
     const applied = [...a.lines, ...b.lines].filter(
       (line) => line.msg === "OCR fields applied" && line.receiptId === receipt.id,
