@@ -1,0 +1,135 @@
+/**
+ * A throw-away PostgreSQL cluster on loopback: `initdb` into a temporary folder, the
+ * server on a free port, trust authentication for the `postgres` superuser, fsync and
+ * full-page writes off (tests never survive a power cut; a killed server keeps every
+ * committed row, since commits still reach the OS). Started as the
+ * `postgres` system user when the test runs as root (PostgreSQL refuses root).
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { chownSync, mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { postgresBinDir, ServerNotInstalledError } from "./binaries.js";
+import {
+  forgetFolder,
+  freePort,
+  removeAtExit,
+  type Started,
+  startProcess,
+  stopProcess,
+  waitUntilReady,
+} from "./processes.js";
+
+export interface PostgresServer {
+  host: string;
+  port: number;
+  /** `postgres://postgres@127.0.0.1:<port>/postgres` */
+  url: string;
+  /** A new, empty database; returns its URL. Names are made unique when omitted. */
+  createDatabase(name?: string): Promise<string>;
+  /** Kills the server at once (SIGKILL), as a crash or a lost machine would. */
+  kill(): Promise<void>;
+  /** Starts it again on the same port and data (after `kill`). */
+  restart(): Promise<void>;
+  /** Stops it and deletes its data. */
+  stop(): Promise<void>;
+}
+
+interface RunAs {
+  uid?: number;
+  gid?: number;
+}
+
+function runAs(): RunAs {
+  if (process.getuid?.() !== 0) return {};
+  const uid = Number(execFileSync("id", ["-u", "postgres"]).toString().trim());
+  const gid = Number(execFileSync("id", ["-g", "postgres"]).toString().trim());
+  return { uid, gid };
+}
+
+let databases = 0;
+
+export async function startPostgres(): Promise<PostgresServer> {
+  const bin = postgresBinDir();
+  if (!bin) throw new ServerNotInstalledError("postgres");
+  const user = runAs();
+  const folder = mkdtempSync(path.join(os.tmpdir(), "roa2web-pg-"));
+  removeAtExit(folder);
+  if (user.uid !== undefined && user.gid !== undefined) chownSync(folder, user.uid, user.gid);
+  const dataDir = path.join(folder, "data");
+  const init = spawnSync(
+    path.join(bin, "initdb"),
+    ["-D", dataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale", "-N"],
+    { ...user, encoding: "utf8" },
+  );
+  if (init.status !== 0) {
+    forgetFolder(folder);
+    throw new Error(`initdb failed (${init.status}):\n${init.stderr || init.stdout}`);
+  }
+  const host = "127.0.0.1";
+  const port = await freePort();
+  let server: Started | undefined;
+
+  const launch = async () => {
+    const started = startProcess(
+      path.join(bin, "postgres"),
+      [
+        "-D",
+        dataDir,
+        "-p",
+        String(port),
+        "-k",
+        folder,
+        "-c",
+        `listen_addresses=${host}`,
+        "-c",
+        "fsync=off",
+        "-c",
+        "full_page_writes=off",
+        "-c",
+        "max_connections=200",
+      ],
+      { ...user },
+    );
+    server = started;
+    await waitUntilReady("PostgreSQL", started, async () => {
+      const probe = spawnSync(
+        path.join(bin, "pg_isready"),
+        ["-h", host, "-p", String(port), "-U", "postgres"],
+        { encoding: "utf8" },
+      );
+      return probe.status === 0;
+    });
+  };
+  await launch();
+
+  const url = (database: string) => `postgres://postgres@${host}:${port}/${database}`;
+  return {
+    host,
+    port,
+    url: url("postgres"),
+    async createDatabase(name) {
+      databases += 1;
+      const database = name ?? `t${process.pid}_${databases}`;
+      const created = spawnSync(
+        path.join(bin, "createdb"),
+        ["-h", host, "-p", String(port), "-U", "postgres", database],
+        { encoding: "utf8" },
+      );
+      if (created.status !== 0) throw new Error(`createdb ${database} failed: ${created.stderr}`);
+      return url(database);
+    },
+    async kill() {
+      if (server) await stopProcess(server, "SIGKILL");
+    },
+    async restart() {
+      if (server) await stopProcess(server, "SIGINT");
+      await launch();
+    },
+    async stop() {
+      // SIGINT is PostgreSQL's "fast" shutdown: sessions are cut, nothing is waited for.
+      if (server) await stopProcess(server, "SIGINT");
+      forgetFolder(folder);
+    },
+  };
+}
