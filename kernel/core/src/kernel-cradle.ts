@@ -4,6 +4,7 @@
  * see it: each plugin instance gets a scope in which only the `core.*` services it
  * declared in `deps` are resolved, scoped to it.
  */
+
 import type { ErpClient, KernelUsersService } from "@roa2web/plugin-sdk";
 import type { AwilixContainer } from "awilix";
 import type { AccessTokens } from "./auth/access-tokens.js";
@@ -20,6 +21,7 @@ import type { KernelLogger } from "./logging/create-logger.js";
 import type { EventHub } from "./plugins/event-hub.js";
 import type { PackageInstaller } from "./plugins/package-installer.js";
 import type { PluginManager } from "./plugins/plugin-manager.js";
+import type { PluginStateStore } from "./plugins/plugin-state-store.js";
 import type { ServiceDirectory } from "./plugins/service-registry.js";
 import type { KernelSupervisor } from "./supervisor/protocol.js";
 
@@ -45,6 +47,8 @@ export interface KernelCradle {
   plugins: PluginManager;
   /** Installs, upgrades and removes plugin packages at run time (ADR 0024). */
   packages: PackageInstaller;
+  /** Which plugins were switched or reloaded, and by which kernel (plugin-sync.ts). */
+  pluginStates: PluginStateStore;
   /** The process supervisor, when there is one: hand-overs to a fresh kernel process (ADR 0025). */
   supervisor: KernelSupervisor;
   /** The id of the route generation serving now (for operators). */

@@ -45,6 +45,7 @@ import { openPackageFor } from "./plugins/package-opener.js";
 import { PackageStore } from "./plugins/package-store.js";
 import { PluginManager } from "./plugins/plugin-manager.js";
 import { SqlitePluginStateStore } from "./plugins/plugin-state-store.js";
+import { PluginSync } from "./plugins/plugin-sync.js";
 import { ServiceDirectory } from "./plugins/service-registry.js";
 import { type KernelSupervisor, UNSUPERVISED } from "./supervisor/protocol.js";
 import { KERNEL_VERSION } from "./version.js";
@@ -275,8 +276,10 @@ export async function createKernel(
     leases: asValue(leases),
   });
   const packageStore = new PackageStore(kernelDb.dataSource, settings.plugins.packagesDir);
+  // Rows this kernel changes name it, so the others follow them and it does not.
+  const pluginStates = new SqlitePluginStateStore(kernelDb.dataSource, leases.holderId);
   const plugins = new PluginManager(container, {
-    states: new SqlitePluginStateStore(kernelDb.dataSource),
+    states: pluginStates,
     readEnvironment: () => readEnvironment(settings.envSources),
     packageRoots: () => packageStore.activeFolders(),
   });
@@ -295,7 +298,22 @@ export async function createKernel(
     dataDir: settings.dataDir,
     logger,
   });
-  container.register({ plugins: asValue(plugins), packages: asValue(packages) });
+  container.register({
+    plugins: asValue(plugins),
+    packages: asValue(packages),
+    pluginStates: asValue(pluginStates),
+  });
+  const pluginSync =
+    settings.plugins.syncIntervalMs > 0
+      ? new PluginSync({
+          store: pluginStates,
+          plugins,
+          kernelId: leases.holderId,
+          intervalMs: settings.plugins.syncIntervalMs,
+          logger: rootLogger.child({ module: "plugin-sync" }),
+        })
+      : undefined;
+  await pluginSync?.prime();
   if (await packageStore.hasAny()) {
     packageStore.prepare();
     const swept = await packageStore.sweep();
@@ -333,6 +351,7 @@ export async function createKernel(
   );
   // Started once booted: opening databases and starting plugins hold the loop by design.
   loopWatch.start();
+  pluginSync?.start();
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
@@ -341,6 +360,7 @@ export async function createKernel(
       clearInterval(sessionRecheck);
       await switchboard.close();
       loopWatch.stop();
+      await pluginSync?.stop();
       await plugins.stopAll();
       // Released now, so a kernel standing by takes each lease within a second.
       await leases.stopAll();

@@ -193,6 +193,7 @@ export function loadConfig(options: LoadConfigOptions = {}): KernelSettings {
         1024 * 1024 * 1024,
       ),
       reload: read.oneOf("PLUGIN_RELOAD", ["handover", "in-process"] as const, "handover"),
+      syncIntervalMs: read.integer("PLUGIN_SYNC_INTERVAL_MS", 0, 0, 60 * 60 * 1000),
     },
     uiShellDir: resolvePath(read.string("UI_SHELL_DIR", "./ui-shell/dist")),
     env: Object.freeze({ ...merged }),

@@ -119,6 +119,12 @@ export interface KernelSettings {
      * `in-process` (a new instance from the code already loaded).
      */
     reload: "handover" | "in-process";
+    /**
+     * PLUGIN_SYNC_INTERVAL_MS: how often this kernel reads the plugins' stored state to
+     * follow changes made through other kernels sharing its database; 0 = never (one
+     * kernel, the default).
+     */
+    syncIntervalMs: number;
   };
   /** Folder of the built web shell, served at `/`. */
   uiShellDir: string | undefined;

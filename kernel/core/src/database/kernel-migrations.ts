@@ -9,6 +9,7 @@ import { PluginStates1765000000000 } from "./migrations/0003-plugin-states.js";
 import { UserSessionCutoffs1765065600000 } from "./migrations/0004-user-session-cutoffs.js";
 import { KernelLeases1765152000000 } from "./migrations/0005-kernel-leases.js";
 import { PluginPackages1765300000000 } from "./migrations/0006-plugin-packages.js";
+import { PluginStateRevisions1765400000000 } from "./migrations/0007-plugin-state-revisions.js";
 
 export const KERNEL_MIGRATIONS = [
   KernelInit1763856000000,
@@ -18,4 +19,5 @@ export const KERNEL_MIGRATIONS = [
   UserSessionCutoffs1765065600000,
   KernelLeases1765152000000,
   PluginPackages1765300000000,
+  PluginStateRevisions1765400000000,
 ];

@@ -111,6 +111,14 @@ export interface RescanResult {
   removed: string[];
 }
 
+export interface SwitchOptions {
+  /**
+   * Record the choice (default). `false` when following a change another kernel made
+   * and recorded already (plugin-sync.ts).
+   */
+  remember?: boolean;
+}
+
 export class PluginManager {
   private readonly records = new Map<string, PluginRecord>();
   /** Bumped by each rescan: a module that failed to import is imported again under a new URL. */
@@ -267,7 +275,7 @@ export class PluginManager {
    * Starts a plugin and remembers the choice. Answers (throws) 503 PLUGIN_FAILED when
    * the plugin does not end up running, with the step and the reason.
    */
-  enable(name: string, changedBy?: string): Promise<PluginRecord> {
+  enable(name: string, changedBy?: string, options: SwitchOptions = {}): Promise<PluginRecord> {
     return this.exclusive(async () => {
       const record = this.require(name);
       if (!record.manifest)
@@ -275,7 +283,7 @@ export class PluginManager {
           `Plugin "${name}" cannot be enabled: ${record.failure?.message ?? "invalid manifest"}`,
         );
       record.wanted = true;
-      await this.options.states?.save(name, true, changedBy);
+      if (options.remember !== false) await this.options.states?.save(name, true, changedBy);
       if (record.state === "enabled") return record;
       await this.startRecord(record);
       await this.publishRunning();
@@ -285,12 +293,12 @@ export class PluginManager {
     });
   }
 
-  disable(name: string, changedBy?: string): Promise<PluginRecord> {
+  disable(name: string, changedBy?: string, options: SwitchOptions = {}): Promise<PluginRecord> {
     return this.exclusive(async () => {
       const record = this.require(name);
       if (record.manifest) {
         record.wanted = false;
-        await this.options.states?.save(name, false, changedBy);
+        if (options.remember !== false) await this.options.states?.save(name, false, changedBy);
       }
       if (record.state !== "enabled" || !record.instance) {
         if (record.state === "failed" && record.manifest) {

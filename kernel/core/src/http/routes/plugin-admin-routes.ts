@@ -250,6 +250,9 @@ export async function pluginAdminRoutes(app: FastifyInstance, kernel: KernelCrad
     const record = kernel.plugins.list().find((entry) => entry.name === name);
     // Unknown or not running: the in-process reload answers that (404, 409).
     if (record?.state !== "enabled") return undefined;
+    // Recorded first: the new kernel process takes it as seen when it starts, the other
+    // kernels sharing the database reload too (plugin-sync.ts).
+    await kernel.pluginStates.touch(name, by);
     const result = await kernel.supervisor.handOver({
       reason: `reload of ${name}${by ? ` by ${by}` : ""}`,
       expect: { plugin: name },
@@ -294,6 +297,8 @@ export async function pluginAdminRoutes(app: FastifyInstance, kernel: KernelCrad
           }
         }
         const record = await run(request.params.name, request.user?.username);
+        if (action === "reload")
+          await kernel.pluginStates.touch(record.name, request.user?.username);
         request.log.info(
           { plugin: record.name, action, state: record.state, by: request.user?.username },
           `Plugin ${action} requested`,

@@ -1,0 +1,138 @@
+import { describe, expect, it } from "vitest";
+import type { PluginStateRow } from "./plugin-state-store.js";
+import { PluginSync, type SyncedPlugins } from "./plugin-sync.js";
+
+/** A plugin manager that records what it was asked and keeps a state per plugin. */
+function fakePlugins(states: Record<string, string>, failing = new Set<string>()) {
+  const calls: string[] = [];
+  const plugins: SyncedPlugins = {
+    get: (name) => (name in states ? { state: states[name] as string, manifest: {} } : undefined),
+    enable: async (name, _by, options) => {
+      if (failing.has(name)) throw new Error("start failed");
+      calls.push(`enable ${name} remember=${options.remember}`);
+      states[name] = "enabled";
+    },
+    disable: async (name, _by, options) => {
+      calls.push(`disable ${name} remember=${options.remember}`);
+      states[name] = "disabled";
+    },
+    reload: async (name) => {
+      calls.push(`reload ${name}`);
+    },
+  };
+  return { plugins, calls };
+}
+
+function setup(rows: PluginStateRow[], states: Record<string, string>, failing?: Set<string>) {
+  const { plugins, calls } = fakePlugins(states, failing);
+  const warnings: string[] = [];
+  const sync = new PluginSync({
+    store: { revisions: async () => rows.map((row) => ({ ...row })) },
+    plugins,
+    kernelId: "me",
+    intervalMs: 60_000,
+    logger: {
+      info: () => undefined,
+      warn: (_object: object, message?: string) => warnings.push(String(message)),
+    } as never,
+  });
+  return { sync, calls, warnings };
+}
+
+const row = (name: string, enabled: boolean, revision: number, by: string): PluginStateRow => ({
+  name,
+  enabled,
+  revision,
+  changedByKernel: by,
+});
+
+describe("PluginSync", () => {
+  it("takes the rows present at start as applied, then follows only later changes", async () => {
+    const rows = [row("reports", false, 3, "other")];
+    const { sync, calls } = setup(rows, { reports: "disabled" });
+    await sync.prime();
+    await sync.follow();
+    expect(calls).toEqual([]);
+    rows[0] = row("reports", true, 4, "other");
+    await sync.follow();
+    expect(calls).toEqual(["enable reports remember=false"]);
+  });
+
+  it("applies another kernel's disable, enable and reload here without recording them again", async () => {
+    const rows = [row("notes", true, 1, "other")];
+    const { sync, calls } = setup(rows, { notes: "enabled" });
+    await sync.prime();
+    rows[0] = row("notes", false, 2, "other");
+    await sync.follow();
+    rows[0] = row("notes", true, 3, "other");
+    await sync.follow();
+    rows[0] = row("notes", true, 4, "other");
+    await sync.follow();
+    expect(calls).toEqual([
+      "disable notes remember=false",
+      "enable notes remember=false",
+      "reload notes",
+    ]);
+  });
+
+  it("never re-applies a change this kernel made, and skips plugins it does not have", async () => {
+    const rows = [row("notes", true, 1, "other"), row("ghost", false, 1, "other")];
+    const { sync, calls } = setup(rows, { notes: "enabled" });
+    await sync.prime();
+    rows[0] = row("notes", false, 2, "me");
+    rows[1] = row("ghost", true, 2, "other");
+    await sync.follow();
+    expect(calls).toEqual([]);
+  });
+
+  it("disables a plugin that failed here when another kernel disabled it", async () => {
+    const rows = [row("notes", true, 1, "other")];
+    const { sync, calls } = setup(rows, { notes: "failed" });
+    await sync.prime();
+    rows[0] = row("notes", false, 2, "other");
+    await sync.follow();
+    expect(calls).toEqual(["disable notes remember=false"]);
+  });
+
+  it("logs a change it cannot follow and goes on with the next plugin", async () => {
+    const rows = [row("a", true, 1, "other"), row("b", true, 1, "other")];
+    const states: Record<string, string> = { a: "disabled", b: "disabled" };
+    const { sync, calls, warnings } = setup(rows, states, new Set(["a"]));
+    await sync.prime();
+    rows[0] = row("a", true, 2, "other");
+    rows[1] = row("b", true, 2, "other");
+    await sync.follow();
+    expect(calls).toEqual(["enable b remember=false"]);
+    expect(warnings).toEqual([
+      "Could not follow another kernel's change of this plugin; it stays as it is here",
+    ]);
+  });
+
+  it("keeps going when the database cannot be read, and catches up once it can", async () => {
+    let failing = true;
+    const rows = [row("notes", true, 1, "other")];
+    const { plugins, calls } = fakePlugins({ notes: "enabled" });
+    const warnings: string[] = [];
+    const sync = new PluginSync({
+      store: {
+        revisions: async () => {
+          if (failing) throw new Error("connection refused");
+          return rows;
+        },
+      },
+      plugins,
+      kernelId: "me",
+      intervalMs: 60_000,
+      logger: {
+        info: () => undefined,
+        warn: (_o: object, m?: string) => warnings.push(String(m)),
+      } as never,
+    });
+    await sync.follow();
+    expect(warnings).toHaveLength(1);
+    failing = false;
+    rows[0] = row("notes", false, 2, "other");
+    await sync.follow();
+    expect(calls).toEqual(["disable notes remember=false"]);
+  });
+});

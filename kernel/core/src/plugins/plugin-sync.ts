@@ -1,0 +1,126 @@
+/**
+ * Kernels that share one database follow each other's plugin changes. An administrator
+ * enables, disables or reloads a plugin through any kernel; that kernel applies it and
+ * records it (plugin_states: the state, a revision counted up, its own id). Every other
+ * kernel reads the rows every `intervalMs` and applies what it has not seen: a switch
+ * becomes the same switch here (not recorded again), a reload of a running plugin a
+ * reload here (its settings read again). A kernel never re-applies its own change, and
+ * one just started takes the rows as they are (it started with that state).
+ *
+ * Polling, not a message bus: the state lives in the database already, a missed message
+ * cannot leave a kernel behind, and a read of a handful of rows every two seconds costs
+ * nothing next to the requests a kernel serves.
+ */
+import type { Logger } from "pino";
+import type { PluginStateRow, PluginStateStore } from "./plugin-state-store.js";
+
+/** What the sync needs of the plugin manager. */
+export interface SyncedPlugins {
+  get(name: string): { state: string; manifest?: unknown } | undefined;
+  enable(
+    name: string,
+    changedBy: string | undefined,
+    options: { remember: false },
+  ): Promise<unknown>;
+  disable(
+    name: string,
+    changedBy: string | undefined,
+    options: { remember: false },
+  ): Promise<unknown>;
+  reload(name: string): Promise<unknown>;
+}
+
+export interface PluginSyncOptions {
+  store: Pick<PluginStateStore, "revisions">;
+  plugins: SyncedPlugins;
+  /** This kernel's id, as it records it on the rows it changes. */
+  kernelId: string;
+  intervalMs: number;
+  logger: Pick<Logger, "info" | "warn">;
+}
+
+export class PluginSync {
+  private readonly seen = new Map<string, PluginStateRow>();
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+
+  constructor(private readonly options: PluginSyncOptions) {}
+
+  /**
+   * Takes the stored rows as already applied: call it before the plugin manager reads
+   * the stored states at start, so a change made in between is followed, not missed.
+   */
+  async prime(): Promise<void> {
+    for (const row of await this.options.store.revisions()) this.seen.set(row.name, row);
+  }
+
+  /** Follows changes every `intervalMs` from now on. */
+  start(): void {
+    this.timer = setInterval(() => {
+      void this.follow();
+    }, this.options.intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  /** One round: applies every change made by another kernel since the last one. */
+  follow(): Promise<void> {
+    this.running ??= this.round().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async round(): Promise<void> {
+    let rows: PluginStateRow[];
+    try {
+      rows = await this.options.store.revisions();
+    } catch (error) {
+      this.options.logger.warn(
+        { err: error },
+        "Could not read the plugins' state to follow other kernels (will retry)",
+      );
+      return;
+    }
+    for (const row of rows) {
+      const before = this.seen.get(row.name);
+      if (before && before.revision >= row.revision) continue;
+      this.seen.set(row.name, row);
+      if (row.changedByKernel === this.options.kernelId) continue;
+      await this.apply(row, before);
+    }
+  }
+
+  private async apply(row: PluginStateRow, before: PluginStateRow | undefined): Promise<void> {
+    const { plugins, logger } = this.options;
+    const local = plugins.get(row.name);
+    if (!local?.manifest) return; // not installed here, or unreadable: nothing to follow
+    const by = `kernel ${row.changedByKernel ?? "?"}`;
+    const context = { plugin: row.name, revision: row.revision, from: row.changedByKernel };
+    try {
+      if (!row.enabled) {
+        if (local.state === "enabled" || local.state === "failed") {
+          await plugins.disable(row.name, by, { remember: false });
+          logger.info(context, "Plugin disabled on another kernel: disabled here too");
+        }
+      } else if (local.state !== "enabled") {
+        await plugins.enable(row.name, by, { remember: false });
+        logger.info(context, "Plugin enabled on another kernel: enabled here too");
+      } else if (before?.enabled !== false) {
+        // Enabled before and after, the revision moved: a reload.
+        await plugins.reload(row.name);
+        logger.info(context, "Plugin reloaded on another kernel: reloaded here too");
+      }
+    } catch (error) {
+      logger.warn(
+        { ...context, err: error },
+        "Could not follow another kernel's change of this plugin; it stays as it is here",
+      );
+    }
+  }
+}
