@@ -11,22 +11,15 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { syntheticReceipt } from "../../../plugins/data-entry/src/test/synthetic-receipt.js";
-import { openDataEntry } from "./data-entry-helpers.js";
-import { type BrowserEnv, describeBrowser, signIn, startBrowserEnv } from "./harness.js";
+import { newReceiptFromPhoto, openDataEntry, startOcrBrowserEnv } from "./data-entry-helpers.js";
+import { type BrowserEnv, describeBrowser, signIn } from "./harness.js";
 
 let env: BrowserEnv | undefined;
 const folder = mkdtempSync(path.join(os.tmpdir(), "roa2web-reconnect-"));
 
 describeBrowser("data-entry UI across a reload of the plugin", () => {
   beforeAll(async () => {
-    env = await startBrowserEnv({
-      withFixtures: false,
-      env: {
-        DATA_ENTRY_OCR_ENABLED: "true",
-        DATA_ENTRY_OCR_WORKERS: "1",
-        DATA_ENTRY_OCR_LANGUAGES: "deu",
-      },
-    });
+    env = await startOcrBrowserEnv();
   }, 120_000);
 
   afterAll(async () => {
@@ -64,10 +57,7 @@ describeBrowser("data-entry UI across a reload of the plugin", () => {
     });
     await signIn(page);
     await openDataEntry(page);
-    await page.getByRole("link", { name: "Bon nou" }).click();
-    await page.getByRole("heading", { name: "Bon nou" }).waitFor();
-    await page.locator("data-entry-attachments input.picker").setInputFiles(file);
-    await page.getByRole("heading", { name: /^Bonul nr\. \d+$/ }).waitFor();
+    await newReceiptFromPhoto(page, file);
     await page.getByRole("progressbar", { name: "Progresul citirii" }).waitFor();
     const firstJob = streams.at(-1);
 
