@@ -28,7 +28,7 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
-import { kernelEnv, login, ROOT, temporaryDir } from "./lib.mjs";
+import { headersForBare, kernelEnv, login, ROOT, temporaryDir } from "./lib.mjs";
 
 const { values } = parseArgs({
   options: {
@@ -49,15 +49,6 @@ const work = temporaryDir("roa2web-instructions-");
 const dataDir = path.join(work, "data");
 const period = new Date().toISOString().slice(0, 7);
 const DASHBOARD = `/api/reports/dashboard?company=1&period=${period}`;
-/** Headers the bare server writes itself (its own values, or a fresh request id). */
-const OWN_HEADERS = new Set([
-  "connection",
-  "content-length",
-  "content-type",
-  "date",
-  "keep-alive",
-  "x-request-id",
-]);
 
 /** Starts `script` under callgrind with counting off; resolves with its port. */
 function startCounted(name, script, env) {
@@ -155,9 +146,7 @@ async function kernelTargets(label, dist) {
     const response = await fetch(`${base}${route}`, { headers });
     const body = await response.text();
     if (response.status !== 200) throw new Error(`${route}: ${response.status} ${body}`);
-    const kept = Object.fromEntries(
-      [...response.headers].filter(([name]) => !OWN_HEADERS.has(name)),
-    );
+    const kept = headersForBare(response);
     if (target === "Trivial") apiHeaders ??= kept;
     else dashboard ??= { body, headers: kept };
     results[`${label}${target}`] = await count(server, `${base}${route}`, headers);

@@ -138,6 +138,24 @@ export function median(values) {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
+/** The headers bench/servers/bare-fastify.mjs writes itself (its own values, or a fresh id). */
+const BARE_OWN_HEADERS = new Set([
+  "connection",
+  "content-length",
+  "content-type",
+  "date",
+  "keep-alive",
+  "x-request-id",
+]);
+
+/**
+ * A kernel answer's headers that the bare server must be given (BARE_HEADERS) to send
+ * the same ones: all but those it writes itself. The floor of the hot-path benches.
+ */
+export function headersForBare(response) {
+  return Object.fromEntries([...response.headers].filter(([name]) => !BARE_OWN_HEADERS.has(name)));
+}
+
 export async function login(port) {
   const response = await fetch(`http://127.0.0.1:${port}/api/auth/login`, {
     method: "POST",

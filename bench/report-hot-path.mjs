@@ -30,6 +30,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import {
   cpuMicros,
+  headersForBare,
   kernelEnv,
   LOAD_GENERATOR,
   loadWithCount,
@@ -86,15 +87,6 @@ const invoicesPath = `/api/reports/invoices?company=1&period=${period}&type=clie
 const dashboardUrl = `${base}${dashboardPath}`;
 const invoicesUrl = `${base}${invoicesPath}`;
 
-/** The answer's headers the bare server writes itself (its own values or a fresh id). */
-const OWN_HEADERS = new Set([
-  "connection",
-  "content-length",
-  "content-type",
-  "date",
-  "keep-alive",
-  "x-request-id",
-]);
 let dashboardHeaders;
 
 /** Fetches twice (a miss, then a hit) and answers the hit's body after checking it is from L1. */
@@ -105,9 +97,7 @@ async function cachedBody(url, requestHeaders = headers) {
   if (response.status !== 200 || response.headers.get("x-cache") !== "HIT-L1") {
     throw new Error(`${url}: ${response.status} ${response.headers.get("x-cache")} ${body}`);
   }
-  dashboardHeaders ??= Object.fromEntries(
-    [...response.headers].filter(([name]) => !OWN_HEADERS.has(name)),
-  );
+  dashboardHeaders ??= headersForBare(response);
   return body;
 }
 const dashboardBody = await cachedBody(dashboardUrl);

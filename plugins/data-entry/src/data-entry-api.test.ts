@@ -17,6 +17,7 @@ import { HistoryNotes1764400000000 } from "./migrations/1764400000000-history-no
 import { ReceiptsInLei1764900000000 } from "./migrations/1764900000000-receipts-in-lei.js";
 import { TransitionUserIds1765100000000 } from "./migrations/1765100000000-transition-user-ids.js";
 import { OcrClaims1765200000000 } from "./migrations/1765200000000-ocr-claims.js";
+import { multipartForm } from "./test/multipart-form.js";
 import { pdf } from "./test/pdf-files.js";
 import { runningState } from "./test/running-state.js";
 
@@ -127,15 +128,7 @@ async function receiptIn(status: "DRAFT" | "PENDING" | "APPROVED" | "REJECTED") 
 }
 
 function multipart(filename: string, content: Buffer, field = "file") {
-  const boundary = "----data-entry-test";
-  const payload = Buffer.concat([
-    Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${filename}"\r\nContent-Type: image/jpeg\r\n\r\n`,
-    ),
-    content,
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
-  return { payload, headers: { "content-type": `multipart/form-data; boundary=${boundary}` } };
+  return multipartForm([[field, content, filename, "image/jpeg"]]);
 }
 
 function upload(receiptId: number, filename: string, content: Buffer, who: Who = "clerk") {
@@ -321,17 +314,15 @@ describe("receipts", () => {
     await createReceipt({ company_id: 2, date: "2025-11-01" }, "admin");
     await createReceipt({ company_id: 2, date: "2025-11-30" }, "admin");
     await createReceipt({ company_id: 2, date: "2020-11-15" }, "admin");
-    const body = multipart("scan.pdf", PDF);
+    const body = multipartForm([
+      ["company_id", "2"],
+      ["file", PDF, "scan.pdf", "image/jpeg"],
+    ]);
     const undated = await t.inject({
       method: "POST",
       url: `${api}/receipts/from-image`,
       headers: { ...as("admin"), ...body.headers },
-      payload: Buffer.concat([
-        Buffer.from(
-          `------data-entry-test\r\nContent-Disposition: form-data; name="company_id"\r\n\r\n2\r\n`,
-        ),
-        body.payload,
-      ]),
+      payload: body.payload,
     });
     expect(undated.statusCode, undated.body).toBe(201);
     const november = await call("admin", "GET", "/receipts?company=2&period=2025-11&page_size=2");
@@ -377,18 +368,15 @@ describe("receipts", () => {
 
   it("lists a receipt still without a date (from a PDF photo) first", async () => {
     await createReceipt({ company_id: 3, date: "2025-04-01" }, "admin");
-    const body = multipart("scan.pdf", PDF);
-    const form = Buffer.concat([
-      Buffer.from(
-        `------data-entry-test\r\nContent-Disposition: form-data; name="company_id"\r\n\r\n3\r\n`,
-      ),
-      body.payload,
+    const body = multipartForm([
+      ["company_id", "3"],
+      ["file", PDF, "scan.pdf", "image/jpeg"],
     ]);
     const created = await t.inject({
       method: "POST",
       url: `${api}/receipts/from-image`,
       headers: { ...as("admin"), ...body.headers },
-      payload: form,
+      payload: body.payload,
     });
     expect(created.statusCode, created.body).toBe(201);
     expect(created.json()).toMatchObject({ date: null, ocr_status: null, ocr_job_id: null });

@@ -6,6 +6,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startTestKernel, type TestKernel } from "@roa2web/kernel/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { multipartForm } from "./test/multipart-form.js";
 import { scanPdf } from "./test/pdf-files.js";
 import { syntheticReceipt } from "./test/synthetic-receipt.js";
 
@@ -32,19 +33,12 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 async function uploadImage(receiptId: number, image: Buffer, filename: string) {
-  const boundary = "----ocr-test";
-  const payload = Buffer.concat([
-    Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\n\r\n`,
-    ),
-    image,
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
+  const form = multipartForm([["file", image, filename]]);
   const response = await t.inject({
     method: "POST",
     url: `${api}/receipts/${receiptId}/attachments`,
-    headers: { ...headers(), "content-type": `multipart/form-data; boundary=${boundary}` },
-    payload,
+    headers: { ...headers(), ...form.headers },
+    payload: form.payload,
   });
   expect(response.statusCode, response.body).toBe(201);
   return response.json().id as string;
@@ -149,18 +143,15 @@ describe("OCR jobs", () => {
   });
 
   it("creates a receipt from a photo that the real pool fills in", async () => {
-    const boundary = "----from-image-real";
+    const form = multipartForm([
+      ["company_id", "1"],
+      ["file", await syntheticReceipt(), "bon.png"],
+    ]);
     const created = await t.inject({
       method: "POST",
       url: `${api}/receipts/from-image`,
-      headers: { ...headers(), "content-type": `multipart/form-data; boundary=${boundary}` },
-      payload: Buffer.concat([
-        Buffer.from(
-          `--${boundary}\r\nContent-Disposition: form-data; name="company_id"\r\n\r\n1\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="bon.png"\r\n\r\n`,
-        ),
-        await syntheticReceipt(),
-        Buffer.from(`\r\n--${boundary}--\r\n`),
-      ]),
+      headers: { ...headers(), ...form.headers },
+      payload: form.payload,
     });
     expect(created.statusCode, created.body).toBe(201);
     const id = created.json().id as number;

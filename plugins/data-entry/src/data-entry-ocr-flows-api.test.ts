@@ -12,6 +12,7 @@ import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { OcrJobs } from "./ocr-jobs.js";
 import { ControlledRecognizer, installFakeOcr } from "./test/fake-ocr.js";
+import { type FormPart, multipartForm } from "./test/multipart-form.js";
 import { pdf, scanPdf, textReceiptPdf } from "./test/pdf-files.js";
 import { runningState } from "./test/running-state.js";
 import { syntheticReceipt } from "./test/synthetic-receipt.js";
@@ -70,18 +71,12 @@ async function startJob(): Promise<string> {
       currency: "EUR",
     },
   });
-  const boundary = "----sse-test";
+  const form = multipartForm([["file", PNG, "b.png"]]);
   const uploaded = await t.inject({
     method: "POST",
     url: `${api}/receipts/${created.json().id}/attachments`,
-    headers: { ...auth(), "content-type": `multipart/form-data; boundary=${boundary}` },
-    payload: Buffer.concat([
-      Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="b.png"\r\n\r\n`,
-      ),
-      PNG,
-      Buffer.from(`\r\n--${boundary}--\r\n`),
-    ]),
+    headers: { ...auth(), ...form.headers },
+    payload: form.payload,
   });
   const started = await t.inject({
     method: "POST",
@@ -224,25 +219,8 @@ describe("OCR job events", () => {
 
 const TEXT = "BACKEREI MULLER\nSUMME EUR 5,59\nDatum 12.06.2024 14:22";
 
-function formWith(parts: Array<[string, string | Buffer, string?]>) {
-  const boundary = "----from-image";
-  const chunks = parts.map(([name, value, filename]) =>
-    Buffer.concat([
-      Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="${name}"${filename ? `; filename="${filename}"` : ""}\r\n\r\n`,
-      ),
-      Buffer.isBuffer(value) ? value : Buffer.from(value),
-      Buffer.from("\r\n"),
-    ]),
-  );
-  return {
-    payload: Buffer.concat([...chunks, Buffer.from(`--${boundary}--\r\n`)]),
-    headers: { "content-type": `multipart/form-data; boundary=${boundary}` },
-  };
-}
-
-function fromImage(parts: Array<[string, string | Buffer, string?]>, bearer = token) {
-  const form = formWith(parts);
+function fromImage(parts: FormPart[], bearer = token) {
+  const form = multipartForm(parts);
   return t.inject({
     method: "POST",
     url: `${api}/receipts/from-image`,
@@ -380,7 +358,7 @@ describe("PDF receipts", () => {
       },
     });
     const id = created.json().id as number;
-    const form = formWith([["file", file, name]]);
+    const form = multipartForm([["file", file, name]]);
     const uploaded = await t.inject({
       method: "POST",
       url: `${api}/receipts/${id}/attachments`,
@@ -552,7 +530,7 @@ describe("OCR into an existing receipt", () => {
       },
     });
     const id = created.json().id as number;
-    const form = formWith([["file", PNG, "b.png"]]);
+    const form = multipartForm([["file", PNG, "b.png"]]);
     const uploaded = await t.inject({
       method: "POST",
       url: `${api}/receipts/${id}/attachments`,
@@ -734,8 +712,8 @@ describe("the data-entry.receipts service", () => {
 });
 
 describe("an image posted to POST /ocr on its own", () => {
-  function postOcr(parts: Array<[string, string | Buffer, string?]>, bearer = token) {
-    const form = formWith(parts);
+  function postOcr(parts: FormPart[], bearer = token) {
+    const form = multipartForm(parts);
     return t.inject({
       method: "POST",
       url: `${api}/ocr`,

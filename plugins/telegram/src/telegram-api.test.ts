@@ -6,19 +6,18 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { startTestKernel, type TestKernel } from "@roa2web/kernel/testing";
+import type { TestKernel } from "@roa2web/kernel/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FakeBotApi, waitFor } from "./fake-bot-api.js";
+import { type FakeBotApi, waitFor } from "./fake-bot-api.js";
 import { decodePage, MAX_CALLBACK_BYTES, PAGE_LABEL_DATA } from "./paging.js";
+import { PACKAGE_ROOT, startBotKernel } from "./test/bot-kernel.js";
 import { botTexts } from "./texts.js";
 
 /** What the bot says to a Telegram client in English (or in no language it reads). */
 const EN = botTexts("en");
 const RO = botTexts("ro");
 
-const packageRoot = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
-const packageJson = JSON.parse(readFileSync(path.join(packageRoot, "package.json"), "utf8")) as {
+const packageJson = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, "package.json"), "utf8")) as {
   name: string;
   roa2web: { name: string; entry: string; prefix: string; ui: { tag: string; module: string } };
 };
@@ -37,30 +36,18 @@ let token = "";
 
 beforeAll(async () => {
   for (const file of [manifest.entry, manifest.ui.module]) {
-    if (!existsSync(path.join(packageRoot, file))) {
+    if (!existsSync(path.join(PACKAGE_ROOT, file))) {
       throw new Error(
         `${file} is missing: the kernel loads the built plugin. Run \`pnpm --filter ${packageJson.name} run build\`.`,
       );
     }
   }
-  api = new FakeBotApi();
-  const apiRoot = await api.start();
-  t = await startTestKernel({
+  ({ t, api } = await startBotKernel({
     // The reports plugin too: the bot's reports come from its reports.queries service.
-    plugins: [packageRoot, path.join(path.dirname(packageRoot), "reports")],
-    env: {
-      TELEGRAM_BOT_TOKEN: "123:abc",
-      TELEGRAM_API_ROOT: apiRoot,
-      // Small pages, so the demo's invoices, treasury accounts and companies all page.
-      TELEGRAM_LIST_PAGE_SIZE: "2",
-    },
-  });
-  const record = t.kernel.plugins.get(manifest.name);
-  if (record?.state !== "enabled") {
-    throw new Error(
-      `the plugin did not start: ${JSON.stringify(record?.failure ?? record?.state)}`,
-    );
-  }
+    plugins: [path.join(path.dirname(PACKAGE_ROOT), "reports")],
+    // Small pages, so the demo's invoices, treasury accounts and companies all page.
+    env: { TELEGRAM_LIST_PAGE_SIZE: "2" },
+  }));
   token = await t.login();
 });
 afterAll(async () => {

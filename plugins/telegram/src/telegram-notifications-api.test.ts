@@ -1,13 +1,3 @@
-/**
- * Receipt notifications in a real kernel (the BUILT plugin) against a fake Bot API:
- * data-entry's receipt events, emitted through the test kit as data-entry would,
- * reach each linked approver of the receipt's company (current grants, in their
- * language, with a button to the receipt) and the submitter (approved / rejected with
- * the reason); /notifications turns each kind off and on; a chat that blocked the bot
- * is logged and costs nobody else their message.
- */
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import {
   type ReceiptApproved,
   type ReceiptRejected,
@@ -16,12 +6,12 @@ import {
   receiptRejected,
   receiptSubmitted,
 } from "@roa2web/data-entry-contract";
-import { startTestKernel, type TestKernel } from "@roa2web/kernel/testing";
+import type { TestKernel } from "@roa2web/kernel/testing";
 import type { EventRef } from "@roa2web/plugin-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FakeBotApi, linkChat, type TestUser, waitFor } from "./fake-bot-api.js";
+import { type FakeBotApi, linkChat, type TestUser, waitFor } from "./fake-bot-api.js";
+import { startBotKernel } from "./test/bot-kernel.js";
 
-const packageRoot = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
 const WEB_URL = "https://erp.example.com/roa";
 
 // Telegram users; the roa2web accounts they link to are made in beforeAll.
@@ -116,23 +106,7 @@ async function press(user: TestUser, data: string, messageId: number) {
 }
 
 beforeAll(async () => {
-  api = new FakeBotApi();
-  const apiRoot = await api.start();
-  t = await startTestKernel({
-    plugins: [packageRoot],
-    logLines,
-    env: {
-      TELEGRAM_BOT_TOKEN: "123:abc",
-      TELEGRAM_API_ROOT: apiRoot,
-      TELEGRAM_WEB_URL: `${WEB_URL}/`,
-    },
-  });
-  const record = t.kernel.plugins.get("telegram");
-  if (record?.state !== "enabled") {
-    throw new Error(
-      `the plugin did not start: ${JSON.stringify(record?.failure ?? record?.state)}`,
-    );
-  }
+  ({ t, api } = await startBotKernel({ logLines, env: { TELEGRAM_WEB_URL: `${WEB_URL}/` } }));
   const people: Array<[TestUser, string, string[], number[]]> = [
     [vera, "vera", ["telegram:link", "data-entry:read", "data-entry:approve"], [2]],
     [otto, "otto", ["telegram:link", "data-entry:*"], [3]],

@@ -5,13 +5,12 @@
  * Needs data-entry on contract v2 (it emits the events).
  */
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { receiptApproved, receiptRejected, receiptSubmitted } from "@roa2web/data-entry-contract";
-import { startTestKernel, type TestKernel } from "@roa2web/kernel/testing";
+import type { TestKernel } from "@roa2web/kernel/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FakeBotApi, linkChat, type TestUser, waitFor } from "./fake-bot-api.js";
+import { type FakeBotApi, linkChat, type TestUser, waitFor } from "./fake-bot-api.js";
+import { PACKAGE_ROOT, startBotKernel } from "./test/bot-kernel.js";
 
-const packageRoot = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
 const clerk = { id: 7001, first_name: "Clerk", language_code: "en" };
 const approver = { id: 7002, first_name: "Approver", language_code: "ro" };
 
@@ -44,19 +43,10 @@ async function nextTo(user: TestUser, before: number): Promise<string> {
 }
 
 beforeAll(async () => {
-  api = new FakeBotApi();
-  t = await startTestKernel({
-    plugins: [packageRoot, path.resolve(packageRoot, "../data-entry")],
-    env: {
-      TELEGRAM_BOT_TOKEN: "123:abc",
-      TELEGRAM_API_ROOT: await api.start(),
-      TELEGRAM_WEB_URL: "https://erp.example.com",
-    },
-  });
-  for (const name of ["telegram", "data-entry"]) {
-    const state = t.kernel.plugins.get(name)?.state;
-    if (state !== "enabled") throw new Error(`${name} did not start (${state}): build it first`);
-  }
+  ({ t, api } = await startBotKernel({
+    plugins: [path.resolve(PACKAGE_ROOT, "../data-entry")],
+    env: { TELEGRAM_WEB_URL: "https://erp.example.com" },
+  }));
   for (const ref of [receiptSubmitted, receiptApproved, receiptRejected]) {
     t.on<unknown>(ref, (_payload, { event }) => void heard.push(event));
   }

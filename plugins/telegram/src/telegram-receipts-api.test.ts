@@ -8,23 +8,22 @@
  */
 import { createRequire } from "node:module";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import {
   type DataEntryReceipts,
   type DraftFromImageInput,
   dataEntryReceipts,
   type OcrReading,
 } from "@roa2web/data-entry-contract";
-import { startTestKernel, type TestKernel } from "@roa2web/kernel/testing";
+import type { TestKernel } from "@roa2web/kernel/testing";
 import type { Caller } from "@roa2web/plugin-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FakeBotApi, linkChat, waitFor } from "./fake-bot-api.js";
+import { type FakeBotApi, linkChat, waitFor } from "./fake-bot-api.js";
+import { PACKAGE_ROOT, startBotKernel } from "./test/bot-kernel.js";
 import { botTexts } from "./texts.js";
 
 /** What the bot says to a Telegram client in English (or in no language it reads). */
 const EN = botTexts("en");
 
-const packageRoot = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
 const MAX_PHOTO_BYTES = 4096;
 
 const anna = { id: 3001, first_name: "Anna" }; // data-entry:write on company 2 only
@@ -40,7 +39,7 @@ let pluginFile: SqliteFile | undefined;
 
 /** The plugin's own SQLite file, opened once beside the running plugin (WAL: both may write). */
 function linkDatabase(): SqliteFile {
-  const Database = createRequire(path.resolve(packageRoot, "../../kernel/core/package.json"))(
+  const Database = createRequire(path.resolve(PACKAGE_ROOT, "../../kernel/core/package.json"))(
     "better-sqlite3",
   );
   pluginFile ??= new Database(path.join(t.dataDir, "plugins", "telegram", "telegram.db"));
@@ -115,22 +114,9 @@ async function repliesTo(user: typeof anna, before: number, count = 1): Promise<
 }
 
 beforeAll(async () => {
-  api = new FakeBotApi();
-  const apiRoot = await api.start();
-  t = await startTestKernel({
-    plugins: [packageRoot],
-    env: {
-      TELEGRAM_BOT_TOKEN: "123:abc",
-      TELEGRAM_API_ROOT: apiRoot,
-      TELEGRAM_MAX_PHOTO_BYTES: String(MAX_PHOTO_BYTES),
-    },
-  });
-  const record = t.kernel.plugins.get("telegram");
-  if (record?.state !== "enabled") {
-    throw new Error(
-      `the plugin did not start: ${JSON.stringify(record?.failure ?? record?.state)}`,
-    );
-  }
+  ({ t, api } = await startBotKernel({
+    env: { TELEGRAM_MAX_PHOTO_BYTES: String(MAX_PHOTO_BYTES) },
+  }));
   withdrawReceipts = t.provide(dataEntryReceipts, receipts.factory);
 
   for (const [username, permissions, companies] of [

@@ -1,12 +1,4 @@
-/**
- * The report commands call `reports.queries` for the linked user: a stand-in provider
- * registered through the test kit's `t.provide` (a factory called with the caller the
- * kernel built) records who each call is for. The real reports plugin is switched off;
- * telegram-api.test.ts runs the commands against it.
- */
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { startTestKernel, type TestKernel } from "@roa2web/kernel/testing";
+import type { TestKernel } from "@roa2web/kernel/testing";
 import type { Caller } from "@roa2web/plugin-sdk";
 import {
   type DashboardReport,
@@ -14,13 +6,13 @@ import {
   reportsQueries,
 } from "@roa2web/reports-contract";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FakeBotApi, linkChat, waitFor } from "./fake-bot-api.js";
+import { type FakeBotApi, linkChat, waitFor } from "./fake-bot-api.js";
+import { startBotKernel } from "./test/bot-kernel.js";
 import { botTexts } from "./texts.js";
 
 /** What the bot says to a Telegram client in English (or in no language it reads). */
 const EN = botTexts("en");
 
-const packageRoot = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
 const rita = { id: 6001, first_name: "Rita" };
 
 let t: TestKernel;
@@ -73,14 +65,7 @@ async function say(text: string): Promise<string | undefined> {
 }
 
 beforeAll(async () => {
-  api = new FakeBotApi();
-  t = await startTestKernel({
-    plugins: [packageRoot],
-    env: {
-      TELEGRAM_BOT_TOKEN: "123:abc",
-      TELEGRAM_API_ROOT: await api.start(),
-    },
-  });
+  ({ t, api } = await startBotKernel());
   withdrawReports = t.provide(reportsQueries, factory);
   ritaId = (
     await t.kernel.users.create({

@@ -1,20 +1,12 @@
-/**
- * Webhook mode in a real kernel (the BUILT plugin) against a fake Bot API: setWebhook
- * with the secret, updates posted to /api/telegram/webhook answered only with the
- * right X-Telegram-Bot-Api-Secret-Token, a redelivered update handled once,
- * deleteWebhook on disable when configured; and no start without a secret.
- */
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { startTestKernel, type TestKernel } from "@roa2web/kernel/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FakeBotApi, waitFor } from "./fake-bot-api.js";
+import { type FakeBotApi, waitFor } from "./fake-bot-api.js";
+import { PACKAGE_ROOT, startBotKernel } from "./test/bot-kernel.js";
 import { botTexts } from "./texts.js";
 
 /** What the bot says to a Telegram client in English (or in no language it reads). */
 const EN = botTexts("en");
 
-const packageRoot = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
 const WEBHOOK_URL = "https://bot.example.test/api/telegram/webhook";
 const SECRET = "webhook-secret-0123456789";
 const carol = { id: 2001, first_name: "Carol" };
@@ -24,24 +16,13 @@ let api: FakeBotApi;
 let admin = "";
 
 beforeAll(async () => {
-  api = new FakeBotApi();
-  const apiRoot = await api.start();
-  t = await startTestKernel({
-    plugins: [packageRoot],
+  ({ t, api } = await startBotKernel({
     env: {
-      TELEGRAM_BOT_TOKEN: "123:abc",
-      TELEGRAM_API_ROOT: apiRoot,
       TELEGRAM_WEBHOOK_URL: WEBHOOK_URL,
       TELEGRAM_WEBHOOK_SECRET: SECRET,
       TELEGRAM_WEBHOOK_DELETE_ON_STOP: "true",
     },
-  });
-  const record = t.kernel.plugins.get("telegram");
-  if (record?.state !== "enabled") {
-    throw new Error(
-      `the plugin did not start: ${JSON.stringify(record?.failure ?? record?.state)}`,
-    );
-  }
+  }));
   admin = await t.login();
 });
 afterAll(async () => {
@@ -133,7 +114,7 @@ describe("telegram plugin in webhook mode", () => {
 describe("telegram plugin with a webhook URL but no secret", () => {
   it("refuses to start and names the missing setting", async () => {
     const other = await startTestKernel({
-      plugins: [packageRoot],
+      plugins: [PACKAGE_ROOT],
       requireStarted: false,
       env: {
         TELEGRAM_BOT_TOKEN: "123:abc",

@@ -6,7 +6,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import type { Locator, Page } from "playwright-core";
-import { REPO_ROOT } from "./harness.js";
+import { type BrowserEnv, REPO_ROOT, startBrowserEnv } from "./harness.js";
 
 export const RECEIPTS_DIR =
   process.env.ROA2WEB_RECEIPTS_DIR ?? path.join(REPO_ROOT, "..", "shared", "data", "receipts");
@@ -17,6 +17,22 @@ export const NO_RECEIPTS = `skipped: no receipt scans in ${RECEIPTS_DIR} (set RO
 export const SCAN = "aldi_02032020_19_02423.jpg";
 export const SCAN_PATH = path.join(RECEIPTS_DIR, SCAN);
 
+/**
+ * A kernel of its own that reads receipts (OCR is off in the other browser tests): one
+ * real tesseract.js worker with the German data, which the scans and the synthetic
+ * receipt are written in.
+ */
+export function startOcrBrowserEnv(): Promise<BrowserEnv> {
+  return startBrowserEnv({
+    withFixtures: false,
+    env: {
+      DATA_ENTRY_OCR_ENABLED: "true",
+      DATA_ENTRY_OCR_WORKERS: "1",
+      DATA_ENTRY_OCR_LANGUAGES: "deu",
+    },
+  });
+}
+
 /** Opens Data entry from the navigation and waits for the list. */
 export async function openDataEntry(page: Page): Promise<void> {
   await page
@@ -24,6 +40,17 @@ export async function openDataEntry(page: Page): Promise<void> {
     .getByRole("link", { name: "Bonuri și facturi" })
     .click();
   await page.getByRole("heading", { name: "Bonuri și facturi" }).waitFor();
+}
+
+/**
+ * The photo-first flow from the receipts list: "Bon nou", then a photo attached with
+ * nothing typed, which creates the DRAFT; waits for that receipt's page.
+ */
+export async function newReceiptFromPhoto(page: Page, file: string): Promise<void> {
+  await page.getByRole("link", { name: "Bon nou" }).click();
+  await page.getByRole("heading", { name: "Bon nou" }).waitFor();
+  await page.locator("data-entry-attachments input.picker").setInputFiles(file);
+  await page.getByRole("heading", { name: /^Bonul nr\. \d+$/ }).waitFor();
 }
 
 export async function fillReceiptForm(

@@ -13,21 +13,17 @@ import {
   fillReceiptForm,
   HAVE_RECEIPTS,
   NO_RECEIPTS,
+  newReceiptFromPhoto,
   openDataEntry,
   RECEIPTS_DIR,
   recentWeekday,
   SCAN,
   SCAN_PATH,
+  startOcrBrowserEnv,
   statusBadge,
   waitForText,
 } from "./data-entry-helpers.js";
-import {
-  type BrowserEnv,
-  describeBrowser,
-  screenshot,
-  signIn,
-  startBrowserEnv,
-} from "./harness.js";
+import { type BrowserEnv, describeBrowser, screenshot, signIn } from "./harness.js";
 
 let env: BrowserEnv | undefined;
 
@@ -37,14 +33,7 @@ if (!HAVE_RECEIPTS) console.warn(`[data-entry UI with OCR] ${NO_RECEIPTS}`);
   `data-entry UI with OCR${HAVE_RECEIPTS ? "" : ` (${NO_RECEIPTS})`}`,
   () => {
     beforeAll(async () => {
-      env = await startBrowserEnv({
-        withFixtures: false,
-        env: {
-          DATA_ENTRY_OCR_ENABLED: "true",
-          DATA_ENTRY_OCR_WORKERS: "1",
-          DATA_ENTRY_OCR_LANGUAGES: "deu",
-        },
-      });
+      env = await startOcrBrowserEnv();
     }, 120_000);
 
     afterAll(async () => {
@@ -66,12 +55,8 @@ if (!HAVE_RECEIPTS) console.warn(`[data-entry UI with OCR] ${NO_RECEIPTS}`);
       const page = await env.newPage();
       await signIn(page);
       await openDataEntry(page);
-      await page.getByRole("link", { name: "Bon nou" }).click();
-      await page.getByRole("heading", { name: "Bon nou" }).waitFor();
-
       // Nothing typed: the photo alone creates the receipt and starts the reading.
-      await page.locator("data-entry-attachments input.picker").setInputFiles(SCAN_PATH);
-      await page.getByRole("heading", { name: /^Bonul nr\. \d+$/ }).waitFor();
+      await newReceiptFromPhoto(page, SCAN_PATH);
       expect(new URL(page.url()).pathname).toMatch(/^\/data-entry\/receipts\/\d+$/);
       await page
         .getByRole("progressbar", { name: "Progresul citirii" })

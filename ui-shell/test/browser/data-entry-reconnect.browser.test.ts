@@ -10,23 +10,17 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { multipartForm } from "../../../plugins/data-entry/src/test/multipart-form.js";
 import { syntheticReceipt } from "../../../plugins/data-entry/src/test/synthetic-receipt.js";
-import { openDataEntry } from "./data-entry-helpers.js";
-import { type BrowserEnv, describeBrowser, signIn, startBrowserEnv } from "./harness.js";
+import { newReceiptFromPhoto, openDataEntry, startOcrBrowserEnv } from "./data-entry-helpers.js";
+import { type BrowserEnv, describeBrowser, signIn } from "./harness.js";
 
 let env: BrowserEnv | undefined;
 const folder = mkdtempSync(path.join(os.tmpdir(), "roa2web-reconnect-"));
 
 describeBrowser("data-entry UI across a reload of the plugin", () => {
   beforeAll(async () => {
-    env = await startBrowserEnv({
-      withFixtures: false,
-      env: {
-        DATA_ENTRY_OCR_ENABLED: "true",
-        DATA_ENTRY_OCR_WORKERS: "1",
-        DATA_ENTRY_OCR_LANGUAGES: "deu",
-      },
-    });
+    env = await startOcrBrowserEnv();
   }, 120_000);
 
   afterAll(async () => {
@@ -41,19 +35,13 @@ describeBrowser("data-entry UI across a reload of the plugin", () => {
     writeFileSync(file, image);
     const token = await env.kernel.login();
     // Another reading first, so the receipt's own job is still waiting when the reload comes.
-    const boundary = "roa2web-reconnect";
+    const form = multipartForm([["file", image, "bon.png", "image/png"]]);
     const before = await env.kernel.inject({
       method: "POST",
       url: "/api/data-entry/ocr",
       token,
-      headers: { "content-type": `multipart/form-data; boundary=${boundary}` },
-      payload: Buffer.concat([
-        Buffer.from(
-          `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="bon.png"\r\nContent-Type: image/png\r\n\r\n`,
-        ),
-        image,
-        Buffer.from(`\r\n--${boundary}--\r\n`),
-      ]),
+      headers: form.headers,
+      payload: form.payload,
     });
     expect(before.statusCode, before.body).toBe(202);
 
@@ -64,10 +52,7 @@ describeBrowser("data-entry UI across a reload of the plugin", () => {
     });
     await signIn(page);
     await openDataEntry(page);
-    await page.getByRole("link", { name: "Bon nou" }).click();
-    await page.getByRole("heading", { name: "Bon nou" }).waitFor();
-    await page.locator("data-entry-attachments input.picker").setInputFiles(file);
-    await page.getByRole("heading", { name: /^Bonul nr\. \d+$/ }).waitFor();
+    await newReceiptFromPhoto(page, file);
     await page.getByRole("progressbar", { name: "Progresul citirii" }).waitFor();
     const firstJob = streams.at(-1);
 

@@ -5,18 +5,17 @@
  * recognised at upload, named with its extension).
  */
 import {
-  BadRequestError,
   canSeeCompany,
   defineRoutes,
   type Static,
   signedInUser,
   type TypeBoxTypeProvider,
-  uploadsOf,
 } from "@roa2web/plugin-sdk";
 import { contentDisposition, sanitiseDisplayName } from "../attachment-rules.js";
 import { inUploadSlot } from "../attachment-upload-slots.js";
 import type { Attachment } from "../entities.js";
 import { AttachmentNotFoundError, TooManyAttachmentsError } from "../errors.js";
+import { filePart } from "../file-part.js";
 import type { plugin } from "../plugin.js";
 import { downloadAttachmentSchema, uploadAttachmentSchema } from "../schemas.js";
 import { assertEditable, visibleReceipt } from "../services.js";
@@ -41,17 +40,10 @@ export default defineRoutes<typeof plugin>(async (fastify, { deps, state }) => {
         if (count >= settings.maxAttachmentsPerReceipt) {
           throw new TooManyAttachmentsError(receipt.id, settings.maxAttachmentsPerReceipt);
         }
-        const multipart = uploadsOf(request);
-        if (!multipart.isMultipart()) {
-          throw new BadRequestError("Send the file as multipart/form-data in the field `file`", {
-            details: { field: "file" },
-          });
-        }
-        const part = await multipart.file();
-        if (part?.fieldname !== "file") {
-          part?.file.resume();
-          throw new BadRequestError("body.file is required", { details: { field: "file" } });
-        }
+        const part = await filePart(
+          request,
+          "Send the file as multipart/form-data in the field `file`",
+        );
         const stored = await storage.save(part.file, settings.maxUploadBytes);
         const attachment: Attachment = {
           id: stored.id,

@@ -18,6 +18,7 @@ import { readUpload } from "../attachment-storage.js";
 import { inUploadSlot } from "../attachment-upload-slots.js";
 import { AttachmentNotFoundError, UnreadablePdfError } from "../errors.js";
 import { EventStream } from "../event-stream.js";
+import { fileField } from "../file-part.js";
 import { companyOfForm } from "../form-company.js";
 import type { OcrJob, OcrJobs } from "../ocr-jobs.js";
 import type { plugin } from "../plugin.js";
@@ -83,13 +84,10 @@ export default defineRoutes<typeof plugin>(async (fastify, { deps, state, plugin
    * one only to its owner.
    */
   async function startForUpload(user: AuthUser, request: UploadRequest) {
-    const part = await request.file();
-    if (part?.fieldname !== "file") {
-      part?.file.resume();
-      throw new BadRequestError("body.file is required (multipart/form-data field `file`)", {
-        details: { field: "file" },
-      });
-    }
+    const part = await fileField(
+      request,
+      "body.file is required (multipart/form-data field `file`)",
+    );
     const companyId = (await companyOfForm(part, user, deps.erp, { required: false })) ?? null;
     // The upload is checked (size 413, type 415, a body cut short 400) before whether OCR
     // runs at all: a bad request says what is wrong with it even when OCR is off.

@@ -2,15 +2,10 @@
  * OCR into receipts: POST /receipts/:id/ocr (read an attachment, fill the empty
  * fields) and POST /receipts/from-image (a new DRAFT from a photo, filled by OCR).
  */
-import {
-  BadRequestError,
-  defineRoutes,
-  signedInUser,
-  type TypeBoxTypeProvider,
-  uploadsOf,
-} from "@roa2web/plugin-sdk";
+import { defineRoutes, signedInUser, type TypeBoxTypeProvider } from "@roa2web/plugin-sdk";
 import { inUploadSlot } from "../attachment-upload-slots.js";
 import { AttachmentNotFoundError, UnreadablePdfError } from "../errors.js";
+import { filePart } from "../file-part.js";
 import { companyOfForm } from "../form-company.js";
 import type { plugin } from "../plugin.js";
 import { receiptFromImageSchema, receiptOcrSchema } from "../schemas.js";
@@ -55,18 +50,10 @@ export default defineRoutes<typeof plugin>(async (fastify, { deps, state }) => {
     { config: { access: "data-entry:write" }, schema: receiptFromImageSchema },
     async (request, reply) => {
       const user = signedInUser(request);
-      const multipart = uploadsOf(request);
-      if (!multipart.isMultipart()) {
-        throw new BadRequestError(
-          "Send multipart/form-data with the fields `company_id` and then `file`",
-          { details: { field: "file" } },
-        );
-      }
-      const part = await multipart.file();
-      if (part?.fieldname !== "file") {
-        part?.file.resume();
-        throw new BadRequestError("body.file is required", { details: { field: "file" } });
-      }
+      const part = await filePart(
+        request,
+        "Send multipart/form-data with the fields `company_id` and then `file`",
+      );
       // The file is streamed to disk as it arrives, so the company must be known first.
       const companyId = await companyOfForm(part, user, deps.erp, { required: true });
       const created = await inUploadSlot(uploadSlots, user.id, reply, () =>

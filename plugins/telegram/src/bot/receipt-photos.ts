@@ -10,7 +10,7 @@ import type { DataEntryReceipts } from "@roa2web/data-entry-contract";
 import { hasPermission, isRoaError, type Logger } from "@roa2web/plugin-sdk";
 import { type Context, Markup, type Telegram } from "telegraf";
 import type { Link } from "../entities.js";
-import { escapeHtml, formatOcr, plainText } from "../format.js";
+import { escapeHtml, formatOcr } from "../format.js";
 import type { Language } from "../notifications/messages.js";
 import {
   decodeReceiptCompany,
@@ -22,6 +22,7 @@ import {
 } from "../photos.js";
 import { botTexts } from "../texts.js";
 import { type Accounts, type CompanyRow, type Grants, HTML, languageOfUpdate } from "./accounts.js";
+import { orNotice, pressedButton, type Refuse } from "./buttons.js";
 import type { BotServices } from "./services.js";
 
 interface ReceiptScope {
@@ -103,38 +104,18 @@ export class ReceiptPhotos {
 
   /** The answer to "which company is this receipt for?". */
   async chooseReceiptCompany(ctx: Context): Promise<void> {
-    const query = ctx.callbackQuery;
-    const choice =
-      query !== undefined && "data" in query ? decodeReceiptCompany(query.data) : undefined;
+    const pressed = await pressedButton(ctx, this.accounts.store, {
+      decode: decodeReceiptCompany,
+      find: (choice) => this.pendingImages.peek(choice.token),
+      gone: "photoGone",
+    });
+    if (pressed === undefined) return;
+    const { data: choice, target: pending, link } = pressed;
     const language = languageOfUpdate(ctx);
     const texts = botTexts(language);
     const notices = texts.notices;
-    if (choice === undefined || ctx.from === undefined) {
-      await ctx.answerCbQuery(notices.staleButton);
-      return;
-    }
-    const pending = await this.pendingImages.peek(choice.token);
-    if (pending === undefined) {
-      await ctx.answerCbQuery(notices.photoGone);
-      return;
-    }
-    if (pending.owner !== ctx.from.id) {
-      await ctx.answerCbQuery(notices.foreignList);
-      return;
-    }
-    const link = await this.accounts.store.findByTelegramUser(ctx.from.id);
-    if (link === null) {
-      await ctx.answerCbQuery(notices.notLinked);
-      return;
-    }
-    let notice = "";
-    const scope = await this.receiptScope(link, language, async (text) => {
-      notice = plainText(text);
-    });
-    if (scope === undefined) {
-      await ctx.answerCbQuery(notice);
-      return;
-    }
+    const scope = await orNotice(ctx, (refuse) => this.receiptScope(link, language, refuse));
+    if (scope === undefined) return;
     const company = (await this.accounts.companiesOf(scope.grants)).find(
       (row) => row.id === choice.companyId,
     );
@@ -161,7 +142,7 @@ export class ReceiptPhotos {
   private async receiptScope(
     link: Link,
     language: Language,
-    refuse: (html: string) => Promise<unknown>,
+    refuse: Refuse,
   ): Promise<ReceiptScope | undefined> {
     const texts = botTexts(language);
     const grants = await this.accounts.grantsOf(link);

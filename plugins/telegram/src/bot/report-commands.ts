@@ -14,7 +14,6 @@ import {
   formatDueSoon,
   formatOverdueInvoices,
   formatTreasury,
-  plainText,
 } from "../format.js";
 import type { Language } from "../notifications/messages.js";
 import {
@@ -28,6 +27,7 @@ import {
 } from "../paging.js";
 import { botTexts, type ReportName } from "../texts.js";
 import { type Accounts, type CompanyRow, type Grants, HTML, languageOfUpdate } from "./accounts.js";
+import { orNotice, pressedButton, type Refuse } from "./buttons.js";
 import type { BotServices } from "./services.js";
 
 /**
@@ -68,9 +68,6 @@ interface ReportScope {
   company: CompanyRow;
 }
 
-/** Says why not (HTML) and yields nothing: a reply, or a notice on a pressed button. */
-type Refuse = (html: string) => Promise<unknown>;
-
 export class ReportCommands {
   constructor(
     private readonly accounts: Accounts,
@@ -98,35 +95,22 @@ export class ReportCommands {
    * longer linked or of a company no longer visible gets a short notice instead.
    */
   async turnPage(ctx: Context): Promise<void> {
-    const query = ctx.callbackQuery;
-    const ref = query !== undefined && "data" in query ? decodePage(query.data) : undefined;
-    const notices = botTexts(languageOfUpdate(ctx)).notices;
-    if (ref === undefined || ctx.from === undefined) {
-      await ctx.answerCbQuery(notices.staleButton);
-      return;
-    }
-    if (ref.owner !== ctx.from.id) {
-      await ctx.answerCbQuery(notices.foreignList);
-      return;
-    }
-    const link = await this.accounts.store.findByTelegramUser(ctx.from.id);
-    if (link === null) {
-      await ctx.answerCbQuery(notices.notLinked);
-      return;
-    }
-    let notice = "";
-    const view = await this.listView(
-      { ...ref, company: ref.kind === "companies" ? undefined : ref.company },
-      link,
-      languageOfUpdate(ctx, link),
-      async (text) => {
-        notice = plainText(text);
-      },
+    const pressed = await pressedButton(ctx, this.accounts.store, {
+      decode: decodePage,
+      find: (ref) => ref,
+      gone: "staleButton",
+    });
+    if (pressed === undefined) return;
+    const { data: ref, link } = pressed;
+    const view = await orNotice(ctx, (refuse) =>
+      this.listView(
+        { ...ref, company: ref.kind === "companies" ? undefined : ref.company },
+        link,
+        languageOfUpdate(ctx, link),
+        refuse,
+      ),
     );
-    if (view === undefined) {
-      await ctx.answerCbQuery(notice);
-      return;
-    }
+    if (view === undefined) return;
     await ctx.answerCbQuery();
     try {
       await ctx.editMessageText(view.text, {
