@@ -70,7 +70,7 @@ function installerSaying(opened: () => void): PackageInstaller {
   });
 }
 
-describe("a package install racing a rescan for the same prefix", () => {
+describe("a package install racing a rescan for the same prefix: exactly one gets it", () => {
   it("the rescan queued first wins; the install is refused 409 with no row and no folder", async () => {
     const source = writePluginFolder(path.join(home.dir, "sources"), {
       name: "claimer",
@@ -113,5 +113,48 @@ describe("a package install racing a rescan for the same prefix", () => {
     expect(existsSync(folders) ? readdirSync(folders) : []).toEqual([]);
     const answer = await t.inject({ method: "GET", url: "/api/shared/hello" });
     expect(answer.statusCode).toBe(200);
+  });
+
+  it("the install queued first wins; the rescanned folder is refused and serves nothing", async () => {
+    const source = writePluginFolder(path.join(home.dir, "sources"), {
+      name: "early",
+      version: "1.0.0",
+      prefix: "/api/second",
+      routes: ["early"],
+    });
+    const { file } = await packPlugin(source, { outDir: path.join(home.dir, "packages") });
+    writePluginFolder(pluginsDir, {
+      name: "late",
+      version: "1.0.0",
+      prefix: "/api/second",
+      routes: ["late"],
+    });
+
+    let release = () => {};
+    const busy = t.kernel.plugins.change(() => new Promise<void>((resolve) => (release = resolve)));
+    let opened = () => {};
+    const open = new Promise<void>((resolve) => (opened = resolve));
+    const install = installerSaying(opened).install(readFileSync(file));
+    await open;
+    await new Promise((resolve) => setImmediate(resolve));
+    const rescan = t.kernel.plugins.rescan();
+    release();
+    await busy;
+
+    expect(await install).toMatchObject({ kind: "install", name: "early", version: "1.0.0" });
+    expect(await rescan).toMatchObject({ added: ["late"] });
+    expect(t.plugin("early")).toMatchObject({ state: "enabled", source: "package" });
+    expect(t.plugin("late")).toMatchObject({
+      state: "failed",
+      source: "plugins-dir",
+      failure: {
+        step: "manifest",
+        message: expect.stringContaining('prefix /api/second is taken by "early"'),
+      },
+    });
+    expect(await store.versionsOf("early")).toMatchObject([{ version: "1.0.0", status: "active" }]);
+    const early = await t.inject({ method: "GET", url: "/api/second/early" });
+    expect(early.json()).toMatchObject({ route: "early", version: "1.0.0" });
+    expect((await t.inject({ method: "GET", url: "/api/second/late" })).statusCode).toBe(404);
   });
 });
