@@ -313,6 +313,8 @@ export class PluginManager {
    * Runs `work` as one step of the queue: no enable, disable, reload, rescan or other
    * change runs between what it reads of the plugins and what it does to them (a
    * package install verifies the name, prefix and UI tag and activates in one step).
+   * Inside `work`, use `plugins`, never the manager's own methods: those queue behind
+   * this step and would wait for it forever.
    */
   change<T>(work: (plugins: PluginChange) => Promise<T>): Promise<T> {
     return this.exclusive(() => work(this.inQueue));
