@@ -290,8 +290,8 @@ export async function createKernel(
     // unloaded), as a reload does; PLUGIN_RELOAD=in-process keeps it in this one.
     activator:
       options.supervisor?.supervised && settings.plugins.reload === "handover"
-        ? handOverActivator(options.supervisor, plugins)
-        : inProcessActivator(plugins),
+        ? handOverActivator(options.supervisor)
+        : inProcessActivator(),
     open: openPackageFor(settings),
     production: settings.environment === "production",
     kernelVersion: KERNEL_VERSION,

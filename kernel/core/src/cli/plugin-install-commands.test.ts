@@ -1,5 +1,5 @@
 // `roa2web plugin install|upgrade|remove|list` against a running kernel over real HTTP.
-import { mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -65,6 +65,46 @@ describe("roa2web plugin install, upgrade, remove, list", () => {
     expect(remove).toMatchObject({ code: 0 });
     expect(remove.out).toContain("removed notes (0.1.0); its data is kept");
     expect(t.kernel.plugins.get("notes")).toBeUndefined();
+  });
+
+  it("upgrades the plugin the package's manifest names, whatever the file is called", async () => {
+    const server = ["--server", t.url];
+    const { file: newer } = await packPlugin(NOTES, {
+      outDir: path.join(work, "newer"),
+      version: "0.1.1",
+    });
+    const renamed = path.join(work, "x.tgz");
+    copyFileSync(notesPackage, renamed);
+    // Notes is not installed: an upgrade of it is refused, whatever the file's name says.
+    const notInstalled = await roa2web(["upgrade", renamed, ...server]);
+    expect(notInstalled.code).toBe(1);
+    expect(notInstalled.err).toContain(
+      'x.tgz is a package of plugin "notes", and no package named "notes" is installed',
+    );
+    expect(t.kernel.plugins.get("notes")).toBeUndefined();
+    const misnamed = path.join(work, "reports-9.9.9.roa2web.tgz");
+    copyFileSync(notesPackage, misnamed);
+    expect((await roa2web(["upgrade", misnamed, ...server])).err).toContain(
+      'a package of plugin "notes", and no package named "notes" is installed',
+    );
+    expect(t.kernel.plugins.get("notes")).toBeUndefined();
+
+    expect((await roa2web(["install", renamed, ...server])).code).toBe(0);
+    const copy = path.join(work, "x-copy.tgz");
+    copyFileSync(newer, copy);
+    const upgrade = await roa2web(["upgrade", copy, ...server]);
+    expect(upgrade, upgrade.err).toMatchObject({ code: 0 });
+    expect(upgrade.out).toContain("upgrade: notes 0.1.1 (was 0.1.0) is serving");
+    expect(t.plugin("notes")).toMatchObject({ state: "enabled", manifest: { version: "0.1.1" } });
+
+    const junk = path.join(work, "junk.roa2web.tgz");
+    writeFileSync(junk, "not a package");
+    const unreadable = await roa2web(["upgrade", junk, ...server]);
+    expect(unreadable.code).toBe(65);
+    expect(unreadable.err).toContain(
+      "junk.roa2web.tgz is not a plugin package this command can read (PACKAGE_MALFORMED",
+    );
+    expect((await roa2web(["remove", "notes", ...server])).code).toBe(0);
   });
 
   it("says so when no server answers, when the password is wrong, and on bad usage", async () => {

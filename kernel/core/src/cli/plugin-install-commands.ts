@@ -6,6 +6,8 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { type ParseArgsConfig, parseArgs } from "node:util";
+import { PackageError } from "../packages/errors.js";
+import { openPackage } from "../packages/open-package.js";
 import type { CommandIo, PluginSubcommand } from "./plugin-command.js";
 
 /** What the commands need besides `roa2web plugin`'s own io: a way to ask for the password. */
@@ -56,7 +58,7 @@ export const installSubcommands: Record<InstallCommand, PluginSubcommand> = {
   upgrade: subcommand(
     "upgrade",
     "upgrade <package file> [--force]",
-    "the same, refused when no package of that name is installed",
+    "the same, refused unless the plugin its manifest names (not its file name) is installed as a package",
   ),
   remove: subcommand(
     "remove",
@@ -240,15 +242,16 @@ async function install(
   } catch (error) {
     throw new CliError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? error}`);
   }
+  // The plugin an upgrade replaces is the one its manifest names, whatever the file is called.
+  const name = command === "upgrade" ? await pluginNameOf(file) : undefined;
   await client.signIn(parsed.values.user);
-  if (command === "upgrade") {
-    const name = packageNameOf(path.basename(file));
+  if (name !== undefined) {
     const installed = (await client.request("GET", "/api/kernel/plugins/packages")) as {
       items: Array<{ name: string; status: string }>;
     };
-    if (name && !installed.items.some((row) => row.name === name && row.status === "active")) {
+    if (!installed.items.some((row) => row.name === name && row.status === "active")) {
       throw new CliError(
-        `no package named "${name}" is installed on ${client.server}: use \`roa2web plugin install\``,
+        `${path.basename(file)} is a package of plugin "${name}", and no package named "${name}" is installed on ${client.server}: use \`roa2web plugin install\``,
       );
     }
   }
@@ -276,9 +279,23 @@ async function install(
   return 0;
 }
 
-/** `notes-1.2.0.roa2web.tgz` → `notes` (the format's file name, ADR 0023). */
-function packageNameOf(file: string): string | undefined {
-  return /^([a-z][a-z0-9]*(?:-[a-z0-9]+)*?)-\d+\.\d+\.\d+[^/]*\.roa2web\.tgz$/.exec(file)?.[1];
+/**
+ * The plugin a package holds, from its manifest: the archive is opened as `verify` opens
+ * it (every file's hash checked; the signature is the server's to judge).
+ */
+async function pluginNameOf(file: string): Promise<string> {
+  let opened: Awaited<ReturnType<typeof openPackage>>;
+  try {
+    opened = await openPackage(file, { trustedKeys: [], requireSignature: false });
+  } catch (error) {
+    const code = error instanceof PackageError ? `${error.code}: ` : "";
+    throw new CliError(
+      `${path.basename(file)} is not a plugin package this command can read (${code}${(error as Error).message})`,
+      error instanceof PackageError ? EXIT_REFUSED : 1,
+    );
+  }
+  await opened.dispose();
+  return opened.manifest.name;
 }
 
 async function remove(

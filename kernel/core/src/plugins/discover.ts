@@ -7,6 +7,26 @@
  */
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
+import type { PluginSource } from "./plugin-record.js";
+
+/**
+ * Every plugin folder with where it came from: the workspace's (the first directory)
+ * first, then PLUGINS_DIR's, then the installed packages' active versions.
+ */
+export function pluginFolders(
+  directories: readonly string[],
+  packageRoots: readonly string[],
+): Array<{ root: string; source: PluginSource }> {
+  const [workspace, ...others] = directories;
+  return [
+    ...discoverPluginRoots(workspace ? [workspace] : []).map((root) => ({
+      root,
+      source: "workspace" as const,
+    })),
+    ...discoverPluginRoots(others).map((root) => ({ root, source: "plugins-dir" as const })),
+    ...packageRoots.map((root) => ({ root, source: "package" as const })),
+  ];
+}
 
 export function discoverPluginRoots(directories: readonly string[]): string[] {
   const roots: string[] = [];

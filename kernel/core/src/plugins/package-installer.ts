@@ -7,8 +7,6 @@
  */
 import { createHash } from "node:crypto";
 import { existsSync, rmSync } from "node:fs";
-import path from "node:path";
-import type { ResolvedPluginManifest } from "@roa2web/plugin-sdk";
 import { ConflictError, NotFoundError, RoaError } from "@roa2web/plugin-sdk";
 import type { KernelLogger } from "../logging/create-logger.js";
 import type { KernelSupervisor, ReportedPlugin } from "../supervisor/protocol.js";
@@ -20,7 +18,8 @@ import {
   verifyPackage,
 } from "./package-verification.js";
 import { PluginStepError } from "./plugin-instance.js";
-import type { PluginManager, PluginRecord } from "./plugin-manager.js";
+import type { PluginChange, PluginManager, PluginRecord } from "./plugin-manager.js";
+import { purgePluginData } from "./plugin-removal.js";
 
 /** What the activator is asked to do: make `root` the code of plugin `name`. */
 export interface ActivationPlan {
@@ -61,18 +60,23 @@ export interface ActivationOutcome {
  * previous version serving.
  */
 export interface PackageActivator {
-  activate(plan: ActivationPlan, outcome: ActivationRecord): Promise<ActivationOutcome>;
+  /** Runs inside the plugin manager's queue: `plugins` is the manager's in-queue view. */
+  activate(
+    plan: ActivationPlan,
+    outcome: ActivationRecord,
+    plugins: PluginChange,
+  ): Promise<ActivationOutcome>;
   /** Takes the plugin away (routes, UI, services) and stops it. */
-  deactivate(name: string): Promise<void>;
+  deactivate(name: string, plugins: PluginChange): Promise<void>;
 }
 
-export function inProcessActivator(plugins: PluginManager): PackageActivator {
+export function inProcessActivator(): PackageActivator {
   return {
-    async activate(plan, outcome) {
+    async activate(plan, outcome, plugins) {
       const { record } = await plugins.activate(plan.root, "package");
       return { record, deletedVersions: await outcome.record() };
     },
-    deactivate: async (name) => {
+    deactivate: async (name, plugins) => {
       await plugins.remove(name);
     },
   };
@@ -84,10 +88,7 @@ export function inProcessActivator(plugins: PluginManager): PackageActivator {
  * version; otherwise the record is undone and this process keeps serving the version
  * before. Removal stays in-process (it loads no code).
  */
-export function handOverActivator(
-  supervisor: KernelSupervisor,
-  plugins: PluginManager,
-): PackageActivator {
+export function handOverActivator(supervisor: KernelSupervisor): PackageActivator {
   return {
     async activate(plan, outcome) {
       const deletedVersions = await outcome.record();
@@ -102,7 +103,7 @@ export function handOverActivator(
       const reported = result.plugins.find((entry) => entry.name === plan.name);
       return { reported, deletedVersions };
     },
-    deactivate: async (name) => {
+    deactivate: async (name, plugins) => {
       await plugins.remove(name);
     },
   };
@@ -146,13 +147,31 @@ export class PackageInstaller {
 
   private async installNow(
     archive: Buffer,
-    { force = false, by }: { force?: boolean; by?: string },
+    request: { force?: boolean; by?: string },
   ): Promise<InstallResult> {
-    const { store, plugins, logger } = this.options;
     const sha256 = createHash("sha256").update(archive).digest("hex");
     const opened = await this.options.open(archive).catch((error: unknown) => {
       throw refusalOf(error);
     });
+    try {
+      // Verification reads the plugins here (names, prefixes, UI tags); it and the
+      // activation are one step of the plugin manager's queue, so no rescan, enable or
+      // other change slips in between.
+      return await this.options.plugins.change((plugins) =>
+        this.verifyAndActivate(opened, sha256, plugins, request),
+      );
+    } finally {
+      await opened.dispose().catch(() => undefined);
+    }
+  }
+
+  private async verifyAndActivate(
+    opened: OpenedPluginPackage,
+    sha256: string,
+    plugins: PluginChange,
+    { force = false, by }: { force?: boolean; by?: string },
+  ): Promise<InstallResult> {
+    const { store, logger } = this.options;
     let folder: string | undefined;
     let unpacked = false;
     let serving = false;
@@ -162,8 +181,7 @@ export class PackageInstaller {
         production: this.options.production,
         kernelVersion: this.options.kernelVersion,
         plugins: plugins.list(),
-        clashOf: (manifest: ResolvedPluginManifest, except: string) =>
-          plugins.clashOf(manifest, except),
+        clashOf: (manifest, except) => plugins.clashOf(manifest, except),
         installed,
         sha256,
         force,
@@ -202,6 +220,7 @@ export class PackageInstaller {
             record: () => store.activated(row),
             revert: () => store.reverted(row, verified.previousVersion),
           },
+          plugins,
         );
       } catch (error) {
         const step = error instanceof PluginStepError ? error.step : "start";
@@ -259,8 +278,6 @@ export class PackageInstaller {
         rmSync(folder, { recursive: true, force: true });
       }
       throw error;
-    } finally {
-      await opened.dispose().catch(() => undefined);
     }
   }
 
@@ -272,26 +289,34 @@ export class PackageInstaller {
     name: string,
     { purge = false, by }: { purge?: boolean; by?: string } = {},
   ): Promise<{ name: string; versions: string[]; purged: boolean }> {
-    return this.exclusive(async () => {
-      const { store, plugins, logger } = this.options;
-      const installed = await store.versionsOf(name);
-      const record = plugins.get(name);
-      if (installed.length === 0) {
-        if (record)
-          throw new ConflictError(
-            `Plugin "${name}" is not an installed package (it comes from ${record.source === "workspace" ? "the workspace" : "PLUGINS_DIR"}): remove its folder instead`,
-            { details: { plugin: name, source: record.source } },
-          );
-        throw new NotFoundError(`No installed plugin package named "${name}"`);
-      }
-      if (record && record.source === "package") await this.options.activator.deactivate(name);
-      await store.forget(name);
-      if (purge)
-        rmSync(path.join(this.options.dataDir, "plugins", name), { recursive: true, force: true });
-      const versions = installed.map((row) => row.version);
-      logger.info({ plugin: name, versions, purge, by }, "Plugin package removed");
-      return { name, versions, purged: purge };
-    });
+    return this.exclusive(() =>
+      this.options.plugins.change((plugins) => this.uninstallNow(name, plugins, { purge, by })),
+    );
+  }
+
+  private async uninstallNow(
+    name: string,
+    plugins: PluginChange,
+    { purge, by }: { purge: boolean; by?: string },
+  ): Promise<{ name: string; versions: string[]; purged: boolean }> {
+    const { store, logger } = this.options;
+    const installed = await store.versionsOf(name);
+    const record = plugins.get(name);
+    if (installed.length === 0) {
+      if (record)
+        throw new ConflictError(
+          `Plugin "${name}" is not an installed package (it comes from ${record.source === "workspace" ? "the workspace" : "PLUGINS_DIR"}): remove its folder instead`,
+          { details: { plugin: name, source: record.source } },
+        );
+      throw new NotFoundError(`No installed plugin package named "${name}"`);
+    }
+    if (record && record.source === "package")
+      await this.options.activator.deactivate(name, plugins);
+    await store.forget(name);
+    if (purge) purgePluginData(this.options.dataDir, name);
+    const versions = installed.map((row) => row.version);
+    logger.info({ plugin: name, versions, purge, by }, "Plugin package removed");
+    return { name, versions, purged: purge };
   }
 
   list(): Promise<InstalledPackage[]> {

@@ -8,9 +8,9 @@
 import type { ResolvedPluginManifest } from "@roa2web/plugin-sdk";
 import { RoaError } from "@roa2web/plugin-sdk";
 import semver from "semver";
+import { contractProblemsOf } from "./contract-problems.js";
 import type { InstalledPackage } from "./package-store.js";
 import type { PluginRecord } from "./plugin-manager.js";
-import { contractProblemsOf } from "./plugin-manager.js";
 
 /** What the installer needs of an opened package (s9-pack's `OpenedPackage`, ADR 0023). */
 export interface OpenedPluginPackage {
