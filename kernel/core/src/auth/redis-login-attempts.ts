@@ -15,6 +15,7 @@ import {
   MemoryLoginAttemptStore,
 } from "../http/rate-limit-store.js";
 import type { RedisConnection, RedisLogger } from "../redis/redis-connection.js";
+import { type RedisScript, redisScript } from "../redis/scripts.js";
 
 /** INCR, and the window's expiry set by the attempt that opened it. Returns [count, ms left]. */
 const COUNT_IN_WINDOW = `
@@ -58,26 +59,30 @@ if left <= 0 then redis.call('DEL', KEYS[1]) end
 return left`;
 
 export class RedisLoginAttemptStore implements LoginAttemptStore {
+  private readonly countInWindowScript: RedisScript;
+  private readonly countWithBackoffScript: RedisScript;
+  private readonly uncountScript: RedisScript;
+
   constructor(
     private readonly client: Redis,
-    /** `<REDIS_KEY_PREFIX>` ; counters live under `<prefix>login:…`. */
+    /** `<REDIS_KEY_PREFIX>`; counters live under `<prefix>login:…`. */
     private readonly keyPrefix: string,
-  ) {}
+  ) {
+    this.countInWindowScript = redisScript(client, "roa2webLoginCount", 1, COUNT_IN_WINDOW);
+    this.countWithBackoffScript = redisScript(client, "roa2webLoginBackoff", 1, COUNT_WITH_BACKOFF);
+    this.uncountScript = redisScript(client, "roa2webLoginUncount", 1, UNCOUNT);
+  }
 
   async countInWindow(key: string, nowMs: number, windowMs: number) {
-    const [count, leftMs] = (await this.client.eval(
-      COUNT_IN_WINDOW,
-      1,
-      this.keyPrefix + key,
-      windowMs,
-    )) as [number, number];
+    const [count, leftMs] = (await this.countInWindowScript(this.keyPrefix + key, windowMs)) as [
+      number,
+      number,
+    ];
     return { count: Number(count), resetAtMs: nowMs + Number(leftMs) };
   }
 
   async countWithBackoff(key: string, _nowMs: number, rule: BackoffRule) {
-    const waitMs = await this.client.eval(
-      COUNT_WITH_BACKOFF,
-      1,
+    const waitMs = await this.countWithBackoffScript(
       this.keyPrefix + key,
       rule.freeAttempts,
       rule.baseDelayMs,
@@ -88,7 +93,7 @@ export class RedisLoginAttemptStore implements LoginAttemptStore {
   }
 
   async uncount(key: string) {
-    await this.client.eval(UNCOUNT, 1, this.keyPrefix + key);
+    await this.uncountScript(this.keyPrefix + key);
   }
 
   async forget(key: string) {

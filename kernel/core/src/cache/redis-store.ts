@@ -16,6 +16,7 @@
 import { EventEmitter } from "node:events";
 import type { Redis } from "ioredis";
 import type { KeyvStoreAdapter } from "keyv";
+import { type RedisScript, redisScript } from "../redis/scripts.js";
 
 /** UTF-8 never contains the byte 0xFF: `(prefix + 0xFF` bounds every key that starts with `prefix`. */
 const AFTER_PREFIX = Buffer.from([0xff]);
@@ -77,6 +78,10 @@ export class RedisStore extends EventEmitter implements KeyvStoreAdapter {
   private readonly indexKey: string;
   /** The sorted set of every key by expiry (ms): what the sweeper visits. */
   private readonly expiryKey: string;
+  private readonly scripts: Record<
+    "set" | "delete" | "deletePrefix" | "count" | "sweep",
+    RedisScript
+  >;
 
   constructor(
     private readonly client: Redis,
@@ -89,6 +94,13 @@ export class RedisStore extends EventEmitter implements KeyvStoreAdapter {
     this.valuePrefix = `${keyPrefix}cache:`;
     this.indexKey = `${keyPrefix}cache-index`;
     this.expiryKey = `${keyPrefix}cache-expiries`;
+    this.scripts = {
+      set: redisScript(client, "roa2webCacheSet", 3, SET_SCRIPT),
+      delete: redisScript(client, "roa2webCacheDelete", 3, DELETE_SCRIPT),
+      deletePrefix: redisScript(client, "roa2webCacheDeletePrefix", 3, DELETE_PREFIX_SCRIPT),
+      count: redisScript(client, "roa2webCacheCountPrefix", 3, COUNT_PREFIX_SCRIPT),
+      sweep: redisScript(client, "roa2webCacheSweep", 3, SWEEP_SCRIPT),
+    };
   }
 
   // biome-ignore lint/suspicious/noExplicitAny: keyv's own signature (StoredData<Value>)
@@ -108,9 +120,7 @@ export class RedisStore extends EventEmitter implements KeyvStoreAdapter {
   async set(key: string, value: unknown, ttl?: number): Promise<void> {
     // The cache never stores without a TTL; a day bounds anything else that might.
     const ttlMs = ttl !== undefined && ttl > 0 ? Math.ceil(ttl) : 24 * 3600 * 1000;
-    await this.client.eval(
-      SET_SCRIPT,
-      3,
+    await this.scripts.set(
       this.valuePrefix + key,
       this.indexKey,
       this.expiryKey,
@@ -154,9 +164,7 @@ export class RedisStore extends EventEmitter implements KeyvStoreAdapter {
 
   /** Deletes the keys that start with `prefix`; returns those that were live. */
   async deletePrefix(prefix: string): Promise<string[]> {
-    return (await this.client.eval(
-      DELETE_PREFIX_SCRIPT,
-      3,
+    return (await this.scripts.deletePrefix(
       this.indexKey,
       this.expiryKey,
       this.valuePrefix,
@@ -166,9 +174,7 @@ export class RedisStore extends EventEmitter implements KeyvStoreAdapter {
 
   async countPrefix(prefix: string): Promise<number> {
     return Number(
-      await this.client.eval(
-        COUNT_PREFIX_SCRIPT,
-        3,
+      await this.scripts.count(
         this.indexKey,
         this.expiryKey,
         this.valuePrefix,
@@ -180,14 +186,7 @@ export class RedisStore extends EventEmitter implements KeyvStoreAdapter {
   /** Redis deletes expired values itself; this drops their index members. */
   async sweepIndex(wallNow: number): Promise<number> {
     return Number(
-      await this.client.eval(
-        SWEEP_SCRIPT,
-        3,
-        this.indexKey,
-        this.expiryKey,
-        this.valuePrefix,
-        wallNow,
-      ),
+      await this.scripts.sweep(this.indexKey, this.expiryKey, this.valuePrefix, wallNow),
     );
   }
 
@@ -198,14 +197,7 @@ export class RedisStore extends EventEmitter implements KeyvStoreAdapter {
   private async deleteKeys(keys: string[]): Promise<number> {
     if (keys.length === 0) return 0;
     return Number(
-      await this.client.eval(
-        DELETE_SCRIPT,
-        3,
-        this.indexKey,
-        this.expiryKey,
-        this.valuePrefix,
-        ...keys,
-      ),
+      await this.scripts.delete(this.indexKey, this.expiryKey, this.valuePrefix, ...keys),
     );
   }
 

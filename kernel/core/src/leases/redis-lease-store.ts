@@ -7,6 +7,7 @@
  * compares with.
  */
 import type { Redis } from "ioredis";
+import { type RedisScript, redisScript } from "../redis/scripts.js";
 import type { LeaseRecord, LeaseStore } from "./lease-store.js";
 
 /**
@@ -53,19 +54,20 @@ return {now, out}`;
 export class RedisLeaseStore implements LeaseStore {
   private readonly leasePrefix: string;
   private readonly namesKey: string;
+  private readonly acquireScript: RedisScript;
+  private readonly releaseScript: RedisScript;
+  private readonly listScript: RedisScript;
 
-  constructor(
-    private readonly client: Redis,
-    keyPrefix: string,
-  ) {
+  constructor(client: Redis, keyPrefix: string) {
     this.leasePrefix = `${keyPrefix}lease:`;
     this.namesKey = `${keyPrefix}lease-names`;
+    this.acquireScript = redisScript(client, "roa2webLeaseAcquire", 2, ACQUIRE);
+    this.releaseScript = redisScript(client, "roa2webLeaseRelease", 1, RELEASE);
+    this.listScript = redisScript(client, "roa2webLeaseList", 1, LIST);
   }
 
   async acquire(name: string, holder: string, ttlMs: number, now: number): Promise<LeaseRecord> {
-    const [value, pttl, redisNow] = (await this.client.eval(
-      ACQUIRE,
-      2,
+    const [value, pttl, redisNow] = (await this.acquireScript(
       this.leasePrefix + name,
       this.namesKey,
       holder,
@@ -76,12 +78,12 @@ export class RedisLeaseStore implements LeaseStore {
   }
 
   async release(name: string, holder: string): Promise<void> {
-    await this.client.eval(RELEASE, 1, this.leasePrefix + name, holder);
+    await this.releaseScript(this.leasePrefix + name, holder);
   }
 
   async list(): Promise<LeaseRecord[]> {
     const now = Date.now();
-    const [redisNow, rows] = (await this.client.eval(LIST, 1, this.namesKey, this.leasePrefix)) as [
+    const [redisNow, rows] = (await this.listScript(this.namesKey, this.leasePrefix)) as [
       number,
       Array<[string, string, number]>,
     ];
