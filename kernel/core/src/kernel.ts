@@ -139,6 +139,7 @@ export async function createKernel(
         l1MaxEntries: settings.cache.l1MaxEntries,
         defaultTtlMs: settings.cache.defaultTtlMs,
         logger: rootLogger.child({ module: "cache" }),
+        redisKeyPrefix: settings.redis.keyPrefix,
         ...(redis === undefined ? {} : { redis }),
       }),
     ),

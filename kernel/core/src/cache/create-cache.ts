@@ -21,6 +21,8 @@ export interface CreateCacheOptions {
   url: string;
   /** The kernel's Redis connection (REDIS_URL): a `CACHE_URL` equal to its URL uses it. */
   redis?: RedisConnection;
+  /** Before every key and channel of a Redis the cache opens itself (REDIS_KEY_PREFIX). */
+  redisKeyPrefix?: string;
   l1MaxEntries?: number;
   defaultTtlMs?: number;
   logger?: CacheLogger;
@@ -49,6 +51,7 @@ interface AdapterContext {
   url: string;
   logger: CacheLogger | undefined;
   redis: RedisConnection | undefined;
+  redisKeyPrefix: string | undefined;
 }
 
 /** Keyed by URL scheme; each gets what follows `scheme://` (and the whole URL, the logger). */
@@ -82,6 +85,7 @@ export async function createCache(options: CreateCacheOptions): Promise<TwoLevel
     url: options.url,
     logger: options.logger,
     redis: options.redis,
+    redisKeyPrefix: options.redisKeyPrefix,
   });
   try {
     const cache = new TwoLevelCache({
@@ -217,6 +221,7 @@ async function openRedis(context: AdapterContext): Promise<OpenedStore> {
     const own = new RedisConnection({
       url: context.url,
       logger: redisLogger(context.logger),
+      ...(context.redisKeyPrefix === undefined ? {} : { keyPrefix: context.redisKeyPrefix }),
     });
     await own.open();
     connection = own;

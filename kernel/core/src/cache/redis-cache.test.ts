@@ -49,6 +49,25 @@ describeWithServers(["redis"], "the cache on Redis, shared by two kernels", () =
     return [await kernelCache(keyPrefix), await kernelCache(keyPrefix)];
   }
 
+  it("opens a Redis of its own for a CACHE_URL other than REDIS_URL, under the key prefix", async () => {
+    const cache = await createCache({
+      url: redis.url,
+      redisKeyPrefix: "own-cache:",
+      logger: quiet,
+    });
+    const probe = new RedisConnection({ url: redis.url, logger: quiet });
+    try {
+      await cache.set("notes:1", { title: "Factura" });
+      await probe.open();
+      const raw = await probe.client.get("own-cache:cache:notes:1");
+      expect(JSON.parse(raw ?? "{}").value).toMatchObject({ value: { title: "Factura" } });
+      expect((await cache.stats()).l2).toMatchObject({ store: "redis", size: 1 });
+    } finally {
+      await cache.close();
+      await probe.close();
+    }
+  });
+
   it("serves B from L2 what A stored, and a delete on B drops the key from A's L1", async () => {
     const [a, b] = await twoKernels();
     await a.set("reports:1:dashboard", { total: 10 });
