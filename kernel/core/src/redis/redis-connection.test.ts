@@ -1,7 +1,13 @@
 // The kernel's Redis connection: it starts degraded when Redis does not answer,
 // reconnects by itself after a loss, logs the loss and the return once each, and never
 // shows the URL's password.
-import { describeWithServers, freePort, startRedis } from "@roa2web/test-servers";
+import { spawn } from "node:child_process";
+import {
+  describeWithServers,
+  freePort,
+  redisServerBinary,
+  startRedis,
+} from "@roa2web/test-servers";
 import { expect, it } from "vitest";
 import { describeRedisUrl, RedisConfigurationError, RedisConnection } from "./redis-connection.js";
 
@@ -24,7 +30,7 @@ it("describes a URL without its user and password", () => {
 });
 
 describeWithServers(["redis"], "RedisConnection", () => {
-  it("starts degraded without Redis, and reconnects after a loss saying so once each way", async () => {
+  it("starts degraded without Redis and connects once it answers; reconnects after a loss, saying so once each way", async () => {
     const logs: Array<{ level: string; object: object; message?: string }> = [];
     const logger = {
       info: (object: object, message?: string) => logs.push({ level: "info", object, message }),
@@ -45,6 +51,20 @@ describeWithServers(["redis"], "RedisConnection", () => {
       expect(connection.up).toBe(false);
       expect(connection.health()).toMatchObject({ status: "down" });
 
+      // Redis appears on that port (with that password): the kernel connects by itself.
+      const late = spawn(
+        redisServerBinary() ?? "redis-server",
+        ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--requirepass", "s3cret"],
+        { stdio: "ignore" },
+      );
+      try {
+        await until(() => connection.up, "the late Redis to be reached");
+        expect(events).toEqual(["back"]);
+        expect(connection.health()).toMatchObject({ status: "up" });
+      } finally {
+        late.kill("SIGKILL");
+      }
+
       const redis = await startRedis();
       try {
         const live = new RedisConnection({ url: redis.url, logger, connectTimeoutMs: 500 });
@@ -58,9 +78,13 @@ describeWithServers(["redis"], "RedisConnection", () => {
         await new Promise((resolve) => setTimeout(resolve, 1500));
         await redis.restart();
         await until(() => live.up, "the reconnection");
-        expect(events).toEqual(["live lost", "live back"]);
-        expect(logs.filter((line) => /^Lost Redis/.test(line.message ?? ""))).toHaveLength(1);
-        expect(logs.filter((line) => /^Redis is back/.test(line.message ?? ""))).toHaveLength(1);
+        expect(events.filter((event) => event.startsWith("live"))).toEqual([
+          "live lost",
+          "live back",
+        ]);
+        // The late one's loss (killed above) and the live one's: once each, not per retry.
+        expect(logs.filter((line) => /^Lost Redis/.test(line.message ?? ""))).toHaveLength(2);
+        expect(logs.filter((line) => /^Redis is back/.test(line.message ?? ""))).toHaveLength(2);
         await live.close();
       } finally {
         await redis.stop();
