@@ -1,7 +1,9 @@
 // The cache's L2 on its own: keyv get and set of a small entry (a dashboard, ~0.3 KB)
 // and a report-sized one (~120 KB of JSON), on the kernel's SqliteStore (better-sqlite3)
 // and, where it is installed, on @keyv/sqlite (the sqlite3 driver) it replaced. Both
-// files in WAL with synchronous=NORMAL, as createCache opens them. Run on demand:
+// files in WAL with synchronous=NORMAL, as createCache opens them. Where redis-server is
+// installed, also the kernel's RedisStore (ioredis) on a throw-away Redis on loopback
+// (ADR 0029). Run on demand:
 //   npx -y pnpm@10.34.9 exec vitest bench --run bench/cache-l2.bench.ts
 // @keyv/sqlite left the tree with this change: to measure it again, run this file in a
 // checkout of the commit before (figures in docs/performance.md).
@@ -12,14 +14,21 @@ import path from "node:path";
 import type BetterSqlite3 from "better-sqlite3";
 import type KeyvClass from "keyv";
 import type { KeyvStoreAdapter } from "keyv";
-import { bench, describe } from "vitest";
+import { afterAll, bench, describe } from "vitest";
+import { RedisStore } from "../kernel/core/src/cache/redis-store.js";
 import { SqliteStore } from "../kernel/core/src/cache/sqlite-store.js";
+import { type RedisServer, serverAvailable, startRedis } from "../kernel/test-servers/src/index.js";
 
 // The packages are the kernel's dependencies, not the workspace root's.
 const fromKernel = createRequire(new URL("../kernel/core/package.json", import.meta.url));
 const Database = fromKernel("better-sqlite3") as typeof BetterSqlite3;
 const Keyv = (fromKernel("keyv") as { Keyv: typeof KeyvClass }).Keyv;
 type Keyv = KeyvClass;
+const { Redis } = fromKernel("ioredis") as typeof import("ioredis");
+let redisServer: RedisServer | undefined;
+afterAll(async () => {
+  await redisServer?.stop();
+});
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "roa2web-bench-l2-"));
 const small = { storedAt: 1, expiresAt: 2, value: { company: 1, totals: [1, 2, 3], name: "Nord" } };
@@ -54,6 +63,16 @@ async function stores(): Promise<Array<[string, Keyv]>> {
     found.push(["@keyv/sqlite (sqlite3)", new Keyv(old)]);
   } catch {
     // Not installed any more: only the current store is measured.
+  }
+  if (serverAvailable("redis")) {
+    redisServer = await startRedis();
+    const client = new Redis(redisServer.url, { enableOfflineQueue: true });
+    found.push([
+      "RedisStore (ioredis, loopback)",
+      new Keyv(new RedisStore(client, "bench:", async () => void client.disconnect()), {
+        namespace: undefined,
+      }),
+    ]);
   }
   for (const [, keyv] of found) {
     for (let i = 0; i < KEYS; i++) await keyv.set(`small:${i}`, small, 600_000);

@@ -10,6 +10,7 @@ import type { DataSource } from "typeorm";
 import { AccessTokens } from "./auth/access-tokens.js";
 import { AuthService } from "./auth/auth-service.js";
 import { LoginThrottle } from "./auth/login-throttle.js";
+import { FailoverLoginAttemptStore } from "./auth/redis-login-attempts.js";
 import { RefreshTokens } from "./auth/refresh-tokens.js";
 import { SqliteRevocationStore } from "./auth/revoked-access-tokens.js";
 import { SessionCutoffs } from "./auth/session-cutoffs.js";
@@ -34,6 +35,7 @@ import { compilePeerTrust } from "./http/trust-proxy.js";
 import type { KernelContainer, KernelCradle } from "./kernel-cradle.js";
 import { KernelLeases } from "./leases/kernel-leases.js";
 import { SqliteLeaseStore } from "./leases/lease-store.js";
+import { RedisLeaseStore } from "./leases/redis-lease-store.js";
 import { createLogger, type KernelLogger } from "./logging/create-logger.js";
 import { EventHub } from "./plugins/event-hub.js";
 import {
@@ -47,6 +49,7 @@ import { PluginManager } from "./plugins/plugin-manager.js";
 import { SqlitePluginStateStore } from "./plugins/plugin-state-store.js";
 import { PluginSync } from "./plugins/plugin-sync.js";
 import { ServiceDirectory } from "./plugins/service-registry.js";
+import { RedisConnection } from "./redis/redis-connection.js";
 import { type KernelSupervisor, UNSUPERVISED } from "./supervisor/protocol.js";
 import { KERNEL_VERSION } from "./version.js";
 
@@ -104,6 +107,22 @@ export async function createKernel(
     );
   }
 
+  // REDIS_URL: shared by the cache, the sign-in limits and the leases (ADR 0029). A Redis
+  // that does not answer yet does not stop the kernel: it starts degraded and reconnects.
+  const redisUrl = settings.redis.url;
+  const redis =
+    redisUrl === undefined
+      ? undefined
+      : await timed(logger, "redis", async () => {
+          const connection = new RedisConnection({
+            url: redisUrl,
+            keyPrefix: settings.redis.keyPrefix,
+            logger: rootLogger.child({ module: "redis" }),
+          });
+          await connection.open();
+          return connection;
+        });
+
   // Shared resources open in parallel; if one fails, the ones that opened are closed again.
   const opening = await Promise.allSettled([
     timed(logger, "erp", () => createErp(settings, rootLogger)),
@@ -121,6 +140,8 @@ export async function createKernel(
         l1MaxEntries: settings.cache.l1MaxEntries,
         defaultTtlMs: settings.cache.defaultTtlMs,
         logger: rootLogger.child({ module: "cache" }),
+        redisKeyPrefix: settings.redis.keyPrefix,
+        ...(redis === undefined ? {} : { redis }),
       }),
     ),
   ]);
@@ -135,6 +156,7 @@ export async function createKernel(
         () => undefined,
       );
     }
+    await redis?.close();
     throw failed[0]?.reason;
   }
   const [erp, kernelDb, cache] = opening.map(
@@ -163,12 +185,18 @@ export async function createKernel(
   );
   // L1 keeps serving when L2 fails: degraded, never down.
   health.register("cache", () => cache.health());
+  // Each user of Redis degrades on its own when it is lost: degraded, never down.
+  if (redis) health.register("redis", () => redis.health());
 
-  // "Exactly one kernel does X" among the kernels sharing DATA_DIR (ADR 0026).
+  // "Exactly one kernel does X" among the kernels sharing DATA_DIR, or Redis (ADR 0026, 0029).
   const leases = new KernelLeases(
-    new SqliteLeaseStore(kernelDb.dataSource),
+    redis
+      ? new RedisLeaseStore(redis.client, redis.keyPrefix)
+      : new SqliteLeaseStore(kernelDb.dataSource),
     rootLogger.child({ module: "leases" }),
   );
+  // A lease that cannot be renewed is given up at once: better no poller than two.
+  redis?.on("lost", () => leases.giveUpAll());
   health.register("leases", () => leases.health());
 
   const loopWatch = new LoopWatch(settings.log.loopBlockMs, logger);
@@ -260,10 +288,15 @@ export async function createKernel(
     accessTokens: asValue(accessTokens),
     users: asValue(users),
     loginThrottle: asValue(
-      new LoginThrottle(new MemoryLoginAttemptStore(), {
-        address: settings.auth.loginRateLimit,
-        account: settings.auth.loginAccountBackoff,
-      }),
+      new LoginThrottle(
+        redis
+          ? new FailoverLoginAttemptStore(redis, rootLogger.child({ module: "auth" }))
+          : new MemoryLoginAttemptStore(),
+        {
+          address: settings.auth.loginRateLimit,
+          account: settings.auth.loginAccountBackoff,
+        },
+      ),
     ),
     rateLimitStore: asValue(createSharedRateLimitStore()),
     loopWatch: asValue(loopWatch),
@@ -369,6 +402,7 @@ export async function createKernel(
         kernelDb.dataSource.destroy(),
         cache.close(),
       ]);
+      await redis?.close();
       await container.dispose();
       logger.info("Shutdown complete");
     })();

@@ -7,12 +7,22 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import Keyv from "keyv";
 import { assertWritableDatabase } from "../database/writable-storage.js";
+import { RedisConnection } from "../redis/redis-connection.js";
+import { type InvalidationBus, RedisInvalidationBus } from "./invalidation-bus.js";
+import { RedisStore } from "./redis-store.js";
 import { SqliteStore } from "./sqlite-store.js";
 import { type CacheLogger, TwoLevelCache } from "./two-level-cache.js";
 
 export interface CreateCacheOptions {
-  /** `sqlite:///abs/path/cache.db`, `sqlite://relative/cache.db` (from the working directory) or `memory://`. */
+  /**
+   * `sqlite:///abs/path/cache.db`, `sqlite://relative/cache.db` (from the working
+   * directory), `memory://`, or `redis://…`/`rediss://…` (shared by several kernels).
+   */
   url: string;
+  /** The kernel's Redis connection (REDIS_URL): a `CACHE_URL` equal to its URL uses it. */
+  redis?: RedisConnection;
+  /** Before every key and channel of a Redis the cache opens itself (REDIS_KEY_PREFIX). */
+  redisKeyPrefix?: string;
   l1MaxEntries?: number;
   defaultTtlMs?: number;
   logger?: CacheLogger;
@@ -33,15 +43,26 @@ export class CacheConfigurationError extends Error {
 interface OpenedStore {
   keyv: Keyv;
   storeName: string;
+  /** For a store several kernels share: how they tell each other what they invalidated. */
+  bus?: InvalidationBus;
 }
 
-/** Keyed by URL scheme; each gets what follows `scheme://` (and the logger). */
+interface AdapterContext {
+  url: string;
+  logger: CacheLogger | undefined;
+  redis: RedisConnection | undefined;
+  redisKeyPrefix: string | undefined;
+}
+
+/** Keyed by URL scheme; each gets what follows `scheme://` (and the whole URL, the logger). */
 const ADAPTERS: Record<
   string,
-  (location: string, logger: CacheLogger | undefined) => Promise<OpenedStore>
+  (location: string, context: AdapterContext) => Promise<OpenedStore>
 > = {
-  sqlite: openSqlite,
+  sqlite: (location, context) => openSqlite(location, context.logger),
   memory: openMemory,
+  redis: (_location, context) => openRedis(context),
+  rediss: (_location, context) => openRedis(context),
 };
 
 /**
@@ -60,11 +81,17 @@ export async function createCache(options: CreateCacheOptions): Promise<TwoLevel
       `Unsupported CACHE_URL scheme "${scheme}://"; accepted: ${acceptedSchemes()}`,
     );
   }
-  const { keyv, storeName } = await open(location, options.logger);
+  const { keyv, storeName, bus } = await open(location, {
+    url: options.url,
+    logger: options.logger,
+    redis: options.redis,
+    redisKeyPrefix: options.redisKeyPrefix,
+  });
   try {
     const cache = new TwoLevelCache({
       l2: keyv,
       l2StoreName: storeName,
+      ...(bus === undefined ? {} : { bus }),
       ...(options.l1MaxEntries === undefined ? {} : { l1MaxEntries: options.l1MaxEntries }),
       ...(options.defaultTtlMs === undefined ? {} : { defaultTtlMs: options.defaultTtlMs }),
       ...(options.logger === undefined ? {} : { logger: options.logger }),
@@ -181,6 +208,39 @@ function sqlRunner(database: Database.Database): { query(sql: string): Promise<u
       return statement.reader ? statement.all() : statement.run();
     },
   };
+}
+
+/**
+ * Redis: the kernel's own connection when CACHE_URL is REDIS_URL (the default when
+ * REDIS_URL is set), else one of the cache's own, closed with the cache.
+ */
+async function openRedis(context: AdapterContext): Promise<OpenedStore> {
+  let connection = context.redis;
+  let close: () => Promise<void> = async () => undefined;
+  if (connection === undefined || context.url !== context.redis?.url) {
+    const own = new RedisConnection({
+      url: context.url,
+      logger: redisLogger(context.logger),
+      ...(context.redisKeyPrefix === undefined ? {} : { keyPrefix: context.redisKeyPrefix }),
+    });
+    await own.open();
+    connection = own;
+    close = () => own.close();
+  }
+  const store = new RedisStore(connection.client, connection.keyPrefix, close);
+  return {
+    keyv: new Keyv(store, noKeyvNamespace),
+    storeName: "redis",
+    bus: new RedisInvalidationBus(connection),
+  };
+}
+
+/** The kernel passes a pino logger (which has `info`); a bare CacheLogger only warns. */
+function redisLogger(logger: CacheLogger | undefined) {
+  const warn = (object: object, message?: string) =>
+    logger ? logger.warn(object, message) : console.warn(message, object);
+  const info = (logger as { info?: CacheLogger["warn"] } | undefined)?.info;
+  return { warn, info: info ? info.bind(logger) : warn };
 }
 
 async function openMemory(): Promise<OpenedStore> {

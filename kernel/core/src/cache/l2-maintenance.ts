@@ -1,12 +1,13 @@
 /**
  * Operations keyv has no API for — delete by key prefix, delete expired rows, count
  * live rows — done the best way the L2 store allows. The kernel's own SQLite store
- * gets single prepared statements; a Map or any other adapter with an iterator (Redis,
- * Postgres…) gets a scan, so another keyv store needs no change here.
+ * gets single prepared statements, Redis its prefix index; a Map or any other adapter
+ * with an iterator (Postgres…) gets a scan, so another keyv store needs no change here.
  */
 import type Database from "better-sqlite3";
 import type Keyv from "keyv";
 import { isCacheEntry } from "./cache-entry.js";
+import { RedisStore } from "./redis-store.js";
 import { SqliteStore } from "./sqlite-store.js";
 
 /** Two clocks: the cache's (its own expiry) and the wall clock keyv uses for `expires`. */
@@ -27,6 +28,7 @@ export interface L2Maintenance {
 export function maintenanceFor(l2: Keyv): L2Maintenance {
   const store: unknown = l2.store;
   if (store instanceof SqliteStore) return new SqliteMaintenance(store);
+  if (store instanceof RedisStore) return new RedisMaintenance(store);
   if (store instanceof Map) {
     return new ScanMaintenance(
       l2,
@@ -160,6 +162,23 @@ class ScanMaintenance implements L2Maintenance {
     const { value, expires } = (data ?? {}) as { value?: unknown; expires?: unknown };
     if (typeof expires === "number" && expires < clocks.wallNow) return false;
     return !(isCacheEntry(value) && value.expiresAt < clocks.now);
+  }
+}
+
+/** Redis expires values itself; its store keeps a prefix index (redis-store.ts). */
+class RedisMaintenance implements L2Maintenance {
+  constructor(private readonly store: RedisStore) {}
+
+  deletePrefix(rawPrefix: string): Promise<string[]> {
+    return this.store.deletePrefix(rawPrefix);
+  }
+
+  deleteExpired(clocks: Clocks): Promise<number> {
+    return this.store.sweepIndex(clocks.wallNow);
+  }
+
+  count(rawPrefix: string): Promise<number> {
+    return this.store.countPrefix(rawPrefix);
   }
 }
 

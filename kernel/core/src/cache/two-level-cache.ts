@@ -22,6 +22,7 @@ import {
   isCacheEntry,
   isExpired,
 } from "./cache-entry.js";
+import type { Invalidation, InvalidationBus } from "./invalidation-bus.js";
 import { type Clocks, type L2Maintenance, maintenanceFor } from "./l2-maintenance.js";
 import { NamespacedCache } from "./namespaced-cache.js";
 
@@ -41,6 +42,11 @@ export interface TwoLevelCacheOptions {
   logger?: CacheLogger;
   /** The cache's clock, for tests. keyv keeps using Date.now for its own `expires`. */
   now?: () => number;
+  /**
+   * With an L2 shared by several kernels (Redis): tells the others what this one
+   * invalidated and drops from L1 what they invalidated (ADR 0029).
+   */
+  bus?: InvalidationBus;
 }
 
 export interface TwoLevelCacheStats extends CacheStats {
@@ -62,6 +68,8 @@ const DEFAULT_TTL_MS = 5 * 60 * 1000;
 const HEALTH_PROBE_KEY = "kernel.health-probe";
 /** A dead L2 fails every request; one warning per interval is enough to notice. */
 const WARN_INTERVAL_MS = 10_000;
+/** Invalidations L2 refused, kept to apply when it is back; past this many, the oldest go. */
+const MAX_PENDING_INVALIDATIONS = 10_000;
 
 export class TwoLevelCache implements CacheService {
   readonly l1MaxEntries: number;
@@ -98,6 +106,13 @@ export class TwoLevelCache implements CacheService {
   private closed = false;
   private lastWarningAt = Number.NEGATIVE_INFINITY;
   private suppressedWarnings = 0;
+  private readonly bus: InvalidationBus | undefined;
+  /**
+   * Deletes and prefix invalidations that failed in L2 (it was down), applied again and
+   * told to the other kernels when it is back: otherwise the old L2 entries would come
+   * back after L1 was dropped. Keyed `key:<k>` / `prefix:<p>`, oldest first.
+   */
+  private readonly pendingInvalidations = new Map<string, Invalidation>();
 
   constructor(options: TwoLevelCacheOptions) {
     this.l1MaxEntries = options.l1MaxEntries ?? DEFAULT_L1_MAX_ENTRIES;
@@ -122,6 +137,13 @@ export class TwoLevelCache implements CacheService {
     this.l2Maintenance = maintenanceFor(this.l2);
     this.l2KeyPrefix = this.l2.useKeyPrefix && this.l2.namespace ? `${this.l2.namespace}:` : "";
     this.logger = options.logger ?? { warn: (object, message) => console.warn(message, object) };
+    this.bus = options.bus;
+    this.bus?.listen({
+      invalidated: (invalidation) => this.dropFromL1(invalidation),
+      resumed: () => {
+        this.resume().catch((error: unknown) => this.warnL2(error, "resume"));
+      },
+    });
   }
 
   async get<T>(key: string): Promise<CacheGetResult<T> | undefined> {
@@ -141,8 +163,10 @@ export class TwoLevelCache implements CacheService {
     let inL2 = false;
     try {
       inL2 = await this.l2.delete(key);
+      await this.bus?.publish({ kind: "key", target: key });
     } catch (error) {
       this.warnL2(error, "delete", key);
+      this.keepPending({ kind: "key", target: key });
     }
     const removed = inL1 || inL2;
     if (removed) this.counters.deletes += 1;
@@ -165,9 +189,12 @@ export class TwoLevelCache implements CacheService {
         this.clocks(),
       );
       for (const rawKey of rawKeys) removed.add(rawKey.slice(this.l2KeyPrefix.length));
+      await this.bus?.publish({ kind: "prefix", target: prefix });
     } catch (error) {
-      // L2 keeps what it had; those entries can come back until their TTL ends.
+      // L2 keeps what it had: applied again when it is back (with a bus), else those
+      // entries can come back until their TTL ends.
       this.warnL2(error, "invalidatePrefix", prefix);
+      this.keepPending({ kind: "prefix", target: prefix });
     }
     this.counters.deletes += removed.size;
     return removed.size;
@@ -278,6 +305,49 @@ export class TwoLevelCache implements CacheService {
   /** A view whose keys all start with `namespace + ":"`; what each plugin receives. */
   namespaced(namespace: string): CacheService {
     return new NamespacedCache(this, namespace);
+  }
+
+  /** Another kernel's invalidation: drop the keys here too (it already removed them from L2). */
+  private dropFromL1(invalidation: Invalidation): void {
+    const matches =
+      invalidation.kind === "key"
+        ? (key: string) => key === invalidation.target
+        : (key: string) => key.startsWith(invalidation.target);
+    // A computation running here may have read the data before it changed: not stored.
+    this.forgetComputations(matches);
+    for (const key of [...this.l1.keys()]) if (matches(key)) this.l1.delete(key);
+  }
+
+  /**
+   * The bus was down and is back: what the other kernels invalidated meanwhile is
+   * unknown, so L1 is dropped whole (it refills from L2, which they did clear); and the
+   * invalidations L2 refused here are applied now and told to the others.
+   */
+  private async resume(): Promise<void> {
+    this.forgetComputations(() => true);
+    this.l1.clear();
+    const pending = [...this.pendingInvalidations];
+    for (const [id, invalidation] of pending) {
+      if (invalidation.kind === "key") await this.l2.delete(invalidation.target);
+      else
+        await this.l2Maintenance.deletePrefix(
+          this.l2KeyPrefix + invalidation.target,
+          this.clocks(),
+        );
+      this.pendingInvalidations.delete(id);
+      await this.bus?.publish(invalidation);
+    }
+  }
+
+  private keepPending(invalidation: Invalidation): void {
+    if (this.bus === undefined) return;
+    const id = `${invalidation.kind}:${invalidation.target}`;
+    this.pendingInvalidations.delete(id);
+    this.pendingInvalidations.set(id, invalidation);
+    if (this.pendingInvalidations.size > MAX_PENDING_INVALIDATIONS) {
+      const oldest = this.pendingInvalidations.keys().next().value;
+      if (oldest !== undefined) this.pendingInvalidations.delete(oldest);
+    }
   }
 
   /** Drops L1 only (memory pressure, tests); L2 refills it on the next reads. */

@@ -44,6 +44,24 @@ describe("loadConfig", () => {
     expect(settings.auth.createDemoUser).toBe(true);
   });
 
+  it("puts the cache on REDIS_URL unless CACHE_URL says otherwise, and never echoes a bad REDIS_URL", () => {
+    const url = "redis://:s3cret@redis.local:6379/2";
+    expect(loadConfig({ root: root(), env: { REDIS_URL: url } })).toMatchObject({
+      redis: { url, keyPrefix: "roa2web:" },
+      cache: { url },
+    });
+    const own = loadConfig({
+      root: root(),
+      env: { REDIS_URL: url, CACHE_URL: "memory://", REDIS_KEY_PREFIX: "firm-a:" },
+    });
+    expect(own.cache.url).toBe("memory://");
+    expect(own.redis.keyPrefix).toBe("firm-a:");
+    const problems = problemsOf(() =>
+      loadConfig({ root: root(), env: { REDIS_URL: "http://:s3cret@redis.local" } }),
+    );
+    expect(problems).toEqual(["REDIS_URL must start with redis:// or rediss://"]);
+  });
+
   it("layers config/<env>.env, then .env, then the process environment", () => {
     const dir = root({ ".env": "PORT=8100\nLOG_LEVEL=debug\n" });
     writeFileSync(

@@ -110,6 +110,13 @@ export function loadConfig(options: LoadConfigOptions = {}): KernelSettings {
     if (match?.[1]) switches[match[1]] = read.boolean(key, true);
   }
 
+  // REDIS_URL (ADR 0029): the L2 cache, sign-in limits and leases shared by several kernels.
+  const redisUrl = read.raw("REDIS_URL") || undefined;
+  if (redisUrl !== undefined && !/^rediss?:\/\//i.test(redisUrl)) {
+    // Never echo the URL: it can hold a password.
+    read.problems.push("REDIS_URL must start with redis:// or rediss://");
+  }
+
   const settings: KernelSettings = {
     environment,
     root,
@@ -171,10 +178,14 @@ export function loadConfig(options: LoadConfigOptions = {}): KernelSettings {
       healthTimeoutMs: read.integer("ERP_HEALTH_TIMEOUT_MS", 300, 10, 5000),
     },
     cache: {
-      url: read.string("CACHE_URL", `sqlite://${path.join(dataDir, "cache.db")}`),
+      url: read.string("CACHE_URL", redisUrl ?? `sqlite://${path.join(dataDir, "cache.db")}`),
       l1MaxEntries: read.integer("CACHE_L1_MAX_ENTRIES", 1000, 1),
       defaultTtlMs: read.integer("CACHE_DEFAULT_TTL_MS", 5 * 60 * 1000, 1),
       sweepIntervalMs: read.integer("CACHE_SWEEP_INTERVAL_MS", 10 * 60 * 1000, 1000),
+    },
+    redis: {
+      url: redisUrl,
+      keyPrefix: read.string("REDIS_KEY_PREFIX", "roa2web:"),
     },
     plugins: {
       directories: [

@@ -97,10 +97,18 @@ export interface KernelSettings {
     healthTimeoutMs: number;
   };
   cache: {
+    /** `CACHE_URL`; REDIS_URL when that is set, else the SQLite file in DATA_DIR. */
     url: string;
     l1MaxEntries: number;
     defaultTtlMs: number;
     sweepIntervalMs: number;
+  };
+  /** Shared state for several kernels (ADR 0029). */
+  redis: {
+    /** `REDIS_URL`: cache L2, sign-in limits and leases on Redis. Unset: all in this process / DATA_DIR. */
+    url: string | undefined;
+    /** `REDIS_KEY_PREFIX` (default `roa2web:`), before every key and channel. */
+    keyPrefix: string;
   };
   plugins: {
     /** Folders scanned for plugin packages (the workspace's plugins/ and PLUGINS_DIR). */

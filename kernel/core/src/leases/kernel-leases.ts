@@ -56,6 +56,8 @@ class LeaseRun implements LeasedWork {
   readonly holderId: string;
   #held = false;
   #last: LeaseRecord | undefined;
+  /** Stops the work under the lease now (set while it is held). */
+  #giveUp: (() => void) | undefined;
   readonly #stopped = new AbortController();
   readonly #loop: Promise<void>;
 
@@ -86,20 +88,35 @@ class LeaseRun implements LeasedWork {
     await this.#loop;
   }
 
+  /** The store is unreachable: stop the work now rather than when the lease would lapse. */
+  giveUp(): void {
+    this.#giveUp?.();
+  }
+
   async #main(): Promise<void> {
     const { store, timing } = this.owner;
     const { holderId } = this;
     const stopped = this.#stopped.signal;
     let waitingLogged = false;
+    let failing = false;
     while (!stopped.aborted) {
       let record: LeaseRecord;
       try {
         record = await store.acquire(this.name, holderId, timing.ttlMs, Date.now());
       } catch (error) {
-        this.logger.warn({ err: error, lease: this.name }, "Could not read a lease; trying again");
+        // Once per outage, not every retry (a lost Redis would log twice a second).
+        if (!failing) {
+          this.logger.warn(
+            { err: error, lease: this.name },
+            "Could not read a lease; trying again",
+          );
+        }
+        failing = true;
         await pause(timing.retryMs, stopped);
         continue;
       }
+      if (failing) this.logger.info({ lease: this.name }, "The lease store answers again");
+      failing = false;
       this.#last = record;
       if (record.holder !== holderId) {
         if (!waitingLogged) {
@@ -140,6 +157,14 @@ class LeaseRun implements LeasedWork {
       lapse = setTimeout(stopWork, Math.max(0, record.expiresAtMs - Date.now() - timing.retryMs));
     };
     fence(taken);
+    this.#giveUp = () => {
+      if (lost.signal.aborted) return;
+      this.logger.warn(
+        { lease: this.name },
+        "The lease store is unreachable: stopping the work (better none than two)",
+      );
+      stopWork();
+    };
     this.#held = true;
     this.logger.info({ lease: this.name, holder: holderId }, "Lease taken: this kernel runs it");
     const working = Promise.resolve()
@@ -171,6 +196,7 @@ class LeaseRun implements LeasedWork {
     })();
     await Promise.all([working, renewing]);
     clearTimeout(lapse);
+    this.#giveUp = undefined;
     this.#stopped.signal.removeEventListener("abort", stopWork);
     this.#held = false;
     this.logger.info({ lease: this.name }, "Lease work ended: releasing the lease");
@@ -255,6 +281,16 @@ export class KernelLeases {
       };
     }
     return { status: "up", data: { kernel: this.holderId, leases } };
+  }
+
+  /**
+   * The store cannot be reached (Redis lost): every lease this kernel holds stops its
+   * work at once. It cannot be renewed, and a store that comes back empty would let
+   * another kernel take it while this one still worked. Each run keeps trying to take
+   * its lease again.
+   */
+  giveUpAll(): void {
+    for (const run of this.#runs) run.giveUp();
   }
 
   /** Stops every run and releases its lease (the kernel's stop, after the plugins'). */
