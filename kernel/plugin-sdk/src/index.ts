@@ -23,6 +23,7 @@ export * from "./routes.js";
 export type * from "./services.js";
 export * from "./setting-readers.js";
 export type * from "./settings.js";
+export * from "./sql.js";
 export * from "./text.js";
 export * from "./typebox.js";
 export * from "./uploads.js";
