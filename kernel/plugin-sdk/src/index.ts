@@ -7,6 +7,7 @@ export * from "./auth.js";
 export type * from "./cache.js";
 export * from "./cached-report.js";
 export type * from "./context.js";
+export * from "./database.js";
 export type * from "./erp.js";
 export * from "./errors.js";
 export * from "./event-streams.js";
