@@ -292,7 +292,7 @@ describeWithServers(["postgres"], "the kernel on PostgreSQL (DATABASE_URL)", () 
   });
 
   it(
-    "the users command manages users in PostgreSQL, and a bad DATABASE_URL stops the start (78) without its password",
+    "the users command manages users in PostgreSQL; a bad DATABASE_URL stops the start (78) without its password, a server down too (1)",
     SLOW,
     async () => {
       expect(existsSync(MAIN), "build first: pnpm build (pnpm test does)").toBe(true);
@@ -337,6 +337,22 @@ describeWithServers(["postgres"], "the kernel on PostgreSQL (DATABASE_URL)", () 
         expect(refused.stderr).toContain("DATABASE_URL must be a PostgreSQL URL");
         expect(refused.stderr + refused.stdout).not.toContain("Secret-Pw-1");
       }
+      // A URL PostgreSQL refuses is a setting too (78); a server that does not answer is not (1).
+      const port = new URL(url).port;
+      const missing = run([], {
+        DATABASE_URL: `postgres://postgres:Secret-Pw-1@127.0.0.1:${port}/no_such_database`,
+      });
+      expect(missing.status).toBe(78);
+      expect(missing.stderr).toContain(
+        `The PostgreSQL database 127.0.0.1:${port}/no_such_database of DATABASE_URL cannot be opened (3D000`,
+      );
+      expect(missing.stderr).not.toContain("Secret-Pw-1");
+      const down = run([], { DATABASE_URL: "postgres://roa:Secret-Pw-1@127.0.0.1:1/books" });
+      expect(down.status).toBe(1);
+      expect(down.stderr).toContain(
+        "127.0.0.1:1/books of DATABASE_URL cannot be opened (ECONNREFUSED",
+      );
+      expect(down.stderr).not.toContain("Secret-Pw-1");
     },
   );
 });
