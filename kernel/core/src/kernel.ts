@@ -3,7 +3,7 @@
  * root container, discovers and starts plugins, builds the first route generation
  * and listens. `stop()` reverses it: stop accepting, drain, stop plugins, close pools.
  */
-import type { KernelUsersService } from "@roa2web/plugin-sdk";
+import { type KernelUsersService, runSql } from "@roa2web/plugin-sdk";
 import { asValue, createContainer, InjectionMode } from "awilix";
 import type { DataSource } from "typeorm";
 import { AccessTokens } from "./auth/access-tokens.js";
@@ -150,7 +150,8 @@ export async function createKernel(
   health.register(
     "kernel-database",
     async () => {
-      await kernelDb.dataSource.query(
+      await runSql(
+        kernelDb.dataSource,
         `INSERT INTO health_heartbeat (id, written_at_ms) VALUES (1, ?)
          ON CONFLICT (id) DO UPDATE SET written_at_ms = excluded.written_at_ms`,
         [Date.now()],

@@ -21,6 +21,36 @@ import {
 
 export type { OpenedDataSource } from "./sqlite-data-source.js";
 
+/**
+ * PostgreSQL could not be opened at start. The message names the server and database
+ * from DATABASE_URL, never the user's password. `setting` when the URL itself must
+ * change (authentication refused, no such database): main.ts exits 78 then, as for
+ * any setting; a server that is down or unreachable exits 1, to be started again.
+ */
+export class DatabaseUnavailableError extends Error {
+  readonly code = "DATABASE_UNAVAILABLE";
+
+  constructor(
+    message: string,
+    readonly setting: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = "DatabaseUnavailableError";
+  }
+}
+
+/** host:port/database of a PostgreSQL URL: what a message may show of it. */
+function describeUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    const host = parsed.hostname || parsed.searchParams.get("host") || "localhost";
+    return `${host}:${parsed.port || 5432}${parsed.pathname}`;
+  } catch {
+    return "DATABASE_URL";
+  }
+}
+
 /** Where one database lives. */
 export type DatabaseLocation =
   | { kind: "sqlite"; file: string }
@@ -113,7 +143,18 @@ async function openPostgresDataSource(
     synchronize: false,
     logger: typeormLogger(options.logger),
   });
-  await dataSource.initialize();
+  try {
+    await dataSource.initialize();
+  } catch (error) {
+    const { code, message } = error as { code?: string; message?: string };
+    // SQLSTATE class 28: authentication; 3D000: no such database.
+    const setting = typeof code === "string" && (code.startsWith("28") || code === "3D000");
+    throw new DatabaseUnavailableError(
+      `The PostgreSQL database ${describeUrl(location.url)} of DATABASE_URL cannot be opened (${code ?? "error"}: ${message ?? error}).${setting ? " Check the user, password and database name in DATABASE_URL." : " Is the server running and reachable from here?"}`,
+      setting,
+      { cause: error },
+    );
+  }
   try {
     const applied = await migrateUnderLock(dataSource, schema);
     return { dataSource, appliedMigrations: applied.map((migration) => migration.name) };
