@@ -10,6 +10,7 @@ import closeWithGrace from "close-with-grace";
 import { runUsersCommand } from "./cli/users-command.js";
 import { loadConfig } from "./config/load-config.js";
 import { ConfigError } from "./config/parse.js";
+import { DatabaseUnavailableError } from "./database/open-data-source.js";
 import { StorageNotWritableError } from "./database/writable-storage.js";
 import { pluginViews } from "./http/routes/plugin-admin-routes.js";
 import { createKernel, type Kernel } from "./kernel.js";
@@ -67,11 +68,11 @@ function supervisorLink(generation: number): KernelSupervisor & {
   };
 }
 
-function cannotStart(message: string, hint = true): never {
+function cannotStart(message: string, hint = true, code = 78 /* EX_CONFIG */): never {
   process.stderr.write(
     `roa2web cannot start.\n${message}\n${hint ? "See .env.example for every setting.\n" : ""}`,
   );
-  process.exit(78); // EX_CONFIG
+  process.exit(code);
 }
 
 /** Runs a kernel; `generation` when the supervisor started this process. */
@@ -126,6 +127,9 @@ export async function runKernel(generation: number | undefined): Promise<void> {
     if (error instanceof ConfigError) cannotStart(error.message);
     // A setting or a volume to fix, like a configuration error: the same exit code.
     if (error instanceof StorageNotWritableError) cannotStart(error.message, false);
+    // A refused password or a missing database is a setting (78); a server down is not (1).
+    if (error instanceof DatabaseUnavailableError)
+      cannotStart(error.message, false, error.setting ? 78 : 1);
     throw error;
   }
   const running = kernel;

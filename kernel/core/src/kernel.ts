@@ -3,8 +3,7 @@
  * root container, discovers and starts plugins, builds the first route generation
  * and listens. `stop()` reverses it: stop accepting, drain, stop plugins, close pools.
  */
-import path from "node:path";
-import type { KernelUsersService } from "@roa2web/plugin-sdk";
+import { type KernelUsersService, runSql } from "@roa2web/plugin-sdk";
 import { asValue, createContainer, InjectionMode } from "awilix";
 import type { DataSource } from "typeorm";
 import { AccessTokens } from "./auth/access-tokens.js";
@@ -20,7 +19,7 @@ import { readEnvironment } from "./config/load-config.js";
 import type { KernelSettings } from "./config/settings.js";
 import { RefreshTokenEntity, UserEntity } from "./database/kernel-entities.js";
 import { KERNEL_MIGRATIONS } from "./database/kernel-migrations.js";
-import { openSqliteDataSource } from "./database/sqlite-data-source.js";
+import { kernelDatabase, openDataSource } from "./database/open-data-source.js";
 import { assertWritableDirectory } from "./database/writable-storage.js";
 import { createErp, type ErpService } from "./erp/create-erp.js";
 import { HealthRegistry } from "./health/health-registry.js";
@@ -127,8 +126,8 @@ export async function createKernel(
   const opening = await Promise.allSettled([
     timed(logger, "erp", () => createErp(settings, rootLogger)),
     timed(logger, "kernel database", () =>
-      openSqliteDataSource({
-        file: path.join(settings.dataDir, "kernel.db"),
+      openDataSource({
+        location: kernelDatabase(settings),
         entities: [UserEntity, RefreshTokenEntity],
         migrations: KERNEL_MIGRATIONS,
         logger: rootLogger.child({ module: "kernel-db" }),
@@ -174,7 +173,8 @@ export async function createKernel(
   health.register(
     "kernel-database",
     async () => {
-      await kernelDb.dataSource.query(
+      await runSql(
+        kernelDb.dataSource,
         `INSERT INTO health_heartbeat (id, written_at_ms) VALUES (1, ?)
          ON CONFLICT (id) DO UPDATE SET written_at_ms = excluded.written_at_ms`,
         [Date.now()],

@@ -1,10 +1,15 @@
-/** The plugin's records and their TypeORM mappings (EntitySchema: no decorators needed). */
+/**
+ * The plugin's records and their TypeORM mappings (EntitySchema: no decorators needed),
+ * for SQLite and PostgreSQL alike: a moment is `Date` (SQLite's datetime, PostgreSQL's
+ * timestamp), epoch milliseconds a `bigint` read back as a number.
+ */
+import { bigintNumber } from "@roa2web/plugin-sdk";
 import { EntitySchema, type ValueTransformer } from "typeorm";
 import type { AttachmentType } from "./attachment-rules.js";
 import type { EntrySide } from "./entries.js";
 import type { ReceiptStatus } from "./workflow.js";
 
-/** SQLite hands DECIMAL columns back as numbers or strings depending on the value. */
+/** SQLite hands DECIMAL columns back as numbers or strings depending on the value, PostgreSQL as strings. */
 const decimal: ValueTransformer = {
   to: (value: number) => value,
   from: (value: unknown) => (value === null ? null : Number(value)),
@@ -39,6 +44,12 @@ export interface Receipt {
   exchangeRate: number | null;
   rateMultiplier: number | null;
   rateDate: string | null;
+  /**
+   * Which kernel reads the receipt's OCR and until when (epoch ms; see the OcrClaims
+   * migration). Never loaded (`select: false`): only the store's claim updates use them.
+   */
+  ocrClaimedBy?: string | null;
+  ocrClaimExpiresMs?: number | null;
 }
 
 export type OcrStatus = "pending" | "done" | "failed";
@@ -102,8 +113,8 @@ export const ReceiptEntity = new EntitySchema<Receipt>({
     currency: { type: "varchar", length: 3, nullable: true },
     notes: { type: "text", nullable: true },
     createdBy: { name: "created_by", type: "varchar", length: 100 },
-    createdAt: { name: "created_at", type: "datetime" },
-    updatedAt: { name: "updated_at", type: "datetime" },
+    createdAt: { name: "created_at", type: Date },
+    updatedAt: { name: "updated_at", type: Date },
     rejectionReason: { name: "rejection_reason", type: "text", nullable: true },
     ocrStatus: { name: "ocr_status", type: "varchar", length: 10, nullable: true },
     ocrJobId: { name: "ocr_job_id", type: "varchar", length: 36, nullable: true },
@@ -117,6 +128,20 @@ export const ReceiptEntity = new EntitySchema<Receipt>({
     },
     rateMultiplier: { name: "rate_multiplier", type: "integer", nullable: true },
     rateDate: { name: "rate_date", type: "varchar", length: 10, nullable: true },
+    ocrClaimedBy: {
+      name: "ocr_claimed_by",
+      type: "varchar",
+      length: 64,
+      nullable: true,
+      select: false,
+    },
+    ocrClaimExpiresMs: {
+      name: "ocr_claim_expires_ms",
+      type: "bigint",
+      nullable: true,
+      select: false,
+      transformer: bigintNumber,
+    },
   },
 });
 
@@ -152,7 +177,7 @@ export const ReceiptTransitionEntity = new EntitySchema<ReceiptTransition>({
     to: { type: "varchar", length: 10 },
     by: { type: "varchar", length: 100 },
     byId: { name: "by_id", type: "integer", nullable: true },
-    at: { type: "datetime" },
+    at: { type: Date },
     reason: { type: "text", nullable: true },
     noteCode: { name: "note_code", type: "varchar", length: 40, nullable: true },
     noteParams: { name: "note_params", type: "simple-json", nullable: true },
@@ -170,7 +195,7 @@ export const AttachmentEntity = new EntitySchema<Attachment>({
     mime: { type: "varchar", length: 40 },
     size: { type: "integer" },
     sha256: { type: "varchar", length: 64 },
-    createdAt: { name: "created_at", type: "datetime" },
+    createdAt: { name: "created_at", type: Date },
   },
 });
 

@@ -8,12 +8,7 @@ import { dataEntryReceipts } from "@roa2web/data-entry-contract";
 import { coreServices, definePlugin, type Logger } from "@roa2web/plugin-sdk";
 import { SWEEP_MIN_AGE_MS } from "./attachment-storage.js";
 import { ENTITIES } from "./entities.js";
-import { CreateReceipts1764100000000 } from "./migrations/1764100000000-create-receipts.js";
-import { DraftsAwaitingOcr1764200000000 } from "./migrations/1764200000000-drafts-awaiting-ocr.js";
-import { HistoryNotes1764400000000 } from "./migrations/1764400000000-history-notes.js";
-import { ReceiptsInLei1764900000000 } from "./migrations/1764900000000-receipts-in-lei.js";
-import { TransitionUserIds1765100000000 } from "./migrations/1765100000000-transition-user-ids.js";
-import { OcrClaims1765200000000 } from "./migrations/1765200000000-ocr-claims.js";
+import { MIGRATIONS } from "./migrations/index.js";
 import { receiptsServiceFor } from "./receipts-service.js";
 import { createState, type DataEntryState } from "./services.js";
 import { uploadCeiling } from "./settings.js";
@@ -45,14 +40,7 @@ export const plugin = definePlugin({
   routes: new URL("./routes", import.meta.url),
   database: {
     entities: ENTITIES,
-    migrations: [
-      CreateReceipts1764100000000,
-      DraftsAwaitingOcr1764200000000,
-      HistoryNotes1764400000000,
-      ReceiptsInLei1764900000000,
-      TransitionUserIds1765100000000,
-      OcrClaims1765200000000,
-    ],
+    migrations: MIGRATIONS,
   },
   // Fixed at import (see uploadCeiling); the route also enforces DATA_ENTRY_MAX_UPLOAD_BYTES.
   uploads: { maxFileBytes: uploadCeiling(process.env), maxFiles: 1 },

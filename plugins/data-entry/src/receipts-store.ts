@@ -126,13 +126,17 @@ export class ReceiptsStore {
     claim?: OcrClaim,
   ): Promise<void> {
     await this.write(async (manager) => {
-      await manager.getRepository(ReceiptEntity).update({ id: receiptId }, { ocrStatus, ocrJobId });
-      if (claim !== undefined) {
-        await manager.query(
-          `UPDATE "receipts" SET "ocr_claimed_by" = ?, "ocr_claim_expires_ms" = ? WHERE "id" = ?`,
-          [claim.holder, claim.expiresMs, receiptId],
-        );
-      }
+      await manager.getRepository(ReceiptEntity).update(
+        { id: receiptId },
+        claim === undefined
+          ? { ocrStatus, ocrJobId }
+          : {
+              ocrStatus,
+              ocrJobId,
+              ocrClaimedBy: claim.holder,
+              ocrClaimExpiresMs: claim.expiresMs,
+            },
+      );
     });
   }
 
@@ -142,34 +146,34 @@ export class ReceiptsStore {
    */
   async claimOcr(receiptId: number, claim: OcrClaim, now: number): Promise<boolean> {
     return this.write(async (manager) => {
-      const taken = (await manager.query(
-        `UPDATE "receipts" SET "ocr_claimed_by" = ?, "ocr_claim_expires_ms" = ?
-         WHERE "id" = ? AND "ocr_status" = 'pending'
-           AND ("ocr_claimed_by" IS NULL OR "ocr_claim_expires_ms" <= ?)
-         RETURNING "id"`,
-        [claim.holder, claim.expiresMs, receiptId, now],
-      )) as unknown[];
-      return taken.length === 1;
+      // On PostgreSQL a second kernel's UPDATE of the same row waits for the first to
+      // commit, then finds the claim no longer lapsed: it updates nothing.
+      const result = await manager
+        .createQueryBuilder()
+        .update(ReceiptEntity)
+        .set({ ocrClaimedBy: claim.holder, ocrClaimExpiresMs: claim.expiresMs })
+        .where("id = :receiptId AND ocr_status = 'pending'", { receiptId })
+        .andWhere("(ocr_claimed_by IS NULL OR ocr_claim_expires_ms <= :now)", { now })
+        .execute();
+      return result.affected === 1;
     });
   }
 
   /** Extends every claim of `holder` on receipts still awaiting OCR. */
   async renewOcrClaims(holder: string, expiresMs: number): Promise<void> {
     await this.write(async (manager) => {
-      await manager.query(
-        `UPDATE "receipts" SET "ocr_claim_expires_ms" = ? WHERE "ocr_claimed_by" = ? AND "ocr_status" = 'pending'`,
-        [expiresMs, holder],
-      );
+      await manager
+        .getRepository(ReceiptEntity)
+        .update({ ocrClaimedBy: holder, ocrStatus: "pending" }, { ocrClaimExpiresMs: expiresMs });
     });
   }
 
   /** Gives up every claim of `holder` (a stop): another kernel may take them at once. */
   async releaseOcrClaims(holder: string): Promise<void> {
     await this.write(async (manager) => {
-      await manager.query(
-        `UPDATE "receipts" SET "ocr_claimed_by" = NULL, "ocr_claim_expires_ms" = NULL WHERE "ocr_claimed_by" = ?`,
-        [holder],
-      );
+      await manager
+        .getRepository(ReceiptEntity)
+        .update({ ocrClaimedBy: holder }, { ocrClaimedBy: null, ocrClaimExpiresMs: null });
     });
   }
 
@@ -249,8 +253,8 @@ export class ReceiptsStore {
     return this.dataSource
       .getRepository(ReceiptEntity)
       .createQueryBuilder("receipt")
-      .where("receipt.ocr_status = 'pending'")
-      .andWhere("(receipt.ocr_claimed_by IS NULL OR receipt.ocr_claim_expires_ms <= :now)", { now })
+      .where("receipt.ocrStatus = 'pending'")
+      .andWhere("(receipt.ocrClaimedBy IS NULL OR receipt.ocrClaimExpiresMs <= :now)", { now })
       .orderBy("receipt.id", "ASC")
       .take(limit)
       .getMany();

@@ -1,4 +1,9 @@
-/** The plugin's tables as TypeORM EntitySchemas. */
+/**
+ * The plugin's tables as TypeORM EntitySchemas, for SQLite and PostgreSQL alike: a
+ * moment is `Date` (SQLite's datetime, PostgreSQL's timestamp), a Telegram id is a
+ * `bigint` read back as a number (PostgreSQL's driver hands bigints over as strings).
+ */
+import { bigintNumber } from "@roa2web/plugin-sdk";
 import { EntitySchema } from "typeorm";
 
 export type CompanyGrant = readonly number[] | "*";
@@ -49,10 +54,10 @@ export const LinkCodeEntity = new EntitySchema<LinkCode>({
     displayName: { name: "display_name", type: "varchar", length: 200 },
     companies: { type: "simple-json" },
     permissions: { type: "simple-json" },
-    expiresAt: { name: "expires_at", type: "datetime" },
-    usedAt: { name: "used_at", type: "datetime", nullable: true },
+    expiresAt: { name: "expires_at", type: Date },
+    usedAt: { name: "used_at", type: Date, nullable: true },
     attempts: { type: "integer", default: 0 },
-    createdAt: { name: "created_at", type: "datetime" },
+    createdAt: { name: "created_at", type: Date },
   },
 });
 
@@ -61,15 +66,20 @@ export const LinkEntity = new EntitySchema<Link>({
   tableName: "links",
   columns: {
     id: { type: "integer", primary: true, generated: "increment" },
-    telegramUserId: { name: "telegram_user_id", type: "bigint", unique: true },
-    chatId: { name: "chat_id", type: "bigint" },
+    telegramUserId: {
+      name: "telegram_user_id",
+      type: "bigint",
+      unique: true,
+      transformer: bigintNumber,
+    },
+    chatId: { name: "chat_id", type: "bigint", transformer: bigintNumber },
     userId: { name: "user_id", type: "integer" },
     username: { type: "varchar", length: 100 },
     displayName: { name: "display_name", type: "varchar", length: 200 },
     companies: { type: "simple-json" },
     permissions: { type: "simple-json" },
     currentCompanyId: { name: "current_company_id", type: "integer", nullable: true },
-    linkedAt: { name: "linked_at", type: "datetime" },
+    linkedAt: { name: "linked_at", type: Date },
     language: { type: "varchar", length: 8, nullable: true },
   },
 });
@@ -90,11 +100,11 @@ export const NotificationSettingsEntity = new EntitySchema<NotificationSettingsR
       name: "telegram_user_id",
       type: "bigint",
       primary: true,
-      transformer: { to: (v: number) => v, from: (v: unknown) => Number(v) },
+      transformer: bigintNumber,
     },
     approvals: { type: "boolean", default: true },
     outcomes: { type: "boolean", default: true },
-    updatedAt: { name: "updated_at", type: "datetime" },
+    updatedAt: { name: "updated_at", type: Date },
   },
 });
 
@@ -117,12 +127,12 @@ export const PendingPhotoEntity = new EntitySchema<PendingPhotoRow>({
     token: { type: "varchar", length: 16, primary: true },
     owner: {
       type: "bigint",
-      transformer: { to: (v: number) => v, from: (v: unknown) => Number(v) },
+      transformer: bigintNumber,
     },
     chatId: {
       name: "chat_id",
       type: "bigint",
-      transformer: { to: (v: number) => v, from: (v: unknown) => Number(v) },
+      transformer: bigintNumber,
     },
     fileId: { name: "file_id", type: "varchar", length: 256 },
     fileName: { name: "file_name", type: "varchar", length: 100 },
@@ -130,7 +140,7 @@ export const PendingPhotoEntity = new EntitySchema<PendingPhotoRow>({
     expiresAt: {
       name: "expires_at",
       type: "bigint",
-      transformer: { to: (v: number) => v, from: (v: unknown) => Number(v) },
+      transformer: bigintNumber,
     },
   },
 });

@@ -27,9 +27,7 @@ import {
   PendingPhotoEntity,
 } from "./entities.js";
 import { CODE_PURGE_INTERVAL_MS, LinkStore } from "./link-store.js";
-import { CreateTelegram1764100000000 } from "./migrations/1764100000000-create-telegram.js";
-import { PendingPhotos1764300000000 } from "./migrations/1764300000000-pending-photos.js";
-import { Notifications1764400000000 } from "./migrations/1764400000000-notifications.js";
+import { MIGRATIONS } from "./migrations/index.js";
 import { readTelegramSettings } from "./settings.js";
 
 /**
@@ -65,11 +63,7 @@ export const plugin = definePlugin({
   routes: new URL("./routes", import.meta.url),
   database: {
     entities: [LinkCodeEntity, LinkEntity, PendingPhotoEntity, NotificationSettingsEntity],
-    migrations: [
-      CreateTelegram1764100000000,
-      PendingPhotos1764300000000,
-      Notifications1764400000000,
-    ],
+    migrations: MIGRATIONS,
   },
   deps: {
     logger: coreServices.logger,

@@ -10,6 +10,9 @@ import { spendPasswordCheck, verifyPassword } from "./passwords.js";
 import type { RefreshTokens } from "./refresh-tokens.js";
 import { toAuthUser, type Users } from "./users.js";
 
+/** PostgreSQL's SQLSTATE for a unique constraint violated. */
+const UNIQUE_VIOLATION = "23505";
+
 export interface TokenPair {
   access_token: string;
   refresh_token: string;
@@ -73,9 +76,11 @@ export class AuthService {
         companies: "*",
       });
     } catch (error) {
-      // Another kernel starting on the same fresh DATA_DIR (a hand-over) created it first.
+      // Another kernel starting on the same fresh DATA_DIR (a hand-over) or PostgreSQL
+      // database (several kernels) created it first.
       const code = (error as { driverError?: { code?: unknown } }).driverError?.code;
-      if (code === "SQLITE_CONSTRAINT_UNIQUE" && (await this.users.findByUsername("demo"))) {
+      const duplicate = code === "SQLITE_CONSTRAINT_UNIQUE" || code === UNIQUE_VIOLATION;
+      if (duplicate && (await this.users.findByUsername("demo"))) {
         return false;
       }
       throw error;

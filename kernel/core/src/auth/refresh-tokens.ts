@@ -4,7 +4,7 @@
  * and a family never outlives its absolute expiry (10.4.8).
  */
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import { UnauthorizedError } from "@roa2web/plugin-sdk";
+import { isPostgres, UnauthorizedError } from "@roa2web/plugin-sdk";
 import { type DataSource, IsNull, type Repository } from "typeorm";
 import { RefreshTokenEntity, type RefreshTokenRecord } from "../database/kernel-entities.js";
 import { isCanonicalBase64url } from "./base64url.js";
@@ -108,7 +108,13 @@ export class RefreshTokens {
       .createQueryBuilder()
       .delete()
       .from(RefreshTokenEntity)
-      .where("expires_at <= :now", { now: new Date().toISOString().replace("T", " ").slice(0, 23) })
+      .where("expires_at <= :now", {
+        // SQLite compares the text TypeORM wrote (UTC, "YYYY-MM-DD HH:MM:SS.SSS");
+        // PostgreSQL compares timestamps.
+        now: isPostgres(this.dataSource)
+          ? new Date()
+          : new Date().toISOString().replace("T", " ").slice(0, 23),
+      })
       .execute();
     return result.affected ?? 0;
   }

@@ -12,6 +12,7 @@
  * restarted one at once. When the table changed, the token cache and every connection's
  * memo are dropped, so no token verified before is answered from them again.
  */
+import { isPostgres, runSql } from "@roa2web/plugin-sdk";
 import { type DataSource, IsNull } from "typeorm";
 import { RefreshTokenEntity } from "../database/kernel-entities.js";
 
@@ -34,7 +35,7 @@ export class SessionCutoffs {
       await this.dataSource.query(
         `SELECT users.id, users.disabled, cutoffs.not_before_ms
            FROM users LEFT JOIN user_session_cutoffs cutoffs ON cutoffs.user_id = users.id
-          WHERE users.disabled = 1 OR cutoffs.not_before_ms IS NOT NULL`,
+          WHERE users.disabled = TRUE OR cutoffs.not_before_ms IS NOT NULL`,
       );
     const next = new Map<number, number>();
     for (const row of rows) {
@@ -61,9 +62,12 @@ export async function endSessions(dataSource: DataSource, userId: number): Promi
     await manager
       .getRepository(RefreshTokenEntity)
       .update({ userId, revokedAt: IsNull() }, { revokedAt: new Date(now) });
-    await manager.query(
+    // SQLite's two-argument MAX is PostgreSQL's GREATEST.
+    const later = isPostgres(manager) ? "GREATEST" : "MAX";
+    await runSql(
+      manager,
       `INSERT INTO user_session_cutoffs (user_id, not_before_ms) VALUES (?, ?)
-       ON CONFLICT (user_id) DO UPDATE SET not_before_ms = MAX(not_before_ms, excluded.not_before_ms)`,
+       ON CONFLICT (user_id) DO UPDATE SET not_before_ms = ${later}(user_session_cutoffs.not_before_ms, excluded.not_before_ms)`,
       [userId, now],
     );
   });

@@ -2,7 +2,6 @@
  * `roa2web users …`: manage the kernel's local users without the HTTP API, e.g. to
  * create the first administrator in production (where no demo user exists).
  */
-import path from "node:path";
 import { parseArgs } from "node:util";
 import { isPermission } from "@roa2web/plugin-sdk";
 import { endSessions } from "../auth/session-cutoffs.js";
@@ -10,7 +9,7 @@ import { Users } from "../auth/users.js";
 import type { KernelSettings } from "../config/settings.js";
 import { RefreshTokenEntity, UserEntity } from "../database/kernel-entities.js";
 import { KERNEL_MIGRATIONS } from "../database/kernel-migrations.js";
-import { openSqliteDataSource } from "../database/sqlite-data-source.js";
+import { kernelDatabase, openDataSource } from "../database/open-data-source.js";
 
 const USAGE = `usage:
   roa2web users list
@@ -54,8 +53,8 @@ export async function runUsersCommand(settings: KernelSettings, args: string[]):
     process.stderr.write(`${USAGE}\n`);
     return 64;
   }
-  const { dataSource } = await openSqliteDataSource({
-    file: path.join(settings.dataDir, "kernel.db"),
+  const { dataSource } = await openDataSource({
+    location: kernelDatabase(settings),
     entities: [UserEntity, RefreshTokenEntity],
     migrations: KERNEL_MIGRATIONS,
   });

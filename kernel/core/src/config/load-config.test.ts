@@ -250,6 +250,27 @@ describe("loadConfig", () => {
     expect(problems[0]).toContain("ORACLE_PASSWORD, ORACLE_CONNECT_STRING");
   });
 
+  it("puts the databases on PostgreSQL only for a postgres:// DATABASE_URL, never quoting it back", () => {
+    const dir = root();
+    expect(loadConfig({ root: dir, env: {} }).database).toEqual({ url: undefined, poolMax: 10 });
+    const url = "postgresql://roa:s3cret-pw@db.internal:5432/books";
+    expect(
+      loadConfig({ root: dir, env: { DATABASE_URL: url, DATABASE_POOL_MAX: "25" } }).database,
+    ).toEqual({ url, poolMax: 25 });
+    for (const bad of [
+      "mysql://roa:s3cret-pw@db.internal/books",
+      "roa:s3cret-pw@db.internal/books",
+      "postgres://roa:s3cret-pw@/",
+    ]) {
+      const problems = problemsOf(() => loadConfig({ root: dir, env: { DATABASE_URL: bad } }));
+      expect(problems).toEqual([expect.stringContaining("DATABASE_URL must")]);
+      expect(problems.join()).not.toContain("s3cret-pw");
+    }
+    expect(problemsOf(() => loadConfig({ root: dir, env: { DATABASE_POOL_MAX: "0" } }))).toEqual([
+      expect.stringContaining("DATABASE_POOL_MAX"),
+    ]);
+  });
+
   it("reads MODULE_<NAME>_ENABLED switches", () => {
     const settings = loadConfig({
       root: root(),

@@ -177,6 +177,10 @@ export function loadConfig(options: LoadConfigOptions = {}): KernelSettings {
       oracle,
       healthTimeoutMs: read.integer("ERP_HEALTH_TIMEOUT_MS", 300, 10, 5000),
     },
+    database: {
+      url: readDatabaseUrl(read),
+      poolMax: read.integer("DATABASE_POOL_MAX", 10, 1, 1000),
+    },
     cache: {
       url: read.string("CACHE_URL", redisUrl ?? `sqlite://${path.join(dataDir, "cache.db")}`),
       l1MaxEntries: read.integer("CACHE_L1_MAX_ENTRIES", 1000, 1),
@@ -238,6 +242,38 @@ export function loadConfig(options: LoadConfigOptions = {}): KernelSettings {
   }
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return settings;
+}
+
+/**
+ * DATABASE_URL: a PostgreSQL URL or nothing (SQLite). The problem never quotes the
+ * value: it usually carries the password.
+ */
+function readDatabaseUrl(read: EnvReader): string | undefined {
+  const value = read.raw("DATABASE_URL");
+  if (value === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || !["postgres:", "postgresql:"].includes(url.protocol)) {
+    const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(value)?.[1];
+    read.problems.push(
+      `DATABASE_URL must be a PostgreSQL URL like postgres://user:password@host:5432/database, or unset for SQLite under DATA_DIR (got ${scheme ? `a ${scheme}: URL` : "something that is not a URL"}; the value is not shown, it may hold a password)`,
+    );
+    return undefined;
+  }
+  if (
+    (url.hostname === "" && !url.searchParams.has("host")) ||
+    url.pathname.replace(/^\//, "") === ""
+  ) {
+    read.problems.push(
+      "DATABASE_URL must name the host and the database, like postgres://user:password@host:5432/database (the value is not shown, it may hold a password)",
+    );
+    return undefined;
+  }
+  return value;
 }
 
 /**

@@ -96,6 +96,16 @@ export interface KernelSettings {
     /** ms /health waits for the ERP before calling it down. */
     healthTimeoutMs: number;
   };
+  database: {
+    /**
+     * `DATABASE_URL` (postgres:// or postgresql://): the kernel's and every plugin's
+     * database on PostgreSQL, each in its own schema (ADR 0028). Unset: SQLite files
+     * under dataDir.
+     */
+    url: string | undefined;
+    /** Largest number of connections each data source's pool opens (`DATABASE_POOL_MAX`). */
+    poolMax: number;
+  };
   cache: {
     /** `CACHE_URL`; REDIS_URL when that is set, else the SQLite file in DATA_DIR. */
     url: string;

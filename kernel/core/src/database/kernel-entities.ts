@@ -40,8 +40,8 @@ export const UserEntity = new EntitySchema<UserRecord>({
     companies: { type: "simple-json" },
     source: { type: "text" },
     disabled: { type: "boolean", default: false },
-    createdAt: { name: "created_at", type: "datetime", createDate: true },
-    updatedAt: { name: "updated_at", type: "datetime", updateDate: true },
+    createdAt: { name: "created_at", type: Date, createDate: true },
+    updatedAt: { name: "updated_at", type: Date, updateDate: true },
   },
 });
 
@@ -53,10 +53,10 @@ export const RefreshTokenEntity = new EntitySchema<RefreshTokenRecord>({
     tokenHash: { name: "token_hash", type: "text", unique: true },
     familyId: { name: "family_id", type: "text" },
     userId: { name: "user_id", type: "integer" },
-    issuedAt: { name: "issued_at", type: "datetime" },
-    expiresAt: { name: "expires_at", type: "datetime" },
-    usedAt: { name: "used_at", type: "datetime", nullable: true },
-    revokedAt: { name: "revoked_at", type: "datetime", nullable: true },
+    issuedAt: { name: "issued_at", type: Date },
+    expiresAt: { name: "expires_at", type: Date },
+    usedAt: { name: "used_at", type: Date, nullable: true },
+    revokedAt: { name: "revoked_at", type: Date, nullable: true },
   },
   indices: [{ name: "idx_refresh_tokens_family", columns: ["familyId"] }],
 });

@@ -29,7 +29,7 @@ export interface SqliteDataSourceOptions {
 }
 
 /** TypeORM's Logger interface, forwarding to our one pino stream instead of the console. */
-function typeormLogger(logger: SqliteDataSourceOptions["logger"]) {
+export function typeormLogger(logger: SqliteDataSourceOptions["logger"]) {
   return {
     logQuery: () => undefined,
     logSchemaBuild: () => undefined,

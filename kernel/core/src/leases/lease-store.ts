@@ -1,8 +1,9 @@
 /**
- * Where leases live. The kernel's SQLite database backs them here (one row per lease,
+ * Where leases live. The kernel's database (SQLite, or PostgreSQL with DATABASE_URL) backs them here (one row per lease,
  * each change a single statement, so two processes never both win); #18 can put a
  * PostgreSQL advisory lock or Redis behind the same three calls.
  */
+import { runSql } from "@roa2web/plugin-sdk";
 import type { DataSource } from "typeorm";
 
 export interface LeaseRecord {
@@ -43,9 +44,11 @@ export class SqliteLeaseStore implements LeaseStore {
   constructor(private readonly database: DataSource) {}
 
   async acquire(name: string, holder: string, ttlMs: number, now: number): Promise<LeaseRecord> {
-    // One statement: SQLite runs it under its write lock, so of two kernels racing for a
-    // free or lapsed lease exactly one updates it; the other's WHERE finds it taken.
-    const rows = (await this.database.query(
+    // One statement: SQLite runs it under its write lock, PostgreSQL's upsert locks the
+    // row it conflicts on, so of two kernels racing for a free or lapsed lease exactly one
+    // updates it; the other's WHERE finds it taken.
+    const rows = (await runSql(
+      this.database,
       `INSERT INTO kernel_leases (name, holder, acquired_at_ms, expires_at_ms)
        VALUES (?, ?, ?, ?)
        ON CONFLICT (name) DO UPDATE SET
@@ -59,7 +62,8 @@ export class SqliteLeaseStore implements LeaseStore {
     )) as Row[];
     const won = rows[0];
     if (won !== undefined) return toRecord(won);
-    const current = (await this.database.query(
+    const current = (await runSql(
+      this.database,
       "SELECT name, holder, acquired_at_ms, expires_at_ms FROM kernel_leases WHERE name = ?",
       [name],
     )) as Row[];
@@ -71,14 +75,15 @@ export class SqliteLeaseStore implements LeaseStore {
   }
 
   async release(name: string, holder: string): Promise<void> {
-    await this.database.query("DELETE FROM kernel_leases WHERE name = ? AND holder = ?", [
+    await runSql(this.database, "DELETE FROM kernel_leases WHERE name = ? AND holder = ?", [
       name,
       holder,
     ]);
   }
 
   async list(): Promise<LeaseRecord[]> {
-    const rows = (await this.database.query(
+    const rows = (await runSql(
+      this.database,
       "SELECT name, holder, acquired_at_ms, expires_at_ms FROM kernel_leases ORDER BY name",
     )) as Row[];
     return rows.map(toRecord);

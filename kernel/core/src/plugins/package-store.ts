@@ -7,6 +7,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { runSql } from "@roa2web/plugin-sdk";
 import type { DataSource } from "typeorm";
 
 export type PackageStatus = "active" | "previous" | "failed";
@@ -66,19 +67,21 @@ export class PackageStore {
   }
 
   async hasAny(): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query("SELECT 1 FROM plugin_packages LIMIT 1");
+    const rows: unknown[] = await runSql(this.dataSource, "SELECT 1 FROM plugin_packages LIMIT 1");
     return rows.length > 0 || existsSync(this.directory);
   }
 
   async list(): Promise<InstalledPackage[]> {
-    const rows: Row[] = await this.dataSource.query(
+    const rows: Row[] = await runSql(
+      this.dataSource,
       "SELECT * FROM plugin_packages ORDER BY name, installed_at",
     );
     return rows.map(fromRow);
   }
 
   async versionsOf(name: string): Promise<InstalledPackage[]> {
-    const rows: Row[] = await this.dataSource.query(
+    const rows: Row[] = await runSql(
+      this.dataSource,
       "SELECT * FROM plugin_packages WHERE name = ? ORDER BY installed_at",
       [name],
     );
@@ -91,7 +94,8 @@ export class PackageStore {
 
   /** The active version of every installed package: what a start adds to the plugin roots. */
   async activeFolders(): Promise<string[]> {
-    const rows: Array<{ folder: string }> = await this.dataSource.query(
+    const rows: Array<{ folder: string }> = await runSql(
+      this.dataSource,
       "SELECT folder FROM plugin_packages WHERE status = 'active' ORDER BY name",
     );
     return rows.map((row) => row.folder).filter((folder) => existsSync(folder));
@@ -104,25 +108,27 @@ export class PackageStore {
   async activated(record: Omit<InstalledPackage, "status" | "failure">): Promise<string[]> {
     const dropped: string[] = [];
     await this.dataSource.transaction(async (manager) => {
-      const rows: Row[] = await manager.query("SELECT * FROM plugin_packages WHERE name = ?", [
+      const rows: Row[] = await runSql(manager, "SELECT * FROM plugin_packages WHERE name = ?", [
         record.name,
       ]);
       for (const row of rows) {
         if (row.version === record.version) continue;
         if (row.status === "active") {
-          await manager.query(
+          await runSql(
+            manager,
             "UPDATE plugin_packages SET status = 'previous', failure = NULL WHERE name = ? AND version = ?",
             [row.name, row.version],
           );
         } else {
-          await manager.query("DELETE FROM plugin_packages WHERE name = ? AND version = ?", [
+          await runSql(manager, "DELETE FROM plugin_packages WHERE name = ? AND version = ?", [
             row.name,
             row.version,
           ]);
           if (row.status === "previous") dropped.push(row.folder);
         }
       }
-      await manager.query(
+      await runSql(
+        manager,
         `INSERT INTO plugin_packages (name, version, folder, sha256, signer_key_id, trusted, status,
            failure, installed_by, installed_at)
          VALUES (?, ?, ?, ?, ?, ?, 'active', NULL, ?, ?)
@@ -155,12 +161,14 @@ export class PackageStore {
     previousVersion: string | undefined,
   ): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      await manager.query(
+      await runSql(
+        manager,
         "UPDATE plugin_packages SET status = 'failed' WHERE name = ? AND version = ?",
         [record.name, record.version],
       );
       if (previousVersion !== undefined)
-        await manager.query(
+        await runSql(
+          manager,
           "UPDATE plugin_packages SET status = 'active', failure = NULL WHERE name = ? AND version = ?",
           [record.name, previousVersion],
         );
@@ -169,7 +177,8 @@ export class PackageStore {
 
   /** Records an attempt that did not end with the version serving (its folder is already gone). */
   async failed(record: Omit<InstalledPackage, "status" | "failure">, why: string): Promise<void> {
-    await this.dataSource.query(
+    await runSql(
+      this.dataSource,
       `INSERT INTO plugin_packages (name, version, folder, sha256, signer_key_id, trusted, status,
          failure, installed_by, installed_at)
        VALUES (?, ?, ?, ?, ?, ?, 'failed', ?, ?, ?)
@@ -193,7 +202,7 @@ export class PackageStore {
 
   /** Forgets every version of a package and deletes its folders. */
   async forget(name: string): Promise<void> {
-    await this.dataSource.query("DELETE FROM plugin_packages WHERE name = ?", [name]);
+    await runSql(this.dataSource, "DELETE FROM plugin_packages WHERE name = ?", [name]);
     rmSync(path.join(this.directory, name), { recursive: true, force: true });
   }
 

@@ -23,7 +23,11 @@ import {
 import { type AwilixContainer, asValue } from "awilix";
 import type { DataSource } from "typeorm";
 import { createPluginSettings } from "../config/plugin-settings.js";
-import { openSqliteDataSource } from "../database/sqlite-data-source.js";
+import {
+  type DatabaseLocation,
+  openDataSource,
+  pluginDatabase,
+} from "../database/open-data-source.js";
 import type { KernelContainer, KernelCradle } from "../kernel-cradle.js";
 
 /** The `coreServices` ids a contract v2 plugin may name in `deps`. */
@@ -74,6 +78,8 @@ export class PluginInstance {
   /** What `deps` resolved to, and what `start` returned. */
   private deps: Record<string, unknown> = {};
   private state: unknown;
+  /** Its SQLite file or PostgreSQL schema (ADR 0028). */
+  private readonly databaseLocation: DatabaseLocation;
 
   private constructor(
     readonly manifest: ResolvedPluginManifest,
@@ -102,6 +108,7 @@ export class PluginInstance {
       for (const { id, factory } of provided) directory.withdraw(name, id, factory);
     });
     const dataDir = path.join(kernelSettings.dataDir, "plugins", name);
+    this.databaseLocation = pluginDatabase(kernelSettings, name, dataDir);
     const pluginSettings = createPluginSettings(name, env);
     const kernelInfo = Object.freeze({
       version: kernelVersion,
@@ -224,8 +231,8 @@ export class PluginInstance {
     if (!database) return;
     const started = performance.now();
     try {
-      const opened = await openSqliteDataSource({
-        file: path.join(this.runtime.dataDir, `${this.manifest.name}.db`),
+      const opened = await openDataSource({
+        location: this.databaseLocation,
         entities: database.entities as never,
         migrations: database.migrations,
         logger: this.logger,

@@ -7,6 +7,7 @@
  * row's `revision` and names the kernel that made it: kernels sharing the database
  * follow each other's changes from it (plugin-sync.ts).
  */
+import { runSql } from "@roa2web/plugin-sdk";
 import type { DataSource } from "typeorm";
 
 /** One plugin's stored state, as the other kernels read it. */
@@ -42,7 +43,8 @@ export class SqlitePluginStateStore implements PluginStateStore {
   }
 
   async save(name: string, enabled: boolean, changedBy: string | undefined): Promise<void> {
-    await this.dataSource.query(
+    await runSql(
+      this.dataSource,
       `INSERT INTO plugin_states (name, enabled, changed_at, changed_by, revision, changed_by_kernel)
        VALUES (?, ?, ?, ?, 1, ?)
        ON CONFLICT (name) DO UPDATE SET enabled = excluded.enabled,
@@ -54,7 +56,8 @@ export class SqlitePluginStateStore implements PluginStateStore {
 
   async touch(name: string, changedBy: string | undefined): Promise<void> {
     // A plugin nobody switched yet is running by its default: recorded as enabled.
-    await this.dataSource.query(
+    await runSql(
+      this.dataSource,
       `INSERT INTO plugin_states (name, enabled, changed_at, changed_by, revision, changed_by_kernel)
        VALUES (?, 1, ?, ?, 1, ?)
        ON CONFLICT (name) DO UPDATE SET changed_at = excluded.changed_at,
@@ -70,7 +73,8 @@ export class SqlitePluginStateStore implements PluginStateStore {
       enabled: number | boolean;
       revision: number | string;
       changed_by_kernel: string | null;
-    }> = await this.dataSource.query(
+    }> = await runSql(
+      this.dataSource,
       "SELECT name, enabled, revision, changed_by_kernel FROM plugin_states ORDER BY name",
     );
     return rows.map((row) => ({

@@ -18,5 +18,6 @@ export {
   type OpenedPluginDatabase,
   type OpenPluginDatabaseOptions,
   openPluginDatabase,
+  type PluginDatabaseWhere,
   type TestCache,
 } from "./units.js";

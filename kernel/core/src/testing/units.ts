@@ -6,7 +6,7 @@
 import type { CacheService } from "@roa2web/plugin-sdk";
 import type { DataSource, EntitySchema, MixedList } from "typeorm";
 import { createCache } from "../cache/create-cache.js";
-import { openSqliteDataSource } from "../database/sqlite-data-source.js";
+import { openDataSource, pluginSchema } from "../database/open-data-source.js";
 
 /** The kernel's two-level cache (L1 in the process, L2 in memory), as a test owns it. */
 export interface TestCache extends CacheService {
@@ -31,16 +31,29 @@ export function createTestCache(options: CreateTestCacheOptions = {}): Promise<T
   return createCache({ url: "memory://", ...options });
 }
 
-export interface OpenPluginDatabaseOptions {
-  /** The SQLite file; its folder must exist. Opening the same file again keeps its data. */
-  file: string;
+/** Where the plugin's database is: a SQLite file, or PostgreSQL as DATABASE_URL puts it. */
+export type PluginDatabaseWhere =
+  | {
+      /** The SQLite file; its folder must exist. Opening the same file again keeps its data. */
+      file: string;
+    }
+  | {
+      /**
+       * A PostgreSQL database (`postgres://…`) and the plugin's name: its schema is
+       * `plugin_<name>` (`-` as `_`), every connection's search_path, as the kernel does
+       * with DATABASE_URL. Opening it again keeps its data.
+       */
+      postgres: { url: string; plugin: string };
+    };
+
+export type OpenPluginDatabaseOptions = PluginDatabaseWhere & {
   /** The plugin's `database.entities`. */
   // biome-ignore lint/suspicious/noExplicitAny: TypeORM's own entity list type
   entities: MixedList<string | (new (...args: any[]) => unknown) | EntitySchema>;
   /** The plugin's `database.migrations`; those not applied yet run in one transaction. */
   // biome-ignore lint/suspicious/noExplicitAny: TypeORM's own migration list type
   migrations: MixedList<string | (new (...args: any[]) => unknown)>;
-}
+};
 
 export interface OpenedPluginDatabase {
   dataSource: DataSource;
@@ -49,12 +62,26 @@ export interface OpenedPluginDatabase {
 }
 
 /**
- * Opens a plugin's database exactly as the kernel does before `start`: WAL, foreign keys
- * on, pending migrations in one transaction (a failing one leaves the file as it was).
- * The caller destroys the data source and removes the file.
+ * Opens a plugin's database exactly as the kernel does before `start`, on SQLite (WAL,
+ * foreign keys on) or on PostgreSQL (the plugin's schema as search_path, migrations under
+ * an advisory lock): pending migrations in one transaction, so a failing one leaves the
+ * database as it was. The caller destroys the data source and removes the file.
  */
 export function openPluginDatabase(
   options: OpenPluginDatabaseOptions,
 ): Promise<OpenedPluginDatabase> {
-  return openSqliteDataSource(options);
+  const { entities, migrations } = options;
+  if ("file" in options) {
+    return openDataSource({
+      location: { kind: "sqlite", file: options.file },
+      entities,
+      migrations,
+    });
+  }
+  const { url, plugin } = options.postgres;
+  return openDataSource({
+    location: { kind: "postgres", url, schema: pluginSchema(plugin), poolMax: 4 },
+    entities,
+    migrations,
+  });
 }

@@ -9,7 +9,11 @@
  * receipts table while children still pointed at it would cascade-delete them.
  * The new tables are copied, the old ones dropped children first, and the renames
  * carry the children's references along (SQLite ≥ 3.26).
+ *
+ * PostgreSQL drops a NOT NULL and adds columns and constraints in place: no rebuild,
+ * the same end schema (the new columns last, as the rebuild puts them).
  */
+import { isPostgres } from "@roa2web/plugin-sdk";
 import type { MigrationInterface, QueryRunner } from "typeorm";
 
 const RECEIPT_COLUMNS = [
@@ -133,15 +137,49 @@ async function rebuild(queryRunner: QueryRunner, withOcr: boolean, where: string
   for (const index of INDEXES) await queryRunner.query(index);
 }
 
+/** The fields a receipt past DRAFT must have; a DRAFT awaiting OCR may lack them. */
+const DRAFT_OPTIONAL = ["merchant", "date", "total", "vat", "currency"];
+
+/** The name PostgreSQL gives the table CHECK, so `down` can drop it. */
+const COMPLETE_PAST_DRAFT = "receipts_complete_past_draft";
+
+async function alterOnPostgres(queryRunner: QueryRunner): Promise<void> {
+  await queryRunner.query(
+    `ALTER TABLE "receipts" ${DRAFT_OPTIONAL.map((column) => `ALTER COLUMN "${column}" DROP NOT NULL`).join(", ")}`,
+  );
+  await queryRunner.query(
+    `ALTER TABLE "receipts"
+      ADD COLUMN "ocr_status" varchar(10) CHECK ("ocr_status" IN ('pending', 'done', 'failed')),
+      ADD COLUMN "ocr_job_id" varchar(36),
+      ADD CONSTRAINT "${COMPLETE_PAST_DRAFT}" CHECK ("status" = 'DRAFT' OR (${DRAFT_OPTIONAL.map((column) => `"${column}" IS NOT NULL`).join(" AND ")}))`,
+  );
+}
+
+/** PostgreSQL's `down`: the drafts missing a field go (their children cascade), as on SQLite. */
+async function revertOnPostgres(queryRunner: QueryRunner): Promise<void> {
+  await queryRunner.query(
+    `DELETE FROM "receipts" WHERE ${DRAFT_OPTIONAL.map((column) => `"${column}" IS NULL`).join(" OR ")}`,
+  );
+  await queryRunner.query(
+    `ALTER TABLE "receipts"
+      DROP CONSTRAINT "${COMPLETE_PAST_DRAFT}",
+      DROP COLUMN "ocr_job_id",
+      DROP COLUMN "ocr_status",
+      ${DRAFT_OPTIONAL.map((column) => `ALTER COLUMN "${column}" SET NOT NULL`).join(", ")}`,
+  );
+}
+
 export class DraftsAwaitingOcr1764200000000 implements MigrationInterface {
   name = "DraftsAwaitingOcr1764200000000";
 
   async up(queryRunner: QueryRunner): Promise<void> {
+    if (isPostgres(queryRunner)) return alterOnPostgres(queryRunner);
     await rebuild(queryRunner, true, "");
   }
 
   /** Back to complete receipts only: drafts still missing a field are dropped. */
   async down(queryRunner: QueryRunner): Promise<void> {
+    if (isPostgres(queryRunner)) return revertOnPostgres(queryRunner);
     await rebuild(
       queryRunner,
       false,

@@ -4,6 +4,7 @@
  * keeps a text in the records' language for whoever reads the table itself).
  * Notes written before this migration, English text only, are turned into codes.
  */
+import { portableSql } from "@roa2web/plugin-sdk";
 import type { MigrationInterface, QueryRunner } from "typeorm";
 
 const OCR_NOTE = /^Filled by OCR \(confidence ([0-9.]+)\): (.*)$/;
@@ -26,7 +27,10 @@ export class HistoryNotes1764400000000 implements MigrationInterface {
         fields: (match[2] ?? "").split(",").map((name) => name.trim()),
       };
       await runner.query(
-        `UPDATE "receipt_transitions" SET "note_code" = 'ocr_filled', "note_params" = ? WHERE "id" = ?`,
+        portableSql(
+          runner,
+          `UPDATE "receipt_transitions" SET "note_code" = 'ocr_filled', "note_params" = ? WHERE "id" = ?`,
+        ),
         [JSON.stringify(params), row.id],
       );
     }

@@ -19,6 +19,7 @@ export const NoteEntity = new EntitySchema<Note>({
     title: { type: "varchar", length: 200 },
     body: { type: "text" },
     createdBy: { name: "created_by", type: "varchar", length: 100 },
-    createdAt: { name: "created_at", type: "datetime" },
+    // Date: "datetime" on SQLite, "timestamp" on PostgreSQL (the column is timestamptz).
+    createdAt: { name: "created_at", type: Date },
   },
 });

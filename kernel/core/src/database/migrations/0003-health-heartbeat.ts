@@ -1,3 +1,4 @@
+import { isPostgres } from "@roa2web/plugin-sdk";
 import type { MigrationInterface, QueryRunner } from "typeorm";
 
 /**
@@ -8,9 +9,11 @@ export class HealthHeartbeat1765036800000 implements MigrationInterface {
   name = "HealthHeartbeat1765036800000";
 
   async up(queryRunner: QueryRunner): Promise<void> {
+    // Milliseconds overflow PostgreSQL's INTEGER; SQLite's is already 64-bit (SQL as shipped).
+    const milliseconds = isPostgres(queryRunner) ? "BIGINT" : "INTEGER";
     await queryRunner.query(`CREATE TABLE health_heartbeat (
       id INTEGER PRIMARY KEY CHECK (id = 1),
-      written_at_ms INTEGER NOT NULL
+      written_at_ms ${milliseconds} NOT NULL
     )`);
   }
 

@@ -1,3 +1,4 @@
+import { isPostgres } from "@roa2web/plugin-sdk";
 import type { MigrationInterface, QueryRunner } from "typeorm";
 
 /**
@@ -8,9 +9,11 @@ export class UserSessionCutoffs1765065600000 implements MigrationInterface {
   name = "UserSessionCutoffs1765065600000";
 
   async up(queryRunner: QueryRunner): Promise<void> {
+    // Milliseconds overflow PostgreSQL's INTEGER; SQLite's is already 64-bit (SQL as shipped).
+    const milliseconds = isPostgres(queryRunner) ? "BIGINT" : "INTEGER";
     await queryRunner.query(`CREATE TABLE user_session_cutoffs (
       user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
-      not_before_ms INTEGER NOT NULL
+      not_before_ms ${milliseconds} NOT NULL
     )`);
   }
 

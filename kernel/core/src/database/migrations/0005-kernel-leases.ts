@@ -1,3 +1,4 @@
+import { isPostgres } from "@roa2web/plugin-sdk";
 import type { MigrationInterface, QueryRunner } from "typeorm";
 
 /**
@@ -8,11 +9,13 @@ export class KernelLeases1765152000000 implements MigrationInterface {
   name = "KernelLeases1765152000000";
 
   async up(queryRunner: QueryRunner): Promise<void> {
+    // Milliseconds overflow PostgreSQL's INTEGER; SQLite's is already 64-bit (SQL as shipped).
+    const milliseconds = isPostgres(queryRunner) ? "BIGINT" : "INTEGER";
     await queryRunner.query(`CREATE TABLE kernel_leases (
       name TEXT PRIMARY KEY NOT NULL,
       holder TEXT NOT NULL,
-      acquired_at_ms INTEGER NOT NULL,
-      expires_at_ms INTEGER NOT NULL
+      acquired_at_ms ${milliseconds} NOT NULL,
+      expires_at_ms ${milliseconds} NOT NULL
     )`);
   }
 
