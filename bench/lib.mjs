@@ -1,7 +1,7 @@
 // Shared helpers for benchmarks: start a server in its own process, load it with
 // autocannon from this process, and report medians.
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -163,4 +163,162 @@ export async function login(port) {
     body: JSON.stringify({ username: "demo", password: "demo" }),
   });
   return (await response.json()).access_token;
+}
+
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The value at quantile `p` (0–1) of an ascending array. */
+export const percentile = (sorted, p) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+
+/** Pids of `root` and every process under it, from /proc (Linux only). */
+export function processTree(root) {
+  const children = new Map();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const pids = [root];
+  for (let index = 0; index < pids.length; index += 1) {
+    pids.push(...(children.get(pids[index]) ?? []));
+  }
+  return pids;
+}
+
+/** Summed VmRSS of `root` and every process under it, in MB (Linux only). */
+export function treeRss(root) {
+  let kb = 0;
+  for (const pid of processTree(root)) {
+    try {
+      const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+      kb += Number(match?.[1] ?? 0);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return kb / 1024;
+}
+
+/**
+ * Starts the server as users do — `node kernel/core/dist/main.js` with the supervisor
+ * on (ADR 0025) — and keeps the supervisor's own log lines (`lines`; the kernels' are
+ * dropped: 100 kernels log a lot). `waitFor(line => …)` resolves with the first line
+ * that matches; `running` is the supervisor's "the kernel serves" line (its `port`).
+ * The supervisor and its kernels are killed if the bench exits early, including on
+ * SIGINT/SIGTERM (a time limit of `pnpm bench`).
+ */
+export async function startSupervisor(env) {
+  const child = spawn(process.execPath, [`${ROOT}kernel/core/dist/main.js`], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, ROA2WEB_SUPERVISOR: "on" },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  process.once("exit", () => {
+    for (const pid of processTree(child.pid).reverse()) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {}
+    }
+  });
+  for (const signal of ["SIGINT", "SIGTERM"]) process.once(signal, () => process.exit(130));
+  const lines = [];
+  let buffer = "";
+  child.stdout.on("data", (chunk) => {
+    buffer += chunk.toString();
+    let newline = buffer.indexOf("\n");
+    while (newline >= 0) {
+      const line = buffer.slice(0, newline);
+      buffer = buffer.slice(newline + 1);
+      try {
+        const parsed = JSON.parse(line);
+        if (parsed.module === "supervisor") lines.push(parsed);
+      } catch {}
+      newline = buffer.indexOf("\n");
+    }
+  });
+  async function waitFor(matches, timeoutMs = 180_000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = lines.find(matches);
+      if (found) return found;
+      if (Date.now() > deadline) throw new Error("the supervisor did not log what was expected");
+      if (child.exitCode !== null) throw new Error(`the supervisor exited (${child.exitCode})`);
+      await sleep(50);
+    }
+  }
+  /** Resolves once `count` old kernels have exited after their drain. */
+  const drained = (count) =>
+    waitFor(
+      () =>
+        lines.filter((line) => line.msg === "Kernel process exited" && line.phase === "draining")
+          .length >= count,
+    );
+  /** SIGTERM, as the service manager stops it; resolves with the exit code. */
+  async function stop() {
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGTERM");
+    return exited;
+  }
+  const running = await waitFor((line) => line.msg === "Supervisor running: the kernel serves");
+  return {
+    child,
+    lines,
+    waitFor,
+    drained,
+    stop,
+    base: `http://127.0.0.1:${running.port}`,
+    /** Kernel processes that ended other than exit 0, and hand-overs aborted. */
+    problems() {
+      const unclean = lines.filter(
+        (line) => line.msg === "Kernel process exited" && (line.code !== 0 || line.signal !== null),
+      );
+      return {
+        unclean: unclean.map(
+          (line) =>
+            `generation ${line.kernelGeneration}: ${line.signal ?? line.code} while ${line.phase}`,
+        ),
+        aborted: lines
+          .filter((line) => line.msg.startsWith("Hand-over aborted"))
+          .map((line) => line.why),
+      };
+    },
+  };
+}
+
+/**
+ * A steady load at a fixed overall rate over keep-alive connections, for as long as
+ * the bench runs; `requests` (paths) are cycled on every connection. `stop()` resolves
+ * with autocannon's result and `failed`: errors + timeouts + non-2xx answers.
+ */
+export function steadyLoad(base, { paths, headers, rate, connections }) {
+  let stopLoad;
+  const done = new Promise((resolve) => {
+    const instance = autocannon(
+      {
+        url: base,
+        requests: paths.map((path) => ({ method: "GET", path })),
+        headers,
+        connections,
+        overallRate: rate,
+        duration: 24 * 3600,
+        timeout: 10,
+      },
+      (error, result) => resolve(error ?? result),
+    );
+    stopLoad = () => instance.stop();
+  });
+  return {
+    async stop() {
+      stopLoad();
+      const result = await done;
+      if (result instanceof Error) throw result;
+      return { ...result, failed: result.errors + result.timeouts + result.non2xx };
+    },
+  };
 }

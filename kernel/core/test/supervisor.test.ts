@@ -2,7 +2,7 @@
 // runs the kernel in a child process; SIGHUP, POST /api/kernel/handover and a plugin
 // reload hand the socket over to a fresh kernel process without failing a request.
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
@@ -216,8 +216,9 @@ describe("the supervisor", () => {
     expect((await kernelProcess(server, token)).pid).toBe(after.pid);
   }, 240_000);
 
-  it("installs and upgrades a package by hand-over: the new version serves from a fresh process, and one that fails to start leaves the old process and version serving", async () => {
-    const server = await start();
+  it("installs and upgrades a package by hand-over: the new version serves from a fresh process, and one that fails to start leaves the old process, version and package records as they were", async () => {
+    const dataDir = tempDir("data");
+    const server = await start({ DATA_DIR: dataDir });
     const token = await server.login();
     const install = async (archive: Buffer) => {
       const form = new FormData();
@@ -253,6 +254,19 @@ describe("the supervisor", () => {
     const third = await kernelProcess(server, token);
     expect(third.pid).not.toBe(second.pid);
     expect((await answer("/api/shipped/added")).body).toMatchObject({ version: "1.1.0" });
+    const records = async () => {
+      const response = await fetch(`${server.base}/api/kernel/plugins/packages`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      return ((await response.json()) as { items: Array<Record<string, unknown>> }).items;
+    };
+    const before = await records();
+    expect(before.map((row) => `${row.version} ${row.status}`).sort()).toEqual([
+      "1.0.0 previous",
+      "1.1.0 active",
+    ]);
+    const folders = path.join(dataDir, "plugin-packages", "shipped");
+    expect(readdirSync(folders).sort()).toEqual(["1.0.0", "1.1.0"]);
 
     const broken = await install(
       await packed({
@@ -269,13 +283,15 @@ describe("the supervisor", () => {
     // next hand-over starts 1.1.0, not the version that failed.
     expect(await kernelProcess(server, token)).toEqual(third);
     expect((await answer("/api/shipped/added")).body).toMatchObject({ version: "1.1.0" });
-    const packages = await fetch(`${server.base}/api/kernel/plugins/packages`, {
-      headers: { authorization: `Bearer ${token}` },
+    // The records as they were — 1.1.0 active, 1.0.0 kept for a rollback, every field
+    // the same — and the failed attempt beside them; 1.0.0's files still there.
+    const after = await records();
+    expect(after.filter((row) => row.version !== "1.2.0")).toEqual(before);
+    expect(after.find((row) => row.version === "1.2.0")).toMatchObject({
+      status: "failed",
+      failure: expect.stringContaining("no licence file"),
     });
-    const rows = ((await packages.json()) as { items: Array<Record<string, unknown>> }).items;
-    const statusOf = (version: string) => rows.find((row) => row.version === version)?.status;
-    expect(statusOf("1.1.0")).toBe("active");
-    expect(statusOf("1.2.0")).toBe("failed");
+    expect(readdirSync(folders).sort()).toEqual(["1.0.0", "1.1.0"]);
   }, 240_000);
 
   it("restarts a kernel process that was killed, and on SIGTERM stops it and exits 0 with no process left", async () => {

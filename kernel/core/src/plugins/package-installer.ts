@@ -10,7 +10,7 @@ import { existsSync, rmSync } from "node:fs";
 import { ConflictError, NotFoundError, RoaError } from "@roa2web/plugin-sdk";
 import type { KernelLogger } from "../logging/create-logger.js";
 import type { KernelSupervisor, ReportedPlugin } from "../supervisor/protocol.js";
-import type { InstalledPackage, PackageStore } from "./package-store.js";
+import type { InstalledPackage, PackageRows, PackageStore } from "./package-store.js";
 import {
   type OpenedPluginPackage,
   PackageRefusedError,
@@ -38,9 +38,11 @@ export interface ActivationPlan {
  * active when it starts).
  */
 export interface ActivationRecord {
-  /** The new version becomes active, the serving one previous; returns folders deleted. */
-  record(): Promise<string[]>;
-  /** Undoes `record` after a hand-over that was not committed: the version before is active again. */
+  /** The new version becomes active, the serving one previous; older versions stay until `settle`. */
+  record(): Promise<void>;
+  /** Once the new version serves: versions older than the previous one are deleted; returns their folders. */
+  settle(): Promise<string[]>;
+  /** Undoes `record` after a hand-over that was not committed: every row as it was before. */
   revert(): Promise<void>;
 }
 
@@ -74,7 +76,8 @@ export function inProcessActivator(): PackageActivator {
   return {
     async activate(plan, outcome, plugins) {
       const { record } = await plugins.activate(plan.root, "package");
-      return { record, deletedVersions: await outcome.record() };
+      await outcome.record();
+      return { record, deletedVersions: await outcome.settle() };
     },
     deactivate: async (name, plugins) => {
       await plugins.remove(name);
@@ -91,7 +94,7 @@ export function inProcessActivator(): PackageActivator {
 export function handOverActivator(supervisor: KernelSupervisor): PackageActivator {
   return {
     async activate(plan, outcome) {
-      const deletedVersions = await outcome.record();
+      await outcome.record();
       const result = await supervisor.handOver({
         reason: `${plan.kind} of ${plan.name} to ${plan.version}`,
         expect: { plugin: plan.name, version: plan.version },
@@ -101,7 +104,9 @@ export function handOverActivator(supervisor: KernelSupervisor): PackageActivato
         throw new PluginStepError("start", new Error(result.reason));
       }
       const reported = result.plugins.find((entry) => entry.name === plan.name);
-      return { reported, deletedVersions };
+      // Only now that the new process serves: a hand-over that is not committed must
+      // find the version kept for a rollback (row and folder) where it was.
+      return { reported, deletedVersions: await outcome.settle() };
     },
     deactivate: async (name, plugins) => {
       await plugins.remove(name);
@@ -216,10 +221,7 @@ export class PackageInstaller {
             previousVersion: verified.previousVersion,
             kind: verified.kind,
           },
-          {
-            record: () => store.activated(row),
-            revert: () => store.reverted(row, verified.previousVersion),
-          },
+          recordIn(store, row, logger),
           plugins,
         );
       } catch (error) {
@@ -335,6 +337,36 @@ export class PackageInstaller {
     this.queue = result.catch(() => undefined);
     return result;
   }
+}
+
+/** The store's side of one activation: `switched`, then `pruned` or `restored`. */
+function recordIn(
+  store: PackageStore,
+  row: Omit<InstalledPackage, "status" | "failure">,
+  logger: KernelLogger,
+): ActivationRecord {
+  let switched: PackageRows | undefined;
+  return {
+    async record() {
+      switched = await store.switched(row);
+    },
+    // The version serves by now: a failure to tidy up older versions must not mark it
+    // failed. What is left is deleted by the next activation of the plugin.
+    settle: async () =>
+      switched
+        ? store.pruned(switched).catch((error: unknown) => {
+            logger.warn(
+              { plugin: row.name, version: row.version, reason: messageOf(error) },
+              "Older versions of the plugin package were not deleted; the next upgrade deletes them",
+            );
+            return [];
+          })
+        : [],
+    async revert() {
+      if (switched) await store.restored(switched);
+      switched = undefined;
+    },
+  };
 }
 
 function messageOf(error: unknown): string {

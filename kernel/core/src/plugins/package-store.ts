@@ -26,7 +26,8 @@ export interface InstalledPackage {
   installedAt: string;
 }
 
-interface Row {
+/** A `plugin_packages` row as the database gives it. */
+export interface PackageRow {
   name: string;
   version: string;
   folder: string;
@@ -39,7 +40,17 @@ interface Row {
   installed_at: string;
 }
 
-function fromRow(row: Row): InstalledPackage {
+/** A plugin's rows before `switched`: what `restored` puts back and `pruned` reads. */
+export interface PackageRows {
+  readonly name: string;
+  /** The version `switched` made active. */
+  readonly version: string;
+  /** The version that was active before it, now `previous`. */
+  readonly demoted: string | undefined;
+  readonly rows: readonly PackageRow[];
+}
+
+function fromRow(row: PackageRow): InstalledPackage {
   return {
     name: row.name,
     version: row.version,
@@ -72,7 +83,7 @@ export class PackageStore {
   }
 
   async list(): Promise<InstalledPackage[]> {
-    const rows: Row[] = await runSql(
+    const rows: PackageRow[] = await runSql(
       this.dataSource,
       "SELECT * FROM plugin_packages ORDER BY name, installed_at",
     );
@@ -80,7 +91,7 @@ export class PackageStore {
   }
 
   async versionsOf(name: string): Promise<InstalledPackage[]> {
-    const rows: Row[] = await runSql(
+    const rows: PackageRow[] = await runSql(
       this.dataSource,
       "SELECT * FROM plugin_packages WHERE name = ? ORDER BY installed_at",
       [name],
@@ -102,31 +113,26 @@ export class PackageStore {
   }
 
   /**
-   * Records a version that now serves: it becomes active, the one it replaced becomes
-   * `previous`, and any older version (row and folder) is deleted. One transaction.
+   * Records a version as active (in-process once it serves; under the supervisor before
+   * the new kernel process starts, which reads what is active): the one serving becomes
+   * `previous`, in one transaction. Nothing is deleted: older versions stay until
+   * `pruned` (once the version serves), so that `restored` can put every row back as it
+   * was if it does not end up serving. Returns the rows as they were.
    */
-  async activated(record: Omit<InstalledPackage, "status" | "failure">): Promise<string[]> {
-    const dropped: string[] = [];
-    await this.dataSource.transaction(async (manager) => {
-      const rows: Row[] = await runSql(manager, "SELECT * FROM plugin_packages WHERE name = ?", [
-        record.name,
-      ]);
-      for (const row of rows) {
-        if (row.version === record.version) continue;
-        if (row.status === "active") {
-          await runSql(
-            manager,
-            "UPDATE plugin_packages SET status = 'previous', failure = NULL WHERE name = ? AND version = ?",
-            [row.name, row.version],
-          );
-        } else {
-          await runSql(manager, "DELETE FROM plugin_packages WHERE name = ? AND version = ?", [
-            row.name,
-            row.version,
-          ]);
-          if (row.status === "previous") dropped.push(row.folder);
-        }
-      }
+  async switched(record: Omit<InstalledPackage, "status" | "failure">): Promise<PackageRows> {
+    return this.dataSource.transaction(async (manager) => {
+      const rows: PackageRow[] = await runSql(
+        manager,
+        "SELECT * FROM plugin_packages WHERE name = ?",
+        [record.name],
+      );
+      const demoted = rows.find((row) => row.status === "active" && row.version !== record.version);
+      if (demoted)
+        await runSql(
+          manager,
+          "UPDATE plugin_packages SET status = 'previous', failure = NULL WHERE name = ? AND version = ?",
+          [demoted.name, demoted.version],
+        );
       await runSql(
         manager,
         `INSERT INTO plugin_packages (name, version, folder, sha256, signer_key_id, trusted, status,
@@ -146,32 +152,65 @@ export class PackageStore {
           record.installedAt,
         ],
       );
+      return { name: record.name, version: record.version, demoted: demoted?.version, rows };
+    });
+  }
+
+  /**
+   * Once the version `switched` made active serves: every version of the
+   * plugin other than it and the one it replaced is deleted — rows, and the folders of
+   * the `previous` ones (a failed attempt's folder is already gone). Returns the folders.
+   */
+  async pruned(switched: PackageRows): Promise<string[]> {
+    const keep = new Set([switched.version, switched.demoted]);
+    const dropped: string[] = [];
+    await this.dataSource.transaction(async (manager) => {
+      const rows: PackageRow[] = await runSql(
+        manager,
+        "SELECT * FROM plugin_packages WHERE name = ?",
+        [switched.name],
+      );
+      for (const row of rows) {
+        if (keep.has(row.version)) continue;
+        await runSql(manager, "DELETE FROM plugin_packages WHERE name = ? AND version = ?", [
+          row.name,
+          row.version,
+        ]);
+        if (row.status === "previous") dropped.push(row.folder);
+      }
     });
     for (const folder of dropped) rmSync(folder, { recursive: true, force: true });
     return dropped;
   }
 
   /**
-   * Undoes `activated` for a version that did not end up serving (a hand-over that was
-   * not committed): it is marked failed and the version before it is active again.
-   * A version older than that one, deleted by `activated`, stays deleted.
+   * Undoes `switched` for a version that did not end up serving (a hand-over that was
+   * not committed): every row of the plugin is put back exactly as it was — the version
+   * that served active, the one kept for a rollback still kept.
    */
-  async reverted(
-    record: Pick<InstalledPackage, "name" | "version">,
-    previousVersion: string | undefined,
-  ): Promise<void> {
+  async restored(switched: PackageRows): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      await runSql(
-        manager,
-        "UPDATE plugin_packages SET status = 'failed' WHERE name = ? AND version = ?",
-        [record.name, record.version],
-      );
-      if (previousVersion !== undefined)
+      await runSql(manager, "DELETE FROM plugin_packages WHERE name = ?", [switched.name]);
+      for (const row of switched.rows) {
         await runSql(
           manager,
-          "UPDATE plugin_packages SET status = 'active', failure = NULL WHERE name = ? AND version = ?",
-          [record.name, previousVersion],
+          `INSERT INTO plugin_packages (name, version, folder, sha256, signer_key_id, trusted, status,
+             failure, installed_by, installed_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [
+            row.name,
+            row.version,
+            row.folder,
+            row.sha256,
+            row.signer_key_id,
+            row.trusted,
+            row.status,
+            row.failure,
+            row.installed_by,
+            row.installed_at,
+          ],
         );
+      }
     });
   }
 
