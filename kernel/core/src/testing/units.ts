@@ -6,7 +6,11 @@
 import type { CacheService } from "@roa2web/plugin-sdk";
 import type { DataSource, EntitySchema, MixedList } from "typeorm";
 import { createCache } from "../cache/create-cache.js";
-import { openSqliteDataSource } from "../database/sqlite-data-source.js";
+import {
+  type DatabaseLocation,
+  openDataSource,
+  pluginSchema,
+} from "../database/open-data-source.js";
 
 /** The kernel's two-level cache (L1 in the process, L2 in memory), as a test owns it. */
 export interface TestCache extends CacheService {
@@ -31,9 +35,7 @@ export function createTestCache(options: CreateTestCacheOptions = {}): Promise<T
   return createCache({ url: "memory://", ...options });
 }
 
-export interface OpenPluginDatabaseOptions {
-  /** The SQLite file; its folder must exist. Opening the same file again keeps its data. */
-  file: string;
+interface PluginDatabaseCode {
   /** The plugin's `database.entities`. */
   // biome-ignore lint/suspicious/noExplicitAny: TypeORM's own entity list type
   entities: MixedList<string | (new (...args: any[]) => unknown) | EntitySchema>;
@@ -42,6 +44,14 @@ export interface OpenPluginDatabaseOptions {
   migrations: MixedList<string | (new (...args: any[]) => unknown)>;
 }
 
+/**
+ * Where: a SQLite file (its folder must exist; opening the same file again keeps its
+ * data), or — to test a plugin on PostgreSQL as `DATABASE_URL` runs it — a database URL
+ * and the plugin's name, which opens its schema `plugin_<name>` (ADR 0028).
+ */
+export type OpenPluginDatabaseOptions = PluginDatabaseCode &
+  ({ file: string } | { databaseUrl: string; pluginName: string });
+
 export interface OpenedPluginDatabase {
   dataSource: DataSource;
   /** Names of the migrations this call applied, in order. */
@@ -49,12 +59,23 @@ export interface OpenedPluginDatabase {
 }
 
 /**
- * Opens a plugin's database exactly as the kernel does before `start`: WAL, foreign keys
- * on, pending migrations in one transaction (a failing one leaves the file as it was).
- * The caller destroys the data source and removes the file.
+ * Opens a plugin's database exactly as the kernel does before `start`: on SQLite WAL,
+ * foreign keys on; on PostgreSQL its schema, a pool; pending migrations in one
+ * transaction (a failing one leaves the database as it was). The caller destroys the
+ * data source and removes the file (or drops the database).
  */
 export function openPluginDatabase(
   options: OpenPluginDatabaseOptions,
 ): Promise<OpenedPluginDatabase> {
-  return openSqliteDataSource(options);
+  const { entities, migrations } = options;
+  const location: DatabaseLocation =
+    "file" in options
+      ? { kind: "sqlite", file: options.file }
+      : {
+          kind: "postgres",
+          url: options.databaseUrl,
+          schema: pluginSchema(options.pluginName),
+          poolMax: 4,
+        };
+  return openDataSource({ location, entities, migrations });
 }
