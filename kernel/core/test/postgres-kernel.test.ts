@@ -206,7 +206,7 @@ describeWithServers(["postgres"], "the kernel on PostgreSQL (DATABASE_URL)", () 
   );
 
   it(
-    "records installed package versions: active, previous, reverted and failed",
+    "records installed package versions: active, previous, restored after a failed hand-over, failed",
     SLOW,
     async () => {
       const { dataSource } = await openDataSource({
@@ -229,24 +229,26 @@ describeWithServers(["postgres"], "the kernel on PostgreSQL (DATABASE_URL)", () 
           installedBy: "demo",
           installedAt: new Date().toISOString(),
         });
-        await store.activated(version("1.0.0"));
-        await store.activated(version("1.1.0"));
+        for (const next of ["1.0.0", "1.1.0"])
+          await store.pruned(await store.switched(version(next)));
         expect((await store.versionsOf("reports")).map((row) => [row.version, row.status])).toEqual(
           [
             ["1.0.0", "previous"],
             ["1.1.0", "active"],
           ],
         );
-        await store.reverted({ name: "reports", version: "1.1.0" }, "1.0.0");
-        await store.failed(version("2.0.0"), "start: boom");
+        // 1.2.0's hand-over is not committed: the rows go back as they were, and its
+        // attempt is recorded as failed.
+        await store.restored(await store.switched(version("1.2.0")));
+        await store.failed(version("1.2.0"), "start: boom");
         expect(
           (await store.list()).map((row) => [row.version, row.status, row.trusted, row.failure]),
         ).toEqual([
-          ["1.0.0", "active", false, undefined],
-          ["1.1.0", "failed", false, undefined],
-          ["2.0.0", "failed", false, "start: boom"],
+          ["1.0.0", "previous", false, undefined],
+          ["1.1.0", "active", false, undefined],
+          ["1.2.0", "failed", false, "start: boom"],
         ]);
-        expect((await store.activeOf("reports"))?.version).toBe("1.0.0");
+        expect((await store.activeOf("reports"))?.version).toBe("1.1.0");
         await store.forget("reports");
         expect(await store.list()).toEqual([]);
       } finally {

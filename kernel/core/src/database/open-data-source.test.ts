@@ -1,6 +1,7 @@
 import { describeWithServers, type PostgresServer, startPostgres } from "@roa2web/test-servers";
 import type { MigrationInterface, QueryRunner } from "typeorm";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { openPluginDatabase } from "../testing/units.js";
 import { type OpenedDataSource, openDataSource, pluginSchema } from "./open-data-source.js";
 
 class CreateCounters1700000000000 implements MigrationInterface {
@@ -83,6 +84,22 @@ describeWithServers(["postgres"], "openDataSource on PostgreSQL", () => {
     expect(
       await dataSource.query("SELECT value, count(*) AS n FROM counters GROUP BY value"),
     ).toEqual([{ value: 1765300000123, n: 1 }]);
+  });
+
+  it("opens a plugin's database for its tests as DATABASE_URL would: in plugin_<name>", async () => {
+    const url = await server.createDatabase();
+    const result = await openPluginDatabase({
+      postgres: { url, plugin: "data-entry" },
+      entities: [],
+      migrations,
+    });
+    opened.push(result);
+    expect(result.appliedMigrations).toEqual(["CreateCounters1700000000000"]);
+    expect(
+      await result.dataSource.query(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'plugin_data_entry' ORDER BY 1",
+      ),
+    ).toEqual([{ table_name: "counters" }, { table_name: "migrations" }]);
   });
 
   it("keeps schemas apart and leaves the schema as it was when a migration fails", async () => {
