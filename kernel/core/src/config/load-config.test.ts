@@ -271,6 +271,20 @@ describe("loadConfig", () => {
     ]);
   });
 
+  it("follows other kernels' plugin changes every 2 s on a shared PostgreSQL, never on SQLite by default", () => {
+    const dir = root();
+    const url = "postgres://roa@db.internal:5432/books";
+    expect(loadConfig({ root: dir, env: {} }).plugins.syncIntervalMs).toBe(0);
+    expect(loadConfig({ root: dir, env: { DATABASE_URL: url } }).plugins.syncIntervalMs).toBe(2000);
+    expect(
+      loadConfig({ root: dir, env: { DATABASE_URL: url, PLUGIN_SYNC_INTERVAL_MS: "0" } }).plugins
+        .syncIntervalMs,
+    ).toBe(0);
+    expect(
+      loadConfig({ root: dir, env: { PLUGIN_SYNC_INTERVAL_MS: "500" } }).plugins.syncIntervalMs,
+    ).toBe(500);
+  });
+
   it("reads MODULE_<NAME>_ENABLED switches", () => {
     const settings = loadConfig({
       root: root(),

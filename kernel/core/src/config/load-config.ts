@@ -94,6 +94,7 @@ export function loadConfig(options: LoadConfigOptions = {}): KernelSettings {
     read.problems.push("JWT_SECRET must be at least 32 characters long");
   }
 
+  const databaseUrl = readDatabaseUrl(read);
   const oracle = readOracle(read);
   const chosenAdapter = read.raw("ERP_ADAPTER");
   const erpAdapter = readErpAdapter(chosenAdapter, oracle, resolvePath, read);
@@ -178,7 +179,7 @@ export function loadConfig(options: LoadConfigOptions = {}): KernelSettings {
       healthTimeoutMs: read.integer("ERP_HEALTH_TIMEOUT_MS", 300, 10, 5000),
     },
     database: {
-      url: readDatabaseUrl(read),
+      url: databaseUrl,
       poolMax: read.integer("DATABASE_POOL_MAX", 10, 1, 1000),
     },
     cache: {
@@ -208,7 +209,13 @@ export function loadConfig(options: LoadConfigOptions = {}): KernelSettings {
         1024 * 1024 * 1024,
       ),
       reload: read.oneOf("PLUGIN_RELOAD", ["handover", "in-process"] as const, "handover"),
-      syncIntervalMs: read.integer("PLUGIN_SYNC_INTERVAL_MS", 0, 0, 60 * 60 * 1000),
+      // Kernels sharing a PostgreSQL database follow each other's plugin changes.
+      syncIntervalMs: read.integer(
+        "PLUGIN_SYNC_INTERVAL_MS",
+        databaseUrl === undefined ? 0 : 2000,
+        0,
+        60 * 60 * 1000,
+      ),
     },
     uiShellDir: resolvePath(read.string("UI_SHELL_DIR", "./ui-shell/dist")),
     env: Object.freeze({ ...merged }),
