@@ -193,6 +193,11 @@ export function loadConfig(options: LoadConfigOptions = {}): KernelSettings {
         1024 * 1024 * 1024,
       ),
       reload: read.oneOf("PLUGIN_RELOAD", ["handover", "in-process"] as const, "handover"),
+      uiReload: read.oneOf(
+        "PLUGIN_UI_RELOAD",
+        ["live", "notice"] as const,
+        production ? "notice" : "live",
+      ),
     },
     uiShellDir: resolvePath(read.string("UI_SHELL_DIR", "./ui-shell/dist")),
     env: Object.freeze({ ...merged }),

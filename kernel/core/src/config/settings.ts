@@ -119,6 +119,12 @@ export interface KernelSettings {
      * `in-process` (a new instance from the code already loaded).
      */
     reload: "handover" | "in-process";
+    /**
+     * PLUGIN_UI_RELOAD: what an open page does when a new version of its plugin arrives —
+     * `live` loads the new UI in place (the dev loop), `notice` keeps the page and offers
+     * a reload. Default: `notice` in production, `live` elsewhere.
+     */
+    uiReload: "live" | "notice";
   };
   /** Folder of the built web shell, served at `/`. */
   uiShellDir: string | undefined;

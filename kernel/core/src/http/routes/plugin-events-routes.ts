@@ -31,7 +31,7 @@ export const PLUGIN_EVENTS_HEARTBEAT_MS = 15_000;
 export type UiReloadMode = "live" | "notice";
 
 export function uiReloadMode(kernel: KernelCradle): UiReloadMode {
-  return kernel.settings.environment === "production" ? "notice" : "live";
+  return kernel.settings.plugins.uiReload;
 }
 
 function bearer(header: string | undefined): string | undefined {
