@@ -112,6 +112,40 @@ describe("a packed plugin in a kernel", () => {
     }
   });
 
+  it("keeps the names of bundled classes, which dependencies compare (node-fetch's AbortSignal check)", async () => {
+    // As abort-controller and node-fetch 2 in telegraf: a class named like a global, and a
+    // check of its constructor's name. Bundled without its name kept, telegraf's every
+    // Bot API call failed ("Expected signal to be an instanceof AbortSignal").
+    const files = {
+      "dist/routes/hello.js": `import { defineRoutes } from "@roa2web/plugin-sdk";
+import { isSignal, makeSignal } from "tiny-signal";
+export default defineRoutes(async (app) => {
+  // The global of the same name is used elsewhere in the bundle (telegraf does too).
+  const signal = AbortSignal.abort();
+  app.get("/hello", { config: { access: "public" } }, async () => ({ ok: isSignal(makeSignal()), native: signal.aborted }));
+});
+`,
+      "node_modules/tiny-signal/package.json": JSON.stringify({
+        name: "tiny-signal",
+        version: "1.0.0",
+        main: "index.js",
+      }),
+      "node_modules/tiny-signal/index.js": `class AbortSignal {}
+exports.makeSignal = () => new AbortSignal();
+exports.isSignal = (signal) => Object.getPrototypeOf(signal).constructor.name === "AbortSignal";
+`,
+    };
+    const source = await writeFiles(path.join(work, "named"), greeterPlugin({ files }));
+    const { file } = await packPlugin(source, { outDir: path.join(work, "out") });
+    const t = await startTestKernel({ plugins: [await unpackForKernel(file, "greeter")] });
+    try {
+      const response = await t.inject({ method: "GET", url: "/api/greeter/hello" });
+      expect(response.json()).toEqual({ ok: true, native: true });
+    } finally {
+      await t.close();
+    }
+  });
+
   it("carries a dependency the kernel does not have, bundled, and runs it", async () => {
     const source = await writeFiles(path.join(work, "greeter"), greeterPlugin());
     const lines: string[] = [];

@@ -306,6 +306,10 @@ async function bundleServer(
       // Shared code lands outside routes/, which the kernel loads file by file.
       chunkNames: "_chunks/[name]-[hash]",
       sourcemap: "linked",
+      // esbuild renames a class that shares its name with a global used elsewhere in the
+      // bundle (abort-controller's AbortSignal → AbortSignal2); node-fetch 2 checks
+      // `constructor.name === "AbortSignal"`, so every Bot API call of telegraf failed.
+      keepNames: true,
       metafile: true,
       logLevel: "silent",
       // CommonJS dependencies call require(); an ES module has none of its own.
