@@ -51,6 +51,8 @@ async function pack(spec: PluginSpec): Promise<string> {
 function follow(url: string, token: string) {
   const controller = new AbortController();
   const events: PluginsEvent[] = [];
+  /** Names of the other events (`reconnect`). */
+  const others: string[] = [];
   const waiters: Array<() => void> = [];
   let ended = false;
   const opened = fetch(url, {
@@ -74,10 +76,11 @@ function follow(url: string, token: string) {
           const block = buffer.slice(0, end);
           buffer = buffer.slice(end + 2);
           const data = block.split("\n").find((line) => line.startsWith("data: "));
-          if (block.startsWith("event: plugins") && data) {
+          const name = block.split("\n").find((line) => line.startsWith("event: "));
+          if (name === "event: plugins" && data) {
             events.push(JSON.parse(data.slice(6)) as PluginsEvent);
             for (const wake of waiters.splice(0)) wake();
-          }
+          } else if (name) others.push(name.slice(7));
         }
       }
     } catch {
@@ -88,6 +91,7 @@ function follow(url: string, token: string) {
   })();
   return {
     events,
+    others,
     get ended() {
       return ended;
     },
@@ -224,5 +228,15 @@ describe("the plugin event stream", () => {
     await stream.end();
     expect(stream.ended).toBe(true);
     expect(stream.events).toHaveLength(1);
+  });
+
+  it("ends with a reconnect event when the kernel stops (as in a hand-over)", async () => {
+    const stream = follow(url(), reader);
+    await stream.until(() => true);
+    const stopping = t;
+    t = undefined as unknown as TestKernel; // closed here, not again after the file
+    await stopping.close();
+    await stream.end();
+    expect(stream.others).toEqual(["reconnect"]);
   });
 });
