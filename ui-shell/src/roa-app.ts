@@ -213,7 +213,10 @@ export class RoaApp extends LitElement {
     { path: "/login", render: () => this.#home() },
     {
       path: "/admin",
-      render: () => html`<roa-admin></roa-admin>`,
+      render: () => {
+        this.#shown = undefined; // a plugin opened from here loads its current version
+        return html`<roa-admin></roa-admin>`;
+      },
       enter: async () => {
         this.#refreshPlugins();
         await import("./pages/roa-admin.js");
@@ -440,6 +443,7 @@ export class RoaApp extends LitElement {
   }
 
   #home() {
+    this.#shown = undefined; // a plugin opened from here loads its current version
     const plugins = shellState.pagePlugins;
     return html`<h1>${t("home.title", { name: shellState.user?.display_name ?? "" })}</h1>
       <p class="muted">${plugins.length ? t("home.intro") : t("home.none")}</p>
