@@ -20,6 +20,7 @@ import {
   problemsByPlugin,
   view,
 } from "./plugin-admin-routes.js";
+import { errorsAnswered } from "./schemas.js";
 
 export const PLUGIN_EVENTS_HEARTBEAT_MS = 15_000;
 
@@ -53,6 +54,10 @@ export async function pluginEventsRoutes(
         description:
           "text/event-stream. Data: `{ items, ui_reload }` where `ui_reload` is `live` (development: load a plugin's new UI in place) or `notice` (production: offer a reload). A comment every 15 s; the stream ends when the access token expires or is signed out, and with `event: reconnect` when the kernel hands over or stops. Authenticate with the Authorization header; without `Accept: text/event-stream` the answer is 406.",
         produces: ["text/event-stream"],
+        response: {
+          200: { description: "The event stream", type: "string" },
+          ...errorsAnswered(406),
+        },
       },
     },
     async (request, reply) => {
