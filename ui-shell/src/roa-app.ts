@@ -8,6 +8,7 @@ import { Router } from "@lit-labs/router";
 import { css, html, LitElement, nothing } from "lit";
 import { LOCALES, type Locale, locale, onLocaleChange, setLocale, t } from "./core/i18n.js";
 import { documentTitle, PAGE_TITLE_EVENT } from "./core/page-title.js";
+import { followPluginUpdates, type PluginsEvent, type UiReload } from "./core/plugin-updates.js";
 import { type SessionEndReason, session } from "./core/session.js";
 import { type PluginInfo, pluginDescription, pluginTitle, shellState } from "./core/shell-state.js";
 import { sharedStyles } from "./core/styles.js";
@@ -114,6 +115,18 @@ export class RoaApp extends LitElement {
         padding: var(--roa-space-4);
         min-width: 0;
       }
+      .update-notice {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: var(--roa-space-2) var(--roa-space-3);
+        margin-bottom: var(--roa-space-3);
+        padding: var(--roa-space-2) var(--roa-space-3);
+        border: 1px solid var(--roa-border);
+        border-left: 4px solid var(--roa-primary);
+        border-radius: var(--roa-radius, 4px);
+        background: var(--roa-surface);
+      }
       .starting {
         padding: var(--roa-space-4);
         color: var(--roa-text-muted);
@@ -175,6 +188,14 @@ export class RoaApp extends LitElement {
   declare notice: string;
   declare menuOpen: boolean;
   declare startError: unknown;
+  /** A plugin whose new UI could not replace the old one in this page (the notice). */
+  #staleUi: string | undefined;
+
+  /** How a new version of the open plugin is taken (the server says; see plugin-updates.ts). */
+  #uiReload: UiReload = "notice";
+  /** The plugin version the open page shows: kept while the notice offers the new one. */
+  #shown: PluginInfo | undefined;
+  #updates: AbortController | undefined;
 
   #pluginRefresh: Promise<unknown> | undefined;
   #pollTimer: ReturnType<typeof setInterval> | undefined;
@@ -192,7 +213,10 @@ export class RoaApp extends LitElement {
     { path: "/login", render: () => this.#home() },
     {
       path: "/admin",
-      render: () => html`<roa-admin></roa-admin>`,
+      render: () => {
+        this.#shown = undefined; // a plugin opened from here loads its current version
+        return html`<roa-admin></roa-admin>`;
+      },
       enter: async () => {
         this.#refreshPlugins();
         await import("./pages/roa-admin.js");
@@ -215,6 +239,7 @@ export class RoaApp extends LitElement {
     onLocaleChange(() => this.requestUpdate());
     session.addEventListener("session-end", (event) => {
       const reason = (event as CustomEvent<SessionEndReason>).detail;
+      this.#stopFollowing();
       shellState.clear();
       this.notice = reason === "expired" ? t("login.expired") : t("login.loggedOut");
       this.phase = "signed-out";
@@ -242,6 +267,27 @@ export class RoaApp extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     clearInterval(this.#pollTimer);
+    this.#stopFollowing();
+  }
+
+  /** Follows the server's plugin changes while signed in (core/plugin-updates.ts). */
+  #follow(): void {
+    if (this.#updates) return;
+    const updates = new AbortController();
+    this.#updates = updates;
+    void followPluginUpdates((event: PluginsEvent) => {
+      this.#uiReload = event.ui_reload === "live" ? "live" : "notice";
+      if (!shellState.applyPlugins(event.items)) this.requestUpdate();
+    }, updates.signal).finally(() => {
+      if (this.#updates === updates) this.#updates = undefined;
+    });
+  }
+
+  #stopFollowing(): void {
+    this.#updates?.abort();
+    this.#updates = undefined;
+    this.#shown = undefined;
+    this.#staleUi = undefined;
   }
 
   async #start(): Promise<void> {
@@ -256,6 +302,7 @@ export class RoaApp extends LitElement {
     try {
       await shellState.load();
       this.phase = "ready";
+      this.#follow();
       this.startError = undefined;
       if (location.pathname === "/login") {
         history.replaceState({}, "", "/");
@@ -396,6 +443,7 @@ export class RoaApp extends LitElement {
   }
 
   #home() {
+    this.#shown = undefined; // a plugin opened from here loads its current version
     const plugins = shellState.pagePlugins;
     return html`<h1>${t("home.title", { name: shellState.user?.display_name ?? "" })}</h1>
       <p class="muted">${plugins.length ? t("home.intro") : t("home.none")}</p>
@@ -410,18 +458,40 @@ export class RoaApp extends LitElement {
       </div>`;
   }
 
+  #updateNotice(plugin: PluginInfo) {
+    return html`<div class="update-notice" role="status">
+      <span>${t("plugin.updated", { name: pluginTitle(plugin, locale()) })}</span>
+      <button type="button" @click=${() => location.reload()}>${t("plugin.reloadPage")}</button>
+    </div>`;
+  }
+
   #plugin(name: string, rest: string) {
     const plugin: PluginInfo | undefined = shellState.enabledPlugins.find(
       (candidate) => candidate.name === name && candidate.ui,
     );
     if (!plugin) {
+      this.#shown = undefined;
       const known = shellState.plugins.find((candidate) => candidate.name === name);
       return html`<roa-error-card
         .heading=${known ? t("plugin.gone", { name: pluginTitle(known, locale()) }) : t("plugin.unknown", { path: location.pathname })}
       ></roa-error-card>`;
     }
-    return html`<roa-plugin-host
-      .plugin=${plugin}
+    // A new version of the open plugin: in development its page loads the new UI at
+    // once; otherwise the page stays as it is and a notice offers the reload.
+    const shown = this.#shown;
+    const newer =
+      shown?.name === name &&
+      (shown.version !== plugin.version || shown.ui?.url !== plugin.ui?.url);
+    const keep = newer && this.#uiReload === "notice";
+    if (!keep) this.#shown = plugin;
+    if (this.#staleUi !== name) this.#staleUi = undefined;
+    const stale = keep || this.#staleUi === name;
+    return html`${stale ? this.#updateNotice(plugin) : nothing}<roa-plugin-host
+      @roa-plugin-stale=${() => {
+        this.#staleUi = name;
+        this.requestUpdate();
+      }}
+      .plugin=${keep ? shown : plugin}
       .route=${rest}
       .company=${shellState.company}
       .period=${shellState.period}

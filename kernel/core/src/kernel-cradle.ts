@@ -20,6 +20,7 @@ import type { KernelLeases } from "./leases/kernel-leases.js";
 import type { KernelLogger } from "./logging/create-logger.js";
 import type { EventHub } from "./plugins/event-hub.js";
 import type { PackageInstaller } from "./plugins/package-installer.js";
+import type { PluginChanges } from "./plugins/plugin-changes.js";
 import type { PluginManager } from "./plugins/plugin-manager.js";
 import type { PluginStateStore } from "./plugins/plugin-state-store.js";
 import type { ServiceDirectory } from "./plugins/service-registry.js";
@@ -44,6 +45,8 @@ export interface KernelCradle {
   loopWatch: LoopWatch | undefined;
   services: ServiceDirectory;
   events: EventHub;
+  /** Fired after every swap of the running plugins (the shell's plugin event stream). */
+  pluginChanges: PluginChanges;
   plugins: PluginManager;
   /** Installs, upgrades and removes plugin packages at run time (ADR 0024). */
   packages: PackageInstaller;

@@ -44,6 +44,7 @@ import {
 } from "./plugins/package-installer.js";
 import { openPackageFor } from "./plugins/package-opener.js";
 import { PackageStore } from "./plugins/package-store.js";
+import { PluginChanges } from "./plugins/plugin-changes.js";
 import { PluginManager } from "./plugins/plugin-manager.js";
 import { SqlitePluginStateStore } from "./plugins/plugin-state-store.js";
 import { PluginSync } from "./plugins/plugin-sync.js";
@@ -259,6 +260,7 @@ export async function createKernel(
     },
   };
   const events = new EventHub(logger);
+  const pluginChanges = new PluginChanges();
   const switchboard = new Switchboard({
     requestTimeoutMs: settings.http.requestTimeoutMs,
     keepAliveTimeoutMs: settings.http.keepAliveTimeoutMs,
@@ -302,6 +304,7 @@ export async function createKernel(
     loopWatch: asValue(loopWatch),
     services: asValue(services),
     events: asValue(events),
+    pluginChanges: asValue(pluginChanges),
     supervisor: asValue(options.supervisor ?? UNSUPERVISED),
     currentGeneration: asValue(() => switchboard.generation),
     "core.erp": asValue(erp.client),
@@ -359,6 +362,7 @@ export async function createKernel(
       const started = performance.now();
       const app = await buildGeneration(kernel, running, unavailable);
       await switchboard.swap(app);
+      pluginChanges.changed(); // the shell's open pages learn of it (plugin-events-routes.ts)
       logger.info(
         {
           generation: switchboard.generation,

@@ -43,7 +43,7 @@ describe("plugin states at start", () => {
       state: "enabled",
       version: "1.2.3",
       prefix: "/api/good",
-      ui: { tag: "good-app", url: "/plugins/good/ui/good-app.js" },
+      ui: { tag: "good-app", url: "/plugins/good/ui/good-app.js?v=1.2.3" },
     });
     expect(items.find((item) => item.name === "throws-on-start")).toMatchObject({
       state: "failed",

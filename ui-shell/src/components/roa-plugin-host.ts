@@ -5,8 +5,15 @@
  * element that never gets defined, throws while being created or connected, or
  * reports a rendering error (PluginElement does) leaves an error card with a retry in
  * the plugin's area; the header, the navigation and the other plugins go on working.
+ *
+ * A new version of the plugin (its `version` and UI URL change while the page is open)
+ * is loaded at its own URL and replaces the old implementation of the plugin's tags
+ * (core/element-versions.ts); the element is created again, on the same route. When the
+ * new module could not replace the old one (it skipped its `define`), the host says so
+ * with a `roa-plugin-stale` event: the page can only offer a reload.
  */
 import { css, html, LitElement, nothing, type PropertyValues } from "lit";
+import { currentImplementation, loadingVersion } from "../core/element-versions.js";
 import { t } from "../core/i18n.js";
 import { PLUGIN_ERROR_EVENT } from "../core/plugin-element.js";
 import { type PluginInfo, pluginTitle } from "../core/shell-state.js";
@@ -15,11 +22,17 @@ import "./roa-error-card.js";
 
 const DEFINE_TIMEOUT_MS = 10_000;
 
+/** Fired (bubbling, composed) when a new version's UI did not replace the one in the page. */
+export const PLUGIN_STALE_EVENT = "roa-plugin-stale";
+
+/** The version of each plugin whose UI module this page has loaded. */
+const loadedVersions = new Map<string, string>();
+
 /** One import per module URL and attempt: a retry after a failure fetches anew. */
 const modules = new Map<string, Promise<unknown>>();
 
 function loadModule(url: string, attempt: number): Promise<unknown> {
-  const target = attempt === 0 ? url : `${url}?attempt=${attempt}`;
+  const target = attempt === 0 ? url : `${url}${url.includes("?") ? "&" : "?"}attempt=${attempt}`;
   let loading = modules.get(target);
   if (!loading) {
     loading = import(/* @vite-ignore */ target);
@@ -149,6 +162,10 @@ export class RoaPluginHost extends LitElement {
     const { tag, url } = plugin.ui;
     const key = this.#mountedFor;
     this.status = "loading";
+    const before = loadedVersions.get(plugin.name);
+    const upgrade = before !== undefined && before !== plugin.version;
+    const previous = upgrade ? currentImplementation(tag) : undefined;
+    loadingVersion(plugin.name, plugin.version);
     try {
       await loadModule(url, this.#attempt);
       await definedWithin(tag, DEFINE_TIMEOUT_MS);
@@ -156,7 +173,17 @@ export class RoaPluginHost extends LitElement {
       if (key === this.#mountedFor) this.#fail("load-failed", error);
       return;
     }
+    loadedVersions.set(plugin.name, plugin.version);
     if (key !== this.#mountedFor) return;
+    if (upgrade && currentImplementation(tag) === previous) {
+      this.dispatchEvent(
+        new CustomEvent(PLUGIN_STALE_EVENT, {
+          detail: { plugin: plugin.name, version: plugin.version },
+          bubbles: true,
+          composed: true,
+        }),
+      );
+    }
     this.#create(tag);
   }
 

@@ -105,6 +105,14 @@ export class ShellState extends EventTarget {
   /** Re-reads the plugin list (a plugin may have been enabled or disabled). */
   async refreshPlugins(): Promise<boolean> {
     const { items } = await api.get<{ items: PluginInfo[] }>("/api/kernel/plugins");
+    return this.applyPlugins(items);
+  }
+
+  /**
+   * Takes a plugin list the server sent (a refresh, or the plugin event stream); fires
+   * `change` when an enabled plugin came, went, or changed its version or UI.
+   */
+  applyPlugins(items: readonly PluginInfo[]): boolean {
     const before = JSON.stringify(this.enabledPlugins.map((p) => [p.name, p.version, p.ui]));
     this.plugins = items;
     const changed =

@@ -146,7 +146,7 @@ describe("roa2web plugin dev", () => {
       expect(await missingNoteMessage()).toBe("Nothing filed under id 999999");
 
       // A save of the UI's texts: the server serves the new module, and the loop says
-      // to reload the page (a loaded module cannot be replaced in it).
+      // open pages load it (the shell follows /api/kernel/plugins/events).
       const messages = path.join(plugin, "src/ui/messages.ts");
       writeFileSync(
         messages,
@@ -157,7 +157,9 @@ describe("roa2web plugin dev", () => {
         interval: 100,
       });
       expect(loop.output.out).toContain("changed: src/ui/messages.ts");
-      expect(loop.output.out).toContain("the UI changed: reload the page in the browser");
+      expect(loop.output.out).toContain(
+        "the UI changed: pages of notes open in a browser load the new version",
+      );
       const ui = await fetch(`${t.url}/plugins/notes/ui/notes-app.js`);
       expect(await ui.text()).toContain("Notițe foarte scurte");
       const serving = t.plugin("notes").manifest?.version;

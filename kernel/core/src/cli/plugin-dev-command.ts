@@ -317,7 +317,7 @@ class DevLoop {
       const uiHash = await hashUi(this.dir, pkg.roa2web?.ui?.module);
       if (uiHash !== undefined && this.uiHash !== undefined && uiHash !== this.uiHash) {
         io.out(
-          "the UI changed: reload the page in the browser (a loaded module and its custom element cannot be replaced in a running page)\n",
+          `the UI changed: pages of ${name} open in a browser load the new version (unless the server says PLUGIN_UI_RELOAD=notice: then they offer a reload)\n`,
         );
       }
       this.uiHash = uiHash;

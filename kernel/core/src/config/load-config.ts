@@ -216,6 +216,11 @@ export function loadConfig(options: LoadConfigOptions = {}): KernelSettings {
         0,
         60 * 60 * 1000,
       ),
+      uiReload: read.oneOf(
+        "PLUGIN_UI_RELOAD",
+        ["live", "notice"] as const,
+        production ? "notice" : "live",
+      ),
     },
     uiShellDir: resolvePath(read.string("UI_SHELL_DIR", "./ui-shell/dist")),
     env: Object.freeze({ ...merged }),

@@ -139,10 +139,16 @@ export interface KernelSettings {
     reload: "handover" | "in-process";
     /**
      * PLUGIN_SYNC_INTERVAL_MS: how often this kernel reads the plugins' stored state to
-     * follow changes made through other kernels sharing its database; 0 = never (one
-     * kernel, the default).
+     * follow changes made through other kernels sharing its database; 0 = never. Default:
+     * 2000 with DATABASE_URL, 0 on SQLite (one kernel).
      */
     syncIntervalMs: number;
+    /**
+     * PLUGIN_UI_RELOAD: what an open page does when a new version of its plugin arrives —
+     * `live` loads the new UI in place (the dev loop), `notice` keeps the page and offers
+     * a reload. Default: `notice` in production, `live` elsewhere.
+     */
+    uiReload: "live" | "notice";
   };
   /** Folder of the built web shell, served at `/`. */
   uiShellDir: string | undefined;

@@ -35,6 +35,7 @@ import { companiesRoutes } from "./routes/companies-routes.js";
 import { handoverRoutes } from "./routes/handover-routes.js";
 import { healthRoutes } from "./routes/health-routes.js";
 import { pluginAdminRoutes } from "./routes/plugin-admin-routes.js";
+import { pluginEventsRoutes } from "./routes/plugin-events-routes.js";
 import { pluginPackageRoutes } from "./routes/plugin-package-routes.js";
 import { apiSecurityHeaderList, HSTS_VALUE } from "./security-headers.js";
 import { isApiRequest, switchboardRequestId } from "./switchboard.js";
@@ -286,6 +287,7 @@ export async function buildGeneration(
     await authRoutes(scope, kernel);
     await companiesRoutes(scope, kernel);
     await pluginAdminRoutes(scope, kernel);
+    await pluginEventsRoutes(scope, kernel);
     await pluginPackageRoutes(scope, kernel);
     await handoverRoutes(scope, kernel);
   });

@@ -112,6 +112,40 @@ describe("a packed plugin in a kernel", () => {
     }
   });
 
+  it("keeps the names of bundled classes, which dependencies compare (node-fetch's AbortSignal check)", async () => {
+    // As abort-controller and node-fetch 2 in telegraf: a class named like a global, and a
+    // check of its constructor's name. Bundled without its name kept, telegraf's every
+    // Bot API call failed ("Expected signal to be an instanceof AbortSignal").
+    const files = {
+      "dist/routes/hello.js": `import { defineRoutes } from "@roa2web/plugin-sdk";
+import { isSignal, makeSignal } from "tiny-signal";
+export default defineRoutes(async (app) => {
+  // The global of the same name is used elsewhere in the bundle (telegraf does too).
+  const signal = AbortSignal.abort();
+  app.get("/hello", { config: { access: "public" } }, async () => ({ ok: isSignal(makeSignal()), native: signal.aborted }));
+});
+`,
+      "node_modules/tiny-signal/package.json": JSON.stringify({
+        name: "tiny-signal",
+        version: "1.0.0",
+        main: "index.js",
+      }),
+      "node_modules/tiny-signal/index.js": `class AbortSignal {}
+exports.makeSignal = () => new AbortSignal();
+exports.isSignal = (signal) => Object.getPrototypeOf(signal).constructor.name === "AbortSignal";
+`,
+    };
+    const source = await writeFiles(path.join(work, "named"), greeterPlugin({ files }));
+    const { file } = await packPlugin(source, { outDir: path.join(work, "out") });
+    const t = await startTestKernel({ plugins: [await unpackForKernel(file, "greeter")] });
+    try {
+      const response = await t.inject({ method: "GET", url: "/api/greeter/hello" });
+      expect(response.json()).toEqual({ ok: true, native: true });
+    } finally {
+      await t.close();
+    }
+  });
+
   it("carries a dependency the kernel does not have, bundled, and runs it", async () => {
     const source = await writeFiles(path.join(work, "greeter"), greeterPlugin());
     const lines: string[] = [];
@@ -296,10 +330,78 @@ export default defineRoutes(async (app) => {
       path.join(work, "prebuilt-declared"),
       greeterPlugin({ manifest: { native: ["fast-images"] }, files: prebuilt }),
     );
-    const { index } = await packPlugin(declared, { outDir: path.join(work, "out") });
+    const { file, index } = await packPlugin(declared, { outDir: path.join(work, "out") });
     expect(index.bundled).toEqual(["tiny-greeting@1.4.2"]);
     expect(index.native).toEqual(["fast-images"]);
-    expect(Object.keys(index.files)).toContain("node_modules/@img/fast-images-linux-x64/fast.node");
+    // Inside the native module's folder (as sharp's @img/sharp-linux-x64), where node finds
+    // it from fast-images and where a server allows native code when it opens the package.
+    expect(Object.keys(index.files)).toContain(
+      "node_modules/fast-images/node_modules/@img/fast-images-linux-x64/fast.node",
+    );
+    const opened = await openPackage(file, { trustedKeys: [], requireSignature: false });
+    expect(opened.index.native).toEqual(["fast-images"]);
+    await opened.dispose();
+  });
+
+  it("an optional dependency with native code of an unbundled package is left out and said, not refused", async () => {
+    // As pdfjs-dist and its optional @napi-rs/canvas (a prebuilt addon per platform).
+    const files = {
+      "dist/routes/hello.js": `import { defineRoutes } from "@roa2web/plugin-sdk";
+import { createRequire } from "node:module";
+const require = createRequire(import.meta.url);
+export default defineRoutes(async (app) => {
+  app.get("/hello", { config: { access: "public" } }, async () => ({ text: require("pdf-reader").read() }));
+});
+`,
+      "node_modules/pdf-reader/package.json": JSON.stringify({
+        name: "pdf-reader",
+        version: "4.0.0",
+        main: "index.js",
+        optionalDependencies: { "fancy-canvas": "^0.1.0" },
+      }),
+      "node_modules/pdf-reader/index.js": `exports.read = () => {
+  try { require("fancy-canvas"); return "with canvas"; } catch { return "text only"; }
+};
+`,
+      "node_modules/fancy-canvas/package.json": JSON.stringify({
+        name: "fancy-canvas",
+        version: "0.1.9",
+        main: "index.js",
+        optionalDependencies: { "fancy-canvas-linux-x64": "0.1.9" },
+      }),
+      "node_modules/fancy-canvas/index.js":
+        'module.exports = require("fancy-canvas-linux-x64/canvas.node");\n',
+      "node_modules/fancy-canvas-linux-x64/package.json": JSON.stringify({
+        name: "fancy-canvas-linux-x64",
+        version: "0.1.9",
+      }),
+      "node_modules/fancy-canvas-linux-x64/canvas.node": "\u007fELF pretend addon",
+    };
+    const source = await writeFiles(
+      path.join(work, "optional-native"),
+      greeterPlugin({ manifest: { unbundled: ["pdf-reader"] }, files }),
+    );
+    const lines: string[] = [];
+    const { file, index } = await packPlugin(source, {
+      outDir: path.join(work, "out"),
+      log: (line) => lines.push(line),
+    });
+    expect(index.native).toEqual([]);
+    expect(index.unbundled).toEqual(["pdf-reader"]);
+    const shipped = Object.keys(index.files);
+    expect(shipped).toContain("node_modules/pdf-reader/index.js");
+    expect(shipped.some((name) => name.includes("fancy-canvas"))).toBe(false);
+    expect(lines.join("\n")).toContain(
+      "left out fancy-canvas@0.1.9, an optional dependency of pdf-reader with native code",
+    );
+    // The plugin runs without it, as its dependency promises.
+    const t = await startTestKernel({ plugins: [await unpackForKernel(file, "greeter")] });
+    try {
+      const answer = await t.inject({ method: "GET", url: "/api/greeter/hello" });
+      expect(answer.json()).toEqual({ text: "text only" });
+    } finally {
+      await t.close();
+    }
   });
 
   it("a declared native module ships as installed, with its dependencies, and the package opens", async () => {
@@ -313,7 +415,7 @@ export default defineRoutes(async (app) => {
       expect.arrayContaining([
         "node_modules/fast-native/build/Release/fast.node",
         "node_modules/fast-native/index.js",
-        "node_modules/node-gyp-build/index.js",
+        "node_modules/fast-native/node_modules/node-gyp-build/index.js",
       ]),
     );
     expect(index.platform).toEqual({

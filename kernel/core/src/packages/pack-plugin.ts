@@ -306,6 +306,10 @@ async function bundleServer(
       // Shared code lands outside routes/, which the kernel loads file by file.
       chunkNames: "_chunks/[name]-[hash]",
       sourcemap: "linked",
+      // esbuild renames a class that shares its name with a global used elsewhere in the
+      // bundle (abort-controller's AbortSignal → AbortSignal2); node-fetch 2 checks
+      // `constructor.name === "AbortSignal"`, so every Bot API call of telegraf failed.
+      keepNames: true,
       metafile: true,
       logLevel: "silent",
       // CommonJS dependencies call require(); an ES module has none of its own.
@@ -444,6 +448,14 @@ async function copyInstalledPackages(
     needer: string,
     /** Inside a declared native module: its own dependencies may hold its addon. */
     inNative: boolean,
+    /** An optional dependency of the needer (which by npm's contract runs without it). */
+    optional = false,
+    /**
+     * Where the declared native module this one serves was copied: its dependencies are
+     * kept inside that folder, so every addon of the package is under a declared native
+     * module's folder (what a server checks when it opens the package), never hoisted.
+     */
+    nativeRoot?: string,
   ) => {
     if (KERNEL_PROVIDED_PACKAGES.includes(name)) return;
     const folder = await findInstalled(from, name);
@@ -456,18 +468,19 @@ async function copyInstalledPackages(
     const info = (await readPackageJson(folder)) ?? {};
     const version = String(info.version ?? "unknown");
     let visible: string | undefined;
+    const top = nativeRoot ?? root;
     for (let dir = neederTarget; ; dir = path.dirname(dir)) {
       const candidate = path.join(dir, "node_modules", name);
       if (placed.has(candidate)) {
         visible = candidate;
         break;
       }
-      if (dir === root || !dir.startsWith(root)) break;
+      if (dir === top || !dir.startsWith(top)) break;
     }
     if (visible !== undefined && placed.get(visible) === version) return;
     // Another version is what the needer would see: nest this one under the needer.
     const target =
-      visible === undefined
+      visible === undefined && nativeRoot === undefined
         ? path.join(root, "node_modules", name)
         : path.join(neederTarget, "node_modules", name);
     if (placed.has(target)) {
@@ -478,6 +491,14 @@ async function copyInstalledPackages(
     }
     const native = declared.native.includes(name);
     if (!native && !inNative && (await isNative(folder, info))) {
+      // pdfjs-dist's @napi-rs/canvas (32 MB, for rendering pages): a plugin that only
+      // reads text does without it, as npm install --omit=optional would.
+      if (optional) {
+        logs.push(
+          `left out ${name}@${version}, an optional dependency of ${needer} with native code (name it in roa2web.native to ship it)`,
+        );
+        return;
+      }
       throw nativeRefused(
         `${needer} depends on ${name}, which has native code (a .node file, binding.gyp, gypfile or an install script that builds one)`,
         `name ${name} in roa2web.native`,
@@ -490,13 +511,14 @@ async function copyInstalledPackages(
     }
     const where = path.relative(root, target).split(path.sep).join("/");
     logs.push(`shipped ${name}@${version} as installed in ${where}${native ? " (native)" : ""}`);
+    const closure = native ? target : nativeRoot;
     for (const dependency of Object.keys((info.dependencies ?? {}) as Record<string, string>)) {
-      await copy(dependency, folder, target, name, native || inNative);
+      await copy(dependency, folder, target, name, native || inNative, false, closure);
     }
     // Optional ones as installed here (a prebuilt addon for this platform, say).
     for (const optional of Object.keys((info.optionalDependencies ?? {}) as object)) {
       if (await findInstalled(folder, optional)) {
-        await copy(optional, folder, target, name, native || inNative);
+        await copy(optional, folder, target, name, native || inNative, true, closure);
       }
     }
   };

@@ -27,6 +27,8 @@ export interface PluginSpec {
   provides?: Record<string, string>;
   consumes?: Record<string, string>;
   prefix?: string;
+  /** A web UI: `<name>-app` in dist/ui/<name>-app.js, showing this text. */
+  ui?: string;
 }
 
 /** A temporary folder for plugin folders and packages; `node_modules` links to the kernel's. */
@@ -75,6 +77,9 @@ export function writePluginFolder(parent: string, spec: PluginSpec, folder?: str
           permissions: spec.permissions ?? {},
           ...(spec.provides ? { provides: spec.provides } : {}),
           ...(spec.consumes ? { consumes: spec.consumes } : {}),
+          ...(spec.ui === undefined
+            ? {}
+            : { ui: { tag: `${spec.name}-app`, module: `dist/ui/${spec.name}-app.js` } }),
         },
       },
       null,
@@ -105,5 +110,15 @@ export default definePlugin({
 `,
   );
   for (const route of spec.routes ?? ["hello"]) writeRoute(root, route);
+  if (spec.ui !== undefined) {
+    mkdirSync(path.join(root, "dist", "ui"), { recursive: true });
+    writeFileSync(
+      path.join(root, "dist", "ui", `${spec.name}-app.js`),
+      `customElements.define(${JSON.stringify(`${spec.name}-app`)}, class extends HTMLElement {
+  connectedCallback() { this.textContent = ${JSON.stringify(spec.ui)}; }
+});
+`,
+    );
+  }
   return root;
 }

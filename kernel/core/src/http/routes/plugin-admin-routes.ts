@@ -80,10 +80,17 @@ export const pluginView = {
   },
 } as const;
 
-/** Where the shell loads a plugin's UI module from (served by the generation). */
+/**
+ * Where the shell loads a plugin's UI module from (served by the generation). The
+ * version is in the query: a browser keeps one module per URL for the life of the page,
+ * so a new version must be a new URL for an open page to load it (the server ignores
+ * the query).
+ */
 export function uiUrl(record: PluginRecord): string | undefined {
   const ui = record.manifest?.ui;
-  return ui ? `/plugins/${record.name}/ui/${path.basename(ui.module)}` : undefined;
+  if (!ui) return undefined;
+  const file = `/plugins/${record.name}/ui/${path.basename(ui.module)}`;
+  return `${file}?v=${encodeURIComponent(record.manifest?.version ?? "")}`;
 }
 
 /** What an administrator sees of an installed package's versions: the active one, and the one kept for rollback. */
