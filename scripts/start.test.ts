@@ -146,6 +146,8 @@ describe("pnpm start's build step", { timeout: 120_000 }, () => {
     );
     // The scaffold's package builds its template (a copy of the notes example).
     expect(names).toContain("@roa2web/create-plugin");
-    expect(names).toHaveLength(11);
+    // The throw-away PostgreSQL/Redis/nginx starter the several-kernel tests use.
+    expect(names).toContain("@roa2web/test-servers");
+    expect(names).toHaveLength(12);
   });
 });

@@ -97,7 +97,8 @@ describe("starting", () => {
     const entry = (plugins.json().items as Array<{ name: string }>).find(
       (item) => item.name === manifest.name,
     );
-    const url = `/plugins/${manifest.name}/ui/${path.basename(manifest.ui.module)}`;
+    // The version in the URL: an open page loads a new version at a new address.
+    const url = `/plugins/${manifest.name}/ui/${path.basename(manifest.ui.module)}?v=${packageJson.version}`;
     expect(entry).toMatchObject({ state: "enabled", ui: { tag: manifest.ui.tag, url } });
     const module = await t.inject({ method: "GET", url });
     expect(module.statusCode).toBe(200);
