@@ -2,25 +2,27 @@
 // the report's own part of a cached request (grant, `prepare`, key, L1 peek, headers,
 // body), counted by valgrind's callgrind with nothing driven by the wall clock (no
 // HTTP, no timers: the HTTP bench's counts move by tens of percent with the machine's
-// load, this one does not). `bench/report-hit-loop.ts` is bundled with esbuild and run
-// twice, with 0 and with --hits hits after the same warm-up; the difference over the
-// hits is the figure. `--earlier <git ref>` counts that commit's sources the same way
+// load). `bench/report-hit-loop.ts` is bundled with esbuild and run under callgrind
+// with counting off while it starts and warms up; only its --hits hits are counted. `--earlier <git ref>` counts that commit's sources the same way
 // (its kernel/core/src, plugins/reports/src and this loop), for a before/after.
-//   node bench/report-hit-instructions.mjs [--hits 20000] [--earlier main]
+//   node bench/report-hit-instructions.mjs [--hits 20000] [--warmup 30000] [--earlier main]
 // Needs valgrind; ~2 minutes per build on two busy cores.
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { ROOT, temporaryDir } from "./lib.mjs";
 
 const { values } = parseArgs({
   options: {
     hits: { type: "string", default: "20000" },
+    warmup: { type: "string", default: "30000" },
     earlier: { type: "string" },
   },
 });
 const hits = Number(values.hits);
+const warmup = Number(values.warmup);
 if (spawnSync("valgrind", ["--version"]).error) {
   console.error("valgrind is not installed (apt-get install valgrind)");
   process.exit(1);
@@ -60,21 +62,36 @@ function bundle(label, sourceRoot) {
   return out;
 }
 
-function mainThreadInstructions(script, count) {
+/** Counts only the hits: counting is off while it starts and warms up (as the HTTP bench does). */
+async function mainThreadInstructions(script, count) {
   const file = path.join(work, `${path.basename(script)}-${count}.callgrind`);
-  execFileSync(
+  const child = spawn(
     "valgrind",
     [
       "--tool=callgrind",
+      "--instr-atstart=no",
       "--smc-check=all-non-file",
       "--separate-threads=yes",
       `--callgrind-out-file=${file}`,
       process.execPath,
       script,
       String(count),
+      String(warmup),
     ],
-    { stdio: ["ignore", "ignore", "ignore"] },
+    { stdio: ["pipe", "pipe", "ignore"] },
   );
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  const control = (...args) =>
+    execFileSync("callgrind_control", [...args, String(child.pid)], { stdio: "ignore" });
+  if ((await lines.next()).value !== "ready") throw new Error(`${script} did not start`);
+  control("--instr=on");
+  child.stdin.write("go\n");
+  await lines.next(); // the hits are done
+  control("--instr=off");
+  control("--dump");
+  child.stdin.end("done\n");
+  await exited;
   let total = 0;
   for (const name of readdirSync(work).filter((f) => f.startsWith(path.basename(file)))) {
     const text = readFileSync(path.join(work, name), "utf8");
@@ -83,16 +100,14 @@ function mainThreadInstructions(script, count) {
   return total;
 }
 
-function perHit(label, sourceRoot) {
+async function perHit(label, sourceRoot) {
   const script = bundle(label, sourceRoot);
-  const none = mainThreadInstructions(script, 0);
-  const some = mainThreadInstructions(script, hits);
-  const figure = Math.round((some - none) / hits);
+  const figure = Math.round((await mainThreadInstructions(script, hits)) / hits);
   console.log(`${label}: ${figure} instructions per hit`);
   return figure;
 }
 
-const results = { this: perHit("this", ROOT) };
+const results = { this: await perHit("this", ROOT) };
 if (values.earlier) {
   // The earlier commit's sources beside this checkout's node_modules (same packages).
   const earlierRoot = path.join(work, "earlier");
@@ -108,6 +123,8 @@ if (values.earlier) {
     path.join(ROOT, "bench/report-hit-loop.ts"),
     path.join(earlierRoot, "bench/report-hit-loop.ts"),
   );
-  results.earlier = perHit("earlier", earlierRoot);
+  results.earlier = await perHit("earlier", earlierRoot);
 }
-console.log(JSON.stringify({ node: process.version, hits, instructionsPerHit: results }, null, 2));
+console.log(
+  JSON.stringify({ node: process.version, hits, warmup, instructionsPerHit: results }, null, 2),
+);

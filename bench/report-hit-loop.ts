@@ -1,9 +1,10 @@
 // The loop `report-hit-instructions.mjs` counts: the kernel serving the cached dashboard's
 // `defineCachedReport` declaration on an L1 hit (grant, the plugin's `prepare`, key, L1
 // peek through the plugin's namespaced cache, headers, the kept body), in-process, on a
-// reply that only records, `HITS` times (argv[2]) after 5,000 warm-up hits. No HTTP,
+// reply that only records, `HITS` times (argv[2]) after `WARMUP` (argv[3]) warm-up hits. No HTTP,
 // no timers: what it counts is the report's own part of a cached request and nothing
 // the wall clock drives.
+import { createInterface } from "node:readline";
 import { cachedReportDeclarationOf, type ErpClient } from "@roa2web/plugin-sdk";
 import { createCache } from "../kernel/core/src/cache/create-cache.js";
 import { serveCachedReport } from "../kernel/core/src/http/cached-report-route.js";
@@ -13,6 +14,7 @@ import { reportRoute } from "../plugins/reports/src/report-route.js";
 import { dashboardReport } from "../plugins/reports/src/reports/dashboard.js";
 
 const hits = Number(process.argv[2] ?? 0);
+const warmup = Number(process.argv[3] ?? 5_000);
 /** Company 1 exists, every month closed (the answer lives a day), the books are empty. */
 const erp = {
   dialect: "sqlite",
@@ -33,10 +35,16 @@ const cache = await createCache({ url: "memory://" });
 const namespaced = cache.namespaced("reports");
 const reports = new ReportCache({ erp, cache: namespaced, ttls: DEFAULT_TTLS });
 const period = "2025-06";
-/** As Fastify hands it: a fresh validated query object per request, and the raw URL. */
+const url = `/api/reports/dashboard?company=1&period=${period}`;
+const raw = url.slice(url.indexOf("?") + 1);
+/**
+ * As Fastify hands it: the raw URL, and a fresh query object per request whose strings
+ * are fresh too, cut from the query string as the router's parser does (equal to the
+ * last request's, never the same string object: comparing them costs what it costs).
+ */
 const request = () => ({
-  query: { company: 1, period },
-  url: `/api/reports/dashboard?company=1&period=${period}`,
+  query: { company: Number(raw.slice(8, 9)), period: raw.slice(17) },
+  url,
   user: signedIn,
   headers: {},
   id: "bench",
@@ -65,8 +73,15 @@ await serve(request(), reply); // MISS: computes and caches
 await serve(request(), reply); // the period is remembered from here on
 const check = serve(request(), reply);
 if (!Buffer.isBuffer(check)) throw new Error("the kernel did not answer the hit synchronously");
-for (let i = 0; i < 5_000; i++) serve(request(), reply);
+for (let i = 0; i < warmup; i++) serve(request(), reply);
+// The counter turns counting on while this process waits for a line on stdin, and
+// off while it waits again: only the hits are counted.
+const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+console.log("ready");
+await lines.next();
 let bytes = 0;
 for (let i = 0; i < hits; i++) bytes += (serve(request(), reply) as Buffer).length;
 console.log(JSON.stringify({ hits, bytes }));
+await lines.next();
 await cache.close();
+process.exit(0);
