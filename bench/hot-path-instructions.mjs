@@ -21,10 +21,13 @@
 //   node bench/hot-path-instructions.mjs [--requests 5000] [--warmup 15000]
 //     [--earlier-kernel <dist folder>]   (also counts that build's two routes; a copy
 //     of an earlier kernel/core/dist under kernel/core, e.g. kernel/core/.earlier/dist)
+//     [--kernel-only]   (the kernel's targets only, for an A/B of kernel builds)
+//     [--keep <folder>]   (keeps each target's main-thread callgrind file there, for
+//     `callgrind_annotate --inclusive=yes <file>` by function)
 // One run takes ~10 minutes on two busy cores (valgrind is slow), more with
 // --earlier-kernel.
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
@@ -35,6 +38,8 @@ const { values } = parseArgs({
     requests: { type: "string", default: "5000" },
     warmup: { type: "string", default: "15000" },
     "earlier-kernel": { type: "string" },
+    keep: { type: "string" },
+    "kernel-only": { type: "boolean", default: false },
   },
 });
 const requests = Number(values.requests);
@@ -93,7 +98,8 @@ function startCounted(name, script, env) {
 
 function load(url, headers, amount) {
   return new Promise((resolve, reject) =>
-    autocannon({ url, headers, connections: 10, amount }, (error, result) => {
+    // A generous timeout: under valgrind on a loaded machine a request can take seconds.
+    autocannon({ url, headers, connections: 10, amount, timeout: 120 }, (error, result) => {
       if (error) reject(error);
       else if (result.non2xx > 0 || result.errors > 0) reject(new Error(`${url}: errors`));
       else resolve(result);
@@ -118,6 +124,10 @@ async function count({ child, out }, url, headers) {
     const text = readFileSync(path.join(work, file), "utf8");
     if (!/^thread: 1$/m.test(text)) continue;
     total += Number(/^totals: (\d+)/m.exec(text)?.[1] ?? 0);
+    if (values.keep) {
+      mkdirSync(values.keep, { recursive: true });
+      copyFileSync(path.join(work, file), path.join(values.keep, file));
+    }
   }
   return Math.round(total / requests);
 }
@@ -156,6 +166,10 @@ async function kernelTargets(label, dist) {
 
 await kernelTargets("kernel", `${ROOT}kernel/core/dist`);
 if (values["earlier-kernel"]) await kernelTargets("earlierKernel", values["earlier-kernel"]);
+if (values["kernel-only"]) {
+  console.log(JSON.stringify({ node: process.version, requests, warmup, results }, null, 2));
+  process.exit(0);
+}
 
 const payloadFile = path.join(work, "dashboard.json");
 writeFileSync(payloadFile, dashboard.body);

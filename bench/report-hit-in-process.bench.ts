@@ -36,6 +36,7 @@ const namespaced = cache.namespaced("reports");
 const reports = new ReportCache({ erp, cache: namespaced, ttls: DEFAULT_TTLS });
 const request = {
   query: { company: 1, period: new Date().toISOString().slice(0, 7) } as PeriodParams,
+  url: "/api/reports/dashboard",
   user: Object.freeze({ companies: Object.freeze([1, 2]) }) as never,
   headers: {},
   id: "bench",

@@ -28,7 +28,10 @@ export interface CachedReportDeclaration<Query, Context, Report> {
   /**
    * Checks the query beyond its schema (throw a 400/404 error from the catalogue) and
    * prepares what `key`, `ttl` and `load` need. Return the context itself when it is
-   * at hand (remembered): then an L1 hit is answered without a promise.
+   * at hand (remembered): then an L1 hit is answered without a promise. The kernel
+   * hands the same frozen `query` object for the same query string once one passed
+   * (schema and `prepare`), so what is derived from it may be remembered by identity
+   * (a `WeakMap`) — but never the caller's grant: `request.user` changes per request.
    */
   prepare(request: CachedReportRequest<Query>): Context | Promise<Context>;
   /** The cache key: everything that changes the answer. */

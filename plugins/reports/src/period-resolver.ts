@@ -16,9 +16,9 @@ import { type CacheTtls, chooseTtl } from "./cache-policy.js";
 import { UnknownCompanyError } from "./errors.js";
 import { addDays, addMonths, asOfDate, parsePeriod, type ReportPeriod } from "./period.js";
 import { companyPeriodFacts } from "./queries/company.js";
-import { type PeriodSpan, ResolutionMemo } from "./resolution-memo.js";
+import { type PeriodSpan, type Remembered, ResolutionMemo } from "./resolution-memo.js";
 
-export type { PeriodSpan } from "./resolution-memo.js";
+export type { PeriodSpan, Remembered } from "./resolution-memo.js";
 
 /**
  * Whose data scope a report is read in: the companies the caller may see. A signed-in
@@ -100,9 +100,23 @@ export class PeriodResolver {
     caller: ReportCaller,
     span: PeriodSpan = "period",
   ): ResolvedReport | undefined {
-    const resolved = this.#memo.get(params, span, this.#today(), this.#now());
-    if (resolved !== undefined) assertCanSeeCompany(caller.companies, params.company);
-    return resolved;
+    return this.rememberedEntry(params, caller, span)?.value;
+  }
+
+  /** Like `remembered`, the memo's entry, which `isLive` checks later without a look-up. */
+  rememberedEntry(
+    params: PeriodParams,
+    caller: ReportCaller,
+    span: PeriodSpan = "period",
+  ): Remembered<ResolvedReport> | undefined {
+    const entry = this.#memo.entry(params, span, this.#today(), this.#now());
+    if (entry !== undefined) assertCanSeeCompany(caller.companies, params.company);
+    return entry;
+  }
+
+  /** Whether a remembered entry would still be answered (the grant is the caller's to check). */
+  isLive(entry: Remembered<ResolvedReport>): boolean {
+    return this.#memo.isLive(entry, this.#today(), this.#now());
   }
 
   /** Forgets every resolved period (after a cache invalidation: the facts may be gone too). */

@@ -345,3 +345,82 @@ describe("dropping one company's cached figures", () => {
     ).toBe("HIT-L1");
   });
 });
+
+describe("a frozen query (the kernel hands the same one for the same query string)", () => {
+  let namespaced: CacheService;
+  beforeEach(() => {
+    namespaced = cache.namespaced("reports");
+    reports = new ReportCache({ erp: new EmptyBooksErp(), cache: namespaced, ttls: DEFAULT_TTLS });
+  });
+
+  const june = Object.freeze({ company: 1, period: "2025-06" });
+  const onlyFirst = { companies: Object.freeze([1]) };
+  function ready<T>(value: T | Promise<T>): T {
+    if (value instanceof Promise) throw new Error("prepare answered a promise");
+    return value;
+  }
+
+  it("is prepared once per data scope: the same prepared request and key string each time", async () => {
+    await reports.serve(dashboardReport, june, everyCompany);
+    const first = ready(reports.prepare(dashboardReport, june, everyCompany));
+    expect(ready(reports.prepare(dashboardReport, june, everyCompany))).toBe(first);
+    const scoped = ready(reports.prepare(dashboardReport, june, onlyFirst));
+    expect(scoped).not.toBe(first);
+    expect(scoped.key).not.toBe(first.key);
+    expect(ready(reports.prepare(dashboardReport, june, onlyFirst))).toBe(scoped);
+    // Another report over the same query is its own question.
+    await reports.serve(trialBalanceReport, june, everyCompany);
+    const trial = ready(reports.prepare(trialBalanceReport, june, everyCompany));
+    expect(trial.key).toMatch(/^trial-balance:1:/);
+    expect(ready(reports.prepare(dashboardReport, june, everyCompany)).key).toBe(first.key);
+    // A query that is not frozen could change: prepared afresh each time.
+    const open = { company: 1, period: "2025-06" };
+    expect(ready(reports.prepare(dashboardReport, open, everyCompany))).not.toBe(
+      ready(reports.prepare(dashboardReport, open, everyCompany)),
+    );
+  });
+
+  it("still checks every caller's grant", async () => {
+    await reports.serve(dashboardReport, june, everyCompany);
+    ready(reports.prepare(dashboardReport, june, everyCompany));
+    for (let attempt = 0; attempt < 2; attempt++) {
+      expect(() =>
+        reports.prepare(dashboardReport, june, { companies: Object.freeze([2]) }),
+      ).toThrow(CompanyNotAllowedError);
+    }
+  });
+
+  it("lets go when the period does: expired, a new day, or forgotten", async () => {
+    await reports.serve(dashboardReport, june, everyCompany);
+    const before = ready(reports.prepare(dashboardReport, june, everyCompany));
+    reports.forgetResolutions();
+    expect(reports.prepare(dashboardReport, june, everyCompany)).toBeInstanceOf(Promise);
+    await reports.serve(dashboardReport, june, everyCompany);
+    expect(ready(reports.prepare(dashboardReport, june, everyCompany)).key).toBe(before.key);
+
+    vi.setSystemTime(START + PERIOD_FACTS_TTL_MS + 1);
+    expect(reports.prepare(dashboardReport, june, everyCompany)).toBeInstanceOf(Promise);
+
+    // June seen on 1 July: the as-of date is the period's end either way; a period
+    // still running moves its as-of date (and key) with the day.
+    const july = Object.freeze({ company: 1, period: "2025-07" });
+    await reports.serve(dashboardReport, july, everyCompany);
+    const today = ready(reports.prepare(dashboardReport, july, everyCompany));
+    vi.setSystemTime(START + 24 * 60 * 60 * 1000);
+    await reports.serve(dashboardReport, july, everyCompany);
+    const tomorrow = ready(reports.prepare(dashboardReport, july, everyCompany));
+    expect(tomorrow.key).not.toBe(today.key);
+    expect(tomorrow.resolved.view.as_of).toBe("2025-07-11");
+  });
+
+  it("is answered afresh after the company's figures are dropped (a receipt approved)", async () => {
+    await reports.serve(dashboardReport, june, everyCompany);
+    const prepared = ready(reports.prepare(dashboardReport, june, everyCompany));
+    expect(namespaced.peekL1(prepared.key)?.source).toBe("HIT-L1");
+    expect(await reports.dropCompany(1)).toBe(1);
+    expect(ready(reports.prepare(dashboardReport, june, everyCompany))).toBe(prepared);
+    expect(namespaced.peekL1(prepared.key)).toBeUndefined();
+    expect((await reports.serve(dashboardReport, june, everyCompany)).source).toBe("MISS");
+    expect(namespaced.peekL1(prepared.key)?.source).toBe("HIT-L1");
+  });
+});

@@ -5,13 +5,14 @@
  * synchronously when the period is remembered, so the kernel can answer an L1 hit
  * without a promise (a cached report route is a `defineCachedReport` declaration).
  */
-import type { CacheService, ErpClient } from "@roa2web/plugin-sdk";
+import { assertCanSeeCompany, type CacheService, type ErpClient } from "@roa2web/plugin-sdk";
 import type { CachedReport, PeriodParams } from "@roa2web/reports-contract";
 import { type CacheTtls, invalidationPrefixes, reportCacheKey, scopeKey } from "./cache-policy.js";
 import { todayUtcClock } from "./period.js";
 import {
   PeriodResolver,
   type PeriodSpan,
+  type Remembered,
   type ReportCaller,
   type ResolvedReport,
 } from "./period-resolver.js";
@@ -30,10 +31,27 @@ export interface ReportCacheOptions {
 // biome-ignore lint/suspicious/noExplicitAny: a definition of any report; each call site keeps its own types
 export type AnyReportDefinition = ReportDefinition<any, any, any>;
 
+/**
+ * What a frozen query (the kernel hands the same one for the same query string) was
+ * prepared into: its filters, the remembered period it resolved to, and the prepared
+ * request per data scope — so a repeated request builds no key and hashes no string.
+ */
+interface QueryPreparation {
+  report: AnyReportDefinition;
+  filters: unknown;
+  /** The period memo's entry these were made from: checked live on every request. */
+  resolution: Remembered<ResolvedReport>;
+  /** For callers who see every company. */
+  all: PreparedReport<unknown> | undefined;
+  /** By the caller's frozen company list (one per signed-in user). */
+  scoped: WeakMap<readonly number[], PreparedReport<unknown>>;
+}
+
 export class ReportCache {
   readonly #erp: ErpClient;
   readonly #cache: CacheService;
   readonly #periods: PeriodResolver;
+  readonly #prepared = new WeakMap<object, QueryPreparation>();
 
   constructor(options: ReportCacheOptions) {
     this.#erp = options.erp;
@@ -89,12 +107,56 @@ export class ReportCache {
     params: Params,
     caller: ReportCaller,
   ): PreparedReport<Filters> | Promise<PreparedReport<Filters>> {
+    const known = this.#prepared.get(params);
+    if (known !== undefined && known.report === report && this.#periods.isLive(known.resolution)) {
+      // The grant is the caller's, never the memo's: checked on every request.
+      assertCanSeeCompany(caller.companies, params.company);
+      const companies = caller.companies;
+      const ready = companies === "*" ? known.all : known.scoped.get(companies);
+      if (ready !== undefined) return ready as PreparedReport<Filters>;
+      const made = prepared(
+        report,
+        params,
+        caller,
+        known.filters as Filters,
+        known.resolution.value,
+      );
+      if (companies === "*") known.all = made;
+      else if (Object.isFrozen(companies)) known.scoped.set(companies, made);
+      return made;
+    }
     const filters = report.filters(params);
-    const resolved = this.#periods.remembered(params, caller, report.span);
-    if (resolved !== undefined) return prepared(report, params, caller, filters, resolved);
+    const entry = this.#periods.rememberedEntry(params, caller, report.span);
+    if (entry !== undefined) {
+      const made = prepared(report, params, caller, filters, entry.value);
+      this.#remember(report, params, caller, filters, entry, made);
+      return made;
+    }
     return this.#periods
       .resolve(params, caller, report.span)
       .then((fresh) => prepared(report, params, caller, filters, fresh));
+  }
+
+  /** Only a frozen query is remembered by identity: nobody can change it afterwards. */
+  #remember(
+    report: AnyReportDefinition,
+    params: object,
+    caller: ReportCaller,
+    filters: unknown,
+    resolution: Remembered<ResolvedReport>,
+    made: PreparedReport<unknown>,
+  ): void {
+    if (!Object.isFrozen(params)) return;
+    const known: QueryPreparation = {
+      report,
+      filters,
+      resolution,
+      all: undefined,
+      scoped: new WeakMap(),
+    };
+    if (caller.companies === "*") known.all = made;
+    else if (Object.isFrozen(caller.companies)) known.scoped.set(caller.companies, made);
+    this.#prepared.set(params, known);
   }
 
   /** The report from the ERP, for a prepared request (on a cache miss). */

@@ -630,6 +630,51 @@ function userWith(permissions: Permission[], companies: number[]): AuthUser {
   return { id: 900, username: "someone", displayName: "Someone", permissions, companies };
 }
 
+describe("query strings the route remembers", () => {
+  it("refuses a wrong or hostile query string the same way every time", async () => {
+    const refused = [
+      "/dashboard?company=1&period=2025-13",
+      "/dashboard?company=abc&period=2025-01",
+      "/dashboard?company=1&company=2&period=2025-01",
+      "/dashboard?company=1&period=2025-01&__proto__=1",
+      "/dashboard?company=999&period=2025-01",
+      "/dashboard?company=1&from=2025-03-01&to=2025-02-28",
+    ];
+    for (const url of refused) {
+      const first = await get(url);
+      expect(first.statusCode, url).toBeGreaterThanOrEqual(400);
+      expect(first.statusCode, url).toBeLessThan(500);
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const again = await get(url);
+        expect(again.statusCode, url).toBe(first.statusCode);
+        expect(again.json().error.code, url).toBe(first.json().error.code);
+        expect(again.json().error.message, url).toBe(first.json().error.message);
+      }
+    }
+    // A good query string after them is answered as ever.
+    expect((await get(`/dashboard?company=1&period=${closedPeriod}`)).statusCode).toBe(200);
+  });
+
+  it("checks each caller's grant on a query string another caller made remembered", async () => {
+    const url = `/dashboard?company=1&period=${openPeriod}`;
+    expect((await get(url)).statusCode).toBe(200);
+    expect((await get(url)).headers["x-cache"]).toBe("HIT-L1");
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const refused = await get(url, "reader");
+      expect(refused.statusCode).toBe(403);
+      expect(refused.json().error.details).toEqual({ company: 1 });
+    }
+    expect((await get(url)).headers["x-cache"]).toBe("HIT-L1");
+    // The same period for the reader's own company: the reader's scope, not the admin's.
+    const own = `/dashboard?company=2&period=${openPeriod}`;
+    expect((await get(own)).statusCode).toBe(200);
+    const readers = await get(own, "reader");
+    expect(readers.statusCode).toBe(200);
+    expect(readers.headers["x-cache"]).toBe("MISS");
+    expect((await get(own, "reader")).headers["x-cache"]).toBe("HIT-L1");
+  });
+});
+
 describe("the reports.queries service and the UI", () => {
   it("answers another plugin for a user with reports:read, in that user's scope", async () => {
     const queries = t.service(reportsQueries).for(userWith(["reports:read"], [2]));

@@ -16,7 +16,8 @@ export interface ResolutionInput {
   to?: string | undefined;
 }
 
-interface Entry<T> {
+/** One remembered resolution; a caller may hold it and ask `isLive` instead of looking it up again. */
+export interface Remembered<T> {
   input: ResolutionInput;
   span: PeriodSpan;
   value: T;
@@ -24,13 +25,18 @@ interface Entry<T> {
   today: string;
   /** ms since epoch; the entry is used while `now <= expiresAt`, like the kernel cache's entries. */
   expiresAt: number;
+  /** The memo's generation when stored: `clear` starts a new one, so a held entry dies with it. */
+  generation: number;
 }
+
+type Entry<T> = Remembered<T>;
 
 export const DEFAULT_MAX_RESOLUTIONS = 1000;
 
 export class ResolutionMemo<T> {
   readonly #entries = new Map<string, Entry<T>>();
   readonly #maxEntries: number;
+  #generation = 0;
 
   constructor(maxEntries = DEFAULT_MAX_RESOLUTIONS) {
     this.#maxEntries = maxEntries;
@@ -42,6 +48,16 @@ export class ResolutionMemo<T> {
 
   /** The remembered value for exactly this input, span and day, if it has not expired. */
   get(input: ResolutionInput, span: PeriodSpan, today: string, now: number): T | undefined {
+    return this.entry(input, span, today, now)?.value;
+  }
+
+  /** Like `get`, the entry itself: what `isLive` checks later without building its key. */
+  entry(
+    input: ResolutionInput,
+    span: PeriodSpan,
+    today: string,
+    now: number,
+  ): Remembered<T> | undefined {
     const key = keyOf(input, span);
     const entry = this.#entries.get(key);
     if (entry === undefined) return undefined;
@@ -60,7 +76,15 @@ export class ResolutionMemo<T> {
     ) {
       return undefined;
     }
-    return entry.value;
+    return entry;
+  }
+
+  /**
+   * Whether an entry this memo handed out would still be answered: not expired, computed
+   * today, and not cleared since (an entry pushed out by newer ones stays true until then).
+   */
+  isLive(entry: Remembered<T>, today: string, now: number): boolean {
+    return entry.generation === this.#generation && now <= entry.expiresAt && entry.today === today;
   }
 
   set(input: ResolutionInput, span: PeriodSpan, value: T, today: string, expiresAt: number): void {
@@ -71,11 +95,20 @@ export class ResolutionMemo<T> {
       if (!oldest.done) this.#entries.delete(oldest.value);
     }
     const { company, period, from, to } = input;
-    this.#entries.set(key, { input: { company, period, from, to }, span, value, today, expiresAt });
+    const generation = this.#generation;
+    this.#entries.set(key, {
+      input: { company, period, from, to },
+      span,
+      value,
+      today,
+      expiresAt,
+      generation,
+    });
   }
 
   clear(): void {
     this.#entries.clear();
+    this.#generation += 1;
   }
 }
 

@@ -1,6 +1,12 @@
 /**
  * A plugin's handle on the shared cache: every key gets `namespace + ":"` in front, so
  * plugins cannot read or invalidate each other's entries.
+ *
+ * `peekL1`, the synchronous read of a cached report hit, takes the full key from a
+ * bounded map by the plugin's key instead of concatenating `prefix + key` per look-up:
+ * a caller that hands the same key string each time (the cached report routes do)
+ * then pays one look-up of an already hashed string, and the full key it gets back is
+ * the same string each time too (hashed once, for the shared cache's map).
  */
 import type {
   CacheGetResult,
@@ -11,8 +17,13 @@ import type {
   CacheWrapResult,
 } from "@roa2web/plugin-sdk";
 
+/** How many plugin keys `peekL1` keeps the full key of; dropped together when full. */
+export const QUALIFIED_KEYS_MAX = 2000;
+
 export class NamespacedCache implements CacheService {
   private readonly prefix: string;
+  /** The plugin's key → `prefix + key`, made once (see the class comment). */
+  private readonly qualifiedKeys = new Map<string, string>();
 
   constructor(
     private readonly cache: CacheService,
@@ -52,7 +63,19 @@ export class NamespacedCache implements CacheService {
   }
 
   peekL1<T>(key: string): CacheL1Hit<T> | undefined {
-    return this.cache.peekL1<T>(this.prefix + key);
+    let qualified = this.qualifiedKeys.get(key);
+    if (qualified === undefined) {
+      // Bounded: many distinct keys (filters, periods) start the map over, never grow it.
+      if (this.qualifiedKeys.size >= QUALIFIED_KEYS_MAX) this.qualifiedKeys.clear();
+      qualified = this.prefix + key;
+      this.qualifiedKeys.set(key, qualified);
+    }
+    return this.cache.peekL1<T>(qualified);
+  }
+
+  /** How many full keys `peekL1` keeps (tests: it stays bounded). */
+  get qualifiedKeyCount(): number {
+    return this.qualifiedKeys.size;
   }
 
   /** The whole cache's numbers: per-namespace counters would cost a map lookup on every read. */

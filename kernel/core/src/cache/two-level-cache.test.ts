@@ -1,6 +1,7 @@
 import Keyv from "keyv";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { useCacheFile } from "./cache-file.test-helper.js";
+import { type NamespacedCache, QUALIFIED_KEYS_MAX } from "./namespaced-cache.js";
 import type { SqliteStore } from "./sqlite-store.js";
 import { type CacheLogger, TwoLevelCache, type TwoLevelCacheOptions } from "./two-level-cache.js";
 
@@ -469,6 +470,21 @@ describe("peekL1", () => {
     await cache.set("k", "kernel's");
     expect(reports.peekL1("k")?.value).toBe("mine");
     expect(cache.namespaced("data-entry").peekL1("k")).toBeUndefined();
+  });
+
+  it("keeps a bounded number of a namespaced view's full keys, and reads right past the bound", async () => {
+    const cache = makeCache({ l1MaxEntries: QUALIFIED_KEYS_MAX + 10 });
+    const reports = cache.namespaced("reports") as NamespacedCache;
+    for (let index = 0; index < QUALIFIED_KEYS_MAX + 5; index++) {
+      await reports.set(`k:${index}`, index);
+      expect(reports.peekL1(`k:${index}`)?.value).toBe(index);
+      expect(reports.qualifiedKeyCount).toBeLessThanOrEqual(QUALIFIED_KEYS_MAX);
+    }
+    // Remembered or looked up afresh, each key reads its own entry; a dropped one is gone.
+    expect(reports.peekL1("k:0")?.value).toBe(0);
+    expect(reports.peekL1(`k:${QUALIFIED_KEYS_MAX + 4}`)?.value).toBe(QUALIFIED_KEYS_MAX + 4);
+    await reports.delete(`k:${QUALIFIED_KEYS_MAX + 4}`);
+    expect(reports.peekL1(`k:${QUALIFIED_KEYS_MAX + 4}`)).toBeUndefined();
   });
 });
 

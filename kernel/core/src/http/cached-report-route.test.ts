@@ -32,7 +32,9 @@ function request(
   who: AuthUser | null = user([1]),
   headers: Record<string, string> = {},
 ): CachedReportHttpRequest {
-  return { query, user: who, id: "req-1", headers };
+  // As Fastify's: the raw URL, which the route remembers a query by.
+  const url = `/report?${new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)]))}`;
+  return { query, url, user: who, id: "req-1", headers };
 }
 
 function fakeReply() {
@@ -57,12 +59,19 @@ function fakeReply() {
 }
 
 /** A report whose context is remembered after the first request, like the reports plugin's periods. */
-function declared(calls: string[], options: { otherwise?: boolean } = {}) {
+function declared(
+  calls: string[],
+  options: { otherwise?: boolean; seen?: unknown[]; refuse?: number } = {},
+) {
   const remembered = new Set<number>();
   return defineCachedReport<Query, { company: number }, { company: number; total: number }>({
     company: (query) => query.company,
     prepare: ({ query }) => {
       calls.push(`prepare ${query.company}`);
+      options.seen?.push(query);
+      if (query.company === options.refuse) {
+        throw Object.assign(new Error("no such company"), { statusCode: 404 });
+      }
       if (remembered.has(query.company)) return { company: query.company };
       remembered.add(query.company);
       return Promise.resolve({ company: query.company });
@@ -79,10 +88,13 @@ function declared(calls: string[], options: { otherwise?: boolean } = {}) {
   });
 }
 
-function served(calls: string[], options?: { otherwise?: boolean }) {
+function served(
+  calls: string[],
+  options?: { otherwise?: boolean; seen?: unknown[]; refuse?: number; remember?: number },
+) {
   const declaration = cachedReportDeclarationOf(declared(calls, options));
   if (!declaration) throw new Error("not a cached report route");
-  return serveCachedReport(declaration, cache.namespaced("plugin"));
+  return serveCachedReport(declaration, cache.namespaced("plugin"), options?.remember);
 }
 
 describe("serveCachedReport", () => {
@@ -137,6 +149,84 @@ describe("serveCachedReport", () => {
     expect(handler(request({ company: 1, format: "file" }), fakeReply())).toBe("the file");
     expect(calls).toEqual([]);
     expect(String(await handler(request({ company: 1 }), fakeReply()))).toContain('"total":7');
+  });
+
+  it("hands prepare the same frozen query for the same query string, a new one for another", async () => {
+    const seen: unknown[] = [];
+    const handler = served([], { seen });
+    await handler(request({ company: 1 }), fakeReply());
+    handler(request({ company: 1 }), fakeReply());
+    handler(request({ company: 1 }), fakeReply());
+    await handler(request({ company: 2 }, user([1, 2])), fakeReply());
+    expect(seen).toHaveLength(4);
+    expect(seen[1]).toBe(seen[0]);
+    expect(seen[2]).toBe(seen[0]);
+    expect(seen[3]).not.toBe(seen[0]);
+    expect(seen[3]).toEqual({ company: 2 });
+    expect(Object.isFrozen(seen[0])).toBe(true);
+    expect(handler.rememberedQueries).toBe(2);
+  });
+
+  it("checks the grant of every caller of a remembered query string", async () => {
+    const calls: string[] = [];
+    const handler = served(calls);
+    await handler(request({ company: 1 }, user([1])), fakeReply());
+    expect(Buffer.isBuffer(handler(request({ company: 1 }, user([1])), fakeReply()))).toBe(true);
+    // The same query string, remembered: another caller without the grant is still refused.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      expect(() => handler(request({ company: 1 }, user([2])), fakeReply())).toThrow(
+        expect.objectContaining({ statusCode: 403, details: { company: 1 } }),
+      );
+    }
+    expect(Buffer.isBuffer(handler(request({ company: 1 }, user("*")), fakeReply()))).toBe(true);
+    expect(calls).toEqual(["prepare 1", "load 1", "prepare 1", "prepare 1"]);
+  });
+
+  it("never remembers a query that prepare refused: refused the same way each time", async () => {
+    const calls: string[] = [];
+    const seen: unknown[] = [];
+    const handler = served(calls, { seen, refuse: 9 });
+    for (let attempt = 0; attempt < 3; attempt++) {
+      expect(() => handler(request({ company: 9 }, user("*")), fakeReply())).toThrow(
+        expect.objectContaining({ statusCode: 404, message: "no such company" }),
+      );
+    }
+    expect(handler.rememberedQueries).toBe(0);
+    expect(new Set(seen).size).toBe(3); // a fresh copy each time, none kept
+    expect(calls).toEqual(["prepare 9", "prepare 9", "prepare 9"]);
+  });
+
+  it("remembers a bounded number of query strings, the least recently used going first", async () => {
+    const seen: unknown[] = [];
+    const handler = served([], { seen, remember: 3 });
+    const everyone = user("*");
+    for (let company = 1; company <= 5; company++) {
+      await handler(request({ company }, everyone), fakeReply());
+    }
+    expect(handler.rememberedQueries).toBe(3);
+    // 5, 4 and 3 are remembered; 1 went: it is copied afresh and remembered again.
+    handler(request({ company: 5 }, everyone), fakeReply());
+    expect(seen.at(-1)).toBe(seen[4]);
+    await handler(request({ company: 1 }, everyone), fakeReply());
+    expect(seen.at(-1)).not.toBe(seen[0]);
+    expect(handler.rememberedQueries).toBe(3);
+  });
+
+  it("answers a remembered query afresh once the cache entry is invalidated", async () => {
+    const calls: string[] = [];
+    const handler = served(calls);
+    await handler(request({ company: 1 }), fakeReply());
+    handler(request({ company: 1 }), fakeReply());
+    await cache.namespaced("plugin").invalidatePrefix("total:1");
+    const after = fakeReply();
+    const answer = handler(request({ company: 1 }), after);
+    expect(answer).toBeInstanceOf(Promise);
+    await answer;
+    expect(after.headers["x-cache"]).toBe("MISS");
+    const again = fakeReply();
+    handler(request({ company: 1 }), again);
+    expect(again.headers["x-cache"]).toBe("HIT-L1");
+    expect(calls.filter((call) => call.startsWith("load"))).toEqual(["load 1", "load 1"]);
   });
 
   it("is served by the kernel only: the declared handler alone refuses to run", () => {

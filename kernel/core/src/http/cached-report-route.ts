@@ -6,6 +6,14 @@
  * microtask or async frame per hit. Anything else awaits the context and the cache's
  * `wrap`. Both paths send the same bytes and headers: `X-Cache`, `Age`, an `ETag`
  * (304 to a client that holds it) and `Cache-Control: private, no-cache`.
+ *
+ * Each declaration route keeps a bounded LRU map from the request's raw URL (its query
+ * string, as sent) to the query Fastify validated for it, copied and frozen, and its
+ * company: a repeated query hands the declaration the SAME query object each time, so
+ * the plugin's `prepare` can remember what it derived from it by identity (the reports
+ * plugin hands back the same cache key string, already hashed). Only a query that
+ * passed the schema and the declaration's `prepare` is remembered; the caller's company
+ * grant is checked on every request, whoever asked before.
  */
 import { createHash } from "node:crypto";
 import {
@@ -17,10 +25,13 @@ import {
   CompanyNotAllowedError,
   UnauthorizedError,
 } from "@roa2web/plugin-sdk";
+import { LRUCache } from "lru-cache";
 
 /** The parts of a Fastify request and reply the handler uses (tests pass plain objects). */
 export interface CachedReportHttpRequest {
   query: unknown;
+  /** The raw URL, path and query string as sent: what the route remembers a query by. */
+  url: string;
   user: AuthUser | null;
   id: string;
   headers: Record<string, string | string[] | undefined>;
@@ -51,49 +62,80 @@ interface Serialised {
  */
 const serialised = new WeakMap<object, Serialised>();
 
+/** How many distinct query strings each declaration route remembers (least recently used go). */
+export const REMEMBERED_QUERIES_MAX = 500;
+
+/** A query string that passed the schema and `prepare` once: its frozen query and company. */
+interface RememberedQuery {
+  query: unknown;
+  company: number;
+}
+
 export type CachedReportHandler = (
   request: CachedReportHttpRequest,
   reply: CachedReportHttpReply,
 ) => unknown;
 
+export interface ServedCachedReport extends CachedReportHandler {
+  /** How many query strings the route remembers (tests: it stays bounded). */
+  readonly rememberedQueries: number;
+}
+
 export function serveCachedReport(
   declaration: CachedReportDeclaration<unknown, unknown, unknown>,
   cache: CacheService,
-): CachedReportHandler {
+  maxRememberedQueries = REMEMBERED_QUERIES_MAX,
+): ServedCachedReport {
   const { company, prepare, key, ttl, load, otherwise } = declaration;
+  const remembered = new LRUCache<string, RememberedQuery>({ max: maxRememberedQueries });
 
   const computed = async (
     request: CachedReportHttpRequest,
     reply: CachedReportHttpReply,
     report: CachedReportRequest<unknown>,
     pending: unknown,
+    fresh: RememberedQuery | undefined,
   ): Promise<Buffer | string> => {
     const context = await pending;
+    // Prepared without an error: a query worth remembering.
+    if (fresh !== undefined) remembered.set(request.url, fresh);
     const result = await cache.wrap(key(context, report), () => load(context, report), {
       ttlMs: ttl(context),
     });
     return send(request, reply, result);
   };
 
-  return (request, reply) => {
+  const handler = (request: CachedReportHttpRequest, reply: CachedReportHttpReply) => {
     if (otherwise !== undefined) {
       const other = otherwise(request as never, reply as never);
       if (other !== undefined) return other;
     }
     const user = request.user;
     if (user === null) throw new UnauthorizedError();
-    const companyId = company(request.query);
+    let known = remembered.get(request.url);
+    let fresh: RememberedQuery | undefined;
+    if (known === undefined) {
+      // The query Fastify validated for this request, copied: the plugin may keep it.
+      const query = Object.freeze({ ...(request.query as object) });
+      known = fresh = { query, company: company(query) };
+    }
+    // Per request and per caller, remembered query or not.
+    const companyId = known.company;
     if (user.companies !== "*" && !user.companies.includes(companyId)) {
       throw new CompanyNotAllowedError(companyId);
     }
-    const report: CachedReportRequest<unknown> = { query: request.query, user };
+    const report: CachedReportRequest<unknown> = { query: known.query, user };
     const context = prepare(report);
-    if (context instanceof Promise) return computed(request, reply, report, context);
+    if (context instanceof Promise) return computed(request, reply, report, context, fresh);
+    if (fresh !== undefined) remembered.set(request.url, fresh);
     const hit = cache.peekL1(key(context, report));
     return hit === undefined
-      ? computed(request, reply, report, context)
+      ? computed(request, reply, report, context, undefined)
       : send(request, reply, hit);
   };
+  return Object.defineProperty(handler, "rememberedQueries", {
+    get: () => remembered.size,
+  }) as ServedCachedReport;
 }
 
 function send(
