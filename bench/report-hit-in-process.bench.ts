@@ -5,7 +5,7 @@
 // synchronous `prepare` from the remembered period and an L1 peek, headers and the
 // kept body included) on a reply that only records. Run on demand:
 //   npx -y pnpm@10.34.9 exec vitest bench --run bench/report-hit-in-process.bench.ts
-import { cachedReportDeclarationOf, type ErpClient } from "@roa2web/plugin-sdk";
+import { cachedReportDeclarationOf } from "@roa2web/plugin-sdk";
 import { bench, describe } from "vitest";
 import type { PeriodParams } from "../contracts/reports-contract/src/index.js";
 import { createCache } from "../kernel/core/src/cache/create-cache.js";
@@ -14,22 +14,10 @@ import { DEFAULT_TTLS } from "../plugins/reports/src/cache-policy.js";
 import { ReportCache } from "../plugins/reports/src/report-cache.js";
 import { reportRoute } from "../plugins/reports/src/report-route.js";
 import { dashboardReport } from "../plugins/reports/src/reports/dashboard.js";
+import { emptyBooksErp } from "./empty-books-erp.js";
 
-/** Company 1 exists, nothing is closed, the books are empty: enough for a dashboard. */
-const erp = {
-  dialect: "sqlite",
-  async queryOne(sql: string) {
-    return sql.includes("FROM companies c")
-      ? { id: 1, code: "NORD", name: "Nord SRL", closed_months: 0 }
-      : undefined;
-  },
-  async query() {
-    return [];
-  },
-  stream() {
-    throw new Error("not used");
-  },
-} as unknown as ErpClient;
+/** Nothing closed. */
+const erp = emptyBooksErp(0);
 
 const cache = await createCache({ url: "memory://" });
 const namespaced = cache.namespaced("reports");

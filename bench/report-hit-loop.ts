@@ -5,31 +5,19 @@
 // no timers: what it counts is the report's own part of a cached request and nothing
 // the wall clock drives.
 import { createInterface } from "node:readline";
-import { cachedReportDeclarationOf, type ErpClient } from "@roa2web/plugin-sdk";
+import { cachedReportDeclarationOf } from "@roa2web/plugin-sdk";
 import { createCache } from "../kernel/core/src/cache/create-cache.js";
 import { serveCachedReport } from "../kernel/core/src/http/cached-report-route.js";
 import { DEFAULT_TTLS } from "../plugins/reports/src/cache-policy.js";
 import { ReportCache } from "../plugins/reports/src/report-cache.js";
 import { reportRoute } from "../plugins/reports/src/report-route.js";
 import { dashboardReport } from "../plugins/reports/src/reports/dashboard.js";
+import { emptyBooksErp } from "./empty-books-erp.js";
 
 const hits = Number(process.argv[2] ?? 0);
 const warmup = Number(process.argv[3] ?? 5_000);
-/** Company 1 exists, every month closed (the answer lives a day), the books are empty. */
-const erp = {
-  dialect: "sqlite",
-  async queryOne(sql: string) {
-    return sql.includes("FROM companies c")
-      ? { id: 1, code: "NORD", name: "Nord SRL", closed_months: 12 }
-      : undefined;
-  },
-  async query() {
-    return [];
-  },
-  stream() {
-    throw new Error("not used");
-  },
-} as unknown as ErpClient;
+/** Every month closed: the answer lives a day. */
+const erp = emptyBooksErp(12);
 
 const cache = await createCache({ url: "memory://" });
 const namespaced = cache.namespaced("reports");
