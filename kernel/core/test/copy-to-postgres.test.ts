@@ -283,7 +283,6 @@ describeWithServers(["postgres"], "roa2web db copy-to-postgres", () => {
       expect(copied.out).toMatch(/ {2}receipt_entries +6 rows/);
       expect(copied.out).toMatch(/Copied 4 databases, \d+ tables, [\d,]+ rows into 127\.0\.0\.1:/);
       expect(`${copied.out}${copied.err}`).not.toContain(DB_PASSWORD);
-      if (process.env.SHOW_COPY) process.stdout.write(copied.out);
 
       onPostgres = await startKit({
         root: REPO_ROOT,
