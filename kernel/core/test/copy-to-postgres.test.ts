@@ -5,6 +5,7 @@
 // serves the same data; a copy that fails half-way or finds data leaves the target as it
 // was (ADR 0037).
 import { spawnSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describeWithServers, type PostgresServer, startPostgres } from "@roa2web/test-servers";
@@ -240,6 +241,39 @@ describeWithServers(["postgres"], "roa2web db copy-to-postgres", () => {
   );
 
   it(
+    "refuses a DATA_DIR a kernel still holds a lease on, and a plugin database whose code is gone",
+    SLOW,
+    async () => {
+      const kernelFile = path.join(embedded.dataDir, "kernel.db");
+      const sqlite = new Database(kernelFile);
+      sqlite
+        .prepare(
+          "INSERT INTO kernel_leases (name, holder, acquired_at_ms, expires_at_ms) VALUES (?, ?, ?, ?)",
+        )
+        .run("telegram:poller", "another-kernel", Date.now(), Date.now() + 600_000);
+      try {
+        const running = copy([], { DATABASE_URL: target });
+        expect(running.code).toBe(1);
+        expect(running.err).toContain("a kernel is running on this DATA_DIR");
+      } finally {
+        sqlite.prepare("DELETE FROM kernel_leases WHERE holder = 'another-kernel'").run();
+        sqlite.close();
+      }
+      // A plugin removed from the install, its database left in DATA_DIR.
+      mkdirSync(path.join(embedded.dataDir, "plugins", "gone"));
+      const orphan = new Database(path.join(embedded.dataDir, "plugins", "gone", "gone.db"));
+      orphan.exec("CREATE TABLE things (id INTEGER PRIMARY KEY)");
+      orphan.close();
+      const missing = copy([], { DATABASE_URL: target });
+      expect(missing.code).toBe(1);
+      expect(missing.err).toContain("plugins/gone/gone.db: no plugin of that name");
+      expect(missing.err).toContain("--leave-out");
+      for (const [table, state] of Object.entries(await snapshot()))
+        expect(`${table} ${state.split(":")[0]}`).toBe(`${table} 0`);
+    },
+  );
+
+  it(
     "rolls everything back when PostgreSQL refuses a row half-way, naming the row",
     SLOW,
     async () => {
@@ -249,7 +283,7 @@ describeWithServers(["postgres"], "roa2web db copy-to-postgres", () => {
       sqlite.prepare("UPDATE receipts SET currency = 'LEI-ROMA' WHERE id = ?").run(lastReceiptId);
       sqlite.close();
       try {
-        const failed = copy([], { DATABASE_URL: target });
+        const failed = copy(["--leave-out", "gone"], { DATABASE_URL: target });
         expect(failed.code, failed.err).toBe(1);
         expect(failed.err).toContain(`data-entry: table receipts, row 2 (id=${lastReceiptId})`);
         expect(failed.err).toContain("character varying(3)");
@@ -275,8 +309,9 @@ describeWithServers(["postgres"], "roa2web db copy-to-postgres", () => {
     async () => {
       const url = new URL(target);
       url.password = DB_PASSWORD; // trust authentication: any password is accepted
-      const copied = copy([], { DATABASE_URL: url.href });
+      const copied = copy(["--leave-out", "gone"], { DATABASE_URL: url.href });
       expect(copied.code, copied.err).toBe(0);
+      expect(copied.out).toContain("Leaving out plugins/gone/gone.db (--leave-out)");
       expect(copied.out).toMatch(/kernel -> roa2web_kernel/);
       expect(copied.out).toMatch(/data-entry -> plugin_data_entry/);
       expect(copied.out).toMatch(/notes -> plugin_notes/);
@@ -346,13 +381,13 @@ describeWithServers(["postgres"], "roa2web db copy-to-postgres", () => {
     SLOW,
     async () => {
       const held = await snapshot();
-      const again = copy([], { DATABASE_URL: target });
+      const again = copy(["--leave-out", "gone"], { DATABASE_URL: target });
       expect(again.code).toBe(1);
       expect(again.err).toContain("already holds data");
       expect(again.err).toMatch(/plugin_data_entry\.receipts: 3 rows/);
       expect(await snapshot()).toEqual(held);
 
-      const replaced = copy(["--replace"], { DATABASE_URL: target });
+      const replaced = copy(["--replace", "--leave-out", "gone"], { DATABASE_URL: target });
       expect(replaced.code, replaced.err).toBe(0);
       const { rows } = await client.query(
         "SELECT merchant FROM plugin_data_entry.receipts ORDER BY id",
