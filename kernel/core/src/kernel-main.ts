@@ -1,8 +1,9 @@
 /**
  * One kernel in this process: unsupervised (`ROA2WEB_SUPERVISOR=off`, the `users`
- * command), or a kernel process the supervisor started (`generation` > 0), which
- * reports `ready`, listens on the socket the supervisor passes it, and on `drain`
- * passes its connections on to its successor, stops and exits (ADR 0025).
+ * command; the `db` command instead of a kernel), or a kernel process the supervisor
+ * started (`generation` > 0), which reports `ready`, listens on the socket the
+ * supervisor passes it, and on `drain` passes its connections on to its successor,
+ * stops and exits (ADR 0025).
  * SIGINT/SIGTERM stop it gracefully; a second signal, or a stop that takes longer
  * than the grace period, ends it at once.
  */
@@ -83,6 +84,10 @@ export async function runKernel(generation: number | undefined): Promise<void> {
   } catch (error) {
     if (error instanceof ConfigError) cannotStart(error.message);
     throw error;
+  }
+  if (process.argv[2] === "db") {
+    const { runDbCommand } = await import("./cli/db-command.js");
+    process.exit(await runDbCommand(settings, process.argv.slice(3)));
   }
   if (process.argv[2] === "users") {
     try {

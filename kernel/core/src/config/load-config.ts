@@ -263,6 +263,17 @@ export function loadConfig(options: LoadConfigOptions = {}): KernelSettings {
 function readDatabaseUrl(read: EnvReader): string | undefined {
   const value = read.raw("DATABASE_URL");
   if (value === undefined) return undefined;
+  const problem = databaseUrlProblem(value, "DATABASE_URL");
+  if (problem === undefined) return value;
+  read.problems.push(problem);
+  return undefined;
+}
+
+/**
+ * Why `value` is not a PostgreSQL URL naming a host and a database, or undefined when it
+ * is; `name` is the setting or option it came from (`DATABASE_URL`, `--to`).
+ */
+export function databaseUrlProblem(value: string, name: string): string | undefined {
   let url: URL | undefined;
   try {
     url = new URL(value);
@@ -271,21 +282,15 @@ function readDatabaseUrl(read: EnvReader): string | undefined {
   }
   if (url === undefined || !["postgres:", "postgresql:"].includes(url.protocol)) {
     const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(value)?.[1];
-    read.problems.push(
-      `DATABASE_URL must be a PostgreSQL URL like postgres://user:password@host:5432/database, or unset for SQLite under DATA_DIR (got ${scheme ? `a ${scheme}: URL` : "something that is not a URL"}; the value is not shown, it may hold a password)`,
-    );
-    return undefined;
+    return `${name} must be a PostgreSQL URL like postgres://user:password@host:5432/database${name === "DATABASE_URL" ? ", or unset for SQLite under DATA_DIR" : ""} (got ${scheme ? `a ${scheme}: URL` : "something that is not a URL"}; the value is not shown, it may hold a password)`;
   }
   if (
     (url.hostname === "" && !url.searchParams.has("host")) ||
     url.pathname.replace(/^\//, "") === ""
   ) {
-    read.problems.push(
-      "DATABASE_URL must name the host and the database, like postgres://user:password@host:5432/database (the value is not shown, it may hold a password)",
-    );
-    return undefined;
+    return `${name} must name the host and the database, like postgres://user:password@host:5432/database (the value is not shown, it may hold a password)`;
   }
-  return value;
+  return undefined;
 }
 
 /**

@@ -41,7 +41,7 @@ export class DatabaseUnavailableError extends Error {
 }
 
 /** host:port/database of a PostgreSQL URL: what a message may show of it. */
-function describeUrl(url: string): string {
+export function describeDatabaseUrl(url: string): string {
   try {
     const parsed = new URL(url);
     const host = parsed.hostname || parsed.searchParams.get("host") || "localhost";
@@ -150,7 +150,7 @@ async function openPostgresDataSource(
     // SQLSTATE class 28: authentication; 3D000: no such database.
     const setting = typeof code === "string" && (code.startsWith("28") || code === "3D000");
     throw new DatabaseUnavailableError(
-      `The PostgreSQL database ${describeUrl(location.url)} of DATABASE_URL cannot be opened (${code ?? "error"}: ${message ?? error}).${setting ? " Check the user, password and database name in DATABASE_URL." : " Is the server running and reachable from here?"}`,
+      `The PostgreSQL database ${describeDatabaseUrl(location.url)} of DATABASE_URL cannot be opened (${code ?? "error"}: ${message ?? error}).${setting ? " Check the user, password and database name in DATABASE_URL." : " Is the server running and reachable from here?"}`,
       setting,
       { cause: error },
     );
