@@ -1,8 +1,11 @@
 // A receipt photo uploaded through one kernel is there for all of them (ADR 0031): three
 // kernels on one PostgreSQL keep attachments in the data-entry plugin's database by
-// default, so another kernel downloads the very same bytes and reads them with OCR. Each
-// kernel is reached directly (its own address), never through nginx, so which kernel
-// serves what is certain.
+// default, so another kernel downloads the very same bytes and reads them with OCR; or,
+// set so, as files in one folder they all mount. Each kernel is reached directly (its
+// own address), never through nginx, so which kernel serves what is certain.
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { describeWithServers } from "@roa2web/test-servers";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { syntheticReceipt } from "../../../plugins/data-entry/src/test/synthetic-receipt.js";
@@ -12,21 +15,17 @@ import type { ServerProcess } from "./helpers/server-process.js";
 
 const api = "/api/data-entry";
 
-describeWithServers(["postgres", "redis", "nginx"], "attachments across three kernels", () => {
+/**
+ * Three kernels started with `env`, and what must hold whatever the storage: a photo
+ * uploaded through kernel 0 downloads byte-identical through each of them.
+ */
+function clusterCases(env: () => Record<string, string>) {
   let cluster: KernelCluster;
   let token: string;
   let photo: Buffer;
   beforeAll(async () => {
     photo = await syntheticReceipt();
-    cluster = await startKernelCluster({
-      kernels: 3,
-      env: {
-        // One small OCR worker per kernel: three kernels share this machine's two cores.
-        DATA_ENTRY_OCR_ENABLED: "true",
-        DATA_ENTRY_OCR_WORKERS: "1",
-        DATA_ENTRY_OCR_LANGUAGES: "deu",
-      },
-    });
+    cluster = await startKernelCluster({ kernels: 3, env: env() });
     token = await cluster.login();
   }, 400_000);
   afterAll(async () => {
@@ -85,6 +84,17 @@ describeWithServers(["postgres", "redis", "nginx"], "attachments across three ke
     }
   });
 
+  return { uploadThrough, post, get, kernel };
+}
+
+describeWithServers(["postgres", "redis", "nginx"], "attachments across three kernels", () => {
+  const { uploadThrough, post, get, kernel } = clusterCases(() => ({
+    // One small OCR worker per kernel: three kernels share this machine's two cores.
+    DATA_ENTRY_OCR_ENABLED: "true",
+    DATA_ENTRY_OCR_WORKERS: "1",
+    DATA_ENTRY_OCR_LANGUAGES: "deu",
+  }));
+
   it("reads with OCR, through kernels 1 and 2, a photo uploaded through kernel 0", async () => {
     const { receiptId, attachmentId } = await uploadThrough(kernel(0).base);
     for (const index of [1, 2]) {
@@ -113,3 +123,22 @@ describeWithServers(["postgres", "redis", "nginx"], "attachments across three ke
     }
   }, 300_000);
 });
+
+describeWithServers(
+  ["postgres", "redis", "nginx"],
+  "attachments as files in a folder three kernels share",
+  () => {
+    const shared = mkdtempSync(path.join(os.tmpdir(), "roa2web-shared-attachments-"));
+    afterAll(() => rmSync(shared, { recursive: true, force: true }));
+    const { uploadThrough, kernel } = clusterCases(() => ({
+      DATA_ENTRY_OCR_ENABLED: "false",
+      DATA_ENTRY_ATTACHMENTS: "files",
+      DATA_ENTRY_ATTACHMENTS_DIR: shared,
+    }));
+
+    it("keeps the photo uploaded through kernel 0 in the shared folder", async () => {
+      const { attachmentId } = await uploadThrough(kernel(0).base);
+      expect(readdirSync(shared)).toContain(`${attachmentId}.png`);
+    });
+  },
+);
