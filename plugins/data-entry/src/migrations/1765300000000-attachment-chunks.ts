@@ -19,6 +19,13 @@ export class AttachmentChunks1765300000000 implements MigrationInterface {
         PRIMARY KEY ("attachment_id", "part")
       )`,
     );
+    if (isPostgres(queryRunner)) {
+      // Photos and PDFs are compressed already: TOAST stores them out of line as they
+      // are instead of trying (and failing) to compress every chunk first.
+      await queryRunner.query(
+        `ALTER TABLE "attachment_chunks" ALTER COLUMN "bytes" SET STORAGE EXTERNAL`,
+      );
+    }
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
