@@ -70,7 +70,7 @@ export default defineRoutes<typeof plugin>(async (fastify, { deps, state, plugin
       throw new AttachmentNotFoundError(attachment.id);
     }
     ocrPool();
-    return submit(await storage.read(attachment.storedName), {
+    return submit(await storage.read(attachment), {
       attachmentId: attachment.id,
       receiptId: receipt.id,
       companyId: receipt.companyId,
