@@ -8,10 +8,11 @@
 import { describeWithServers } from "@roa2web/test-servers";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { FakeBotApi, waitFor } from "../../../plugins/telegram/src/fake-bot-api.js";
-import { botTexts } from "../../../plugins/telegram/src/texts.js";
 import { type KernelCluster, startKernelCluster } from "./helpers/kernel-cluster.js";
 
-const EN = botTexts("en");
+// The bot's English replies, by how they begin (a kernel test reads no plugin source).
+const HELP = /^<b>roa2web bot<\/b>\n\/link CODE/;
+const NOT_LINKED = /^This Telegram account is not linked to roa2web yet/;
 const SECRET = "cluster-webhook-secret-0123456789";
 const WEBHOOK_URL = "https://bot.example.test/api/telegram/webhook";
 
@@ -101,7 +102,10 @@ describeWithServers(["postgres", "redis", "nginx"], "Telegram webhook behind ngi
     for (const user of users) {
       await waitFor(() => api.textsTo(user.id).length > 0, `the reply to ${user.first_name}`);
     }
-    for (const user of users) expect(api.textsTo(user.id)).toEqual([EN.help]);
+    for (const user of users) {
+      expect(api.textsTo(user.id)).toHaveLength(1);
+      expect(api.textsTo(user.id)[0]).toMatch(HELP);
+    }
     // Round robin: every kernel took some of them.
     for (const index of [0, 1, 2]) {
       expect((await telegramHealth(index))?.data?.last_update_at).not.toBeNull();
@@ -126,8 +130,14 @@ describeWithServers(["postgres", "redis", "nginx"], "Telegram webhook behind ngi
     expect((await deliver(base(2), update)).status).toBe(200);
     expect((await deliver(cluster.base, update)).status).toBe(200);
     expect((await deliver(base(1), api.textUpdate(user, "/dashboard"))).status).toBe(200);
-    await waitFor(() => api.textsTo(user.id).includes(EN.notLinked), "the /dashboard reply");
-    expect(api.textsTo(user.id)).toEqual([EN.help, EN.notLinked]);
+    await waitFor(
+      () => api.textsTo(user.id).some((text) => NOT_LINKED.test(text)),
+      "the /dashboard reply",
+    );
+    const texts = api.textsTo(user.id);
+    expect(texts).toHaveLength(2);
+    expect(texts[0]).toMatch(HELP);
+    expect(texts[1]).toMatch(NOT_LINKED);
   });
 
   it("links a chat with a code made on one kernel and answers it as linked on the others", async () => {
@@ -172,6 +182,7 @@ describeWithServers(["postgres", "redis", "nginx"], "Telegram webhook behind ngi
     const user = { id: 5400, first_name: "After" };
     expect((await deliver(cluster.base, api.textUpdate(user, "/help"))).status).toBe(200);
     await waitFor(() => api.textsTo(user.id).length > 0, "the reply after the hand-over");
-    expect(api.textsTo(user.id)).toEqual([EN.help]);
+    expect(api.textsTo(user.id)).toHaveLength(1);
+    expect(api.textsTo(user.id)[0]).toMatch(HELP);
   });
 });
