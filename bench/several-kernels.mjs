@@ -82,6 +82,9 @@ const RECEIPT = JSON.stringify({
   currency: "RON",
 });
 
+// Each kernel's DATA_DIR and each server's folder is removed by an exit hook: a dozen.
+process.setMaxListeners(50);
+
 /** Every kernel process this bench started: killed (with their tree) however it ends. */
 const started = new Set();
 process.on("exit", () => {
@@ -195,31 +198,37 @@ function machineTimes() {
   return { busy: ((total - idle) * 1e6) / CLOCK_TICKS };
 }
 
-/** CPU so far of the target's kernels and of every nginx, PostgreSQL and Redis process. */
+/**
+ * CPU so far of each of the target's kernels and of every nginx, PostgreSQL and Redis
+ * process, by pid (a PostgreSQL backend may come or go between two samples).
+ */
 function sampleCpu(target) {
-  const by = { kernels: 0, nginx: 0, postgres: 0, redis: 0 };
-  for (const kernel of target.kernels) by.kernels += cpuMicros(kernel.pid) || 0;
+  const pids = new Map();
+  for (const kernel of target.kernels)
+    pids.set(kernel.pid, { key: "kernels", cpu: cpuMicros(kernel.pid) });
   for (const pid of processTree(process.pid)) {
-    const name = comm(pid);
-    const key =
-      name === "nginx"
-        ? "nginx"
-        : name === "redis-server"
-          ? "redis"
-          : name === "postgres"
-            ? "postgres"
-            : undefined;
-    if (key) by[key] += cpuMicros(pid) || 0;
+    const key = { nginx: "nginx", "redis-server": "redis", postgres: "postgres" }[comm(pid)];
+    if (key) pids.set(pid, { key, cpu: cpuMicros(pid) });
   }
-  return { by, own: selfTimes(), machine: machineTimes(), at: process.hrtime.bigint() };
+  return { pids, own: selfTimes(), machine: machineTimes(), at: process.hrtime.bigint() };
 }
 
-/** Cores used between two samples, per part. */
+/**
+ * Cores used between two samples, per part: each process's CPU in the second sample less
+ * its CPU in the first (all of it when it started in between; one that ended in between
+ * is not counted).
+ */
 function coresBetween(before, after) {
   const seconds = Number(after.at - before.at) / 1e9;
   const cores = (micros) => micros / 1e6 / seconds;
-  const parts = {};
-  for (const key of Object.keys(before.by)) parts[key] = cores(after.by[key] - before.by[key]);
+  const micros = { kernels: 0, nginx: 0, postgres: 0, redis: 0 };
+  for (const [pid, { key, cpu }] of after.pids) {
+    const earlier = before.pids.get(pid)?.cpu ?? 0;
+    if (Number.isFinite(cpu) && Number.isFinite(earlier)) micros[key] += cpu - earlier;
+  }
+  const parts = Object.fromEntries(
+    Object.entries(micros).map(([key, value]) => [key, cores(value)]),
+  );
   parts.loadGenerator = cores(
     LOAD_GENERATOR === "wrk"
       ? after.own.children - before.own.children
@@ -367,6 +376,9 @@ try {
         p50: pick("p50"),
         p99: pick("p99"),
         failed: points.reduce((sum, point) => sum + point.failed, 0),
+        kernelMicrosPerRequest: median(
+          points.map((point) => (point.cpu.kernels * 1e6) / point.rate),
+        ),
         load: pick("load"),
         cpu,
       });
@@ -374,15 +386,16 @@ try {
   }
   const fmt = (value) => value.toFixed(2);
   console.log(
-    "\n| load | target | req/s | vs SQLite | p50 ms | p99 ms | failed | kernels | nginx | PG | Redis | load gen. | rest of machine | load avg |",
+    "\n| load | target | req/s | vs SQLite | p50 ms | p99 ms | failed | kernel µs/req | kernels | nginx | PG | Redis | load gen. | rest of machine | load avg |",
   );
   console.log(
-    "| --- | --- | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: |",
+    "| --- | --- | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: |",
   );
   for (const row of summary) {
     console.log(
       `| ${row.kind === "read" ? "cached dashboard" : "receipt draft"} | ${row.target} | ${row.rate} | ` +
         `${row.ratio.toFixed(2)}x | ${row.p50.toFixed(1)} | ${row.p99.toFixed(1)} | ${row.failed} | ` +
+        `${Math.round(row.kernelMicrosPerRequest)} | ` +
         `${fmt(row.cpu.kernels)} | ${fmt(row.cpu.nginx)} | ${fmt(row.cpu.postgres)} | ${fmt(row.cpu.redis)} | ` +
         `${fmt(row.cpu.loadGenerator)} | ${fmt(row.cpu.rest)} | ${row.load.toFixed(1)} |`,
     );
