@@ -11,7 +11,7 @@
 //     INSERT of the receipt and one of its history line in the data-entry plugin's
 //     database, behind the same token). Every target starts on an empty database of its
 //     own (a fresh SQLite DATA_DIR, a fresh PostgreSQL database, its own Redis database
-//     number); the drafts go with them when the bench ends.
+//     number and key prefix); the drafts go with them when the bench ends.
 // Every kernel: its own process (`node kernel/core/dist/main.js`, ROA2WEB_SUPERVISOR=off),
 // its own DATA_DIR, NODE_ENV=production, LOG_LEVEL=warn, one JWT secret per target, the
 // demo ERP and the demo user (ROA2WEB_ENV=development: production mode would ask for Oracle
@@ -336,6 +336,9 @@ try {
       await startTarget(`pg+redis, ${count} kernel${count > 1 ? "s" : ""}`, count, {
         DATABASE_URL: await postgres.createDatabase(),
         REDIS_URL: `${redis.url}/${index + 1}`,
+        // Pub/sub channels ignore the database number: a prefix of its own keeps another
+        // target's cache invalidations away from this one's kernels.
+        REDIS_KEY_PREFIX: `bench-${index + 1}:`,
         JWT_SECRET: `bench-several-kernels-${index}-0123456789abcdef`,
       }),
     );
