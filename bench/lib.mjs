@@ -130,7 +130,8 @@ export function cpuMicros(pid) {
     return Number.NaN;
   }
 }
-const CLOCK_TICKS = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout) || 100;
+export const CLOCK_TICKS =
+  Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout) || 100;
 
 export function median(values) {
   const sorted = [...values].sort((a, b) => a - b);

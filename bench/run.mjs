@@ -20,6 +20,8 @@ const benches = [
   [[`${ROOT}bench/shell-size.mjs`], 20 * MINUTE],
   [[`${ROOT}bench/report-exports.mjs`], 20 * MINUTE],
   [["--expose-gc", `${ROOT}bench/plugin-packages.mjs`], 20 * MINUTE],
+  // 1, 2 and 3 kernels on PostgreSQL + Redis against 1 on SQLite, behind nginx (#18).
+  [[`${ROOT}bench/several-kernels.mjs`], 20 * MINUTE],
 ];
 let failed = false;
 for (const [args, timeout] of benches) {

@@ -18,7 +18,7 @@ import {
   NotificationSettingsEntity,
   PendingPhotoEntity,
 } from "./entities.js";
-import { CODE_PURGE_GRACE_MS, LinkStore } from "./link-store.js";
+import { CODE_PURGE_GRACE_MS, LinkStore, RECEIVED_UPDATE_KEEP_MS } from "./link-store.js";
 import { MIGRATIONS } from "./migrations/index.js";
 
 const user: AuthUser = {
@@ -34,9 +34,10 @@ const groupChat = -1_001_987_654_321;
 
 function storeCases(where: () => Promise<PluginDatabaseWhere>) {
   const opened: DataSource[] = [];
-  const open = async () => {
+  /** A store on a new database, or on `at` (two stores on one database: two kernels). */
+  const open = async (at?: PluginDatabaseWhere) => {
     const { dataSource } = await openPluginDatabase({
-      ...(await where()),
+      ...(at ?? (await where())),
       entities: [LinkCodeEntity, LinkEntity, PendingPhotoEntity, NotificationSettingsEntity],
       migrations: MIGRATIONS,
     });
@@ -148,6 +149,25 @@ function storeCases(where: () => Promise<PluginDatabaseWhere>) {
     });
     expect(await preferences.of(telegramUser)).toEqual({ approvals: false, outcomes: false });
     expect(await preferences.of(1)).toEqual({ approvals: true, outcomes: true });
+  });
+
+  it("claims a webhook update once, for every store on the database, and forgets old ones", async () => {
+    const at = await where();
+    const first = await open(at);
+    const second = await open(at);
+    const now = new Date("2026-03-01T10:00:00Z");
+    // Update ids pass 2^31 on a busy bot.
+    const id = 3_000_000_001;
+    const claims = await Promise.all([first, second, first].map((s) => s.claimUpdate(id, now)));
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    expect(await second.claimUpdate(id, now)).toBe(false);
+    expect(await first.claimUpdate(id + 1, now)).toBe(true);
+    const later = new Date(now.getTime() + RECEIVED_UPDATE_KEEP_MS + 1);
+    expect(await second.claimUpdate(id + 2, later)).toBe(true);
+    expect(await first.purgeReceivedUpdates(later)).toBe(2);
+    // Forgotten after the keep time (Telegram no longer redelivers it by then).
+    expect(await second.claimUpdate(id, later)).toBe(true);
+    expect(await second.claimUpdate(id + 2, later)).toBe(false);
   });
 }
 

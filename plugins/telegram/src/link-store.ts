@@ -1,5 +1,5 @@
 /** The plugin's database: link codes and links. The only code that touches it. */
-import type { AuthUser } from "@roa2web/plugin-sdk";
+import { type AuthUser, runSql } from "@roa2web/plugin-sdk";
 import { type DataSource, LessThan } from "typeorm";
 import { type CodeProblem, codeExpiry, codeProblem, generateCode, hashCode } from "./codes.js";
 import { type Link, type LinkCode, LinkCodeEntity, LinkEntity } from "./entities.js";
@@ -8,7 +8,12 @@ import { StoredPendingImages } from "./photos.js";
 
 /** How long an expired code is kept before it is deleted. */
 export const CODE_PURGE_GRACE_MS = 60 * 60 * 1000;
-/** How often the plugin deletes expired codes (and once at start). */
+/**
+ * How long a taken webhook update_id is remembered: Telegram keeps an unanswered update
+ * (and redelivers it) for at most 24 hours.
+ */
+export const RECEIVED_UPDATE_KEEP_MS = 25 * 60 * 60 * 1000;
+/** How often the plugin deletes expired codes and old update ids (and once at start). */
 export const CODE_PURGE_INTERVAL_MS = 15 * 60 * 1000;
 
 export type RedeemResult = { ok: true; link: Link } | { ok: false; problem: CodeProblem };
@@ -89,6 +94,32 @@ export class LinkStore {
     const result = await this.database
       .getRepository(LinkCodeEntity)
       .delete({ expiresAt: LessThan(new Date(now.getTime() - graceMs)) });
+    return result.affected ?? 0;
+  }
+
+  /**
+   * Claims a webhook update for this kernel: true the first time its id is seen by any
+   * kernel on this database, false for a redelivered copy. One INSERT that either adds
+   * the row or does nothing (the primary key decides between kernels racing on it).
+   */
+  async claimUpdate(updateId: number, now = new Date()): Promise<boolean> {
+    const rows = await runSql(
+      this.database,
+      `INSERT INTO "received_updates" ("update_id", "received_at") VALUES (?, ?)
+       ON CONFLICT ("update_id") DO NOTHING RETURNING "update_id"`,
+      [updateId, now.getTime()],
+    );
+    return rows.length === 1;
+  }
+
+  /** Forgets update ids taken more than `keepMs` ago; how many. */
+  async purgeReceivedUpdates(now = new Date(), keepMs = RECEIVED_UPDATE_KEEP_MS): Promise<number> {
+    const result = await this.database
+      .createQueryBuilder()
+      .delete()
+      .from("received_updates")
+      .where("received_at < :before", { before: now.getTime() - keepMs })
+      .execute();
     return result.affected ?? 0;
   }
 

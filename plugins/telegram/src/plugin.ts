@@ -3,7 +3,9 @@
  * link codes over HTTP, a bot that polls or takes a webhook, and receipt notifications.
  * `exclusive` so a reload stops the old poller before the new one starts (two pollers
  * on one token get 409 Conflict); across kernels sharing DATA_DIR (a hand-over, #18)
- * only the holder of the lease `telegram.poller` polls, the others stand by.
+ * only the holder of the lease `telegram.poller` polls, the others stand by. In webhook
+ * mode every kernel takes updates (claimed once by update_id in the plugin's database)
+ * and only the holder of `telegram.webhook` registers the webhook.
  */
 import {
   dataEntryReceipts,
@@ -31,14 +33,17 @@ import { MIGRATIONS } from "./migrations/index.js";
 import { readTelegramSettings } from "./settings.js";
 
 /**
- * Deletes expired link codes now and every CODE_PURGE_INTERVAL_MS while the instance
- * runs (codes are made over HTTP, with or without a bot).
+ * Deletes expired link codes and old webhook update ids now and every
+ * CODE_PURGE_INTERVAL_MS while the instance runs (codes are made over HTTP, with or
+ * without a bot).
  */
 function schedulePurge(store: LinkStore, logger: Logger, signal: AbortSignal): void {
   const purge = async () => {
     try {
       const removed = await store.purgeExpiredCodes();
       if (removed > 0) logger.info({ removed }, "Expired Telegram link codes deleted");
+      const forgotten = await store.purgeReceivedUpdates();
+      if (forgotten > 0) logger.debug({ forgotten }, "Old webhook update ids forgotten");
     } catch (error) {
       logger.warn({ err: error }, "Expired Telegram link codes could not be deleted");
     }
@@ -56,6 +61,8 @@ export interface TelegramState {
   bot: TelegramBot | undefined;
   /** Long polling's lease (one poller among all kernels); undefined in webhook mode. */
   poller: LeasedWork | undefined;
+  /** Webhook mode: the lease of the one kernel that registers the webhook. */
+  webhook?: LeasedWork | undefined;
 }
 
 export const plugin = definePlugin({
@@ -101,24 +108,46 @@ export const plugin = definePlugin({
     events.on(receiptApproved, (event) => bot.receiptApproved(event));
     events.on(receiptRejected, (event) => bot.receiptRejected(event));
     if (settings.webhook !== undefined) {
-      // Any kernel may take a webhook update: no lease.
-      bot.start(signal);
-      return { store, bot, poller: undefined };
+      // Any kernel takes a webhook update; one registers the webhook (setWebhook is not
+      // fought over, and a kernel that stops deletes it only if it registered it).
+      const webhook = leases.run("webhook", (held) => bot.registerWebhookWhile(held));
+      return { store, bot, poller: undefined, webhook };
     }
     // Telegram allows one getUpdates caller per token: poll only while holding the lease.
     const poller = leases.run("poller", (held) => bot.pollWhile(held));
     return { store, bot, poller };
   },
-  async stop({ bot, poller }) {
+  async stop({ bot, poller, webhook }) {
     await bot?.stop();
-    // Polling has ended: the lease goes to a kernel standing by at once.
+    // Polling has ended (or the webhook was deleted, if configured): the lease goes to a
+    // kernel standing by at once.
     await poller?.stop();
+    await webhook?.stop();
   },
-  health({ bot, poller }): HealthStatus {
+  health({ bot, poller, webhook }): HealthStatus {
     if (bot === undefined) {
       return { status: "not-configured", detail: "TELEGRAM_BOT_TOKEN is not set" };
     }
     const data = bot.health();
+    if (webhook !== undefined) {
+      if (!webhook.held) {
+        // Another kernel registers the webhook; this one takes updates too.
+        const holder = webhook.holder();
+        return {
+          status: "up",
+          detail: "taking updates; another kernel registers the webhook",
+          data: {
+            ...data,
+            webhook: holder === undefined ? "nobody yet" : "another kernel",
+            lease_holder: holder?.id ?? null,
+          },
+        };
+      }
+      return {
+        status: data.connected ? "up" : "degraded",
+        data: { ...data, webhook: "this kernel" },
+      };
+    }
     if (poller !== undefined && !poller.held) {
       // Another kernel polls (a hand-over, or several kernels): this one is ready to take over.
       const holder = poller.holder();

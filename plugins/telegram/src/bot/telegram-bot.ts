@@ -56,7 +56,10 @@ export class TelegramBot {
   constructor(options: BotOptions) {
     const { logger, store, erp, services } = options;
     this.logger = logger;
-    this.transport = new BotTransport(options);
+    this.transport = new BotTransport({
+      ...options,
+      claimUpdate: (updateId) => store.claimUpdate(updateId),
+    });
     const accounts = new Accounts(store, erp, services);
     const linking = new Linking(accounts, logger);
     const reports = new ReportCommands(accounts, services, erp, options.pageSize);
@@ -102,9 +105,9 @@ export class TelegramBot {
     return this.transport.webhook;
   }
 
-  /** Webhook mode: registers the webhook, in the background. */
-  start(signal: AbortSignal): void {
-    this.transport.start(signal);
+  /** Webhook mode: registers the webhook while holding its lease; see BotTransport. */
+  registerWebhookWhile(signal: AbortSignal): Promise<void> {
+    return this.transport.registerWebhookWhile(signal);
   }
 
   /** Long polling while `signal` is not aborted (the poller lease); see BotTransport. */
@@ -112,8 +115,8 @@ export class TelegramBot {
     return this.transport.pollWhile(signal);
   }
 
-  /** One webhook update, handled without waiting; false when not taken. */
-  receive(update: Update): boolean {
+  /** Claims one webhook update and handles it without waiting; false when not taken. */
+  receive(update: Update): Promise<boolean> {
     return this.transport.receive(update);
   }
 

@@ -4,8 +4,11 @@
  * plugin passes its signal to `pollWhile`): `launch()` is never awaited (it resolves
  * only when polling ends); ending polling waits for launch to get far enough to be
  * stoppable, then for the last getUpdates to end, so a lost lease, a disabled plugin or
- * a stopped kernel leaves no poller behind. Webhook: `start` registers the URL
- * and secret with setWebhook; the plugin's route hands each update to `receive`.
+ * a stopped kernel leaves no poller behind. Webhook: every kernel takes updates (the
+ * plugin's route hands each to `receive`, which claims its update_id in the shared
+ * database first, so a copy delivered twice, to one kernel or two, is handled once);
+ * only the holder of the plugin's webhook lease registers the URL and secret with
+ * setWebhook (`registerWebhookWhile`), and only it deletes the webhook on stop.
  * Every handler error is caught by `bot.catch`. What the bot *does* with an update is
  * registered on `telegraf` by the parts (see telegram-bot.ts).
  */
@@ -13,7 +16,6 @@ import type { Logger } from "@roa2web/plugin-sdk";
 import { Telegraf } from "telegraf";
 import type { Update } from "telegraf/types";
 import type { WebhookSettings } from "../settings.js";
-import { RecentUpdates } from "../webhook.js";
 
 export interface TransportOptions {
   token: string;
@@ -21,6 +23,11 @@ export interface TransportOptions {
   handlerTimeoutMs: number;
   /** Webhook mode when set; long polling otherwise. */
   webhook?: WebhookSettings | undefined;
+  /**
+   * Claims a webhook update by its id for this kernel: false when any kernel on the
+   * database took it already (Telegram redelivered it). Throws when it cannot tell.
+   */
+  claimUpdate: (updateId: number) => Promise<boolean>;
   logger: Logger;
 }
 
@@ -44,7 +51,6 @@ export class BotTransport {
   private lastUpdateAt: Date | null = null;
   private lastError: string | null = null;
   private webhookSet = false;
-  private readonly recentUpdates = new RecentUpdates();
   private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(private readonly options: TransportOptions) {
@@ -75,15 +81,32 @@ export class BotTransport {
   }
 
   /**
-   * Webhook mode: registers the webhook in the background, retrying with a growing
-   * delay while the Bot API cannot be reached. (Polling starts with `pollWhile`.)
+   * Webhook mode, while this kernel holds the webhook lease (`signal` aborts when it is
+   * lost or released): registers the webhook, retrying with a growing delay while the
+   * Bot API cannot be reached, then holds on until `signal` aborts or `stop`, so no
+   * other kernel registers it meanwhile. (Polling starts with `pollWhile`.)
    */
-  start(signal: AbortSignal): void {
+  async registerWebhookWhile(signal: AbortSignal): Promise<void> {
     const webhook = this.options.webhook;
-    if (webhook === undefined) return;
+    if (webhook === undefined || this.stopping || signal.aborted) return;
+    this.launchSettled = false;
     this.launching = this.registerWebhook(webhook, signal).finally(() => {
       this.launchSettled = true;
     });
+    await this.launching;
+    await new Promise<void>((resolve) => {
+      if (signal.aborted || this.stopped.signal.aborted) return resolve();
+      const done = () => {
+        signal.removeEventListener("abort", done);
+        this.stopped.signal.removeEventListener("abort", done);
+        resolve();
+      };
+      signal.addEventListener("abort", done, { once: true });
+      this.stopped.signal.addEventListener("abort", done, { once: true });
+    });
+    // The lease went to another kernel, which registers (and on its stop deletes) it now;
+    // when this instance stops, `stop` decides (deleteOnStop).
+    if (!this.stopping) this.webhookSet = false;
   }
 
   /**
@@ -182,12 +205,15 @@ export class BotTransport {
   }
 
   /**
-   * Hands one webhook update to telegraf without waiting for it: the route answers
-   * Telegram at once, the handling goes on (bounded by handlerTimeout, errors to
-   * `bot.catch`). A redelivered update id is ignored. False when not taken.
+   * Claims the update (see `claimUpdate`), then hands it to telegraf without waiting:
+   * the route answers Telegram at once, the handling goes on (bounded by
+   * handlerTimeout, errors to `bot.catch`). False when not taken: stopping, or an id
+   * some kernel took before. A claim that fails throws (the route answers an error and
+   * Telegram delivers the update again).
    */
-  receive(update: Update): boolean {
-    if (this.stopping || !this.recentUpdates.add(update.update_id)) return false;
+  async receive(update: Update): Promise<boolean> {
+    if (this.stopping) return false;
+    if (!(await this.options.claimUpdate(update.update_id))) return false;
     this.track(
       this.telegraf.handleUpdate(update).catch((error: unknown) => {
         // handleUpdate catches handler errors itself; this is getMe failing.

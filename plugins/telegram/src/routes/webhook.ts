@@ -38,8 +38,9 @@ export default defineRoutes<typeof plugin>(async (app, { deps, state }) => {
     },
     async (request) => {
       if (bot === undefined) throw new NotFoundError("The Telegram bot is not running");
-      // A redelivered update is not handled again, but still acknowledged.
-      bot.receive(request.body);
+      // A redelivered update (to this kernel or another) is not handled again, but still
+      // acknowledged; a claim the database cannot make fails the request (Telegram retries).
+      await bot.receive(request.body);
       return { ok: true };
     },
   );
