@@ -549,11 +549,12 @@ export class PackageInstaller {
           kind: verified.kind,
         },
         {
+          // Only this kernel's outcome: the shared rows already say the version is active.
+          // A failure to write it must not undo a version that serves (logged, not thrown).
           record: () =>
-            store.noteOutcome({ name, servingVersion: row.version, wantedVersion: row.version }),
+            this.noted({ name, servingVersion: row.version, wantedVersion: row.version }),
           settle: async () => store.prunedHere(name, keep),
-          revert: () =>
-            store.noteOutcome({ name, servingVersion: before, wantedVersion: row.version }),
+          revert: () => this.noted({ name, servingVersion: before, wantedVersion: row.version }),
         },
         plugins,
       );
@@ -573,10 +574,23 @@ export class PackageInstaller {
         { plugin: name, version: row.version, serving: before ?? null, reason },
         "Plugin package changed on another kernel could not be installed here; the version before keeps serving",
       );
-      await store
-        .noteOutcome({ name, servingVersion: before, wantedVersion: row.version, failure: reason })
-        .catch(() => undefined);
+      await this.noted({
+        name,
+        servingVersion: before,
+        wantedVersion: row.version,
+        failure: reason,
+      });
     }
+  }
+
+  /** Records this kernel's outcome; a database that cannot take it is logged, not thrown. */
+  private async noted(outcome: Parameters<PackageStore["noteOutcome"]>[0]): Promise<void> {
+    await this.options.store.noteOutcome(outcome).catch((error: unknown) => {
+      this.options.logger.warn(
+        { plugin: outcome.name, reason: messageOf(error) },
+        "Could not record which version of the plugin package this kernel serves",
+      );
+    });
   }
 
   private async dropNow(name: string, plugins: PluginChange): Promise<void> {
