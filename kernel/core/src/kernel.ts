@@ -345,6 +345,7 @@ export async function createKernel(
           store: pluginStates,
           plugins,
           kernelId: leases.holderId,
+          packages,
           intervalMs: settings.plugins.syncIntervalMs,
           logger: rootLogger.child({ module: "plugin-sync" }),
         })
@@ -355,6 +356,8 @@ export async function createKernel(
     const swept = await packageStore.sweep();
     if (swept.length > 0)
       logger.warn({ folders: swept }, "Deleted plugin package folders no install finished");
+    // A new machine, or versions installed through other kernels while this one was down.
+    await packages.installDesired();
   }
   const kernel = container.cradle;
   plugins.attachHttp(
@@ -378,6 +381,9 @@ export async function createKernel(
 
   await timed(logger, "discover plugins", () => plugins.discover());
   await timed(logger, "start plugins", () => plugins.startEnabled());
+  await packages.noteServing().catch((error: unknown) => {
+    logger.warn({ err: error }, "Could not record which plugin packages this kernel serves");
+  });
   if (switchboard.generation === 0) await switchboard.swap(await buildGeneration(kernel, []));
   logger.info(
     {

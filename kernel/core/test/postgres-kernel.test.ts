@@ -80,6 +80,8 @@ describeWithServers(["postgres"], "the kernel on PostgreSQL (DATABASE_URL)", () 
         "roa2web_kernel.health_heartbeat",
         "roa2web_kernel.kernel_leases",
         "roa2web_kernel.migrations",
+        "roa2web_kernel.plugin_package_archives",
+        "roa2web_kernel.plugin_package_kernels",
         "roa2web_kernel.plugin_packages",
         "roa2web_kernel.plugin_states",
         "roa2web_kernel.refresh_tokens",
@@ -228,6 +230,8 @@ describeWithServers(["postgres"], "the kernel on PostgreSQL (DATABASE_URL)", () 
           trusted: false,
           installedBy: "demo",
           installedAt: new Date().toISOString(),
+          // Every byte value, as BYTEA must keep it (ADR 0033).
+          archive: Buffer.from(Array.from({ length: 512 }, (_, i) => (i * 7 + v.length) % 256)),
         });
         for (const next of ["1.0.0", "1.1.0"])
           await store.pruned(await store.switched(version(next)));
@@ -249,8 +253,13 @@ describeWithServers(["postgres"], "the kernel on PostgreSQL (DATABASE_URL)", () 
           ["1.2.0", "failed", false, "start: boom"],
         ]);
         expect((await store.activeOf("reports"))?.version).toBe("1.1.0");
+        // The archives of the kept versions, byte for byte; none of the one not committed.
+        expect(await store.archiveOf("reports", "1.1.0")).toEqual(version("1.1.0").archive);
+        expect(await store.archiveOf("reports", "1.0.0")).toEqual(version("1.0.0").archive);
+        expect(await store.archiveOf("reports", "1.2.0")).toBeUndefined();
         await store.forget("reports");
         expect(await store.list()).toEqual([]);
+        expect(await store.archiveOf("reports", "1.1.0")).toBeUndefined();
       } finally {
         await dataSource.destroy();
       }

@@ -44,6 +44,15 @@ export interface PluginInfo {
     installed_by: string | null;
     installed_at: string;
     previous_version: string | null;
+    /** What each kernel sharing the database serves of it (ADR 0033). */
+    kernels?: Array<{
+      kernel: string;
+      serving_version: string | null;
+      behind: boolean;
+      failure: string | null;
+    }>;
+    /** The kernels not serving the active version yet. */
+    behind?: string[];
   } | null;
   /** Administrators only: what it declares between plugins, and what is not satisfied. */
   contract?: {

@@ -18,6 +18,7 @@ import {
   shellState,
 } from "../core/shell-state.js";
 import { sharedStyles } from "../core/styles.js";
+import { packageKernelsLabel } from "./package-kernels.js";
 import "../components/roa-error-card.js";
 import "../components/roa-table-scroll.js";
 
@@ -76,6 +77,13 @@ interface Health {
   status: string;
   checks?: HealthPart[];
   plugins?: HealthPart[];
+}
+
+/** Which servers serve an installed package, when there are several (ADR 0033). */
+function kernelsLine(plugin: PluginInfo) {
+  const label = packageKernelsLabel(plugin);
+  if (!label) return nothing;
+  return html`<div class="muted">${label}</div>`;
 }
 
 export class RoaAdmin extends LitElement {
@@ -289,7 +297,8 @@ export class RoaAdmin extends LitElement {
                 plugin.package.previous_version
                   ? html`<div class="muted">${t("admin.previousVersion", { version: plugin.package.previous_version })}</div>`
                   : nothing
-              }`
+              }
+              ${kernelsLine(plugin)}`
             : nothing
         }
       </td>

@@ -10,7 +10,12 @@ import { existsSync, rmSync } from "node:fs";
 import { ConflictError, NotFoundError, RoaError } from "@roa2web/plugin-sdk";
 import type { KernelLogger } from "../logging/create-logger.js";
 import type { KernelSupervisor, ReportedPlugin } from "../supervisor/protocol.js";
-import type { InstalledPackage, PackageRows, PackageStore } from "./package-store.js";
+import type {
+  InstalledPackage,
+  KernelOutcome,
+  PackageRows,
+  PackageStore,
+} from "./package-store.js";
 import {
   type OpenedPluginPackage,
   PackageRefusedError,
@@ -70,6 +75,8 @@ export interface PackageActivator {
   ): Promise<ActivationOutcome>;
   /** Takes the plugin away (routes, UI, services) and stops it. */
   deactivate(name: string, plugins: PluginChange): Promise<void>;
+  /** True once this process handed over to a new one: it follows no more changes. */
+  retired?(): boolean;
 }
 
 export function inProcessActivator(): PackageActivator {
@@ -92,7 +99,9 @@ export function inProcessActivator(): PackageActivator {
  * before. Removal stays in-process (it loads no code).
  */
 export function handOverActivator(supervisor: KernelSupervisor): PackageActivator {
+  let handedOver = false;
   return {
+    retired: () => handedOver,
     async activate(plan, outcome) {
       await outcome.record();
       const result = await supervisor.handOver({
@@ -103,6 +112,7 @@ export function handOverActivator(supervisor: KernelSupervisor): PackageActivato
         await outcome.revert();
         throw new PluginStepError("start", new Error(result.reason));
       }
+      handedOver = true;
       const reported = result.plugins.find((entry) => entry.name === plan.name);
       // Only now that the new process serves: a hand-over that is not committed must
       // find the version kept for a rollback (row and folder) where it was.
@@ -143,6 +153,12 @@ export class PackageInstaller {
   private queue: Promise<unknown> = Promise.resolve();
   /** Folders whose code was imported in this process: a retry of the version unpacks elsewhere. */
   private readonly usedFolders = new Set<string>();
+  /**
+   * Versions this kernel could not install from the shared store (`<version>@<sha256>`
+   * per plugin), with why: not tried again every round, only when another version is
+   * wanted or at the next start.
+   */
+  private readonly unreachable = new Map<string, { key: string; why: string }>();
 
   constructor(private readonly options: PackageInstallerOptions) {}
 
@@ -163,7 +179,7 @@ export class PackageInstaller {
       // activation are one step of the plugin manager's queue, so no rescan, enable or
       // other change slips in between.
       return await this.options.plugins.change((plugins) =>
-        this.verifyAndActivate(opened, sha256, plugins, request),
+        this.verifyAndActivate(opened, archive, sha256, plugins, request),
       );
     } finally {
       await opened.dispose().catch(() => undefined);
@@ -172,6 +188,7 @@ export class PackageInstaller {
 
   private async verifyAndActivate(
     opened: OpenedPluginPackage,
+    archive: Buffer,
     sha256: string,
     plugins: PluginChange,
     { force = false, by }: { force?: boolean; by?: string },
@@ -194,8 +211,10 @@ export class PackageInstaller {
       const kept = installed.find(
         (row) => row.version === opened.version && row.status === "previous",
       );
-      folder = kept?.folder ?? this.freshFolder(opened.name, opened.version, sha256);
-      if (!kept) {
+      // The version kept for a rollback serves from this kernel's folder of it, if it has one.
+      const keptFolder = kept && store.localFolder(opened.name, opened.version);
+      folder = keptFolder ?? this.freshFolder(opened.name, opened.version, sha256);
+      if (!keptFolder) {
         store.prepare();
         await opened.extractTo(folder);
         unpacked = true;
@@ -221,7 +240,7 @@ export class PackageInstaller {
             previousVersion: verified.previousVersion,
             kind: verified.kind,
           },
-          recordIn(store, row, logger),
+          recordIn(store, { ...row, archive }, logger),
           plugins,
         );
       } catch (error) {
@@ -230,6 +249,14 @@ export class PackageInstaller {
           error instanceof PluginStepError ? messageOf(error.original) : messageOf(error);
         if (unpacked) rmSync(folder, { recursive: true, force: true });
         await store.failed(row, `${step}: ${reason}`);
+        await store
+          .noteOutcome({
+            name: opened.name,
+            servingVersion: verified.previousVersion,
+            wantedVersion: opened.version,
+            failure: `${step}: ${reason}`,
+          })
+          .catch(() => undefined);
         logger.error(
           { plugin: opened.name, version: opened.version, step, reason, by },
           "Plugin package did not activate; the version before keeps serving",
@@ -251,6 +278,16 @@ export class PackageInstaller {
       }
       serving = true;
       const { deletedVersions } = activated;
+      this.unreachable.delete(opened.name);
+      await store
+        .noteOutcome({
+          name: opened.name,
+          servingVersion: opened.version,
+          wantedVersion: opened.version,
+        })
+        .catch((error: unknown) =>
+          logger.warn({ plugin: opened.name, reason: messageOf(error) }, "Outcome not recorded"),
+        );
       logger.info(
         {
           plugin: opened.name,
@@ -325,6 +362,256 @@ export class PackageInstaller {
     return this.options.store.list();
   }
 
+  /** What each kernel serves of each package (ADR 0033). */
+  outcomes(): Promise<KernelOutcome[]> {
+    return this.options.store.outcomes();
+  }
+
+  /**
+   * One round of following the other kernels (ADR 0033, called by the plugin sync): every
+   * package whose active version this kernel does not serve is fetched from the shared
+   * store, verified here and activated as a local install is; every package this kernel
+   * serves that is no longer installed is removed. A version that fails here is logged,
+   * recorded as this kernel's outcome and not tried again until another is wanted; the
+   * version before keeps serving.
+   */
+  async follow(): Promise<void> {
+    if (this.options.activator.retired?.()) return;
+    const desired = await this.options.store.desired();
+    const serving = this.servingPackages();
+    for (const row of desired) {
+      if (serving.get(row.name) === row.version) continue;
+      if (this.unreachable.get(row.name)?.key === `${row.version}@${row.sha256}`) continue;
+      await this.exclusive(() =>
+        this.options.plugins.change((plugins) => this.followNow(row.name, plugins)),
+      );
+    }
+    const wanted = new Set(desired.map((row) => row.name));
+    for (const name of serving.keys()) {
+      if (wanted.has(name)) continue;
+      await this.exclusive(() =>
+        this.options.plugins.change((plugins) => this.dropNow(name, plugins)),
+      );
+    }
+  }
+
+  /**
+   * At start, before discovery: every active version this kernel has no folder of (a new
+   * machine, an empty DATA_DIR, a version installed while it was down) is fetched,
+   * verified and unpacked, so discovery finds it as if installed here.
+   */
+  async installDesired(): Promise<string[]> {
+    const { store, logger } = this.options;
+    const installed: string[] = [];
+    for (const row of await store.desired()) {
+      if (store.localFolder(row.name, row.version)) continue;
+      try {
+        const { opened } = await this.fetchVerified(row, []);
+        try {
+          store.prepare();
+          await opened.extractTo(store.folderOf(row.name, row.version));
+        } finally {
+          await opened.dispose().catch(() => undefined);
+        }
+        installed.push(`${row.name}@${row.version}`);
+        logger.info(
+          { plugin: row.name, version: row.version },
+          "Plugin package installed at start from the shared store",
+        );
+      } catch (error) {
+        const why = messageOf(error);
+        this.unreachable.set(row.name, { key: `${row.version}@${row.sha256}`, why });
+        logger.error(
+          { plugin: row.name, version: row.version, reason: why },
+          "Plugin package could not be installed at start; the version kept before, if this kernel has it, serves",
+        );
+      }
+    }
+    return installed;
+  }
+
+  /** Records what this kernel serves of every installed package (after start). */
+  async noteServing(): Promise<void> {
+    const { store } = this.options;
+    const serving = this.servingPackages();
+    for (const row of await store.desired()) {
+      const failure =
+        serving.get(row.name) === row.version
+          ? undefined
+          : (this.unreachable.get(row.name)?.why ??
+            this.options.plugins.get(row.name)?.failure?.message ??
+            "not installed here");
+      await store.noteOutcome({
+        name: row.name,
+        servingVersion: serving.get(row.name),
+        wantedVersion: row.version,
+        failure,
+      });
+    }
+  }
+
+  /** The installed packages this kernel runs, and their versions. */
+  private servingPackages(): Map<string, string | undefined> {
+    const serving = new Map<string, string | undefined>();
+    for (const record of this.options.plugins.list())
+      if (record.source === "package") serving.set(record.name, record.manifest?.version);
+    return serving;
+  }
+
+  /** The archive of an active version, checked against its recorded SHA-256, opened and verified by this kernel. */
+  private async fetchVerified(
+    row: InstalledPackage,
+    plugins: readonly PluginRecord[],
+    change?: PluginChange,
+  ): Promise<{ opened: OpenedPluginPackage; verified: VerifiedPackage }> {
+    const archive = await this.options.store.archiveOf(row.name, row.version);
+    if (!archive)
+      throw new PackageRefusedError(
+        "PACKAGE_ARCHIVE_MISSING",
+        409,
+        `The archive of ${row.name}@${row.version} is not in the shared store: install it again through any kernel`,
+      );
+    const sha256 = createHash("sha256").update(archive).digest("hex");
+    if (sha256 !== row.sha256)
+      throw new PackageRefusedError(
+        "PACKAGE_SHA_MISMATCH",
+        409,
+        `The stored archive of ${row.name}@${row.version} has SHA-256 ${sha256}, not the ${row.sha256} recorded at install: it was changed in the database; install it again`,
+      );
+    const opened = await this.options.open(archive).catch((error: unknown) => {
+      throw refusalOf(error);
+    });
+    try {
+      if (opened.name !== row.name || opened.version !== row.version)
+        throw new PackageRefusedError(
+          "PACKAGE_BAD_MANIFEST",
+          400,
+          `The stored archive of ${row.name}@${row.version} holds ${opened.name}@${opened.version}`,
+        );
+      const current = plugins.find((record) => record.name === row.name);
+      const verified = verifyPackage(opened, {
+        production: this.options.production,
+        kernelVersion: this.options.kernelVersion,
+        plugins,
+        clashOf: (manifest, except) => change?.clashOf(manifest, except),
+        // What this kernel serves, not the shared rows (which already say it is active).
+        installed:
+          current?.source === "package" && current.manifest
+            ? [{ ...row, version: current.manifest.version, status: "active" }]
+            : [],
+        sha256,
+        // Another kernel's administrator chose this version, a downgrade included.
+        force: true,
+      });
+      return { opened, verified };
+    } catch (error) {
+      await opened.dispose().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async followNow(name: string, plugins: PluginChange): Promise<void> {
+    const { store, logger } = this.options;
+    if (this.options.activator.retired?.()) return;
+    const rows = await store.versionsOf(name);
+    const row = rows.find((entry) => entry.status === "active");
+    const current = plugins.get(name);
+    const before = current?.source === "package" ? current.manifest?.version : undefined;
+    if (!row || before === row.version) return; // changed again, or applied by this kernel
+    const key = `${row.version}@${row.sha256}`;
+    if (this.unreachable.get(name)?.key === key) return;
+    let folder: string | undefined;
+    let unpacked = false;
+    try {
+      const { opened, verified } = await this.fetchVerified(row, plugins.list(), plugins);
+      try {
+        const kept = store.localFolder(name, row.version);
+        folder = kept ?? this.freshFolder(name, row.version, row.sha256);
+        if (!kept) {
+          store.prepare();
+          await opened.extractTo(folder);
+          unpacked = true;
+        }
+      } finally {
+        await opened.dispose().catch(() => undefined);
+      }
+      const keep = [
+        row.version,
+        ...rows.filter((r) => r.status === "previous").map((r) => r.version),
+      ];
+      this.usedFolders.add(folder);
+      await this.options.activator.activate(
+        {
+          name,
+          version: row.version,
+          root: folder,
+          previousVersion: before,
+          kind: verified.kind,
+        },
+        {
+          // Only this kernel's outcome: the shared rows already say the version is active.
+          // A failure to write it must not undo a version that serves (logged, not thrown).
+          record: () =>
+            this.noted({ name, servingVersion: row.version, wantedVersion: row.version }),
+          settle: async () => store.prunedHere(name, keep),
+          revert: () => this.noted({ name, servingVersion: before, wantedVersion: row.version }),
+        },
+        plugins,
+      );
+      this.unreachable.delete(name);
+      logger.info(
+        { plugin: name, version: row.version, from: before, kind: verified.kind },
+        "Plugin package changed on another kernel: installed here too",
+      );
+    } catch (error) {
+      const reason =
+        error instanceof PluginStepError
+          ? `${error.step}: ${messageOf(error.original)}`
+          : messageOf(error);
+      if (folder && unpacked) rmSync(folder, { recursive: true, force: true });
+      this.unreachable.set(name, { key, why: reason });
+      logger.error(
+        { plugin: name, version: row.version, serving: before ?? null, reason },
+        "Plugin package changed on another kernel could not be installed here; the version before keeps serving",
+      );
+      await this.noted({
+        name,
+        servingVersion: before,
+        wantedVersion: row.version,
+        failure: reason,
+      });
+    }
+  }
+
+  /** Records this kernel's outcome; a database that cannot take it is logged, not thrown. */
+  private async noted(outcome: Parameters<PackageStore["noteOutcome"]>[0]): Promise<void> {
+    await this.options.store.noteOutcome(outcome).catch((error: unknown) => {
+      this.options.logger.warn(
+        { plugin: outcome.name, reason: messageOf(error) },
+        "Could not record which version of the plugin package this kernel serves",
+      );
+    });
+  }
+
+  private async dropNow(name: string, plugins: PluginChange): Promise<void> {
+    const { store, logger } = this.options;
+    if ((await store.versionsOf(name)).some((row) => row.status === "active")) return;
+    const current = plugins.get(name);
+    if (current?.source !== "package") return;
+    try {
+      await this.options.activator.deactivate(name, plugins);
+      store.removeHere(name);
+      await store.dropOutcome(name);
+      this.unreachable.delete(name);
+      logger.info({ plugin: name }, "Plugin package removed on another kernel: removed here too");
+    } catch (error) {
+      logger.error(
+        { plugin: name, reason: messageOf(error) },
+        "Plugin package removed on another kernel could not be removed here",
+      );
+    }
+  }
+
   private freshFolder(name: string, version: string, sha256: string): string {
     const plain = this.options.store.folderOf(name, version);
     if (!this.usedFolders.has(plain) && !existsSync(plain)) return plain;
@@ -342,7 +629,7 @@ export class PackageInstaller {
 /** The store's side of one activation: `switched`, then `pruned` or `restored`. */
 function recordIn(
   store: PackageStore,
-  row: Omit<InstalledPackage, "status" | "failure">,
+  row: Omit<InstalledPackage, "status" | "failure"> & { archive?: Buffer },
   logger: KernelLogger,
 ): ActivationRecord {
   let switched: PackageRows | undefined;

@@ -1,10 +1,15 @@
 /**
- * Where installed plugin packages live: unpacked into `<packagesDir>/<name>/<version>/`
- * and recorded in the kernel database (`plugin_packages`). The active version's folder
- * is a plugin root like a PLUGINS_DIR sub-folder; the previous one is kept for a
- * rollback, older ones are deleted (ADR 0024).
+ * Where installed plugin packages live. Shared by every kernel on the database (ADR
+ * 0033): the record of each version (`plugin_packages`: which one is active — the
+ * version every kernel should serve —, which one is kept for a rollback, which attempt
+ * failed), the archive of each kept version (`plugin_package_archives`), and what each
+ * kernel serves (`plugin_package_kernels`). Per kernel: the unpacked folders,
+ * `<packagesDir>/<name>/<version>/` (or `<version>~<sha>-<time>` for a retry in one
+ * process). The active version's folder is a plugin root like a PLUGINS_DIR sub-folder;
+ * the previous one is kept for a rollback, older ones are deleted (ADR 0024).
  */
-import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, symlinkSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { runSql } from "@roa2web/plugin-sdk";
@@ -40,6 +45,20 @@ export interface PackageRow {
   installed_at: string;
 }
 
+/** What one kernel serves of a package, as it last recorded it (ADR 0033). */
+export interface KernelOutcome {
+  /** The kernel: its host and packages folder (`PackageStore.kernel`). */
+  kernel: string;
+  name: string;
+  /** The version it serves; none when it has none of this package. */
+  servingVersion: string | undefined;
+  /** The version it was asked to serve when it recorded this. */
+  wantedVersion: string;
+  /** Why it does not serve the wanted version. */
+  failure: string | undefined;
+  at: string;
+}
+
 /** A plugin's rows before `switched`: what `restored` puts back and `pruned` reads. */
 export interface PackageRows {
   readonly name: string;
@@ -70,11 +89,35 @@ export class PackageStore {
     private readonly dataSource: DataSource,
     /** `PLUGIN_PACKAGES_DIR`. */
     readonly directory: string,
+    /**
+     * This kernel as its outcomes name it: its host and packages folder, the same for
+     * the two processes of a hand-over (they share the folders), different per machine.
+     */
+    readonly kernel = `${os.hostname()}:${directory}`,
   ) {}
 
   /** The folder a version unpacks into. Names and versions are checked before they get here. */
   folderOf(name: string, version: string): string {
     return path.join(this.directory, name, version);
+  }
+
+  /** Every folder of this version unpacked here: the plain one and retries' (`<version>~…`). */
+  localFolders(name: string, version: string): string[] {
+    const parent = path.join(this.directory, name);
+    if (!existsSync(parent)) return [];
+    return readdirSync(parent)
+      .filter((entry) => entry === version || entry.startsWith(`${version}~`))
+      .map((entry) => path.join(parent, entry));
+  }
+
+  /** The folder this kernel serves the version from: the newest one unpacked here. */
+  localFolder(name: string, version: string): string | undefined {
+    let newest: { folder: string; at: number } | undefined;
+    for (const folder of this.localFolders(name, version)) {
+      const at = statSync(folder).mtimeMs;
+      if (!newest || at > newest.at) newest = { folder, at };
+    }
+    return newest?.folder;
   }
 
   async hasAny(): Promise<boolean> {
@@ -103,13 +146,100 @@ export class PackageStore {
     return (await this.versionsOf(name)).find((row) => row.status === "active");
   }
 
-  /** The active version of every installed package: what a start adds to the plugin roots. */
-  async activeFolders(): Promise<string[]> {
-    const rows: Array<{ folder: string }> = await runSql(
+  /** The active version of every package: the one every kernel should serve. */
+  async desired(): Promise<InstalledPackage[]> {
+    const rows: PackageRow[] = await runSql(
       this.dataSource,
-      "SELECT folder FROM plugin_packages WHERE status = 'active' ORDER BY name",
+      "SELECT * FROM plugin_packages WHERE status = 'active' ORDER BY name",
     );
-    return rows.map((row) => row.folder).filter((folder) => existsSync(folder));
+    return rows.map(fromRow);
+  }
+
+  /**
+   * What a start adds to the plugin roots: this kernel's folder of each active version,
+   * or, when it has none (it could not install it), of the version kept before it.
+   */
+  async activeFolders(): Promise<string[]> {
+    const byName = new Map<string, InstalledPackage[]>();
+    for (const row of await this.list())
+      byName.set(row.name, [...(byName.get(row.name) ?? []), row]);
+    const folders: string[] = [];
+    for (const rows of byName.values()) {
+      const active = rows.find((row) => row.status === "active");
+      const previous = rows.find((row) => row.status === "previous");
+      const folder =
+        (active && this.localFolder(active.name, active.version)) ??
+        (previous && this.localFolder(previous.name, previous.version));
+      if (folder) folders.push(folder);
+    }
+    return folders.sort();
+  }
+
+  /** The archive of a kept version, as it was uploaded. */
+  async archiveOf(name: string, version: string): Promise<Buffer | undefined> {
+    const rows: Array<{ archive: Uint8Array }> = await runSql(
+      this.dataSource,
+      "SELECT archive FROM plugin_package_archives WHERE name = ? AND version = ?",
+      [name, version],
+    );
+    const bytes = rows[0]?.archive;
+    return bytes ? Buffer.from(bytes) : undefined;
+  }
+
+  /** Records what this kernel serves of a package now, and why not the wanted version. */
+  async noteOutcome(outcome: {
+    name: string;
+    servingVersion: string | undefined;
+    wantedVersion: string;
+    failure?: string;
+  }): Promise<void> {
+    await runSql(
+      this.dataSource,
+      `INSERT INTO plugin_package_kernels (kernel, name, serving_version, wanted_version, failure, at)
+       VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (kernel, name) DO UPDATE SET serving_version = excluded.serving_version,
+         wanted_version = excluded.wanted_version, failure = excluded.failure, at = excluded.at`,
+      [
+        this.kernel,
+        outcome.name,
+        outcome.servingVersion ?? null,
+        outcome.wantedVersion,
+        outcome.failure ?? null,
+        new Date().toISOString(),
+      ],
+    );
+  }
+
+  /** Forgets what this kernel served of a package (it has none of it now). */
+  async dropOutcome(name: string): Promise<void> {
+    await runSql(
+      this.dataSource,
+      "DELETE FROM plugin_package_kernels WHERE kernel = ? AND name = ?",
+      [this.kernel, name],
+    );
+  }
+
+  /** What every kernel serves of every package, as each last recorded it. */
+  async outcomes(): Promise<KernelOutcome[]> {
+    const rows: Array<{
+      kernel: string;
+      name: string;
+      serving_version: string | null;
+      wanted_version: string;
+      failure: string | null;
+      at: string;
+    }> = await runSql(
+      this.dataSource,
+      "SELECT * FROM plugin_package_kernels ORDER BY name, kernel",
+    );
+    return rows.map((row) => ({
+      kernel: row.kernel,
+      name: row.name,
+      servingVersion: row.serving_version ?? undefined,
+      wantedVersion: row.wanted_version,
+      failure: row.failure ?? undefined,
+      at: row.at,
+    }));
   }
 
   /**
@@ -119,8 +249,28 @@ export class PackageStore {
    * `pruned` (once the version serves), so that `restored` can put every row back as it
    * was if it does not end up serving. Returns the rows as they were.
    */
-  async switched(record: Omit<InstalledPackage, "status" | "failure">): Promise<PackageRows> {
+  async switched(
+    record: Omit<InstalledPackage, "status" | "failure"> & { archive?: Buffer },
+  ): Promise<PackageRows> {
     return this.dataSource.transaction(async (manager) => {
+      // The archive first: a kernel that sees the version active finds it.
+      if (record.archive)
+        await runSql(
+          manager,
+          `INSERT INTO plugin_package_archives (name, version, sha256, size, archive, stored_by, stored_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (name, version) DO UPDATE SET sha256 = excluded.sha256, size = excluded.size,
+             archive = excluded.archive, stored_by = excluded.stored_by, stored_at = excluded.stored_at`,
+          [
+            record.name,
+            record.version,
+            record.sha256,
+            record.archive.length,
+            record.archive,
+            record.installedBy ?? null,
+            record.installedAt,
+          ],
+        );
       const rows: PackageRow[] = await runSql(
         manager,
         "SELECT * FROM plugin_packages WHERE name = ?",
@@ -158,12 +308,12 @@ export class PackageStore {
 
   /**
    * Once the version `switched` made active serves: every version of the
-   * plugin other than it and the one it replaced is deleted — rows, and the folders of
-   * the `previous` ones (a failed attempt's folder is already gone). Returns the folders.
+   * plugin other than it and the one it replaced is deleted — rows, archives, and this
+   * kernel's folders of them (a failed attempt's folder is already gone; the other
+   * kernels delete theirs as they follow). Returns the folders.
    */
   async pruned(switched: PackageRows): Promise<string[]> {
     const keep = new Set([switched.version, switched.demoted]);
-    const dropped: string[] = [];
     await this.dataSource.transaction(async (manager) => {
       const rows: PackageRow[] = await runSql(
         manager,
@@ -176,11 +326,38 @@ export class PackageStore {
           row.name,
           row.version,
         ]);
-        if (row.status === "previous") dropped.push(row.folder);
       }
+      await this.dropArchivesOf(manager, switched.name);
     });
-    for (const folder of dropped) rmSync(folder, { recursive: true, force: true });
+    return this.prunedHere(
+      switched.name,
+      [...keep].filter((version) => version !== undefined),
+    );
+  }
+
+  /** Deletes this kernel's folders of the plugin's versions other than `keep`; returns them. */
+  prunedHere(name: string, keep: readonly string[]): string[] {
+    const parent = path.join(this.directory, name);
+    if (!existsSync(parent)) return [];
+    const dropped: string[] = [];
+    for (const entry of readdirSync(parent)) {
+      const version = entry.split("~")[0] ?? entry;
+      if (keep.includes(version)) continue;
+      const folder = path.join(parent, entry);
+      rmSync(folder, { recursive: true, force: true });
+      dropped.push(folder);
+    }
     return dropped;
+  }
+
+  /** Archives of versions no active or previous row names: nothing will install them. */
+  private async dropArchivesOf(manager: DataSource["manager"], name: string): Promise<void> {
+    await runSql(
+      manager,
+      `DELETE FROM plugin_package_archives WHERE name = ? AND version NOT IN
+         (SELECT version FROM plugin_packages WHERE name = ? AND status IN ('active', 'previous'))`,
+      [name, name],
+    );
   }
 
   /**
@@ -211,6 +388,7 @@ export class PackageStore {
           ],
         );
       }
+      await this.dropArchivesOf(manager, switched.name);
     });
   }
 
@@ -239,9 +417,18 @@ export class PackageStore {
     );
   }
 
-  /** Forgets every version of a package and deletes its folders. */
+  /** Forgets every version of a package, its archives and outcomes, and deletes this kernel's folders. */
   async forget(name: string): Promise<void> {
-    await runSql(this.dataSource, "DELETE FROM plugin_packages WHERE name = ?", [name]);
+    await this.dataSource.transaction(async (manager) => {
+      await runSql(manager, "DELETE FROM plugin_packages WHERE name = ?", [name]);
+      await runSql(manager, "DELETE FROM plugin_package_archives WHERE name = ?", [name]);
+      await runSql(manager, "DELETE FROM plugin_package_kernels WHERE name = ?", [name]);
+    });
+    this.removeHere(name);
+  }
+
+  /** Deletes this kernel's folders of a package (another kernel removed it). */
+  removeHere(name: string): void {
     rmSync(path.join(this.directory, name), { recursive: true, force: true });
   }
 
@@ -259,10 +446,19 @@ export class PackageStore {
     if (target) symlinkSync(target, link, "junction");
   }
 
-  /** Leftover folders of versions no row names (a crash mid-install): deleted at start. */
+  /**
+   * At start: folders of versions no active or previous row names (a crash mid-install,
+   * a version another kernel pruned or removed while this one was down), and older
+   * copies of a version beside the one served. Deleted.
+   */
   async sweep(): Promise<string[]> {
     if (!existsSync(this.directory)) return [];
-    const known = new Set((await this.list()).map((row) => row.folder));
+    const known = new Set<string>();
+    for (const row of await this.list()) {
+      if (row.status === "failed") continue;
+      const folder = this.localFolder(row.name, row.version);
+      if (folder) known.add(folder);
+    }
     const removed: string[] = [];
     for (const name of readdirSync(this.directory, { withFileTypes: true })) {
       if (!name.isDirectory() || name.name === "node_modules" || name.name.startsWith("."))

@@ -135,4 +135,39 @@ describe("PluginSync", () => {
     await sync.follow();
     expect(calls).toEqual(["disable notes remember=false"]);
   });
+
+  it("follows the packages first in each round, and the states even when that step fails", async () => {
+    const rows = [row("shop", true, 1, "other")];
+    const states: Record<string, string> = {};
+    const { plugins, calls } = fakePlugins(states);
+    const warnings: string[] = [];
+    let failing = false;
+    const sync = new PluginSync({
+      store: { revisions: async () => rows },
+      packages: {
+        follow: async () => {
+          calls.push("packages");
+          if (failing) throw new Error("archive table unreachable");
+          // The package installed elsewhere is now here, disabled until its state is followed.
+          states.shop ??= "disabled";
+        },
+      },
+      plugins,
+      kernelId: "me",
+      intervalMs: 60_000,
+      logger: {
+        info: () => undefined,
+        warn: (_o: object, m?: string) => warnings.push(String(m)),
+      } as never,
+    });
+    await sync.follow();
+    expect(calls).toEqual(["packages", "enable shop remember=false"]);
+    failing = true;
+    rows[0] = row("shop", false, 2, "other");
+    await sync.follow();
+    expect(warnings).toEqual([
+      "Could not follow the plugin packages of other kernels (will retry)",
+    ]);
+    expect(calls.slice(2)).toEqual(["packages", "disable shop remember=false"]);
+  });
 });

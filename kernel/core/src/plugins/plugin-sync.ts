@@ -10,6 +10,10 @@
  * Polling, not a message bus: the state lives in the database already, a missed message
  * cannot leave a kernel behind, and a read of a handful of rows every two seconds costs
  * nothing next to the requests a kernel serves.
+ *
+ * Installed packages are followed in the same round (ADR 0033): the installer compares
+ * the active version of each package with what this kernel serves and installs, upgrades
+ * or removes to match.
  */
 import type { Logger } from "pino";
 import type { PluginStateRow, PluginStateStore } from "./plugin-state-store.js";
@@ -30,8 +34,18 @@ export interface SyncedPlugins {
   reload(name: string): Promise<unknown>;
 }
 
+/** The packages' step of a round (PackageInstaller.follow, ADR 0033). */
+export interface SyncedPackages {
+  follow(): Promise<void>;
+}
+
 export interface PluginSyncOptions {
   store: Pick<PluginStateStore, "revisions">;
+  /**
+   * Installed packages to follow first in each round: a version installed, upgraded or
+   * removed through another kernel is applied here before the states are.
+   */
+  packages?: SyncedPackages;
   plugins: SyncedPlugins;
   /** This kernel's id, as it records it on the rows it changes. */
   kernelId: string;
@@ -77,6 +91,15 @@ export class PluginSync {
   }
 
   private async round(): Promise<void> {
+    // Packages first: a plugin installed elsewhere must be here before its state is followed.
+    try {
+      await this.options.packages?.follow();
+    } catch (error) {
+      this.options.logger.warn(
+        { err: error },
+        "Could not follow the plugin packages of other kernels (will retry)",
+      );
+    }
     let rows: PluginStateRow[];
     try {
       rows = await this.options.store.revisions();

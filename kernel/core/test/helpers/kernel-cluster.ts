@@ -28,6 +28,11 @@ export interface KernelCluster {
   kernels: ServerProcess[];
   /** The environment every kernel shares (DATABASE_URL, REDIS_URL, JWT_SECRET …). */
   env: Record<string, string>;
+  /**
+   * Starts one more kernel on the same servers (a new machine: its own empty DATA_DIR),
+   * with `env` added to the shared environment; not behind nginx (reach it by its base).
+   */
+  add(env?: Record<string, string>): Promise<ServerProcess>;
   /** Kills kernel `index` at once (SIGKILL), as a lost machine. */
   kill(index: number): Promise<void>;
   /** Signs in as demo/demo through nginx and returns the access token. */
@@ -74,18 +79,18 @@ export async function startKernelCluster(
     };
     // The first kernel migrates alone, so a failing migration fails here with its log;
     // the others then start together (their migrations find nothing to do).
-    const startOne = async () => {
+    const startOne = async (extra: Record<string, string> = {}) => {
       const dataDir = mkdtempSync(path.join(os.tmpdir(), "roa2web-cluster-"));
       folders.push(dataDir);
       const kernel = await startServerProcess(
-        { ...env, DATA_DIR: dataDir },
+        { ...env, ...extra, DATA_DIR: dataDir },
         { startTimeoutMs: 120_000 },
       );
       kernels.push(kernel);
       return kernel;
     };
     await startOne();
-    await Promise.all(Array.from({ length: count - 1 }, startOne));
+    await Promise.all(Array.from({ length: count - 1 }, () => startOne()));
     nginx = await startNginx({ upstreams: kernels.map((kernel) => new URL(kernel.base).host) });
     const base = nginx.url;
     return {
@@ -95,6 +100,7 @@ export async function startKernelCluster(
       base,
       kernels,
       env,
+      add: (extra) => startOne(extra),
       async kill(index) {
         const kernel = kernels[index];
         if (!kernel) throw new Error(`no kernel ${index}`);

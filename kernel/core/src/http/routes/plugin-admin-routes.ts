@@ -6,7 +6,7 @@ import path from "node:path";
 import { ConflictError, hasPermission } from "@roa2web/plugin-sdk";
 import type { FastifyInstance } from "fastify";
 import type { KernelCradle } from "../../kernel-cradle.js";
-import type { InstalledPackage } from "../../plugins/package-store.js";
+import type { InstalledPackage, KernelOutcome } from "../../plugins/package-store.js";
 import type { PluginRecord } from "../../plugins/plugin-manager.js";
 import { Switchboard } from "../switchboard.js";
 import { errorsAnswered } from "./schemas.js";
@@ -42,6 +42,27 @@ export const pluginView = {
         installed_by: { type: "string", nullable: true },
         installed_at: { type: "string", format: "date-time" },
         previous_version: { type: "string", nullable: true },
+        kernels: {
+          type: "array",
+          description:
+            "What each kernel sharing the database serves of this package (ADR 0033); `behind` while one does not serve the active version yet, or could not (`failure`)",
+          items: {
+            type: "object",
+            properties: {
+              kernel: { type: "string" },
+              serving_version: { type: "string", nullable: true },
+              behind: { type: "boolean" },
+              failure: { type: "string", nullable: true },
+              at: { type: "string", format: "date-time" },
+            },
+          },
+        },
+        behind: {
+          type: "array",
+          items: { type: "string" },
+          description:
+            "The kernels that do not serve the active version (empty once all have applied it)",
+        },
       },
     },
     ui: {
@@ -93,10 +114,26 @@ export function uiUrl(record: PluginRecord): string | undefined {
   return `${file}?v=${encodeURIComponent(record.manifest?.version ?? "")}`;
 }
 
-/** What an administrator sees of an installed package's versions: the active one, and the one kept for rollback. */
-export function packageView(versions: readonly InstalledPackage[]) {
+/** An installed package's versions, and what each kernel serves of it. */
+export interface PluginPackageInfo {
+  versions: readonly InstalledPackage[];
+  kernels: readonly KernelOutcome[];
+}
+
+/**
+ * What an administrator sees of an installed package: the active version, the one kept
+ * for rollback, and which kernels serve it (and which are behind).
+ */
+export function packageView({ versions, kernels }: PluginPackageInfo) {
   const active = versions.find((row) => row.status === "active");
   if (!active) return null;
+  const outcomes = kernels.map((outcome) => ({
+    kernel: outcome.kernel,
+    serving_version: outcome.servingVersion ?? null,
+    behind: outcome.servingVersion !== active.version,
+    failure: outcome.failure ?? null,
+    at: outcome.at,
+  }));
   return {
     version: active.version,
     sha256: active.sha256,
@@ -105,6 +142,8 @@ export function packageView(versions: readonly InstalledPackage[]) {
     installed_by: active.installedBy ?? null,
     installed_at: active.installedAt,
     previous_version: versions.find((row) => row.status === "previous")?.version ?? null,
+    kernels: outcomes,
+    behind: outcomes.filter((outcome) => outcome.behind).map((outcome) => outcome.kernel),
   };
 }
 
@@ -112,7 +151,7 @@ export function view(
   record: PluginRecord,
   admin: boolean,
   problems: ReadonlyMap<string, string[]>,
-  packages: ReadonlyMap<string, InstalledPackage[]> = new Map(),
+  packages: ReadonlyMap<string, PluginPackageInfo> = new Map(),
 ) {
   const manifest = record.manifest;
   const url = uiUrl(record);
@@ -140,7 +179,10 @@ export function view(
     since: record.stateSince.toISOString(),
     enabled_at_start: record.enabledAtStart,
     source: record.source,
-    package: record.source === "package" ? packageView(packages.get(record.name) ?? []) : null,
+    package:
+      record.source === "package"
+        ? packageView(packages.get(record.name) ?? { versions: [], kernels: [] })
+        : null,
     permissions: manifest?.permissions ?? {},
     failure: record.failure ?? null,
     contract: {
@@ -153,13 +195,19 @@ export function view(
   };
 }
 
-/** The installed packages' versions, per plugin name. */
+/** The installed packages' versions and each kernel's outcome, per plugin name. */
 export async function packagesByPlugin(
   kernel: KernelCradle,
-): Promise<Map<string, InstalledPackage[]>> {
-  const byPlugin = new Map<string, InstalledPackage[]>();
-  for (const row of await kernel.packages.list())
-    byPlugin.set(row.name, [...(byPlugin.get(row.name) ?? []), row]);
+): Promise<Map<string, PluginPackageInfo>> {
+  const byPlugin = new Map<string, { versions: InstalledPackage[]; kernels: KernelOutcome[] }>();
+  const of = (name: string) => {
+    const info = byPlugin.get(name) ?? { versions: [], kernels: [] };
+    byPlugin.set(name, info);
+    return info;
+  };
+  const [rows, outcomes] = await Promise.all([kernel.packages.list(), kernel.packages.outcomes()]);
+  for (const row of rows) of(row.name).versions.push(row);
+  for (const outcome of outcomes) of(outcome.name).kernels.push(outcome);
   return byPlugin;
 }
 
