@@ -10,6 +10,7 @@ import { UserSessionCutoffs1765065600000 } from "./migrations/0004-user-session-
 import { KernelLeases1765152000000 } from "./migrations/0005-kernel-leases.js";
 import { PluginPackages1765300000000 } from "./migrations/0006-plugin-packages.js";
 import { PluginStateRevisions1765400000000 } from "./migrations/0007-plugin-state-revisions.js";
+import { KernelPeers1765690000000 } from "./migrations/0009-kernel-peers.js";
 
 export const KERNEL_MIGRATIONS = [
   KernelInit1763856000000,
@@ -20,4 +21,5 @@ export const KERNEL_MIGRATIONS = [
   KernelLeases1765152000000,
   PluginPackages1765300000000,
   PluginStateRevisions1765400000000,
+  KernelPeers1765690000000,
 ];
