@@ -363,6 +363,8 @@ export async function createKernel(
           kernelId: leases.holderId,
           intervalMs: settings.plugins.syncIntervalMs,
           logger: rootLogger.child({ module: "plugin-sync" }),
+          // A lost database is logged once, by the watch, not every round here.
+          reported: (error) => databaseWatch.failed(error),
         })
       : undefined;
   await pluginSync?.prime();
