@@ -13,8 +13,10 @@ import type { LoginThrottle } from "./auth/login-throttle.js";
 import type { Users } from "./auth/users.js";
 import type { TwoLevelCache } from "./cache/index.js";
 import type { KernelSettings } from "./config/settings.js";
+import type { DatabaseWatch } from "./health/database-watch.js";
 import type { HealthRegistry } from "./health/health-registry.js";
 import type { LoopWatch } from "./health/loop-watch.js";
+import type { PeerHeartbeat } from "./health/peer-heartbeat.js";
 import type { createSharedRateLimitStore } from "./http/rate-limit-store.js";
 import type { KernelLeases } from "./leases/kernel-leases.js";
 import type { KernelLogger } from "./logging/create-logger.js";
@@ -35,6 +37,10 @@ export interface KernelCradle {
   erp: ErpClient;
   cache: TwoLevelCache;
   health: HealthRegistry;
+  /** Whether the kernel database answers; on PostgreSQL, writes are refused while it is lost. */
+  databaseWatch: DatabaseWatch;
+  /** This kernel's row among the kernels sharing its database (`/health` names them). */
+  peers: PeerHeartbeat;
   auth: AuthService;
   accessTokens: AccessTokens;
   users: Users;

@@ -3,7 +3,8 @@
  * root container, discovers and starts plugins, builds the first route generation
  * and listens. `stop()` reverses it: stop accepting, drain, stop plugins, close pools.
  */
-import { type KernelUsersService, runSql } from "@roa2web/plugin-sdk";
+import os from "node:os";
+import type { KernelUsersService } from "@roa2web/plugin-sdk";
 import { asValue, createContainer, InjectionMode } from "awilix";
 import type { DataSource } from "typeorm";
 import { AccessTokens } from "./auth/access-tokens.js";
@@ -22,8 +23,10 @@ import { KERNEL_MIGRATIONS } from "./database/kernel-migrations.js";
 import { kernelDatabase, openDataSource } from "./database/open-data-source.js";
 import { assertWritableDirectory } from "./database/writable-storage.js";
 import { createErp, type ErpService } from "./erp/create-erp.js";
+import { DatabaseWatch } from "./health/database-watch.js";
 import { HealthRegistry } from "./health/health-registry.js";
 import { LoopWatch } from "./health/loop-watch.js";
+import { PeerHeartbeat } from "./health/peer-heartbeat.js";
 import { installAccessControl } from "./http/access-control.js";
 import { buildGeneration } from "./http/generation.js";
 import { probePluginRoutes } from "./http/plugin-routes.js";
@@ -164,31 +167,6 @@ export async function createKernel(
   ) as [ErpService, { dataSource: DataSource }, TwoLevelCache];
   cache.startSweeper(settings.cache.sweepIntervalMs);
 
-  const health = new HealthRegistry();
-  health.register("erp", () => erp.health(), {
-    critical: true,
-    timeoutMs: settings.erp.healthTimeoutMs + 100,
-  });
-  // A committed write, not a read: a database that stops accepting writes is down
-  // (sign-in writes), and the whole node with it (503, out of the load balancer).
-  health.register(
-    "kernel-database",
-    async () => {
-      await runSql(
-        kernelDb.dataSource,
-        `INSERT INTO health_heartbeat (id, written_at_ms) VALUES (1, ?)
-         ON CONFLICT (id) DO UPDATE SET written_at_ms = excluded.written_at_ms`,
-        [Date.now()],
-      );
-      return { status: "up" };
-    },
-    { critical: true },
-  );
-  // L1 keeps serving when L2 fails: degraded, never down.
-  health.register("cache", () => cache.health());
-  // Each user of Redis degrades on its own when it is lost: degraded, never down.
-  if (redis) health.register("redis", () => redis.health());
-
   // "Exactly one kernel does X" among the kernels sharing DATA_DIR, or Redis (ADR 0026, 0029).
   const leases = new KernelLeases(
     redis
@@ -198,6 +176,42 @@ export async function createKernel(
   );
   // A lease that cannot be renewed is given up at once: better no poller than two.
   redis?.on("lost", () => leases.giveUpAll());
+  const health = new HealthRegistry();
+  health.register("erp", () => erp.health(), {
+    critical: true,
+    timeoutMs: settings.erp.healthTimeoutMs + 100,
+  });
+  // This kernel's row among its peers, rewritten every few seconds: a committed write, the
+  // kernel database's probe too (a disk gone read-only or full still reads).
+  const peers = new PeerHeartbeat(
+    kernelDb.dataSource,
+    {
+      id: leases.holderId,
+      host: os.hostname(),
+      pid: process.pid,
+      version: KERNEL_VERSION,
+      startedAt,
+    },
+    {
+      forgetMs: settings.database.peerForgetMs,
+      ...(redis ? { redis: () => (redis.up ? "up" : "down") } : {}),
+    },
+  );
+  const databaseWatch = new DatabaseWatch({
+    engine: settings.database.url === undefined ? "sqlite" : "postgres",
+    probe: () => peers.beat(),
+    logger: rootLogger.child({ module: "kernel-db" }),
+  });
+  // SQLite that stops accepting writes takes the node down (503, out of the load
+  // balancer). A lost PostgreSQL is every kernel's loss: each keeps serving what needs no
+  // database and refuses writes with 503 (ADR 0034), so the node is degraded, not down.
+  health.register("kernel-database", () => databaseWatch.health(), {
+    critical: databaseWatch.engine === "sqlite",
+  });
+  // L1 keeps serving when L2 fails: degraded, never down.
+  health.register("cache", () => cache.health());
+  // Each user of Redis degrades on its own when it is lost: degraded, never down.
+  if (redis) health.register("redis", () => redis.health());
   health.register("leases", () => leases.health());
 
   const loopWatch = new LoopWatch(settings.log.loopBlockMs, logger);
@@ -218,11 +232,11 @@ export async function createKernel(
   // seconds (session-cutoffs.ts says why not per request).
   await accessTokens.recheckSessions();
   const sessionRecheck = setInterval(() => {
-    accessTokens
-      .recheckSessions()
-      .catch((error: unknown) =>
-        logger.error({ err: error }, "Could not re-read which sessions ended; will try again"),
-      );
+    accessTokens.recheckSessions().catch((error: unknown) => {
+      // A lost database is logged once, by the watch, not every few seconds here.
+      if (databaseWatch.failed(error)) return;
+      logger.error({ err: error }, "Could not re-read which sessions ended; will try again");
+    });
   }, settings.auth.sessionRecheckMs);
   sessionRecheck.unref();
   if (restored > 0) logger.info({ count: restored }, "Signed-out access tokens still refused");
@@ -286,6 +300,8 @@ export async function createKernel(
     erp: asValue(erp.client),
     cache: asValue(cache),
     health: asValue(health),
+    databaseWatch: asValue(databaseWatch),
+    peers: asValue(peers),
     auth: asValue(auth),
     accessTokens: asValue(accessTokens),
     users: asValue(users),
@@ -348,6 +364,8 @@ export async function createKernel(
           packages,
           intervalMs: settings.plugins.syncIntervalMs,
           logger: rootLogger.child({ module: "plugin-sync" }),
+          // A lost database is logged once, by the watch, not every round here.
+          reported: (error) => databaseWatch.failed(error),
         })
       : undefined;
   await pluginSync?.prime();
@@ -395,6 +413,9 @@ export async function createKernel(
   // Started once booted: opening databases and starting plugins hold the loop by design.
   loopWatch.start();
   pluginSync?.start();
+  // Seen by the other kernels from now on; a failed beat tells the watch.
+  await databaseWatch.check();
+  databaseWatch.start(settings.database.peerHeartbeatMs);
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
@@ -403,6 +424,9 @@ export async function createKernel(
       clearInterval(sessionRecheck);
       await switchboard.close();
       loopWatch.stop();
+      databaseWatch.stop();
+      // Gone from the peers at once, not after PEER_FORGET_MS.
+      await peers.stop();
       await pluginSync?.stop();
       await plugins.stopAll();
       // Released now, so a kernel standing by takes each lease within a second.

@@ -79,6 +79,7 @@ describeWithServers(["postgres"], "the kernel on PostgreSQL (DATABASE_URL)", () 
         "plugin_good.notes",
         "roa2web_kernel.health_heartbeat",
         "roa2web_kernel.kernel_leases",
+        "roa2web_kernel.kernel_peers",
         "roa2web_kernel.migrations",
         "roa2web_kernel.plugin_package_archives",
         "roa2web_kernel.plugin_package_kernels",
@@ -168,11 +169,12 @@ describeWithServers(["postgres"], "the kernel on PostgreSQL (DATABASE_URL)", () 
       payload: { refresh_token: pair.refresh_token },
     });
     expect(refresh.statusCode).toBe(401);
-    // The health check's write goes to PostgreSQL.
+    // The health check's write (this kernel's row among its peers) goes to PostgreSQL.
+    await rows("DELETE FROM roa2web_kernel.kernel_peers");
     const health = await inject(later.kernel, { method: "GET", url: "/health" });
     expect(health.statusCode).toBe(200);
-    expect(await rows("SELECT count(*)::int AS n FROM roa2web_kernel.health_heartbeat")).toEqual([
-      { n: 1 },
+    expect(await rows("SELECT kernel_id FROM roa2web_kernel.kernel_peers")).toEqual([
+      { kernel_id: later.kernel.container.cradle.leases.holderId },
     ]);
   });
 

@@ -114,6 +114,22 @@ describe("describeError: details", () => {
     expect(retryAfterSeconds("soon")).toBeUndefined();
   });
 
+  it("says that nothing was saved while the database is lost, and how long to wait", () => {
+    // What a kernel that lost PostgreSQL answers a write (ADR 0034).
+    const lost = apiError(503, "DATABASE_UNAVAILABLE", "The database cannot be reached", {
+      retry_after_seconds: 5,
+    });
+    expect(describeError(lost, "ro").headline).toBe(
+      "Baza de date nu poate fi contactată acum, așa că nu s-a salvat nimic. Rapoartele deja calculate se pot citi în continuare. Încercați din nou peste 5 secunde.",
+    );
+    expect(describeError(lost, "en").headline).toBe(
+      "The database cannot be reached right now, so nothing was saved. Reports already computed can still be read. Try again in 5 seconds.",
+    );
+    expect(describeError(apiError(503, "DATABASE_UNAVAILABLE"), "en").headline).toBe(
+      errorMessages.en["error.code.DATABASE_UNAVAILABLE"],
+    );
+  });
+
   it("tells a wrong password and a missing permission apart from other refusals", () => {
     const login = apiError(401, "UNAUTHORIZED", "Wrong user name or password", {
       reason: "invalid_credentials",

@@ -156,7 +156,8 @@ function catalogueHeadline(
         : text(language, "error.code.UNSUPPORTED_MEDIA_TYPE");
     }
     case "TOO_MANY_REQUESTS":
-    case "SERVICE_UNAVAILABLE": {
+    case "SERVICE_UNAVAILABLE":
+    case "DATABASE_UNAVAILABLE": {
       const wait = waitOf(error, details);
       return wait === undefined
         ? text(language, `error.code.${code}` as MessageKey)

@@ -30,6 +30,10 @@ export const errorMessages = {
       "Serviciul nu este disponibil acum. Încercați din nou peste câteva momente.",
     "error.code.SERVICE_UNAVAILABLE.wait":
       "Serviciul nu este disponibil acum. Încercați din nou {wait}.",
+    "error.code.DATABASE_UNAVAILABLE":
+      "Baza de date nu poate fi contactată acum, așa că nu s-a salvat nimic. Rapoartele deja calculate se pot citi în continuare. Încercați din nou peste câteva momente.",
+    "error.code.DATABASE_UNAVAILABLE.wait":
+      "Baza de date nu poate fi contactată acum, așa că nu s-a salvat nimic. Rapoartele deja calculate se pot citi în continuare. Încercați din nou {wait}.",
     "error.code.STARTING": "Serverul pornește. Încercați din nou peste câteva momente.",
     "error.code.INTERNAL": "A apărut o eroare pe server.",
     "error.code.NETWORK": "Serverul nu poate fi contactat. Verificați conexiunea.",
@@ -64,6 +68,10 @@ export const errorMessages = {
       "The service is not available right now. Try again in a few moments.",
     "error.code.SERVICE_UNAVAILABLE.wait":
       "The service is not available right now. Try again {wait}.",
+    "error.code.DATABASE_UNAVAILABLE":
+      "The database cannot be reached right now, so nothing was saved. Reports already computed can still be read. Try again in a few moments.",
+    "error.code.DATABASE_UNAVAILABLE.wait":
+      "The database cannot be reached right now, so nothing was saved. Reports already computed can still be read. Try again {wait}.",
     "error.code.STARTING": "The server is starting. Try again in a few moments.",
     "error.code.INTERNAL": "Something went wrong on the server.",
     "error.code.NETWORK": "The server cannot be reached. Check the connection.",

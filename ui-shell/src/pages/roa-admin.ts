@@ -73,10 +73,47 @@ export function signatureLabel(plugin: PluginInfo): string {
   });
 }
 
+/** One kernel sharing the database (`/health?details=1` `peers`, ADR 0034). */
+interface Peer {
+  id: string;
+  host: string;
+  pid: number;
+  version: string;
+  last_seen: string;
+  this_kernel: boolean;
+  redis: string | null;
+}
+
 interface Health {
   status: string;
   checks?: HealthPart[];
   plugins?: HealthPart[];
+  kernel?: { id: string };
+  database?: {
+    engine: string;
+    reachable: boolean;
+    latency_ms: number | null;
+    writes: string;
+    lost_since: string | null;
+  };
+  redis?: { configured: boolean; reachable: boolean | null };
+  leases?: Array<{ name: string; kernel: string; expires_at: string }>;
+  peers?: Peer[] | null;
+}
+
+/** "PostgreSQL: reachable (1.2 ms), writes accepted" in the user's language. */
+export function databaseLine(database: NonNullable<Health["database"]>): string {
+  const engine = database.engine === "postgres" ? "PostgreSQL" : "SQLite";
+  if (!database.reachable) {
+    return t("admin.database.lost", {
+      engine,
+      since: formatDateTime(database.lost_since),
+    });
+  }
+  return t("admin.database.up", {
+    engine,
+    ms: (database.latency_ms ?? 0).toLocaleString(locale(), { maximumFractionDigits: 1 }),
+  });
 }
 
 /** Which servers serve an installed package, when there are several (ADR 0033). */
@@ -263,7 +300,62 @@ export class RoaAdmin extends LitElement {
           </table>
         </roa-table-scroll>
       </section>
+      ${this.#kernelsSection()}
       ${this.#healthSection()}`;
+  }
+
+  /** The kernels sharing this database, the database and Redis as this one sees them. */
+  #kernelsSection() {
+    const health = this.health;
+    if (!health?.database) return nothing;
+    const leasesOf = (peer: Peer) =>
+      (health.leases ?? [])
+        .filter((lease) => lease.kernel === peer.id)
+        .map((lease) => lease.name)
+        .join(", ");
+    const redis = health.redis;
+    return html`<section class="card" aria-labelledby="kernels-heading">
+      <h2 id="kernels-heading">${t("admin.kernels")}</h2>
+      <p class=${health.database.reachable ? "" : "warning-text"}>
+        ${t("admin.database")}: ${databaseLine(health.database)}
+      </p>
+      ${
+        redis?.configured
+          ? html`<p class=${redis.reachable ? "" : "warning-text"}>
+              Redis: ${t(redis.reachable ? "admin.redis.up" : "admin.redis.down")}
+            </p>`
+          : nothing
+      }
+      ${
+        health.peers
+          ? html`<roa-table-scroll>
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">${t("admin.kernel")}</th>
+                    <th scope="col">${t("admin.version")}</th>
+                    <th scope="col">${t("admin.lastSeen")}</th>
+                    <th scope="col">${t("admin.leases")}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  ${health.peers.map(
+                    (peer) => html`<tr data-kernel=${peer.id}>
+                      <td>
+                        <div>${peer.host} · ${peer.pid}${peer.this_kernel ? html` <strong>(${t("admin.thisKernel")})</strong>` : nothing}</div>
+                        <div class="muted">${peer.id}</div>
+                      </td>
+                      <td>${peer.version}</td>
+                      <td>${formatDateTime(peer.last_seen)}</td>
+                      <td>${leasesOf(peer) || "—"}</td>
+                    </tr>`,
+                  )}
+                </tbody>
+              </table>
+            </roa-table-scroll>`
+          : html`<p class="muted">${t("admin.peersUnknown")}</p>`
+      }
+    </section>`;
   }
 
   #pluginRow(plugin: PluginInfo) {

@@ -167,6 +167,14 @@ describeBrowser("web shell", { timeout: 90_000 }, () => {
     await healthSection.getByText("l1.maxEntries", { exact: true }).waitFor();
     await healthSection.getByText("Baza de date a nucleului").waitFor();
     expect(await healthSection.textContent()).not.toContain('{"');
+    // The kernels sharing the database (one here), and the database as this one sees it.
+    const kernels = page.locator("section[aria-labelledby=kernels-heading]");
+    await kernels.getByRole("heading", { name: "Servere (nuclee)" }).waitFor();
+    await kernels
+      .getByText(/Baza de date: SQLite, răspunde în .* ms; scrierile sunt acceptate/)
+      .waitFor();
+    expect(await kernels.locator("tbody tr").count()).toBe(1);
+    expect(await kernels.locator("tbody tr").textContent()).toContain("(acesta)");
     // Plugin descriptions in Romanian (the manifest's ui.descriptions), not the English one.
     const reportsRow = await page.locator("tr[data-plugin=reports]").textContent();
     expect(reportsRow).not.toContain("Dashboard, client and supplier invoices");

@@ -252,11 +252,24 @@ describe("loadConfig", () => {
 
   it("puts the databases on PostgreSQL only for a postgres:// DATABASE_URL, never quoting it back", () => {
     const dir = root();
-    expect(loadConfig({ root: dir, env: {} }).database).toEqual({ url: undefined, poolMax: 10 });
+    expect(loadConfig({ root: dir, env: {} }).database).toEqual({
+      url: undefined,
+      poolMax: 10,
+      peerHeartbeatMs: 5000,
+      peerForgetMs: 30_000,
+    });
     const url = "postgresql://roa:s3cret-pw@db.internal:5432/books";
     expect(
-      loadConfig({ root: dir, env: { DATABASE_URL: url, DATABASE_POOL_MAX: "25" } }).database,
-    ).toEqual({ url, poolMax: 25 });
+      loadConfig({
+        root: dir,
+        env: {
+          DATABASE_URL: url,
+          DATABASE_POOL_MAX: "25",
+          PEER_HEARTBEAT_MS: "1000",
+          PEER_FORGET_MS: "8000",
+        },
+      }).database,
+    ).toEqual({ url, poolMax: 25, peerHeartbeatMs: 1000, peerForgetMs: 8000 });
     for (const bad of [
       "mysql://roa:s3cret-pw@db.internal/books",
       "roa:s3cret-pw@db.internal/books",

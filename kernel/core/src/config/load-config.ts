@@ -181,6 +181,8 @@ export function loadConfig(options: LoadConfigOptions = {}): KernelSettings {
     database: {
       url: databaseUrl,
       poolMax: read.integer("DATABASE_POOL_MAX", 10, 1, 1000),
+      peerHeartbeatMs: read.integer("PEER_HEARTBEAT_MS", 5000, 0, 60_000),
+      peerForgetMs: read.integer("PEER_FORGET_MS", 30_000, 1000, 24 * 3600 * 1000),
     },
     cache: {
       url: read.string("CACHE_URL", redisUrl ?? `sqlite://${path.join(dataDir, "cache.db")}`),

@@ -105,6 +105,10 @@ export interface KernelSettings {
     url: string | undefined;
     /** Largest number of connections each data source's pool opens (`DATABASE_POOL_MAX`). */
     poolMax: number;
+    /** How often this kernel writes its row among the peers (`PEER_HEARTBEAT_MS`); 0 = never. */
+    peerHeartbeatMs: number;
+    /** A kernel not seen for this long is no longer a peer (`PEER_FORGET_MS`). */
+    peerForgetMs: number;
   };
   cache: {
     /** `CACHE_URL`; REDIS_URL when that is set, else the SQLite file in DATA_DIR. */

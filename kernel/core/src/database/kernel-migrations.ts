@@ -11,6 +11,7 @@ import { KernelLeases1765152000000 } from "./migrations/0005-kernel-leases.js";
 import { PluginPackages1765300000000 } from "./migrations/0006-plugin-packages.js";
 import { PluginStateRevisions1765400000000 } from "./migrations/0007-plugin-state-revisions.js";
 import { PluginPackageArchives1765500000000 } from "./migrations/0008-plugin-package-archives.js";
+import { KernelPeers1765690000000 } from "./migrations/0009-kernel-peers.js";
 
 export const KERNEL_MIGRATIONS = [
   KernelInit1763856000000,
@@ -22,4 +23,5 @@ export const KERNEL_MIGRATIONS = [
   PluginPackages1765300000000,
   PluginStateRevisions1765400000000,
   PluginPackageArchives1765500000000,
+  KernelPeers1765690000000,
 ];

@@ -7,6 +7,8 @@
 
 import { isRoaError } from "@roa2web/plugin-sdk";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { DatabaseWatch } from "../health/database-watch.js";
+import { answerIfDatabaseLost } from "./database-gate.js";
 
 interface ValidationIssue {
   keyword: string;
@@ -162,9 +164,20 @@ export function urlErrorBody(
 
 export function installErrorHandling(
   app: FastifyInstance,
-  options: { notFound: (request: FastifyRequest, reply: FastifyReply) => unknown },
+  options: {
+    notFound: (request: FastifyRequest, reply: FastifyReply) => unknown;
+    /** On PostgreSQL: a lost connection answers 503 DATABASE_UNAVAILABLE, not 500. */
+    databaseWatch?: DatabaseWatch;
+  },
 ): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (!isRoaError(error) || error.statusCode >= 500) {
+      const lost = answerIfDatabaseLost(options.databaseWatch, error, reply);
+      if (lost) {
+        request.log.warn({ err: error }, "A request failed: the database connection is lost");
+        return reply.status(503).send(errorBody(request, lost.code, lost.message, lost.details));
+      }
+    }
     if (isRoaError(error)) {
       if (error.statusCode >= 500)
         request.log.error({ err: error, cause: error.cause }, error.message);

@@ -25,6 +25,7 @@ import type { PluginInstance } from "../plugins/plugin-instance.js";
 import type { UnavailablePlugin } from "../plugins/plugin-manager.js";
 import { installAccessControl } from "./access-control.js";
 import { boundRouteNumbers } from "./bounded-numbers.js";
+import { installDatabaseGate } from "./database-gate.js";
 import { errorBody, installErrorHandling, urlErrorBody } from "./error-handler.js";
 import { installStrictJsonParser } from "./json-body.js";
 import { lazyChildLogger } from "./lazy-logger.js";
@@ -160,6 +161,8 @@ export async function buildGeneration(
 
   // Before any route is added: kernel and plugin routes alike (see bounded-numbers.ts).
   app.addHook("onRoute", boundRouteNumbers);
+  // Writes answer 503 while PostgreSQL is lost (database-gate.ts); reads pay nothing.
+  installDatabaseGate(app, kernel.databaseWatch);
   installStrictJsonParser(app);
   // API answers: the request id and the OWASP REST security headers, added to
   // Fastify's own header object (see security-headers.ts for why not earlier). HSTS
@@ -175,6 +178,7 @@ export async function buildGeneration(
     : undefined;
   const hasShell = shellIndex !== undefined && existsSync(shellIndex);
   installErrorHandling(app, {
+    databaseWatch: kernel.databaseWatch,
     notFound: (request: FastifyRequest, reply: FastifyReply) => {
       // Deep links into the shell (/reports/invoices) load the shell, which routes them.
       if (

@@ -170,4 +170,32 @@ describe("PluginSync", () => {
     ]);
     expect(calls.slice(2)).toEqual(["packages", "disable shop remember=false"]);
   });
+
+  it("leaves a failure already reported (the database lost) out of its log", async () => {
+    const lost = Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" });
+    const other = new Error("permission denied for schema roa2web_kernel");
+    let failure: Error = lost;
+    const warnings: string[] = [];
+    const sync = new PluginSync({
+      store: {
+        revisions: async () => {
+          throw failure;
+        },
+      },
+      plugins: fakePlugins({}).plugins,
+      kernelId: "me",
+      intervalMs: 60_000,
+      logger: {
+        info: () => undefined,
+        warn: (_o: object, m?: string) => warnings.push(String(m)),
+      } as never,
+      reported: (error) => error === lost,
+    });
+    await sync.follow();
+    await sync.follow();
+    expect(warnings).toEqual([]);
+    failure = other;
+    await sync.follow();
+    expect(warnings).toHaveLength(1);
+  });
 });

@@ -51,6 +51,8 @@ export interface PluginSyncOptions {
   kernelId: string;
   intervalMs: number;
   logger: Pick<Logger, "info" | "warn">;
+  /** True for a failure already reported elsewhere (the database lost): not logged each round. */
+  reported?: (error: unknown) => boolean;
 }
 
 export class PluginSync {
@@ -104,6 +106,7 @@ export class PluginSync {
     try {
       rows = await this.options.store.revisions();
     } catch (error) {
+      if (this.options.reported?.(error)) return;
       this.options.logger.warn(
         { err: error },
         "Could not read the plugins' state to follow other kernels (will retry)",

@@ -2,10 +2,13 @@
  * `GET /health`: kernel services and every plugin, answered in bounded time. Anyone
  * (a load balancer, a monitor) gets the overall status and each component's status;
  * versions, counts and error details (`?details=1`) only a signed-in administrator:
- * they tell an attacker what runs here and what is failing. The HTTP status (200, or
- * 503 when a critical component is down) is the same for both.
+ * they tell an attacker what runs here and what is failing — and, for several kernels,
+ * this kernel's id, the database and Redis as it sees them, the lease holders and the
+ * peers sharing its database. The HTTP status (200, or 503 when a critical component is
+ * down) is the same for both.
  */
 
+import os from "node:os";
 import {
   ForbiddenError,
   type HealthStatus,
@@ -56,6 +59,48 @@ function requireAdministrator(request: FastifyRequest, kernel: KernelCradle): vo
   }
 }
 
+type Checks = Awaited<ReturnType<KernelCradle["health"]["run"]>>["checks"];
+
+/**
+ * What an administrator of several kernels needs: which kernel answered, the database
+ * and Redis as it sees them, who holds each lease, and the peers (health/peer-heartbeat.ts).
+ */
+async function clusterView(kernel: KernelCradle, checks: Checks) {
+  const named = (name: string) => checks.find((entry) => entry.name === name);
+  const database = named("kernel-database")?.data ?? {};
+  const redis = named("redis");
+  const leaseData = (named("leases")?.data ?? {}) as {
+    leases?: Record<
+      string,
+      { holder: string; this_kernel: boolean; since: string; expires_at: string }
+    >;
+  };
+  const leases = Object.entries(leaseData.leases ?? {}).map(([name, lease]) => ({
+    name,
+    // A lease row names one run of the kernel: `<kernel id>#<run>`.
+    kernel: lease.holder.replace(/#\d+$/, ""),
+    this_kernel: lease.this_kernel,
+    since: lease.since,
+    expires_at: lease.expires_at,
+  }));
+  const peers = kernel.databaseWatch.lost
+    ? null
+    : await kernel.peers.peers().catch((error: unknown) => {
+        kernel.databaseWatch.failed(error);
+        return null;
+      });
+  return {
+    kernel: { id: kernel.leases.holderId, host: os.hostname(), pid: process.pid },
+    database,
+    redis: {
+      configured: redis !== undefined,
+      reachable: redis === undefined ? null : redis.status === "up",
+    },
+    leases,
+    peers,
+  };
+}
+
 export async function healthRoutes(app: FastifyInstance, kernel: KernelCradle): Promise<void> {
   const check = {
     type: "object",
@@ -102,6 +147,68 @@ export async function healthRoutes(app: FastifyInstance, kernel: KernelCradle): 
       },
       checks: { type: "array", items: check },
       plugins: { type: "array", items: plugin },
+      kernel: {
+        type: "object",
+        description: "This kernel, as its peers and lease rows name it",
+        properties: {
+          id: { type: "string", description: "host:pid:boot" },
+          host: { type: "string" },
+          pid: { type: "integer" },
+        },
+      },
+      database: {
+        type: "object",
+        description:
+          "The kernel database as this kernel sees it; on PostgreSQL, writes answer 503 while it is lost",
+        properties: {
+          engine: { type: "string", enum: ["sqlite", "postgres"] },
+          reachable: { type: "boolean" },
+          latency_ms: { type: "number", nullable: true },
+          writes: { type: "string", enum: ["accepted", "refused"] },
+          lost_since: { type: "string", nullable: true },
+        },
+      },
+      redis: {
+        type: "object",
+        properties: {
+          configured: { type: "boolean" },
+          reachable: { type: "boolean", nullable: true },
+        },
+      },
+      leases: {
+        type: "array",
+        description: "Every lease held now (the Telegram poller …) and the kernel holding it",
+        items: {
+          type: "object",
+          properties: {
+            name: { type: "string" },
+            kernel: { type: "string", description: "The holder's kernel id" },
+            this_kernel: { type: "boolean" },
+            since: { type: "string" },
+            expires_at: { type: "string" },
+          },
+        },
+      },
+      peers: {
+        type: "array",
+        nullable: true,
+        description:
+          "The kernels sharing this database, seen within PEER_FORGET_MS, this one first; null while the database cannot be read",
+        items: {
+          type: "object",
+          properties: {
+            id: { type: "string" },
+            host: { type: "string" },
+            pid: { type: "integer" },
+            version: { type: "string" },
+            started_at: { type: "string" },
+            last_seen: { type: "string" },
+            seen_ms_ago: { type: "integer" },
+            this_kernel: { type: "boolean" },
+            redis: { type: "string", nullable: true },
+          },
+        },
+      },
     },
   } as const;
 
@@ -168,6 +275,7 @@ export async function healthRoutes(app: FastifyInstance, kernel: KernelCradle): 
       }
       return reply.status(httpStatus).send({
         status,
+        ...(await clusterView(kernel, kernelHealth.checks)),
         version: kernel.kernelVersion,
         environment: kernel.settings.environment,
         uptime_seconds: Math.round((Date.now() - kernel.startedAt.getTime()) / 1000),
