@@ -141,8 +141,17 @@ export class RedisOcrJobs implements OcrJobQueue {
       this.#clients.push(redis);
       return redis;
     };
+    // Each part reconnects by itself, failing every 2 s while Redis is away: said once a
+    // minute per part, not at every attempt.
+    const lastSaid = new Map<string, number>();
     const onError = (what: string) => (error: Error) => {
-      options.logger.warn({ err: error.message, part: what }, "OCR queue: Redis error");
+      const now = Date.now();
+      if (now - (lastSaid.get(what) ?? 0) < 60_000) return;
+      lastSaid.set(what, now);
+      options.logger.warn(
+        { err: error.message, part: what },
+        "OCR queue: Redis error (new OCR jobs answer 503 while Redis is away)",
+      );
     };
     const base = { prefix: options.prefix };
     this.#queue = new Queue<QueuedOcrInput, JobSnapshot>(OCR_QUEUE_NAME, {

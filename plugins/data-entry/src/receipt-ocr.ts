@@ -208,7 +208,20 @@ export class ReceiptOcr {
     if (!this.enabled) {
       return { receipt, attachment: saved, ocr: null };
     }
-    const ocr = await this.start(receipt, saved, input.by, false);
+    let ocr: StartedOcr;
+    try {
+      ocr = await this.start(receipt, saved, input.by, false);
+    } catch (error) {
+      // The queue is away (Redis): the receipt and its photo are kept, its OCR says
+      // "failed" (start recorded it), and OCR can be asked again later.
+      if (!(error instanceof ServiceUnavailableError)) throw error;
+      this.deps.logger.warn(
+        { err: error.message, receiptId: receipt.id },
+        "Receipt saved, its OCR could not be queued",
+      );
+      const failedJob = await this.deps.store.find(receipt.id);
+      return { receipt: failedJob ?? receipt, attachment: saved, ocr: null };
+    }
     return {
       receipt: { ...receipt, ocrStatus: "pending", ocrJobId: ocr.job.id },
       attachment: saved,
