@@ -40,7 +40,7 @@ describeWithServers(["redis"], "OCR jobs on a BullMQ queue", () => {
       prefix: `test${prefix}`,
       recognizer: new ControlledRecognizer(),
       pdf: new PdfReader(),
-      readAttachment: async (name) => Buffer.from(`attachment ${name}`),
+      readAttachment: async ({ id, storedName }) => Buffer.from(`attachment ${id} ${storedName}`),
       logger: silent,
       concurrency: 1,
       lockMs: 2000,
@@ -119,7 +119,7 @@ describeWithServers(["redis"], "OCR jobs on a BullMQ queue", () => {
     expect(await follower.get(job.id)).toMatchObject({ state: "failed", stage: "failed" });
   });
 
-  it("reads an attachment by its stored name on the kernel that runs the job", async () => {
+  it("reads an attachment by reference on the kernel that runs the job", async () => {
     nextQueue();
     const recognizer = new ControlledRecognizer();
     await handle({ recognizer });
@@ -127,10 +127,10 @@ describeWithServers(["redis"], "OCR jobs on a BullMQ queue", () => {
     const { finished } = await follower.submit(
       image,
       { ...about, attachmentId: "a1" },
-      { storedName: "stored-a1.png" },
+      { attachment: { id: "a1", storedName: "stored-a1.png" } },
     );
     const recognition = await recognizer.next();
-    expect(recognition.image.toString()).toBe("attachment stored-a1.png");
+    expect(recognition.image.toString()).toBe("attachment a1 stored-a1.png");
     recognition.finish({ text });
     expect((await finished).state).toBe("done");
   });

@@ -9,8 +9,8 @@
  *
  * A job's input travels with it: an image posted on its own in the job's data (base64,
  * bounded by DATA_ENTRY_MAX_UPLOAD_BYTES, dropped from Redis once the job ends), an
- * attachment by its stored name, read by whichever kernel runs it through the plugin's
- * attachment storage.
+ * attachment by reference (id and stored name), read by whichever kernel runs it through
+ * the plugin's attachment storage.
  */
 import { randomUUID } from "node:crypto";
 import { type Logger, ServiceUnavailableError } from "@roa2web/plugin-sdk";
@@ -29,6 +29,7 @@ import {
   type OcrJobQueue,
   type Recognizer,
   runOcrJob,
+  type StoredAttachmentRef,
   type SubmitOptions,
   type SubmittedOcrJob,
 } from "./ocr-jobs.js";
@@ -39,8 +40,8 @@ export interface QueuedOcrInput {
   apply: ApplyRequest | null;
   /** An image or PDF posted on its own, base64; null once the job ended. */
   image: string | null;
-  /** The attachment's stored name (read through the attachment storage), or null. */
-  storedName: string | null;
+  /** The attachment (read through the attachment storage), or null. */
+  attachment: StoredAttachmentRef | null;
   pdf: boolean;
   createdAt: string;
 }
@@ -67,8 +68,8 @@ export interface RedisOcrJobsOptions {
   prefix: string;
   recognizer: Recognizer;
   pdf: PdfReader;
-  /** Reads an attachment's bytes by its stored name (whichever kernel runs the job). */
-  readAttachment(storedName: string): Promise<Buffer>;
+  /** Reads an attachment's bytes (whichever kernel runs the job). */
+  readAttachment(attachment: StoredAttachmentRef): Promise<Buffer>;
   hooks?: OcrJobHooks;
   logger: Logger;
   /** Jobs run at once by this kernel's Worker: the OCR pool's size. */
@@ -219,8 +220,8 @@ export class RedisOcrJobs implements OcrJobQueue {
     const data: QueuedOcrInput = {
       about,
       apply: options.apply ?? null,
-      image: options.storedName === undefined ? input.toString("base64") : null,
-      storedName: options.storedName ?? null,
+      image: options.attachment === undefined ? input.toString("base64") : null,
+      attachment: options.attachment ?? null,
       pdf,
       createdAt: job.createdAt.toISOString(),
     };
@@ -365,7 +366,9 @@ export class RedisOcrJobs implements OcrJobQueue {
       input =
         data.image !== null
           ? Buffer.from(data.image, "base64")
-          : await this.options.readAttachment(data.storedName ?? "");
+          : data.attachment !== null
+            ? await this.options.readAttachment(data.attachment)
+            : Buffer.alloc(0);
     } catch {
       job.state = "failed";
       job.stage = "failed";

@@ -72,6 +72,12 @@ export interface OcrJobsOptions {
 /** Share of a PDF job's progress taken by reading the file (the rest is OCR of its scans). */
 const PDF_READ_SHARE = 0.05;
 
+/** An attachment as the storage finds it again. */
+export interface StoredAttachmentRef {
+  id: string;
+  storedName: string;
+}
+
 /** Who a job is for: what it reads and who may follow it. */
 export type OcrJobAbout = Pick<OcrJob, "attachmentId" | "receiptId" | "companyId" | "owner">;
 
@@ -101,10 +107,10 @@ export interface SubmitOptions {
   /** Write the fields into this receipt once read (through `OcrJobHooks.apply`). */
   apply?: ApplyRequest;
   /**
-   * The input is this stored attachment: a queue carries the name, and the kernel that
-   * runs the job reads the bytes (the in-memory jobs use the bytes given).
+   * The input is this stored attachment: a queue carries the reference, and the kernel
+   * that runs the job reads the bytes (the in-memory jobs use the bytes given).
    */
-  storedName?: string;
+  attachment?: StoredAttachmentRef;
 }
 
 /** A job just submitted. */

@@ -121,7 +121,11 @@ export class ReceiptOcr {
           companyId: receipt.companyId,
           owner: by,
         },
-        { id, apply: { receiptId: receipt.id, by, overwrite }, storedName: attachment.storedName },
+        {
+          id,
+          apply: { receiptId: receipt.id, by, overwrite },
+          attachment: { id: attachment.id, storedName: attachment.storedName },
+        },
       );
     } catch (error) {
       // Not queued (Redis away): nobody will read it, so the receipt must not wait for it.

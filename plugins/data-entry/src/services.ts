@@ -118,7 +118,7 @@ export function createState(sources: StateSources): DataEntryState {
           prefix: connection.keyPrefix.replace(/:$/, ""),
           recognizer,
           pdf,
-          readAttachment: (storedName) => storage.read(storedName),
+          readAttachment: (attachment) => storage.read(attachment.storedName),
           hooks,
           logger,
           concurrency: settings.ocr.workers,

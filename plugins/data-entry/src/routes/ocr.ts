@@ -86,7 +86,7 @@ export default defineRoutes<typeof plugin>(async (fastify, { deps, state, plugin
         companyId: receipt.companyId,
         owner: user.username,
       },
-      { storedName: attachment.storedName },
+      { attachment: { id: attachment.id, storedName: attachment.storedName } },
     );
   }
 
