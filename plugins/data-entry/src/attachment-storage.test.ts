@@ -5,7 +5,8 @@ import { Readable } from "node:stream";
 import sharp from "sharp";
 import { afterEach, describe, expect, it } from "vitest";
 import { DAMAGED_ATTACHMENT } from "./attachment-content.js";
-import { AttachmentStorage, readUpload } from "./attachment-storage.js";
+import { FileAttachmentStorage } from "./attachment-file-storage.js";
+import { readUpload, type UploadStream } from "./attachment-storage.js";
 import { pdf } from "./test/pdf-files.js";
 
 const PNG = await sharp({
@@ -32,9 +33,17 @@ const PDF = await pdf((document) => {
 let dir = "";
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+/** The folder storage, with `save` as an upload whose row was recorded. */
 function storage() {
   dir = mkdtempSync(path.join(os.tmpdir(), "data-entry-storage-"));
-  return AttachmentStorage.of(dir);
+  const files = new FileAttachmentStorage(path.join(dir, "attachments"));
+  return Object.assign(files, {
+    async save(upload: UploadStream, maxBytes: number) {
+      const received = await files.receive(upload, maxBytes);
+      await received.finish(true);
+      return received;
+    },
+  });
 }
 
 // Many small chunks, the way an upload arrives.
@@ -69,6 +78,14 @@ describe("attachment storage", () => {
     await expect(store.save(chunks(PNG), 50)).rejects.toMatchObject({ statusCode: 413 });
     const cut = Object.assign(chunks(PNG), { truncated: true });
     await expect(store.save(cut, 1024)).rejects.toMatchObject({ statusCode: 413 });
+    expect(readdirSync(store.directory)).toEqual([]);
+  });
+
+  it("removes the file again when its row is not recorded", async () => {
+    const store = storage();
+    const received = await store.receive(chunks(PNG), 1024);
+    expect(readdirSync(store.directory)).toEqual([received.storedName]);
+    await received.finish(false);
     expect(readdirSync(store.directory)).toEqual([]);
   });
 
@@ -111,7 +128,7 @@ describe("attachment storage", () => {
     }
     const later = new Date(start.getTime() + 60_000);
     utimesSync(path.join(store.directory, young.storedName), later, later);
-    const removed = await store.sweep((name) => name === recorded.storedName, start);
+    const removed = await store.sweep(async () => new Set([recorded.storedName]), start);
     expect(removed).toEqual({ temporaries: 1, orphans: 1 });
     // The young file may belong to an upload still running in this process.
     expect(readdirSync(store.directory).sort()).toEqual(

@@ -1,21 +1,18 @@
 /**
- * Attachment files under the plugin's data folder. An upload is streamed to a
- * temporary file while its size, hash and first bytes are checked, its content is
- * verified (attachment-content.ts), and it is flushed to disk and renamed to its
- * server-chosen name only when all is well: a failed upload leaves nothing.
- *
- * The order against the database: the file is in place (synced) before its row is
- * inserted, and a row is deleted before its file. A crash at any moment can then leave
- * a file without a row (or a `.upload-*` temporary), never a row without a file; `sweep`
- * removes those at the next start.
+ * Where attachments' bytes live (ADR 0031), and what every upload goes through before
+ * any of them is kept. An upload is streamed to a temporary file while its size, hash
+ * and first bytes are checked, and its content is verified (attachment-content.ts):
+ * only then does a storage keep it — in a folder (attachment-file-storage.ts) or in the
+ * plugin's database beside its row (attachment-database-storage.ts). A refused upload
+ * leaves nothing in either.
  */
 import { createHash, randomUUID } from "node:crypto";
-import { createReadStream, type ReadStream } from "node:fs";
-import { mkdir, open, readdir, readFile, rename, rm, stat } from "node:fs/promises";
+import { mkdir, open, readdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
-import { Transform, type TransformCallback } from "node:stream";
+import { type Readable, Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { PayloadTooLargeError } from "@roa2web/plugin-sdk";
+import type { EntityManager } from "typeorm";
 import { verifyAttachmentContent } from "./attachment-content.js";
 import {
   type AttachmentType,
@@ -23,15 +20,17 @@ import {
   SNIFF_BYTES,
   sniffAttachmentType,
 } from "./attachment-rules.js";
+import type { Attachment } from "./entities.js";
 import { UnsupportedAttachmentError } from "./errors.js";
 
-const TEMPORARY_PREFIX = ".upload-";
-const STORED_NAME = /^[0-9a-f-]{36}\.(jpg|png|pdf)$/;
+/** An upload being received: a dot name, never confused with a stored attachment. */
+export const TEMPORARY_PREFIX = ".upload-";
 
 /**
  * How long an upload may have been silent before a start treats its file as a crash's
- * leftover. Another kernel on the same DATA_DIR (a hand-over, #18) may have an upload
- * in flight whose file is older than this process: an upload is one request, bounded by
+ * leftover. Another kernel on the same folder (a hand-over, or several kernels sharing
+ * DATA_ENTRY_ATTACHMENTS_DIR, #18) may have an upload in flight whose file is older
+ * than this process: an upload is one request, bounded by
  * HTTP_REQUEST_TIMEOUT_MS (2 min by default), and its file is written as bytes arrive.
  */
 export const SWEEP_MIN_AGE_MS = 60 * 60 * 1000;
@@ -104,7 +103,7 @@ class Inspector extends Transform {
 }
 
 /**
- * Reads an upload into memory with the same checks as `AttachmentStorage.save` (size
+ * Reads an upload into memory with the same checks as `AttachmentStorage.receive` (size
  * limit, content sniffed), for a file that is only looked at, never kept (an image
  * sent to OCR on its own).
  */
@@ -124,99 +123,136 @@ export async function readUpload(
   return { bytes: Buffer.concat(chunks), mime };
 }
 
-export class AttachmentStorage {
-  constructor(readonly directory: string) {}
+/** An attachment as a storage finds its bytes: by its id, or its stored file name. */
+export type AttachmentRef = Pick<Attachment, "id" | "storedName">;
 
-  static of(dataDir: string): AttachmentStorage {
-    return new AttachmentStorage(path.join(dataDir, "attachments"));
-  }
+/**
+ * Writes the received bytes where they live, inside the transaction that inserts the
+ * attachment's row, after the row (ReceiptsStore.create and addAttachment call it).
+ */
+export type KeepBytes = (manager: EntityManager) => Promise<void>;
 
-  /** Streams an upload into place; throws 413 or 415 (and removes the partial file). */
-  async save(upload: UploadStream, maxBytes: number): Promise<StoredFile> {
-    await mkdir(this.directory, { recursive: true });
-    const id = randomUUID();
-    // A dot name: never confused with a stored attachment, easy to sweep.
-    const temporary = path.join(this.directory, `${TEMPORARY_PREFIX}${id}`);
-    const inspector = new Inspector(maxBytes);
-    // Opened (and on failure closed) here rather than by createWriteStream, which opens
-    // in the background: the clean-up below then never depends on the order in which
-    // the pipeline's streams happen to close.
-    const handle = await open(temporary, "wx");
-    try {
-      // flush: the bytes reach the disk before the rename can make the file visible.
-      await pipeline(upload, inspector, handle.createWriteStream({ flush: true }));
-      // The multipart parser stops at its own limit without an error: it marks the stream.
-      if (upload.truncated) throw new TooLargeError(maxBytes);
-      const mime = inspector.type;
-      if (!mime) throw new UnsupportedAttachmentError();
-      await verifyAttachmentContent(temporary, mime);
-      const storedName = `${id}.${extensionOf(mime)}`;
-      await rename(temporary, path.join(this.directory, storedName));
-      await this.#syncDirectory();
-      return { id, storedName, mime, size: inspector.size, sha256: inspector.digest() };
-    } catch (error) {
-      await handle.close().catch(() => {});
-      await rm(temporary, { force: true });
-      throw error;
-    }
-  }
-
-  open(storedName: string): ReadStream {
-    return createReadStream(this.pathOf(storedName));
-  }
-
-  read(storedName: string): Promise<Buffer> {
-    return readFile(this.pathOf(storedName));
-  }
-
-  async remove(storedName: string): Promise<void> {
-    await rm(this.pathOf(storedName), { force: true });
-  }
-
+/** An upload checked and verified, not yet recorded. */
+export interface ReceivedAttachment extends StoredFile {
+  keep: KeepBytes;
   /**
-   * Removes what a crash left: `.upload-*` temporaries and attachment files that no
-   * row names (`isRecorded` says which are). Only files last written before `before`
-   * (the process's start) are touched: an upload still running in this process (an
-   * old instance serving during a reload) has a younger file, and its row may follow.
+   * Ends the upload once its row's transaction is over: `kept` says whether it
+   * committed. Whatever was stored for a row that was not is removed.
    */
-  async sweep(isRecorded: (storedName: string) => boolean, before: Date): Promise<SweepResult> {
-    const result: SweepResult = { temporaries: 0, orphans: 0 };
-    let names: string[];
-    try {
-      names = await readdir(this.directory);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return result;
-      throw error;
-    }
-    for (const name of names) {
-      const temporary = name.startsWith(TEMPORARY_PREFIX);
-      if (!temporary && (!STORED_NAME.test(name) || isRecorded(name))) continue;
-      const file = path.join(this.directory, name);
-      const { mtime } = await stat(file);
-      if (mtime >= before) continue;
-      await rm(file, { force: true });
-      if (temporary) result.temporaries += 1;
-      else result.orphans += 1;
-    }
+  finish(kept: boolean): Promise<void>;
+}
+
+export type AttachmentStorageKind = "files" | "database";
+
+export interface AttachmentStorage {
+  readonly kind: AttachmentStorageKind;
+  /** The folder it keeps files in (files), or stages uploads in (database). */
+  readonly directory: string;
+  /** Receives and verifies an upload; throws 413, 415 or 400 and leaves nothing. */
+  receive(upload: UploadStream, maxBytes: number): Promise<ReceivedAttachment>;
+  /** The bytes as a stream (a download): never the whole file in memory. */
+  open(file: AttachmentRef): Readable;
+  /** The bytes at once (OCR reads the whole file anyway). */
+  read(file: AttachmentRef): Promise<Buffer>;
+  /** Removes the bytes of an attachment whose row was deleted. */
+  remove(file: AttachmentRef): Promise<void>;
+  /**
+   * Removes what a crash left, last written before `before`: temporaries, and (files)
+   * attachment files that no row names (`recordedNames` reads the rows).
+   */
+  sweep(recordedNames: () => Promise<Set<string>>, before: Date): Promise<SweepResult>;
+}
+
+/** A verified upload in a temporary file of `directory`, with what was learnt reading it. */
+export interface StagedUpload extends StoredFile {
+  temporary: string;
+}
+
+/**
+ * Streams an upload into a temporary file of `directory` and verifies it; the caller
+ * moves or copies it and removes the temporary. Throws 413 or 415 (or 400 for content
+ * that is not what it claims) with the temporary removed.
+ */
+export async function stageUpload(
+  directory: string,
+  upload: UploadStream,
+  maxBytes: number,
+): Promise<StagedUpload> {
+  await mkdir(directory, { recursive: true });
+  const id = randomUUID();
+  const temporary = path.join(directory, `${TEMPORARY_PREFIX}${id}`);
+  const inspector = new Inspector(maxBytes);
+  // Opened (and on failure closed) here rather than by createWriteStream, which opens
+  // in the background: the clean-up below then never depends on the order in which
+  // the pipeline's streams happen to close.
+  const handle = await open(temporary, "wx");
+  try {
+    // flush: the bytes reach the disk before a rename can make the file visible.
+    await pipeline(upload, inspector, handle.createWriteStream({ flush: true }));
+    // The multipart parser stops at its own limit without an error: it marks the stream.
+    if (upload.truncated) throw new TooLargeError(maxBytes);
+    const mime = inspector.type;
+    if (!mime) throw new UnsupportedAttachmentError();
+    await verifyAttachmentContent(temporary, mime);
+    const storedName = `${id}.${extensionOf(mime)}`;
+    return { id, storedName, mime, size: inspector.size, sha256: inspector.digest(), temporary };
+  } catch (error) {
+    await handle.close().catch(() => {});
+    await rm(temporary, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * Removes `.upload-*` temporaries of `directory` last written before `before`, and
+ * the other files `isOrphan` names. Only files older than `before` are touched: an
+ * upload still running (here, or in another kernel on the same folder) has a younger
+ * file, and its row may follow.
+ */
+export async function sweepFolder(
+  directory: string,
+  isOrphan: (name: string) => boolean,
+  before: Date,
+): Promise<SweepResult> {
+  const result: SweepResult = { temporaries: 0, orphans: 0 };
+  let names: string[];
+  try {
+    names = await readdir(directory);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return result;
+    throw error;
+  }
+  for (const name of names) {
+    const temporary = name.startsWith(TEMPORARY_PREFIX);
+    if (!temporary && !isOrphan(name)) continue;
+    const file = path.join(directory, name);
+    const { mtime } = await stat(file).catch(() => ({ mtime: before }));
+    if (mtime >= before) continue;
+    await rm(file, { force: true });
+    if (temporary) result.temporaries += 1;
+    else result.orphans += 1;
+  }
+  return result;
+}
+
+/**
+ * Receives an upload into `storage` and records it with `record`, which must pass
+ * `keep` to the transaction that inserts the attachment's row: the bytes are kept
+ * if, and only if, that transaction commits.
+ */
+export async function storeUpload<T>(
+  storage: AttachmentStorage,
+  upload: UploadStream,
+  maxBytes: number,
+  record: (file: StoredFile, keep: KeepBytes) => Promise<T>,
+): Promise<T> {
+  const received = await storage.receive(upload, maxBytes);
+  let kept = false;
+  try {
+    const result = await record(received, received.keep);
+    kept = true;
     return result;
-  }
-
-  /** Makes a rename in the directory durable (a no-op where directories cannot be synced). */
-  async #syncDirectory(): Promise<void> {
-    if (process.platform === "win32") return;
-    const directory = await open(this.directory, "r");
-    try {
-      await directory.sync();
-    } finally {
-      await directory.close();
-    }
-  }
-
-  private pathOf(storedName: string): string {
-    // Stored names are ours (uuid.ext); refuse anything else rather than trust the row.
-    if (!STORED_NAME.test(storedName)) {
-      throw new Error(`Not a stored attachment name: ${storedName}`);
-    }
-    return path.join(this.directory, storedName);
+  } finally {
+    await received.finish(kept);
   }
 }

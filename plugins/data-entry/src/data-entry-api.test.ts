@@ -17,6 +17,7 @@ import { HistoryNotes1764400000000 } from "./migrations/1764400000000-history-no
 import { ReceiptsInLei1764900000000 } from "./migrations/1764900000000-receipts-in-lei.js";
 import { TransitionUserIds1765100000000 } from "./migrations/1765100000000-transition-user-ids.js";
 import { OcrClaims1765200000000 } from "./migrations/1765200000000-ocr-claims.js";
+import { AttachmentChunks1765300000000 } from "./migrations/1765300000000-attachment-chunks.js";
 import { multipartForm } from "./test/multipart-form.js";
 import { pdf } from "./test/pdf-files.js";
 import { runningState } from "./test/running-state.js";
@@ -164,6 +165,7 @@ describe("starting", () => {
       new ReceiptsInLei1764900000000().name,
       new TransitionUserIds1765100000000().name,
       new OcrClaims1765200000000().name,
+      new AttachmentChunks1765300000000().name,
     ]);
     const health = await t.inject({ method: "GET", url: "/health" });
     const plugin = (health.json().plugins as Array<{ name: string; status: string }>).find(

@@ -1,6 +1,6 @@
 /**
  * The data-entry plugin's code half (the static half is `roa2web` in package.json):
- * receipts with their entries, workflow and attachments in the plugin's own SQLite, the
+ * receipts with their entries, workflow and attachments in the plugin's own database, the
  * `data-entry.receipts` service for other plugins (the Telegram bot) and the receipt
  * events they subscribe to.
  */
@@ -18,9 +18,8 @@ const PROCESS_STARTED = new Date(Date.now() - process.uptime() * 1000);
 
 /** Removes what a crash left in the attachments folder (see AttachmentStorage.sweep). */
 async function sweepAttachments(logger: Logger, state: DataEntryState): Promise<void> {
-  const recorded = await state.store.attachmentFileNames();
   const before = new Date(Math.min(PROCESS_STARTED.getTime(), Date.now() - SWEEP_MIN_AGE_MS));
-  const removed = await state.storage.sweep((name) => recorded.has(name), before);
+  const removed = await state.storage.sweep(() => state.store.attachmentFileNames(), before);
   if (removed.temporaries + removed.orphans > 0) {
     logger.warn(
       { ...removed, attachments: state.storage.directory },
@@ -69,7 +68,7 @@ export const plugin = definePlugin({
       {
         maxUploadBytes: state.settings.maxUploadBytes,
         accounts: state.settings.accounts,
-        attachments: state.storage.directory,
+        attachments: { storage: state.storage.kind, directory: state.storage.directory },
         ocr: state.settings.ocr.enabled ? state.settings.ocr : "disabled",
       },
       "Data entry plugin started",

@@ -7,7 +7,7 @@
 import { randomUUID } from "node:crypto";
 import { type Logger, ServiceUnavailableError } from "@roa2web/plugin-sdk";
 import { sanitiseDisplayName } from "./attachment-rules.js";
-import type { AttachmentStorage, UploadStream } from "./attachment-storage.js";
+import { type AttachmentStorage, storeUpload, type UploadStream } from "./attachment-storage.js";
 import type { Attachment, Receipt } from "./entities.js";
 import { type DataEntryError, ReceiptLockedError } from "./errors.js";
 import type { ReceiptFields as OcrFields } from "./ocr/extract-fields.js";
@@ -107,7 +107,7 @@ export class ReceiptOcr {
     if (!ocr) {
       throw new ServiceUnavailableError("OCR is switched off (DATA_ENTRY_OCR_ENABLED=false)");
     }
-    const file = await this.deps.storage.read(attachment.storedName);
+    const file = await this.deps.storage.read(attachment);
     // Recorded before the job can start: on a queue another kernel may end it first.
     const id = randomUUID();
     await this.deps.store.setOcr(receipt.id, "pending", id, this.#claim());
@@ -176,38 +176,40 @@ export class ReceiptOcr {
     upload: UploadStream;
     maxBytes: number;
   }): Promise<{ receipt: Receipt; attachment: Attachment; ocr: StartedOcr | null }> {
-    const stored = await this.deps.storage.save(input.upload, input.maxBytes);
     const now = new Date();
-    const attachment: Omit<Attachment, "receiptId"> = {
-      id: stored.id,
-      storedName: stored.storedName,
-      displayName: sanitiseDisplayName(input.fileName, stored.mime),
-      mime: stored.mime,
-      size: stored.size,
-      sha256: stored.sha256,
-      createdAt: now,
-    };
-    let receipt: Receipt;
-    try {
-      receipt = await this.deps.store.create(
-        input.companyId,
-        {
-          merchant: null,
-          taxId: "",
-          date: null,
-          total: null,
-          vat: null,
-          currency: null,
-          notes: null,
-        },
-        input.by,
-        now,
-        attachment,
-      );
-    } catch (error) {
-      await this.deps.storage.remove(stored.storedName);
-      throw error;
-    }
+    const { receipt, attachment } = await storeUpload(
+      this.deps.storage,
+      input.upload,
+      input.maxBytes,
+      async (stored, keep) => {
+        const attachment: Omit<Attachment, "receiptId"> = {
+          id: stored.id,
+          storedName: stored.storedName,
+          displayName: sanitiseDisplayName(input.fileName, stored.mime),
+          mime: stored.mime,
+          size: stored.size,
+          sha256: stored.sha256,
+          createdAt: now,
+        };
+        const receipt = await this.deps.store.create(
+          input.companyId,
+          {
+            merchant: null,
+            taxId: "",
+            date: null,
+            total: null,
+            vat: null,
+            currency: null,
+            notes: null,
+          },
+          input.by,
+          now,
+          attachment,
+          keep,
+        );
+        return { receipt, attachment };
+      },
+    );
     const saved: Attachment = { ...attachment, receiptId: receipt.id };
     if (!this.enabled) {
       return { receipt, attachment: saved, ocr: null };

@@ -167,7 +167,12 @@ function storeCases(where: () => Promise<PluginDatabaseWhere>) {
     const approvedNow = await store.find(receipt.id);
     if (!approvedNow) throw new Error("the approved receipt is gone");
     const removed = await store.remove(approvedNow);
-    expect(removed).toEqual(["0b8e4c1e-8f9a-4d55-9d0c-2b8f0f3a9a10.jpg"]);
+    expect(removed).toEqual([
+      {
+        id: "0b8e4c1e-8f9a-4d55-9d0c-2b8f0f3a9a10",
+        storedName: "0b8e4c1e-8f9a-4d55-9d0c-2b8f0f3a9a10.jpg",
+      },
+    ]);
     expect(await store.entries(receipt.id)).toEqual([]);
     expect(await store.history(receipt.id)).toEqual([]);
     expect(await store.attachmentFileNames()).toEqual(new Set());
@@ -256,6 +261,7 @@ describeWithServers(["postgres"], "ReceiptsStore on PostgreSQL", () => {
       await sqlite.destroy();
       expect(await schemaOf(postgres)).toEqual(expected);
       expect(Object.keys(expected)).toEqual([
+        "attachment_chunks",
         "attachments",
         "receipt_entries",
         "receipt_transitions",

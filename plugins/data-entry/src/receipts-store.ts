@@ -3,6 +3,7 @@
 import type { PageWindow } from "@roa2web/plugin-sdk";
 import { ConflictError } from "@roa2web/plugin-sdk";
 import { Brackets, type DataSource, type EntityManager } from "typeorm";
+import type { AttachmentRef, KeepBytes } from "./attachment-storage.js";
 import {
   type Attachment,
   AttachmentEntity,
@@ -78,7 +79,8 @@ export class ReceiptsStore {
 
   /**
    * A new DRAFT receipt and the first line of its history, together; with the
-   * attachment its file came with (a receipt created from a photo), if any.
+   * attachment its file came with (a receipt created from a photo), if any, and its
+   * bytes (`keep`, from the attachments' storage) in the same transaction.
    */
   create(
     companyId: number,
@@ -86,6 +88,7 @@ export class ReceiptsStore {
     by: string,
     now = new Date(),
     attachment?: Omit<Attachment, "receiptId">,
+    keep?: KeepBytes,
   ): Promise<Receipt> {
     return this.write(async (manager) => {
       const receipts = manager.getRepository(ReceiptEntity);
@@ -112,6 +115,7 @@ export class ReceiptsStore {
         await manager
           .getRepository(AttachmentEntity)
           .insert({ ...attachment, receiptId: receipt.id });
+        await keep?.(manager);
       }
       return receipt;
     });
@@ -276,8 +280,11 @@ export class ReceiptsStore {
     return { ...receipt, ...fields, updatedAt: now };
   }
 
-  /** Deletes the receipt (entries, history and attachment rows cascade); returns the files to remove. */
-  async remove(receipt: Receipt): Promise<string[]> {
+  /**
+   * Deletes the receipt (entries, history, attachment rows and their chunks cascade);
+   * returns its attachments, whose files (if stored as files) are to be removed.
+   */
+  async remove(receipt: Receipt): Promise<AttachmentRef[]> {
     return this.write(async (manager) => {
       const files = await manager
         .getRepository(AttachmentEntity)
@@ -286,7 +293,7 @@ export class ReceiptsStore {
         .getRepository(ReceiptEntity)
         .delete({ id: receipt.id, status: receipt.status });
       if (!result.affected) throw new ReceiptChangedError(receipt.id);
-      return files.map((file) => file.storedName);
+      return files.map(({ id, storedName }) => ({ id, storedName }));
     });
   }
 
@@ -398,13 +405,15 @@ export class ReceiptsStore {
   }
 
   /**
-   * Records an attachment whose file is already in place, if the receipt is still as
-   * read and has fewer than `maxPerReceipt` attachments.
+   * Records an attachment received by the attachments' storage, with its bytes
+   * (`keep`) in the same transaction, if the receipt is still as read and has fewer
+   * than `maxPerReceipt` attachments.
    */
   async addAttachment(
     receipt: Receipt,
     attachment: Attachment,
     maxPerReceipt = Number.POSITIVE_INFINITY,
+    keep?: KeepBytes,
   ): Promise<void> {
     await this.write(async (manager) => {
       const attachments = manager.getRepository(AttachmentEntity);
@@ -413,6 +422,7 @@ export class ReceiptsStore {
       }
       await this.touch(manager, receipt, { updatedAt: attachment.createdAt });
       await attachments.insert(attachment);
+      await keep?.(manager);
     });
   }
 

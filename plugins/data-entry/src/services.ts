@@ -14,9 +14,11 @@ import type {
   PluginSettings,
   RedisService,
 } from "@roa2web/plugin-sdk";
-import { assertCanSeeCompany, canSeeCompany } from "@roa2web/plugin-sdk";
+import { assertCanSeeCompany, canSeeCompany, isPostgres } from "@roa2web/plugin-sdk";
 import type { DataSource } from "typeorm";
-import { AttachmentStorage } from "./attachment-storage.js";
+import { DatabaseAttachmentStorage } from "./attachment-database-storage.js";
+import { FileAttachmentStorage } from "./attachment-file-storage.js";
+import type { AttachmentStorage } from "./attachment-storage.js";
 import { UploadSlots } from "./attachment-upload-slots.js";
 import type { Receipt } from "./entities.js";
 import { ReceiptLockedError, ReceiptNotFoundError, UnknownCompanyError } from "./errors.js";
@@ -29,7 +31,11 @@ import { type OcrJobQueue, OcrJobs, type Recognizer } from "./ocr-jobs.js";
 import { ReceiptEvents } from "./receipt-events.js";
 import { ReceiptOcr } from "./receipt-ocr.js";
 import { ReceiptsStore } from "./receipts-store.js";
-import { type DataEntrySettings, readDataEntrySettings } from "./settings.js";
+import {
+  type AttachmentSettings,
+  type DataEntrySettings,
+  readDataEntrySettings,
+} from "./settings.js";
 import { isEditable } from "./workflow.js";
 
 export interface DataEntryState {
@@ -84,7 +90,7 @@ export function createState(sources: StateSources): DataEntryState {
     });
   }
   const store = new ReceiptsStore(sources.database);
-  const storage = AttachmentStorage.of(sources.dataDir);
+  const storage = openAttachmentStorage(settings.attachments, sources.dataDir, sources.database);
   const state: DataEntryState = {
     settings,
     store,
@@ -118,7 +124,7 @@ export function createState(sources: StateSources): DataEntryState {
           prefix: connection.keyPrefix.replace(/:$/, ""),
           recognizer,
           pdf,
-          readAttachment: (attachment) => storage.read(attachment.storedName),
+          readAttachment: (attachment) => storage.read(attachment),
           hooks,
           logger,
           concurrency: settings.ocr.workers,
@@ -143,6 +149,22 @@ function slowedDown(recognizer: Recognizer, delayMs: number): Recognizer {
       return recognizer.recognize(image, options);
     },
   };
+}
+
+/**
+ * The attachments' storage the settings choose: unset, in the database when it is
+ * PostgreSQL (every kernel on it reaches the bytes), else files (ADR 0031).
+ */
+export function openAttachmentStorage(
+  settings: AttachmentSettings,
+  dataDir: string,
+  database: DataSource,
+): AttachmentStorage {
+  const directory = path.resolve(dataDir, settings.directory ?? "attachments");
+  const kind = settings.storage ?? (isPostgres(database) ? "database" : "files");
+  return kind === "database"
+    ? new DatabaseAttachmentStorage(database, directory)
+    : new FileAttachmentStorage(directory);
 }
 
 /** The receipt, if the caller may see its company; otherwise it does not exist for them. */

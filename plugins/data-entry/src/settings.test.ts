@@ -18,6 +18,7 @@ describe("settings", () => {
     expect(readDataEntrySettings(settingsOf({}))).toEqual({
       maxUploadBytes: 20 * 1024 * 1024,
       maxAttachmentsPerReceipt: 20,
+      attachments: { storage: null, directory: null },
       uploadsPerUser: 2,
       approverNotCreator: false,
       defaultPageSize: 20,
@@ -106,6 +107,20 @@ describe("settings", () => {
     expect(
       readDataEntrySettings(settingsOf({ MAX_ATTACHMENTS: "5", UPLOADS_PER_USER: "1" })),
     ).toMatchObject({ maxAttachmentsPerReceipt: 5, uploadsPerUser: 1 });
+  });
+
+  it("reads where attachments live, and refuses a storage it does not know", () => {
+    expect(
+      readDataEntrySettings(
+        settingsOf({ ATTACHMENTS: "database", ATTACHMENTS_DIR: "/srv/roa2web/attachments" }),
+      ).attachments,
+    ).toEqual({ storage: "database", directory: "/srv/roa2web/attachments" });
+    expect(
+      readDataEntrySettings(settingsOf({ ATTACHMENTS: "files", ATTACHMENTS_DIR: " " })).attachments,
+    ).toEqual({ storage: "files", directory: null });
+    expect(() => readDataEntrySettings(settingsOf({ ATTACHMENTS: "s3" }))).toThrow(
+      /DATA_ENTRY_ATTACHMENTS/,
+    );
   });
 
   it("keeps approvers apart from creators by default in production only", () => {

@@ -11,6 +11,7 @@ import {
   type PluginSettings,
   ValidationError,
 } from "@roa2web/plugin-sdk";
+import type { AttachmentStorageKind } from "./attachment-storage.js";
 import type { PaymentMethod, ProposalAccounts, RecordsLanguage } from "./entries.js";
 import { PAYMENT_METHODS, RECORDS_LANGUAGES } from "./entries.js";
 import { DEFAULT_VAT_SCHEDULE, parseVatSchedule, type VatPeriod } from "./nomenclature-rules.js";
@@ -24,6 +25,7 @@ export interface DataEntrySettings {
   maxUploadBytes: number;
   /** DATA_ENTRY_MAX_ATTACHMENTS: attachments one receipt may have (default 20; 409 beyond). */
   maxAttachmentsPerReceipt: number;
+  attachments: AttachmentSettings;
   /** DATA_ENTRY_UPLOADS_PER_USER: uploads one user may have in flight at once (default 2; 429 beyond). */
   uploadsPerUser: number;
   /**
@@ -52,6 +54,24 @@ export interface DataEntrySettings {
 }
 
 export type { RecordsLanguage };
+
+/** Where attachments' bytes live (ADR 0031). */
+export interface AttachmentSettings {
+  /**
+   * DATA_ENTRY_ATTACHMENTS: `files` or `database`; unset (null), `database` when the
+   * plugin's database is PostgreSQL (every kernel reaches it), `files` on SQLite.
+   */
+  storage: AttachmentStorageKind | null;
+  /**
+   * DATA_ENTRY_ATTACHMENTS_DIR: the folder of `files` (and where uploads are staged
+   * while verified), absolute or relative to the plugin's data folder
+   * (DATA_DIR/plugins/data-entry); unset (null), its `attachments` folder. Several kernels may share one (a shared
+   * volume) when they share the database too.
+   */
+  directory: string | null;
+}
+
+const ATTACHMENT_STORAGES: readonly AttachmentStorageKind[] = ["files", "database"];
 
 export interface OcrSettings {
   /** DATA_ENTRY_OCR_ENABLED: start the OCR worker pool (default true). */
@@ -126,6 +146,12 @@ export function readDataEntrySettings(
   return {
     maxUploadBytes: wholeNumber(settings, "MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES, 2 ** 31),
     maxAttachmentsPerReceipt: wholeNumber(settings, "MAX_ATTACHMENTS", 20, 1000),
+    attachments: {
+      storage: settings.optionalString("ATTACHMENTS")?.trim()
+        ? choiceSetting(settings, "ATTACHMENTS", ATTACHMENT_STORAGES, "files")
+        : null,
+      directory: settings.optionalString("ATTACHMENTS_DIR")?.trim() || null,
+    },
     uploadsPerUser: wholeNumber(settings, "UPLOADS_PER_USER", 2, 100),
     approverNotCreator: booleanSetting(
       settings,

@@ -5,6 +5,7 @@ import { HistoryNotes1764400000000 } from "./1764400000000-history-notes.js";
 import { ReceiptsInLei1764900000000 } from "./1764900000000-receipts-in-lei.js";
 import { TransitionUserIds1765100000000 } from "./1765100000000-transition-user-ids.js";
 import { OcrClaims1765200000000 } from "./1765200000000-ocr-claims.js";
+import { AttachmentChunks1765300000000 } from "./1765300000000-attachment-chunks.js";
 
 export const MIGRATIONS = [
   CreateReceipts1764100000000,
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   ReceiptsInLei1764900000000,
   TransitionUserIds1765100000000,
   OcrClaims1765200000000,
+  AttachmentChunks1765300000000,
 ];

@@ -12,6 +12,7 @@ import {
   type TypeBoxTypeProvider,
 } from "@roa2web/plugin-sdk";
 import { contentDisposition, sanitiseDisplayName } from "../attachment-rules.js";
+import { storeUpload } from "../attachment-storage.js";
 import { inUploadSlot } from "../attachment-upload-slots.js";
 import type { Attachment } from "../entities.js";
 import { AttachmentNotFoundError, TooManyAttachmentsError } from "../errors.js";
@@ -44,29 +45,32 @@ export default defineRoutes<typeof plugin>(async (fastify, { deps, state }) => {
           request,
           "Send the file as multipart/form-data in the field `file`",
         );
-        const stored = await storage.save(part.file, settings.maxUploadBytes);
-        const attachment: Attachment = {
-          id: stored.id,
-          receiptId: receipt.id,
-          storedName: stored.storedName,
-          displayName: sanitiseDisplayName(part.filename, stored.mime),
-          mime: stored.mime,
-          size: stored.size,
-          sha256: stored.sha256,
-          createdAt: new Date(),
-        };
-        try {
-          await store.addAttachment(receipt, attachment, settings.maxAttachmentsPerReceipt);
-        } catch (error) {
-          await storage.remove(stored.storedName);
-          throw error;
-        }
+        const attachment = await storeUpload(
+          storage,
+          part.file,
+          settings.maxUploadBytes,
+          async (stored, keep) => {
+            const attachment: Attachment = {
+              id: stored.id,
+              receiptId: receipt.id,
+              storedName: stored.storedName,
+              displayName: sanitiseDisplayName(part.filename, stored.mime),
+              mime: stored.mime,
+              size: stored.size,
+              sha256: stored.sha256,
+              createdAt: new Date(),
+            };
+            await store.addAttachment(receipt, attachment, settings.maxAttachmentsPerReceipt, keep);
+            return attachment;
+          },
+        );
         deps.logger.info(
           {
             reqId: request.id,
             receiptId: receipt.id,
             attachmentId: attachment.id,
-            size: stored.size,
+            size: attachment.size,
+            storage: storage.kind,
           },
           "Attachment stored",
         );
@@ -97,7 +101,7 @@ export default defineRoutes<typeof plugin>(async (fastify, { deps, state }) => {
           )
           .header("x-content-type-options", "nosniff")
           .header("cache-control", "private, no-store")
-          .send(storage.open(attachment.storedName))
+          .send(storage.open(attachment))
       );
     },
   );

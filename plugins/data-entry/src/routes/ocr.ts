@@ -79,7 +79,7 @@ export default defineRoutes<typeof plugin>(async (fastify, { deps, state, plugin
     }
     ocrPool();
     return submit(
-      await storage.read(attachment.storedName),
+      await storage.read(attachment),
       {
         attachmentId: attachment.id,
         receiptId: receipt.id,

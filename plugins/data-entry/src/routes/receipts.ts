@@ -167,7 +167,10 @@ export default defineRoutes<typeof plugin>(async (fastify, { deps, state }) => {
       // The rows are gone; a file that cannot be removed now is only disk space.
       for (const file of files) {
         await storage.remove(file).catch((error: unknown) => {
-          deps.logger.warn({ err: error, file }, "Could not remove an attachment file");
+          deps.logger.warn(
+            { err: error, file: file.storedName },
+            "Could not remove an attachment file",
+          );
         });
       }
       deps.logger.info({ reqId: request.id, receiptId: receipt.id }, "Receipt deleted");

@@ -1,0 +1,314 @@
+/**
+ * Both attachment storages with the receipts they belong to (ADR 0031): files in a
+ * folder, and chunks in the plugin's database — on a SQLite file and on PostgreSQL (the
+ * plugin's schema, DATABASE_URL set), each migrated from empty by the kernel's opener.
+ * The same cases run on each.
+ */
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { openPluginDatabase, type PluginDatabaseWhere } from "@roa2web/kernel/testing";
+import { describeWithServers, type PostgresServer, startPostgres } from "@roa2web/test-servers";
+import sharp from "sharp";
+import type { DataSource } from "typeorm";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { CHUNK_BYTES, DatabaseAttachmentStorage } from "./attachment-database-storage.js";
+import { FileAttachmentStorage } from "./attachment-file-storage.js";
+import {
+  type AttachmentStorage,
+  type AttachmentStorageKind,
+  storeUpload,
+} from "./attachment-storage.js";
+import type { Attachment } from "./entities.js";
+import { ENTITIES } from "./entities.js";
+import { MIGRATIONS } from "./migrations/index.js";
+import { ReceiptsStore } from "./receipts-store.js";
+import { openAttachmentStorage } from "./services.js";
+
+// Noise fills the compressed picture: a JPEG of several chunks that must decode whole.
+const PHOTO = await sharp({
+  create: {
+    width: 900,
+    height: 700,
+    channels: 3,
+    background: { r: 20, g: 120, b: 240 },
+    noise: { type: "gaussian", mean: 128, sigma: 60 },
+  },
+})
+  .jpeg({ quality: 95 })
+  .toBuffer();
+const SMALL = await sharp({
+  create: { width: 16, height: 12, channels: 3, background: { r: 200, g: 120, b: 40 } },
+})
+  .png()
+  .toBuffer();
+
+const fields = {
+  merchant: "OMV Petrom",
+  taxId: "RO1590082",
+  date: "2026-01-15",
+  total: 121.5,
+  vat: 21.09,
+  currency: "RON",
+  notes: null,
+};
+
+// Many small pieces, the way an upload arrives.
+const upload = (buffer: Buffer, size = 64 * 1024) =>
+  Readable.from(
+    Array.from({ length: Math.ceil(buffer.length / size) }, (_, i) =>
+      buffer.subarray(i * size, (i + 1) * size),
+    ),
+  );
+
+async function drain(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+interface Setup {
+  database: DataSource;
+  store: ReceiptsStore;
+  storage: AttachmentStorage;
+  folder: string;
+}
+
+function storageCases(kind: AttachmentStorageKind, where: () => Promise<PluginDatabaseWhere>) {
+  const opened: Array<{ database: DataSource; folder: string }> = [];
+  afterEach(async () => {
+    for (const { database, folder } of opened.splice(0)) {
+      await database.destroy();
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  async function prepare(): Promise<Setup> {
+    const { dataSource: database } = await openPluginDatabase({
+      ...(await where()),
+      entities: ENTITIES,
+      migrations: MIGRATIONS,
+    });
+    const folder = mkdtempSync(path.join(os.tmpdir(), "data-entry-attachments-"));
+    opened.push({ database, folder });
+    const storage =
+      kind === "database"
+        ? new DatabaseAttachmentStorage(database, folder)
+        : new FileAttachmentStorage(folder);
+    return { database, store: new ReceiptsStore(database), storage, folder };
+  }
+
+  /** Uploads `bytes` as an attachment of `receiptId`'s receipt, through the route's path. */
+  async function attach({ store, storage }: Setup, receiptId: number, bytes: Buffer, max = 20) {
+    const receipt = await store.find(receiptId);
+    if (!receipt) throw new Error(`no receipt ${receiptId}`);
+    return storeUpload(storage, upload(bytes), 5 * 1024 * 1024, async (stored, keep) => {
+      const attachment: Attachment = {
+        ...stored,
+        receiptId,
+        displayName: "bon.jpg",
+        createdAt: new Date(),
+      };
+      await store.addAttachment(receipt, attachment, max, keep);
+      return attachment;
+    });
+  }
+
+  const chunkRows = async (database: DataSource) =>
+    Number((await database.query(`SELECT COUNT(*) AS n FROM "attachment_chunks"`))[0].n);
+  /** The files a storage left in its folder (temporaries included). */
+  const filesIn = (folder: string) => (existsSync(folder) ? readdirSync(folder) : []);
+
+  it("keeps an upload with its row and reads it back byte-identical, whole or streamed", async () => {
+    const setup = await prepare();
+    const receipt = await setup.store.create(1, fields, "clerk");
+    expect(PHOTO.length).toBeGreaterThan(2 * CHUNK_BYTES);
+    const attachment = await attach(setup, receipt.id, PHOTO);
+    expect(attachment).toMatchObject({ mime: "image/jpeg", size: PHOTO.length });
+    expect(await setup.store.findAttachment(attachment.id)).toMatchObject({
+      size: PHOTO.length,
+      storedName: attachment.storedName,
+    });
+    expect((await setup.storage.read(attachment)).equals(PHOTO)).toBe(true);
+    expect((await drain(setup.storage.open(attachment))).equals(PHOTO)).toBe(true);
+    if (kind === "database") {
+      expect(await chunkRows(setup.database)).toBe(Math.ceil(PHOTO.length / CHUNK_BYTES));
+      // Nothing on disk: the staged copy went once the row committed.
+      expect(filesIn(setup.folder)).toEqual([]);
+    } else {
+      expect(filesIn(setup.folder)).toEqual([attachment.storedName]);
+    }
+  });
+
+  it("leaves nothing, row or bytes, when an upload is refused", async () => {
+    const setup = await prepare();
+    const receipt = await setup.store.create(1, fields, "clerk");
+    const refused: Array<[string, Buffer, number]> = [
+      ["not a known type (415)", Buffer.from("plain text, not a photo"), 415],
+      ["a JPEG cut in half (400)", PHOTO.subarray(0, PHOTO.length >> 1), 400],
+    ];
+    for (const [what, bytes, status] of refused) {
+      await expect(attach(setup, receipt.id, bytes), what).rejects.toMatchObject({
+        statusCode: status,
+      });
+    }
+    await expect(
+      storeUpload(setup.storage, upload(PHOTO), 1000, async () => {
+        throw new Error("a too large upload is never recorded");
+      }),
+    ).rejects.toMatchObject({ statusCode: 413 });
+    // Accepted, but its row is refused (the receipt is full): the bytes go too.
+    await attach(setup, receipt.id, SMALL, 1);
+    await expect(attach(setup, receipt.id, PHOTO, 1)).rejects.toMatchObject({ statusCode: 409 });
+    const rows = await setup.store.attachments(receipt.id);
+    expect(rows).toHaveLength(1);
+    if (kind === "database") {
+      expect(await chunkRows(setup.database)).toBe(1);
+      expect(filesIn(setup.folder)).toEqual([]);
+    } else {
+      expect(filesIn(setup.folder)).toEqual(rows.map((row) => row.storedName));
+    }
+  });
+
+  it("removes the bytes with the receipt", async () => {
+    const setup = await prepare();
+    const receipt = await setup.store.create(1, fields, "clerk");
+    const attachment = await attach(setup, receipt.id, PHOTO);
+    const other = await setup.store.create(1, fields, "clerk");
+    const kept = await attach(setup, other.id, SMALL);
+    const removed = await setup.store.remove(receipt);
+    expect(removed).toEqual([{ id: attachment.id, storedName: attachment.storedName }]);
+    for (const file of removed) await setup.storage.remove(file);
+    await expect(setup.storage.read(attachment)).rejects.toThrow();
+    await expect(drain(setup.storage.open(attachment))).rejects.toThrow();
+    expect((await setup.storage.read(kept)).equals(SMALL)).toBe(true);
+    if (kind === "database") {
+      expect(await chunkRows(setup.database)).toBe(1);
+    } else {
+      expect(filesIn(setup.folder)).toEqual([kept.storedName]);
+    }
+  });
+
+  it("writes a receipt created from a photo and the photo's bytes together", async () => {
+    const setup = await prepare();
+    const created = await storeUpload(
+      setup.storage,
+      upload(PHOTO),
+      5 * 1024 * 1024,
+      async (stored, keep) => {
+        const attachment = { ...stored, displayName: "bon.jpg", createdAt: new Date() };
+        const receipt = await setup.store.create(1, fields, "clerk", new Date(), attachment, keep);
+        return { receipt, attachment };
+      },
+    );
+    const [row] = await setup.store.attachments(created.receipt.id);
+    expect(row?.id).toBe(created.attachment.id);
+    expect((await setup.storage.read(created.attachment)).equals(PHOTO)).toBe(true);
+  });
+
+  it("sweeps a staged upload a crash interrupted, and nothing younger", async () => {
+    const setup = await prepare();
+    const receipt = await setup.store.create(1, fields, "clerk");
+    const attachment = await attach(setup, receipt.id, SMALL);
+    const temporary = path.join(setup.folder, ".upload-5b0c1c9e-8d3e-4c59-9a43-0c1f5b1f7e11");
+    writeFileSync(temporary, PHOTO.subarray(0, 10));
+    const young = await setup.storage.sweep(
+      () => setup.store.attachmentFileNames(),
+      new Date(Date.now() - 60_000),
+    );
+    expect(young).toEqual({ temporaries: 0, orphans: 0 });
+    const removed = await setup.storage.sweep(
+      () => setup.store.attachmentFileNames(),
+      new Date(Date.now() + 60_000),
+    );
+    expect(removed).toEqual({ temporaries: 1, orphans: 0 });
+    expect((await setup.storage.read(attachment)).equals(SMALL)).toBe(true);
+  });
+
+  if (kind === "database") {
+    it("still reads an attachment stored as a file before the switch to the database", async () => {
+      const setup = await prepare();
+      const receipt = await setup.store.create(1, fields, "clerk");
+      const before = await storeUpload(
+        new FileAttachmentStorage(setup.folder),
+        upload(SMALL),
+        1024,
+        async (stored, keep) => {
+          const attachment: Attachment = {
+            ...stored,
+            receiptId: receipt.id,
+            displayName: "bon.png",
+            createdAt: new Date(),
+          };
+          await setup.store.addAttachment(receipt, attachment, 20, keep);
+          return attachment;
+        },
+      );
+      expect((await setup.storage.read(before)).equals(SMALL)).toBe(true);
+      expect((await drain(setup.storage.open(before))).equals(SMALL)).toBe(true);
+      await setup.store.remove(receipt);
+      await setup.storage.remove(before);
+      expect(filesIn(setup.folder)).toEqual([]);
+    });
+  }
+
+  return { prepare };
+}
+
+describe("attachments as files, rows on SQLite", () => {
+  const folder = mkdtempSync(path.join(os.tmpdir(), "data-entry-storages-"));
+  let files = 0;
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+  storageCases("files", async () => ({ file: path.join(folder, `data-entry-${++files}.db`) }));
+});
+
+describe("attachments in the database, on SQLite", () => {
+  const folder = mkdtempSync(path.join(os.tmpdir(), "data-entry-storages-"));
+  let files = 0;
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+  const { prepare } = storageCases("database", async () => ({
+    file: path.join(folder, `data-entry-${++files}.db`),
+  }));
+
+  it("are files by default on SQLite, in the data folder or the one set", async () => {
+    const { database } = await prepare();
+    const unset = openAttachmentStorage({ storage: null, directory: null }, folder, database);
+    expect(unset).toBeInstanceOf(FileAttachmentStorage);
+    expect(unset.directory).toBe(path.join(folder, "attachments"));
+    const shared = openAttachmentStorage(
+      { storage: null, directory: "/srv/shared/attachments" },
+      folder,
+      database,
+    );
+    expect(shared.directory).toBe("/srv/shared/attachments");
+    expect(
+      openAttachmentStorage({ storage: "database", directory: null }, folder, database).kind,
+    ).toBe("database");
+  });
+});
+
+describeWithServers(["postgres"], "attachments in the database, on PostgreSQL", () => {
+  let server: PostgresServer;
+  beforeAll(async () => {
+    server = await startPostgres();
+  }, 60_000);
+  afterAll(async () => server?.stop());
+  const { prepare } = storageCases("database", async () => ({
+    postgres: { url: await server.createDatabase(), plugin: "data-entry" },
+  }));
+
+  it("keeps the bytes as bytea in the plugin's own schema, by default on PostgreSQL", async () => {
+    const { database, folder } = await prepare();
+    const unset = openAttachmentStorage({ storage: null, directory: null }, folder, database);
+    expect(unset).toBeInstanceOf(DatabaseAttachmentStorage);
+    expect(
+      openAttachmentStorage({ storage: "files", directory: null }, folder, database).kind,
+    ).toBe("files");
+    const [column] = await database.query(
+      `SELECT table_schema AS schema, data_type AS type FROM information_schema.columns
+        WHERE table_name = 'attachment_chunks' AND column_name = 'bytes'`,
+    );
+    expect(column).toEqual({ schema: "plugin_data_entry", type: "bytea" });
+  });
+});
