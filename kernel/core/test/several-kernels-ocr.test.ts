@@ -1,6 +1,8 @@
 // OCR jobs outlive the kernel that accepted them and the kernel that ran them (#18, ADR
 // 0032): three kernels on one PostgreSQL and one Redis, the jobs on a BullMQ queue. A
-// photo posted to one kernel is answered for by another at once; the kernels that
+// receipt made from a photo on one kernel is filled by whichever kernel reads it (the
+// photo from the shared attachment storage, ADR 0031). A photo posted to one kernel is
+// answered for by another at once; the kernels that
 // accepted and ran the job are killed mid-job (each recognition is held for a few
 // seconds by a setting that exists for tests); a surviving kernel takes the job up once
 // its lock lapses, reads it with the real OCR pool and streams its end with the fields.
@@ -42,6 +44,43 @@ describeWithServers(["postgres", "redis", "nginx"], "OCR jobs across three kerne
     fetch(`${base}${url}`, { headers: { authorization: `Bearer ${token}` } });
   const runs = (jobId: string) => (line: LogLine) =>
     line.msg === "OCR job running on this kernel" && line.jobId === jobId;
+
+  it("fills a receipt made from a photo on one kernel, whichever kernel reads it; the job is answered for by all", async () => {
+    const form = new FormData();
+    form.append("company_id", "1");
+    form.append("file", new Blob([await syntheticReceipt()], { type: "image/png" }), "bon.png");
+    const created = await fetch(`${kernel(0).base}/api/data-entry/receipts/from-image`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}` },
+      body: form,
+    });
+    expect(created.status, await created.clone().text()).toBe(201);
+    const { id, ocr_job_id: jobId } = (await created.json()) as { id: number; ocr_job_id: string };
+    // The job carries the attachment's reference; the kernel running it reads the photo
+    // from the shared storage (PostgreSQL) and writes the fields through the database.
+    const runner = await Promise.any(
+      [0, 1, 2].map((index) =>
+        kernel(index)
+          .waitForLine(runs(jobId), 60_000)
+          .then(() => index),
+      ),
+    );
+    const reader = kernel((runner + 1) % 3);
+    let receipt: Record<string, unknown> = {};
+    const deadline = Date.now() + 90_000;
+    do {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      receipt = (await (await get(reader.base, `/api/data-entry/receipts/${id}`)).json()) as Record<
+        string,
+        unknown
+      >;
+    } while (receipt.ocr_status === "pending" && Date.now() < deadline);
+    expect(receipt).toMatchObject({ ocr_status: "done", total: 5.59, date: "2024-06-12" });
+    for (const index of [0, 1, 2]) {
+      const job = await get(kernel(index).base, `/api/data-entry/ocr/${jobId}`);
+      expect(await job.json()).toMatchObject({ state: "done", receipt_id: id });
+    }
+  }, 180_000);
 
   it("finishes a job on another kernel after the kernels that accepted and ran it are killed, streaming its end there", async () => {
     const form = new FormData();

@@ -135,6 +135,32 @@ describeWithServers(["redis"], "OCR jobs on a BullMQ queue", () => {
     expect((await finished).state).toBe("done");
   });
 
+  it("fails a job whose attachment its kernel cannot read, and tells the receipt", async () => {
+    nextQueue();
+    const ended: Array<[string, number | undefined]> = [];
+    await handle({
+      readAttachment: async () => {
+        throw new Error("ENOENT");
+      },
+      hooks: {
+        finished: async (job, request) => {
+          ended.push([job.state, request?.receiptId]);
+        },
+      },
+    });
+    const follower = await handle({ work: false });
+    const { finished } = await follower.submit(
+      image,
+      { ...about, attachmentId: "gone", receiptId: 9 },
+      {
+        attachment: { id: "gone", storedName: "gone.png" },
+        apply: { receiptId: 9, by: "ana", overwrite: false },
+      },
+    );
+    expect((await finished).error?.code).toBe("DATA_ENTRY_OCR_INPUT_MISSING");
+    expect(ended).toEqual([["failed", 9]]);
+  });
+
   it("answers at once that a damaged PDF cannot be read", async () => {
     nextQueue();
     await handle();
