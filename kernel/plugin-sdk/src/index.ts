@@ -18,6 +18,7 @@ export * from "./manifest.js";
 export * from "./pagination.js";
 export * from "./permissions.js";
 export * from "./plugin.js";
+export type * from "./redis.js";
 export * from "./refs.js";
 export * from "./response-schemas.js";
 export * from "./routes.js";

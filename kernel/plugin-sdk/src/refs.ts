@@ -10,6 +10,7 @@ import { ForbiddenError } from "./errors.js";
 import type { LeaseService } from "./leases.js";
 import type { Logger } from "./logger.js";
 import { hasPermission, type Permission } from "./permissions.js";
+import type { RedisService } from "./redis.js";
 import type { KernelUsersService } from "./services.js";
 import type { PluginSettings } from "./settings.js";
 
@@ -106,6 +107,8 @@ export const coreServices = Object.freeze({
   users: coreRef<KernelUsersService>("users"),
   /** "Exactly one kernel does this" across kernels sharing the data (a poller, a job). */
   leases: coreRef<LeaseService>("leases"),
+  /** Where the kernel's Redis is (REDIS_URL), or null without one: for a queue of your own. */
+  redis: coreRef<RedisService>("redis"),
 });
 
 /** What the kernel itself emits (subscribe with these; list their ids in `subscribes`). */

@@ -73,13 +73,17 @@ describe("OCR jobs", () => {
   it("tells listeners each stage, applies the fields, and lets go of them at the end", async () => {
     let finish: (result: OcrResult) => void = () => {};
     const recognizer = fakeRecognizer(() => new Promise((resolve) => (finish = resolve)));
-    const jobs = new OcrJobs(recognizer);
     const applied: unknown[] = [];
-    const { job, finished } = jobs.submit(image, about, {
-      apply: async (fields) => {
-        applied.push(fields.total);
-        return { fields: ["total"], error: null };
+    const jobs = new OcrJobs(recognizer, {
+      hooks: {
+        apply: async (_request, fields) => {
+          applied.push(fields.total);
+          return { fields: ["total"], error: null };
+        },
       },
+    });
+    const { job, finished } = jobs.submit(image, about, {
+      apply: { receiptId: 1, by: "ana", overwrite: false },
     });
     const seen: string[] = [];
     jobs.subscribe(job.id, () => {

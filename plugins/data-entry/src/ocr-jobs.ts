@@ -1,9 +1,12 @@
 /**
  * OCR jobs a user started and follows: each runs one image through the recognizer (the
  * OCR pool) in the background — or one PDF, read from its text layer or its scanned
- * images (`ocr/pdf-source.ts`) — and keeps its state, progress and extracted fields in
- * memory, telling its listeners (server-sent events) as it goes. Bounded: the oldest
- * finished jobs are forgotten beyond `maxJobs`.
+ * images (`ocr/pdf-source.ts`) — with its state, progress and extracted fields, telling
+ * its listeners (server-sent events) as it goes. Two implementations of `OcrJobQueue`:
+ * `OcrJobs` here keeps them in this process's memory (the embedded default; bounded: the
+ * oldest finished jobs are forgotten beyond `maxJobs`), and `RedisOcrJobs`
+ * (`ocr-job-queue.ts`) keeps them in a BullMQ queue on the kernel's Redis, where every
+ * kernel runs them and any kernel answers for them (ADR 0032).
  */
 import { randomUUID } from "node:crypto";
 import { DataEntryError } from "./errors.js";
@@ -63,22 +66,89 @@ export interface OcrJobsOptions {
   now?: () => Date;
   /** Reads PDF input. Default: a PdfReader with its defaults. */
   pdf?: PdfReader;
+  hooks?: OcrJobHooks;
 }
 
 /** Share of a PDF job's progress taken by reading the file (the rest is OCR of its scans). */
 const PDF_READ_SHARE = 0.05;
 
-export interface SubmitOptions {
-  /** Runs after the fields are extracted and before the job is `done` (writes them into the receipt). */
-  apply?: (fields: ReceiptFields) => Promise<AppliedFields>;
+/** An attachment as the storage finds it again. */
+export interface StoredAttachmentRef {
+  id: string;
+  storedName: string;
 }
 
-export class OcrJobs {
+/** Who a job is for: what it reads and who may follow it. */
+export type OcrJobAbout = Pick<OcrJob, "attachmentId" | "receiptId" | "companyId" | "owner">;
+
+/**
+ * A job that writes its fields into a receipt once read: plain data, so that whichever
+ * kernel runs the job can do it (the queue's job carries it).
+ */
+export interface ApplyRequest {
+  receiptId: number;
+  /** Whose name the receipt's history records. */
+  by: string;
+  /** Replace fields already filled, not only the empty ones. */
+  overwrite: boolean;
+}
+
+/** What runs where a job runs (given once, to the jobs, by the receipts' OCR). */
+export interface OcrJobHooks {
+  /** Writes the fields into the receipt; runs after extraction and before the job is `done`. */
+  apply?(request: ApplyRequest, fields: ReceiptFields): Promise<AppliedFields>;
+  /** Once the job ended (done or failed), before its end is told: records it on the receipt. */
+  finished?(job: OcrJob, request: ApplyRequest | null): Promise<void>;
+}
+
+export interface SubmitOptions {
+  /** The job's id, when the caller records it before the job can start (default: a new UUID). */
+  id?: string;
+  /** Write the fields into this receipt once read (through `OcrJobHooks.apply`). */
+  apply?: ApplyRequest;
+  /**
+   * The input is this stored attachment: a queue carries the reference, and the kernel
+   * that runs the job reads the bytes (the in-memory jobs use the bytes given).
+   */
+  attachment?: StoredAttachmentRef;
+}
+
+/** A job just submitted. */
+export interface SubmittedOcrJob {
+  job: OcrJob;
+  /** Settles (never rejects) when the job ends, wherever it ran. */
+  finished: Promise<OcrJob>;
+  /**
+   * Settles (never rejects) once the input is read — at once for an image, after parsing
+   * for a PDF — with the error that made a PDF unreadable, or null.
+   */
+  opened: Promise<DataEntryError | null>;
+}
+
+type MaybePromise<T> = T | Promise<T>;
+
+/** OCR jobs, in this process (`OcrJobs`) or on a queue every kernel shares (`RedisOcrJobs`). */
+export interface OcrJobQueue {
+  /** Where the jobs live: what /health says. */
+  readonly kind: "memory" | "redis";
+  submit(input: Buffer, about: OcrJobAbout, options?: SubmitOptions): MaybePromise<SubmittedOcrJob>;
+  /** The job as it is now, wherever it runs; undefined when unknown (or forgotten). */
+  get(id: string): MaybePromise<OcrJob | undefined>;
+  /** See `OcrJobs.subscribe`: calls `listener` on each change until the job ends. */
+  subscribe(id: string, listener: OcrJobListener): MaybePromise<() => void>;
+  /** Whether the job is still waiting or running (on any kernel): a receipt waiting on it is not lost. */
+  running(id: string): MaybePromise<boolean>;
+  close(): Promise<void>;
+}
+
+export class OcrJobs implements OcrJobQueue {
+  readonly kind = "memory";
   readonly #jobs = new Map<string, OcrJob>();
   readonly #listeners = new Map<string, Set<OcrJobListener>>();
   readonly #maxJobs: number;
   readonly #now: () => Date;
   readonly #pdf: PdfReader;
+  readonly #hooks: OcrJobHooks;
 
   constructor(
     private readonly recognizer: Recognizer,
@@ -87,6 +157,7 @@ export class OcrJobs {
     this.#maxJobs = options.maxJobs ?? 1000;
     this.#now = options.now ?? (() => new Date());
     this.#pdf = options.pdf ?? new PdfReader();
+    this.#hooks = options.hooks ?? {};
   }
 
   /**
@@ -95,26 +166,9 @@ export class OcrJobs {
    * after parsing for a PDF — with the error that made a PDF unreadable, or null (never
    * rejects): a route can answer 4xx for a damaged or locked PDF rather than 202.
    */
-  submit(
-    input: Buffer,
-    about: Pick<OcrJob, "attachmentId" | "receiptId" | "companyId" | "owner">,
-    options: SubmitOptions = {},
-  ): { job: OcrJob; finished: Promise<OcrJob>; opened: Promise<DataEntryError | null> } {
+  submit(input: Buffer, about: OcrJobAbout, options: SubmitOptions = {}): SubmittedOcrJob {
     const pdf = isPdf(input);
-    const job: OcrJob = {
-      id: randomUUID(),
-      ...about,
-      state: "queued",
-      stage: "queued",
-      progress: 0,
-      fields: null,
-      text: null,
-      source: pdf ? null : "image",
-      applied: null,
-      error: null,
-      createdAt: this.#now(),
-      finishedAt: null,
-    };
+    const job = newOcrJob(options.id ?? randomUUID(), about, pdf, this.#now());
     this.#jobs.set(job.id, job);
     this.#forgetOldest();
     let opened: (error: DataEntryError | null) => void = () => {};
@@ -135,6 +189,11 @@ export class OcrJobs {
 
   get(id: string): OcrJob | undefined {
     return this.#jobs.get(id);
+  }
+
+  running(id: string): boolean {
+    const job = this.#jobs.get(id);
+    return job !== undefined && job.finishedAt === null;
   }
 
   get size(): number {
@@ -187,67 +246,18 @@ export class OcrJobs {
     options: SubmitOptions,
     opened: (error: DataEntryError | null) => void,
   ): Promise<void> {
-    let told = 0;
-    const onProgress = (progress: number) => {
-      const first = job.state === "queued";
-      job.state = "running";
-      job.stage = "recognizing";
-      job.progress = Math.max(job.progress, Math.min(1, progress));
-      if (first || job.progress - told >= 0.01) {
-        told = job.progress;
-        this.#notify(job);
-      }
-    };
     try {
-      let result: OcrResult;
-      if (pdf) {
-        // Queued until read: the reader takes one PDF at a time.
-        const document = await this.#pdf.read(input).catch((error: unknown) => {
-          if (error instanceof DataEntryError) opened(error);
-          throw error;
-        });
-        opened(null);
-        onProgress(PDF_READ_SHARE);
-        const read = await recognizePdf(
-          document,
-          (image, onPageProgress) =>
-            this.recognizer.recognize(image, { onProgress: onPageProgress }),
-          (progress) => onProgress(PDF_READ_SHARE + (1 - PDF_READ_SHARE) * progress),
-        );
-        job.source = read.source;
-        result = read.result;
-      } else {
-        opened(null);
-        result = await this.recognizer.recognize(input, { onProgress });
-      }
-      job.state = "running";
-      job.stage = "extracting";
-      this.#notify(job);
-      const fields = extractFields(result, { today: this.#now() });
-      job.fields = fields;
-      job.text = result.text;
-      if (options.apply) {
-        job.stage = "applying";
-        this.#notify(job);
-        job.applied = await options.apply(fields).catch((error: unknown) => ({
-          fields: [],
-          error: error instanceof Error ? error.message : "The fields could not be written",
-        }));
-      }
-      job.progress = 1;
-      job.state = "done";
-      job.stage = "done";
-    } catch (error) {
-      job.state = "failed";
-      job.stage = "failed";
-      // Library errors carry a stable code and a message meant for people; anything
-      // else is not shown (it may hold internals).
-      job.error =
-        error instanceof DataEntryError
-          ? { code: error.code, message: error.message }
-          : { code: "DATA_ENTRY_OCR_FAILED", message: "OCR failed" };
+      await runOcrJob(job, input, {
+        pdf,
+        reader: this.#pdf,
+        recognizer: this.recognizer,
+        hooks: this.#hooks,
+        apply: options.apply ?? null,
+        now: this.#now,
+        opened,
+        changed: () => this.#notify(job),
+      });
     } finally {
-      job.finishedAt = this.#now();
       this.#notify(job);
       this.#listeners.delete(job.id);
     }
@@ -260,4 +270,114 @@ export class OcrJobs {
       if (job.finishedAt !== null) this.#jobs.delete(id);
     }
   }
+}
+
+/** A job as it starts: queued, nothing read yet. */
+export function newOcrJob(id: string, about: OcrJobAbout, pdf: boolean, now: Date): OcrJob {
+  return {
+    id,
+    ...about,
+    state: "queued",
+    stage: "queued",
+    progress: 0,
+    fields: null,
+    text: null,
+    source: pdf ? null : "image",
+    applied: null,
+    error: null,
+    createdAt: now,
+    finishedAt: null,
+  };
+}
+
+export interface RunOcrJobOptions {
+  pdf: boolean;
+  reader: PdfReader;
+  recognizer: Recognizer;
+  hooks: OcrJobHooks;
+  apply: ApplyRequest | null;
+  now: () => Date;
+  /** Told once the input is read (the error that made a PDF unreadable, or null). */
+  opened: (error: DataEntryError | null) => void;
+  /** Told after each change worth telling (progress is throttled to 1 %); not told the end. */
+  changed: () => void;
+}
+
+/**
+ * Runs one job to its end, changing `job` as it goes: read the input, recognize, extract
+ * the fields, apply them, run the `finished` hook. Never throws: a failure ends the job
+ * `failed`, with a code and a message meant for people. What both implementations run.
+ */
+export async function runOcrJob(
+  job: OcrJob,
+  input: Buffer,
+  options: RunOcrJobOptions,
+): Promise<void> {
+  const { recognizer, hooks, opened, changed } = options;
+  let told = 0;
+  const onProgress = (progress: number) => {
+    const first = job.state === "queued";
+    job.state = "running";
+    job.stage = "recognizing";
+    job.progress = Math.max(job.progress, Math.min(1, progress));
+    if (first || job.progress - told >= 0.01) {
+      told = job.progress;
+      changed();
+    }
+  };
+  try {
+    let result: OcrResult;
+    if (options.pdf) {
+      // Queued until read: the reader takes one PDF at a time.
+      const document = await options.reader.read(input).catch((error: unknown) => {
+        if (error instanceof DataEntryError) opened(error);
+        throw error;
+      });
+      opened(null);
+      onProgress(PDF_READ_SHARE);
+      const read = await recognizePdf(
+        document,
+        (image, onPageProgress) => recognizer.recognize(image, { onProgress: onPageProgress }),
+        (progress) => onProgress(PDF_READ_SHARE + (1 - PDF_READ_SHARE) * progress),
+      );
+      job.source = read.source;
+      result = read.result;
+    } else {
+      opened(null);
+      result = await recognizer.recognize(input, { onProgress });
+    }
+    job.state = "running";
+    job.stage = "extracting";
+    changed();
+    const fields = extractFields(result, { today: options.now() });
+    job.fields = fields;
+    job.text = result.text;
+    if (options.apply && hooks.apply) {
+      const apply = hooks.apply;
+      const request = options.apply;
+      job.stage = "applying";
+      changed();
+      job.applied = await apply(request, fields).catch((error: unknown) => ({
+        fields: [],
+        error: error instanceof Error ? error.message : "The fields could not be written",
+      }));
+    }
+    job.progress = 1;
+    job.state = "done";
+    job.stage = "done";
+  } catch (error) {
+    job.state = "failed";
+    job.stage = "failed";
+    // Library errors carry a stable code and a message meant for people; anything
+    // else is not shown (it may hold internals).
+    job.error =
+      error instanceof DataEntryError
+        ? { code: error.code, message: error.message }
+        : { code: "DATA_ENTRY_OCR_FAILED", message: "OCR failed" };
+  }
+  job.finishedAt = options.now();
+  opened(null);
+  await hooks.finished?.(job, options.apply).catch(() => {
+    // The hook logs its own failures; the job's end is told regardless.
+  });
 }

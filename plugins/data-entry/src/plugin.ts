@@ -34,6 +34,7 @@ export const plugin = definePlugin({
     settings: coreServices.settings,
     erp: coreServices.erp,
     cache: coreServices.cache,
+    redis: coreServices.redis,
   },
   // Resolved against this built file: dist/routes/.
   routes: new URL("./routes", import.meta.url),
@@ -52,6 +53,7 @@ export const plugin = definePlugin({
       dataDir: runtime.dataDir,
       database: runtime.database(),
       events: runtime.events,
+      redis: deps.redis,
     });
     await sweepAttachments(logger, state);
     runtime.provide(dataEntryReceipts, (caller) =>
@@ -74,7 +76,9 @@ export const plugin = definePlugin({
     return state;
   },
   async stop({ ocr, receiptOcr }) {
-    await Promise.all([ocr?.pool.close(), ocr?.jobs.close()]);
+    // The jobs first: on a queue they hear that the kernel stops before the pool's close
+    // fails the recognitions running here, and put those jobs back in the queue.
+    await Promise.all([ocr?.jobs.close(), ocr?.pool.close()]);
     // The receipts whose reading was cut short go to the next kernel or instance at once.
     await receiptOcr.releaseClaims();
   },
@@ -82,7 +86,13 @@ export const plugin = definePlugin({
     const receipts = await store.counts();
     if (!ocr) return { status: "up", data: { receipts, ocr: "disabled" } };
     const pool = ocr.pool.status();
-    const data = { receipts, ocr: pool.state, ocr_workers: pool.workers, ocr_queued: pool.queued };
+    const data = {
+      receipts,
+      ocr: pool.state,
+      ocr_workers: pool.workers,
+      ocr_queued: pool.queued,
+      ocr_jobs: ocr.jobs.kind,
+    };
     // Receipts work without OCR: a pool that failed or closed degrades the plugin, no more.
     if (pool.state === "failed" || pool.state === "closed") {
       return { status: "degraded", detail: `OCR ${pool.state}: ${pool.error ?? ""}`.trim(), data };

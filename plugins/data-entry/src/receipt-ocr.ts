@@ -13,7 +13,7 @@ import { type DataEntryError, ReceiptLockedError } from "./errors.js";
 import type { ReceiptFields as OcrFields } from "./ocr/extract-fields.js";
 import type { OcrPool } from "./ocr/ocr-pool.js";
 import { fillFromOcr, ocrFilledNote, overallConfidence } from "./ocr-fill.js";
-import type { AppliedFields, OcrJob, OcrJobs } from "./ocr-jobs.js";
+import type { AppliedFields, ApplyRequest, OcrJob, OcrJobHooks, OcrJobQueue } from "./ocr-jobs.js";
 import { todayIn } from "./receipt-rules.js";
 import type { OcrClaim, ReceiptsStore } from "./receipts-store.js";
 import type { RecordsLanguage } from "./settings.js";
@@ -23,7 +23,7 @@ export interface ReceiptOcrDependencies {
   store: ReceiptsStore;
   storage: AttachmentStorage;
   /** Read at each call: null while OCR is switched off. */
-  ocr(): { pool: OcrPool; jobs: OcrJobs } | null;
+  ocr(): { pool: OcrPool; jobs: OcrJobQueue } | null;
   timeZone: string;
   /** The language of the history notes it writes (DATA_ENTRY_RECORDS_LANGUAGE). */
   recordsLanguage: RecordsLanguage;
@@ -108,37 +108,59 @@ export class ReceiptOcr {
       throw new ServiceUnavailableError("OCR is switched off (DATA_ENTRY_OCR_ENABLED=false)");
     }
     const file = await this.deps.storage.read(attachment);
-    const { job, finished, opened } = ocr.jobs.submit(
-      file,
-      {
-        attachmentId: attachment.id,
-        receiptId: receipt.id,
-        companyId: receipt.companyId,
-        owner: by,
-      },
-      { apply: (fields) => this.#apply(receipt.id, fields, by, overwrite) },
-    );
-    await this.deps.store.setOcr(receipt.id, "pending", job.id, this.#claim());
-    const settled = finished.then(async (ended) => {
-      // Cut short because the plugin is stopping (the pool closed): the receipt stays
-      // "pending" and the next start reads it again (resumeInterrupted).
-      if (ended.state === "failed" && this.deps.ocr()?.pool.status().state === "closed") {
-        return ended;
-      }
-      // A failed job, or one whose fields could not be written (the receipt was
-      // submitted or deleted meanwhile): the receipt must not say "pending" for ever.
-      if (ended.state === "failed" || ended.applied?.error) {
-        const status = ended.state === "failed" ? "failed" : "done";
-        await this.deps.store.setOcr(receipt.id, status, ended.id).catch((error: unknown) => {
-          this.deps.logger.warn(
-            { err: error, receiptId: receipt.id },
-            "Could not record a failed OCR",
-          );
-        });
-      }
-      return ended;
-    });
-    return { job, finished: settled, opened };
+    // Recorded before the job can start: on a queue another kernel may end it first.
+    const id = randomUUID();
+    await this.deps.store.setOcr(receipt.id, "pending", id, this.#claim());
+    let started: Awaited<ReturnType<OcrJobQueue["submit"]>>;
+    try {
+      started = await ocr.jobs.submit(
+        file,
+        {
+          attachmentId: attachment.id,
+          receiptId: receipt.id,
+          companyId: receipt.companyId,
+          owner: by,
+        },
+        {
+          id,
+          apply: { receiptId: receipt.id, by, overwrite },
+          attachment: { id: attachment.id, storedName: attachment.storedName },
+        },
+      );
+    } catch (error) {
+      // Not queued (Redis away): nobody will read it, so the receipt must not wait for it.
+      await this.deps.store.setOcr(receipt.id, "failed", id).catch(() => {});
+      throw error;
+    }
+    return started;
+  }
+
+  /** What the OCR jobs (in memory or on the queue) call where each runs. */
+  readonly hooks: OcrJobHooks = {
+    apply: (request, fields) => this.applyFields(request, fields),
+    finished: (job, request) => this.jobFinished(job, request),
+  };
+
+  /**
+   * What the jobs run where they run, once a job ended: a failed job, or one whose fields
+   * could not be written (the receipt was submitted or deleted meanwhile), must not leave
+   * the receipt "pending" for ever.
+   */
+  async jobFinished(ended: OcrJob, request: ApplyRequest | null): Promise<void> {
+    if (!request) return;
+    // Cut short because the plugin is stopping (the pool closed): the receipt stays
+    // "pending" and the next start reads it again (resumeInterrupted), or on a queue,
+    // another kernel runs the job again.
+    if (ended.state === "failed" && this.deps.ocr()?.pool.status().state === "closed") return;
+    if (ended.state === "failed" || ended.applied?.error) {
+      const status = ended.state === "failed" ? "failed" : "done";
+      await this.deps.store.setOcr(request.receiptId, status, ended.id).catch((error: unknown) => {
+        this.deps.logger.warn(
+          { err: error, receiptId: request.receiptId },
+          "Could not record a failed OCR",
+        );
+      });
+    }
   }
 
   /**
@@ -192,7 +214,20 @@ export class ReceiptOcr {
     if (!this.enabled) {
       return { receipt, attachment: saved, ocr: null };
     }
-    const ocr = await this.start(receipt, saved, input.by, false);
+    let ocr: StartedOcr;
+    try {
+      ocr = await this.start(receipt, saved, input.by, false);
+    } catch (error) {
+      // The queue is away (Redis): the receipt and its photo are kept, its OCR says
+      // "failed" (start recorded it), and OCR can be asked again later.
+      if (!(error instanceof ServiceUnavailableError)) throw error;
+      this.deps.logger.warn(
+        { err: error.message, receiptId: receipt.id },
+        "Receipt saved, its OCR could not be queued",
+      );
+      const failedJob = await this.deps.store.find(receipt.id);
+      return { receipt: failedJob ?? receipt, attachment: saved, ocr: null };
+    }
     return {
       receipt: { ...receipt, ocrStatus: "pending", ocrJobId: ocr.job.id },
       attachment: saved,
@@ -214,6 +249,9 @@ export class ReceiptOcr {
     const now = Date.now();
     for (const receipt of await this.deps.store.awaitingOcr(now)) {
       if (!(await this.deps.store.claimOcr(receipt.id, this.#claim(now), now))) continue;
+      // On a queue its job outlived the kernel that claimed it: another kernel runs it.
+      const jobs = this.deps.ocr()?.jobs;
+      if (receipt.ocrJobId !== null && jobs && (await jobs.running(receipt.ocrJobId))) continue;
       const file =
         this.enabled && isEditable(receipt.status)
           ? (await this.deps.store.attachments(receipt.id)).at(-1)
@@ -236,11 +274,10 @@ export class ReceiptOcr {
     return { resumed, failed };
   }
 
-  async #apply(
-    receiptId: number,
+  /** Writes a job's fields into its receipt (what the jobs run where they run). */
+  async applyFields(
+    { receiptId, by, overwrite }: ApplyRequest,
     fields: OcrFields,
-    by: string,
-    overwrite: boolean,
   ): Promise<AppliedFields> {
     const today = todayIn(this.deps.timeZone);
     const confidence = overallConfidence(fields);

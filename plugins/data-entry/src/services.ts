@@ -12,6 +12,7 @@ import type {
   Logger,
   PluginEvents,
   PluginSettings,
+  RedisService,
 } from "@roa2web/plugin-sdk";
 import { assertCanSeeCompany, canSeeCompany, isPostgres } from "@roa2web/plugin-sdk";
 import type { DataSource } from "typeorm";
@@ -25,7 +26,8 @@ import { ExchangeRates } from "./exchange-rates.js";
 import { Nomenclature } from "./nomenclature.js";
 import { OcrPool } from "./ocr/ocr-pool.js";
 import { PdfReader } from "./ocr/pdf-source.js";
-import { OcrJobs } from "./ocr-jobs.js";
+import { RedisOcrJobs } from "./ocr-job-queue.js";
+import { type OcrJobQueue, OcrJobs, type Recognizer } from "./ocr-jobs.js";
 import { ReceiptEvents } from "./receipt-events.js";
 import { ReceiptOcr } from "./receipt-ocr.js";
 import { ReceiptsStore } from "./receipts-store.js";
@@ -49,8 +51,11 @@ export interface DataEntryState {
   receiptOcr: ReceiptOcr;
   /** Tells other plugins that a receipt was submitted, approved or rejected. */
   receiptEvents: ReceiptEvents;
-  /** null when DATA_ENTRY_OCR_ENABLED is false. */
-  ocr: { pool: OcrPool; jobs: OcrJobs } | null;
+  /**
+   * null when DATA_ENTRY_OCR_ENABLED is false. The jobs are in memory, or on a BullMQ
+   * queue in the kernel's Redis when it has one (ADR 0032).
+   */
+  ocr: { pool: OcrPool; jobs: OcrJobQueue } | null;
 }
 
 /** What the state is built from: the plugin's deps and parts of its runtime. */
@@ -63,15 +68,17 @@ export interface StateSources {
   dataDir: string;
   database: DataSource;
   events: PluginEvents;
+  /** `coreServices.redis`: OCR jobs go on a queue there when the kernel has Redis. */
+  redis?: RedisService;
 }
 
 /** Builds the instance's state; the OCR pool is created here and started by `start`. */
 export function createState(sources: StateSources): DataEntryState {
   const { logger, erp } = sources;
   const settings = readDataEntrySettings(sources.settings, sources.environment);
-  let ocr: DataEntryState["ocr"] = null;
+  let pool: OcrPool | null = null;
   if (settings.ocr.enabled) {
-    const pool = new OcrPool({
+    pool = new OcrPool({
       size: settings.ocr.workers,
       languages: settings.ocr.languages,
       jobTimeoutMs: settings.ocr.jobTimeoutMs,
@@ -81,8 +88,6 @@ export function createState(sources: StateSources): DataEntryState {
       cacheDir: path.join(sources.dataDir, "ocr-cache"),
       logger,
     });
-    // PDFs: first 3 pages, images capped like photos, 30 s per file (pdf-source.ts).
-    ocr = { pool, jobs: new OcrJobs(pool, { pdf: new PdfReader() }) };
   }
   const store = new ReceiptsStore(sources.database);
   const storage = openAttachmentStorage(settings.attachments, sources.dataDir, sources.database);
@@ -103,9 +108,47 @@ export function createState(sources: StateSources): DataEntryState {
       logger,
     }),
     receiptEvents: new ReceiptEvents({ events: sources.events, erp, logger }),
-    ocr,
+    ocr: null,
   };
+  if (pool) {
+    // PDFs: first 3 pages, images capped like photos, 30 s per file (pdf-source.ts).
+    const pdf = new PdfReader();
+    const recognizer = slowedDown(pool, settings.ocr.queue.testDelayMs);
+    const hooks = state.receiptOcr.hooks;
+    const connection = sources.redis?.connection ?? null;
+    const queue = settings.ocr.queue;
+    const jobs: OcrJobQueue = connection
+      ? new RedisOcrJobs({
+          url: connection.url,
+          // BullMQ puts its own ":" after the prefix.
+          prefix: connection.keyPrefix.replace(/:$/, ""),
+          recognizer,
+          pdf,
+          readAttachment: (attachment) => storage.read(attachment),
+          hooks,
+          logger,
+          concurrency: settings.ocr.workers,
+          lockMs: queue.lockMs,
+          stalledCheckMs: queue.stalledCheckMs,
+          keepJobs: queue.keepJobs,
+          keepSeconds: queue.keepSeconds,
+        })
+      : new OcrJobs(recognizer, { pdf, hooks });
+    state.ocr = { pool, jobs };
+  }
   return state;
+}
+
+/** DATA_ENTRY_OCR_TEST_DELAY_MS: each recognition starts, says so, then waits (tests only). */
+function slowedDown(recognizer: Recognizer, delayMs: number): Recognizer {
+  if (delayMs === 0) return recognizer;
+  return {
+    async recognize(image, options) {
+      options.onProgress?.(0.01);
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      return recognizer.recognize(image, options);
+    },
+  };
 }
 
 /**

@@ -38,8 +38,31 @@ describe("settings", () => {
         jobTimeoutMs: 60_000,
         recycleAfterJobs: 50,
         threadNice: 10,
+        queue: {
+          lockMs: 10_000,
+          stalledCheckMs: 5000,
+          keepJobs: 1000,
+          keepSeconds: 86_400,
+          testDelayMs: 0,
+        },
       },
     });
+  });
+
+  it("reads the OCR queue's lock and stalled check, and refuses the test delay in production", () => {
+    const queue = (values: Record<string, string>, environment?: "production") =>
+      readDataEntrySettings(settingsOf(values), environment).ocr.queue;
+    expect(queue({ OCR_LOCK_MS: "3s", OCR_STALLED_CHECK_MS: "1000" })).toMatchObject({
+      lockMs: 3000,
+      stalledCheckMs: 1000,
+    });
+    // The check is never slower than the lock it looks after.
+    expect(queue({ OCR_LOCK_MS: "2s" }).stalledCheckMs).toBe(2000);
+    expect(() => queue({ OCR_LOCK_MS: "10" })).toThrow(/DATA_ENTRY_OCR_LOCK_MS/);
+    expect(queue({ OCR_TEST_DELAY_MS: "4s" }).testDelayMs).toBe(4000);
+    expect(() => queue({ OCR_TEST_DELAY_MS: "4s" }, "production")).toThrow(
+      /DATA_ENTRY_OCR_TEST_DELAY_MS .*tests only/,
+    );
   });
 
   it("writes records in Romanian unless told en, and refuses another language", () => {

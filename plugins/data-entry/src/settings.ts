@@ -89,6 +89,29 @@ export interface OcrSettings {
   recycleAfterJobs: number;
   /** DATA_ENTRY_OCR_NICE: nice value of the worker threads, 0–19 (default 10; 0 = off; Linux only). */
   threadNice: number;
+  /** The BullMQ queue, used when the kernel has Redis (ADR 0032). */
+  queue: OcrQueueSettings;
+}
+
+export interface OcrQueueSettings {
+  /**
+   * DATA_ENTRY_OCR_LOCK_MS (default 10000): how long a kernel's hold on a running job lasts
+   * unless renewed (every half of it). A job whose kernel died is taken up by another once
+   * it lapses, at the next stalled check: lower is a quicker takeover, but a kernel whose
+   * event loop stalls longer than this loses a job it is still running (read twice).
+   */
+  lockMs: number;
+  /** DATA_ENTRY_OCR_STALLED_CHECK_MS (default 5000): how often each kernel looks for such jobs. */
+  stalledCheckMs: number;
+  /** DATA_ENTRY_OCR_KEEP_JOBS (default 1000): finished jobs kept in Redis, the oldest removed first. */
+  keepJobs: number;
+  /** DATA_ENTRY_OCR_KEEP_SECONDS (default 86400): finished jobs older than this are removed. */
+  keepSeconds: number;
+  /**
+   * DATA_ENTRY_OCR_TEST_DELAY_MS (default 0; refused in production): each recognition
+   * waits this long after it starts, so a test can kill a kernel mid-job.
+   */
+  testDelayMs: number;
 }
 
 const ACCOUNT_PATTERN = /^\d{3,4}(\.[0-9A-Za-z]+)?$/;
@@ -156,7 +179,7 @@ export function readDataEntrySettings(
       max: 86_400_000,
     }),
     vatSchedule: readVatSchedule(settings),
-    ocr: readOcrSettings(settings),
+    ocr: readOcrSettings(settings, environment),
   };
 }
 
@@ -181,7 +204,10 @@ function readVatSchedule(settings: PluginSettings): VatPeriod[] {
   }
 }
 
-function readOcrSettings(settings: PluginSettings): OcrSettings {
+function readOcrSettings(
+  settings: PluginSettings,
+  environment: KernelInfo["environment"],
+): OcrSettings {
   const languages = settings
     .string("OCR_LANGUAGES", "ron,deu,eng")
     .split(",")
@@ -206,6 +232,39 @@ function readOcrSettings(settings: PluginSettings): OcrSettings {
     }),
     recycleAfterJobs: wholeNumber(settings, "OCR_RECYCLE_AFTER", 50, 100_000),
     threadNice: niceValue(settings),
+    queue: readOcrQueueSettings(settings, environment),
+  };
+}
+
+function readOcrQueueSettings(
+  settings: PluginSettings,
+  environment: KernelInfo["environment"],
+): OcrQueueSettings {
+  const lockMs = durationSetting(settings, "OCR_LOCK_MS", {
+    default: 10_000,
+    min: 1000,
+    max: 600_000,
+  });
+  const testDelayMs = durationSetting(settings, "OCR_TEST_DELAY_MS", {
+    default: 0,
+    min: 0,
+    max: 600_000,
+  });
+  if (testDelayMs > 0 && environment === "production") {
+    throw new ValidationError(
+      `Setting ${settings.prefix}OCR_TEST_DELAY_MS slows every OCR job down and exists for tests only: unset it in production`,
+    );
+  }
+  return {
+    lockMs,
+    stalledCheckMs: durationSetting(settings, "OCR_STALLED_CHECK_MS", {
+      default: Math.min(5000, lockMs),
+      min: 500,
+      max: 600_000,
+    }),
+    keepJobs: wholeNumber(settings, "OCR_KEEP_JOBS", 1000, 1_000_000),
+    keepSeconds: wholeNumber(settings, "OCR_KEEP_SECONDS", 86_400, 30 * 86_400),
+    testDelayMs,
   };
 }
 

@@ -16,6 +16,7 @@ import {
   type LeaseService,
   type Logger,
   type PluginRuntime,
+  type RedisService,
   type ResolvedPluginManifest,
   type ServiceFactory,
   type ServiceRef,
@@ -38,7 +39,21 @@ const CORE_IDS = new Set([
   "core.cache",
   "core.users",
   "core.leases",
+  "core.redis",
 ]);
+
+/** `coreServices.redis`: the kernel's REDIS_URL, with a key prefix of the plugin's own. */
+function redisFor(
+  name: string,
+  redis: { url?: string | undefined; keyPrefix: string },
+): RedisService {
+  return Object.freeze({
+    connection:
+      redis.url === undefined
+        ? null
+        : Object.freeze({ url: redis.url, keyPrefix: `${redis.keyPrefix}${name}:` }),
+  });
+}
 
 /** The failing step, so `/health` can say "failed while migrating: …". */
 export type PluginStep = "manifest" | "load" | "migrate" | "start" | "routes" | "run" | "stop";
@@ -59,6 +74,7 @@ interface PluginScope {
   "core.settings": unknown;
   "core.cache": unknown;
   "core.leases": unknown;
+  "core.redis": unknown;
   [serviceId: string]: unknown;
 }
 
@@ -155,6 +171,7 @@ export class PluginInstance {
       "core.settings": asValue(pluginSettings),
       "core.cache": asValue(cache),
       "core.leases": asValue(this.leases),
+      "core.redis": asValue(redisFor(name, kernelSettings.redis)),
     } as never);
   }
 

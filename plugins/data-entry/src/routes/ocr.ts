@@ -20,7 +20,7 @@ import { AttachmentNotFoundError, UnreadablePdfError } from "../errors.js";
 import { EventStream } from "../event-stream.js";
 import { fileField } from "../file-part.js";
 import { companyOfForm } from "../form-company.js";
-import type { OcrJob, OcrJobs } from "../ocr-jobs.js";
+import type { OcrJob, OcrJobAbout, SubmitOptions } from "../ocr-jobs.js";
 import type { plugin } from "../plugin.js";
 import { getOcrSchema, ocrEventsSchema, type StartOcrBody, startOcrSchema } from "../schemas.js";
 import { ocrJobEvent, toOcrJobView } from "../views.js";
@@ -32,9 +32,13 @@ export default defineRoutes<typeof plugin>(async (fastify, { deps, state, plugin
   const { store, storage, settings } = state;
 
   /** The job, if the caller may see it (its company, or their own); otherwise it does not exist for them. */
-  function visibleJob(request: { user: Parameters<typeof signedInUser>[0]["user"] }, id: string) {
+  async function visibleJob(
+    request: { user: Parameters<typeof signedInUser>[0]["user"] },
+    id: string,
+  ): Promise<OcrJob> {
     const user = signedInUser(request);
-    const job = state.ocr?.jobs.get(id);
+    // In memory, or read from Redis when the jobs are on a queue (any kernel's job).
+    const job = await state.ocr?.jobs.get(id);
     const visible =
       job !== undefined &&
       (job.companyId === null ? job.owner === user.username : canSeeCompany(user, job.companyId));
@@ -53,8 +57,12 @@ export default defineRoutes<typeof plugin>(async (fastify, { deps, state, plugin
   }
 
   /** Starts the job; a damaged or locked PDF is the request's fault: 400 now rather than 202. */
-  async function submit(file: Buffer, about: Parameters<OcrJobs["submit"]>[1]): Promise<OcrJob> {
-    const { job, opened } = ocrPool().jobs.submit(file, about);
+  async function submit(
+    file: Buffer,
+    about: OcrJobAbout,
+    options: SubmitOptions = {},
+  ): Promise<OcrJob> {
+    const { job, opened } = await ocrPool().jobs.submit(file, about, options);
     const unreadable = await opened;
     if (unreadable) throw new UnreadablePdfError(unreadable);
     return job;
@@ -70,12 +78,16 @@ export default defineRoutes<typeof plugin>(async (fastify, { deps, state, plugin
       throw new AttachmentNotFoundError(attachment.id);
     }
     ocrPool();
-    return submit(await storage.read(attachment), {
-      attachmentId: attachment.id,
-      receiptId: receipt.id,
-      companyId: receipt.companyId,
-      owner: user.username,
-    });
+    return submit(
+      await storage.read(attachment),
+      {
+        attachmentId: attachment.id,
+        receiptId: receipt.id,
+        companyId: receipt.companyId,
+        owner: user.username,
+      },
+      { attachment: { id: attachment.id, storedName: attachment.storedName } },
+    );
   }
 
   /**
@@ -127,7 +139,7 @@ export default defineRoutes<typeof plugin>(async (fastify, { deps, state, plugin
   app.get(
     "/ocr/:job_id",
     { config: { access: "data-entry:read" }, schema: getOcrSchema },
-    async (request) => toOcrJobView(visibleJob(request, request.params.job_id)),
+    async (request) => toOcrJobView(await visibleJob(request, request.params.job_id)),
   );
 
   app.get(
@@ -135,19 +147,27 @@ export default defineRoutes<typeof plugin>(async (fastify, { deps, state, plugin
     { config: { access: "data-entry:read" }, schema: ocrEventsSchema },
     async (request, reply) => {
       // Checked before the stream opens, so refusals are ordinary JSON errors.
-      const job: OcrJob = visibleJob(request, request.params.job_id);
+      const job: OcrJob = await visibleJob(request, request.params.job_id);
       const jobs = state.ocr?.jobs;
+      // Listening before the stream opens: on a queue the news comes from Redis.
+      const news: OcrJob[] = [];
+      let tell: (current: OcrJob) => void = (current) => news.push(current);
+      const stopListening =
+        jobs && job.finishedAt === null
+          ? await jobs.subscribe(job.id, (current) => tell(current))
+          : () => {};
       // From here on the raw response is ours: no serialiser, no buffering.
       reply.hijack();
       const stream = new EventStream(reply.raw, reply.getHeaders());
-      const tell = (current: OcrJob) => {
+      tell = (current: OcrJob) => {
         const { event, data } = ocrJobEvent(current);
         stream.send(event, data);
         if (current.finishedAt !== null) stream.close();
       };
+      stream.onClose(stopListening);
       tell(job);
-      if (stream.closed || !jobs) return;
-      stream.onClose(jobs.subscribe(job.id, tell));
+      for (const current of news.splice(0)) tell(current);
+      if (stream.closed) return;
       // A plugin that stops (reload, disable) ends its streams rather than hold the old
       // routes, telling the client to reconnect (to the next instance).
       const onStop = () => stream.reconnect("plugin-stopping");

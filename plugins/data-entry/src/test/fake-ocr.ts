@@ -62,7 +62,8 @@ const readyPool = {
 
 /** Puts OCR jobs over `recognizer` into the running data-entry instance; returns them. */
 export function installFakeOcr(kernel: RunningKernel, recognizer: Recognizer): OcrJobs {
-  const jobs = new OcrJobs(recognizer);
-  runningState(kernel).ocr = { pool: readyPool, jobs };
+  const state = runningState(kernel);
+  const jobs = new OcrJobs(recognizer, { hooks: state.receiptOcr.hooks });
+  state.ocr = { pool: readyPool, jobs };
   return jobs;
 }
