@@ -9,6 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { openPluginDatabase, type PluginDatabaseWhere } from "@roa2web/kernel/testing";
+import type { Logger } from "@roa2web/plugin-sdk";
 import { describeWithServers, type PostgresServer, startPostgres } from "@roa2web/test-servers";
 import sharp from "sharp";
 import type { DataSource } from "typeorm";
@@ -73,6 +74,62 @@ interface Setup {
   store: ReceiptsStore;
   storage: AttachmentStorage;
   folder: string;
+  logged: Logged[];
+}
+
+interface Logged {
+  level: string;
+  fields: Record<string, unknown>;
+  message: string;
+}
+
+/** A logger that keeps what it is given. */
+function recordingLogger(logged: Logged[]): Logger {
+  const at =
+    (level: string) =>
+    (fields: unknown, message?: string): void => {
+      logged.push({
+        level,
+        fields: (fields ?? {}) as Record<string, unknown>,
+        message: message ?? "",
+      });
+    };
+  const logger = {
+    trace: at("trace"),
+    debug: at("debug"),
+    info: at("info"),
+    warn: at("warn"),
+    error: at("error"),
+    fatal: at("fatal"),
+    child: () => logger,
+  };
+  return logger as unknown as Logger;
+}
+
+/** Records `bytes` as an attachment of `receiptId` stored as a file, as before the database storage. */
+async function attachAsFile(
+  store: ReceiptsStore,
+  folder: string,
+  receiptId: number,
+  bytes: Buffer,
+) {
+  const receipt = await store.find(receiptId);
+  if (!receipt) throw new Error(`no receipt ${receiptId}`);
+  return storeUpload(
+    new FileAttachmentStorage(folder),
+    upload(bytes),
+    5 * 1024 * 1024,
+    async (stored, keep) => {
+      const attachment: Attachment = {
+        ...stored,
+        receiptId,
+        displayName: "bon.jpg",
+        createdAt: new Date(),
+      };
+      await store.addAttachment(receipt, attachment, 20, keep);
+      return attachment;
+    },
+  );
 }
 
 function storageCases(kind: AttachmentStorageKind, where: () => Promise<PluginDatabaseWhere>) {
@@ -92,11 +149,13 @@ function storageCases(kind: AttachmentStorageKind, where: () => Promise<PluginDa
     });
     const folder = mkdtempSync(path.join(os.tmpdir(), "data-entry-attachments-"));
     opened.push({ database, folder });
+    const logged: Logged[] = [];
+    const logger = recordingLogger(logged);
     const storage =
       kind === "database"
-        ? new DatabaseAttachmentStorage(database, folder)
-        : new FileAttachmentStorage(folder);
-    return { database, store: new ReceiptsStore(database), storage, folder };
+        ? new DatabaseAttachmentStorage(database, folder, logger)
+        : new FileAttachmentStorage(folder, logger);
+    return { database, store: new ReceiptsStore(database), storage, folder, logged };
   }
 
   /** Uploads `bytes` as an attachment of `receiptId`'s receipt, through the route's path. */
@@ -131,7 +190,7 @@ function storageCases(kind: AttachmentStorageKind, where: () => Promise<PluginDa
       storedName: attachment.storedName,
     });
     expect((await setup.storage.read(attachment)).equals(PHOTO)).toBe(true);
-    expect((await drain(setup.storage.open(attachment))).equals(PHOTO)).toBe(true);
+    expect((await drain(await setup.storage.open(attachment))).equals(PHOTO)).toBe(true);
     if (kind === "database") {
       expect(await chunkRows(setup.database)).toBe(Math.ceil(PHOTO.length / CHUNK_BYTES));
       // Nothing on disk: the staged copy went once the row committed.
@@ -180,14 +239,30 @@ function storageCases(kind: AttachmentStorageKind, where: () => Promise<PluginDa
     const removed = await setup.store.remove(receipt);
     expect(removed).toEqual([{ id: attachment.id, storedName: attachment.storedName }]);
     for (const file of removed) await setup.storage.remove(file);
+    // The row is gone: nothing reads them any more (a missing-bytes answer at the least).
     await expect(setup.storage.read(attachment)).rejects.toThrow();
-    await expect(drain(setup.storage.open(attachment))).rejects.toThrow();
+    await expect(setup.storage.open(attachment)).rejects.toThrow();
     expect((await setup.storage.read(kept)).equals(SMALL)).toBe(true);
     if (kind === "database") {
       expect(await chunkRows(setup.database)).toBe(1);
     } else {
       expect(filesIn(setup.folder)).toEqual([kept.storedName]);
     }
+  });
+
+  it("answers 404 ATTACHMENT_BYTES_MISSING for a row whose bytes are nowhere, and names it once", async () => {
+    const setup = await prepare();
+    const receipt = await setup.store.create(1, fields, "clerk");
+    // A row whose file is not in this folder (another machine's, or lost), and no chunks.
+    const lost = await attachAsFile(setup.store, setup.folder, receipt.id, SMALL);
+    rmSync(path.join(setup.folder, lost.storedName));
+    const missing = { statusCode: 404, code: "ATTACHMENT_BYTES_MISSING", details: { id: lost.id } };
+    await expect(setup.storage.open(lost)).rejects.toMatchObject(missing);
+    await expect(setup.storage.read(lost)).rejects.toMatchObject(missing);
+    await expect(setup.storage.open(lost)).rejects.toMatchObject(missing);
+    const warnings = setup.logged.filter((line) => line.fields.attachmentId === lost.id);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ level: "warn" });
   });
 
   it("writes a receipt created from a photo and the photo's bytes together", async () => {
@@ -246,14 +321,14 @@ function storageCases(kind: AttachmentStorageKind, where: () => Promise<PluginDa
         },
       );
       expect((await setup.storage.read(before)).equals(SMALL)).toBe(true);
-      expect((await drain(setup.storage.open(before))).equals(SMALL)).toBe(true);
+      expect((await drain(await setup.storage.open(before))).equals(SMALL)).toBe(true);
       await setup.store.remove(receipt);
       await setup.storage.remove(before);
       expect(filesIn(setup.folder)).toEqual([]);
     });
   }
 
-  return { prepare };
+  return { prepare, attach, filesIn };
 }
 
 describe("attachments as files, rows on SQLite", () => {

@@ -85,7 +85,12 @@ export function createState(sources: StateSources): DataEntryState {
     ocr = { pool, jobs: new OcrJobs(pool, { pdf: new PdfReader() }) };
   }
   const store = new ReceiptsStore(sources.database);
-  const storage = openAttachmentStorage(settings.attachments, sources.dataDir, sources.database);
+  const storage = openAttachmentStorage(
+    settings.attachments,
+    sources.dataDir,
+    sources.database,
+    logger,
+  );
   const state: DataEntryState = {
     settings,
     store,
@@ -116,12 +121,13 @@ export function openAttachmentStorage(
   settings: AttachmentSettings,
   dataDir: string,
   database: DataSource,
+  logger?: Logger,
 ): AttachmentStorage {
   const directory = path.resolve(dataDir, settings.directory ?? "attachments");
   const kind = settings.storage ?? (isPostgres(database) ? "database" : "files");
   return kind === "database"
-    ? new DatabaseAttachmentStorage(database, directory)
-    : new FileAttachmentStorage(directory);
+    ? new DatabaseAttachmentStorage(database, directory, logger)
+    : new FileAttachmentStorage(directory, logger);
 }
 
 /** The receipt, if the caller may see its company; otherwise it does not exist for them. */
