@@ -6,6 +6,9 @@
  */
 import { dataEntryReceipts } from "@roa2web/data-entry-contract";
 import { coreServices, definePlugin, type Logger } from "@roa2web/plugin-sdk";
+import type { DataSource } from "typeorm";
+import { adoptFolderAttachments } from "./attachment-adoption.js";
+import { DatabaseAttachmentStorage } from "./attachment-database-storage.js";
 import { SWEEP_MIN_AGE_MS } from "./attachment-storage.js";
 import { ENTITIES } from "./entities.js";
 import { MIGRATIONS } from "./migrations/index.js";
@@ -26,6 +29,30 @@ async function sweepAttachments(logger: Logger, state: DataEntryState): Promise<
       "Removed attachment files left by an interrupted upload or delete",
     );
   }
+}
+
+/**
+ * Moves attachments still stored as files into the database (database storage on
+ * PostgreSQL, e.g. after `roa2web db copy-to-postgres`), in the background: a start
+ * never waits on it, a failure is only logged and the next start goes on.
+ */
+function adoptAttachments(
+  logger: Logger,
+  state: DataEntryState,
+  database: DataSource,
+  signal: AbortSignal,
+): Promise<void> {
+  const { storage } = state;
+  if (!(storage instanceof DatabaseAttachmentStorage)) return Promise.resolve();
+  return new Promise<void>((resolve) => setImmediate(resolve))
+    .then(() => adoptFolderAttachments(storage, database, logger, signal))
+    .then(
+      () => {},
+      (error: unknown) => {
+        if (signal.aborted) return;
+        logger.error({ err: error }, "Moving attachments into the database failed");
+      },
+    );
 }
 
 export const plugin = definePlugin({
@@ -54,6 +81,7 @@ export const plugin = definePlugin({
       events: runtime.events,
     });
     await sweepAttachments(logger, state);
+    state.adoption = adoptAttachments(logger, state, runtime.database(), runtime.signal);
     runtime.provide(dataEntryReceipts, (caller) =>
       receiptsServiceFor(caller, state, { erp, logger }),
     );
@@ -73,8 +101,9 @@ export const plugin = definePlugin({
     );
     return state;
   },
-  async stop({ ocr, receiptOcr }) {
-    await Promise.all([ocr?.pool.close(), ocr?.jobs.close()]);
+  async stop({ ocr, receiptOcr, adoption }) {
+    // The signal has aborted: a move in progress ends after its current attachment.
+    await Promise.all([ocr?.pool.close(), ocr?.jobs.close(), adoption]);
     // The receipts whose reading was cut short go to the next kernel or instance at once.
     await receiptOcr.releaseClaims();
   },

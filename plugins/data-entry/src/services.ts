@@ -51,6 +51,8 @@ export interface DataEntryState {
   receiptEvents: ReceiptEvents;
   /** null when DATA_ENTRY_OCR_ENABLED is false. */
   ocr: { pool: OcrPool; jobs: OcrJobs } | null;
+  /** Attachments stored as files moving into the database (attachment-adoption.ts), in the background. */
+  adoption?: Promise<void>;
 }
 
 /** What the state is built from: the plugin's deps and parts of its runtime. */
