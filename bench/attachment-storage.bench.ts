@@ -95,7 +95,7 @@ async function roundTrip({ store, storage }: Awaited<ReturnType<typeof setUp>>):
     },
   );
   let size = 0;
-  for await (const chunk of storage.open(attachment)) size += (chunk as Buffer).length;
+  for await (const chunk of await storage.open(attachment)) size += (chunk as Buffer).length;
   if (size !== PDF.length) throw new Error(`read back ${size} bytes of ${PDF.length}`);
   for (const file of await store.remove(receipt)) await storage.remove(file);
 }

@@ -7,13 +7,15 @@
  * a file without a row (or a `.upload-*` temporary), never a row without a file; `sweep`
  * removes those at the next start.
  */
-import { createReadStream } from "node:fs";
 import { open, readFile, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
+import type { Logger } from "@roa2web/plugin-sdk";
 import {
   type AttachmentRef,
   type AttachmentStorage,
+  isMissingFile,
+  MissingBytes,
   type ReceivedAttachment,
   type SweepResult,
   stageUpload,
@@ -26,7 +28,15 @@ const STORED_NAME = /^[0-9a-f-]{36}\.(jpg|png|pdf)$/;
 export class FileAttachmentStorage implements AttachmentStorage {
   readonly kind = "files";
 
-  constructor(readonly directory: string) {}
+  readonly #missing: MissingBytes;
+
+  /** `logger`: where an attachment whose file is missing is named (once). */
+  constructor(
+    readonly directory: string,
+    logger?: Logger,
+  ) {
+    this.#missing = new MissingBytes(directory, logger);
+  }
 
   async receive(upload: UploadStream, maxBytes: number): Promise<ReceivedAttachment> {
     const staged = await stageUpload(this.directory, upload, maxBytes);
@@ -50,12 +60,27 @@ export class FileAttachmentStorage implements AttachmentStorage {
     };
   }
 
-  open(file: AttachmentRef): Readable {
-    return createReadStream(this.pathOf(file.storedName));
+  /** Opened before it is returned: a missing file is a 404 before any header is sent. */
+  async open(file: AttachmentRef): Promise<Readable> {
+    const handle = await open(this.pathOf(file.storedName), "r").catch((error: unknown) => {
+      throw isMissingFile(error) ? this.#missing.error(file) : error;
+    });
+    return handle.createReadStream();
   }
 
-  read(file: AttachmentRef): Promise<Buffer> {
-    return readFile(this.pathOf(file.storedName));
+  async read(file: AttachmentRef): Promise<Buffer> {
+    return readFile(this.pathOf(file.storedName)).catch((error: unknown) => {
+      throw isMissingFile(error) ? this.#missing.error(file) : error;
+    });
+  }
+
+  /** The file's path, for a storage that moves files out of the folder (attachment-adoption.ts). */
+  pathOf(storedName: string): string {
+    // Stored names are ours (uuid.ext); refuse anything else rather than trust the row.
+    if (!STORED_NAME.test(storedName)) {
+      throw new Error(`Not a stored attachment name: ${storedName}`);
+    }
+    return path.join(this.directory, storedName);
   }
 
   async remove(file: AttachmentRef): Promise<void> {
@@ -85,13 +110,5 @@ export class FileAttachmentStorage implements AttachmentStorage {
     } finally {
       await directory.close();
     }
-  }
-
-  private pathOf(storedName: string): string {
-    // Stored names are ours (uuid.ext); refuse anything else rather than trust the row.
-    if (!STORED_NAME.test(storedName)) {
-      throw new Error(`Not a stored attachment name: ${storedName}`);
-    }
-    return path.join(this.directory, storedName);
   }
 }

@@ -11,7 +11,7 @@ import { mkdir, open, readdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { type Readable, Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { PayloadTooLargeError } from "@roa2web/plugin-sdk";
+import { type Logger, PayloadTooLargeError } from "@roa2web/plugin-sdk";
 import type { EntityManager } from "typeorm";
 import { verifyAttachmentContent } from "./attachment-content.js";
 import {
@@ -21,7 +21,7 @@ import {
   sniffAttachmentType,
 } from "./attachment-rules.js";
 import type { Attachment } from "./entities.js";
-import { UnsupportedAttachmentError } from "./errors.js";
+import { AttachmentBytesMissingError, UnsupportedAttachmentError } from "./errors.js";
 
 /** An upload being received: a dot name, never confused with a stored attachment. */
 export const TEMPORARY_PREFIX = ".upload-";
@@ -150,9 +150,12 @@ export interface AttachmentStorage {
   readonly directory: string;
   /** Receives and verifies an upload; throws 413, 415 or 400 and leaves nothing. */
   receive(upload: UploadStream, maxBytes: number): Promise<ReceivedAttachment>;
-  /** The bytes as a stream (a download): never the whole file in memory. */
-  open(file: AttachmentRef): Readable;
-  /** The bytes at once (OCR reads the whole file anyway). */
+  /**
+   * The bytes as a stream (a download): never the whole file in memory. Rejects with
+   * AttachmentBytesMissingError (404) before a byte is sent when they are nowhere.
+   */
+  open(file: AttachmentRef): Promise<Readable>;
+  /** The bytes at once (OCR reads the whole file anyway); AttachmentBytesMissingError likewise. */
   read(file: AttachmentRef): Promise<Buffer>;
   /** Removes the bytes of an attachment whose row was deleted. */
   remove(file: AttachmentRef): Promise<void>;
@@ -162,6 +165,35 @@ export interface AttachmentStorage {
    */
   sweep(recordedNames: () => Promise<Set<string>>, before: Date): Promise<SweepResult>;
 }
+
+/**
+ * The answer for an attachment whose bytes are nowhere: the error (404
+ * `ATTACHMENT_BYTES_MISSING`), and a warning naming the attachment the first time this
+ * process meets it, not at every download of it.
+ */
+export class MissingBytes {
+  readonly #reported = new Set<string>();
+
+  constructor(
+    private readonly directory: string,
+    private readonly logger?: Logger,
+  ) {}
+
+  error(file: AttachmentRef): AttachmentBytesMissingError {
+    if (!this.#reported.has(file.id)) {
+      this.#reported.add(file.id);
+      this.logger?.warn(
+        { attachmentId: file.id, storedName: file.storedName, attachments: this.directory },
+        "An attachment's bytes are neither in the database nor in the attachments folder",
+      );
+    }
+    return new AttachmentBytesMissingError(file.id);
+  }
+}
+
+/** Whether `error` is a file system's "no such file". */
+export const isMissingFile = (error: unknown): boolean =>
+  (error as NodeJS.ErrnoException | undefined)?.code === "ENOENT";
 
 /** A verified upload in a temporary file of `directory`, with what was learnt reading it. */
 export interface StagedUpload extends StoredFile {

@@ -4,15 +4,17 @@
  * plugin's schema, DATABASE_URL set), each migrated from empty by the kernel's opener.
  * The same cases run on each.
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { openPluginDatabase, type PluginDatabaseWhere } from "@roa2web/kernel/testing";
+import type { Logger } from "@roa2web/plugin-sdk";
 import { describeWithServers, type PostgresServer, startPostgres } from "@roa2web/test-servers";
 import sharp from "sharp";
 import type { DataSource } from "typeorm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { adoptFolderAttachments } from "./attachment-adoption.js";
 import { CHUNK_BYTES, DatabaseAttachmentStorage } from "./attachment-database-storage.js";
 import { FileAttachmentStorage } from "./attachment-file-storage.js";
 import {
@@ -73,6 +75,62 @@ interface Setup {
   store: ReceiptsStore;
   storage: AttachmentStorage;
   folder: string;
+  logged: Logged[];
+}
+
+interface Logged {
+  level: string;
+  fields: Record<string, unknown>;
+  message: string;
+}
+
+/** A logger that keeps what it is given. */
+function recordingLogger(logged: Logged[]): Logger {
+  const at =
+    (level: string) =>
+    (fields: unknown, message?: string): void => {
+      logged.push({
+        level,
+        fields: (fields ?? {}) as Record<string, unknown>,
+        message: message ?? "",
+      });
+    };
+  const logger = {
+    trace: at("trace"),
+    debug: at("debug"),
+    info: at("info"),
+    warn: at("warn"),
+    error: at("error"),
+    fatal: at("fatal"),
+    child: () => logger,
+  };
+  return logger as unknown as Logger;
+}
+
+/** Records `bytes` as an attachment of `receiptId` stored as a file, as before the database storage. */
+async function attachAsFile(
+  store: ReceiptsStore,
+  folder: string,
+  receiptId: number,
+  bytes: Buffer,
+) {
+  const receipt = await store.find(receiptId);
+  if (!receipt) throw new Error(`no receipt ${receiptId}`);
+  return storeUpload(
+    new FileAttachmentStorage(folder),
+    upload(bytes),
+    5 * 1024 * 1024,
+    async (stored, keep) => {
+      const attachment: Attachment = {
+        ...stored,
+        receiptId,
+        displayName: "bon.jpg",
+        createdAt: new Date(),
+      };
+      await store.addAttachment(receipt, attachment, 20, keep);
+      return attachment;
+    },
+  );
 }
 
 function storageCases(kind: AttachmentStorageKind, where: () => Promise<PluginDatabaseWhere>) {
@@ -92,11 +150,13 @@ function storageCases(kind: AttachmentStorageKind, where: () => Promise<PluginDa
     });
     const folder = mkdtempSync(path.join(os.tmpdir(), "data-entry-attachments-"));
     opened.push({ database, folder });
+    const logged: Logged[] = [];
+    const logger = recordingLogger(logged);
     const storage =
       kind === "database"
-        ? new DatabaseAttachmentStorage(database, folder)
-        : new FileAttachmentStorage(folder);
-    return { database, store: new ReceiptsStore(database), storage, folder };
+        ? new DatabaseAttachmentStorage(database, folder, logger)
+        : new FileAttachmentStorage(folder, logger);
+    return { database, store: new ReceiptsStore(database), storage, folder, logged };
   }
 
   /** Uploads `bytes` as an attachment of `receiptId`'s receipt, through the route's path. */
@@ -131,7 +191,7 @@ function storageCases(kind: AttachmentStorageKind, where: () => Promise<PluginDa
       storedName: attachment.storedName,
     });
     expect((await setup.storage.read(attachment)).equals(PHOTO)).toBe(true);
-    expect((await drain(setup.storage.open(attachment))).equals(PHOTO)).toBe(true);
+    expect((await drain(await setup.storage.open(attachment))).equals(PHOTO)).toBe(true);
     if (kind === "database") {
       expect(await chunkRows(setup.database)).toBe(Math.ceil(PHOTO.length / CHUNK_BYTES));
       // Nothing on disk: the staged copy went once the row committed.
@@ -180,14 +240,30 @@ function storageCases(kind: AttachmentStorageKind, where: () => Promise<PluginDa
     const removed = await setup.store.remove(receipt);
     expect(removed).toEqual([{ id: attachment.id, storedName: attachment.storedName }]);
     for (const file of removed) await setup.storage.remove(file);
+    // The row is gone: nothing reads them any more (a missing-bytes answer at the least).
     await expect(setup.storage.read(attachment)).rejects.toThrow();
-    await expect(drain(setup.storage.open(attachment))).rejects.toThrow();
+    await expect(setup.storage.open(attachment)).rejects.toThrow();
     expect((await setup.storage.read(kept)).equals(SMALL)).toBe(true);
     if (kind === "database") {
       expect(await chunkRows(setup.database)).toBe(1);
     } else {
       expect(filesIn(setup.folder)).toEqual([kept.storedName]);
     }
+  });
+
+  it("answers 404 ATTACHMENT_BYTES_MISSING for a row whose bytes are nowhere, and names it once", async () => {
+    const setup = await prepare();
+    const receipt = await setup.store.create(1, fields, "clerk");
+    // A row whose file is not in this folder (another machine's, or lost), and no chunks.
+    const lost = await attachAsFile(setup.store, setup.folder, receipt.id, SMALL);
+    rmSync(path.join(setup.folder, lost.storedName));
+    const missing = { statusCode: 404, code: "ATTACHMENT_BYTES_MISSING", details: { id: lost.id } };
+    await expect(setup.storage.open(lost)).rejects.toMatchObject(missing);
+    await expect(setup.storage.read(lost)).rejects.toMatchObject(missing);
+    await expect(setup.storage.open(lost)).rejects.toMatchObject(missing);
+    const warnings = setup.logged.filter((line) => line.fields.attachmentId === lost.id);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ level: "warn" });
   });
 
   it("writes a receipt created from a photo and the photo's bytes together", async () => {
@@ -246,14 +322,14 @@ function storageCases(kind: AttachmentStorageKind, where: () => Promise<PluginDa
         },
       );
       expect((await setup.storage.read(before)).equals(SMALL)).toBe(true);
-      expect((await drain(setup.storage.open(before))).equals(SMALL)).toBe(true);
+      expect((await drain(await setup.storage.open(before))).equals(SMALL)).toBe(true);
       await setup.store.remove(receipt);
       await setup.storage.remove(before);
       expect(filesIn(setup.folder)).toEqual([]);
     });
   }
 
-  return { prepare };
+  return { prepare, attach, filesIn };
 }
 
 describe("attachments as files, rows on SQLite", () => {
@@ -294,9 +370,136 @@ describeWithServers(["postgres"], "attachments in the database, on PostgreSQL", 
     server = await startPostgres();
   }, 60_000);
   afterAll(async () => server?.stop());
-  const { prepare } = storageCases("database", async () => ({
+  const { prepare, attach, filesIn } = storageCases("database", async () => ({
     postgres: { url: await server.createDatabase(), plugin: "data-entry" },
   }));
+
+  /** Chunk rows per attachment id. */
+  async function chunksPerAttachment(database: DataSource): Promise<Record<string, number>> {
+    const rows: Array<{ id: string; n: string | number }> = await database.query(
+      `SELECT "attachment_id" AS id, COUNT(*) AS n FROM "attachment_chunks" GROUP BY "attachment_id"`,
+    );
+    return Object.fromEntries(rows.map((row) => [row.id, Number(row.n)]));
+  }
+  const chunksOf = (bytes: Buffer) => Math.ceil(bytes.length / CHUNK_BYTES);
+
+  it("moves attachments stored as files into chunks: each reads byte-identical with the folder gone", async () => {
+    const setup = await prepare();
+    const storage = setup.storage as DatabaseAttachmentStorage;
+    const receipt = await setup.store.create(1, fields, "clerk");
+    const photo = await attachAsFile(setup.store, setup.folder, receipt.id, PHOTO);
+    const small = await attachAsFile(setup.store, setup.folder, receipt.id, SMALL);
+    const inChunks = await attach(setup, receipt.id, SMALL);
+    const logger = recordingLogger(setup.logged);
+
+    const result = await adoptFolderAttachments(storage, setup.database, logger);
+    expect(result).toEqual({ found: 2, moved: 2, missing: 0, mismatched: 0, byOthers: 0 });
+    expect(await chunksPerAttachment(setup.database)).toEqual({
+      [photo.id]: chunksOf(PHOTO),
+      [small.id]: 1,
+      [inChunks.id]: 1,
+    });
+    // The files stay until the operator removes the folder; nothing needs them any more.
+    expect(filesIn(setup.folder).sort()).toEqual([photo.storedName, small.storedName].sort());
+    rmSync(setup.folder, { recursive: true });
+    for (const [attachment, bytes] of [
+      [photo, PHOTO],
+      [small, SMALL],
+      [inChunks, SMALL],
+    ] as const) {
+      expect((await storage.read(attachment)).equals(bytes)).toBe(true);
+      expect((await drain(await storage.open(attachment))).equals(bytes)).toBe(true);
+    }
+    const done = setup.logged.filter((line) => line.message.startsWith("Attachments moved"));
+    expect(done).toHaveLength(1);
+    expect(done[0]).toMatchObject({ level: "info", fields: { moved: 2, missing: 0 } });
+    // The next start finds nothing to move, and says nothing.
+    const again = await adoptFolderAttachments(storage, setup.database, logger);
+    expect(again).toMatchObject({ found: 0, moved: 0 });
+    expect(
+      setup.logged.filter((line) => line.message.startsWith("Attachments moved")),
+    ).toHaveLength(1);
+  });
+
+  it("never stores a file that is not what its row recorded, and counts those with no file here", async () => {
+    const setup = await prepare();
+    const storage = setup.storage as DatabaseAttachmentStorage;
+    const receipt = await setup.store.create(1, fields, "clerk");
+    const changed = await attachAsFile(setup.store, setup.folder, receipt.id, PHOTO);
+    const lost = await attachAsFile(setup.store, setup.folder, receipt.id, SMALL);
+    const good = await attachAsFile(setup.store, setup.folder, receipt.id, SMALL);
+    // Same size, one byte different in its last chunk: only the hash tells.
+    const file = path.join(setup.folder, changed.storedName);
+    const altered = Buffer.from(readFileSync(file));
+    altered[altered.length - 10] = (altered[altered.length - 10] as number) ^ 0xff;
+    writeFileSync(file, altered);
+    rmSync(path.join(setup.folder, lost.storedName));
+
+    const result = await adoptFolderAttachments(
+      storage,
+      setup.database,
+      recordingLogger(setup.logged),
+    );
+    expect(result).toEqual({ found: 3, moved: 1, missing: 1, mismatched: 1, byOthers: 0 });
+    expect(await chunksPerAttachment(setup.database)).toEqual({ [good.id]: 1 });
+    const warned = setup.logged.filter((line) => line.fields.attachmentId === changed.id);
+    expect(warned).toEqual([
+      expect.objectContaining({
+        level: "warn",
+        fields: expect.objectContaining({
+          expected: { size: PHOTO.length, sha256: changed.sha256 },
+        }),
+      }),
+    ]);
+    expect(setup.logged.at(-1)).toMatchObject({
+      level: "warn",
+      fields: { moved: 1, missing: 1, mismatched: 1 },
+    });
+    await expect(storage.read(lost)).rejects.toMatchObject({ code: "ATTACHMENT_BYTES_MISSING" });
+  });
+
+  it("stores each attachment once when two kernels move them at the same time", async () => {
+    const url = await server.createDatabase();
+    const where = { postgres: { url, plugin: "data-entry" } };
+    const open = async () =>
+      (await openPluginDatabase({ ...where, entities: ENTITIES, migrations: MIGRATIONS }))
+        .dataSource;
+    const first = await open();
+    const second = await open();
+    const folder = mkdtempSync(path.join(os.tmpdir(), "data-entry-attachments-"));
+    try {
+      const store = new ReceiptsStore(first);
+      const receipt = await store.create(1, fields, "clerk");
+      const attachments = [];
+      for (let i = 0; i < 6; i += 1) {
+        attachments.push(await attachAsFile(store, folder, receipt.id, i % 2 ? SMALL : PHOTO));
+      }
+      const logged: Logged[] = [];
+      const movers = [first, second].map((database) =>
+        adoptFolderAttachments(
+          new DatabaseAttachmentStorage(database, folder),
+          database,
+          recordingLogger(logged),
+        ),
+      );
+      const [a, b] = await Promise.all(movers);
+      expect((a?.moved ?? 0) + (b?.moved ?? 0)).toBe(6);
+      expect(await chunksPerAttachment(first)).toEqual(
+        Object.fromEntries(
+          attachments.map((attachment, i) => [attachment.id, chunksOf(i % 2 ? SMALL : PHOTO)]),
+        ),
+      );
+      rmSync(folder, { recursive: true });
+      const reader = new DatabaseAttachmentStorage(second, folder);
+      for (const [i, attachment] of attachments.entries()) {
+        expect((await reader.read(attachment)).equals(i % 2 ? SMALL : PHOTO)).toBe(true);
+      }
+    } finally {
+      await first.destroy();
+      await second.destroy();
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
 
   it("keeps the bytes as bytea in the plugin's own schema, by default on PostgreSQL", async () => {
     const { database, folder } = await prepare();

@@ -3,7 +3,7 @@
  * of the workspace. The kernel loads the BUILT plugin (dist/), which `pnpm test`
  * builds before vitest runs.
  */
-import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { PassThrough } from "node:stream";
 import { fileURLToPath } from "node:url";
@@ -817,6 +817,22 @@ describe("attachments", () => {
     const missing = await call("clerk", "GET", "/attachments/00000000-0000-4000-8000-000000000000");
     expect(missing.statusCode).toBe(404);
     expect((await call("clerk", "GET", "/attachments/not-a-uuid")).statusCode).toBe(400);
+  });
+
+  it("answers 404 ATTACHMENT_BYTES_MISSING in JSON, not 500, for an attachment whose file is gone", async () => {
+    const { id } = await createReceipt();
+    const attachment = (await upload(id, "bon.jpg", JPEG)).json();
+    rmSync(path.join(attachmentsDir(), `${attachment.id}.jpg`));
+    const download = await call("reader", "GET", `/attachments/${attachment.id}`);
+    expect(download.statusCode).toBe(404);
+    expect(download.headers["content-type"]).toMatch(/^application\/json/);
+    expect(download.json().error).toMatchObject({
+      code: "ATTACHMENT_BYTES_MISSING",
+      details: { id: attachment.id },
+    });
+    // The receipt still lists it: the row is there, only its bytes are not.
+    const receipt = (await call("reader", "GET", `/receipts/${id}`)).json();
+    expect(receipt.attachments.map((row: { id: string }) => row.id)).toEqual([attachment.id]);
   });
 
   it("answers 503 for OCR while it is switched off, and 404 for unknown jobs", async () => {

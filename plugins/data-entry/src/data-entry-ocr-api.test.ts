@@ -2,6 +2,7 @@
  * OCR through the API, with a real one-worker pool (the other HTTP tests run with OCR
  * switched off, as config/test.env sets it). The kernel loads the BUILT plugin.
  */
+import { rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startTestKernel, type TestKernel } from "@roa2web/kernel/testing";
@@ -45,6 +46,36 @@ async function uploadImage(receiptId: number, image: Buffer, filename: string) {
 }
 
 describe("OCR jobs", () => {
+  it("answers 404 ATTACHMENT_BYTES_MISSING for an attachment whose file is gone", async () => {
+    const created = await t.inject({
+      method: "POST",
+      url: `${api}/receipts`,
+      headers: headers(),
+      payload: {
+        company_id: 1,
+        merchant: "X",
+        tax_id: "",
+        date: "2024-06-12",
+        total: 1,
+        vat: 0,
+        currency: "RON",
+      },
+    });
+    const attachmentId = await uploadImage(created.json().id, await syntheticReceipt(), "bon.png");
+    rmSync(path.join(t.dataDir, "plugins", "data-entry", "attachments", `${attachmentId}.png`));
+    const started = await t.inject({
+      method: "POST",
+      url: `${api}/ocr`,
+      headers: headers(),
+      payload: { attachment_id: attachmentId },
+    });
+    expect(started.statusCode, started.body).toBe(404);
+    expect(started.json().error).toMatchObject({
+      code: "ATTACHMENT_BYTES_MISSING",
+      details: { id: attachmentId },
+    });
+  });
+
   it("reads an uploaded receipt in the background and reports progress and fields", async () => {
     const created = await t.inject({
       method: "POST",

@@ -127,6 +127,26 @@ export class AttachmentNotFoundError extends NotFoundError {
   }
 }
 
+/**
+ * An attachment whose row exists but whose bytes are nowhere this kernel reaches: no
+ * chunks in the database and no file in its folder (an install copied to PostgreSQL
+ * whose files stayed on the first machine, a folder lost or not mounted). 404 rather
+ * than 410: the bytes may come back (the folder mounted, restored or moved in, ADR
+ * 0031); its own code tells it from an attachment that does not exist.
+ */
+export class AttachmentBytesMissingError extends RoaError {
+  static readonly code = "ATTACHMENT_BYTES_MISSING";
+
+  constructor(id: string) {
+    super(
+      AttachmentBytesMissingError.code,
+      404,
+      `The file of attachment ${id} is not stored where this server can read it: ask the administrator to restore it`,
+      { details: { id } },
+    );
+  }
+}
+
 /** A company the ERP does not have: 404 wherever it is named, like the kernel's /api/calendar. */
 export class UnknownCompanyError extends NotFoundError {
   constructor(companyId: number) {

@@ -6,6 +6,9 @@
  */
 import { dataEntryReceipts } from "@roa2web/data-entry-contract";
 import { coreServices, definePlugin, type Logger } from "@roa2web/plugin-sdk";
+import type { DataSource } from "typeorm";
+import { adoptFolderAttachments } from "./attachment-adoption.js";
+import { DatabaseAttachmentStorage } from "./attachment-database-storage.js";
 import { SWEEP_MIN_AGE_MS } from "./attachment-storage.js";
 import { ENTITIES } from "./entities.js";
 import { MIGRATIONS } from "./migrations/index.js";
@@ -26,6 +29,30 @@ async function sweepAttachments(logger: Logger, state: DataEntryState): Promise<
       "Removed attachment files left by an interrupted upload or delete",
     );
   }
+}
+
+/**
+ * Moves attachments still stored as files into the database (database storage on
+ * PostgreSQL, e.g. after `roa2web db copy-to-postgres`), in the background: a start
+ * never waits on it, a failure is only logged and the next start goes on.
+ */
+function adoptAttachments(
+  logger: Logger,
+  state: DataEntryState,
+  database: DataSource,
+  signal: AbortSignal,
+): Promise<void> {
+  const { storage } = state;
+  if (!(storage instanceof DatabaseAttachmentStorage)) return Promise.resolve();
+  return new Promise<void>((resolve) => setImmediate(resolve))
+    .then(() => adoptFolderAttachments(storage, database, logger, signal))
+    .then(
+      () => {},
+      (error: unknown) => {
+        if (signal.aborted) return;
+        logger.error({ err: error }, "Moving attachments into the database failed");
+      },
+    );
 }
 
 export const plugin = definePlugin({
@@ -56,6 +83,7 @@ export const plugin = definePlugin({
       redis: deps.redis,
     });
     await sweepAttachments(logger, state);
+    state.adoption = adoptAttachments(logger, state, runtime.database(), runtime.signal);
     runtime.provide(dataEntryReceipts, (caller) =>
       receiptsServiceFor(caller, state, { erp, logger }),
     );
@@ -75,10 +103,11 @@ export const plugin = definePlugin({
     );
     return state;
   },
-  async stop({ ocr, receiptOcr }) {
+  async stop({ ocr, receiptOcr, adoption }) {
     // The jobs first: on a queue they hear that the kernel stops before the pool's close
-    // fails the recognitions running here, and put those jobs back in the queue.
-    await Promise.all([ocr?.jobs.close(), ocr?.pool.close()]);
+    // fails the recognitions running here, and put those jobs back in the queue. The
+    // signal has aborted: a move of attachments in progress ends after its current one.
+    await Promise.all([ocr?.jobs.close(), ocr?.pool.close(), adoption]);
     // The receipts whose reading was cut short go to the next kernel or instance at once.
     await receiptOcr.releaseClaims();
   },

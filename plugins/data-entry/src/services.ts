@@ -56,6 +56,8 @@ export interface DataEntryState {
    * queue in the kernel's Redis when it has one (ADR 0032).
    */
   ocr: { pool: OcrPool; jobs: OcrJobQueue } | null;
+  /** Attachments stored as files moving into the database (attachment-adoption.ts), in the background. */
+  adoption?: Promise<void>;
 }
 
 /** What the state is built from: the plugin's deps and parts of its runtime. */
@@ -90,7 +92,12 @@ export function createState(sources: StateSources): DataEntryState {
     });
   }
   const store = new ReceiptsStore(sources.database);
-  const storage = openAttachmentStorage(settings.attachments, sources.dataDir, sources.database);
+  const storage = openAttachmentStorage(
+    settings.attachments,
+    sources.dataDir,
+    sources.database,
+    logger,
+  );
   const state: DataEntryState = {
     settings,
     store,
@@ -159,12 +166,13 @@ export function openAttachmentStorage(
   settings: AttachmentSettings,
   dataDir: string,
   database: DataSource,
+  logger?: Logger,
 ): AttachmentStorage {
   const directory = path.resolve(dataDir, settings.directory ?? "attachments");
   const kind = settings.storage ?? (isPostgres(database) ? "database" : "files");
   return kind === "database"
-    ? new DatabaseAttachmentStorage(database, directory)
-    : new FileAttachmentStorage(directory);
+    ? new DatabaseAttachmentStorage(database, directory, logger)
+    : new FileAttachmentStorage(directory, logger);
 }
 
 /** The receipt, if the caller may see its company; otherwise it does not exist for them. */

@@ -90,6 +90,8 @@ export default defineRoutes<typeof plugin>(async (fastify, { deps, state }) => {
       if (!attachment || !receipt || !canSeeCompany(user, receipt.companyId)) {
         throw new AttachmentNotFoundError(request.params.id);
       }
+      // Opened before any header: bytes that are nowhere answer 404 ATTACHMENT_BYTES_MISSING.
+      const bytes = await storage.open(attachment);
       return (
         reply
           .type(attachment.mime)
@@ -101,7 +103,7 @@ export default defineRoutes<typeof plugin>(async (fastify, { deps, state }) => {
           )
           .header("x-content-type-options", "nosniff")
           .header("cache-control", "private, no-store")
-          .send(storage.open(attachment))
+          .send(bytes)
       );
     },
   );

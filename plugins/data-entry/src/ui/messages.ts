@@ -207,6 +207,8 @@ export const messages = {
       "Ați trimis acest bon spre aprobare: o altă persoană trebuie să-l aprobe sau să-l respingă.",
     "data-entry.error.DATA_ENTRY_REVIEWER_IS_AUTHOR":
       "Nu puteți aproba sau respinge un bon creat sau trimis de dumneavoastră.",
+    "data-entry.error.ATTACHMENT_BYTES_MISSING":
+      "Fișierul acestui atașament nu se găsește pe server. Cereți administratorului să-l restaureze.",
     "data-entry.error.DATA_ENTRY_ATTACHMENT_DAMAGED":
       "Fișierul pare o imagine sau un PDF, dar este deteriorat sau incomplet și nu a fost păstrat.",
     "data-entry.error.DATA_ENTRY_TOO_MANY_ATTACHMENTS":
@@ -430,6 +432,8 @@ export const messages = {
       "You submitted this receipt for approval: another person must approve or reject it.",
     "data-entry.error.DATA_ENTRY_REVIEWER_IS_AUTHOR":
       "You cannot approve or reject a receipt you created or submitted.",
+    "data-entry.error.ATTACHMENT_BYTES_MISSING":
+      "The file of this attachment cannot be found on the server. Ask the administrator to restore it.",
     "data-entry.error.DATA_ENTRY_ATTACHMENT_DAMAGED":
       "The file looks like an image or a PDF but is damaged or incomplete, and was not kept.",
     "data-entry.error.DATA_ENTRY_TOO_MANY_ATTACHMENTS":
