@@ -4,6 +4,7 @@
  * real child only when a line is written (one small object per request otherwise).
  */
 import type { FastifyBaseLogger } from "fastify";
+import { keepLogBindingsShape } from "./literal-shapes.js";
 
 type LogMethod = (...args: unknown[]) => void;
 
@@ -69,5 +70,7 @@ export function lazyChildLogger(
   module: string,
   bindings: Record<string, unknown>,
 ): FastifyBaseLogger {
+  // Fastify builds `bindings` with a computed key: its map must stay alive (literal-shapes.ts).
+  keepLogBindingsShape(bindings);
   return new LazyChildLogger(parent, module, bindings) as unknown as FastifyBaseLogger;
 }

@@ -11,6 +11,7 @@ import net, { type AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { sseReconnectEvent } from "@roa2web/plugin-sdk";
 import type { FastifyInstance } from "fastify";
+import { keepTickObjectShape } from "./literal-shapes.js";
 import { apiSecurityHeaderList, type HeaderSetter, isApiUrl } from "./security-headers.js";
 
 interface Logger {
@@ -265,6 +266,8 @@ export class Switchboard {
   private draining: { pass: PassConnection; settled: () => void } | undefined;
 
   constructor(private readonly options: SwitchboardOptions) {
+    // Every response queues ticks: keep their map alive (literal-shapes.ts).
+    keepTickObjectShape();
     this.server = http.createServer({ requireHostHeader: false }, this.handle);
     this.server.requestTimeout = options.requestTimeoutMs;
     this.server.headersTimeout = Math.min(60_000, options.requestTimeoutMs);
