@@ -17,6 +17,7 @@ import { type Logger, ServiceUnavailableError } from "@roa2web/plugin-sdk";
 import { type Job, Queue, QueueEvents, WaitingError, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { DataEntryError } from "./errors.js";
+import { JobListeners } from "./job-listeners.js";
 import type { ReceiptFields } from "./ocr/extract-fields.js";
 import { isPdf, type OcrSource, type PdfReader } from "./ocr/pdf-source.js";
 import {
@@ -120,7 +121,7 @@ export class RedisOcrJobs implements OcrJobQueue {
   readonly #events: QueueEvents;
   readonly #worker: Worker<QueuedOcrInput, JobSnapshot> | undefined;
   readonly #clients: Redis[] = [];
-  readonly #listeners = new Map<string, Set<OcrJobListener>>();
+  readonly #listeners = new JobListeners<OcrJob>();
   /** Per job, the news being read, so listeners hear it in order. */
   readonly #telling = new Map<string, Promise<void>>();
   readonly #now: () => Date;
@@ -233,7 +234,7 @@ export class RedisOcrJobs implements OcrJobQueue {
     try {
       await this.#queue.add("ocr", data, { jobId: id });
     } catch (error) {
-      this.#listeners.delete(id);
+      this.#listeners.forget(id);
       unavailable(error);
     }
   }
@@ -265,24 +266,11 @@ export class RedisOcrJobs implements OcrJobQueue {
   }
 
   #listen(id: string, listener: OcrJobListener): () => void {
-    let listeners = this.#listeners.get(id);
-    if (!listeners) {
-      listeners = new Set();
-      this.#listeners.set(id, listeners);
-    }
-    listeners.add(listener);
-    return () => {
-      const current = this.#listeners.get(id);
-      current?.delete(listener);
-      if (current?.size === 0) this.#listeners.delete(id);
-    };
+    return this.#listeners.add(id, listener);
   }
 
   listenerCount(id?: string): number {
-    if (id !== undefined) return this.#listeners.get(id)?.size ?? 0;
-    let count = 0;
-    for (const listeners of this.#listeners.values()) count += listeners.size;
-    return count;
+    return this.#listeners.count(id);
   }
 
   /** Reads the job and tells its listeners, one read after another per job. */
@@ -293,14 +281,8 @@ export class RedisOcrJobs implements OcrJobQueue {
       .then(async () => {
         const job = await this.get(id);
         if (!job) return;
-        for (const listener of this.#listeners.get(id) ?? []) {
-          try {
-            listener(job);
-          } catch {
-            // A listener that throws (a closed socket) must not stop the others.
-          }
-        }
-        if (job.finishedAt !== null) this.#listeners.delete(id);
+        this.#listeners.tell(id, job);
+        if (job.finishedAt !== null) this.#listeners.forget(id);
       })
       .catch((error: unknown) => {
         this.options.logger.warn(

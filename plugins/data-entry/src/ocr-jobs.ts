@@ -10,6 +10,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { DataEntryError } from "./errors.js";
+import { JobListeners } from "./job-listeners.js";
 import { extractFields, type ReceiptFields } from "./ocr/extract-fields.js";
 import { isPdf, type OcrSource, PdfReader, recognizePdf } from "./ocr/pdf-source.js";
 import type { OcrResult } from "./ocr/types.js";
@@ -144,7 +145,7 @@ export interface OcrJobQueue {
 export class OcrJobs implements OcrJobQueue {
   readonly kind = "memory";
   readonly #jobs = new Map<string, OcrJob>();
-  readonly #listeners = new Map<string, Set<OcrJobListener>>();
+  readonly #listeners = new JobListeners<OcrJob>();
   readonly #maxJobs: number;
   readonly #now: () => Date;
   readonly #pdf: PdfReader;
@@ -208,35 +209,16 @@ export class OcrJobs implements OcrJobQueue {
   subscribe(id: string, listener: OcrJobListener): () => void {
     const job = this.#jobs.get(id);
     if (!job || job.finishedAt !== null) return () => {};
-    let listeners = this.#listeners.get(id);
-    if (!listeners) {
-      listeners = new Set();
-      this.#listeners.set(id, listeners);
-    }
-    listeners.add(listener);
-    return () => {
-      const current = this.#listeners.get(id);
-      current?.delete(listener);
-      if (current?.size === 0) this.#listeners.delete(id);
-    };
+    return this.#listeners.add(id, listener);
   }
 
   /** Listeners still attached to a job (or to every job): what a leak test looks at. */
   listenerCount(id?: string): number {
-    if (id !== undefined) return this.#listeners.get(id)?.size ?? 0;
-    let count = 0;
-    for (const listeners of this.#listeners.values()) count += listeners.size;
-    return count;
+    return this.#listeners.count(id);
   }
 
   #notify(job: OcrJob): void {
-    for (const listener of this.#listeners.get(job.id) ?? []) {
-      try {
-        listener(job);
-      } catch {
-        // A listener that throws (a closed socket) must not stop the job or the others.
-      }
-    }
+    this.#listeners.tell(job.id, job);
   }
 
   async #run(
@@ -259,7 +241,7 @@ export class OcrJobs implements OcrJobQueue {
       });
     } finally {
       this.#notify(job);
-      this.#listeners.delete(job.id);
+      this.#listeners.forget(job.id);
     }
   }
 
