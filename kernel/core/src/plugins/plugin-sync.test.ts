@@ -75,6 +75,19 @@ describe("PluginSync", () => {
     ]);
   });
 
+  it("follows another kernel's reload that lands in the same round as this kernel's own enable", async () => {
+    // Seen: disabled by the other kernel. Then this kernel enabled it (revision 2, its own)
+    // and the other reloaded it (revision 3) before this kernel's next round.
+    const rows = [row("reports", false, 1, "other")];
+    const states: Record<string, string> = { reports: "disabled" };
+    const { sync, calls } = setup(rows, states);
+    await sync.prime();
+    states.reports = "enabled";
+    rows[0] = row("reports", true, 3, "other");
+    await sync.follow();
+    expect(calls).toEqual(["reload reports"]);
+  });
+
   it("never re-applies a change this kernel made, and skips plugins it does not have", async () => {
     const rows = [row("notes", true, 1, "other"), row("ghost", false, 1, "other")];
     const { sync, calls } = setup(rows, { notes: "enabled" });

@@ -118,11 +118,11 @@ export class PluginSync {
       if (before && before.revision >= row.revision) continue;
       this.seen.set(row.name, row);
       if (row.changedByKernel === this.options.kernelId) continue;
-      await this.apply(row, before);
+      await this.apply(row);
     }
   }
 
-  private async apply(row: PluginStateRow, before: PluginStateRow | undefined): Promise<void> {
+  private async apply(row: PluginStateRow): Promise<void> {
     const { plugins, logger } = this.options;
     const local = plugins.get(row.name);
     if (!local?.manifest) return; // not installed here, or unreadable: nothing to follow
@@ -137,8 +137,11 @@ export class PluginSync {
       } else if (local.state !== "enabled") {
         await plugins.enable(row.name, by, { remember: false });
         logger.info(context, "Plugin enabled on another kernel: enabled here too");
-      } else if (before?.enabled !== false) {
-        // Enabled before and after, the revision moved: a reload.
+      } else {
+        // Enabled here and there, and another kernel moved the revision: a reload. Not
+        // inferred from `before`: when this kernel's own enable and another kernel's
+        // reload land within one round, `before` is still the disable before both
+        // (seen in a loaded CI run: the reload was never followed).
         await plugins.reload(row.name);
         logger.info(context, "Plugin reloaded on another kernel: reloaded here too");
       }
