@@ -48,6 +48,14 @@ export interface CachedReportDeclaration<Query, Context, Report> {
     request: { query: Query; user: AuthUser | null; id: string },
     reply: FastifyReply,
   ): unknown;
+  /**
+   * Whether `otherwise` may answer this query, decided from the query alone (say, a
+   * `format` asking for a file). Declare it with `otherwise`: the kernel then calls
+   * `otherwise` only for the queries it says yes to, and answers the cache hits of the
+   * others before routing (ADR 0038). Without it, every request of the route is
+   * routed in full, as `otherwise` might answer any of them.
+   */
+  answersOtherwise?(query: Query): boolean;
 }
 
 const DECLARATION = Symbol.for("roa2web.cachedReport");

@@ -57,6 +57,13 @@ export function fileHandler<Query>(
   return (request, reply) => sendFile(file, log, request.query, request, reply);
 }
 
+/** Whether a report's query asks for its file (`format=xlsx|pdf`) rather than the JSON. */
+export function asksForFile<Query extends ReportFormatParam>(
+  query: Query,
+): query is Query & { format: TableFormat } {
+  return query.format === "xlsx" || query.format === "pdf";
+}
+
 /**
  * For a report's own URL: the file when `format` is xlsx or pdf (refused without
  * reports:export), `undefined` (the JSON report) otherwise.
@@ -66,13 +73,13 @@ export function reportFileOrNot<Query extends ReportFormatParam>(
   log: FileLog,
 ): (request: Caller & { query: Query }, reply: ExportReply) => Promise<unknown> | undefined {
   return (request, reply) => {
-    const format = request.query.format;
-    if (format !== "xlsx" && format !== "pdf") return undefined;
+    const query = request.query;
+    if (!asksForFile(query)) return undefined;
     if (!hasPermission(request.user?.permissions ?? [], EXPORT_PERMISSION)) {
       throw new ForbiddenError(`This needs the permission ${EXPORT_PERMISSION}`, {
         details: { permission: EXPORT_PERMISSION },
       });
     }
-    return sendFile(file, log, { ...request.query, format }, request, reply);
+    return sendFile(file, log, { ...query, format: query.format }, request, reply);
   };
 }

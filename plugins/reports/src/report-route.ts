@@ -7,7 +7,12 @@
 import { type CachedReportRoute, defineCachedReport, type Logger } from "@roa2web/plugin-sdk";
 import type { PeriodParams } from "@roa2web/reports-contract";
 import type { PreparedReport, ReportCache } from "./report-cache.js";
-import { type ReportFile, type ReportFormatParam, reportFileOrNot } from "./report-or-file.js";
+import {
+  asksForFile,
+  type ReportFile,
+  type ReportFormatParam,
+  reportFileOrNot,
+} from "./report-or-file.js";
 import type { ReportDefinition } from "./reports/definition.js";
 
 export function reportRoute<Query extends PeriodParams & ReportFormatParam, Filters, Report>(
@@ -23,5 +28,7 @@ export function reportRoute<Query extends PeriodParams & ReportFormatParam, Filt
     ttl: (prepared) => prepared.resolved.ttlMs,
     load: (prepared, { query }) => reports.load(report, query, prepared),
     otherwise: reportFileOrNot(file, { logger, report: report.name }),
+    // Decided by the query alone: the kernel answers the JSON's cache hits before routing.
+    answersOtherwise: asksForFile,
   });
 }

@@ -19,6 +19,7 @@ import type {
   RouteOptions,
 } from "fastify";
 import type { AccessTokens } from "../auth/access-tokens.js";
+import { laneKnows } from "./cached-report-lane.js";
 import { rememberCredential, rememberedUser } from "./connection-credentials.js";
 
 type OnRequest = (
@@ -80,17 +81,17 @@ export function installAccessControl(app: FastifyInstance, tokens: AccessTokens)
     rememberCredential(connection, header as string, verified, tokens);
     request.user = verified.user;
   };
-  const signedIn: OnRequest = (request, _reply, done) => {
+  // The hit lane (cached-report-lane.ts) runs these very checks itself.
+  const signedIn: OnRequest = laneKnows((request, _reply, done) => {
     try {
       authenticate(request);
       done();
     } catch (error) {
       done(error as Error);
     }
-  };
-  const withPermission =
-    (permission: string): OnRequest =>
-    (request, _reply, done) => {
+  });
+  const withPermission = (permission: string): OnRequest =>
+    laneKnows((request, _reply, done) => {
       try {
         authenticate(request);
         if (!hasPermission(request.user?.permissions ?? [], permission)) {
@@ -102,7 +103,7 @@ export function installAccessControl(app: FastifyInstance, tokens: AccessTokens)
       } catch (error) {
         done(error as Error);
       }
-    };
+    });
 
   app.addHook("onRoute", (route) => {
     const access = accessOf(route);

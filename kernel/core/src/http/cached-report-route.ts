@@ -69,6 +69,17 @@ export const REMEMBERED_QUERIES_MAX = 500;
 interface RememberedQuery {
   query: unknown;
   company: number;
+  /** The declaration's `otherwise` never answers this query (`answersOtherwise`). */
+  plain: boolean;
+}
+
+/** An L1 hit ready to send as it is: what the hit lane (cached-report-lane.ts) writes. */
+export interface CachedReportHit {
+  json: Buffer;
+  etag: string;
+  source: CacheSource;
+  /** Whole seconds since the value was stored (the `Age` header). */
+  age: number;
 }
 
 export type CachedReportHandler = (
@@ -79,6 +90,14 @@ export type CachedReportHandler = (
 export interface ServedCachedReport extends CachedReportHandler {
   /** How many query strings the route remembers (tests: it stays bounded). */
   readonly rememberedQueries: number;
+  /**
+   * The answer to `url` for `user` when it is an L1 hit the route has sent before, with
+   * no promise and nothing written: the route's own grant, `prepare` and key. Undefined
+   * whenever the route would have to do more (an unknown query string, one `otherwise`
+   * may answer, a company not granted, a context or value not at hand) — the hit lane
+   * then routes the request as usual, and the route answers it.
+   */
+  hit(url: string, user: AuthUser): CachedReportHit | undefined;
 }
 
 export function serveCachedReport(
@@ -86,7 +105,10 @@ export function serveCachedReport(
   cache: CacheService,
   maxRememberedQueries = REMEMBERED_QUERIES_MAX,
 ): ServedCachedReport {
-  const { company, prepare, key, ttl, load, otherwise } = declaration;
+  const { company, prepare, key, ttl, load, otherwise, answersOtherwise } = declaration;
+  /** Whether `otherwise` may answer this query: always when the declaration does not say. */
+  const mayAnswerOtherwise = (query: unknown): boolean =>
+    otherwise !== undefined && (answersOtherwise === undefined || answersOtherwise(query));
   const remembered = new LRUCache<string, RememberedQuery>({ max: maxRememberedQueries });
 
   const computed = async (
@@ -106,7 +128,7 @@ export function serveCachedReport(
   };
 
   const handler = (request: CachedReportHttpRequest, reply: CachedReportHttpReply) => {
-    if (otherwise !== undefined) {
+    if (otherwise !== undefined && mayAnswerOtherwise(request.query)) {
       const other = otherwise(request as never, reply as never);
       if (other !== undefined) return other;
     }
@@ -117,11 +139,11 @@ export function serveCachedReport(
     if (known === undefined) {
       // The query Fastify validated for this request, copied: the plugin may keep it.
       const query = Object.freeze({ ...(request.query as object) });
-      known = fresh = { query, company: company(query) };
+      known = fresh = { query, company: company(query), plain: !mayAnswerOtherwise(query) };
     }
     // Per request and per caller, remembered query or not.
     const companyId = known.company;
-    if (user.companies !== "*" && !user.companies.includes(companyId)) {
+    if (!grants(user, companyId)) {
       throw new CompanyNotAllowedError(companyId);
     }
     const report: CachedReportRequest<unknown> = { query: known.query, user };
@@ -133,9 +155,36 @@ export function serveCachedReport(
       ? computed(request, reply, report, context, undefined)
       : send(request, reply, hit);
   };
-  return Object.defineProperty(handler, "rememberedQueries", {
-    get: () => remembered.size,
-  }) as ServedCachedReport;
+  const hit = (url: string, user: AuthUser): CachedReportHit | undefined => {
+    const known = remembered.get(url);
+    if (known === undefined || !known.plain) return undefined;
+    if (!grants(user, known.company)) return undefined;
+    const report: CachedReportRequest<unknown> = { query: known.query, user };
+    const context = prepare(report);
+    if (context instanceof Promise) {
+      // The route will prepare it again; this one's outcome is not wanted.
+      context.catch(() => {});
+      return undefined;
+    }
+    const cached = cache.peekL1<unknown>(key(context, report));
+    if (cached === undefined) return undefined;
+    const body = serialised.get(cached.value as object);
+    if (body === undefined) return undefined;
+    return { json: body.json, etag: body.etag, source: cached.source, age: ageOf(cached) };
+  };
+  Object.defineProperty(handler, "rememberedQueries", { get: () => remembered.size });
+  return Object.assign(handler, { hit }) as ServedCachedReport;
+}
+
+/** The caller's company grant (SDK's canSeeCompany, without its shape test: a hot path). */
+function grants(user: AuthUser, company: number): boolean {
+  return user.companies === "*" || user.companies.includes(company);
+}
+
+function ageOf(cached: Cached): number {
+  return cached.source === "MISS"
+    ? 0
+    : Math.max(0, Math.floor((Date.now() - cached.storedAt) / 1000));
 }
 
 function send(
@@ -145,10 +194,7 @@ function send(
 ): Buffer | string {
   // Lower-case names: Fastify lower-cases every name it is given.
   reply.header("x-cache", cached.source);
-  reply.header(
-    "age",
-    cached.source === "MISS" ? 0 : Math.max(0, Math.floor((Date.now() - cached.storedAt) / 1000)),
-  );
+  reply.header("age", ageOf(cached));
   const value = cached.value as object;
   let body = serialised.get(value);
   if (body === undefined) {

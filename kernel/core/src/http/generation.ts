@@ -25,6 +25,7 @@ import type { PluginInstance } from "../plugins/plugin-instance.js";
 import type { UnavailablePlugin } from "../plugins/plugin-manager.js";
 import { installAccessControl } from "./access-control.js";
 import { boundRouteNumbers } from "./bounded-numbers.js";
+import { attachLanes, CachedReportLanes } from "./cached-report-lane.js";
 import { installDatabaseGate } from "./database-gate.js";
 import { errorBody, installErrorHandling, urlErrorBody } from "./error-handler.js";
 import { installStrictJsonParser } from "./json-body.js";
@@ -171,6 +172,15 @@ export async function buildGeneration(
     addApiHeaders(request, reply);
     done();
   });
+  // Cached report hits answered before routing (cached-report-lane.ts): the lane writes
+  // the headers above itself; any request hook added from here on, at the root or in a
+  // plugin's context, keeps the routes below it off the lane.
+  const lanes = new CachedReportLanes({
+    tokens: kernel.accessTokens,
+    trustsPeer: compilePeerTrust(settings.http.trustProxy),
+    apiHeaders: API_HEADERS,
+  });
+  lanes.watchHooks(app);
   // Before any library registers its routes: a child context copies the error handler
   // it sees when it is created (the CORS preflight route answered in Fastify's shape).
   const shellIndex = kernel.settings.uiShellDir
@@ -307,10 +317,19 @@ export async function buildGeneration(
         setHeaders: pluginUiCacheHeaders,
       });
     }
-    await registerPluginRoutes(app, instance, kernel.logger as FastifyBaseLogger, kernel.loopWatch);
+    await registerPluginRoutes(
+      app,
+      instance,
+      kernel.logger as FastifyBaseLogger,
+      kernel.loopWatch,
+      lanes,
+    );
   }
   registerUnavailablePluginRoutes(app, unavailable);
 
   await app.ready();
+  // CORS adds headers to every answer (Vary, Access-Control-*): no lane then.
+  lanes.settle(settings.http.corsOrigins.length > 0);
+  attachLanes(app, lanes);
   return app;
 }

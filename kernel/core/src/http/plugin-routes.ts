@@ -17,6 +17,7 @@ import Fastify, {
 import type { LoopWatch } from "../health/loop-watch.js";
 import type { PluginInstance } from "../plugins/plugin-instance.js";
 import { accessOf } from "./access-control.js";
+import { type CachedReportLanes, hasOwnRequestHooks } from "./cached-report-lane.js";
 import { serveCachedReport } from "./cached-report-route.js";
 import { lazyChildLogger } from "./lazy-logger.js";
 import { MULTIPART } from "./openapi-multipart.js";
@@ -30,6 +31,8 @@ export async function registerPluginRoutes(
   rootLogger?: FastifyBaseLogger,
   /** Measures each handler, to name a route that holds the event loop. */
   loopWatch?: LoopWatch,
+  /** The generation's hit lanes: cached report routes are offered to them. */
+  lanes?: CachedReportLanes,
 ): Promise<void> {
   const dir = instance.routesDir;
   if (!dir) return;
@@ -37,7 +40,7 @@ export async function registerPluginRoutes(
     async (scope) => {
       const { name, permissions } = instance.manifest;
       const uploads = instance.definition.uploads;
-      scope.addHook("onRoute", (route) => {
+      scope.addHook("onRoute", function (this: FastifyInstance, route) {
         if (!uploads && (route.schema as { multipartBody?: unknown } | undefined)?.multipartBody) {
           // The document would show a form the route cannot read (no multipart parser).
           throw new Error(
@@ -47,7 +50,26 @@ export async function registerPluginRoutes(
         // A cached report declaration (defineCachedReport) is served by the kernel.
         const cachedReport = cachedReportDeclarationOf(route.handler);
         if (cachedReport !== undefined) {
-          route.handler = serveCachedReport(cachedReport, instance.cache) as never;
+          const served = serveCachedReport(cachedReport, instance.cache);
+          route.handler = served as never;
+          const methods = Array.isArray(route.method) ? route.method : [route.method];
+          // An `otherwise` that does not say which queries it answers may answer any.
+          const everyQueryMayDiffer =
+            cachedReport.otherwise !== undefined && cachedReport.answersOtherwise === undefined;
+          if (
+            lanes &&
+            methods.includes("GET") &&
+            !everyQueryMayDiffer &&
+            !hasOwnRequestHooks(route as never)
+          ) {
+            // `this`: the context the route is declared in; its hooks are settled later.
+            lanes.offer({
+              path: route.url,
+              access: accessOf(route),
+              context: this,
+              source: served,
+            });
+          }
         }
         if (loopWatch) {
           const label = `${String(route.method)} ${route.url}`;

@@ -11,6 +11,7 @@ import net, { type AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { sseReconnectEvent } from "@roa2web/plugin-sdk";
 import type { FastifyInstance } from "fastify";
+import { type CachedReportLanes, lanesOf } from "./cached-report-lane.js";
 import { keepTickObjectShape } from "./literal-shapes.js";
 import { apiSecurityHeaderList, type HeaderSetter, isApiUrl } from "./security-headers.js";
 
@@ -107,11 +108,15 @@ class Generation {
   inFlight = 0;
   private retired = false;
   private drainedResolve: (() => void) | undefined;
+  /** Its cached report hits answered before routing (cached-report-lane.ts). */
+  readonly lanes: CachedReportLanes | undefined;
 
   constructor(
     readonly app: FastifyInstance,
     readonly id: number,
-  ) {}
+  ) {
+    this.lanes = lanesOf(app);
+  }
 
   readonly release = (): void => {
     this.inFlight -= 1;
@@ -333,6 +338,7 @@ export class Switchboard {
     response.on("close", onResponseClose);
     // API answers get theirs from the generation (see security-headers.ts).
     if (!api) this.options.headers?.(request, response);
+    else if (generation.lanes?.serve(request, response, id)) return;
     generation.app.routing(request, response);
   };
 
