@@ -10,8 +10,7 @@ import { describeWithServers } from "@roa2web/test-servers";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { syntheticReceipt } from "../../../plugins/data-entry/src/test/synthetic-receipt.js";
 import { waitFor } from "../../../plugins/telegram/src/fake-bot-api.js";
-import { type KernelCluster, startKernelCluster } from "./helpers/kernel-cluster.js";
-import type { ServerProcess } from "./helpers/server-process.js";
+import { useKernelCluster } from "./helpers/kernel-cluster.js";
 
 const api = "/api/data-entry";
 
@@ -19,25 +18,14 @@ const api = "/api/data-entry";
  * Three kernels started with `env`, and what must hold whatever the storage: a photo
  * uploaded through kernel 0 downloads byte-identical through each of them.
  */
-function clusterCases(env: () => Record<string, string>) {
-  let cluster: KernelCluster;
-  let token: string;
+function clusterCases(env: Record<string, string>) {
   let photo: Buffer;
   beforeAll(async () => {
     photo = await syntheticReceipt();
-    cluster = await startKernelCluster({ kernels: 3, env: env() });
-    token = await cluster.login();
-  }, 400_000);
-  afterAll(async () => {
-    await cluster?.stop();
   });
-
-  const kernel = (index: number): ServerProcess => {
-    const found = cluster.kernels[index];
-    if (!found) throw new Error(`no kernel ${index}`);
-    return found;
-  };
-  const authorization = () => ({ authorization: `Bearer ${token}` });
+  const cluster = useKernelCluster({ env });
+  const { kernel } = cluster;
+  const authorization = () => ({ authorization: `Bearer ${cluster.token}` });
   const get = (base: string, url: string) => fetch(`${base}${url}`, { headers: authorization() });
   const post = (base: string, url: string, body: unknown) =>
     fetch(`${base}${url}`, {
@@ -88,12 +76,12 @@ function clusterCases(env: () => Record<string, string>) {
 }
 
 describeWithServers(["postgres", "redis", "nginx"], "attachments across three kernels", () => {
-  const { uploadThrough, post, get, kernel } = clusterCases(() => ({
+  const { uploadThrough, post, get, kernel } = clusterCases({
     // One small OCR worker per kernel: three kernels share this machine's two cores.
     DATA_ENTRY_OCR_ENABLED: "true",
     DATA_ENTRY_OCR_WORKERS: "1",
     DATA_ENTRY_OCR_LANGUAGES: "deu",
-  }));
+  });
 
   it("reads with OCR, through kernels 1 and 2, a photo uploaded through kernel 0", async () => {
     const { receiptId, attachmentId } = await uploadThrough(kernel(0).base);
@@ -130,11 +118,11 @@ describeWithServers(
   () => {
     const shared = mkdtempSync(path.join(os.tmpdir(), "roa2web-shared-attachments-"));
     afterAll(() => rmSync(shared, { recursive: true, force: true }));
-    const { uploadThrough, kernel } = clusterCases(() => ({
+    const { uploadThrough, kernel } = clusterCases({
       DATA_ENTRY_OCR_ENABLED: "false",
       DATA_ENTRY_ATTACHMENTS: "files",
       DATA_ENTRY_ATTACHMENTS_DIR: shared,
-    }));
+    });
 
     it("keeps the photo uploaded through kernel 0 in the shared folder", async () => {
       const { attachmentId } = await uploadThrough(kernel(0).base);

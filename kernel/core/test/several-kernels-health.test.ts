@@ -6,10 +6,9 @@
 // a killed kernel drops out of the peers.
 import os from "node:os";
 import { describeWithServers } from "@roa2web/test-servers";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { FakeBotApi, waitFor } from "../../../plugins/telegram/src/fake-bot-api.js";
-import { type KernelCluster, startKernelCluster } from "./helpers/kernel-cluster.js";
-import type { ServerProcess } from "./helpers/server-process.js";
+import { expect, it } from "vitest";
+import { waitFor } from "../../../plugins/telegram/src/fake-bot-api.js";
+import { useKernelCluster } from "./helpers/kernel-cluster.js";
 
 const today = new Date().toISOString().slice(0, 10);
 const dashboard = `/api/reports/dashboard?company=1&period=${today.slice(0, 7)}`;
@@ -41,39 +40,27 @@ interface Details {
 }
 
 describeWithServers(["postgres", "redis", "nginx"], "health of three kernels behind nginx", () => {
-  const api = new FakeBotApi();
-  let cluster: KernelCluster;
-  let token: string;
-  beforeAll(async () => {
-    await api.start();
-    cluster = await startKernelCluster({
-      kernels: 3,
-      env: {
-        PEER_HEARTBEAT_MS: "300",
-        PEER_FORGET_MS: "3000",
-        // Both read the database often: while it is lost they must not log each time.
-        PLUGIN_SYNC_INTERVAL_MS: "300",
-        AUTH_SESSION_RECHECK_MS: "300",
-        TELEGRAM_BOT_TOKEN: "123:health",
-        TELEGRAM_API_ROOT: api.url,
-        DATA_ENTRY_OCR_ENABLED: "false",
-      },
-    });
-    token = await cluster.login();
-  }, 400_000);
-  afterAll(async () => {
-    await cluster?.stop();
-    await api.close();
-  }, 120_000);
-
-  const kernel = (index: number): ServerProcess => {
-    const found = cluster.kernels[index];
-    if (!found) throw new Error(`no kernel ${index}`);
-    return found;
-  };
-  const get = (base: string, url: string, bearer: string | undefined = token) =>
+  const cluster = useKernelCluster({
+    fakeBotApi: true,
+    env: {
+      PEER_HEARTBEAT_MS: "300",
+      PEER_FORGET_MS: "3000",
+      // Both read the database often: while it is lost they must not log each time.
+      PLUGIN_SYNC_INTERVAL_MS: "300",
+      AUTH_SESSION_RECHECK_MS: "300",
+      TELEGRAM_BOT_TOKEN: "123:health",
+      DATA_ENTRY_OCR_ENABLED: "false",
+    },
+  });
+  const { kernel } = cluster;
+  const get = (base: string, url: string, bearer: string | undefined = cluster.token) =>
     fetch(`${base}${url}`, { headers: bearer ? { authorization: `Bearer ${bearer}` } : {} });
-  const post = (base: string, url: string, body: unknown, bearer: string | undefined = token) =>
+  const post = (
+    base: string,
+    url: string,
+    body: unknown,
+    bearer: string | undefined = cluster.token,
+  ) =>
     fetch(`${base}${url}`, {
       method: "POST",
       headers: {

@@ -7,41 +7,27 @@
 // seconds by a setting that exists for tests); a surviving kernel takes the job up once
 // its lock lapses, reads it with the real OCR pool and streams its end with the fields.
 import { describeWithServers } from "@roa2web/test-servers";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { syntheticReceipt } from "../../../plugins/data-entry/src/test/synthetic-receipt.js";
-import { type KernelCluster, startKernelCluster } from "./helpers/kernel-cluster.js";
-import type { LogLine, ServerProcess } from "./helpers/server-process.js";
+import { useKernelCluster } from "./helpers/kernel-cluster.js";
+import type { LogLine } from "./helpers/server-process.js";
 
 describeWithServers(["postgres", "redis", "nginx"], "OCR jobs across three kernels", () => {
-  let cluster: KernelCluster;
-  let token: string;
-  beforeAll(async () => {
-    cluster = await startKernelCluster({
-      kernels: 3,
-      env: {
-        DATA_ENTRY_OCR_WORKERS: "1",
-        DATA_ENTRY_OCR_LANGUAGES: "deu,eng",
-        // Every recognition starts, says so, and waits 4 s: time to see where it runs
-        // and kill that kernel while the job is its.
-        DATA_ENTRY_OCR_TEST_DELAY_MS: "4000",
-        // A dead kernel's job is taken up within about 3 + 1 s.
-        DATA_ENTRY_OCR_LOCK_MS: "3000",
-        DATA_ENTRY_OCR_STALLED_CHECK_MS: "1000",
-      },
-    });
-    token = await cluster.login();
-  }, 400_000);
-  afterAll(async () => {
-    await cluster?.stop();
+  const cluster = useKernelCluster({
+    env: {
+      DATA_ENTRY_OCR_WORKERS: "1",
+      DATA_ENTRY_OCR_LANGUAGES: "deu,eng",
+      // Every recognition starts, says so, and waits 4 s: time to see where it runs
+      // and kill that kernel while the job is its.
+      DATA_ENTRY_OCR_TEST_DELAY_MS: "4000",
+      // A dead kernel's job is taken up within about 3 + 1 s.
+      DATA_ENTRY_OCR_LOCK_MS: "3000",
+      DATA_ENTRY_OCR_STALLED_CHECK_MS: "1000",
+    },
   });
-
-  const kernel = (index: number): ServerProcess => {
-    const found = cluster.kernels[index];
-    if (!found) throw new Error(`no kernel ${index}`);
-    return found;
-  };
+  const { kernel } = cluster;
   const get = (base: string, url: string) =>
-    fetch(`${base}${url}`, { headers: { authorization: `Bearer ${token}` } });
+    fetch(`${base}${url}`, { headers: { authorization: `Bearer ${cluster.token}` } });
   const runs = (jobId: string) => (line: LogLine) =>
     line.msg === "OCR job running on this kernel" && line.jobId === jobId;
 
@@ -51,7 +37,7 @@ describeWithServers(["postgres", "redis", "nginx"], "OCR jobs across three kerne
     form.append("file", new Blob([await syntheticReceipt()], { type: "image/png" }), "bon.png");
     const created = await fetch(`${kernel(0).base}/api/data-entry/receipts/from-image`, {
       method: "POST",
-      headers: { authorization: `Bearer ${token}` },
+      headers: { authorization: `Bearer ${cluster.token}` },
       body: form,
     });
     expect(created.status, await created.clone().text()).toBe(201);
@@ -88,7 +74,7 @@ describeWithServers(["postgres", "redis", "nginx"], "OCR jobs across three kerne
     form.append("file", new Blob([await syntheticReceipt()], { type: "image/png" }), "bon.png");
     const started = await fetch(`${kernel(0).base}/api/data-entry/ocr`, {
       method: "POST",
-      headers: { authorization: `Bearer ${token}` },
+      headers: { authorization: `Bearer ${cluster.token}` },
       body: form,
     });
     expect(started.status, await started.clone().text()).toBe(202);
@@ -113,7 +99,7 @@ describeWithServers(["postgres", "redis", "nginx"], "OCR jobs across three kerne
 
     // Followed from a kernel that neither accepted nor runs it.
     const stream = await fetch(`${follower.base}/api/data-entry/ocr/${jobId}/events`, {
-      headers: { authorization: `Bearer ${token}`, accept: "text/event-stream" },
+      headers: { authorization: `Bearer ${cluster.token}`, accept: "text/event-stream" },
     });
     expect(stream.status).toBe(200);
     const reader = (stream.body as ReadableStream<Uint8Array>).getReader();

@@ -10,7 +10,7 @@ import { describeWithServers } from "@roa2web/test-servers";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { waitFor } from "../../../plugins/telegram/src/fake-bot-api.js";
 import { generatePackageKeyPair, packPlugin } from "../src/packages/index.js";
-import { type KernelCluster, startKernelCluster } from "./helpers/kernel-cluster.js";
+import { useKernelCluster } from "./helpers/kernel-cluster.js";
 import {
   type PluginSpec,
   temporaryPluginHome,
@@ -43,13 +43,20 @@ interface PackageView {
 }
 
 describeWithServers(["postgres", "redis", "nginx"], "plugin packages on three kernels", () => {
-  let cluster: KernelCluster;
-  let token: string;
+  const cluster = useKernelCluster({
+    env: {
+      PLUGIN_SYNC_INTERVAL_MS: "300",
+      PLUGIN_TRUSTED_KEYS: trusted.publicKey,
+      DATA_ENTRY_OCR_ENABLED: "false",
+    },
+  });
+  const { kernel } = cluster;
   const archives: Record<string, Buffer> = {};
   /** Every kernel that should serve what is installed (a later one joins them). */
   const serving: ServerProcess[] = [];
 
   beforeAll(async () => {
+    serving.push(...cluster.kernels);
     archives.v1 = await pack({
       name: "shop",
       version: "1.0.0",
@@ -62,31 +69,13 @@ describeWithServers(["postgres", "redis", "nginx"], "plugin packages on three ke
       routes: ["hello", "extra"],
       tables: ["items", "orders"],
     });
-    cluster = await startKernelCluster({
-      kernels: 3,
-      env: {
-        PLUGIN_SYNC_INTERVAL_MS: "300",
-        PLUGIN_TRUSTED_KEYS: trusted.publicKey,
-        DATA_ENTRY_OCR_ENABLED: "false",
-      },
-    });
-    serving.push(...cluster.kernels);
-    token = await cluster.login();
-  }, 400_000);
-  afterAll(async () => {
-    await cluster?.stop();
-    home.remove();
   });
+  afterAll(() => home.remove());
 
-  const kernel = (index: number): ServerProcess => {
-    const found = cluster.kernels[index];
-    if (!found) throw new Error(`no kernel ${index}`);
-    return found;
-  };
   const call = async (base: string, method: string, url: string, body?: FormData) => {
     const response = await fetch(`${base}${url}`, {
       method,
-      headers: { authorization: `Bearer ${token}` },
+      headers: { authorization: `Bearer ${cluster.token}` },
       body,
     });
     const text = await response.text();

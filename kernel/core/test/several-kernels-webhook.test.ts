@@ -6,9 +6,9 @@
 // update delivered twice — Telegram redelivers one whose answer timed out, and the
 // balancer may send the copy to another kernel — is answered once.
 import { describeWithServers } from "@roa2web/test-servers";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { FakeBotApi, waitFor } from "../../../plugins/telegram/src/fake-bot-api.js";
-import { type KernelCluster, startKernelCluster } from "./helpers/kernel-cluster.js";
+import { expect, it } from "vitest";
+import { waitFor } from "../../../plugins/telegram/src/fake-bot-api.js";
+import { useKernelCluster } from "./helpers/kernel-cluster.js";
 
 // The bot's English replies, by how they begin (a kernel test reads no plugin source).
 const HELP = /^<b>roa2web bot<\/b>\n\/link CODE/;
@@ -17,35 +17,19 @@ const SECRET = "cluster-webhook-secret-0123456789";
 const WEBHOOK_URL = "https://bot.example.test/api/telegram/webhook";
 
 describeWithServers(["postgres", "redis", "nginx"], "Telegram webhook behind nginx", () => {
-  const api = new FakeBotApi();
-  let cluster: KernelCluster;
-  let token: string;
-  beforeAll(async () => {
-    await api.start();
-    cluster = await startKernelCluster({
-      kernels: 3,
-      env: {
-        TELEGRAM_BOT_TOKEN: "123:cluster",
-        TELEGRAM_API_ROOT: api.url,
-        TELEGRAM_WEBHOOK_URL: WEBHOOK_URL,
-        TELEGRAM_WEBHOOK_SECRET: SECRET,
-        // A kernel that stops must not take the webhook away from the others.
-        TELEGRAM_WEBHOOK_DELETE_ON_STOP: "true",
-        DATA_ENTRY_OCR_ENABLED: "false",
-      },
-    });
-    token = await cluster.login();
-  }, 400_000);
-  afterAll(async () => {
-    await cluster?.stop();
-    await api.close();
+  const cluster = useKernelCluster({
+    fakeBotApi: true,
+    env: {
+      TELEGRAM_BOT_TOKEN: "123:cluster",
+      TELEGRAM_WEBHOOK_URL: WEBHOOK_URL,
+      TELEGRAM_WEBHOOK_SECRET: SECRET,
+      // A kernel that stops must not take the webhook away from the others.
+      TELEGRAM_WEBHOOK_DELETE_ON_STOP: "true",
+      DATA_ENTRY_OCR_ENABLED: "false",
+    },
   });
-
-  const base = (index: number) => {
-    const kernel = cluster.kernels[index];
-    if (!kernel) throw new Error(`no kernel ${index}`);
-    return kernel.base;
-  };
+  const { api } = cluster;
+  const base = (index: number) => cluster.kernel(index).base;
   const deliver = (to: string, update: unknown, secret = SECRET) =>
     fetch(`${to}/api/telegram/webhook`, {
       method: "POST",
@@ -54,7 +38,7 @@ describeWithServers(["postgres", "redis", "nginx"], "Telegram webhook behind ngi
     });
   const telegramHealth = async (index: number) => {
     const response = await fetch(`${base(index)}/health?details=1`, {
-      headers: { authorization: `Bearer ${token}` },
+      headers: { authorization: `Bearer ${cluster.token}` },
     });
     const body = (await response.json()) as {
       plugins: Array<{ name: string; status: string; data?: Record<string, unknown> }>;
@@ -144,7 +128,7 @@ describeWithServers(["postgres", "redis", "nginx"], "Telegram webhook behind ngi
     const user = { id: 5300, first_name: "Linked" };
     const made = await fetch(`${base(0)}/api/telegram/auth/codes`, {
       method: "POST",
-      headers: { authorization: `Bearer ${token}` },
+      headers: { authorization: `Bearer ${cluster.token}` },
     });
     expect(made.status).toBe(201);
     const { code } = (await made.json()) as { code: string };

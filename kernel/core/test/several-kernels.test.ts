@@ -4,45 +4,27 @@
 // plugin switched off, the sign-in limit — and exactly one polls Telegram, another
 // taking over when its kernel is killed.
 import { describeWithServers } from "@roa2web/test-servers";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { FakeBotApi, waitFor } from "../../../plugins/telegram/src/fake-bot-api.js";
-import { type KernelCluster, startKernelCluster } from "./helpers/kernel-cluster.js";
-import type { ServerProcess } from "./helpers/server-process.js";
+import { expect, it } from "vitest";
+import { waitFor } from "../../../plugins/telegram/src/fake-bot-api.js";
+import { useKernelCluster } from "./helpers/kernel-cluster.js";
 
 const today = new Date().toISOString().slice(0, 10);
 
 describeWithServers(["postgres", "redis", "nginx"], "three kernels behind nginx", () => {
-  const api = new FakeBotApi();
-  let cluster: KernelCluster;
-  let token: string;
-  beforeAll(async () => {
-    await api.start();
-    cluster = await startKernelCluster({
-      kernels: 3,
-      env: {
-        PLUGIN_SYNC_INTERVAL_MS: "300",
-        AUTH_SESSION_RECHECK_MS: "300",
-        TELEGRAM_BOT_TOKEN: "123:cluster",
-        TELEGRAM_API_ROOT: api.url,
-        DATA_ENTRY_OCR_ENABLED: "false",
-        LOGIN_RATE_LIMIT_MAX: "5",
-      },
-    });
-    token = await cluster.login();
-  }, 400_000);
-  afterAll(async () => {
-    await cluster?.stop();
-    await api.close();
+  const cluster = useKernelCluster({
+    fakeBotApi: true,
+    env: {
+      PLUGIN_SYNC_INTERVAL_MS: "300",
+      AUTH_SESSION_RECHECK_MS: "300",
+      TELEGRAM_BOT_TOKEN: "123:cluster",
+      DATA_ENTRY_OCR_ENABLED: "false",
+      LOGIN_RATE_LIMIT_MAX: "5",
+    },
   });
-
-  const kernel = (index: number): ServerProcess => {
-    const found = cluster.kernels[index];
-    if (!found) throw new Error(`no kernel ${index}`);
-    return found;
-  };
-  const get = (base: string, url: string, bearer = token) =>
+  const { api, kernel } = cluster;
+  const get = (base: string, url: string, bearer = cluster.token) =>
     fetch(`${base}${url}`, { headers: { authorization: `Bearer ${bearer}` } });
-  const post = (base: string, url: string, body?: unknown, bearer = token) =>
+  const post = (base: string, url: string, body?: unknown, bearer = cluster.token) =>
     fetch(`${base}${url}`, {
       method: "POST",
       headers: {

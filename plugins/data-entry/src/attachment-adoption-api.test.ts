@@ -10,44 +10,24 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startTestKernel, type TestKernel } from "@roa2web/kernel/testing";
-import { describeWithServers, type PostgresServer, startPostgres } from "@roa2web/test-servers";
-import sharp from "sharp";
+import { describeWithServers } from "@roa2web/test-servers";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { multipartForm } from "./test/multipart-form.js";
+import { PHOTO, SMALL, usePostgres } from "./test/postgres-storage.js";
 import { runningState } from "./test/running-state.js";
 
 const packageRoot = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
 const api = "/api/data-entry";
 
-// Noise: a JPEG of several 256 KiB chunks.
-const PHOTO = await sharp({
-  create: {
-    width: 900,
-    height: 700,
-    channels: 3,
-    background: { r: 20, g: 120, b: 240 },
-    noise: { type: "gaussian", mean: 128, sigma: 60 },
-  },
-})
-  .jpeg({ quality: 95 })
-  .toBuffer();
-const PNG = await sharp({
-  create: { width: 16, height: 12, channels: 3, background: { r: 200, g: 120, b: 40 } },
-})
-  .png()
-  .toBuffer();
-
 describeWithServers(["postgres"], "attachments of a copied install, on PostgreSQL", () => {
-  let server: PostgresServer;
+  const postgres = usePostgres();
   let folder = "";
   const kernels: TestKernel[] = [];
-  beforeAll(async () => {
-    server = await startPostgres();
+  beforeAll(() => {
     folder = mkdtempSync(path.join(os.tmpdir(), "data-entry-adopt-"));
-  }, 60_000);
+  });
   afterAll(async () => {
     for (const kernel of kernels) await kernel.close();
-    await server?.stop();
     rmSync(folder, { recursive: true, force: true });
   });
 
@@ -69,7 +49,7 @@ describeWithServers(["postgres"], "attachments of a copied install, on PostgreSQ
   it("moves the files into the database at start; a file that is nowhere answers 404 JSON", {
     timeout: 120_000,
   }, async () => {
-    const url = await server.createDatabase();
+    const url = await postgres.createDatabase();
     // The install as it was copied: attachments as files in the folder.
     const before = await start(url, { DATA_ENTRY_ATTACHMENTS: "files" });
     const token = await before.login();
@@ -101,8 +81,8 @@ describeWithServers(["postgres"], "attachments of a copied install, on PostgreSQ
       return response.json() as { id: string };
     };
     const photo = await uploadFile(PHOTO, "bon.jpg");
-    const png = await uploadFile(PNG, "bon.png");
-    const lost = await uploadFile(PNG, "pierdut.png");
+    const png = await uploadFile(SMALL, "bon.png");
+    const lost = await uploadFile(SMALL, "pierdut.png");
     await before.close();
     kernels.splice(kernels.indexOf(before), 1);
     rmSync(path.join(folder, `${lost.id}.png`));
@@ -122,7 +102,7 @@ describeWithServers(["postgres"], "attachments of a copied install, on PostgreSQ
     const download = (id: string) =>
       after.inject({ method: "GET", url: `${api}/attachments/${id}`, token: token2 });
     expect((await download(photo.id)).rawPayload.equals(PHOTO)).toBe(true);
-    expect((await download(png.id)).rawPayload.equals(PNG)).toBe(true);
+    expect((await download(png.id)).rawPayload.equals(SMALL)).toBe(true);
     for (let i = 0; i < 2; i += 1) {
       const missing = await download(lost.id);
       expect(missing.statusCode).toBe(404);

@@ -10,10 +10,9 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { openPluginDatabase, type PluginDatabaseWhere } from "@roa2web/kernel/testing";
 import type { Logger } from "@roa2web/plugin-sdk";
-import { describeWithServers, type PostgresServer, startPostgres } from "@roa2web/test-servers";
-import sharp from "sharp";
+import { describeWithServers } from "@roa2web/test-servers";
 import type { DataSource } from "typeorm";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { adoptFolderAttachments } from "./attachment-adoption.js";
 import { CHUNK_BYTES, DatabaseAttachmentStorage } from "./attachment-database-storage.js";
 import { FileAttachmentStorage } from "./attachment-file-storage.js";
@@ -27,24 +26,7 @@ import { ENTITIES } from "./entities.js";
 import { MIGRATIONS } from "./migrations/index.js";
 import { ReceiptsStore } from "./receipts-store.js";
 import { openAttachmentStorage } from "./services.js";
-
-// Noise fills the compressed picture: a JPEG of several chunks that must decode whole.
-const PHOTO = await sharp({
-  create: {
-    width: 900,
-    height: 700,
-    channels: 3,
-    background: { r: 20, g: 120, b: 240 },
-    noise: { type: "gaussian", mean: 128, sigma: 60 },
-  },
-})
-  .jpeg({ quality: 95 })
-  .toBuffer();
-const SMALL = await sharp({
-  create: { width: 16, height: 12, channels: 3, background: { r: 200, g: 120, b: 40 } },
-})
-  .png()
-  .toBuffer();
+import { PHOTO, SMALL, usePostgres } from "./test/postgres-storage.js";
 
 const fields = {
   merchant: "OMV Petrom",
@@ -365,14 +347,8 @@ describe("attachments in the database, on SQLite", () => {
 });
 
 describeWithServers(["postgres"], "attachments in the database, on PostgreSQL", () => {
-  let server: PostgresServer;
-  beforeAll(async () => {
-    server = await startPostgres();
-  }, 60_000);
-  afterAll(async () => server?.stop());
-  const { prepare, attach, filesIn } = storageCases("database", async () => ({
-    postgres: { url: await server.createDatabase(), plugin: "data-entry" },
-  }));
+  const postgres = usePostgres();
+  const { prepare, attach, filesIn } = storageCases("database", postgres.pluginDatabase);
 
   /** Chunk rows per attachment id. */
   async function chunksPerAttachment(database: DataSource): Promise<Record<string, number>> {
@@ -459,8 +435,7 @@ describeWithServers(["postgres"], "attachments in the database, on PostgreSQL", 
   });
 
   it("stores each attachment once when two kernels move them at the same time", async () => {
-    const url = await server.createDatabase();
-    const where = { postgres: { url, plugin: "data-entry" } };
+    const where = await postgres.pluginDatabase();
     const open = async () =>
       (await openPluginDatabase({ ...where, entities: ENTITIES, migrations: MIGRATIONS }))
         .dataSource;

@@ -7,7 +7,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startTestKernel, type TestKernel } from "@roa2web/kernel/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { multipartForm } from "./test/multipart-form.js";
+import { ocrRequests } from "./test/ocr-requests.js";
 import { scanPdf } from "./test/pdf-files.js";
 import { syntheticReceipt } from "./test/synthetic-receipt.js";
 
@@ -16,6 +16,10 @@ const api = "/api/data-entry";
 let t: TestKernel;
 let token = "";
 const headers = () => ({ authorization: `Bearer ${token}` });
+const { receiptWithAttachment, startOcr, fromImage, receiptOnceRead } = ocrRequests(
+  () => t,
+  () => token,
+);
 
 beforeAll(async () => {
   t = await startTestKernel({
@@ -33,42 +37,13 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-async function uploadImage(receiptId: number, image: Buffer, filename: string) {
-  const form = multipartForm([["file", image, filename]]);
-  const response = await t.inject({
-    method: "POST",
-    url: `${api}/receipts/${receiptId}/attachments`,
-    headers: { ...headers(), ...form.headers },
-    payload: form.payload,
-  });
-  expect(response.statusCode, response.body).toBe(201);
-  return response.json().id as string;
-}
-
 describe("OCR jobs", () => {
   it("answers 404 ATTACHMENT_BYTES_MISSING for an attachment whose file is gone", async () => {
-    const created = await t.inject({
-      method: "POST",
-      url: `${api}/receipts`,
-      headers: headers(),
-      payload: {
-        company_id: 1,
-        merchant: "X",
-        tax_id: "",
-        date: "2024-06-12",
-        total: 1,
-        vat: 0,
-        currency: "RON",
-      },
+    const { attachmentId } = await receiptWithAttachment(await syntheticReceipt(), "bon.png", {
+      merchant: "X",
     });
-    const attachmentId = await uploadImage(created.json().id, await syntheticReceipt(), "bon.png");
     rmSync(path.join(t.dataDir, "plugins", "data-entry", "attachments", `${attachmentId}.png`));
-    const started = await t.inject({
-      method: "POST",
-      url: `${api}/ocr`,
-      headers: headers(),
-      payload: { attachment_id: attachmentId },
-    });
+    const started = await startOcr(attachmentId);
     expect(started.statusCode, started.body).toBe(404);
     expect(started.json().error).toMatchObject({
       code: "ATTACHMENT_BYTES_MISSING",
@@ -77,29 +52,13 @@ describe("OCR jobs", () => {
   });
 
   it("reads an uploaded receipt in the background and reports progress and fields", async () => {
-    const created = await t.inject({
-      method: "POST",
-      url: `${api}/receipts`,
-      headers: headers(),
-      payload: {
-        company_id: 1,
-        merchant: "?",
-        tax_id: "",
-        date: "2024-06-12",
-        total: 1,
-        vat: 0,
-        currency: "EUR",
-      },
-    });
-    const receiptId = created.json().id as number;
-    const attachmentId = await uploadImage(receiptId, await syntheticReceipt(), "bon.png");
+    const { id: receiptId, attachmentId } = await receiptWithAttachment(
+      await syntheticReceipt(),
+      "bon.png",
+      { currency: "EUR" },
+    );
 
-    const started = await t.inject({
-      method: "POST",
-      url: `${api}/ocr`,
-      headers: headers(),
-      payload: { attachment_id: attachmentId },
-    });
+    const started = await startOcr(attachmentId);
     expect(started.statusCode).toBe(202);
     const jobId = started.json().job_id as string;
 
@@ -131,31 +90,12 @@ describe("OCR jobs", () => {
   });
 
   it("reads a scan saved as PDF with the real pool", async () => {
-    const created = await t.inject({
-      method: "POST",
-      url: `${api}/receipts`,
-      headers: headers(),
-      payload: {
-        company_id: 1,
-        merchant: "X",
-        tax_id: "",
-        date: "2024-06-12",
-        total: 1,
-        vat: 0,
-        currency: "RON",
-      },
-    });
-    const attachmentId = await uploadImage(
-      created.json().id,
+    const { attachmentId } = await receiptWithAttachment(
       await scanPdf(await syntheticReceipt()),
       "scan.pdf",
+      { merchant: "X" },
     );
-    const started = await t.inject({
-      method: "POST",
-      url: `${api}/ocr`,
-      headers: headers(),
-      payload: { attachment_id: attachmentId },
-    });
+    const started = await startOcr(attachmentId);
     expect(started.statusCode, started.body).toBe(202);
     const jobId = started.json().job_id as string;
     let job = started.json() as Record<string, unknown>;
@@ -174,26 +114,12 @@ describe("OCR jobs", () => {
   });
 
   it("creates a receipt from a photo that the real pool fills in", async () => {
-    const form = multipartForm([
+    const created = await fromImage([
       ["company_id", "1"],
       ["file", await syntheticReceipt(), "bon.png"],
     ]);
-    const created = await t.inject({
-      method: "POST",
-      url: `${api}/receipts/from-image`,
-      headers: { ...headers(), ...form.headers },
-      payload: form.payload,
-    });
     expect(created.statusCode, created.body).toBe(201);
-    const id = created.json().id as number;
-    let receipt = created.json() as Record<string, unknown>;
-    const deadline = Date.now() + 30_000;
-    while (receipt.ocr_status === "pending" && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      receipt = (
-        await t.inject({ method: "GET", url: `${api}/receipts/${id}`, headers: headers() })
-      ).json();
-    }
+    const receipt = await receiptOnceRead(created.json(), 30_000);
     expect(receipt).toMatchObject({
       ocr_status: "done",
       total: 5.59,

@@ -12,7 +12,7 @@ import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { OcrJobs } from "./ocr-jobs.js";
 import { ControlledRecognizer, installFakeOcr } from "./test/fake-ocr.js";
-import { type FormPart, multipartForm } from "./test/multipart-form.js";
+import { ocrRequests } from "./test/ocr-requests.js";
 import { pdf, scanPdf, textReceiptPdf } from "./test/pdf-files.js";
 import { runningState } from "./test/running-state.js";
 import { syntheticReceipt } from "./test/synthetic-receipt.js";
@@ -54,36 +54,18 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 const auth = (bearer = token) => ({ authorization: `Bearer ${bearer}` });
+const { receiptWithAttachment, startOcr, postOcr, fromImage } = ocrRequests(
+  () => t,
+  () => token,
+);
 
 /** A receipt of company 1 with an image attachment, and an OCR job started on it. */
 async function startJob(): Promise<string> {
-  const created = await t.inject({
-    method: "POST",
-    url: `${api}/receipts`,
-    headers: auth(),
-    payload: {
-      company_id: 1,
-      merchant: "X",
-      tax_id: "",
-      date: "2024-06-12",
-      total: 1,
-      vat: 0,
-      currency: "EUR",
-    },
+  const { attachmentId } = await receiptWithAttachment(PNG, "b.png", {
+    merchant: "X",
+    currency: "EUR",
   });
-  const form = multipartForm([["file", PNG, "b.png"]]);
-  const uploaded = await t.inject({
-    method: "POST",
-    url: `${api}/receipts/${created.json().id}/attachments`,
-    headers: { ...auth(), ...form.headers },
-    payload: form.payload,
-  });
-  const started = await t.inject({
-    method: "POST",
-    url: `${api}/ocr`,
-    headers: auth(),
-    payload: { attachment_id: uploaded.json().id },
-  });
+  const started = await startOcr(attachmentId);
   expect(started.statusCode, started.body).toBe(202);
   return started.json().job_id as string;
 }
@@ -219,16 +201,6 @@ describe("OCR job events", () => {
 
 const TEXT = "BACKEREI MULLER\nSUMME EUR 5,59\nDatum 12.06.2024 14:22";
 
-function fromImage(parts: FormPart[], bearer = token) {
-  const form = multipartForm(parts);
-  return t.inject({
-    method: "POST",
-    url: `${api}/receipts/from-image`,
-    headers: { ...auth(bearer), ...form.headers },
-    payload: form.payload,
-  });
-}
-
 async function settled(jobId: string) {
   while (jobs.get(jobId)?.finishedAt === null) await new Promise((r) => setImmediate(r));
   return jobs.get(jobId);
@@ -342,32 +314,8 @@ describe("PDF receipts", () => {
     "Datum 12.06.2024 14:22",
   ];
 
-  async function receiptWithFile(file: Buffer, name: string) {
-    const created = await t.inject({
-      method: "POST",
-      url: `${api}/receipts`,
-      headers: auth(),
-      payload: {
-        company_id: 1,
-        merchant: "?",
-        tax_id: "",
-        date: "2024-06-13",
-        total: 1,
-        vat: 0,
-        currency: "RON",
-      },
-    });
-    const id = created.json().id as number;
-    const form = multipartForm([["file", file, name]]);
-    const uploaded = await t.inject({
-      method: "POST",
-      url: `${api}/receipts/${id}/attachments`,
-      headers: { ...auth(), ...form.headers },
-      payload: form.payload,
-    });
-    expect(uploaded.statusCode, uploaded.body).toBe(201);
-    return { id, attachmentId: uploaded.json().id as string };
-  }
+  const receiptWithFile = (file: Buffer, name: string) =>
+    receiptWithAttachment(file, name, { date: "2024-06-13" });
 
   it("fills a receipt from an e-mailed PDF's text layer, without OCR", async () => {
     const created = await fromImage([
@@ -446,12 +394,7 @@ describe("PDF receipts", () => {
       }),
       "blank.pdf",
     );
-    const started = await t.inject({
-      method: "POST",
-      url: `${api}/ocr`,
-      headers: auth(),
-      payload: { attachment_id: blank.attachmentId },
-    });
+    const started = await startOcr(blank.attachmentId);
     expect(started.statusCode, started.body).toBe(202);
     expect((await settled(started.json().job_id))?.error).toEqual({
       code: "DATA_ENTRY_OCR_PDF_EMPTY",
@@ -461,12 +404,7 @@ describe("PDF receipts", () => {
 
   it("answers 400 when OCR is asked of a damaged or password-protected PDF", async () => {
     const damaged = await receiptWithFile(DAMAGED_PDF, "f.pdf");
-    const plain = await t.inject({
-      method: "POST",
-      url: `${api}/ocr`,
-      headers: auth(),
-      payload: { attachment_id: damaged.attachmentId },
-    });
+    const plain = await startOcr(damaged.attachmentId);
     expect(plain.statusCode).toBe(400);
     expect(plain.json().error).toMatchObject({
       code: "BAD_REQUEST",
@@ -514,31 +452,12 @@ describe("PDF receipts", () => {
 });
 
 describe("OCR into an existing receipt", () => {
-  async function typedReceiptWithImage() {
-    const created = await t.inject({
-      method: "POST",
-      url: `${api}/receipts`,
-      headers: auth(),
-      payload: {
-        company_id: 1,
-        merchant: "Typed by hand",
-        tax_id: "",
-        date: "2024-06-13",
-        total: 10,
-        vat: 0,
-        currency: "RON",
-      },
+  const typedReceiptWithImage = () =>
+    receiptWithAttachment(PNG, "b.png", {
+      merchant: "Typed by hand",
+      date: "2024-06-13",
+      total: 10,
     });
-    const id = created.json().id as number;
-    const form = multipartForm([["file", PNG, "b.png"]]);
-    const uploaded = await t.inject({
-      method: "POST",
-      url: `${api}/receipts/${id}/attachments`,
-      headers: { ...auth(), ...form.headers },
-      payload: form.payload,
-    });
-    return { id, attachmentId: uploaded.json().id as string };
-  }
 
   function runOcr(id: number, body: object, bearer = token) {
     return t.inject({
@@ -712,15 +631,6 @@ describe("the data-entry.receipts service", () => {
 });
 
 describe("an image posted to POST /ocr on its own", () => {
-  function postOcr(parts: FormPart[], bearer = token) {
-    const form = multipartForm(parts);
-    return t.inject({
-      method: "POST",
-      url: `${api}/ocr`,
-      headers: { ...auth(bearer), ...form.headers },
-      payload: form.payload,
-    });
-  }
   const getJob = (jobId: string, bearer = token) =>
     t.inject({ method: "GET", url: `${api}/ocr/${jobId}`, headers: auth(bearer) });
 

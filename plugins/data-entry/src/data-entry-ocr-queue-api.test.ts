@@ -12,16 +12,18 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { PdfReader } from "./ocr/pdf-source.js";
 import { RedisOcrJobs } from "./ocr-job-queue.js";
 import { fixedRecognizer } from "./test/fake-ocr.js";
-import { multipartForm } from "./test/multipart-form.js";
+import { ocrRequests } from "./test/ocr-requests.js";
 import { syntheticReceipt } from "./test/synthetic-receipt.js";
 
 const packageRoot = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
-const api = "/api/data-entry";
 const silent = { info() {}, warn() {}, error() {}, debug() {}, child: () => silent } as never;
 let t: TestKernel;
 let redis: RedisServer;
 let token = "";
-const headers = () => ({ authorization: `Bearer ${token}` });
+const { fromImage, postOcr, receiptOnceRead } = ocrRequests(
+  () => t,
+  () => token,
+);
 
 describeWithServers(["redis"], "OCR jobs through the API on Redis", () => {
   beforeAll(async () => {
@@ -47,27 +49,14 @@ describeWithServers(["redis"], "OCR jobs through the API on Redis", () => {
 
   it("fills a receipt made from a photo through the queue, and keeps the job in Redis for any kernel", async () => {
     expect(await t.health("data-entry")).toMatchObject({ data: { ocr_jobs: "redis" } });
-    const form = multipartForm([
+    const created = await fromImage([
       ["company_id", "1"],
       ["file", await syntheticReceipt(), "bon.png"],
     ]);
-    const created = await t.inject({
-      method: "POST",
-      url: `${api}/receipts/from-image`,
-      headers: { ...headers(), ...form.headers },
-      payload: form.payload,
-    });
     expect(created.statusCode, created.body).toBe(201);
     const id = created.json().id as number;
     const jobId = created.json().ocr_job_id as string;
-    let receipt = created.json() as Record<string, unknown>;
-    const deadline = Date.now() + 60_000;
-    while (receipt.ocr_status === "pending" && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      receipt = (
-        await t.inject({ method: "GET", url: `${api}/receipts/${id}`, headers: headers() })
-      ).json();
-    }
+    const receipt = await receiptOnceRead(created.json(), 60_000);
     expect(receipt).toMatchObject({ ocr_status: "done", total: 5.59, date: "2024-06-12" });
 
     // Another kernel's handle on the same queue reads the job: it is in Redis.
@@ -103,25 +92,13 @@ describeWithServers(["redis"], "OCR jobs through the API on Redis", () => {
   it("answers 503 for a new job while Redis is away; a receipt made from a photo is kept, its OCR failed", async () => {
     await redis.kill();
     try {
-      const upload = multipartForm([
+      const created = await fromImage([
         ["company_id", "1"],
         ["file", await syntheticReceipt(), "bon.png"],
       ]);
-      const created = await t.inject({
-        method: "POST",
-        url: `${api}/receipts/from-image`,
-        headers: { ...headers(), ...upload.headers },
-        payload: upload.payload,
-      });
       expect(created.statusCode, created.body).toBe(201);
       expect(created.json()).toMatchObject({ ocr_status: "failed", attachments: [{}] });
-      const form = multipartForm([["file", await syntheticReceipt(), "bon.png"]]);
-      const response = await t.inject({
-        method: "POST",
-        url: `${api}/ocr`,
-        headers: { ...headers(), ...form.headers },
-        payload: form.payload,
-      });
+      const response = await postOcr([["file", await syntheticReceipt(), "bon.png"]]);
       expect(response.statusCode, response.body).toBe(503);
       expect(response.json().error.message).toMatch(/Redis.*Redis/);
     } finally {

@@ -7,12 +7,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { openPluginDatabase, type PluginDatabaseWhere } from "@roa2web/kernel/testing";
-import { describeWithServers, type PostgresServer, startPostgres } from "@roa2web/test-servers";
+import { describeWithServers } from "@roa2web/test-servers";
 import type { DataSource } from "typeorm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { ENTITIES } from "./entities.js";
 import { MIGRATIONS } from "./migrations/index.js";
 import { ReceiptsStore } from "./receipts-store.js";
+import { usePostgres } from "./test/postgres-storage.js";
 import { transitionFor } from "./workflow.js";
 
 const clerk = { id: 3, username: "clerk" };
@@ -239,14 +240,7 @@ describe("ReceiptsStore on SQLite", () => {
 });
 
 describeWithServers(["postgres"], "ReceiptsStore on PostgreSQL", () => {
-  let server: PostgresServer;
-  beforeAll(async () => {
-    server = await startPostgres();
-  }, 60_000);
-  afterAll(async () => server?.stop());
-  const { open } = storeCases(async () => ({
-    postgres: { url: await server.createDatabase(), plugin: "data-entry" },
-  }));
+  const { open } = storeCases(usePostgres().pluginDatabase);
 
   it("reaches the SQLite schema from empty, in the plugin's own schema, and undoes every migration", async () => {
     const postgres = await open();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { PluginStateRow } from "./plugin-state-store.js";
-import { PluginSync, type SyncedPlugins } from "./plugin-sync.js";
+import { PluginSync, type PluginSyncOptions, type SyncedPlugins } from "./plugin-sync.js";
 
 /** A plugin manager that records what it was asked and keeps a state per plugin. */
 function fakePlugins(states: Record<string, string>, failing = new Set<string>()) {
@@ -23,7 +23,16 @@ function fakePlugins(states: Record<string, string>, failing = new Set<string>()
   return { plugins, calls };
 }
 
-function setup(rows: PluginStateRow[], states: Record<string, string>, failing?: Set<string>) {
+/**
+ * A sync as kernel "me" reading `rows`, over a fake plugin manager holding `states`
+ * (`failing`: the plugins it cannot start); `overrides` replace its options — a store
+ * that fails, packages to follow, what counts as reported.
+ */
+function setup(
+  rows: PluginStateRow[],
+  states: Record<string, string>,
+  { failing, ...overrides }: Partial<PluginSyncOptions> & { failing?: Set<string> } = {},
+) {
   const { plugins, calls } = fakePlugins(states, failing);
   const warnings: string[] = [];
   const sync = new PluginSync({
@@ -35,6 +44,7 @@ function setup(rows: PluginStateRow[], states: Record<string, string>, failing?:
       info: () => undefined,
       warn: (_object: object, message?: string) => warnings.push(String(message)),
     } as never,
+    ...overrides,
   });
   return { sync, calls, warnings };
 }
@@ -110,7 +120,7 @@ describe("PluginSync", () => {
   it("logs a change it cannot follow and goes on with the next plugin", async () => {
     const rows = [row("a", true, 1, "other"), row("b", true, 1, "other")];
     const states: Record<string, string> = { a: "disabled", b: "disabled" };
-    const { sync, calls, warnings } = setup(rows, states, new Set(["a"]));
+    const { sync, calls, warnings } = setup(rows, states, { failing: new Set(["a"]) });
     await sync.prime();
     rows[0] = row("a", true, 2, "other");
     rows[1] = row("b", true, 2, "other");
@@ -124,23 +134,18 @@ describe("PluginSync", () => {
   it("keeps going when the database cannot be read, and catches up once it can", async () => {
     let failing = true;
     const rows = [row("notes", true, 1, "other")];
-    const { plugins, calls } = fakePlugins({ notes: "enabled" });
-    const warnings: string[] = [];
-    const sync = new PluginSync({
-      store: {
-        revisions: async () => {
-          if (failing) throw new Error("connection refused");
-          return rows;
+    const { sync, calls, warnings } = setup(
+      rows,
+      { notes: "enabled" },
+      {
+        store: {
+          revisions: async () => {
+            if (failing) throw new Error("connection refused");
+            return rows;
+          },
         },
       },
-      plugins,
-      kernelId: "me",
-      intervalMs: 60_000,
-      logger: {
-        info: () => undefined,
-        warn: (_o: object, m?: string) => warnings.push(String(m)),
-      } as never,
-    });
+    );
     await sync.follow();
     expect(warnings).toHaveLength(1);
     failing = false;
@@ -152,11 +157,10 @@ describe("PluginSync", () => {
   it("follows the packages first in each round, and the states even when that step fails", async () => {
     const rows = [row("shop", true, 1, "other")];
     const states: Record<string, string> = {};
-    const { plugins, calls } = fakePlugins(states);
-    const warnings: string[] = [];
     let failing = false;
-    const sync = new PluginSync({
-      store: { revisions: async () => rows },
+    // `calls` is the fake plugin manager's record: the packages' step writes into it too,
+    // so the order of the two steps shows.
+    const { sync, calls, warnings } = setup(rows, states, {
       packages: {
         follow: async () => {
           calls.push("packages");
@@ -165,13 +169,6 @@ describe("PluginSync", () => {
           states.shop ??= "disabled";
         },
       },
-      plugins,
-      kernelId: "me",
-      intervalMs: 60_000,
-      logger: {
-        info: () => undefined,
-        warn: (_o: object, m?: string) => warnings.push(String(m)),
-      } as never,
     });
     await sync.follow();
     expect(calls).toEqual(["packages", "enable shop remember=false"]);
@@ -188,22 +185,18 @@ describe("PluginSync", () => {
     const lost = Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" });
     const other = new Error("permission denied for schema roa2web_kernel");
     let failure: Error = lost;
-    const warnings: string[] = [];
-    const sync = new PluginSync({
-      store: {
-        revisions: async () => {
-          throw failure;
+    const { sync, warnings } = setup(
+      [],
+      {},
+      {
+        store: {
+          revisions: async () => {
+            throw failure;
+          },
         },
+        reported: (error) => error === lost,
       },
-      plugins: fakePlugins({}).plugins,
-      kernelId: "me",
-      intervalMs: 60_000,
-      logger: {
-        info: () => undefined,
-        warn: (_o: object, m?: string) => warnings.push(String(m)),
-      } as never,
-      reported: (error) => error === lost,
-    });
+    );
     await sync.follow();
     await sync.follow();
     expect(warnings).toEqual([]);

@@ -3,7 +3,8 @@
  * its own process and DATA_DIR, all on one PostgreSQL database (DATABASE_URL) and one
  * Redis (REDIS_URL), one JWT secret, behind nginx. The servers are throw-away ones on
  * loopback (@roa2web/test-servers); tests that use this run under
- * `describeWithServers(["postgres", "redis", "nginx"], …)`.
+ * `describeWithServers(["postgres", "redis", "nginx"], …)`, most through
+ * `useKernelCluster`, which starts one for the describe block and signs in.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -16,6 +17,8 @@ import {
   startPostgres,
   startRedis,
 } from "@roa2web/test-servers";
+import { afterAll, beforeAll } from "vitest";
+import { FakeBotApi } from "../../../../plugins/telegram/src/fake-bot-api.js";
 import { type ServerProcess, startServerProcess } from "./server-process.js";
 
 export interface KernelCluster {
@@ -123,4 +126,82 @@ export async function startKernelCluster(
     await stop();
     throw error;
   }
+}
+
+export interface UseKernelClusterOptions {
+  /** How many kernels (3 unless told). */
+  kernels?: number;
+  /** Added to every kernel's environment: what the file's tests turn on or tune. */
+  env?: Record<string, string>;
+  /**
+   * Starts a fake Telegram Bot API first and points every kernel at it
+   * (`TELEGRAM_API_ROOT`); the bot's token is the file's to set in `env`.
+   */
+  fakeBotApi?: boolean;
+}
+
+/** The cluster a describe block runs on, once its `beforeAll` has started it. */
+export interface ClusterUnderTest
+  extends Pick<KernelCluster, "postgres" | "base" | "kernels" | "add" | "kill" | "login"> {
+  /** demo's access token, signed in through nginx once the kernels are up. */
+  readonly token: string;
+  /** Kernel `index`, in start order. */
+  kernel(index: number): ServerProcess;
+  /** The fake Bot API the kernels call (only with `fakeBotApi`). */
+  readonly api: FakeBotApi;
+}
+
+/**
+ * Registers, in the calling describe block, a `beforeAll` that starts the fake Bot API
+ * (if asked), `options.kernels` kernels behind nginx and signs in as demo, and the
+ * `afterAll` that stops them all. What it returns reads the started cluster, so use it
+ * only inside hooks and tests.
+ */
+export function useKernelCluster(options: UseKernelClusterOptions = {}): ClusterUnderTest {
+  const api = options.fakeBotApi ? new FakeBotApi() : undefined;
+  let cluster: KernelCluster | undefined;
+  let token: string | undefined;
+  beforeAll(async () => {
+    const env = { ...options.env };
+    if (api) env.TELEGRAM_API_ROOT = await api.start();
+    cluster = await startKernelCluster({ kernels: options.kernels ?? 3, env });
+    token = await cluster.login();
+  }, 400_000);
+  afterAll(async () => {
+    await cluster?.stop();
+    if (api?.url) await api.close();
+  }, 120_000);
+
+  const started = (): KernelCluster => {
+    if (!cluster) throw new Error("the kernel cluster has not started (its beforeAll failed?)");
+    return cluster;
+  };
+  const kernel = (index: number): ServerProcess => {
+    const found = started().kernels[index];
+    if (!found) throw new Error(`no kernel ${index}`);
+    return found;
+  };
+  return {
+    get postgres() {
+      return started().postgres;
+    },
+    get base() {
+      return started().base;
+    },
+    get kernels() {
+      return started().kernels;
+    },
+    add: (env) => started().add(env),
+    kill: (index) => started().kill(index),
+    login: () => started().login(),
+    get token() {
+      if (token === undefined) throw new Error("not signed in: the cluster has not started");
+      return token;
+    },
+    kernel,
+    get api() {
+      if (!api) throw new Error("useKernelCluster was not asked for a fake Bot API");
+      return api;
+    },
+  };
 }
