@@ -53,14 +53,10 @@ describeWithServers(["postgres", "redis", "nginx"], "health of three kernels beh
     },
   });
   const { kernel } = cluster;
-  const get = (base: string, url: string, bearer: string | undefined = cluster.token) =>
+  // `null`: no Authorization header (an `undefined` argument would take the default).
+  const get = (base: string, url: string, bearer: string | null = cluster.token) =>
     fetch(`${base}${url}`, { headers: bearer ? { authorization: `Bearer ${bearer}` } : {} });
-  const post = (
-    base: string,
-    url: string,
-    body: unknown,
-    bearer: string | undefined = cluster.token,
-  ) =>
+  const post = (base: string, url: string, body: unknown, bearer: string | null = cluster.token) =>
     fetch(`${base}${url}`, {
       method: "POST",
       headers: {
@@ -124,7 +120,7 @@ describeWithServers(["postgres", "redis", "nginx"], "health of three kernels beh
     );
     expect(telegram?.data?.poller).toBe("this kernel");
     // Anyone gets the status only: no kernel id, host or pid.
-    const open = await get(cluster.base, "/health", undefined);
+    const open = await get(cluster.base, "/health", null);
     expect(open.status).toBe(200);
     const text = await open.text();
     expect(text).not.toContain(seen.kernel.id);
@@ -158,7 +154,7 @@ describeWithServers(["postgres", "redis", "nginx"], "health of three kernels beh
           kernel(index).base,
           "/api/auth/login",
           { username: "demo", password: "demo" },
-          undefined,
+          null,
         );
         expect(signIn.status, await signIn.clone().text()).toBe(503);
       }
@@ -181,7 +177,7 @@ describeWithServers(["postgres", "redis", "nginx"], "health of three kernels beh
         latency_ms: null,
       });
       expect(seen.checks.find((check) => check.name === "kernel-database")?.status).toBe("down");
-      const open = (await (await get(cluster.base, "/health", undefined)).json()) as Details;
+      const open = (await (await get(cluster.base, "/health", null)).json()) as Details;
       expect(open.checks.find((check) => check.name === "kernel-database")?.status).toBe("down");
     } finally {
       await cluster.postgres.restart();
