@@ -180,49 +180,81 @@ for (let round = 1; round <= rounds; round++) {
   console.log(`round ${round}: ${line.join(", ")}`);
 }
 
-/** Median and quartiles of per-pair ratios (floor ÷ dashboard by CPU, dashboard ÷ floor by req/s). */
+/** 1 second of load on one server: req/s and its CPU per request. */
+async function oneSecond(server, url, requestHeaders = headers) {
+  const before = cpuMicros(server.child.pid);
+  const { rate, requests } = await loadWithCount(url, {
+    headers: requestHeaders,
+    duration: 1,
+    connections,
+  });
+  return { rate, cpuPerRequest: (cpuMicros(server.child.pid) - before) / requests };
+}
+
+const round2 = (value) => Math.round(value * 100) / 100;
+
+function spread(list) {
+  const sorted = [...list].sort((a, b) => a - b);
+  const at = (q) => round2(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]);
+  return { q1: at(0.25), median: round2(median(list)), q3: at(0.75) };
+}
+
+/**
+ * Quartiles of per-pair ratios of `base` against `target` (base ÷ target by CPU per
+ * request, target ÷ base by req/s), each pair two adjacent 1-second windows in
+ * alternating order.
+ */
+async function pairedRatios(base, target) {
+  for (let i = 0; i < 3; i++) {
+    await base();
+    await target();
+  }
+  const byCpu = [];
+  const byRate = [];
+  for (let i = 0; i < pairs; i++) {
+    const baseFirst = i % 2 === 0;
+    const first = baseFirst ? await base() : await target();
+    const second = baseFirst ? await target() : await base();
+    const [b, t] = baseFirst ? [first, second] : [second, first];
+    byCpu.push(b.cpuPerRequest / t.cpuPerRequest);
+    byRate.push(t.rate / b.rate);
+  }
+  return { pairs, cpuPerRequest: spread(byCpu), requestsPerSecond: spread(byRate) };
+}
+
+/** The cached dashboard against its floor (the floor server kept running meanwhile). */
 async function pairedWindows() {
   const floorServer = await startServer(`${ROOT}bench/servers/bare-fastify.mjs`, {
     BARE_PAYLOAD_FILE: payloadFile,
     BARE_HEADERS: JSON.stringify(dashboardHeaders),
   });
   const floorUrl = `http://127.0.0.1:${floorServer.port}/ping`;
-  const window = async (server, url) => {
-    const before = cpuMicros(server.child.pid);
-    const { rate, requests } = await loadWithCount(url, { headers, duration: 1, connections });
-    return { rate, cpuPerRequest: (cpuMicros(server.child.pid) - before) / requests };
-  };
   try {
-    for (let i = 0; i < 3; i++) {
-      await window(floorServer, floorUrl);
-      await window(kernel, dashboardUrl);
-    }
-    const byCpu = [];
-    const byRate = [];
-    for (let i = 0; i < pairs; i++) {
-      const floorFirst = i % 2 === 0;
-      const first = floorFirst
-        ? await window(floorServer, floorUrl)
-        : await window(kernel, dashboardUrl);
-      const second = floorFirst
-        ? await window(kernel, dashboardUrl)
-        : await window(floorServer, floorUrl);
-      const [floor, dashboard] = floorFirst ? [first, second] : [second, first];
-      byCpu.push(floor.cpuPerRequest / dashboard.cpuPerRequest);
-      byRate.push(dashboard.rate / floor.rate);
-    }
-    const spread = (list) => {
-      const sorted = [...list].sort((a, b) => a - b);
-      const at = (q) => round2(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]);
-      return { q1: at(0.25), median: round2(median(list)), q3: at(0.75) };
-    };
-    return { pairs, cpuPerRequest: spread(byCpu), requestsPerSecond: spread(byRate) };
+    return await pairedRatios(
+      () => oneSecond(floorServer, floorUrl),
+      () => oneSecond(kernel, dashboardUrl),
+    );
   } finally {
     await stopServer(floorServer);
   }
 }
-const round2 = (value) => Math.round(value * 100) / 100;
 const paired = pairs > 0 ? await pairedWindows() : undefined;
+// With --earlier-kernel: this build against that one, route by route, in paired windows.
+let pairedEarlier;
+if (pairs > 0 && earlierKernel) {
+  const earlierBase = `http://127.0.0.1:${earlierKernel.port}`;
+  const earlierHeaders = { authorization: `Bearer ${await login(earlierKernel.port)}` };
+  pairedEarlier = {
+    trivial: await pairedRatios(
+      () => oneSecond(earlierKernel, `${earlierBase}/api/bench/ping`, earlierHeaders),
+      () => oneSecond(kernel, `${base}/api/bench/ping`),
+    ),
+    dashboard: await pairedRatios(
+      () => oneSecond(earlierKernel, `${earlierBase}${dashboardPath}`, earlierHeaders),
+      () => oneSecond(kernel, dashboardUrl),
+    ),
+  };
+}
 
 await stopServer(kernel);
 if (earlier) await stopServer(earlier);
@@ -258,6 +290,8 @@ const summary = {
   dashboardToBareSameBytes: round2(rate.cachedDashboard / rate.bareSameBytes),
   // Issue #16's target read by adjacent 1-second windows (see the top of this file).
   dashboardToFloorPaired: paired,
+  // This build against --earlier-kernel's (earlier ÷ this by CPU: above 1, this is cheaper).
+  thisToEarlierKernelPaired: pairedEarlier,
   // Issue #16's target (>= 0.85x): medians of the per-round ratios, by req/s and by the
   // server CPU per request (the steadier figure on a shared machine). The trivial
   // route's own floor is in bench/auth-hot-path.mjs (other bytes and headers).
