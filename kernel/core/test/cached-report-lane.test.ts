@@ -238,7 +238,7 @@ describe("the hit lane", () => {
   });
 });
 
-describe("the hit lane behind a proxy, and with CORS", () => {
+describe("the hit lane behind a proxy, and with CORS on", () => {
   it("adds HSTS when a trusted proxy says the answer travels over HTTPS, as the route does", async () => {
     const t = await startTestKernel({
       listen: true,
@@ -267,15 +267,29 @@ describe("the hit lane behind a proxy, and with CORS", () => {
     }
   });
 
-  it("takes no route when CORS adds its headers to every answer", async () => {
+  it("with CORS on, adds CORS's headers as the route does, and leaves a request with Origin to it", async () => {
     const t = await startTestKernel({
       listen: true,
       pluginDirs: [LANE_PLUGINS],
       env: { CORS_ORIGINS: "https://shell.example" },
     });
+    const client = connection(t.url, await t.login());
     try {
-      expect(lanesOfKernel(t).paths).toEqual([]);
+      await client.send("/api/lanes/plain?company=1");
+      const answered = lanesOfKernel(t).answered;
+      const laned = await client.send("/api/lanes/plain?company=1");
+      const routed = await client.send("/api/lanes/plain?company=1", { "if-none-match": '"x"' });
+      expect(lanesOfKernel(t).answered).toBe(answered + 1);
+      expect(laned.headers.vary).toBe("Origin");
+      expect(laned.headers["access-control-expose-headers"]).toContain("x-cache");
+      expect(comparable(laned.headers)).toEqual(comparable(routed.headers));
+      const fromShell = await client.send("/api/lanes/plain?company=1", {
+        origin: "https://shell.example",
+      });
+      expect(fromShell.headers["access-control-allow-origin"]).toBe("https://shell.example");
+      expect(lanesOfKernel(t).answered).toBe(answered + 1);
     } finally {
+      client.close();
       await t.close();
     }
   });

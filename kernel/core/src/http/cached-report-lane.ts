@@ -9,11 +9,12 @@
  *
  * The lane never decides anything the route would decide otherwise. It answers only
  * when all of these hold, and otherwise the request is routed as usual:
- * - a GET with no body, no `If-None-Match` (the route answers 304s) and no `Origin`;
- * - the generation has no CORS (which adds headers to every answer);
+ * - a GET with no body, no `If-None-Match` (the route answers 304s) and no `Origin`
+ *   (CORS answers one with headers of its own; without it, CORS's are fixed);
  * - the route is a `defineCachedReport` declaration that needs a permission or a
  *   signed-in caller, with no hook of its own, of its plugin or of any context above
- *   it besides the kernel's (a rate limit, an upload parser, a plugin's `onSend`…);
+ *   it besides the kernel's (a rate limit, an upload parser, a plugin's `onSend`…) and
+ *   no CORS settings of its own;
  * - the exact URL (path and query string) was answered by the route before, so the
  *   route's schema and the declaration's `prepare` accepted that very query;
  * - the connection's previous request sent the same `Authorization` header and it is
@@ -85,7 +86,10 @@ export interface CachedReportLanesOptions {
   tokens: AccessTokens;
   /** Whether the socket's peer is a trusted proxy (its X-Forwarded-Proto counts). */
   trustsPeer: (peer: string | undefined) => boolean;
-  /** The API's security headers, as on every API answer (security-headers.ts). */
+  /**
+   * The headers the generation's root hooks add to every API answer to a request the
+   * lane takes: the API's security headers (security-headers.ts), CORS's if on.
+   */
   apiHeaders: ReadonlyArray<readonly [string, string]>;
 }
 
@@ -102,9 +106,7 @@ export class CachedReportLanes {
   private readonly fixedHeaders: string[];
 
   constructor(private readonly options: CachedReportLanesOptions) {
-    this.fixedHeaders = options.apiHeaders
-      .filter(([name]) => name !== "cache-control")
-      .flatMap(([name, value]) => [name, value]);
+    this.fixedHeaders = options.apiHeaders.filter(([name]) => name !== "cache-control").flat();
   }
 
   /**
@@ -131,11 +133,10 @@ export class CachedReportLanes {
 
   /**
    * Once the generation is ready (no hook can be added any more): keeps the candidates
-   * whose context and every context above it took no request hook. With CORS, none.
+   * whose context and every context above it took no request hook.
    */
-  settle(cors: boolean): void {
+  settle(): void {
     this.closed = true;
-    if (cors) return;
     for (const candidate of this.candidates) {
       if (this.hookedAbove(candidate.context)) continue;
       this.lanes.set(candidate.path, { access: candidate.access, source: candidate.source });

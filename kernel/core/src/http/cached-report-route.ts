@@ -129,6 +129,7 @@ export function serveCachedReport(
 
   const handler = (request: CachedReportHttpRequest, reply: CachedReportHttpReply) => {
     if (otherwise !== undefined && mayAnswerOtherwise(request.query)) {
+      // (`otherwise !== undefined` again only so TypeScript knows it here.)
       const other = otherwise(request as never, reply as never);
       if (other !== undefined) return other;
     }

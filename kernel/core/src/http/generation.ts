@@ -6,7 +6,7 @@
 import { existsSync } from "node:fs";
 import type { IncomingMessage } from "node:http";
 import path from "node:path";
-import cors from "@fastify/cors";
+import fastifyCors from "@fastify/cors";
 import rateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
 import swagger from "@fastify/swagger";
@@ -91,6 +91,31 @@ function breakDocsRedirectLoop(
   done();
 }
 
+/** What @fastify/cors is registered with: the allowed origins, credentials, exposed headers. */
+function corsOptions(origins: string[]) {
+  return {
+    origin: origins,
+    credentials: true,
+    exposedHeaders: ["x-request-id", "x-cache", "age", "content-disposition", "retry-after"],
+  };
+}
+
+/**
+ * What @fastify/cors adds to an answer to a request without `Origin` (not a preflight),
+ * given the options above: `Vary: Origin` (the origin option is a list), the
+ * credentials flag and the exposed headers — no Allow-Origin. The hit lane writes these
+ * itself; `cached-report-lane.test.ts` compares its answer with the route's, CORS on.
+ */
+function corsHeadersWithoutOrigin(
+  options: ReturnType<typeof corsOptions>,
+): Array<readonly [string, string]> {
+  return [
+    ["vary", "Origin"],
+    ["access-control-allow-credentials", String(options.credentials)],
+    ["access-control-expose-headers", options.exposedHeaders.join(", ")],
+  ];
+}
+
 /** Fastify settings of a route generation. */
 export function fastifyOptions(kernel: KernelCradle) {
   const root = kernel.logger as FastifyBaseLogger;
@@ -172,15 +197,6 @@ export async function buildGeneration(
     addApiHeaders(request, reply);
     done();
   });
-  // Cached report hits answered before routing (cached-report-lane.ts): the lane writes
-  // the headers above itself; any request hook added from here on, at the root or in a
-  // plugin's context, keeps the routes below it off the lane.
-  const lanes = new CachedReportLanes({
-    tokens: kernel.accessTokens,
-    trustsPeer: compilePeerTrust(settings.http.trustProxy),
-    apiHeaders: API_HEADERS,
-  });
-  lanes.watchHooks(app);
   // Before any library registers its routes: a child context copies the error handler
   // it sees when it is created (the CORS preflight route answered in Fastify's shape).
   const shellIndex = kernel.settings.uiShellDir
@@ -211,7 +227,9 @@ export async function buildGeneration(
     },
   });
 
-  if (settings.http.corsOrigins.length > 0) {
+  const cors =
+    settings.http.corsOrigins.length > 0 ? corsOptions(settings.http.corsOrigins) : undefined;
+  if (cors) {
     // An OPTIONS request that is not a CORS preflight: @fastify/cors would answer a
     // text/plain 400; the API's error shape instead (this hook runs before cors').
     app.addHook("onRequest", (request, _reply, done) => {
@@ -228,12 +246,18 @@ export async function buildGeneration(
       }
       done();
     });
-    await app.register(cors, {
-      origin: settings.http.corsOrigins,
-      credentials: true,
-      exposedHeaders: ["x-request-id", "x-cache", "age", "content-disposition", "retry-after"],
-    });
+    await app.register(fastifyCors, cors);
   }
+  // Cached report hits answered before routing (cached-report-lane.ts): the lane writes
+  // the headers the hooks above add (the API's, CORS's for a request without Origin)
+  // itself; any request hook added from here on, at the root or in a plugin's context,
+  // keeps the routes below it off the lane.
+  const lanes = new CachedReportLanes({
+    tokens: kernel.accessTokens,
+    trustsPeer: compilePeerTrust(settings.http.trustProxy),
+    apiHeaders: cors ? [...API_HEADERS, ...corsHeadersWithoutOrigin(cors)] : API_HEADERS,
+  });
+  lanes.watchHooks(app);
   await app.register(rateLimit, { global: false, store: kernel.rateLimitStore });
   const docs = settings.http.openApiDocs;
   if (docs !== "off") {
@@ -328,8 +352,7 @@ export async function buildGeneration(
   registerUnavailablePluginRoutes(app, unavailable);
 
   await app.ready();
-  // CORS adds headers to every answer (Vary, Access-Control-*): no lane then.
-  lanes.settle(settings.http.corsOrigins.length > 0);
+  lanes.settle();
   attachLanes(app, lanes);
   return app;
 }

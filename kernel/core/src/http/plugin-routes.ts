@@ -56,10 +56,13 @@ export async function registerPluginRoutes(
           // An `otherwise` that does not say which queries it answers may answer any.
           const everyQueryMayDiffer =
             cachedReport.otherwise !== undefined && cachedReport.answersOtherwise === undefined;
+          // Its own CORS settings (`config.cors`) make its headers differ from the rest.
+          const ownCors = (route.config as { cors?: unknown } | undefined)?.cors !== undefined;
           if (
             lanes &&
             methods.includes("GET") &&
             !everyQueryMayDiffer &&
+            !ownCors &&
             !hasOwnRequestHooks(route as never)
           ) {
             // `this`: the context the route is declared in; its hooks are settled later.
