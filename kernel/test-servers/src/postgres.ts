@@ -6,7 +6,7 @@
  * `postgres` system user when the test runs as root (PostgreSQL refuses root).
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { chownSync, mkdtempSync } from "node:fs";
+import { chownSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { postgresBinDir, ServerNotInstalledError } from "./binaries.js";
@@ -29,6 +29,14 @@ export interface PostgresServer {
   createDatabase(name?: string): Promise<string>;
   /** Kills the server at once (SIGKILL), as a crash or a lost machine would. */
   kill(): Promise<void>;
+  /**
+   * Freezes the server (SIGSTOP to the postmaster, then to every backend and helper it
+   * forked): connections stay open and new ones are accepted by the operating system,
+   * but nothing answers — a server that hangs, or a network that drops packets.
+   */
+  freeze(): Promise<void>;
+  /** Lets a frozen server carry on (SIGCONT), with every connection it had. */
+  thaw(): Promise<void>;
   /** Starts it again on the same port and data (after `kill`). */
   restart(): Promise<void>;
   /** Stops it and deletes its data. */
@@ -48,6 +56,33 @@ function runAs(): RunAs {
 }
 
 let databases = 0;
+
+/** The processes whose parent is `pid` (Linux: /proc/<pid>/stat, field 4). */
+function childrenOf(pid: number): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      // The command name, in parentheses, may hold spaces: count fields after it.
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(fields[1]) === pid) children.push(Number(entry));
+    } catch {
+      // Gone between the listing and the read.
+    }
+  }
+  return children;
+}
+
+function signal(pids: readonly number[], name: NodeJS.Signals): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, name);
+    } catch {
+      // Exited meanwhile.
+    }
+  }
+}
 
 export async function startPostgres(): Promise<PostgresServer> {
   const bin = postgresBinDir();
@@ -103,6 +138,15 @@ export async function startPostgres(): Promise<PostgresServer> {
   };
   await launch();
 
+  // Frozen processes, postmaster first; thawed before any stop and when this process
+  // exits, so a failing test never leaves stopped backends behind.
+  let frozen: number[] = [];
+  const thaw = () => {
+    signal([...frozen].reverse(), "SIGCONT");
+    frozen = [];
+  };
+  process.on("exit", thaw);
+
   const url = (database: string) => `postgres://postgres@${host}:${port}/${database}`;
   return {
     host,
@@ -119,14 +163,30 @@ export async function startPostgres(): Promise<PostgresServer> {
       if (created.status !== 0) throw new Error(`createdb ${database} failed: ${created.stderr}`);
       return url(database);
     },
+    async freeze() {
+      const postmaster = server?.child.pid;
+      if (postmaster === undefined || frozen.length > 0) return;
+      // The postmaster first, so that it forks nothing new while its children stop.
+      signal([postmaster], "SIGSTOP");
+      const children = childrenOf(postmaster);
+      signal(children, "SIGSTOP");
+      frozen = [postmaster, ...children];
+    },
+    async thaw() {
+      thaw();
+    },
     async kill() {
+      thaw();
       if (server) await stopProcess(server, "SIGKILL");
     },
     async restart() {
+      thaw();
       if (server) await stopProcess(server, "SIGINT");
       await launch();
     },
     async stop() {
+      thaw();
+      process.off("exit", thaw);
       // SIGINT is PostgreSQL's "fast" shutdown: sessions are cut, nothing is waited for.
       if (server) await stopProcess(server, "SIGINT");
       forgetFolder(folder);

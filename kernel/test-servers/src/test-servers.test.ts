@@ -48,6 +48,28 @@ describeWithServers(["postgres", "redis", "nginx"], "throw-away servers", () => 
     expect(psql("SELECT n FROM t").stdout.trim()).toBe("41");
   });
 
+  it("freezes PostgreSQL so that it accepts connections but answers nothing, until thawed", async () => {
+    const url = await postgres.createDatabase();
+    const psql = (sql: string) =>
+      spawnSync(
+        path.join(postgresBinDir() as string, "psql"),
+        [url, "-qtAc", sql],
+        // libpq gives up on a server that does not answer its start-up within 2 s.
+        { encoding: "utf8", env: { ...process.env, PGCONNECT_TIMEOUT: "2" } },
+      );
+    await postgres.freeze();
+    try {
+      // The port still accepts (the kernel queues the connection), nothing answers.
+      expect(await accepts(postgres.host, postgres.port)).toBe(true);
+      const frozen = psql("SELECT 1");
+      expect(frozen.status).not.toBe(0);
+      expect(frozen.stderr).toContain("timeout");
+    } finally {
+      await postgres.thaw();
+    }
+    expect(psql("SELECT 1").stdout.trim()).toBe("1");
+  });
+
   it("starts Redis, which drops every key when killed and restarted", async () => {
     expect(await accepts(redis.host, redis.port)).toBe(true);
     await redis.kill();

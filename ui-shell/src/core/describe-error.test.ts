@@ -130,6 +130,21 @@ describe("describeError: details", () => {
     );
   });
 
+  it("does not say nothing was saved when the change's confirmation was lost", () => {
+    // A COMMIT, or a change that commits by itself, sent before PostgreSQL stopped
+    // answering (ADR 0039): it may have been saved.
+    const unsure = apiError(503, "DATABASE_UNAVAILABLE", "may or may not have been saved", {
+      retry_after_seconds: 5,
+      saved: "unknown",
+    });
+    expect(describeError(unsure, "ro").headline).toBe(
+      "Baza de date nu a mai răspuns înainte să confirme modificarea, așa că nu se știe dacă s-a salvat. Verificați înainte să încercați din nou.",
+    );
+    expect(describeError(unsure, "en").headline).toBe(
+      "The database stopped answering before it confirmed the change, so it may or may not have been saved. Check before you try again.",
+    );
+  });
+
   it("tells a wrong password and a missing permission apart from other refusals", () => {
     const login = apiError(401, "UNAUTHORIZED", "Wrong user name or password", {
       reason: "invalid_credentials",

@@ -108,6 +108,21 @@ function isOffline(): boolean {
   return typeof navigator !== "undefined" && navigator.onLine === false;
 }
 
+/** "Try again", with how long to wait when the answer says. */
+function retryable(
+  code: string,
+  error: ApiError,
+  details: Record<string, unknown>,
+  language: Locale,
+): string {
+  const wait = waitOf(error, details);
+  return wait === undefined
+    ? text(language, `error.code.${code}` as MessageKey)
+    : text(language, `error.code.${code}.wait` as MessageKey, {
+        wait: formatWait(wait, language),
+      });
+}
+
 /** The headline for a catalogue code, using the details it carries; undefined for other codes. */
 function catalogueHeadline(
   code: string,
@@ -155,16 +170,15 @@ function catalogueHeadline(
           })
         : text(language, "error.code.UNSUPPORTED_MEDIA_TYPE");
     }
+    case "DATABASE_UNAVAILABLE":
+      // The COMMIT (or a change that commits by itself) lost its answer (ADR 0039): it
+      // may have been saved, so "nothing was saved, try again" would be untrue.
+      if (details.saved === "unknown")
+        return text(language, "error.code.DATABASE_UNAVAILABLE.unsure");
+      return retryable(code, error, details, language);
     case "TOO_MANY_REQUESTS":
     case "SERVICE_UNAVAILABLE":
-    case "DATABASE_UNAVAILABLE": {
-      const wait = waitOf(error, details);
-      return wait === undefined
-        ? text(language, `error.code.${code}` as MessageKey)
-        : text(language, `error.code.${code}.wait` as MessageKey, {
-            wait: formatWait(wait, language),
-          });
-    }
+      return retryable(code, error, details, language);
     case "NETWORK":
       return isOffline()
         ? text(language, "error.code.NETWORK.offline")

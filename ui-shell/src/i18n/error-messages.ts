@@ -34,6 +34,8 @@ export const errorMessages = {
       "Baza de date nu poate fi contactată acum, așa că nu s-a salvat nimic. Rapoartele deja calculate se pot citi în continuare. Încercați din nou peste câteva momente.",
     "error.code.DATABASE_UNAVAILABLE.wait":
       "Baza de date nu poate fi contactată acum, așa că nu s-a salvat nimic. Rapoartele deja calculate se pot citi în continuare. Încercați din nou {wait}.",
+    "error.code.DATABASE_UNAVAILABLE.unsure":
+      "Baza de date nu a mai răspuns înainte să confirme modificarea, așa că nu se știe dacă s-a salvat. Verificați înainte să încercați din nou.",
     "error.code.STARTING": "Serverul pornește. Încercați din nou peste câteva momente.",
     "error.code.INTERNAL": "A apărut o eroare pe server.",
     "error.code.NETWORK": "Serverul nu poate fi contactat. Verificați conexiunea.",
@@ -72,6 +74,8 @@ export const errorMessages = {
       "The database cannot be reached right now, so nothing was saved. Reports already computed can still be read. Try again in a few moments.",
     "error.code.DATABASE_UNAVAILABLE.wait":
       "The database cannot be reached right now, so nothing was saved. Reports already computed can still be read. Try again {wait}.",
+    "error.code.DATABASE_UNAVAILABLE.unsure":
+      "The database stopped answering before it confirmed the change, so it may or may not have been saved. Check before you try again.",
     "error.code.STARTING": "The server is starting. Try again in a few moments.",
     "error.code.INTERNAL": "Something went wrong on the server.",
     "error.code.NETWORK": "The server cannot be reached. Check the connection.",

@@ -255,6 +255,8 @@ describe("loadConfig", () => {
     expect(loadConfig({ root: dir, env: {} }).database).toEqual({
       url: undefined,
       poolMax: 10,
+      connectTimeoutMs: 5000,
+      queryTimeoutMs: 30_000,
       peerHeartbeatMs: 5000,
       peerForgetMs: 30_000,
     });
@@ -265,11 +267,20 @@ describe("loadConfig", () => {
         env: {
           DATABASE_URL: url,
           DATABASE_POOL_MAX: "25",
+          DATABASE_CONNECT_TIMEOUT_MS: "2000",
+          DATABASE_QUERY_TIMEOUT_MS: "120000",
           PEER_HEARTBEAT_MS: "1000",
           PEER_FORGET_MS: "8000",
         },
       }).database,
-    ).toEqual({ url, poolMax: 25, peerHeartbeatMs: 1000, peerForgetMs: 8000 });
+    ).toEqual({
+      url,
+      poolMax: 25,
+      connectTimeoutMs: 2000,
+      queryTimeoutMs: 120_000,
+      peerHeartbeatMs: 1000,
+      peerForgetMs: 8000,
+    });
     for (const bad of [
       "mysql://roa:s3cret-pw@db.internal/books",
       "roa:s3cret-pw@db.internal/books",
@@ -282,6 +293,19 @@ describe("loadConfig", () => {
     expect(problemsOf(() => loadConfig({ root: dir, env: { DATABASE_POOL_MAX: "0" } }))).toEqual([
       expect.stringContaining("DATABASE_POOL_MAX"),
     ]);
+    // A time-out of 0 would mean "wait for ever", which is what the settings are against;
+    // one over two minutes to connect is a typo; a statement may run up to an hour.
+    for (const [name, value] of [
+      ["DATABASE_CONNECT_TIMEOUT_MS", "0"],
+      ["DATABASE_CONNECT_TIMEOUT_MS", "300000"],
+      ["DATABASE_QUERY_TIMEOUT_MS", "0"],
+      ["DATABASE_QUERY_TIMEOUT_MS", "3600001"],
+      ["DATABASE_QUERY_TIMEOUT_MS", "30s"],
+    ] as const) {
+      expect(problemsOf(() => loadConfig({ root: dir, env: { [name]: value } }))).toEqual([
+        expect.stringContaining(name),
+      ]);
+    }
   });
 
   it("follows other kernels' plugin changes every 2 s on a shared PostgreSQL, never on SQLite by default", () => {

@@ -181,6 +181,8 @@ export function loadConfig(options: LoadConfigOptions = {}): KernelSettings {
     database: {
       url: databaseUrl,
       poolMax: read.integer("DATABASE_POOL_MAX", 10, 1, 1000),
+      connectTimeoutMs: read.integer("DATABASE_CONNECT_TIMEOUT_MS", 5000, 100, 120_000),
+      queryTimeoutMs: read.integer("DATABASE_QUERY_TIMEOUT_MS", 30_000, 100, 3_600_000),
       peerHeartbeatMs: read.integer("PEER_HEARTBEAT_MS", 5000, 0, 60_000),
       peerForgetMs: read.integer("PEER_FORGET_MS", 30_000, 1000, 24 * 3600 * 1000),
     },

@@ -105,6 +105,17 @@ export interface KernelSettings {
     url: string | undefined;
     /** Largest number of connections each data source's pool opens (`DATABASE_POOL_MAX`). */
     poolMax: number;
+    /**
+     * ms a request waits for a connection, a new one or one of a full pool, before the
+     * database counts as lost (`DATABASE_CONNECT_TIMEOUT_MS`, ADR 0039).
+     */
+    connectTimeoutMs: number;
+    /**
+     * ms one statement may run: PostgreSQL cancels it then (`statement_timeout`), and
+     * the kernel closes a connection whose server has not answered a second later
+     * (`DATABASE_QUERY_TIMEOUT_MS`, ADR 0039). Migrations and the copy are not bound.
+     */
+    queryTimeoutMs: number;
     /** How often this kernel writes its row among the peers (`PEER_HEARTBEAT_MS`); 0 = never. */
     peerHeartbeatMs: number;
     /** A kernel not seen for this long is no longer a peer (`PEER_FORGET_MS`). */

@@ -13,6 +13,12 @@ import pg from "pg";
 import { DataSource, MigrationExecutor } from "typeorm";
 import type { KernelSettings } from "../config/settings.js";
 import {
+  boundedPostgres,
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_QUERY_TIMEOUT_MS,
+  unbounded,
+} from "./postgres-pool.js";
+import {
   type OpenedDataSource,
   openSqliteDataSource,
   type SqliteDataSourceOptions,
@@ -51,10 +57,20 @@ export function describeDatabaseUrl(url: string): string {
   }
 }
 
-/** Where one database lives. */
+/**
+ * Where one database lives. On PostgreSQL the pool's time-outs (ADR 0039) default to
+ * those of `DATABASE_CONNECT_TIMEOUT_MS` and `DATABASE_QUERY_TIMEOUT_MS`.
+ */
 export type DatabaseLocation =
   | { kind: "sqlite"; file: string }
-  | { kind: "postgres"; url: string; schema: string; poolMax: number };
+  | {
+      kind: "postgres";
+      url: string;
+      schema: string;
+      poolMax: number;
+      connectTimeoutMs?: number;
+      queryTimeoutMs?: number;
+    };
 
 export interface OpenDataSourceOptions extends Omit<SqliteDataSourceOptions, "file"> {
   location: DatabaseLocation;
@@ -72,10 +88,10 @@ type DatabaseSettings = Pick<KernelSettings, "dataDir" | "database">;
 
 /** The kernel database for these settings: `DATA_DIR/kernel.db` or `roa2web_kernel`. */
 export function kernelDatabase(settings: DatabaseSettings): DatabaseLocation {
-  const { url, poolMax } = settings.database;
+  const { url, poolMax, connectTimeoutMs, queryTimeoutMs } = settings.database;
   return url === undefined
     ? { kind: "sqlite", file: path.join(settings.dataDir, "kernel.db") }
-    : { kind: "postgres", url, schema: KERNEL_SCHEMA, poolMax };
+    : { kind: "postgres", url, schema: KERNEL_SCHEMA, poolMax, connectTimeoutMs, queryTimeoutMs };
 }
 
 /** A plugin's database: `<its data folder>/<name>.db` or `plugin_<name>`. */
@@ -84,10 +100,17 @@ export function pluginDatabase(
   pluginName: string,
   pluginDataDir: string,
 ): DatabaseLocation {
-  const { url, poolMax } = settings.database;
+  const { url, poolMax, connectTimeoutMs, queryTimeoutMs } = settings.database;
   return url === undefined
     ? { kind: "sqlite", file: path.join(pluginDataDir, `${pluginName}.db`) }
-    : { kind: "postgres", url, schema: pluginSchema(pluginName), poolMax };
+    : {
+        kind: "postgres",
+        url,
+        schema: pluginSchema(pluginName),
+        poolMax,
+        connectTimeoutMs,
+        queryTimeoutMs,
+      };
 }
 
 export async function openDataSource(options: OpenDataSourceOptions): Promise<OpenedDataSource> {
@@ -113,7 +136,7 @@ const typeParsers = {
 };
 
 /** An advisory-lock key space of our own: "roa2" as a number, beside the schema's hash. */
-const LOCK_CLASS = 0x726f6132;
+export const LOCK_CLASS = 0x726f6132;
 
 /** How long a start waits for another kernel's migrations before it gives up. */
 const MIGRATION_WAIT = "120s";
@@ -126,16 +149,23 @@ async function openPostgresDataSource(
   // Quoted nowhere else: a name that needed quoting is refused instead.
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema))
     throw new Error(`"${schema}" cannot be a PostgreSQL schema name`);
+  const bounded = boundedPostgres({
+    schema,
+    poolMax: location.poolMax,
+    connectTimeoutMs: location.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    queryTimeoutMs: location.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS,
+  });
   const dataSource = new DataSource({
     type: "postgres",
     // The kernel's own driver: TypeORM is a peer the plugins share, and where it is
-    // installed (beside a plugin outside this repository) pg may not be.
-    driver: pg,
+    // installed (beside a plugin outside this repository) pg may not be. Its pool is
+    // bounded by the connect and query time-outs (postgres-pool.ts).
+    driver: bounded.driver,
     url: location.url,
     schema,
     applicationName: "roa2web",
     poolSize: location.poolMax,
-    extra: { options: `-c search_path=${schema}`, types: typeParsers },
+    extra: { ...bounded.extra, options: `-c search_path=${schema}`, types: typeParsers },
     entities: options.entities,
     migrations: options.migrations,
     migrationsTableName: options.migrationsTableName ?? "migrations",
@@ -177,12 +207,16 @@ async function migrateUnderLock(
   try {
     await runner.startTransaction();
     try {
-      await runner.query(`SET LOCAL lock_timeout = '${MIGRATION_WAIT}'`);
-      await runner.query("SELECT pg_advisory_xact_lock($1, hashtext($2))", [LOCK_CLASS, schema]);
-      await runner.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-      const executor = new MigrationExecutor(dataSource, runner);
-      executor.transaction = "all";
-      const applied = await executor.executePendingMigrations();
+      // Not bound by the query time-out (ADR 0039): the lock waits up to MIGRATION_WAIT
+      // for another kernel's migrations, and a migration may rewrite a big table.
+      const applied = await unbounded(runner, async () => {
+        await runner.query(`SET LOCAL lock_timeout = '${MIGRATION_WAIT}'`);
+        await runner.query("SELECT pg_advisory_xact_lock($1, hashtext($2))", [LOCK_CLASS, schema]);
+        await runner.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+        const executor = new MigrationExecutor(dataSource, runner);
+        executor.transaction = "all";
+        return executor.executePendingMigrations();
+      });
       await runner.commitTransaction();
       return applied;
     } catch (error) {

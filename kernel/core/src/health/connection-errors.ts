@@ -1,6 +1,7 @@
 /**
  * Tells "PostgreSQL cannot be reached" from every other database error. A write that
- * fails because the server is gone (refused, reset, terminated, timed out) answers 503
+ * fails because the server is gone or hangs (refused, reset, terminated, or one of the
+ * pool's time-outs ran out: postgres-pool.ts, ADR 0039) answers 503
  * and makes the kernel refuse writes until the database answers again
  * (database-watch.ts); a unique violation, a syntax error or a failed CHECK is the
  * request's own fault or a bug and stays what it was. SQLite errors never match: a
@@ -38,13 +39,18 @@ function sqlStateLost(code: string): boolean {
 }
 
 /**
- * What node-postgres throws without a code when the socket ends under it, and when a
- * pool's connect waits longer than `connectionTimeoutMillis`.
+ * What node-postgres throws without a code when the socket ends under it, when a
+ * connect waits longer than `connectionTimeoutMillis` — for a new connection, or for one
+ * of a full pool (ADR 0039: a request that cannot get a connection within
+ * DATABASE_CONNECT_TIMEOUT_MS is refused like one whose server is gone) — and when its
+ * own `query_timeout` runs out.
  */
 const PG_MESSAGES = [
   "Connection terminated",
   "connection timeout",
   "timeout expired",
+  "timeout exceeded when trying to connect",
+  "Query read timeout",
   "Client has encountered a connection error and is not queryable",
   "Client was closed and is not queryable",
 ];
@@ -52,6 +58,8 @@ const PG_MESSAGES = [
 function lostHere(error: object): boolean {
   const { code, message } = error as { code?: unknown; message?: unknown };
   if (typeof code === "string") {
+    // A time-out of the kernel's own pools (database/postgres-pool.ts).
+    if (code === "DATABASE_TIMEOUT") return true;
     if (SOCKET_CODES.has(code)) return true;
     if (/^[0-9A-Z]{5}$/.test(code) && sqlStateLost(code)) return true;
   }

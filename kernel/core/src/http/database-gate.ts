@@ -5,8 +5,11 @@
  * half-done and nobody waits on a dead pool; reads carry on (a cached report needs no
  * database, one that does fails with the same 503). A request whose query lost the
  * connection mid-way answers the same 503 instead of a 500 (error-handler.ts asks
- * `answerIfDatabaseLost`); its transaction never committed. On SQLite nothing here
- * applies: the watch is never `lost` there.
+ * `answerIfDatabaseLost`); its transaction never committed — unless the statement lost
+ * was the COMMIT itself, or a change outside a transaction (database/postgres-pool.ts
+ * marks those): then the answer says the change may or may not have been saved
+ * (`details.saved: "unknown"`, ADR 0039). On SQLite nothing here applies: the watch is
+ * never `lost` there.
  */
 import { RoaError } from "@roa2web/plugin-sdk";
 import type {
@@ -24,17 +27,41 @@ export const DATABASE_RETRY_AFTER_SECONDS = 5;
 const WRITES = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 export class DatabaseUnavailableAnswer extends RoaError {
-  constructor(cause?: unknown) {
+  constructor(cause?: unknown, outcomeUnknown = false) {
     super(
       "DATABASE_UNAVAILABLE",
       503,
-      "The database cannot be reached right now, so nothing was saved: try again in a few seconds",
+      outcomeUnknown
+        ? "The database stopped answering before it confirmed this change, so it may or may not have been saved: check before you try again"
+        : "The database cannot be reached right now, so nothing was saved: try again in a few seconds",
       {
-        details: { retry_after_seconds: DATABASE_RETRY_AFTER_SECONDS },
+        details: {
+          retry_after_seconds: DATABASE_RETRY_AFTER_SECONDS,
+          ...(outcomeUnknown ? { saved: "unknown" } : {}),
+        },
         ...(cause === undefined ? {} : { cause }),
       },
     );
   }
+}
+
+/** True when `error` or what it wraps is marked as a change that may have committed. */
+function outcomeUnknown(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  const queue: unknown[] = [error];
+  while (queue.length > 0) {
+    const current = queue.shift();
+    if (typeof current !== "object" || current === null || seen.has(current)) continue;
+    seen.add(current);
+    const { outcomeUnknown, driverError, cause } = current as {
+      outcomeUnknown?: unknown;
+      driverError?: unknown;
+      cause?: unknown;
+    };
+    if (outcomeUnknown === true) return true;
+    queue.push(driverError, cause);
+  }
+  return false;
 }
 
 function routeMethods(route: RouteOptions): string[] {
@@ -79,5 +106,6 @@ export function answerIfDatabaseLost(
 ): DatabaseUnavailableAnswer | undefined {
   if (!watch?.failed(error)) return undefined;
   reply.header("retry-after", String(DATABASE_RETRY_AFTER_SECONDS));
-  return new DatabaseUnavailableAnswer(error);
+  const write = WRITES.has(reply.request.method);
+  return new DatabaseUnavailableAnswer(error, write && outcomeUnknown(error));
 }
