@@ -50,6 +50,21 @@ function connection(base: string, token?: string) {
   return { send, close: () => agent.destroy() };
 }
 
+/** One request on a fresh connection: no header verified there yet, so the route answers it. */
+async function routedOnce(
+  base: string,
+  token: string,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
+  const client = connection(base, token);
+  try {
+    return await client.send(path, headers);
+  } finally {
+    client.close();
+  }
+}
+
 function lanesOfKernel(t: TestKernel) {
   const app = t.kernel.switchboard.activeApp;
   const lanes = app ? lanesOf(app) : undefined;
@@ -101,9 +116,13 @@ describe("the hit lane", () => {
     const answered = lanesOfKernel(t).answered;
     const laned = await client.send("/api/lanes/plain?company=1");
     expect(lanesOfKernel(t).answered).toBe(answered + 1);
-    // An If-None-Match the answer does not match: the route answers, in full.
-    const routed = await client.send("/api/lanes/plain?company=1", { "if-none-match": '"x"' });
+    const routed = await routedOnce(t.url, demo, "/api/lanes/plain?company=1");
     expect(lanesOfKernel(t).answered).toBe(answered + 1);
+    // An If-None-Match naming another answer: the full answer, still from the lane.
+    const stale = await client.send("/api/lanes/plain?company=1", { "if-none-match": '"x"' });
+    expect(stale.status).toBe(200);
+    expect(stale.body).toBe(routed.body);
+    expect(lanesOfKernel(t).answered).toBe(answered + 2);
     expect(laned.status).toBe(200);
     expect(laned.headers["x-cache"]).toBe("HIT-L1");
     expect(laned.body).toBe(routed.body);
@@ -119,15 +138,19 @@ describe("the hit lane", () => {
     expect(loads()).toBe(loadsBefore + 1);
   });
 
-  it("leaves an If-None-Match the answer matches to the route's 304", async () => {
+  it("answers an If-None-Match naming the answer with the route's very 304", async () => {
     const client = open(demo);
     const first = await client.send("/api/lanes/plain?company=1");
+    const holding = { "if-none-match": `"other", ${first.headers.etag as string}` };
     const answered = lanesOfKernel(t).answered;
-    const held = await client.send("/api/lanes/plain?company=1", {
-      "if-none-match": first.headers.etag as string,
-    });
-    expect(held.status).toBe(304);
-    expect(lanesOfKernel(t).answered).toBe(answered);
+    const laned = await client.send("/api/lanes/plain?company=1", holding);
+    expect(lanesOfKernel(t).answered).toBe(answered + 1);
+    const routed = await routedOnce(t.url, demo, "/api/lanes/plain?company=1", holding);
+    expect(lanesOfKernel(t).answered).toBe(answered + 1);
+    expect(laned.status).toBe(304);
+    expect(routed.status).toBe(304);
+    expect(laned.body).toBe("");
+    expect(comparable(laned.headers)).toEqual(comparable(routed.headers));
   });
 
   it("leaves a connection's first request to the route, which checks the token", async () => {
@@ -245,16 +268,14 @@ describe("the hit lane behind a proxy, and with CORS on", () => {
       pluginDirs: [LANE_PLUGINS],
       env: { TRUST_PROXY: "loopback" },
     });
-    const client = connection(t.url, await t.login());
+    const token = await t.login();
+    const client = connection(t.url, token);
     try {
       const https = { "x-forwarded-proto": "https" };
       await client.send("/api/lanes/plain?company=1", https);
       const answered = lanesOfKernel(t).answered;
       const laned = await client.send("/api/lanes/plain?company=1", https);
-      const routed = await client.send("/api/lanes/plain?company=1", {
-        ...https,
-        "if-none-match": '"x"',
-      });
+      const routed = await routedOnce(t.url, token, "/api/lanes/plain?company=1", https);
       expect(lanesOfKernel(t).answered).toBe(answered + 1);
       expect(laned.headers["strict-transport-security"]).toMatch(/^max-age=/);
       expect(comparable(laned.headers)).toEqual(comparable(routed.headers));
@@ -273,12 +294,13 @@ describe("the hit lane behind a proxy, and with CORS on", () => {
       pluginDirs: [LANE_PLUGINS],
       env: { CORS_ORIGINS: "https://shell.example" },
     });
-    const client = connection(t.url, await t.login());
+    const token = await t.login();
+    const client = connection(t.url, token);
     try {
       await client.send("/api/lanes/plain?company=1");
       const answered = lanesOfKernel(t).answered;
       const laned = await client.send("/api/lanes/plain?company=1");
-      const routed = await client.send("/api/lanes/plain?company=1", { "if-none-match": '"x"' });
+      const routed = await routedOnce(t.url, token, "/api/lanes/plain?company=1");
       expect(lanesOfKernel(t).answered).toBe(answered + 1);
       expect(laned.headers.vary).toBe("Origin");
       expect(laned.headers["access-control-expose-headers"]).toContain("x-cache");

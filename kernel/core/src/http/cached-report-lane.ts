@@ -9,8 +9,9 @@
  *
  * The lane never decides anything the route would decide otherwise. It answers only
  * when all of these hold, and otherwise the request is routed as usual:
- * - a GET with no body, no `If-None-Match` (the route answers 304s) and no `Origin`
- *   (CORS answers one with headers of its own; without it, CORS's are fixed);
+ * - a GET with no body and no `Origin` (CORS answers one with headers of its own;
+ *   without it, CORS's are fixed); an `If-None-Match` naming the answer's ETag gets
+ *   the route's 304;
  * - the route is a `defineCachedReport` declaration that needs a permission or a
  *   signed-in caller, with no hook of its own, of its plugin or of any context above
  *   it besides the kernel's (a rate limit, an upload parser, a plugin's `onSend`…) and
@@ -27,7 +28,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { type AuthUser, hasPermission, type RouteAccess } from "@roa2web/plugin-sdk";
 import type { FastifyInstance } from "fastify";
 import type { AccessTokens } from "../auth/access-tokens.js";
-import type { CachedReportHit } from "./cached-report-route.js";
+import { type CachedReportHit, holdsEtag } from "./cached-report-route.js";
 import { rememberedUser } from "./connection-credentials.js";
 import { HSTS_VALUE } from "./security-headers.js";
 
@@ -164,7 +165,6 @@ export class CachedReportLanes {
     if (this.lanes.size === 0 || request.method !== "GET") return false;
     const headers = request.headers;
     if (
-      headers["if-none-match"] !== undefined ||
       headers.origin !== undefined ||
       headers["content-length"] !== undefined ||
       headers["transfer-encoding"] !== undefined
@@ -182,6 +182,8 @@ export class CachedReportLanes {
       if (user === undefined || !mayCall(user, lane.access)) return false;
       const hit = lane.source.hit(url, user);
       if (hit === undefined) return false;
+      // The client holds this very answer: the route's 304 (its headers, no body).
+      const held = holdsEtag(headers["if-none-match"], hit.etag);
       const lines = this.fixedHeaders.slice();
       lines.push(
         "cache-control",
@@ -195,13 +197,13 @@ export class CachedReportLanes {
         "content-type",
         "application/json; charset=utf-8",
         "content-length",
-        String(hit.json.length),
+        held ? "0" : String(hit.json.length),
         "x-request-id",
         id,
       );
       if (this.isHttps(request)) lines.push("strict-transport-security", HSTS_VALUE);
-      response.writeHead(200, lines);
-      response.end(hit.json);
+      response.writeHead(held ? 304 : 200, lines);
+      response.end(held ? undefined : hit.json);
       this.answered += 1;
       return true;
     } catch {

@@ -213,10 +213,14 @@ function send(
   // must revalidate it each time, which is what lets it send If-None-Match for a 304.
   reply.header("cache-control", "private, no-cache");
   reply.type("application/json; charset=utf-8");
-  const held = request.headers["if-none-match"];
-  if (typeof held === "string" && held.split(/\s*,\s*/).includes(body.etag)) {
+  if (holdsEtag(request.headers["if-none-match"], body.etag)) {
     reply.code(304);
     return "";
   }
   return body.json;
+}
+
+/** Whether a request's `If-None-Match` names this ETag: the client holds the answer (304). */
+export function holdsEtag(held: string | string[] | undefined, etag: string): boolean {
+  return typeof held === "string" && held.split(/\s*,\s*/).includes(etag);
 }
