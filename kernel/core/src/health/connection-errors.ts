@@ -67,18 +67,17 @@ function lostHere(error: object): boolean {
 }
 
 /**
- * True when `error` — or what it wraps (TypeORM's `driverError`, a `cause`, an
- * AggregateError's errors: a pool that tried IPv4 and IPv6) — says the PostgreSQL
- * server could not be reached or dropped the connection.
+ * True when `test` holds for `error` or anything it wraps: TypeORM's `driverError`, a
+ * `cause`, an AggregateError's `errors` (a pool that tried IPv4 and IPv6).
  */
-export function isConnectionLost(error: unknown): boolean {
+export function someInChain(error: unknown, test: (error: object) => boolean): boolean {
   const seen = new Set<unknown>();
   const queue: unknown[] = [error];
   while (queue.length > 0) {
     const current = queue.shift();
     if (typeof current !== "object" || current === null || seen.has(current)) continue;
     seen.add(current);
-    if (lostHere(current)) return true;
+    if (test(current)) return true;
     const { driverError, cause, errors } = current as {
       driverError?: unknown;
       cause?: unknown;
@@ -88,4 +87,12 @@ export function isConnectionLost(error: unknown): boolean {
     if (Array.isArray(errors)) queue.push(...errors);
   }
   return false;
+}
+
+/**
+ * True when `error` — or what it wraps — says the PostgreSQL server could not be
+ * reached or dropped the connection.
+ */
+export function isConnectionLost(error: unknown): boolean {
+  return someInChain(error, lostHere);
 }

@@ -19,6 +19,7 @@ import type {
   HookHandlerDoneFunction,
   RouteOptions,
 } from "fastify";
+import { someInChain } from "../health/connection-errors.js";
 import type { DatabaseWatch } from "../health/database-watch.js";
 
 /** Seconds a client is told to wait: the watch tries the database every second. */
@@ -47,21 +48,10 @@ export class DatabaseUnavailableAnswer extends RoaError {
 
 /** True when `error` or what it wraps is marked as a change that may have committed. */
 function outcomeUnknown(error: unknown): boolean {
-  const seen = new Set<unknown>();
-  const queue: unknown[] = [error];
-  while (queue.length > 0) {
-    const current = queue.shift();
-    if (typeof current !== "object" || current === null || seen.has(current)) continue;
-    seen.add(current);
-    const { outcomeUnknown, driverError, cause } = current as {
-      outcomeUnknown?: unknown;
-      driverError?: unknown;
-      cause?: unknown;
-    };
-    if (outcomeUnknown === true) return true;
-    queue.push(driverError, cause);
-  }
-  return false;
+  return someInChain(
+    error,
+    (current) => (current as { outcomeUnknown?: unknown }).outcomeUnknown === true,
+  );
 }
 
 function routeMethods(route: RouteOptions): string[] {
