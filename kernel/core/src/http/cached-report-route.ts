@@ -23,6 +23,7 @@ import {
   type CacheService,
   type CacheSource,
   CompanyNotAllowedError,
+  canSeeCompany,
   UnauthorizedError,
 } from "@roa2web/plugin-sdk";
 import { LRUCache } from "lru-cache";
@@ -144,7 +145,7 @@ export function serveCachedReport(
     }
     // Per request and per caller, remembered query or not.
     const companyId = known.company;
-    if (!grants(user, companyId)) {
+    if (!canSeeCompany(user, companyId)) {
       throw new CompanyNotAllowedError(companyId);
     }
     const report: CachedReportRequest<unknown> = { query: known.query, user };
@@ -159,7 +160,7 @@ export function serveCachedReport(
   const hit = (url: string, user: AuthUser): CachedReportHit | undefined => {
     const known = remembered.get(url);
     if (known === undefined || !known.plain) return undefined;
-    if (!grants(user, known.company)) return undefined;
+    if (!canSeeCompany(user, known.company)) return undefined;
     const report: CachedReportRequest<unknown> = { query: known.query, user };
     const context = prepare(report);
     if (context instanceof Promise) {
@@ -175,11 +176,6 @@ export function serveCachedReport(
   };
   Object.defineProperty(handler, "rememberedQueries", { get: () => remembered.size });
   return Object.assign(handler, { hit }) as ServedCachedReport;
-}
-
-/** The caller's company grant (SDK's canSeeCompany, without its shape test: a hot path). */
-function grants(user: AuthUser, company: number): boolean {
-  return user.companies === "*" || user.companies.includes(company);
 }
 
 function ageOf(cached: Cached): number {
